@@ -1,0 +1,137 @@
+import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { AwsClients } from './aws/aws-clients.js';
+import type { Config } from './config/types.js';
+import { systemClock, type Clock } from './core/clock.js';
+import { IncidentEngine } from './incidents/incident-engine.js';
+import { DemoTarget } from './monitor/demo-target.js';
+import type { Probes } from './monitor/build-jobs.js';
+import { LeaderElector } from './monitor/leader-elector.js';
+import { Monitor } from './monitor/monitor.js';
+import { BackupProbe } from './monitor/probes/backup-probe.js';
+import { createHttpProber } from './monitor/probes/http-probe.js';
+import { ReplicationLagProbe } from './monitor/probes/replication-lag-probe.js';
+import type { Logger } from './observability/logger.js';
+import { Metrics } from './observability/metrics.js';
+import { buildServer } from './server/build-server.js';
+import { createStore } from './store/create-store.js';
+import type { Store } from './store/store.js';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+  /** Injected in tests; otherwise built from `config.env.redisUrl`. */
+  store?: Store;
+  /** Injected in tests; otherwise real HTTP, CloudWatch and RDS probes. */
+  probes?: Probes;
+  /** Unique per process; distinguishes lease holders. */
+  holderId?: string;
+}
+
+/** The wired service. `start` listens and begins leader election; `stop` drains and closes. */
+export interface App {
+  readonly server: FastifyInstance;
+  readonly store: Store;
+  readonly engine: IncidentEngine;
+  readonly monitor: Monitor;
+  readonly metrics: Metrics;
+  /** Listens on `port` (0 for any); returns the base URL. */
+  start(port: number, host?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Builds every part from config and dependencies without opening a port. */
+export function buildApp(deps: AppDeps): App {
+  const { config, logger } = deps;
+  const clock = deps.clock ?? systemClock;
+  const store = deps.store ?? createStore({ redisUrl: config.env.redisUrl, logger, clock });
+  const metrics = new Metrics();
+  const closeProbes: Array<() => Promise<void>> = [];
+  const probes = deps.probes ?? realProbes(clock, closeProbes);
+
+  let elector: LeaderElector | null = null;
+  const engine = new IncidentEngine({
+    store,
+    clock,
+    logger: logger.child({ component: 'incidents' }),
+    policies: new Map(config.checks.map((c) => [c.id, { failAfter: c.failAfter, recoverAfter: c.recoverAfter }])),
+    fence: () => elector?.currentLease() ?? null,
+  });
+  const monitor = new Monitor({
+    checks: config.checks,
+    probes,
+    engine,
+    metrics,
+    logger: logger.child({ component: 'monitor' }),
+    clock,
+    concurrency: config.monitor.concurrency,
+  });
+
+  elector = new LeaderElector({
+    store,
+    name: 'monitor',
+    holder: deps.holderId ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+    ttlMs: config.monitor.leaseTtlMs,
+    logger: logger.child({ component: 'leader' }),
+    onElected: () => {
+      metrics.isLeader.set(1);
+      engine.resetCache();
+      monitor.start();
+    },
+    onDemoted: () => {
+      metrics.isLeader.set(0);
+      void monitor.stop();
+    },
+  });
+
+  const server = buildServer({
+    logger,
+    metrics,
+    readiness: [{ name: 'store', check: () => store.ping() }],
+    beforeScrape: async () => metrics.setOpenIncidents((await store.listOpenIncidents()).map((i) => i.severity)),
+  });
+
+  const demo = config.demo
+    ? new DemoTarget({ ...config.demo, clock, logger: logger.child({ component: 'demo-target' }) })
+    : null;
+  const leader = elector;
+
+  return {
+    server,
+    store,
+    engine,
+    monitor,
+    metrics,
+    async start(port, host = '0.0.0.0') {
+      if (demo) await demo.start();
+      const address = await server.listen({ port, host });
+      leader.start();
+      return address;
+    },
+    async stop() {
+      // Order matters: stop taking requests, stop checking (and hand the lease back so another
+      // replica takes over at once), then close what they used.
+      await server.close();
+      await leader.stop();
+      await monitor.stop();
+      if (demo) await demo.stop();
+      await Promise.allSettled(closeProbes.map((close) => close()));
+      await store.close();
+    },
+  };
+}
+
+function realProbes(clock: Clock, closers: Array<() => Promise<void>>): Probes {
+  const http = createHttpProber();
+  closers.push(() => http.close());
+  const clients = new AwsClients();
+  const lag = new ReplicationLagProbe({ clients, clock });
+  const backup = new BackupProbe({ clients, clock });
+  return {
+    http: (spec, signal) => http.probe(spec, signal),
+    lagBatch: (specs, signal) => lag.probeBatch(specs, signal),
+    backup: (spec, signal) => backup.probe(spec, signal),
+  };
+}

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { SEVERITIES, worstOf, type Severity } from '../core/severity.js';
+import type { BackupCheck, CheckBase, CheckType, HttpCheck, ReplicationLagCheck } from './types.js';
+import { LAG_METRICS } from './types.js';
+import {
+  awsRegion,
+  checkId,
+  count,
+  cronExpression,
+  duration,
+  httpStatus,
+  httpUrl,
+  severity,
+  text,
+  textMap,
+} from './field-schemas.js';
+import { strictObject } from './strict-object.js';
+
+/** Interval when a check gives neither `every` nor `schedule`. */
+export const DEFAULT_EVERY_MS = 60_000; // 60 seconds
+
+/** Timeout when a check gives none, by type. */
+export const DEFAULT_TIMEOUT_MS: Record<CheckType, number> = {
+  http: 5_000, // 5 seconds
+  'replication-lag': 10_000, // 10 seconds
+  backup: 30_000, // 30 seconds
+};
+
+/** Severity of http and backup checks that give none; lag checks default to their worst threshold. */
+const DEFAULT_SEVERITY: Severity = 'SEV2';
+
+const MIB = 1024 * 1024;
+
+/** Fields every check type accepts. Relations between them (every vs schedule, timeout < every) are in check-rules. */
+const baseShape = {
+  id: checkId,
+  every: duration.optional(),
+  schedule: cronExpression.optional(),
+  timeout: duration.optional(),
+  severity: severity.optional(),
+  failAfter: count.default(1), // consecutive failures before an incident opens
+  recoverAfter: count.default(1), // consecutive successes before it resolves
+  component: text.optional(),
+};
+
+type BaseInput = z.output<z.ZodObject<typeof baseShape>>;
+
+function toBase(c: BaseInput, type: CheckType, severityDefault: Severity): CheckBase {
+  const everyMs = c.every ?? (c.schedule === undefined ? DEFAULT_EVERY_MS : undefined);
+  return {
+    id: c.id,
+    ...(everyMs !== undefined && { everyMs }),
+    ...(c.schedule !== undefined && { schedule: c.schedule }),
+    timeoutMs: c.timeout ?? DEFAULT_TIMEOUT_MS[type],
+    severity: c.severity ?? severityDefault,
+    failAfter: c.failAfter,
+    recoverAfter: c.recoverAfter,
+    ...(c.component !== undefined && { component: c.component }),
+  };
+}
+
+const httpCheckSchema = strictObject({
+  ...baseShape,
+  type: z.literal('http'),
+  url: httpUrl,
+  method: z.enum(['GET', 'HEAD']).default('GET'),
+  expect: strictObject({
+    status: z.array(httpStatus).min(1).default([200]),
+    bodyContains: text.optional(),
+  }).default({ status: [200] }),
+  maxBodyBytes: count.default(MIB), // bytes: 1 MiB
+}).transform(
+  (c): HttpCheck => ({
+    type: 'http',
+    ...toBase(c, 'http', DEFAULT_SEVERITY),
+    url: c.url,
+    method: c.method,
+    expect: {
+      status: c.expect.status,
+      ...(c.expect.bodyContains !== undefined && { bodyContains: c.expect.bodyContains }),
+    },
+    maxBodyBytes: c.maxBodyBytes,
+  }),
+);
+
+/** Lag thresholds keyed by severity; ordering between levels is checked in check-rules. */
+const thresholdsSchema = strictObject(
+  { SEV1: duration.optional(), SEV2: duration.optional(), SEV3: duration.optional(), SEV4: duration.optional() },
+  { unknownKey: (key) => `${JSON.stringify(key)} is not a severity (use ${SEVERITIES.join(', ')})` },
+).refine((t) => SEVERITIES.some((s) => t[s] !== undefined), {
+  error: 'must set at least one severity, e.g. { SEV3: 60s, SEV2: 300s }',
+});
+
+const lagCheckSchema = strictObject({
+  ...baseShape,
+  type: z.literal('replication-lag'),
+  region: awsRegion,
+  metric: z.enum(LAG_METRICS),
+  dimensions: textMap.refine((d) => Object.keys(d).length > 0, {
+    error: 'must name at least one CloudWatch dimension, e.g. { DBInstanceIdentifier: orders-replica }',
+  }),
+  thresholds: thresholdsSchema,
+  missingData: z.enum([...SEVERITIES, 'ok']).optional(), // default: the least severe threshold's severity
+}).transform((c): ReplicationLagCheck => {
+  const thresholdsMs: Partial<Record<Severity, number>> = {};
+  for (const level of SEVERITIES) {
+    const ms = c.thresholds[level];
+    if (ms !== undefined) thresholdsMs[level] = ms;
+  }
+  const levels = SEVERITIES.filter((level) => thresholdsMs[level] !== undefined);
+  const [first = 'SEV2', ...rest] = levels;
+  const leastSevere = levels[levels.length - 1] ?? 'SEV2';
+  return {
+    type: 'replication-lag',
+    ...toBase(c, 'replication-lag', worstOf(first, ...rest)),
+    region: c.region,
+    metric: c.metric,
+    dimensions: c.dimensions,
+    thresholdsMs,
+    missingData: c.missingData ?? leastSevere,
+  };
+});
+
+const backupCheckSchema = strictObject({
+  ...baseShape,
+  type: z.literal('backup'),
+  region: awsRegion,
+  dbInstance: text.optional(), // exactly one of dbInstance / dbCluster (check-rules)
+  dbCluster: text.optional(),
+  maxAge: duration,
+  copyRegion: awsRegion.optional(),
+}).transform(
+  (c): BackupCheck => ({
+    type: 'backup',
+    ...toBase(c, 'backup', DEFAULT_SEVERITY),
+    region: c.region,
+    ...(c.dbInstance !== undefined && { dbInstance: c.dbInstance }),
+    ...(c.dbCluster !== undefined && { dbCluster: c.dbCluster }),
+    maxAgeMs: c.maxAge,
+    ...(c.copyRegion !== undefined && { copyRegion: c.copyRegion }),
+  }),
+);
+
+/** One entry of `checks:`, chosen by its `type`. */
+export const checkSchema = z.discriminatedUnion('type', [httpCheckSchema, lagCheckSchema, backupCheckSchema]);

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import type { FailoverRunbook, PromoteTarget, RestoreRunbook, RunbooksConfig } from './types.js';
+import { awsRegion, checkId, duration, text } from './field-schemas.js';
+import { strictObject } from './strict-object.js';
+
+/** Runbook names are typed in Slack (`/dr failover orders`) and in confirmation modals. */
+const runbookName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not a valid runbook name (lowercase letters, digits, - and _, starting with a letter or digit)`,
+});
+
+/** `{ dbInstance }` or `{ globalCluster, targetCluster }`; which one is given is checked in config-rules. */
+const promoteSchema = strictObject({
+  dbInstance: text.optional(), // RDS PromoteReadReplica
+  globalCluster: text.optional(), // Aurora global database: SwitchoverGlobalCluster
+  targetCluster: text.optional(),
+}).transform(
+  (p): PromoteTarget =>
+    p.dbInstance !== undefined
+      ? { dbInstance: p.dbInstance }
+      : { globalCluster: p.globalCluster ?? '', targetCluster: p.targetCluster ?? '' },
+);
+
+const dnsSchema = strictObject({
+  hostedZoneId: text,
+  name: text,
+  type: z.enum(['CNAME', 'A', 'AAAA']),
+  value: text,
+  ttl: z.number().int().min(0).max(2_147_483_647).default(60), // seconds
+});
+
+const guardSchema = strictObject({
+  lagCheck: checkId, // must name a replication-lag check (config-rules)
+  maxLag: duration,
+}).transform((g) => ({ lagCheck: g.lagCheck, maxLagMs: g.maxLag }));
+
+const failoverSchema = strictObject({
+  region: awsRegion,
+  promote: promoteSchema,
+  dns: dnsSchema.optional(),
+  guard: guardSchema.optional(),
+}).transform(
+  (f): FailoverRunbook => ({
+    region: f.region,
+    promote: f.promote,
+    ...(f.dns !== undefined && { dns: f.dns }),
+    ...(f.guard !== undefined && { guard: f.guard }),
+  }),
+);
+
+const restoreSchema = strictObject({
+  region: awsRegion,
+  dbInstance: text.optional(), // exactly one of dbInstance / dbCluster (config-rules)
+  dbCluster: text.optional(),
+  instanceClass: z.string().regex(/^db\.[a-z0-9-]+\.[a-z0-9-]+$/, {
+    error: (issue) =>
+      issue.input === undefined ? 'required' : `${JSON.stringify(issue.input)} is not an RDS instance class (e.g. db.r6g.large)`,
+  }),
+  subnetGroup: text.optional(),
+  securityGroups: z.array(text).default([]),
+}).transform(
+  (r): RestoreRunbook => ({
+    region: r.region,
+    ...(r.dbInstance !== undefined && { dbInstance: r.dbInstance }),
+    ...(r.dbCluster !== undefined && { dbCluster: r.dbCluster }),
+    instanceClass: r.instanceClass,
+    ...(r.subnetGroup !== undefined && { subnetGroup: r.subnetGroup }),
+    securityGroups: r.securityGroups,
+  }),
+);
+
+const orEmpty = (value: unknown): unknown => value ?? {};
+
+export const runbooksSchema = strictObject({
+  failover: z.preprocess(orEmpty, z.record(runbookName, failoverSchema)),
+  restore: z.preprocess(orEmpty, z.record(runbookName, restoreSchema)),
+}).transform((r): RunbooksConfig => ({ failover: r.failover, restore: r.restore }));

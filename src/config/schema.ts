@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import type { Config } from './types.js';
+import { checkSchema } from './checks-schema.js';
+import { runbooksSchema } from './runbooks-schema.js';
+import {
+  demoSchema,
+  monitorSchema,
+  pagerdutySchema,
+  serverSchema,
+  slackSchema,
+  statuspageSchema,
+} from './sections-schema.js';
+import { strictObject } from './strict-object.js';
+
+/** An empty section (`slack:` with nothing under it) reads as YAML null: treat it as `{}`. */
+function section<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => value ?? {}, schema);
+}
+
+/**
+ * The config file, field by field: shapes, formats, defaults (with units) and unknown keys.
+ * Relations between fields and with the environment are checked by config-rules.
+ */
+export const configFileSchema = strictObject({
+  server: section(serverSchema),
+  slack: section(slackSchema),
+  pagerduty: section(pagerdutySchema),
+  statuspage: section(statuspageSchema),
+  monitor: section(monitorSchema),
+  // absent: no demo target; `demo:` alone: the demo target with its defaults
+  demo: z.preprocess((value) => (value === null ? {} : value), demoSchema.optional()),
+  checks: z.preprocess((value) => value ?? [], z.array(checkSchema)),
+  runbooks: section(runbooksSchema),
+}).transform(
+  (c): Omit<Config, 'env'> => ({
+    server: c.server,
+    slack: c.slack,
+    pagerduty: c.pagerduty,
+    statuspage: c.statuspage,
+    monitor: c.monitor,
+    ...(c.demo !== undefined && { demo: c.demo }),
+    checks: c.checks,
+    runbooks: c.runbooks,
+  }),
+);
+
+export type ConfigFile = z.output<typeof configFileSchema>;

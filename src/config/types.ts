@@ -1,0 +1,178 @@
+import type { Severity } from '../core/severity.js';
+
+/** The whole validated configuration: the YAML file plus the environment. Durations are milliseconds. */
+export interface Config {
+  server: ServerConfig;
+  slack: SlackConfig;
+  pagerduty: PagerDutyConfig;
+  statuspage: StatusPageConfig;
+  monitor: MonitorConfig;
+  /** Local-mode demo target that fails and recovers on a schedule; absent unless `demo:` is in the file. */
+  demo?: DemoConfig;
+  checks: CheckConfig[];
+  runbooks: RunbooksConfig;
+  env: EnvConfig;
+}
+
+/** Result of parsing a config: the typed config, or one `path.to.field: what is wrong` line per problem. */
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+export interface ServerConfig {
+  /** HTTP port; LIFEBOAT_PORT overrides it. */
+  port: number;
+}
+
+export interface SlackConfig {
+  /** Channel id (C…) or name where incidents and approval requests are posted. Required when Slack is on. */
+  channel?: string;
+  /** Slash command name, starting with `/`. */
+  command: string;
+  /** Slack user or usergroup ids that may ack, resolve and request actions (default: the approvers). */
+  operators: string[];
+  /** Slack user or usergroup ids that may approve requests. */
+  approvers: string[];
+  /** Distinct approvers needed besides the requester (>= 1). */
+  approvals: number;
+  approvalTtlMs: number;
+  /** Open a dedicated channel for incidents at or above this severity. */
+  incidentChannels?: Severity;
+}
+
+export interface PagerDutyConfig {
+  /** Page automatically at this severity and above. */
+  pageAt: Severity;
+  /** Page a lower-severity incident nobody acknowledged within this time. */
+  escalateUnackedAfterMs?: number;
+}
+
+export type StatusPageProvider = 'builtin' | 'atlassian';
+
+export interface StatusPageConfig {
+  provider: StatusPageProvider;
+  /** Atlassian Statuspage page id (required for atlassian). */
+  pageId?: string;
+  /** Component name -> provider component id. */
+  components: Record<string, string>;
+}
+
+export interface MonitorConfig {
+  /** Probes running at the same time. */
+  concurrency: number;
+  /** Leader lease lifetime. */
+  leaseTtlMs: number;
+}
+
+export interface DemoConfig {
+  port: number;
+  healthyForMs: number;
+  failingForMs: number;
+}
+
+export type CheckType = CheckConfig['type'];
+export type CheckConfig = HttpCheck | ReplicationLagCheck | BackupCheck;
+
+export interface CheckBase {
+  /** `[a-z0-9][a-z0-9-_]{0,62}`, unique among checks. */
+  id: string;
+  /** Interval between runs; set unless `schedule` is. */
+  everyMs?: number;
+  /** node-cron expression; set instead of `everyMs`. */
+  schedule?: string;
+  timeoutMs: number;
+  severity: Severity;
+  /** Consecutive failures before an incident opens. */
+  failAfter: number;
+  /** Consecutive successes before it resolves. */
+  recoverAfter: number;
+  /** Status-page component this check speaks for. */
+  component?: string;
+}
+
+export type HttpMethod = 'GET' | 'HEAD';
+
+export interface HttpCheck extends CheckBase {
+  type: 'http';
+  url: string;
+  method: HttpMethod;
+  expect: { status: number[]; bodyContains?: string };
+  maxBodyBytes: number;
+}
+
+export const LAG_METRICS = [
+  'ReplicaLag',
+  'AuroraReplicaLag',
+  'AuroraGlobalDBReplicationLag',
+  'AuroraGlobalDBRPOLag',
+] as const;
+export type LagMetric = (typeof LAG_METRICS)[number];
+
+export interface ReplicationLagCheck extends CheckBase {
+  type: 'replication-lag';
+  region: string;
+  metric: LagMetric;
+  /** CloudWatch dimensions, at least one. */
+  dimensions: Record<string, string>;
+  /** Lag above a value -> that severity (worst wins). */
+  thresholdsMs: Partial<Record<Severity, number>>;
+  /** Severity when no datapoint is in the window, or `ok` to ignore gaps. */
+  missingData: Severity | 'ok';
+}
+
+export interface BackupCheck extends CheckBase {
+  type: 'backup';
+  region: string;
+  /** Exactly one of dbInstance / dbCluster. */
+  dbInstance?: string;
+  dbCluster?: string;
+  /** Newest completed snapshot older than this -> incident. */
+  maxAgeMs: number;
+  /** Also require a copy in this region newer than maxAge. */
+  copyRegion?: string;
+}
+
+export interface RunbooksConfig {
+  failover: Record<string, FailoverRunbook>;
+  restore: Record<string, RestoreRunbook>;
+}
+
+export type PromoteTarget = { dbInstance: string } | { globalCluster: string; targetCluster: string };
+
+export type DnsRecordType = 'CNAME' | 'A' | 'AAAA';
+
+export interface FailoverRunbook {
+  region: string;
+  promote: PromoteTarget;
+  dns?: { hostedZoneId: string; name: string; type: DnsRecordType; value: string; ttl: number /* seconds */ };
+  /** Refuse to fail over while the named replication-lag check reads above maxLagMs (RPO guard). */
+  guard?: { lagCheck: string; maxLagMs: number };
+}
+
+export interface RestoreRunbook {
+  region: string;
+  /** Exactly one of dbInstance / dbCluster. */
+  dbInstance?: string;
+  dbCluster?: string;
+  instanceClass: string;
+  subnetGroup?: string;
+  securityGroups: string[];
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Secrets and endpoints, from the environment only. */
+export interface EnvConfig {
+  slackBotToken?: string;
+  slackSigningSecret?: string;
+  slackAppToken?: string;
+  /** Always ends with `/`. */
+  slackApiUrl: string;
+  pagerdutyRoutingKey?: string;
+  /** https, no trailing slash; `/v2/enqueue` is appended by the client. */
+  pagerdutyEventsUrl: string;
+  statuspageApiKey?: string;
+  /** No trailing slash. */
+  statuspageApiUrl: string;
+  redisUrl?: string;
+  logLevel: LogLevel;
+}

@@ -1,0 +1,55 @@
+import type { Severity } from './severity.js';
+
+/**
+ * Why a probe failed, distinctly enough for an on-call engineer to know where to look.
+ * `threshold` means the probe measured fine but the value is out of bounds (lag, backup age).
+ */
+export type ProbeErrorKind =
+  | 'timeout'
+  | 'dns'
+  | 'connection-refused'
+  | 'connection-reset'
+  | 'tls'
+  | 'unexpected-status'
+  | 'body-mismatch'
+  | 'body-too-large'
+  | 'threshold'
+  | 'missing-data'
+  | 'snapshot-failed'
+  | 'aws-error'
+  | 'error';
+
+/** What a probe measured, by check type. Values carry their unit in the name. */
+export type Measurement =
+  | { kind: 'http'; status?: number; url: string }
+  | { kind: 'replication-lag'; lagSeconds: number | null; metric: string; at?: number }
+  | {
+      kind: 'backup';
+      ageSeconds: number | null;
+      newestSnapshotId?: string;
+      newestSnapshotAt?: number;
+      failedSnapshots?: string[];
+      copyRegion?: string;
+      copyAgeSeconds?: number | null;
+      newestCopyId?: string;
+    }
+  | { kind: 'demo'; note: string };
+
+/** One probe run's verdict, before any incident logic. */
+export interface ProbeOutcome {
+  ok: boolean;
+  /** For a failure, the severity this observation implies (thresholds: worst wins). Null when ok. */
+  severity: Severity | null;
+  /** Human-readable one-liner of what was measured: "HTTP 503", "lag 412s (> 300s)". */
+  summary: string;
+  measurement: Measurement;
+  error?: { kind: ProbeErrorKind; message: string };
+}
+
+/** A probe outcome stamped with the check it belongs to and when it ran. */
+export interface CheckResult extends ProbeOutcome {
+  checkId: string;
+  /** Epoch ms when the probe started. */
+  startedAt: number;
+  durationMs: number;
+}

@@ -1,0 +1,48 @@
+import type { Measurement } from './check-result.js';
+import type { Severity } from './severity.js';
+
+export type IncidentState = 'open' | 'acknowledged' | 'resolved';
+
+/** An incident: one per failing check at a time, short typable id (`INC-42`). */
+export interface Incident {
+  id: string;
+  checkId: string;
+  severity: Severity;
+  state: IncidentState;
+  /** Epoch ms. */
+  openedAt: number;
+  updatedAt: number;
+  resolvedAt?: number;
+  acknowledgedBy?: string;
+  acknowledgedAt?: number;
+  /** The latest measured value in words ("HTTP 503", "lag 412s"). */
+  summary: string;
+  measurement: Measurement;
+  /** Worst severity seen while open. */
+  peakSeverity: Severity;
+}
+
+export type IncidentEventType = 'opened' | 'escalated' | 'deescalated' | 'resolved' | 'acknowledged';
+
+/** A change to an incident, with the value measured when it happened. */
+export interface IncidentEvent {
+  type: IncidentEventType;
+  incidentId: string;
+  checkId: string;
+  at: number;
+  severity: Severity;
+  previousSeverity?: Severity;
+  summary: string;
+  measurement: Measurement;
+  /** Who caused it, for human transitions (Slack user id); absent for the monitor. */
+  actor?: string;
+}
+
+export function isOpen(incident: Incident): boolean {
+  return incident.state !== 'resolved';
+}
+
+/** Formats the store's incident counter as the id users type. */
+export function formatIncidentId(sequence: number): string {
+  return `INC-${sequence}`;
+}

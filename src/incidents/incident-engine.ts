@@ -1,0 +1,188 @@
+import type { CheckResult } from '../core/check-result.js';
+import { initialCheckState, type CheckState } from '../core/check-state.js';
+import type { Clock } from '../core/clock.js';
+import { evaluateResult, type FlapPolicy, type IncidentDecision } from '../core/evaluate-result.js';
+import { worstOf } from '../core/severity.js';
+import { formatIncidentId, isOpen, type Incident, type IncidentEvent } from '../core/incident.js';
+import type { Logger } from '../observability/logger.js';
+import type { Lease, Store } from '../store/store.js';
+
+/** What the engine tells its subscribers after a committed change. */
+export interface IncidentChange {
+  incident: Incident;
+  /** A timeline transition (opened, escalated, ...); absent when only the measured value moved. */
+  event?: IncidentEvent;
+}
+
+/** Listeners run in line with the monitor: they must hand slow work (Slack, paging) to a queue. */
+export type IncidentListener = (change: IncidentChange) => void | Promise<void>;
+
+export interface IncidentEngineOptions {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  /** Flap policy per check id. */
+  policies: ReadonlyMap<string, FlapPolicy>;
+  /** The monitor lease to fence writes with; null when writes need no fence (tests, single process). */
+  fence: () => Lease | null;
+}
+
+/**
+ * Applies check results to incidents in the store: one open incident per check, escalated or
+ * resolved in place, every change committed atomically and then announced to listeners.
+ * Only the monitor leader calls `apply`, and the scheduler never runs one check twice at once,
+ * so per-check state can be cached here between results.
+ */
+export class IncidentEngine {
+  private readonly listeners = new Set<IncidentListener>();
+  private readonly stateCache = new Map<string, CheckState>();
+
+  constructor(private readonly options: IncidentEngineOptions) {}
+
+  /** Subscribes to committed changes; returns the unsubscribe function. */
+  subscribe(listener: IncidentListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Forgets cached check state, e.g. when leadership changes hands and another process wrote. */
+  resetCache(): void {
+    this.stateCache.clear();
+  }
+
+  /** Applies one result; returns the committed change, or null when nothing changed or the write was fenced. */
+  async apply(result: CheckResult): Promise<IncidentChange | null> {
+    const { store, logger } = this.options;
+    const policy = this.options.policies.get(result.checkId);
+    if (!policy) {
+      logger.warn({ checkId: result.checkId }, 'result for a check that is not configured; ignored');
+      return null;
+    }
+
+    const previous = await this.loadState(result.checkId);
+    let open = previous.openIncidentId ? await store.getIncident(previous.openIncidentId) : null;
+    if (open && !isOpen(open)) open = null; // resolved by a person since; the next failure starts a new one
+
+    const base = open ? previous : { ...previous, openIncidentId: null };
+    const { state, decision } = evaluateResult(base, result, policy, open?.severity ?? null);
+    const change = await this.buildChange(decision, result, open);
+    if (change) state.openIncidentId = isOpen(change.incident) ? change.incident.id : null;
+
+    const fence = this.options.fence();
+    const outcome = await store.commitEvaluation({
+      ...(fence ? { fence } : {}),
+      checkState: state,
+      ...(change ? { incident: change.incident } : {}),
+      ...(change?.event ? { event: change.event } : {}),
+    });
+    if (outcome === 'fenced') {
+      // Another process holds the monitor lease now; its results are the truth.
+      this.stateCache.delete(result.checkId);
+      logger.warn({ checkId: result.checkId }, 'monitor lease lost: result dropped, not written');
+      return null;
+    }
+    this.stateCache.set(result.checkId, state);
+    if (!change) return null;
+
+    if (change.event) this.logEvent(change);
+    await this.notify(change);
+    return change;
+  }
+
+  private async loadState(checkId: string): Promise<CheckState> {
+    const cached = this.stateCache.get(checkId);
+    if (cached) return cached;
+    return (await this.options.store.getCheckState(checkId)) ?? initialCheckState(checkId);
+  }
+
+  private async buildChange(
+    decision: IncidentDecision,
+    result: CheckResult,
+    open: Incident | null,
+  ): Promise<IncidentChange | null> {
+    const at = this.options.clock.now();
+    switch (decision.kind) {
+      case 'none':
+        return null;
+      case 'open': {
+        const id = formatIncidentId(await this.options.store.nextIncidentSequence());
+        const incident: Incident = {
+          id,
+          checkId: result.checkId,
+          severity: decision.severity,
+          peakSeverity: decision.severity,
+          state: 'open',
+          openedAt: at,
+          updatedAt: at,
+          summary: result.summary,
+          measurement: result.measurement,
+        };
+        return { incident, event: eventOf('opened', incident, at) };
+      }
+      case 'escalate':
+      case 'deescalate': {
+        const current = open as Incident;
+        const incident: Incident = {
+          ...current,
+          severity: decision.severity,
+          peakSeverity: worstOf(current.peakSeverity, decision.severity),
+          updatedAt: at,
+          summary: result.summary,
+          measurement: result.measurement,
+        };
+        const type = decision.kind === 'escalate' ? 'escalated' : 'deescalated';
+        return { incident, event: { ...eventOf(type, incident, at), previousSeverity: current.severity } };
+      }
+      case 'update': {
+        const current = open as Incident;
+        // A pass while still open (not enough passes to resolve) keeps the failing value on show.
+        if (result.ok) return null;
+        if (current.summary === result.summary) return null;
+        return { incident: { ...current, updatedAt: at, summary: result.summary, measurement: result.measurement } };
+      }
+      case 'resolve': {
+        const current = open as Incident;
+        const incident: Incident = { ...current, state: 'resolved', resolvedAt: at, updatedAt: at, summary: result.summary, measurement: result.measurement };
+        return { incident, event: eventOf('resolved', incident, at) };
+      }
+    }
+  }
+
+  private logEvent({ incident, event }: IncidentChange): void {
+    if (!event) return;
+    this.options.logger.info(
+      {
+        incidentId: incident.id,
+        checkId: incident.checkId,
+        event: event.type,
+        severity: incident.severity,
+        ...(event.previousSeverity ? { previousSeverity: event.previousSeverity } : {}),
+        measured: incident.summary,
+      },
+      `${incident.id} ${event.type}: ${incident.checkId} ${incident.severity} — ${incident.summary}`,
+    );
+  }
+
+  private async notify(change: IncidentChange): Promise<void> {
+    for (const listener of this.listeners) {
+      try {
+        await listener(change);
+      } catch (err) {
+        // A broken notifier must never stop the monitor or the other notifiers.
+        this.options.logger.error({ err, incidentId: change.incident.id }, 'incident listener failed');
+      }
+    }
+  }
+}
+
+function eventOf(type: IncidentEvent['type'], incident: Incident, at: number): IncidentEvent {
+  return {
+    type,
+    incidentId: incident.id,
+    checkId: incident.checkId,
+    at,
+    severity: incident.severity,
+    summary: incident.summary,
+    measurement: incident.measurement,
+  };
+}

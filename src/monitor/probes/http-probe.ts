@@ -1,0 +1,208 @@
+import { Agent, request, type Dispatcher } from 'undici';
+import type { ProbeErrorKind, ProbeOutcome } from '../../core/check-result.js';
+import type { Severity } from '../../core/severity.js';
+import { scanBody } from './http-body.js';
+import { classifyError, formatBytes, formatMs } from './http-errors.js';
+import { displayUnparsedUrl, prepareUrl, scrub, type PreparedUrl } from './http-url.js';
+
+/** One HTTP check, as the config describes it. */
+export interface HttpProbeSpec {
+  url: string;
+  method: 'GET' | 'HEAD';
+  /** Whole-request deadline: connect, headers and body. */
+  timeoutMs: number;
+  expect: { status: number[]; bodyContains?: string };
+  /**
+   * Reading stops there. With `bodyContains` a longer body fails the check; without, the rest is
+   * discarded (socket closed) and the status alone decides.
+   */
+  maxBodyBytes: number;
+  severity: Severity;
+}
+
+/** How the prober talks HTTP. */
+export interface HttpProberOptions {
+  /** Use this dispatcher instead of an owned keep-alive Agent; `close()` leaves it open. */
+  dispatcher?: Dispatcher;
+  /** Sockets per origin; requests beyond it queue in the pool (default 64). */
+  connectionsPerOrigin?: number;
+  /** How long an idle keep-alive socket is kept, ms (default 4000, capped by the server's hint). */
+  keepAliveTimeoutMs?: number;
+  userAgent?: string;
+}
+
+/** Runs HTTP probes over one shared connection pool. */
+export interface HttpProber {
+  /** Never rejects: every failure is an outcome with `ok: false` and a distinct `error.kind`. */
+  probe(spec: HttpProbeSpec, signal?: AbortSignal): Promise<ProbeOutcome>;
+  close(): Promise<void>;
+}
+
+// An unexpected status is already the verdict; read a small error page so the socket is reused.
+const DISCARD_LIMIT_BYTES = 64 * 1024;
+const NO_NEEDLE = Buffer.alloc(0);
+
+interface PreparedSpec {
+  url: PreparedUrl;
+  headers: Record<string, string>;
+  needle: Buffer | undefined;
+}
+
+/** Aborts at the deadline or when the caller's signal aborts, and remembers which came first. */
+class Deadline {
+  readonly controller = new AbortController();
+  timedOut = false;
+  cancelled = false;
+  private readonly timer: NodeJS.Timeout;
+  private readonly onCancel: (() => void) | undefined;
+
+  constructor(
+    timeoutMs: number,
+    private readonly external?: AbortSignal,
+  ) {
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort(new DOMException(`deadline of ${timeoutMs}ms passed`, 'TimeoutError'));
+    }, timeoutMs);
+    if (external) {
+      this.onCancel = () => {
+        if (this.timedOut) return;
+        this.cancelled = true;
+        this.controller.abort(external.reason);
+      };
+      external.addEventListener('abort', this.onCancel, { once: true });
+    }
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+    if (this.onCancel) this.external?.removeEventListener('abort', this.onCancel);
+  }
+}
+
+/** Creates an HTTP prober with a shared keep-alive pool (undici). */
+export function createHttpProber(options: HttpProberOptions = {}): HttpProber {
+  const owned = options.dispatcher === undefined;
+  const dispatcher =
+    options.dispatcher ??
+    new Agent({
+      connections: options.connectionsPerOrigin ?? 64,
+      pipelining: 1,
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
+    });
+  const userAgent = options.userAgent ?? 'lifeboat-monitor';
+  // Specs are long-lived config objects: parse each URL once, not on every probe.
+  const prepared = new WeakMap<HttpProbeSpec, PreparedSpec>();
+
+  const prepare = (spec: HttpProbeSpec): PreparedSpec => {
+    let entry = prepared.get(spec);
+    if (entry === undefined) {
+      const url = prepareUrl(spec.url);
+      const headers: Record<string, string> = { 'user-agent': userAgent, accept: '*/*' };
+      if (url.authorization) headers.authorization = url.authorization;
+      const contains = spec.expect.bodyContains;
+      const needle = contains === undefined || spec.method === 'HEAD' ? undefined : Buffer.from(contains);
+      entry = { url, headers, needle };
+      prepared.set(spec, entry);
+    }
+    return entry;
+  };
+
+  const probe = async (spec: HttpProbeSpec, signal?: AbortSignal): Promise<ProbeOutcome> => {
+    const startedAt = performance.now();
+    let url: PreparedSpec;
+    try {
+      url = prepare(spec);
+    } catch {
+      const shown = displayUnparsedUrl(spec.url);
+      return failure(spec, shown, undefined, 'error', 'invalid URL', `invalid URL: ${shown}`);
+    }
+    const { display, target, secrets } = url.url;
+    const fail = (kind: ProbeErrorKind, summary: string, message: string, status?: number): ProbeOutcome =>
+      failure(spec, display, status, kind, scrub(summary, secrets), scrub(message, secrets));
+    if (signal?.aborted) return fail(cancelKind(signal), 'probe cancelled', 'cancelled before it started');
+
+    const deadline = new Deadline(spec.timeoutMs, signal);
+    let status: number | undefined;
+    try {
+      const response = await request(target, {
+        dispatcher,
+        method: spec.method,
+        headers: url.headers,
+        signal: deadline.controller.signal,
+      });
+      status = response.statusCode;
+      if (!spec.expect.status.includes(status)) {
+        await response.body.dump({ limit: DISCARD_LIMIT_BYTES, signal: deadline.controller.signal }).catch(() => {});
+        const expected = spec.expect.status.join(', ');
+        return fail('unexpected-status', `HTTP ${status} (expected ${expected})`, `status ${status} not in [${expected}]`, status);
+      }
+      // Read to the end even with nothing to look for: a body that breaks off is a failure too.
+      const verdict = await scanBody(response.body, url.needle ?? NO_NEEDLE, spec.maxBodyBytes);
+      if (url.needle !== undefined) {
+        if (verdict === 'too-large') {
+          const limit = formatBytes(spec.maxBodyBytes);
+          return fail('body-too-large', `body larger than ${limit}`, `stopped reading after ${spec.maxBodyBytes} bytes`, status);
+        }
+        if (verdict === 'missing') {
+          const shown = quoteNeedle(spec.expect.bodyContains ?? '');
+          return fail('body-mismatch', `body does not contain ${shown}`, `HTTP ${status} body lacks ${shown}`, status);
+        }
+      }
+      const elapsedMs = Math.round(performance.now() - startedAt);
+      return {
+        ok: true,
+        severity: null,
+        summary: `HTTP ${status} in ${elapsedMs}ms`,
+        measurement: { kind: 'http', status, url: display },
+      };
+    } catch (err) {
+      if (deadline.timedOut) {
+        const phase = status === undefined ? 'no response headers' : `HTTP ${status} but body not complete`;
+        return fail('timeout', `timeout after ${formatMs(spec.timeoutMs)}`, `${phase} within ${spec.timeoutMs}ms`, status);
+      }
+      if (deadline.cancelled && signal) {
+        const elapsed = formatMs(performance.now() - startedAt);
+        return fail(cancelKind(signal), 'probe cancelled', `cancelled by the caller after ${elapsed}`, status);
+      }
+      const failed = classifyError(err, target.hostname);
+      return fail(failed.kind, failed.summary, failed.message, status);
+    } finally {
+      deadline.clear();
+    }
+  };
+
+  return {
+    probe,
+    async close() {
+      if (owned) await dispatcher.close();
+    },
+  };
+}
+
+/** A caller's timeout (the scheduler's per-run deadline) is still a timeout; anything else is not. */
+function cancelKind(signal: AbortSignal): ProbeErrorKind {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error && reason.name === 'TimeoutError' ? 'timeout' : 'error';
+}
+
+function quoteNeedle(needle: string): string {
+  return JSON.stringify(needle.length > 40 ? `${needle.slice(0, 37)}...` : needle);
+}
+
+function failure(
+  spec: HttpProbeSpec,
+  url: string,
+  status: number | undefined,
+  kind: ProbeErrorKind,
+  summary: string,
+  message: string,
+): ProbeOutcome {
+  return {
+    ok: false,
+    severity: spec.severity,
+    summary,
+    measurement: status === undefined ? { kind: 'http', url } : { kind: 'http', status, url },
+    error: { kind, message },
+  };
+}

@@ -1,0 +1,268 @@
+import { createTask, validate as isValidCron, type Logger as CronLogger, type ScheduledTask } from 'node-cron';
+import type { Logger } from '../observability/logger.js';
+import { FifoQueue } from './scheduler-queue.js';
+
+/** A unit of scheduled work; one run may produce results for several checks. */
+export interface ScheduledJob {
+  id: string;
+  /** Fixed cadence, ms. Exactly one of `everyMs` and `cron`. */
+  everyMs?: number;
+  /** node-cron expression: 5 fields, or 6 with seconds first. */
+  cron?: string;
+  /** Per-run deadline, ms: the signal aborts then and the run's concurrency slot is freed. */
+  timeoutMs: number;
+  run(signal: AbortSignal): Promise<void>;
+}
+
+/** How a run ended, as far as the scheduler is concerned. */
+export type RunOutcome = 'ok' | 'error' | 'timeout';
+
+/** One finished (or timed-out) run; scheduling lag is `startedAt - dueAt`. */
+export interface RunInfo {
+  jobId: string;
+  dueAt: number;
+  startedAt: number;
+  finishedAt: number;
+  outcome: RunOutcome;
+}
+
+/** Scheduler settings and hooks. */
+export interface SchedulerOptions {
+  /** Most runs in flight at once, all jobs together. */
+  concurrency: number;
+  logger: Logger;
+  /** Source of the first-run jitter, in [0, 1). */
+  random?: () => number;
+  /** Epoch ms. Cron jobs are due by node-cron's wall clock, so keep this Date-based. */
+  now?: () => number;
+  onRunComplete?: (info: RunInfo) => void;
+  onSkipped?: (jobId: string, reason: 'still-running') => void;
+}
+
+interface JobState {
+  readonly job: ScheduledJob;
+  /** Next slot on the job's fixed grid (everyMs jobs). */
+  nextDueAt: number;
+  timer: NodeJS.Timeout | undefined;
+  cronTask: ScheduledTask | undefined;
+  /** Queued or running, until the run's promise settles, even past its deadline. */
+  busy: boolean;
+  /** The last run passed its deadline and has not returned: the job ignores its signal. */
+  hung: boolean;
+  readonly fire: () => void;
+}
+
+interface DueRun {
+  state: JobState;
+  dueAt: number;
+}
+
+interface InFlight {
+  controller: AbortController;
+  /** Resolves when the run is reported, by settling or by its deadline: what stop() awaits. */
+  reported: Promise<void>;
+}
+
+/**
+ * Runs jobs on fixed cadences (jittered phase) or cron, with bounded global concurrency, per-run
+ * deadlines and no overlap per job.
+ */
+export class Scheduler {
+  private readonly jobs = new Map<string, JobState>();
+  private readonly queue = new FifoQueue<DueRun>();
+  private readonly inFlight = new Set<InFlight>();
+  private readonly concurrency: number;
+  private readonly logger: Logger;
+  private readonly random: () => number;
+  private readonly now: () => number;
+  private active = 0;
+  private running = false;
+
+  constructor(private readonly options: SchedulerOptions) {
+    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
+      throw new RangeError(`concurrency must be a positive integer, got ${options.concurrency}`);
+    }
+    this.concurrency = options.concurrency;
+    this.logger = options.logger;
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Registers a job; it starts with `start()`, or at once when already started. */
+  add(job: ScheduledJob): void {
+    if (this.jobs.has(job.id)) throw new Error(`duplicate job id: ${job.id}`);
+    const hasEvery = job.everyMs !== undefined;
+    if (hasEvery === (job.cron !== undefined)) throw new Error(`job ${job.id}: set exactly one of everyMs and cron`);
+    if (hasEvery && !(Number.isFinite(job.everyMs) && (job.everyMs ?? 0) > 0)) {
+      throw new RangeError(`job ${job.id}: everyMs must be > 0`);
+    }
+    if (job.cron !== undefined && !isValidCron(job.cron)) throw new Error(`job ${job.id}: invalid cron "${job.cron}"`);
+    if (!(job.timeoutMs > 0)) throw new RangeError(`job ${job.id}: timeoutMs must be > 0`);
+    const state: JobState = {
+      job,
+      nextDueAt: 0,
+      timer: undefined,
+      cronTask: undefined,
+      busy: false,
+      hung: false,
+      fire: () => this.onTimer(state),
+    };
+    this.jobs.set(job.id, state);
+    if (this.running) this.arm(state);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    for (const state of this.jobs.values()) this.arm(state);
+  }
+
+  /** No new runs; aborts in-flight runs and waits for them, each bounded by its deadline. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    for (const state of this.jobs.values()) {
+      clearTimeout(state.timer);
+      state.timer = undefined;
+      const task = state.cronTask;
+      state.cronTask = undefined;
+      if (task) await task.destroy();
+    }
+    for (const waiting of this.queue.drain()) waiting.state.busy = false;
+    const inFlight = [...this.inFlight];
+    for (const run of inFlight) run.controller.abort(new DOMException('scheduler stopping', 'AbortError'));
+    await Promise.all(inFlight.map((run) => run.reported));
+  }
+
+  private arm(state: JobState): void {
+    const { job } = state;
+    if (job.everyMs !== undefined) {
+      // A random phase per job: a thousand checks added together must not fire in the same tick.
+      const offset = Math.min(job.everyMs - 1, Math.floor(this.random() * job.everyMs));
+      state.nextDueAt = this.now() + Math.max(0, offset);
+      this.setTimer(state);
+    } else if (job.cron !== undefined) {
+      const task = createTask(job.cron, (context) => this.due(state, context.date.getTime()), {
+        name: `lifeboat:${job.id}`,
+        logger: this.cronLogger(),
+      });
+      state.cronTask = task;
+      void Promise.resolve(task.start()).catch((err: unknown) => {
+        this.logger.error({ err, jobId: job.id }, `cron job ${job.id} failed to start`);
+      });
+    }
+  }
+
+  private setTimer(state: JobState): void {
+    state.timer = setTimeout(state.fire, Math.max(0, state.nextDueAt - this.now()));
+  }
+
+  private onTimer(state: JobState): void {
+    if (!this.running) return;
+    const every = state.job.everyMs as number;
+    const now = this.now();
+    // Slots are dueAt + k * every, fixed from the phase, so late timers never shift the grid. A
+    // stalled loop that missed slots runs once, for the latest one, instead of in a burst.
+    const missed = Math.max(0, Math.floor((now - state.nextDueAt) / every));
+    const dueAt = state.nextDueAt + missed * every;
+    state.nextDueAt = dueAt + every;
+    this.setTimer(state);
+    if (missed > 0) this.logger.debug({ jobId: state.job.id, missed }, 'event loop stalled past whole slots');
+    this.due(state, dueAt);
+  }
+
+  private due(state: JobState, dueAt: number): void {
+    if (!this.running) return;
+    const { job } = state;
+    if (state.busy) {
+      if (state.hung) {
+        this.logger.warn({ jobId: job.id }, `job ${job.id} skipped: its last run outlived its timeout (ignores its abort signal)`);
+      } else {
+        this.logger.debug({ jobId: job.id }, `job ${job.id} skipped: previous run still in flight`);
+      }
+      this.safely(() => this.options.onSkipped?.(job.id, 'still-running'));
+      return;
+    }
+    state.busy = true;
+    this.queue.push({ state, dueAt });
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.running && this.active < this.concurrency) {
+      const next = this.queue.shift();
+      if (next === undefined) return;
+      this.startRun(next.state, next.dueAt);
+    }
+  }
+
+  private startRun(state: JobState, dueAt: number): void {
+    const { job } = state;
+    const controller = new AbortController();
+    const startedAt = this.now();
+    let reportedOnce = false;
+    let markReported!: () => void;
+    const run: InFlight = { controller, reported: new Promise<void>((resolve) => (markReported = resolve)) };
+    this.active++;
+    this.inFlight.add(run);
+
+    const report = (outcome: RunOutcome): void => {
+      if (reportedOnce) return;
+      reportedOnce = true;
+      clearTimeout(deadline);
+      this.active--;
+      this.inFlight.delete(run);
+      markReported();
+      const info: RunInfo = { jobId: job.id, dueAt, startedAt, finishedAt: this.now(), outcome };
+      this.safely(() => this.options.onRunComplete?.(info));
+      this.pump();
+    };
+    const deadline = setTimeout(() => {
+      state.hung = true;
+      controller.abort(new DOMException(`job ${job.id} exceeded ${job.timeoutMs}ms`, 'TimeoutError'));
+      this.logger.warn({ jobId: job.id, timeoutMs: job.timeoutMs }, `job ${job.id} timed out after ${job.timeoutMs}ms; slot freed`);
+      report('timeout');
+    }, job.timeoutMs);
+
+    let result: Promise<void>;
+    try {
+      result = Promise.resolve(job.run(controller.signal));
+    } catch (err) {
+      result = Promise.reject(err);
+    }
+    result.then(
+      () => {
+        state.busy = false;
+        state.hung = false;
+        report('ok');
+      },
+      (err: unknown) => {
+        state.busy = false;
+        state.hung = false;
+        if (!reportedOnce && !controller.signal.aborted) {
+          this.logger.error({ err, jobId: job.id }, `job ${job.id} failed; it keeps its schedule`);
+        }
+        report('error');
+      },
+    );
+  }
+
+  /** A throwing hook must not break the scheduler's bookkeeping. */
+  private safely(hook: () => void): void {
+    try {
+      hook();
+    } catch (err) {
+      this.logger.error({ err }, 'scheduler hook threw');
+    }
+  }
+
+  private cronLogger(): CronLogger {
+    const log = this.logger;
+    return {
+      info: (message) => log.info(message),
+      warn: (message) => log.warn(message),
+      error: (message, err) => log.error({ err: err ?? message }, String(message)),
+      debug: (message) => log.debug(String(message)),
+    };
+  }
+}

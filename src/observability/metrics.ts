@@ -1,0 +1,120 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CheckResult } from '../core/check-result.js';
+import { SEVERITIES, type Severity } from '../core/severity.js';
+
+/**
+ * Every Lifeboat metric in one place, on a registry of its own (never prom-client's global one,
+ * so two apps in one test process do not collide). Labels are bounded: check ids come from
+ * config, severities and outcomes from fixed sets.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly checkUp = new Gauge({
+    name: 'lifeboat_check_up',
+    help: 'Whether the check passed on its latest run (1) or failed (0)',
+    labelNames: ['check'] as const,
+    registers: [this.registry],
+  });
+
+  readonly checkDuration = new Histogram({
+    name: 'lifeboat_check_duration_seconds',
+    help: 'How long a check run took',
+    labelNames: ['check'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  readonly checkRuns = new Counter({
+    name: 'lifeboat_check_runs_total',
+    help: 'Check runs by outcome',
+    labelNames: ['check', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly replicationLag = new Gauge({
+    name: 'lifeboat_replication_lag_seconds',
+    help: 'Latest replication lag measured by the check',
+    labelNames: ['check'] as const,
+    registers: [this.registry],
+  });
+
+  readonly backupAge = new Gauge({
+    name: 'lifeboat_backup_age_seconds',
+    help: 'Age of the newest available snapshot seen by the check',
+    labelNames: ['check'] as const,
+    registers: [this.registry],
+  });
+
+  readonly incidentsOpen = new Gauge({
+    name: 'lifeboat_incidents_open',
+    help: 'Open incidents by severity',
+    labelNames: ['severity'] as const,
+    registers: [this.registry],
+  });
+
+  readonly approvalsPending = new Gauge({
+    name: 'lifeboat_approvals_pending',
+    help: 'Approval requests waiting for approvers',
+    registers: [this.registry],
+  });
+
+  readonly actionsTotal = new Counter({
+    name: 'lifeboat_actions_total',
+    help: 'DR actions by kind and outcome',
+    labelNames: ['action', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly slackAck = new Histogram({
+    name: 'lifeboat_slack_ack_seconds',
+    help: 'Time from receiving a Slack request to acknowledging it',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3],
+    registers: [this.registry],
+  });
+
+  readonly schedulingLag = new Histogram({
+    name: 'lifeboat_scheduling_lag_seconds',
+    help: 'Delay between when a check run was due and when it started',
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly checkRunsSkipped = new Counter({
+    name: 'lifeboat_check_runs_skipped_total',
+    help: 'Runs skipped because the previous run of the same job was still in flight',
+    labelNames: ['job'] as const,
+    registers: [this.registry],
+  });
+
+  readonly isLeader = new Gauge({
+    name: 'lifeboat_monitor_leader',
+    help: 'Whether this process holds the monitor lease (1) or not (0)',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+    for (const severity of SEVERITIES) this.incidentsOpen.set({ severity }, 0);
+    this.approvalsPending.set(0);
+    this.isLeader.set(0);
+  }
+
+  /** Records what a check run measured. */
+  recordResult(result: CheckResult): void {
+    const check = result.checkId;
+    this.checkUp.set({ check }, result.ok ? 1 : 0);
+    this.checkDuration.observe({ check }, result.durationMs / 1000);
+    this.checkRuns.inc({ check, outcome: result.ok ? 'pass' : 'fail' });
+    const m = result.measurement;
+    if (m.kind === 'replication-lag' && m.lagSeconds !== null) this.replicationLag.set({ check }, m.lagSeconds);
+    if (m.kind === 'backup' && m.ageSeconds !== null) this.backupAge.set({ check }, m.ageSeconds);
+  }
+
+  /** Sets the open-incident gauge from the store's open incidents (every severity, zeros included). */
+  setOpenIncidents(severities: Severity[]): void {
+    for (const severity of SEVERITIES) {
+      this.incidentsOpen.set({ severity }, severities.filter((s) => s === severity).length);
+    }
+  }
+}

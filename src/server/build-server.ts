@@ -1,0 +1,48 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { checkReadiness, type ReadinessProbe } from './readiness.js';
+
+export interface ServerDeps {
+  logger: Logger;
+  metrics: Metrics;
+  readiness: ReadinessProbe[];
+  /** Refreshes gauges that are read from the store (open incidents) before a scrape. */
+  beforeScrape?: () => Promise<void>;
+  /** Bound on each readiness probe, in ms. */
+  readinessTimeoutMs?: number;
+}
+
+/** Builds the HTTP app without listening: cli.ts listens, tests use `inject()`. */
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    // Slack, Prometheus and load balancers call us; nothing legitimate sends large bodies.
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (_request, reply) => {
+    const report = await checkReadiness(deps.readiness, deps.readinessTimeoutMs ?? 1500);
+    return reply.code(report.ready ? 200 : 503).send(report);
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    if (deps.beforeScrape) {
+      try {
+        await deps.beforeScrape();
+      } catch (err) {
+        // Serve the last known values rather than fail the scrape; the store's state shows in /readyz.
+        deps.logger.warn({ err }, 'could not refresh store-backed metrics before scrape');
+      }
+    }
+    const body = await deps.metrics.registry.metrics();
+    return reply.type(deps.metrics.registry.contentType).send(body);
+  });
+
+  return app;
+}

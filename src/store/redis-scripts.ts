@@ -1,0 +1,80 @@
+import { LuaScript } from './lua-script.js';
+
+// Lease values are "holder:token". Holders may contain ':' (host:pid:random), so "own lease"
+// means: value starts with "holder:" and the rest is all digits.
+
+/**
+ * KEYS: lease, lease-token counter. ARGV: holder, ttl ms. Returns the new token, or nil when
+ * another holder has the lease. This is SET NX PX done in Lua so the token is INCRed only on
+ * success, and so a holder that already has the lease (it demoted itself after failed renews
+ * that in fact landed) gets a fresh token instead of waiting out its own lease.
+ */
+export const ACQUIRE_LEASE = new LuaScript(
+  'acquire-lease',
+  `
+local current = redis.call('GET', KEYS[1])
+if current then
+  local prefix = ARGV[1] .. ':'
+  local own = string.sub(current, 1, #prefix) == prefix
+    and string.match(string.sub(current, #prefix + 1), '^%d+$') ~= nil
+  if not own then return false end
+end
+local token = redis.call('INCR', KEYS[2])
+redis.call('SET', KEYS[1], ARGV[1] .. ':' .. token, 'PX', ARGV[2])
+return token
+`,
+);
+
+/** KEYS: lease. ARGV: "holder:token", ttl ms. Compare-and-PEXPIRE; returns 1 when extended. */
+export const RENEW_LEASE = new LuaScript(
+  'renew-lease',
+  `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+`,
+);
+
+/** KEYS: lease. ARGV: "holder:token". Compare-and-DEL, so a late release cannot free a successor's lease. */
+export const RELEASE_LEASE = new LuaScript(
+  'release-lease',
+  `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+`,
+);
+
+/**
+ * One evaluation, all or nothing. The fence check and the writes are in the same script, so no
+ * other leader can take the lease between "still mine?" and the write.
+ *
+ * KEYS: 1 check state, 2 open set, 3 recent set, 4 incident, 5 incident events, 6 lease.
+ * ARGV: 1 expected lease value ('' = unfenced), 2 check state JSON, 3 incident JSON ('' = none),
+ *       4 incident id, 5 openedAt score, 6 '1' when the incident is open, 7 event JSON ('' = none).
+ * Keys 4-6 are named even when unused so every key the script may touch is declared.
+ */
+export const COMMIT_EVALUATION = new LuaScript(
+  'commit-evaluation',
+  `
+if ARGV[1] ~= '' and redis.call('GET', KEYS[6]) ~= ARGV[1] then
+  return 'fenced'
+end
+redis.call('SET', KEYS[1], ARGV[2])
+if ARGV[3] ~= '' then
+  redis.call('SET', KEYS[4], ARGV[3])
+  redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
+  if ARGV[6] == '1' then
+    redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
+  else
+    redis.call('ZREM', KEYS[2], ARGV[4])
+  end
+end
+if ARGV[7] ~= '' then
+  redis.call('RPUSH', KEYS[5], ARGV[7])
+end
+return 'committed'
+`,
+);

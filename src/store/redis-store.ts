@@ -1,0 +1,216 @@
+import { Redis } from 'ioredis';
+import type { CheckState } from '../core/check-state.js';
+import type { Incident, IncidentEvent } from '../core/incident.js';
+import { maskSecrets, type Logger } from '../observability/logger.js';
+import { decodeStored, isCheckState, isIncident, isIncidentEvent } from './decode-stored.js';
+import { redisKeys, type RedisKeys } from './redis-keys.js';
+import { ACQUIRE_LEASE, COMMIT_EVALUATION, RELEASE_LEASE, RENEW_LEASE } from './redis-scripts.js';
+import { assertLimit, assertTtlMs, commitIncidentId } from './store-arguments.js';
+import { StoreError } from './store-error.js';
+import type { CommitOutcome, EvaluationCommit, Lease, Store } from './store.js';
+
+/** /readyz must answer promptly: a PING slower than this counts as down. */
+export const REDIS_PING_TIMEOUT_MS = 1_000; // 1 second
+/** One TCP connect attempt. */
+export const REDIS_CONNECT_TIMEOUT_MS = 2_000; // 2 seconds
+/** Any command, including one waiting in the offline queue: the store fails closed, not late. */
+export const REDIS_COMMAND_TIMEOUT_MS = 2_000; // 2 seconds
+/** Reconnect attempts a queued command waits through before it is rejected. */
+export const REDIS_MAX_RETRIES_PER_REQUEST = 1;
+/** Reconnect backoff cap; reconnecting never stops, so the store recovers when Redis returns. */
+export const REDIS_RECONNECT_MAX_DELAY_MS = 2_000; // 2 seconds
+
+/** What a RedisStore is built from. */
+export interface RedisStoreOptions {
+  redis: Redis;
+  /** Prepended to every key, e.g. "lifeboat:". */
+  keyPrefix: string;
+  /** When true, close() disconnects the client; otherwise the caller owns it. */
+  ownsClient?: boolean;
+}
+
+/** The shared store: every state change that races is one Lua script (see redis-scripts.ts). */
+export class RedisStore implements Store {
+  readonly kind = 'redis' as const;
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
+  private readonly ownsClient: boolean;
+
+  constructor(options: RedisStoreOptions) {
+    this.redis = options.redis;
+    this.keys = redisKeys(options.keyPrefix);
+    this.ownsClient = options.ownsClient ?? false;
+  }
+
+  async ping(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new StoreError('LIFEBOAT_STORE_UNAVAILABLE', `Redis did not answer PING within ${REDIS_PING_TIMEOUT_MS} ms`)),
+        REDIS_PING_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([this.redis.ping(), timeout]);
+    } catch (err) {
+      if (err instanceof StoreError) throw err;
+      const reason = maskSecrets(err instanceof Error ? err.message : String(err));
+      throw new StoreError('LIFEBOAT_STORE_UNAVAILABLE', `Redis PING failed: ${reason}`, { cause: err });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.ownsClient || this.redis.status === 'end') return;
+    if (this.redis.status === 'ready') {
+      // QUIT lets in-flight replies arrive; fall back to a hard close if Redis stops answering.
+      await this.redis.quit().catch(() => this.redis.disconnect());
+    } else {
+      this.redis.disconnect();
+    }
+  }
+
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | null> {
+    assertTtlMs(ttlMs);
+    const keys = [this.keys.lease(name), this.keys.leaseToken(name)];
+    const token = await ACQUIRE_LEASE.run(this.redis, keys, [holder, Math.ceil(ttlMs)]);
+    if (token === null) return null;
+    if (typeof token !== 'number') throw this.unexpectedReply(ACQUIRE_LEASE.name, token);
+    return { name, holder, token };
+  }
+
+  async renewLease(lease: Lease, ttlMs: number): Promise<boolean> {
+    assertTtlMs(ttlMs);
+    const reply = await RENEW_LEASE.run(this.redis, [this.keys.lease(lease.name)], [leaseValue(lease), Math.ceil(ttlMs)]);
+    return reply === 1;
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    await RELEASE_LEASE.run(this.redis, [this.keys.lease(lease.name)], [leaseValue(lease)]);
+  }
+
+  async nextIncidentSequence(): Promise<number> {
+    return this.redis.incr(this.keys.incidentSequence());
+  }
+
+  async getCheckState(checkId: string): Promise<CheckState | null> {
+    const key = this.keys.checkState(checkId);
+    const raw = await this.redis.get(key);
+    return raw === null ? null : decodeStored(key, raw, isCheckState, 'check state');
+  }
+
+  async commitEvaluation(commit: EvaluationCommit): Promise<CommitOutcome> {
+    const { fence, checkState, incident, event } = commit;
+    const incidentId = commitIncidentId(commit) ?? '';
+    const keys = [
+      this.keys.checkState(checkState.checkId),
+      this.keys.openIncidents(),
+      this.keys.recentIncidents(),
+      this.keys.incident(incidentId),
+      this.keys.incidentEvents(incidentId),
+      this.keys.lease(fence?.name ?? ''),
+    ];
+    const args = [
+      fence ? leaseValue(fence) : '',
+      JSON.stringify(checkState),
+      incident ? JSON.stringify(incident) : '',
+      incidentId,
+      incident?.openedAt ?? 0,
+      incident && incident.state !== 'resolved' ? '1' : '0',
+      event ? JSON.stringify(event) : '',
+    ];
+    const outcome = await COMMIT_EVALUATION.run(this.redis, keys, args);
+    if (outcome !== 'committed' && outcome !== 'fenced') throw this.unexpectedReply(COMMIT_EVALUATION.name, outcome);
+    return outcome;
+  }
+
+  async getIncident(id: string): Promise<Incident | null> {
+    const key = this.keys.incident(id);
+    const raw = await this.redis.get(key);
+    return raw === null ? null : decodeStored(key, raw, isIncident, 'incident');
+  }
+
+  async listOpenIncidents(): Promise<Incident[]> {
+    const ids = await this.redis.zrange(this.keys.openIncidents(), 0, -1);
+    // The index and the incidents are read in two steps; one resolved in between is dropped here.
+    return (await this.loadIncidents(ids)).filter((incident) => incident.state !== 'resolved');
+  }
+
+  async listRecentIncidents(limit: number): Promise<Incident[]> {
+    assertLimit(limit);
+    if (limit === 0) return [];
+    const ids = await this.redis.zrevrange(this.keys.recentIncidents(), 0, limit - 1);
+    return this.loadIncidents(ids);
+  }
+
+  async getIncidentEvents(incidentId: string): Promise<IncidentEvent[]> {
+    const key = this.keys.incidentEvents(incidentId);
+    const raws = await this.redis.lrange(key, 0, -1);
+    return raws.map((raw, index) => decodeStored(`${key}[${index}]`, raw, isIncidentEvent, 'incident event'));
+  }
+
+  private async loadIncidents(ids: string[]): Promise<Incident[]> {
+    if (ids.length === 0) return [];
+    const keys = ids.map((id) => this.keys.incident(id));
+    const raws = await this.redis.mget(keys);
+    return raws.map((raw, index) => {
+      const key = keys[index] ?? '';
+      if (raw === null) {
+        // Writes are atomic, so an indexed id without its incident means someone edited Redis.
+        throw new StoreError('LIFEBOAT_STORE_CORRUPT_VALUE', `incident index names "${key}" but that key is missing`, { key });
+      }
+      return decodeStored(key, raw, isIncident, 'incident');
+    });
+  }
+
+  private unexpectedReply(script: string, reply: unknown): StoreError {
+    return new StoreError('LIFEBOAT_STORE_CORRUPT_VALUE', `Redis script ${script} returned an unexpected reply: ${String(reply)}`);
+  }
+}
+
+function leaseValue(lease: Lease): string {
+  return `${lease.holder}:${lease.token}`;
+}
+
+/**
+ * Connects to Redis for the store. The offline queue stays on so commands sent while the first
+ * connection is being made wait for it instead of failing spuriously at startup; but it is
+ * bounded (commandTimeout, maxRetriesPerRequest), so with Redis down every call, and PING for
+ * /readyz, fails within seconds instead of queueing forever.
+ */
+export function createRedisStore(url: string, keyPrefix: string, logger: Logger): RedisStore {
+  const where = describeRedisUrl(url);
+  const redis = new Redis(url, {
+    connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+    maxRetriesPerRequest: REDIS_MAX_RETRIES_PER_REQUEST,
+    retryStrategy: (attempt) => Math.min(attempt * 100, REDIS_RECONNECT_MAX_DELAY_MS),
+  });
+  // ioredis emits 'error' on every failed reconnect; report the outage once, and its end.
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (down) return;
+    down = true;
+    logger.warn(
+      { store: 'redis', redis: where, reason: maskSecrets(err.message) },
+      `cannot reach Redis at ${where}; retrying. Check REDIS_URL and that Redis is running`,
+    );
+  });
+  redis.on('ready', () => {
+    if (down) logger.info({ store: 'redis', redis: where }, 'Redis connection restored');
+    down = false;
+  });
+  return new RedisStore({ redis, keyPrefix, ownsClient: true });
+}
+
+/** host:port/db of a Redis URL, never its credentials, for logs. */
+export function describeRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+  } catch {
+    // Unparsable: say so rather than echo a string that may hold a password.
+    return 'an unparsable URL';
+  }
+}

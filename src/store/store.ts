@@ -1,0 +1,56 @@
+import type { CheckState } from '../core/check-state.js';
+import type { Incident, IncidentEvent } from '../core/incident.js';
+
+/** A held lease; `token` increases on every acquisition (fencing token). */
+export interface Lease {
+  name: string;
+  holder: string;
+  token: number;
+}
+
+/**
+ * One evaluation's writes, applied atomically: check state, the incident (created or updated),
+ * and its event. When `fence` is given, the commit is refused unless that lease is still held
+ * with that token, so a stale leader cannot write after losing the lease.
+ */
+export interface EvaluationCommit {
+  fence?: Lease;
+  checkState: CheckState;
+  incident?: Incident;
+  event?: IncidentEvent;
+}
+
+export type CommitOutcome = 'committed' | 'fenced';
+
+/**
+ * The store port: the truth for anything that must survive a restart or be shared by replicas.
+ * Implementations: Redis (shared, atomic via Lua) and memory (single replica only).
+ */
+export interface Store {
+  /** Short label for logs and /readyz: "redis" or "memory". */
+  readonly kind: 'redis' | 'memory';
+  /** Resolves when the store answers; rejects with the reason otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Takes the lease if free or expired; null when another holder has it. */
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | null>;
+  /** Extends a held lease; false when it was lost (expired and taken, or released). */
+  renewLease(lease: Lease, ttlMs: number): Promise<boolean>;
+  /** Releases the lease if still held by this holder and token. */
+  releaseLease(lease: Lease): Promise<void>;
+
+  /** Allocates the next incident number (1, 2, ...), never reused. */
+  nextIncidentSequence(): Promise<number>;
+
+  getCheckState(checkId: string): Promise<CheckState | null>;
+  commitEvaluation(commit: EvaluationCommit): Promise<CommitOutcome>;
+
+  getIncident(id: string): Promise<Incident | null>;
+  /** Open (including acknowledged) incidents, oldest first. */
+  listOpenIncidents(): Promise<Incident[]>;
+  /** Most recent incidents (open and resolved), newest first. */
+  listRecentIncidents(limit: number): Promise<Incident[]>;
+  /** An incident's events in the order they happened. */
+  getIncidentEvents(incidentId: string): Promise<IncidentEvent[]>;
+}

@@ -1,0 +1,52 @@
+import type { CheckState } from '../../src/core/check-state.js';
+import type { Incident, IncidentEvent } from '../../src/core/incident.js';
+import type { CommitOutcome, EvaluationCommit, Lease, Store } from '../../src/store/store.js';
+
+/**
+ * Wraps a real store; `partition()` makes every call hang (a stalled Redis or a cut network:
+ * requests neither succeed nor fail) until `heal()`, when the stranded calls reject.
+ */
+export class PartitionableStore implements Store {
+  readonly kind: Store['kind'];
+  private partitioned = false;
+  private stranded: Array<() => void> = [];
+
+  constructor(private readonly inner: Store) {
+    this.kind = inner.kind;
+  }
+
+  partition(): void {
+    this.partitioned = true;
+  }
+
+  heal(): void {
+    this.partitioned = false;
+    for (const fail of this.stranded.splice(0)) fail();
+  }
+
+  private call<T>(run: () => Promise<T>): Promise<T> {
+    if (!this.partitioned) return run();
+    return new Promise<T>((_, reject) => {
+      this.stranded.push(() => reject(new Error('partitioned: request lost')));
+    });
+  }
+
+  ping(): Promise<void> { return this.call(() => this.inner.ping()); }
+  close(): Promise<void> { return this.inner.close(); }
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | null> {
+    return this.call(() => this.inner.acquireLease(name, holder, ttlMs));
+  }
+  renewLease(lease: Lease, ttlMs: number): Promise<boolean> { return this.call(() => this.inner.renewLease(lease, ttlMs)); }
+  releaseLease(lease: Lease): Promise<void> { return this.call(() => this.inner.releaseLease(lease)); }
+  nextIncidentSequence(): Promise<number> { return this.call(() => this.inner.nextIncidentSequence()); }
+  getCheckState(checkId: string): Promise<CheckState | null> { return this.call(() => this.inner.getCheckState(checkId)); }
+  commitEvaluation(commit: EvaluationCommit): Promise<CommitOutcome> {
+    return this.call(() => this.inner.commitEvaluation(commit));
+  }
+  getIncident(id: string): Promise<Incident | null> { return this.call(() => this.inner.getIncident(id)); }
+  listOpenIncidents(): Promise<Incident[]> { return this.call(() => this.inner.listOpenIncidents()); }
+  listRecentIncidents(limit: number): Promise<Incident[]> { return this.call(() => this.inner.listRecentIncidents(limit)); }
+  getIncidentEvents(incidentId: string): Promise<IncidentEvent[]> {
+    return this.call(() => this.inner.getIncidentEvents(incidentId));
+  }
+}

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildApp, type App } from '../../src/app.js';
+import { parseConfig } from '../../src/config/parse-config.js';
+import type { Config } from '../../src/config/types.js';
+import type { IncidentChange } from '../../src/incidents/incident-engine.js';
+import { DemoTarget } from '../../src/monitor/demo-target.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { RedisStore } from '../../src/store/redis-store.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+function config(yaml: string, env: Record<string, string> = {}): Config {
+  const result = parseConfig(yaml, env);
+  if (!result.ok) throw new Error(result.errors.join('\n'));
+  return result.config;
+}
+
+const running: App[] = [];
+const redisClients: Redis[] = [];
+afterEach(async () => {
+  await Promise.allSettled(running.splice(0).map((app) => app.stop()));
+  await Promise.allSettled(redisClients.splice(0).map((r) => r.quit()));
+});
+
+async function startApp(cfg: Config, extra: Partial<Parameters<typeof buildApp>[0]> = {}): Promise<{ app: App; url: string }> {
+  const app = buildApp({ config: cfg, logger: silentLogger(), ...extra });
+  running.push(app);
+  const url = await app.start(0, '127.0.0.1');
+  return { app, url };
+}
+
+describe('the service end to end (local mode)', () => {
+  it('opens and resolves an incident for the demo target, visible in /metrics', async () => {
+    const cfg = config(`
+monitor: { leaseTtl: 1s }
+checks:
+  - id: demo-api
+    type: http
+    url: http://127.0.0.1:9/health
+    every: 200ms
+    timeout: 150ms
+    expect: { status: [200], bodyContains: ok }
+    severity: SEV2
+    failAfter: 2
+    recoverAfter: 2
+`);
+    // The demo target's port is only known once it listens: point the check at it then.
+    const demo = new DemoTarget({ port: 0, healthyForMs: 1000, failingForMs: 2000, clock: { now: () => Date.now() }, logger: silentLogger() });
+    const demoPort = await demo.start();
+    try {
+      const check = cfg.checks[0];
+      if (check?.type !== 'http') throw new Error('expected an http check');
+      check.url = `http://127.0.0.1:${demoPort}/health`;
+      const { app, url } = await startApp(cfg);
+      const changes: IncidentChange[] = [];
+      app.engine.subscribe((c) => {
+        changes.push(c);
+      });
+
+      await until(() => changes.some((c) => c.event?.type === 'opened'), 8000);
+      const opened = changes.find((c) => c.event?.type === 'opened');
+      expect(opened?.incident).toMatchObject({ checkId: 'demo-api', severity: 'SEV2', summary: expect.stringContaining('HTTP 503') });
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      expect(metrics).toContain('lifeboat_incidents_open{severity="SEV2"} 1');
+      expect(metrics).toContain('lifeboat_check_up{check="demo-api"} 0');
+      expect(metrics).toMatch(/lifeboat_check_duration_seconds_bucket\{le="[^"]+",check="demo-api"\}/);
+
+      await until(() => changes.some((c) => c.event?.type === 'resolved'), 8000);
+      expect(changes.filter((c) => c.event).map((c) => c.event?.type)).toEqual(['opened', 'resolved']);
+      expect(await app.store.listOpenIncidents()).toEqual([]);
+    } finally {
+      await demo.stop();
+    }
+  });
+
+  it('answers /healthz, and /readyz 200 when the store answers', async () => {
+    const { url } = await startApp(config('checks: []\n'));
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ready: true, checks: { store: { ok: true } } });
+  });
+
+  it('answers /readyz 503 with the reason when the store is down', async () => {
+    const redis = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    redisClients.push(redis);
+    const store = new RedisStore({ redis, keyPrefix: 'test:down:' });
+    const { url } = await startApp(config('checks: []\n'), { store });
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(503);
+    const body = (await ready.json()) as { ready: boolean; checks: { store: { ok: boolean; reason: string } } };
+    expect(body.ready).toBe(false);
+    expect(body.checks.store.ok).toBe(false);
+    expect(body.checks.store.reason.length).toBeGreaterThan(0);
+  });
+
+  it('serves the SPEC metric names', async () => {
+    const { url } = await startApp(config('checks: []\n'));
+    const text = await (await fetch(`${url}/metrics`)).text();
+    for (const name of ['lifeboat_incidents_open', 'lifeboat_approvals_pending', 'process_cpu_user_seconds_total', 'nodejs_heap_size_used_bytes']) {
+      expect(text).toContain(name);
+    }
+  });
+});
+
+describe('two replicas on one Redis', () => {
+  it('exactly one runs the checks, and the other takes over when it stops', async () => {
+    const prefix = `test:replicas:${randomUUID()}:`;
+    const cfg = config(`
+monitor: { leaseTtl: 1s }
+checks:
+  - id: self
+    type: http
+    url: http://127.0.0.1:1/health
+    every: 500ms
+    timeout: 200ms
+`);
+    const replica = async (name: string) => {
+      const redis = new Redis(REDIS_URL);
+      redisClients.push(redis);
+      return startApp(cfg, { store: new RedisStore({ redis, keyPrefix: prefix }), holderId: name });
+    };
+    const a = await replica('a');
+    const b = await replica('b');
+    await until(() => a.app.monitor.running || b.app.monitor.running, 3000);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect([a.app.monitor.running, b.app.monitor.running].filter(Boolean)).toHaveLength(1);
+
+    const [leader, follower] = a.app.monitor.running ? [a, b] : [b, a];
+    await leader.app.stop();
+    running.splice(running.indexOf(leader.app), 1);
+    await until(() => follower.app.monitor.running, 2500);
+
+    const cleaner = new Redis(REDIS_URL);
+    const keys = await cleaner.keys(`${prefix}*`);
+    if (keys.length > 0) await cleaner.del(...keys);
+    await cleaner.quit();
+  });
+});
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs}ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

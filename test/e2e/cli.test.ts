@@ -1,0 +1,118 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'lifeboat-cli-'));
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI from source the way `npx lifeboat` runs it from dist. */
+function lifeboat(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const finished = new Promise<Finished>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return { child, finished, output: () => stdout };
+}
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const BAD = `checks:
+  - id: api
+    type: http
+    url: not a url
+    every: 15x
+`;
+
+describe('lifeboat CLI', () => {
+  it('check-config exits 0 on the examples', async () => {
+    // production.yaml posts to Atlassian Statuspage, whose key must come from the environment.
+    for (const example of ['examples/lifeboat.yaml', 'examples/production.yaml']) {
+      const { code, stdout } = await lifeboat(['check-config', '--config', example], { STATUSPAGE_API_KEY: 'sp-test-key' }).finished;
+      expect(code, stdout).toBe(0);
+      expect(stdout).toContain('valid');
+    }
+  });
+
+  it('check-config exits 1 with one path: message line per problem', async () => {
+    const { code, stderr } = await lifeboat(['check-config', '--config', file('bad.yaml', BAD)]).finished;
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^checks\[0\]\.url: .+$/m);
+    expect(stderr).toMatch(/^checks\[0\]\.every: .+$/m);
+  });
+
+  it('takes the config from LIFEBOAT_CONFIG when --config is absent', async () => {
+    const { code, stderr } = await lifeboat(['check-config'], { LIFEBOAT_CONFIG: file('env-bad.yaml', BAD) }).finished;
+    expect(code).toBe(1);
+    expect(stderr).toContain('checks[0].url');
+  });
+
+  it('start refuses an invalid config before opening any port', async () => {
+    const port = await freePort();
+    const { code, stderr } = await lifeboat(['start', '--config', file('bad2.yaml', `server: { port: ${port} }\n${BAD}`)]).finished;
+    expect(code).toBe(1);
+    expect(stderr).toContain('checks[0].every');
+    expect(stderr).toContain('nothing started');
+  });
+
+  it('start serves /healthz and exits 0 on SIGTERM within 10 s', async () => {
+    const port = await freePort();
+    const config = file(
+      'ok.yaml',
+      `server: { port: ${port} }
+checks:
+  - id: local
+    type: http
+    url: http://127.0.0.1:${port}/healthz
+    every: 1s
+    timeout: 500ms
+`,
+    );
+    const run = lifeboat(['start', '--config', config]);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 15_000);
+    const stoppedAt = Date.now();
+    run.child.kill('SIGTERM');
+    const { code, stdout } = await run.finished;
+    expect(code).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+    expect(stdout).toContain('"msg":"stopped"');
+  });
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await condition()) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,178 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { LeaderElector } from '../../../src/monitor/leader-elector.js';
+import { silentLogger } from '../../../src/observability/logger.js';
+import { RedisStore } from '../../../src/store/redis-store.js';
+import type { Lease, Store } from '../../../src/store/store.js';
+import { PartitionableStore } from '../../doubles/partitionable-store.js';
+import { aCheckState } from '../store/fixtures.js';
+import { deleteKeys, newRedisClient, randomKeyPrefix, sleep } from '../store/redis-test-helpers.js';
+
+const FILE_PREFIX = randomKeyPrefix('leader');
+const TTL = 450; // ms; electors tick every 150 ms
+const TICK = TTL / 3;
+
+interface Happening {
+  who: string;
+  what: 'elected' | 'demoted';
+  at: number;
+}
+
+/** One "process": its own Redis connection, store and elector, all recording into `log`. */
+interface Replica {
+  name: string;
+  redis: Redis;
+  store: RedisStore;
+  elector: LeaderElector;
+}
+
+let admin: Redis;
+let log: Happening[];
+let replicas: Replica[];
+let testNumber = 0;
+let keyPrefix: string;
+
+beforeAll(() => {
+  admin = newRedisClient();
+});
+afterAll(async () => {
+  await deleteKeys(admin, FILE_PREFIX);
+  await admin.quit();
+});
+afterEach(async () => {
+  for (const replica of replicas) {
+    await replica.elector.stop();
+    if (replica.redis.status !== 'end') await replica.redis.quit();
+  }
+  await deleteKeys(admin, keyPrefix);
+});
+
+function setUp(): void {
+  testNumber += 1;
+  keyPrefix = `${FILE_PREFIX}${testNumber}:`;
+  log = [];
+  replicas = [];
+}
+
+function replica(name: string, ttlMs = TTL, wrap: (store: Store) => Store = (s) => s): Replica {
+  const redis = newRedisClient();
+  // A dead replica's client errors on every call; the elector logs them, the test need not.
+  redis.on('error', () => {});
+  const store = new RedisStore({ redis, keyPrefix });
+  const elector = new LeaderElector({
+    store: wrap(store),
+    name: 'monitor',
+    holder: `${name}:${process.pid}`,
+    ttlMs,
+    logger: silentLogger(),
+    onElected: () => log.push({ who: name, what: 'elected', at: Date.now() }),
+    onDemoted: () => log.push({ who: name, what: 'demoted', at: Date.now() }),
+  });
+  const created = { name, redis, store, elector };
+  replicas.push(created);
+  return created;
+}
+
+async function waitFor<T>(probe: () => T | null | undefined, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== null && value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+const electedAfter = (who: string, since: number) => () =>
+  log.find((h) => h.who === who && h.what === 'elected' && h.at >= since);
+
+describe('leader election over Redis', () => {
+  it('two replicas competing for one lease: exactly one is elected, and stays so', async () => {
+    setUp();
+    const a = replica('a');
+    const b = replica('b');
+    a.elector.start();
+    b.elector.start();
+
+    await waitFor(() => log[0], TTL * 2, 'a leader');
+    await sleep(TTL * 3); // several renewals and acquisition attempts
+
+    expect(log).toHaveLength(1);
+    const leaders = [a, b].filter((r) => r.elector.currentLease() !== null);
+    expect(leaders.map((r) => r.name)).toEqual([log[0]!.who]);
+  });
+
+  it('a leader that dies without releasing is replaced within the ttl plus one tick', async () => {
+    setUp();
+    const a = replica('a');
+    a.elector.start();
+    const old = await waitFor(() => a.elector.currentLease(), TTL * 2, 'a elected');
+    const b = replica('b');
+    b.elector.start();
+    await sleep(TICK * 2);
+    expect(b.elector.currentLease()).toBeNull();
+
+    const killedAt = Date.now();
+    a.redis.disconnect(); // abrupt: no release, every later call fails
+
+    const taken = await waitFor(electedAfter('b', killedAt), TTL * 3, 'b elected');
+    // Slack for timer jitter and round-trips; without the lease expiring this would never happen.
+    expect(taken.at - killedAt).toBeLessThan(TTL + TICK + 200);
+    const lease = b.elector.currentLease();
+    expect(lease!.token).toBeGreaterThan(old.token);
+    // The cut-off leader stopped acting on its own before its successor started.
+    const demoted = log.find((h) => h.who === 'a' && h.what === 'demoted');
+    expect(demoted).toBeDefined();
+    expect(demoted!.at).toBeLessThanOrEqual(taken.at);
+  });
+
+  it('a partitioned leader demotes itself before a successor is elected, and its old fence is refused', async () => {
+    setUp();
+    let partitionable: PartitionableStore | undefined;
+    const a = replica('a', TTL, (store) => (partitionable = new PartitionableStore(store)));
+    a.elector.start();
+    const stale: Lease = await waitFor(() => a.elector.currentLease(), TTL * 2, 'a elected');
+    const b = replica('b');
+    b.elector.start();
+
+    const cutAt = Date.now();
+    partitionable!.partition(); // calls now hang: a cannot tell whether its renewals land
+    const taken = await waitFor(electedAfter('b', cutAt), TTL * 3, 'b elected');
+
+    const demoted = log.find((h) => h.who === 'a' && h.what === 'demoted');
+    expect(demoted).toBeDefined();
+    expect(demoted!.at).toBeLessThanOrEqual(taken.at);
+    expect(a.elector.currentLease()).toBeNull();
+
+    // The network heals; a's in-flight evaluation lands with the lease it used to hold.
+    partitionable!.heal();
+    expect(await a.store.commitEvaluation({ fence: stale, checkState: aCheckState('api', 'INC-9') })).toBe('fenced');
+    expect(await a.store.getCheckState('api')).toBeNull();
+    const current = b.elector.currentLease()!;
+    expect(await b.store.commitEvaluation({ fence: current, checkState: aCheckState('api') })).toBe('committed');
+
+    // And a, back on the network, does not take the lease from b.
+    await sleep(TICK * 3);
+    expect(a.elector.currentLease()).toBeNull();
+    expect(b.elector.currentLease()).toEqual(current);
+  });
+
+  it('a graceful stop releases the lease, so the other replica takes over well before the ttl', async () => {
+    setUp();
+    const longTtl = 3_000; // ms; ticks every second
+    const a = replica('a', longTtl);
+    a.elector.start();
+    await waitFor(() => a.elector.currentLease(), longTtl, 'a elected');
+    const b = replica('b', longTtl);
+    b.elector.start();
+
+    const stoppedAt = Date.now();
+    await a.elector.stop();
+    expect(log.filter((h) => h.who === 'a').map((h) => h.what)).toEqual(['elected', 'demoted']);
+    expect(a.elector.currentLease()).toBeNull();
+
+    // b's next attempt (at most one tick away) finds the lease free; waiting out the ttl would take 2-3 s.
+    const taken = await waitFor(electedAfter('b', stoppedAt), longTtl, 'b elected');
+    expect(taken.at - stoppedAt).toBeLessThan(longTtl * 0.6);
+  });
+});

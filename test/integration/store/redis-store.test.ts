@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { silentLogger } from '../../../src/observability/logger.js';
+import { redisKeys } from '../../../src/store/redis-keys.js';
+import { createRedisStore, RedisStore } from '../../../src/store/redis-store.js';
+import { StoreError } from '../../../src/store/store-error.js';
+import { defineStoreContract } from './store-contract.js';
+import { aCheckState, anEvent, anIncident } from './fixtures.js';
+import { deleteKeys, newRedisClient, randomKeyPrefix, sleep } from './redis-test-helpers.js';
+
+const FILE_PREFIX = randomKeyPrefix('redis-store');
+let redis: Redis;
+let testNumber = 0;
+
+beforeAll(() => {
+  redis = newRedisClient();
+});
+afterAll(async () => {
+  await deleteKeys(redis, FILE_PREFIX);
+  await redis.quit();
+});
+
+// Each test gets its own prefix under the file's, so the incident indexes start empty.
+defineStoreContract('redis', async () => {
+  testNumber += 1;
+  const keyPrefix = `${FILE_PREFIX}${testNumber}:`;
+  return {
+    store: new RedisStore({ redis, keyPrefix }),
+    advanceTime: sleep,
+    cleanup: () => deleteKeys(redis, keyPrefix),
+  };
+});
+
+describe('redis store', () => {
+  it('50 concurrent acquisitions from two connections yield exactly one holder', async () => {
+    const keyPrefix = `${FILE_PREFIX}race:`;
+    const other = newRedisClient();
+    try {
+      const stores = [new RedisStore({ redis, keyPrefix }), new RedisStore({ redis: other, keyPrefix })];
+      const attempts = Array.from({ length: 50 }, (_, i) =>
+        stores[i % 2]!.acquireLease('monitor', `holder-${i}`, 10_000),
+      );
+      const winners = (await Promise.all(attempts)).filter((lease) => lease !== null);
+      expect(winners).toHaveLength(1);
+      expect(await redis.get(redisKeys(keyPrefix).lease('monitor'))).toBe(`${winners[0]!.holder}:${winners[0]!.token}`);
+    } finally {
+      await other.quit();
+    }
+  });
+
+  it('a corrupt stored value is an error that names the key', async () => {
+    const keyPrefix = `${FILE_PREFIX}corrupt:`;
+    const keys = redisKeys(keyPrefix);
+    const store = new RedisStore({ redis, keyPrefix });
+    await redis.set(keys.incident('INC-7'), '{not json');
+    await redis.set(keys.checkState('api'), JSON.stringify({ checkId: 'api', consecutiveFailures: 'two' }));
+
+    const notJson = await store.getIncident('INC-7').catch((err: unknown) => err);
+    expect(notJson).toBeInstanceOf(StoreError);
+    expect(notJson).toMatchObject({ code: 'LIFEBOAT_STORE_CORRUPT_VALUE', key: keys.incident('INC-7') });
+    expect((notJson as Error).message).toContain(keys.incident('INC-7'));
+    await expect(store.getCheckState('api')).rejects.toThrow(keys.checkState('api'));
+  });
+
+  it('a corrupt incident fails the listing that includes it, naming the key', async () => {
+    const keyPrefix = `${FILE_PREFIX}corrupt-list:`;
+    const keys = redisKeys(keyPrefix);
+    const store = new RedisStore({ redis, keyPrefix });
+    const incident = anIncident('INC-1');
+    await store.commitEvaluation({ checkState: aCheckState(), incident, event: anEvent(incident, 'opened') });
+    await redis.set(keys.incident('INC-1'), JSON.stringify({ ...incident, severity: 'SEV9' }));
+    await redis.rpush(keys.incidentEvents('INC-1'), 'oops');
+
+    await expect(store.listOpenIncidents()).rejects.toThrow(keys.incident('INC-1'));
+    await expect(store.getIncidentEvents('INC-1')).rejects.toThrow(`${keys.incidentEvents('INC-1')}[1]`);
+  });
+
+  it('ping rejects promptly with a reason when Redis is unreachable', async () => {
+    const store = createRedisStore('redis://127.0.0.1:1', randomKeyPrefix('unreachable'), silentLogger());
+    try {
+      const started = Date.now();
+      const error = await store.ping().catch((err: unknown) => err);
+      expect(error).toBeInstanceOf(StoreError);
+      expect(error).toMatchObject({ code: 'LIFEBOAT_STORE_UNAVAILABLE' });
+      expect((error as Error).message).toMatch(/Redis/);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('close() leaves a client it does not own open', async () => {
+    const client = newRedisClient();
+    try {
+      await new RedisStore({ redis: client, keyPrefix: FILE_PREFIX }).close();
+      expect(await client.ping()).toBe('PONG');
+    } finally {
+      await client.quit();
+    }
+  });
+});

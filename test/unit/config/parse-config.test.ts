@@ -1,0 +1,226 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../src/config/parse-config.js';
+import type { Config } from '../../../src/config/types.js';
+
+/** The example from SPEC §3, verbatim. */
+const SPEC_EXAMPLE = readFileSync(new URL('./fixtures/spec-example.yaml', import.meta.url), 'utf8');
+
+function valid(yaml: string, env: Record<string, string | undefined> = {}): Config {
+  const result = parseConfig(yaml, env);
+  if (!result.ok) throw new Error(`expected a valid config, got:\n${result.errors.join('\n')}`);
+  return result.config;
+}
+
+const DEFAULT_ENV: Config['env'] = {
+  slackApiUrl: 'https://slack.com/api/',
+  pagerdutyEventsUrl: 'https://events.pagerduty.com',
+  statuspageApiUrl: 'https://api.statuspage.io/v1',
+  logLevel: 'info',
+};
+
+describe('parseConfig on valid configs', () => {
+  it('reads the SPEC §3 example into exactly these typed values (durations in ms)', () => {
+    const expected: Config = {
+      server: { port: 3000 },
+      slack: {
+        channel: 'C0INCIDENTS',
+        command: '/dr',
+        operators: ['U0AAA', 'U0BBB', 'U0CCC'],
+        approvers: ['U0BBB', 'U0CCC'],
+        approvals: 1,
+        approvalTtlMs: 900_000,
+        incidentChannels: 'SEV1',
+      },
+      pagerduty: { pageAt: 'SEV2', escalateUnackedAfterMs: 900_000 },
+      statuspage: { provider: 'builtin', pageId: 'abc123', components: { api: 'cmp_1' } },
+      monitor: { concurrency: 64, leaseTtlMs: 15_000 },
+      checks: [
+        {
+          type: 'http',
+          id: 'api',
+          everyMs: 15_000,
+          timeoutMs: 5_000,
+          severity: 'SEV1',
+          failAfter: 2,
+          recoverAfter: 2,
+          component: 'api',
+          url: 'https://api.example.com/health',
+          method: 'GET',
+          expect: { status: [200], bodyContains: 'ok' },
+          maxBodyBytes: 1_048_576,
+        },
+        {
+          type: 'replication-lag',
+          id: 'orders-lag',
+          everyMs: 60_000,
+          timeoutMs: 10_000,
+          severity: 'SEV2', // the worst threshold
+          failAfter: 1,
+          recoverAfter: 1,
+          region: 'us-west-2',
+          metric: 'ReplicaLag',
+          dimensions: { DBInstanceIdentifier: 'orders-replica' },
+          thresholdsMs: { SEV3: 60_000, SEV2: 300_000 },
+          missingData: 'SEV3',
+        },
+        {
+          type: 'backup',
+          id: 'orders-backups',
+          schedule: '*/15 * * * *',
+          timeoutMs: 30_000,
+          severity: 'SEV2',
+          failAfter: 1,
+          recoverAfter: 1,
+          region: 'us-east-1',
+          dbInstance: 'orders-db',
+          maxAgeMs: 93_600_000,
+          copyRegion: 'us-west-2',
+        },
+      ],
+      runbooks: {
+        failover: {
+          orders: {
+            region: 'us-west-2',
+            promote: { dbInstance: 'orders-replica' },
+            dns: {
+              hostedZoneId: 'Z123',
+              name: 'orders.db.example.com',
+              type: 'CNAME',
+              value: 'orders-replica.abc.us-west-2.rds.amazonaws.com',
+              ttl: 60,
+            },
+            guard: { lagCheck: 'orders-lag', maxLagMs: 300_000 },
+          },
+        },
+        restore: {
+          orders: {
+            region: 'us-east-1',
+            dbInstance: 'orders-db',
+            instanceClass: 'db.r6g.large',
+            subnetGroup: 'prod-db',
+            securityGroups: ['sg-0abc'],
+          },
+        },
+      },
+      env: DEFAULT_ENV,
+    };
+    expect(valid(SPEC_EXAMPLE)).toStrictEqual(expected);
+  });
+
+  it('fills every default for a one-check file', () => {
+    const config = valid(`
+checks:
+  - id: web
+    type: http
+    url: http://127.0.0.1:8080/health
+`);
+    expect(config).toStrictEqual({
+      server: { port: 3000 },
+      slack: { command: '/dr', operators: [], approvers: [], approvals: 1, approvalTtlMs: 900_000 },
+      pagerduty: { pageAt: 'SEV2' },
+      statuspage: { provider: 'builtin', components: {} },
+      monitor: { concurrency: 64, leaseTtlMs: 15_000 },
+      checks: [
+        {
+          type: 'http',
+          id: 'web',
+          everyMs: 60_000,
+          timeoutMs: 5_000,
+          severity: 'SEV2',
+          failAfter: 1,
+          recoverAfter: 1,
+          url: 'http://127.0.0.1:8080/health',
+          method: 'GET',
+          expect: { status: [200] },
+          maxBodyBytes: 1_048_576,
+        },
+      ],
+      runbooks: { failover: {}, restore: {} },
+      env: DEFAULT_ENV,
+    } satisfies Config);
+  });
+
+  it('treats empty sections (`slack:` with nothing under it) as all defaults', () => {
+    const config = valid('server:\nslack:\npagerduty:\nstatuspage:\nmonitor:\nchecks:\nrunbooks:\n  failover:\n');
+    expect(config.server.port).toBe(3000);
+    expect(config.checks).toStrictEqual([]);
+    expect(config.runbooks).toStrictEqual({ failover: {}, restore: {} });
+    expect(config.demo).toBeUndefined();
+  });
+
+  it('defaults operators to the approvers', () => {
+    expect(valid('slack: { approvers: [U0BBB, S0ONCALL] }').slack.operators).toStrictEqual(['U0BBB', 'S0ONCALL']);
+  });
+
+  it('gives a lag check the worst threshold as severity and the mildest as missingData by default', () => {
+    const [check] = valid(`
+checks:
+  - id: lag
+    type: replication-lag
+    region: eu-west-1
+    metric: AuroraGlobalDBReplicationLag
+    dimensions: { DBClusterIdentifier: orders }
+    thresholds: { SEV4: 10s, SEV1: 10m, SEV3: 30s }
+`).checks;
+    expect(check).toMatchObject({ severity: 'SEV1', missingData: 'SEV4', timeoutMs: 10_000 });
+    expect(check?.type === 'replication-lag' && check.thresholdsMs).toStrictEqual({ SEV1: 600_000, SEV3: 30_000, SEV4: 10_000 });
+  });
+
+  it('reads an Aurora global-cluster promotion and a cluster restore', () => {
+    const { runbooks } = valid(`
+runbooks:
+  failover:
+    orders-global:
+      region: eu-west-1
+      promote: { globalCluster: orders-global, targetCluster: "arn:aws:rds:eu-west-1:123456789012:cluster:orders-eu" }
+  restore:
+    orders:
+      region: us-east-1
+      dbCluster: orders-cluster
+      instanceClass: db.r6g.large
+`);
+    expect(runbooks.failover['orders-global']).toStrictEqual({
+      region: 'eu-west-1',
+      promote: { globalCluster: 'orders-global', targetCluster: 'arn:aws:rds:eu-west-1:123456789012:cluster:orders-eu' },
+    });
+    expect(runbooks.restore.orders).toStrictEqual({
+      region: 'us-east-1',
+      dbCluster: 'orders-cluster',
+      instanceClass: 'db.r6g.large',
+      securityGroups: [],
+    });
+  });
+
+  it('accepts `every` on a backup check and `schedule` on an http check', () => {
+    const checks = valid(`
+checks:
+  - { id: snap, type: backup, region: us-east-1, dbCluster: c, maxAge: 1d, every: 30m }
+  - { id: web, type: http, url: "https://example.com", schedule: "*/30 * * * * *", method: HEAD }
+`).checks;
+    expect(checks.map((c) => [c.everyMs, c.schedule])).toStrictEqual([
+      [1_800_000, undefined],
+      [undefined, '*/30 * * * * *'],
+    ]);
+  });
+
+  it('turns on the demo target with its defaults for a bare `demo:`, and reads its durations', () => {
+    expect(valid('demo:').demo).toStrictEqual({ port: 3099, healthyForMs: 30_000, failingForMs: 20_000 });
+    expect(valid('demo: { port: 4000, healthyFor: 15s, failingFor: 1m }').demo).toStrictEqual({
+      port: 4000,
+      healthyForMs: 15_000,
+      failingForMs: 60_000,
+    });
+  });
+
+  it('lets LIFEBOAT_PORT override server.port', () => {
+    expect(valid('server: { port: 8080 }', { LIFEBOAT_PORT: '9090' }).server.port).toBe(9090);
+  });
+
+  it('reads the example configs shipped in examples/', () => {
+    for (const file of ['examples/lifeboat.yaml', 'examples/production.yaml']) {
+      const text = readFileSync(new URL(`../../../${file}`, import.meta.url), 'utf8');
+      expect(parseConfig(text, { STATUSPAGE_API_KEY: 'sp-key' }), file).toMatchObject({ ok: true });
+    }
+  });
+});
