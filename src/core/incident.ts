@@ -9,6 +9,8 @@ export interface Incident {
   checkId: string;
   severity: Severity;
   state: IncidentState;
+  /** Starts at 1 and grows with every write; writers compare it to detect a change made meanwhile. */
+  revision: number;
   /** Epoch ms. */
   openedAt: number;
   updatedAt: number;
@@ -20,6 +22,8 @@ export interface Incident {
   measurement: Measurement;
   /** Worst severity seen while open. */
   peakSeverity: Severity;
+  /** Who resolved it by hand, when a person did rather than the monitor. */
+  resolvedBy?: string;
 }
 
 export type IncidentEventType = 'opened' | 'escalated' | 'deescalated' | 'resolved' | 'acknowledged';
@@ -36,6 +40,8 @@ export interface IncidentEvent {
   measurement: Measurement;
   /** Who caused it, for human transitions (Slack user id); absent for the monitor. */
   actor?: string;
+  /** Free text a person gave with the change (`/dr resolve INC-4 failed over to us-west-2`). */
+  note?: string;
 }
 
 export function isOpen(incident: Incident): boolean {

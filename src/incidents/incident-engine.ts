@@ -14,6 +14,14 @@ export interface IncidentChange {
   event?: IncidentEvent;
 }
 
+/** The answer to a person's acknowledge or resolve. */
+export type HumanActionOutcome =
+  | { ok: true; change: IncidentChange }
+  | { ok: false; reason: 'not-found' | 'already-resolved' | 'already-acknowledged' | 'conflict'; message: string };
+
+/** A write raced with another one this many times in a row: give up and say so. */
+const MAX_CONFLICT_RETRIES = 3;
+
 /** Listeners run in line with the monitor: they must hand slow work (Slack, paging) to a queue. */
 export type IncidentListener = (change: IncidentChange) => void | Promise<void>;
 
@@ -52,6 +60,62 @@ export class IncidentEngine {
 
   /** Applies one result; returns the committed change, or null when nothing changed or the write was fenced. */
   async apply(result: CheckResult): Promise<IncidentChange | null> {
+    for (let attempt = 1; ; attempt += 1) {
+      const outcome = await this.tryApply(result);
+      if (outcome !== 'conflict') return outcome;
+      // A person acknowledged or resolved the incident between our read and our write: re-read.
+      this.stateCache.delete(result.checkId);
+      if (attempt >= MAX_CONFLICT_RETRIES) {
+        this.options.logger.warn({ checkId: result.checkId }, 'incident kept changing under the monitor; result dropped');
+        return null;
+      }
+    }
+  }
+
+  /** Acknowledges an open incident on behalf of `actor` (a Slack user id). */
+  acknowledge(incidentId: string, actor: string): Promise<HumanActionOutcome> {
+    return this.changeByHand(incidentId, (current, at) => {
+      if (current.state === 'acknowledged') {
+        return refusal('already-acknowledged', `${current.id} was already acknowledged by ${current.acknowledgedBy ?? 'someone'}.`);
+      }
+      const incident: Incident = { ...current, state: 'acknowledged', acknowledgedBy: actor, acknowledgedAt: at };
+      return { incident, event: { ...eventOf('acknowledged', incident, at), actor } };
+    });
+  }
+
+  /** Resolves an incident by hand; if its check still fails, the next failures open a new one. */
+  resolve(incidentId: string, actor: string, note?: string): Promise<HumanActionOutcome> {
+    return this.changeByHand(incidentId, (current, at) => {
+      const incident: Incident = { ...current, state: 'resolved', resolvedAt: at, resolvedBy: actor };
+      return { incident, event: { ...eventOf('resolved', incident, at), actor, ...(note ? { note } : {}) } };
+    });
+  }
+
+  private async changeByHand(
+    incidentId: string,
+    build: (current: Incident, at: number) => { incident: Incident; event: IncidentEvent } | HumanActionOutcome,
+  ): Promise<HumanActionOutcome> {
+    for (let attempt = 1; attempt <= MAX_CONFLICT_RETRIES; attempt += 1) {
+      const current = await this.options.store.getIncident(incidentId);
+      if (!current) return refusal('not-found', `There is no incident ${incidentId}.`);
+      if (current.state === 'resolved') return refusal('already-resolved', `${current.id} is already resolved.`);
+      const at = this.options.clock.now();
+      const built = build(current, at);
+      if ('ok' in built) return built;
+      const incident = { ...built.incident, revision: current.revision + 1, updatedAt: at };
+      const event = { ...built.event, at };
+      const outcome = await this.options.store.updateIncident({ incident, event, expectedRevision: current.revision });
+      if (outcome === 'committed') {
+        const change = { incident, event };
+        this.logEvent(change);
+        await this.notify(change);
+        return { ok: true, change };
+      }
+    }
+    return refusal('conflict', `${incidentId} kept changing while we tried to update it; please try again.`);
+  }
+
+  private async tryApply(result: CheckResult): Promise<IncidentChange | null | 'conflict'> {
     const { store, logger } = this.options;
     const policy = this.options.policies.get(result.checkId);
     if (!policy) {
@@ -72,9 +136,10 @@ export class IncidentEngine {
     const outcome = await store.commitEvaluation({
       ...(fence ? { fence } : {}),
       checkState: state,
-      ...(change ? { incident: change.incident } : {}),
+      ...(change ? { incident: change.incident, expectedRevision: open?.revision ?? 0 } : {}),
       ...(change?.event ? { event: change.event } : {}),
     });
+    if (outcome === 'conflict') return 'conflict';
     if (outcome === 'fenced') {
       // Another process holds the monitor lease now; its results are the truth.
       this.stateCache.delete(result.checkId);
@@ -112,6 +177,7 @@ export class IncidentEngine {
           severity: decision.severity,
           peakSeverity: decision.severity,
           state: 'open',
+          revision: 1,
           openedAt: at,
           updatedAt: at,
           summary: result.summary,
@@ -126,6 +192,7 @@ export class IncidentEngine {
           ...current,
           severity: decision.severity,
           peakSeverity: worstOf(current.peakSeverity, decision.severity),
+          revision: current.revision + 1,
           updatedAt: at,
           summary: result.summary,
           measurement: result.measurement,
@@ -138,11 +205,19 @@ export class IncidentEngine {
         // A pass while still open (not enough passes to resolve) keeps the failing value on show.
         if (result.ok) return null;
         if (current.summary === result.summary) return null;
-        return { incident: { ...current, updatedAt: at, summary: result.summary, measurement: result.measurement } };
+        return { incident: { ...current, revision: current.revision + 1, updatedAt: at, summary: result.summary, measurement: result.measurement } };
       }
       case 'resolve': {
         const current = open as Incident;
-        const incident: Incident = { ...current, state: 'resolved', resolvedAt: at, updatedAt: at, summary: result.summary, measurement: result.measurement };
+        const incident: Incident = {
+          ...current,
+          state: 'resolved',
+          revision: current.revision + 1,
+          resolvedAt: at,
+          updatedAt: at,
+          summary: result.summary,
+          measurement: result.measurement,
+        };
         return { incident, event: eventOf('resolved', incident, at) };
       }
     }
@@ -173,6 +248,10 @@ export class IncidentEngine {
       }
     }
   }
+}
+
+function refusal(reason: Extract<HumanActionOutcome, { ok: false }>['reason'], message: string): HumanActionOutcome {
+  return { ok: false, reason, message };
 }
 
 function eventOf(type: IncidentEvent['type'], incident: Incident, at: number): IncidentEvent {

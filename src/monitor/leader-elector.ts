@@ -116,7 +116,7 @@ export class LeaderElector {
     }
     this.lease = lease;
     this.failedRenewals = 0;
-    logger.info({ lease: name, holder, token: lease.token }, 'elected leader');
+    logger.info({ lease: name, holder, fencingToken: lease.token }, 'elected leader');
     this.callback('onElected', () => this.options.onElected(lease));
   }
 
@@ -168,7 +168,7 @@ export class LeaderElector {
     this.lease = null;
     this.failedRenewals = 0;
     const log = reason === 'stopping' ? this.options.logger.info : this.options.logger.warn;
-    log.call(this.options.logger, { lease: this.options.name, token, reason }, 'no longer leader');
+    log.call(this.options.logger, { lease: this.options.name, fencingToken: token, reason }, 'no longer leader');
     this.callback('onDemoted', () => this.options.onDemoted());
   }
 

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { checkReadiness, type ReadinessProbe } from './readiness.js';
@@ -17,7 +17,8 @@ export interface ServerDeps {
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Scrapes and probes arrive every few seconds; per-request lines would drown the incidents.
+    logController: new LogController({ disableRequestLogging: true }),
     // Slack, Prometheus and load balancers call us; nothing legitimate sends large bodies.
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,

@@ -53,11 +53,13 @@ export function isIncident(value: unknown): value is Incident {
     isSeverity(value.severity) &&
     isSeverity(value.peakSeverity) &&
     INCIDENT_STATES.includes(value.state) &&
+    num(value.revision) &&
     num(value.openedAt) &&
     num(value.updatedAt) &&
     optional(num)(value.resolvedAt) &&
     optional(str)(value.acknowledgedBy) &&
     optional(num)(value.acknowledgedAt) &&
+    optional(str)(value.resolvedBy) &&
     str(value.summary) &&
     isMeasurement(value.measurement)
   );
@@ -75,7 +77,8 @@ export function isIncidentEvent(value: unknown): value is IncidentEvent {
     optional(isSeverity)(value.previousSeverity) &&
     str(value.summary) &&
     isMeasurement(value.measurement) &&
-    optional(str)(value.actor)
+    optional(str)(value.actor) &&
+    optional(str)(value.note)
   );
 }
 

@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { Incident, IncidentEvent } from '../core/incident.js';
 import { assertLimit, assertTtlMs, commitIncidentId } from './store-arguments.js';
 import { StoreError } from './store-error.js';
-import type { CommitOutcome, EvaluationCommit, Lease, Store } from './store.js';
+import type { CommitOutcome, EvaluationCommit, IncidentUpdate, Lease, Store } from './store.js';
 
 interface HeldLease {
   holder: string;
@@ -79,10 +79,25 @@ export class MemoryStore implements Store {
   }
 
   async commitEvaluation(commit: EvaluationCommit): Promise<CommitOutcome> {
-    const incidentId = commitIncidentId(commit);
     if (commit.fence && !this.heldBy(commit.fence)) return 'fenced';
-    const { checkState, incident, event } = copy(commit);
-    this.checkStates.set(checkState.checkId, checkState);
+    return this.write(commit);
+  }
+
+  async updateIncident(update: IncidentUpdate): Promise<'committed' | 'conflict'> {
+    return this.write(update);
+  }
+
+  private write(commit: EvaluationCommit | IncidentUpdate): 'committed' | 'conflict' {
+    const incidentId = commitIncidentId(commit);
+    if (commit.expectedRevision !== undefined && incidentId !== null) {
+      const storedRevision = this.incidents.get(incidentId)?.revision ?? 0;
+      if (storedRevision !== commit.expectedRevision) return 'conflict';
+    }
+    const { incident, event } = copy(commit);
+    if ('checkState' in commit) {
+      const checkState = copy(commit.checkState);
+      this.checkStates.set(checkState.checkId, checkState);
+    }
     if (incident) this.incidents.set(incident.id, incident);
     if (event && incidentId !== null) {
       const list = this.events.get(incidentId) ?? [];

@@ -52,8 +52,10 @@ return 0
  * other leader can take the lease between "still mine?" and the write.
  *
  * KEYS: 1 check state, 2 open set, 3 recent set, 4 incident, 5 incident events, 6 lease.
- * ARGV: 1 expected lease value ('' = unfenced), 2 check state JSON, 3 incident JSON ('' = none),
- *       4 incident id, 5 openedAt score, 6 '1' when the incident is open, 7 event JSON ('' = none).
+ * ARGV: 1 expected lease value ('' = unfenced), 2 check state JSON ('' = leave as is),
+ *       3 incident JSON ('' = none), 4 incident id, 5 openedAt score, 6 '1' when the incident is
+ *       open, 7 event JSON ('' = none), 8 expected stored incident revision ('' = no check,
+ *       0 = must not exist).
  * Keys 4-6 are named even when unused so every key the script may touch is declared.
  */
 export const COMMIT_EVALUATION = new LuaScript(
@@ -62,7 +64,15 @@ export const COMMIT_EVALUATION = new LuaScript(
 if ARGV[1] ~= '' and redis.call('GET', KEYS[6]) ~= ARGV[1] then
   return 'fenced'
 end
-redis.call('SET', KEYS[1], ARGV[2])
+if ARGV[8] ~= '' then
+  local stored = redis.call('GET', KEYS[4])
+  local revision = 0
+  if stored then revision = tonumber(cjson.decode(stored).revision) or 0 end
+  if revision ~= tonumber(ARGV[8]) then return 'conflict' end
+end
+if ARGV[2] ~= '' then
+  redis.call('SET', KEYS[1], ARGV[2])
+end
 if ARGV[3] ~= '' then
   redis.call('SET', KEYS[4], ARGV[3])
   redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])

@@ -7,7 +7,7 @@ import { redisKeys, type RedisKeys } from './redis-keys.js';
 import { ACQUIRE_LEASE, COMMIT_EVALUATION, RELEASE_LEASE, RENEW_LEASE } from './redis-scripts.js';
 import { assertLimit, assertTtlMs, commitIncidentId } from './store-arguments.js';
 import { StoreError } from './store-error.js';
-import type { CommitOutcome, EvaluationCommit, Lease, Store } from './store.js';
+import type { CommitOutcome, EvaluationCommit, IncidentUpdate, Lease, Store } from './store.js';
 
 /** /readyz must answer promptly: a PING slower than this counts as down. */
 export const REDIS_PING_TIMEOUT_MS = 1_000; // 1 second
@@ -101,10 +101,22 @@ export class RedisStore implements Store {
   }
 
   async commitEvaluation(commit: EvaluationCommit): Promise<CommitOutcome> {
-    const { fence, checkState, incident, event } = commit;
+    return this.runCommit(commit);
+  }
+
+  async updateIncident(update: IncidentUpdate): Promise<'committed' | 'conflict'> {
+    const outcome = await this.runCommit(update);
+    if (outcome === 'fenced') throw this.unexpectedReply(COMMIT_EVALUATION.name, outcome);
+    return outcome;
+  }
+
+  private async runCommit(commit: EvaluationCommit | IncidentUpdate): Promise<CommitOutcome> {
+    const { incident, event, expectedRevision } = commit;
+    const fence = 'fence' in commit ? commit.fence : undefined;
+    const checkState = 'checkState' in commit ? commit.checkState : undefined;
     const incidentId = commitIncidentId(commit) ?? '';
     const keys = [
-      this.keys.checkState(checkState.checkId),
+      this.keys.checkState(checkState?.checkId ?? ''),
       this.keys.openIncidents(),
       this.keys.recentIncidents(),
       this.keys.incident(incidentId),
@@ -113,15 +125,16 @@ export class RedisStore implements Store {
     ];
     const args = [
       fence ? leaseValue(fence) : '',
-      JSON.stringify(checkState),
+      checkState ? JSON.stringify(checkState) : '',
       incident ? JSON.stringify(incident) : '',
       incidentId,
       incident?.openedAt ?? 0,
       incident && incident.state !== 'resolved' ? '1' : '0',
       event ? JSON.stringify(event) : '',
+      expectedRevision ?? '',
     ];
     const outcome = await COMMIT_EVALUATION.run(this.redis, keys, args);
-    if (outcome !== 'committed' && outcome !== 'fenced') throw this.unexpectedReply(COMMIT_EVALUATION.name, outcome);
+    if (outcome !== 'committed' && outcome !== 'fenced' && outcome !== 'conflict') throw this.unexpectedReply(COMMIT_EVALUATION.name, outcome);
     return outcome;
   }
 

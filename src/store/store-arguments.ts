@@ -1,4 +1,4 @@
-import type { EvaluationCommit } from './store.js';
+import type { EvaluationCommit, IncidentUpdate } from './store.js';
 import { StoreError } from './store-error.js';
 
 // Argument checks shared by both stores, so they refuse the same mistakes the same way.
@@ -21,7 +21,7 @@ export function assertLimit(limit: number): void {
  * The incident a commit touches: its incident's id, else its event's. An event filed under one
  * incident while another is written would split the record, so that is refused.
  */
-export function commitIncidentId(commit: EvaluationCommit): string | null {
+export function commitIncidentId(commit: EvaluationCommit | IncidentUpdate): string | null {
   const { incident, event } = commit;
   if (incident && event && event.incidentId !== incident.id) {
     throw new StoreError(

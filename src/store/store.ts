@@ -18,9 +18,23 @@ export interface EvaluationCommit {
   checkState: CheckState;
   incident?: Incident;
   event?: IncidentEvent;
+  /**
+   * The stored incident's revision the writer read (0: it must not exist yet). When given and
+   * the stored one differs, nothing is written and the outcome is 'conflict': someone else
+   * (a person acknowledging, another write) changed the incident in between.
+   */
+  expectedRevision?: number;
 }
 
-export type CommitOutcome = 'committed' | 'fenced';
+/** A change to an incident alone, made by a person (acknowledge, resolve) rather than the monitor. */
+export interface IncidentUpdate {
+  incident: Incident;
+  event: IncidentEvent;
+  /** The revision the writer read; a different stored revision means 'conflict'. */
+  expectedRevision: number;
+}
+
+export type CommitOutcome = 'committed' | 'fenced' | 'conflict';
 
 /**
  * The store port: the truth for anything that must survive a restart or be shared by replicas.
@@ -45,6 +59,8 @@ export interface Store {
 
   getCheckState(checkId: string): Promise<CheckState | null>;
   commitEvaluation(commit: EvaluationCommit): Promise<CommitOutcome>;
+  /** Writes an incident and its event if the stored revision is still `expectedRevision`. */
+  updateIncident(update: IncidentUpdate): Promise<'committed' | 'conflict'>;
 
   getIncident(id: string): Promise<Incident | null>;
   /** Open (including acknowledged) incidents, oldest first. */

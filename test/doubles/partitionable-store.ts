@@ -1,6 +1,6 @@
 import type { CheckState } from '../../src/core/check-state.js';
 import type { Incident, IncidentEvent } from '../../src/core/incident.js';
-import type { CommitOutcome, EvaluationCommit, Lease, Store } from '../../src/store/store.js';
+import type { CommitOutcome, EvaluationCommit, IncidentUpdate, Lease, Store } from '../../src/store/store.js';
 
 /**
  * Wraps a real store; `partition()` makes every call hang (a stalled Redis or a cut network:
@@ -42,6 +42,9 @@ export class PartitionableStore implements Store {
   getCheckState(checkId: string): Promise<CheckState | null> { return this.call(() => this.inner.getCheckState(checkId)); }
   commitEvaluation(commit: EvaluationCommit): Promise<CommitOutcome> {
     return this.call(() => this.inner.commitEvaluation(commit));
+  }
+  updateIncident(update: IncidentUpdate): Promise<'committed' | 'conflict'> {
+    return this.call(() => this.inner.updateIncident(update));
   }
   getIncident(id: string): Promise<Incident | null> { return this.call(() => this.inner.getIncident(id)); }
   listOpenIncidents(): Promise<Incident[]> { return this.call(() => this.inner.listOpenIncidents()); }

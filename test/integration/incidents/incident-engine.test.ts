@@ -140,3 +140,73 @@ describe('IncidentEngine on Redis', () => {
     expect((await store.getIncidentEvents(opened?.id ?? '')).map((e) => e.type)).toEqual(['opened', 'escalated', 'resolved']);
   });
 });
+
+describe('IncidentEngine: people acknowledging and resolving', () => {
+  it('acknowledges an open incident once, with who and when, as an event', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryStore({ clock });
+    const { engine, changes } = engineOn(store, clock);
+    await engine.apply(lag(400, 'SEV2'));
+    const id = changes[0]?.incident.id ?? '';
+    clock.advance(60_000);
+
+    const acked = await engine.acknowledge(id, 'U0BBB');
+    expect(acked.ok).toBe(true);
+    expect(await store.getIncident(id)).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'U0BBB', acknowledgedAt: clock.now(), revision: 2 });
+    expect(changes[1]?.event).toMatchObject({ type: 'acknowledged', actor: 'U0BBB' });
+
+    expect(await engine.acknowledge(id, 'U0CCC')).toMatchObject({ ok: false, reason: 'already-acknowledged' });
+    expect(await engine.acknowledge('INC-999', 'U0CCC')).toMatchObject({ ok: false, reason: 'not-found', message: 'There is no incident INC-999.' });
+  });
+
+  it('keeps the acknowledgement when the monitor updates the incident afterwards', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryStore({ clock });
+    const { engine } = engineOn(store, clock);
+    await engine.apply(lag(400, 'SEV2'));
+    const [open] = await store.listOpenIncidents();
+    await engine.acknowledge(open?.id ?? '', 'U0BBB');
+    await engine.apply(lag(500, 'SEV2'));
+    await engine.apply(lag(900, 'SEV1'));
+    expect(await store.getIncident(open?.id ?? '')).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'U0BBB', severity: 'SEV1', summary: 'lag 900s' });
+  });
+
+  it('a monitor write racing an acknowledgement is retried, never undoing it', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryStore({ clock });
+    const { engine } = engineOn(store, clock);
+    await engine.apply(lag(400, 'SEV2'));
+    const [open] = await store.listOpenIncidents();
+    // Acknowledge between the monitor's read and its write, as a second replica answering Slack would.
+    const realGet = store.getIncident.bind(store);
+    let raced = false;
+    store.getIncident = async (id: string) => {
+      const read = await realGet(id);
+      if (!raced) {
+        raced = true;
+        await engine.acknowledge(id, 'U0CCC');
+      }
+      return read;
+    };
+    await engine.apply(lag(900, 'SEV1'));
+    expect(await realGet(open?.id ?? '')).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'U0CCC', severity: 'SEV1' });
+    expect((await store.getIncidentEvents(open?.id ?? '')).map((e) => e.type)).toEqual(['opened', 'acknowledged', 'escalated']);
+  });
+
+  it('resolving by hand records who and why; a check still failing then opens a new incident', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryStore({ clock });
+    const { engine, changes } = engineOn(store, clock);
+    await engine.apply(lag(400, 'SEV2'));
+    const id = changes[0]?.incident.id ?? '';
+    const resolved = await engine.resolve(id, 'U0CCC', 'failed over to us-west-2');
+    expect(resolved).toMatchObject({ ok: true, change: { event: { type: 'resolved', actor: 'U0CCC', note: 'failed over to us-west-2' } } });
+    expect(await store.getIncident(id)).toMatchObject({ state: 'resolved', resolvedBy: 'U0CCC' });
+    expect(await engine.resolve(id, 'U0CCC')).toMatchObject({ ok: false, reason: 'already-resolved' });
+
+    await engine.apply(lag(400, 'SEV2'));
+    const open = await store.listOpenIncidents();
+    expect(open).toHaveLength(1);
+    expect(open[0]?.id).not.toBe(id);
+  });
+});

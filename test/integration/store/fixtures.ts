@@ -12,6 +12,7 @@ export function anIncident(id: string, minutesAfter = 0, overrides: Partial<Inci
     checkId: 'api',
     severity: 'SEV2',
     state: 'open',
+    revision: 1,
     openedAt,
     updatedAt: openedAt,
     summary: 'HTTP 503',

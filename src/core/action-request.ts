@@ -1,0 +1,48 @@
+/** What an operator asked for, parsed and validated, before any plan exists. */
+export type ActionRequest = FailoverRequest | RestoreRequest | StatusPageRequest;
+
+export interface FailoverRequest {
+  kind: 'failover';
+  runbook: string;
+  dryRun: boolean;
+  /** Aurora global: FailoverGlobalCluster with AllowDataLoss instead of a planned switchover. */
+  allowDataLoss: boolean;
+  /** The incident the request came from (Propose failover button), if any. */
+  incidentId?: string;
+}
+
+export type RestoreSource =
+  | { type: 'snapshot'; snapshotId: string }
+  /** ISO-8601 instant, already validated as a date. */
+  | { type: 'time'; time: string }
+  | { type: 'latest' };
+
+export interface RestoreRequest {
+  kind: 'restore';
+  runbook: string;
+  dryRun: boolean;
+  source: RestoreSource;
+  incidentId?: string;
+}
+
+export const STATUS_PAGE_STATES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
+export type StatusPageState = (typeof STATUS_PAGE_STATES)[number];
+
+export const COMPONENT_STATUSES = ['operational', 'degraded_performance', 'partial_outage', 'major_outage'] as const;
+export type ComponentStatus = (typeof COMPONENT_STATUSES)[number];
+
+export interface StatusPageRequest {
+  kind: 'statuspage';
+  incidentId: string;
+  status: StatusPageState;
+  message: string;
+  /** Component name -> status to publish; absent: derived from the linked checks' severities. */
+  components?: Record<string, ComponentStatus>;
+}
+
+/** Who asked, as Slack knows them. */
+export interface Actor {
+  userId: string;
+  /** Display name for messages; never used for authorisation. */
+  name?: string;
+}
