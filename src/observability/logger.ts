@@ -78,6 +78,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
           method.apply(this, cleaned as Parameters<typeof method>);
         },
       },
+      formatters: {
+        // Top-level string fields are free text too (a reason, an upstream error message).
+        log(object) {
+          const scrubbed: Record<string, unknown> = {};
+          for (const [key, value] of Object.entries(object)) scrubbed[key] = typeof value === 'string' ? scrub(value) : value;
+          return scrubbed;
+        },
+      },
       serializers: {
         err: (err: unknown) => {
           const serialized = pino.stdSerializers.err(err as Error);

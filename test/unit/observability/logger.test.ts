@@ -1,0 +1,52 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/observability/logger.js';
+
+function capture(secrets: string[] = []) {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  const logger = createLogger({ level: 'debug', secrets, destination });
+  return { logger, output: () => lines.join('') };
+}
+
+const BOT_TOKEN = 'xoxb-1234567890-abcdefghijkl';
+const APP_TOKEN = 'xapp-1-A0000-1234-abcdef';
+const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
+const ROUTING_KEY = 'R0UT1NGKEY0123456789abcdef012345';
+
+describe('createLogger never writes a secret', () => {
+  it('redacts secret fields wherever they sit in a logged object', () => {
+    const { logger, output } = capture();
+    logger.info({ env: { slackBotToken: BOT_TOKEN, slackSigningSecret: SIGNING_SECRET, pagerdutyRoutingKey: ROUTING_KEY, redisUrl: 'redis://:hunter22@redis:6379' } }, 'config');
+    logger.info({ headers: { authorization: 'OAuth sp-key-123456' }, apiKey: 'sp-key-123456' }, 'request');
+    const text = output();
+    for (const secret of [BOT_TOKEN, SIGNING_SECRET, ROUTING_KEY, 'hunter22', 'sp-key-123456']) expect(text).not.toContain(secret);
+    expect(text).toContain('[Redacted]');
+  });
+
+  it('masks token-shaped strings and Redis passwords inside messages', () => {
+    const { logger, output } = capture();
+    logger.warn(`Slack rejected ${BOT_TOKEN} and ${APP_TOKEN}`);
+    logger.warn('cannot reach redis://default:s3cretpw@10.0.0.5:6379/0');
+    logger.warn({ reason: `invalid_auth for ${BOT_TOKEN}` }, 'slack auth failed');
+    const text = output();
+    expect(text).not.toContain(BOT_TOKEN);
+    expect(text).not.toContain(APP_TOKEN);
+    expect(text).not.toContain('s3cretpw');
+    expect(text).toContain('redis://default:[Redacted]@10.0.0.5:6379/0');
+  });
+
+  it('masks the configured secret values inside messages and error stacks', () => {
+    const { logger, output } = capture([SIGNING_SECRET, ROUTING_KEY]);
+    logger.error({ err: new Error(`signature mismatch with secret ${SIGNING_SECRET}`) }, `paging with ${ROUTING_KEY} failed`);
+    const text = output();
+    expect(text).not.toContain(SIGNING_SECRET);
+    expect(text).not.toContain(ROUTING_KEY);
+    expect(text).toContain('signature mismatch with secret [Redacted]');
+  });
+});
