@@ -55,13 +55,15 @@ async function scheduled() {
   const errors = {};
   let completed = 0;
   let skipped = 0;
+  // stop() cancels in-flight probes; those are the bench ending, not errors.
+  let stopping = false;
   const scheduler = new Scheduler({
     concurrency: cfg.concurrency,
     logger: silentLogger(),
     onRunComplete: (run) => {
       completed++;
       lags.push(run.startedAt - run.dueAt);
-      if (run.outcome !== 'ok') errors[`run-${run.outcome}`] = (errors[`run-${run.outcome}`] ?? 0) + 1;
+      if (run.outcome !== 'ok' && !stopping) errors[`run-${run.outcome}`] = (errors[`run-${run.outcome}`] ?? 0) + 1;
     },
     onSkipped: () => skipped++,
   });
@@ -70,12 +72,16 @@ async function scheduled() {
       id: `http:${i}`,
       everyMs: cfg.everyMs,
       timeoutMs: cfg.probeTimeoutMs + 1000,
-      run: async (signal) => countError(errors, await prober.probe(spec, signal)),
+      run: async (signal) => {
+        const outcome = await prober.probe(spec, signal);
+        if (!stopping) countError(errors, outcome);
+      },
     }),
   );
   const result = await measure(async () => {
     scheduler.start();
     await sleep(cfg.durationMs);
+    stopping = true;
     await scheduler.stop();
     return { completed, skipped, errors };
   });

@@ -39,6 +39,13 @@ export interface SchedulerOptions {
   onSkipped?: (jobId: string, reason: 'still-running') => void;
 }
 
+// setTimeout fires at once (1 ms) for longer delays: about 24.8 days.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function inTimerRange(ms: number | undefined): boolean {
+  return ms !== undefined && Number.isFinite(ms) && ms > 0 && ms <= MAX_TIMER_MS;
+}
+
 interface JobState {
   readonly job: ScheduledJob;
   /** Next slot on the job's fixed grid (everyMs jobs). */
@@ -93,11 +100,11 @@ export class Scheduler {
     if (this.jobs.has(job.id)) throw new Error(`duplicate job id: ${job.id}`);
     const hasEvery = job.everyMs !== undefined;
     if (hasEvery === (job.cron !== undefined)) throw new Error(`job ${job.id}: set exactly one of everyMs and cron`);
-    if (hasEvery && !(Number.isFinite(job.everyMs) && (job.everyMs ?? 0) > 0)) {
-      throw new RangeError(`job ${job.id}: everyMs must be > 0`);
+    if (hasEvery && !inTimerRange(job.everyMs)) {
+      throw new RangeError(`job ${job.id}: everyMs must be in (0, ${MAX_TIMER_MS}]; use cron for longer cadences`);
     }
     if (job.cron !== undefined && !isValidCron(job.cron)) throw new Error(`job ${job.id}: invalid cron "${job.cron}"`);
-    if (!(job.timeoutMs > 0)) throw new RangeError(`job ${job.id}: timeoutMs must be > 0`);
+    if (!inTimerRange(job.timeoutMs)) throw new RangeError(`job ${job.id}: timeoutMs must be in (0, ${MAX_TIMER_MS}]`);
     const state: JobState = {
       job,
       nextDueAt: 0,
@@ -111,6 +118,7 @@ export class Scheduler {
     if (this.running) this.arm(state);
   }
 
+  /** Arms every job: a random first offset within its interval, or its cron schedule. */
   start(): void {
     if (this.running) return;
     this.running = true;
@@ -121,17 +129,17 @@ export class Scheduler {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    const destroying: Promise<void>[] = [];
     for (const state of this.jobs.values()) {
       clearTimeout(state.timer);
       state.timer = undefined;
-      const task = state.cronTask;
+      if (state.cronTask) destroying.push(Promise.resolve(state.cronTask.destroy()));
       state.cronTask = undefined;
-      if (task) await task.destroy();
     }
     for (const waiting of this.queue.drain()) waiting.state.busy = false;
     const inFlight = [...this.inFlight];
     for (const run of inFlight) run.controller.abort(new DOMException('scheduler stopping', 'AbortError'));
-    await Promise.all(inFlight.map((run) => run.reported));
+    await Promise.all([...destroying, ...inFlight.map((run) => run.reported)]);
   }
 
   private arm(state: JobState): void {
@@ -161,6 +169,8 @@ export class Scheduler {
     if (!this.running) return;
     const every = state.job.everyMs as number;
     const now = this.now();
+    // The wall clock stepped back (NTP): re-anchor the grid here, or the job would wait out the step.
+    if (state.nextDueAt - now > every) state.nextDueAt = now;
     // Slots are dueAt + k * every, fixed from the phase, so late timers never shift the grid. A
     // stalled loop that missed slots runs once, for the latest one, instead of in a burst.
     const missed = Math.max(0, Math.floor((now - state.nextDueAt) / every));

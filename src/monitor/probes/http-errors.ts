@@ -9,11 +9,12 @@ export interface ClassifiedFailure {
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'EAI_NONAME']);
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
-const TIMEOUT_CODES = new Set([
-  'ETIMEDOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
+// undici's own timers; they only win over the probe deadline when timeoutMs exceeds them.
+const TIMEOUT_PHASES = new Map([
+  ['ETIMEDOUT', 'connecting'],
+  ['UND_ERR_CONNECT_TIMEOUT', 'connecting'],
+  ['UND_ERR_HEADERS_TIMEOUT', 'waiting for headers'],
+  ['UND_ERR_BODY_TIMEOUT', 'reading the body'],
 ]);
 // Node's verifier codes (CERT_HAS_EXPIRED, DEPTH_ZERO_SELF_SIGNED_CERT, …) and its TLS/SSL errors.
 const TLS_CODE = /^ERR_(TLS|SSL)_|CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME_MISMATCH/;
@@ -82,8 +83,9 @@ export function classifyError(err: unknown, host: string): ClassifiedFailure {
   if (has(RESET_CODES) || /socket hang up|other side closed/i.test(message)) {
     return { kind: 'connection-reset', summary: 'connection reset', message };
   }
-  if (has(TIMEOUT_CODES)) {
-    return { kind: 'timeout', summary: `timeout (${shortReason(message)})`, message };
+  const phase = codes.map((c) => TIMEOUT_PHASES.get(c)).find((p) => p !== undefined);
+  if (phase !== undefined) {
+    return { kind: 'timeout', summary: `timeout while ${phase}`, message };
   }
   return { kind: 'error', summary: `request failed: ${shortReason(message)}`, message };
 }

@@ -11,6 +11,7 @@ export interface HttpProbeSpec {
   method: 'GET' | 'HEAD';
   /** Whole-request deadline: connect, headers and body. */
   timeoutMs: number;
+  /** `bodyContains` is matched as UTF-8 bytes; ignored for HEAD, which has no body. */
   expect: { status: number[]; bodyContains?: string };
   /**
    * Reading stops there. With `bodyContains` a longer body fails the check; without, the rest is
@@ -35,6 +36,7 @@ export interface HttpProberOptions {
 export interface HttpProber {
   /** Never rejects: every failure is an outcome with `ok: false` and a distinct `error.kind`. */
   probe(spec: HttpProbeSpec, signal?: AbortSignal): Promise<ProbeOutcome>;
+  /** Closes the owned pool once in-flight requests end; safe to call twice. */
   close(): Promise<void>;
 }
 
@@ -91,11 +93,11 @@ export function createHttpProber(options: HttpProberOptions = {}): HttpProber {
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
     });
   const userAgent = options.userAgent ?? 'lifeboat-monitor';
-  // Specs are long-lived config objects: parse each URL once, not on every probe.
-  const prepared = new WeakMap<HttpProbeSpec, PreparedSpec>();
+  // Specs are long-lived, immutable config objects: parse each URL once, not on every probe.
+  const cache = new WeakMap<HttpProbeSpec, PreparedSpec>();
 
   const prepare = (spec: HttpProbeSpec): PreparedSpec => {
-    let entry = prepared.get(spec);
+    let entry = cache.get(spec);
     if (entry === undefined) {
       const url = prepareUrl(spec.url);
       const headers: Record<string, string> = { 'user-agent': userAgent, accept: '*/*' };
@@ -103,21 +105,21 @@ export function createHttpProber(options: HttpProberOptions = {}): HttpProber {
       const contains = spec.expect.bodyContains;
       const needle = contains === undefined || spec.method === 'HEAD' ? undefined : Buffer.from(contains);
       entry = { url, headers, needle };
-      prepared.set(spec, entry);
+      cache.set(spec, entry);
     }
     return entry;
   };
 
   const probe = async (spec: HttpProbeSpec, signal?: AbortSignal): Promise<ProbeOutcome> => {
     const startedAt = performance.now();
-    let url: PreparedSpec;
+    let prepared: PreparedSpec;
     try {
-      url = prepare(spec);
+      prepared = prepare(spec);
     } catch {
       const shown = displayUnparsedUrl(spec.url);
       return failure(spec, shown, undefined, 'error', 'invalid URL', `invalid URL: ${shown}`);
     }
-    const { display, target, secrets } = url.url;
+    const { display, target, secrets } = prepared.url;
     const fail = (kind: ProbeErrorKind, summary: string, message: string, status?: number): ProbeOutcome =>
       failure(spec, display, status, kind, scrub(summary, secrets), scrub(message, secrets));
     if (signal?.aborted) return fail(cancelKind(signal), 'probe cancelled', 'cancelled before it started');
@@ -128,7 +130,7 @@ export function createHttpProber(options: HttpProberOptions = {}): HttpProber {
       const response = await request(target, {
         dispatcher,
         method: spec.method,
-        headers: url.headers,
+        headers: prepared.headers,
         signal: deadline.controller.signal,
       });
       status = response.statusCode;
@@ -138,8 +140,8 @@ export function createHttpProber(options: HttpProberOptions = {}): HttpProber {
         return fail('unexpected-status', `HTTP ${status} (expected ${expected})`, `status ${status} not in [${expected}]`, status);
       }
       // Read to the end even with nothing to look for: a body that breaks off is a failure too.
-      const verdict = await scanBody(response.body, url.needle ?? NO_NEEDLE, spec.maxBodyBytes);
-      if (url.needle !== undefined) {
+      const verdict = await scanBody(response.body, prepared.needle ?? NO_NEEDLE, spec.maxBodyBytes);
+      if (prepared.needle !== undefined) {
         if (verdict === 'too-large') {
           const limit = formatBytes(spec.maxBodyBytes);
           return fail('body-too-large', `body larger than ${limit}`, `stopped reading after ${spec.maxBodyBytes} bytes`, status);
@@ -172,11 +174,11 @@ export function createHttpProber(options: HttpProberOptions = {}): HttpProber {
     }
   };
 
+  let closing: Promise<void> | undefined;
   return {
     probe,
-    async close() {
-      if (owned) await dispatcher.close();
-    },
+    // Idempotent: app shutdown paths may close twice, and undici rejects a second close.
+    close: () => (closing ??= owned ? dispatcher.close() : Promise.resolve()),
   };
 }
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { scanBody } from '../../../src/monitor/probes/http-body.js';
 import { createHttpProber, type HttpProber, type HttpProbeSpec } from '../../../src/monitor/probes/http-probe.js';
 
 const TEN_MB = 10 * 1024 * 1024;
@@ -87,7 +88,7 @@ let tlsBase: string;
 let closedPort: number;
 let certDir: string;
 let cert: Buffer;
-let prober: HttpProber;
+let prober: HttpProber | undefined;
 
 beforeAll(async () => {
   http = createServer(route);
@@ -114,6 +115,7 @@ afterAll(async () => {
 
 afterEach(async () => {
   await prober?.close();
+  prober = undefined;
 });
 
 function spec(path: string, overrides: Partial<HttpProbeSpec> = {}): HttpProbeSpec {
@@ -281,5 +283,24 @@ describe('HTTP probe against real local servers', () => {
     const outcome = await prober.probe(spec('http://user:pw@[not-a-host/'));
     expect(outcome).toMatchObject({ ok: false, summary: 'invalid URL', error: { kind: 'error' } });
     expect(JSON.stringify(outcome)).not.toContain('pw');
+  });
+});
+
+describe('body scanning across chunk boundaries', () => {
+  async function* chunks(text: string, cuts: number[]): AsyncGenerator<Buffer> {
+    let from = 0;
+    for (const cut of [...cuts, text.length]) yield Buffer.from(text.slice(from, (from = cut)));
+  }
+  const body = 'xxxx"status":"ok"yyyy';
+  const needle = Buffer.from('"status":"ok"');
+
+  it('finds the needle wherever the body is cut, and in one-byte chunks', async () => {
+    for (let cut = 1; cut < body.length; cut++) {
+      await expect(scanBody(chunks(body, [cut]), needle, 1024)).resolves.toBe('found');
+    }
+    const everyByte = Array.from({ length: body.length - 1 }, (_, i) => i + 1);
+    await expect(scanBody(chunks(body, everyByte), needle, 1024)).resolves.toBe('found');
+    await expect(scanBody(chunks(body.replace('ok', 'ko'), everyByte), needle, 1024)).resolves.toBe('missing');
+    await expect(scanBody(chunks(body, [3]), needle, body.length - 1)).resolves.toBe('too-large');
   });
 });

@@ -58,6 +58,20 @@ describe('Scheduler: cadence', () => {
     await scheduler.stop();
     expect(runs.map((r) => r.dueAt - T0)).toEqual([0, 4000]);
   });
+
+  it('keeps running when the wall clock steps back', async () => {
+    let clockSkewMs = 0;
+    const { scheduler, runs } = makeScheduler({ now: () => Date.now() + clockSkewMs });
+    scheduler.add(job('api', async () => {}));
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(1);
+    clockSkewMs = -3_600_000; // NTP steps the clock back an hour
+    await vi.advanceTimersByTimeAsync(3_000);
+    await scheduler.stop();
+    // Still once a second, re-anchored on the new clock, never a negative lag.
+    expect(runs).toHaveLength(4);
+    expect(runs.every((r) => r.startedAt - r.dueAt === 0)).toBe(true);
+  });
 });
 
 describe('Scheduler: concurrency and overlap', () => {
