@@ -15,15 +15,20 @@ import { ReplicationLagProbe } from './monitor/probes/replication-lag-probe.js';
 import type { Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { buildServer } from './server/build-server.js';
-import { createStore } from './store/create-store.js';
+import type { Redis } from 'ioredis';
+import { createStatusPage, type StatusPageModule } from './statuspage/create-status-page.js';
+import { createStoreBackend, DEFAULT_KEY_PREFIX } from './store/create-store.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
   config: Config;
   logger: Logger;
   clock?: Clock;
-  /** Injected in tests; otherwise built from `config.env.redisUrl`. */
+  /** Injected in tests (with `redis` when it is a RedisStore); otherwise built from `config.env.redisUrl`. */
   store?: Store;
+  /** The Redis connection behind an injected store, shared by the other Redis-backed parts. */
+  redis?: Redis | null;
+  keyPrefix?: string;
   /** Injected in tests; otherwise real HTTP, CloudWatch and RDS probes. */
   probes?: Probes;
   /** Unique per process; distinguishes lease holders. */
@@ -37,6 +42,7 @@ export interface App {
   readonly engine: IncidentEngine;
   readonly monitor: Monitor;
   readonly metrics: Metrics;
+  readonly statusPage: StatusPageModule;
   /** Listens on `port` (0 for any); returns the base URL. */
   start(port: number, host?: string): Promise<string>;
   stop(): Promise<void>;
@@ -46,7 +52,10 @@ export interface App {
 export function buildApp(deps: AppDeps): App {
   const { config, logger } = deps;
   const clock = deps.clock ?? systemClock;
-  const store = deps.store ?? createStore({ redisUrl: config.env.redisUrl, logger, clock });
+  const backend = deps.store
+    ? { store: deps.store, redis: deps.redis ?? null, keyPrefix: deps.keyPrefix ?? DEFAULT_KEY_PREFIX }
+    : createStoreBackend({ redisUrl: config.env.redisUrl, logger, clock });
+  const { store } = backend;
   const metrics = new Metrics();
   const closeProbes: Array<() => Promise<void>> = [];
   const probes = deps.probes ?? realProbes(clock, closeProbes);
@@ -86,12 +95,15 @@ export function buildApp(deps: AppDeps): App {
     },
   });
 
+  const statusPage = createStatusPage({ config, logger, redis: backend.redis, keyPrefix: backend.keyPrefix, clock });
+
   const server = buildServer({
     logger,
     metrics,
-    readiness: [{ name: 'store', check: () => store.ping() }],
+    readiness: [{ name: 'store', check: () => store.ping() }, ...(statusPage.readiness ? [statusPage.readiness] : [])],
     beforeScrape: async () => metrics.setOpenIncidents((await store.listOpenIncidents()).map((i) => i.severity)),
   });
+  if (statusPage.routes) void server.register(statusPage.routes);
 
   const demo = config.demo
     ? new DemoTarget({ ...config.demo, clock, logger: logger.child({ component: 'demo-target' }) })
@@ -104,6 +116,7 @@ export function buildApp(deps: AppDeps): App {
     engine,
     monitor,
     metrics,
+    statusPage,
     async start(port, host = '0.0.0.0') {
       if (demo) await demo.start();
       const address = await server.listen({ port, host });

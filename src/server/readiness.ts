@@ -1,6 +1,11 @@
 /** Something /readyz asks before saying ready: the store, Slack's connection, ... */
 export interface ReadinessProbe {
   name: string;
+  /**
+   * False: a failure shows in /readyz details without making the replica unready (a refused
+   * status-page key breaks public posts, not the service). Default true.
+   */
+  critical?: boolean;
   /** Resolves when ready; rejects with the reason otherwise. */
   check(): Promise<void>;
 }
@@ -16,15 +21,15 @@ export async function checkReadiness(probes: ReadinessProbe[], timeoutMs: number
     probes.map(async (probe) => {
       try {
         await withTimeout(probe.check(), timeoutMs, `${probe.name} did not answer within ${timeoutMs}ms`);
-        return [probe.name, { ok: true }] as const;
+        return { probe, result: { ok: true } };
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
-        return [probe.name, { ok: false, reason }] as const;
+        return { probe, result: { ok: false, reason } };
       }
     }),
   );
-  const checks = Object.fromEntries(entries);
-  return { ready: entries.every(([, result]) => result.ok), checks };
+  const checks = Object.fromEntries(entries.map(({ probe, result }) => [probe.name, result]));
+  return { ready: entries.every(({ probe, result }) => result.ok || probe.critical === false), checks };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

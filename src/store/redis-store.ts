@@ -193,6 +193,14 @@ function leaseValue(lease: Lease): string {
  * /readyz, fails within seconds instead of queueing forever.
  */
 export function createRedisStore(url: string, keyPrefix: string, logger: Logger): RedisStore {
+  return new RedisStore({ redis: createRedisClient(url, logger), keyPrefix, ownsClient: true });
+}
+
+/**
+ * The ioredis connection every Redis-backed part shares (store, paging queue, approvals, ...),
+ * with the bounded offline queue and once-per-outage logging described above.
+ */
+export function createRedisClient(url: string, logger: Logger): Redis {
   const where = describeRedisUrl(url);
   const redis = new Redis(url, {
     connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
@@ -214,7 +222,7 @@ export function createRedisStore(url: string, keyPrefix: string, logger: Logger)
     if (down) logger.info({ store: 'redis', redis: where }, 'Redis connection restored');
     down = false;
   });
-  return new RedisStore({ redis, keyPrefix, ownsClient: true });
+  return redis;
 }
 
 /** host:port/db of a Redis URL, never its credentials, for logs. */

@@ -97,6 +97,25 @@ checks:
     expect(body.checks.store.reason.length).toBeGreaterThan(0);
   });
 
+  it('serves the built-in status page with the configured components, all operational until a post says otherwise', async () => {
+    const { url } = await startApp(
+      config(`
+checks:
+  - id: api
+    type: http
+    url: http://127.0.0.1:9/health
+    component: api
+    every: 1m
+`),
+    );
+    const html = await fetch(`${url}/status`);
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-type')).toContain('text/html');
+    expect(await html.text()).toContain('api');
+    const json = (await (await fetch(`${url}/status.json`)).json()) as { components: Array<{ name: string; status: string }> };
+    expect(json.components).toEqual([expect.objectContaining({ name: 'api', status: 'operational' })]);
+  });
+
   it('serves the SPEC metric names', async () => {
     const { url } = await startApp(config('checks: []\n'));
     const text = await (await fetch(`${url}/metrics`)).text();
