@@ -16,6 +16,8 @@ import type { Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { buildServer } from './server/build-server.js';
 import type { Redis } from 'ioredis';
+import { createPager } from './paging/create-pager.js';
+import type { Pager } from './paging/pager.js';
 import { createStatusPage, type StatusPageModule } from './statuspage/create-status-page.js';
 import { createStoreBackend, DEFAULT_KEY_PREFIX } from './store/create-store.js';
 import type { Store } from './store/store.js';
@@ -43,6 +45,7 @@ export interface App {
   readonly monitor: Monitor;
   readonly metrics: Metrics;
   readonly statusPage: StatusPageModule;
+  readonly pager: Pager;
   /** Listens on `port` (0 for any); returns the base URL. */
   start(port: number, host?: string): Promise<string>;
   stop(): Promise<void>;
@@ -96,11 +99,18 @@ export function buildApp(deps: AppDeps): App {
   });
 
   const statusPage = createStatusPage({ config, logger, redis: backend.redis, keyPrefix: backend.keyPrefix, clock });
+  // Any replica may deliver pages: every claim on the queue is atomic in the store.
+  const pager = createPager({ config, logger, metrics, redis: backend.redis, keyPrefix: backend.keyPrefix, clock });
+  engine.subscribe((change) => pager.onIncidentChange(change));
 
   const server = buildServer({
     logger,
     metrics,
-    readiness: [{ name: 'store', check: () => store.ping() }, ...(statusPage.readiness ? [statusPage.readiness] : [])],
+    readiness: [
+      { name: 'store', check: () => store.ping() },
+      ...(statusPage.readiness ? [statusPage.readiness] : []),
+      ...(pager.readiness ? [pager.readiness] : []),
+    ],
     beforeScrape: async () => metrics.setOpenIncidents((await store.listOpenIncidents()).map((i) => i.severity)),
   });
   if (statusPage.routes) void server.register(statusPage.routes);
@@ -117,10 +127,12 @@ export function buildApp(deps: AppDeps): App {
     monitor,
     metrics,
     statusPage,
+    pager,
     async start(port, host = '0.0.0.0') {
       if (demo) await demo.start();
       const address = await server.listen({ port, host });
       leader.start();
+      pager.start();
       return address;
     },
     async stop() {
@@ -129,6 +141,7 @@ export function buildApp(deps: AppDeps): App {
       await server.close();
       await leader.stop();
       await monitor.stop();
+      await pager.stop();
       if (demo) await demo.stop();
       await Promise.allSettled(closeProbes.map((close) => close()));
       await store.close();

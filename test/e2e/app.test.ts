@@ -8,6 +8,8 @@ import type { IncidentChange } from '../../src/incidents/incident-engine.js';
 import { DemoTarget } from '../../src/monitor/demo-target.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { RedisStore } from '../../src/store/redis-store.js';
+import nock from 'nock';
+import { ACCEPTED, nockEnqueue, TEST_PAGERDUTY_EVENTS_URL, TEST_ROUTING_KEY } from '../doubles/pagerduty-events-nock.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -72,6 +74,39 @@ checks:
       expect(await app.store.listOpenIncidents()).toEqual([]);
     } finally {
       await demo.stop();
+    }
+  });
+
+  it('pages PagerDuty when the monitor opens an incident at or above pageAt, without waiting on it', async () => {
+    const bodies: unknown[] = [];
+    const scope = nockEnqueue(bodies, ACCEPTED);
+    try {
+      const cfg = config(
+        `
+pagerduty: { pageAt: SEV2 }
+checks:
+  - id: payments
+    type: http
+    url: http://127.0.0.1:1/health
+    every: 200ms
+    timeout: 100ms
+    severity: SEV1
+`,
+        { PAGERDUTY_ROUTING_KEY: TEST_ROUTING_KEY, PAGERDUTY_EVENTS_URL: TEST_PAGERDUTY_EVENTS_URL },
+      );
+      const { app } = await startApp(cfg);
+      await until(() => bodies.length === 1, 8000);
+      const [open] = await app.store.listOpenIncidents();
+      expect(bodies[0]).toMatchObject({
+        routing_key: TEST_ROUTING_KEY,
+        event_action: 'trigger',
+        dedup_key: open?.id,
+        payload: { severity: 'critical', summary: expect.stringContaining('payments') },
+      });
+      await until(async () => (await app.pager.pagingState(open?.id ?? ''))?.status === 'triggered', 3000);
+      scope.done();
+    } finally {
+      nock.cleanAll();
     }
   });
 
@@ -160,9 +195,9 @@ checks:
   });
 });
 
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs}ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -1,0 +1,86 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/types.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { SlackLinkLookup } from './delivery-worker.js';
+import { DisabledPager } from './disabled-pager.js';
+import { EventsApiClient, EVENTS_REQUEST_TIMEOUT_MS } from './events-api-client.js';
+import { MemoryPagingQueue } from './memory-paging-queue.js';
+import type { Pager } from './pager.js';
+import { PagingMetrics } from './paging-metrics.js';
+import { QueuedPager } from './queued-pager.js';
+import { RedisPagingQueue } from './redis-paging-queue.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-delay.js';
+
+/** Delivery loop period; a queued event also wakes the loop at once. */
+export const PAGING_POLL_INTERVAL_MS = 1_000; // 1 second
+/** A claim outlives a request (10 s timeout) by a margin, so a live sender's claim never lapses. */
+export const PAGING_LEASE_MS = 3 * EVENTS_REQUEST_TIMEOUT_MS; // 30 seconds
+/** Transient failures are retried this long after an event was due, then it is dropped as failed. */
+export const PAGING_MAX_EVENT_AGE_MS = 24 * 60 * 60_000; // 24 hours
+/** Escalations promoted and events sent per run. */
+export const PAGING_BATCH_LIMIT = 50;
+
+export interface CreatePagerDeps {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  /** The shared Redis client (not owned: never closed here); null selects the in-memory queue. */
+  redis: Redis | null;
+  /** The store's key prefix, e.g. "lifeboat:". */
+  keyPrefix: string;
+  clock: Clock;
+  /** The Slack message of an incident, linked from the PagerDuty alert when known. */
+  slackLinkFor?: SlackLinkLookup;
+  /** Jitter source for retry backoff; tests inject a fixed one. */
+  random?: () => number;
+  pollIntervalMs?: number;
+  retry?: RetryPolicy;
+  /** One request's deadline; defaults to EVENTS_REQUEST_TIMEOUT_MS. */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * Builds PagerDuty paging from config: a queued pager on Redis (shared by replicas, survives
+ * restarts) or in memory (one process), or a disabled one when PAGERDUTY_ROUTING_KEY is not set.
+ * Call `start()` to begin delivering and `stop()` on shutdown.
+ */
+export function createPager(deps: CreatePagerDeps): Pager {
+  const { config, clock } = deps;
+  const logger = deps.logger.child({ component: 'paging' });
+  const routingKey = config.env.pagerdutyRoutingKey;
+  if (!routingKey) {
+    logger.info('PagerDuty paging is off: PAGERDUTY_ROUTING_KEY is not set');
+    return new DisabledPager();
+  }
+  if (!deps.redis) {
+    logger.warn('the paging queue is in memory: events waiting for PagerDuty and escalation timers are lost on restart. Set REDIS_URL to keep them');
+  }
+  const queue = deps.redis ? new RedisPagingQueue(deps.redis, deps.keyPrefix) : new MemoryPagingQueue();
+  const api = new EventsApiClient({
+    baseUrl: config.env.pagerdutyEventsUrl,
+    clock,
+    ...(deps.requestTimeoutMs !== undefined && { requestTimeoutMs: deps.requestTimeoutMs }),
+  });
+  const requestTimeoutMs = deps.requestTimeoutMs ?? EVENTS_REQUEST_TIMEOUT_MS;
+  return new QueuedPager({
+    policy: config.pagerduty,
+    checks: config.checks,
+    queue,
+    clock,
+    logger,
+    pollIntervalMs: deps.pollIntervalMs ?? PAGING_POLL_INTERVAL_MS,
+    delivery: {
+      api,
+      routingKey,
+      metrics: new PagingMetrics(deps.metrics.registry),
+      random: deps.random ?? Math.random,
+      leaseMs: Math.max(PAGING_LEASE_MS, 3 * requestTimeoutMs),
+      retry: deps.retry ?? DEFAULT_RETRY_POLICY,
+      maxEventAgeMs: PAGING_MAX_EVENT_AGE_MS,
+      batchLimit: PAGING_BATCH_LIMIT,
+      ...(deps.slackLinkFor && { slackLinkFor: deps.slackLinkFor }),
+    },
+  });
+}
