@@ -1,5 +1,33 @@
 import type { ActionRequest } from './action-request.js';
 
+/** A DNS record set as Route 53 holds it; names are lower-case with a trailing dot. */
+export interface DnsRecord {
+  name: string;
+  type: string;
+  /** Seconds; absent for alias records. */
+  ttl?: number;
+  /** Plain record values (empty for alias records). */
+  values: string[];
+  aliasTarget?: { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean };
+  /** Set on weighted/latency/failover/... records, which Lifeboat does not replace. */
+  setIdentifier?: string;
+}
+
+/**
+ * A polling step: the runner repeats the call until the resource reaches `until` or `timeoutMs`
+ * passes. `until` is one of: `available` (instance or cluster status), `promoted` (instance
+ * available and no longer a replica), `writer` (`target` is the global cluster's writer and no
+ * switchover/failover is in progress), `INSYNC` (Route 53 change propagated).
+ */
+export interface PlannedWait {
+  until: 'available' | 'promoted' | 'writer' | 'INSYNC';
+  timeoutMs: number;
+  /** For `writer`: the ARN of the cluster that must become the writer. */
+  target?: string;
+  /** Id of the earlier call whose result this step polls (GetChange polls the change `dns-upsert` made). */
+  after?: string;
+}
+
 /** One call a plan will make, with its exact parameters, shown to approvers before it runs. */
 export interface PlannedCall {
   /** Stable within the plan: "promote", "dns-upsert", ... */
@@ -8,11 +36,40 @@ export interface PlannedCall {
   /** The API operation name as AWS / the provider spells it: "PromoteReadReplica". */
   operation: string;
   region?: string;
+  /** The request parameters, JSON-safe (times are ISO-8601 strings). */
   input: Record<string, unknown>;
   /** Plain words: "Promote orders-replica to a standalone primary (irreversible)". */
   description: string;
   irreversible?: boolean;
+  /** Present on polling steps. */
+  wait?: PlannedWait;
+  /** For a DNS change: the record it replaces as read at plan time; null when none exists yet. */
+  replaces?: DnsRecord | null;
 }
+
+/**
+ * What a pre-flight check verifies, as data, so the runner re-runs exactly the same checks just
+ * before executing. Every field is JSON-safe (plans are stored).
+ */
+export type PreflightCheck =
+  /** Replica lag from the guard's lag check, measured within maxAgeMs, at most maxLagMs. */
+  | { kind: 'replica-lag'; checkId: string; maxLagMs: number; maxAgeMs: number; overridden: boolean }
+  /** An RDS read replica that can be promoted now. */
+  | { kind: 'read-replica'; region: string; dbInstance: string }
+  /**
+   * An Aurora global database whose `targetClusterArn` is an available secondary. With `dataLoss`
+   * (FailoverGlobalCluster) the global database itself may be degraded: the primary's region is
+   * what is failing, so only the target is required to be available.
+   */
+  | { kind: 'global-secondary'; region: string; globalCluster: string; targetClusterArn: string; dataLoss: boolean }
+  /** The DNS record the UPSERT replaces; `expected` is what the plan saw (absent at plan time). */
+  | { kind: 'dns-record'; hostedZoneId: string; name: string; type: string; value: string; expected?: DnsRecord | null }
+  /** The snapshot to restore from exists and is available. */
+  | { kind: 'snapshot'; region: string; snapshotId: string; cluster: boolean; source: string }
+  /** `time` (ISO-8601) lies within the source's restorable window, or `latest`. */
+  | { kind: 'restore-window'; region: string; source: string; cluster: boolean; time: string | 'latest' }
+  /** No instance or cluster has the identifier the restore will create. */
+  | { kind: 'identifier-free'; region: string; identifier: string; cluster: boolean };
 
 /** A pre-flight check with the live value it saw. */
 export interface PreflightResult {
@@ -22,6 +79,10 @@ export interface PreflightResult {
   observed: string;
   /** What must hold: "lag <= 300s". */
   requirement: string;
+  /** Why it failed, as a code (`LIFEBOAT_GUARD_FAILED`); absent when ok. */
+  code?: string;
+  /** The check itself, re-run just before execution; absent for checks that cannot change. */
+  check?: PreflightCheck;
 }
 
 /**
@@ -44,4 +105,9 @@ export interface Plan {
   warnings: string[];
   /** Epoch ms. */
   createdAt: number;
+}
+
+/** The pre-flight checks that failed; empty when the plan may run. */
+export function preflightFailures(plan: Pick<Plan, 'preflight'>): PreflightResult[] {
+  return plan.preflight.filter((p) => !p.ok);
 }

@@ -1,0 +1,106 @@
+import { awsErrorHint, isThrottling, type AwsErrorInfo } from '../aws/aws-error.js';
+import { AwsGatewayError } from '../aws/aws-gateway-error.js';
+import type { Plan } from '../core/plan.js';
+
+/** Every way a DR action can be refused or fail, one code each. */
+export const ACTION_ERROR_CODES = [
+  /** The request names a runbook that is not in config. */
+  'LIFEBOAT_UNKNOWN_RUNBOOK',
+  /** The runbook's config cannot be planned (e.g. a targetCluster that is not an ARN of its region). */
+  'LIFEBOAT_RUNBOOK_INCONSISTENT',
+  /** The request itself is malformed (an unparsable time). */
+  'LIFEBOAT_BAD_REQUEST',
+  /** A status-page request for an incident that does not exist. */
+  'LIFEBOAT_UNKNOWN_INCIDENT',
+  /** A status-page request for a component the page does not have. */
+  'LIFEBOAT_UNKNOWN_COMPONENT',
+  /** One or more pre-flight checks do not hold. */
+  'LIFEBOAT_PREFLIGHT_FAILED',
+  /** Replica lag above the guard, or no recent measurement of it. */
+  'LIFEBOAT_GUARD_FAILED',
+  /** The failover target is not in a state that can be promoted or switched over. */
+  'LIFEBOAT_TARGET_NOT_READY',
+  /** The DNS record cannot be replaced as planned (changed since the plan, or a conflicting record). */
+  'LIFEBOAT_DNS_CONFLICT',
+  'LIFEBOAT_SNAPSHOT_NOT_FOUND',
+  'LIFEBOAT_SNAPSHOT_NOT_AVAILABLE',
+  'LIFEBOAT_SOURCE_NOT_FOUND',
+  'LIFEBOAT_TIME_IN_FUTURE',
+  'LIFEBOAT_TIME_BEFORE_EARLIEST',
+  'LIFEBOAT_TIME_AFTER_LATEST',
+  /** No automated backups: point-in-time restore is impossible. */
+  'LIFEBOAT_NO_RESTORE_WINDOW',
+  /** The identifier a restore would create is already taken. */
+  'LIFEBOAT_IDENTIFIER_TAKEN',
+  /** An AWS call failed; `hint` says what to do. */
+  'LIFEBOAT_AWS_ERROR',
+  /** A wait did not reach its state in time. */
+  'LIFEBOAT_WAIT_TIMEOUT',
+  /** A wait saw a state it can never leave (`failed`, `incompatible-restore`, ...). */
+  'LIFEBOAT_WAIT_FAILED',
+  /** The run journal (store) could not record a step; nothing further is attempted. */
+  'LIFEBOAT_JOURNAL_FAILED',
+  'LIFEBOAT_STATUSPAGE_FAILED',
+  /** The plan holds a call the runner does not know: it was not built by these planners. */
+  'LIFEBOAT_PLAN_INVALID',
+  /** Lifeboat stopped (shutdown) while the run was in flight. */
+  'LIFEBOAT_RUN_ABORTED',
+  /** Found after a restart: the process died mid-run; reported, never resumed. */
+  'LIFEBOAT_RUN_INTERRUPTED',
+] as const;
+export type ActionErrorCode = (typeof ACTION_ERROR_CODES)[number];
+
+/**
+ * A refused or failed action. `message` is a plain sentence safe to show in Slack (no stack, no
+ * raw AWS message, which may carry ARNs); `hint` is the actionable detail for the log.
+ */
+export class ActionError extends Error {
+  constructor(
+    readonly code: ActionErrorCode,
+    message: string,
+    readonly hint?: string,
+    /** The plan, when one was built (a pre-flight refusal still shows what was checked). */
+    readonly plan?: Plan,
+  ) {
+    super(message);
+    this.name = 'ActionError';
+  }
+}
+
+/** What to do about a failed AWS call, in one sentence for the operator. */
+export function actionAdvice(info: AwsErrorInfo, code: string, action: string): string {
+  switch (code) {
+    case 'InvalidDBInstanceState':
+      return 'the instance is not in a state that allows this (e.g. backing-up, modifying, or already promoted); check its status in the RDS console and request again once it is available';
+    case 'InvalidDBClusterState':
+      return 'the cluster is not in a state that allows this; check its status in the RDS console and request again once it is available';
+    case 'InvalidGlobalClusterState':
+      return 'the global database is busy (another switchover or failover, or a member not available); check it in the RDS console';
+    case 'DBInstanceAlreadyExists':
+    case 'DBClusterAlreadyExists':
+      return 'an instance or cluster with that identifier already exists; request the restore again to get a new identifier';
+    case 'InvalidChangeBatch':
+      return 'Route 53 refused the record change (e.g. a conflicting record at that name); check the hosted zone';
+    case 'PriorRequestNotComplete':
+      return 'Route 53 is still applying an earlier change to this zone; request again in a minute';
+    default:
+      break;
+  }
+  // The monitor's hints say "retried on the next run"; an action is never retried behind the
+  // operator's back, so these say what to do instead.
+  if (isThrottling(info)) return `AWS is throttling ${action}; this call was not applied; request again in a minute`;
+  if (code.endsWith('NotFound') || code.startsWith('NoSuch')) return 'check the identifiers and region in the runbook config';
+  if (info.retryable) return `transient AWS failure on ${action}; nothing was retried; request again`;
+  return awsErrorHint(info, action);
+}
+
+/** Turns any failure of an AWS call into an `ActionError` with the AWS code and what to do. */
+export function awsActionError(err: unknown, what: string): ActionError {
+  if (err instanceof ActionError) return err;
+  if (err instanceof AwsGatewayError) {
+    const hint = actionAdvice(err.info, err.code, err.action);
+    return new ActionError('LIFEBOAT_AWS_ERROR', `${what} failed: AWS said ${err.code}; ${hint}.`, `${err.message}; ${hint}`);
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new ActionError('LIFEBOAT_AWS_ERROR', `${what} failed unexpectedly; see the Lifeboat log.`, message);
+}

@@ -1,0 +1,80 @@
+import type { ActionRequest } from '../core/action-request.js';
+import { closestMatch } from '../config/closest-match.js';
+import type { Config } from '../config/types.js';
+import type { Incident } from '../core/incident.js';
+import { preflightFailures, type Plan } from '../core/plan.js';
+import { ActionError } from './action-error.js';
+import { DEFAULT_LAG_MAX_AGE_MS, planFailover } from './plan-failover.js';
+import { planRestore } from './plan-restore.js';
+import { planStatusPageUpdate } from './plan-status-page-update.js';
+import type { PlanningContext, WaitTimeouts } from './planning-context.js';
+
+/** Lag readings older than this many check intervals are not trusted by the guard. */
+const LAG_MAX_AGE_INTERVALS = 3;
+
+/** Dependencies of the planner: live state, the config's runbooks, and incidents for status-page posts. */
+export interface ActionPlannerDeps extends PlanningContext {
+  config: Pick<Config, 'runbooks' | 'checks' | 'statuspage'>;
+  incidents: { getIncident(id: string): Promise<Incident | null> };
+  timeouts?: Partial<WaitTimeouts>;
+}
+
+function unknownRunbook(kind: 'failover' | 'restore', name: string, known: string[]): ActionError {
+  const guess = closestMatch(name, known);
+  const list = known.length > 0 ? `known ${kind} runbooks: ${known.join(', ')}` : `no ${kind} runbooks are configured`;
+  return new ActionError('LIFEBOAT_UNKNOWN_RUNBOOK', `There is no ${kind} runbook named "${name}"${guess ? ` (did you mean "${guess}"?)` : ''}; ${list}.`);
+}
+
+/** "Failover orders refused: replica lag (orders-lag): lag 412s, measured 40s ago (needs lag <= 5m, ...)." */
+export function preflightRefusal(plan: Plan): string {
+  const failures = preflightFailures(plan)
+    .map((f) => `${f.name}: ${f.observed} (needs ${f.requirement})`)
+    .join('; ');
+  return `${plan.title} refused: ${failures}. Nothing was changed.`;
+}
+
+/**
+ * Turns a parsed request into a plan. Bad input (unknown runbook or incident, inconsistent runbook,
+ * unparsable time) throws an `ActionError` before anything exists. A plan whose pre-flight fails
+ * is returned for `--dry-run` (so the operator sees why) and otherwise refused with
+ * LIFEBOAT_PREFLIGHT_FAILED, the plan attached.
+ */
+export class ActionPlanner {
+  constructor(private readonly deps: ActionPlannerDeps) {}
+
+  async plan(request: ActionRequest): Promise<Plan> {
+    const plan = await this.build(request);
+    const dryRun = request.kind !== 'statuspage' && request.dryRun;
+    if (!dryRun && preflightFailures(plan).length > 0) {
+      const codes = [...new Set(preflightFailures(plan).map((f) => f.code ?? 'unknown'))].join(', ');
+      throw new ActionError('LIFEBOAT_PREFLIGHT_FAILED', preflightRefusal(plan), `pre-flight failed (${codes}) for plan ${plan.id}`, plan);
+    }
+    return plan;
+  }
+
+  private async build(request: ActionRequest): Promise<Plan> {
+    const { config, timeouts } = this.deps;
+    switch (request.kind) {
+      case 'failover': {
+        const runbook = Object.hasOwn(config.runbooks.failover, request.runbook) ? config.runbooks.failover[request.runbook] : undefined;
+        if (!runbook) throw unknownRunbook('failover', request.runbook, Object.keys(config.runbooks.failover));
+        const lagCheck = runbook.guard && config.checks.find((c) => c.id === runbook.guard?.lagCheck);
+        const everyMs = lagCheck?.everyMs;
+        const lagMaxAgeMs = everyMs !== undefined ? Math.max(DEFAULT_LAG_MAX_AGE_MS, LAG_MAX_AGE_INTERVALS * everyMs) : DEFAULT_LAG_MAX_AGE_MS;
+        return planFailover(request, runbook, this.deps, { lagMaxAgeMs, ...(timeouts && { timeouts }) });
+      }
+      case 'restore': {
+        const runbook = Object.hasOwn(config.runbooks.restore, request.runbook) ? config.runbooks.restore[request.runbook] : undefined;
+        if (!runbook) throw unknownRunbook('restore', request.runbook, Object.keys(config.runbooks.restore));
+        return planRestore(request, runbook, this.deps, timeouts ? { timeouts } : {});
+      }
+      case 'statuspage': {
+        const incident = await this.deps.incidents.getIncident(request.incidentId);
+        if (!incident) {
+          throw new ActionError('LIFEBOAT_UNKNOWN_INCIDENT', `There is no incident ${request.incidentId}; /dr incidents lists them.`);
+        }
+        return planStatusPageUpdate(request, incident, config, this.deps);
+      }
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import type { Counter, Registry } from 'prom-client';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import type { Route53Client } from '@aws-sdk/client-route-53';
+import { SdkRdsGateway } from '../aws/rds-gateway-sdk.js';
+import { SdkRoute53Gateway } from '../aws/route53-gateway-sdk.js';
+import type { Config } from '../config/types.js';
+import type { CheckState } from '../core/check-state.js';
+import type { Clock } from '../core/clock.js';
+import type { Incident } from '../core/incident.js';
+import type { Logger } from '../observability/logger.js';
+import { ActionMetrics } from './action-metrics.js';
+import { ActionPlanner } from './action-planner.js';
+import { ActionRunner } from './action-runner.js';
+import { storeLagSource } from './lag-source.js';
+import type { ProgressReporter } from './progress-reporter.js';
+import { recoverInterrupted } from './recover-interrupted.js';
+import type { RunJournal, RunJournalReader } from './run-journal.js';
+import type { RunOutcome } from './run-outcome.js';
+import type { StatusPagePublisher } from './status-page-publisher.js';
+
+/** What the app hands the actions module. */
+export interface ActionsDeps {
+  config: Pick<Config, 'runbooks' | 'checks' | 'statuspage'>;
+  /** `AwsClients` (one SDK client per region, shared with the monitor). */
+  clients: { rds(region: string): RDSClient; route53(): Route53Client };
+  /** The store: latest lag per check (the guard) and incidents (status-page posts). */
+  store: { getCheckState(checkId: string): Promise<CheckState | null>; getIncident(id: string): Promise<Incident | null> };
+  clock: Clock;
+  logger: Logger;
+  /** `Metrics`: the duration histogram is registered on its registry. */
+  metrics: { registry: Registry; actionsTotal: Counter<'action' | 'outcome'> };
+  journal: RunJournal & RunJournalReader;
+  reporter: ProgressReporter;
+  statusPage?: StatusPagePublisher;
+}
+
+/** The wired actions: plan requests, run approved plans, report runs a crash interrupted. */
+export interface Actions {
+  planner: ActionPlanner;
+  runner: ActionRunner;
+  /** Call once at start-up, before taking new work. */
+  recoverInterrupted(): Promise<RunOutcome[]>;
+}
+
+/** Builds the planner and runner over the real SDK gateways. Call once per app (it registers a metric). */
+export function buildActions(deps: ActionsDeps): Actions {
+  const rds = new SdkRdsGateway(deps.clients);
+  const route53 = new SdkRoute53Gateway(() => deps.clients.route53());
+  const lag = storeLagSource(deps.store);
+  const metrics = new ActionMetrics(deps.metrics);
+  const logger = deps.logger.child({ component: 'actions' });
+  const planner = new ActionPlanner({ rds, route53, lag, clock: deps.clock, config: deps.config, incidents: deps.store });
+  const runner = new ActionRunner({
+    rds,
+    route53,
+    lag,
+    clock: deps.clock,
+    journal: deps.journal,
+    reporter: deps.reporter,
+    logger,
+    metrics,
+    ...(deps.statusPage && { statusPage: deps.statusPage }),
+  });
+  return {
+    planner,
+    runner,
+    recoverInterrupted: () => recoverInterrupted({ journal: deps.journal, reporter: deps.reporter, clock: deps.clock, logger, metrics }),
+  };
+}

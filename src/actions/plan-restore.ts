@@ -1,0 +1,213 @@
+import type { RestoreRequest } from '../core/action-request.js';
+import type { RestoreRunbook } from '../config/types.js';
+import type { Plan, PlannedCall, PreflightCheck } from '../core/plan.js';
+import { ActionError } from './action-error.js';
+import { formatDuration, formatInstant } from './format-duration.js';
+import { evaluateAll } from './preflight.js';
+import type { PreflightFacts } from './preflight-context.js';
+import { DEFAULT_WAIT_TIMEOUTS, newPlanId, resourceKey, resultsOf, type PlanningContext, type WaitTimeouts } from './planning-context.js';
+import { deriveRestoreIdentifier } from './restore-identifier.js';
+
+/** Tuning for `planRestore`. */
+export interface RestorePlanOptions {
+  timeouts?: Partial<WaitTimeouts>;
+}
+
+/**
+ * The network placement every restore call gets from the runbook. Without it RDS picks defaults:
+ * a point-in-time restore "is created ... with the default security group, the default subnet
+ * group" (RestoreDBInstanceToPointInTime), which is rarely where production belongs.
+ */
+function placement(runbook: RestoreRunbook): Record<string, unknown> {
+  return {
+    ...(runbook.subnetGroup !== undefined && { DBSubnetGroupName: runbook.subnetGroup }),
+    ...(runbook.securityGroups.length > 0 && { VpcSecurityGroupIds: [...runbook.securityGroups] }),
+  };
+}
+
+/** The request's time as ISO-8601 UTC; an unparsable one is refused before anything else. */
+function restoreTime(request: RestoreRequest): string | 'latest' | null {
+  if (request.source.type === 'latest') return 'latest';
+  if (request.source.type !== 'time') return null;
+  const at = Date.parse(request.source.time);
+  if (Number.isNaN(at)) {
+    throw new ActionError('LIFEBOAT_BAD_REQUEST', `${JSON.stringify(request.source.time)} is not an ISO-8601 time (e.g. 2026-11-21T06:10:00Z).`);
+  }
+  return new Date(at).toISOString();
+}
+
+/** Aurora clusters get their instances from CreateDBInstance; Multi-AZ DB clusters from DBClusterInstanceClass. */
+function isAurora(engine: string | undefined): boolean {
+  return engine === undefined || engine.startsWith('aurora');
+}
+
+/**
+ * Plans `/dr restore <runbook>`: from a snapshot (RestoreDBInstanceFromDBSnapshot /
+ * RestoreDBClusterFromSnapshot) or to a point in time (RestoreDBInstanceToPointInTime /
+ * RestoreDBClusterToPointInTime, `--latest` = UseLatestRestorableTime) into a new, derived
+ * identifier, then waits until available. "This operation only restores the DB cluster, not the
+ * DB instances" (RestoreDBClusterFromSnapshot), so an Aurora restore also creates its writer.
+ */
+export async function planRestore(request: RestoreRequest, runbook: RestoreRunbook, ctx: PlanningContext, options: RestorePlanOptions = {}): Promise<Plan> {
+  const name = request.runbook;
+  const cluster = runbook.dbCluster !== undefined;
+  const source = runbook.dbCluster ?? runbook.dbInstance;
+  if (source === undefined || (runbook.dbCluster !== undefined && runbook.dbInstance !== undefined)) {
+    const problem = `runbook ${name}: give exactly one of dbInstance or dbCluster`;
+    throw new ActionError('LIFEBOAT_RUNBOOK_INCONSISTENT', `${problem}. Fix the runbook in the Lifeboat config.`, problem);
+  }
+  const time = restoreTime(request);
+  const timeouts = { ...DEFAULT_WAIT_TIMEOUTS, ...options.timeouts };
+  const { region } = runbook;
+  const id = newPlanId(ctx);
+  const now = ctx.clock.now();
+  const target = deriveRestoreIdentifier(source, now);
+  const writer = cluster ? deriveRestoreIdentifier(source, now, 'w') : undefined;
+
+  const checks: PreflightCheck[] = [];
+  if (request.source.type === 'snapshot') {
+    checks.push({ kind: 'snapshot', region, snapshotId: request.source.snapshotId, cluster, source });
+  } else if (time !== null) {
+    checks.push({ kind: 'restore-window', region, source, cluster, time });
+  }
+  checks.push({ kind: 'identifier-free', region, identifier: target, cluster });
+  if (writer) checks.push({ kind: 'identifier-free', region, identifier: writer, cluster: false });
+  const outcomes = await evaluateAll(checks, ctx);
+  const facts: PreflightFacts = Object.assign({}, ...outcomes.map((o) => o.facts));
+
+  const engine = facts.snapshot?.engine ?? facts.sourceCluster?.engine;
+  const aurora = cluster && isAurora(engine);
+  const calls: PlannedCall[] = [];
+  const warnings: string[] = [];
+  let how: string;
+
+  if (request.source.type === 'snapshot') {
+    const snapshotId = request.source.snapshotId;
+    how = `from snapshot ${snapshotId}`;
+    if (facts.snapshot?.source && facts.snapshot.source !== source) {
+      warnings.push(`Snapshot ${snapshotId} was taken from ${facts.snapshot.source}, not from ${source}.`);
+    }
+    calls.push(
+      cluster
+        ? {
+            id: 'restore',
+            service: 'rds',
+            operation: 'RestoreDBClusterFromSnapshot',
+            region,
+            input: {
+              DBClusterIdentifier: target,
+              SnapshotIdentifier: snapshotId,
+              Engine: engine ?? '',
+              ...(facts.snapshot?.engineVersion && { EngineVersion: facts.snapshot.engineVersion }),
+              ...(!aurora && { DBClusterInstanceClass: runbook.instanceClass }),
+              ...placement(runbook),
+            },
+            description: `Restore cluster ${target} from snapshot ${snapshotId}`,
+          }
+        : {
+            id: 'restore',
+            service: 'rds',
+            operation: 'RestoreDBInstanceFromDBSnapshot',
+            region,
+            input: { DBInstanceIdentifier: target, DBSnapshotIdentifier: snapshotId, DBInstanceClass: runbook.instanceClass, ...placement(runbook) },
+            description: `Restore instance ${target} (${runbook.instanceClass}) from snapshot ${snapshotId}`,
+          },
+    );
+  } else {
+    const latest = time === 'latest';
+    how = latest ? 'to the latest restorable time' : `to ${formatInstant(Date.parse(time ?? ''))}`;
+    const when = latest ? { UseLatestRestorableTime: true } : cluster ? { RestoreToTime: time } : { RestoreTime: time };
+    calls.push(
+      cluster
+        ? {
+            id: 'restore',
+            service: 'rds',
+            operation: 'RestoreDBClusterToPointInTime',
+            region,
+            input: {
+              DBClusterIdentifier: target,
+              SourceDBClusterIdentifier: source,
+              ...when,
+              ...(!aurora && { DBClusterInstanceClass: runbook.instanceClass }),
+              ...placement(runbook),
+            },
+            description: `Restore cluster ${target} from ${source} ${how}`,
+          }
+        : {
+            id: 'restore',
+            service: 'rds',
+            operation: 'RestoreDBInstanceToPointInTime',
+            region,
+            input: { SourceDBInstanceIdentifier: source, TargetDBInstanceIdentifier: target, ...when, DBInstanceClass: runbook.instanceClass, ...placement(runbook) },
+            description: `Restore instance ${target} (${runbook.instanceClass}) from ${source} ${how}`,
+          },
+    );
+  }
+
+  const wait = `up to ${formatDuration(timeouts.restoreMs)}`;
+  if (cluster) {
+    calls.push({
+      id: 'wait-cluster',
+      service: 'rds',
+      operation: 'DescribeDBClusters',
+      region,
+      input: { DBClusterIdentifier: target },
+      description: `Wait until cluster ${target} is available (${wait})`,
+      wait: { until: 'available', timeoutMs: timeouts.restoreMs },
+    });
+    if (aurora && writer) {
+      calls.push(
+        {
+          id: 'create-writer',
+          service: 'rds',
+          operation: 'CreateDBInstance',
+          region,
+          input: { DBInstanceIdentifier: writer, DBClusterIdentifier: target, DBInstanceClass: runbook.instanceClass, Engine: engine ?? '' },
+          description: `Create writer instance ${writer} (${runbook.instanceClass}) in cluster ${target}`,
+        },
+        {
+          id: 'wait-writer',
+          service: 'rds',
+          operation: 'DescribeDBInstances',
+          region,
+          input: { DBInstanceIdentifier: writer },
+          description: `Wait until ${writer} is available (${wait})`,
+          wait: { until: 'available', timeoutMs: timeouts.restoreMs },
+        },
+      );
+    }
+  } else {
+    calls.push({
+      id: 'wait-restored',
+      service: 'rds',
+      operation: 'DescribeDBInstances',
+      region,
+      input: { DBInstanceIdentifier: target },
+      description: `Wait until ${target} is available (${wait})`,
+      wait: { until: 'available', timeoutMs: timeouts.restoreMs },
+    });
+  }
+
+  warnings.push(
+    `The restore creates new ${cluster ? 'cluster' : 'instance'} ${target}; applications keep using ${source} until you point them at the new endpoint.`,
+    "The new database gets the engine's default parameter group; re-apply a custom one after it is available if the source uses one.",
+  );
+
+  return {
+    id,
+    request,
+    title: `Restore ${name}: ${source} ${how} as ${target} (${region})`,
+    subject: name,
+    calls,
+    preflight: resultsOf(outcomes),
+    resources: [
+      resourceKey.runbook('restore', name),
+      cluster ? resourceKey.cluster(region, source) : resourceKey.instance(region, source),
+      cluster ? resourceKey.cluster(region, target) : resourceKey.instance(region, target),
+      ...(aurora && writer ? [resourceKey.instance(region, writer)] : []),
+    ],
+    destructive: false,
+    warnings,
+    createdAt: now,
+  };
+}

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import type { PreflightCheck, PreflightResult } from '../core/plan.js';
+import type { PreflightContext, PreflightOutcome } from './preflight-context.js';
+
+/** What planners read: the pre-flight context plus how plan ids are made. */
+export interface PlanningContext extends PreflightContext {
+  /** New plan ids; random UUIDs unless a test fixes them. */
+  newId?: () => string;
+}
+
+/** The plan id for a new plan. */
+export function newPlanId(ctx: Pick<PlanningContext, 'newId'>): string {
+  return ctx.newId ? ctx.newId() : randomUUID();
+}
+
+/** Longest a polling step waits before the run fails, ms. */
+export interface WaitTimeouts {
+  /** PromoteReadReplica until the instance is standalone and available (default 60 min). */
+  promoteMs: number;
+  /** Global switchover/failover until the target is the writer (default 60 min). */
+  globalClusterMs: number;
+  /** Route 53 change until INSYNC (default 15 min; changes usually propagate within a minute). */
+  dnsMs: number;
+  /** Restored instance or cluster until available (default 6 h: large restores take hours). */
+  restoreMs: number;
+}
+
+export const DEFAULT_WAIT_TIMEOUTS: WaitTimeouts = {
+  promoteMs: 60 * 60_000, // 60 minutes
+  globalClusterMs: 60 * 60_000, // 60 minutes
+  dnsMs: 15 * 60_000, // 15 minutes
+  restoreMs: 6 * 60 * 60_000, // 6 hours
+};
+
+/** Resource keys for the one-run-per-resource lock; stable strings any planner derives the same way. */
+export const resourceKey = {
+  runbook: (kind: 'failover' | 'restore', name: string) => `runbook:${kind}:${name}`,
+  instance: (region: string, id: string) => `rds:${region}:instance:${id.toLowerCase()}`,
+  cluster: (region: string, id: string) => `rds:${region}:cluster:${id.toLowerCase()}`,
+  globalCluster: (id: string) => `rds:global-cluster:${id.toLowerCase()}`,
+  dnsRecord: (hostedZoneId: string, normalizedName: string) => `route53:${hostedZoneId}:${normalizedName}`,
+  statusPageIncident: (incidentId: string) => `statuspage:incident:${incidentId}`,
+};
+
+/** Each outcome's result; with `freeze`, a result's check may be replaced (e.g. to record what DNS held). */
+export function resultsOf(outcomes: PreflightOutcome[], freeze?: (check: PreflightCheck, outcome: PreflightOutcome) => PreflightCheck): PreflightResult[] {
+  return outcomes.map((o) => (freeze && o.result.check ? { ...o.result, check: freeze(o.result.check, o) } : o.result));
+}

@@ -1,0 +1,33 @@
+import type { RdsGateway, DbClusterView, SnapshotView } from '../aws/rds-gateway.js';
+import type { Route53Gateway } from '../aws/route53-gateway.js';
+import type { Clock } from '../core/clock.js';
+import type { DnsRecord, PreflightResult } from '../core/plan.js';
+import type { LagReading, LagSource } from './lag-source.js';
+
+/** What pre-flight checks read: the AWS gateways, the guard's lag, and the time. */
+export interface PreflightContext {
+  rds: RdsGateway;
+  route53: Route53Gateway;
+  lag: LagSource;
+  clock: Clock;
+}
+
+/** Live values a check saw that the planner or runner uses beyond pass/fail. */
+export interface PreflightFacts {
+  /** replica-lag: the reading the guard judged (the data-loss window at cut-over). */
+  lag?: LagReading | null;
+  /** replica-lag: the guard failed but --allow-data-loss overrode it; `failure` says what it saw. */
+  overridden?: { failure: string };
+  /** dns-record: the record of the runbook's type at the name now (null: none). */
+  record?: DnsRecord | null;
+  /** snapshot: the snapshot, for its engine and version. */
+  snapshot?: SnapshotView;
+  /** restore-window on a cluster: the source cluster, for its engine. */
+  sourceCluster?: DbClusterView;
+}
+
+/** One evaluated check: its result for approvers and the facts behind it. */
+export interface PreflightOutcome {
+  result: PreflightResult;
+  facts: PreflightFacts;
+}

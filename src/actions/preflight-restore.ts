@@ -1,0 +1,90 @@
+import type { PreflightCheck } from '../core/plan.js';
+import { formatDuration, formatInstant } from './format-duration.js';
+import type { PreflightContext, PreflightOutcome } from './preflight-context.js';
+
+type Check<K extends PreflightCheck['kind']> = Extract<PreflightCheck, { kind: K }>;
+
+/** The snapshot exists in the runbook's region and is `available`. */
+export async function checkSnapshot(check: Check<'snapshot'>, ctx: PreflightContext): Promise<PreflightOutcome> {
+  const base = { name: 'snapshot', requirement: `snapshot ${check.snapshotId} exists in ${check.region} and is available`, check };
+  const snapshot = check.cluster
+    ? await ctx.rds.describeDbClusterSnapshot(check.region, check.snapshotId)
+    : await ctx.rds.describeDbSnapshot(check.region, check.snapshotId);
+  if (!snapshot) {
+    const kind = check.cluster ? 'DB cluster snapshot' : 'DB snapshot';
+    return { result: { ...base, ok: false, observed: `no ${kind} ${check.snapshotId} in ${check.region}`, code: 'LIFEBOAT_SNAPSHOT_NOT_FOUND' }, facts: {} };
+  }
+  const taken = snapshot.createdAt !== undefined ? `, taken ${formatInstant(snapshot.createdAt)}` : '';
+  const from = snapshot.source ? ` from ${snapshot.source}` : '';
+  if (snapshot.status !== 'available') {
+    return {
+      result: { ...base, ok: false, observed: `snapshot ${check.snapshotId} is ${snapshot.status}${taken}`, code: 'LIFEBOAT_SNAPSHOT_NOT_AVAILABLE' },
+      facts: { snapshot },
+    };
+  }
+  return { result: { ...base, ok: true, observed: `snapshot ${check.snapshotId} is available${taken}${from}` }, facts: { snapshot } };
+}
+
+/**
+ * The requested time lies between the earliest and latest restorable times (cluster:
+ * DescribeDBClusters EarliestRestorableTime/LatestRestorableTime; instance: LatestRestorableTime
+ * from DescribeDBInstances and the earliest from the active automated backup's RestoreWindow).
+ */
+export async function checkRestoreWindow(check: Check<'restore-window'>, ctx: PreflightContext): Promise<PreflightOutcome> {
+  const latestOnly = check.time === 'latest';
+  const requirement = latestOnly
+    ? `${check.source} has automated backups (a latest restorable time)`
+    : `earliest restorable time <= ${check.time} <= latest restorable time, and not in the future`;
+  const base = { name: 'restore window', requirement, check };
+  const fail = (code: string, observed: string): PreflightOutcome => ({ result: { ...base, ok: false, observed, code }, facts: {} });
+
+  let earliest: number | undefined;
+  let latest: number | undefined;
+  let facts: PreflightOutcome['facts'] = {};
+  if (check.cluster) {
+    const cluster = await ctx.rds.describeDbCluster(check.region, check.source);
+    if (!cluster) return fail('LIFEBOAT_SOURCE_NOT_FOUND', `cluster ${check.source} not found in ${check.region}`);
+    earliest = cluster.earliestRestorableTime;
+    latest = cluster.latestRestorableTime;
+    facts = { sourceCluster: cluster };
+  } else {
+    const [instance, window] = await Promise.all([
+      ctx.rds.describeDbInstance(check.region, check.source),
+      ctx.rds.describeRestoreWindow(check.region, check.source),
+    ]);
+    if (!instance) return fail('LIFEBOAT_SOURCE_NOT_FOUND', `instance ${check.source} not found in ${check.region}`);
+    earliest = window?.earliest;
+    latest = instance.latestRestorableTime ?? window?.latest;
+  }
+  if (latest === undefined) {
+    return fail('LIFEBOAT_NO_RESTORE_WINDOW', `${check.source} has no latest restorable time: automated backups are off (backup retention 0)`);
+  }
+  const now = ctx.clock.now();
+  const latestText = `latest restorable time ${formatInstant(latest)} (${formatDuration(now - latest)} ago)`;
+  if (latestOnly) return { result: { ...base, ok: true, observed: latestText }, facts };
+
+  const at = Date.parse(check.time);
+  const window = `${earliest !== undefined ? formatInstant(earliest) : 'unknown'} to ${formatInstant(latest)}`;
+  if (at > now) return fail('LIFEBOAT_TIME_IN_FUTURE', `${formatInstant(at)} is in the future (now ${formatInstant(now)})`);
+  if (at > latest) {
+    return fail('LIFEBOAT_TIME_AFTER_LATEST', `${formatInstant(at)} is after the ${latestText}; use --latest or an earlier time`);
+  }
+  if (earliest === undefined) return fail('LIFEBOAT_NO_RESTORE_WINDOW', `the earliest restorable time of ${check.source} is unknown (no active automated backup)`);
+  if (at < earliest) {
+    return fail('LIFEBOAT_TIME_BEFORE_EARLIEST', `${formatInstant(at)} is before the earliest restorable time ${formatInstant(earliest)}`);
+  }
+  return { result: { ...base, ok: true, observed: `${formatInstant(at)} is within the restorable window ${window}` }, facts };
+}
+
+/** Nothing in the region already has the identifier the restore creates. */
+export async function checkIdentifierFree(check: Check<'identifier-free'>, ctx: PreflightContext): Promise<PreflightOutcome> {
+  const kind = check.cluster ? 'cluster' : 'instance';
+  const base = { name: 'new identifier', requirement: `no ${kind} named ${check.identifier} in ${check.region}`, check };
+  const existing = check.cluster
+    ? await ctx.rds.describeDbCluster(check.region, check.identifier)
+    : await ctx.rds.describeDbInstance(check.region, check.identifier);
+  if (existing) {
+    return { result: { ...base, ok: false, observed: `${kind} ${check.identifier} already exists (${existing.status})`, code: 'LIFEBOAT_IDENTIFIER_TAKEN' }, facts: {} };
+  }
+  return { result: { ...base, ok: true, observed: `${check.identifier} is free` }, facts: {} };
+}

@@ -1,0 +1,49 @@
+import type { ActionRequest } from '../core/action-request.js';
+import type { DnsRecord, PreflightResult } from '../core/plan.js';
+
+/** JSON-safe facts a step leaves behind (change id, previous DNS record, endpoint, ...). */
+export type StepDetail = Record<string, unknown>;
+
+/** How a run ended: `refused` means pre-flight no longer held and nothing was executed. */
+export type RunStatus = 'succeeded' | 'failed' | 'refused' | 'interrupted';
+
+/** One planned call as the run saw it. */
+export interface StepRecord {
+  id: string;
+  description: string;
+  status: 'done' | 'failed' | 'interrupted' | 'not-run';
+  /** Epoch ms. */
+  startedAt?: number;
+  finishedAt?: number;
+  /** What happened, in words ("orders-replica is available"). */
+  message?: string;
+  detail?: StepDetail;
+}
+
+/** Everything recorded about one execution of an approved plan. */
+export interface RunOutcome {
+  runId: string;
+  planId: string;
+  action: ActionRequest['kind'];
+  /** Runbook name or incident id. */
+  subject: string;
+  status: RunStatus;
+  /** Epoch ms. */
+  startedAt: number;
+  finishedAt: number;
+  /** Measured RTO: start of execution to the end of the last step; null when unknown (interrupted by a crash). */
+  elapsedMs: number | null;
+  steps: StepRecord[];
+  /** Pre-flight as re-run just before execution. */
+  preflight?: PreflightResult[];
+  /** Failover: replica lag at cut-over, seconds (the data-loss window); null when not measured. */
+  dataLossWindowSeconds?: number | null;
+  /** Failover with DNS: the record the UPSERT replaced, kept for failback (null: there was none). */
+  previousDnsRecord?: DnsRecord | null;
+  /** Restore: `host:port` of the new database. */
+  endpoint?: string;
+  statusPageUrl?: string;
+  error?: { stepId?: string; code: string; message: string };
+  /** One paragraph for Slack and the audit log. */
+  summary: string;
+}

@@ -1,0 +1,47 @@
+import type { Plan } from '../core/plan.js';
+import { formatDuration } from './format-duration.js';
+import { describeRecord } from './preflight-failover.js';
+import type { RunOutcome } from './run-outcome.js';
+
+const LABEL: Record<Plan['request']['kind'], string> = { failover: 'Failover', restore: 'Restore', statuspage: 'Status-page update' };
+
+function listSteps(outcome: Omit<RunOutcome, 'summary'>, status: 'done' | 'not-run'): string {
+  const ids = outcome.steps.filter((s) => s.status === status).map((s) => s.id);
+  return ids.length > 0 ? ids.join(', ') : 'none';
+}
+
+/** The one-paragraph account of a run for Slack and the audit log: what happened, how long, what is left. */
+export function summarizeOutcome(plan: Plan, outcome: Omit<RunOutcome, 'summary'>): string {
+  const what = `${LABEL[plan.request.kind]} ${plan.subject}`;
+  const took = outcome.elapsedMs !== null ? formatDuration(outcome.elapsedMs) : 'an unknown time';
+  switch (outcome.status) {
+    case 'succeeded': {
+      const parts = [`${what} succeeded in ${took}${plan.request.kind === 'failover' ? ' (measured RTO)' : ''}.`];
+      if (plan.request.kind === 'failover') {
+        const lag = outcome.dataLossWindowSeconds;
+        parts.push(lag !== null && lag !== undefined ? `Data-loss window: replica lag ${lag}s at cut-over.` : 'Data-loss window: not measured (no lag guard).');
+      }
+      const dns = plan.calls.find((c) => c.id === 'dns-upsert');
+      if (dns && outcome.previousDnsRecord !== undefined) {
+        const was = outcome.previousDnsRecord ? describeRecord(outcome.previousDnsRecord) : 'no record';
+        parts.push(`DNS updated; the previous value was ${was} (kept for failback).`);
+      }
+      if (outcome.endpoint) parts.push(`${plan.request.kind === 'failover' ? 'New primary' : 'Endpoint'}: ${outcome.endpoint}.`);
+      if (outcome.statusPageUrl) parts.push(`Published: ${outcome.statusPageUrl}.`);
+      return parts.join(' ');
+    }
+    case 'refused': {
+      const failures = (outcome.preflight ?? []).filter((p) => !p.ok).map((p) => `${p.name}: ${p.observed} (needs ${p.requirement})`);
+      return `${what} was not executed: pre-flight no longer holds: ${failures.join('; ')}. Nothing was changed.`;
+    }
+    case 'failed': {
+      const step = outcome.error?.stepId;
+      const where = step ? ` at step ${step}` : '';
+      return `${what} FAILED${where} after ${took}: ${outcome.error?.message ?? 'unknown error'} Steps done: ${listSteps(outcome, 'done')}. Not run: ${listSteps(outcome, 'not-run')}. Nothing further was attempted.`;
+    }
+    case 'interrupted': {
+      const step = outcome.steps.find((s) => s.status === 'interrupted');
+      return `${what} was interrupted${step ? ` during step ${step.id}` : ''}: ${outcome.error?.message ?? 'Lifeboat stopped.'} Steps done: ${listSteps(outcome, 'done')}. Not run: ${listSteps(outcome, 'not-run')}. Nothing is retried automatically: check the resources in AWS before requesting again.`;
+    }
+  }
+}

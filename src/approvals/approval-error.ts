@@ -1,0 +1,33 @@
+/**
+ * Coded approval errors: failures of the machinery, not refusals (refusals are returned, see
+ * approval-refusal.ts). They live here until a shared `src/errors.ts` exists.
+ */
+export type ApprovalErrorCode =
+  /** The run was taken from this runner: its lease lapsed and another replica marked it interrupted. */
+  | 'LIFEBOAT_APPROVAL_RUN_LOST'
+  /** The runner reported out of order (a step before started(), anything after the end): a runner bug. */
+  | 'LIFEBOAT_APPROVAL_RUN_MISUSE'
+  /** A request was approved on a replica with no runner plugged in (onExecute). */
+  | 'LIFEBOAT_APPROVAL_NO_RUNNER'
+  /** The approval policy breaks the two-person rule. */
+  | 'LIFEBOAT_APPROVAL_INVALID_POLICY';
+
+/** An approval machinery failure with a code; `approvalId` names the request when one is involved. */
+export class ApprovalError extends Error {
+  override readonly name = 'ApprovalError';
+  readonly approvalId?: string;
+
+  constructor(
+    readonly code: ApprovalErrorCode,
+    message: string,
+    options: { approvalId?: string; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    if (options.approvalId !== undefined) this.approvalId = options.approvalId;
+  }
+}
+
+/** True when `err` is the error a RunControl throws once its run was taken away. */
+export function isRunLost(err: unknown): err is ApprovalError {
+  return err instanceof ApprovalError && err.code === 'LIFEBOAT_APPROVAL_RUN_LOST';
+}

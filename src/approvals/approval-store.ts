@@ -1,0 +1,114 @@
+import type { Plan } from '../core/plan.js';
+import type { ApprovalAuditEntry, AuditQuery } from './approval-audit.js';
+import type { Approval, RunStepMark } from './approval.js';
+
+/** A new request, as the engine builds it. Times are epoch ms from the engine's clock. */
+export interface NewApproval {
+  plan: Plan;
+  requester: string;
+  requiredApprovals: number;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export type CreateOutcome =
+  | { ok: true; approval: Approval }
+  /** One of the plan's resources is held by another pending request or active run. */
+  | { ok: false; reason: 'resource-locked'; resource: string; heldBy: string };
+
+/** One approve click. `leaseExpiresAt` is the run lease granted if this approval completes the request. */
+export interface VoteInput {
+  approverId: string;
+  at: number;
+  runnerId: string;
+  leaseExpiresAt: number;
+}
+
+/** Why the store refused an approval; checked inside the same atomic step that records it. */
+export type StoreApproveRefusal = 'not-found' | 'not-pending' | 'expired' | 'own-request' | 'already-approved';
+
+export type ApproveOutcome =
+  /** Recorded; more approvals are needed. */
+  | { kind: 'recorded'; approval: Approval }
+  /** Recorded, the count is reached, and this caller (alone, ever) owns the execution. */
+  | { kind: 'execute'; approval: Approval }
+  | { kind: 'refused'; reason: StoreApproveRefusal; approval: Approval | null };
+
+export interface RejectInput {
+  userId: string;
+  at: number;
+  reason?: string;
+}
+
+/** A run transition reported by the runner that owns the run. */
+export interface RunInput {
+  runnerId: string;
+  at: number;
+  leaseExpiresAt: number;
+}
+
+export interface StepInput extends RunInput {
+  step: RunStepMark;
+}
+
+export interface FinishInput {
+  runnerId: string;
+  at: number;
+  outcome: 'succeeded' | 'failed';
+  message: string;
+  detail?: Record<string, unknown>;
+}
+
+/** Why a transition was refused: unknown id, not in a state that allows it, past expiry, or not this runner's run. */
+export type TransitionRefusal = 'not-found' | 'wrong-state' | 'expired' | 'not-runner';
+
+export type TransitionOutcome =
+  | { ok: true; approval: Approval }
+  | { ok: false; reason: TransitionRefusal; approval: Approval | null };
+
+/**
+ * Approval requests, their runs, resource locks and the audit log. Every state change is atomic
+ * and validated inside the store, so any number of replicas sharing it agree: a request executes
+ * at most once, a lock has one holder, a transition is audited exactly when it happens.
+ * Implementations: Redis (Lua scripts) and memory (single replica only).
+ */
+export interface ApprovalStore {
+  readonly kind: 'redis' | 'memory';
+
+  /** Creates a pending request and locks `plan.resources`, or names the request holding one of them. */
+  create(input: NewApproval): Promise<CreateOutcome>;
+  get(id: string): Promise<Approval | null>;
+  /** Requests in state `pending` (including any past expiry not yet swept), oldest first. */
+  listPending(): Promise<Approval[]>;
+  /** Pending requests not yet due to expire at `now`. */
+  countPending(now: number): Promise<number>;
+  /** Claimed runs not yet ended (`approved`, `running`), oldest claim first. */
+  listActiveRuns(): Promise<Approval[]>;
+
+  approve(id: string, vote: VoteInput): Promise<ApproveOutcome>;
+  /** Ends a pending request; releases its locks. */
+  reject(id: string, input: RejectInput): Promise<TransitionOutcome>;
+  /** Expires up to `limit` pending requests due at `now`; returns those this caller expired (each once, ever). */
+  expireDue(now: number, limit: number): Promise<Approval[]>;
+
+  /** approved -> running. */
+  startRun(id: string, input: RunInput): Promise<TransitionOutcome>;
+  /** Records the step in flight (running only). */
+  stepStarted(id: string, input: StepInput): Promise<TransitionOutcome>;
+  /** Records a finished step (running only). */
+  stepDone(id: string, input: StepInput): Promise<TransitionOutcome>;
+  /** Extends the run lease; false when the run is no longer this runner's active run. */
+  renewRun(id: string, input: RunInput): Promise<boolean>;
+  /** approved | running -> succeeded | failed; releases the locks. */
+  finishRun(id: string, input: FinishInput): Promise<TransitionOutcome>;
+  /**
+   * Marks up to `limit` runs whose lease lapsed by `now` as interrupted and releases their locks;
+   * returns those this caller marked (each once, ever), so exactly one replica reports each.
+   */
+  recoverInterruptedRuns(now: number, recovererId: string, limit: number): Promise<Approval[]>;
+
+  /** The audit log in order, across restarts. */
+  readAudit(query: AuditQuery): Promise<ApprovalAuditEntry[]>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,155 @@
+/**
+ * The RDS calls the DR actions make, as a port. Inputs use the AWS parameter names exactly (so a
+ * plan shows approvers the real request) but are JSON-safe: times are ISO-8601 strings, which the
+ * SDK adapter turns into `Date`s. Describes answer null when the resource does not exist.
+ */
+export interface RdsGateway {
+  /** DescribeDBInstances for one identifier (or ARN). */
+  describeDbInstance(region: string, dbInstance: string): Promise<DbInstanceView | null>;
+  /** DescribeDBClusters for one identifier (or ARN). */
+  describeDbCluster(region: string, dbCluster: string): Promise<DbClusterView | null>;
+  /** DescribeGlobalClusters for one global database. */
+  describeGlobalCluster(region: string, globalCluster: string): Promise<GlobalClusterView | null>;
+  /** DescribeDBSnapshots for one snapshot id (automated `rds:` ids included). */
+  describeDbSnapshot(region: string, snapshotId: string): Promise<SnapshotView | null>;
+  /** DescribeDBClusterSnapshots for one snapshot id (automated `rds:` ids included). */
+  describeDbClusterSnapshot(region: string, snapshotId: string): Promise<SnapshotView | null>;
+  /** DescribeDBInstanceAutomatedBackups: the instance's point-in-time restore window. */
+  describeRestoreWindow(region: string, dbInstance: string): Promise<RestoreWindowView | null>;
+
+  promoteReadReplica(region: string, input: PromoteReadReplicaInput): Promise<DbInstanceView | null>;
+  switchoverGlobalCluster(region: string, input: SwitchoverGlobalClusterInput): Promise<GlobalClusterView | null>;
+  failoverGlobalCluster(region: string, input: FailoverGlobalClusterInput): Promise<GlobalClusterView | null>;
+  restoreDbInstanceFromSnapshot(region: string, input: RestoreDbInstanceFromSnapshotInput): Promise<DbInstanceView | null>;
+  restoreDbInstanceToPointInTime(region: string, input: RestoreDbInstanceToPointInTimeInput): Promise<DbInstanceView | null>;
+  restoreDbClusterFromSnapshot(region: string, input: RestoreDbClusterFromSnapshotInput): Promise<DbClusterView | null>;
+  restoreDbClusterToPointInTime(region: string, input: RestoreDbClusterToPointInTimeInput): Promise<DbClusterView | null>;
+  createDbInstance(region: string, input: CreateDbInstanceInput): Promise<DbInstanceView | null>;
+}
+
+/** What the actions need from a DBInstance. Times are epoch ms. */
+export interface DbInstanceView {
+  id: string;
+  /** DBInstanceStatus: `available`, `modifying`, `backing-up`, `creating`, ... */
+  status: string;
+  arn?: string;
+  engine?: string;
+  engineVersion?: string;
+  /** `host:port` once RDS has assigned one (absent while creating). */
+  endpoint?: string;
+  /** ReadReplicaSourceDBInstanceIdentifier: set while the instance is a read replica. */
+  replicaSource?: string;
+  latestRestorableTime?: number;
+  /** Set when the instance belongs to a cluster. */
+  clusterId?: string;
+}
+
+/** What the actions need from a DBCluster. Times are epoch ms. */
+export interface DbClusterView {
+  id: string;
+  status: string;
+  arn?: string;
+  engine?: string;
+  engineVersion?: string;
+  /** Writer endpoint `host:port`. */
+  endpoint?: string;
+  earliestRestorableTime?: number;
+  latestRestorableTime?: number;
+  globalClusterId?: string;
+}
+
+/** An Aurora global database and its members. */
+export interface GlobalClusterView {
+  id: string;
+  status: string;
+  members: Array<{ arn: string; isWriter: boolean }>;
+  /** FailoverState: present while a switchover or failover is pending or in progress. */
+  failover?: { status?: string; fromArn?: string; toArn?: string; dataLossAllowed?: boolean };
+}
+
+/** A DB snapshot or DB cluster snapshot. */
+export interface SnapshotView {
+  id: string;
+  /** `available`, `creating`, `copying`, `failed`, ... */
+  status: string;
+  /** The instance or cluster it was taken from. */
+  source?: string;
+  engine?: string;
+  engineVersion?: string;
+  /** Epoch ms. */
+  createdAt?: number;
+}
+
+/** An instance's restorable window from its active automated backup. Epoch ms. */
+export interface RestoreWindowView {
+  earliest?: number;
+  latest?: number;
+  /** `active`, `retained`, `creating`. */
+  status?: string;
+}
+
+export interface PromoteReadReplicaInput {
+  DBInstanceIdentifier: string;
+}
+
+export interface SwitchoverGlobalClusterInput {
+  GlobalClusterIdentifier: string;
+  /** The secondary cluster's ARN ("Use the ARN ... so that Aurora can locate the cluster in its Region"). */
+  TargetDbClusterIdentifier: string;
+}
+
+export interface FailoverGlobalClusterInput extends SwitchoverGlobalClusterInput {
+  /** "Allowing data loss triggers a global failover operation"; can't be combined with Switchover. */
+  AllowDataLoss: true;
+}
+
+/** Network placement shared by the restore calls; the runbook's subnet group and security groups. */
+interface Placement {
+  DBSubnetGroupName?: string;
+  VpcSecurityGroupIds?: string[];
+}
+
+export interface RestoreDbInstanceFromSnapshotInput extends Placement {
+  DBInstanceIdentifier: string;
+  /** Automated snapshots keep their `rds:` prefix. */
+  DBSnapshotIdentifier: string;
+  DBInstanceClass: string;
+}
+
+export interface RestoreDbInstanceToPointInTimeInput extends Placement {
+  SourceDBInstanceIdentifier: string;
+  TargetDBInstanceIdentifier: string;
+  /** ISO-8601 UTC; exclusive with UseLatestRestorableTime. */
+  RestoreTime?: string;
+  UseLatestRestorableTime?: true;
+  DBInstanceClass: string;
+}
+
+export interface RestoreDbClusterFromSnapshotInput extends Placement {
+  DBClusterIdentifier: string;
+  SnapshotIdentifier: string;
+  /** Required by the API ("Engine: string | undefined", no `?`): the snapshot's engine. */
+  Engine: string;
+  /** The snapshot's version; without it "the default version for the database engine in the Region is used". */
+  EngineVersion?: string;
+  /** Multi-AZ DB clusters only ("Valid for: Multi-AZ DB clusters only"). */
+  DBClusterInstanceClass?: string;
+}
+
+export interface RestoreDbClusterToPointInTimeInput extends Placement {
+  DBClusterIdentifier: string;
+  SourceDBClusterIdentifier: string;
+  /** ISO-8601 UTC; exclusive with UseLatestRestorableTime. */
+  RestoreToTime?: string;
+  UseLatestRestorableTime?: true;
+  /** Multi-AZ DB clusters only. */
+  DBClusterInstanceClass?: string;
+}
+
+/** The writer instance of a restored Aurora cluster (the restore creates the cluster only). */
+export interface CreateDbInstanceInput {
+  DBInstanceIdentifier: string;
+  DBClusterIdentifier: string;
+  DBInstanceClass: string;
+  Engine: string;
+}

@@ -1,0 +1,91 @@
+import type { Redis } from 'ioredis';
+import { ApprovalEngine, type ApprovalChange, type ExecuteHandler } from '../../../src/approvals/approval-engine.js';
+import type { ApprovalPolicy } from '../../../src/approvals/approval-rules.js';
+import type { ApprovalStore } from '../../../src/approvals/approval-store.js';
+import type { Approval } from '../../../src/approvals/approval.js';
+import { RedisApprovalStore } from '../../../src/approvals/redis-approval-store.js';
+import { silentLogger } from '../../../src/observability/logger.js';
+import type { Metrics } from '../../../src/observability/metrics.js';
+import type { ManualClock } from '../../doubles/manual-clock.js';
+import { newRedisClient } from '../store/redis-test-helpers.js';
+
+export const APPROVERS = ['U-APP', 'U-APP2', 'U-APP3', 'U-APP4', 'U-APP5', 'U-REQ-APPROVER'];
+export const TTL_MS = 15 * 60_000; // 15 minutes
+
+/** One process of the service: its own Redis connection, store and engine over a shared prefix. */
+export interface Replica {
+  name: string;
+  engine: ApprovalEngine;
+  store: ApprovalStore;
+  changes: ApprovalChange[];
+  close(): Promise<void>;
+}
+
+/** Every execution any replica started, in order, with the replica that ran it. */
+export type ExecutionLog = Array<{ replica: string; approval: Approval }>;
+
+export interface ReplicaOptions {
+  clock: ManualClock;
+  policy?: Partial<ApprovalPolicy>;
+  /** The runner; default: starts and succeeds at once. */
+  runner?: ExecuteHandler;
+  executions?: ExecutionLog;
+  runLeaseMs?: number;
+  metrics?: Metrics;
+  /** Use this store instead of a new Redis connection (memory-mode tests). */
+  store?: ApprovalStore;
+}
+
+/** A runner that reports start and success straight away. */
+export const instantRunner: ExecuteHandler = async (_approval, control) => {
+  await control.started();
+  await control.succeeded('done');
+};
+
+/** Starts a replica on `keyPrefix` with a connection of its own, as a separate process would have. */
+export function startReplica(name: string, keyPrefix: string, options: ReplicaOptions): Replica {
+  let redis: Redis | null = null;
+  let store = options.store;
+  if (!store) {
+    redis = newRedisClient();
+    store = new RedisApprovalStore({ redis, keyPrefix });
+  }
+  const engine = new ApprovalEngine({
+    store,
+    clock: options.clock,
+    logger: silentLogger(),
+    instanceId: `replica-${name}`,
+    policy: { approvers: APPROVERS, requiredApprovals: 1, ttlMs: TTL_MS, ...options.policy },
+    ...(options.runLeaseMs ? { runLeaseMs: options.runLeaseMs } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  });
+  const changes: ApprovalChange[] = [];
+  engine.onChange((change) => {
+    changes.push(change);
+  });
+  const runner = options.runner ?? instantRunner;
+  engine.onExecute(async (approval, control) => {
+    options.executions?.push({ replica: name, approval });
+    await runner(approval, control);
+  });
+  return {
+    name,
+    engine,
+    store,
+    changes,
+    close: async () => {
+      await engine.stop();
+      await engine.whenIdle();
+      await redis?.quit();
+    },
+  };
+}
+
+/** A promise the test resolves by hand, to hold a runner mid-step. */
+export function gate(): { wait: Promise<void>; open: () => void } {
+  let open = (): void => {};
+  const wait = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { wait, open };
+}

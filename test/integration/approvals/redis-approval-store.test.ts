@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { approvalKeys } from '../../../src/approvals/approval-keys.js';
+import { RedisApprovalStore } from '../../../src/approvals/redis-approval-store.js';
+import { StoreError } from '../../../src/store/store-error.js';
+import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
+import { deleteKeys, newRedisClient, randomKeyPrefix } from '../store/redis-test-helpers.js';
+import { defineApprovalStoreContract } from './approval-store-contract.js';
+import { aFailoverPlan } from './fixtures.js';
+
+const FILE_PREFIX = randomKeyPrefix('approval-store');
+const T0 = MANUAL_CLOCK_START;
+let redis: Redis;
+let other: Redis;
+let testNumber = 0;
+
+beforeAll(() => {
+  redis = newRedisClient();
+  other = newRedisClient();
+});
+afterAll(async () => {
+  await deleteKeys(redis, FILE_PREFIX);
+  await Promise.all([redis.quit(), other.quit()]);
+});
+
+// Each test gets its own prefix under the file's, so numbering and indexes start empty; the
+// second store is a separate connection, as a second replica would have.
+defineApprovalStoreContract('redis', async () => {
+  testNumber += 1;
+  const keyPrefix = `${FILE_PREFIX}${testNumber}:`;
+  return {
+    store: new RedisApprovalStore({ redis, keyPrefix }),
+    other: new RedisApprovalStore({ redis: other, keyPrefix }),
+    cleanup: () => deleteKeys(redis, keyPrefix),
+  };
+});
+
+describe('redis approval store', () => {
+  it('requests, runs and the audit log are read back by a new store on a new connection after a restart', async () => {
+    const keyPrefix = `${FILE_PREFIX}restart:`;
+    const before = new RedisApprovalStore({ redis, keyPrefix });
+    const created = await before.create({
+      plan: aFailoverPlan(),
+      requester: 'U-REQ',
+      requiredApprovals: 1,
+      createdAt: T0,
+      expiresAt: T0 + 60_000,
+    });
+    if (!created.ok) throw new Error('create refused');
+    await before.approve(created.approval.id, { approverId: 'U-A', at: T0 + 1, runnerId: 'r', leaseExpiresAt: T0 + 30_001 });
+    const auditBefore = await before.readAudit({ limit: 10 });
+
+    const connection = newRedisClient();
+    try {
+      const after = new RedisApprovalStore({ redis: connection, keyPrefix, ownsClient: true });
+      expect(await after.get(created.approval.id)).toEqual(await before.get(created.approval.id));
+      expect(await after.readAudit({ limit: 10 })).toEqual(auditBefore);
+      expect(auditBefore.map((e) => e.type)).toEqual(['requested', 'approved']);
+      expect((await after.listActiveRuns()).map((a) => a.id)).toEqual([created.approval.id]);
+      // ownsClient: close() quits the connection it was given.
+      await after.close();
+      await expect(connection.ping()).rejects.toThrow();
+    } finally {
+      connection.disconnect();
+    }
+  });
+
+  it('a corrupt stored request is an error that names its key', async () => {
+    const keyPrefix = `${FILE_PREFIX}corrupt:`;
+    const keys = approvalKeys(keyPrefix);
+    const store = new RedisApprovalStore({ redis, keyPrefix });
+    await redis.hset(keys.approval('APR-1'), { id: 'APR-1', state: 'pending', plan: '{nope' });
+    await redis.hset(keys.approval('APR-2'), { id: 'APR-2', state: 'sleeping' });
+    await redis.zadd(keys.pending(), T0, 'APR-3');
+
+    await expect(store.get('APR-1')).rejects.toMatchObject({ code: 'LIFEBOAT_STORE_CORRUPT_VALUE', key: keys.approval('APR-1') });
+    await expect(store.get('APR-2')).rejects.toThrow(/unknown state "sleeping"/);
+    const missing = await store.listPending().catch((err: unknown) => err);
+    expect(missing).toBeInstanceOf(StoreError);
+    expect((missing as Error).message).toContain(keys.approval('APR-3'));
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { Approval, ApprovalState } from '../../../src/approvals/approval.js';
+import { actionNoun, refusal } from '../../../src/approvals/approval-refusal.js';
+import { aFailoverPlan, aRestorePlan } from '../../integration/approvals/fixtures.js';
+
+function anApproval(overrides: Partial<Approval> = {}): Approval {
+  return {
+    id: 'APR-7',
+    plan: aFailoverPlan(),
+    requester: 'U-REQ',
+    requiredApprovals: 3,
+    state: 'pending',
+    createdAt: 0,
+    expiresAt: 1,
+    updatedAt: 0,
+    approvals: [],
+    ...overrides,
+  };
+}
+
+describe('refusal messages', () => {
+  it('name the action the plan performs', () => {
+    expect(actionNoun(aFailoverPlan())).toBe('failover');
+    expect(actionNoun(aRestorePlan())).toBe('restore');
+    expect(actionNoun(aRestorePlan({ request: { kind: 'statuspage', incidentId: 'INC-1', status: 'identified', message: 'm' } }))).toBe(
+      'status-page update',
+    );
+  });
+
+  it('say plainly why and what to do next', () => {
+    const approval = anApproval({ approvals: [{ userId: 'U-A', at: 0 }] });
+    const cases: Array<[Parameters<typeof refusal>[0], string]> = [
+      ['own-request', 'You requested this failover, so someone else must approve it.'],
+      ['not-an-approver', 'Only approvers can approve this failover; ask one of them.'],
+      ['already-approved', 'You already approved this failover; it needs 2 more approvals from someone else.'],
+      ['confirmation-required', 'This failover is destructive: type orders to confirm your approval.'],
+      ['confirmation-mismatch', 'The confirmation did not match: type orders exactly to approve this failover.'],
+      ['expired', 'This failover request expired; nothing ran. Request it again if it is still needed.'],
+      ['not-allowed-to-reject', 'Only approvers or the person who requested this failover can reject it.'],
+    ];
+    for (const [reason, message] of cases) {
+      expect(refusal(reason, { approval })).toEqual({ ok: false, reason, message, approval });
+    }
+    expect(refusal('not-found', { id: 'APR-99' }).message).toBe('There is no approval request APR-99; check the list of pending approvals.');
+  });
+
+  it('explain a request that is no longer pending by what happened to it', () => {
+    const expected: Record<ApprovalState, string> = {
+      pending: 'This failover request is still waiting for approval.',
+      approved: 'This failover is already approved and running.',
+      running: 'This failover is already approved and running.',
+      succeeded: 'This failover already ran and succeeded.',
+      failed: 'This failover already ran and failed; request a new one if it is still needed.',
+      interrupted: 'This failover was interrupted; request a new one if it is still needed.',
+      rejected: 'This failover request was rejected; nothing will run.',
+      expired: 'This failover request expired; nothing ran. Request it again if it is still needed.',
+    };
+    for (const [state, message] of Object.entries(expected)) {
+      expect(refusal('not-pending', { approval: anApproval({ state: state as ApprovalState }) }).message).toBe(message);
+    }
+  });
+
+  it('list the failing pre-flight checks with what was seen and what is needed', () => {
+    const plan = aFailoverPlan({
+      preflight: [
+        { name: 'replica lag', ok: false, observed: 'lag 412s', requirement: 'lag <= 300s' },
+        { name: 'replica state', ok: true, observed: 'available', requirement: 'available' },
+        { name: 'dns record', ok: false, observed: 'record missing', requirement: 'record exists' },
+      ],
+    });
+    expect(refusal('preflight-failed', { plan }).message).toBe(
+      'Pre-flight checks failed, so this failover was not submitted for approval: ' +
+        'replica lag: lag 412s (needs lag <= 300s); dns record: record missing (needs record exists).',
+    );
+  });
+
+  it('point at the request in the way, or say so plainly when it cannot be read', () => {
+    const blocking = anApproval({ id: 'APR-3', state: 'approved' });
+    const locked = refusal('resource-locked', { plan: aRestorePlan(), blocking, resource: 'runbook:failover:orders' });
+    expect(locked).toMatchObject({ blocking, resource: 'runbook:failover:orders' });
+    expect(locked.message).toBe(
+      'APR-3 (Failover orders to us-west-2) already uses runbook:failover:orders and is about to run; wait for it to finish or reject it first.',
+    );
+    expect(refusal('resource-locked', { plan: aRestorePlan(), resource: 'r' }).message).toBe(
+      'Another request already uses r; wait for it to finish first.',
+    );
+  });
+});
