@@ -1,0 +1,58 @@
+import { ActionError } from '../actions/action-error.js';
+import type { ActionPlanner } from '../actions/action-planner.js';
+import type { ActionRunner } from '../actions/action-runner.js';
+import type { ApprovalEngine } from '../approvals/approval-engine.js';
+import type { Approval } from '../approvals/approval.js';
+import type { ActionRequest, Actor } from '../core/action-request.js';
+import type { Plan } from '../core/plan.js';
+import type { Logger } from '../observability/logger.js';
+import type { ControlJournal } from './control-journal.js';
+
+/** What became of a submitted request. */
+export type SubmitOutcome =
+  | { kind: 'dry-run'; plan: Plan }
+  | { kind: 'requested'; approval: Approval }
+  /** Nothing was created; `message` is safe to show the requester; `plan` when one was built. */
+  | { kind: 'refused'; message: string; plan?: Plan };
+
+export interface DrServiceDeps {
+  planner: ActionPlanner;
+  runner: ActionRunner;
+  approvals: ApprovalEngine;
+  journal: ControlJournal;
+  logger: Logger;
+}
+
+/**
+ * Where a DR request goes: planned with live pre-flight values, shown (dry run) or submitted for
+ * two-person approval; and, once approved, executed exactly as approved. Knows nothing of Slack.
+ */
+export class DrService {
+  constructor(private readonly deps: DrServiceDeps) {
+    // The approval engine fires this once per approved request, on the replica that claimed it.
+    deps.approvals.onExecute(async (approval, control) => {
+      deps.journal.attach(approval.id, control);
+      await control.started();
+      await deps.runner.run(approval.id, approval.plan, { signal: control.signal });
+    });
+  }
+
+  /** Plans `request`; a dry run stops there, anything else becomes a pending approval request. */
+  async submit(request: ActionRequest, actor: Actor): Promise<SubmitOutcome> {
+    let plan: Plan;
+    try {
+      plan = await this.deps.planner.plan(request);
+    } catch (err) {
+      if (err instanceof ActionError) {
+        this.deps.logger.info({ code: err.code, hint: err.hint, request: request.kind, requester: actor.userId }, 'request refused at planning');
+        return { kind: 'refused', message: err.message, ...(err.plan ? { plan: err.plan } : {}) };
+      }
+      throw err;
+    }
+    if (request.kind !== 'statuspage' && request.dryRun) return { kind: 'dry-run', plan };
+
+    const requested = await this.deps.approvals.request(plan, actor.userId);
+    if (!requested.ok) return { kind: 'refused', message: requested.message, plan };
+    return { kind: 'requested', approval: requested.approval };
+  }
+}
