@@ -1,0 +1,13 @@
+import { helpLines } from '../command-usage.js';
+
+/** `/dr help`: every subcommand with what it does, and who may do what. */
+export function helpMessage(command: string): { text: string } {
+  return {
+    text: [
+      `*Lifeboat* — disaster recovery from Slack. \`${command}\` commands:`,
+      ...helpLines(command),
+      'Anyone can run `help`, `status` and `incidents`; everything else needs a Lifeboat operator. ' +
+        '`failover`, `restore` and `statuspage` always need a second person to approve.',
+    ].join('\n'),
+  };
+}

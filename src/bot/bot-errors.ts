@@ -1,0 +1,102 @@
+import { webApi } from '@slack/bolt';
+
+/** Every failure the bot reports, by code; logs name the code, users get a plain sentence. */
+export type SlackBotErrorCode =
+  | 'LIFEBOAT_SLACK_AUTH'
+  | 'LIFEBOAT_SLACK_MISSING_SCOPE'
+  | 'LIFEBOAT_SLACK_CHANNEL'
+  | 'LIFEBOAT_SLACK_RATE_LIMITED'
+  | 'LIFEBOAT_SLACK_UNAVAILABLE'
+  | 'LIFEBOAT_SLACK_API_ERROR'
+  | 'LIFEBOAT_SLACK_RESPONSE_URL';
+
+/**
+ * A Slack call that failed, with what to check (`hint`, for logs) and whether trying again
+ * later can help (`retryable`: network, 5xx, rate limits).
+ */
+export class SlackBotError extends Error {
+  override readonly name = 'SlackBotError';
+
+  constructor(
+    readonly code: SlackBotErrorCode,
+    message: string,
+    readonly details: { method: string; slackError?: string; retryable: boolean; hint: string; retryAfterSeconds?: number },
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  }
+
+  get retryable(): boolean {
+    return this.details.retryable;
+  }
+}
+
+const AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'no_permission']);
+const CHANNEL_ERRORS = new Set(['channel_not_found', 'not_in_channel', 'is_archived']);
+// Slack's own transient failures: worth another try.
+const TRANSIENT_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+
+/** Wraps whatever a Web API call threw into a SlackBotError naming the method and what to check. */
+export function toSlackBotError(method: string, err: unknown): SlackBotError {
+  if (err instanceof SlackBotError) return err;
+  if (err instanceof webApi.WebAPIPlatformError) {
+    const slackError = err.data.error;
+    // missing_scope answers carry the scope that was needed: { error, needed, provided }.
+    const data = err.data as unknown as Record<string, unknown>;
+    const needed = typeof data.needed === 'string' ? data.needed : undefined;
+    if (AUTH_ERRORS.has(slackError)) {
+      return new SlackBotError('LIFEBOAT_SLACK_AUTH', `Slack refused ${method}: ${slackError}`, {
+        method,
+        slackError,
+        retryable: false,
+        hint: 'check SLACK_BOT_TOKEN: it must be the bot token (xoxb-…) of an app installed in this workspace',
+      }, { cause: err });
+    }
+    if (slackError === 'missing_scope') {
+      return new SlackBotError('LIFEBOAT_SLACK_MISSING_SCOPE', `Slack refused ${method}: missing scope ${needed ?? '(unknown)'}`, {
+        method,
+        slackError,
+        retryable: false,
+        hint: `add the ${needed ?? 'missing'} scope to the app (deploy/slack-app-manifest.yaml lists them) and reinstall it`,
+      }, { cause: err });
+    }
+    if (CHANNEL_ERRORS.has(slackError)) {
+      return new SlackBotError('LIFEBOAT_SLACK_CHANNEL', `Slack refused ${method}: ${slackError}`, {
+        method,
+        slackError,
+        retryable: false,
+        hint: 'check slack.channel in the config and invite the bot to that channel (/invite @Lifeboat)',
+      }, { cause: err });
+    }
+    return new SlackBotError('LIFEBOAT_SLACK_API_ERROR', `Slack refused ${method}: ${slackError}`, {
+      method,
+      slackError,
+      retryable: TRANSIENT_ERRORS.has(slackError),
+      hint: `see the Slack documentation of ${method} for "${slackError}"`,
+    }, { cause: err });
+  }
+  if (err instanceof webApi.WebAPIRateLimitedError) return rateLimited(method, err.retryAfter, err);
+  if (err instanceof webApi.WebAPIHTTPError) {
+    return new SlackBotError('LIFEBOAT_SLACK_UNAVAILABLE', `Slack answered ${method} with HTTP ${err.statusCode}`, {
+      method,
+      retryable: err.statusCode >= 500 || err.statusCode === 408,
+      hint: 'Slack or a proxy in between is failing; check SLACK_API_URL and https://slack-status.com',
+    }, { cause: err });
+  }
+  const reason = err instanceof webApi.WebAPIRequestError ? err.original.message : err instanceof Error ? err.message : String(err);
+  return new SlackBotError('LIFEBOAT_SLACK_UNAVAILABLE', `Slack could not be reached for ${method}: ${reason}`, {
+    method,
+    retryable: true,
+    hint: 'check network access to SLACK_API_URL (default https://slack.com/api/) from this host',
+  }, { cause: err });
+}
+
+/** A 429 that outlasted the retries, or asked for a longer wait than we are willing to block. */
+export function rateLimited(method: string, retryAfterSeconds: number, cause?: unknown): SlackBotError {
+  return new SlackBotError('LIFEBOAT_SLACK_RATE_LIMITED', `Slack rate-limited ${method} (Retry-After ${retryAfterSeconds}s)`, {
+    method,
+    retryable: true,
+    retryAfterSeconds,
+    hint: 'Slack asked us to slow down; the call is retried after Retry-After',
+  }, cause === undefined ? {} : { cause });
+}

@@ -1,0 +1,58 @@
+/** Every `/dr` subcommand, in the order `help` lists them. */
+export const SUBCOMMANDS = [
+  'help',
+  'status',
+  'incidents',
+  'ack',
+  'resolve',
+  'page',
+  'failover',
+  'restore',
+  'statuspage',
+  'approvals',
+] as const;
+export type Subcommand = (typeof SUBCOMMANDS)[number];
+
+/** Subcommands anyone in the workspace may run; everything else needs `slack.operators`. */
+export const READ_ONLY_SUBCOMMANDS: ReadonlySet<Subcommand> = new Set(['help', 'status', 'incidents']);
+
+const ARGUMENTS: Record<Subcommand, string> = {
+  help: '',
+  status: '',
+  incidents: '',
+  ack: ' <incident>',
+  resolve: ' <incident> [note]',
+  page: ' <incident>',
+  failover: ' <runbook> [--dry-run] [--allow-data-loss]',
+  restore: ' <runbook> (--snapshot <id> | --time <ISO-8601> | --latest) [--dry-run]',
+  statuspage: ' <incident> <investigating|identified|monitoring|resolved> <message>',
+  approvals: '',
+};
+
+const DESCRIPTIONS: Record<Subcommand, string> = {
+  help: 'this list',
+  status: 'DR posture: checks, lag, newest backups, open incidents, pending approvals',
+  incidents: 'open and recent incidents',
+  ack: 'acknowledge an incident',
+  resolve: 'resolve an incident by hand, with an optional note',
+  page: 'page on-call now',
+  failover: 'request a failover (two-person approval)',
+  restore: 'request a restore (two-person approval)',
+  statuspage: 'request a status page post (two-person approval)',
+  approvals: 'pending requests',
+};
+
+/** `Usage: /dr ack <incident>` for one subcommand. */
+export function usageLine(command: string, subcommand: Subcommand): string {
+  return `Usage: \`${command} ${subcommand}${ARGUMENTS[subcommand]}\``;
+}
+
+/** The usage line when no subcommand could be recognised. */
+export function generalUsage(command: string): string {
+  return `Usage: \`${command} <${SUBCOMMANDS.join('|')}> …\` (\`${command} help\` explains each)`;
+}
+
+/** One line per subcommand with what it does, for `/dr help`. */
+export function helpLines(command: string): string[] {
+  return SUBCOMMANDS.map((s) => `\`${command} ${s}${ARGUMENTS[s]}\` — ${DESCRIPTIONS[s]}`);
+}

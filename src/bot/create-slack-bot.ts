@@ -1,0 +1,238 @@
+import { createHash } from 'node:crypto';
+import { App, SocketModeReceiver, type Receiver } from '@slack/bolt';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/types.js';
+import type { Clock } from '../core/clock.js';
+import type { IncidentListener } from '../incidents/incident-engine.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { ReadinessProbe } from '../server/readiness.js';
+import { DEFAULT_KEY_PREFIX } from '../store/create-store.js';
+import type { Store } from '../store/store.js';
+import { boltLogger } from './bolt-logger.js';
+import type { IncidentCommands, ListApprovals, PageOnCall, SubmitAction } from './bot-ports.js';
+import { CommandHandler } from './command-handler.js';
+import { FastifySlackReceiver, STORE_DOWN_TEXT } from './fastify-slack-receiver.js';
+import { IncidentActionHandler } from './incident-action-handler.js';
+import { IncidentNotifier } from './incident-notifier.js';
+import type { IncidentMessageRefs } from './incident-message-refs.js';
+import { MemoryIncidentMessageRefs } from './memory-incident-message-refs.js';
+import { MemorySeenDeliveries } from './memory-seen-deliveries.js';
+import { Permissions } from './permissions.js';
+import { RedisIncidentMessageRefs } from './redis-incident-message-refs.js';
+import { RedisSeenDeliveries } from './redis-seen-deliveries.js';
+import { registerListeners } from './register-listeners.js';
+import { DELIVERY_TTL_MS, type SeenDeliveries } from './seen-deliveries.js';
+import { SlackConnection } from './slack-connection.js';
+import type { SlackGateway } from './slack-gateway.js';
+import { WebClientSlackGateway } from './web-client-slack-gateway.js';
+
+/** What the bot needs from the rest of Lifeboat. */
+export interface SlackBotDeps {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  store: Store;
+  /** A Redis client for the bot's own shared state (deliveries, message refs); null: in memory. */
+  redis: Redis | null;
+  /** Key prefix for that state; the store's default when absent. */
+  keyPrefix?: string;
+  /** The incident engine: changes to announce, and ack/resolve for people. */
+  engine: { subscribe(listener: IncidentListener): () => void } & IncidentCommands;
+  pageOnCall: PageOnCall;
+  submitAction: SubmitAction;
+  listApprovals: ListApprovals;
+  clock: Clock;
+  /** Test seams: a gateway of your own, instant waits for retries, no network retries in the client. */
+  gateway?: SlackGateway;
+  sleep?: (ms: number) => Promise<void>;
+  webApiNetworkRetries?: number;
+}
+
+/** The wired Slack bot. */
+export interface SlackBot {
+  /** Register on the fastify server: `server.register(bot.routes)` (POST /slack/events). */
+  routes: FastifyPluginAsync;
+  /** Add to /readyz. */
+  readiness: ReadinessProbe;
+  /** The Bolt app, to register more listeners (approval buttons) on the same receiver. */
+  boltApp: App;
+  gateway: SlackGateway;
+  permissions: Permissions;
+  notifier: IncidentNotifier;
+  mode: 'http' | 'socket';
+  /** Checks the token (auth.test) and, in Socket Mode, opens the WebSocket in the background. */
+  start(): Promise<void>;
+  /** Stops taking Slack work and waits (bounded) for queued messages and running listeners. */
+  stop(): Promise<void>;
+  /** Resolves once no listener is running and no Slack message is queued (tests; bounded by `timeoutMs`). */
+  idle(timeoutMs?: number): Promise<void>;
+}
+
+/** Longest stop() waits for queued Slack work, so SIGTERM still exits within 10 s. */
+export const STOP_DRAIN_MS = 4_000; // 4 seconds
+
+/**
+ * Builds the Slack bot: Bolt on our fastify receiver (HTTP) or Socket Mode (SLACK_APP_TOKEN),
+ * the Web API gateway at SLACK_API_URL, the incident notifier (subscribed to the engine at
+ * once), `/dr` and the incident buttons. Requires SLACK_BOT_TOKEN; the caller skips the bot
+ * when it is absent (Slack off).
+ */
+export function createSlackBot(deps: SlackBotDeps): SlackBot {
+  const { config, clock, metrics } = deps;
+  const logger = deps.logger.child({ component: 'slack' });
+  const token = config.env.slackBotToken;
+  if (!token) throw new Error('createSlackBot needs SLACK_BOT_TOKEN; leave the bot out when Slack is off');
+  const keyPrefix = deps.keyPrefix ?? DEFAULT_KEY_PREFIX;
+
+  const gateway =
+    deps.gateway ??
+    new WebClientSlackGateway({
+      token,
+      apiUrl: config.env.slackApiUrl,
+      logger,
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
+      ...(deps.webApiNetworkRetries !== undefined ? { networkRetries: deps.webApiNetworkRetries } : {}),
+    });
+  const seen: SeenDeliveries = deps.redis ? new RedisSeenDeliveries(deps.redis, keyPrefix) : new MemorySeenDeliveries(clock);
+  const refs: IncidentMessageRefs = deps.redis
+    ? new RedisIncidentMessageRefs(deps.redis, keyPrefix, logger)
+    : new MemoryIncidentMessageRefs(clock);
+  const permissions = new Permissions({ operators: config.slack.operators, approvers: config.slack.approvers, gateway, clock, logger });
+  const connection = new SlackConnection(gateway, clock, logger);
+
+  const socketMode = Boolean(config.env.slackAppToken);
+  const httpReceiver = new FastifySlackReceiver({
+    signingSecret: config.env.slackSigningSecret,
+    seen,
+    clock,
+    logger,
+    metrics,
+    // The answer already went out; tell the person their command did not run.
+    onStoreDown: async (body) => {
+      const url = typeof body.response_url === 'string' ? body.response_url : undefined;
+      if (!url) return;
+      await gateway.respond(url, { text: STORE_DOWN_TEXT }).catch((err: unknown) => logger.warn({ err }, 'could not tell a Slack user the store is down'));
+    },
+  });
+  const socketReceiver = socketMode
+    ? new SocketModeReceiver({
+        appToken: config.env.slackAppToken as string,
+        logger: boltLogger(logger.child({ component: 'slack-socket' })),
+        // apps.connections.open goes to SLACK_API_URL too.
+        installerOptions: { clientOptions: { slackApiUrl: config.env.slackApiUrl } },
+      })
+    : null;
+  const receiver: Receiver = socketReceiver ?? httpReceiver;
+
+  const boltApp = new App({
+    receiver,
+    // Our own authorize: no auth.test at construction, and the token never leaves this module.
+    authorize: async () => {
+      const identity = connection.botIdentity;
+      return { botToken: token, ...(identity ? { botUserId: identity.userId, botId: identity.botId, teamId: identity.teamId } : {}) };
+    },
+    logger: boltLogger(logger.child({ component: 'bolt' })),
+    clientOptions: { slackApiUrl: config.env.slackApiUrl },
+    ignoreSelf: false,
+    convoStore: false,
+  });
+  if (socketMode) useSocketModeDedupe(boltApp, seen, logger);
+
+  const commands = new CommandHandler({
+    config,
+    store: deps.store,
+    incidents: deps.engine,
+    permissions,
+    pageOnCall: deps.pageOnCall,
+    submitAction: deps.submitAction,
+    listApprovals: deps.listApprovals,
+    clock,
+    logger,
+  });
+  const actions = new IncidentActionHandler({ config, store: deps.store, permissions, gateway, commands, logger });
+  registerListeners({ app: boltApp, config, commands, actions, gateway, clock, logger });
+
+  const notifier = new IncidentNotifier({
+    config,
+    gateway,
+    refs,
+    operatorUserIds: () => permissions.operatorUserIds(),
+    logger,
+    ...(deps.sleep ? { queue: { sleep: deps.sleep } } : {}),
+  });
+  const unsubscribe = deps.engine.subscribe(notifier.listener);
+
+  if (socketReceiver) {
+    for (const state of ['connecting', 'connected', 'reconnecting', 'disconnecting', 'disconnected']) {
+      socketReceiver.client.on(state, () => {
+        connection.setSocketState(state);
+        logger.info({ state }, `Slack Socket Mode ${state}`);
+      });
+    }
+    connection.setSocketState('not started');
+  }
+
+  const socketModeRoutes: FastifyPluginAsync = async (fastify) => {
+    // Socket Mode receives everything over the WebSocket; HTTP deliveries are not expected.
+    fastify.removeAllContentTypeParsers();
+    fastify.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    fastify.post('/slack/events', async (_request, reply) => reply.code(404).send({ error: 'socket_mode' }));
+  };
+
+  return {
+    routes: socketMode ? socketModeRoutes : httpReceiver.routes,
+    readiness: connection.probe,
+    boltApp,
+    gateway,
+    permissions,
+    notifier,
+    mode: socketMode ? 'socket' : 'http',
+    async start() {
+      await connection.verify();
+      if (socketReceiver) {
+        // In the background: a Slack outage at boot must not hold up the monitor or /healthz.
+        void boltApp.start().catch((err: unknown) => {
+          logger.error({ err }, 'Slack Socket Mode could not start; check SLACK_APP_TOKEN (xapp-…, connections:write)');
+        });
+      }
+      logger.info({ mode: socketMode ? 'socket' : 'http', channel: config.slack.channel }, 'Slack bot started');
+    },
+    async stop() {
+      unsubscribe();
+      notifier.stop();
+      if (socketReceiver) await boltApp.stop().catch((err: unknown) => logger.warn({ err }, 'Slack Socket Mode did not close cleanly'));
+      await Promise.all([httpReceiver.drain(STOP_DRAIN_MS), notifier.drain(STOP_DRAIN_MS)]);
+    },
+    async idle(timeoutMs = 10_000) {
+      // Listeners enqueue notifier work and notifier work never starts listeners: two passes settle.
+      for (let pass = 0; pass < 2; pass++) {
+        await httpReceiver.drain(timeoutMs);
+        await notifier.drain(timeoutMs);
+      }
+    },
+  };
+}
+
+/**
+ * Socket Mode retries arrive over the WebSocket, not our HTTP route: the same delivery check
+ * runs as the first middleware (key: the payload's hash), acking duplicates without acting.
+ */
+function useSocketModeDedupe(app: App, seen: SeenDeliveries, logger: Logger): void {
+  app.use(async (args) => {
+    const key = createHash('sha256').update(JSON.stringify(args.body)).digest('hex');
+    let first: boolean;
+    try {
+      first = await seen.firstSeen(key, DELIVERY_TTL_MS);
+    } catch (err) {
+      logger.error({ err }, 'cannot record a Slack delivery in the store; not acting on it. Check REDIS_URL and Redis');
+      first = false;
+    }
+    if (first) {
+      await args.next();
+      return;
+    }
+    if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
+  });
+}

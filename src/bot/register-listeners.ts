@@ -1,0 +1,116 @@
+import type { App } from '@slack/bolt';
+import type { Config } from '../config/types.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../observability/logger.js';
+import { INCIDENT_ACTION_PATTERN, STATUS_SELECT_ACTION_ID, VIEW_IDS } from './action-ids.js';
+import { helpMessage } from './blocks/help-message.js';
+import type { CommandHandler } from './command-handler.js';
+import type { IncidentActionHandler } from './incident-action-handler.js';
+import { parseCommand, type ParseContext } from './parse-command.js';
+import { replyTo, type Requester } from './requester.js';
+import type { SlackGateway } from './slack-gateway.js';
+
+export interface ListenerDeps {
+  app: App;
+  config: Pick<Config, 'slack' | 'runbooks'>;
+  commands: CommandHandler;
+  actions: IncidentActionHandler;
+  gateway: SlackGateway;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * Bolt listeners: the slash command, the incident buttons and the status page modal. Each acks
+ * first (within Slack's 3 s), with the answer itself when it needs no I/O (help, parse errors),
+ * then does the work and answers through response_url or chat.postEphemeral.
+ */
+export function registerListeners(deps: ListenerDeps): void {
+  const { app, config, commands, actions, gateway, clock, logger } = deps;
+  const slashCommand = config.slack.command;
+  const parseContext = (): ParseContext => ({
+    command: slashCommand,
+    failoverRunbooks: Object.keys(config.runbooks.failover),
+    restoreRunbooks: Object.keys(config.runbooks.restore),
+    nowMs: clock.now(),
+  });
+
+  // Every slash command reaches this one listener, so a mismatched name still gets an answer.
+  app.command(/^\//, async ({ command, ack }) => {
+    if (command.command !== slashCommand) {
+      logger.warn({ received: command.command, configured: slashCommand }, 'a slash command arrived that slack.command does not name; check the app manifest');
+      await ack({ response_type: 'ephemeral', text: `Lifeboat answers \`${slashCommand}\`. Try \`${slashCommand} help\`.` });
+      return;
+    }
+    const outcome = parseCommand(typeof command.text === 'string' ? command.text : '', parseContext());
+    if (!outcome.ok) {
+      await ack({ response_type: 'ephemeral', text: `${outcome.error}\n${outcome.usage}` });
+      return;
+    }
+    if (outcome.command.kind === 'help') {
+      await ack({ response_type: 'ephemeral', ...helpMessage(slashCommand) });
+      return;
+    }
+    await ack();
+    const requester: Requester = {
+      userId: command.user_id,
+      ...(command.user_name ? { userName: command.user_name } : {}),
+      ...(command.channel_id ? { channelId: command.channel_id } : {}),
+      ...(command.response_url ? { responseUrl: command.response_url } : {}),
+    };
+    await commands.handle(outcome.subcommand, outcome.command, requester, replyTo(requester, gateway, logger));
+  });
+
+  app.action(INCIDENT_ACTION_PATTERN, async ({ ack, body, action }) => {
+    await ack();
+    const payload = body as unknown as {
+      user?: { id?: string; username?: string; name?: string };
+      channel?: { id?: string };
+      response_url?: string;
+      trigger_id?: string;
+    };
+    const userId = payload.user?.id;
+    if (!userId) return;
+    const userName = payload.user?.username ?? payload.user?.name;
+    const requester: Requester = {
+      userId,
+      ...(userName ? { userName } : {}),
+      ...(payload.channel?.id ? { channelId: payload.channel.id } : {}),
+      ...(payload.response_url ? { responseUrl: payload.response_url } : {}),
+      preferEphemeral: true,
+    };
+    const { action_id: actionId, value } = action as { action_id: string; value?: string };
+    await actions.handleClick(actionId, value ?? '', payload.trigger_id, requester, replyTo(requester, gateway, logger));
+  });
+
+  app.action(STATUS_SELECT_ACTION_ID, async ({ ack, body, action }) => {
+    await ack();
+    const view = (body as unknown as { view?: { id: string; hash: string; private_metadata?: string; state?: { values?: unknown } } }).view;
+    const selected = (action as { selected_option?: { value?: string } }).selected_option?.value;
+    if (view && selected) await actions.handleStatusSelect(view, selected);
+  });
+
+  app.view(VIEW_IDS.statusPage, async ({ ack, body, view }) => {
+    const userId = body.user.id;
+    const checked = await actions.checkSubmission(userId, view.state.values, view.private_metadata);
+    if (checked.ack) {
+      await ack(checked.ack);
+      return;
+    }
+    await ack();
+    const requester: Requester = {
+      userId,
+      ...(body.user.name ? { userName: body.user.name } : {}),
+      ...(checked.channelId ? { channelId: checked.channelId } : {}),
+      preferEphemeral: true,
+    };
+    await actions.continueSubmission(checked.request, requester, replyTo(requester, gateway, logger));
+  });
+
+  app.error(async (error) => {
+    const code = (error as { code?: string }).code;
+    // A repeated delivery stopped at its ack: expected, already logged by the receiver.
+    if (code === 'LIFEBOAT_SLACK_DELIVERY_REFUSED') return;
+    logger.error({ err: error, code }, 'a Slack listener failed');
+  });
+}

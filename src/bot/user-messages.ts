@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../observability/logger.js';
+import { StoreError } from '../store/store-error.js';
+import type { IncidentTransitionRefusal } from './bot-ports.js';
+import { SlackBotError } from './bot-errors.js';
+
+/** Plain, safe sentences for Slack users. Internal detail goes to the log, never to Slack. */
+export function refusedNotOperator(what: string): string {
+  return `Only Lifeboat operators can ${what}. Anyone can use \`help\`, \`status\` and \`incidents\`; ask an operator (slack.operators) to do this.`;
+}
+
+/** Why an ack/resolve did not happen, in words. */
+export function transitionRefusal(reason: IncidentTransitionRefusal, incidentId: string): string {
+  switch (reason) {
+    case 'not-found':
+      return `There is no incident ${incidentId}. \`incidents\` lists the open ones.`;
+    case 'already-acknowledged':
+      return `${incidentId} is already acknowledged.`;
+    case 'already-resolved':
+      return `${incidentId} is already resolved.`;
+    case 'conflict':
+      return `${incidentId} changed while you were acting on it. Look at it again and retry.`;
+  }
+}
+
+/**
+ * Logs an unexpected failure with everything needed to fix it, and returns the sentence the user
+ * sees: what happened in plain words and a reference to find the log line. No message, stack or
+ * setting name of the failure reaches Slack.
+ */
+export function internalFailure(logger: Logger, err: unknown, doing: string, context: Record<string, unknown>): string {
+  const reference = randomBytes(3).toString('hex');
+  if (err instanceof StoreError) {
+    logger.error({ err, reference, ...context }, `${doing} failed: the store is unavailable (${err.code}); check REDIS_URL and Redis`);
+    return `Lifeboat cannot reach its state store right now, so it could not finish this. Try again in a minute (reference ${reference}).`;
+  }
+  if (err instanceof SlackBotError) {
+    logger.error({ err, reference, code: err.code, hint: err.details.hint, ...context }, `${doing} failed: ${err.message}; ${err.details.hint}`);
+    return `Lifeboat could not reach Slack to finish this. Try again in a minute (reference ${reference}).`;
+  }
+  logger.error({ err, reference, ...context }, `${doing} failed unexpectedly`);
+  return `Lifeboat hit an internal error and could not finish this. The log has the details under reference ${reference}.`;
+}

@@ -1,0 +1,214 @@
+import nock from 'nock';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTION_IDS, STATUS_SELECT_ACTION_ID, VIEW_IDS } from '../../../src/bot/action-ids.js';
+import { fail } from '../../doubles/results.js';
+import {
+  guardNetwork,
+  nockChatUpdate,
+  nockPostEphemeral,
+  nockPostMessage,
+  nockUsergroupUsers,
+  nockViewsOpen,
+  nockViewsUpdate,
+} from '../../doubles/slack-api-nock.js';
+import { blockActionBody, viewSubmissionBody } from '../../doubles/slack-requests.js';
+import { FORM, startBotHarness, type BotHarness } from './slack-bot-harness.js';
+
+const network = guardNetwork();
+let h: BotHarness;
+
+beforeEach(async () => {
+  h = await startBotHarness();
+  nockPostMessage();
+  await h.engine.apply(fail('SEV2', 'api', h.clock.now()));
+  await h.bot.idle();
+});
+afterEach(async () => {
+  await h.close();
+  expect(network.unmatched).toEqual([]);
+  network.reset();
+});
+afterAll(() => {
+  nock.enableNetConnect();
+});
+
+async function click(actionId: string, value: string, userId = 'U0AAA') {
+  const response = await h.post(blockActionBody(actionId, value, { userId }), FORM);
+  expect(response.statusCode).toBe(200);
+  expect(response.body).toBe('');
+  await h.bot.idle();
+  return response;
+}
+
+describe('incident buttons', () => {
+  it('Acknowledge acknowledges, tells the clicker ephemerally, updates the message', async () => {
+    const ephemeral = nockPostEphemeral();
+    const update = nockChatUpdate();
+    const thread = nockPostMessage();
+    await click(ACTION_IDS.acknowledge, 'INC-1');
+    expect(ephemeral.calls.map((c) => c.body)).toEqual([{ channel: 'C0INCIDENTS', user: 'U0AAA', text: 'Acknowledged INC-1.' }]);
+    expect(await h.store.getIncident('INC-1')).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'U0AAA' });
+    expect(update.calls).toHaveLength(1);
+    expect(thread.calls[0]?.body.text).toBe(':eyes: Acknowledged by <@U0AAA>');
+  });
+
+  it("a non-operator's Acknowledge is refused and changes nothing", async () => {
+    nockUsergroupUsers(['U0OPS1']);
+    const ephemeral = nockPostEphemeral();
+    await click(ACTION_IDS.acknowledge, 'INC-1', 'U0ZZZ');
+    expect(ephemeral.calls[0]?.body).toMatchObject({ user: 'U0ZZZ', text: expect.stringMatching(/^Only Lifeboat operators can run `\/dr ack`/) });
+    expect((await h.store.getIncident('INC-1'))?.state).toBe('open');
+  });
+
+  it('Resolve resolves by hand', async () => {
+    const ephemeral = nockPostEphemeral();
+    nockChatUpdate();
+    nockPostMessage();
+    await click(ACTION_IDS.resolve, 'INC-1');
+    expect(ephemeral.calls[0]?.body.text).toBe('Resolved INC-1.');
+    expect(await h.store.getIncident('INC-1')).toMatchObject({ state: 'resolved', resolvedBy: 'U0AAA' });
+  });
+
+  it('Page on-call pages through the pager port', async () => {
+    const ephemeral = nockPostEphemeral();
+    await click(ACTION_IDS.page, 'INC-1');
+    expect(h.ports.paged).toEqual([{ incidentId: 'INC-1', actor: { userId: 'U0AAA', name: 'alice' } }]);
+    expect(ephemeral.calls[0]?.body.text).toBe('Paged on-call for the incident (PagerDuty).');
+  });
+
+  it('Propose failover submits a failover of the linked runbook for the incident', async () => {
+    const ephemeral = nockPostEphemeral();
+    await click(`${ACTION_IDS.proposeFailover}:orders`, JSON.stringify({ incidentId: 'INC-1', runbook: 'orders' }));
+    expect(h.ports.submitted).toEqual([
+      { request: { kind: 'failover', runbook: 'orders', dryRun: false, allowDataLoss: false, incidentId: 'INC-1' }, actor: { userId: 'U0AAA', name: 'alice' } },
+    ]);
+    expect(ephemeral.calls[0]?.body.text).toBe('Plan ready; approval requested.');
+  });
+
+  it('Propose restore submits a restore to the latest restorable point', async () => {
+    nockPostEphemeral();
+    await click(`${ACTION_IDS.proposeRestore}:orders`, JSON.stringify({ incidentId: 'INC-1', runbook: 'orders' }));
+    expect(h.ports.submitted.map((s) => s.request)).toEqual([
+      { kind: 'restore', runbook: 'orders', dryRun: false, source: { type: 'latest' }, incidentId: 'INC-1' },
+    ]);
+  });
+
+  it.each([
+    [`${ACTION_IDS.proposeFailover}:payments`, JSON.stringify({ incidentId: 'INC-1', runbook: 'payments' })],
+    [`${ACTION_IDS.proposeFailover}:orders`, JSON.stringify({ incidentId: 'INC-1', runbook: 'billing' })],
+    [`${ACTION_IDS.proposeFailover}:orders`, '{not json'],
+    [ACTION_IDS.acknowledge, 'INC-1; DROP'],
+    ['lifeboat.incident.detonate', 'INC-1'],
+  ])('a button value Lifeboat did not make (%s = %s) is refused and nothing runs', async (actionId, value) => {
+    const ephemeral = nockPostEphemeral();
+    await click(actionId, value);
+    expect(ephemeral.calls[0]?.body.text).toBe('That button is out of date. Use `/dr incidents` to see the current incidents.');
+    expect(h.ports.untouched).toBe(true);
+    expect((await h.store.getIncident('INC-1'))?.state).toBe('open');
+  });
+
+  it('a retried click acts once', async () => {
+    const ephemeral = nockPostEphemeral();
+    const body = blockActionBody(ACTION_IDS.page, 'INC-1');
+    await h.post(body, FORM);
+    const retry = await h.post(body, FORM, { 'x-slack-retry-num': '1' });
+    expect(retry.statusCode).toBe(200);
+    await h.bot.idle();
+    expect(h.ports.paged).toHaveLength(1);
+    expect(ephemeral.calls).toHaveLength(1);
+  });
+});
+
+describe('Update status page', () => {
+  const values = (message: string, status = 'identified', component = 'partial_outage') => ({
+    status: { [STATUS_SELECT_ACTION_ID]: { type: 'static_select', selected_option: { value: status, text: { type: 'plain_text', text: status } } } },
+    [`message:${status}`]: { message: { type: 'plain_text_input', value: message } },
+    'component:api': { component: { type: 'static_select', selected_option: { value: component } } },
+  });
+  const metadata = JSON.stringify({ incidentId: 'INC-1', channelId: 'C0INCIDENTS' });
+
+  it('the button opens a modal with the status, a message from its template, and the check component', async () => {
+    const opened = nockViewsOpen();
+    await click(ACTION_IDS.statusPage, 'INC-1');
+    const call = opened.calls[0]?.body as { trigger_id: string; view: { callback_id: string; private_metadata: string; blocks: Array<Record<string, unknown>> } };
+    expect(call.trigger_id).toMatch(/^\d+\.4242\./);
+    expect(call.view.callback_id).toBe(VIEW_IDS.statusPage);
+    expect(JSON.parse(call.view.private_metadata)).toEqual({ incidentId: 'INC-1', channelId: 'C0INCIDENTS' });
+    expect(call.view.blocks.map((b) => b.block_id ?? b.type)).toEqual(['context', 'status', 'message:investigating', 'component:api']);
+    expect(call.view.blocks[2]).toMatchObject({
+      element: { initial_value: 'We are investigating problems with api. We will post an update within 30 minutes.' },
+    });
+    expect(call.view.blocks[3]).toMatchObject({ element: { initial_option: { value: 'partial_outage' } } });
+  });
+
+  it('submitting the modal hands a status page request to the approval layer', async () => {
+    const ephemeral = nockPostEphemeral();
+    const response = await h.post(viewSubmissionBody(VIEW_IDS.statusPage, values('We found the cause.'), metadata), FORM);
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBe('');
+    await h.bot.idle();
+    expect(h.ports.submitted).toEqual([
+      {
+        request: { kind: 'statuspage', incidentId: 'INC-1', status: 'identified', message: 'We found the cause.', components: { api: 'partial_outage' } },
+        actor: { userId: 'U0AAA', name: 'alice' },
+      },
+    ]);
+    expect(ephemeral.calls[0]?.body).toEqual({ channel: 'C0INCIDENTS', user: 'U0AAA', text: 'Plan ready; approval requested.' });
+  });
+
+  it('an empty message keeps the modal open with the field error, and nothing is submitted', async () => {
+    const response = await h.post(viewSubmissionBody(VIEW_IDS.statusPage, values('   '), metadata), FORM);
+    expect(response.json()).toEqual({ response_action: 'errors', errors: { 'message:identified': 'Write what customers should read.' } });
+    expect(h.ports.untouched).toBe(true);
+  });
+
+  it('a non-operator cannot submit it', async () => {
+    nockUsergroupUsers([]);
+    const response = await h.post(viewSubmissionBody(VIEW_IDS.statusPage, values('hi'), metadata, 'U0ZZZ'), FORM);
+    expect(response.json()).toMatchObject({ response_action: 'errors', errors: { message: expect.stringMatching(/^Only Lifeboat operators/) } });
+    expect(h.ports.untouched).toBe(true);
+  });
+
+  function statusChange(selected: string, typed: string): string {
+    const payload = {
+      type: 'block_actions',
+      user: { id: 'U0AAA', username: 'alice', name: 'alice', team_id: 'T1' },
+      api_app_id: 'A1',
+      container: { type: 'view', view_id: 'V1' },
+      trigger_id: '9.9.9',
+      team: { id: 'T1', domain: 'acme' },
+      view: {
+        id: 'V1',
+        hash: '1700000000.abc',
+        type: 'modal',
+        callback_id: VIEW_IDS.statusPage,
+        private_metadata: metadata,
+        state: { values: { 'message:investigating': { message: { type: 'plain_text_input', value: typed } } } },
+      },
+      actions: [{ action_id: STATUS_SELECT_ACTION_ID, block_id: 'status', type: 'static_select', selected_option: { value: selected }, action_ts: '1.2' }],
+    };
+    return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  }
+
+  it('choosing another status swaps in its template while the message is untouched', async () => {
+    const updated = nockViewsUpdate();
+    const typed = 'We are investigating problems with api. We will post an update within 30 minutes.';
+    const response = await h.post(statusChange('monitoring', typed), FORM);
+    expect(response.statusCode).toBe(200);
+    await h.bot.idle();
+    const call = updated.calls[0]?.body as { view_id: string; hash: string; view: { blocks: Array<Record<string, unknown>> } };
+    expect([call.view_id, call.hash]).toEqual(['V1', '1700000000.abc']);
+    expect(call.view.blocks[2]).toMatchObject({
+      block_id: 'message:monitoring',
+      element: { initial_value: 'A fix for the problems with api is in place; we are monitoring the results.' },
+    });
+    expect(call.view.blocks[1]).toMatchObject({ element: { initial_option: { value: 'monitoring' } } });
+  });
+
+  it('choosing another status keeps a message the person wrote', async () => {
+    await h.post(statusChange('monitoring', 'Our own words about the outage.'), FORM);
+    await h.bot.idle();
+    // guardNetwork: a views.update here would be an unmatched request.
+    expect(network.unmatched).toEqual([]);
+  });
+});
