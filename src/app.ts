@@ -98,7 +98,7 @@ export function buildApp(deps: AppDeps): App {
     },
   });
 
-  const statusPage = createStatusPage({ config, logger, redis: backend.redis, keyPrefix: backend.keyPrefix, clock });
+  const statusPage = createStatusPage({ config, logger, redis: backend.redis, keyPrefix: backend.keyPrefix, clock, incidents: store });
   // Any replica may deliver pages: every claim on the queue is atomic in the store.
   const pager = createPager({ config, logger, metrics, redis: backend.redis, keyPrefix: backend.keyPrefix, clock });
   engine.subscribe((change) => pager.onIncidentChange(change));

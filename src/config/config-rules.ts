@@ -60,11 +60,21 @@ function slackRules(slack: Record<string, unknown> | undefined, env: CleanEnv): 
   return issues;
 }
 
-/** Atlassian needs its page id and key; checks may only speak for components the page has. */
+/**
+ * Atlassian needs its page id and key; checks may only speak for components the page has; and
+ * unreviewed monitor incidents never go to Statuspage (SPEC §8: public posts only when approved).
+ */
 function statuspageRules(raw: Record<string, unknown>, env: CleanEnv): ConfigIssue[] {
   const statuspage = section(raw.statuspage);
   if (statuspage?.provider !== 'atlassian') return [];
   const issues: ConfigIssue[] = [];
+  if (statuspage.showMonitorIncidents === true) {
+    issues.push({
+      path: ['statuspage', 'showMonitorIncidents'],
+      message:
+        'works with provider builtin only: Atlassian Statuspage gets nothing but what an approved statuspage request posts (remove this line, or use provider: builtin)',
+    });
+  }
   if (!isGiven(statuspage.pageId)) {
     issues.push({ path: ['statuspage', 'pageId'], message: 'required when provider is atlassian (the Statuspage page id)' });
   }

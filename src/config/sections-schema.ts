@@ -54,11 +54,14 @@ export const statuspageSchema = strictObject({
   provider: z.enum(['builtin', 'atlassian']).default('builtin'),
   pageId: text.optional(), // required for atlassian (config-rules)
   components: textMap.default({}), // component name -> provider component id
+  // off: a public page never shows unreviewed incidents unless asked; builtin only (config-rules)
+  showMonitorIncidents: z.boolean().default(false),
 }).transform(
   (s): StatusPageConfig => ({
     provider: s.provider,
     ...(s.pageId !== undefined && { pageId: s.pageId }),
     components: s.components,
+    showMonitorIncidents: s.showMonitorIncidents,
   }),
 );
 

@@ -53,6 +53,12 @@ export interface StatusPageConfig {
   pageId?: string;
   /** Component name -> provider component id. */
   components: Record<string, string>;
+  /**
+   * builtin only (a config error with atlassian): the built-in page also shows the monitor's own
+   * incidents, unreviewed and labelled so, and components follow them. Default false, so a public
+   * page shows only what an approved `statuspage` request published.
+   */
+  showMonitorIncidents: boolean;
 }
 
 export interface MonitorConfig {

@@ -6,6 +6,7 @@ import type { Logger } from '../observability/logger.js';
 import { AtlassianStatusPage } from './atlassian-status-page.js';
 import { BuiltinStatusPage } from './builtin-status-page.js';
 import { MemoryStatusPageStore } from './memory-statuspage-store.js';
+import type { MonitorIncidentSource } from './monitor-incidents.js';
 import { publicComponentNames } from './public-component-names.js';
 import { RedisStatusPageStore } from './redis-statuspage-store.js';
 import { StatuspageClient } from './statuspage-client.js';
@@ -35,6 +36,11 @@ export interface CreateStatusPageDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Jitter source for retry backoff; tests inject a fixed one. */
   random?: () => number;
+  /**
+   * The monitor's incidents (the Store): required when `statuspage.showMonitorIncidents` is on,
+   * read by the built-in page only, never published anywhere.
+   */
+  incidents?: MonitorIncidentSource;
 }
 
 /** Readiness of the status-page provider, in the shape of the server's ReadinessProbe. */
@@ -69,6 +75,8 @@ export function createStatusPage(deps: CreateStatusPageDeps): StatusPageModule {
   const componentNames = publicComponentNames(config);
 
   if (config.statuspage.provider === 'builtin') {
+    const monitor = monitorOption(config, deps.incidents);
+    if (monitor) logger.info('status page: showing the monitor\'s own incidents on /status (statuspage.showMonitorIncidents)');
     const routes = statusRoutes({
       store,
       clock,
@@ -76,10 +84,15 @@ export function createStatusPage(deps: CreateStatusPageDeps): StatusPageModule {
       title: deps.title ?? DEFAULT_STATUS_PAGE_TITLE,
       componentNames,
       ...(deps.publicUrl !== undefined && { publicUrl: deps.publicUrl.replace(/\/+$/, '') }),
+      ...(monitor && { monitor }),
     });
     return { statusPage: new BuiltinStatusPage({ store, clock, logger, componentNames }), routes, readiness: null, store };
   }
 
+  if (config.statuspage.showMonitorIncidents) {
+    // parseConfig refuses this; unreviewed incidents must never reach a public Statuspage.
+    throw new Error('statuspage.showMonitorIncidents works with provider builtin only');
+  }
   const { pageId } = config.statuspage;
   const apiKey = config.env.statuspageApiKey;
   if (!pageId || !apiKey) {
@@ -118,4 +131,18 @@ export function createStatusPage(deps: CreateStatusPageDeps): StatusPageModule {
     },
   };
   return { statusPage: atlassian, routes: null, readiness, store };
+}
+
+/** The built-in page's monitor-incident source and check -> component map, when the option is on. */
+function monitorOption(config: Config, incidents: MonitorIncidentSource | undefined) {
+  if (!config.statuspage.showMonitorIncidents) return undefined;
+  if (!incidents) {
+    // A wiring slip, not a user's: say so at start-up instead of serving a page without them.
+    throw new Error('statuspage.showMonitorIncidents is on but createStatusPage was given no `incidents` source (pass the store)');
+  }
+  const componentOf = new Map<string, string>();
+  for (const check of config.checks) {
+    if (check.component !== undefined) componentOf.set(check.id, check.component);
+  }
+  return { incidents, componentOf };
 }

@@ -1,8 +1,14 @@
 import type { ComponentStatus } from '../core/action-request.js';
 import { escapeHtml } from './escape-html.js';
 import { COMPONENT_STATUS_TEXT, INCIDENT_STATUS_TEXT, formatUtc } from './status-labels.js';
+import {
+  MONITOR_STYLE,
+  monitorAnchorFor,
+  renderMonitorSection,
+  renderMonitorSummaryNote,
+} from './render-monitor-incidents-html.js';
 import { PAGE_COLOURS, STATUS_COLOURS, STATUS_SYMBOLS } from './status-palette.js';
-import type { StatusView, StatusViewIncident, StatusViewUpdate } from './status-view.js';
+import type { StatusView, StatusViewComponent, StatusViewIncident, StatusViewUpdate } from './status-view.js';
 
 /** Where the page links to; relative so they work behind any host or proxy prefix-free. */
 export const STATUS_PATHS = { page: '/status', json: '/status.json', feed: '/status/feed.xml' } as const;
@@ -10,7 +16,8 @@ export const STATUS_PATHS = { page: '/status', json: '/status.json', feed: '/sta
 /**
  * The built-in status page as one self-contained HTML document: no script at all (readable and
  * complete without JavaScript), landmarks and a heading outline for screen readers, every status
- * written out in words, and every piece of operator text escaped.
+ * written out in words, and every piece of operator text escaped. With monitor incidents in the
+ * view, they get a section of their own after the active (published) incidents.
  */
 export function renderStatusHtml(view: StatusView): string {
   const active = view.incidents.filter((incident) => incident.status !== 'resolved');
@@ -23,7 +30,7 @@ export function renderStatusHtml(view: StatusView): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}: ${escapeHtml(view.status.description)}</title>
 <link rel="alternate" type="application/atom+xml" title="${title}: incident updates" href="${STATUS_PATHS.feed}">
-<style>${STYLE}</style>
+<style>${STYLE}${view.monitorIncidents ? MONITOR_STYLE : ''}</style>
 </head>
 <body>
 <a class="skip" href="#main">Skip to main content</a>
@@ -32,7 +39,7 @@ export function renderStatusHtml(view: StatusView): string {
 <section class="summary s-${view.status.indicator}" aria-labelledby="summary-heading">
 <h2 id="summary-heading">Current status</h2>
 <p class="overall">${symbol(view.status.indicator)} ${escapeHtml(view.status.description)}</p>
-<p class="muted">As of <time datetime="${view.generatedAt}">${formatUtc(Date.parse(view.generatedAt))}</time></p>
+<p class="muted">As of <time datetime="${view.generatedAt}">${formatUtc(Date.parse(view.generatedAt))}</time></p>${view.monitorIncidents ? renderMonitorSummaryNote(view.monitorIncidents) : ''}
 </section>
 <section aria-labelledby="components-heading">
 <h2 id="components-heading">Components</h2>
@@ -42,7 +49,7 @@ ${renderComponents(view)}
 <h2 id="active-heading">Active incidents</h2>
 ${active.length > 0 ? active.map(renderIncident).join('\n') : '<p>No active incidents.</p>'}
 </section>
-<section aria-labelledby="past-heading">
+${view.monitorIncidents ? `${renderMonitorSection(view.monitorIncidents, view.generatedAt)}\n` : ''}<section aria-labelledby="past-heading">
 <h2 id="past-heading">Past incidents</h2>
 ${past.length > 0 ? past.map(renderIncident).join('\n') : '<p>No past incidents.</p>'}
 </section>
@@ -58,7 +65,7 @@ ${past.length > 0 ? past.map(renderIncident).join('\n') : '<p>No past incidents.
 function renderComponents(view: StatusView): string {
   if (view.components.length === 0) return '<p>No components are listed.</p>';
   const rows = view.components
-    .map((c) => `<tr><th scope="row">${escapeHtml(c.name)}</th><td>${badge(c.status)}</td></tr>`)
+    .map((c) => `<tr><th scope="row">${escapeHtml(c.name)}</th><td>${badge(c.status)}${sourceNote(c)}</td></tr>`)
     .join('\n');
   return `<table class="components">
 <thead><tr><th scope="col">Component</th><th scope="col">Status</th></tr></thead>
@@ -90,6 +97,15 @@ function renderUpdate(update: StatusViewUpdate): string {
 <p class="update-head"><strong>${INCIDENT_STATUS_TEXT[update.status]}</strong> · <time datetime="${update.at}">${formatUtc(Date.parse(update.at))}</time></p>
 <p class="message">${escapeHtml(update.message)}</p>${affected ? `\n<p class="affected">Affected: ${affected}</p>` : ''}
 </li>`;
+}
+
+/** For a status the monitor set: where it comes from, linking to the incidents behind it. */
+function sourceNote(component: StatusViewComponent): string {
+  if (component.source !== 'monitoring') return '';
+  const links = (component.monitorIncidentIds ?? [])
+    .map((id) => `<a href="#${monitorAnchorFor(id)}">${escapeHtml(id)}</a>`)
+    .join(', ');
+  return ` <span class="source">detected by monitoring${links ? `: ${links}` : ''}</span>`;
 }
 
 function badge(status: ComponentStatus): string {

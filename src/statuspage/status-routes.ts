@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import { renderStatusFeed } from './render-status-feed.js';
 import { renderStatusHtml, STATUS_PATHS } from './render-status-html.js';
+import { MONITOR_RECENT_SCAN, type MonitorIncidentSource } from './monitor-incidents.js';
 import type { StatusPageStore } from './statuspage-store.js';
 import { buildStatusView, type StatusView } from './status-view.js';
 
@@ -19,6 +20,11 @@ export interface StatusRoutesOptions {
   componentNames: readonly string[];
   /** Absolute base for the feed's ids and links (`https://status.example.com`); else taken from each request. */
   publicUrl?: string;
+  /**
+   * Only when `statuspage.showMonitorIncidents` is on: where the monitor's incidents are read, and
+   * which component each check speaks for. The page and JSON show them; the feed never does.
+   */
+  monitor?: { incidents: MonitorIncidentSource; componentOf: ReadonlyMap<string, string> };
 }
 
 // The page runs no script, so it forbids all of it: an escaping slip cannot become an XSS.
@@ -37,10 +43,14 @@ const HTML_HEADERS = {
  * 503 and say so, never an "all operational" page built from nothing.
  */
 export function statusRoutes(options: StatusRoutesOptions): FastifyPluginAsync {
-  const loadView = async (): Promise<StatusView> => {
-    const [components, incidents] = await Promise.all([
+  // The feed is for published updates only, so it never reads the monitor's incidents.
+  const loadView = async (withMonitor: boolean): Promise<StatusView> => {
+    const monitor = withMonitor ? options.monitor : undefined;
+    const [components, incidents, open, recent] = await Promise.all([
       options.store.getComponents(),
       options.store.listPublished(STATUS_PAGE_INCIDENT_LIMIT),
+      monitor?.incidents.listOpenIncidents(),
+      monitor?.incidents.listRecentIncidents(MONITOR_RECENT_SCAN),
     ]);
     return buildStatusView({
       title: options.title,
@@ -48,14 +58,18 @@ export function statusRoutes(options: StatusRoutesOptions): FastifyPluginAsync {
       components,
       incidents,
       now: options.clock.now(),
+      ...(monitor && { monitor: { open: open ?? [], recent: recent ?? [], componentOf: monitor.componentOf } }),
     });
   };
 
-  const serve = (render: (view: StatusView, request: FastifyRequest) => { type: string; body: string | StatusView }) =>
+  const serve = (
+    render: (view: StatusView, request: FastifyRequest) => { type: string; body: string | StatusView },
+    withMonitor = true,
+  ) =>
     async (request: FastifyRequest, reply: FastifyReply) => {
       let view: StatusView;
       try {
-        view = await loadView();
+        view = await loadView(withMonitor);
       } catch (err) {
         options.logger.error({ err, path: request.url }, 'status page: cannot read the store; answering 503');
         return unavailable(reply, request.url);
@@ -78,7 +92,7 @@ export function statusRoutes(options: StatusRoutesOptions): FastifyPluginAsync {
       serve((view, request) => ({
         type: 'application/atom+xml; charset=utf-8',
         body: renderStatusFeed(view, options.publicUrl ?? `${request.protocol}://${request.host}`),
-      })),
+      }), false),
     );
   };
 }

@@ -37,9 +37,11 @@ describe('the service end to end (local mode)', () => {
   it('opens and resolves an incident for the demo target, visible in /metrics', async () => {
     const cfg = config(`
 monitor: { leaseTtl: 1s }
+statuspage: { showMonitorIncidents: true }
 checks:
   - id: demo-api
     type: http
+    component: demo-api
     url: http://127.0.0.1:9/health
     every: 200ms
     timeout: 150ms
@@ -69,8 +71,15 @@ checks:
       expect(metrics).toContain('lifeboat_check_up{check="demo-api"} 0');
       expect(metrics).toMatch(/lifeboat_check_duration_seconds_bucket\{le="[^"]+",check="demo-api"\}/);
 
+      const status = (await (await fetch(`${url}/status.json`)).json()) as { monitorIncidents: Array<{ id: string; state: string }>; components: Array<{ name: string; status: string }> };
+      expect(status.monitorIncidents).toEqual([expect.objectContaining({ id: opened?.incident.id, state: 'open' })]);
+      expect(status.components).toEqual([expect.objectContaining({ name: 'demo-api', status: 'partial_outage' })]);
+
       await until(() => changes.some((c) => c.event?.type === 'resolved'), 8000);
       expect(changes.filter((c) => c.event).map((c) => c.event?.type)).toEqual(['opened', 'resolved']);
+      const after = (await (await fetch(`${url}/status.json`)).json()) as { monitorIncidents: Array<{ state: string }>; components: Array<{ status: string }> };
+      expect(after.monitorIncidents).toEqual([expect.objectContaining({ state: 'resolved' })]);
+      expect(after.components[0]?.status).toBe('operational');
       expect(await app.store.listOpenIncidents()).toEqual([]);
     } finally {
       await demo.stop();

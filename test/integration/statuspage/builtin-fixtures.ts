@@ -6,13 +6,17 @@ import { buildServer } from '../../../src/server/build-server.js';
 import { createStatusPage, type StatusPageModule } from '../../../src/statuspage/create-status-page.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 
-/** A builtin config: `cdn` is listed in statuspage.components, `api` and `web` come from checks. */
-export function builtinConfig(): Config {
+/**
+ * A builtin config: `cdn` is listed in statuspage.components, `api` and `web` come from checks;
+ * `showMonitorIncidents` sets the option of that name (left out of the file when undefined).
+ */
+export function builtinConfig(options: { showMonitorIncidents?: boolean } = {}): Config {
+  const show = options.showMonitorIncidents === undefined ? '' : `\n  showMonitorIncidents: ${options.showMonitorIncidents}`;
   const result = parseConfig(
     `
 statuspage:
   provider: builtin
-  components: { cdn: cdn }
+  components: { cdn: cdn }${show}
 checks:
   - { id: api, type: http, url: "https://api.example.com/health", every: 15s, severity: SEV1, component: api }
   - { id: web, type: http, url: "https://www.example.com/", every: 15s, severity: SEV2, component: web }

@@ -33,7 +33,7 @@ describe('parseConfig on valid configs', () => {
         incidentChannels: 'SEV1',
       },
       pagerduty: { pageAt: 'SEV2', escalateUnackedAfterMs: 900_000 },
-      statuspage: { provider: 'builtin', pageId: 'abc123', components: { api: 'cmp_1' } },
+      statuspage: { provider: 'builtin', pageId: 'abc123', components: { api: 'cmp_1' }, showMonitorIncidents: false },
       monitor: { concurrency: 64, leaseTtlMs: 15_000 },
       checks: [
         {
@@ -119,7 +119,7 @@ checks:
       server: { port: 3000 },
       slack: { command: '/dr', operators: [], approvers: [], approvals: 1, approvalTtlMs: 900_000 },
       pagerduty: { pageAt: 'SEV2' },
-      statuspage: { provider: 'builtin', components: {} },
+      statuspage: { provider: 'builtin', components: {}, showMonitorIncidents: false },
       monitor: { concurrency: 64, leaseTtlMs: 15_000 },
       checks: [
         {
@@ -211,6 +211,21 @@ checks:
       healthyForMs: 15_000,
       failingForMs: 60_000,
     });
+  });
+
+  it('keeps monitor incidents off the built-in page unless statuspage.showMonitorIncidents is true', () => {
+    expect(valid('statuspage: { provider: builtin }').statuspage.showMonitorIncidents).toBe(false);
+    expect(valid('statuspage: { showMonitorIncidents: false }').statuspage.showMonitorIncidents).toBe(false);
+    expect(valid('statuspage: { showMonitorIncidents: true }').statuspage).toStrictEqual({
+      provider: 'builtin',
+      components: {},
+      showMonitorIncidents: true,
+    });
+  });
+
+  it('lets atlassian say showMonitorIncidents: false (it is only refused when true)', () => {
+    const config = valid('statuspage: { provider: atlassian, pageId: p, showMonitorIncidents: false }', { STATUSPAGE_API_KEY: 'k' });
+    expect(config.statuspage).toStrictEqual({ provider: 'atlassian', pageId: 'p', components: {}, showMonitorIncidents: false });
   });
 
   it('lets LIFEBOAT_PORT override server.port', () => {
