@@ -106,7 +106,8 @@ async function start(config: Config, path: string): Promise<number> {
     return 1;
   }
   const base = `http://localhost:${config.server.port}`;
-  logger.info({ urls: [`${base}/healthz`, `${base}/readyz`, `${base}/metrics`] }, `lifeboat is up: ${base}/readyz and ${base}/metrics`);
+  const urls = [`${base}/status`, `${base}/metrics`, `${base}/readyz`, `${base}/healthz`];
+  logger.info({ urls }, `lifeboat is up: open ${urls.join(' ')}`);
 
   return new Promise<number>((resolve) => {
     let stopping = false;
