@@ -106,7 +106,7 @@ async function start(config: Config, path: string): Promise<number> {
     return 1;
   }
   const base = `http://localhost:${config.server.port}`;
-  const urls = [`${base}/status`, `${base}/metrics`, `${base}/readyz`, `${base}/healthz`];
+  const urls = [...(config.statuspage.provider === 'builtin' ? [`${base}/status`] : []), `${base}/metrics`, `${base}/readyz`, `${base}/healthz`];
   logger.info({ urls }, `lifeboat is up: open ${urls.join(' ')}`);
 
   return new Promise<number>((resolve) => {
