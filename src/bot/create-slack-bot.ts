@@ -15,7 +15,7 @@ import type { IncidentCommands, ListApprovals, PageOnCall, SubmitAction } from '
 import { CommandHandler } from './command-handler.js';
 import { FastifySlackReceiver, STORE_DOWN_TEXT } from './fastify-slack-receiver.js';
 import { IncidentActionHandler } from './incident-action-handler.js';
-import { IncidentNotifier } from './incident-notifier.js';
+import { IncidentNotifier, type PagingStateLookup } from './incident-notifier.js';
 import type { IncidentMessageRefs } from './incident-message-refs.js';
 import { MemoryIncidentMessageRefs } from './memory-incident-message-refs.js';
 import { MemorySeenDeliveries } from './memory-seen-deliveries.js';
@@ -41,6 +41,8 @@ export interface SlackBotDeps {
   /** The incident engine: changes to announce, and ack/resolve for people. */
   engine: { subscribe(listener: IncidentListener): () => void } & IncidentCommands;
   pageOnCall: PageOnCall;
+  /** The incident's paging state (pager.pagingState), shown on its message; absent when paging is off. */
+  pagingState?: PagingStateLookup;
   submitAction: SubmitAction;
   listApprovals: ListApprovals;
   clock: Clock;
@@ -160,6 +162,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     refs,
     operatorUserIds: () => permissions.operatorUserIds(),
     logger,
+    ...(deps.pagingState ? { pagingState: deps.pagingState, loadIncident: (id: string) => deps.store.getIncident(id) } : {}),
     ...(deps.sleep ? { queue: { sleep: deps.sleep } } : {}),
   });
   const unsubscribe = deps.engine.subscribe(notifier.listener);

@@ -3,8 +3,10 @@ import type { Incident, IncidentEvent } from '../core/incident.js';
 import { isAtOrAbove } from '../core/severity.js';
 import type { IncidentChange } from '../incidents/incident-engine.js';
 import type { Logger } from '../observability/logger.js';
+import type { PagingState } from '../paging/paging-state.js';
 import { SlackBotError } from './bot-errors.js';
 import { incidentMessage } from './blocks/incident-message.js';
+import { pagingLine } from './blocks/paging-line.js';
 import { channelMention } from './blocks/mentions.js';
 import { timelineReply } from './blocks/timeline-reply.js';
 import { incidentChannelName } from './incident-channel-name.js';
@@ -16,14 +18,30 @@ import type { SlackGateway } from './slack-gateway.js';
 /** Names tried for one incident channel before giving up (`inc-4-api`, `inc-4-api-2`, ...). */
 const CHANNEL_NAME_ATTEMPTS = 5;
 
+/** An incident's paging state as the store has it (`pager.pagingState`); null when never paged. */
+export type PagingStateLookup = (incidentId: string) => Promise<PagingState | null>;
+
 export interface IncidentNotifierOptions {
-  config: Pick<Config, 'slack' | 'checks' | 'runbooks'>;
+  config: Pick<Config, 'slack' | 'checks' | 'runbooks' | 'pagerduty'>;
   gateway: SlackGateway;
   refs: IncidentMessageRefs;
   /** Operators as user ids, usergroups expanded, for incident channel invites. */
   operatorUserIds: () => Promise<string[]>;
   logger: Logger;
+  /** With it, the message shows where PagerDuty paging stands; leave it out when paging is off. */
+  pagingState?: PagingStateLookup;
+  /**
+   * Reads an incident from the store (`store.getIncident`). Paging changes may be seen by a
+   * replica that did not see the incident's latest change, or after it was resolved and
+   * forgotten here; the stored incident keeps such an update from showing a stale state.
+   */
+  loadIncident?: (incidentId: string) => Promise<Incident | null>;
   queue?: Partial<Pick<KeyedQueueOptions, 'retryDelaysMs' | 'sleep'>>;
+}
+
+/** A queued message update; `mayPost` is false while only paging asked for it. */
+interface UpdateJob {
+  mayPost: boolean;
 }
 
 /**
@@ -36,7 +54,7 @@ export class IncidentNotifier {
   /** Latest known state per incident: a queued update renders whatever is newest when it runs. */
   private readonly latest = new Map<string, Incident>();
   /** Incidents with an update queued but not started: further changes ride on it. */
-  private readonly updateQueued = new Set<string>();
+  private readonly updateQueued = new Map<string, UpdateJob>();
   private readonly channelQueued = new Set<string>();
 
   constructor(private readonly options: IncidentNotifierOptions) {
@@ -52,10 +70,9 @@ export class IncidentNotifier {
     const { incident, event } = change;
     const id = incident.id;
     this.latest.set(id, incident);
-    if (!this.updateQueued.has(id)) {
-      this.updateQueued.add(id);
-      this.queue.enqueue(id, 'message update', () => this.render(id));
-    }
+    const queued = this.updateQueued.get(id);
+    if (queued) queued.mayPost = true;
+    else this.enqueueUpdate(id, 'message update', { mayPost: true });
     if (event && event.type !== 'opened') this.queue.enqueue(id, `${event.type} thread reply`, () => this.reply(event));
     if (this.wantsChannel(incident) && !this.channelQueued.has(id)) {
       this.channelQueued.add(id);
@@ -68,6 +85,20 @@ export class IncidentNotifier {
       });
     }
   };
+
+  /**
+   * Subscribe this to the pager's paging state changes: re-renders the incident's message in
+   * place. Never posts a message (the first post shows the state of its time), never waits.
+   */
+  readonly onPagingChange = (incidentId: string): void => {
+    if (!this.options.pagingState || this.updateQueued.has(incidentId)) return;
+    this.enqueueUpdate(incidentId, 'paging update', { mayPost: false });
+  };
+
+  /** Where an incident's message lives (for links to it); null before it is posted. */
+  messageRef(incidentId: string): Promise<IncidentMessageRef | null> {
+    return this.options.refs.get(incidentId);
+  }
 
   /** Waits for queued Slack work, at most `timeoutMs`. */
   async drain(timeoutMs?: number): Promise<void> {
@@ -84,16 +115,20 @@ export class IncidentNotifier {
     return threshold !== undefined && incident.state !== 'resolved' && isAtOrAbove(incident.severity, threshold);
   }
 
-  private async render(incidentId: string): Promise<void> {
-    this.updateQueued.delete(incidentId);
-    const incident = this.latest.get(incidentId);
+  private enqueueUpdate(incidentId: string, label: string, job: UpdateJob): void {
+    this.updateQueued.set(incidentId, job);
+    // The same job object on every retry, so a retry keeps its own mayPost.
+    this.queue.enqueue(incidentId, label, () => this.render(incidentId, job));
+  }
+
+  private async render(incidentId: string, job: UpdateJob): Promise<void> {
+    // From here on, further changes queue another update that renders what is newest then.
+    if (this.updateQueued.get(incidentId) === job) this.updateQueued.delete(incidentId);
+    const incident = job.mayPost ? this.latest.get(incidentId) : await this.newestKnown(incidentId);
     if (!incident) return;
     const ref = await this.options.refs.get(incidentId);
-    const message = incidentMessage({
-      incident,
-      links: linkedRunbooks(this.options.config, incident.checkId),
-      ...(ref?.incidentChannelId ? { incidentChannelId: ref.incidentChannelId } : {}),
-    });
+    if (!ref && !job.mayPost) return; // not posted yet: the post will show the paging state
+    const message = await this.compose(incident, ref?.incidentChannelId);
     if (ref) {
       try {
         await this.options.gateway.updateMessage({ channel: ref.channel, ts: ref.ts, ...message });
@@ -145,8 +180,28 @@ export class IncidentNotifier {
     }
     const intro = `${incident.severity} *${incident.id}* on \`${incident.checkId}\`. Updates are posted here and in ${channelMention(ref.channel)}.`;
     await this.options.gateway.postMessage({ channel: created.id, text: intro });
-    const message = incidentMessage({ incident, links: linkedRunbooks(this.options.config, incident.checkId), incidentChannelId: created.id });
+    const message = await this.compose(incident, created.id);
     await this.options.gateway.updateMessage({ channel: ref.channel, ts: ref.ts, ...message });
+  }
+
+  private async compose(incident: Incident, incidentChannelId: string | undefined): Promise<{ text: string; blocks: unknown[] }> {
+    const lookup = this.options.pagingState;
+    const line = lookup ? pagingLine({ incident, state: await lookup(incident.id), pageAt: this.options.config.pagerduty.pageAt }) : null;
+    return incidentMessage({
+      incident,
+      links: linkedRunbooks(this.options.config, incident.checkId),
+      ...(incidentChannelId ? { incidentChannelId } : {}),
+      ...(line ? { pagingLine: line } : {}),
+    });
+  }
+
+  /** The newer of what this process last saw and what the store holds (by revision). */
+  private async newestKnown(incidentId: string): Promise<Incident | undefined> {
+    const seen = this.latest.get(incidentId);
+    if (!this.options.loadIncident) return seen;
+    const stored = await this.options.loadIncident(incidentId);
+    if (!stored) return seen;
+    return seen && seen.revision > stored.revision ? seen : stored;
   }
 
   private async createChannel(incident: Incident): Promise<{ id: string; name: string }> {

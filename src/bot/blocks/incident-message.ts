@@ -11,10 +11,14 @@ export interface IncidentMessageInput {
   links: LinkedRunbooks;
   /** The dedicated channel, once created. */
   incidentChannelId?: string;
+  /** Where PagerDuty paging stands (see pagingLine), shown as a context line under the fields. */
+  pagingLine?: string;
 }
 
 /** Block id of the buttons row; stable so tests and other modules can find it. */
 export const INCIDENT_ACTIONS_BLOCK = 'lifeboat.incident.actions';
+/** Block id of the paging context line. */
+export const INCIDENT_PAGING_BLOCK = 'lifeboat.incident.paging';
 
 /** The incident's one message: pure, so its exact output is tested. */
 export function incidentMessage(input: IncidentMessageInput): { text: string; blocks: unknown[] } {
@@ -32,6 +36,9 @@ export function incidentMessage(input: IncidentMessageInput): { text: string; bl
     },
     { type: 'section', fields: fields(input) },
   ];
+  if (input.pagingLine) {
+    blocks.push({ type: 'context', block_id: INCIDENT_PAGING_BLOCK, elements: [{ type: 'mrkdwn', text: input.pagingLine }] });
+  }
   const actions = buttons(input);
   if (actions.length > 0) blocks.push({ type: 'actions', block_id: INCIDENT_ACTIONS_BLOCK, elements: actions });
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Lifeboat · updated ${slackDate(incident.updatedAt)}` }] });

@@ -65,6 +65,21 @@ describe('incidentMessage', () => {
     });
   });
 
+  it('shows the paging line as a context block between the fields and the buttons', () => {
+    const open: Incident = { ...incident, state: 'open', acknowledgedBy: undefined, acknowledgedAt: undefined } as Incident;
+    const line = '<!date^1795262640^{time}|12:04 UTC>';
+    const message = incidentMessage({ incident: open, links: { failover: [], restore: [] }, pagingLine: `:pager: Paged PagerDuty ${line} (critical)` });
+    expect(message.blocks.map((b) => (b as { type: string }).type)).toEqual(['section', 'section', 'context', 'actions', 'context']);
+    expect(message.blocks[2]).toEqual({
+      type: 'context',
+      block_id: 'lifeboat.incident.paging',
+      elements: [{ type: 'mrkdwn', text: `:pager: Paged PagerDuty ${line} (critical)` }],
+    });
+    // Without a paging line the message is exactly what it was.
+    const without = incidentMessage({ incident: open, links: { failover: [], restore: [] } });
+    expect(without.blocks).toEqual(message.blocks.filter((_, i) => i !== 2));
+  });
+
   it('never renders a user id that is not one as a mention', () => {
     const message = incidentMessage({ incident: { ...incident, acknowledgedBy: '<!channel>' }, links: { failover: [], restore: [] } });
     expect(JSON.stringify(message)).not.toContain('<!channel>');
