@@ -16,6 +16,9 @@ import type { Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { buildServer } from './server/build-server.js';
 import type { Redis } from 'ioredis';
+import { buildDr, type DrParts } from './app-dr.js';
+import { buildSlack, type SlackParts } from './app-slack.js';
+import { statusPageAuthNotice } from './bot/operator-notices.js';
 import { createPager } from './paging/create-pager.js';
 import type { Pager } from './paging/pager.js';
 import { createStatusPage, type StatusPageModule } from './statuspage/create-status-page.js';
@@ -46,6 +49,9 @@ export interface App {
   readonly metrics: Metrics;
   readonly statusPage: StatusPageModule;
   readonly pager: Pager;
+  /** Null when Slack is off (no SLACK_BOT_TOKEN): then nothing can be approved, so no DR actions. */
+  readonly slack: SlackParts | null;
+  readonly dr: DrParts | null;
   /** Listens on `port` (0 for any); returns the base URL. */
   start(port: number, host?: string): Promise<string>;
   stop(): Promise<void>;
@@ -61,7 +67,9 @@ export function buildApp(deps: AppDeps): App {
   const { store } = backend;
   const metrics = new Metrics();
   const closeProbes: Array<() => Promise<void>> = [];
-  const probes = deps.probes ?? realProbes(clock, closeProbes);
+  const awsClients = new AwsClients();
+  const probes = deps.probes ?? realProbes(clock, awsClients, closeProbes);
+  const holderId = deps.holderId ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
   let elector: LeaderElector | null = null;
   const engine = new IncidentEngine({
@@ -84,7 +92,7 @@ export function buildApp(deps: AppDeps): App {
   elector = new LeaderElector({
     store,
     name: 'monitor',
-    holder: deps.holderId ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+    holder: holderId,
     ttlMs: config.monitor.leaseTtlMs,
     logger: logger.child({ component: 'leader' }),
     onElected: () => {
@@ -98,10 +106,35 @@ export function buildApp(deps: AppDeps): App {
     },
   });
 
-  const statusPage = createStatusPage({ config, logger, redis: backend.redis, keyPrefix: backend.keyPrefix, clock, incidents: store });
+  // Slack is built last (it needs the pager and the DR parts) but they tell it things: late-bound.
+  let slack: SlackParts | null = null;
+  const statusPage = createStatusPage({
+    config,
+    logger,
+    redis: backend.redis,
+    keyPrefix: backend.keyPrefix,
+    clock,
+    incidents: store,
+    onAuthFailure: (error) => slack?.notices.notify('statuspage-auth', statusPageAuthNotice(error)),
+  });
   // Any replica may deliver pages: every claim on the queue is atomic in the store.
-  const pager = createPager({ config, logger, metrics, redis: backend.redis, keyPrefix: backend.keyPrefix, clock });
+  const pager = createPager({
+    config,
+    logger,
+    metrics,
+    redis: backend.redis,
+    keyPrefix: backend.keyPrefix,
+    clock,
+    slackLinkFor: (incidentId) => slack?.links.slackLinkFor(incidentId),
+  });
+  // Subscribed before the Slack notifier, so an incident's first message already shows its page.
   engine.subscribe((change) => pager.onIncidentChange(change));
+
+  const slackOn = Boolean(config.env.slackBotToken);
+  const dr = slackOn
+    ? buildDr({ config, logger, clock, metrics, store, redis: backend.redis, keyPrefix: backend.keyPrefix, awsClients, statusPage: statusPage.statusPage, instanceId: holderId })
+    : null;
+  slack = dr ? buildSlack({ config, logger, metrics, clock, store, redis: backend.redis, keyPrefix: backend.keyPrefix, engine, pager, dr }) : null;
 
   const server = buildServer({
     logger,
@@ -110,10 +143,13 @@ export function buildApp(deps: AppDeps): App {
       { name: 'store', check: () => store.ping() },
       ...(statusPage.readiness ? [statusPage.readiness] : []),
       ...(pager.readiness ? [pager.readiness] : []),
+      ...(slack ? [slack.bot.readiness] : []),
     ],
     beforeScrape: async () => metrics.setOpenIncidents((await store.listOpenIncidents()).map((i) => i.severity)),
   });
   if (statusPage.routes) void server.register(statusPage.routes);
+  // Not wrapped in fastify-plugin: its raw-body parser must apply to /slack/events only.
+  if (slack) void server.register(slack.bot.routes);
 
   const demo = config.demo
     ? new DemoTarget({ ...config.demo, clock, logger: logger.child({ component: 'demo-target' }) })
@@ -128,9 +164,16 @@ export function buildApp(deps: AppDeps): App {
     metrics,
     statusPage,
     pager,
+    slack,
+    dr,
     async start(port, host = '0.0.0.0') {
       if (demo) await demo.start();
       const address = await server.listen({ port, host });
+      if (slack) {
+        await slack.bot.start();
+        // Reports runs a dead process left behind, then sweeps expired requests.
+        await slack.approvalUi.start();
+      }
       leader.start();
       pager.start();
       return address;
@@ -139,6 +182,8 @@ export function buildApp(deps: AppDeps): App {
       // Order matters: stop taking requests, stop checking (and hand the lease back so another
       // replica takes over at once), then close what they used.
       await server.close();
+      if (slack) await slack.stop();
+      if (dr) await dr.approvals.stop();
       await leader.stop();
       await monitor.stop();
       await pager.stop();
@@ -149,10 +194,9 @@ export function buildApp(deps: AppDeps): App {
   };
 }
 
-function realProbes(clock: Clock, closers: Array<() => Promise<void>>): Probes {
+function realProbes(clock: Clock, clients: AwsClients, closers: Array<() => Promise<void>>): Probes {
   const http = createHttpProber();
   closers.push(() => http.close());
-  const clients = new AwsClients();
   const lag = new ReplicationLagProbe({ clients, clock });
   const backup = new BackupProbe({ clients, clock });
   return {

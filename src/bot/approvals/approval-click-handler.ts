@@ -1,0 +1,124 @@
+import type { ApprovalEngine, ApproveResult, RejectResult } from '../../approvals/approval-engine.js';
+import { refusal } from '../../approvals/approval-refusal.js';
+import { checkApprove, confirmationMatches } from '../../approvals/approval-rules.js';
+import { approvalsMissing } from '../../approvals/approval.js';
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../observability/logger.js';
+import type { Reply } from '../bot-ports.js';
+import type { Requester } from '../requester.js';
+import type { SlackGateway } from '../slack-gateway.js';
+import { internalFailure } from '../user-messages.js';
+import { isApprovalId } from './approval-action-ids.js';
+import type { ApproverSync } from './approver-sync.js';
+import { confirmModal, parseConfirmSubmission, type ConfirmMetadata } from './blocks/confirm-modal.js';
+
+export interface ApprovalClickHandlerDeps {
+  approvals: Pick<ApprovalEngine, 'get' | 'approve' | 'reject'>;
+  approvers: ApproverSync;
+  gateway: Pick<SlackGateway, 'openView'>;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * What to ack a confirm modal submission with: Slack's field error (modal stays open), or null to
+ * close it and go on. Bolt's ViewErrorsResponseAction: `{ response_action: 'errors', errors:
+ * { [blockId]: string } }`, keyed by the input's block_id.
+ */
+export type ConfirmCheck =
+  | { ack: { response_action: 'errors'; errors: Record<string, string> } }
+  | { ack: null; submission: ConfirmMetadata & { typed: string } };
+
+const STALE_BUTTON = 'That button is out of date. Use `/dr approvals` to see the pending requests.';
+
+/**
+ * Approve and Reject on approval messages, and the type-to-confirm modal. Runs after the ack;
+ * refusals (own request, not an approver, expired, already decided, wrong confirmation) are
+ * plain sentences for the clicker only, and change nothing. Never throws.
+ */
+export class ApprovalClickHandler {
+  constructor(private readonly deps: ApprovalClickHandlerDeps) {}
+
+  /** Approve: destructive plans open the confirm modal; the others are approved at once. */
+  async approveClicked(value: string, triggerId: string | undefined, requester: Requester, reply: Reply): Promise<void> {
+    if (!isApprovalId(value)) return this.stale(requester, reply);
+    const { approvals, approvers, clock } = this.deps;
+    try {
+      const approval = await approvals.get(value);
+      if (!approval) return await reply({ text: refusal('not-found', { id: value }).message });
+      const allowed = await approvers.check(requester.userId);
+      if (!approval.plan.destructive) return await reply({ text: approvedText(value, await approvals.approve(value, requester.userId)) });
+      // Everything but the typed name is checked now, so nobody types into a modal that cannot succeed.
+      const refused = checkApprove(approval, requester.userId, { approvers: allowed ? [requester.userId] : [] }, clock.now(), approval.plan.subject);
+      if (refused) return await reply({ text: refusal(refused, { approval }).message });
+      if (!triggerId) throw new Error('block_actions payload without trigger_id');
+      await this.deps.gateway.openView(triggerId, confirmModal(approval, requester.channelId));
+    } catch (err) {
+      await reply({ text: internalFailure(this.deps.logger, err, `approving ${value}`, { userId: requester.userId }) });
+    }
+  }
+
+  /** Reject (or the requester withdrawing): ends the request. */
+  async rejectClicked(value: string, requester: Requester, reply: Reply): Promise<void> {
+    if (!isApprovalId(value)) return this.stale(requester, reply);
+    try {
+      await this.deps.approvers.check(requester.userId);
+      const result = await this.deps.approvals.reject(value, requester.userId);
+      await reply({ text: rejectedText(value, requester.userId, result) });
+    } catch (err) {
+      await reply({ text: internalFailure(this.deps.logger, err, `rejecting ${value}`, { userId: requester.userId }) });
+    }
+  }
+
+  /**
+   * Before the ack of a confirm modal: a name that does not match keeps the modal open with the
+   * error under the field, and nothing changes. Reads the store, well within Slack's 3 s.
+   */
+  async checkConfirmation(userId: string, values: unknown, privateMetadata: unknown): Promise<ConfirmCheck> {
+    const submission = parseConfirmSubmission(values, privateMetadata);
+    const error = (text: string): ConfirmCheck => ({ ack: { response_action: 'errors', errors: { confirm: text } } });
+    if (!submission) {
+      this.deps.logger.warn({ userId }, 'a confirm modal arrived that Lifeboat did not make; refused');
+      return error('This form is out of date. Click Approve on the request again.');
+    }
+    try {
+      const approval = await this.deps.approvals.get(submission.approvalId);
+      if (approval?.plan.destructive && !confirmationMatches(approval.plan, submission.typed)) {
+        return error(refusal('confirmation-mismatch', { approval }).message);
+      }
+    } catch (err) {
+      return error(internalFailure(this.deps.logger, err, `checking the confirmation for ${submission.approvalId}`, { userId }));
+    }
+    return { ack: null, submission };
+  }
+
+  /** After the confirm modal closed: the approval itself, with the typed name. */
+  async confirmed(submission: ConfirmMetadata & { typed: string }, requester: Requester, reply: Reply): Promise<void> {
+    const id = submission.approvalId;
+    try {
+      await this.deps.approvers.check(requester.userId);
+      await reply({ text: approvedText(id, await this.deps.approvals.approve(id, requester.userId, submission.typed)) });
+    } catch (err) {
+      await reply({ text: internalFailure(this.deps.logger, err, `approving ${id}`, { userId: requester.userId }) });
+    }
+  }
+
+  private async stale(requester: Requester, reply: Reply): Promise<void> {
+    this.deps.logger.warn({ userId: requester.userId }, 'an approval button carried a value Lifeboat did not make; ignored');
+    await reply({ text: STALE_BUTTON });
+  }
+}
+
+/** What the approver reads after their click. */
+export function approvedText(id: string, result: ApproveResult): string {
+  if (!result.ok) return result.message;
+  if (result.executing) return `You approved ${id}. It runs now; progress is posted in the request's thread.`;
+  const missing = approvalsMissing(result.approval);
+  return `You approved ${id}. It needs ${missing} more approval${missing === 1 ? '' : 's'} from someone else.`;
+}
+
+/** What the rejecter reads after their click. */
+export function rejectedText(id: string, userId: string, result: RejectResult): string {
+  if (!result.ok) return result.message;
+  return result.approval.requester === userId ? `You withdrew ${id}; nothing will run.` : `You rejected ${id}; nothing will run.`;
+}

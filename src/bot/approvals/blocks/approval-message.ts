@@ -1,0 +1,48 @@
+import type { Approval } from '../../../approvals/approval.js';
+import { slackDate } from '../../blocks/format-time.js';
+import { userMention } from '../../blocks/mentions.js';
+import { APPROVAL_ACTION_IDS, APPROVAL_ACTIONS_BLOCK } from '../approval-action-ids.js';
+import { stateLine, stateWord } from './approval-state-words.js';
+import { literal, planBlocks, section } from './plan-blocks.js';
+
+/** Slack's button element: text at most 75 characters, value at most 2,000; an approval id is far below. */
+function button(text: string, actionId: string, value: string, style: 'primary' | 'danger'): Record<string, unknown> {
+  return { type: 'button', text: { type: 'plain_text', text }, action_id: actionId, value, style };
+}
+
+function fields(approval: Approval): Record<string, unknown> {
+  const votes = approval.approvals.map((v) => userMention(v.userId)).join(', ');
+  const out = [
+    { type: 'mrkdwn', text: `*Requested by*\n${userMention(approval.requester)} ${slackDate(approval.createdAt)}` },
+    { type: 'mrkdwn', text: `*Approvals*\n${approval.approvals.length} of ${approval.requiredApprovals}${votes ? ` (${votes})` : ''}` },
+    { type: 'mrkdwn', text: `*${approval.state === 'pending' ? 'Expires' : 'Was open until'}*\n${slackDate(approval.expiresAt)}` },
+  ];
+  if (approval.plan.destructive) {
+    out.push({ type: 'mrkdwn', text: `*Confirmation*\napprovers type \`${literal(approval.plan.subject)}\`` });
+  }
+  return { type: 'section', fields: out };
+}
+
+/**
+ * The approval request's one message in `slack.channel`, in whatever state it is: the plan,
+ * requester, approvals so far, expiry, and Approve / Reject only while it is pending (an expired,
+ * decided or running request has no buttons). The outcome paragraph shows once the run ended. Pure.
+ */
+export function approvalMessage(approval: Approval): { text: string; blocks: unknown[] } {
+  const blocks: unknown[] = [section(`*${literal(approval.id)}* · ${literal(approval.plan.title)}\n${stateLine(approval)}`)];
+  const outcome = approval.run?.message;
+  if (outcome && (approval.state === 'succeeded' || approval.state === 'failed')) blocks.push(section(`*Outcome*\n${literal(outcome)}`));
+  blocks.push(fields(approval), ...planBlocks(approval.plan));
+  if (approval.state === 'pending') {
+    blocks.push({
+      type: 'actions',
+      block_id: APPROVAL_ACTIONS_BLOCK,
+      elements: [
+        button('Approve', APPROVAL_ACTION_IDS.approve, approval.id, 'primary'),
+        button('Reject', APPROVAL_ACTION_IDS.reject, approval.id, 'danger'),
+      ],
+    });
+  }
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Lifeboat · ${literal(approval.id)} · updated ${slackDate(approval.updatedAt)}` }] });
+  return { text: literal(`Approval request ${approval.id}: ${approval.plan.title} (${stateWord(approval)})`), blocks };
+}

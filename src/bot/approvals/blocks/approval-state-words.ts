@@ -1,0 +1,86 @@
+import { formatDuration } from '../../../actions/format-duration.js';
+import type { Approval } from '../../../approvals/approval.js';
+import { formatAge, slackDate } from '../../blocks/format-time.js';
+import { userMention } from '../../blocks/mentions.js';
+import { literal } from './plan-blocks.js';
+
+/** The run's measured figures, validated on read (the detail is stored JSON). */
+export interface RunFigures {
+  /** Measured RTO, ms; null when unknown. */
+  elapsedMs: number | null;
+  /** Failover only: replica lag at cut-over, seconds; null when not measured, undefined when not a failover. */
+  dataLossWindowSeconds?: number | null;
+}
+
+/** Reads elapsed time and data-loss window from a run's stored detail. */
+export function runFigures(approval: Approval): RunFigures {
+  const detail = approval.run?.detail ?? {};
+  const elapsed = detail.elapsedMs;
+  const figures: RunFigures = { elapsedMs: typeof elapsed === 'number' && Number.isFinite(elapsed) ? elapsed : null };
+  if (approval.plan.request.kind === 'failover') {
+    const lag = detail.dataLossWindowSeconds;
+    figures.dataLossWindowSeconds = typeof lag === 'number' && Number.isFinite(lag) ? lag : null;
+  }
+  return figures;
+}
+
+/** "in 4m 12s (measured RTO) · data-loss window: replica lag 12s at cut-over". */
+export function figuresText(approval: Approval): string {
+  const { elapsedMs, dataLossWindowSeconds } = runFigures(approval);
+  const rto = approval.plan.request.kind === 'statuspage' ? '' : ' (measured RTO)';
+  const parts = [elapsedMs === null ? 'after an unknown time' : `in ${formatDuration(elapsedMs)}${rto}`];
+  if (dataLossWindowSeconds !== undefined) {
+    parts.push(
+      dataLossWindowSeconds === null ? 'data-loss window: not measured (no lag guard)' : `data-loss window: replica lag ${dataLossWindowSeconds}s at cut-over`,
+    );
+  }
+  return parts.join(' · ');
+}
+
+/** Where an interrupted run stopped, as far as the store knows. */
+export function interruptedWhere(approval: Approval): string {
+  const run = approval.run;
+  if (!run || run.startedAt === undefined) return 'before its first step';
+  if (run.currentStep) return `during step \`${literal(run.currentStep.stepId)}\` (${literal(run.currentStep.description)})`;
+  return `after ${run.steps.length} completed step${run.steps.length === 1 ? '' : 's'}`;
+}
+
+function approvers(approval: Approval): string {
+  return approval.approvals.map((vote) => userMention(vote.userId)).join(', ');
+}
+
+/** One line saying where the request is, for the top of its message (mrkdwn). */
+export function stateLine(approval: Approval): string {
+  switch (approval.state) {
+    case 'pending': {
+      const missing = Math.max(0, approval.requiredApprovals - approval.approvals.length);
+      return `:hourglass_flowing_sand: *Waiting for approval*: ${missing} more needed from approvers other than the requester, until ${slackDate(approval.expiresAt)}.`;
+    }
+    case 'approved':
+      return `:+1: *Approved* by ${approvers(approval)}; starting.`;
+    case 'running': {
+      const step = approval.run?.currentStep;
+      return `:arrow_forward: *Running*${step ? `: step \`${literal(step.stepId)}\` (${literal(step.description)})` : ''}. Approved by ${approvers(approval)}.`;
+    }
+    case 'succeeded':
+      return `:white_check_mark: *Succeeded* ${figuresText(approval)}. Approved by ${approvers(approval)}.`;
+    case 'failed':
+      return `:x: *Failed* ${figuresText(approval)}. Approved by ${approvers(approval)}.`;
+    case 'rejected': {
+      const rejection = approval.rejection;
+      const by = rejection ? userMention(rejection.userId) : 'someone';
+      const verb = rejection?.userId === approval.requester ? 'Withdrawn' : 'Rejected';
+      const reason = rejection?.reason ? `: ${literal(rejection.reason)}` : '';
+      return `:no_entry: *${verb}* by ${by}${reason}. Nothing ran.`;
+    }
+    case 'expired':
+      return `:hourglass: *Expired* after ${formatAge(approval.expiresAt - approval.createdAt)} without enough approvals. Nothing ran; the buttons were removed.`;
+    case 'interrupted':
+      return `:warning: *Interrupted* ${interruptedWhere(approval)}. Nothing was re-run; check the state in AWS before requesting again.`;
+  }
+}
+
+/** The state in one plain word, for notification text. */
+export function stateWord(approval: Approval): string {
+  return approval.state === 'pending' ? 'waiting for approval' : approval.state;
+}

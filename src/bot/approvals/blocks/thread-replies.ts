@@ -1,0 +1,74 @@
+import { formatDuration } from '../../../actions/format-duration.js';
+import type { ProgressEvent } from '../../../actions/progress-reporter.js';
+import type { ApprovalChange } from '../../../approvals/approval-engine.js';
+import { formatAge } from '../../blocks/format-time.js';
+import { userMention } from '../../blocks/mentions.js';
+import { figuresText, interruptedWhere } from './approval-state-words.js';
+import { literal } from './plan-blocks.js';
+
+/**
+ * The thread reply for an approval transition (mrkdwn), or null when another source tells it:
+ * `requested` is the message itself; steps and outcomes come from the runner's progress reports
+ * (see `progressReply`), the outcome also from here (`outcomeReply`) so a run whose runner died
+ * without reporting still gets one.
+ */
+export function transitionReply(change: ApprovalChange): string | null {
+  const { approval, actor } = change;
+  switch (change.transition) {
+    case 'approved': {
+      const count = approval.approvals.length;
+      const who = actor ? userMention(actor) : 'an approver';
+      const missing = Math.max(0, approval.requiredApprovals - count);
+      const next = missing === 0 ? 'Starting now.' : `${missing} more approval${missing === 1 ? '' : 's'} needed.`;
+      return `:+1: Approved by ${who} (${count} of ${approval.requiredApprovals}). ${next}`;
+    }
+    case 'rejected': {
+      const by = approval.rejection?.userId ?? actor;
+      const verb = by !== undefined && by === approval.requester ? 'Withdrawn' : 'Rejected';
+      const reason = approval.rejection?.reason ? `: ${literal(approval.rejection.reason)}` : '';
+      return `:no_entry: ${verb} by ${by ? userMention(by) : 'someone'}${reason}. Nothing will run.`;
+    }
+    case 'expired':
+      return `:hourglass: Expired after ${formatAge(approval.expiresAt - approval.createdAt)} without enough approvals. Nothing ran; Approve no longer works. Request it again if it is still needed.`;
+    case 'started':
+      return ':rocket: Execution started. Pre-flight checks run again before the first step.';
+    case 'interrupted':
+      return `:warning: Interrupted ${interruptedWhere(approval)}: the Lifeboat process running it stopped. Nothing was re-run; check the state in AWS before requesting again.`;
+    case 'requested':
+    case 'step-started':
+    case 'step-done':
+    case 'succeeded':
+    case 'failed':
+      return null;
+  }
+}
+
+const FINISHED_EMOJI = { succeeded: ':white_check_mark:', failed: ':x:', refused: ':no_entry:', interrupted: ':warning:' } as const;
+
+/**
+ * The outcome reply for a run that ended (succeeded / failed), from the engine's record: the
+ * runner's summary (which states the RTO and, for failover, the data-loss window), or the
+ * measured figures when the run ended without one.
+ */
+export function outcomeReply(change: ApprovalChange): string | null {
+  const { approval } = change;
+  if (change.transition !== 'succeeded' && change.transition !== 'failed') return null;
+  const emoji = FINISHED_EMOJI[change.transition];
+  if (approval.run?.message) return `${emoji} ${literal(approval.run.message)}`;
+  return `${emoji} *${change.transition === 'succeeded' ? 'Succeeded' : 'Failed'}* ${figuresText(approval)}.`;
+}
+
+/** The thread reply for one progress report of the runner (mrkdwn). */
+export function progressReply(event: ProgressEvent): string {
+  const message = literal(event.message);
+  switch (event.type) {
+    case 'step-started':
+      return `:arrow_forward: Step \`${literal(event.stepId)}\` started: ${message}`;
+    case 'step-done':
+      return `:heavy_check_mark: Step \`${literal(event.stepId)}\` done in ${formatDuration(event.elapsedMs)}: ${message}`;
+    case 'step-failed':
+      return `:x: Step \`${literal(event.stepId)}\` failed (${literal(event.code)}): ${message}`;
+    case 'finished':
+      return `${FINISHED_EMOJI[event.outcome.status]} ${message}`;
+  }
+}

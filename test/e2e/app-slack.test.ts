@@ -1,0 +1,98 @@
+import nock from 'nock';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { buildApp, type App } from '../../src/app.js';
+import { parseConfig } from '../../src/config/parse-config.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { guardNetwork, nockAuthTest, nockChatUpdate, nockPostMessage, nockResponseUrl, TEST_SLACK_API_URL } from '../doubles/slack-api-nock.js';
+import { signed, slashCommandBody, TEST_SIGNING_SECRET } from '../doubles/slack-requests.js';
+
+// The whole service with Slack on (HTTP mode): monitor -> incident -> Slack message; signed
+// slash commands through the real fastify server to the real handlers.
+const network = guardNetwork();
+const ENV = { SLACK_BOT_TOKEN: 'xoxb-test-0000-lifeboat', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: TEST_SLACK_API_URL };
+const YAML = `
+slack:
+  channel: C0INCIDENTS
+  operators: [U0AAA, U0BBB]
+  approvers: [U0BBB]
+monitor: { leaseTtl: 1s }
+checks:
+  - id: payments
+    type: http
+    url: http://127.0.0.1:1/health
+    every: 200ms
+    timeout: 100ms
+    severity: SEV3
+`;
+
+let app: App | null = null;
+afterEach(async () => {
+  await app?.stop();
+  app = null;
+  network.reset();
+});
+afterAll(() => {
+  nock.enableNetConnect();
+});
+
+async function start(): Promise<string> {
+  const result = parseConfig(YAML, ENV);
+  if (!result.ok) throw new Error(result.errors.join('\n'));
+  app = buildApp({ config: result.config, logger: silentLogger() });
+  return app.start(0, '127.0.0.1');
+}
+
+async function slash(url: string, text: string, userId: string, responsePath: string): Promise<Response> {
+  const request = signed(slashCommandBody(text, { userId, responsePath }), 'application/x-www-form-urlencoded', Date.now());
+  return fetch(`${url}/slack/events`, { method: 'POST', headers: request.headers, body: request.body });
+}
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs}ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('the service with Slack on', () => {
+  it('posts the incident to the channel, and an operator acknowledges it with /dr ack', async () => {
+    nockAuthTest(5);
+    const posted = nockPostMessage(1);
+    const updated = nockChatUpdate(10);
+    const url = await start();
+
+    await until(() => posted.calls.length === 1, 8000);
+    expect(posted.calls[0]?.body).toMatchObject({ channel: 'C0INCIDENTS', text: expect.stringContaining('INC-1') });
+    expect(posted.calls[0]?.authorization).toBe(`Bearer ${ENV.SLACK_BOT_TOKEN}`);
+
+    const answer = nockResponseUrl('/commands/T1/1/ack');
+    const response = await slash(url, 'ack INC-1', 'U0AAA', '/commands/T1/1/ack');
+    expect(response.status).toBe(200);
+    await until(() => answer.bodies.length === 1, 5000);
+    expect(await app?.store.getIncident('INC-1')).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'U0AAA' });
+    await until(() => updated.calls.some((c) => JSON.stringify(c.body).includes('U0AAA')), 5000);
+    // Our own requests to the server on 127.0.0.1 are allowed through and show up as unmatched.
+    expect(network.unmatched.filter((r) => !r.includes('//127.0.0.1:'))).toEqual([]);
+  });
+
+  it('refuses a forged request with 401 and does nothing', async () => {
+    nockAuthTest(5);
+    nockPostMessage(1);
+    nockChatUpdate(10);
+    const url = await start();
+    const request = signed(slashCommandBody('ack INC-1', { userId: 'U0AAA' }), 'application/x-www-form-urlencoded', Date.now(), 'not-the-secret');
+    const response = await fetch(`${url}/slack/events`, { method: 'POST', headers: request.headers, body: request.body });
+    expect(response.status).toBe(401);
+    expect((await app?.store.getIncident('INC-1'))?.state).not.toBe('acknowledged');
+  });
+
+  it('reports Slack in /readyz', async () => {
+    nockAuthTest(5);
+    nockPostMessage(1);
+    nockChatUpdate(10);
+    const url = await start();
+    const ready = (await (await fetch(`${url}/readyz`)).json()) as { checks: Record<string, { ok: boolean }> };
+    expect(ready.checks.slack).toEqual({ ok: true });
+  });
+});

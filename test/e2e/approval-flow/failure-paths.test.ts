@@ -1,0 +1,97 @@
+import { PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
+import nock from 'nock';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApprovalEngine } from '../../../src/approvals/approval-engine.js';
+import { RedisApprovalStore } from '../../../src/approvals/redis-approval-store.js';
+import { approvalMessage } from '../../../src/bot/approvals/blocks/approval-message.js';
+import { silentLogger } from '../../../src/observability/logger.js';
+import { guardNetwork, nockChatUpdate, nockSlackError } from '../../doubles/slack-api-nock.js';
+import { newRedisClient } from '../../integration/store/redis-test-helpers.js';
+import { startApprovalFlow, type ApprovalFlow } from './approval-flow-harness.js';
+import { APPROVAL_TS, mockHealthyFailover, requestFailover, slash, threadTexts } from './flow-requests.js';
+
+const network = guardNetwork();
+let flow: ApprovalFlow;
+
+beforeEach(async () => {
+  flow = await startApprovalFlow();
+  mockHealthyFailover(flow);
+});
+afterEach(async () => {
+  await flow.close();
+  expect(network.unmatched).toEqual([]);
+  network.reset();
+});
+afterAll(() => {
+  nock.enableNetConnect();
+});
+
+describe('when things go wrong, end to end', () => {
+  it('a request Slack refuses to post is withdrawn at once, so it does not hold its resources, and the requester is told', async () => {
+    nockSlackError('chat.postMessage', 'not_in_channel');
+    const replies = await slash(flow, 'failover orders');
+    expect((replies[0] as { text: string }).text).toMatch(
+      /^Lifeboat could not reach Slack to finish this\. Try again in a minute \(reference [0-9a-f]{6}\)\. APR-1 was withdrawn, so nothing will run; request it again\.$/,
+    );
+    expect(await flow.approvals.get('APR-1')).toMatchObject({
+      state: 'rejected',
+      rejection: { userId: 'U0AAA', reason: 'the approval request could not be posted in Slack' },
+    });
+    expect(await flow.approvals.listPending()).toEqual([]);
+  });
+
+  it('a run whose process died mid-step is reported interrupted in its thread at start, and nothing is re-run', async () => {
+    const { posts } = await requestFailover(flow);
+    const updates = nockChatUpdate(5);
+    // Another replica, sharing the store, claims the run and dies during `promote`.
+    const redis = newRedisClient();
+    let release: () => void = () => undefined;
+    const hung = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const dead = new ApprovalEngine({
+      store: new RedisApprovalStore({ redis, keyPrefix: flow.keyPrefix }),
+      clock: flow.clock,
+      logger: silentLogger(),
+      policy: { approvers: ['U0BBB', 'U0CCC'], requiredApprovals: 1, ttlMs: 15 * 60_000 },
+      instanceId: 'dead-replica',
+      runLeaseMs: 30_000,
+    });
+    dead.onExecute(async (approval, control) => {
+      await control.started();
+      await control.stepStarted({ stepId: 'promote', description: approval.plan.calls[0]?.description ?? 'promote' });
+      await hung;
+    });
+    try {
+      expect(await dead.approve('APR-1', 'U0BBB', 'orders')).toMatchObject({ ok: true, executing: true });
+      await expectEventually(async () => (await flow.approvals.get('APR-1'))?.run?.currentStep?.stepId === 'promote');
+
+      flow.clock.advance(31_000); // past the dead runner's lease
+      await flow.ui.start();
+      await flow.idle();
+      const interrupted = await flow.approvals.get('APR-1');
+      if (!interrupted) throw new Error('APR-1 is gone');
+      expect(interrupted.state).toBe('interrupted');
+      expect(threadTexts(posts)).toEqual([
+        ':warning: Interrupted during step `promote` (Promote read replica orders-replica to a standalone primary (irreversible)): ' +
+          'the Lifeboat process running it stopped. Nothing was re-run; check the state in AWS before requesting again.',
+      ]);
+      expect(updates.calls.map((c) => c.body)).toEqual([{ channel: 'C0INCIDENTS', ts: APPROVAL_TS, ...approvalMessage(interrupted) }]);
+      expect(flow.west.commandCalls(PromoteReadReplicaCommand)).toEqual([]);
+    } finally {
+      release();
+      await dead.whenIdle();
+      await redis.quit();
+    }
+  });
+});
+
+/** Polls `check` until it holds (the dead replica works in the background), at most 2 s. */
+async function expectEventually(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('condition never held');
+}
+
