@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { DrParts } from './app-dr.js';
 import { createApprovalUi, type ApprovalUi } from './bot/approvals/create-approval-ui.js';
+import { incidentOutcomeNote } from './bot/approvals/incident-outcome-note.js';
 import { createSlackBot, type SlackBot } from './bot/create-slack-bot.js';
 import { IncidentLinks, WebApiPermalinks } from './bot/incident-links.js';
 import { MemorySeenDeliveries } from './bot/memory-seen-deliveries.js';
@@ -76,6 +77,10 @@ export function buildSlack(deps: SlackDeps): SlackParts {
     keyPrefix: deps.keyPrefix,
   });
   deps.dr.reporter.attach(approvalUi.reporter);
+  deps.dr.approvals.onChange(({ approval }) => {
+    const note = incidentOutcomeNote(approval);
+    if (note) bot.notifier.noteOnIncident(note.incidentId, note.text);
+  });
   pager.subscribe((state) => bot.notifier.onPagingChange(state.incidentId));
 
   const slackLogger = logger.child({ component: 'slack' });

@@ -96,6 +96,22 @@ export class IncidentNotifier {
   };
 
   /** Where an incident's message lives (for links to it); null before it is posted. */
+  /**
+   * Posts `text` in the incident's thread (and its incident channel), queued behind the
+   * incident's other Slack work; dropped with a warning when the incident was never posted.
+   */
+  noteOnIncident(incidentId: string, text: string): void {
+    this.queue.enqueue(incidentId, 'incident note', async () => {
+      const ref = await this.options.refs.get(incidentId);
+      if (!ref) {
+        this.options.logger.warn({ incidentId }, 'no Slack message for this incident; note not posted');
+        return;
+      }
+      await this.options.gateway.postMessage({ channel: ref.channel, text, threadTs: ref.ts });
+      if (ref.incidentChannelId) await this.options.gateway.postMessage({ channel: ref.incidentChannelId, text: `*${incidentId}* ${text}` });
+    });
+  }
+
   messageRef(incidentId: string): Promise<IncidentMessageRef | null> {
     return this.options.refs.get(incidentId);
   }
