@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import type { EventsApiBody } from './events-api-event.js';
-import { parseRetryAfterMs } from './retry-after.js';
+import { parseRetryAfterMs } from '../core/parse-retry-after.js';
 
 /** One request's deadline, headers to end of body. PagerDuty answers in well under a second. */
 export const EVENTS_REQUEST_TIMEOUT_MS = 10_000; // 10 seconds

@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import { maskSecrets, type Logger } from '../observability/logger.js';
-import { parseRetryAfterMs } from './retry-after.js';
+import { parseRetryAfterMs } from '../core/parse-retry-after.js';
 import { StatusPageError } from './statuspage-error.js';
 
 /** The part of Statuspage's incident answer we use. */

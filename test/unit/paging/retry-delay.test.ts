@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../../../src/paging/retry-delay.js';
-import { parseRetryAfterMs } from '../../../src/paging/retry-after.js';
+import { parseRetryAfterMs } from '../../../src/core/parse-retry-after.js';
 
 const low = () => 0;
 const high = () => 0.999999;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfterMs } from '../../../src/statuspage/retry-after.js';
+import { parseRetryAfterMs } from '../../../src/core/parse-retry-after.js';
 
 const NOW = Date.parse('2026-11-21T12:00:00Z');
 
