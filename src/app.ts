@@ -182,13 +182,15 @@ export function buildApp(deps: AppDeps): App {
       // Order matters: stop taking requests, stop checking (and hand the lease back so another
       // replica takes over at once), then close what they used.
       await server.close();
+      // Stops the approval sweep too. A run in flight cannot finish in 10 s: its run lease lapses and
+      // another replica reports it interrupted; nothing re-runs a step blindly.
       if (slack) await slack.stop();
-      if (dr) await dr.approvals.stop();
       await leader.stop();
       await monitor.stop();
       await pager.stop();
       if (demo) await demo.stop();
       await Promise.allSettled(closeProbes.map((close) => close()));
+      awsClients.destroy();
       await store.close();
     },
   };
