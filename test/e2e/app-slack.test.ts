@@ -1,3 +1,7 @@
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import { ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { mockClient } from 'aws-sdk-client-mock';
 import nock from 'nock';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
@@ -35,8 +39,8 @@ afterAll(() => {
   nock.enableNetConnect();
 });
 
-async function start(): Promise<string> {
-  const result = parseConfig(YAML, ENV);
+async function start(yaml = YAML): Promise<string> {
+  const result = parseConfig(yaml, ENV);
   if (!result.ok) throw new Error(result.errors.join('\n'));
   app = buildApp({ config: result.config, logger: silentLogger() });
   return app.start(0, '127.0.0.1');
@@ -47,9 +51,9 @@ async function slash(url: string, text: string, userId: string, responsePath: st
   return fetch(`${url}/slack/events`, { method: 'POST', headers: request.headers, body: request.body });
 }
 
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs}ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -85,6 +89,63 @@ describe('the service with Slack on', () => {
     const response = await fetch(`${url}/slack/events`, { method: 'POST', headers: request.headers, body: request.body });
     expect(response.status).toBe(401);
     expect((await app?.store.getIncident('INC-1'))?.state).not.toBe('acknowledged');
+  });
+
+  it('plans a failover from the lag the monitor measured: /dr failover --dry-run answers with the plan', async () => {
+    // Every CloudWatch, RDS and Route 53 client the service creates is intercepted.
+    const cloudwatch = mockClient(CloudWatchClient);
+    const rds = mockClient(RDSClient);
+    const route53 = mockClient(Route53Client);
+    try {
+      cloudwatch.on(GetMetricDataCommand).callsFake((input: { MetricDataQueries: Array<{ Id: string }> }) => ({
+        MetricDataResults: input.MetricDataQueries.map((q) => ({ Id: q.Id, StatusCode: 'Complete', Timestamps: [new Date()], Values: [12] })),
+      }));
+      rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'orders-replica' }).resolves({
+        DBInstances: [{ DBInstanceIdentifier: 'orders-replica', DBInstanceStatus: 'available', Engine: 'postgres', ReadReplicaSourceDBInstanceIdentifier: 'orders-db' }],
+      });
+      route53.on(ListResourceRecordSetsCommand).resolves({
+        ResourceRecordSets: [{ Name: 'orders.db.example.com.', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: 'orders-db.abc.us-east-1.rds.amazonaws.com' }] }],
+        IsTruncated: false,
+        MaxItems: 20,
+      });
+      nockAuthTest(5);
+      const url = await start(`
+slack: { channel: C0INCIDENTS, operators: [U0AAA, U0BBB], approvers: [U0BBB] }
+monitor: { leaseTtl: 1s }
+checks:
+  - id: orders-lag
+    type: replication-lag
+    region: us-west-2
+    metric: ReplicaLag
+    dimensions: { DBInstanceIdentifier: orders-replica }
+    every: 200ms
+    timeout: 150ms
+    thresholds: { SEV3: 60s, SEV2: 300s }
+runbooks:
+  failover:
+    orders:
+      region: us-west-2
+      promote: { dbInstance: orders-replica }
+      dns: { hostedZoneId: Z123, name: orders.db.example.com, type: CNAME, value: orders-replica.abc.us-west-2.rds.amazonaws.com, ttl: 60 }
+      guard: { lagCheck: orders-lag, maxLag: 300s }
+`);
+      // The guard reads the lag the monitor stored, so wait until the first measurement is in.
+      await until(async () => Boolean((await app?.store.getCheckState('orders-lag'))?.lastResult), 5000);
+
+      const answer = nockResponseUrl('/commands/T1/1/plan');
+      expect((await slash(url, 'failover orders --dry-run', 'U0AAA', '/commands/T1/1/plan')).status).toBe(200);
+      await until(() => answer.bodies.length === 1, 5000);
+      const reply = answer.bodies[0] as { text: string; blocks: Array<{ text?: { text: string } }> };
+      expect(reply.text).toBe('Dry run: Failover orders: promote orders-replica (us-west-2). Nothing was submitted.');
+      const shown = reply.blocks.map((b) => b.text?.text ?? '').join('\n');
+      expect(shown).toContain('PromoteReadReplica');
+      expect(shown).toMatch(/replica lag \(orders-lag\)\*: lag 12s/);
+      expect(await app?.dr?.approvals.listPending()).toEqual([]);
+    } finally {
+      cloudwatch.restore();
+      rds.restore();
+      route53.restore();
+    }
   });
 
   it('reports Slack in /readyz', async () => {
