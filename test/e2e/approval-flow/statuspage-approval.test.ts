@@ -59,7 +59,7 @@ describe('/dr statuspage through approval, end to end', () => {
               type: 'mrkdwn',
               text:
                 '*Pending approvals (1)*\n*APR-1* Status page: investigating for INC-1\n' +
-                `requested by <@U0AAA> ${date(MANUAL_CLOCK_START, '2026-11-21 12:00 UTC')} · 1/2 approvals (<@U0BBB>) · expires in 10m`,
+                `requested by <@U0AAA> ${date(MANUAL_CLOCK_START, '2026-11-21 12:00 UTC')} (5m ago) · 1/2 approvals (<@U0BBB>) · expires in 10m`,
             },
           },
         ],
