@@ -13,6 +13,7 @@ import { DrService } from './dr/dr-service.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import type { StatusPage } from './statuspage/status-page.js';
+import { RedisSyncedClock } from './store/redis-synced-clock.js';
 import type { Store } from './store/store.js';
 
 /**
@@ -35,6 +36,8 @@ export class ForwardingReporter implements ProgressReporter {
 }
 
 export interface DrParts {
+  /** The clock approvals and runs use: Redis's time when shared through Redis (see RedisSyncedClock). */
+  clock: Clock & { start?(): Promise<void>; stop?(): void };
   dr: DrService;
   approvals: ApprovalEngine;
   actions: Actions;
@@ -60,9 +63,11 @@ export interface DrDeps {
  */
 export function buildDr(deps: DrDeps): DrParts {
   const logger = deps.logger.child({ component: 'dr' });
+  // Replicas compare the expiry times and run leases they write into Redis: one clock for all.
+  const clock = deps.redis ? new RedisSyncedClock(deps.redis, deps.clock, logger) : deps.clock;
   const approvals = new ApprovalEngine({
     store: deps.redis ? new RedisApprovalStore({ redis: deps.redis, keyPrefix: deps.keyPrefix }) : new MemoryApprovalStore(),
-    clock: deps.clock,
+    clock,
     logger: deps.logger.child({ component: 'approvals' }),
     policy: approvalPolicyFromConfig(deps.config.slack),
     instanceId: deps.instanceId,
@@ -74,7 +79,7 @@ export function buildDr(deps: DrDeps): DrParts {
     config: deps.config,
     clients: deps.awsClients,
     store: deps.store,
-    clock: deps.clock,
+    clock,
     logger: deps.logger,
     metrics: deps.metrics,
     journal,
@@ -85,5 +90,5 @@ export function buildDr(deps: DrDeps): DrParts {
     },
   });
   const dr = new DrService({ planner: actions.planner, runner: actions.runner, approvals, journal, logger });
-  return { dr, approvals, actions, reporter };
+  return { clock, dr, approvals, actions, reporter };
 }

@@ -170,6 +170,8 @@ export function buildApp(deps: AppDeps): App {
       if (demo) await demo.start();
       const address = await server.listen({ port, host });
       if (slack) {
+        // Approvals compare times written by other replicas: agree on Redis's clock first.
+        await dr?.clock.start?.();
         await slack.bot.start();
         // Reports runs a dead process left behind, then sweeps expired requests.
         await slack.approvalUi.start();
@@ -185,6 +187,7 @@ export function buildApp(deps: AppDeps): App {
       // Stops the approval sweep too. A run in flight cannot finish in 10 s: its run lease lapses and
       // another replica reports it interrupted; nothing re-runs a step blindly.
       if (slack) await slack.stop();
+      dr?.clock.stop?.();
       await leader.stop();
       await monitor.stop();
       await pager.stop();

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { buildApp, type App } from './app.js';
 import { loadConfig, resolveConfigPath } from './config/load-config.js';
 import type { Config } from './config/types.js';
-import { createLogger, type Logger } from './observability/logger.js';
+import { createLogger, redisUrlSecrets, type Logger } from './observability/logger.js';
 
 const USAGE = `usage: lifeboat <command> [--config FILE]
 
@@ -67,8 +67,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const path = resolveConfigPath(args.configPath, env);
   const result = await loadConfig({ path, env });
   if (!result.ok) {
+    // Exactly one `path.to.field: what is wrong` line per problem (SPEC §1), nothing else.
     for (const line of result.errors) process.stderr.write(`${line}\n`);
-    process.stderr.write(`lifeboat: ${path}: ${result.errors.length} problem${result.errors.length === 1 ? '' : 's'}; nothing started\n`);
     return 1;
   }
   if (args.command === 'check-config') {
@@ -85,9 +85,12 @@ async function start(config: Config, path: string): Promise<number> {
   const env = config.env;
   const logger = createLogger({
     level: env.logLevel,
-    secrets: [env.slackBotToken, env.slackSigningSecret, env.slackAppToken, env.pagerdutyRoutingKey, env.statuspageApiKey, env.redisUrl].filter(
-      (s): s is string => typeof s === 'string',
-    ),
+    secrets: [
+      ...[env.slackBotToken, env.slackSigningSecret, env.slackAppToken, env.pagerdutyRoutingKey, env.statuspageApiKey, env.redisUrl].filter(
+        (s): s is string => typeof s === 'string',
+      ),
+      ...redisUrlSecrets(env.redisUrl),
+    ],
   });
   describeMode(config, path, logger);
 

@@ -126,7 +126,8 @@ export class ActionRunner {
       if (typeof detail.endpoint === 'string' && extra.endpoint === undefined) extra.endpoint = detail.endpoint;
       if (typeof detail.url === 'string') extra.statusPageUrl = detail.url;
       try {
-        await this.deps.journal.stepDone(runId, call.id, detail);
+        // The journal keeps what the step saw in words too ("INSYNC after 41 s"), for the audit log.
+        await this.deps.journal.stepDone(runId, call.id, step.message ? { ...detail, message: step.message } : detail);
       } catch (err) {
         log.error({ err, stepId: call.id, detail }, 'journal refused stepDone after the step was done in AWS');
         const message = `"${call.description}" was done in AWS but could not be recorded in the store; nothing further was attempted. Check the store (Redis); the step's result is in the Lifeboat log.`;

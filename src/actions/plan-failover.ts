@@ -207,7 +207,8 @@ export async function planFailover(
     calls,
     preflight,
     resources,
-    destructive: 'dbInstance' in promote || dataLoss,
+    // Every kind moves production's writer (a switchover too, if without data loss): type to confirm.
+    destructive: true,
     warnings,
     createdAt: ctx.clock.now(),
   };

@@ -36,6 +36,18 @@ export function rdsFor(source: RdsSource, region: string): RDSClient {
 type AnyClient = CloudWatchClient | RDSClient | Route53Client;
 
 /**
+ * The SDK waits forever by default (NodeHttpHandler: "Defaults to 0, which disables the
+ * timeout"), and a hung Describe* would keep a run, and its resource locks, alive with nothing
+ * said. Every call gets a deadline; `throwOnRequestTimeout` makes a breach an error instead of
+ * a logged warning.
+ */
+export const DEFAULT_REQUEST_HANDLER = {
+  connectionTimeout: 5_000, // 5 seconds
+  requestTimeout: 30_000, // 30 seconds
+  throwOnRequestTimeout: true,
+} satisfies CloudWatchClientConfig['requestHandler'];
+
+/**
  * One SDK v3 client per (service, region), created on first use and reused so connections and
  * credentials are shared. Endpoints are left to the SDK, which already honours
  * `AWS_ENDPOINT_URL` and the per-service `AWS_ENDPOINT_URL_CLOUDWATCH`, `AWS_ENDPOINT_URL_RDS`,
@@ -78,11 +90,11 @@ export class AwsClients {
   }
 
   private config(region: string) {
-    const { maxAttempts, requestHandler, credentials } = this.options;
+    const { maxAttempts, credentials } = this.options;
     return {
       region,
       ...(maxAttempts !== undefined ? { maxAttempts } : {}),
-      ...(requestHandler !== undefined ? { requestHandler } : {}),
+      requestHandler: this.options.requestHandler ?? DEFAULT_REQUEST_HANDLER,
       ...(credentials !== undefined ? { credentials } : {}),
     };
   }

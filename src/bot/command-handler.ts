@@ -7,7 +7,7 @@ import { approvalsList } from './blocks/approvals-list.js';
 import { helpMessage } from './blocks/help-message.js';
 import { incidentsList } from './blocks/incidents-list.js';
 import { statusReport, type CheckPosture } from './blocks/status-report.js';
-import type { BotMessage, IncidentCommands, ListApprovals, PageOnCall, Reply, SubmitAction } from './bot-ports.js';
+import type { BotMessage, IncidentCommands, IncidentTransitionRefusal, ListApprovals, PageOnCall, Reply, SubmitAction } from './bot-ports.js';
 import { READ_ONLY_SUBCOMMANDS, usageLine, type Subcommand } from './command-usage.js';
 import type { ParsedCommand } from './parse-command.js';
 import type { Permissions } from './permissions.js';
@@ -69,11 +69,11 @@ export class CommandHandler {
         return approvalsList(await this.deps.listApprovals(), clock.now());
       case 'ack': {
         const result = await incidents.acknowledge(command.incidentId, requester.userId);
-        return { text: result.ok ? `Acknowledged ${command.incidentId}.` : transitionRefusal(result.reason, command.incidentId) };
+        return { text: result.ok ? `Acknowledged ${command.incidentId}.` : this.refusal(result.reason, command.incidentId, 'ack') };
       }
       case 'resolve': {
         const result = await incidents.resolve(command.incidentId, requester.userId, command.note);
-        return { text: result.ok ? `Resolved ${command.incidentId}.` : transitionRefusal(result.reason, command.incidentId) };
+        return { text: result.ok ? `Resolved ${command.incidentId}.` : this.refusal(result.reason, command.incidentId, 'resolve') };
       }
       case 'page':
         return this.page(command.incidentId, requester);
@@ -81,7 +81,7 @@ export class CommandHandler {
         const { request } = command;
         if (request.kind === 'statuspage') {
           const incident = await store.getIncident(request.incidentId);
-          if (!incident) return { text: transitionRefusal('not-found', request.incidentId) };
+          if (!incident) return { text: this.refusal('not-found', request.incidentId, 'statuspage') };
         }
         this.deps.logger.info({ userId: requester.userId, request: describeRequest(request) }, 'handing a request to the approval layer');
         // The approval layer answers through `reply` itself (plan, approval request, refusal).
@@ -89,6 +89,12 @@ export class CommandHandler {
         return null;
       }
     }
+  }
+
+  /** A refused ack/resolve/page; an incident id that does not exist was wrong input, so the usage line follows. */
+  private refusal(reason: IncidentTransitionRefusal, incidentId: string, subcommand: 'ack' | 'resolve' | 'page' | 'statuspage'): string {
+    const text = transitionRefusal(reason, incidentId);
+    return reason === 'not-found' ? `${text}\n${usageLine(this.deps.config.slack.command, subcommand)}` : text;
   }
 
   private async status(): Promise<BotMessage> {
@@ -108,7 +114,7 @@ export class CommandHandler {
 
   private async page(incidentId: string, requester: Requester): Promise<BotMessage> {
     const incident = await this.deps.store.getIncident(incidentId);
-    if (!incident) return { text: transitionRefusal('not-found', incidentId) };
+    if (!incident) return { text: this.refusal('not-found', incidentId, 'page') };
     if (incident.state === 'resolved') return { text: `${incidentId} is resolved; there is nothing to page for.` };
     const result = await this.deps.pageOnCall(incident, actorOf(requester));
     if (result.ok) return { text: result.message ?? `Paged on-call for ${incidentId}.` };

@@ -35,22 +35,32 @@ export const REDACTED_PATHS = [
   'env.pagerdutyRoutingKey',
   'env.statuspageApiKey',
   'env.redisUrl',
+  'routing_key',
+  '*.routing_key',
 ];
+
+/** Deepest a logged object is walked to scrub strings; deeper values are replaced. */
+const MAX_SCRUB_DEPTH = 6;
 
 /** Values of these shapes are masked inside free text (messages, error strings) too. */
 const SECRET_PATTERNS: RegExp[] = [
   /xox[abposr]-[A-Za-z0-9-]+/g, // Slack bot/user/app tokens
   /xapp-[A-Za-z0-9-]+/g,
-  /(redis(?:s)?:\/\/[^:@/\s]*:)[^@\s]+@/g, // password in a Redis URL
+  // Password in a Redis URL, up to the last '@' before the host (a password may contain '@').
+  /(redis(?:s)?:\/\/[^:@/\s]*:)\S+@/g,
+  // A response_url answers as the user for 30 minutes: as good as a token while it lives.
+  /https:\/\/hooks\.slack\.com\/[^\s"'\\]+/g,
+  /(response_url\\?"?\s*[:=]\s*\\?"?)[^\s"\\,}]+/g,
 ];
 
 /** Masks token-shaped substrings in a string. */
 export function maskSecrets(text: string): string {
   return SECRET_PATTERNS.reduce(
     (masked, pattern) =>
-      masked.replace(pattern, (match, prefix?: string) =>
-        typeof prefix === 'string' && match.startsWith(prefix) ? `${prefix}[Redacted]@` : '[Redacted]',
-      ),
+      masked.replace(pattern, (match, prefix?: string) => {
+        if (typeof prefix !== 'string' || !match.startsWith(prefix)) return '[Redacted]';
+        return match.endsWith('@') ? `${prefix}[Redacted]@` : `${prefix}[Redacted]`;
+      }),
     text,
   );
 }
@@ -66,6 +76,17 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const literalSecrets = (options.secrets ?? []).filter((s) => s.length >= 6);
   const scrub = (text: string): string =>
     literalSecrets.reduce((out, secret) => out.split(secret).join('[Redacted]'), maskSecrets(text));
+  // Every string at any depth: a secret logged inside a nested object or array must not slip by.
+  const scrubDeep = (value: unknown, depth: number): unknown => {
+    if (typeof value === 'string') return scrub(value);
+    if (value instanceof Error) return scrubDeep(serializeError(value), depth);
+    if (value === null || typeof value !== 'object') return value;
+    if (depth >= MAX_SCRUB_DEPTH) return '[Too deep]';
+    if (Array.isArray(value)) return value.map((item) => scrubDeep(item, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = scrubDeep(item, depth + 1);
+    return out;
+  };
   return pino(
     {
       level: options.level ?? 'info',
@@ -79,22 +100,47 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         },
       },
       formatters: {
-        // Top-level string fields are free text too (a reason, an upstream error message).
-        log(object) {
-          const scrubbed: Record<string, unknown> = {};
-          for (const [key, value] of Object.entries(object)) scrubbed[key] = typeof value === 'string' ? scrub(value) : value;
-          return scrubbed;
-        },
+        log: (object) => scrubDeep(object, 0) as Record<string, unknown>,
       },
       serializers: {
-        err: (err: unknown) => {
-          const serialized = pino.stdSerializers.err(err as Error);
-          return { ...serialized, message: scrub(serialized.message ?? ''), stack: scrub(serialized.stack ?? '') };
-        },
+        // Only what explains the error: clients hang request details on their errors (ioredis puts
+        // the AUTH command, password included, in `command.args`).
+        err: serializeError,
+        error: serializeError,
       },
     },
-    options.destination,
+    // Last line of defence, on the finished JSON line: covers what the hooks above never see
+    // (child bindings, values pino serialises itself).
+    scrubbingDestination(options.destination ?? pino.destination({ dest: 1, sync: true }), scrub),
   );
+}
+
+function scrubbingDestination(destination: DestinationStream, scrub: (text: string) => string): DestinationStream {
+  return { write: (line: string) => destination.write(scrub(line)) };
+}
+
+function serializeError(err: unknown): unknown {
+  // Already reduced by the log formatter (which runs first), or not an error at all.
+  if (!(err instanceof Error)) return err;
+  const { code, cause } = err as Error & { code?: unknown; cause?: unknown };
+  return {
+    type: err.name,
+    message: err.message,
+    ...(err.stack ? { stack: err.stack } : {}),
+    ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+    ...(cause instanceof Error ? { cause: { type: cause.name, message: cause.message } } : {}),
+  };
+}
+
+/** Literal secrets in a Redis URL (its password and user name), to mask wherever they appear. */
+export function redisUrlSecrets(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    const parsed = new URL(url);
+    return [parsed.password, parsed.username].map((part) => decodeURIComponent(part)).filter((part) => part.length > 0 && part !== 'default');
+  } catch {
+    return [];
+  }
 }
 
 /** A logger that writes nothing, for tests and benches. */

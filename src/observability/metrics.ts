@@ -96,6 +96,10 @@ export class Metrics {
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     for (const severity of SEVERITIES) this.incidentsOpen.set({ severity }, 0);
+    // Known label sets start at zero, so a fresh process already shows them (and rate() works).
+    for (const action of ['failover', 'restore', 'statuspage']) {
+      for (const outcome of ['succeeded', 'failed', 'refused', 'interrupted']) this.actionsTotal.inc({ action, outcome }, 0);
+    }
     this.approvalsPending.set(0);
     this.isLeader.set(0);
   }

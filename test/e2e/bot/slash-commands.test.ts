@@ -141,12 +141,14 @@ describe('/dr happy paths, end to end through the real server', () => {
   it('statuspage for an incident that does not exist is refused before the approval layer', async () => {
     const { replies } = await command('statuspage INC-9 investigating hello');
     expect(h.ports.submitted).toEqual([]);
-    expect(replies).toEqual([ephemeral('There is no incident INC-9. `incidents` lists the open ones.')]);
+    expect(replies).toEqual([
+      ephemeral('There is no incident INC-9. `incidents` lists the open ones.\nUsage: `/dr statuspage <incident> <investigating|identified|monitoring|resolved> <message>`'),
+    ]);
   });
 
   it('ack of an incident that does not exist says so', async () => {
     const { replies } = await command('ack INC-42');
-    expect(replies).toEqual([ephemeral('There is no incident INC-42. `incidents` lists the open ones.')]);
+    expect(replies).toEqual([ephemeral('There is no incident INC-42. `incidents` lists the open ones.\nUsage: `/dr ack <incident>`')]);
   });
 });
 

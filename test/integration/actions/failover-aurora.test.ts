@@ -58,7 +58,8 @@ describe('Aurora global database failover', () => {
     ]);
     expect(plan).toMatchObject({
       title: 'Failover orders-global: switch over orders-global to orders-west (us-west-2)',
-      destructive: false,
+      // A switchover moves production's writer to another region: the approver types the name.
+      destructive: true,
       resources: ['runbook:failover:orders-global', 'rds:global-cluster:orders-global', 'rds:us-west-2:cluster:orders-west'],
     });
     expect(plan.preflight[1]).toMatchObject({ ok: true, observed: 'orders-global is available; orders-west is an available secondary' });

@@ -209,6 +209,7 @@ describe('RDS replica failover: run', () => {
       changeId: 'C2682N5HXP0BZ4',
       status: 'PENDING',
       previous: { name: 'orders.db.example.com.', type: 'CNAME', ttl: 60, values: [OLD] },
+      message: `orders.db.example.com. CNAME now ${NEW} (was CNAME ${OLD} (TTL 60s)); change C2682N5HXP0BZ4 PENDING`,
     });
     expect(h.reporter.trace()).toEqual([
       'step-started:promote',

@@ -115,6 +115,9 @@ describe('DrService: request, approve, execute', () => {
     const done = await a.approvals.get(id);
     expect(done?.state).toBe('succeeded');
     expect(done?.run?.steps.map((s) => s.stepId)).toEqual(['promote', 'wait-promoted', 'dns-upsert', 'dns-insync']);
+    // What each step saw is kept on the request, and so in the audit log.
+    expect(done?.run?.steps[0]?.note).toMatch(/^PromoteReadReplica accepted for orders-replica/);
+    expect(done?.run?.steps[3]?.note).toMatch(/^DNS change C1 is INSYNC/);
     expect(done?.run?.detail).toMatchObject({ status: 'succeeded', elapsedMs: expect.any(Number), dataLossWindowSeconds: 12 });
     const progress = [...a.reporter.trace(), ...b.reporter.trace()];
     expect(progress.at(-1)).toBe('finished:succeeded');

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/observability/logger.js';
+import { createLogger, maskSecrets, redisUrlSecrets } from '../../../src/observability/logger.js';
 
 function capture(secrets: string[] = []) {
   const lines: string[] = [];
@@ -48,5 +48,49 @@ describe('createLogger never writes a secret', () => {
     expect(text).not.toContain(SIGNING_SECRET);
     expect(text).not.toContain(ROUTING_KEY);
     expect(text).toContain('signature mismatch with secret [Redacted]');
+  });
+});
+
+describe('createLogger scrubs secrets wherever they sit', () => {
+  it('at any depth, in arrays, in child bindings, and under snake_case keys', () => {
+    const { logger, output } = capture([ROUTING_KEY]);
+    logger.info({ config: { env: { nested: { token: 'x', value: BOT_TOKEN } } }, list: [`key ${ROUTING_KEY}`] }, 'dump');
+    logger.child({ binding: BOT_TOKEN }).info({ routing_key: 'plain-value-123' }, 'child');
+    const text = output();
+    expect(text).not.toContain(BOT_TOKEN);
+    expect(text).not.toContain(ROUTING_KEY);
+    expect(text).not.toContain('plain-value-123');
+  });
+
+  it("keeps only an error's type, message, stack and code: a client's request details never reach the log", () => {
+    const { logger, output } = capture();
+    const err = Object.assign(new Error('WRONGPASS invalid username-password pair'), {
+      code: 'WRONGPASS',
+      command: { name: 'auth', args: ['Hunter2-rotated'] },
+    });
+    logger.error({ err }, 'redis refused');
+    logger.error({ error: err }, 'logged under error');
+    const text = output();
+    expect(text).not.toContain('Hunter2-rotated');
+    expect(text).toContain('"code":"WRONGPASS"');
+    expect(text).toContain('"message":"WRONGPASS invalid username-password pair"');
+  });
+});
+
+describe('maskSecrets and redisUrlSecrets', () => {
+  it('masks a Redis password that contains @', () => {
+    expect(maskSecrets('cannot reach redis://:p@ssW0rd@redis.internal:6379/0')).toBe('cannot reach redis://:[Redacted]@redis.internal:6379/0');
+  });
+
+  it('masks response_urls, which act as the user for 30 minutes', () => {
+    expect(maskSecrets('got {"response_url":"https://hooks.slack.com/commands/T1/42/abc","text":"ack"}')).toBe('got {"response_url":"[Redacted]","text":"ack"}');
+    expect(maskSecrets('respond to https://hooks.slack.com/actions/T1/9/xyz now')).toBe('respond to [Redacted] now');
+    expect(maskSecrets('{\\"response_url\\":\\"https://hooks.slack.test/commands/1\\"}')).toBe('{\\"response_url\\":\\"[Redacted]\\"}');
+  });
+
+  it("lists a Redis URL's password and user name as literal secrets", () => {
+    expect(redisUrlSecrets('redis://lifeboat:s3cr%40t@redis:6379')).toEqual(['s3cr@t', 'lifeboat']);
+    expect(redisUrlSecrets('redis://127.0.0.1:6379')).toEqual([]);
+    expect(redisUrlSecrets(undefined)).toEqual([]);
   });
 });
