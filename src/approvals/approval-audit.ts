@@ -1,4 +1,7 @@
-/** Every transition the audit log records (SPEC §6.7), plus `step-started` for interrupted-run reports. */
+/**
+ * Every transition the audit log records (SPEC §6.7), plus `step-started` for interrupted-run
+ * reports and `released` (a person freed an interrupted run's locks).
+ */
 export type AuditType =
   | 'requested'
   | 'approved'
@@ -9,7 +12,8 @@ export type AuditType =
   | 'step-done'
   | 'succeeded'
   | 'failed'
-  | 'interrupted';
+  | 'interrupted'
+  | 'released';
 
 export const AUDIT_TYPES: readonly AuditType[] = [
   'requested',
@@ -22,6 +26,7 @@ export const AUDIT_TYPES: readonly AuditType[] = [
   'succeeded',
   'failed',
   'interrupted',
+  'released',
 ];
 
 /** One append-only audit record. */
@@ -35,7 +40,7 @@ export interface ApprovalAuditEntry {
   approvalId: string;
   /** Epoch ms, from the injected clock of the process that made the transition. */
   at: number;
-  /** Who: the user for requested/approved/rejected, the runner instance for run transitions; absent for expiry. */
+  /** Who: the user for requested/approved/rejected/released, the runner instance for run transitions; absent for expiry. */
   actor?: string;
   /** Plain words: the plan title, "1 of 2", the step, the outcome message, the rejection reason. */
   detail?: string;
@@ -70,4 +75,9 @@ export function interruptedDetail(state: 'approved' | 'running', currentStepId: 
   if (state === 'approved') return 'before the run started';
   if (currentStepId !== undefined) return `during step ${currentStepId}`;
   return `after ${stepsDone} completed steps`;
+}
+
+/** The resources an interrupted run's release freed, in plan order. */
+export function releasedDetail(resources: readonly string[]): string {
+  return resources.join(', ');
 }

@@ -5,20 +5,31 @@ import type { Metrics } from '../observability/metrics.js';
 import type { ApprovalAuditEntry, AuditQuery, AuditType } from './approval-audit.js';
 import { ApprovalError } from './approval-error.js';
 import { refusal, type ApprovalRefusal } from './approval-refusal.js';
-import { checkApprove, checkReject, checkRequestable, expiryOf, isExpired, policyProblem, type ApprovalPolicy } from './approval-rules.js';
-import type { ApprovalStore } from './approval-store.js';
+import {
+  checkApprove,
+  checkReject,
+  checkRequestable,
+  expiryOf,
+  isExpired,
+  policyProblem,
+  type ApprovalPolicy,
+} from './approval-rules.js';
+import type { ApprovalStore, ApproveOutcome, CreateOutcome } from './approval-store.js';
 import type { Approval } from './approval.js';
-import { executeRun, type ExecuteHandler } from './execute-run.js';
-import { StoreRunControl } from './run-control.js';
+import { ApprovalSweeper } from './approval-sweeper.js';
+import type { ExecuteHandler } from './execute-run.js';
+import { afterLostApproval, resumeClaim, type ApproveResult, type LostApprovalDeps } from './lost-approval.js';
+import { releaseInterruptedLocks, type ReleasePermission, type ReleaseResult } from './release-locks.js';
+import { RunLauncher } from './run-launcher.js';
 
 export type { ExecuteHandler } from './execute-run.js';
+export type { ApproveResult } from './lost-approval.js';
+export type { ReleasePermission, ReleaseResult } from './release-locks.js';
 
 /** How long a claimed run stays owned without a heartbeat; it is renewed every third of it. */
 export const DEFAULT_RUN_LEASE_MS = 30_000; // 30 seconds
 /** How often the background sweep expires requests and recovers abandoned runs. */
 export const DEFAULT_SWEEP_INTERVAL_MS = 5_000; // 5 seconds
-/** Requests expired / runs recovered per store call in one sweep pass. */
-const SWEEP_BATCH = 100;
 
 /** A committed transition, for Slack message updates. */
 export interface ApprovalChange {
@@ -26,7 +37,7 @@ export interface ApprovalChange {
   transition: AuditType;
   /** Epoch ms. */
   at: number;
-  /** The user (requested, approved, rejected) or runner instance (run transitions); absent for expiry. */
+  /** The user (requested, approved, rejected, released) or runner instance (run transitions); absent for expiry. */
   actor?: string;
 }
 
@@ -34,8 +45,6 @@ export interface ApprovalChange {
 export type ApprovalChangeListener = (change: ApprovalChange) => void | Promise<void>;
 
 export type RequestResult = { ok: true; approval: Approval } | ApprovalRefusal;
-/** `executing`: this approval completed the request and this replica is starting the run. */
-export type ApproveResult = { ok: true; approval: Approval; executing: boolean } | ApprovalRefusal;
 export type RejectResult = { ok: true; approval: Approval } | ApprovalRefusal;
 
 export interface ApprovalEngineOptions {
@@ -60,11 +69,9 @@ export class ApprovalEngine {
   private readonly logger: Logger;
   private readonly runLeaseMs: number;
   private policy: ApprovalPolicy;
-  private executeHandler: ExecuteHandler | null = null;
+  private readonly runs: RunLauncher;
   private readonly listeners = new Set<ApprovalChangeListener>();
-  private readonly inFlight = new Set<Promise<void>>();
-  private sweepTimer: NodeJS.Timeout | null = null;
-  private sweeping: Promise<void> | null = null;
+  private readonly sweeper: ApprovalSweeper;
 
   constructor(private readonly options: ApprovalEngineOptions) {
     const problem = policyProblem(options.policy);
@@ -74,6 +81,22 @@ export class ApprovalEngine {
     this.logger = options.logger;
     this.policy = { ...options.policy, approvers: [...options.policy.approvers] };
     this.runLeaseMs = options.runLeaseMs ?? DEFAULT_RUN_LEASE_MS;
+    this.runs = new RunLauncher({
+      store: this.store,
+      clock: this.clock,
+      logger: this.logger,
+      runnerId: options.instanceId,
+      runLeaseMs: this.runLeaseMs,
+      emit: (changed, transition, at) => this.changed(changed, transition, at, options.instanceId),
+    });
+    this.sweeper = new ApprovalSweeper({
+      store: this.store,
+      clock: this.clock,
+      logger: this.logger,
+      instanceId: options.instanceId,
+      emit: (changed, transition, at, actor) => this.changed(changed, transition, at, actor),
+      refreshPendingGauge: () => this.refreshPendingGauge(),
+    });
   }
 
   /** Replaces the approver list, e.g. after the bot expands usergroups. */
@@ -83,11 +106,7 @@ export class ApprovalEngine {
 
   /** Plugs in the runner; one per engine. Returns the function that unplugs it. */
   onExecute(handler: ExecuteHandler): () => void {
-    if (this.executeHandler) throw new Error('an onExecute handler is already registered on this approval engine');
-    this.executeHandler = handler;
-    return () => {
-      if (this.executeHandler === handler) this.executeHandler = null;
-    };
+    return this.runs.plug(handler);
   }
 
   /** Subscribes to committed transitions; returns the unsubscribe function. */
@@ -105,13 +124,23 @@ export class ApprovalEngine {
     await this.recoverInterruptedRuns();
 
     const now = this.clock.now();
-    const outcome = await this.store.create({
-      plan,
-      requester,
-      requiredApprovals: this.policy.requiredApprovals,
-      createdAt: now,
-      expiresAt: expiryOf(now, this.policy.ttlMs),
-    });
+    let outcome: CreateOutcome;
+    try {
+      outcome = await this.store.create({
+        plan,
+        requester,
+        requiredApprovals: this.policy.requiredApprovals,
+        createdAt: now,
+        expiresAt: expiryOf(now, this.policy.ttlMs),
+      });
+    } catch (err) {
+      // The store may have created it and lost only the reply: the caller looks it up by plan.
+      throw new ApprovalError(
+        'LIFEBOAT_APPROVAL_REQUEST_UNCONFIRMED',
+        `the store failed while creating the request for plan ${plan.id}; it may exist, holding its resources, without anyone knowing`,
+        { planId: plan.id, cause: err },
+      );
+    }
     if (!outcome.ok) {
       const blocking = await this.store.get(outcome.heldBy);
       if (!blocking) {
@@ -122,7 +151,12 @@ export class ApprovalEngine {
       }
       return refusal('resource-locked', { plan, resource: outcome.resource, ...(blocking ? { blocking } : {}) });
     }
-    await this.changed(outcome.approval, 'requested', now, requester);
+    if (outcome.existing) {
+      // The create ran twice (its first reply lost, the command re-sent): this is the same request.
+      this.logger.warn({ approvalId: outcome.approval.id, plan: plan.id }, `plan ${plan.id} already had request ${outcome.approval.id}; answering it`);
+      if (outcome.approval.state !== 'pending') return refusal('not-pending', { approval: outcome.approval });
+    }
+    await this.changed(outcome.approval, 'requested', outcome.approval.createdAt, requester);
     await this.refreshPendingGauge();
     return { ok: true, approval: outcome.approval };
   }
@@ -140,22 +174,43 @@ export class ApprovalEngine {
     if (refused) return refusal(refused, { approval: snapshot });
 
     // The store re-checks state, expiry and distinctness atomically: the snapshot may be stale.
-    const outcome = await this.store.approve(id, {
-      approverId,
-      at: now,
-      runnerId: this.options.instanceId,
-      leaseExpiresAt: now + this.runLeaseMs,
-    });
+    let outcome: ApproveOutcome;
+    try {
+      outcome = await this.store.approve(id, {
+        approverId,
+        at: now,
+        runnerId: this.options.instanceId,
+        leaseExpiresAt: now + this.runLeaseMs,
+      });
+    } catch (err) {
+      return afterLostApproval(this.lostApprovalDeps(), id, approverId, now, err);
+    }
     if (outcome.kind === 'refused') {
       const approval = outcome.approval ?? snapshot;
+      // A re-sent approve (its first reply lost on a dropped connection) finds its own claim.
+      if (outcome.reason === 'not-pending' && this.runs.isOwnClaim(approval, approverId)) {
+        const resumed = await resumeClaim(this.lostApprovalDeps(), approval, approverId, now, 'the approve command was re-sent after its reply was lost');
+        if (resumed) return resumed;
+      }
       return outcome.reason === 'not-found' ? refusal('not-found', { id }) : refusal(outcome.reason, { approval });
     }
+    // Claimed before any await, so a re-read of the same claim cannot launch it a second time.
+    const launch = outcome.kind === 'execute' && this.runs.claim(id);
     await this.changed(outcome.approval, 'approved', now, approverId);
-    if (outcome.kind === 'execute') {
+    if (launch) {
       await this.refreshPendingGauge();
-      this.launch(outcome.approval);
+      this.runs.start(outcome.approval);
     }
     return { ok: true, approval: outcome.approval, executing: outcome.kind === 'execute' };
+  }
+
+  /**
+   * Frees the resource locks an interrupted run kept, once someone has checked AWS. One person is
+   * enough (it starts nothing); `isAllowed` is the caller's rule (approvers, operators).
+   */
+  async release(id: string, userId: string, isAllowed: ReleasePermission): Promise<ReleaseResult> {
+    const emit = (approval: Approval, transition: AuditType, at: number, actor: string) => this.changed(approval, transition, at, actor);
+    return releaseInterruptedLocks({ store: this.store, clock: this.clock, logger: this.logger, emit }, id, userId, isAllowed);
   }
 
   /** One Reject click (an approver, or the requester withdrawing); ends the request. */
@@ -183,6 +238,11 @@ export class ApprovalEngine {
     return this.store.get(id);
   }
 
+  /** The request made for a plan, whatever its state: finds one whose creation reply was lost. */
+  async findByPlan(planId: string): Promise<Approval | null> {
+    return this.store.findByPlan(planId);
+  }
+
   /** Requests waiting for approvers and not yet expired, oldest first. */
   async listPending(): Promise<Approval[]> {
     const now = this.clock.now();
@@ -201,88 +261,36 @@ export class ApprovalEngine {
 
   /** Expires every due request; returns those this replica expired (each is returned by exactly one caller). */
   async sweepExpired(): Promise<Approval[]> {
-    const expired: Approval[] = [];
-    for (;;) {
-      const now = this.clock.now();
-      const batch = await this.store.expireDue(now, SWEEP_BATCH);
-      for (const approval of batch) await this.changed(approval, 'expired', approval.expiredAt ?? now);
-      expired.push(...batch);
-      if (batch.length < SWEEP_BATCH) break;
-    }
-    if (expired.length > 0) await this.refreshPendingGauge();
-    return expired;
+    return this.sweeper.sweepExpired();
   }
 
   /**
-   * Marks runs whose runner stopped renewing its lease (process died, or hung) as interrupted,
-   * releasing their locks; returns those this replica marked, for reporting. Never re-runs a step.
+   * Marks runs whose runner stopped renewing its lease (process died, or hung) as interrupted;
+   * they keep their locks until released by hand (see release). Returns those this replica
+   * marked, for reporting. Never re-runs a step.
    */
   async recoverInterruptedRuns(): Promise<Approval[]> {
-    const marked: Approval[] = [];
-    for (;;) {
-      const now = this.clock.now();
-      const batch = await this.store.recoverInterruptedRuns(now, this.options.instanceId, SWEEP_BATCH);
-      for (const approval of batch) {
-        this.logger.warn(
-          { approvalId: approval.id, runner: approval.run?.runnerId },
-          `run ${approval.id} (${approval.plan.title}) was abandoned by its runner and is marked interrupted; it will not be resumed`,
-        );
-        await this.changed(approval, 'interrupted', now, this.options.instanceId);
-      }
-      marked.push(...batch);
-      if (batch.length < SWEEP_BATCH) break;
-    }
-    return marked;
+    return this.sweeper.recoverInterruptedRuns();
   }
 
   /** Starts the background sweep (expiry and abandoned runs) every `intervalMs`. */
   startSweeping(intervalMs = DEFAULT_SWEEP_INTERVAL_MS): void {
-    if (this.sweepTimer) return;
-    this.sweepTimer = setInterval(() => {
-      if (this.sweeping) return; // the previous pass is still running
-      this.sweeping = this.sweepOnce().finally(() => {
-        this.sweeping = null;
-      });
-    }, intervalMs);
-    this.sweepTimer.unref();
+    this.sweeper.start(intervalMs);
   }
 
   /** Stops the background sweep and waits for a pass in progress. Runs in flight carry on (see whenIdle). */
   async stop(): Promise<void> {
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    this.sweepTimer = null;
-    await this.sweeping;
+    await this.sweeper.stop();
   }
 
   /** Resolves when no run started by this replica is in flight. */
   async whenIdle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.runs.whenIdle();
   }
 
-  private async sweepOnce(): Promise<void> {
-    try {
-      await this.sweepExpired();
-      await this.recoverInterruptedRuns();
-      // Other replicas change the count too; every pass brings this replica's gauge up to date.
-      await this.refreshPendingGauge();
-    } catch (err) {
-      this.logger.warn({ err }, 'approval sweep failed; retrying on the next pass. Check that the store (REDIS_URL) is reachable');
-    }
-  }
-
-  /** Hands a claimed run to the runner in the background, renewing its lease until the runner returns. */
-  private launch(approval: Approval): void {
-    const control = new StoreRunControl(approval, {
-      store: this.store,
-      clock: this.clock,
-      logger: this.logger,
-      runnerId: this.options.instanceId,
-      runLeaseMs: this.runLeaseMs,
-      emit: (changed, transition, at) => this.changed(changed, transition, at, this.options.instanceId),
-    });
-    const task = executeRun(control, this.executeHandler, { runLeaseMs: this.runLeaseMs, logger: this.logger });
-    this.inFlight.add(task);
-    void task.finally(() => this.inFlight.delete(task));
+  private lostApprovalDeps(): LostApprovalDeps {
+    const emit = (approval: Approval, transition: AuditType, at: number, actor: string) => this.changed(approval, transition, at, actor);
+    return { store: this.store, runs: this.runs, logger: this.logger, emit, refreshPendingGauge: () => this.refreshPendingGauge() };
   }
 
   private async changed(approval: Approval, transition: AuditType, at: number, actor?: string): Promise<void> {

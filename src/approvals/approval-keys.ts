@@ -7,7 +7,9 @@
  *   {p}approvals:pending          sorted set of pending ids, score = createdAt (epoch ms)
  *   {p}approvals:expiry           sorted set of pending ids, score = expiresAt (epoch ms); the sweep reads it
  *   {p}approvals:active           sorted set of approved/running ids, score = run leaseExpiresAt (epoch ms)
- *   {p}approval-lock:{resource}   string: id of the request holding the resource (pending or running)
+ *   {p}approvals:by-plan          hash: plan id -> id of the request made for it (create's idempotency key)
+ *   {p}approval-lock:{resource}   string: id of the request holding the resource (pending, approved,
+ *                                 running, or interrupted until released)
  *   {p}approvals:audit            stream: the append-only audit log (XADD, never trimmed)
  *
  * Hash fields of {p}approval:{id}:
@@ -15,10 +17,11 @@
  *   approvalCount, voter:{userId} -> n, vote:{n} -> userId, voteAt:{n} -> epoch ms
  *   rejectedBy rejectedAt rejectReason | expiredAt
  *   runnerId claimedAt leaseExpiresAt startedAt currentStep(JSON) currentStepId stepCount
- *   step:{n}(JSON) finishedAt message detail(JSON) interruptedBy
+ *   step:{n}(JSON) finishedAt message detail(JSON) interruptedBy locksReleasedBy locksReleasedAt
  *
  * Nothing carries a TTL: requests, runs and the audit log are the record of who did what to
- * production, and locks are released by the transition that ends their holder.
+ * production, and locks are released by the transition that ends their holder (or, for an
+ * interrupted run, by a person's release).
  */
 
 /** Key builders for one prefix. */
@@ -28,6 +31,7 @@ export interface ApprovalKeys {
   pending(): string;
   expiry(): string;
   active(): string;
+  byPlan(): string;
   lock(resource: string): string;
   audit(): string;
 }
@@ -40,6 +44,7 @@ export function approvalKeys(prefix: string): ApprovalKeys {
     pending: () => `${prefix}approvals:pending`,
     expiry: () => `${prefix}approvals:expiry`,
     active: () => `${prefix}approvals:active`,
+    byPlan: () => `${prefix}approvals:by-plan`,
     lock: (resource) => `${prefix}approval-lock:${resource}`,
     audit: () => `${prefix}approvals:audit`,
   };

@@ -1,5 +1,5 @@
 import type { Plan } from '../core/plan.js';
-import type { ApproveRefusalReason, RejectRefusalReason, RequestRefusalReason } from './approval-rules.js';
+import type { ApproveRefusalReason, RejectRefusalReason, ReleaseRefusalReason, RequestRefusalReason } from './approval-rules.js';
 import { approvalsMissing, type Approval, type ApprovalState } from './approval.js';
 
 /** Every reason the engine refuses something; stable codes the Slack side can branch on. */
@@ -7,6 +7,7 @@ export type RefusalReason =
   | ApproveRefusalReason
   | RejectRefusalReason
   | RequestRefusalReason
+  | ReleaseRefusalReason
   | 'not-found'
   | 'resource-locked';
 
@@ -66,6 +67,32 @@ function blockingState(state: ApprovalState): string {
   return state === 'pending' ? 'waiting for approval' : state === 'approved' ? 'about to run' : 'running';
 }
 
+/** Why a request that is not interrupted has no locks to release by hand, per state. */
+function notInterruptedMessage(noun: string, state: ApprovalState): string {
+  switch (state) {
+    case 'pending':
+      return `This ${noun} request is waiting for approval, not interrupted: reject it to free its resources.`;
+    case 'approved':
+    case 'running':
+      return `This ${noun} is still running, not interrupted: its locks are freed when it ends.`;
+    default:
+      return `This ${noun} already ended (${state}), so it holds no locks.`;
+  }
+}
+
+/** The lock refusal: what holds the resource, and what the requester can do about it. */
+function lockedMessage(blocking: Approval | undefined, resource = 'the same resources'): string {
+  if (!blocking) return `Another request already uses ${resource}; wait for it to finish first.`;
+  const which = `${blocking.id} (${blocking.plan.title})`;
+  if (blocking.state === 'interrupted') {
+    return (
+      `${which} was interrupted and still holds ${resource}: AWS may still be working on it. ` +
+      'Check the state in AWS, then release its locks (Release locks on its message) before requesting again.'
+    );
+  }
+  return `${which} already uses ${resource} and is ${blockingState(blocking.state)}; wait for it to finish or reject it first.`;
+}
+
 /** Builds the refusal for a reason, with its plain message. */
 export function refusal(
   reason: RefusalReason,
@@ -111,10 +138,13 @@ function refusalMessage(
     case 'confirmation-mismatch':
       return `The confirmation did not match: type ${plan?.subject ?? 'the runbook name'} exactly to approve this ${noun}.`;
     case 'resource-locked':
-      return blocking
-        ? `${blocking.id} (${blocking.plan.title}) already uses ${context.resource ?? 'the same resources'} and is ` +
-            `${blockingState(blocking.state)}; wait for it to finish or reject it first.`
-        : `Another request already uses ${context.resource ?? 'the same resources'}; wait for it to finish first.`;
+      return lockedMessage(blocking, context.resource);
+    case 'not-allowed-to-release':
+      return `You are not allowed to release the locks of this ${noun}; ask an approver.`;
+    case 'not-interrupted':
+      return approval ? notInterruptedMessage(noun, approval.state) : `This ${noun} was not interrupted, so it has no locks to release by hand.`;
+    case 'already-released':
+      return `The locks of this ${noun} were already released; new requests can use its resources.`;
     case 'dry-run':
       return `This is a dry run: the plan is shown, but nothing is submitted for approval.`;
     case 'preflight-failed': {

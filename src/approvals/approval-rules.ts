@@ -34,6 +34,9 @@ export type ApproveRefusalReason =
 /** Why a click on Reject is refused. */
 export type RejectRefusalReason = 'not-allowed-to-reject' | 'expired' | 'not-pending';
 
+/** Why a Release locks click is refused. */
+export type ReleaseRefusalReason = 'not-allowed-to-release' | 'not-interrupted' | 'already-released';
+
 /** Why a plan cannot be submitted for approval at all. */
 export type RequestRefusalReason = 'dry-run' | 'preflight-failed' | 'no-resources';
 
@@ -97,6 +100,16 @@ export function checkReject(
   if (userId !== approval.requester && !isApprover(policy, userId)) return 'not-allowed-to-reject';
   if (approval.state !== 'pending') return 'not-pending';
   if (isExpired(approval, now)) return 'expired';
+  return null;
+}
+
+/**
+ * Checks that a request's locks may be released by hand: only an interrupted run's, once. Who may
+ * is the caller's decision (approvers, operators); releasing starts nothing, so one person is enough.
+ */
+export function checkRelease(approval: Pick<Approval, 'state' | 'locksReleased'>): Exclude<ReleaseRefusalReason, 'not-allowed-to-release'> | null {
+  if (approval.state !== 'interrupted') return 'not-interrupted';
+  if (approval.locksReleased) return 'already-released';
   return null;
 }
 

@@ -43,22 +43,29 @@ function script(name: string, body: string): LuaScript {
 }
 
 /**
- * KEYS: 1 request, 2 pending, 3 expiry, 4 audit, 5.. one lock per resource.
- * ARGV: 1 id, 2 createdAt, 3 expiresAt, 4 requester, 5 required, 6 plan JSON, 7 resources JSON, 8 title.
- * Replies {'created', hash} | {'locked', resource index (0-based), holder id} | {'exists'}.
+ * KEYS: 1 request, 2 pending, 3 expiry, 4 audit, 5 by-plan index, 6.. one lock per resource.
+ * ARGV: 1 id, 2 createdAt, 3 expiresAt, 4 requester, 5 required, 6 plan JSON, 7 resources JSON,
+ * 8 title, 9 plan id.
+ * Replies {'created', hash} | {'existing', id of the request already made for this plan}
+ * | {'locked', resource index (0-based), holder id} | {'exists'}.
+ * The plan id is the idempotency key: the same create sent twice (a reply lost, the command
+ * re-sent on reconnect) answers the first request instead of making a second or failing.
  */
 export const CREATE_APPROVAL = script(
   'approval-create',
   `
+local existing = redis.call('HGET', KEYS[5], ARGV[9])
+if existing then return {'existing', existing} end
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end
-for i = 5, #KEYS do
+for i = 6, #KEYS do
   local holder = redis.call('GET', KEYS[i])
-  if holder then return {'locked', i - 5, holder} end
+  if holder then return {'locked', i - 6, holder} end
 end
-for i = 5, #KEYS do redis.call('SET', KEYS[i], ARGV[1]) end
+for i = 6, #KEYS do redis.call('SET', KEYS[i], ARGV[1]) end
 redis.call('HSET', KEYS[1], 'id', ARGV[1], 'plan', ARGV[6], 'resources', ARGV[7], 'requester', ARGV[4],
   'required', ARGV[5], 'state', 'pending', 'createdAt', ARGV[2], 'expiresAt', ARGV[3], 'updatedAt', ARGV[2],
   'approvalCount', '0')
+redis.call('HSET', KEYS[5], ARGV[9], ARGV[1])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
 redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
 audit(KEYS[4], 'requested', ARGV[1], ARGV[4], ARGV[2], ARGV[8])
@@ -220,7 +227,9 @@ return reply('ok')
 /**
  * Marks one run interrupted if it is still active and its lease lapsed by ARGV[2]; two recovering
  * replicas racing: one 'interrupted', one 'skip'. The detail words match interruptedDetail().
- * KEYS: 1 request, 2 active, 3 audit, 4.. locks. ARGV: 1 id, 2 now, 3 recovering instance id.
+ * The locks stay held: a call in flight (a restore, a promotion) may still be running in AWS,
+ * so only a person who checked releases them (RELEASE_LOCKS).
+ * KEYS: 1 request, 2 active, 3 audit. ARGV: 1 id, 2 now, 3 recovering instance id.
  */
 export const INTERRUPT_RUN = script(
   'approval-interrupt-run',
@@ -242,8 +251,27 @@ else
 end
 redis.call('HSET', KEYS[1], 'state', 'interrupted', 'finishedAt', ARGV[2], 'updatedAt', ARGV[2], 'interruptedBy', ARGV[3])
 redis.call('ZREM', KEYS[2], ARGV[1])
-release(4, ARGV[1])
 audit(KEYS[3], 'interrupted', ARGV[1], ARGV[3], ARGV[2], detail)
 return reply('interrupted')
+`,
+);
+
+/**
+ * A person frees the locks an interrupted run kept, once; two racing: one 'released', one
+ * 'wrong-state'. The state stays 'interrupted'.
+ * KEYS: 1 request, 2 audit, 3.. locks. ARGV: 1 user, 2 at, 3 audit detail (the resources).
+ * Replies {'released'|'wrong-state', hash} | {'not-found'}.
+ */
+export const RELEASE_LOCKS = script(
+  'approval-release-locks',
+  `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'not-found'} end
+local f = redis.call('HMGET', KEYS[1], 'id', 'state', 'locksReleasedBy')
+local id = f[1]
+if f[2] ~= 'interrupted' or f[3] then return reply('wrong-state') end
+redis.call('HSET', KEYS[1], 'locksReleasedBy', ARGV[1], 'locksReleasedAt', ARGV[2], 'updatedAt', ARGV[2])
+release(3, id)
+audit(KEYS[2], 'released', id, ARGV[1], ARGV[2], ARGV[3])
+return reply('released')
 `,
 );

@@ -12,7 +12,11 @@ export interface NewApproval {
 }
 
 export type CreateOutcome =
-  | { ok: true; approval: Approval }
+  /**
+   * `existing`: a request for this plan id already existed (a create re-sent after a lost reply,
+   * or retried): that request is answered and nothing was written.
+   */
+  | { ok: true; approval: Approval; existing: boolean }
   /** One of the plan's resources is held by another pending request or active run. */
   | { ok: false; reason: 'resource-locked'; resource: string; heldBy: string };
 
@@ -59,6 +63,12 @@ export interface FinishInput {
   detail?: Record<string, unknown>;
 }
 
+/** A person releasing the locks an interrupted run kept. */
+export interface ReleaseInput {
+  userId: string;
+  at: number;
+}
+
 /** Why a transition was refused: unknown id, not in a state that allows it, past expiry, or not this runner's run. */
 export type TransitionRefusal = 'not-found' | 'wrong-state' | 'expired' | 'not-runner';
 
@@ -75,9 +85,15 @@ export type TransitionOutcome =
 export interface ApprovalStore {
   readonly kind: 'redis' | 'memory';
 
-  /** Creates a pending request and locks `plan.resources`, or names the request holding one of them. */
+  /**
+   * Creates a pending request and locks `plan.resources`, or names the request holding one of them.
+   * Idempotent per `plan.id`: a plan becomes at most one request, so a create whose reply was lost
+   * can be sent again (by the client or the caller) and answers the request the first one made.
+   */
   create(input: NewApproval): Promise<CreateOutcome>;
   get(id: string): Promise<Approval | null>;
+  /** The request made for this plan id, whatever its state; null when none was. */
+  findByPlan(planId: string): Promise<Approval | null>;
   /** Requests in state `pending` (including any past expiry not yet swept), oldest first. */
   listPending(): Promise<Approval[]>;
   /** Pending requests not yet due to expire at `now`. */
@@ -102,10 +118,16 @@ export interface ApprovalStore {
   /** approved | running -> succeeded | failed; releases the locks. */
   finishRun(id: string, input: FinishInput): Promise<TransitionOutcome>;
   /**
-   * Marks up to `limit` runs whose lease lapsed by `now` as interrupted and releases their locks;
-   * returns those this caller marked (each once, ever), so exactly one replica reports each.
+   * Marks up to `limit` runs whose lease lapsed by `now` as interrupted; they keep their locks
+   * (AWS may still be working). Returns those this caller marked (each once, ever), so exactly
+   * one replica reports each.
    */
   recoverInterruptedRuns(now: number, recovererId: string, limit: number): Promise<Approval[]>;
+  /**
+   * Frees the locks an interrupted run kept, once: 'wrong-state' unless the request is
+   * interrupted and not yet released. Audited as `released`; the state stays `interrupted`.
+   */
+  releaseLocks(id: string, input: ReleaseInput): Promise<TransitionOutcome>;
 
   /** The audit log in order, across restarts. */
   readAudit(query: AuditQuery): Promise<ApprovalAuditEntry[]>;

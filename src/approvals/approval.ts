@@ -8,6 +8,8 @@ import type { Plan } from '../core/plan.js';
  *      +--> rejected | expired              +---------------------+--> interrupted (runner died)
  *
  * `approved` means execution was claimed (exactly once) by one replica but no step has started.
+ * `interrupted` keeps the resource locks (AWS may still be working on a call that was in flight)
+ * until a person releases them; the state stays `interrupted`, `locksReleased` records who did.
  */
 export type ApprovalState =
   | 'pending'
@@ -30,8 +32,11 @@ export const APPROVAL_STATES: readonly ApprovalState[] = [
   'interrupted',
 ];
 
-/** States that hold the plan's resource locks. */
-export const LOCKING_STATES: readonly ApprovalState[] = ['pending', 'approved', 'running'];
+/**
+ * States that hold the plan's resource locks. An interrupted run holds them until someone
+ * releases them (`locksReleased`): a 6-hour restore may still be running in AWS (SPEC §6.9).
+ */
+export const LOCKING_STATES: readonly ApprovalState[] = ['pending', 'approved', 'running', 'interrupted'];
 
 /** States of a claimed run that has not ended: it is owned by one runner and its lease. */
 export const ACTIVE_RUN_STATES: readonly ApprovalState[] = ['approved', 'running'];
@@ -95,11 +100,18 @@ export interface Approval {
   rejection?: { userId: string; at: number; reason?: string };
   expiredAt?: number;
   run?: ApprovalRun;
+  /** Interrupted runs only: who released the locks after checking AWS, and when (epoch ms). */
+  locksReleased?: { userId: string; at: number };
 }
 
 /** Formats the store's approval counter as the id users type. */
 export function formatApprovalId(sequence: number): string {
   return `APR-${sequence}`;
+}
+
+/** True while the request holds its plan's resource locks. */
+export function holdsLocks(approval: Pick<Approval, 'state' | 'locksReleased'>): boolean {
+  return LOCKING_STATES.includes(approval.state) && approval.locksReleased === undefined;
 }
 
 /** Approvals still needed before the request is approved (0 once approved). */

@@ -112,6 +112,7 @@ export function decodeApproval(key: string, fields: Fields): Approval {
   const expiredAt = optInt('expiredAt');
   if (expiredAt !== undefined) approval.expiredAt = expiredAt;
   if (fields.runnerId !== undefined) approval.run = decodeRun(key, fields, int, optInt);
+  if (fields.locksReleasedBy !== undefined) approval.locksReleased = { userId: fields.locksReleasedBy, at: int('locksReleasedAt') };
   return approval;
 }
 

@@ -3,6 +3,7 @@ import {
   MAX_AUDIT_READ,
   approvedDetail,
   interruptedDetail,
+  releasedDetail,
   stepDetail,
   type ApprovalAuditEntry,
   type AuditQuery,
@@ -15,6 +16,7 @@ import type {
   FinishInput,
   NewApproval,
   RejectInput,
+  ReleaseInput,
   RunInput,
   StepInput,
   TransitionOutcome,
@@ -38,6 +40,8 @@ export class MemoryApprovalStore implements ApprovalStore {
   private readonly approvals = new Map<string, Approval>();
   /** Resource -> id of the request holding it. */
   private readonly locks = new Map<string, string>();
+  /** Plan id -> id of the request made for it: create's idempotency key. */
+  private readonly byPlan = new Map<string, string>();
   private readonly audit: ApprovalAuditEntry[] = [];
   private sequence = 0;
   private auditSequence = 0;
@@ -49,6 +53,8 @@ export class MemoryApprovalStore implements ApprovalStore {
     // Numbered first, as the Redis store does, so both leave the same gaps after a refusal.
     this.sequence += 1;
     const id = formatApprovalId(this.sequence);
+    const existing = this.byPlan.get(input.plan.id);
+    if (existing !== undefined) return { ok: true, approval: copy(this.approvals.get(existing)!), existing: true };
     for (const resource of resources) {
       const heldBy = this.locks.get(resource);
       if (heldBy !== undefined) return { ok: false, reason: 'resource-locked', resource, heldBy };
@@ -66,8 +72,15 @@ export class MemoryApprovalStore implements ApprovalStore {
       approvals: [],
     };
     this.approvals.set(id, approval);
+    this.byPlan.set(input.plan.id, id);
     this.append('requested', id, input.requester, input.createdAt, input.plan.title);
-    return { ok: true, approval: copy(approval) };
+    return { ok: true, approval: copy(approval), existing: false };
+  }
+
+  async findByPlan(planId: string): Promise<Approval | null> {
+    this.assertOpen();
+    const id = this.byPlan.get(planId);
+    return id === undefined ? null : copy(this.approvals.get(id) ?? null);
   }
 
   async get(id: string): Promise<Approval | null> {
@@ -211,10 +224,22 @@ export class MemoryApprovalStore implements ApprovalStore {
       approval.updatedAt = now;
       run.finishedAt = now;
       run.interruptedBy = recovererId;
-      this.release(approval);
+      // The locks stay: AWS may still be working on the call in flight (see releaseLocks).
       this.append('interrupted', approval.id, recovererId, now, interruptedDetail(was, run.currentStep?.stepId, run.steps.length));
     }
     return copy(lapsed);
+  }
+
+  async releaseLocks(id: string, input: ReleaseInput): Promise<TransitionOutcome> {
+    this.assertOpen();
+    const approval = this.approvals.get(id);
+    if (!approval) return refused('not-found', null);
+    if (approval.state !== 'interrupted' || approval.locksReleased) return refused('wrong-state', approval);
+    approval.locksReleased = { userId: input.userId, at: input.at };
+    approval.updatedAt = input.at;
+    this.release(approval);
+    this.append('released', id, input.userId, input.at, releasedDetail(uniqueResources(approval.plan.resources)));
+    return { ok: true, approval: copy(approval) };
   }
 
   async readAudit(query: AuditQuery): Promise<ApprovalAuditEntry[]> {

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { LuaScript } from '../store/lua-script.js';
 import { StoreError } from '../store/store-error.js';
-import { MAX_AUDIT_READ, stepDetail, type ApprovalAuditEntry, type AuditQuery } from './approval-audit.js';
+import { MAX_AUDIT_READ, releasedDetail, stepDetail, type ApprovalAuditEntry, type AuditQuery } from './approval-audit.js';
 import { approvalKeys, type ApprovalKeys } from './approval-keys.js';
 import {
   APPROVE,
@@ -10,6 +10,7 @@ import {
   FINISH_RUN,
   INTERRUPT_RUN,
   REJECT,
+  RELEASE_LOCKS,
   RENEW_RUN,
   START_RUN,
   STEP_DONE,
@@ -22,6 +23,7 @@ import type {
   FinishInput,
   NewApproval,
   RejectInput,
+  ReleaseInput,
   RunInput,
   StepInput,
   TransitionOutcome,
@@ -58,14 +60,15 @@ export class RedisApprovalStore implements ApprovalStore {
 
   async create(input: NewApproval): Promise<CreateOutcome> {
     const resources = uniqueResources(input.plan.resources);
-    // Numbered outside the script so the script declares the request key; a refused request
-    // leaves a gap in the numbering, which is harmless (ids are never reused).
+    // Numbered outside the script so the script declares the request key; a refused (or
+    // repeated) request leaves a gap in the numbering, which is harmless (ids are never reused).
     const id = formatApprovalId(await this.redis.incr(this.keys.sequence()));
     const keys = [
       this.keys.approval(id),
       this.keys.pending(),
       this.keys.expiry(),
       this.keys.audit(),
+      this.keys.byPlan(),
       ...resources.map((r) => this.keys.lock(r)),
     ];
     const args = [
@@ -77,10 +80,16 @@ export class RedisApprovalStore implements ApprovalStore {
       JSON.stringify(input.plan),
       JSON.stringify(resources),
       input.plan.title,
+      input.plan.id,
     ];
     const reply = await this.run(CREATE_APPROVAL, keys, args);
     const [status] = reply;
-    if (status === 'created') return { ok: true, approval: this.decodeReply(id, reply) };
+    if (status === 'created') return { ok: true, approval: this.decodeReply(id, reply), existing: false };
+    if (status === 'existing' && typeof reply[1] === 'string') {
+      const approval = await this.get(reply[1]);
+      if (!approval) throw this.danglingPlanIndex(input.plan.id, reply[1]);
+      return { ok: true, approval, existing: true };
+    }
     if (status === 'locked' && typeof reply[1] === 'number' && typeof reply[2] === 'string') {
       return { ok: false, reason: 'resource-locked', resource: resources[reply[1]] ?? '', heldBy: reply[2] };
     }
@@ -98,6 +107,14 @@ export class RedisApprovalStore implements ApprovalStore {
     const key = this.keys.approval(id);
     const fields = await this.redis.hgetall(key);
     return Object.keys(fields).length === 0 ? null : decodeApproval(key, fields);
+  }
+
+  async findByPlan(planId: string): Promise<Approval | null> {
+    const id = await this.redis.hget(this.keys.byPlan(), planId);
+    if (id === null) return null;
+    const approval = await this.get(id);
+    if (!approval) throw this.danglingPlanIndex(planId, id);
+    return approval;
   }
 
   async listPending(): Promise<Approval[]> {
@@ -176,12 +193,18 @@ export class RedisApprovalStore implements ApprovalStore {
     const lapsed = await this.redis.zrangebyscore(this.keys.active(), '-inf', now, 'LIMIT', 0, limit);
     const marked: Approval[] = [];
     for (const id of lapsed) {
-      const keys = [this.keys.approval(id), this.keys.active(), this.keys.audit(), ...(await this.lockKeys(id))];
+      const keys = [this.keys.approval(id), this.keys.active(), this.keys.audit()];
       const reply = await this.run(INTERRUPT_RUN, keys, [id, now, recovererId]);
       if (reply[0] === 'interrupted') marked.push(this.decodeReply(id, reply));
       else if (reply[0] !== 'skip') throw this.unexpected(INTERRUPT_RUN, reply);
     }
     return marked;
+  }
+
+  async releaseLocks(id: string, input: ReleaseInput): Promise<TransitionOutcome> {
+    const resources = await this.resources(id);
+    const keys = [this.keys.approval(id), this.keys.audit(), ...resources.map((r) => this.keys.lock(r))];
+    return this.transition(RELEASE_LOCKS, id, keys, [input.userId, input.at, releasedDetail(resources)], 'released');
   }
 
   async readAudit(query: AuditQuery): Promise<ApprovalAuditEntry[]> {
@@ -236,6 +259,11 @@ export class RedisApprovalStore implements ApprovalStore {
 
   /** The lock keys of a request's resources (immutable once created, so reading them first is safe). */
   private async lockKeys(id: string): Promise<string[]> {
+    return (await this.resources(id)).map((r) => this.keys.lock(r));
+  }
+
+  /** A request's resources as stored (deduplicated, in plan order); none when it does not exist. */
+  private async resources(id: string): Promise<string[]> {
     const key = this.keys.approval(id);
     const raw = await this.redis.hget(key, 'resources');
     if (raw === null) return [];
@@ -248,7 +276,7 @@ export class RedisApprovalStore implements ApprovalStore {
     if (!Array.isArray(resources) || !resources.every((r) => typeof r === 'string')) {
       throw new StoreError('LIFEBOAT_STORE_CORRUPT_VALUE', `stored approval at key "${key}" has invalid resources`, { key });
     }
-    return resources.map((r: string) => this.keys.lock(r));
+    return resources as string[];
   }
 
   private async loadAll(ids: string[]): Promise<Approval[]> {
@@ -278,6 +306,11 @@ export class RedisApprovalStore implements ApprovalStore {
   private decodeReply(id: string, reply: unknown[]): Approval {
     const key = this.keys.approval(id);
     return decodeApproval(key, pairsToFields(reply[1], key));
+  }
+
+  private danglingPlanIndex(planId: string, id: string): StoreError {
+    const key = this.keys.byPlan();
+    return new StoreError('LIFEBOAT_STORE_CORRUPT_VALUE', `"${key}" maps plan ${planId} to ${id}, but ${this.keys.approval(id)} is missing`, { key });
   }
 
   private unexpected(script: LuaScript, reply: unknown): StoreError {

@@ -5,9 +5,11 @@
 export const APPROVAL_ACTION_IDS = {
   approve: 'lifeboat.approval.approve',
   reject: 'lifeboat.approval.reject',
+  /** On an interrupted run's message: frees the locks it kept, after someone checked AWS. */
+  release: 'lifeboat.approval.release',
 } as const;
 
-/** Block id of the Approve / Reject row on the approval message. */
+/** Block id of the button row on the approval message: Approve / Reject, or Release locks. */
 export const APPROVAL_ACTIONS_BLOCK = 'lifeboat.approval.actions';
 
 /** callback_id of the type-to-confirm modal. */

@@ -92,6 +92,11 @@ export class ApprovalAnnouncer {
     });
   }
 
+  /** A request that was never posted (withdrawn before anyone saw it): its changes update nothing in Slack. */
+  markUnposted(id: string): void {
+    this.unposted.add(id);
+  }
+
   /** Waits for queued Slack work, at most `timeoutMs`. */
   async drain(timeoutMs?: number): Promise<void> {
     await this.queue.drain(timeoutMs);

@@ -1,4 +1,4 @@
-import type { ApprovalEngine, ApproveResult, RejectResult } from '../../approvals/approval-engine.js';
+import type { ApprovalEngine, ApproveResult, RejectResult, ReleaseResult } from '../../approvals/approval-engine.js';
 import { refusal } from '../../approvals/approval-refusal.js';
 import { checkApprove, confirmationMatches } from '../../approvals/approval-rules.js';
 import { approvalsMissing } from '../../approvals/approval.js';
@@ -13,7 +13,7 @@ import type { ApproverSync } from './approver-sync.js';
 import { confirmModal, parseConfirmSubmission, type ConfirmMetadata } from './blocks/confirm-modal.js';
 
 export interface ApprovalClickHandlerDeps {
-  approvals: Pick<ApprovalEngine, 'get' | 'approve' | 'reject'>;
+  approvals: Pick<ApprovalEngine, 'get' | 'approve' | 'reject' | 'release'>;
   approvers: ApproverSync;
   gateway: Pick<SlackGateway, 'openView'>;
   clock: Clock;
@@ -32,9 +32,9 @@ export type ConfirmCheck =
 const STALE_BUTTON = 'That button is out of date. Use `/dr approvals` to see the pending requests.';
 
 /**
- * Approve and Reject on approval messages, and the type-to-confirm modal. Runs after the ack;
- * refusals (own request, not an approver, expired, already decided, wrong confirmation) are
- * plain sentences for the clicker only, and change nothing. Never throws.
+ * Approve, Reject and Release locks on approval messages, and the type-to-confirm modal. Runs
+ * after the ack; refusals (own request, not an approver, expired, already decided, wrong
+ * confirmation) are plain sentences for the clicker only, and change nothing. Never throws.
  */
 export class ApprovalClickHandler {
   constructor(private readonly deps: ApprovalClickHandlerDeps) {}
@@ -67,6 +67,20 @@ export class ApprovalClickHandler {
       await reply({ text: rejectedText(value, requester.userId, result) });
     } catch (err) {
       await reply({ text: internalFailure(this.deps.logger, err, `rejecting ${value}`, { userId: requester.userId }) });
+    }
+  }
+
+  /**
+   * Release locks on an interrupted run (Slack already asked "are you sure" with the button's
+   * confirm dialog): approvers only; one is enough, since releasing starts nothing.
+   */
+  async releaseClicked(value: string, requester: Requester, reply: Reply): Promise<void> {
+    if (!isApprovalId(value)) return this.stale(requester, reply);
+    try {
+      const result = await this.deps.approvals.release(value, requester.userId, (userId) => this.deps.approvers.check(userId));
+      await reply({ text: releasedText(value, result) });
+    } catch (err) {
+      await reply({ text: internalFailure(this.deps.logger, err, `releasing the locks of ${value}`, { userId: requester.userId }) });
     }
   }
 
@@ -121,4 +135,10 @@ export function approvedText(id: string, result: ApproveResult): string {
 export function rejectedText(id: string, userId: string, result: RejectResult): string {
   if (!result.ok) return result.message;
   return result.approval.requester === userId ? `You withdrew ${id}; nothing will run.` : `You rejected ${id}; nothing will run.`;
+}
+
+/** What the person who pressed Release locks reads. */
+export function releasedText(id: string, result: ReleaseResult): string {
+  if (!result.ok) return result.message;
+  return `You released the locks of ${id}; new requests can use its resources. Nothing was run.`;
 }

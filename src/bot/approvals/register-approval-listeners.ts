@@ -28,7 +28,7 @@ function clicker(body: unknown): Requester | null {
 }
 
 /**
- * Approve, Reject and the confirm modal on the bot's Bolt app (same verified receiver, same
+ * Approve, Reject, Release locks and the confirm modal on the bot's Bolt app (same verified receiver, same
  * delivery de-duplication). Buttons ack first, then act; a repeated delivery stops at its ack.
  * The modal is acked with its field error when the name does not match, else closed, then acted on.
  */
@@ -49,6 +49,14 @@ export function registerApprovalListeners(deps: { app: App; handler: ApprovalCli
     if (!requester) return;
     const value = (action as { value?: string }).value ?? '';
     await handler.rejectClicked(value, requester, replyTo(requester, gateway, logger));
+  });
+
+  app.action(APPROVAL_ACTION_IDS.release, async ({ ack, body, action }) => {
+    await ack();
+    const requester = clicker(body);
+    if (!requester) return;
+    const value = (action as { value?: string }).value ?? '';
+    await handler.releaseClicked(value, requester, replyTo(requester, gateway, logger));
   });
 
   app.view(APPROVAL_CONFIRM_VIEW_ID, async ({ ack, body, view }) => {

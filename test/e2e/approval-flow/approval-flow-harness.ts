@@ -10,6 +10,7 @@ import { storeLagSource } from '../../../src/actions/lag-source.js';
 import type { ProgressReporter } from '../../../src/actions/progress-reporter.js';
 import { ApprovalEngine } from '../../../src/approvals/approval-engine.js';
 import { approvalPolicyFromConfig } from '../../../src/approvals/approval-rules.js';
+import type { ApprovalStore } from '../../../src/approvals/approval-store.js';
 import { RedisApprovalStore } from '../../../src/approvals/redis-approval-store.js';
 import { SdkRdsGateway } from '../../../src/aws/rds-gateway-sdk.js';
 import { SdkRoute53Gateway } from '../../../src/aws/route53-gateway-sdk.js';
@@ -92,7 +93,13 @@ export interface ApprovalFlow {
   close(): Promise<void>;
 }
 
-export async function startApprovalFlow(options: { approvals?: number } = {}): Promise<ApprovalFlow> {
+export interface ApprovalFlowOptions {
+  approvals?: number;
+  /** Wraps the approval store (e.g. to lose Redis replies). */
+  wrapStore?: (store: ApprovalStore) => ApprovalStore;
+}
+
+export async function startApprovalFlow(options: ApprovalFlowOptions = {}): Promise<ApprovalFlow> {
   const clock = new ManualClock();
   const config = botConfig(flowYaml(options.approvals));
   const logger = silentLogger();
@@ -141,8 +148,9 @@ export async function startApprovalFlow(options: { approvals?: number } = {}): P
     // Waits move the clock instead of sleeping.
     sleep: async (ms) => clock.advance(ms),
   });
+  const approvalStore = new RedisApprovalStore({ redis, keyPrefix });
   const approvals = new ApprovalEngine({
-    store: new RedisApprovalStore({ redis, keyPrefix }),
+    store: options.wrapStore ? options.wrapStore(approvalStore) : approvalStore,
     clock,
     logger,
     policy: approvalPolicyFromConfig(config.slack),

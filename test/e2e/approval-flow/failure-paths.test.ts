@@ -2,13 +2,14 @@ import { PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
 import nock from 'nock';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApprovalEngine } from '../../../src/approvals/approval-engine.js';
+import { APPROVAL_ACTION_IDS } from '../../../src/bot/approvals/approval-action-ids.js';
 import { RedisApprovalStore } from '../../../src/approvals/redis-approval-store.js';
 import { approvalMessage } from '../../../src/bot/approvals/blocks/approval-message.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { guardNetwork, nockChatUpdate, nockSlackError } from '../../doubles/slack-api-nock.js';
+import { guardNetwork, nockChatUpdate, nockPostEphemeral, nockSlackError } from '../../doubles/slack-api-nock.js';
 import { newRedisClient } from '../../integration/store/redis-test-helpers.js';
 import { startApprovalFlow, type ApprovalFlow } from './approval-flow-harness.js';
-import { APPROVAL_TS, mockHealthyFailover, requestFailover, slash, threadTexts } from './flow-requests.js';
+import { APPROVAL_TS, click, mockHealthyFailover, requestFailover, slash, threadTexts } from './flow-requests.js';
 
 const network = guardNetwork();
 let flow: ApprovalFlow;
@@ -40,7 +41,7 @@ describe('when things go wrong, end to end', () => {
     expect(await flow.approvals.listPending()).toEqual([]);
   });
 
-  it('a run whose process died mid-step is reported interrupted in its thread at start, and nothing is re-run', async () => {
+  it('a run whose process died mid-step is reported interrupted at start, keeps its locks, and nothing is re-run until an approver releases them', async () => {
     const { posts } = await requestFailover(flow);
     const updates = nockChatUpdate(5);
     // Another replica, sharing the store, claims the run and dies during `promote`.
@@ -74,9 +75,36 @@ describe('when things go wrong, end to end', () => {
       expect(interrupted.state).toBe('interrupted');
       expect(threadTexts(posts)).toEqual([
         ':warning: Interrupted during step `promote` (Promote read replica orders-replica to a standalone primary (irreversible)): ' +
-          'the Lifeboat process running it stopped. Nothing was re-run; check the state in AWS before requesting again.',
+          'the Lifeboat process running it stopped. Nothing was re-run. Its locks stay held, since AWS may still be working on it, ' +
+          'until someone checks the state in AWS and presses *Release locks* on the request.',
       ]);
       expect(updates.calls.map((c) => c.body)).toEqual([{ channel: 'C0INCIDENTS', ts: APPROVAL_TS, ...approvalMessage(interrupted) }]);
+      expect(JSON.stringify(updates.calls[0]?.body.blocks)).toContain('"action_id":"lifeboat.approval.release","value":"APR-1"');
+      expect(flow.west.commandCalls(PromoteReadReplicaCommand)).toEqual([]);
+
+      // The promotion may still be running in AWS: a second failover of the runbook is refused.
+      const [blocked] = await slash(flow, 'failover orders');
+      expect((blocked as { text: string }).text).toMatch(
+        /^APR-1 \(Failover orders: promote orders-replica \(us-west-2\)\) was interrupted and still holds \S+: AWS may still be working on it\. /,
+      );
+
+      // Operators who are not approvers cannot release; an approver can, once.
+      const ephemeral = nockPostEphemeral(2);
+      await click(flow, APPROVAL_ACTION_IDS.release, 'APR-1', 'U0AAA');
+      await click(flow, APPROVAL_ACTION_IDS.release, 'APR-1', 'U0CCC');
+      expect(ephemeral.calls.map((c) => c.body)).toEqual([
+        { channel: 'C0INCIDENTS', user: 'U0AAA', text: 'You are not allowed to release the locks of this failover; ask an approver.' },
+        { channel: 'C0INCIDENTS', user: 'U0CCC', text: 'You released the locks of APR-1; new requests can use its resources. Nothing was run.' },
+      ]);
+      const released = await flow.approvals.get('APR-1');
+      expect(released).toMatchObject({ state: 'interrupted', locksReleased: { userId: 'U0CCC', at: flow.clock.now() } });
+      if (!released) throw new Error('APR-1 is gone');
+      expect(updates.calls.map((c) => c.body).at(-1)).toEqual({ channel: 'C0INCIDENTS', ts: APPROVAL_TS, ...approvalMessage(released) });
+      expect(threadTexts(posts).at(-1)).toBe(':unlock: Locks released by <@U0CCC>; new requests can use its resources. Nothing was run.');
+      expect((await flow.approvals.readAudit({ limit: 20 })).map((e) => `${e.type}:${e.actor ?? ''}`).slice(-2)).toEqual([
+        'interrupted:' + (released.run?.interruptedBy ?? ''),
+        'released:U0CCC',
+      ]);
       expect(flow.west.commandCalls(PromoteReadReplicaCommand)).toEqual([]);
     } finally {
       release();

@@ -132,7 +132,7 @@ describe('approval engine runs', () => {
     await engine.approve(request.approval.id, 'U-APP');
     await engine.whenIdle();
     expect(await engine.get(request.approval.id)).toMatchObject({ state: 'failed' });
-    expect(await engine.request(aRestorePlan(), 'U-REQ')).toMatchObject({ ok: true });
+    expect(await engine.request(aRestorePlan({ id: 'plan-next' }), 'U-REQ')).toMatchObject({ ok: true });
   });
 
   it('a live run keeps renewing its lease, so another replica never marks it interrupted', async () => {
@@ -245,7 +245,7 @@ describe('rejecting', () => {
       message: 'This restore request was rejected; nothing will run.',
     });
 
-    const second = await a.engine.request(aRestorePlan(), 'U-REQ');
+    const second = await a.engine.request(aRestorePlan({ id: 'plan-second' }), 'U-REQ');
     if (!second.ok) throw new Error(second.message);
     expect(await a.engine.reject(second.approval.id, 'U-REQ')).toMatchObject({ ok: true });
     expect(executions).toEqual([]);

@@ -229,7 +229,7 @@ describe('approval engine over a shared Redis', () => {
     const id = await requested(a);
     await a.engine.approve(id, 'U-APP');
     await a.engine.whenIdle();
-    const rejected = await requested(a);
+    const rejected = await requested(a, aRestorePlan({ id: 'plan-rejected' }));
     await a.engine.reject(rejected, 'U-APP2', 'not needed');
     const before = await a.engine.readAudit({ limit: 100 });
     await a.close();
@@ -252,7 +252,7 @@ describe('approval engine over a shared Redis', () => {
     expect(read.map((e) => e.at)).toEqual([...read.map((e) => e.at)].sort((x, y) => x - y));
   });
 
-  it('a run abandoned by a dead replica is marked interrupted once across two recovering replicas, and never resumed', async () => {
+  it('a run abandoned by a dead replica is marked interrupted once across two recovering replicas, keeps its locks, and is never resumed', async () => {
     const hold = gate();
     let lostSignal: AbortSignal | undefined;
     let lateReport: unknown;
@@ -278,7 +278,7 @@ describe('approval engine over a shared Redis', () => {
     expect(marked[0]).toMatchObject({ id, state: 'interrupted', run: { currentStep: { stepId: 'promote' } } });
     expect([...b.changes, ...c.changes].filter((x) => x.transition === 'interrupted')).toHaveLength(1);
     expect((await auditTypes()).filter((t) => t.startsWith('interrupted:'))).toHaveLength(1);
-    expect(await b.engine.request(aFailoverPlan({ id: 'after' }), 'U-REQ')).toMatchObject({ ok: true });
+    expect(await b.engine.request(aFailoverPlan({ id: 'after' }), 'U-REQ')).toMatchObject({ ok: false, reason: 'resource-locked', blocking: { id } });
 
     hold.open();
     await dying.engine.whenIdle();

@@ -41,7 +41,7 @@ export function defineApprovalRunContract(label: string, create: () => Promise<A
         await sut.other.stepDone(approval.id, { ...run(T0 + 10_000), step: dns });
 
         // A request on the same resources waits for the run to end.
-        expect(await store.create(input(aFailoverPlan()))).toMatchObject({ ok: false, heldBy: approval.id });
+        expect(await store.create(input(aFailoverPlan({ id: 'plan-during' })))).toMatchObject({ ok: false, heldBy: approval.id });
         const finished = await store.finishRun(approval.id, {
           runnerId: 'replica-a',
           at: T0 + 11_000,
@@ -67,7 +67,8 @@ export function defineApprovalRunContract(label: string, create: () => Promise<A
           ok: false,
           reason: 'wrong-state',
         });
-        await mustCreate(store, input(aFailoverPlan()));
+        expect(await store.releaseLocks(approval.id, { userId: 'U-B', at: T0 + 12_000 })).toMatchObject({ ok: false, reason: 'wrong-state' });
+        await mustCreate(store, input(aFailoverPlan({ id: 'plan-after' })));
       });
 
       it('a claimed run can fail before it starts (guard no longer holds), freeing its locks', async () => {
@@ -79,10 +80,10 @@ export function defineApprovalRunContract(label: string, create: () => Promise<A
           message: 'replica lag is now 412 s, above the 300 s guard',
         });
         expect(failed).toMatchObject({ ok: true, approval: { state: 'failed', run: { message: 'replica lag is now 412 s, above the 300 s guard' } } });
-        await mustCreate(store, input(aFailoverPlan()));
+        await mustCreate(store, input(aFailoverPlan({ id: 'plan-after' })));
       });
 
-      it('a run whose lease lapsed is marked interrupted exactly once across racing recoverers; a renewed one is not', async () => {
+      it('a run whose lease lapsed is marked interrupted exactly once across racing recoverers, keeping its locks; a renewed one is not', async () => {
         const lapsed = await claimed(store, aFailoverPlan(), 'dead-replica');
         await store.startRun(lapsed.id, { runnerId: 'dead-replica', at: T0 + 2_000, leaseExpiresAt: T0 + 2_000 + LEASE });
         const step = { stepId: 'promote', description: 'Promote', at: T0 + 3_000 };
@@ -108,7 +109,48 @@ export function defineApprovalRunContract(label: string, create: () => Promise<A
         const late = { runnerId: 'dead-replica', at: later + 1, leaseExpiresAt: later + LEASE, step };
         expect(await store.stepDone(lapsed.id, late)).toMatchObject({ ok: false, reason: 'wrong-state' });
         expect(await store.renewRun(lapsed.id, late)).toBe(false);
-        await mustCreate(store, input(aFailoverPlan()));
+        // AWS may still be promoting: the interrupted run keeps every lock it had.
+        for (const resource of aFailoverPlan().resources) {
+          expect(await store.create(input(aFailoverPlan({ id: `plan-${resource}`, resources: [resource] })))).toMatchObject({
+            ok: false,
+            resource,
+            heldBy: lapsed.id,
+          });
+        }
+      });
+
+      it('the locks an interrupted run kept are released once, by a person, audited; the run stays interrupted', async () => {
+        const lapsed = await claimed(store, aFailoverPlan(), 'dead-replica');
+        const other = await mustCreate(store, input(aRestorePlan({ id: 'plan-pending' })));
+        expect(await store.releaseLocks(lapsed.id, { userId: 'U-B', at: T0 + 2_000 })).toMatchObject({ ok: false, reason: 'wrong-state' });
+        await store.recoverInterruptedRuns(T0 + 1_000 + LEASE, 'recoverer', 100);
+
+        const at = T0 + 1_000 + LEASE + 60_000;
+        const [a, b] = await Promise.all([
+          store.releaseLocks(lapsed.id, { userId: 'U-B', at }),
+          sut.other.releaseLocks(lapsed.id, { userId: 'U-C', at }),
+        ]);
+        const won = [a, b].filter((o) => o.ok);
+        expect(won).toHaveLength(1);
+        expect([a, b].find((o) => !o.ok)).toMatchObject({ ok: false, reason: 'wrong-state', approval: { state: 'interrupted' } });
+        const released = await store.get(lapsed.id);
+        expect(released).toMatchObject({ state: 'interrupted', updatedAt: at, locksReleased: { at } });
+        expect(['U-B', 'U-C']).toContain(released?.locksReleased?.userId);
+        expect(won[0]).toEqual({ ok: true, approval: released });
+
+        expect(await store.releaseLocks(other.id, { userId: 'U-B', at })).toMatchObject({ ok: false, reason: 'wrong-state', approval: { state: 'pending' } });
+        expect(await store.releaseLocks('APR-404', { userId: 'U-B', at })).toEqual({ ok: false, reason: 'not-found', approval: null });
+        expect((await store.readAudit({ limit: 100 })).filter((e) => e.type === 'released')).toEqual([
+          {
+            id: expect.any(String),
+            type: 'released',
+            approvalId: lapsed.id,
+            actor: released?.locksReleased?.userId,
+            at,
+            detail: 'runbook:failover:orders, rds:us-west-2:instance:orders-replica, route53:Z123:orders.db.example.com.',
+          },
+        ]);
+        await mustCreate(store, input(aFailoverPlan({ id: 'plan-after-release' })));
       });
     });
 
@@ -125,12 +167,13 @@ export function defineApprovalRunContract(label: string, create: () => Promise<A
           step: { stepId: 'promote', description: 'Promote orders-replica', at: T0 + 5_000, note: 'available' },
         });
         await store.finishRun(approval.id, { runnerId: 'replica-b', at: T0 + 6_000, outcome: 'failed', message: 'DNS change was refused' });
-        const rejected = await mustCreate(store, input(aRestorePlan()));
+        const rejected = await mustCreate(store, input(aRestorePlan({ id: 'plan-rejected' })));
         await store.reject(rejected.id, { userId: 'U-C', at: T0 + 7_000, reason: 'wrong runbook' });
-        const expired = await mustCreate(store, input(aRestorePlan(), { expiresAt: T0 + 8_000 }));
+        const expired = await mustCreate(store, input(aRestorePlan({ id: 'plan-expired' }), { expiresAt: T0 + 8_000 }));
         await store.expireDue(T0 + 8_000, 100);
-        const interrupted = await claimed(store, aRestorePlan(), 'dead');
+        const interrupted = await claimed(store, aRestorePlan({ id: 'plan-interrupted' }), 'dead');
         await store.recoverInterruptedRuns(T0 + 1_000 + LEASE, 'recoverer', 100);
+        await store.releaseLocks(interrupted.id, { userId: 'U-D', at: T0 + 2_000 + LEASE });
 
         const entries = await sut.other.readAudit({ limit: 100 });
         expect(entries.map(({ id: _id, ...rest }) => rest)).toEqual([
@@ -148,11 +191,18 @@ export function defineApprovalRunContract(label: string, create: () => Promise<A
           { type: 'requested', approvalId: interrupted.id, actor: 'U-REQ', at: T0, detail: 'Restore orders from its latest restorable time' },
           { type: 'approved', approvalId: interrupted.id, actor: 'U-APP', at: T0 + 1_000, detail: '1 of 1' },
           { type: 'interrupted', approvalId: interrupted.id, actor: 'recoverer', at: T0 + 1_000 + LEASE, detail: 'before the run started' },
+          {
+            type: 'released',
+            approvalId: interrupted.id,
+            actor: 'U-D',
+            at: T0 + 2_000 + LEASE,
+            detail: 'runbook:restore:orders, rds:us-east-1:instance:orders-db-restore-1',
+          },
         ]);
       });
 
       it('reads in pages after a given entry', async () => {
-        for (let i = 0; i < 5; i += 1) await mustCreate(store, input(aRestorePlan({ resources: [`r-${i}`] })));
+        for (let i = 0; i < 5; i += 1) await mustCreate(store, input(aRestorePlan({ id: `plan-${i}`, resources: [`r-${i}`] })));
         const all = await store.readAudit({ limit: 100 });
         const first = await store.readAudit({ limit: 2 });
         expect(first).toEqual(all.slice(0, 2));

@@ -52,7 +52,7 @@ export function defineApprovalStoreContract(label: string, create: () => Promise
           heldBy: first.id,
         });
         // Nothing of the refused request was written: its other resource stays free.
-        await mustCreate(store, input(aRestorePlan({ resources: ['rds:us-east-1:instance:other'] })));
+        await mustCreate(store, input(aRestorePlan({ id: 'plan-other', resources: ['rds:us-east-1:instance:other'] })));
         expect((await store.listPending()).map((a) => a.id)).toEqual([first.id, 'APR-3']);
       });
 
@@ -60,6 +60,25 @@ export function defineApprovalStoreContract(label: string, create: () => Promise
         await mustCreate(store, input(aFailoverPlan()));
         const restore = await mustCreate(store, input(aRestorePlan({ resources: ['runbook:restore:orders', 'runbook:restore:orders'] })));
         expect(restore.state).toBe('pending');
+      });
+
+      it('a plan becomes one request: creating it again (a create whose reply was lost, re-sent) answers that request and writes nothing', async () => {
+        const plan = aFailoverPlan();
+        const first = await store.create(input(plan));
+        expect(first).toMatchObject({ ok: true, existing: false, approval: { id: 'APR-1' } });
+        const again = await sut.other.create(input(plan, { requester: 'U-OTHER', createdAt: T0 + 5_000 }));
+        expect(again).toEqual({ ok: true, existing: true, approval: first.ok && first.approval });
+        expect((await store.readAudit({ limit: 10 })).map((e) => `${e.type}:${e.approvalId}`)).toEqual(['requested:APR-1']);
+        expect((await store.listPending()).map((a) => a.id)).toEqual(['APR-1']);
+        // Numbering leaves a gap for the repeat, in both stores alike.
+        expect(await mustCreate(store, input(aRestorePlan()))).toMatchObject({ id: 'APR-3' });
+
+        expect(await sut.other.findByPlan(plan.id)).toEqual(first.ok && first.approval);
+        expect(await store.findByPlan('plan-never-made')).toBeNull();
+        // Whatever became of it: an ended request is still the one made for its plan.
+        await store.reject('APR-1', { userId: 'U-B', at: T0 + 1 });
+        expect(await store.create(input(plan))).toMatchObject({ ok: true, existing: true, approval: { id: 'APR-1', state: 'rejected' } });
+        expect(await store.findByPlan(plan.id)).toMatchObject({ id: 'APR-1', state: 'rejected' });
       });
     });
 
@@ -135,7 +154,7 @@ export function defineApprovalStoreContract(label: string, create: () => Promise
         expect(await store.approve(approval.id, vote('U-A'))).toMatchObject({ kind: 'refused', reason: 'not-pending' });
         expect(await store.reject(approval.id, { userId: 'U-C', at: T0 + 600 })).toMatchObject({ ok: false, reason: 'wrong-state' });
         expect(await store.countPending(T0)).toBe(0);
-        await mustCreate(store, input(aFailoverPlan()));
+        expect(await store.create(input(aFailoverPlan({ id: 'again' })))).toMatchObject({ ok: true, existing: false });
       });
 
       it('a request past its expiry cannot be rejected, and an unknown one is not found', async () => {
@@ -160,7 +179,7 @@ export function defineApprovalStoreContract(label: string, create: () => Promise
 
       it('a sweep expires at most `limit` requests, oldest expiry first', async () => {
         for (const minutes of [3, 1, 2]) {
-          await mustCreate(store, input(aRestorePlan({ resources: [`r-${minutes}`] }), { expiresAt: T0 + minutes * 60_000 }));
+          await mustCreate(store, input(aRestorePlan({ id: `plan-${minutes}`, resources: [`r-${minutes}`] }), { expiresAt: T0 + minutes * 60_000 }));
         }
         const first = await store.expireDue(T0 + TTL, 2);
         expect(first.map((a) => a.plan.resources[0])).toEqual(['r-1', 'r-2']);

@@ -65,6 +65,21 @@ describe('redis approval store', () => {
     }
   });
 
+  it('a CREATE that Redis runs twice with the same id (reply lost, command re-sent on reconnect) answers the request it made, not a corruption error', async () => {
+    const keyPrefix = `${FILE_PREFIX}resend:`;
+    const keys = approvalKeys(keyPrefix);
+    const store = new RedisApprovalStore({ redis, keyPrefix });
+    const request = { plan: aFailoverPlan(), requester: 'U-REQ', requiredApprovals: 1, createdAt: T0, expiresAt: T0 + 60_000 };
+    const first = await store.create(request);
+    // The re-sent command carries the id the counter issued the first time.
+    await redis.decr(keys.sequence());
+    const again = await store.create(request);
+
+    expect(again).toEqual({ ok: true, existing: true, approval: first.ok && first.approval });
+    expect(await redis.hgetall(keys.byPlan())).toEqual({ [aFailoverPlan().id]: 'APR-1' });
+    expect((await store.readAudit({ limit: 10 })).map((e) => e.type)).toEqual(['requested']);
+  });
+
   it('a corrupt stored request is an error that names its key', async () => {
     const keyPrefix = `${FILE_PREFIX}corrupt:`;
     const keys = approvalKeys(keyPrefix);
@@ -72,11 +87,13 @@ describe('redis approval store', () => {
     await redis.hset(keys.approval('APR-1'), { id: 'APR-1', state: 'pending', plan: '{nope' });
     await redis.hset(keys.approval('APR-2'), { id: 'APR-2', state: 'sleeping' });
     await redis.zadd(keys.pending(), T0, 'APR-3');
+    await redis.hset(keys.byPlan(), 'plan-gone', 'APR-4');
 
     await expect(store.get('APR-1')).rejects.toMatchObject({ code: 'LIFEBOAT_STORE_CORRUPT_VALUE', key: keys.approval('APR-1') });
     await expect(store.get('APR-2')).rejects.toThrow(/unknown state "sleeping"/);
     const missing = await store.listPending().catch((err: unknown) => err);
     expect(missing).toBeInstanceOf(StoreError);
     expect((missing as Error).message).toContain(keys.approval('APR-3'));
+    await expect(store.findByPlan('plan-gone')).rejects.toMatchObject({ code: 'LIFEBOAT_STORE_CORRUPT_VALUE', key: keys.byPlan() });
   });
 });

@@ -85,4 +85,22 @@ describe('refusal messages', () => {
       'Another request already uses r; wait for it to finish first.',
     );
   });
+
+  it('name an interrupted run in the way, and that its locks must be released after checking AWS', () => {
+    const blocking = anApproval({ id: 'APR-3', state: 'interrupted' });
+    expect(refusal('resource-locked', { plan: aRestorePlan(), blocking, resource: 'runbook:failover:orders' }).message).toBe(
+      'APR-3 (Failover orders to us-west-2) was interrupted and still holds runbook:failover:orders: AWS may still be working on it. ' +
+        'Check the state in AWS, then release its locks (Release locks on its message) before requesting again.',
+    );
+  });
+
+  it('explain why locks cannot be released, by what the request is doing', () => {
+    const message = (state: ApprovalState, reason: 'not-interrupted' | 'already-released' | 'not-allowed-to-release' = 'not-interrupted') =>
+      refusal(reason, { approval: anApproval({ state }) }).message;
+    expect(message('pending')).toBe('This failover request is waiting for approval, not interrupted: reject it to free its resources.');
+    expect(message('running')).toBe('This failover is still running, not interrupted: its locks are freed when it ends.');
+    expect(message('succeeded')).toBe('This failover already ended (succeeded), so it holds no locks.');
+    expect(message('interrupted', 'already-released')).toBe('The locks of this failover were already released; new requests can use its resources.');
+    expect(message('interrupted', 'not-allowed-to-release')).toBe('You are not allowed to release the locks of this failover; ask an approver.');
+  });
 });

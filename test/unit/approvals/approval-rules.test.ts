@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Approval } from '../../../src/approvals/approval.js';
+import { holdsLocks, type Approval, type ApprovalState } from '../../../src/approvals/approval.js';
 import {
   approvalPolicyFromConfig,
   checkApprove,
   checkReject,
+  checkRelease,
   checkRequestable,
   confirmationMatches,
   expiryOf,
@@ -65,6 +66,25 @@ describe('reject rules', () => {
   ];
   it.each(cases)('%s', (_name, overrides, user, now, expected) => {
     expect(checkReject(anApproval(overrides), user, policy, now)).toBe(expected);
+  });
+});
+
+describe('release rules', () => {
+  const released = { userId: 'U-A', at: T0 };
+  it.each<[ApprovalState, Partial<Approval>, ReturnType<typeof checkRelease>, boolean]>([
+    ['interrupted', {}, null, true],
+    ['interrupted', { locksReleased: released }, 'already-released', false],
+    ['pending', {}, 'not-interrupted', true],
+    ['approved', {}, 'not-interrupted', true],
+    ['running', {}, 'not-interrupted', true],
+    ['succeeded', {}, 'not-interrupted', false],
+    ['failed', {}, 'not-interrupted', false],
+    ['rejected', {}, 'not-interrupted', false],
+    ['expired', {}, 'not-interrupted', false],
+  ])('%s %o: release %s; holds its locks: %s', (state, overrides, expected, locked) => {
+    const approval = anApproval({ state, ...overrides });
+    expect(checkRelease(approval)).toBe(expected);
+    expect(holdsLocks(approval)).toBe(locked);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { approvalMessage } from '../../../src/bot/approvals/blocks/approval-message.js';
+import { approvalMessage, releaseConfirm } from '../../../src/bot/approvals/blocks/approval-message.js';
 import { planBlocks } from '../../../src/bot/approvals/blocks/plan-blocks.js';
 import type { Approval } from '../../../src/approvals/approval.js';
 import { approvalOf, date, failoverPlan, statusPagePlan, T0 } from './fixtures.js';
@@ -108,11 +108,64 @@ describe('approvalMessage', () => {
     [
       'interrupted mid-step',
       { state: 'interrupted', run: { ...run, startedAt: T0, currentStep: { stepId: 'dns-upsert', description: 'Point DNS', at: T0 } } },
-      ':warning: *Interrupted* during step `dns-upsert` (Point DNS). Nothing was re-run; check the state in AWS before requesting again.',
+      ':warning: *Interrupted* during step `dns-upsert` (Point DNS). Nothing was re-run. Its locks are held until someone checks the state in AWS and presses *Release locks*.',
     ],
-    ['interrupted before starting', { state: 'interrupted', run }, ':warning: *Interrupted* before its first step. Nothing was re-run; check the state in AWS before requesting again.'],
+    [
+      'interrupted before starting',
+      { state: 'interrupted', run },
+      ':warning: *Interrupted* before its first step. Nothing was re-run. Its locks are held until someone checks the state in AWS and presses *Release locks*.',
+    ],
+    [
+      'interrupted, its locks released',
+      { state: 'interrupted', run, locksReleased: { userId: 'U0CCC', at: T0 + 5 * MIN } },
+      `:warning: *Interrupted* before its first step. Nothing was re-run. Locks released by <@U0CCC> ${date(T0 + 5 * MIN, '2026-11-21 12:05 UTC')}; new requests can use its resources.`,
+    ],
   ])('%s: says so on its second line', (_label, overrides, line) => {
     expect(header(approvalOf(failoverPlan(), overrides))).toBe(`*APR-7* · Failover orders: promote orders-replica (us-west-2)\n${line}`);
+  });
+
+  it('an interrupted run holding its locks offers Release locks, behind a confirm dialog, and nothing else', () => {
+    const approval = approvalOf(failoverPlan(), { state: 'interrupted', approvals: [{ userId: 'U0BBB', at: T0 }], run });
+    const message = approvalMessage(approval);
+    expect(message.text).toBe('Approval request APR-7: Failover orders: promote orders-replica (us-west-2) (interrupted)');
+    expect(message.blocks.filter((b) => (b as { type: string }).type === 'actions')).toEqual([
+      {
+        type: 'actions',
+        block_id: 'lifeboat.approval.actions',
+        elements: [
+          {
+            type: 'button',
+            text: { type: 'plain_text', text: 'Release locks' },
+            action_id: 'lifeboat.approval.release',
+            value: 'APR-7',
+            style: 'danger',
+            confirm: {
+              title: { type: 'plain_text', text: 'Release the locks of APR-7?' },
+              text: {
+                type: 'plain_text',
+                text:
+                  'Check in AWS first that nothing of APR-7 is still running: a restore or a promotion can go on for hours. ' +
+                  'Releasing lets new requests use its resources again. It starts nothing.',
+              },
+              confirm: { type: 'plain_text', text: 'Release locks' },
+              deny: { type: 'plain_text', text: 'Cancel' },
+              style: 'danger',
+            },
+          },
+        ],
+      },
+    ]);
+    // Once released, the button goes.
+    const released = approvalMessage({ ...approval, locksReleased: { userId: 'U0CCC', at: T0 + MIN } });
+    expect(released.blocks.some((b) => (b as { type: string }).type === 'actions')).toBe(false);
+  });
+
+  it("the confirm dialog stays within Slack's limits for the longest approval id", () => {
+    const confirm = releaseConfirm({ id: 'APR-9999999999999999' }) as Record<string, { text: string }>;
+    expect(confirm.title!.text.length).toBeLessThanOrEqual(100);
+    expect(confirm.text!.text.length).toBeLessThanOrEqual(300);
+    expect(confirm.confirm!.text.length).toBeLessThanOrEqual(30);
+    expect(confirm.deny!.text.length).toBeLessThanOrEqual(30);
   });
 
   it('a status-page update is not destructive: no confirmation field, no RTO wording', () => {

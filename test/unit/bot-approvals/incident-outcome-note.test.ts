@@ -28,6 +28,14 @@ describe('incidentOutcomeNote', () => {
     );
   });
 
+  it('notes an interrupted run once: not again when its locks are released', () => {
+    const plan = failoverPlan();
+    const fromIncident = { ...plan, request: { ...plan.request, incidentId: 'INC-3' } } as typeof plan;
+    const interrupted = approvalOf(fromIncident, { state: 'interrupted', run: run() });
+    expect(incidentOutcomeNote(interrupted)?.text).toBe(`:x: ${plan.title} (APR-7) was interrupted. See the request's thread for every step.`);
+    expect(incidentOutcomeNote({ ...interrupted, locksReleased: { userId: 'U0CCC', at: 0 } })).toBeNull();
+  });
+
   it('says nothing while a request is pending or running, or when it has no incident', () => {
     expect(incidentOutcomeNote(approvalOf(statusPagePlan()))).toBeNull();
     expect(incidentOutcomeNote(approvalOf(statusPagePlan(), { state: 'running', run: run() }))).toBeNull();

@@ -42,7 +42,13 @@ describe('transitionReply', () => {
     [
       'interrupted mid-step',
       change('interrupted', { state: 'interrupted', run: { ...run, startedAt: T0, currentStep: { stepId: 'promote', description: 'Promote orders-replica', at: T0 } } }),
-      ':warning: Interrupted during step `promote` (Promote orders-replica): the Lifeboat process running it stopped. Nothing was re-run; check the state in AWS before requesting again.',
+      ':warning: Interrupted during step `promote` (Promote orders-replica): the Lifeboat process running it stopped. Nothing was re-run. ' +
+        'Its locks stay held, since AWS may still be working on it, until someone checks the state in AWS and presses *Release locks* on the request.',
+    ],
+    [
+      'the locks of an interrupted run released',
+      change('released', { state: 'interrupted', run, locksReleased: { userId: 'U0CCC', at: T0 } }, 'U0CCC'),
+      ':unlock: Locks released by <@U0CCC>; new requests can use its resources. Nothing was run.',
     ],
     ['a step: the runner reports it', change('step-done', { state: 'running' }), null],
     ['the outcome: outcomeReply says it', change('succeeded', { state: 'succeeded' }), null],

@@ -1,4 +1,4 @@
-import type { Approval } from '../../../approvals/approval.js';
+import { holdsLocks, type Approval } from '../../../approvals/approval.js';
 import { slackDate } from '../../blocks/format-time.js';
 import { userMention } from '../../blocks/mentions.js';
 import { APPROVAL_ACTION_IDS, APPROVAL_ACTIONS_BLOCK } from '../approval-action-ids.js';
@@ -6,8 +6,52 @@ import { stateLine, stateWord } from './approval-state-words.js';
 import { literal, planBlocks, section } from './plan-blocks.js';
 
 /** Slack's button element: text at most 75 characters, value at most 2,000; an approval id is far below. */
-function button(text: string, actionId: string, value: string, style: 'primary' | 'danger'): Record<string, unknown> {
-  return { type: 'button', text: { type: 'plain_text', text }, action_id: actionId, value, style };
+function button(text: string, actionId: string, value: string, style: 'primary' | 'danger', confirm?: Record<string, unknown>): Record<string, unknown> {
+  return { type: 'button', text: { type: 'plain_text', text }, action_id: actionId, value, style, ...(confirm ? { confirm } : {}) };
+}
+
+const plain = (text: string) => ({ type: 'plain_text', text });
+
+/**
+ * The "are you sure" dialog Slack shows before a Release locks click is sent. Slack's confirmation
+ * dialog object (docs.slack.dev/reference/block-kit/composition-objects/confirmation-dialog-object):
+ * title, text, confirm and deny are plain_text, "Maximum length for this field is 100 characters"
+ * (title), 300 (text), 30 (confirm, deny); style danger shows the confirm button red. An approval
+ * id is at most 20 characters, so every text here stays within its limit.
+ */
+export function releaseConfirm(approval: Pick<Approval, 'id'>): Record<string, unknown> {
+  return {
+    title: plain(`Release the locks of ${approval.id}?`),
+    text: plain(
+      `Check in AWS first that nothing of ${approval.id} is still running: a restore or a promotion can go on for hours. ` +
+        'Releasing lets new requests use its resources again. It starts nothing.',
+    ),
+    confirm: plain('Release locks'),
+    deny: plain('Cancel'),
+    style: 'danger',
+  };
+}
+
+/** The buttons the request's state allows: Approve / Reject while pending, Release locks on an interrupted run still holding them. */
+function actions(approval: Approval): Record<string, unknown> | null {
+  if (approval.state === 'pending') {
+    return {
+      type: 'actions',
+      block_id: APPROVAL_ACTIONS_BLOCK,
+      elements: [
+        button('Approve', APPROVAL_ACTION_IDS.approve, approval.id, 'primary'),
+        button('Reject', APPROVAL_ACTION_IDS.reject, approval.id, 'danger'),
+      ],
+    };
+  }
+  if (approval.state === 'interrupted' && holdsLocks(approval)) {
+    return {
+      type: 'actions',
+      block_id: APPROVAL_ACTIONS_BLOCK,
+      elements: [button('Release locks', APPROVAL_ACTION_IDS.release, approval.id, 'danger', releaseConfirm(approval))],
+    };
+  }
+  return null;
 }
 
 function fields(approval: Approval): Record<string, unknown> {
@@ -26,23 +70,16 @@ function fields(approval: Approval): Record<string, unknown> {
 /**
  * The approval request's one message in `slack.channel`, in whatever state it is: the plan,
  * requester, approvals so far, expiry, and Approve / Reject only while it is pending (an expired,
- * decided or running request has no buttons). The outcome paragraph shows once the run ended. Pure.
+ * decided or running request has no buttons); an interrupted run offers Release locks until
+ * someone presses it. The outcome paragraph shows once the run ended. Pure.
  */
 export function approvalMessage(approval: Approval): { text: string; blocks: unknown[] } {
   const blocks: unknown[] = [section(`*${literal(approval.id)}* · ${literal(approval.plan.title)}\n${stateLine(approval)}`)];
   const outcome = approval.run?.message;
   if (outcome && (approval.state === 'succeeded' || approval.state === 'failed')) blocks.push(section(`*Outcome*\n${literal(outcome)}`));
   blocks.push(fields(approval), ...planBlocks(approval.plan));
-  if (approval.state === 'pending') {
-    blocks.push({
-      type: 'actions',
-      block_id: APPROVAL_ACTIONS_BLOCK,
-      elements: [
-        button('Approve', APPROVAL_ACTION_IDS.approve, approval.id, 'primary'),
-        button('Reject', APPROVAL_ACTION_IDS.reject, approval.id, 'danger'),
-      ],
-    });
-  }
+  const buttons = actions(approval);
+  if (buttons) blocks.push(buttons);
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Lifeboat · ${literal(approval.id)} · updated ${slackDate(approval.updatedAt)}` }] });
   return { text: literal(`Approval request ${approval.id}: ${approval.plan.title} (${stateWord(approval)})`), blocks };
 }

@@ -49,6 +49,16 @@ function approvers(approval: Approval): string {
   return approval.approvals.map((vote) => userMention(vote.userId)).join(', ');
 }
 
+/**
+ * What became of an interrupted run's locks: held until someone checks AWS and presses Release
+ * locks (AWS may still be working on the call in flight), or who released them and when.
+ */
+export function locksLine(approval: Pick<Approval, 'locksReleased'>): string {
+  const released = approval.locksReleased;
+  if (!released) return 'Its locks are held until someone checks the state in AWS and presses *Release locks*.';
+  return `Locks released by ${userMention(released.userId)} ${slackDate(released.at)}; new requests can use its resources.`;
+}
+
 /** One line saying where the request is, for the top of its message (mrkdwn). */
 export function stateLine(approval: Approval): string {
   switch (approval.state) {
@@ -76,7 +86,7 @@ export function stateLine(approval: Approval): string {
     case 'expired':
       return `:hourglass: *Expired* after ${formatAge(approval.expiresAt - approval.createdAt)} without enough approvals. Nothing ran; the buttons were removed.`;
     case 'interrupted':
-      return `:warning: *Interrupted* ${interruptedWhere(approval)}. Nothing was re-run; check the state in AWS before requesting again.`;
+      return `:warning: *Interrupted* ${interruptedWhere(approval)}. Nothing was re-run. ${locksLine(approval)}`;
   }
 }
 

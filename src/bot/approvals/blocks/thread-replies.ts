@@ -33,7 +33,14 @@ export function transitionReply(change: ApprovalChange): string | null {
     case 'started':
       return ':rocket: Execution started. Pre-flight checks run again before the first step.';
     case 'interrupted':
-      return `:warning: Interrupted ${interruptedWhere(approval)}: the Lifeboat process running it stopped. Nothing was re-run; check the state in AWS before requesting again.`;
+      return (
+        `:warning: Interrupted ${interruptedWhere(approval)}: the Lifeboat process running it stopped. Nothing was re-run. ` +
+        'Its locks stay held, since AWS may still be working on it, until someone checks the state in AWS and presses *Release locks* on the request.'
+      );
+    case 'released': {
+      const by = approval.locksReleased?.userId ?? actor;
+      return `:unlock: Locks released by ${by ? userMention(by) : 'someone'}; new requests can use its resources. Nothing was run.`;
+    }
     case 'requested':
     case 'step-started':
     case 'step-done':

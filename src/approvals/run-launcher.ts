@@ -1,0 +1,79 @@
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../observability/logger.js';
+import type { AuditType } from './approval-audit.js';
+import type { ApprovalStore } from './approval-store.js';
+import type { Approval } from './approval.js';
+import { executeRun, type ExecuteHandler } from './execute-run.js';
+import { StoreRunControl } from './run-control.js';
+
+/** How many launched run ids a replica remembers; a run starts within moments of its launch. */
+const LAUNCHES_REMEMBERED = 1_000;
+
+/** What a RunLauncher hands runs over with. */
+export interface RunLauncherDeps {
+  store: ApprovalStore;
+  clock: Clock;
+  logger: Logger;
+  /** This replica's instance id: the runner id of the runs it claims. */
+  runnerId: string;
+  runLeaseMs: number;
+  /** Announces a committed run transition (the engine's onChange). */
+  emit(approval: Approval, transition: AuditType, at: number): Promise<void>;
+}
+
+/**
+ * This replica's side of the exactly-once hand-off: the runner plugged in, the runs in flight, and
+ * the runs already launched here. A claim can reach the engine twice (the store's reply to the
+ * approving click, and a re-read after that reply was lost or the command re-sent), so a run is
+ * launched only through `claim`: the first caller launches it, every later one does not.
+ */
+export class RunLauncher {
+  private handler: ExecuteHandler | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly launched = new Set<string>();
+
+  constructor(private readonly deps: RunLauncherDeps) {}
+
+  /** Plugs in the runner; one at a time. Returns the function that unplugs it. */
+  plug(handler: ExecuteHandler): () => void {
+    if (this.handler) throw new Error('an onExecute handler is already registered on this approval engine');
+    this.handler = handler;
+    return () => {
+      if (this.handler === handler) this.handler = null;
+    };
+  }
+
+  /** True the first time for `id`: the caller launches the run. Synchronous, so racing callers cannot both win. */
+  claim(id: string): boolean {
+    if (this.launched.has(id)) return false;
+    this.launched.add(id);
+    if (this.launched.size > LAUNCHES_REMEMBERED) {
+      const oldest = this.launched.values().next().value;
+      if (oldest !== undefined) this.launched.delete(oldest);
+    }
+    return true;
+  }
+
+  /** True when the run was claimed for this replica by `approverId`'s approval, the one that completed the count. */
+  isOwnClaim(approval: Approval, approverId: string): boolean {
+    return (
+      (approval.state === 'approved' || approval.state === 'running') &&
+      approval.run?.runnerId === this.deps.runnerId &&
+      approval.approvals[approval.requiredApprovals - 1]?.userId === approverId
+    );
+  }
+
+  /** Hands a claimed run (see claim) to the runner in the background, renewing its lease until the runner returns. */
+  start(approval: Approval): void {
+    const { store, clock, logger, runnerId, runLeaseMs, emit } = this.deps;
+    const control = new StoreRunControl(approval, { store, clock, logger, runnerId, runLeaseMs, emit });
+    const task = executeRun(control, this.handler, { runLeaseMs, logger });
+    this.inFlight.add(task);
+    void task.finally(() => this.inFlight.delete(task));
+  }
+
+  /** Resolves when no run started here is in flight. */
+  async whenIdle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+}
