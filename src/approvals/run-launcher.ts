@@ -1,25 +1,12 @@
-import type { Clock } from '../core/clock.js';
-import type { Logger } from '../observability/logger.js';
-import type { AuditType } from './approval-audit.js';
-import type { ApprovalStore } from './approval-store.js';
 import type { Approval } from './approval.js';
 import { executeRun, type ExecuteHandler } from './execute-run.js';
-import { StoreRunControl } from './run-control.js';
+import { StoreRunControl, type RunControlDeps } from './run-control.js';
 
 /** How many launched run ids a replica remembers; a run starts within moments of its launch. */
 const LAUNCHES_REMEMBERED = 1_000;
 
-/** What a RunLauncher hands runs over with. */
-export interface RunLauncherDeps {
-  store: ApprovalStore;
-  clock: Clock;
-  logger: Logger;
-  /** This replica's instance id: the runner id of the runs it claims. */
-  runnerId: string;
-  runLeaseMs: number;
-  /** Announces a committed run transition (the engine's onChange). */
-  emit(approval: Approval, transition: AuditType, at: number): Promise<void>;
-}
+/** What a RunLauncher hands runs over with: what each of its RunControls reports through. */
+export type RunLauncherDeps = RunControlDeps;
 
 /**
  * This replica's side of the exactly-once hand-off: the runner plugged in, the runs in flight, and
