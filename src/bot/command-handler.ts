@@ -12,7 +12,7 @@ import { READ_ONLY_SUBCOMMANDS, usageLine, type Subcommand } from './command-usa
 import type { ParsedCommand } from './parse-command.js';
 import type { Permissions } from './permissions.js';
 import { actorOf, type Requester } from './requester.js';
-import { internalFailure, refusedNotOperator, transitionRefusal } from './user-messages.js';
+import { internalFailure, permissionRefusal, transitionRefusal } from './user-messages.js';
 
 /** Recently resolved incidents `/dr incidents` lists under the open ones. */
 export const RECENT_RESOLVED_LIMIT = 5;
@@ -39,9 +39,10 @@ export class CommandHandler {
   async handle(subcommand: Subcommand, command: ParsedCommand, requester: Requester, reply: Reply): Promise<void> {
     const usage = usageLine(this.deps.config.slack.command, subcommand);
     try {
-      if (!READ_ONLY_SUBCOMMANDS.has(subcommand) && !(await this.deps.permissions.isOperator(requester.userId))) {
-        this.deps.logger.info({ userId: requester.userId, subcommand }, 'refused a /dr command from a non-operator');
-        await reply({ text: `${refusedNotOperator(`run \`${this.deps.config.slack.command} ${subcommand}\``)}\n${usage}` });
+      const verdict = READ_ONLY_SUBCOMMANDS.has(subcommand) ? 'permitted' : await this.deps.permissions.operatorVerdict(requester.userId);
+      if (verdict !== 'permitted') {
+        this.deps.logger.info({ userId: requester.userId, subcommand, verdict }, 'refused a /dr command from a non-operator');
+        await reply({ text: `${permissionRefusal(verdict, `run \`${this.deps.config.slack.command} ${subcommand}\``)}\n${usage}` });
         return;
       }
       const answer = await this.run(command, requester, reply);

@@ -23,6 +23,7 @@ import { Permissions } from './permissions.js';
 import { RedisIncidentMessageRefs } from './redis-incident-message-refs.js';
 import { RedisSeenDeliveries } from './redis-seen-deliveries.js';
 import { registerListeners } from './register-listeners.js';
+import { tellStoreDown } from './tell-store-down.js';
 import { DELIVERY_TTL_MS, type SeenDeliveries } from './seen-deliveries.js';
 import { SlackConnection } from './slack-connection.js';
 import type { SlackGateway } from './slack-gateway.js';
@@ -112,11 +113,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     logger,
     metrics,
     // The answer already went out; tell the person their command did not run.
-    onStoreDown: async (body) => {
-      const url = typeof body.response_url === 'string' ? body.response_url : undefined;
-      if (!url) return;
-      await gateway.respond(url, { text: STORE_DOWN_TEXT }).catch((err: unknown) => logger.warn({ err }, 'could not tell a Slack user the store is down'));
-    },
+    onStoreDown: (body) => tellStoreDown(body, gateway, logger),
   });
   const socketReceiver = socketMode
     ? new SocketModeReceiver({
@@ -140,7 +137,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     ignoreSelf: false,
     convoStore: false,
   });
-  if (socketMode) useSocketModeDedupe(boltApp, seen, logger);
+  if (socketMode) useSocketModeDedupe(boltApp, seen, gateway, logger);
 
   const commands = new CommandHandler({
     config,
@@ -154,7 +151,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     logger,
   });
   const actions = new IncidentActionHandler({ config, store: deps.store, permissions, gateway, commands, logger });
-  registerListeners({ app: boltApp, config, commands, actions, gateway, clock, logger });
+  registerListeners({ app: boltApp, config, commands, actions, permissions, gateway, clock, logger });
 
   const notifier = new IncidentNotifier({
     config,
@@ -220,22 +217,44 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
 
 /**
  * Socket Mode retries arrive over the WebSocket, not our HTTP route: the same delivery check
- * runs as the first middleware (key: the payload's hash), acking duplicates without acting.
+ * runs as the first middleware (key: the payload's hash), acking duplicates without acting. When
+ * the store cannot record the delivery it fails closed like the HTTP path, and tells the person.
  */
-function useSocketModeDedupe(app: App, seen: SeenDeliveries, logger: Logger): void {
+function useSocketModeDedupe(app: App, seen: SeenDeliveries, gateway: SlackGateway, logger: Logger): void {
   app.use(async (args) => {
     const key = createHash('sha256').update(JSON.stringify(args.body)).digest('hex');
-    let first: boolean;
+    let verdict: boolean | 'store-down';
     try {
-      first = await seen.firstSeen(key, DELIVERY_TTL_MS);
+      verdict = await seen.firstSeen(key, DELIVERY_TTL_MS);
     } catch (err) {
       logger.error({ err }, 'cannot record a Slack delivery in the store; not acting on it. Check REDIS_URL and Redis');
-      first = false;
+      verdict = 'store-down';
     }
-    if (first) {
+    if (verdict === true) {
       await args.next();
       return;
     }
-    if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
+    const ack = 'ack' in args && typeof args.ack === 'function' ? (args.ack as (response?: unknown) => Promise<void>) : undefined;
+    if (verdict === false) {
+      await ack?.();
+      return;
+    }
+    const body = args.body as unknown as Record<string, unknown>;
+    const inAck = storeDownAck(body);
+    await ack?.(inAck ?? undefined);
+    if (!inAck) await tellStoreDown(body, gateway, logger);
   });
+}
+
+/**
+ * In Socket Mode the ack itself can carry the answer (`accepts_response_payload`): a slash
+ * command's ephemeral text, or a modal's field error (errors must name an input block of the
+ * view, so the first one in its state). Null: answer some other way (tellStoreDown).
+ */
+function storeDownAck(body: Record<string, unknown>): Record<string, unknown> | null {
+  if (typeof body.command === 'string') return { response_type: 'ephemeral', text: STORE_DOWN_TEXT };
+  if (body.type !== 'view_submission') return null;
+  const values = (body.view as { state?: { values?: unknown } } | undefined)?.state?.values;
+  const blockId = typeof values === 'object' && values !== null ? Object.keys(values)[0] : undefined;
+  return blockId ? { response_action: 'errors', errors: { [blockId]: STORE_DOWN_TEXT } } : null;
 }

@@ -220,7 +220,8 @@ function header(request: FastifyRequest, name: string): string | undefined {
 function parseBody(raw: Buffer, contentType: string | undefined): Record<string, unknown> | null {
   try {
     const text = raw.toString('utf8');
-    if ((contentType ?? '').startsWith('application/x-www-form-urlencoded')) {
+    // Media types are case-insensitive (RFC 9110 §8.3.1): `Application/X-WWW-Form-Urlencoded` is form too.
+    if ((contentType ?? '').trimStart().toLowerCase().startsWith('application/x-www-form-urlencoded')) {
       const form = parseQuery(text);
       if (typeof form.payload === 'string') return asRecord(JSON.parse(form.payload));
       return Object.fromEntries(Object.entries(form).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));

@@ -7,6 +7,7 @@ import { STATUS_PAGE_STATES, type StatusPageState } from '../core/action-request
 import type { Incident } from '../core/incident.js';
 import {
   currentMessage,
+  messageBlockId,
   parseMetadata,
   parseStatusPageSubmission,
   statusPageModal,
@@ -17,10 +18,10 @@ import type { CommandHandler } from './command-handler.js';
 import type { Subcommand } from './command-usage.js';
 import type { ParsedCommand } from './parse-command.js';
 import { parseIncidentId } from './parse-incident-id.js';
-import type { Permissions } from './permissions.js';
+import { PRE_ACK_PERMISSION_TIMEOUT_MS, type Permissions } from './permissions.js';
 import type { Requester } from './requester.js';
 import type { SlackGateway } from './slack-gateway.js';
-import { internalFailure, refusedNotOperator, transitionRefusal } from './user-messages.js';
+import { internalFailure, permissionRefusal, transitionRefusal } from './user-messages.js';
 
 export interface IncidentActionHandlerDeps {
   config: Pick<Config, 'slack' | 'checks' | 'runbooks'>;
@@ -58,8 +59,9 @@ export class IncidentActionHandler {
       return;
     }
     try {
-      if (!(await this.deps.permissions.isOperator(requester.userId))) {
-        await reply({ text: refusedNotOperator('update the status page') });
+      const verdict = await this.deps.permissions.operatorVerdict(requester.userId);
+      if (verdict !== 'permitted') {
+        await reply({ text: permissionRefusal(verdict, 'update the status page') });
         return;
       }
       const incident = await this.deps.store.getIncident(intent.incidentId);
@@ -101,15 +103,21 @@ export class IncidentActionHandler {
 
   /**
    * Validates a submitted status page modal. Returns what to ack with: Slack's per-field errors
-   * (the modal stays open), or null to close it and continue with `continueSubmission`.
+   * (the modal stays open), or null to close it and continue with `continueSubmission`. Runs
+   * before the ack, so the permission check waits for Slack at most PRE_ACK_PERMISSION_TIMEOUT_MS:
+   * past the receiver's deadline the modal would close with an empty answer and the refusal lost.
    */
   async checkSubmission(userId: string, values: unknown, privateMetadata: unknown): Promise<
     { ack: { response_action: 'errors'; errors: Record<string, string> } } | { ack: null; request: ActionRequest; channelId?: string }
   > {
     const parsed = parseStatusPageSubmission(values, privateMetadata);
     if (!parsed.ok) return { ack: { response_action: 'errors', errors: parsed.errors } };
-    if (!(await this.deps.permissions.isOperator(userId))) {
-      return { ack: { response_action: 'errors', errors: { message: refusedNotOperator('update the status page') } } };
+    const verdict = await this.deps.permissions.operatorVerdict(userId, PRE_ACK_PERMISSION_TIMEOUT_MS);
+    if (verdict !== 'permitted') {
+      // Keyed by the message input's real block id (`message:<status>`): Slack shows errors only
+      // against input blocks that exist in the view.
+      const errors = { [messageBlockId(values)]: permissionRefusal(verdict, 'update the status page') };
+      return { ack: { response_action: 'errors', errors } };
     }
     return { ack: null, request: parsed.request, ...(parsed.channelId ? { channelId: parsed.channelId } : {}) };
   }

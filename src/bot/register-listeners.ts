@@ -5,16 +5,20 @@ import type { Logger } from '../observability/logger.js';
 import { INCIDENT_ACTION_PATTERN, STATUS_SELECT_ACTION_ID, VIEW_IDS } from './action-ids.js';
 import { helpMessage } from './blocks/help-message.js';
 import type { CommandHandler } from './command-handler.js';
+import { READ_ONLY_SUBCOMMANDS, usageLine, type Subcommand } from './command-usage.js';
 import type { IncidentActionHandler } from './incident-action-handler.js';
 import { parseCommand, type ParseContext } from './parse-command.js';
+import { PRE_ACK_PERMISSION_TIMEOUT_MS, type Permissions } from './permissions.js';
 import { replyTo, type Requester } from './requester.js';
 import type { SlackGateway } from './slack-gateway.js';
+import { permissionRefusal } from './user-messages.js';
 
 export interface ListenerDeps {
   app: App;
   config: Pick<Config, 'slack' | 'runbooks'>;
   commands: CommandHandler;
   actions: IncidentActionHandler;
+  permissions: Permissions;
   gateway: SlackGateway;
   clock: Clock;
   logger: Logger;
@@ -22,11 +26,11 @@ export interface ListenerDeps {
 
 /**
  * Bolt listeners: the slash command, the incident buttons and the status page modal. Each acks
- * first (within Slack's 3 s), with the answer itself when it needs no I/O (help, parse errors),
- * then does the work and answers through response_url or chat.postEphemeral.
+ * first (within Slack's 3 s), with the answer itself when it needs no I/O (help, parse errors;
+ * an acting subcommand's parse error first checks permission, bounded), then does the work and answers through response_url or chat.postEphemeral.
  */
 export function registerListeners(deps: ListenerDeps): void {
-  const { app, config, commands, actions, gateway, clock, logger } = deps;
+  const { app, config, commands, actions, permissions, gateway, clock, logger } = deps;
   const slashCommand = config.slack.command;
   const parseContext = (): ParseContext => ({
     command: slashCommand,
@@ -34,6 +38,19 @@ export function registerListeners(deps: ListenerDeps): void {
     restoreRunbooks: Object.keys(config.runbooks.restore),
     nowMs: clock.now(),
   });
+
+  /**
+   * The answer to a command that did not parse. Parse errors of acting subcommands name the
+   * configured runbooks, so someone who may not run the subcommand gets the permission refusal
+   * instead. Before the ack, so the check waits for Slack at most PRE_ACK_PERMISSION_TIMEOUT_MS.
+   */
+  const parseErrorText = async (subcommand: Subcommand | null, details: string, userId: string): Promise<string> => {
+    if (subcommand === null || READ_ONLY_SUBCOMMANDS.has(subcommand)) return details;
+    const verdict = await permissions.operatorVerdict(userId, PRE_ACK_PERMISSION_TIMEOUT_MS);
+    if (verdict === 'permitted') return details;
+    logger.info({ userId, subcommand, verdict }, 'refused a /dr command from a non-operator');
+    return `${permissionRefusal(verdict, `run \`${slashCommand} ${subcommand}\``)}\n${usageLine(slashCommand, subcommand)}`;
+  };
 
   // Every slash command reaches this one listener, so a mismatched name still gets an answer.
   app.command(/^\//, async ({ command, ack }) => {
@@ -44,7 +61,8 @@ export function registerListeners(deps: ListenerDeps): void {
     }
     const outcome = parseCommand(typeof command.text === 'string' ? command.text : '', parseContext());
     if (!outcome.ok) {
-      await ack({ response_type: 'ephemeral', text: `${outcome.error}\n${outcome.usage}` });
+      const text = await parseErrorText(outcome.subcommand, `${outcome.error}\n${outcome.usage}`, command.user_id);
+      await ack({ response_type: 'ephemeral', text });
       return;
     }
     if (outcome.command.kind === 'help') {

@@ -9,6 +9,16 @@ export function refusedNotOperator(what: string): string {
   return `Only Lifeboat operators can ${what}. Anyone can use \`help\`, \`status\` and \`incidents\`; ask an operator (slack.operators) to do this.`;
 }
 
+/** A permission check Slack could not answer (usergroup unreadable or too slow): refused, fail closed. */
+export function permissionUnconfirmed(what: string): string {
+  return `Slack could not confirm that you may ${what}, so Lifeboat did not do it. Try again in a minute; if it persists, ask an operator to check the Lifeboat service.`;
+}
+
+/** The refusal for a permission verdict other than `permitted`. */
+export function permissionRefusal(verdict: 'refused' | 'unconfirmed', what: string): string {
+  return verdict === 'unconfirmed' ? permissionUnconfirmed(what) : refusedNotOperator(what);
+}
+
 /** Why an ack/resolve did not happen, in words. */
 export function transitionRefusal(reason: IncidentTransitionRefusal, incidentId: string): string {
   switch (reason) {

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ACTION_IDS, STATUS_SELECT_ACTION_ID, VIEW_IDS } from '../../../src/bot/action-ids.js';
 import { fail } from '../../doubles/results.js';
 import {
@@ -165,8 +165,39 @@ describe('Update status page', () => {
   it('a non-operator cannot submit it', async () => {
     nockUsergroupUsers([]);
     const response = await h.post(viewSubmissionBody(VIEW_IDS.statusPage, values('hi'), metadata, 'U0ZZZ'), FORM);
-    expect(response.json()).toMatchObject({ response_action: 'errors', errors: { message: expect.stringMatching(/^Only Lifeboat operators/) } });
+    // Keyed by the message input's block id, so Slack can show it in the open modal.
+    expect(response.json()).toEqual({
+      response_action: 'errors',
+      errors: {
+        'message:identified':
+          'Only Lifeboat operators can update the status page. Anyone can use `help`, `status` and `incidents`; ask an operator (slack.operators) to do this.',
+      },
+    });
     expect(h.ports.untouched).toBe(true);
+  });
+
+  it('a usergroup lookup slower than 1.5 s is cut off before the ack deadline: the modal stays open saying Slack could not confirm', async () => {
+    // Slack answering after 2 s (e.g. waiting out a Retry-After); without the bound the refusal
+    // would come at 2 s, and anything past the 2.5 s ack deadline is lost.
+    const slow = nock('https://slack.test').post('/api/usergroups.users.list').delay(2_000).reply(200, { ok: true, users: ['U0OPS1'] });
+    const started = Date.now();
+    const response = await h.post(viewSubmissionBody(VIEW_IDS.statusPage, values('hi'), metadata, 'U0ZZZ'), FORM);
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(1_400);
+    expect(elapsed).toBeLessThan(1_900);
+    expect(response.json()).toEqual({
+      response_action: 'errors',
+      errors: {
+        'message:identified':
+          'Slack could not confirm that you may update the status page, so Lifeboat did not do it. Try again in a minute; if it persists, ask an operator to check the Lifeboat service.',
+      },
+    });
+    expect(h.ports.untouched).toBe(true);
+    // The lookup finishes in the background and fills the cache: the next submission is answered at once.
+    await vi.waitFor(() => expect(slow.isDone()).toBe(true), { timeout: 2_000 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const again = await h.post(viewSubmissionBody(VIEW_IDS.statusPage, values('hi'), metadata, 'U0ZZZ'), FORM);
+    expect(again.json()).toMatchObject({ errors: { 'message:identified': expect.stringMatching(/^Only Lifeboat operators/) } });
   });
 
   function statusChange(selected: string, typed: string): string {

@@ -90,6 +90,18 @@ describe('POST /slack/events refuses what Slack did not sign', () => {
     await expectNoSideEffect();
   });
 
+  it('accepts the form content type in any letter case (media types are case-insensitive, RFC 9110 §8.3.1)', async () => {
+    const hook = nockResponseUrl();
+    const update = nockChatUpdate();
+    const reply = nockPostMessage();
+    const response = await h.post(body(), 'Application/X-WWW-Form-Urlencoded; Charset=UTF-8');
+    expect(response.statusCode).toBe(200);
+    await h.bot.idle();
+    expect(hook.bodies).toEqual([{ text: 'Acknowledged INC-1.', response_type: 'ephemeral', replace_original: false }]);
+    expect(update.calls).toHaveLength(1);
+    expect(reply.calls).toHaveLength(1);
+  });
+
   it('answers url_verification with the challenge once signed', async () => {
     const response = await h.post(JSON.stringify({ token: 't', challenge: 'c-123', type: 'url_verification' }), 'application/json');
     expect(response.statusCode).toBe(200);

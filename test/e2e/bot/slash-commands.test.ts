@@ -10,6 +10,7 @@ import {
   nockChatUpdate,
   nockPostMessage,
   nockResponseUrl,
+  nockSlackError,
   nockUsergroupUsers,
 } from '../../doubles/slack-api-nock.js';
 import { slashCommandBody } from '../../doubles/slack-requests.js';
@@ -206,6 +207,54 @@ describe('/dr permissions', () => {
     const approvals = await command('approvals', 'U0ZZZ');
     expect(approvals.replies).toMatchObject([{ text: expect.stringMatching(/^Only Lifeboat operators can run `\/dr approvals`/) }]);
     expect(h.ports.untouched).toBe(true);
+  });
+});
+
+describe('/dr parse errors do not reveal runbooks to non-operators', () => {
+  const refusal = (subcommand: string, usage: string) =>
+    `Only Lifeboat operators can run \`/dr ${subcommand}\`. Anyone can use \`help\`, \`status\` and \`incidents\`; ask an operator (slack.operators) to do this.\nUsage: \`${usage}\``;
+  const FAILOVER_USAGE = '/dr failover <runbook> [--dry-run] [--allow-data-loss]';
+  const RESTORE_USAGE = '/dr restore <runbook> (--snapshot <id> | --time <ISO-8601> | --latest) [--dry-run]';
+
+  it.each([
+    ['failover nope', refusal('failover', FAILOVER_USAGE)],
+    ['failover', refusal('failover', FAILOVER_USAGE)],
+    ['restore nope --latest', refusal('restore', RESTORE_USAGE)],
+    ['restore', refusal('restore', RESTORE_USAGE)],
+  ])('a non-operator typing %j gets the permission refusal, not the parse details', async (text, message) => {
+    const group = nockUsergroupUsers(['U0OPS1']);
+    const { ack, replies } = await command(text, 'U0ZZZ');
+    expect(ack).toEqual({ response_type: 'ephemeral', text: message });
+    expect(JSON.stringify(ack)).not.toContain('orders');
+    expect(replies).toEqual([]);
+    expect(group.calls).toHaveLength(1);
+    expect(h.ports.untouched).toBe(true);
+  });
+
+  it('an operator from the usergroup still gets the helpful message naming the runbooks', async () => {
+    nockUsergroupUsers(['U0OPS1']);
+    const { ack } = await command('failover nope', 'U0OPS1');
+    expect(ack).toEqual({ response_type: 'ephemeral', text: `No failover runbook named \`nope\`. Known failover runbooks: \`orders\`.\nUsage: \`${FAILOVER_USAGE}\`` });
+  });
+
+  it('a parse error of a read-only command needs no permission lookup', async () => {
+    const { ack } = await command('status now', 'U0ZZZ');
+    expect(ack).toEqual({ response_type: 'ephemeral', text: '`/dr status` takes no arguments; remove `now`.\nUsage: `/dr status`' });
+  });
+
+  it('when Slack cannot confirm the usergroup, the person is told so, and Slack is not asked again for 10 s', async () => {
+    const group = nockSlackError('usergroups.users.list', 'internal_error');
+    const parseError = await command('failover nope', 'U0ZZZ');
+    const unconfirmed =
+      'Slack could not confirm that you may run `/dr failover`, so Lifeboat did not do it. Try again in a minute; if it persists, ask an operator to check the Lifeboat service.';
+    expect(parseError.ack).toEqual({ response_type: 'ephemeral', text: `${unconfirmed}\nUsage: \`${FAILOVER_USAGE}\`` });
+    // A second request from a non-operator 5 s later: answered from the remembered failure
+    // (guardNetwork records any second usergroups.users.list as unmatched).
+    h.clock.advance(5_000);
+    const ack = await command('ack INC-1', 'U0ZZZ');
+    expect(ack.replies).toEqual([ephemeral(`${unconfirmed.replace('run `/dr failover`', 'run `/dr ack`')}\nUsage: \`/dr ack <incident>\``)]);
+    expect(group.calls).toHaveLength(1);
+    expect((await h.store.getIncident('INC-1'))?.state).toBe('open');
   });
 });
 

@@ -1,9 +1,12 @@
 import { parse as parseQuery } from 'node:querystring';
+import { Redis } from 'ioredis';
 import nock from 'nock';
+import { ACTION_IDS } from '../../../src/bot/action-ids.js';
+import { STORE_DOWN_TEXT } from '../../../src/bot/fastify-slack-receiver.js';
 import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
 import { fail } from '../../doubles/results.js';
 import { guardNetwork, nockAuthTest, nockChatUpdate, nockPostMessage, nockResponseUrl } from '../../doubles/slack-api-nock.js';
-import { slashCommandBody } from '../../doubles/slack-requests.js';
+import { blockActionBody, slashCommandBody } from '../../doubles/slack-requests.js';
 import { FakeSlackSocketServer } from '../../doubles/slack-socket-server.js';
 import { botConfig, startBotHarness, type BotHarness } from './slack-bot-harness.js';
 
@@ -91,6 +94,41 @@ it('a Socket Mode delivery sent twice acts once', async () => {
   await h.bot.idle();
   expect(hook.bodies).toEqual([{ text: 'Acknowledged INC-1.', response_type: 'ephemeral', replace_original: false }]);
   expect((await h.store.getIncidentEvents('INC-1')).map((e) => e.type)).toEqual(['opened', 'acknowledged']);
+});
+
+it('in Socket Mode a delivery the store cannot record is not acted on, and the person is told (never a silent drop)', async () => {
+  await h.close();
+  // A Redis that is not there: recording the delivery fails at once.
+  const redis = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+  try {
+    h = await startBotHarness({ config: botConfig(undefined, { SLACK_APP_TOKEN: 'xapp-1-test-app-token' }), redis });
+    nockPostMessage(); // not called: the message ref cannot be stored either
+    await h.engine.apply(fail('SEV2', 'api', h.clock.now()));
+    await h.bot.idle();
+    nockAuthTest();
+    await h.bot.start();
+    await until(() => socketServer.connections === 1);
+
+    // A slash command: the answer rides on the ack itself.
+    socketServer.push(commandEnvelope('env-1', 'ack INC-1'));
+    await socketServer.waitForReplies(1);
+    expect(socketServer.received[0]).toEqual({ envelope_id: 'env-1', payload: { response_type: 'ephemeral', text: STORE_DOWN_TEXT } });
+
+    // A button: acked empty, then told through its response_url.
+    const hook = nockResponseUrl('/actions/T1/2/def');
+    const click = parseQuery(blockActionBody(ACTION_IDS.acknowledge, 'INC-1', { userId: 'U0AAA' }));
+    socketServer.push({ envelope_id: 'env-2', type: 'interactive', accepts_response_payload: false, payload: JSON.parse(String(click.payload)) });
+    await socketServer.waitForReplies(2);
+    expect(socketServer.received[1]).toEqual({ envelope_id: 'env-2', payload: {} });
+    await until(() => hook.bodies.length === 1);
+    expect(hook.bodies).toEqual([{ text: STORE_DOWN_TEXT, response_type: 'ephemeral', replace_original: false }]);
+
+    await h.bot.idle();
+    expect(h.ports.untouched).toBe(true);
+    expect((await h.store.getIncident('INC-1'))?.state).toBe('open');
+  } finally {
+    redis.disconnect();
+  }
 });
 
 const FORM_TYPE = 'application/x-www-form-urlencoded';
