@@ -1,52 +1,20 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { RedisApprovalStore } from '../../../src/approvals/redis-approval-store.js';
-import { ManualClock } from '../../doubles/manual-clock.js';
-import { deleteKeys, newRedisClient, randomKeyPrefix } from '../store/redis-test-helpers.js';
-import { startReplica, type ExecutionLog, type Replica, type ReplicaOptions } from './engine-harness.js';
+import { type Replica, type ReplicaOptions, replicaTestbed } from './engine-harness.js';
 import { aRestorePlan } from './fixtures.js';
 import { LostReplyStore } from './lost-reply-store.js';
 
 // Redis may run a command whose reply never reaches the client (commandTimeout), or run it twice
 // (resent on reconnect). The engine must neither waste an approval nor run a plan twice.
 
-const FILE_PREFIX = randomKeyPrefix('approval-lost-replies');
-let admin: Redis;
-let testNumber = 0;
-let keyPrefix: string;
-let clock: ManualClock;
-let executions: ExecutionLog;
-let replicas: Replica[];
-let connections: Redis[];
-
-beforeAll(() => {
-  admin = newRedisClient();
-});
-afterAll(async () => {
-  await deleteKeys(admin, FILE_PREFIX);
-  await admin.quit();
-});
-beforeEach(() => {
-  testNumber += 1;
-  keyPrefix = `${FILE_PREFIX}${testNumber}:`;
-  clock = new ManualClock();
-  executions = [];
-  replicas = [];
-  connections = [];
-});
-afterEach(async () => {
-  await Promise.all(replicas.map((r) => r.close()));
-  await Promise.all(connections.map((c) => c.quit()));
-});
+const bed = replicaTestbed('approval-lost-replies');
+const { executions } = bed;
 
 /** A replica whose Redis replies can be lost on demand. */
 function flakyReplica(name: string, options: Partial<ReplicaOptions> = {}): { replica: Replica; flaky: LostReplyStore } {
-  const redis = newRedisClient();
-  connections.push(redis);
-  const flaky = new LostReplyStore(new RedisApprovalStore({ redis, keyPrefix }));
-  const replica = startReplica(name, keyPrefix, { clock, executions, store: flaky, ...options });
-  replicas.push(replica);
-  return { replica, flaky };
+  const redis = bed.connection();
+  const flaky = new LostReplyStore(new RedisApprovalStore({ redis, keyPrefix: bed.keyPrefix() }));
+  return { replica: bed.replica(name, { store: flaky, ...options }), flaky };
 }
 
 async function requested(on: Replica): Promise<string> {
@@ -56,7 +24,7 @@ async function requested(on: Replica): Promise<string> {
 }
 
 async function auditTypes(): Promise<string[]> {
-  const store = new RedisApprovalStore({ redis: admin, keyPrefix });
+  const store = new RedisApprovalStore({ redis: bed.admin(), keyPrefix: bed.keyPrefix() });
   return (await store.readAudit({ limit: 100 })).map((entry) => `${entry.type}:${entry.actor ?? ''}`);
 }
 

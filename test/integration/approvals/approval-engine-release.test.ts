@@ -1,48 +1,20 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisApprovalStore } from '../../../src/approvals/redis-approval-store.js';
-import { ManualClock } from '../../doubles/manual-clock.js';
-import { deleteKeys, newRedisClient, randomKeyPrefix } from '../store/redis-test-helpers.js';
-import { gate, startReplica, type ExecutionLog, type Replica, type ReplicaOptions } from './engine-harness.js';
+import { gate, type Replica, replicaTestbed } from './engine-harness.js';
 import { aRestorePlan } from './fixtures.js';
 
 // SPEC §6.9, one run per runbook and per AWS resource at a time: a run interrupted mid-restore
 // may still be working in AWS for hours, so its locks stay until a person checks and releases them.
 
-const FILE_PREFIX = randomKeyPrefix('approval-release');
-let admin: Redis;
-let testNumber = 0;
-let keyPrefix: string;
-let clock: ManualClock;
-let executions: ExecutionLog;
-let replicas: Replica[];
+const bed = replicaTestbed('approval-release');
+const { clock, executions, replica } = bed;
 let hold: ReturnType<typeof gate>;
-
-beforeAll(() => {
-  admin = newRedisClient();
-});
-afterAll(async () => {
-  await deleteKeys(admin, FILE_PREFIX);
-  await admin.quit();
-});
 beforeEach(() => {
-  testNumber += 1;
-  keyPrefix = `${FILE_PREFIX}${testNumber}:`;
-  clock = new ManualClock();
-  executions = [];
-  replicas = [];
   hold = gate();
 });
-afterEach(async () => {
+afterEach(() => {
   hold.open();
-  await Promise.all(replicas.map((r) => r.close()));
 });
-
-function replica(name: string, options: Partial<ReplicaOptions> = {}): Replica {
-  const started = startReplica(name, keyPrefix, { clock, executions, ...options });
-  replicas.push(started);
-  return started;
-}
 
 /** Approves a restore on a replica whose runner "dies" during its first step, then lets b mark it interrupted. */
 async function interruptedRestore(b: Replica): Promise<string> {
@@ -89,7 +61,7 @@ describe('an interrupted run', () => {
       approval: { id, state: 'interrupted', locksReleased: { userId: 'U-APP2', at: clock.now() } },
     });
     expect(b.changes.at(-1)).toMatchObject({ transition: 'released', actor: 'U-APP2', approval: { locksReleased: { userId: 'U-APP2' } } });
-    const audit = await new RedisApprovalStore({ redis: admin, keyPrefix }).readAudit({ limit: 100 });
+    const audit = await new RedisApprovalStore({ redis: bed.admin(), keyPrefix: bed.keyPrefix() }).readAudit({ limit: 100 });
     expect(audit.at(-1)).toMatchObject({
       type: 'released',
       approvalId: id,

@@ -1,46 +1,14 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { ApprovalEngine } from '../../../src/approvals/approval-engine.js';
 import type { ApprovalRefusal } from '../../../src/approvals/approval-refusal.js';
 import { MemoryApprovalStore } from '../../../src/approvals/memory-approval-store.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { Metrics } from '../../../src/observability/metrics.js';
-import { ManualClock } from '../../doubles/manual-clock.js';
-import { deleteKeys, newRedisClient, randomKeyPrefix } from '../store/redis-test-helpers.js';
-import { APPROVERS, gate, startReplica, TTL_MS, type ExecutionLog, type Replica, type ReplicaOptions } from './engine-harness.js';
+import { APPROVERS, gate, type Replica, replicaTestbed, TTL_MS } from './engine-harness.js';
 import { aFailoverPlan, aRestorePlan } from './fixtures.js';
 
-const FILE_PREFIX = randomKeyPrefix('approval-runs');
-let admin: Redis;
-let testNumber = 0;
-let keyPrefix: string;
-let clock: ManualClock;
-let executions: ExecutionLog;
-let replicas: Replica[];
-
-beforeAll(() => {
-  admin = newRedisClient();
-});
-afterAll(async () => {
-  await deleteKeys(admin, FILE_PREFIX);
-  await admin.quit();
-});
-beforeEach(() => {
-  testNumber += 1;
-  keyPrefix = `${FILE_PREFIX}${testNumber}:`;
-  clock = new ManualClock();
-  executions = [];
-  replicas = [];
-});
-afterEach(async () => {
-  await Promise.all(replicas.map((r) => r.close()));
-});
-
-function replica(name: string, options: Partial<ReplicaOptions> = {}): Replica {
-  const started = startReplica(name, keyPrefix, { clock, executions, ...options });
-  replicas.push(started);
-  return started;
-}
+const bed = replicaTestbed('approval-runs');
+const { clock, executions, replica } = bed;
 
 async function approvedRun(on: Replica, plan = aRestorePlan()): Promise<string> {
   const result = await on.engine.request(plan, 'U-REQ');

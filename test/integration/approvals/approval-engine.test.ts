@@ -1,44 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import type { ApprovalRefusal } from '../../../src/approvals/approval-refusal.js';
 import { RedisApprovalStore } from '../../../src/approvals/redis-approval-store.js';
-import { ManualClock } from '../../doubles/manual-clock.js';
-import { deleteKeys, newRedisClient, randomKeyPrefix } from '../store/redis-test-helpers.js';
-import { gate, startReplica, TTL_MS, type ExecutionLog, type Replica, type ReplicaOptions } from './engine-harness.js';
+import { gate, type Replica, replicaTestbed, TTL_MS } from './engine-harness.js';
 import { aFailoverPlan, aRestorePlan } from './fixtures.js';
 
-const FILE_PREFIX = randomKeyPrefix('approval-engine');
-let admin: Redis;
-let testNumber = 0;
-let keyPrefix: string;
-let clock: ManualClock;
-let executions: ExecutionLog;
-let replicas: Replica[];
-
-beforeAll(() => {
-  admin = newRedisClient();
-});
-afterAll(async () => {
-  await deleteKeys(admin, FILE_PREFIX);
-  await admin.quit();
-});
-beforeEach(() => {
-  testNumber += 1;
-  keyPrefix = `${FILE_PREFIX}${testNumber}:`;
-  clock = new ManualClock();
-  executions = [];
-  replicas = [];
-});
-afterEach(async () => {
-  await Promise.all(replicas.map((r) => r.close()));
-});
-
-/** A replica on this test's prefix; all replicas share the clock and the execution log. */
-function replica(name: string, options: Partial<ReplicaOptions> = {}): Replica {
-  const started = startReplica(name, keyPrefix, { clock, executions, ...options });
-  replicas.push(started);
-  return started;
-}
+const bed = replicaTestbed('approval-engine');
+const { clock, executions, replica } = bed;
 
 async function requested(on: Replica, plan = aRestorePlan(), requester = 'U-REQ'): Promise<string> {
   const result = await on.engine.request(plan, requester);
@@ -47,7 +14,7 @@ async function requested(on: Replica, plan = aRestorePlan(), requester = 'U-REQ'
 }
 
 async function auditTypes(): Promise<string[]> {
-  const store = new RedisApprovalStore({ redis: admin, keyPrefix });
+  const store = new RedisApprovalStore({ redis: bed.admin(), keyPrefix: bed.keyPrefix() });
   return (await store.readAudit({ limit: 1_000 })).map((entry) => `${entry.type}:${entry.actor ?? ''}`);
 }
 
@@ -233,7 +200,6 @@ describe('approval engine over a shared Redis', () => {
     await a.engine.reject(rejected, 'U-APP2', 'not needed');
     const before = await a.engine.readAudit({ limit: 100 });
     await a.close();
-    replicas = [];
 
     // "Restart": a new process, a new connection, the same prefix.
     const after = replica('after-restart');

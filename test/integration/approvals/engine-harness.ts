@@ -6,8 +6,9 @@ import type { Approval } from '../../../src/approvals/approval.js';
 import { RedisApprovalStore } from '../../../src/approvals/redis-approval-store.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import type { Metrics } from '../../../src/observability/metrics.js';
-import type { ManualClock } from '../../doubles/manual-clock.js';
-import { newRedisClient } from '../store/redis-test-helpers.js';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { ManualClock, MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
+import { deleteKeys, newRedisClient, randomKeyPrefix } from '../store/redis-test-helpers.js';
 
 export const APPROVERS = ['U-APP', 'U-APP2', 'U-APP3', 'U-APP4', 'U-APP5', 'U-REQ-APPROVER'];
 export const TTL_MS = 15 * 60_000; // 15 minutes
@@ -88,4 +89,72 @@ export function gate(): { wait: Promise<void>; open: () => void } {
     open = resolve;
   });
   return { wait, open };
+}
+
+/** What replicaTestbed gives a test file; `clock` and `executions` are reset before each test. */
+export interface ReplicaTestbed {
+  clock: ManualClock;
+  executions: ExecutionLog;
+  /** This test's key prefix: a fresh one per test, under the file's. */
+  keyPrefix(): string;
+  /** A connection of the file's own, for reading what the replicas wrote. */
+  admin(): Redis;
+  /** A replica on this test's prefix, sharing the clock and the execution log; closed after the test. */
+  replica(name: string, options?: Partial<ReplicaOptions>): Replica;
+  /** Another Redis connection, closed after the test. */
+  connection(): Redis;
+}
+
+/**
+ * Registers the hooks every approval-engine test file needs (a fresh prefix, clock and execution
+ * log per test; replicas and connections closed after it; the file's keys deleted at the end).
+ */
+export function replicaTestbed(label: string): ReplicaTestbed {
+  const filePrefix = randomKeyPrefix(label);
+  const clock = new ManualClock();
+  const executions: ExecutionLog = [];
+  const replicas: Replica[] = [];
+  const connections: Redis[] = [];
+  let admin: Redis | null = null;
+  let testNumber = 0;
+
+  beforeAll(() => {
+    admin = newRedisClient();
+  });
+  afterAll(async () => {
+    if (!admin) return;
+    await deleteKeys(admin, filePrefix);
+    await admin.quit();
+  });
+  beforeEach(() => {
+    testNumber += 1;
+    clock.set(MANUAL_CLOCK_START);
+    executions.length = 0;
+  });
+  afterEach(async () => {
+    // allSettled: a test may already have closed a replica to simulate a restart.
+    await Promise.allSettled(replicas.splice(0).map((r) => r.close()));
+    await Promise.allSettled(connections.splice(0).map((c) => c.quit()));
+  });
+
+  const keyPrefix = (): string => `${filePrefix}${testNumber}:`;
+  return {
+    clock,
+    executions,
+    keyPrefix,
+    admin: () => {
+      if (!admin) throw new Error('admin connection used outside a test');
+      return admin;
+    },
+    replica(name, options = {}) {
+      const started = startReplica(name, keyPrefix(), { clock, executions, ...options });
+      replicas.push(started);
+      return started;
+    },
+    connection() {
+      const redis = newRedisClient();
+      connections.push(redis);
+      return redis;
+    },
+  };
 }
