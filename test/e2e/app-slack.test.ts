@@ -9,6 +9,7 @@ import { parseConfig } from '../../src/config/parse-config.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { guardNetwork, nockAuthTest, nockChatUpdate, nockPostMessage, nockResponseUrl, TEST_SLACK_API_URL } from '../doubles/slack-api-nock.js';
 import { signed, slashCommandBody, TEST_SIGNING_SECRET } from '../doubles/slack-requests.js';
+import { nockEnqueue, TEST_PAGERDUTY_EVENTS_URL, TEST_ROUTING_KEY } from '../doubles/pagerduty-events-nock.js';
 
 // The whole service with Slack on (HTTP mode): monitor -> incident -> Slack message; signed
 // slash commands through the real fastify server to the real handlers.
@@ -39,8 +40,8 @@ afterAll(() => {
   nock.enableNetConnect();
 });
 
-async function start(yaml = YAML): Promise<string> {
-  const result = parseConfig(yaml, ENV);
+async function start(yaml = YAML, env: Record<string, string> = {}): Promise<string> {
+  const result = parseConfig(yaml, { ...ENV, ...env });
   if (!result.ok) throw new Error(result.errors.join('\n'));
   app = buildApp({ config: result.config, logger: silentLogger() });
   return app.start(0, '127.0.0.1');
@@ -146,6 +147,24 @@ runbooks:
       rds.restore();
       route53.restore();
     }
+  });
+
+  it('tells operators once in Slack, and /readyz, when PagerDuty refuses the routing key', async () => {
+    nockAuthTest(5);
+    const bodies: unknown[] = [];
+    nockEnqueue(bodies, { status: 401, body: { status: 'Unauthorized', message: 'Invalid routing key' } });
+    const posted = nockPostMessage(5);
+    nockChatUpdate(20);
+    const url = await start(YAML.replace('severity: SEV3', 'severity: SEV1'), { PAGERDUTY_ROUTING_KEY: TEST_ROUTING_KEY, PAGERDUTY_EVENTS_URL: TEST_PAGERDUTY_EVENTS_URL });
+
+    await until(() => posted.calls.some((c) => String(c.body.text).includes('PagerDuty')), 8000);
+    const notices = posted.calls.filter((c) => String(c.body.text).includes('PagerDuty') && c.body.thread_ts === undefined);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.body).toMatchObject({ channel: 'C0INCIDENTS', text: expect.stringContaining('<@U0AAA>') });
+    expect(JSON.stringify(notices[0]?.body)).not.toContain(TEST_ROUTING_KEY);
+    expect(bodies).toHaveLength(1); // refused once, not retried forever
+    const ready = (await (await fetch(`${url}/readyz`)).json()) as { ready: boolean; checks: Record<string, { ok: boolean }> };
+    expect(ready).toMatchObject({ ready: true, checks: { paging: { ok: false } } });
   });
 
   it('reports Slack in /readyz', async () => {
