@@ -20,7 +20,19 @@ export class SlackBotError extends Error {
   constructor(
     readonly code: SlackBotErrorCode,
     message: string,
-    readonly details: { method: string; slackError?: string; retryable: boolean; hint: string; retryAfterSeconds?: number },
+    readonly details: {
+      method: string;
+      slackError?: string;
+      retryable: boolean;
+      hint: string;
+      retryAfterSeconds?: number;
+      /**
+       * The call may have been carried out although it failed here (a timeout or a lost answer after
+       * the request was sent): a non-idempotent call such as chat.postMessage must be looked for
+       * (SlackGateway.findPosted) before it is sent again.
+       */
+      ambiguous?: boolean;
+    },
     options: { cause?: unknown } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

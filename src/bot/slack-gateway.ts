@@ -12,6 +12,36 @@ export interface BotIdentity {
   teamId?: string;
 }
 
+/**
+ * Message metadata Lifeboat attaches to what it posts (Slack's `metadata` argument of
+ * chat.postMessage: `event_type` plus a flat `event_payload`), so a post whose answer was lost can
+ * be found again with conversations.history / conversations.replies instead of being posted twice.
+ */
+export interface MessageMetadata {
+  eventType: string;
+  payload: Record<string, string>;
+}
+
+/** Arguments of chat.postMessage as the bot uses it. */
+export interface PostMessageArgs {
+  channel: string;
+  text: string;
+  blocks?: unknown[];
+  threadTs?: string;
+  metadata?: MessageMetadata;
+}
+
+/** Looks for a message this bot posted with `metadata.payload[key] === value`. */
+export interface FindPostedArgs {
+  channel: string;
+  /** Look among this thread's replies (conversations.replies) instead of the channel's history. */
+  threadTs?: string;
+  key: string;
+  value: string;
+  /** Epoch ms: nothing older is read (the post cannot predate its outbox entry). */
+  sinceMs: number;
+}
+
 /** A reply through a `response_url` (slash commands, message buttons). */
 export interface ResponseUrlMessage {
   text: string;
@@ -27,7 +57,12 @@ export interface ResponseUrlMessage {
  */
 export interface SlackGateway {
   authTest(): Promise<BotIdentity>;
-  postMessage(args: { channel: string; text: string; blocks?: unknown[]; threadTs?: string }): Promise<PostedMessage>;
+  postMessage(args: PostMessageArgs): Promise<PostedMessage>;
+  /**
+   * Finds a message posted with metadata (see PostMessageArgs.metadata); null when there is none.
+   * Used before posting again after a call whose outcome is unknown (timeout, lost answer).
+   */
+  findPosted(args: FindPostedArgs): Promise<PostedMessage | null>;
   updateMessage(args: { channel: string; ts: string; text: string; blocks?: unknown[] }): Promise<void>;
   postEphemeral(args: { channel: string; user: string; text: string; blocks?: unknown[] }): Promise<void>;
   respond(responseUrl: string, message: ResponseUrlMessage): Promise<void>;

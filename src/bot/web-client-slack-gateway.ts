@@ -2,7 +2,7 @@ import { webApi } from '@slack/bolt';
 import type { Logger } from '../observability/logger.js';
 import { rateLimited, SlackBotError, toSlackBotError } from './bot-errors.js';
 import { boltLogger } from './bolt-logger.js';
-import type { BotIdentity, PostedMessage, ResponseUrlMessage, SlackGateway } from './slack-gateway.js';
+import type { BotIdentity, FindPostedArgs, PostedMessage, PostMessageArgs, ResponseUrlMessage, SlackGateway } from './slack-gateway.js';
 
 /** 429s retried per call before giving up. */
 export const MAX_RATE_LIMIT_RETRIES = 3;
@@ -60,12 +60,13 @@ export class WebClientSlackGateway implements SlackGateway {
     return { userId, ...(botId ? { botId } : {}), ...(teamId ? { teamId } : {}) };
   }
 
-  async postMessage(args: { channel: string; text: string; blocks?: unknown[]; threadTs?: string }): Promise<PostedMessage> {
+  async postMessage(args: PostMessageArgs): Promise<PostedMessage> {
     const result = await this.call('chat.postMessage', {
       channel: args.channel,
       text: args.text,
       blocks: args.blocks,
       thread_ts: args.threadTs,
+      ...(args.metadata ? { metadata: { event_type: args.metadata.eventType, event_payload: args.metadata.payload } } : {}),
       // Incident text names hosts and URLs; unfurling them would bury the message.
       unfurl_links: false,
       unfurl_media: false,
@@ -74,6 +75,30 @@ export class WebClientSlackGateway implements SlackGateway {
     const ts = stringField(result, 'ts');
     if (!channel || !ts) throw toSlackBotError('chat.postMessage', new Error('chat.postMessage answered without channel or ts'));
     return { channel, ts };
+  }
+
+  async findPosted(args: FindPostedArgs): Promise<PostedMessage | null> {
+    const method = args.threadTs ? 'conversations.replies' : 'conversations.history';
+    const oldest = (args.sinceMs / 1000).toFixed(6);
+    let cursor: string | undefined;
+    do {
+      const result = await this.call(method, {
+        channel: args.channel,
+        ...(args.threadTs ? { ts: args.threadTs } : {}),
+        oldest,
+        include_all_metadata: true,
+        limit: 200,
+        ...(cursor ? { cursor } : {}),
+      });
+      const messages = (result as { messages?: unknown }).messages;
+      for (const message of Array.isArray(messages) ? messages : []) {
+        const m = message as { ts?: unknown; metadata?: { event_payload?: Record<string, unknown> } };
+        if (typeof m.ts === 'string' && m.metadata?.event_payload?.[args.key] === args.value) return { channel: args.channel, ts: m.ts };
+      }
+      const next = (result as { response_metadata?: { next_cursor?: unknown } }).response_metadata?.next_cursor;
+      cursor = typeof next === 'string' && next !== '' ? next : undefined;
+    } while (cursor);
+    return null;
   }
 
   async updateMessage(args: { channel: string; ts: string; text: string; blocks?: unknown[] }): Promise<void> {

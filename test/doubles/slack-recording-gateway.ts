@@ -1,4 +1,4 @@
-import type { BotIdentity, PostedMessage, ResponseUrlMessage, SlackGateway } from '../../src/bot/slack-gateway.js';
+import type { BotIdentity, FindPostedArgs, PostedMessage, PostMessageArgs, ResponseUrlMessage, SlackGateway } from '../../src/bot/slack-gateway.js';
 
 /** One call made through the gateway. */
 export interface GatewayCall {
@@ -38,10 +38,14 @@ export class RecordingSlackGateway implements SlackGateway {
     await this.record('auth.test', {});
     return { userId: 'UBOT', botId: 'BBOT', teamId: 'T1' };
   }
-  async postMessage(args: { channel: string; text: string; blocks?: unknown[]; threadTs?: string }): Promise<PostedMessage> {
-    await this.record('chat.postMessage', args);
+  async postMessage(args: PostMessageArgs): Promise<PostedMessage> {
+    await this.record('chat.postMessage', { ...args });
     this.ts += 1;
     return { channel: args.channel.startsWith('C') ? args.channel : 'C0RESOLVED', ts: `1000.${String(this.ts).padStart(6, '0')}` };
+  }
+  async findPosted(args: FindPostedArgs): Promise<PostedMessage | null> {
+    await this.record('conversations.history', { ...args });
+    return null;
   }
   async updateMessage(args: { channel: string; ts: string; text: string; blocks?: unknown[] }): Promise<void> {
     await this.record('chat.update', args);
