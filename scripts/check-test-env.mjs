@@ -1,28 +1,88 @@
-// Fails fast, with the fix, when the test suite lacks what its real integrations need:
+// Prepares what the test suite's real integrations need, or stops with the exact fix:
 // a Redis server (store, approvals, queues) and Debian's chromium (status page in a real browser).
-import { existsSync } from 'node:fs';
+// Where this machine can provide them (a local Redis URL and redis-server installed; root with apt
+// for chromium, as on CI), it does so and says what it did; elsewhere it prints the command to run.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 
 const problems = [];
+const say = (line) => console.log(`test setup: ${line}`);
 
 const url = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const host = url.hostname || '127.0.0.1';
 const port = Number(url.port || 6379);
-const redisReachable = await new Promise((resolve) => {
-  const socket = net.connect({ host, port });
-  socket.setTimeout(2000);
-  socket.once('connect', () => { socket.end(); resolve(true); });
-  socket.once('timeout', () => { socket.destroy(); resolve(false); });
-  socket.once('error', () => resolve(false));
-});
-if (!redisReachable) {
-  problems.push(`Redis at ${host}:${port} (set REDIS_URL to use another) cannot be reached. Start one, for example:
-  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+const isLocal = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host);
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+function reachable() {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: host.replace(/^\[|\]$/g, ''), port });
+    socket.setTimeout(2000);
+    socket.once('connect', () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function onPath(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** Runs a set-up command with its output shown; true when it exited 0. */
+function run(command, args) {
+  say(`$ ${command} ${args.join(' ')}`);
+  return spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
+}
+
+let aptUpdated = false;
+function aptInstall(pkg) {
+  if (!isRoot || !onPath('apt-get')) return false;
+  if (!aptUpdated) aptUpdated = run('apt-get', ['update', '-qq']);
+  return aptUpdated && run('apt-get', ['install', '-y', '-qq', pkg]);
+}
+
+async function waitForRedis() {
+  for (let i = 0; i < 50; i++) {
+    if (await reachable()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
+if (!(await reachable())) {
+  const startCommand = `redis-server --daemonize yes --bind 127.0.0.1 -::1 --port ${port} --save "" --appendonly no`;
+  if (isLocal && !onPath('redis-server')) {
+    say('Redis is not installed; installing Debian\'s redis-server');
+    aptInstall('redis-server');
+  }
+  if (isLocal && onPath('redis-server')) {
+    // Nothing is persisted: the suite's keys are throwaway, and a stale dump must not be loaded.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lifeboat-test-redis-'));
+    say(`Redis is not running on ${host}:${port}; starting one (data in ${dir}, nothing saved)`);
+    run('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '-::1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir]);
+  }
+  if (!(await waitForRedis())) {
+    problems.push(`Redis at ${host}:${port} (set REDIS_URL to use another) cannot be reached. Start one, for example:
+  ${startCommand}
 or with Docker:
-  docker run -d -p 6379:6379 redis:7`);
+  docker run -d -p ${port}:6379 redis:7`);
+  }
 }
 
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(chromium) && !process.env.CHROMIUM_PATH) {
+  say('Chromium is not at /usr/bin/chromium; installing Debian\'s chromium (the status-page tests drive it)');
+  aptInstall('chromium');
+}
 if (!existsSync(chromium)) {
   problems.push(`Chromium is not at ${chromium} (set CHROMIUM_PATH to use another). On Debian/Ubuntu:
   sudo apt-get update && sudo apt-get install -y chromium`);
