@@ -83,8 +83,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 
 async function start(config: Config, path: string): Promise<number> {
   const env = config.env;
+  // People at a terminal get readable lines; pipes, files and log collectors get JSON.
+  const interactive = process.stdout.isTTY === true;
   const logger = createLogger({
     level: env.logLevel,
+    format: env.logFormat ?? (interactive ? 'pretty' : 'json'),
+    colorize: interactive,
     secrets: [
       ...[env.slackBotToken, env.slackSigningSecret, env.slackAppToken, env.pagerdutyRoutingKey, env.statuspageApiKey, env.redisUrl].filter(
         (s): s is string => typeof s === 'string',

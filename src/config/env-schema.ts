@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { EnvConfig } from './types.js';
-import { LOG_LEVELS } from './types.js';
+import { LOG_FORMATS, LOG_LEVELS } from './types.js';
 import { describeValue } from './describe-value.js';
 
 /** The variables Lifeboat reads, in the order their problems are reported. */
@@ -16,6 +16,7 @@ export const ENV_VARIABLES = [
   'REDIS_URL',
   'LIFEBOAT_PORT',
   'LOG_LEVEL',
+  'LOG_FORMAT',
 ] as const;
 export type EnvVariable = (typeof ENV_VARIABLES)[number];
 
@@ -115,6 +116,15 @@ const logLevel = z.string().transform((value, ctx) => {
   return level;
 });
 
+const logFormat = z.string().transform((value, ctx) => {
+  const format = LOG_FORMATS.find((f) => f === value.toLowerCase());
+  if (!format) {
+    ctx.addIssue({ code: 'custom', message: `${describeValue(value)} is not one of ${LOG_FORMATS.join(', ')}` });
+    return z.NEVER;
+  }
+  return format;
+});
+
 /** The environment, variable by variable; relations (bot token needs a signing secret...) are in config-rules. */
 export const envSchema = z
   .object({
@@ -131,6 +141,7 @@ export const envSchema = z
     REDIS_URL: redisUrl.optional(),
     LIFEBOAT_PORT: lifeboatPort.optional(), // overrides server.port
     LOG_LEVEL: logLevel.default('info'),
+    LOG_FORMAT: logFormat.optional(), // absent: pretty on a terminal, JSON otherwise
   })
   .transform(
     (e): EnvSettings => ({
@@ -145,6 +156,7 @@ export const envSchema = z
         statuspageApiUrl: e.STATUSPAGE_API_URL,
         ...(e.REDIS_URL !== undefined && { redisUrl: e.REDIS_URL }),
         logLevel: e.LOG_LEVEL,
+        ...(e.LOG_FORMAT !== undefined && { logFormat: e.LOG_FORMAT }),
       },
       ...(e.LIFEBOAT_PORT !== undefined && { port: e.LIFEBOAT_PORT }),
     }),

@@ -165,6 +165,9 @@ export interface RestoreRunbook {
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+/** `json`: one JSON object per line (machines); `pretty`: coloured lines for a person at a terminal. */
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Secrets and endpoints, from the environment only. */
 export interface EnvConfig {
@@ -181,4 +184,6 @@ export interface EnvConfig {
   statuspageApiUrl: string;
   redisUrl?: string;
   logLevel: LogLevel;
+  /** LOG_FORMAT; absent: pretty when stdout is a terminal, JSON otherwise. */
+  logFormat?: LogFormat;
 }

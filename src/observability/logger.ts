@@ -1,4 +1,6 @@
 import { pino, type Logger, type DestinationStream, type LevelWithSilent } from 'pino';
+import { prettyFactory } from 'pino-pretty';
+import type { LogFormat } from '../config/types.js';
 
 export type { Logger };
 
@@ -70,6 +72,10 @@ export interface LoggerOptions {
   /** Extra literal secret values to mask wherever they appear (the configured tokens themselves). */
   secrets?: string[];
   destination?: DestinationStream;
+  /** `pretty` renders each (already scrubbed) line for a person; default `json`. */
+  format?: LogFormat;
+  /** Colours in pretty lines (a terminal that supports them). */
+  colorize?: boolean;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -111,8 +117,18 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     // Last line of defence, on the finished JSON line: covers what the hooks above never see
     // (child bindings, values pino serialises itself).
-    scrubbingDestination(options.destination ?? pino.destination({ dest: 1, sync: true }), scrub),
+    scrubbingDestination(formatted(options.destination ?? pino.destination({ dest: 1, sync: true }), options), scrub),
   );
+}
+
+/**
+ * JSON lines as they are, or rendered for a person. Rendering happens after scrubbing (the
+ * scrubbing destination wraps this one), so pretty lines carry no secret either.
+ */
+function formatted(destination: DestinationStream, options: Pick<LoggerOptions, 'format' | 'colorize'>): DestinationStream {
+  if (options.format !== 'pretty') return destination;
+  const pretty = prettyFactory({ colorize: options.colorize ?? false, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' });
+  return { write: (line: string) => destination.write(pretty(line)) };
 }
 
 function scrubbingDestination(destination: DestinationStream, scrub: (text: string) => string): DestinationStream {

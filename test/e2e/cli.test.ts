@@ -105,6 +105,22 @@ checks:
     expect(Date.now() - stoppedAt).toBeLessThan(10_000);
     expect(stdout).toContain('"msg":"stopped"');
   });
+
+  it('start writes readable lines with LOG_FORMAT=pretty and refuses an unknown LOG_FORMAT', async () => {
+    const port = await freePort();
+    const config = file('pretty.yaml', `server: { port: ${port} }\n`);
+    const run = lifeboat(['start', '--config', config], { LOG_FORMAT: 'pretty' });
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 15_000);
+    run.child.kill('SIGTERM');
+    const { code, stdout } = await run.finished;
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/INFO.*stopped/);
+    expect(stdout).not.toContain('"msg"');
+
+    const refused = await lifeboat(['check-config', '--config', config], { LOG_FORMAT: 'fancy' }).finished;
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^env.LOG_FORMAT: "fancy" is not one of json, pretty$/m);
+  });
 });
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {

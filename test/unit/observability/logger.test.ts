@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger, maskSecrets, redisUrlSecrets } from '../../../src/observability/logger.js';
 
-function capture(secrets: string[] = []) {
+function capture(secrets: string[] = [], format: 'json' | 'pretty' = 'json') {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -10,7 +10,7 @@ function capture(secrets: string[] = []) {
       done();
     },
   });
-  const logger = createLogger({ level: 'debug', secrets, destination });
+  const logger = createLogger({ level: 'debug', secrets, destination, format });
   return { logger, output: () => lines.join('') };
 }
 
@@ -92,5 +92,26 @@ describe('maskSecrets and redisUrlSecrets', () => {
     expect(redisUrlSecrets('redis://lifeboat:s3cr%40t@redis:6379')).toEqual(['s3cr@t', 'lifeboat']);
     expect(redisUrlSecrets('redis://127.0.0.1:6379')).toEqual([]);
     expect(redisUrlSecrets(undefined)).toEqual([]);
+  });
+});
+
+describe('pretty logs, for a person at a terminal', () => {
+  it('renders level, message and fields as a readable line, not JSON', () => {
+    const { logger, output } = capture([], 'pretty');
+    logger.info({ incidentId: 'INC-4', checkId: 'api' }, 'INC-4 opened: api SEV2');
+    const text = output();
+    expect(text).toMatch(/INFO.*INC-4 opened: api SEV2/);
+    expect(text).toContain('incidentId: "INC-4"');
+    expect(text.trimStart().startsWith('{')).toBe(false);
+    expect(text).not.toContain('"msg"');
+  });
+
+  it('carries no secret either: lines are scrubbed before they are rendered', () => {
+    const { logger, output } = capture([SIGNING_SECRET], 'pretty');
+    logger.info({ env: { slackBotToken: BOT_TOKEN }, headers: { authorization: 'Bearer abcdef123456' } }, `secret ${SIGNING_SECRET} and ${APP_TOKEN}`);
+    logger.error({ err: new Error(`cannot reach redis://default:s3cretpw@10.0.0.5:6379`) }, 'store down');
+    const text = output();
+    for (const secret of [BOT_TOKEN, APP_TOKEN, SIGNING_SECRET, 'abcdef123456', 's3cretpw']) expect(text).not.toContain(secret);
+    expect(text).toContain('[Redacted]');
   });
 });
