@@ -88,6 +88,12 @@ if (!existsSync(chromium)) {
   sudo apt-get update && sudo apt-get install -y chromium`);
 }
 
+// The Kubernetes kit's test renders it with the kustomize built into kubectl.
+if (!onPath('kubectl')) {
+  problems.push(`kubectl is not on PATH (the Kubernetes kit is rendered with \`kubectl kustomize\`, which needs kubectl 1.27
+  or newer for kustomize v5). Install it from https://kubernetes.io/docs/tasks/tools/ (Debian's kubernetes-client is too old)`);
+}
+
 if (problems.length > 0) {
   console.error(`lifeboat tests need real parts that are missing:\n\n${problems.map((p) => `- ${p}`).join('\n\n')}`);
   process.exit(1);
