@@ -112,25 +112,48 @@ describe('the production overlay', () => {
   });
 });
 
-describe('alerting rules', () => {
+describe('alerting rules and the Grafana dashboard', () => {
   let app: App;
   let exported: Set<string>;
   beforeAll(async () => {
-    const result = parseConfig('checks: []\n', {});
+    // Slack, approvals and PagerDuty wired, so every metric family the service can export is there.
+    const result = parseConfig('slack: { channel: C0INCIDENTS, operators: [U0AAA], approvers: [U0BBB] }\nchecks: []\n', {
+      SLACK_BOT_TOKEN: 'xoxb-1-2',
+      SLACK_SIGNING_SECRET: 'secret',
+      PAGERDUTY_ROUTING_KEY: 'R0UTINGKEY',
+    });
     if (!result.ok) throw new Error(result.errors.join('\n'));
     app = buildApp({ config: result.config, logger: silentLogger() });
     const scrape = await app.server.inject({ method: 'GET', url: '/metrics' });
-    exported = new Set([...scrape.body.matchAll(/^# TYPE (\S+) (\S+)$/gm)].flatMap(([, name, type]) => (type === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name as string])));
+    exported = new Set(
+      [...scrape.body.matchAll(/^# TYPE (\S+) (\S+)$/gm)].flatMap(([, name, type]) =>
+        type === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name as string],
+      ),
+    );
   });
   afterAll(async () => {
     await app.stop();
   });
 
-  it('use only metrics the service exports', () => {
-    const rules = readFileSync(`${ROOT}deploy/prometheus-rules.yaml`, 'utf8');
-    const used = new Set([...rules.matchAll(/\blifeboat_[a-z_]+/g)].map(([name]) => name));
+  const metricsIn = (text: string) => new Set([...text.matchAll(/\blifeboat_[a-z_]+/g)].map(([name]) => name));
+
+  it('the rules use only metrics the service exports', () => {
+    const used = metricsIn(readFileSync(`${ROOT}deploy/prometheus-rules.yaml`, 'utf8'));
     expect(used.size).toBeGreaterThan(5);
     expect([...used].filter((name) => !exported.has(name))).toEqual([]);
+  });
+
+  it('the dashboard is importable as is (its own datasource variable) and uses only exported metrics', () => {
+    const dashboard = JSON.parse(readFileSync(`${ROOT}deploy/grafana-dashboard.json`, 'utf8'));
+    expect(dashboard.templating.list).toContainEqual(expect.objectContaining({ name: 'datasource', type: 'datasource', query: 'prometheus' }));
+    const exprs: string[] = dashboard.panels.flatMap((p: { targets?: { expr: string }[] }) => (p.targets ?? []).map((t) => t.expr));
+    const used = metricsIn(exprs.join('\n'));
+    for (const signal of ['lifeboat_check_up', 'lifeboat_replication_lag_seconds', 'lifeboat_backup_age_seconds', 'lifeboat_incidents_open', 'lifeboat_approvals_pending', 'lifeboat_actions_total', 'lifeboat_slack_ack_seconds_bucket', 'lifeboat_pagerduty_events_total', 'lifeboat_scheduling_lag_seconds_bucket']) {
+      expect(used).toContain(signal);
+    }
+    expect([...used].filter((name) => !exported.has(name))).toEqual([]);
+    const ids = dashboard.panels.map((p: { id: number }) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });
 
