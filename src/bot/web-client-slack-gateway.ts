@@ -312,7 +312,8 @@ export class WebClientSlackGateway implements SlackGateway {
   private channelId(channel: string): string {
     const known = this.channelIds.get(channel);
     if (known) return known;
-    if (/^[CGD][A-Z0-9]{2,}$/.test(channel)) return channel;
+    // Ids are upper-case letters and digits (C…, G…, D…); names are lower-case, with or without '#'.
+    if (/^[A-Z0-9]+$/.test(channel)) return channel;
     throw new SlackBotError('LIFEBOAT_SLACK_CHANNEL', `cannot read the history of ${channel}: Slack needs a channel id`, {
       method: 'conversations.history',
       retryable: false,
