@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SlackBotError } from '../../../src/bot/bot-errors.js';
+import { WebApiPermalinks } from '../../../src/bot/incident-links.js';
 import { WebClientSlackGateway } from '../../../src/bot/web-client-slack-gateway.js';
 import { createLogger, silentLogger } from '../../../src/observability/logger.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
@@ -170,5 +171,15 @@ describe('WebClientSlackGateway', () => {
     expect(lines.some((l) => l.includes('must be less than 76 characters'))).toBe(true);
     for (const line of lines) expect(line.match(/"component":/g) ?? []).toHaveLength(1);
     expect(lines.every((l) => l.includes('"component":"slack"'))).toBe(true);
+  });
+
+  it('writes the permalink client log lines with one component key too', async () => {
+    const lines: string[] = [];
+    const root = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
+    const permalinks = new WebApiPermalinks({ token: 'xoxb-test-token', apiUrl: TEST_SLACK_API_URL, logger: root.child({ component: 'slack' }) });
+    nock('https://slack.test').post('/api/chat.getPermalink').reply(200, { ok: false, error: 'message_not_found' });
+    await expect(permalinks.permalink('C1', '1.2')).rejects.toBeInstanceOf(SlackBotError);
+    expect(lines.filter((l) => l.includes('"slackClient":"permalinks"')).length).toBeGreaterThan(0);
+    for (const line of lines) expect(line.match(/"component":/g) ?? []).toHaveLength(1);
   });
 });
