@@ -61,9 +61,10 @@ describe('findPosted', () => {
   it('follows response_metadata.next_cursor to the second page', async () => {
     const since = clock.now();
     const posted = await gateway.postMessage({ channel: 'C1', text: 'the one', metadata: meta('e1') });
+    // Newer messages fill the first page (history is newest first); kept directly, as if posted.
     for (let i = 0; i < FIND_POSTED_PAGE_SIZE + 5; i++) {
       clock.advance(10);
-      await gateway.postMessage({ channel: 'C1', text: `noise ${i}`, metadata: meta(`n${i}`) });
+      fake.messages.push({ channel: 'C1', ts: (clock.now() / 1000).toFixed(6), text: `noise ${i}`, botId: 'BBOT', metadata: { event_type: 'lifeboat_post', event_payload: { entry: `n${i}` } } });
     }
     expect(await gateway.findPosted({ channel: 'C1', key: 'entry', value: 'e1', sinceMs: since })).toEqual(posted);
     const pages = fake.requests.filter((r) => r.method === 'conversations.history');
