@@ -7,7 +7,11 @@ import { TEST_SLACK_API_URL } from './slack-api-nock.js';
  * A stateful Slack Web API on TEST_SLACK_API_URL, intercepted with nock at the network layer:
  * it keeps what was posted and answers like Slack, and can be switched at any time to answer
  * 429s, slowly, with a platform error, or as an outage. Methods it does not serve are left
- * unmatched (guardNetwork() reports them).
+ * unmatched (guardNetwork() reports them). It is strict where Slack is: a reply to a thread it
+ * does not keep answers `thread_not_found`, chat.update of an unknown ts `message_not_found`.
+ *
+ * Usage: `const slack = startSlackFake({ clock }); slack.rateLimited(30, { method: 'chat.postMessage' });`
+ * … `slack.ok(); expect(slack.messages).toHaveLength(1); expect(slack.count('chat.postMessage')).toBe(2);`
  */
 
 /** A message the fake keeps, as Slack would store it. */
