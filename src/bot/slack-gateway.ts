@@ -72,4 +72,9 @@ export interface SlackGateway {
   openView(triggerId: string, view: unknown): Promise<void>;
   /** Replaces an open modal; `hash` makes Slack refuse it if the modal changed meanwhile. */
   updateView(viewId: string, hash: string, view: unknown): Promise<void>;
+  /**
+   * bots.info (scope users:read): the app a bot id belongs to. auth.test names the team and the
+   * bot, not the app; interactions are accepted only with this app's `api_app_id`.
+   */
+  botInfo(botId: string): Promise<{ appId: string }>;
 }

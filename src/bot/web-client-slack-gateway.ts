@@ -190,6 +190,14 @@ export class WebClientSlackGateway implements SlackGateway {
     this.logger.warn({ method, retryAfterMs: waitMs }, `Slack rate-limited ${method}; retrying after ${waitMs} ms`);
     await this.sleep(waitMs);
   }
+
+  async botInfo(botId: string): Promise<{ appId: string }> {
+    const result = await this.call('bots.info', { bot: botId });
+    const bot = result.bot as Record<string, unknown> | undefined;
+    const appId = bot && typeof bot === 'object' ? stringField(bot, 'app_id') : undefined;
+    if (!appId) throw toSlackBotError('bots.info', new Error('bots.info answered without bot.app_id'));
+    return { appId };
+  }
 }
 
 function stringField(result: Record<string, unknown>, key: string): string | undefined {

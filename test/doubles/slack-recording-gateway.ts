@@ -73,4 +73,8 @@ export class RecordingSlackGateway implements SlackGateway {
   async updateView(viewId: string, hash: string, view: unknown): Promise<void> {
     await this.record('views.update', { viewId, hash, view });
   }
+  async botInfo(botId: string): Promise<{ appId: string }> {
+    await this.record('bots.info', { botId });
+    return { appId: 'A1' };
+  }
 }
