@@ -262,14 +262,29 @@ describe('/dr failure answers', () => {
   it('an internal failure answers a plain sentence with a reference and leaks nothing internal', async () => {
     await h.close();
     const store = new MemoryStore();
+    store.getIncident = async () => {
+      throw new Error('connect ECONNREFUSED 10.0.4.2:6379 redis://:hunter2@db/0\n    at TCPConnectWrap.afterConnect');
+    };
+    h = await startBotHarness({ store });
+    const { replies } = await command('page INC-1', 'U0AAA');
+    expect(replies).toHaveLength(1);
+    const text = (replies[0] as { text: string }).text;
+    expect(text).toMatch(/^Lifeboat hit an internal error and could not finish this\. The log has the details under reference [0-9a-f]{6}\.\nUsage: `\/dr page <incident>`$/);
+    for (const secret of ['ECONNREFUSED', 'hunter2', '10.0.4.2', 'TCPConnectWrap', 'Error', 'redis://']) expect(text).not.toContain(secret);
+  });
+
+  it('a read the store fails answers that nothing is remembered, and leaks nothing internal', async () => {
+    await h.close();
+    const store = new MemoryStore();
     store.listOpenIncidents = async () => {
       throw new Error('connect ECONNREFUSED 10.0.4.2:6379 redis://:hunter2@db/0\n    at TCPConnectWrap.afterConnect');
     };
     h = await startBotHarness({ store });
     const { replies } = await command('incidents', 'U0ZZZ');
-    expect(replies).toHaveLength(1);
     const text = (replies[0] as { text: string }).text;
-    expect(text).toMatch(/^Lifeboat hit an internal error and could not finish this\. The log has the details under reference [0-9a-f]{6}\.\nUsage: `\/dr incidents`$/);
+    expect(text).toBe(
+      'Redis is unreachable, and this replica has not read `/dr incidents` since it started, so it has nothing to show. Try again in a minute; if it persists, check the Lifeboat service.',
+    );
     for (const secret of ['ECONNREFUSED', 'hunter2', '10.0.4.2', 'TCPConnectWrap', 'Error', 'redis://']) expect(text).not.toContain(secret);
   });
 });

@@ -19,6 +19,7 @@ const METHOD_SCOPES: Record<string, string | null> = {
   'usergroups.users.list': 'usergroups:read',
   'views.open': null,
   'views.update': null,
+  'bots.info': 'users:read',
 };
 
 describe('deploy/slack-app-manifest.yaml', () => {
