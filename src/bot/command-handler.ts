@@ -67,8 +67,22 @@ export class CommandHandler {
       const answer = await this.run(command, requester, reply);
       if (answer) await reply(answer);
     } catch (err) {
-      const text = internalFailure(this.deps.logger, err, `/dr ${subcommand}`, { userId: requester.userId });
+      // A raw client error (ioredis' "Command timed out") is a store outage if the store says so.
+      const failure = !(err instanceof StoreError) && (await this.storeUnreachable())
+        ? new StoreError('LIFEBOAT_STORE_UNAVAILABLE', 'the store did not answer while carrying out a command', { cause: err })
+        : err;
+      const text = internalFailure(this.deps.logger, failure, `/dr ${subcommand}`, { userId: requester.userId });
       await reply({ text: `${text}\n${usage}` });
+    }
+  }
+
+  /** True when the store does not answer a PING within the read deadline. Never throws. */
+  private async storeUnreachable(): Promise<boolean> {
+    try {
+      await this.storeRead(this.deps.store.ping());
+      return false;
+    } catch {
+      return true;
     }
   }
 

@@ -123,6 +123,14 @@ it('in Socket Mode a delivery the store cannot record is not acted on, and the p
     await until(() => hook.bodies.length === 1);
     expect(hook.bodies).toEqual([{ text: STORE_DOWN_TEXT, response_type: 'ephemeral', replace_original: false }]);
 
+    // A read-only command goes on: a retried read answered twice is harmless.
+    const read = nockResponseUrl('/commands/T1/1/abc');
+    socketServer.push(commandEnvelope('env-3', 'incidents'));
+    await socketServer.waitForReplies(3);
+    expect(socketServer.received[2]).toEqual({ envelope_id: 'env-3', payload: {} });
+    await until(() => read.bodies.length === 1);
+    expect(read.bodies[0]).toMatchObject({ text: '1 open incident', response_type: 'ephemeral' });
+
     await h.bot.idle();
     expect(h.ports.untouched).toBe(true);
     expect((await h.store.getIncident('INC-1'))?.state).toBe('open');
