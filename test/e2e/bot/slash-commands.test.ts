@@ -258,6 +258,28 @@ describe('/dr parse errors do not reveal runbooks to non-operators', () => {
   });
 });
 
+describe('/dr parser details through the signed surface', () => {
+  it('a --time with a space between date and time says the time must be one ISO-8601 word', async () => {
+    const { ack, replies } = await command('restore orders --time 2024-01-01 00:00:00Z');
+    expect(ack).toEqual({
+      response_type: 'ephemeral',
+      text:
+        '`--time` takes one ISO-8601 word, date and time joined by `T` with no space and a zone: e.g. `--time 2024-01-01T00:00:00Z`.\n' +
+        'Usage: `/dr restore <runbook> (--snapshot <id> | --time <ISO-8601> | --latest) [--dry-run]`',
+    });
+    expect(replies).toEqual([]);
+    expect(h.ports.untouched).toBe(true);
+  });
+
+  it('2,000 emoji (4,000 UTF-16 units) are 2,000 characters: a status page message of them reaches the approval layer', async () => {
+    const message = '\u{1F6A8}'.repeat(2_000);
+    const { ack, replies } = await command(`statuspage INC-1 identified ${message}`);
+    expect(ack).toBe('');
+    expect(h.ports.submitted.map((s) => s.request)).toEqual([{ kind: 'statuspage', incidentId: 'INC-1', status: 'identified', message }]);
+    expect(replies).toEqual([ephemeral('Plan ready; approval requested.')]);
+  });
+});
+
 describe('/dr failure answers', () => {
   it('an internal failure answers a plain sentence with a reference and leaks nothing internal', async () => {
     await h.close();

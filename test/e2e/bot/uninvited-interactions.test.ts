@@ -98,6 +98,31 @@ describe('payloads from another workspace or app: no side effect, no answer', ()
   });
 });
 
+describe('when Slack will not say which app Lifeboat is', () => {
+  it('without the users:read scope for bots.info, /readyz says so and every payload is refused', async () => {
+    await h.close();
+    h = await startBotHarness({ start: false });
+    nock('https://slack.test').post('/api/auth.test').reply(200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' });
+    nock('https://slack.test').post('/api/bots.info').reply(200, { ok: false, error: 'missing_scope', needed: 'users:read', provided: 'chat:write,commands' });
+    await h.bot.start();
+    nockPostMessage();
+    await h.engine.apply(fail('SEV2', 'api', h.clock.now()));
+    await h.bot.idle();
+
+    const refused = await h.post(slashCommandBody('ack INC-1'), FORM);
+    expect(refused.body).toBe('');
+    await expectNothingChanged();
+
+    // Past the retry interval, /readyz asks again and reports the scope.
+    h.clock.advance(30_000);
+    nock('https://slack.test').post('/api/auth.test').reply(200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' });
+    nock('https://slack.test').post('/api/bots.info').reply(200, { ok: false, error: 'missing_scope', needed: 'users:read', provided: 'chat:write,commands' });
+    const ready = await h.server.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toMatchObject({ checks: { slack: { ok: false, reason: 'Slack is not connected: Slack refused bots.info: missing scope users:read' } } });
+  });
+});
+
 describe('buttons Lifeboat did not post: no side effect, an ephemeral answer to the clicker', () => {
   it('Acknowledge on a message in another channel that names INC-1 does nothing', async () => {
     const ephemeral = nockPostEphemeral();
