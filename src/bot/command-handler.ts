@@ -2,6 +2,7 @@ import type { Config } from '../config/types.js';
 import type { ActionRequest } from '../core/action-request.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
+import { StoreError } from '../store/store-error.js';
 import type { Store } from '../store/store.js';
 import { approvalsList } from './blocks/approvals-list.js';
 import { helpMessage } from './blocks/help-message.js';
@@ -14,7 +15,6 @@ import type { ParsedCommand } from './parse-command.js';
 import type { Permissions } from './permissions.js';
 import { actorOf, type Requester } from './requester.js';
 import { nothingRemembered, staleAnswer } from './stale-answer.js';
-import { StoreError } from '../store/store-error.js';
 import { internalFailure, permissionRefusal, transitionRefusal } from './user-messages.js';
 
 /** Recently resolved incidents `/dr incidents` lists under the open ones. */
@@ -191,6 +191,7 @@ export class CommandHandler {
     }
   }
 
+  /** Logs a read-only command answered from memory; rethrows anything that is not an outage. */
   private logStale(subcommand: 'status' | 'incidents', err: unknown, readAtMs: number | undefined): void {
     if (!(err instanceof StoreUnreachable)) throw err;
     const ageMs = readAtMs === undefined ? null : this.deps.clock.now() - readAtMs;
