@@ -2,6 +2,7 @@ import type { Config } from '../config/types.js';
 import type { ActionRequest } from '../core/action-request.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
+import { StoreError } from '../store/store-error.js';
 import type { Store } from '../store/store.js';
 import { approvalsList } from './blocks/approvals-list.js';
 import { helpMessage } from './blocks/help-message.js';
@@ -9,13 +10,20 @@ import { incidentsList } from './blocks/incidents-list.js';
 import { statusReport, type CheckPosture } from './blocks/status-report.js';
 import type { BotMessage, IncidentCommands, IncidentTransitionRefusal, ListApprovals, PageOnCall, Reply, SubmitAction } from './bot-ports.js';
 import { READ_ONLY_SUBCOMMANDS, usageLine, type Subcommand } from './command-usage.js';
+import { LastKnownPosture, type IncidentsSnapshot, type StatusSnapshot } from './last-known-posture.js';
 import type { ParsedCommand } from './parse-command.js';
 import type { Permissions } from './permissions.js';
 import { actorOf, type Requester } from './requester.js';
+import { nothingRemembered, staleAnswer } from './stale-answer.js';
 import { internalFailure, permissionRefusal, transitionRefusal } from './user-messages.js';
 
 /** Recently resolved incidents `/dr incidents` lists under the open ones. */
 export const RECENT_RESOLVED_LIMIT = 5;
+/**
+ * Longest `/dr status` and `/dr incidents` wait for the store before answering from this
+ * replica's last known posture (Redis' own command timeout is 2 s, with one retry).
+ */
+export const STORE_READ_DEADLINE_MS = 2_000; // 2 seconds
 
 export interface CommandHandlerDeps {
   config: Pick<Config, 'slack' | 'checks'>;
@@ -27,13 +35,24 @@ export interface CommandHandlerDeps {
   listApprovals: ListApprovals;
   clock: Clock;
   logger: Logger;
+  /** Test seam: STORE_READ_DEADLINE_MS unless given. */
+  storeReadDeadlineMs?: number;
+}
+
+/** A read-only command's store reads failed or took too long: answer from memory. */
+class StoreUnreachable extends Error {
+  override readonly name = 'StoreUnreachable';
 }
 
 /**
  * Carries out a parsed `/dr` command after it was acknowledged: checks permission (operators act,
  * everyone reads), does the work and answers the requester through `reply`. Never throws.
+ * `status` and `incidents` remember their last answer's data, and show it marked stale (with its
+ * age) while the store is unreachable; every other command still refuses then.
  */
 export class CommandHandler {
+  private readonly lastKnown = new LastKnownPosture();
+
   constructor(private readonly deps: CommandHandlerDeps) {}
 
   async handle(subcommand: Subcommand, command: ParsedCommand, requester: Requester, reply: Reply): Promise<void> {
@@ -48,8 +67,22 @@ export class CommandHandler {
       const answer = await this.run(command, requester, reply);
       if (answer) await reply(answer);
     } catch (err) {
-      const text = internalFailure(this.deps.logger, err, `/dr ${subcommand}`, { userId: requester.userId });
+      // A raw client error (ioredis' "Command timed out") is a store outage if the store says so.
+      const failure = !(err instanceof StoreError) && (await this.storeUnreachable())
+        ? new StoreError('LIFEBOAT_STORE_UNAVAILABLE', 'the store did not answer while carrying out a command', { cause: err })
+        : err;
+      const text = internalFailure(this.deps.logger, failure, `/dr ${subcommand}`, { userId: requester.userId });
       await reply({ text: `${text}\n${usage}` });
+    }
+  }
+
+  /** True when the store does not answer a PING within the read deadline. Never throws. */
+  private async storeUnreachable(): Promise<boolean> {
+    try {
+      await this.storeRead(this.deps.store.ping());
+      return false;
+    } catch {
+      return true;
     }
   }
 
@@ -61,11 +94,8 @@ export class CommandHandler {
         return helpMessage(this.deps.config.slack.command);
       case 'status':
         return this.status();
-      case 'incidents': {
-        const [open, recent] = await Promise.all([store.listOpenIncidents(), store.listRecentIncidents(RECENT_RESOLVED_LIMIT * 4)]);
-        const resolved = recent.filter((i) => i.state === 'resolved').slice(0, RECENT_RESOLVED_LIMIT);
-        return incidentsList(open, resolved);
-      }
+      case 'incidents':
+        return this.incidents();
       case 'approvals':
         return approvalsList(await this.deps.listApprovals(), clock.now());
       case 'ack': {
@@ -100,17 +130,75 @@ export class CommandHandler {
 
   private async status(): Promise<BotMessage> {
     const { store, config, clock, logger } = this.deps;
-    const checks: CheckPosture[] = await Promise.all(
-      config.checks.map(async (c) => ({ id: c.id, type: c.type, state: await store.getCheckState(c.id) })),
-    );
-    const openIncidents = await store.listOpenIncidents();
-    let approvals = null;
+    let snapshot: StatusSnapshot;
     try {
-      approvals = await this.deps.listApprovals();
+      const [checks, openIncidents] = await this.storeRead(
+        Promise.all([
+          Promise.all(config.checks.map(async (c): Promise<CheckPosture> => ({ id: c.id, type: c.type, state: await store.getCheckState(c.id) }))),
+          store.listOpenIncidents(),
+        ]),
+      );
+      snapshot = { checks, openIncidents, approvals: null };
+    } catch (err) {
+      const remembered = this.lastKnown.status;
+      this.logStale('status', err, remembered?.readAtMs);
+      if (!remembered) return { text: nothingRemembered(`${config.slack.command} status`) };
+      return staleAnswer(statusReport({ ...remembered.data, nowMs: clock.now() }), clock.now() - remembered.readAtMs);
+    }
+    try {
+      snapshot.approvals = await this.deps.listApprovals();
     } catch (err) {
       logger.error({ err }, '/dr status could not list pending approvals; shown as unavailable');
     }
-    return statusReport({ checks, openIncidents, approvals, nowMs: clock.now() });
+    this.lastKnown.rememberStatus(snapshot, clock.now());
+    return statusReport({ ...snapshot, nowMs: clock.now() });
+  }
+
+  private async incidents(): Promise<BotMessage> {
+    const { store, config, clock } = this.deps;
+    let snapshot: IncidentsSnapshot;
+    try {
+      const [open, recent] = await this.storeRead(Promise.all([store.listOpenIncidents(), store.listRecentIncidents(RECENT_RESOLVED_LIMIT * 4)]));
+      snapshot = { open, resolved: recent.filter((i) => i.state === 'resolved').slice(0, RECENT_RESOLVED_LIMIT) };
+    } catch (err) {
+      const remembered = this.lastKnown.incidents;
+      this.logStale('incidents', err, remembered?.readAtMs);
+      if (!remembered) return { text: nothingRemembered(`${config.slack.command} incidents`) };
+      return staleAnswer(incidentsList(remembered.data.open, remembered.data.resolved), clock.now() - remembered.readAtMs);
+    }
+    this.lastKnown.rememberIncidents(snapshot, clock.now());
+    return incidentsList(snapshot.open, snapshot.resolved);
+  }
+
+  /**
+   * A read-only command's store reads, bounded by the deadline. Fails with StoreUnreachable when
+   * the store failed or was too slow; a corrupt value is not an outage and is thrown as is.
+   */
+  private async storeRead<T>(reads: Promise<T>): Promise<T> {
+    const deadlineMs = this.deps.storeReadDeadlineMs ?? STORE_READ_DEADLINE_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StoreUnreachable(`the store did not answer within ${deadlineMs} ms`)), deadlineMs);
+    });
+    try {
+      return await Promise.race([reads, deadline]);
+    } catch (err) {
+      if (err instanceof StoreError && err.code !== 'LIFEBOAT_STORE_UNAVAILABLE') throw err;
+      if (err instanceof StoreUnreachable) throw err;
+      throw new StoreUnreachable(err instanceof Error ? err.message : String(err), { cause: err });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Logs a read-only command answered from memory; rethrows anything that is not an outage. */
+  private logStale(subcommand: 'status' | 'incidents', err: unknown, readAtMs: number | undefined): void {
+    if (!(err instanceof StoreUnreachable)) throw err;
+    const ageMs = readAtMs === undefined ? null : this.deps.clock.now() - readAtMs;
+    this.deps.logger.warn(
+      { err, subcommand, rememberedAgeMs: ageMs },
+      `/dr ${subcommand} could not read the store; answered ${ageMs === null ? 'that nothing is remembered' : 'with the last known posture, marked stale'}. Check REDIS_URL and Redis`,
+    );
   }
 
   private async page(incidentId: string, requester: Requester): Promise<BotMessage> {

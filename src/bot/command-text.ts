@@ -1,5 +1,5 @@
 /** Longest `/dr` text accepted; anything longer is refused before it is read. */
-export const MAX_COMMAND_TEXT_LENGTH = 4_000; // characters
+export const MAX_COMMAND_TEXT_LENGTH = 4_000; // characters (Unicode code points, not UTF-16 units)
 
 // Invisible characters clients insert on their own (no-break and typographic spaces, zero-width
 // joiners, direction marks): spaces become spaces, the rest is dropped, so a pasted
@@ -17,10 +17,12 @@ export type NormalizedText = { ok: true; text: string } | { ok: false; error: st
 
 /** Cleans typed text for parsing, or says why it cannot be read. */
 export function normalizeCommandText(raw: string): NormalizedText {
-  if (raw.length > MAX_COMMAND_TEXT_LENGTH) {
+  // Counted as people count them: an emoji outside the BMP is one character, two UTF-16 units.
+  const length = codePointLength(raw);
+  if (length > MAX_COMMAND_TEXT_LENGTH) {
     return {
       ok: false,
-      error: `That command is ${raw.length} characters long; the longest accepted is ${MAX_COMMAND_TEXT_LENGTH}.`,
+      error: `That command is ${length} characters long; the longest accepted is ${MAX_COMMAND_TEXT_LENGTH}.`,
     };
   }
   if (CONTROL.test(raw)) {
@@ -60,4 +62,19 @@ export function unquote(text: string): string {
     if (text.length >= 2 && text.startsWith(open) && text.endsWith(close)) return text.slice(1, -1).trim();
   }
   return text;
+}
+
+/** Unicode code points in `text` (a surrogate pair counts once), without building an array. */
+export function codePointLength(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    // A low surrogate right after a high one belongs to the same code point.
+    if (unit >= 0xdc00 && unit <= 0xdfff && i > 0) {
+      const previous = text.charCodeAt(i - 1);
+      if (previous >= 0xd800 && previous <= 0xdbff) continue;
+    }
+    count += 1;
+  }
+  return count;
 }

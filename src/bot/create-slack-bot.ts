@@ -15,6 +15,7 @@ import type { IncidentCommands, ListApprovals, PageOnCall, SubmitAction } from '
 import { CommandHandler } from './command-handler.js';
 import { FastifySlackReceiver, STORE_DOWN_TEXT } from './fastify-slack-receiver.js';
 import { IncidentActionHandler } from './incident-action-handler.js';
+import { installedOnly } from './installed-app.js';
 import { IncidentNotifier, type PagingStateLookup } from './incident-notifier.js';
 import type { IncidentMessageRefs } from './incident-message-refs.js';
 import { MemoryIncidentMessageRefs } from './memory-incident-message-refs.js';
@@ -22,6 +23,7 @@ import { MemorySeenDeliveries } from './memory-seen-deliveries.js';
 import { Permissions } from './permissions.js';
 import { RedisIncidentMessageRefs } from './redis-incident-message-refs.js';
 import { RedisSeenDeliveries } from './redis-seen-deliveries.js';
+import { isReadOnlyCommand } from './read-only-command.js';
 import { registerListeners } from './register-listeners.js';
 import { tellStoreDown } from './tell-store-down.js';
 import { DELIVERY_TTL_MS, type SeenDeliveries } from './seen-deliveries.js';
@@ -137,6 +139,8 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     ignoreSelf: false,
     convoStore: false,
   });
+  // First of all middleware: nothing below runs for a payload from another workspace or app.
+  boltApp.use(installedOnly({ installed: () => connection.installedApp, learn: () => connection.learnIdentitySoon(), logger, ackRefused: socketMode }));
   if (socketMode) useSocketModeDedupe(boltApp, seen, gateway, logger);
 
   const commands = new CommandHandler({
@@ -150,7 +154,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     clock,
     logger,
   });
-  const actions = new IncidentActionHandler({ config, store: deps.store, permissions, gateway, commands, logger });
+  const actions = new IncidentActionHandler({ config, store: deps.store, refs, permissions, gateway, commands, logger });
   registerListeners({ app: boltApp, config, commands, actions, permissions, gateway, clock, logger });
 
   const notifier = new IncidentNotifier({
@@ -218,7 +222,8 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
 /**
  * Socket Mode retries arrive over the WebSocket, not our HTTP route: the same delivery check
  * runs as the first middleware (key: the payload's hash), acking duplicates without acting. When
- * the store cannot record the delivery it fails closed like the HTTP path, and tells the person.
+ * the store cannot record the delivery it fails closed like the HTTP path, and tells the person;
+ * read-only slash commands still go on (a retried read answered twice is harmless).
  */
 function useSocketModeDedupe(app: App, seen: SeenDeliveries, gateway: SlackGateway, logger: Logger): void {
   app.use(async (args) => {
@@ -230,7 +235,8 @@ function useSocketModeDedupe(app: App, seen: SeenDeliveries, gateway: SlackGatew
       logger.error({ err }, 'cannot record a Slack delivery in the store; not acting on it. Check REDIS_URL and Redis');
       verdict = 'store-down';
     }
-    if (verdict === true) {
+    const body = args.body as unknown as Record<string, unknown>;
+    if (verdict === true || (verdict === 'store-down' && isReadOnlyCommand(body))) {
       await args.next();
       return;
     }
@@ -239,7 +245,6 @@ function useSocketModeDedupe(app: App, seen: SeenDeliveries, gateway: SlackGatew
       await ack?.();
       return;
     }
-    const body = args.body as unknown as Record<string, unknown>;
     const inAck = storeDownAck(body);
     await ack?.(inAck ?? undefined);
     if (!inAck) await tellStoreDown(body, gateway, logger);

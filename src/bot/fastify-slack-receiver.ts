@@ -5,6 +5,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { isReadOnlyCommand } from './read-only-command.js';
 import { DELIVERY_TTL_MS, type SeenDeliveries } from './seen-deliveries.js';
 import { verifySlackSignature } from './verify-slack-signature.js';
 
@@ -52,7 +53,8 @@ type AckBody = string | Record<string, unknown> | undefined;
  * once, so slow work continues after Slack has its answer. Deliveries are deduplicated in the
  * store in parallel with that: the answer never waits for Redis, and `ack()` resolves only once
  * the store says this is the first delivery (else it throws DeliveryRefusedError), so nothing a
- * listener does after `await ack()` runs twice.
+ * listener does after `await ack()` runs twice. When the store cannot say, only read-only slash
+ * commands go on (isReadOnlyCommand); everything else is refused (fail closed).
  */
 export class FastifySlackReceiver implements Receiver {
   private app: App | undefined;
@@ -182,6 +184,10 @@ export class FastifySlackReceiver implements Receiver {
         // The answer is on its way; the work behind this ack waits for the store's verdict.
         const verdict = await delivery;
         if (verdict === true) return;
+        if (verdict === 'store-down' && isReadOnlyCommand(body)) {
+          this.options.logger.warn({ kind: describeKind(body) }, 'answering a read-only command the store could not record (answering a retried read twice is harmless)');
+          return;
+        }
         if (verdict === 'store-down') await this.options.onStoreDown?.(body);
         throw new DeliveryRefusedError(verdict === false ? 'duplicate' : 'store-down');
       },

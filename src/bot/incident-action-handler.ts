@@ -14,18 +14,23 @@ import {
   statusTemplate,
 } from './blocks/statuspage-modal.js';
 import type { Reply } from './bot-ports.js';
+import { isSameMessage, type ClickedMessage } from './clicked-message.js';
 import type { CommandHandler } from './command-handler.js';
 import type { Subcommand } from './command-usage.js';
+import type { IncidentMessageRefs } from './incident-message-refs.js';
+import { linkedRunbooks } from './linked-runbooks.js';
 import type { ParsedCommand } from './parse-command.js';
 import { parseIncidentId } from './parse-incident-id.js';
 import { PRE_ACK_PERMISSION_TIMEOUT_MS, type Permissions } from './permissions.js';
 import type { Requester } from './requester.js';
 import type { SlackGateway } from './slack-gateway.js';
-import { internalFailure, permissionRefusal, transitionRefusal } from './user-messages.js';
+import { internalFailure, notOurButton, permissionRefusal, transitionRefusal } from './user-messages.js';
 
 export interface IncidentActionHandlerDeps {
   config: Pick<Config, 'slack' | 'checks' | 'runbooks'>;
   store: Store;
+  /** Where Lifeboat posted each incident's message: buttons are accepted only there. */
+  refs: Pick<IncidentMessageRefs, 'get'>;
   permissions: Permissions;
   gateway: SlackGateway;
   commands: CommandHandler;
@@ -34,24 +39,44 @@ export interface IncidentActionHandlerDeps {
 
 /** What a clicked button asked for, after validating its value (never trusted as is). */
 type ButtonIntent =
-  | { kind: 'command'; subcommand: Subcommand; command: ParsedCommand }
+  | { kind: 'command'; subcommand: Subcommand; command: ParsedCommand; incidentId: string; proposal?: { kind: 'failover' | 'restore'; runbook: string } }
   | { kind: 'statuspage-modal'; incidentId: string }
   | { kind: 'invalid' };
 
 /**
  * The incident message's buttons and the status page modal. Ack, Page, Resolve and the
  * proposals become the same typed commands `/dr` produces, so permissions, answers and the
- * hand-off to the approval layer are shared with the slash command.
+ * hand-off to the approval layer are shared with the slash command. A click counts only on the
+ * message Lifeboat posted for that very incident (its stored ref), and a proposal only for a
+ * runbook linked to the incident's check: a button copied elsewhere or forged does nothing.
  */
 export class IncidentActionHandler {
   constructor(private readonly deps: IncidentActionHandlerDeps) {}
 
   /** Runs after the click was acknowledged. Never throws. */
-  async handleClick(actionId: string, value: string, triggerId: string | undefined, requester: Requester, reply: Reply): Promise<void> {
+  async handleClick(
+    actionId: string,
+    value: string,
+    clicked: ClickedMessage | null,
+    triggerId: string | undefined,
+    requester: Requester,
+    reply: Reply,
+  ): Promise<void> {
     const intent = this.intentOf(actionId, value);
     if (intent.kind === 'invalid') {
       this.deps.logger.warn({ actionId, userId: requester.userId }, 'a button click carried a value Lifeboat did not make; ignored');
       await reply({ text: 'That button is out of date. Use `/dr incidents` to see the current incidents.' });
+      return;
+    }
+    try {
+      const refusal = await this.uninvited(intent, clicked);
+      if (refusal) {
+        this.deps.logger.warn({ actionId, userId: requester.userId, incidentId: intent.incidentId, clicked, refusal }, 'refused a click Lifeboat did not invite; nothing done');
+        await reply({ text: notOurButton(`${this.deps.config.slack.command} incidents`) });
+        return;
+      }
+    } catch (err) {
+      await reply({ text: internalFailure(this.deps.logger, err, 'checking where a button was clicked', { userId: requester.userId }) });
       return;
     }
     if (intent.kind === 'command') {
@@ -127,6 +152,22 @@ export class IncidentActionHandler {
     await this.deps.commands.handle('statuspage', { kind: 'action', request }, requester, reply);
   }
 
+  /**
+   * Why this click is not one Lifeboat invited, or null when it is: it must be on the incident's
+   * own stored message, and a proposal must name a runbook linked to the incident's check (the
+   * buttons are built from linkedRunbooks, so anything else was not put there by Lifeboat).
+   */
+  private async uninvited(intent: Exclude<ButtonIntent, { kind: 'invalid' }>, clicked: ClickedMessage | null): Promise<string | null> {
+    const ref = await this.deps.refs.get(intent.incidentId);
+    if (!ref) return 'no message was posted for this incident';
+    if (!isSameMessage(clicked, ref)) return 'not on the message posted for this incident';
+    if (intent.kind !== 'command' || !intent.proposal) return null;
+    const incident = await this.deps.store.getIncident(intent.incidentId);
+    if (!incident) return 'the incident does not exist';
+    const linked = linkedRunbooks(this.deps.config, incident.checkId)[intent.proposal.kind];
+    return linked.includes(intent.proposal.runbook) ? null : `runbook ${intent.proposal.runbook} is not linked to check ${incident.checkId}`;
+  }
+
   private componentsOf(incident: Incident): string[] {
     const component = this.deps.config.checks.find((c) => c.id === incident.checkId)?.component;
     return component ? [component] : [];
@@ -139,11 +180,11 @@ export class IncidentActionHandler {
     if (incidentId === null || suffix !== undefined) return { kind: 'invalid' };
     switch (base) {
       case ACTION_IDS.acknowledge:
-        return { kind: 'command', subcommand: 'ack', command: { kind: 'ack', incidentId } };
+        return { kind: 'command', subcommand: 'ack', command: { kind: 'ack', incidentId }, incidentId };
       case ACTION_IDS.resolve:
-        return { kind: 'command', subcommand: 'resolve', command: { kind: 'resolve', incidentId } };
+        return { kind: 'command', subcommand: 'resolve', command: { kind: 'resolve', incidentId }, incidentId };
       case ACTION_IDS.page:
-        return { kind: 'command', subcommand: 'page', command: { kind: 'page', incidentId } };
+        return { kind: 'command', subcommand: 'page', command: { kind: 'page', incidentId }, incidentId };
       case ACTION_IDS.statusPage:
         return { kind: 'statuspage-modal', incidentId };
       default:
@@ -165,11 +206,11 @@ export class IncidentActionHandler {
     if (base === ACTION_IDS.proposeFailover) {
       if (!Object.hasOwn(runbooks.failover, runbook)) return { kind: 'invalid' };
       const request: ActionRequest = { kind: 'failover', runbook, dryRun: false, allowDataLoss: false, incidentId };
-      return { kind: 'command', subcommand: 'failover', command: { kind: 'action', request } };
+      return { kind: 'command', subcommand: 'failover', command: { kind: 'action', request }, incidentId, proposal: { kind: 'failover', runbook } };
     }
     if (!Object.hasOwn(runbooks.restore, runbook)) return { kind: 'invalid' };
     // From a button there is no source to choose: the latest restorable point, shown in the plan.
     const request: ActionRequest = { kind: 'restore', runbook, dryRun: false, source: { type: 'latest' }, incidentId };
-    return { kind: 'command', subcommand: 'restore', command: { kind: 'action', request } };
+    return { kind: 'command', subcommand: 'restore', command: { kind: 'action', request }, incidentId, proposal: { kind: 'restore', runbook } };
   }
 }

@@ -74,7 +74,8 @@ export function parseCommand(text: string, context: ParseContext): ParseOutcome 
   return { ok: true, subcommand, command: result.command };
 }
 
-function resolveSubcommand(word: string): Subcommand | null {
+/** The subcommand a first word names (case-insensitive, with aliases), or null. */
+export function resolveSubcommand(word: string): Subcommand | null {
   const lower = word.toLowerCase();
   if ((SUBCOMMANDS as readonly string[]).includes(lower)) return lower as Subcommand;
   // Own keys only: "constructor" or "__proto__" must not resolve through Object.prototype.
@@ -229,6 +230,8 @@ function parseRestore(text: string, context: ParseContext): SubResult {
   const parsed = parseOptions(text, valued, ['--snapshot', '--time', '--latest', '--dry-run'], 'restore');
   if (!parsed.ok) return parsed;
   const { positional, flags } = parsed.options;
+  const split = splitTime(flags.get('--time'), positional);
+  if (split) return split;
   const runbook = parseRunbook(positional, 'restore', context.restoreRunbooks, context);
   if (!runbook.ok) return runbook;
 
@@ -239,6 +242,23 @@ function parseRestore(text: string, context: ParseContext): SubResult {
   if (!source.ok) return source;
   const request: RestoreRequest = { kind: 'restore', runbook: runbook.runbook, dryRun: flags.has('--dry-run'), source: source.source };
   return { ok: true, command: { kind: 'action', request } };
+}
+
+// `--time 2024-01-01 00:00:00Z`: a date given as the value and a time of day left over as a word.
+const DATE_ONLY = /^["'\u201c\u2018]?\d{4}-\d{2}-\d{2}$/;
+const TIME_OF_DAY = /^\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?["'\u201d\u2019]?$/i;
+
+/**
+ * A `--time` written with a space between date and time: the parser would take the time for a
+ * second runbook name, so say what is wrong with the time instead, with the word it should be.
+ */
+function splitTime(value: string | null | undefined, positional: string[]): Failure | null {
+  if (!value || !DATE_ONLY.test(value)) return null;
+  const time = positional.find((word) => TIME_OF_DAY.test(word));
+  if (time === undefined) return null;
+  const joined = `${value.replace(/^["'\u201c\u2018]/, '')}T${time.replace(/["'\u201d\u2019]$/, '')}`;
+  const example = parseIsoTime(joined).ok ? joined : '2024-01-01T00:00:00Z';
+  return failure(`\`--time\` takes one ISO-8601 word, date and time joined by \`T\` with no space and a zone: e.g. \`--time ${example}\`.`);
 }
 
 type SourceResult = { ok: true; source: RestoreSource } | Failure;

@@ -4,6 +4,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import { INCIDENT_ACTION_PATTERN, STATUS_SELECT_ACTION_ID, VIEW_IDS } from './action-ids.js';
 import { helpMessage } from './blocks/help-message.js';
+import { clickedMessage } from './clicked-message.js';
 import type { CommandHandler } from './command-handler.js';
 import { READ_ONLY_SUBCOMMANDS, usageLine, type Subcommand } from './command-usage.js';
 import type { IncidentActionHandler } from './incident-action-handler.js';
@@ -98,7 +99,7 @@ export function registerListeners(deps: ListenerDeps): void {
       preferEphemeral: true,
     };
     const { action_id: actionId, value } = action as { action_id: string; value?: string };
-    await actions.handleClick(actionId, value ?? '', payload.trigger_id, requester, replyTo(requester, gateway, logger));
+    await actions.handleClick(actionId, value ?? '', clickedMessage(body), payload.trigger_id, requester, replyTo(requester, gateway, logger));
   });
 
   app.action(STATUS_SELECT_ACTION_ID, async ({ ack, body, action }) => {

@@ -97,6 +97,9 @@ export interface SlackGateway {
    * 429, for every caller of this gateway; 0 when it is not paused. A queue can wait until then.
    */
   pausedUntil?(method: string): number;
-  /** bots.info for our bot id (auth.test's botId): the app id interactions must carry. */
-  botInfo?(botId: string): Promise<BotInfo>;
+  /**
+   * bots.info (scope users:read): the app a bot id belongs to. auth.test names the team and the
+   * bot, not the app; interactions are accepted only with this app's `api_app_id`.
+   */
+  botInfo(botId: string): Promise<BotInfo>;
 }

@@ -19,6 +19,14 @@ export function permissionRefusal(verdict: 'refused' | 'unconfirmed', what: stri
   return verdict === 'unconfirmed' ? permissionUnconfirmed(what) : refusedNotOperator(what);
 }
 
+/**
+ * A click that Lifeboat did not invite: a button on a message it did not post, or a proposal for a
+ * runbook not linked to the incident's check. Nothing was done.
+ */
+export function notOurButton(listCommand: string): string {
+  return `That button is not on a message Lifeboat posted for this, so it did nothing. Use \`${listCommand}\` to see what is current.`;
+}
+
 /** Why an ack/resolve did not happen, in words. */
 export function transitionRefusal(reason: IncidentTransitionRefusal, incidentId: string): string {
   switch (reason) {

@@ -4,11 +4,13 @@ import type { CommitOutcome, EvaluationCommit, IncidentUpdate, Lease, Store } fr
 
 /**
  * Wraps a real store; `partition()` makes every call hang (a stalled Redis or a cut network:
- * requests neither succeed nor fail) until `heal()`, when the stranded calls reject.
+ * requests neither succeed nor fail) until `heal()`, when the stranded calls reject. `fail()`
+ * makes every call reject at once instead, as Redis calls do once their command timeout passed.
  */
 export class PartitionableStore implements Store {
   readonly kind: Store['kind'];
   private partitioned = false;
+  private failing = false;
   private stranded: Array<() => void> = [];
 
   constructor(private readonly inner: Store) {
@@ -19,12 +21,18 @@ export class PartitionableStore implements Store {
     this.partitioned = true;
   }
 
+  fail(): void {
+    this.failing = true;
+  }
+
   heal(): void {
     this.partitioned = false;
+    this.failing = false;
     for (const fail of this.stranded.splice(0)) fail();
   }
 
   private call<T>(run: () => Promise<T>): Promise<T> {
+    if (this.failing) return Promise.reject(new Error('Command timed out'));
     if (!this.partitioned) return run();
     return new Promise<T>((_, reject) => {
       this.stranded.push(() => reject(new Error('partitioned: request lost')));

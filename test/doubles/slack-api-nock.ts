@@ -45,9 +45,18 @@ function intercept(method: string, reply: (body: Record<string, unknown>) => [nu
   return { scope, calls };
 }
 
-/** auth.test answering as the Lifeboat bot. */
+/**
+ * auth.test answering as the Lifeboat bot, and bots.info (the same number of times) naming its
+ * app: together they are how the bot learns the installed workspace (T1) and app (A1).
+ */
 export function nockAuthTest(times = 1, answer: Record<string, unknown> = { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' }): Recorded {
+  nockBotsInfo(times);
   return intercept('auth.test', () => [200, answer], times);
+}
+
+/** bots.info answering for our bot (`BBOT`, app `A1`), in the shape of Slack's method reference. */
+export function nockBotsInfo(times = 1, appId = 'A1'): Recorded {
+  return intercept('bots.info', (body) => [200, { ok: true, bot: { id: body.bot, deleted: false, name: 'lifeboat', app_id: appId, user_id: 'UBOT' } }], times);
 }
 
 /** chat.postMessage, answering with successive ts values (`<tsSeconds>.000001`, `.000002`, ...). */

@@ -1,4 +1,4 @@
-import type { BotIdentity, FindPostedArgs, PostedMessage, PostMessageArgs, ResponseUrlMessage, SlackGateway } from '../../src/bot/slack-gateway.js';
+import type { BotIdentity, BotInfo, FindPostedArgs, PostedMessage, PostMessageArgs, ResponseUrlMessage, SlackGateway } from '../../src/bot/slack-gateway.js';
 
 /** One call made through the gateway. */
 export interface GatewayCall {
@@ -72,5 +72,9 @@ export class RecordingSlackGateway implements SlackGateway {
   }
   async updateView(viewId: string, hash: string, view: unknown): Promise<void> {
     await this.record('views.update', { viewId, hash, view });
+  }
+  async botInfo(botId: string): Promise<BotInfo> {
+    await this.record('bots.info', { botId });
+    return { botId, appId: 'A1' };
   }
 }

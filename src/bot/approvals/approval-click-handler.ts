@@ -5,16 +5,20 @@ import { approvalsMissing } from '../../approvals/approval.js';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Reply } from '../bot-ports.js';
+import { isSameMessage, type ClickedMessage } from '../clicked-message.js';
 import type { Requester } from '../requester.js';
 import type { SlackGateway } from '../slack-gateway.js';
-import { internalFailure } from '../user-messages.js';
+import { internalFailure, notOurButton } from '../user-messages.js';
 import { isApprovalId } from './approval-action-ids.js';
+import type { ApprovalMessageRefs } from './approval-message-refs.js';
 import type { ApproverSync } from './approver-sync.js';
 import { confirmModal, parseConfirmSubmission, type ConfirmMetadata } from './blocks/confirm-modal.js';
 
 export interface ApprovalClickHandlerDeps {
   approvals: Pick<ApprovalEngine, 'get' | 'approve' | 'reject' | 'release'>;
   approvers: ApproverSync;
+  /** Where each request's message was posted: its buttons are accepted only there. */
+  refs: Pick<ApprovalMessageRefs, 'get'>;
   gateway: Pick<SlackGateway, 'openView'>;
   clock: Clock;
   logger: Logger;
@@ -34,16 +38,18 @@ const STALE_BUTTON = 'That button is out of date. Use `/dr approvals` to see the
 /**
  * Approve, Reject and Release locks on approval messages, and the type-to-confirm modal. Runs
  * after the ack; refusals (own request, not an approver, expired, already decided, wrong
- * confirmation) are plain sentences for the clicker only, and change nothing. Never throws.
+ * confirmation, a button not on the request's own message) are plain sentences for the clicker
+ * only, and change nothing. Never throws.
  */
 export class ApprovalClickHandler {
   constructor(private readonly deps: ApprovalClickHandlerDeps) {}
 
   /** Approve: destructive plans open the confirm modal; the others are approved at once. */
-  async approveClicked(value: string, triggerId: string | undefined, requester: Requester, reply: Reply): Promise<void> {
+  async approveClicked(value: string, clicked: ClickedMessage | null, triggerId: string | undefined, requester: Requester, reply: Reply): Promise<void> {
     if (!isApprovalId(value)) return this.stale(requester, reply);
     const { approvals, approvers, clock } = this.deps;
     try {
+      if (!(await this.invited(value, clicked, requester, reply))) return;
       const approval = await approvals.get(value);
       if (!approval) return await reply({ text: refusal('not-found', { id: value }).message });
       const allowed = await approvers.check(requester.userId);
@@ -59,9 +65,10 @@ export class ApprovalClickHandler {
   }
 
   /** Reject (or the requester withdrawing): ends the request. */
-  async rejectClicked(value: string, requester: Requester, reply: Reply): Promise<void> {
+  async rejectClicked(value: string, clicked: ClickedMessage | null, requester: Requester, reply: Reply): Promise<void> {
     if (!isApprovalId(value)) return this.stale(requester, reply);
     try {
+      if (!(await this.invited(value, clicked, requester, reply))) return;
       await this.deps.approvers.check(requester.userId);
       const result = await this.deps.approvals.reject(value, requester.userId);
       await reply({ text: rejectedText(value, requester.userId, result) });
@@ -74,9 +81,10 @@ export class ApprovalClickHandler {
    * Release locks on an interrupted run (Slack already asked "are you sure" with the button's
    * confirm dialog): approvers only; one is enough, since releasing starts nothing.
    */
-  async releaseClicked(value: string, requester: Requester, reply: Reply): Promise<void> {
+  async releaseClicked(value: string, clicked: ClickedMessage | null, requester: Requester, reply: Reply): Promise<void> {
     if (!isApprovalId(value)) return this.stale(requester, reply);
     try {
+      if (!(await this.invited(value, clicked, requester, reply))) return;
       const result = await this.deps.approvals.release(value, requester.userId, (userId) => this.deps.approvers.check(userId));
       await reply({ text: releasedText(value, result) });
     } catch (err) {
@@ -115,6 +123,15 @@ export class ApprovalClickHandler {
     } catch (err) {
       await reply({ text: internalFailure(this.deps.logger, err, `approving ${id}`, { userId: requester.userId }) });
     }
+  }
+
+  /** True when the click was on the request's own message; else refuses it (logged, answered). */
+  private async invited(id: string, clicked: ClickedMessage | null, requester: Requester, reply: Reply): Promise<boolean> {
+    const ref = await this.deps.refs.get(id);
+    if (isSameMessage(clicked, ref)) return true;
+    this.deps.logger.warn({ approvalId: id, clicked, posted: ref, userId: requester.userId }, 'refused an approval button that is not on the message posted for that request; nothing done');
+    await reply({ text: notOurButton('/dr approvals') });
+    return false;
   }
 
   private async stale(requester: Requester, reply: Reply): Promise<void> {

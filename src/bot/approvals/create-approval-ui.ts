@@ -80,7 +80,7 @@ export function createApprovalUi(deps: ApprovalUiDeps): ApprovalUi {
   });
   approvals.onChange(announcer.listener);
   const approvers = new ApproverSync({ approvers: config.slack.approvers, permissions: deps.permissions, approvals });
-  const handler = new ApprovalClickHandler({ approvals, approvers, gateway: deps.gateway, clock, logger });
+  const handler = new ApprovalClickHandler({ approvals, approvers, refs, gateway: deps.gateway, clock, logger });
   registerApprovalListeners({ app: deps.boltApp, handler, gateway: deps.gateway, logger });
   const submitter = new ActionSubmitter({ dr: deps.dr, approvals, announcer, clock, logger });
 

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from '../../observability/logger.js';
+import { clickedMessage } from '../clicked-message.js';
 import { replyTo, type Requester } from '../requester.js';
 import type { SlackGateway } from '../slack-gateway.js';
 import { APPROVAL_ACTION_IDS, APPROVAL_CONFIRM_VIEW_ID } from './approval-action-ids.js';
@@ -40,7 +41,7 @@ export function registerApprovalListeners(deps: { app: App; handler: ApprovalCli
     const requester = clicker(body);
     if (!requester) return;
     const value = (action as { value?: string }).value ?? '';
-    await handler.approveClicked(value, (body as ClickPayload).trigger_id, requester, replyTo(requester, gateway, logger));
+    await handler.approveClicked(value, clickedMessage(body), (body as ClickPayload).trigger_id, requester, replyTo(requester, gateway, logger));
   });
 
   app.action(APPROVAL_ACTION_IDS.reject, async ({ ack, body, action }) => {
@@ -48,7 +49,7 @@ export function registerApprovalListeners(deps: { app: App; handler: ApprovalCli
     const requester = clicker(body);
     if (!requester) return;
     const value = (action as { value?: string }).value ?? '';
-    await handler.rejectClicked(value, requester, replyTo(requester, gateway, logger));
+    await handler.rejectClicked(value, clickedMessage(body), requester, replyTo(requester, gateway, logger));
   });
 
   app.action(APPROVAL_ACTION_IDS.release, async ({ ack, body, action }) => {
@@ -56,7 +57,7 @@ export function registerApprovalListeners(deps: { app: App; handler: ApprovalCli
     const requester = clicker(body);
     if (!requester) return;
     const value = (action as { value?: string }).value ?? '';
-    await handler.releaseClicked(value, requester, replyTo(requester, gateway, logger));
+    await handler.releaseClicked(value, clickedMessage(body), requester, replyTo(requester, gateway, logger));
   });
 
   app.view(APPROVAL_CONFIRM_VIEW_ID, async ({ ack, body, view }) => {

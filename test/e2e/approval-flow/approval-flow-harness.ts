@@ -27,6 +27,7 @@ import { createStatusPage } from '../../../src/statuspage/create-status-page.js'
 import { MemoryStore } from '../../../src/store/memory-store.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { lag } from '../../doubles/results.js';
+import { nockAuthTest } from '../../doubles/slack-api-nock.js';
 import { signed } from '../../doubles/slack-requests.js';
 import { botConfig, FORM } from '../bot/slack-bot-harness.js';
 import { testClients } from '../../integration/aws/aws-fixtures.js';
@@ -189,6 +190,9 @@ export async function startApprovalFlow(options: ApprovalFlowOptions = {}): Prom
   });
   const approvalUi = ui;
 
+  // Learns the installed workspace and app, as at boot: payloads are refused until then.
+  nockAuthTest();
+  await bot.start();
   const server = buildServer({ logger, metrics, readiness: [] });
   await server.register(bot.routes);
   if (statusPage.routes) await server.register(statusPage.routes);

@@ -1,7 +1,8 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ACTION_IDS, STATUS_SELECT_ACTION_ID, VIEW_IDS } from '../../../src/bot/action-ids.js';
-import { fail } from '../../doubles/results.js';
+import type { CheckResult } from '../../../src/core/check-result.js';
+import { fail, lag } from '../../doubles/results.js';
 import {
   guardNetwork,
   nockChatUpdate,
@@ -32,8 +33,22 @@ afterAll(() => {
   nock.enableNetConnect();
 });
 
-async function click(actionId: string, value: string, userId = 'U0AAA') {
-  const response = await h.post(blockActionBody(actionId, value, { userId }), FORM);
+/** A failing backup check on orders-db: the newest snapshot is 30 h old (maxAge 26 h). */
+function staleBackup(at: number): CheckResult {
+  return {
+    checkId: 'orders-backups',
+    startedAt: at,
+    durationMs: 80,
+    ok: false,
+    severity: 'SEV2',
+    summary: 'newest snapshot 30h old',
+    measurement: { kind: 'backup', ageSeconds: 30 * 3600, newestSnapshotId: 'rds:orders-db-2026-11-20-06-00' },
+    error: { kind: 'threshold', message: 'newest snapshot 30h old' },
+  };
+}
+
+async function click(actionId: string, value: string, userId = 'U0AAA', messageTs = '1000.000001') {
+  const response = await h.post(blockActionBody(actionId, value, { userId, messageTs }), FORM);
   expect(response.statusCode).toBe(200);
   expect(response.body).toBe('');
   await h.bot.idle();
@@ -77,19 +92,27 @@ describe('incident buttons', () => {
   });
 
   it('Propose failover submits a failover of the linked runbook for the incident', async () => {
+    // A lag incident: its check is the guard of failover runbook `orders`, so the message offers it.
+    nockPostMessage(1, 'C0INCIDENTS', 1001);
+    await h.engine.apply(lag(120, 'SEV3', 'orders-lag', h.clock.now()));
+    await h.bot.idle();
     const ephemeral = nockPostEphemeral();
-    await click(`${ACTION_IDS.proposeFailover}:orders`, JSON.stringify({ incidentId: 'INC-1', runbook: 'orders' }));
+    await click(`${ACTION_IDS.proposeFailover}:orders`, JSON.stringify({ incidentId: 'INC-2', runbook: 'orders' }), 'U0AAA', '1001.000001');
     expect(h.ports.submitted).toEqual([
-      { request: { kind: 'failover', runbook: 'orders', dryRun: false, allowDataLoss: false, incidentId: 'INC-1' }, actor: { userId: 'U0AAA', name: 'alice' } },
+      { request: { kind: 'failover', runbook: 'orders', dryRun: false, allowDataLoss: false, incidentId: 'INC-2' }, actor: { userId: 'U0AAA', name: 'alice' } },
     ]);
     expect(ephemeral.calls[0]?.body.text).toBe('Plan ready; approval requested.');
   });
 
   it('Propose restore submits a restore to the latest restorable point', async () => {
+    // A backup incident on orders-db: restore runbook `orders` restores that database.
+    nockPostMessage(1, 'C0INCIDENTS', 1001);
+    await h.engine.apply(staleBackup(h.clock.now()));
+    await h.bot.idle();
     nockPostEphemeral();
-    await click(`${ACTION_IDS.proposeRestore}:orders`, JSON.stringify({ incidentId: 'INC-1', runbook: 'orders' }));
+    await click(`${ACTION_IDS.proposeRestore}:orders`, JSON.stringify({ incidentId: 'INC-2', runbook: 'orders' }), 'U0AAA', '1001.000001');
     expect(h.ports.submitted.map((s) => s.request)).toEqual([
-      { kind: 'restore', runbook: 'orders', dryRun: false, source: { type: 'latest' }, incidentId: 'INC-1' },
+      { kind: 'restore', runbook: 'orders', dryRun: false, source: { type: 'latest' }, incidentId: 'INC-2' },
     ]);
   });
 
@@ -210,6 +233,8 @@ describe('Update status page', () => {
       team: { id: 'T1', domain: 'acme' },
       view: {
         id: 'V1',
+        team_id: 'T1',
+        app_id: 'A1',
         hash: '1700000000.abc',
         type: 'modal',
         callback_id: VIEW_IDS.statusPage,

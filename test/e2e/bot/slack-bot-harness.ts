@@ -10,7 +10,7 @@ import { buildServer } from '../../../src/server/build-server.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';
 import type { Store } from '../../../src/store/store.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
-import { TEST_SLACK_API_URL } from '../../doubles/slack-api-nock.js';
+import { nockAuthTest, TEST_SLACK_API_URL } from '../../doubles/slack-api-nock.js';
 import { RecordingBotPorts } from '../../doubles/slack-bot-ports.js';
 import { signed, TEST_SIGNING_SECRET, type SignedRequest } from '../../doubles/slack-requests.js';
 
@@ -90,7 +90,16 @@ export interface BotHarness {
   close(): Promise<void>;
 }
 
-export async function startBotHarness(options: { config?: Config; store?: Store; redis?: Redis | null; keyPrefix?: string } = {}): Promise<BotHarness> {
+export async function startBotHarness(
+  options: {
+    config?: Config;
+    store?: Store;
+    redis?: Redis | null;
+    keyPrefix?: string;
+    /** HTTP mode: start the bot (auth.test, bots.info) before serving; false leaves the installation unknown. */
+    start?: boolean;
+  } = {},
+): Promise<BotHarness> {
   const clock = new ManualClock();
   const config = options.config ?? botConfig();
   const store = options.store ?? new MemoryStore({ clock });
@@ -119,6 +128,11 @@ export async function startBotHarness(options: { config?: Config; store?: Store;
     sleep: async () => undefined,
     webApiNetworkRetries: 0,
   });
+  if (bot.mode === 'http' && options.start !== false) {
+    // Learns the installed workspace and app, as at boot: payloads are refused until then.
+    nockAuthTest();
+    await bot.start();
+  }
   const server = buildServer({ logger, metrics, readiness: [{ name: 'store', check: () => store.ping() }, bot.readiness] });
   await server.register(bot.routes);
   await server.ready();

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import nock from 'nock';
 import { STORE_DOWN_TEXT } from '../../../src/bot/fastify-slack-receiver.js';
+import { AUTH_CHECK_TTL_MS } from '../../../src/bot/slack-connection.js';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fail } from '../../doubles/results.js';
 import { guardNetwork, nockAuthTest, nockChatUpdate, nockPostMessage, nockResponseUrl, nockSlackError } from '../../doubles/slack-api-nock.js';
@@ -173,6 +174,8 @@ describe('store unavailable', () => {
 
 describe('readiness', () => {
   it('/readyz reports Slack not connected while auth.test fails, and ready once it answers', async () => {
+    // The harness checked at start; past the cache, /readyz asks again.
+    h.clock.advance(AUTH_CHECK_TTL_MS);
     nockSlackError('auth.test', 'invalid_auth');
     const down = await h.server.inject({ method: 'GET', url: '/readyz' });
     expect(down.statusCode).toBe(503);

@@ -258,8 +258,44 @@ describe('/dr parse errors do not reveal runbooks to non-operators', () => {
   });
 });
 
+describe('/dr parser details through the signed surface', () => {
+  it('a --time with a space between date and time says the time must be one ISO-8601 word', async () => {
+    const { ack, replies } = await command('restore orders --time 2024-01-01 00:00:00Z');
+    expect(ack).toEqual({
+      response_type: 'ephemeral',
+      text:
+        '`--time` takes one ISO-8601 word, date and time joined by `T` with no space and a zone: e.g. `--time 2024-01-01T00:00:00Z`.\n' +
+        'Usage: `/dr restore <runbook> (--snapshot <id> | --time <ISO-8601> | --latest) [--dry-run]`',
+    });
+    expect(replies).toEqual([]);
+    expect(h.ports.untouched).toBe(true);
+  });
+
+  it('2,000 emoji (4,000 UTF-16 units) are 2,000 characters: a status page message of them reaches the approval layer', async () => {
+    const message = '\u{1F6A8}'.repeat(2_000);
+    const { ack, replies } = await command(`statuspage INC-1 identified ${message}`);
+    expect(ack).toBe('');
+    expect(h.ports.submitted.map((s) => s.request)).toEqual([{ kind: 'statuspage', incidentId: 'INC-1', status: 'identified', message }]);
+    expect(replies).toEqual([ephemeral('Plan ready; approval requested.')]);
+  });
+});
+
 describe('/dr failure answers', () => {
   it('an internal failure answers a plain sentence with a reference and leaks nothing internal', async () => {
+    await h.close();
+    const store = new MemoryStore();
+    store.getIncident = async () => {
+      throw new Error('connect ECONNREFUSED 10.0.4.2:6379 redis://:hunter2@db/0\n    at TCPConnectWrap.afterConnect');
+    };
+    h = await startBotHarness({ store });
+    const { replies } = await command('page INC-1', 'U0AAA');
+    expect(replies).toHaveLength(1);
+    const text = (replies[0] as { text: string }).text;
+    expect(text).toMatch(/^Lifeboat hit an internal error and could not finish this\. The log has the details under reference [0-9a-f]{6}\.\nUsage: `\/dr page <incident>`$/);
+    for (const secret of ['ECONNREFUSED', 'hunter2', '10.0.4.2', 'TCPConnectWrap', 'Error', 'redis://']) expect(text).not.toContain(secret);
+  });
+
+  it('a read the store fails answers that nothing is remembered, and leaks nothing internal', async () => {
     await h.close();
     const store = new MemoryStore();
     store.listOpenIncidents = async () => {
@@ -267,9 +303,10 @@ describe('/dr failure answers', () => {
     };
     h = await startBotHarness({ store });
     const { replies } = await command('incidents', 'U0ZZZ');
-    expect(replies).toHaveLength(1);
     const text = (replies[0] as { text: string }).text;
-    expect(text).toMatch(/^Lifeboat hit an internal error and could not finish this\. The log has the details under reference [0-9a-f]{6}\.\nUsage: `\/dr incidents`$/);
+    expect(text).toBe(
+      'Redis is unreachable, and this replica has not read `/dr incidents` since it started, so it has nothing to show. Try again in a minute; if it persists, check the Lifeboat service.',
+    );
     for (const secret of ['ECONNREFUSED', 'hunter2', '10.0.4.2', 'TCPConnectWrap', 'Error', 'redis://']) expect(text).not.toContain(secret);
   });
 });

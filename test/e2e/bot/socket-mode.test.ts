@@ -74,6 +74,29 @@ it('in Socket Mode the bot connects over the WebSocket, answers commands there, 
   expect(http.statusCode).toBe(404);
 });
 
+it('in Socket Mode a payload from another workspace or app is acked empty and not acted on', async () => {
+  nockPostMessage();
+  await h.engine.apply(fail('SEV2', 'api', h.clock.now()));
+  await h.bot.idle();
+  nockAuthTest();
+  await h.bot.start();
+  await until(() => socketServer.connections === 1);
+
+  const foreignCommand = parseQuery(slashCommandBody('ack INC-1', { teamId: 'T0OTHER' }));
+  socketServer.push({ envelope_id: 'env-f1', type: 'slash_commands', accepts_response_payload: true, payload: foreignCommand });
+  const foreignClick = parseQuery(blockActionBody(ACTION_IDS.acknowledge, 'INC-1', { appId: 'A0OTHER' }));
+  socketServer.push({ envelope_id: 'env-f2', type: 'interactive', accepts_response_payload: false, payload: JSON.parse(String(foreignClick.payload)) });
+  await socketServer.waitForReplies(2);
+  // Acked (so Slack does not redeliver) with nothing in it: a foreign workspace is told nothing.
+  expect(socketServer.received).toEqual([
+    { envelope_id: 'env-f1', payload: {} },
+    { envelope_id: 'env-f2', payload: {} },
+  ]);
+  await h.bot.idle();
+  expect(h.ports.untouched).toBe(true);
+  expect((await h.store.getIncidentEvents('INC-1')).map((e) => e.type)).toEqual(['opened']);
+});
+
 it('a Socket Mode delivery sent twice acts once', async () => {
   nockPostMessage();
   await h.engine.apply(fail('SEV2', 'api', h.clock.now()));
@@ -122,6 +145,14 @@ it('in Socket Mode a delivery the store cannot record is not acted on, and the p
     expect(socketServer.received[1]).toEqual({ envelope_id: 'env-2', payload: {} });
     await until(() => hook.bodies.length === 1);
     expect(hook.bodies).toEqual([{ text: STORE_DOWN_TEXT, response_type: 'ephemeral', replace_original: false }]);
+
+    // A read-only command goes on: a retried read answered twice is harmless.
+    const read = nockResponseUrl('/commands/T1/1/abc');
+    socketServer.push(commandEnvelope('env-3', 'incidents'));
+    await socketServer.waitForReplies(3);
+    expect(socketServer.received[2]).toEqual({ envelope_id: 'env-3', payload: {} });
+    await until(() => read.bodies.length === 1);
+    expect(read.bodies[0]).toMatchObject({ text: '1 open incident', response_type: 'ephemeral' });
 
     await h.bot.idle();
     expect(h.ports.untouched).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_COMMAND_TEXT_LENGTH } from '../../../src/bot/command-text.js';
+import { MAX_COMMAND_TEXT_LENGTH, normalizeCommandText } from '../../../src/bot/command-text.js';
 import { parseCommand, type ParseContext, type ParseOutcome } from '../../../src/bot/parse-command.js';
 import { hostileCommandTexts } from './hostile-texts.js';
 
@@ -111,9 +111,41 @@ describe('parseCommand: the /dr grammar', () => {
       ['resolve INC-4 ' + 'x'.repeat(1001), 'The note is 1001 characters long; keep it to 1000.', usage.resolve],
       ['ack\u0000 INC-4', 'That command contains invisible control characters; retype it without them.', usage.general],
       ['x'.repeat(MAX_COMMAND_TEXT_LENGTH + 1), `That command is ${MAX_COMMAND_TEXT_LENGTH + 1} characters long; the longest accepted is ${MAX_COMMAND_TEXT_LENGTH}.`, usage.general],
+      // A date and a time with a space between: the time is not a second runbook name.
+      [
+        'restore orders --time 2024-01-01 00:00:00Z',
+        '`--time` takes one ISO-8601 word, date and time joined by `T` with no space and a zone: e.g. `--time 2024-01-01T00:00:00Z`.',
+        usage.restore,
+      ],
+      [
+        'restore --time=2024-01-01 13:30+02:00 orders --dry-run',
+        '`--time` takes one ISO-8601 word, date and time joined by `T` with no space and a zone: e.g. `--time 2024-01-01T13:30+02:00`.',
+        usage.restore,
+      ],
+      [
+        'restore orders --time "2024-01-01 00:00"',
+        '`--time` takes one ISO-8601 word, date and time joined by `T` with no space and a zone: e.g. `--time 2024-01-01T00:00:00Z`.',
+        usage.restore,
+      ],
     ])('%j', (text, error, expectedUsage) => {
       expectError(text, error, expectedUsage);
     });
+  });
+
+  it('counts characters, not UTF-16 units: 2,000 emoji (4,000 units) pass the command length check', () => {
+    const emoji = '\u{1F6A8}'.repeat(2_000);
+    expect(emoji.length).toBe(4_000);
+    expect(normalizeCommandText(`statuspage INC-4 identified ${emoji}`)).toEqual({ ok: true, text: `statuspage INC-4 identified ${emoji}` });
+    expect(normalizeCommandText('\u{1F6A8}'.repeat(MAX_COMMAND_TEXT_LENGTH)).ok).toBe(true);
+    expect(normalizeCommandText('\u{1F6A8}'.repeat(MAX_COMMAND_TEXT_LENGTH + 1))).toEqual({
+      ok: false,
+      error: `That command is ${MAX_COMMAND_TEXT_LENGTH + 1} characters long; the longest accepted is ${MAX_COMMAND_TEXT_LENGTH}.`,
+    });
+  });
+
+  it('a statuspage message of 1,000 emoji is one of 1,000 characters', () => {
+    const message = '\u{1F6A8}'.repeat(1_000);
+    expect(parse(`statuspage INC-4 identified ${message}`)).toMatchObject({ ok: true, command: { kind: 'action', request: { kind: 'statuspage', message } } });
   });
 
   it('with no runbooks configured, says so rather than listing none', () => {
