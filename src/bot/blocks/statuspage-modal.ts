@@ -8,6 +8,7 @@ import {
 import type { Incident } from '../../core/incident.js';
 import type { Severity } from '../../core/severity.js';
 import { STATUS_MODAL_FIELDS, STATUS_SELECT_ACTION_ID, VIEW_IDS } from '../action-ids.js';
+import { textToPublishProblem } from '../../statuspage/validate-update.js';
 import { MAX_STATUS_MESSAGE_LENGTH } from '../parse-command.js';
 
 /** What customers read, per status, until the operator edits it. `{service}` is the component or check. */
@@ -135,6 +136,10 @@ export function parseStatusPageSubmission(
   if (!status || !(STATUS_PAGE_STATES as readonly string[]).includes(status)) errors[STATUS_MODAL_FIELDS.status] = 'Choose a status.';
   if (message.length === 0) errors[messageBlock] = 'Write what customers should read.';
   else if ([...message].length > MAX_STATUS_MESSAGE_LENGTH) errors[messageBlock] = `Keep it to ${MAX_STATUS_MESSAGE_LENGTH} characters.`;
+  else {
+    const hidden = textToPublishProblem(message);
+    if (hidden) errors[messageBlock] = hidden;
+  }
 
   const components: Record<string, ComponentStatus> = {};
   for (const [blockId, inputs] of Object.entries(state)) {
