@@ -1,3 +1,4 @@
+import type { types } from '@slack/bolt';
 import {
   COMPONENT_STATUSES,
   STATUS_PAGE_STATES,
@@ -45,7 +46,7 @@ export function suggestedStatus(incident: Incident): StatusPageState {
   return incident.state === 'acknowledged' ? 'identified' : 'investigating';
 }
 
-const option = (value: string, text: string) => ({ text: { type: 'plain_text', text }, value });
+const option = (value: string, text: string): types.PlainTextOption => ({ text: { type: 'plain_text', text }, value });
 
 /** The template text for `status`, about `service`. */
 export function statusTemplate(status: StatusPageState, service: string): string {
@@ -62,7 +63,7 @@ export function statusPageModal(
   components: string[],
   metadata: StatusModalMetadata,
   status: StatusPageState = suggestedStatus(incident),
-): Record<string, unknown> {
+): types.ModalView {
   const service = components[0] ?? incident.checkId;
   const componentStatus = componentStatusFor(incident.severity, incident.state === 'resolved');
   const statusOptions = STATUS_PAGE_STATES.map((s) => option(s, s[0]?.toUpperCase() + s.slice(1)));
