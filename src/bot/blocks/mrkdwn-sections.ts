@@ -23,7 +23,8 @@ const MARKUP_WINDOW = 300;
 export function safeCut(text: string, max: number, inCode = false): number {
   if (text.length <= max) return text.length;
   let at = keepWhole(text, max, inCode);
-  const window = text.slice(Math.max(0, at - WORD_BREAK_WINDOW), at);
+  // Short texts (a button) keep as much as they can; long ones (a section) prefer whole words.
+  const window = text.slice(Math.max(0, at - Math.min(WORD_BREAK_WINDOW, Math.floor(max / 5))), at);
   const soft = Math.max(window.lastIndexOf(' '), window.lastIndexOf(','));
   if (soft > 0) {
     const candidate = at - window.length + soft + 1;
