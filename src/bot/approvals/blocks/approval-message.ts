@@ -16,8 +16,6 @@ function button(text: string, actionId: string, value: string, style: 'primary' 
 
 const plain = (text: string): types.PlainTextElement => ({ type: 'plain_text', text });
 
-/** Blocks the approval message has besides the plan, at most: title and state, outcome, fields, buttons, footer. */
-export const APPROVAL_FRAME_BLOCKS = 5;
 
 /**
  * The "are you sure" dialog Slack shows before a Release locks click is sent. Slack's confirmation
