@@ -5,6 +5,7 @@ import type { Plan } from '../core/plan.js';
 import type { Severity } from '../core/severity.js';
 import { ActionError } from './action-error.js';
 import { newPlanId, resourceKey, type PlanningContext } from './planning-context.js';
+import { textToPublishProblem } from '../statuspage/validate-update.js';
 import type { StatusPagePublication } from './status-page-publisher.js';
 
 /** How bad a component looks for an incident of each severity while it is not resolved. */
@@ -19,6 +20,8 @@ const COMPONENT_STATUS_BY_SEVERITY: Record<Severity, ComponentStatus> = {
  * Plans `/dr statuspage <incident> <status> <message>`: one `statuspage` `publish` call whose input
  * is exactly what will be published. Components come from the request, else from the incident's
  * check (`component:`) at a status implied by the incident's severity (`operational` once resolved).
+ * A message holding invisible or formatting characters, or longer than approvers can read whole,
+ * is refused (LIFEBOAT_BAD_REQUEST) before a plan exists.
  */
 export function planStatusPageUpdate(
   request: StatusPageRequest,
@@ -26,6 +29,9 @@ export function planStatusPageUpdate(
   config: Pick<Config, 'checks' | 'statuspage'>,
   ctx: Pick<PlanningContext, 'clock' | 'newId'>,
 ): Plan {
+  // Before anything else: a text hiding characters, or too long to show whole, never reaches approvers.
+  const problem = textToPublishProblem(request.message);
+  if (problem) throw new ActionError('LIFEBOAT_BAD_REQUEST', `${problem} Nothing was requested.`);
   const known = new Set([...Object.keys(config.statuspage.components), ...config.checks.flatMap((c) => (c.component ? [c.component] : []))]);
   let components: Record<string, ComponentStatus>;
   if (request.components) {

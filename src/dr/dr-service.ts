@@ -15,6 +15,15 @@ export type SubmitOutcome =
   /** Nothing was created; `message` is safe to show the requester; `plan` when one was built. */
   | { kind: 'refused'; message: string; plan?: Plan };
 
+/** What the caller (the Slack layer) adds to a submission. */
+export interface SubmitOptions {
+  /**
+   * Why the plan may not become a request, or null: asked after planning and before anything is
+   * created (e.g. a plan Slack cannot show whole to approvers). The reason is shown to the requester.
+   */
+  refuse?: (plan: Plan) => string | null;
+}
+
 export interface DrServiceDeps {
   planner: ActionPlanner;
   runner: ActionRunner;
@@ -38,7 +47,7 @@ export class DrService {
   }
 
   /** Plans `request`; a dry run stops there, anything else becomes a pending approval request. */
-  async submit(request: ActionRequest, actor: Actor): Promise<SubmitOutcome> {
+  async submit(request: ActionRequest, actor: Actor, options: SubmitOptions = {}): Promise<SubmitOutcome> {
     let plan: Plan;
     try {
       plan = await this.deps.planner.plan(request);
@@ -48,6 +57,11 @@ export class DrService {
         return { kind: 'refused', message: err.message, ...(err.plan ? { plan: err.plan } : {}) };
       }
       throw err;
+    }
+    const refusal = options.refuse?.(plan) ?? null;
+    if (refusal !== null) {
+      this.deps.logger.info({ plan: plan.id, request: request.kind, requester: actor.userId }, `request refused before it existed: ${refusal}`);
+      return { kind: 'refused', message: refusal };
     }
     if (request.kind !== 'statuspage' && request.dryRun) return { kind: 'dry-run', plan };
 

@@ -12,6 +12,45 @@ export const MAX_MESSAGE_CHARS = 25_000;
 /** Incident ids are Lifeboat's own (`INC-42`); the bound keeps store keys and URLs sane. */
 const MAX_INCIDENT_ID_CHARS = 64;
 
+/**
+ * Longest text to publish a request may carry, in characters (code points) after Slack's
+ * entities are decoded. Approvers must read all of it in the approval message: at this bound
+ * even a text of nothing but `&` (`&amp;` there, five characters each) fits a few sections.
+ */
+export const MAX_PUBLISHED_TEXT_CHARS = 2_000;
+
+/**
+ * Characters that show nothing or change how the rest reads: Unicode format characters (Cf: tag
+ * characters U+E0000–U+E007F, zero-width U+200B–U+200D, U+2060, U+FEFF, bidi controls, soft
+ * hyphen) and control characters (Cc) other than tab and line breaks.
+ */
+const HIDDEN = /[\p{Cf}]|(?![\t\n\r])\p{Cc}/u;
+
+/** `U+E0020`: how an error names a character nobody can see. */
+export function codePointName(char: string): string {
+  return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * Why `text` may not be published as approvers would read it, or null: it hides a character
+ * (named with its position, counted in characters from 1), or it is longer than
+ * MAX_PUBLISHED_TEXT_CHARS. `what` names the text in the sentence ("The message").
+ */
+export function textToPublishProblem(text: string, what = 'The message', maxChars = MAX_PUBLISHED_TEXT_CHARS): string | null {
+  let position = 0;
+  for (const char of text) {
+    position += 1;
+    if (HIDDEN.test(char)) {
+      return (
+        `${what} holds an invisible or formatting character, ${codePointName(char)}, at character ${position}; ` +
+        'approvers could not see it, so it cannot be published. Retype the text without it.'
+      );
+    }
+  }
+  if (position > maxChars) return `${what} is ${position} characters long; text to publish is limited to ${maxChars} characters so approvers can read it whole.`;
+  return null;
+}
+
 /** Characters as a person counts them (code points), not UTF-16 units: an emoji is one. */
 export function characterCount(text: string): number {
   let count = 0;
@@ -39,6 +78,11 @@ export function statusPageUpdateProblems(update: StatusPageUpdate, knownComponen
     problems.push(`The title is ${titleChars} characters long; the status page allows ${MAX_TITLE_CHARS}.`);
   }
   if (update.message.trim() === '') problems.push('The message is empty: say what users see and what happens next.');
+  // Approval refuses these already; checked again here so no other way in can publish them.
+  const hiddenInTitle = textToPublishProblem(update.title, 'The title', Number.POSITIVE_INFINITY);
+  if (hiddenInTitle) problems.push(hiddenInTitle);
+  const hiddenInMessage = textToPublishProblem(update.message, 'The message', Number.POSITIVE_INFINITY);
+  if (hiddenInMessage) problems.push(hiddenInMessage);
   const messageChars = characterCount(update.message);
   if (messageChars > MAX_MESSAGE_CHARS) {
     problems.push(`The message is ${messageChars} characters long; the status page allows ${MAX_MESSAGE_CHARS}.`);

@@ -7,6 +7,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { Reply } from '../bot-ports.js';
 import { internalFailure } from '../user-messages.js';
 import type { ApprovalAnnouncer } from './approval-announcer.js';
+import { planDisplayRefusal } from './blocks/plan-display-refusal.js';
 import { dryRunMessage, refusedMessage, requestedMessage } from './blocks/submit-answers.js';
 
 /** Why a request whose message could not be posted is withdrawn (audit log and thread). */
@@ -24,7 +25,8 @@ export interface ActionSubmitterDeps {
 
 /**
  * The bot's SubmitAction: plans the request through the DR service and answers the requester
- * with the plan (dry run), the refusal, or where the approval request was posted. A request
+ * with the plan (dry run), the refusal, or where the approval request was posted. A plan that
+ * cannot be shown whole (approval message, dry run, confirm modal) is refused before it exists. A request
  * nobody could see is withdrawn at once, so it never holds its resources until expiry: one
  * whose message could not be posted, and one the store made while its reply was lost.
  */
@@ -34,7 +36,8 @@ export class ActionSubmitter {
   readonly submit = async (request: ActionRequest, actor: Actor, reply: Reply): Promise<void> => {
     let outcome: Awaited<ReturnType<DrService['submit']>>;
     try {
-      outcome = await this.deps.dr.submit(request, actor);
+      // A plan approvers cannot read whole is refused here, before any request exists.
+      outcome = await this.deps.dr.submit(request, actor, { refuse: planDisplayRefusal });
     } catch (err) {
       if (!isRequestUnconfirmed(err)) throw err;
       await this.withdrawUnconfirmed(err, actor.userId, reply);

@@ -1,9 +1,17 @@
+import type { types } from '@slack/bolt';
 import type { Incident } from '../../core/incident.js';
 import { ACTION_IDS } from '../action-ids.js';
 import type { LinkedRunbooks } from '../linked-runbooks.js';
 import { escapeMrkdwn } from '../slack-text.js';
-import { channelMention, fitSection, severityEmoji, userMention } from './mentions.js';
+import { MAX_ACTIONS_ELEMENTS, MAX_BUTTON_TEXT, MAX_SECTION_FIELD_TEXT } from './block-kit-limits.js';
+import { shortenVisibly } from './fit-list.js';
+import { channelMention, severityEmoji, userMention } from './mentions.js';
 import { slackDate } from './format-time.js';
+
+/** How much of the measured summary the headline repeats; the Measured field shows more. */
+const HEADLINE_SUMMARY_CHARS = 1000;
+/** The notification text's summary: enough to know what broke. */
+const TEXT_SUMMARY_CHARS = 500;
 
 /** Everything the incident message shows. */
 export interface IncidentMessageInput {
@@ -21,29 +29,26 @@ export const INCIDENT_ACTIONS_BLOCK = 'lifeboat.incident.actions';
 export const INCIDENT_PAGING_BLOCK = 'lifeboat.incident.paging';
 
 /** The incident's one message: pure, so its exact output is tested. */
-export function incidentMessage(input: IncidentMessageInput): { text: string; blocks: unknown[] } {
+export function incidentMessage(input: IncidentMessageInput): { text: string; blocks: types.KnownBlock[] } {
   const { incident } = input;
   const state = stateWords(incident);
-  const blocks: unknown[] = [
-    {
-      type: 'section',
-      text: {
-        type: 'mrkdwn',
-        text: fitSection(
-          `${incident.state === 'resolved' ? ':white_check_mark:' : severityEmoji(incident.severity)} *${incident.id}* · *${incident.severity}* · \`${escapeMrkdwn(incident.checkId)}\` — ${state}\n${escapeMrkdwn(incident.summary)}`,
-        ),
-      },
-    },
+  const headline = `${incident.state === 'resolved' ? ':white_check_mark:' : severityEmoji(incident.severity)} *${incident.id}* · *${incident.severity}* · \`${escapeMrkdwn(incident.checkId)}\` — ${state}`;
+  const blocks: types.KnownBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: `${headline}\n${shortenVisibly(escapeMrkdwn(incident.summary), HEADLINE_SUMMARY_CHARS)}` } },
     { type: 'section', fields: fields(input) },
   ];
   if (input.pagingLine) {
     blocks.push({ type: 'context', block_id: INCIDENT_PAGING_BLOCK, elements: [{ type: 'mrkdwn', text: input.pagingLine }] });
   }
   const actions = buttons(input);
-  if (actions.length > 0) blocks.push({ type: 'actions', block_id: INCIDENT_ACTIONS_BLOCK, elements: actions });
+  if (actions.shown.length > 0) blocks.push({ type: 'actions', block_id: INCIDENT_ACTIONS_BLOCK, elements: actions.shown });
+  if (actions.more > 0) {
+    const more = `…and ${actions.more} more linked runbook${actions.more === 1 ? '' : 's'}: propose with \`/dr failover <runbook>\` or \`/dr restore <runbook>\`.`;
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: more }] });
+  }
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Lifeboat · updated ${slackDate(incident.updatedAt)}` }] });
-  const text = `${incident.severity} ${incident.id} ${incident.checkId}: ${incident.summary} (${plainState(incident)})`;
-  return { text: escapeMrkdwn(text), blocks };
+  const summary = shortenVisibly(escapeMrkdwn(incident.summary), TEXT_SUMMARY_CHARS);
+  return { text: `${incident.severity} ${incident.id} ${escapeMrkdwn(incident.checkId)}: ${summary} (${plainState(incident)})`, blocks };
 }
 
 function stateWords(incident: Incident): string {
@@ -56,10 +61,12 @@ function plainState(incident: Incident): string {
   return incident.state;
 }
 
-function fields(input: IncidentMessageInput): unknown[] {
+function fields(input: IncidentMessageInput): types.MrkdwnElement[] {
   const { incident } = input;
-  const out = [
-    { type: 'mrkdwn', text: `*Measured*\n${escapeMrkdwn(incident.summary)}` },
+  const measured = '*Measured*\n';
+  const out: types.MrkdwnElement[] = [
+    // A backup summary lists every failed snapshot: bounded, visibly, to Slack's 2,000 per field.
+    { type: 'mrkdwn', text: `${measured}${shortenVisibly(escapeMrkdwn(incident.summary), MAX_SECTION_FIELD_TEXT - measured.length)}` },
     { type: 'mrkdwn', text: `*Since*\n${slackDate(incident.openedAt)}` },
     {
       type: 'mrkdwn',
@@ -74,8 +81,9 @@ function fields(input: IncidentMessageInput): unknown[] {
   return out;
 }
 
-function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger'): Record<string, unknown> {
-  return { type: 'button', text: { type: 'plain_text', text }, action_id: actionId, value, ...(style ? { style } : {}) };
+/** Button texts fit Slack's 75 characters by construction: a long runbook name ends in "…"; the value keeps it whole. */
+function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger'): types.Button {
+  return { type: 'button', text: { type: 'plain_text', text: shortenVisibly(text, MAX_BUTTON_TEXT) }, action_id: actionId, value, ...(style ? { style } : {}) };
 }
 
 /** Proposal buttons carry the incident and runbook; the handler re-validates both. */
@@ -83,11 +91,11 @@ export function proposalValue(incidentId: string, runbook: string): string {
   return JSON.stringify({ incidentId, runbook });
 }
 
-function buttons(input: IncidentMessageInput): unknown[] {
+function buttons(input: IncidentMessageInput): { shown: types.Button[]; more: number } {
   const { incident, links } = input;
   const id = incident.id;
-  if (incident.state === 'resolved') return [button('Update status page', ACTION_IDS.statusPage, id)];
-  const out: unknown[] = [];
+  if (incident.state === 'resolved') return { shown: [button('Update status page', ACTION_IDS.statusPage, id)], more: 0 };
+  const out: types.Button[] = [];
   if (incident.state === 'open') out.push(button('Acknowledge', ACTION_IDS.acknowledge, id, 'primary'));
   out.push(button('Page on-call', ACTION_IDS.page, id));
   out.push(button('Resolve', ACTION_IDS.resolve, id));
@@ -98,6 +106,6 @@ function buttons(input: IncidentMessageInput): unknown[] {
   for (const runbook of links.restore) {
     out.push(button(`Propose restore: ${runbook}`, `${ACTION_IDS.proposeRestore}:${runbook}`, proposalValue(id, runbook), 'danger'));
   }
-  // Slack allows at most 25 elements in an actions block.
-  return out.slice(0, 25);
+  // Slack allows at most 25 elements in an actions block; the rest are counted, not dropped silently.
+  return { shown: out.slice(0, MAX_ACTIONS_ELEMENTS), more: Math.max(0, out.length - MAX_ACTIONS_ELEMENTS) };
 }

@@ -25,15 +25,3 @@ const SEVERITY_EMOJI: Record<Severity, string> = {
 export function severityEmoji(severity: Severity): string {
   return SEVERITY_EMOJI[severity];
 }
-
-/** Slack caps a section's text at 3000 characters; longer text is cut with a marker. */
-export const MAX_SECTION_TEXT = 3000;
-
-/** Cuts text to fit a section, on a line boundary when there is one. */
-export function fitSection(text: string, limit = MAX_SECTION_TEXT): string {
-  if (text.length <= limit) return text;
-  const marker = '\n…';
-  const cut = text.slice(0, limit - marker.length);
-  const lastLine = cut.lastIndexOf('\n');
-  return `${lastLine > limit / 2 ? cut.slice(0, lastLine) : cut}${marker}`;
-}

@@ -1,9 +1,12 @@
+import type { types } from '@slack/bolt';
 import type { CheckState } from '../../core/check-state.js';
 import type { Incident } from '../../core/incident.js';
 import type { ApprovalSummary } from '../bot-ports.js';
 import { escapeMrkdwn } from '../slack-text.js';
 import { formatAge } from './format-time.js';
-import { fitSection, severityEmoji } from './mentions.js';
+import { listSections, shortenVisibly } from './fit-list.js';
+import { severityEmoji } from './mentions.js';
+import { mrkdwnSection } from './mrkdwn-sections.js';
 
 /** One configured check and what the store knows about it. */
 export interface CheckPosture {
@@ -21,48 +24,46 @@ export interface StatusReportInput {
   nowMs: number;
 }
 
-/** Checks listed one per line before the rest are summarised. */
-export const MAX_CHECK_LINES = 40;
+/** Sections each list may fill before the rest are counted ("…and N more"). */
+const CHECK_SECTIONS = 3;
+const INCIDENT_SECTIONS = 2;
+/** Characters of a check's or incident's summary a line shows. */
+const LINE_SUMMARY_CHARS = 150;
 
 /** The DR posture: per check state, last value, last run; lag and newest backups; incidents; approvals. */
-export function statusReport(input: StatusReportInput): { text: string; blocks: unknown[] } {
+export function statusReport(input: StatusReportInput): { text: string; blocks: types.KnownBlock[] } {
   const { checks, openIncidents, approvals, nowMs } = input;
   const failing = checks.filter((c) => c.state?.lastResult && !c.state.lastResult.ok);
   const headline =
     openIncidents.length === 0 && failing.length === 0
       ? `:white_check_mark: All ${checks.length} checks passing, no open incidents.`
       : `:warning: ${failing.length} of ${checks.length} checks failing, ${openIncidents.length} open incident${openIncidents.length === 1 ? '' : 's'}.`;
-  const blocks: unknown[] = [section(`*DR posture*\n${headline}`)];
+  const blocks: types.KnownBlock[] = [mrkdwnSection(`*DR posture*\n${headline}`)];
 
-  // Failing first, so they are never the ones summarised away.
+  // Failing first, so they are never the ones counted away.
   const ordered = [...failing, ...checks.filter((c) => !failing.includes(c))];
-  const lines = ordered.slice(0, MAX_CHECK_LINES).map((c) => checkLine(c, nowMs));
-  if (ordered.length > MAX_CHECK_LINES) lines.push(`…and ${ordered.length - MAX_CHECK_LINES} more`);
-  if (lines.length > 0) blocks.push(section(`*Checks*\n${lines.join('\n')}`));
+  if (ordered.length > 0) blocks.push(...listSections('*Checks*', ordered.map((c) => checkLine(c, nowMs)), { maxSections: CHECK_SECTIONS }));
 
   const lag = checks.filter((c) => c.type === 'replication-lag').map((c) => lagLine(c));
-  if (lag.length > 0) blocks.push(section(`*Replication lag*\n${lag.slice(0, MAX_CHECK_LINES).join('\n')}`));
+  if (lag.length > 0) blocks.push(...listSections('*Replication lag*', lag, { maxSections: 1 }));
   const backups = checks.filter((c) => c.type === 'backup').map((c) => backupLine(c, nowMs));
-  if (backups.length > 0) blocks.push(section(`*Newest backups*\n${backups.slice(0, MAX_CHECK_LINES).join('\n')}`));
+  if (backups.length > 0) blocks.push(...listSections('*Newest backups*', backups, { maxSections: 1 }));
 
   const incidents = openIncidents.map(
-    (i) => `${severityEmoji(i.severity)} *${i.id}* ${i.severity} \`${escapeMrkdwn(i.checkId)}\` — ${escapeMrkdwn(i.summary)} · open ${formatAge(nowMs - i.openedAt)}${i.state === 'acknowledged' ? ' · acknowledged' : ''}`,
+    (i) =>
+      `${severityEmoji(i.severity)} *${i.id}* ${i.severity} \`${escapeMrkdwn(i.checkId)}\` — ${shortenVisibly(escapeMrkdwn(i.summary), LINE_SUMMARY_CHARS)} · open ${formatAge(nowMs - i.openedAt)}${i.state === 'acknowledged' ? ' · acknowledged' : ''}`,
   );
-  blocks.push(section(`*Open incidents*\n${incidents.length > 0 ? incidents.join('\n') : 'none'}`));
+  blocks.push(...listSections('*Open incidents*', incidents, { maxSections: INCIDENT_SECTIONS }));
 
-  const pending =
-    approvals === null
-      ? 'could not be read right now'
-      : approvals.length === 0
-        ? 'none'
-        : approvals.map((a) => `*${escapeMrkdwn(a.id)}* ${escapeMrkdwn(a.title)} · ${a.approvedBy.length}/${a.approvalsNeeded} approvals · expires in ${formatAge(a.expiresAt - nowMs)}`).join('\n');
-  blocks.push(section(`*Pending approvals*\n${pending}`));
+  if (approvals === null) blocks.push(mrkdwnSection('*Pending approvals*\ncould not be read right now'));
+  else {
+    const pending = approvals.map(
+      (a) => `*${escapeMrkdwn(a.id)}* ${escapeMrkdwn(a.title)} · ${a.approvedBy.length}/${a.approvalsNeeded} approvals · expires in ${formatAge(a.expiresAt - nowMs)}`,
+    );
+    blocks.push(...listSections('*Pending approvals*', pending, { maxSections: 1 }));
+  }
 
   return { text: `DR posture: ${headline.replace(/^:[a-z_]+: /, '')}`, blocks };
-}
-
-function section(text: string): unknown {
-  return { type: 'section', text: { type: 'mrkdwn', text: fitSection(text) } };
 }
 
 function checkLine(check: CheckPosture, nowMs: number): string {
@@ -71,7 +72,7 @@ function checkLine(check: CheckPosture, nowMs: number): string {
   if (!result) return `:grey_question: ${name} — no result yet`;
   const icon = result.ok ? ':white_check_mark:' : ':x:';
   const incident = check.state?.openIncidentId ? ` · ${check.state.openIncidentId}` : '';
-  return `${icon} ${name} — ${escapeMrkdwn(result.summary)} · ran ${formatAge(nowMs - result.startedAt)} ago${incident}`;
+  return `${icon} ${name} — ${shortenVisibly(escapeMrkdwn(result.summary), LINE_SUMMARY_CHARS)} · ran ${formatAge(nowMs - result.startedAt)} ago${incident}`;
 }
 
 function lagLine(check: CheckPosture): string {

@@ -1,3 +1,4 @@
+import type { types } from '@slack/bolt';
 import {
   COMPONENT_STATUSES,
   STATUS_PAGE_STATES,
@@ -8,6 +9,7 @@ import {
 import type { Incident } from '../../core/incident.js';
 import type { Severity } from '../../core/severity.js';
 import { STATUS_MODAL_FIELDS, STATUS_SELECT_ACTION_ID, VIEW_IDS } from '../action-ids.js';
+import { textToPublishProblem } from '../../statuspage/validate-update.js';
 import { MAX_STATUS_MESSAGE_LENGTH } from '../parse-command.js';
 
 /** What customers read, per status, until the operator edits it. `{service}` is the component or check. */
@@ -44,7 +46,7 @@ export function suggestedStatus(incident: Incident): StatusPageState {
   return incident.state === 'acknowledged' ? 'identified' : 'investigating';
 }
 
-const option = (value: string, text: string) => ({ text: { type: 'plain_text', text }, value });
+const option = (value: string, text: string): types.PlainTextOption => ({ text: { type: 'plain_text', text }, value });
 
 /** The template text for `status`, about `service`. */
 export function statusTemplate(status: StatusPageState, service: string): string {
@@ -61,7 +63,7 @@ export function statusPageModal(
   components: string[],
   metadata: StatusModalMetadata,
   status: StatusPageState = suggestedStatus(incident),
-): Record<string, unknown> {
+): types.ModalView {
   const service = components[0] ?? incident.checkId;
   const componentStatus = componentStatusFor(incident.severity, incident.state === 'resolved');
   const statusOptions = STATUS_PAGE_STATES.map((s) => option(s, s[0]?.toUpperCase() + s.slice(1)));
@@ -135,6 +137,10 @@ export function parseStatusPageSubmission(
   if (!status || !(STATUS_PAGE_STATES as readonly string[]).includes(status)) errors[STATUS_MODAL_FIELDS.status] = 'Choose a status.';
   if (message.length === 0) errors[messageBlock] = 'Write what customers should read.';
   else if ([...message].length > MAX_STATUS_MESSAGE_LENGTH) errors[messageBlock] = `Keep it to ${MAX_STATUS_MESSAGE_LENGTH} characters.`;
+  else {
+    const hidden = textToPublishProblem(message);
+    if (hidden) errors[messageBlock] = hidden;
+  }
 
   const components: Record<string, ComponentStatus> = {};
   for (const [blockId, inputs] of Object.entries(state)) {

@@ -161,7 +161,7 @@ describe('approvalMessage', () => {
   });
 
   it("the confirm dialog stays within Slack's limits for the longest approval id", () => {
-    const confirm = releaseConfirm({ id: 'APR-9999999999999999' }) as Record<string, { text: string }>;
+    const confirm = releaseConfirm({ id: 'APR-9999999999999999' });
     expect(confirm.title!.text.length).toBeLessThanOrEqual(100);
     expect(confirm.text!.text.length).toBeLessThanOrEqual(300);
     expect(confirm.confirm!.text.length).toBeLessThanOrEqual(30);

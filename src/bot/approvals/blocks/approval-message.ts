@@ -1,16 +1,21 @@
+import type { types } from '@slack/bolt';
 import { holdsLocks, type Approval } from '../../../approvals/approval.js';
+import { MAX_SECTION_TEXT } from '../../blocks/block-kit-limits.js';
+import { shortenVisibly } from '../../blocks/fit-list.js';
+import { mrkdwnSection } from '../../blocks/mrkdwn-sections.js';
 import { slackDate } from '../../blocks/format-time.js';
 import { userMention } from '../../blocks/mentions.js';
 import { APPROVAL_ACTION_IDS, APPROVAL_ACTIONS_BLOCK } from '../approval-action-ids.js';
 import { stateLine, stateWord } from './approval-state-words.js';
-import { literal, planBlocks, section } from './plan-blocks.js';
+import { literal, planBlocks } from './plan-blocks.js';
 
 /** Slack's button element: text at most 75 characters, value at most 2,000; an approval id is far below. */
-function button(text: string, actionId: string, value: string, style: 'primary' | 'danger', confirm?: Record<string, unknown>): Record<string, unknown> {
+function button(text: string, actionId: string, value: string, style: 'primary' | 'danger', confirm?: types.ConfirmationDialog): types.Button {
   return { type: 'button', text: { type: 'plain_text', text }, action_id: actionId, value, style, ...(confirm ? { confirm } : {}) };
 }
 
-const plain = (text: string) => ({ type: 'plain_text', text });
+const plain = (text: string): types.PlainTextElement => ({ type: 'plain_text', text });
+
 
 /**
  * The "are you sure" dialog Slack shows before a Release locks click is sent. Slack's confirmation
@@ -19,7 +24,7 @@ const plain = (text: string) => ({ type: 'plain_text', text });
  * (title), 300 (text), 30 (confirm, deny); style danger shows the confirm button red. An approval
  * id is at most 20 characters, so every text here stays within its limit.
  */
-export function releaseConfirm(approval: Pick<Approval, 'id'>): Record<string, unknown> {
+export function releaseConfirm(approval: Pick<Approval, 'id'>): types.ConfirmationDialog {
   return {
     title: plain(`Release the locks of ${approval.id}?`),
     text: plain(
@@ -33,7 +38,7 @@ export function releaseConfirm(approval: Pick<Approval, 'id'>): Record<string, u
 }
 
 /** The buttons the request's state allows: Approve / Reject while pending, Release locks on an interrupted run still holding them. */
-function actions(approval: Approval): Record<string, unknown> | null {
+function actions(approval: Approval): types.ActionsBlock | null {
   if (approval.state === 'pending') {
     return {
       type: 'actions',
@@ -54,9 +59,9 @@ function actions(approval: Approval): Record<string, unknown> | null {
   return null;
 }
 
-function fields(approval: Approval): Record<string, unknown> {
+function fields(approval: Approval): types.SectionBlock {
   const votes = approval.approvals.map((v) => userMention(v.userId)).join(', ');
-  const out = [
+  const out: types.MrkdwnElement[] = [
     { type: 'mrkdwn', text: `*Requested by*\n${userMention(approval.requester)} ${slackDate(approval.createdAt)}` },
     { type: 'mrkdwn', text: `*Approvals*\n${approval.approvals.length} of ${approval.requiredApprovals}${votes ? ` (${votes})` : ''}` },
     { type: 'mrkdwn', text: `*${approval.state === 'pending' ? 'Expires' : 'Was open until'}*\n${slackDate(approval.expiresAt)}` },
@@ -73,10 +78,16 @@ function fields(approval: Approval): Record<string, unknown> {
  * decided or running request has no buttons); an interrupted run offers Release locks until
  * someone presses it. The outcome paragraph shows once the run ended. Pure.
  */
-export function approvalMessage(approval: Approval): { text: string; blocks: unknown[] } {
-  const blocks: unknown[] = [section(`*${literal(approval.id)}* · ${literal(approval.plan.title)}\n${stateLine(approval)}`)];
+export function approvalMessage(approval: Approval): { text: string; blocks: types.KnownBlock[] } {
+  // Title and state are Lifeboat's own short words; a very long rejection reason is shortened visibly.
+  const head = `*${literal(approval.id)}* · ${literal(approval.plan.title)}\n${stateLine(approval)}`;
+  const blocks: types.KnownBlock[] = [mrkdwnSection(shortenVisibly(head, MAX_SECTION_TEXT))];
   const outcome = approval.run?.message;
-  if (outcome && (approval.state === 'succeeded' || approval.state === 'failed')) blocks.push(section(`*Outcome*\n${literal(outcome)}`));
+  if (outcome && (approval.state === 'succeeded' || approval.state === 'failed')) {
+    // The run's report, not the plan: the thread carries it whole (outcomeReply); here one section.
+    const heading = '*Outcome*\n';
+    blocks.push(mrkdwnSection(`${heading}${shortenVisibly(literal(outcome), MAX_SECTION_TEXT - heading.length)}`));
+  }
   blocks.push(fields(approval), ...planBlocks(approval.plan));
   const buttons = actions(approval);
   if (buttons) blocks.push(buttons);

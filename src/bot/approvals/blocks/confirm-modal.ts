@@ -1,6 +1,7 @@
+import type { types } from '@slack/bolt';
 import type { Approval } from '../../../approvals/approval.js';
 import { APPROVAL_CONFIRM_VIEW_ID, CONFIRM_INPUT, isApprovalId } from '../approval-action-ids.js';
-import { allowsDataLoss, DATA_LOSS_BANNER, literal, section } from './plan-blocks.js';
+import { allowsDataLoss, DATA_LOSS_BANNER, literal, sections } from './plan-blocks.js';
 
 /** What the modal carries back in `private_metadata` (Slack: at most 3,000 characters). */
 export interface ConfirmMetadata {
@@ -19,18 +20,18 @@ const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
  * close are plain_text "with a max length of 24 characters"; "submit is required when an input
  * block is within the blocks array"; private_metadata "Max length of 3000 characters".
  */
-export function confirmModal(approval: Approval, channelId?: string): Record<string, unknown> {
+export function confirmModal(approval: Approval, channelId?: string): types.ModalView {
   const metadata: ConfirmMetadata = { approvalId: approval.id, ...(channelId && CHANNEL_ID.test(channelId) ? { channelId } : {}) };
   const subject = approval.plan.subject;
-  const blocks: unknown[] = [];
-  if (allowsDataLoss(approval.plan)) blocks.push(section(DATA_LOSS_BANNER));
+  const blocks: types.KnownBlock[] = [];
+  if (allowsDataLoss(approval.plan)) blocks.push(...sections(DATA_LOSS_BANNER));
   blocks.push(
-    section(
+    ...sections(
       `:warning: You are approving *${literal(approval.id)}*: ${literal(approval.plan.title)}.\n` +
         'This plan is destructive: once it runs, Slack cannot undo it.',
     ),
   );
-  if (approval.plan.warnings.length > 0) blocks.push(section(approval.plan.warnings.map((w) => `• ${literal(w)}`).join('\n')));
+  if (approval.plan.warnings.length > 0) blocks.push(...sections(approval.plan.warnings.map((w) => `• ${literal(w)}`).join('\n')));
   blocks.push({
     type: 'input',
     block_id: CONFIRM_INPUT.blockId,

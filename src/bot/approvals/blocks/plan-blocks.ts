@@ -1,12 +1,16 @@
 import { describeRecord } from '../../../actions/preflight-failover.js';
 import { formatDuration } from '../../../actions/format-duration.js';
 import type { Plan, PlannedCall, PreflightResult } from '../../../core/plan.js';
-import { fitSection } from '../../blocks/mentions.js';
+import type { types } from '@slack/bolt';
+import { mrkdwnSections, type MrkdwnPiece } from '../../blocks/mrkdwn-sections.js';
 import { escapeMrkdwn } from '../../slack-text.js';
 
-/** A mrkdwn section, cut to Slack's 3,000 characters per section text. */
-export function section(text: string): Record<string, unknown> {
-  return { type: 'section', text: { type: 'mrkdwn', text: fitSection(text) } };
+/**
+ * Mrkdwn shown whole, in as many sections as it needs (Slack allows 3,000 characters per
+ * section text). Plan text is never cut: what approvers read is exactly what runs.
+ */
+export function sections(text: string | MrkdwnPiece[]): types.SectionBlock[] {
+  return mrkdwnSections(text);
 }
 
 /** True when the request asked for `--allow-data-loss`: shown as a banner above everything else. */
@@ -26,12 +30,8 @@ export function literal(text: string): string {
   return escapeMrkdwn(text).replace(/```/g, '`\u200b`\u200b`');
 }
 
-function code(json: string): string {
-  return `\`\`\`${literal(json)}\`\`\``;
-}
-
-/** One planned call: number, operation, where, flags, the description, what it replaces, its parameters. */
-export function callText(call: PlannedCall, index: number): string {
+/** One planned call: number, operation, where, flags, the description, what it replaces, its parameters (a code block). */
+export function callPieces(call: PlannedCall, index: number): MrkdwnPiece[] {
   const flags = [
     `${call.service}${call.region ? ` ${call.region}` : ''}`,
     ...(call.irreversible ? [':warning: irreversible'] : []),
@@ -41,8 +41,9 @@ export function callText(call: PlannedCall, index: number): string {
   if (call.replaces !== undefined) {
     lines.push(`Replaces: ${call.replaces ? literal(describeRecord(call.replaces)) : 'nothing (no record yet)'}`);
   }
-  if (Object.keys(call.input).length > 0) lines.push(code(JSON.stringify(call.input)));
-  return lines.join('\n');
+  const pieces: MrkdwnPiece[] = [{ text: lines.join('\n') }];
+  if (Object.keys(call.input).length > 0) pieces.push({ code: literal(JSON.stringify(call.input)) });
+  return pieces;
 }
 
 /** One pre-flight result with its live value and what it needs. */
@@ -52,15 +53,17 @@ export function preflightLine(check: PreflightResult): string {
 
 /**
  * The plan as approvers read it: the data-loss banner when asked for, every call with its exact
- * parameters (one section each, so a long status-page message never pushes the others out), the
- * pre-flight checks with their live values, and the warnings. Pure.
+ * parameters (sections of their own, so a long status-page message never pushes the others out),
+ * the pre-flight checks with their live values, and the warnings. Every character is shown,
+ * across as many sections as it takes; whether that fits one message is `planDisplayRefusal`'s
+ * question, asked before a request exists. Pure.
  */
-export function planBlocks(plan: Plan): Record<string, unknown>[] {
-  const blocks: Record<string, unknown>[] = [];
-  if (allowsDataLoss(plan)) blocks.push(section(DATA_LOSS_BANNER));
-  blocks.push(section(`*Plan* · ${plan.calls.length} step${plan.calls.length === 1 ? '' : 's'}, run in this order`));
-  plan.calls.forEach((call, index) => blocks.push(section(callText(call, index))));
-  if (plan.preflight.length > 0) blocks.push(section(`*Pre-flight* (live values)\n${plan.preflight.map(preflightLine).join('\n')}`));
-  if (plan.warnings.length > 0) blocks.push(section(`*Warnings*\n${plan.warnings.map((w) => `• ${literal(w)}`).join('\n')}`));
+export function planBlocks(plan: Plan): types.SectionBlock[] {
+  const blocks: types.SectionBlock[] = [];
+  if (allowsDataLoss(plan)) blocks.push(...sections(DATA_LOSS_BANNER));
+  blocks.push(...sections(`*Plan* · ${plan.calls.length} step${plan.calls.length === 1 ? '' : 's'}, run in this order`));
+  plan.calls.forEach((call, index) => blocks.push(...sections(callPieces(call, index))));
+  if (plan.preflight.length > 0) blocks.push(...sections(`*Pre-flight* (live values)\n${plan.preflight.map(preflightLine).join('\n')}`));
+  if (plan.warnings.length > 0) blocks.push(...sections(`*Warnings*\n${plan.warnings.map((w) => `• ${literal(w)}`).join('\n')}`));
   return blocks;
 }

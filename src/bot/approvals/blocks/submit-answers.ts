@@ -1,9 +1,10 @@
+import type { types } from '@slack/bolt';
 import { preflightFailures, type Plan } from '../../../core/plan.js';
 import type { Approval } from '../../../approvals/approval.js';
 import type { BotMessage } from '../../bot-ports.js';
 import { channelMention } from '../../blocks/mentions.js';
 import { formatAge, slackDate } from '../../blocks/format-time.js';
-import { literal, planBlocks, preflightLine, section } from './plan-blocks.js';
+import { literal, planBlocks, preflightLine, sections } from './plan-blocks.js';
 
 /** What `--dry-run` answers: the whole plan, and that nothing was submitted. Pure. */
 export function dryRunMessage(plan: Plan): BotMessage {
@@ -12,8 +13,8 @@ export function dryRunMessage(plan: Plan): BotMessage {
     failing > 0
       ? `Pre-flight fails now (${failing} check${failing === 1 ? '' : 's'}), so a real request would be refused.`
       : 'Run the same command without `--dry-run` to request approval.';
-  const blocks: unknown[] = [
-    section(`:mag: *Dry run* · ${literal(plan.title)}\nNothing was submitted and nothing changed. ${verdict}`),
+  const blocks: types.KnownBlock[] = [
+    ...sections(`:mag: *Dry run* · ${literal(plan.title)}\nNothing was submitted and nothing changed. ${verdict}`),
     ...planBlocks(plan),
   ];
   if (plan.destructive) {
@@ -27,7 +28,7 @@ export function refusedMessage(message: string, plan?: Plan): BotMessage {
   const failures = plan ? preflightFailures(plan) : [];
   const text = literal(message);
   if (failures.length === 0) return { text };
-  return { text, blocks: [section(`:no_entry: ${text}`), section(`*Failing pre-flight checks*\n${failures.map(preflightLine).join('\n')}`)] };
+  return { text, blocks: [...sections(`:no_entry: ${text}`), ...sections(`*Failing pre-flight checks*\n${failures.map(preflightLine).join('\n')}`)] };
 }
 
 /** Tells the requester where their request waits, who must act and until when. Pure. */

@@ -4,7 +4,12 @@ import type { ApprovalChange } from '../../../approvals/approval-engine.js';
 import { formatAge } from '../../blocks/format-time.js';
 import { userMention } from '../../blocks/mentions.js';
 import { figuresText, interruptedWhere } from './approval-state-words.js';
+import { MAX_MESSAGE_TEXT } from '../../blocks/block-kit-limits.js';
+import { shortenVisibly } from '../../blocks/fit-list.js';
 import { literal } from './plan-blocks.js';
+
+/** Room left for a reply's own words around the runner's message, within Slack's message text limit. */
+const REPLY_MESSAGE_CHARS = MAX_MESSAGE_TEXT - 500;
 
 /**
  * The thread reply for an approval transition (mrkdwn), or null when another source tells it:
@@ -61,13 +66,13 @@ export function outcomeReply(change: ApprovalChange): string | null {
   const { approval } = change;
   if (change.transition !== 'succeeded' && change.transition !== 'failed') return null;
   const emoji = FINISHED_EMOJI[change.transition];
-  if (approval.run?.message) return `${emoji} ${literal(approval.run.message)}`;
+  if (approval.run?.message) return `${emoji} ${shortenVisibly(literal(approval.run.message), REPLY_MESSAGE_CHARS)}`;
   return `${emoji} *${change.transition === 'succeeded' ? 'Succeeded' : 'Failed'}* ${figuresText(approval)}.`;
 }
 
 /** The thread reply for one progress report of the runner (mrkdwn). */
 export function progressReply(event: ProgressEvent): string {
-  const message = literal(event.message);
+  const message = shortenVisibly(literal(event.message), REPLY_MESSAGE_CHARS);
   switch (event.type) {
     case 'step-started':
       return `:arrow_forward: Step \`${literal(event.stepId)}\` started: ${message}`;
