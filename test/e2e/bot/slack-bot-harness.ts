@@ -101,7 +101,7 @@ export async function startBotHarness(options: { config?: Config; store?: Store;
     clock,
     logger,
     policies: new Map(config.checks.map((c) => [c.id, { failAfter: c.failAfter, recoverAfter: c.recoverAfter }])),
-    fence: () => null,
+    fencing: { mode: 'unfenced' },
   });
   const ports = new RecordingBotPorts();
   const bot = createSlackBot({

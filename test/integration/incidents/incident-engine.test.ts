@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FlapPolicy } from '../../../src/core/evaluate-result.js';
-import { IncidentEngine, type IncidentChange } from '../../../src/incidents/incident-engine.js';
+import { IncidentEngine, type IncidentChange, type WriteFencing } from '../../../src/incidents/incident-engine.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';
 import { RedisStore } from '../../../src/store/redis-store.js';
-import type { Lease, Store } from '../../../src/store/store.js';
+import { UNFENCED, type Lease, type Store } from '../../../src/store/store.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { fail, lag, pass } from '../../doubles/results.js';
 
@@ -16,8 +16,8 @@ const policies = new Map<string, FlapPolicy>([
   ['orders-lag', { failAfter: 1, recoverAfter: 2 }],
 ]);
 
-function engineOn(store: Store, clock: ManualClock, fence: () => Lease | null = () => null) {
-  const engine = new IncidentEngine({ store, clock, logger: silentLogger(), policies, fence });
+function engineOn(store: Store, clock: ManualClock, fencing: WriteFencing = { mode: 'unfenced' }) {
+  const engine = new IncidentEngine({ store, clock, logger: silentLogger(), policies, fencing });
   const changes: IncidentChange[] = [];
   engine.subscribe((change) => {
     changes.push(change);
@@ -67,7 +67,7 @@ describe('IncidentEngine', () => {
     const lease = await store.acquireLease('monitor', 'old-leader', 1000);
     expect(lease).not.toBeNull();
     await store.releaseLease(lease as Lease);
-    const { engine, changes } = engineOn(store, clock, () => lease);
+    const { engine, changes } = engineOn(store, clock, { mode: 'leader-lease', currentLease: () => lease });
     expect(await engine.apply(lag(400, 'SEV2'))).toBeNull();
     expect(changes).toEqual([]);
     expect(await store.listOpenIncidents()).toEqual([]);
@@ -80,6 +80,7 @@ describe('IncidentEngine', () => {
     await engine.apply(lag(400, 'SEV2'));
     const first = changes[0]?.incident;
     await store.commitEvaluation({
+      fence: UNFENCED,
       checkState: (await store.getCheckState('orders-lag'))!,
       incident: { ...first!, state: 'resolved', resolvedAt: clock.now() },
     });
