@@ -74,6 +74,33 @@ describe('IncidentEngine', () => {
     expect(await store.getCheckState('orders-lag')).toBeNull();
   });
 
+  it('with leader fencing and no lease held, writes nothing: no lease is never read as "no fence"', async () => {
+    const store = new MemoryStore({ clock });
+    const { engine, changes } = engineOn(store, clock, { mode: 'leader-lease', currentLease: () => null });
+    expect(await engine.apply(lag(400, 'SEV2'))).toBeNull();
+    expect(changes).toEqual([]);
+    expect(await store.listRecentIncidents(10)).toEqual([]);
+    expect(await store.getCheckState('orders-lag')).toBeNull();
+  });
+
+  it('drops a result measured in an earlier term of the same holder, though that holder leads again', async () => {
+    const store = new MemoryStore({ clock });
+    const earlier = (await store.acquireLease('monitor', 'me', 10_000)) as Lease;
+    const now = (await store.acquireLease('monitor', 'me', 10_000)) as Lease; // re-elected: fresh token
+    const { engine, changes } = engineOn(store, clock, { mode: 'leader-lease', currentLease: () => now });
+    expect(await engine.apply(lag(400, 'SEV2'), earlier)).toBeNull();
+    expect(changes).toEqual([]);
+    expect(await store.getCheckState('orders-lag')).toBeNull();
+    // The same result measured in the current term is written.
+    expect((await engine.apply(lag(400, 'SEV2'), now))?.event?.type).toBe('opened');
+  });
+
+  it('refuses to be built without a fencing choice (a JavaScript caller passing nothing)', () => {
+    const store = new MemoryStore({ clock });
+    const options = { store, clock, logger: silentLogger(), policies } as unknown as ConstructorParameters<typeof IncidentEngine>[0];
+    expect(() => new IncidentEngine(options)).toThrow(/fencing must be chosen/);
+  });
+
   it('starts a new incident when the open one was resolved by a person meanwhile', async () => {
     const store = new MemoryStore({ clock });
     const { engine, changes } = engineOn(store, clock);
