@@ -39,4 +39,16 @@ describe.each(stores)('a monitor commit on the %s store', (_kind, makeStore) => 
     expect(await store.commitEvaluation({ fence: lease!, checkState: aCheckState('lapsed') })).toBe('fenced');
     expect(await store.getCheckState('lapsed')).toBeNull();
   });
+
+  it('contendLease gives the lease when free, else how long the holder has left', async () => {
+    const store = makeStore();
+    const won = await store.contendLease('contend', 'a', 5_000);
+    expect(won.lease).toMatchObject({ name: 'contend', holder: 'a' });
+    const refused = await store.contendLease('contend', 'b', 5_000);
+    expect(refused.lease).toBeNull();
+    if (refused.lease === null) {
+      expect(refused.lapsesInMs).toBeGreaterThan(4_000);
+      expect(refused.lapsesInMs).toBeLessThanOrEqual(5_000);
+    }
+  });
 });
