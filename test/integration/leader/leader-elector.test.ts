@@ -193,20 +193,22 @@ describe('leader election over Redis', () => {
     await waitFor(() => waits[0], interval, 'b refused once');
 
     a.redis.disconnect(); // killed: no release, no renewals
+    const askedAt = Date.now();
     const lapsesInMs = await admin.pttl(`${keyPrefix}lease:monitor`);
-    const lapseAt = Date.now() + lapsesInMs;
+    // Redis read the PTTL after askedAt, so this is at or before the real lapse: never flaky.
+    const lapseAt = askedAt + lapsesInMs;
     expect(lapsesInMs).toBeGreaterThan(0);
 
     const taken = await waitFor(electedAfter('b', 0), ttl * 2, 'b elected');
     expect(b.elector.currentLease()!.token).toBeGreaterThan(old.token);
     // Ordering: b never held it before the lease lapsed in Redis.
-    expect(taken.at).toBeGreaterThanOrEqual(lapseAt - 5);
+    expect(taken.at).toBeGreaterThanOrEqual(lapseAt);
     // Before the lapse b waited whole ticks; its last wait was the PTTL it was told, not a tick.
     const refused = waits.filter((w) => w.at <= taken.at);
     const last = refused.at(-1)!;
     expect(last.lapsesInMs).toBeLessThan(interval);
     expect(last.waitMs).toBeLessThanOrEqual(last.lapsesInMs + LAPSE_SLACK_MS);
-    expect(last.waitMs).toBeGreaterThanOrEqual(last.lapsesInMs - 50); // less only by the reply's round-trip
+    expect(last.waitMs).toBeGreaterThanOrEqual(last.lapsesInMs - 250); // less only by the reply's round-trip
     for (const earlier of refused.slice(0, -1)) expect(earlier.waitMs).toBe(interval);
   });
 });
