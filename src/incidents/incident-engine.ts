@@ -42,7 +42,7 @@ export interface IncidentEngineOptions {
  */
 export type WriteFencing = { mode: 'leader-lease'; currentLease: () => Lease | null } | { mode: 'unfenced' };
 
-/** Why a result was not applied before reaching the store; logged with the check id. */
+/** The fence a result is committed with, or why it is dropped before reaching the store. */
 type Withheld = { fence: CommitFence } | { dropped: string };
 
 /**
