@@ -236,7 +236,7 @@ checks: [{ id: api, type: http, url: "http://127.0.0.1:9/health", every: 15s, se
   const logger = silentLogger();
   const clock = systemClock;
   const store = new MemoryStore();
-  const engine = new IncidentEngine({ store, clock, logger, policies: new Map([['api', { failAfter: 1, recoverAfter: 1 }]]), fence: () => null });
+  const engine = new IncidentEngine({ store, clock, logger, policies: new Map([['api', { failAfter: 1, recoverAfter: 1 }]]), fencing: { mode: 'unfenced' } });
   const ports = {
     pageOnCall: async () => ({ ok: true, message: 'Paged.' }),
     submitAction: async (_request, _actor, reply) => reply({ text: 'Plan ready.' }),

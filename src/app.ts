@@ -77,12 +77,14 @@ export function buildApp(deps: AppDeps): App {
     clock,
     logger: logger.child({ component: 'incidents' }),
     policies: new Map(config.checks.map((c) => [c.id, { failAfter: c.failAfter, recoverAfter: c.recoverAfter }])),
-    fence: () => elector?.currentLease() ?? null,
+    // Every replica runs an elector, the in-memory store included: writes always carry the lease.
+    fencing: { mode: 'leader-lease', currentLease: () => elector?.currentLease() ?? null },
   });
   const monitor = new Monitor({
     checks: config.checks,
     probes,
     engine,
+    store,
     metrics,
     logger: logger.child({ component: 'monitor' }),
     clock,
@@ -95,14 +97,16 @@ export function buildApp(deps: AppDeps): App {
     holder: holderId,
     ttlMs: config.monitor.leaseTtlMs,
     logger: logger.child({ component: 'leader' }),
-    onElected: () => {
+    onElected: (lease) => {
       metrics.isLeader.set(1);
       engine.resetCache();
-      monitor.start();
+      // The term's lease fences every result of the runs it starts, even ones that land later.
+      monitor.start(lease);
     },
     onDemoted: () => {
       metrics.isLeader.set(0);
-      void monitor.stop();
+      // stop() ends the term before its first await: from here no result of ours is written.
+      monitor.stop().catch((err: unknown) => logger.error({ err }, 'monitor did not stop cleanly after demotion'));
     },
   });
 

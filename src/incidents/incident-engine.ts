@@ -5,7 +5,7 @@ import { evaluateResult, type FlapPolicy, type IncidentDecision } from '../core/
 import { worstOf } from '../core/severity.js';
 import { formatIncidentId, isOpen, type Incident, type IncidentEvent } from '../core/incident.js';
 import type { Logger } from '../observability/logger.js';
-import type { Lease, Store } from '../store/store.js';
+import { UNFENCED, type CommitFence, type Lease, type Store } from '../store/store.js';
 
 /** What the engine tells its subscribers after a committed change. */
 export interface IncidentChange {
@@ -31,9 +31,19 @@ export interface IncidentEngineOptions {
   logger: Logger;
   /** Flap policy per check id. */
   policies: ReadonlyMap<string, FlapPolicy>;
-  /** The monitor lease to fence writes with; null when writes need no fence (tests, single process). */
-  fence: () => Lease | null;
+  /** How monitor writes are fenced; chosen where the engine is wired, never defaulted. */
+  fencing: WriteFencing;
 }
+
+/**
+ * 'leader-lease': every write carries the monitor lease and the store refuses it, atomically, once
+ * that lease is no longer held; no lease means no write. 'unfenced': one process and no leader
+ * election (tests, tools), said explicitly so a missing lease can never be mistaken for it.
+ */
+export type WriteFencing = { mode: 'leader-lease'; currentLease: () => Lease | null } | { mode: 'unfenced' };
+
+/** The fence a result is committed with, or why it is dropped before reaching the store. */
+type Withheld = { fence: CommitFence } | { dropped: string };
 
 /**
  * Applies check results to incidents in the store: one open incident per check, escalated or
@@ -45,7 +55,11 @@ export class IncidentEngine {
   private readonly listeners = new Set<IncidentListener>();
   private readonly stateCache = new Map<string, CheckState>();
 
-  constructor(private readonly options: IncidentEngineOptions) {}
+  constructor(private readonly options: IncidentEngineOptions) {
+    const mode = (options.fencing as WriteFencing | undefined)?.mode;
+    // JavaScript callers bypass the types: a missing choice must fail here, not write unfenced later.
+    if (mode !== 'leader-lease' && mode !== 'unfenced') throw new TypeError(`IncidentEngine: fencing must be chosen ('leader-lease' or 'unfenced'), got ${String(mode)}`);
+  }
 
   /** Subscribes to committed changes; returns the unsubscribe function. */
   subscribe(listener: IncidentListener): () => void {
@@ -58,10 +72,29 @@ export class IncidentEngine {
     this.stateCache.clear();
   }
 
-  /** Applies one result; returns the committed change, or null when nothing changed or the write was fenced. */
-  async apply(result: CheckResult): Promise<IncidentChange | null> {
+  /**
+   * Applies one result; returns the committed change, or null when nothing changed or the write
+   * was fenced. `term` is the lease under which the run that measured it started: with leader
+   * fencing, a result from an earlier term (or from when this process held no lease) is dropped,
+   * and the commit is fenced with that term's lease, so it lands only while that very term holds.
+   */
+  async apply(result: CheckResult, term?: Lease): Promise<IncidentChange | null> {
     for (let attempt = 1; ; attempt += 1) {
-      const outcome = await this.tryApply(result);
+      const fence = this.fenceFor(term);
+      if ('dropped' in fence) {
+        this.stateCache.delete(result.checkId);
+        this.options.logger.warn({ checkId: result.checkId, reason: fence.dropped }, `result dropped, not written: ${fence.dropped}`);
+        return null;
+      }
+      let outcome: Awaited<ReturnType<IncidentEngine['tryApply']>>;
+      try {
+        outcome = await this.tryApply(result, fence.fence);
+      } catch (err) {
+        // The commit may have landed before the error (a reply lost in an outage): the next try
+        // must start from what the store holds, or it could open the same incident twice.
+        this.stateCache.delete(result.checkId);
+        throw err;
+      }
       if (outcome !== 'conflict') return outcome;
       // A person acknowledged or resolved the incident between our read and our write: re-read.
       this.stateCache.delete(result.checkId);
@@ -115,7 +148,18 @@ export class IncidentEngine {
     return refusal('conflict', `${incidentId} kept changing while we tried to update it; please try again.`);
   }
 
-  private async tryApply(result: CheckResult): Promise<IncidentChange | null | 'conflict'> {
+  private fenceFor(term: Lease | undefined): Withheld {
+    const { fencing } = this.options;
+    if (fencing.mode === 'unfenced') return { fence: UNFENCED };
+    const current = fencing.currentLease();
+    if (!current) return { dropped: 'this process does not hold the monitor lease' };
+    if (term && (term.token !== current.token || term.holder !== current.holder || term.name !== current.name)) {
+      return { dropped: `the run started in an earlier leader term (token ${term.token}, now ${current.token})` };
+    }
+    return { fence: term ?? current };
+  }
+
+  private async tryApply(result: CheckResult, fence: CommitFence): Promise<IncidentChange | null | 'conflict'> {
     const { store, logger } = this.options;
     const policy = this.options.policies.get(result.checkId);
     if (!policy) {
@@ -132,9 +176,8 @@ export class IncidentEngine {
     const change = await this.buildChange(decision, result, open);
     if (change) state.openIncidentId = isOpen(change.incident) ? change.incident.id : null;
 
-    const fence = this.options.fence();
     const outcome = await store.commitEvaluation({
-      ...(fence ? { fence } : {}),
+      fence,
       checkState: state,
       ...(change ? { incident: change.incident, expectedRevision: open?.revision ?? 0 } : {}),
       ...(change?.event ? { event: change.event } : {}),

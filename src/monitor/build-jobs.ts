@@ -14,7 +14,11 @@ export interface Probes {
   backup(spec: BackupProbeSpec, signal: AbortSignal): Promise<ProbeOutcome>;
 }
 
-export type ResultSink = (result: CheckResult) => Promise<void>;
+/**
+ * Where a run's results go. `deadlineMs` is the run's scheduler deadline, so the sink can tell a
+ * result measured across a stall (see stalled-run.ts) from an ordinary timeout.
+ */
+export type ResultSink = (result: CheckResult, deadlineMs: number) => Promise<void>;
 
 /** Scheduler backstop beyond a probe's own timeout: the probe should answer first. */
 const BACKSTOP_MARGIN_MS = 1000;
@@ -59,7 +63,7 @@ function httpJob(check: HttpCheck, probes: Probes, sink: ResultSink, clock: Cloc
       const startedAt = clock.now();
       const timedOut = failure(check.severity, 'timeout', `timeout after ${check.timeoutMs}ms`, { kind: 'http', url: check.url });
       const outcome = (await untilAborted(probes.http(spec, signal), signal, (err) => crashed(check.severity, err, { kind: 'http', url: check.url }))) ?? timedOut;
-      await sink(stamp(check.id, outcome, startedAt, clock));
+      await sink(stamp(check.id, outcome, startedAt, clock), check.timeoutMs + BACKSTOP_MARGIN_MS);
     },
   };
 }
@@ -82,7 +86,7 @@ function backupJob(check: BackupCheck, probes: Probes, sink: ResultSink, clock: 
       const startedAt = clock.now();
       const timedOut = failure(check.severity, 'timeout', `no RDS answer within ${check.timeoutMs}ms`, { kind: 'backup', ageSeconds: null });
       const outcome = (await untilAborted(probes.backup(spec, signal), signal, (err) => crashed(check.severity, err, { kind: 'backup', ageSeconds: null }))) ?? timedOut;
-      await sink(stamp(check.id, outcome, startedAt, clock));
+      await sink(stamp(check.id, outcome, startedAt, clock), check.timeoutMs + BACKSTOP_MARGIN_MS);
     },
   };
 }
@@ -115,7 +119,7 @@ function lagJob(group: ReplicationLagCheck[], probes: Probes, sink: ResultSink, 
               outcomes ? 'no result for this check from the CloudWatch batch' : `no CloudWatch answer within ${timeoutMs}ms`,
               { kind: 'replication-lag', lagSeconds: null, metric: check.metric },
             );
-          return sink(stamp(check.id, outcome, startedAt, clock));
+          return sink(stamp(check.id, outcome, startedAt, clock), timeoutMs + BACKSTOP_MARGIN_MS);
         }),
       );
     },

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../observability/logger.js';
-import type { Lease, Store } from '../store/store.js';
+import type { Lease, LeaseAttempt, Store } from '../store/store.js';
 
 /** Below this a lease cannot be renewed reliably over a network round-trip. */
 export const MIN_LEASE_TTL_MS = 30;
@@ -9,6 +9,11 @@ export const MIN_LEASE_TTL_MS = 30;
  * headroom for a late timer (busy event loop, GC pause) and clock-rate drift.
  */
 export const DEMOTION_MARGIN_RATIO = 0.1;
+/**
+ * A standby comes back this long after the holder's lease is due to lapse: Redis expires a key
+ * once its deadline has passed (not at it), and the PTTL it reported was read a round-trip ago.
+ */
+export const LAPSE_SLACK_MS = 2;
 
 /** What a LeaderElector needs; callbacks run synchronously and must not throw (errors are logged). */
 export interface LeaderElectorOptions {
@@ -23,11 +28,22 @@ export interface LeaderElectorOptions {
   onElected: (lease: Lease) => void;
   /** Called once per term, when it stops being leader (lost, unsure, or stopping). */
   onDemoted: () => void;
+  /** Told each wait a standby computed from the holder's remaining lease (tests, diagnostics). */
+  onStandbyWait?: (wait: StandbyWait) => void;
+}
+
+/** A standby's next attempt: `lapsesInMs` as the store reported it, `waitMs` what it chose. */
+export interface StandbyWait {
+  lapsesInMs: number;
+  waitMs: number;
 }
 
 /**
- * Holds the leader lease for one role: tries to acquire it every ttl/3 while a follower, renews
- * it every ttl/3 while leader, and demotes itself as soon as it can no longer be sure it holds it.
+ * Holds the leader lease for one role: renews it every ttl/3 while leader, and demotes itself as
+ * soon as it can no longer be sure it holds it. A standby does not poll blindly: each refused
+ * attempt returns the holder's remaining PTTL, and the next attempt is timed for the moment that
+ * lease lapses (or ttl/3, whichever is sooner, so a released lease is still noticed within a
+ * tick). A dead leader is therefore replaced as soon as its lease lapses, not up to a tick later.
  */
 export class LeaderElector {
   private readonly store: Store;
@@ -81,43 +97,68 @@ export class LeaderElector {
 
   private schedule(delayMs: number): void {
     this.tickTimer = setTimeout(() => {
+      let nextMs = this.intervalMs;
       this.inFlight = this.tick()
+        .then((wait) => {
+          if (wait !== undefined) nextMs = wait;
+        })
         .catch((err: unknown) => this.options.logger.error({ err, lease: this.options.name }, 'leader election tick failed'))
         .finally(() => {
           this.inFlight = null;
-          if (this.running) this.schedule(this.intervalMs);
+          if (this.running) this.schedule(nextMs);
         });
     }, delayMs);
     this.tickTimer.unref();
   }
 
-  private async tick(): Promise<void> {
+  /** Returns when to try next if not the regular interval (a standby timing the holder's lapse). */
+  private async tick(): Promise<number | undefined> {
     // Measured before the call: the store starts the lease's TTL when it executes the command,
     // which is after this instant, so "sentAt + ttl" never outlives the lease in the store.
     const sentAt = performance.now();
-    if (this.lease) await this.renew(this.lease, sentAt);
-    else await this.tryAcquire(sentAt);
+    if (this.lease) {
+      await this.renew(this.lease, sentAt);
+      return undefined;
+    }
+    return this.tryAcquire(sentAt);
   }
 
-  private async tryAcquire(sentAt: number): Promise<void> {
+  private async tryAcquire(sentAt: number): Promise<number | undefined> {
     const { name, holder, ttlMs, logger } = this.options;
-    let lease: Lease | null;
+    let attempt: LeaseAttempt;
     try {
-      lease = await this.bounded(this.store.acquireLease(name, holder, ttlMs));
+      attempt = await this.bounded(this.store.contendLease(name, holder, ttlMs));
     } catch (err) {
       logger.warn({ err, lease: name }, 'could not try the leader lease; will retry');
-      return;
+      return undefined;
     }
-    if (!lease) return;
+    const { lease } = attempt;
+    if (!lease) return this.standbyWait(attempt.lapsesInMs, sentAt);
     // Won after stop() began, or the reply came so late the lease is about to lapse: hand it back.
     if (!this.running || !this.armDemotion(sentAt)) {
       await this.releaseQuietly(lease);
-      return;
+      return undefined;
     }
     this.lease = lease;
     this.failedRenewals = 0;
     logger.info({ lease: name, holder, fencingToken: lease.token }, 'elected leader');
     this.callback('onElected', () => this.options.onElected(lease));
+    return undefined;
+  }
+
+  /**
+   * The wait until the holder's lease lapses, counted from when the attempt was sent (the store
+   * read the PTTL after that instant, so this never fires early by more than the slack).
+   */
+  private standbyWait(lapsesInMs: number, sentAt: number): number {
+    const elapsed = performance.now() - sentAt;
+    const waitMs = Math.min(this.intervalMs, Math.max(0, Math.ceil(lapsesInMs - elapsed)) + LAPSE_SLACK_MS);
+    if (waitMs < this.intervalMs) {
+      this.options.logger.debug({ lease: this.options.name, lapsesInMs, waitMs }, `leader lease lapses in ${lapsesInMs} ms; trying again then`);
+    }
+    const hook = this.options.onStandbyWait;
+    if (hook) this.callback('onStandbyWait', () => hook({ lapsesInMs, waitMs }));
+    return waitMs;
   }
 
   private async renew(lease: Lease, sentAt: number): Promise<void> {
@@ -194,7 +235,7 @@ export class LeaderElector {
     }
   }
 
-  private callback(which: 'onElected' | 'onDemoted', run: () => void): void {
+  private callback(which: 'onElected' | 'onDemoted' | 'onStandbyWait', run: () => void): void {
     try {
       run();
     } catch (err) {

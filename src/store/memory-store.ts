@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { Incident, IncidentEvent } from '../core/incident.js';
 import { assertLimit, assertTtlMs, commitIncidentId } from './store-arguments.js';
 import { StoreError } from './store-error.js';
-import type { CommitOutcome, EvaluationCommit, IncidentUpdate, Lease, Store } from './store.js';
+import { UNFENCED, type CommitOutcome, type EvaluationCommit, type IncidentUpdate, type Lease, type LeaseAttempt, type Store } from './store.js';
 
 interface HeldLease {
   holder: string;
@@ -47,14 +47,18 @@ export class MemoryStore implements Store {
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | null> {
+    return (await this.contendLease(name, holder, ttlMs)).lease;
+  }
+
+  async contendLease(name: string, holder: string, ttlMs: number): Promise<LeaseAttempt> {
     assertTtlMs(ttlMs);
     const held = this.liveLease(name);
     // Same rule as Redis: a holder that already has the lease gets it again with a fresh token.
-    if (held && held.holder !== holder) return null;
+    if (held && held.holder !== holder) return { lease: null, lapsesInMs: held.expiresAt - this.clock.now() };
     const token = (this.leaseTokens.get(name) ?? 0) + 1;
     this.leaseTokens.set(name, token);
     this.leases.set(name, { holder, token, expiresAt: this.clock.now() + ttlMs });
-    return { name, holder, token };
+    return { lease: { name, holder, token } };
   }
 
   async renewLease(lease: Lease, ttlMs: number): Promise<boolean> {
@@ -79,7 +83,7 @@ export class MemoryStore implements Store {
   }
 
   async commitEvaluation(commit: EvaluationCommit): Promise<CommitOutcome> {
-    if (commit.fence && !this.heldBy(commit.fence)) return 'fenced';
+    if (commit.fence !== UNFENCED && !(commit.fence && this.heldBy(commit.fence))) return 'fenced';
     return this.write(commit);
   }
 

@@ -4,10 +4,12 @@ import { LuaScript } from './lua-script.js';
 // means: value starts with "holder:" and the rest is all digits.
 
 /**
- * KEYS: lease, lease-token counter. ARGV: holder, ttl ms. Returns the new token, or nil when
- * another holder has the lease. This is SET NX PX done in Lua so the token is INCRed only on
- * success, and so a holder that already has the lease (it demoted itself after failed renews
- * that in fact landed) gets a fresh token instead of waiting out its own lease.
+ * KEYS: lease, lease-token counter. ARGV: holder, ttl ms. Returns {1, new token}, or {0, PTTL}
+ * when another holder has the lease (how long it has left, read in the same atomic step, so a
+ * standby can come back right when it lapses instead of polling). This is SET NX PX done in Lua
+ * so the token is INCRed only on success, and so a holder that already has the lease (it demoted
+ * itself after failed renews that in fact landed) gets a fresh token instead of waiting out its
+ * own lease.
  */
 export const ACQUIRE_LEASE = new LuaScript(
   'acquire-lease',
@@ -17,11 +19,11 @@ if current then
   local prefix = ARGV[1] .. ':'
   local own = string.sub(current, 1, #prefix) == prefix
     and string.match(string.sub(current, #prefix + 1), '^%d+$') ~= nil
-  if not own then return false end
+  if not own then return {0, redis.call('PTTL', KEYS[1])} end
 end
 local token = redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[1], ARGV[1] .. ':' .. token, 'PX', ARGV[2])
-return token
+return {1, token}
 `,
 );
 
@@ -49,10 +51,12 @@ return 0
 
 /**
  * One evaluation, all or nothing. The fence check and the writes are in the same script, so no
- * other leader can take the lease between "still mine?" and the write.
+ * other leader can take the lease between "still mine?" and the write. The fence is never
+ * optional: ARGV[1] is either the lease value or the literal 'unfenced' (which no lease value can
+ * equal: those are "holder:digits"); anything else, an empty string included, is refused.
  *
  * KEYS: 1 check state, 2 open set, 3 recent set, 4 incident, 5 incident events, 6 lease.
- * ARGV: 1 expected lease value ('' = unfenced), 2 check state JSON ('' = leave as is),
+ * ARGV: 1 expected lease value, or 'unfenced', 2 check state JSON ('' = leave as is),
  *       3 incident JSON ('' = none), 4 incident id, 5 openedAt score, 6 '1' when the incident is
  *       open, 7 event JSON ('' = none), 8 expected stored incident revision ('' = no check,
  *       0 = must not exist).
@@ -61,7 +65,7 @@ return 0
 export const COMMIT_EVALUATION = new LuaScript(
   'commit-evaluation',
   `
-if ARGV[1] ~= '' and redis.call('GET', KEYS[6]) ~= ARGV[1] then
+if ARGV[1] ~= 'unfenced' and (ARGV[1] == '' or redis.call('GET', KEYS[6]) ~= ARGV[1]) then
   return 'fenced'
 end
 if ARGV[8] ~= '' then

@@ -7,7 +7,7 @@ import { redisKeys, type RedisKeys } from './redis-keys.js';
 import { ACQUIRE_LEASE, COMMIT_EVALUATION, RELEASE_LEASE, RENEW_LEASE } from './redis-scripts.js';
 import { assertLimit, assertTtlMs, commitIncidentId } from './store-arguments.js';
 import { StoreError } from './store-error.js';
-import type { CommitOutcome, EvaluationCommit, IncidentUpdate, Lease, Store } from './store.js';
+import { UNFENCED, type CommitOutcome, type EvaluationCommit, type IncidentUpdate, type Lease, type LeaseAttempt, type Store } from './store.js';
 
 /** /readyz must answer promptly: a PING slower than this counts as down. */
 export const REDIS_PING_TIMEOUT_MS = 1_000; // 1 second
@@ -72,12 +72,21 @@ export class RedisStore implements Store {
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | null> {
+    return (await this.contendLease(name, holder, ttlMs)).lease;
+  }
+
+  async contendLease(name: string, holder: string, ttlMs: number): Promise<LeaseAttempt> {
     assertTtlMs(ttlMs);
     const keys = [this.keys.lease(name), this.keys.leaseToken(name)];
-    const token = await ACQUIRE_LEASE.run(this.redis, keys, [holder, Math.ceil(ttlMs)]);
-    if (token === null) return null;
-    if (typeof token !== 'number') throw this.unexpectedReply(ACQUIRE_LEASE.name, token);
-    return { name, holder, token };
+    const reply = await ACQUIRE_LEASE.run(this.redis, keys, [holder, Math.ceil(ttlMs)]);
+    if (!Array.isArray(reply) || reply.length !== 2 || typeof reply[0] !== 'number' || typeof reply[1] !== 'number') {
+      throw this.unexpectedReply(ACQUIRE_LEASE.name, reply);
+    }
+    const [won, value] = reply as [number, number];
+    if (won === 1) return { lease: { name, holder, token: value } };
+    // PTTL -1 (a lease without expiry) cannot come from this code; someone set it by hand. It
+    // never lapses by itself, so the caller falls back to its regular retry cadence.
+    return { lease: null, lapsesInMs: value < 0 ? Number.POSITIVE_INFINITY : value };
   }
 
   async renewLease(lease: Lease, ttlMs: number): Promise<boolean> {
@@ -112,7 +121,12 @@ export class RedisStore implements Store {
 
   private async runCommit(commit: EvaluationCommit | IncidentUpdate): Promise<CommitOutcome> {
     const { incident, event, expectedRevision } = commit;
-    const fence = 'fence' in commit ? commit.fence : undefined;
+    // A person's acknowledge or resolve (IncidentUpdate) may come from any replica: not fenced.
+    // A monitor commit without a usable fence (a caller bypassing the types) goes out as '',
+    // which the script refuses: a missing lease must never read as "no fence needed".
+    const fence = 'checkState' in commit ? commit.fence : UNFENCED;
+    const lease = fence === UNFENCED ? null : (fence as Lease | undefined) ?? null;
+    const fenceArg = fence === UNFENCED ? UNFENCED : lease ? leaseValue(lease) : '';
     const checkState = 'checkState' in commit ? commit.checkState : undefined;
     const incidentId = commitIncidentId(commit) ?? '';
     const keys = [
@@ -121,10 +135,10 @@ export class RedisStore implements Store {
       this.keys.recentIncidents(),
       this.keys.incident(incidentId),
       this.keys.incidentEvents(incidentId),
-      this.keys.lease(fence?.name ?? ''),
+      this.keys.lease(lease?.name ?? ''),
     ];
     const args = [
-      fence ? leaseValue(fence) : '',
+      fenceArg,
       checkState ? JSON.stringify(checkState) : '',
       incident ? JSON.stringify(incident) : '',
       incidentId,

@@ -9,12 +9,21 @@ export interface Lease {
 }
 
 /**
+ * Says, in so many words, that a commit needs no lease: a single process with no leader election
+ * (tests, tools). Chosen where the writer is wired, never inferred from a missing lease.
+ */
+export const UNFENCED = 'unfenced' as const;
+
+/** What guards a monitor commit: the lease it must still hold, or the explicit single-process mode. */
+export type CommitFence = Lease | typeof UNFENCED;
+
+/**
  * One evaluation's writes, applied atomically: check state, the incident (created or updated),
- * and its event. When `fence` is given, the commit is refused unless that lease is still held
- * with that token, so a stale leader cannot write after losing the lease.
+ * and its event. Refused ('fenced') unless `fence` is still held with that token, checked in
+ * the same atomic step as the writes, so a stale leader cannot write after losing the lease.
  */
 export interface EvaluationCommit {
-  fence?: Lease;
+  fence: CommitFence;
   checkState: CheckState;
   incident?: Incident;
   event?: IncidentEvent;
@@ -34,6 +43,9 @@ export interface IncidentUpdate {
   expectedRevision: number;
 }
 
+/** The answer to contendLease: the lease, or how long the current holder's lease has left. */
+export type LeaseAttempt = { lease: Lease } | { lease: null; lapsesInMs: number };
+
 export type CommitOutcome = 'committed' | 'fenced' | 'conflict';
 
 /**
@@ -49,6 +61,11 @@ export interface Store {
 
   /** Takes the lease if free or expired; null when another holder has it. */
   acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | null>;
+  /**
+   * Same as acquireLease, but when another holder has the lease, also says in how many ms it
+   * lapses unless renewed (the store's PTTL), so a standby can try again right then.
+   */
+  contendLease(name: string, holder: string, ttlMs: number): Promise<LeaseAttempt>;
   /** Extends a held lease; false when it was lost (expired and taken, or released). */
   renewLease(lease: Lease, ttlMs: number): Promise<boolean>;
   /** Releases the lease if still held by this holder and token. */

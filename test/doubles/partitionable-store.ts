@@ -1,6 +1,6 @@
 import type { CheckState } from '../../src/core/check-state.js';
 import type { Incident, IncidentEvent } from '../../src/core/incident.js';
-import type { CommitOutcome, EvaluationCommit, IncidentUpdate, Lease, Store } from '../../src/store/store.js';
+import type { CommitOutcome, EvaluationCommit, IncidentUpdate, Lease, LeaseAttempt, Store } from '../../src/store/store.js';
 
 /**
  * Wraps a real store; `partition()` makes every call hang (a stalled Redis or a cut network:
@@ -43,6 +43,9 @@ export class PartitionableStore implements Store {
   close(): Promise<void> { return this.inner.close(); }
   acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | null> {
     return this.call(() => this.inner.acquireLease(name, holder, ttlMs));
+  }
+  contendLease(name: string, holder: string, ttlMs: number): Promise<LeaseAttempt> {
+    return this.call(() => this.inner.contendLease(name, holder, ttlMs));
   }
   renewLease(lease: Lease, ttlMs: number): Promise<boolean> { return this.call(() => this.inner.renewLease(lease, ttlMs)); }
   releaseLease(lease: Lease): Promise<void> { return this.call(() => this.inner.releaseLease(lease)); }

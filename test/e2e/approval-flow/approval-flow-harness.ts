@@ -113,7 +113,7 @@ export async function startApprovalFlow(options: ApprovalFlowOptions = {}): Prom
     clock,
     logger,
     policies: new Map(config.checks.map((c) => [c.id, { failAfter: c.failAfter, recoverAfter: c.recoverAfter }])),
-    fence: () => null,
+    fencing: { mode: 'unfenced' },
   });
   // The lag guard reads the monitor's latest measurement: 12 s, just now.
   await engine.apply(lag(12, null, 'orders-lag', clock.now()));

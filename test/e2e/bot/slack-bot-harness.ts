@@ -110,7 +110,7 @@ export async function startBotHarness(
     clock,
     logger,
     policies: new Map(config.checks.map((c) => [c.id, { failAfter: c.failAfter, recoverAfter: c.recoverAfter }])),
-    fence: () => null,
+    fencing: { mode: 'unfenced' },
   });
   const ports = new RecordingBotPorts();
   const bot = createSlackBot({

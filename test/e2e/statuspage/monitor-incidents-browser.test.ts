@@ -62,7 +62,7 @@ async function morning(store: MemoryStore, clock: ManualClock, publish: ReturnTy
     clock,
     logger: silentLogger(),
     policies: new Map(['api', 'web', 'orders-backups'].map((id) => [id, { failAfter: 1, recoverAfter: 1 }])),
-    fence: () => null,
+    fencing: { mode: 'unfenced' },
   });
   clock.set(Date.parse('2026-11-21T11:00:00Z'));
   await engine.apply({ ...fail('SEV2', 'orders-backups'), summary: 'newest snapshot 27h old (max 26h)' });

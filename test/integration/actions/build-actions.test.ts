@@ -7,6 +7,7 @@ import { initialCheckState } from '../../../src/core/check-state.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { Metrics } from '../../../src/observability/metrics.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';
+import { UNFENCED } from '../../../src/store/store.js';
 import { ManualClock, MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
 import { lag } from '../../doubles/results.js';
 import { testClients } from '../aws/aws-fixtures.js';
@@ -25,7 +26,7 @@ describe('buildActions', () => {
     const clock = new ManualClock();
     const store = new MemoryStore({ clock });
     const result = lag(37, null, 'orders-lag', MANUAL_CLOCK_START - 50_000);
-    await store.commitEvaluation({ checkState: { ...initialCheckState('orders-lag'), lastResult: result } });
+    await store.commitEvaluation({ fence: UNFENCED, checkState: { ...initialCheckState('orders-lag'), lastResult: result } });
     west.on(DescribeDBInstancesCommand).resolves({ DBInstances: [dbInstance('orders-replica', 'available', { ReadReplicaSourceDBInstanceIdentifier: 'orders-db' })] });
     r53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [cname('orders.db.example.com.', 'orders-db.example.com')], IsTruncated: false, MaxItems: 20 });
     const metrics = new Metrics();

@@ -53,7 +53,7 @@ function wire() {
   const clock = new ManualClock();
   const logger = silentLogger();
   const store = new MemoryStore({ clock });
-  const engine = new IncidentEngine({ store, clock, logger, policies: new Map([['api', { failAfter: 1, recoverAfter: 1 }]]), fence: () => null });
+  const engine = new IncidentEngine({ store, clock, logger, policies: new Map([['api', { failAfter: 1, recoverAfter: 1 }]]), fencing: { mode: 'unfenced' } });
   const gateway = new WebClientSlackGateway({ token: 'xoxb-test-bot-token', apiUrl: TEST_SLACK_API_URL, logger, networkRetries: 0, sleep: async () => undefined });
   let notifier: IncidentNotifier | null = null;
   const links = new IncidentLinks({

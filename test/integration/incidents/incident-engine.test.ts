@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FlapPolicy } from '../../../src/core/evaluate-result.js';
-import { IncidentEngine, type IncidentChange } from '../../../src/incidents/incident-engine.js';
+import { IncidentEngine, type IncidentChange, type WriteFencing } from '../../../src/incidents/incident-engine.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';
 import { RedisStore } from '../../../src/store/redis-store.js';
-import type { Lease, Store } from '../../../src/store/store.js';
+import { UNFENCED, type Lease, type Store } from '../../../src/store/store.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { fail, lag, pass } from '../../doubles/results.js';
 
@@ -16,8 +16,8 @@ const policies = new Map<string, FlapPolicy>([
   ['orders-lag', { failAfter: 1, recoverAfter: 2 }],
 ]);
 
-function engineOn(store: Store, clock: ManualClock, fence: () => Lease | null = () => null) {
-  const engine = new IncidentEngine({ store, clock, logger: silentLogger(), policies, fence });
+function engineOn(store: Store, clock: ManualClock, fencing: WriteFencing = { mode: 'unfenced' }) {
+  const engine = new IncidentEngine({ store, clock, logger: silentLogger(), policies, fencing });
   const changes: IncidentChange[] = [];
   engine.subscribe((change) => {
     changes.push(change);
@@ -67,11 +67,38 @@ describe('IncidentEngine', () => {
     const lease = await store.acquireLease('monitor', 'old-leader', 1000);
     expect(lease).not.toBeNull();
     await store.releaseLease(lease as Lease);
-    const { engine, changes } = engineOn(store, clock, () => lease);
+    const { engine, changes } = engineOn(store, clock, { mode: 'leader-lease', currentLease: () => lease });
     expect(await engine.apply(lag(400, 'SEV2'))).toBeNull();
     expect(changes).toEqual([]);
     expect(await store.listOpenIncidents()).toEqual([]);
     expect(await store.getCheckState('orders-lag')).toBeNull();
+  });
+
+  it('with leader fencing and no lease held, writes nothing: no lease is never read as "no fence"', async () => {
+    const store = new MemoryStore({ clock });
+    const { engine, changes } = engineOn(store, clock, { mode: 'leader-lease', currentLease: () => null });
+    expect(await engine.apply(lag(400, 'SEV2'))).toBeNull();
+    expect(changes).toEqual([]);
+    expect(await store.listRecentIncidents(10)).toEqual([]);
+    expect(await store.getCheckState('orders-lag')).toBeNull();
+  });
+
+  it('drops a result measured in an earlier term of the same holder, though that holder leads again', async () => {
+    const store = new MemoryStore({ clock });
+    const earlier = (await store.acquireLease('monitor', 'me', 10_000)) as Lease;
+    const now = (await store.acquireLease('monitor', 'me', 10_000)) as Lease; // re-elected: fresh token
+    const { engine, changes } = engineOn(store, clock, { mode: 'leader-lease', currentLease: () => now });
+    expect(await engine.apply(lag(400, 'SEV2'), earlier)).toBeNull();
+    expect(changes).toEqual([]);
+    expect(await store.getCheckState('orders-lag')).toBeNull();
+    // The same result measured in the current term is written.
+    expect((await engine.apply(lag(400, 'SEV2'), now))?.event?.type).toBe('opened');
+  });
+
+  it('refuses to be built without a fencing choice (a JavaScript caller passing nothing)', () => {
+    const store = new MemoryStore({ clock });
+    const options = { store, clock, logger: silentLogger(), policies } as unknown as ConstructorParameters<typeof IncidentEngine>[0];
+    expect(() => new IncidentEngine(options)).toThrow(/fencing must be chosen/);
   });
 
   it('starts a new incident when the open one was resolved by a person meanwhile', async () => {
@@ -80,6 +107,7 @@ describe('IncidentEngine', () => {
     await engine.apply(lag(400, 'SEV2'));
     const first = changes[0]?.incident;
     await store.commitEvaluation({
+      fence: UNFENCED,
       checkState: (await store.getCheckState('orders-lag'))!,
       incident: { ...first!, state: 'resolved', resolvedAt: clock.now() },
     });

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { LeaderElector } from '../../../src/monitor/leader-elector.js';
+import { LAPSE_SLACK_MS, LeaderElector, type StandbyWait } from '../../../src/monitor/leader-elector.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { RedisStore } from '../../../src/store/redis-store.js';
 import type { Lease, Store } from '../../../src/store/store.js';
@@ -54,7 +54,7 @@ function setUp(): void {
   replicas = [];
 }
 
-function replica(name: string, ttlMs = TTL, wrap: (store: Store) => Store = (s) => s): Replica {
+function replica(name: string, ttlMs = TTL, wrap: (store: Store) => Store = (s) => s, onStandbyWait?: (wait: StandbyWait) => void): Replica {
   const redis = newRedisClient();
   // A dead replica's client errors on every call; the elector logs them, the test need not.
   redis.on('error', () => {});
@@ -67,6 +67,7 @@ function replica(name: string, ttlMs = TTL, wrap: (store: Store) => Store = (s) 
     logger: silentLogger(),
     onElected: () => log.push({ who: name, what: 'elected', at: Date.now() }),
     onDemoted: () => log.push({ who: name, what: 'demoted', at: Date.now() }),
+    ...(onStandbyWait ? { onStandbyWait } : {}),
   });
   const created = { name, redis, store, elector };
   replicas.push(created);
@@ -174,5 +175,40 @@ describe('leader election over Redis', () => {
     // b's next attempt (at most one tick away) finds the lease free; waiting out the ttl would take 2-3 s.
     const taken = await waitFor(electedAfter('b', stoppedAt), longTtl, 'b elected');
     expect(taken.at - stoppedAt).toBeLessThan(longTtl * 0.6);
+  });
+
+  it('a standby times its next attempt from the holder PTTL and takes over as soon as the lease lapses', async () => {
+    setUp();
+    const ttl = 3_000; // ticks every second
+    const interval = ttl / 3;
+    const a = replica('a', ttl);
+    a.elector.start();
+    const old = await waitFor(() => a.elector.currentLease(), ttl, 'a elected');
+    // Half a tick out of phase with a's renewals: a standby polling every tick would come back
+    // about half a tick after the lease lapses.
+    await sleep(interval / 2);
+    const waits: Array<StandbyWait & { at: number }> = [];
+    const b = replica('b', ttl, (s) => s, (wait) => waits.push({ ...wait, at: Date.now() }));
+    b.elector.start();
+    await waitFor(() => waits[0], interval, 'b refused once');
+
+    a.redis.disconnect(); // killed: no release, no renewals
+    const askedAt = Date.now();
+    const lapsesInMs = await admin.pttl(`${keyPrefix}lease:monitor`);
+    // Redis read the PTTL after askedAt, so this is at or before the real lapse: never flaky.
+    const lapseAt = askedAt + lapsesInMs;
+    expect(lapsesInMs).toBeGreaterThan(0);
+
+    const taken = await waitFor(electedAfter('b', 0), ttl * 2, 'b elected');
+    expect(b.elector.currentLease()!.token).toBeGreaterThan(old.token);
+    // Ordering: b never held it before the lease lapsed in Redis.
+    expect(taken.at).toBeGreaterThanOrEqual(lapseAt);
+    // Before the lapse b waited whole ticks; its last wait was the PTTL it was told, not a tick.
+    const refused = waits.filter((w) => w.at <= taken.at);
+    const last = refused.at(-1)!;
+    expect(last.lapsesInMs).toBeLessThan(interval);
+    expect(last.waitMs).toBeLessThanOrEqual(last.lapsesInMs + LAPSE_SLACK_MS);
+    expect(last.waitMs).toBeGreaterThanOrEqual(last.lapsesInMs - 250); // less only by the reply's round-trip
+    for (const earlier of refused.slice(0, -1)) expect(earlier.waitMs).toBe(interval);
   });
 });

@@ -98,7 +98,7 @@ export function pagerHarness(options: HarnessOptions = {}): PagerHarness {
     clock,
     logger,
     policies: new Map(config.checks.map((c) => [c.id, { failAfter: 1, recoverAfter: 1 }])),
-    fence: () => null,
+    fencing: { mode: 'unfenced' },
   });
   const pager = createPager({
     config,

@@ -26,7 +26,7 @@ function engineFor(store: Store, clock: ManualClock): IncidentEngine {
     clock,
     logger: silentLogger(),
     policies: new Map(CHECKS.map((id) => [id, { failAfter: 1, recoverAfter: 1 }])),
-    fence: () => null,
+    fencing: { mode: 'unfenced' },
   });
 }
 

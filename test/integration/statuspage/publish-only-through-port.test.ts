@@ -27,7 +27,7 @@ async function runIncidents(clock: ManualClock, checkIds: string[]): Promise<num
     clock,
     logger: silentLogger(),
     policies: new Map(checkIds.map((id) => [id, { failAfter: 1, recoverAfter: 1 }])),
-    fence: () => null,
+    fencing: { mode: 'unfenced' },
   });
   let changes = 0;
   engine.subscribe(() => {

@@ -4,6 +4,7 @@ import { silentLogger } from '../../../src/observability/logger.js';
 import { redisKeys } from '../../../src/store/redis-keys.js';
 import { createRedisStore, RedisStore } from '../../../src/store/redis-store.js';
 import { StoreError } from '../../../src/store/store-error.js';
+import { UNFENCED } from '../../../src/store/store.js';
 import { defineStoreContract } from './store-contract.js';
 import { aCheckState, anEvent, anIncident } from './fixtures.js';
 import { deleteKeys, newRedisClient, randomKeyPrefix, sleep } from './redis-test-helpers.js';
@@ -67,7 +68,7 @@ describe('redis store', () => {
     const keys = redisKeys(keyPrefix);
     const store = new RedisStore({ redis, keyPrefix });
     const incident = anIncident('INC-1');
-    await store.commitEvaluation({ checkState: aCheckState(), incident, event: anEvent(incident, 'opened') });
+    await store.commitEvaluation({ fence: UNFENCED, checkState: aCheckState(), incident, event: anEvent(incident, 'opened') });
     await redis.set(keys.incident('INC-1'), JSON.stringify({ ...incident, severity: 'SEV9' }));
     await redis.rpush(keys.incidentEvents('INC-1'), 'oops');
 

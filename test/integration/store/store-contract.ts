@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Lease, Store } from '../../../src/store/store.js';
+import { UNFENCED, type Lease, type Store } from '../../../src/store/store.js';
 import { aCheckState, anEvent, anIncident } from './fixtures.js';
 
 /** One store instance under test, with a way to let lease time pass and to clean up after. */
@@ -168,9 +168,9 @@ export function defineStoreContract(label: string, create: () => Promise<StoreUn
 
       it('a commit expecting a revision that changed meanwhile is refused as a conflict and writes nothing', async () => {
         const opened = anIncident('INC-1', 0);
-        expect(await store.commitEvaluation({ checkState: aCheckState('api', 'INC-1'), incident: opened, event: anEvent(opened, 'opened'), expectedRevision: 0 })).toBe('committed');
+        expect(await store.commitEvaluation({ fence: UNFENCED, checkState: aCheckState('api', 'INC-1'), incident: opened, event: anEvent(opened, 'opened'), expectedRevision: 0 })).toBe('committed');
         // A second "open" of the same incident (two writers both saw none) conflicts.
-        expect(await store.commitEvaluation({ checkState: aCheckState('api', 'INC-1'), incident: opened, expectedRevision: 0 })).toBe('conflict');
+        expect(await store.commitEvaluation({ fence: UNFENCED, checkState: aCheckState('api', 'INC-1'), incident: opened, expectedRevision: 0 })).toBe('conflict');
 
         const acked = { ...opened, revision: 2, state: 'acknowledged' as const, acknowledgedBy: 'U0BBB' };
         expect(await store.updateIncident({ incident: acked, event: anEvent(acked, 'acknowledged'), expectedRevision: 1 })).toBe('committed');
@@ -178,7 +178,7 @@ export function defineStoreContract(label: string, create: () => Promise<StoreUn
         // The monitor read revision 1 before the acknowledgement: its write must not undo it.
         const stale = { ...opened, revision: 2, summary: 'HTTP 500' };
         const staleState = { ...aCheckState('api', 'INC-1'), consecutiveFailures: 9 };
-        expect(await store.commitEvaluation({ checkState: staleState, incident: stale, expectedRevision: 1 })).toBe('conflict');
+        expect(await store.commitEvaluation({ fence: UNFENCED, checkState: staleState, incident: stale, expectedRevision: 1 })).toBe('conflict');
         expect(await store.updateIncident({ incident: stale, event: anEvent(stale, 'escalated'), expectedRevision: 1 })).toBe('conflict');
 
         expect(await store.getIncident('INC-1')).toEqual(acked);
@@ -198,7 +198,7 @@ export function defineStoreContract(label: string, create: () => Promise<StoreUn
       it('refuses a commit whose event belongs to another incident', async () => {
         const incident = anIncident('INC-1');
         const event = anEvent(anIncident('INC-2'), 'opened');
-        await expect(store.commitEvaluation({ checkState: aCheckState(), incident, event })).rejects.toThrow(/INC-2/);
+        await expect(store.commitEvaluation({ fence: UNFENCED, checkState: aCheckState(), incident, event })).rejects.toThrow(/INC-2/);
         expect(await store.getIncident('INC-1')).toBeNull();
       });
     });
@@ -207,11 +207,11 @@ export function defineStoreContract(label: string, create: () => Promise<StoreUn
       it('check state round-trips and is replaced by the next commit', async () => {
         expect(await store.getCheckState('api')).toBeNull();
         const first = aCheckState('api', 'INC-1');
-        expect(await store.commitEvaluation({ checkState: first })).toBe('committed');
+        expect(await store.commitEvaluation({ fence: UNFENCED, checkState: first })).toBe('committed');
         expect(await store.getCheckState('api')).toEqual(first);
 
         const second = { ...first, consecutiveFailures: 0, consecutiveSuccesses: 1, openIncidentId: null };
-        await store.commitEvaluation({ checkState: second });
+        await store.commitEvaluation({ fence: UNFENCED, checkState: second });
         expect(await store.getCheckState('api')).toEqual(second);
         expect(await store.listRecentIncidents(10)).toEqual([]);
       });
@@ -227,7 +227,7 @@ export function defineStoreContract(label: string, create: () => Promise<StoreUn
       const incident = anIncident('INC-1');
       const checkState = aCheckState('api', 'INC-1');
       const event = anEvent(incident, 'opened');
-      await store.commitEvaluation({ checkState, incident, event });
+      await store.commitEvaluation({ fence: UNFENCED, checkState, incident, event });
       incident.summary = 'mutated after commit';
       checkState.lastResult!.summary = 'mutated after commit';
       event.summary = 'mutated after commit';
@@ -264,6 +264,6 @@ async function mustGet(store: Store, id: string) {
 
 async function commit(store: Store, incident: ReturnType<typeof anIncident>, type: Parameters<typeof anEvent>[1]) {
   const checkState = aCheckState(incident.checkId, incident.state === 'resolved' ? null : incident.id);
-  const outcome = await store.commitEvaluation({ checkState, incident, event: anEvent(incident, type) });
+  const outcome = await store.commitEvaluation({ fence: UNFENCED, checkState, incident, event: anEvent(incident, type) });
   expect(outcome).toBe('committed');
 }
