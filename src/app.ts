@@ -184,8 +184,15 @@ export function buildApp(deps: AppDeps): App {
       // Order matters: stop taking requests, stop checking (and hand the lease back so another
       // replica takes over at once), then close what they used.
       await server.close();
-      // Stops the approval sweep too. A run in flight cannot finish in 10 s: its run lease lapses and
-      // another replica reports it interrupted; nothing re-runs a step blindly.
+      // A run in flight cannot finish within the SIGTERM budget (10 s). Hand it back at once:
+      // marked interrupted with the step it stopped in, locks kept, its steps stopped before the
+      // next AWS call; so Slack says so now instead of "Running" until its lease lapses elsewhere.
+      // Nothing re-runs a step blindly. Then give the runners a moment to post where they stopped.
+      if (dr) {
+        await dr.approvals.handBackRuns();
+        await settleWithin(dr.approvals.whenIdle(), RUNS_SETTLE_MS);
+      }
+      // Stops the approval sweep too, and drains the Slack updates the hand-back queued.
       if (slack) await slack.stop();
       dr?.clock.stop?.();
       await leader.stop();
@@ -197,6 +204,18 @@ export function buildApp(deps: AppDeps): App {
       await store.close();
     },
   };
+}
+
+/** How long stop() waits for handed-back runs to report where they stopped. */
+const RUNS_SETTLE_MS = 2_000; // 2 seconds
+
+async function settleWithin(task: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([task.then(() => undefined, () => undefined), timeout]);
+  clearTimeout(timer);
 }
 
 function realProbes(clock: Clock, clients: AwsClients, closers: Array<() => Promise<void>>): Probes {
