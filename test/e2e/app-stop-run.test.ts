@@ -107,9 +107,9 @@ describe('stopping a replica that is running a failover', () => {
     const audit = await store.readAudit({ limit: 50 });
     const last = audit.at(-1);
     expect(last).toMatchObject({ type: 'interrupted', actor: holderId, detail: 'during step wait-promoted (this replica was stopping)' });
-    // Marked at once, not when a lease lapsed: within the stop itself.
-    expect(last?.at).toBeGreaterThanOrEqual(stopping);
-    expect(last?.at).toBeLessThanOrEqual(stopping + stopMs);
+    // Marked at once, not when a lease lapsed (30 s): within the stop itself. Times come from
+    // Redis's clock (RedisSyncedClock), a few ms off this process's.
+    expect(Math.abs((last?.at ?? 0) - stopping)).toBeLessThan(stopMs + 1_000);
     // Slack's approval message was updated to say so before the process ended, and its thread says where it stopped.
     expect(JSON.stringify(updates.calls.at(-1)?.body)).toMatch(/nterrupted/);
     expect(posts.calls.map((c) => String(c.body.text)).filter((t) => /nterrupted/.test(t))).not.toEqual([]);
