@@ -23,6 +23,9 @@ import { createPager } from './paging/create-pager.js';
 import type { Pager } from './paging/pager.js';
 import { createStatusPage, type StatusPageModule } from './statuspage/create-status-page.js';
 import { createStoreBackend, DEFAULT_KEY_PREFIX } from './store/create-store.js';
+import { IncidentRetention } from './store/incident-retention.js';
+import { approvalKeys } from './approvals/approval-keys.js';
+import { pagingRedisKeys } from './paging/paging-redis-keys.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
@@ -129,6 +132,19 @@ export function buildApp(deps: AppDeps): App {
   });
   // Subscribed before the Slack notifier, so an incident's first message already shows its page.
   engine.subscribe((change) => pager.onIncidentChange(change));
+  // Bounded growth (config `retention`): a resolved incident is compacted and expires; a sweep trims the rest.
+  const retention = backend.redis
+    ? new IncidentRetention({
+        redis: backend.redis,
+        keyPrefix: backend.keyPrefix,
+        policy: config.retention,
+        clock,
+        logger: logger.child({ component: 'retention' }),
+        incidentKeys: (id) => [pagingRedisKeys(backend.keyPrefix).incident(id)],
+        auditStreams: [approvalKeys(backend.keyPrefix).audit()],
+      })
+    : null;
+  if (retention) engine.subscribe((change) => (change.event?.type === 'resolved' ? retention.onResolved(change.incident) : undefined));
 
   const slackOn = Boolean(config.env.slackBotToken);
   const dr = slackOn
@@ -178,6 +194,7 @@ export function buildApp(deps: AppDeps): App {
       }
       leader.start();
       pager.start();
+      retention?.start();
       return address;
     },
     async stop() {
@@ -198,6 +215,7 @@ export function buildApp(deps: AppDeps): App {
       await leader.stop();
       await monitor.stop();
       await pager.stop();
+      await retention?.stop();
       if (demo) await demo.stop();
       await Promise.allSettled(closeProbes.map((close) => close()));
       awsClients.destroy();
