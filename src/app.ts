@@ -206,7 +206,7 @@ export function buildApp(deps: AppDeps): App {
       // next AWS call; so Slack says so now instead of "Running" until its lease lapses elsewhere.
       // Nothing re-runs a step blindly. Then give the runners a moment to post where they stopped.
       if (dr) {
-        await dr.approvals.handBackRuns();
+        await settleWithin(dr.approvals.handBackRuns(), RUNS_SETTLE_MS);
         await settleWithin(dr.approvals.whenIdle(), RUNS_SETTLE_MS);
       }
       // Stops the approval sweep too, and drains the Slack updates the hand-back queued.
@@ -224,7 +224,7 @@ export function buildApp(deps: AppDeps): App {
   };
 }
 
-/** How long stop() waits for handed-back runs to report where they stopped. */
+/** How long stop() waits for the hand-back to be recorded, then for the runs to report where they stopped. */
 const RUNS_SETTLE_MS = 2_000; // 2 seconds
 
 async function settleWithin(task: Promise<unknown>, ms: number): Promise<void> {

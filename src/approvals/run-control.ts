@@ -144,6 +144,8 @@ export class StoreRunControl implements RunControl {
   async handBack(reason: string): Promise<Approval | null> {
     if (this.status !== 'active') return null;
     const at = this.deps.clock.now();
+    // Stop first: a wait aborts and no further AWS call starts, even if the store is slow to answer.
+    this.lose(`handed back: ${reason}`);
     let handedBack: Approval | null = null;
     try {
       const outcome = await this.deps.store.handBackRun(this.approval.id, { runnerId: this.deps.runnerId, at, reason });
@@ -152,7 +154,6 @@ export class StoreRunControl implements RunControl {
     } catch (err) {
       this.deps.logger.warn({ approvalId: this.approval.id, err }, `could not hand back ${this.approval.id}; its lease will lapse and another replica reports it`);
     }
-    this.lose(`handed back: ${reason}`);
     if (handedBack) await this.deps.emit(handedBack, 'interrupted', at);
     return handedBack;
   }
@@ -232,7 +233,7 @@ export class StoreRunControl implements RunControl {
     if (!this.abort.signal.aborted) {
       this.deps.logger.warn(
         { approvalId: this.approval.id, code: error.code },
-        `run ${this.approval.id} is no longer this replica's: ${why}. Stopping it; another replica reports it as interrupted`,
+        `run ${this.approval.id} is no longer this replica's: ${why}. Stopping it; it is reported interrupted, its locks kept`,
       );
       this.abort.abort(error);
     }
