@@ -72,13 +72,13 @@ export const monitorSchema = strictObject({
 
 const DAY_MS = 86_400_000;
 
+const retentionPeriod = duration.refine((ms) => ms >= DAY_MS, { message: 'must be at least 1d (records younger than a day are still being read)' });
+
 /**
  * How long the record is kept. A resolved incident (its detail compacted at resolution) expires
  * `incidents` after it resolved; approval audit entries older than `audit` are trimmed. At least
  * a day: a shorter retention would delete what on-call is still reading.
  */
-const retentionPeriod = duration.refine((ms) => ms >= DAY_MS, { message: 'must be at least 1d (records younger than a day are still being read)' });
-
 export const retentionSchema = strictObject({
   incidents: retentionPeriod.default(400 * DAY_MS), // 400 days after resolution
   audit: retentionPeriod.default(400 * DAY_MS), // 400 days
