@@ -20,8 +20,8 @@
  *   runnerId claimedAt leaseExpiresAt startedAt currentStep(JSON) currentStepId stepCount
  *   step:{n}(JSON) finishedAt message detail(JSON) interruptedBy locksReleasedBy locksReleasedAt
  *
- * Nothing carries a TTL: requests, runs and the audit log (trimmed by time only) are the record of who did what to
- * production, and locks are released by the transition that ends their holder (or, for an
+ * Nothing carries a TTL: requests, runs and the audit log (trimmed by age only) are the record
+ * of who did what to production, and locks are released by the transition that ends their holder (or, for an
  * interrupted run, by a person's release).
  */
 
