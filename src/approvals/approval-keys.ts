@@ -21,8 +21,8 @@
  *   step:{n}(JSON) finishedAt message detail(JSON) interruptedBy locksReleasedBy locksReleasedAt
  *
  * Nothing carries a TTL: requests, runs and the audit log (trimmed by age only) are the record
- * of who did what to production, and locks are released by the transition that ends their holder (or, for an
- * interrupted run, by a person's release).
+ * of who did what to production, and locks are released by the transition that ends their
+ * holder (or, for an interrupted run, by a person's release).
  */
 
 /** Key builders for one prefix. */
