@@ -23,6 +23,9 @@ import { createPager } from './paging/create-pager.js';
 import type { Pager } from './paging/pager.js';
 import { createStatusPage, type StatusPageModule } from './statuspage/create-status-page.js';
 import { createStoreBackend, DEFAULT_KEY_PREFIX } from './store/create-store.js';
+import { IncidentRetention } from './store/incident-retention.js';
+import { approvalKeys } from './approvals/approval-keys.js';
+import { pagingRedisKeys } from './paging/paging-redis-keys.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
@@ -133,6 +136,19 @@ export function buildApp(deps: AppDeps): App {
   });
   // Subscribed before the Slack notifier, so an incident's first message already shows its page.
   engine.subscribe((change) => pager.onIncidentChange(change));
+  // Bounded growth (config `retention`): a resolved incident is compacted and expires; a sweep trims the rest.
+  const retention = backend.redis
+    ? new IncidentRetention({
+        redis: backend.redis,
+        keyPrefix: backend.keyPrefix,
+        policy: config.retention,
+        clock,
+        logger: logger.child({ component: 'retention' }),
+        incidentKeys: (id) => [pagingRedisKeys(backend.keyPrefix).incident(id)],
+        auditStreams: [approvalKeys(backend.keyPrefix).audit()],
+      })
+    : null;
+  if (retention) engine.subscribe((change) => (change.event?.type === 'resolved' ? retention.onResolved(change.incident) : undefined));
 
   const slackOn = Boolean(config.env.slackBotToken);
   const dr = slackOn
@@ -182,25 +198,46 @@ export function buildApp(deps: AppDeps): App {
       }
       leader.start();
       pager.start();
+      retention?.start();
       return address;
     },
     async stop() {
       // Order matters: stop taking requests, stop checking (and hand the lease back so another
       // replica takes over at once), then close what they used.
       await server.close();
-      // Stops the approval sweep too. A run in flight cannot finish in 10 s: its run lease lapses and
-      // another replica reports it interrupted; nothing re-runs a step blindly.
+      // A run in flight cannot finish within the SIGTERM budget (10 s). Hand it back at once:
+      // marked interrupted with the step it stopped in, locks kept, its steps stopped before the
+      // next AWS call; so Slack says so now instead of "Running" until its lease lapses elsewhere.
+      // Nothing re-runs a step blindly. Then give the runners a moment to post where they stopped.
+      if (dr) {
+        await settleWithin(dr.approvals.handBackRuns(), RUNS_SETTLE_MS);
+        await settleWithin(dr.approvals.whenIdle(), RUNS_SETTLE_MS);
+      }
+      // Stops the approval sweep too, and drains the Slack updates the hand-back queued.
       if (slack) await slack.stop();
       dr?.clock.stop?.();
       await leader.stop();
       await monitor.stop();
       await pager.stop();
+      await retention?.stop();
       if (demo) await demo.stop();
       await Promise.allSettled(closeProbes.map((close) => close()));
       awsClients.destroy();
       await store.close();
     },
   };
+}
+
+/** How long stop() waits for the hand-back to be recorded, then for the runs to report where they stopped. */
+const RUNS_SETTLE_MS = 2_000; // 2 seconds
+
+async function settleWithin(task: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([task.then(() => undefined, () => undefined), timeout]);
+  clearTimeout(timer);
 }
 
 function realProbes(clock: Clock, clients: AwsClients, closers: Array<() => Promise<void>>): Probes {

@@ -8,6 +8,7 @@ import { DEFAULT_LAG_MAX_AGE_MS, planFailover } from './plan-failover.js';
 import { planRestore } from './plan-restore.js';
 import { planStatusPageUpdate } from './plan-status-page-update.js';
 import type { PlanningContext, WaitTimeouts } from './planning-context.js';
+import { requestResources } from './request-resources.js';
 
 /** Lag readings older than this many check intervals are not trusted by the guard. */
 const LAG_MAX_AGE_INTERVALS = 3;
@@ -41,6 +42,11 @@ export function preflightRefusal(plan: Plan): string {
  */
 export class ActionPlanner {
   constructor(private readonly deps: ActionPlannerDeps) {}
+
+  /** The resources `request` would lock, known without AWS (see requestResources). */
+  resourcesOf(request: ActionRequest): string[] {
+    return requestResources(this.deps.config, request);
+  }
 
   async plan(request: ActionRequest): Promise<Plan> {
     const plan = await this.build(request);

@@ -37,6 +37,9 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
+/** Why a run's signal aborts, in words for the outcome. */
+const STOPPED_WHY = 'this replica was stopping, or the run lease ran out while the store was unreachable';
+
 /** Why a plan cannot be executed as data, before anything runs; null when it can. */
 function planProblem(plan: Plan): string | null {
   const ids = new Set<string>();
@@ -85,9 +88,20 @@ export class ActionRunner {
     const results = new Map<string, StepDetail>();
     for (const [index, call] of plan.calls.entries()) {
       const step = steps[index] as StepRecord;
+      // A wait only reads, and says itself what is still moving in AWS; any other call must not start.
+      if (options.signal?.aborted && call.wait === undefined) {
+        log.warn({ stepId: call.id }, 'run stopped before this step; not calling AWS');
+        const message = `The run was stopped before "${call.description}" (${STOPPED_WHY}); it was not attempted.`;
+        return this.finish(base, 'interrupted', { ...extra, error: { stepId: call.id, code: 'LIFEBOAT_RUN_ABORTED', message } });
+      }
       try {
         await this.deps.journal.stepStarted(runId, call.id);
       } catch (err) {
+        if (options.signal?.aborted) {
+          log.warn({ err, stepId: call.id }, 'run stopped while recording the start of this step; not calling AWS');
+          const message = `The run was stopped before "${call.description}" (${STOPPED_WHY}); it was not attempted.`;
+          return this.finish(base, 'interrupted', { ...extra, error: { stepId: call.id, code: 'LIFEBOAT_RUN_ABORTED', message } });
+        }
         log.error({ err, stepId: call.id }, 'journal refused stepStarted; not calling AWS');
         const message = `Could not record the start of "${call.description}" in the store, so it was not attempted. Check the store (Redis) and request again.`;
         return this.finish(base, 'failed', { ...extra, error: { stepId: call.id, code: 'LIFEBOAT_JOURNAL_FAILED', message } });
@@ -129,6 +143,13 @@ export class ActionRunner {
         // The journal keeps what the step saw in words too ("INSYNC after 41 s"), for the audit log.
         await this.deps.journal.stepDone(runId, call.id, step.message ? { ...detail, message: step.message } : detail);
       } catch (err) {
+        if (options.signal?.aborted) {
+          // The journal already retried while the run lease lasted: the run is no longer ours to
+          // continue, and its locks stay held for a person to check AWS and release them.
+          log.error({ err, stepId: call.id, detail }, 'run stopped before a step done in AWS could be recorded; nothing further attempted');
+          const message = `"${call.description}" was done in AWS, but the run was stopped (${STOPPED_WHY}) before that could be recorded; nothing further was attempted. Its locks are kept: check AWS, then release them before requesting again.`;
+          return this.finish(base, 'interrupted', { ...extra, error: { stepId: call.id, code: 'LIFEBOAT_RUN_ABORTED', message } });
+        }
         log.error({ err, stepId: call.id, detail }, 'journal refused stepDone after the step was done in AWS');
         const message = `"${call.description}" was done in AWS but could not be recorded in the store; nothing further was attempted. Check the store (Redis); the step's result is in the Lifeboat log.`;
         return this.finish(base, 'failed', { ...extra, error: { stepId: call.id, code: 'LIFEBOAT_JOURNAL_FAILED', message } });

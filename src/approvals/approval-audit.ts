@@ -77,6 +77,11 @@ export function interruptedDetail(state: 'approved' | 'running', currentStepId: 
   return `after ${stepsDone} completed steps`;
 }
 
+/** A run its own runner handed back (its process stopping): where it stopped, and why. */
+export function handedBackDetail(where: string, reason: string): string {
+  return `${where} (${reason})`;
+}
+
 /** The resources an interrupted run's release freed, in plan order. */
 export function releasedDetail(resources: readonly string[]): string {
   return resources.join(', ');

@@ -288,6 +288,26 @@ export class ApprovalEngine {
     await this.runs.whenIdle();
   }
 
+  /**
+   * On shutdown: marks every run this replica is executing as interrupted at once (audited with
+   * the step it stopped in, locks kept until a person releases them) and stops each before its
+   * next AWS call, instead of leaving it "Running" until its lease lapses on another replica.
+   */
+  async handBackRuns(reason = 'this replica was stopping'): Promise<Approval[]> {
+    return this.runs.handBack(reason);
+  }
+
+  /**
+   * The request holding any of `resources`, before anything is planned: a new request on them
+   * would be refused, so the caller names the one in the way instead. Null when all are free.
+   */
+  async blockingRequest(resources: readonly string[]): Promise<ApprovalRefusal | null> {
+    const held = await this.store.lockHolder(resources);
+    if (!held) return null;
+    const blocking = await this.store.get(held.heldBy);
+    return refusal('resource-locked', { resource: held.resource, ...(blocking ? { blocking } : {}) });
+  }
+
   private lostApprovalDeps(): LostApprovalDeps {
     const emit = (approval: Approval, transition: AuditType, at: number, actor: string) => this.changed(approval, transition, at, actor);
     return { store: this.store, runs: this.runs, logger: this.logger, emit, refreshPendingGauge: () => this.refreshPendingGauge() };

@@ -10,7 +10,8 @@
  *   {p}approvals:by-plan          hash: plan id -> id of the request made for it (create's idempotency key)
  *   {p}approval-lock:{resource}   string: id of the request holding the resource (pending, approved,
  *                                 running, or interrupted until released)
- *   {p}approvals:audit            stream: the append-only audit log (XADD, never trimmed)
+ *   {p}approvals:audit            stream: the append-only audit log (XADD; entries older than
+ *                                 `retention.audit` trimmed by IncidentRetention, XTRIM MINID)
  *
  * Hash fields of {p}approval:{id}:
  *   id plan(JSON) resources(JSON) requester required state createdAt expiresAt updatedAt
@@ -19,9 +20,9 @@
  *   runnerId claimedAt leaseExpiresAt startedAt currentStep(JSON) currentStepId stepCount
  *   step:{n}(JSON) finishedAt message detail(JSON) interruptedBy locksReleasedBy locksReleasedAt
  *
- * Nothing carries a TTL: requests, runs and the audit log are the record of who did what to
- * production, and locks are released by the transition that ends their holder (or, for an
- * interrupted run, by a person's release).
+ * Nothing carries a TTL: requests, runs and the audit log (trimmed by age only) are the record
+ * of who did what to production, and locks are released by the transition that ends their
+ * holder (or, for an interrupted run, by a person's release).
  */
 
 /** Key builders for one prefix. */

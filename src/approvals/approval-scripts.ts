@@ -171,6 +171,12 @@ export const STEP_STARTED = script(
 local refused = run_refusal(ARGV[1], {running = true})
 if refused then return refused end
 local id = redis.call('HGET', KEYS[1], 'id')
+-- A retry of a write that landed (its reply lost in a store blip) renews the lease, records nothing twice.
+if redis.call('HGET', KEYS[1], 'currentStepId') == ARGV[4] then
+  redis.call('HSET', KEYS[1], 'leaseExpiresAt', ARGV[3])
+  redis.call('ZADD', KEYS[2], ARGV[3], id)
+  return reply('ok')
+end
 redis.call('HSET', KEYS[1], 'currentStepId', ARGV[4], 'currentStep', ARGV[5], 'updatedAt', ARGV[2], 'leaseExpiresAt', ARGV[3])
 redis.call('ZADD', KEYS[2], ARGV[3], id)
 audit(KEYS[3], 'step-started', id, ARGV[1], ARGV[2], ARGV[6])
@@ -178,13 +184,27 @@ return reply('ok')
 `,
 );
 
-/** Same KEYS/ARGV as STEP_STARTED. Appends the finished step, clears the one in flight, renews the lease. */
+/**
+ * Same KEYS/ARGV as STEP_STARTED. Appends the finished step, clears the one in flight, renews the
+ * lease. Both step scripts are idempotent per step id, so the runner can retry them through a blip.
+ */
 export const STEP_DONE = script(
   'approval-step-done',
   `
 local refused = run_refusal(ARGV[1], {running = true})
 if refused then return refused end
 local id = redis.call('HGET', KEYS[1], 'id')
+-- A retry of a write that landed (its reply lost in a store blip): the last step recorded is this
+-- one and none is in flight; renew the lease, record nothing twice. Step ids are unique in a plan.
+local count = tonumber(redis.call('HGET', KEYS[1], 'stepCount') or '0')
+if count > 0 and not redis.call('HGET', KEYS[1], 'currentStepId') then
+  local last = cjson.decode(redis.call('HGET', KEYS[1], 'step:' .. count))
+  if last.stepId == ARGV[4] then
+    redis.call('HSET', KEYS[1], 'leaseExpiresAt', ARGV[3])
+    redis.call('ZADD', KEYS[2], ARGV[3], id)
+    return reply('ok')
+  end
+end
 local n = redis.call('HINCRBY', KEYS[1], 'stepCount', 1)
 redis.call('HSET', KEYS[1], 'step:' .. n, ARGV[5], 'updatedAt', ARGV[2], 'leaseExpiresAt', ARGV[3])
 redis.call('HDEL', KEYS[1], 'currentStepId', 'currentStep')
@@ -253,6 +273,35 @@ redis.call('HSET', KEYS[1], 'state', 'interrupted', 'finishedAt', ARGV[2], 'upda
 redis.call('ZREM', KEYS[2], ARGV[1])
 audit(KEYS[3], 'interrupted', ARGV[1], ARGV[3], ARGV[2], detail)
 return reply('interrupted')
+`,
+);
+
+/**
+ * The runner hands its own active run back at once because its process is stopping: the run is
+ * marked interrupted (locks kept, as for a lapsed lease) instead of showing "Running" until the
+ * lease lapses. The audit detail is interruptedDetail() plus the reason in parentheses.
+ * KEYS: 1 request, 2 active, 3 audit. ARGV: 1 runner, 2 at, 3 reason.
+ * Replies {'ok'|'wrong-state'|'not-runner', hash} | {'not-found'}.
+ */
+export const HAND_BACK_RUN = script(
+  'approval-hand-back-run',
+  `
+local refused = run_refusal(ARGV[1], {approved = true, running = true})
+if refused then return refused end
+local f = redis.call('HMGET', KEYS[1], 'id', 'state', 'currentStepId', 'stepCount')
+local id = f[1]
+local detail
+if f[2] == 'approved' then
+  detail = 'before the run started'
+elseif f[3] then
+  detail = 'during step ' .. f[3]
+else
+  detail = 'after ' .. (f[4] or '0') .. ' completed steps'
+end
+redis.call('HSET', KEYS[1], 'state', 'interrupted', 'finishedAt', ARGV[2], 'updatedAt', ARGV[2], 'interruptedBy', ARGV[1])
+redis.call('ZREM', KEYS[2], id)
+audit(KEYS[3], 'interrupted', id, ARGV[1], ARGV[2], detail .. ' (' .. ARGV[3] .. ')')
+return reply('ok')
 `,
 );
 

@@ -63,6 +63,20 @@ export interface FinishInput {
   detail?: Record<string, unknown>;
 }
 
+/** A runner handing its own run back because its process is stopping. */
+export interface HandBackInput {
+  runnerId: string;
+  at: number;
+  /** Plain words for the audit detail: "this replica was stopping". */
+  reason: string;
+}
+
+/** A resource lock and the request holding it. */
+export interface LockHolder {
+  resource: string;
+  heldBy: string;
+}
+
 /** A person releasing the locks an interrupted run kept. */
 export interface ReleaseInput {
   userId: string;
@@ -123,6 +137,14 @@ export interface ApprovalStore {
    * one replica reports each.
    */
   recoverInterruptedRuns(now: number, recovererId: string, limit: number): Promise<Approval[]>;
+  /**
+   * The runner's own active run -> interrupted at once (its process is stopping): 'not-runner' or
+   * 'wrong-state' unless it is this runner's approved or running run. The locks stay held, as for
+   * a lapsed lease; audited `interrupted` with where it stopped and `reason`.
+   */
+  handBackRun(id: string, input: HandBackInput): Promise<TransitionOutcome>;
+  /** The first of `resources` (in order) some request holds, read without changing anything; null when none is held. */
+  lockHolder(resources: readonly string[]): Promise<LockHolder | null>;
   /**
    * Frees the locks an interrupted run kept, once: 'wrong-state' unless the request is
    * interrupted and not yet released. Audited as `released`; the state stays `interrupted`.

@@ -2,6 +2,7 @@ import { StoreError } from '../store/store-error.js';
 import {
   MAX_AUDIT_READ,
   approvedDetail,
+  handedBackDetail,
   interruptedDetail,
   releasedDetail,
   stepDetail,
@@ -14,6 +15,8 @@ import type {
   ApproveOutcome,
   CreateOutcome,
   FinishInput,
+  HandBackInput,
+  LockHolder,
   NewApproval,
   RejectInput,
   ReleaseInput,
@@ -173,6 +176,9 @@ export class MemoryApprovalStore implements ApprovalStore {
   async stepStarted(id: string, input: StepInput): Promise<TransitionOutcome> {
     return this.runTransition(id, input.runnerId, ['running'], (approval, run) => {
       const { step } = input;
+      run.leaseExpiresAt = input.leaseExpiresAt;
+      // A retry of a write that landed: record nothing twice (as the Redis script).
+      if (run.currentStep?.stepId === step.stepId) return;
       run.currentStep = structuredClone(step);
       run.leaseExpiresAt = input.leaseExpiresAt;
       approval.updatedAt = input.at;
@@ -183,6 +189,9 @@ export class MemoryApprovalStore implements ApprovalStore {
   async stepDone(id: string, input: StepInput): Promise<TransitionOutcome> {
     return this.runTransition(id, input.runnerId, ['running'], (approval, run) => {
       const { step } = input;
+      run.leaseExpiresAt = input.leaseExpiresAt;
+      // A retry of a write that landed: record nothing twice (as the Redis script).
+      if (!run.currentStep && run.steps.at(-1)?.stepId === step.stepId) return;
       run.steps.push(structuredClone(step));
       delete run.currentStep;
       run.leaseExpiresAt = input.leaseExpiresAt;
@@ -228,6 +237,27 @@ export class MemoryApprovalStore implements ApprovalStore {
       this.append('interrupted', approval.id, recovererId, now, interruptedDetail(was, run.currentStep?.stepId, run.steps.length));
     }
     return copy(lapsed);
+  }
+
+  async handBackRun(id: string, input: HandBackInput): Promise<TransitionOutcome> {
+    return this.runTransition(id, input.runnerId, ['approved', 'running'], (approval, run) => {
+      const where = interruptedDetail(approval.state as 'approved' | 'running', run.currentStep?.stepId, run.steps.length);
+      approval.state = 'interrupted';
+      approval.updatedAt = input.at;
+      run.finishedAt = input.at;
+      run.interruptedBy = input.runnerId;
+      // The locks stay: AWS may still be working on the call in flight (see releaseLocks).
+      this.append('interrupted', id, input.runnerId, input.at, handedBackDetail(where, input.reason));
+    });
+  }
+
+  async lockHolder(resources: readonly string[]): Promise<LockHolder | null> {
+    this.assertOpen();
+    for (const resource of uniqueResources(resources)) {
+      const heldBy = this.locks.get(resource);
+      if (heldBy !== undefined) return { resource, heldBy };
+    }
+    return null;
   }
 
   async releaseLocks(id: string, input: ReleaseInput): Promise<TransitionOutcome> {

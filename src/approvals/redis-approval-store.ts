@@ -8,6 +8,7 @@ import {
   CREATE_APPROVAL,
   EXPIRE,
   FINISH_RUN,
+  HAND_BACK_RUN,
   INTERRUPT_RUN,
   REJECT,
   RELEASE_LOCKS,
@@ -21,6 +22,8 @@ import type {
   ApproveOutcome,
   CreateOutcome,
   FinishInput,
+  HandBackInput,
+  LockHolder,
   NewApproval,
   RejectInput,
   ReleaseInput,
@@ -199,6 +202,19 @@ export class RedisApprovalStore implements ApprovalStore {
       else if (reply[0] !== 'skip') throw this.unexpected(INTERRUPT_RUN, reply);
     }
     return marked;
+  }
+
+  async handBackRun(id: string, input: HandBackInput): Promise<TransitionOutcome> {
+    const keys = [this.keys.approval(id), this.keys.active(), this.keys.audit()];
+    return this.transition(HAND_BACK_RUN, id, keys, [input.runnerId, input.at, input.reason], 'ok');
+  }
+
+  async lockHolder(resources: readonly string[]): Promise<LockHolder | null> {
+    const unique = uniqueResources([...resources]);
+    if (unique.length === 0) return null;
+    const holders = await this.redis.mget(...unique.map((r) => this.keys.lock(r)));
+    const index = holders.findIndex((holder) => holder !== null);
+    return index < 0 ? null : { resource: unique[index] ?? '', heldBy: holders[index] ?? '' };
   }
 
   async releaseLocks(id: string, input: ReleaseInput): Promise<TransitionOutcome> {

@@ -17,6 +17,8 @@ export type RunLauncherDeps = RunControlDeps;
 export class RunLauncher {
   private handler: ExecuteHandler | null = null;
   private readonly inFlight = new Set<Promise<void>>();
+  /** The controls of the runs in flight here, by request id: what `handBack` marks interrupted. */
+  private readonly controls = new Map<string, StoreRunControl>();
   private readonly launched = new Set<string>();
 
   constructor(private readonly deps: RunLauncherDeps) {}
@@ -56,7 +58,20 @@ export class RunLauncher {
     const control = new StoreRunControl(approval, { store, clock, logger, runnerId, runLeaseMs, emit });
     const task = executeRun(control, this.handler, { runLeaseMs, logger });
     this.inFlight.add(task);
-    void task.finally(() => this.inFlight.delete(task));
+    this.controls.set(approval.id, control);
+    void task.finally(() => {
+      this.inFlight.delete(task);
+      if (this.controls.get(approval.id) === control) this.controls.delete(approval.id);
+    });
+  }
+
+  /**
+   * This replica is stopping: every run in flight here is marked interrupted at once (locks kept)
+   * and stopped before its next AWS call. Returns the requests the store recorded as interrupted.
+   */
+  async handBack(reason: string): Promise<Approval[]> {
+    const handed = await Promise.all([...this.controls.values()].map((control) => control.handBack(reason)));
+    return handed.filter((approval): approval is Approval => approval !== null);
   }
 
   /** Resolves when no run started here is in flight. */

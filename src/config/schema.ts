@@ -5,6 +5,7 @@ import { runbooksSchema } from './runbooks-schema.js';
 import {
   demoSchema,
   monitorSchema,
+  retentionSchema,
   pagerdutySchema,
   serverSchema,
   slackSchema,
@@ -27,6 +28,7 @@ export const configFileSchema = strictObject({
   pagerduty: section(pagerdutySchema),
   statuspage: section(statuspageSchema),
   monitor: section(monitorSchema),
+  retention: section(retentionSchema),
   // absent: no demo target; `demo:` alone: the demo target with its defaults
   demo: z.preprocess((value) => (value === null ? {} : value), demoSchema.optional()),
   checks: z.preprocess((value) => value ?? [], z.array(checkSchema)),
@@ -38,6 +40,7 @@ export const configFileSchema = strictObject({
     pagerduty: c.pagerduty,
     statuspage: c.statuspage,
     monitor: c.monitor,
+    retention: c.retention,
     ...(c.demo !== undefined && { demo: c.demo }),
     checks: c.checks,
     runbooks: c.runbooks,

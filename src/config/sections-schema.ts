@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DemoConfig, MonitorConfig, PagerDutyConfig, ServerConfig, SlackConfig, StatusPageConfig } from './types.js';
+import type { DemoConfig, MonitorConfig, PagerDutyConfig, RetentionConfig, ServerConfig, SlackConfig, StatusPageConfig } from './types.js';
 import { count, duration, port, severity, slackChannel, slackPrincipal, text, textMap } from './field-schemas.js';
 import { strictObject } from './strict-object.js';
 
@@ -69,6 +69,20 @@ export const monitorSchema = strictObject({
   concurrency: count.default(64), // probes in flight at once
   leaseTtl: duration.default(15_000), // 15 seconds: a dead leader is replaced within this
 }).transform((m): MonitorConfig => ({ concurrency: m.concurrency, leaseTtlMs: m.leaseTtl }));
+
+const DAY_MS = 86_400_000;
+
+const retentionPeriod = duration.refine((ms) => ms >= DAY_MS, { message: 'must be at least 1d (records younger than a day are still being read)' });
+
+/**
+ * How long the record is kept. A resolved incident (its detail compacted at resolution) expires
+ * `incidents` after it resolved; approval audit entries older than `audit` are trimmed. At least
+ * a day: a shorter retention would delete what on-call is still reading.
+ */
+export const retentionSchema = strictObject({
+  incidents: retentionPeriod.default(400 * DAY_MS), // 400 days after resolution
+  audit: retentionPeriod.default(400 * DAY_MS), // 400 days
+}).transform((r): RetentionConfig => ({ incidentsMs: r.incidents, auditMs: r.audit }));
 
 export const demoSchema = strictObject({
   port: port.default(DEFAULT_DEMO_PORT),

@@ -7,6 +7,7 @@ export interface Config {
   pagerduty: PagerDutyConfig;
   statuspage: StatusPageConfig;
   monitor: MonitorConfig;
+  retention: RetentionConfig;
   /** Local-mode demo target that fails and recovers on a schedule; absent unless `demo:` is in the file. */
   demo?: DemoConfig;
   checks: CheckConfig[];
@@ -66,6 +67,14 @@ export interface MonitorConfig {
   concurrency: number;
   /** Leader lease lifetime. */
   leaseTtlMs: number;
+}
+
+/** How long incidents and the audit log are kept (Redis store). */
+export interface RetentionConfig {
+  /** A resolved incident (and its events and paging record) expires this long after it resolved. */
+  incidentsMs: number;
+  /** Approval audit entries older than this are trimmed. */
+  auditMs: number;
 }
 
 export interface DemoConfig {

@@ -29,6 +29,9 @@ export class ControlJournal implements RunJournal, RunJournalReader {
   async finished(runId: string, outcome: RunOutcome): Promise<void> {
     const { control } = this.run(runId);
     this.runs.delete(runId);
+    // Interrupted: the run was taken away (lease lost, or handed back on stop). The store records
+    // it interrupted, locks kept; reporting it failed here would free locks AWS may still need.
+    if (outcome.status === 'interrupted') return;
     const detail: Record<string, unknown> = {
       status: outcome.status,
       elapsedMs: outcome.elapsedMs,

@@ -48,6 +48,16 @@ export class DrService {
 
   /** Plans `request`; a dry run stops there, anything else becomes a pending approval request. */
   async submit(request: ActionRequest, actor: Actor, options: SubmitOptions = {}): Promise<SubmitOutcome> {
+    const dryRun = request.kind !== 'statuspage' && request.dryRun;
+    if (!dryRun) {
+      // Before planning: a run in the way (an interrupted one keeps its locks) often also fails
+      // the pre-flight (its replica is already promoted); name that run, not the symptom.
+      const blocked = await this.deps.approvals.blockingRequest(this.deps.planner.resourcesOf(request));
+      if (blocked) {
+        this.deps.logger.info({ request: request.kind, requester: actor.userId, resource: blocked.resource, heldBy: blocked.blocking?.id }, 'request refused: a resource is held');
+        return { kind: 'refused', message: blocked.message };
+      }
+    }
     let plan: Plan;
     try {
       plan = await this.deps.planner.plan(request);

@@ -16,7 +16,8 @@
  *   {p}paging:escalations      sorted set of incident ids, score = epoch ms the escalation is due
  *   {p}paging:paused-until     epoch ms before which no event is sent (429 from PagerDuty)
  *
- * No TTLs: times come from the injected clock as script arguments, not from Redis's own clock.
+ * No TTLs set here: times come from the injected clock as script arguments, not from Redis's own
+ * clock. A resolved incident's paging:incident hash gets its expiry from IncidentRetention.
  */
 
 /** Key builders for one prefix. */

@@ -11,8 +11,9 @@
  *   {p}incidents:open           sorted set of open incident ids, score = openedAt (epoch ms)
  *   {p}incidents:recent         sorted set of all incident ids, score = openedAt (epoch ms)
  *
- * Nothing but the lease carries a TTL: incidents, events and check state are the record an
- * on-call engineer reads after the fact, and counters must never go back.
+ * Only the lease and resolved incidents carry a TTL: a resolved incident, its events (compacted)
+ * and its paging record expire `retention.incidents` after it resolved (incident-retention.ts);
+ * open incidents and check state are kept, and counters must never go back.
  */
 /** Key builders, one per kind of record. */
 export interface RedisKeys {

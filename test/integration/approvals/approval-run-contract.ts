@@ -154,6 +154,71 @@ export function defineApprovalRunContract(label: string, create: () => Promise<A
       });
     });
 
+    describe('runs across store blips and stops', () => {
+      it('a step write sent again after its reply was lost records nothing twice and renews the lease', async () => {
+        const approval = await claimed(store, aFailoverPlan());
+        const run = (at: number) => ({ runnerId: 'replica-a', at, leaseExpiresAt: at + LEASE });
+        await store.startRun(approval.id, run(T0 + 2_000));
+        const promote = { stepId: 'promote', description: 'Promote orders-replica', at: T0 + 3_000 };
+        await store.stepStarted(approval.id, { ...run(T0 + 3_000), step: promote });
+        expect(await sut.other.stepStarted(approval.id, { ...run(T0 + 4_000), step: promote })).toMatchObject({
+          ok: true,
+          approval: { run: { currentStep: promote, leaseExpiresAt: T0 + 4_000 + LEASE } },
+        });
+        const done = { ...promote, at: T0 + 9_000, note: 'available after 6 s' };
+        await store.stepDone(approval.id, { ...run(T0 + 9_000), step: done });
+        const again = await sut.other.stepDone(approval.id, { ...run(T0 + 12_000), step: done });
+        expect(again).toMatchObject({ ok: true, approval: { run: { steps: [done], leaseExpiresAt: T0 + 12_000 + LEASE } } });
+        const audit = (await store.readAudit({ limit: 100 })).map((e) => e.type);
+        expect(audit.filter((t) => t === 'step-started')).toHaveLength(1);
+        expect(audit.filter((t) => t === 'step-done')).toHaveLength(1);
+        // The next step is recorded as usual.
+        const dns = { stepId: 'dns-upsert', description: 'Point the record', at: T0 + 13_000 };
+        expect(await store.stepDone(approval.id, { ...run(T0 + 13_000), step: dns })).toMatchObject({ ok: true, approval: { run: { steps: [done, dns] } } });
+      });
+
+      it('a runner hands its own run back at once: interrupted where it stopped, locks kept, audited with the reason; nobody else can', async () => {
+        const approval = await claimed(store, aFailoverPlan());
+        const run = (at: number) => ({ runnerId: 'replica-a', at, leaseExpiresAt: at + LEASE });
+        await store.startRun(approval.id, run(T0 + 2_000));
+        await store.stepStarted(approval.id, { ...run(T0 + 3_000), step: { stepId: 'wait-promoted', description: 'Wait', at: T0 + 3_000 } });
+        const reason = 'this replica was stopping';
+        expect(await sut.other.handBackRun(approval.id, { runnerId: 'replica-b', at: T0 + 4_000, reason })).toMatchObject({ ok: false, reason: 'not-runner' });
+
+        const handed = await store.handBackRun(approval.id, { runnerId: 'replica-a', at: T0 + 4_000, reason });
+        expect(handed).toMatchObject({ ok: true, approval: { state: 'interrupted', updatedAt: T0 + 4_000, run: { interruptedBy: 'replica-a', finishedAt: T0 + 4_000 } } });
+        expect(await store.handBackRun(approval.id, { runnerId: 'replica-a', at: T0 + 5_000, reason })).toMatchObject({ ok: false, reason: 'wrong-state' });
+        expect(await store.handBackRun('APR-404', { runnerId: 'replica-a', at: T0 + 5_000, reason })).toEqual({ ok: false, reason: 'not-found', approval: null });
+        // Not active any more: recovery does not report it a second time; the runner's writes are refused.
+        expect(await store.recoverInterruptedRuns(T0 + 10 * LEASE, 'recoverer', 100)).toEqual([]);
+        expect(await store.stepDone(approval.id, { ...run(T0 + 6_000), step: { stepId: 'wait-promoted', description: 'Wait', at: T0 + 6_000 } })).toMatchObject({
+          ok: false,
+          reason: 'wrong-state',
+        });
+        expect((await store.readAudit({ limit: 100 })).at(-1)).toEqual({
+          id: expect.any(String),
+          type: 'interrupted',
+          approvalId: approval.id,
+          actor: 'replica-a',
+          at: T0 + 4_000,
+          detail: 'during step wait-promoted (this replica was stopping)',
+        });
+        expect(await store.lockHolder(['rds:us-west-2:instance:orders-replica'])).toEqual({ resource: 'rds:us-west-2:instance:orders-replica', heldBy: approval.id });
+        await store.releaseLocks(approval.id, { userId: 'U-B', at: T0 + 7_000 });
+        expect(await store.lockHolder(['rds:us-west-2:instance:orders-replica'])).toBeNull();
+      });
+
+      it('names the first held resource of a list, read-only', async () => {
+        expect(await store.lockHolder([])).toBeNull();
+        const pending = await mustCreate(store, input(aRestorePlan()));
+        expect(await sut.other.lockHolder(['runbook:failover:orders', 'rds:us-east-1:instance:orders-db-restore-1', 'runbook:restore:orders'])).toEqual({
+          resource: 'rds:us-east-1:instance:orders-db-restore-1',
+          heldBy: pending.id,
+        });
+        expect(await store.get(pending.id)).toMatchObject({ state: 'pending' });
+      });
+    });
+
     describe('audit log', () => {
       it('records every transition in order, with actor, time and plain details', async () => {
         const approval = await mustCreate(store, input(aFailoverPlan(), { requiredApprovals: 2 }));

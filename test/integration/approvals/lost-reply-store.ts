@@ -4,6 +4,8 @@ import type {
   ApproveOutcome,
   CreateOutcome,
   FinishInput,
+  HandBackInput,
+  LockHolder,
   NewApproval,
   RejectInput,
   ReleaseInput,
@@ -103,6 +105,14 @@ export class LostReplyStore implements ApprovalStore {
   recoverInterruptedRuns(now: number, recovererId: string, limit: number): Promise<Approval[]> {
     return this.inner.recoverInterruptedRuns(now, recovererId, limit);
   }
+  handBackRun(id: string, input: HandBackInput): Promise<TransitionOutcome> {
+    return this.inner.handBackRun(id, input);
+  }
+
+  lockHolder(resources: readonly string[]): Promise<LockHolder | null> {
+    return this.inner.lockHolder(resources);
+  }
+
   releaseLocks(id: string, input: ReleaseInput): Promise<TransitionOutcome> {
     return this.inner.releaseLocks(id, input);
   }

@@ -92,6 +92,59 @@ describe('DrService: request, approve, execute', () => {
     expect(outcome.plan?.preflight.some((p) => !p.ok)).toBe(true);
   });
 
+  it('names the request in the way before planning: a pending request, then an interrupted run that keeps its locks', async () => {
+    mockHealthyFailover();
+    const a = replica(`a-${randomUUID()}`, 0, clock, lag);
+    const first = await a.dr.submit(request, { userId: 'U0AAA' });
+    if (first.kind !== 'requested') throw new Error('not requested');
+    const id = first.approval.id;
+    const reads = h.west.commandCalls(DescribeDBInstancesCommand).length;
+
+    const whilePending = await a.dr.submit(request, { userId: 'U0CCC' });
+    expect(whilePending).toEqual({
+      kind: 'refused',
+      message: `${id} (${first.approval.plan.title}) already uses runbook:failover:orders and is waiting for approval; wait for it to finish or reject it first.`,
+    });
+    expect(h.west.commandCalls(DescribeDBInstancesCommand)).toHaveLength(reads); // nothing was planned
+
+    // A replica claims the run and dies during the promotion; its lease lapses.
+    const dead = new ApprovalEngine({
+      store: new RedisApprovalStore({ redis: redisClients[1]!, keyPrefix: prefix }),
+      clock,
+      logger: silentLogger(),
+      instanceId: `dead-${randomUUID()}`,
+      policy: { approvers: ['U0BBB', 'U0CCC'], requiredApprovals: 1, ttlMs: 15 * 60_000 },
+    });
+    let hang: () => void = () => undefined;
+    dead.onExecute(async (_approval, control) => {
+      await control.started();
+      await control.stepStarted({ stepId: 'promote', description: 'Promote read replica orders-replica' });
+      await new Promise<void>((resolve) => {
+        hang = resolve;
+      });
+    });
+    expect(await dead.approve(id, 'U0BBB', 'orders')).toMatchObject({ ok: true, executing: true });
+    await expect.poll(async () => (await a.approvals.get(id))?.run?.currentStep?.stepId).toBe('promote');
+    clock.advance(31_000);
+    expect((await a.approvals.recoverInterruptedRuns()).map((r) => r.id)).toEqual([id]);
+    // AWS finished the promotion: a plan now would fail its pre-flight (no longer a replica).
+    h.west.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'orders-replica' }).resolves({ DBInstances: [dbInstance('orders-replica', 'available')] });
+
+    const whileInterrupted = await a.dr.submit(request, { userId: 'U0AAA' });
+    expect(whileInterrupted).toEqual({
+      kind: 'refused',
+      message:
+        `${id} (${first.approval.plan.title}) was interrupted and still holds runbook:failover:orders: AWS may still be working on it. ` +
+        'Check the state in AWS, then release its locks (Release locks on its message) before requesting again.',
+    });
+    expect(h.west.commandCalls(DescribeDBInstancesCommand)).toHaveLength(reads);
+    // A dry run still shows the plan (and why it would fail now): it locks nothing.
+    expect(await a.dr.submit({ ...request, dryRun: true }, { userId: 'U0AAA' })).toMatchObject({ kind: 'dry-run' });
+    hang();
+    await dead.whenIdle();
+    expect(await a.approvals.release(id, 'U0BBB', () => true)).toMatchObject({ ok: true });
+  });
+
   it('executes exactly once when approvers click Approve on two replicas at once, and records the RTO', async () => {
     mockHealthyFailover();
     const a = replica(`a-${randomUUID()}`, 0, clock, lag);

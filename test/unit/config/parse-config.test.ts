@@ -35,6 +35,7 @@ describe('parseConfig on valid configs', () => {
       pagerduty: { pageAt: 'SEV2', escalateUnackedAfterMs: 900_000 },
       statuspage: { provider: 'builtin', pageId: 'abc123', components: { api: 'cmp_1' }, showMonitorIncidents: false },
       monitor: { concurrency: 64, leaseTtlMs: 15_000 },
+      retention: { incidentsMs: 400 * 86_400_000, auditMs: 400 * 86_400_000 },
       checks: [
         {
           type: 'http',
@@ -121,6 +122,7 @@ checks:
       pagerduty: { pageAt: 'SEV2' },
       statuspage: { provider: 'builtin', components: {}, showMonitorIncidents: false },
       monitor: { concurrency: 64, leaseTtlMs: 15_000 },
+      retention: { incidentsMs: 400 * 86_400_000, auditMs: 400 * 86_400_000 },
       checks: [
         {
           type: 'http',
@@ -147,6 +149,17 @@ checks:
     expect(config.checks).toStrictEqual([]);
     expect(config.runbooks).toStrictEqual({ failover: {}, restore: {} });
     expect(config.demo).toBeUndefined();
+  });
+
+  it('reads retention in days, and refuses one shorter than a day', () => {
+    expect(valid('retention: { incidents: 90d, audit: 730d }\n').retention).toEqual({ incidentsMs: 90 * 86_400_000, auditMs: 730 * 86_400_000 });
+    const result = parseConfig('retention: { incidents: 12h, audit: 1y }\n', {});
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([
+      expect.stringMatching(/^retention\.incidents: .*at least 1d/),
+      expect.stringMatching(/^retention\.audit: /),
+    ]);
   });
 
   it('defaults operators to the approvers', () => {

@@ -1,0 +1,41 @@
+import { bareZoneId, normalizeDnsName } from '../aws/route53-gateway.js';
+import type { Config } from '../config/types.js';
+import type { ActionRequest } from '../core/action-request.js';
+import { resourceKey } from './planning-context.js';
+import { clusterIdFromArn } from './preflight-failover.js';
+
+/**
+ * The resources a request would lock, as far as the config tells without asking AWS: the runbook
+ * and the existing resources it acts on (a restore's new target is named at planning time and is
+ * left out). Always a subset of the plan's `resources`, so a lock found here would refuse the
+ * request anyway; checked first, it names the run in the way instead of a pre-flight failure
+ * caused by that run (a replica it already promoted is no longer a replica). Empty for an
+ * unknown runbook: planning then says what is wrong.
+ */
+export function requestResources(config: Pick<Config, 'runbooks'>, request: ActionRequest): string[] {
+  switch (request.kind) {
+    case 'failover': {
+      const runbook = Object.hasOwn(config.runbooks.failover, request.runbook) ? config.runbooks.failover[request.runbook] : undefined;
+      if (!runbook) return [];
+      const { region, promote, dns } = runbook;
+      const resources = [resourceKey.runbook('failover', request.runbook)];
+      if ('globalCluster' in promote) {
+        resources.push(resourceKey.globalCluster(promote.globalCluster), resourceKey.cluster(region, clusterIdFromArn(promote.targetCluster)));
+      } else if ('dbInstance' in promote) {
+        resources.push(resourceKey.instance(region, promote.dbInstance));
+      }
+      if (dns) resources.push(resourceKey.dnsRecord(bareZoneId(dns.hostedZoneId), normalizeDnsName(dns.name)));
+      return resources;
+    }
+    case 'restore': {
+      const runbook = Object.hasOwn(config.runbooks.restore, request.runbook) ? config.runbooks.restore[request.runbook] : undefined;
+      if (!runbook) return [];
+      const resources = [resourceKey.runbook('restore', request.runbook)];
+      if (runbook.dbCluster !== undefined) resources.push(resourceKey.cluster(runbook.region, runbook.dbCluster));
+      else if (runbook.dbInstance !== undefined) resources.push(resourceKey.instance(runbook.region, runbook.dbInstance));
+      return resources;
+    }
+    case 'statuspage':
+      return [resourceKey.statusPageIncident(request.incidentId)];
+  }
+}
