@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { buildApp, type App } from './app.js';
+import { configJsonSchema } from './config/config-json-schema.js';
 import { loadConfig, resolveConfigPath } from './config/load-config.js';
 import type { Config } from './config/types.js';
 import { createLogger, redisUrlSecrets, type Logger } from './observability/logger.js';
@@ -10,6 +11,7 @@ const USAGE = `usage: lifeboat <command> [--config FILE]
 commands:
   start          run the service: HTTP server, monitor, Slack bot
   check-config   validate a config file; exit 0 when valid, else 1 with one line per problem
+  schema         print the config file's JSON Schema (for editors: deploy/lifeboat.schema.json)
 
 The config file is --config FILE, else $LIFEBOAT_CONFIG, else ./lifeboat.yaml.`;
 
@@ -58,6 +60,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   if (args.command === undefined || args.command === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return args.command === 'help' ? 0 : 2;
+  }
+  if (args.command === 'schema') {
+    process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+    return 0;
   }
   if (args.command !== 'start' && args.command !== 'check-config') {
     process.stderr.write(`lifeboat: unknown command "${args.command}"\n${USAGE}\n`);

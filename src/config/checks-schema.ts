@@ -33,14 +33,14 @@ const MIB = 1024 * 1024;
 
 /** Fields every check type accepts. Relations between them (every vs schedule, timeout < every) are in check-rules. */
 const baseShape = {
-  id: checkId,
-  every: duration.optional(),
-  schedule: cronExpression.optional(),
-  timeout: duration.optional(),
-  severity: severity.optional(),
-  failAfter: count.default(1), // consecutive failures before an incident opens
-  recoverAfter: count.default(1), // consecutive successes before it resolves
-  component: text.optional(),
+  id: checkId.describe('Unique check id: lowercase letters, digits, - and _, at most 63'),
+  every: duration.optional().describe('How often the check runs (or give schedule); default 60s'),
+  schedule: cronExpression.optional().describe('A cron expression (node-cron), instead of every'),
+  timeout: duration.optional().describe("Deadline of one run; must be shorter than every. Default: the type's default (http 5s, replication-lag 10s, backup 30s), at most 80% of every"),
+  severity: severity.optional().describe('Severity of the incident a failure opens'),
+  failAfter: count.default(1).describe('Consecutive failures before an incident opens'),
+  recoverAfter: count.default(1).describe('Consecutive successes before it resolves'),
+  component: text.optional().describe('The status-page component this check speaks for'),
 };
 
 type BaseInput = z.output<z.ZodObject<typeof baseShape>>;
@@ -62,13 +62,13 @@ function toBase(c: BaseInput, type: CheckType, severityDefault: Severity): Check
 const httpCheckSchema = strictObject({
   ...baseShape,
   type: z.literal('http'),
-  url: httpUrl,
+  url: httpUrl.describe('The http(s) URL probed'),
   method: z.enum(['GET', 'HEAD']).default('GET'),
   expect: strictObject({
     status: z.array(httpStatus).min(1).default([200]),
     bodyContains: text.optional(),
   }).default({ status: [200] }),
-  maxBodyBytes: count.default(MIB), // bytes: 1 MiB
+  maxBodyBytes: count.default(MIB).describe('Bytes of the body read at most (for bodyContains)'), // 1 MiB
 }).transform(
   (c): HttpCheck => ({
     type: 'http',
@@ -95,12 +95,12 @@ const lagCheckSchema = strictObject({
   ...baseShape,
   type: z.literal('replication-lag'),
   region: awsRegion,
-  metric: z.enum(LAG_METRICS),
+  metric: z.enum(LAG_METRICS).describe('The CloudWatch (AWS/RDS) lag metric read'),
   dimensions: textMap.refine((d) => Object.keys(d).length > 0, {
     error: 'must name at least one CloudWatch dimension, e.g. { DBInstanceIdentifier: orders-replica }',
   }),
-  thresholds: thresholdsSchema,
-  missingData: z.enum([...SEVERITIES, 'ok']).optional(), // default: the least severe threshold's severity
+  thresholds: thresholdsSchema.describe('Lag above a value opens an incident at that severity (worst wins), e.g. { SEV3: 60s, SEV2: 300s }'),
+  missingData: z.enum([...SEVERITIES, 'ok']).optional().describe("Severity when no datapoint is in the window; default: the least severe threshold's"),
 }).transform((c): ReplicationLagCheck => {
   const thresholdsMs: Partial<Record<Severity, number>> = {};
   for (const level of SEVERITIES) {
@@ -125,10 +125,10 @@ const backupCheckSchema = strictObject({
   ...baseShape,
   type: z.literal('backup'),
   region: awsRegion,
-  dbInstance: text.optional(), // exactly one of dbInstance / dbCluster (check-rules)
-  dbCluster: text.optional(),
-  maxAge: duration,
-  copyRegion: awsRegion.optional(),
+  dbInstance: text.optional().describe('The RDS instance whose snapshots are checked (or dbCluster)'), // exactly one of dbInstance / dbCluster (check-rules)
+  dbCluster: text.optional().describe('The Aurora cluster whose snapshots are checked (or dbInstance)'),
+  maxAge: duration.describe('The newest completed snapshot older than this opens an incident'),
+  copyRegion: awsRegion.optional().describe('Also require a copy in this region newer than maxAge'),
 }).transform(
   (c): BackupCheck => ({
     type: 'backup',

@@ -23,16 +23,16 @@ function section<T extends z.ZodType>(schema: T) {
  * Relations between fields and with the environment are checked by config-rules.
  */
 export const configFileSchema = strictObject({
-  server: section(serverSchema),
-  slack: section(slackSchema),
-  pagerduty: section(pagerdutySchema),
-  statuspage: section(statuspageSchema),
-  monitor: section(monitorSchema),
-  retention: section(retentionSchema),
+  server: section(serverSchema).describe('The HTTP server'),
+  slack: section(slackSchema).describe('The Slack bot: channel, command, who may act and approve (tokens come from the environment)'),
+  pagerduty: section(pagerdutySchema).describe('Paging policy (PAGERDUTY_ROUTING_KEY comes from the environment)'),
+  statuspage: section(statuspageSchema).describe('The public status page'),
+  monitor: section(monitorSchema).describe('The monitor loop'),
+  retention: section(retentionSchema).describe('How long resolved incidents and audit entries are kept in Redis'),
   // absent: no demo target; `demo:` alone: the demo target with its defaults
-  demo: z.preprocess((value) => (value === null ? {} : value), demoSchema.optional()),
-  checks: z.preprocess((value) => value ?? [], z.array(checkSchema)),
-  runbooks: section(runbooksSchema),
+  demo: z.preprocess((value) => (value === null ? {} : value), demoSchema.optional()).describe('A built-in target that fails and recovers on a schedule (local mode)'),
+  checks: z.preprocess((value) => value ?? [], z.array(checkSchema)).describe('What the monitor probes: http, replication-lag and backup checks'),
+  runbooks: section(runbooksSchema).describe('Failover and restore runbooks, run only through two-person approval'),
 }).transform(
   (c): Omit<Config, 'env'> => ({
     server: c.server,

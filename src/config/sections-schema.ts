@@ -7,27 +7,29 @@ export const DEFAULT_PORT = 3000;
 export const DEFAULT_DEMO_PORT = 3099;
 
 export const serverSchema = strictObject({
-  port: port.default(DEFAULT_PORT), // LIFEBOAT_PORT overrides it
+  port: port.default(DEFAULT_PORT).describe('HTTP port for /healthz, /readyz, /metrics, /slack/events and /status; LIFEBOAT_PORT overrides it'),
 }).transform((s): ServerConfig => ({ port: s.port }));
 
 export const slackSchema = strictObject({
-  channel: slackChannel.optional(), // required when SLACK_BOT_TOKEN is set (config-rules)
+  channel: slackChannel.optional().describe('Where incidents and approval requests are posted (a channel id, C…); required when SLACK_BOT_TOKEN is set'), // (config-rules)
   command: z
     .string()
     .regex(/^\/[a-z0-9_-]{1,31}$/, {
       error: (issue) => `${JSON.stringify(issue.input)} is not a slash command (a "/" then lowercase letters, digits, - or _, e.g. /dr)`,
     })
-    .default('/dr'),
-  operators: z.array(slackPrincipal).optional(), // default: the approvers
-  approvers: z.array(slackPrincipal).default([]), // non-empty when Slack is on (config-rules)
+    .default('/dr')
+    .describe('The slash command name, as in the Slack app manifest'),
+  operators: z.array(slackPrincipal).optional().describe('Slack user ids (U…) or usergroup ids (S…) who may acknowledge, resolve and request actions; default: the approvers'),
+  approvers: z.array(slackPrincipal).default([]).describe('Slack user ids (U…) or usergroup ids (S…) who may approve requests; at least one when Slack is on'), // (config-rules)
   // distinct approvers besides the requester: the two-person rule needs at least 1
   approvals: z
     .number()
     .int()
     .min(1, { error: (issue) => `${String(issue.input)} would let one person act alone: the two-person rule needs at least 1` })
-    .default(1),
-  approvalTtl: duration.default(15 * 60_000), // 15 minutes
-  incidentChannels: severity.optional(),
+    .default(1)
+    .describe('Distinct approvers needed besides the requester (the two-person rule: at least 1)'),
+  approvalTtl: duration.default(15 * 60_000).describe('A request expires this long after it was made'), // 15 minutes
+  incidentChannels: severity.optional().describe('Open a dedicated Slack channel for incidents at or above this severity'),
 }).transform(
   (s): SlackConfig => ({
     ...(s.channel !== undefined && { channel: s.channel }),
@@ -41,8 +43,8 @@ export const slackSchema = strictObject({
 );
 
 export const pagerdutySchema = strictObject({
-  pageAt: severity.default('SEV2'),
-  escalateUnackedAfter: duration.optional(),
+  pageAt: severity.default('SEV2').describe('Page PagerDuty at once for incidents at or above this severity'),
+  escalateUnackedAfter: duration.optional().describe('Page a lower-severity incident nobody acknowledged within this time'),
 }).transform(
   (p): PagerDutyConfig => ({
     pageAt: p.pageAt,
@@ -51,11 +53,11 @@ export const pagerdutySchema = strictObject({
 );
 
 export const statuspageSchema = strictObject({
-  provider: z.enum(['builtin', 'atlassian']).default('builtin'),
-  pageId: text.optional(), // required for atlassian (config-rules)
-  components: textMap.default({}), // component name -> provider component id
+  provider: z.enum(['builtin', 'atlassian']).default('builtin').describe('builtin serves /status; atlassian posts to Atlassian Statuspage (STATUSPAGE_API_KEY)'),
+  pageId: text.optional().describe('Atlassian Statuspage page id; required with provider atlassian'),
+  components: textMap.default({}).describe('Status-page component name -> provider component id (checks name a component)'),
   // off: a public page never shows unreviewed incidents unless asked; builtin only (config-rules)
-  showMonitorIncidents: z.boolean().default(false),
+  showMonitorIncidents: z.boolean().default(false).describe("builtin only: also show the monitor's own, unreviewed incidents on /status (off for a public page)"),
 }).transform(
   (s): StatusPageConfig => ({
     provider: s.provider,
@@ -66,8 +68,8 @@ export const statuspageSchema = strictObject({
 );
 
 export const monitorSchema = strictObject({
-  concurrency: count.default(64), // probes in flight at once
-  leaseTtl: duration.default(15_000), // 15 seconds: a dead leader is replaced within this
+  concurrency: count.default(64).describe('Probes in flight at once'),
+  leaseTtl: duration.default(15_000).describe("The monitor leader's lease: a dead leader is replaced within this"), // 15 seconds
 }).transform((m): MonitorConfig => ({ concurrency: m.concurrency, leaseTtlMs: m.leaseTtl }));
 
 const DAY_MS = 86_400_000;
@@ -80,12 +82,12 @@ const retentionPeriod = duration.refine((ms) => ms >= DAY_MS, { message: 'must b
  * a day: a shorter retention would delete what on-call is still reading.
  */
 export const retentionSchema = strictObject({
-  incidents: retentionPeriod.default(400 * DAY_MS), // 400 days after resolution
-  audit: retentionPeriod.default(400 * DAY_MS), // 400 days
+  incidents: retentionPeriod.default(400 * DAY_MS).describe('A resolved incident expires this long after it resolved (at least 1d)'), // 400 days
+  audit: retentionPeriod.default(400 * DAY_MS).describe('Approval audit entries older than this are trimmed (at least 1d)'), // 400 days
 }).transform((r): RetentionConfig => ({ incidentsMs: r.incidents, auditMs: r.audit }));
 
 export const demoSchema = strictObject({
   port: port.default(DEFAULT_DEMO_PORT),
-  healthyFor: duration.default(30_000), // 30 seconds answering 200 "ok"
-  failingFor: duration.default(20_000), // 20 seconds answering 503
+  healthyFor: duration.default(30_000).describe('The demo target answers 200 "ok" this long'), // 30 seconds
+  failingFor: duration.default(20_000).describe('then 503 this long, repeating'), // 20 seconds
 }).transform((d): DemoConfig => ({ port: d.port, healthyForMs: d.healthyFor, failingForMs: d.failingFor }));

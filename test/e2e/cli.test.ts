@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +66,12 @@ describe('lifeboat CLI', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^checks\[0\]\.url: .+$/);
     expect(lines[1]).toMatch(/^checks\[0\]\.every: .+$/);
+  });
+
+  it('schema prints the config JSON Schema that deploy/lifeboat.schema.json holds', async () => {
+    const { code, stdout } = await lifeboat(['schema']).finished;
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual(JSON.parse(readFileSync(join(ROOT, 'deploy/lifeboat.schema.json'), 'utf8')));
   });
 
   it('takes the config from LIFEBOAT_CONFIG when --config is absent', async () => {
