@@ -27,6 +27,8 @@ afterAll(() => {
   nock.enableNetConnect();
 });
 
+/** Slack message metadata every outbox post carries: its entry id, looked up before any re-post. */
+const OUTBOX_METADATA = expect.stringMatching(/^\{"event_type":"lifeboat_post","event_payload":\{"outbox_id":"[0-9a-f-]{36}(\/[a-z]+)?"\}\}$/);
 const OPENED = '<!date^1795262400^{date_short_pretty} {time}|2026-11-21 12:00 UTC>';
 const at = (seconds: number, text: string) => `<!date^${1795262400 + seconds}^{date_short_pretty} {time}|${text}>`;
 const button = (text: string, action: string, value = 'INC-1', style?: string) => ({
@@ -79,6 +81,7 @@ describe('incident messages in slack.channel', () => {
           ],
           unfurl_links: 'false',
           unfurl_media: 'false',
+          metadata: OUTBOX_METADATA,
         },
       },
     ]);
@@ -100,6 +103,7 @@ describe('incident messages in slack.channel', () => {
       text: ':arrow_up: Escalated *SEV2* → *SEV1*: HTTP 500 (expected 200)',
       unfurl_links: 'false',
       unfurl_media: 'false',
+      metadata: OUTBOX_METADATA,
     });
 
     h.clock.advance(60_000);
@@ -195,11 +199,17 @@ describe('incident messages in slack.channel', () => {
     ]);
   });
 
-  it('a non-retryable failure (bot not in channel) is dropped after one attempt, not retried forever', async () => {
+  it('a post Slack refuses until a person fixes it (bot not in channel) is kept, and delivered once the bot is invited', async () => {
     const refused = nockSlackError('chat.postMessage', 'not_in_channel');
     await h.engine.apply(fail('SEV2', 'api', h.clock.now()));
     await h.bot.idle();
     expect(refused.calls).toHaveLength(1);
+    expect(await h.bot.outbox.pending()).toBe(1); // kept, not dropped
+    const posted = nockPostMessage(1);
+    h.clock.advance(30_000); // failures a person must fix are retried at least every 30 s
+    await h.bot.idle();
+    expect(posted.calls.map((c) => c.body.text)).toEqual(['SEV2 INC-1 api: HTTP 503 (expected 200) (open)']);
+    expect(await h.bot.outbox.pending()).toBe(0);
   });
 });
 
