@@ -32,6 +32,11 @@ export class SlackBotError extends Error {
        * (SlackGateway.findPosted) before it is sent again.
        */
       ambiguous?: boolean;
+      /**
+       * Slack's `response_metadata.messages` on a refusal: for invalid_blocks they name the failing
+       * block (`[ERROR] … [json-pointer:/blocks/0/…]`).
+       */
+      slackMessages?: string[];
     },
     options: { cause?: unknown } = {},
   ) {
@@ -48,14 +53,60 @@ const CHANNEL_ERRORS = new Set(['channel_not_found', 'not_in_channel', 'is_archi
 // Slack's own transient failures: worth another try.
 const TRANSIENT_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
 
-/** Wraps whatever a Web API call threw into a SlackBotError naming the method and what to check. */
-export function toSlackBotError(method: string, err: unknown): SlackBotError {
+/**
+ * Wraps whatever a Web API call threw into a SlackBotError naming the method and what to check.
+ * `nonIdempotent`: the call must not be repeated blindly (chat.postMessage…); a failure after which
+ * Slack may nonetheless have carried it out is then flagged `ambiguous` (and retryable).
+ */
+export function toSlackBotError(method: string, err: unknown, options: { nonIdempotent?: boolean } = {}): SlackBotError {
+  const error = classify(method, err);
+  if (!options.nonIdempotent || error.details.ambiguous || !outcomeUnknown(err)) return error;
+  return new SlackBotError(error.code, `${error.message} (it may have been carried out)`, {
+    ...error.details,
+    retryable: true,
+    ambiguous: true,
+    hint: `${error.details.hint}; Slack may have carried ${method} out: look for its result (findPosted) before sending it again`,
+  }, { cause: err });
+}
+
+/** Errors on which Slack's documentation says part of the operation may have succeeded. */
+const MAY_HAVE_RUN_ERRORS = new Set(['internal_error', 'fatal_error']);
+/** Network errors raised before the request could reach Slack: nothing was carried out. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ERR_INVALID_URL', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * Whether Slack may have carried out a call that failed here: a timeout or a lost connection
+ * after the request was sent, a 5xx (from Slack or a proxy that may have forwarded it), or
+ * internal_error / fatal_error ("It's possible some aspect of the operation succeeded before the
+ * error was raised", Slack's common errors). A 429 or any other refusal means nothing was done.
+ */
+export function outcomeUnknown(err: unknown): boolean {
+  if (err instanceof SlackBotError) return err.details.ambiguous === true;
+  if (err instanceof webApi.WebAPIPlatformError) return MAY_HAVE_RUN_ERRORS.has(err.data.error);
+  if (err instanceof webApi.WebAPIRateLimitedError) return false;
+  if (err instanceof webApi.WebAPIHTTPError) return err.statusCode >= 500 || err.statusCode === 408;
+  const original = err instanceof webApi.WebAPIRequestError ? err.original : err;
+  return !NOT_SENT_CODES.has(errorCode(original) ?? '');
+}
+
+function errorCode(err: unknown): string | undefined {
+  // undici: TypeError('fetch failed') with the socket error as `cause`.
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
+function classify(method: string, err: unknown): SlackBotError {
   if (err instanceof SlackBotError) return err;
   if (err instanceof webApi.WebAPIPlatformError) {
     const slackError = err.data.error;
     // missing_scope answers carry the scope that was needed: { error, needed, provided }.
     const data = err.data as unknown as Record<string, unknown>;
     const needed = typeof data.needed === 'string' ? data.needed : undefined;
+    const messages = (data.response_metadata as { messages?: unknown } | undefined)?.messages;
+    const slackMessages = Array.isArray(messages) ? { slackMessages: messages.filter((m): m is string => typeof m === 'string') } : {};
     if (AUTH_ERRORS.has(slackError)) {
       return new SlackBotError('LIFEBOAT_SLACK_AUTH', `Slack refused ${method}: ${slackError}`, {
         method,
@@ -85,6 +136,7 @@ export function toSlackBotError(method: string, err: unknown): SlackBotError {
       slackError,
       retryable: TRANSIENT_ERRORS.has(slackError),
       hint: `see the Slack documentation of ${method} for "${slackError}"`,
+      ...slackMessages,
     }, { cause: err });
   }
   if (err instanceof webApi.WebAPIRateLimitedError) return rateLimited(method, err.retryAfter, err);

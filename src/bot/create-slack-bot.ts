@@ -132,7 +132,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   const socketReceiver = socketMode
     ? new SocketModeReceiver({
         appToken: config.env.slackAppToken as string,
-        logger: boltLogger(logger.child({ component: 'slack-socket' })),
+        logger: boltLogger(logger.child({ slackClient: 'socket-mode' })),
         // apps.connections.open goes to SLACK_API_URL too.
         installerOptions: { clientOptions: { slackApiUrl: config.env.slackApiUrl } },
       })
@@ -146,7 +146,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
       const identity = connection.botIdentity;
       return { botToken: token, ...(identity ? { botUserId: identity.userId, botId: identity.botId, teamId: identity.teamId } : {}) };
     },
-    logger: boltLogger(logger.child({ component: 'bolt' })),
+    logger: boltLogger(logger.child({ slackClient: 'bolt' })),
     clientOptions: { slackApiUrl: config.env.slackApiUrl },
     ignoreSelf: false,
     convoStore: false,

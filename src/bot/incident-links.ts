@@ -46,7 +46,7 @@ export class WebApiPermalinks implements PermalinkSource {
   constructor(options: WebApiPermalinksOptions) {
     this.client = new webApi.WebClient(options.token, {
       slackApiUrl: options.apiUrl,
-      logger: boltLogger(options.logger.child({ component: 'slack-permalinks' })),
+      logger: boltLogger(options.logger.child({ slackClient: 'permalinks' })),
       rejectRateLimitedCalls: true,
       retryConfig: { retries: 0 },
       timeout: options.timeoutMs ?? PERMALINK_TIMEOUT_MS,

@@ -10,6 +10,15 @@ export interface BotIdentity {
   userId: string;
   botId?: string;
   teamId?: string;
+  /** The app's id (A…), when auth.test names it; bots.info always does (SlackGateway.botInfo). */
+  appId?: string;
+}
+
+/** What bots.info says about a bot: the app it belongs to (`api_app_id` of its interactions). */
+export interface BotInfo {
+  botId: string;
+  appId: string;
+  userId?: string;
 }
 
 /**
@@ -29,6 +38,12 @@ export interface PostMessageArgs {
   blocks?: unknown[];
   threadTs?: string;
   metadata?: MessageMetadata;
+  /**
+   * Longest rate-limit pause of chat.postMessage this call waits out (default: the gateway's,
+   * 1 minute); when the pause lasts longer it fails at once with a retryable rateLimited error
+   * carrying retryAfterSeconds, so a queue can reschedule instead of holding a slot. 0: never wait.
+   */
+  maxRateLimitWaitMs?: number;
 }
 
 /** Looks for a message this bot posted with `metadata.payload[key] === value`. */
@@ -40,6 +55,8 @@ export interface FindPostedArgs {
   value: string;
   /** Epoch ms: nothing older is read (the post cannot predate its outbox entry). */
   sinceMs: number;
+  /** Only messages whose metadata has this `event_type` (MessageMetadata.eventType). */
+  eventType?: string;
 }
 
 /** A reply through a `response_url` (slash commands, message buttons). */
@@ -53,7 +70,10 @@ export interface ResponseUrlMessage {
 
 /**
  * The bot's view of Slack: the few Web API calls it makes. The WebClient adapter implements it;
- * every method throws a SlackBotError on failure, after honouring Retry-After on 429s.
+ * every method throws a SlackBotError on failure, after honouring Retry-After on 429s (a paused
+ * method waits, bounded, for every caller). Non-idempotent calls (chat.postMessage…) are sent at
+ * most once per call: a failure that may have been carried out is `details.ambiguous`. A message
+ * whose blocks Slack refuses (invalid_blocks, msg_too_long…) is sent once more as plain text.
  */
 export interface SlackGateway {
   authTest(): Promise<BotIdentity>;
@@ -72,4 +92,11 @@ export interface SlackGateway {
   openView(triggerId: string, view: unknown): Promise<void>;
   /** Replaces an open modal; `hash` makes Slack refuse it if the modal changed meanwhile. */
   updateView(viewId: string, hash: string, view: unknown): Promise<void>;
+  /**
+   * Epoch ms until which `method` (e.g. 'chat.postMessage') is paused after Slack answered it
+   * 429, for every caller of this gateway; 0 when it is not paused. A queue can wait until then.
+   */
+  pausedUntil?(method: string): number;
+  /** bots.info for our bot id (auth.test's botId): the app id interactions must carry. */
+  botInfo?(botId: string): Promise<BotInfo>;
 }

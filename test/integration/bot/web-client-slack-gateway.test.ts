@@ -1,8 +1,11 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SlackBotError } from '../../../src/bot/bot-errors.js';
+import { WebApiPermalinks } from '../../../src/bot/incident-links.js';
 import { WebClientSlackGateway } from '../../../src/bot/web-client-slack-gateway.js';
-import { silentLogger } from '../../../src/observability/logger.js';
+import { createLogger, silentLogger } from '../../../src/observability/logger.js';
+import { ManualClock } from '../../doubles/manual-clock.js';
+import { startSlackFake } from '../../doubles/slack-fake.js';
 import {
   guardNetwork,
   nockConversationsCreate,
@@ -17,17 +20,21 @@ import {
 
 const network = guardNetwork();
 let sleeps: number[];
+let clock: ManualClock;
 let gateway: WebClientSlackGateway;
 
 beforeEach(() => {
   sleeps = [];
+  clock = new ManualClock();
   gateway = new WebClientSlackGateway({
     token: 'xoxb-test-token',
     apiUrl: TEST_SLACK_API_URL,
     logger: silentLogger(),
     networkRetries: 0,
+    clock,
     sleep: async (ms) => {
       sleeps.push(ms);
+      clock.advance(ms);
     },
   });
 });
@@ -62,7 +69,7 @@ describe('WebClientSlackGateway', () => {
     ]);
   });
 
-  it('waits out Retry-After on a 429 and then succeeds, with one retry', async () => {
+  it('waits out Retry-After on a 429 (the method is paused meanwhile) and then succeeds, with one retry', async () => {
     const limited = nockRateLimited('chat.postMessage', 7);
     const posted = nockPostMessage();
     await expect(gateway.postMessage({ channel: 'C1', text: 'x' })).resolves.toEqual({ channel: 'C0INCIDENTS', ts: '1000.000001' });
@@ -98,6 +105,8 @@ describe('WebClientSlackGateway', () => {
     expect(error.retryable).toBe(retryable);
     expect(error.details.hint).toMatch(hint);
     expect(error.details.slackError).toBe(slackError);
+    // internal_error: "It's possible some aspect of the operation succeeded" (Slack's common errors).
+    expect(error.details.ambiguous ?? false).toBe(slackError === 'internal_error');
   });
 
   it('names the scope Slack says is missing', async () => {
@@ -108,10 +117,21 @@ describe('WebClientSlackGateway', () => {
     expect(error.details.hint).toMatch(/usergroups:read.*reinstall/);
   });
 
-  it('treats an HTTP 503 as a retryable outage', async () => {
+  it('treats an HTTP 503 as a retryable outage (of an idempotent call: not ambiguous)', async () => {
     nock('https://slack.test').post('/api/chat.update').reply(503, 'upstream down');
     const error = await failure(gateway.updateMessage({ channel: 'C1', ts: '1.1', text: 'x' }));
     expect(error).toMatchObject({ code: 'LIFEBOAT_SLACK_UNAVAILABLE', details: { retryable: true } });
+    expect(error.details.ambiguous).toBeUndefined();
+  });
+
+  it('asks bots.info for the app id of our bot, and auth.test keeps the identity', async () => {
+    const fake = startSlackFake();
+    expect(await gateway.authTest()).toEqual({ userId: 'UBOT', botId: 'BBOT', teamId: 'T1' });
+    expect(await gateway.botInfo('BBOT')).toEqual({ botId: 'BBOT', appId: 'A1', userId: 'UBOT' });
+    expect(fake.requests.map((r) => [r.method, r.body])).toEqual([
+      ['auth.test', {}],
+      ['bots.info', { bot: 'BBOT' }],
+    ]);
   });
 
   it('lists usergroup members, creates a channel and invites with force', async () => {
@@ -136,5 +156,30 @@ describe('WebClientSlackGateway', () => {
     const hook = nockResponseUrl('/commands/T1/1/old', 1, 404);
     const error = await failure(gateway.respond(hook.url, { text: 'late' }));
     expect(error).toMatchObject({ code: 'LIFEBOAT_SLACK_RESPONSE_URL', details: { retryable: false } });
+  });
+
+  it('writes Slack client log lines with one component key (raw JSON, before any parse)', async () => {
+    const lines: string[] = [];
+    const root = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
+    const logged = new WebClientSlackGateway({ token: 'xoxb-test-token', apiUrl: TEST_SLACK_API_URL, logger: root.child({ component: 'slack' }), networkRetries: 0, clock });
+    const fake = startSlackFake();
+    fake.refuse('invalid_blocks', { method: 'chat.postMessage' });
+    await logged.postMessage({ channel: 'C1', text: 'x', blocks: [{ type: 'divider' }] });
+    // The client's own lines (debug requests, the [ERROR] of response_metadata) and ours.
+    const clientLines = lines.filter((l) => l.includes('"slackClient":"web-api"'));
+    expect(clientLines.length).toBeGreaterThan(3);
+    expect(lines.some((l) => l.includes('must be less than 76 characters'))).toBe(true);
+    for (const line of lines) expect(line.match(/"component":/g) ?? []).toHaveLength(1);
+    expect(lines.every((l) => l.includes('"component":"slack"'))).toBe(true);
+  });
+
+  it('writes the permalink client log lines with one component key too', async () => {
+    const lines: string[] = [];
+    const root = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
+    const permalinks = new WebApiPermalinks({ token: 'xoxb-test-token', apiUrl: TEST_SLACK_API_URL, logger: root.child({ component: 'slack' }) });
+    nock('https://slack.test').post('/api/chat.getPermalink').reply(200, { ok: false, error: 'message_not_found' });
+    await expect(permalinks.permalink('C1', '1.2')).rejects.toBeInstanceOf(SlackBotError);
+    expect(lines.filter((l) => l.includes('"slackClient":"permalinks"')).length).toBeGreaterThan(0);
+    for (const line of lines) expect(line.match(/"component":/g) ?? []).toHaveLength(1);
   });
 });

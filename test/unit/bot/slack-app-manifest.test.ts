@@ -11,11 +11,16 @@ const manifest = parse(readFileSync(new URL('../../../deploy/slack-app-manifest.
 // The bot scope each Web API method needs (Slack method reference pages); null: none needed.
 const METHOD_SCOPES: Record<string, string | null> = {
   'auth.test': null,
+  // the app id interactions must carry (api_app_id)
+  'bots.info': 'users:read',
   'chat.postMessage': 'chat:write',
   'chat.update': 'chat:write',
   'chat.postEphemeral': 'chat:write',
   'conversations.create': 'channels:manage',
   'conversations.invite': 'channels:manage',
+  // findPosted: a post whose answer was lost is looked for before posting again
+  'conversations.history': 'channels:history',
+  'conversations.replies': 'channels:history',
   'usergroups.users.list': 'usergroups:read',
   'views.open': null,
   'views.update': null,
@@ -30,6 +35,14 @@ describe('deploy/slack-app-manifest.yaml', () => {
     expect(new Set(manifest.oauth_config.scopes.bot)).toEqual(needed);
     expect(manifest.oauth_config.scopes.bot).toHaveLength(needed.size);
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
+  });
+
+  it('can read back what it posted (channels:history) and learn its app id (users:read), and nothing more', () => {
+    expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['channels:history', 'users:read']));
+    // Reading private channels, DMs or user profiles beyond bots.info is not needed.
+    for (const scope of ['groups:history', 'im:history', 'mpim:history', 'users:read.email', 'channels:read']) {
+      expect(manifest.oauth_config.scopes.bot).not.toContain(scope);
+    }
   });
 
   it('declares /dr, interactivity on the same route, and Socket Mode on', () => {
