@@ -167,10 +167,22 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   const actions = new IncidentActionHandler({ config, store: deps.store, permissions, gateway, commands, logger });
   registerListeners({ app: boltApp, config, commands, actions, permissions, gateway, clock, logger });
 
+  // The outbox never waits out a rate limit inside a call: a 429 fails at once and the method is
+  // paused in the store, for every lane and replica, while the worker delivers other lanes.
+  const outboxGateway =
+    deps.gateway ??
+    new WebClientSlackGateway({
+      token,
+      apiUrl: config.env.slackApiUrl,
+      logger,
+      clock,
+      maxRateLimitWaitMs: 0,
+      ...(deps.webApiNetworkRetries !== undefined ? { networkRetries: deps.webApiNetworkRetries } : {}),
+    });
   const outbox = new SlackOutboxService({
     redis: deps.redis,
     keyPrefix,
-    gateway,
+    gateway: outboxGateway,
     clock,
     logger: logger.child({ component: 'slack-outbox' }),
     metrics,
@@ -178,7 +190,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   });
   const notifier = new IncidentNotifier({
     config,
-    gateway,
+    gateway: outboxGateway,
     refs,
     outbox,
     operatorUserIds: () => permissions.operatorUserIds(),

@@ -65,6 +65,7 @@ export class OutboxDelivery {
         ...(args.threadTs !== undefined ? { threadTs: args.threadTs } : {}),
         key: OUTBOX_ID_KEY,
         value: outboxId,
+        eventType: OUTBOX_EVENT_TYPE,
         sinceMs: this.entry.enqueuedAt - FIND_POSTED_SLACK_MS,
       });
       if (found) {
@@ -77,7 +78,12 @@ export class OutboxDelivery {
     await this.save();
     let message: PostedMessage;
     try {
-      message = await this.deps.gateway.postMessage({ ...args, metadata: { eventType: OUTBOX_EVENT_TYPE, payload: { [OUTBOX_ID_KEY]: outboxId } } });
+      message = await this.deps.gateway.postMessage({
+        ...args,
+        metadata: { eventType: OUTBOX_EVENT_TYPE, payload: { [OUTBOX_ID_KEY]: outboxId } },
+        // A paused method fails at once: the outbox holds the lane in the store instead.
+        maxRateLimitWaitMs: 0,
+      });
     } catch (err) {
       // Slack said plainly it did not post: nothing to look for next time.
       if (err instanceof SlackBotError && !err.details.ambiguous) delete this.progress.inFlight;

@@ -8,6 +8,13 @@ import { MalformedEntry } from './outbox-entry.js';
 import { classifyFailure, DEFAULT_OUTBOX_RETRY, outboxRetryDelayMs, type OutboxRetryPolicy } from './outbox-retry.js';
 import type { EntryProgress, OutboxClaim, SlackOutbox } from './slack-outbox.js';
 
+/** What one run of the worker did. */
+export interface PassResult {
+  tried: number;
+  /** Completed (delivered, or dropped on purpose). */
+  delivered: number;
+}
+
 /** Delivers one entry; throws to have it retried (or dropped, when Slack refuses the content). */
 export type OutboxHandler = (delivery: OutboxDelivery) => Promise<void>;
 
@@ -48,7 +55,7 @@ export class OutboxWorker {
   /** Failure codes currently failing every delivery, each logged once until a delivery works. */
   private readonly streaks = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
+  private running: Promise<PassResult> | null = null;
   private rerun = false;
   private started = false;
   private stopping = false;
@@ -108,8 +115,12 @@ export class OutboxWorker {
     clearTimeout(timer);
   }
 
-  /** Delivers every entry due now (one pass, `concurrency` lanes at a time); returns how many were tried. */
-  runOnce(): Promise<number> {
+  /**
+   * Delivers what is due now, `concurrency` lanes at a time; a slot stops at its first failure, so
+   * a pass is bounded even when retries are due at once. Returns how many entries were tried and
+   * how many of them were delivered.
+   */
+  runOnce(): Promise<PassResult> {
     if (this.running) {
       this.rerun = true;
       return this.running;
@@ -122,12 +133,14 @@ export class OutboxWorker {
     return run;
   }
 
-  private async loop(): Promise<number> {
-    let total = 0;
+  private async loop(): Promise<PassResult> {
+    const total: PassResult = { tried: 0, delivered: 0 };
     do {
       this.rerun = false;
       try {
-        total += await this.pass();
+        const result = await this.pass();
+        total.tried += result.tried;
+        total.delivered += result.delivered;
       } catch (err) {
         this.options.logger.error({ err }, 'Slack outbox run failed; nothing is lost, trying again shortly. Check REDIS_URL and that Redis is up');
         return total;
@@ -136,18 +149,19 @@ export class OutboxWorker {
     return total;
   }
 
-  private async pass(): Promise<number> {
-    let tried = 0;
+  private async pass(): Promise<PassResult> {
+    const result: PassResult = { tried: 0, delivered: 0 };
     const slot = async (): Promise<void> => {
       while (!this.stopping) {
         const claim = await this.options.outbox.claimNext(this.options.clock.now(), this.leaseMs);
         if (!claim) return;
-        tried += 1;
-        await this.deliver(claim);
+        result.tried += 1;
+        if (!(await this.deliver(claim))) return;
+        result.delivered += 1;
       }
     };
     await Promise.all(Array.from({ length: this.options.concurrency ?? OUTBOX_CONCURRENCY }, slot));
-    return tried;
+    return result;
   }
 
   private schedule(delayMs: number): void {
@@ -160,31 +174,31 @@ export class OutboxWorker {
     this.timer.unref();
   }
 
-  private async deliver(claim: OutboxClaim): Promise<void> {
+  /** True when the entry is done with (delivered or dropped); false when it waits for another attempt. */
+  private async deliver(claim: OutboxClaim): Promise<boolean> {
     const { outbox, clock, logger, gateway } = this.options;
     const entry = claim.entry;
     if (!entry) {
       logger.error({ lane: claim.lane, id: claim.id, stored: claim.raw.slice(0, 500) }, `an unreadable Slack outbox entry in ${claim.lane} was dropped: report it as a Lifeboat bug`);
       this.count('unknown', 'dropped');
       await outbox.complete(claim, clock.now());
-      return;
+      return true;
     }
     const handler = this.handlers.get(entry.kind);
     if (!handler) {
       logger.warn({ lane: claim.lane, kind: entry.kind }, `no handler for Slack outbox entries of kind ${entry.kind} in this process; leaving it for another replica`);
       await outbox.reschedule(claim, clock.now() + UNKNOWN_KIND_RETRY_MS, claim.attempts, claim.progress);
-      return;
+      return false;
     }
     const delivery = new OutboxDelivery(claim, entry, { outbox, gateway, now: () => clock.now(), leaseMs: this.leaseMs });
     try {
       await handler(delivery);
     } catch (err) {
-      await this.failed(claim, delivery.progress, err);
-      return;
+      return this.failed(claim, delivery.progress, err);
     }
     if (!(await outbox.complete(claim, clock.now()))) {
       logger.warn({ lane: claim.lane, kind: entry.kind }, `Slack outbox claim on ${claim.lane} lapsed during delivery; the next holder finds the post instead of repeating it`);
-      return;
+      return false;
     }
     this.count(entry.kind, 'delivered');
     if (claim.attempts > 0) logger.info({ lane: claim.lane, kind: entry.kind, attempts: claim.attempts + 1 }, `Slack ${entry.kind} for ${claim.lane} delivered after ${claim.attempts + 1} attempts`);
@@ -192,22 +206,23 @@ export class OutboxWorker {
       logger.info({ codes: [...this.streaks] }, 'Slack accepts Lifeboat posts again; the ones kept meanwhile are being delivered in order');
       this.streaks.clear();
     }
+    return true;
   }
 
-  private async failed(claim: OutboxClaim, progress: EntryProgress, err: unknown): Promise<void> {
+  private async failed(claim: OutboxClaim, progress: EntryProgress, err: unknown): Promise<boolean> {
     const { outbox, clock, logger } = this.options;
     const entry = claim.entry as NonNullable<OutboxClaim['entry']>;
     const now = clock.now();
     const where = { lane: claim.lane, kind: entry.kind, attempts: claim.attempts + 1 };
     if (err instanceof ClaimLost) {
       logger.warn({ ...where }, err.message);
-      return;
+      return false;
     }
     if (err instanceof MalformedEntry) {
       logger.error({ ...where, err }, `${err.message}; dropped: report it as a Lifeboat bug`);
       this.count(entry.kind, 'dropped');
       await outbox.complete(claim, now);
-      return;
+      return true;
     }
     const verdict = classifyFailure(err);
     const attempts = claim.attempts + 1;
@@ -219,7 +234,7 @@ export class OutboxWorker {
         this.count(entry.kind, 'rate_limited');
         logger.warn({ ...where, method: verdict.method, retryAfterMs: verdict.retryAfterMs }, `Slack rate-limited ${verdict.method}; every post using it waits ${verdict.retryAfterMs} ms`);
         await outbox.reschedule(claim, until, claim.attempts, progress, { method: verdict.method, until });
-        return;
+        return false;
       }
       case 'healing': {
         const delayMs = outboxRetryDelayMs(attempts, true, this.random, this.retry);
@@ -236,14 +251,14 @@ export class OutboxWorker {
           logger.debug({ ...where, code: verdict.code, retryInMs: delayMs }, 'Slack still refuses Lifeboat posts; kept');
         }
         await outbox.reschedule(claim, now + delayMs, attempts, progress);
-        return;
+        return false;
       }
       case 'transient': {
         const delayMs = outboxRetryDelayMs(attempts, false, this.random, this.retry);
         this.count(entry.kind, 'retried');
         logger.warn({ ...where, err, retryInMs: delayMs }, `Slack ${entry.kind} for ${claim.lane} failed; retrying in ${delayMs} ms`);
         await outbox.reschedule(claim, now + delayMs, attempts, progress);
-        return;
+        return false;
       }
       case 'refused': {
         this.count(entry.kind, 'dropped');
@@ -253,7 +268,7 @@ export class OutboxWorker {
             'dropped, as retrying cannot fix it. The entry is in this line: report it as a Lifeboat bug',
         );
         await outbox.complete(claim, now);
-        return;
+        return true;
       }
     }
   }

@@ -10,6 +10,9 @@ import { OutboxWorker, type OutboxHandler } from './outbox-worker.js';
 import { RedisSlackOutbox } from './redis-slack-outbox.js';
 import type { EnqueueOptions, SlackOutbox } from './slack-outbox.js';
 
+/** Passes in a row that delivered nothing after which idle() stops waiting. */
+const IDLE_FRUITLESS_PASSES = 5;
+
 export interface SlackOutboxServiceOptions {
   /** Shared Redis (replicas share the outbox, restarts keep it); null: in memory, one process. */
   redis: Redis | null;
@@ -76,14 +79,19 @@ export class SlackOutboxService {
 
   /**
    * Delivers until nothing is due at the clock's now (tests: entries waiting for a later retry or
-   * a pause stay). Bounded by `timeoutMs` of real time.
+   * a pause stay), or until a few passes in a row delivered nothing (retries due at once that keep
+   * failing). Bounded by `timeoutMs` of real time.
    */
   async idle(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    let fruitless = 0;
     for (;;) {
       await this.enqueuer.settled(Math.max(0, deadline - Date.now()));
-      const tried = await this.worker.runOnce();
-      if ((tried === 0 && (this.enqueuer.buffered === 0 || this.enqueuer.waitingForStore)) || Date.now() >= deadline) return;
+      const { tried, delivered } = await this.worker.runOnce();
+      const waiting = this.enqueuer.buffered > 0 && !this.enqueuer.waitingForStore;
+      if (tried === 0 && !waiting) return;
+      fruitless = delivered === 0 ? fruitless + 1 : 0;
+      if (fruitless >= IDLE_FRUITLESS_PASSES || Date.now() >= deadline) return;
     }
   }
 

@@ -62,7 +62,7 @@ describe('ApprovalAnnouncer', () => {
     await outbox.idle();
     expect(gateway.calls.slice(1)).toEqual([
       { method: 'chat.update', args: { channel: 'C0INCIDENTS', ts: '1000.000001', ...approvalMessage(approved) } },
-      { method: 'chat.postMessage', args: { channel: 'C0INCIDENTS', threadTs: '1000.000001', text: ':+1: Approved by <@U0BBB> (1 of 1). Starting now.', metadata: META } },
+      { method: 'chat.postMessage', args: { channel: 'C0INCIDENTS', threadTs: '1000.000001', text: ':+1: Approved by <@U0BBB> (1 of 1). Starting now.', metadata: META, maxRateLimitWaitMs: 0 } },
     ]);
   });
 
