@@ -113,6 +113,8 @@ export class MemorySlackOutbox implements SlackOutbox {
     record.progress = JSON.stringify(progress);
     delete record.claim;
     if (pause) this.paused.set(pause.method, Math.max(this.paused.get(pause.method) ?? 0, pause.until));
+    const key = claim.entry?.coalesceKey;
+    if (key !== undefined && !record.coalesce.has(key)) record.coalesce.set(key, claim.id);
     return true;
   }
 

@@ -114,7 +114,10 @@ return 'done'
 /**
  * KEYS: 1 lane hash, 2 ready, 3 paused.
  * ARGV: 1 lane, 2 claim token, 3 retry epoch ms, 4 attempts, 5 progress JSON,
- *       6 paused method ('' none), 7 pause end epoch ms (only ever moves later).
+ *       6 paused method ('' none), 7 pause end epoch ms (only ever moves later),
+ *       8 the entry's coalesce key ('' none), 9 entry id.
+ * A head given back renders again when retried, so changes may ride on it again (unless a newer
+ * entry with its key already waits).
  */
 export const OUTBOX_RESCHEDULE = new LuaScript(
   'slack-outbox-reschedule',
@@ -127,6 +130,7 @@ if ARGV[6] ~= '' then
   local current = redis.call('HGET', KEYS[3], ARGV[6])
   if not current or tonumber(current) < tonumber(ARGV[7]) then redis.call('HSET', KEYS[3], ARGV[6], ARGV[7]) end
 end
+if ARGV[8] ~= '' and not redis.call('HGET', KEYS[1], 'co:' .. ARGV[8]) then redis.call('HSET', KEYS[1], 'co:' .. ARGV[8], ARGV[9]) end
 return 'done'
 `,
 );

@@ -67,7 +67,7 @@ export class RedisSlackOutbox implements SlackOutbox {
 
   async reschedule(claim: OutboxClaim, retryAt: number, attempts: number, progress: EntryProgress, pause?: MethodPause): Promise<boolean> {
     const keys = [this.keys.outboxLane(claim.lane), this.keys.outboxReady(), this.keys.outboxPaused()];
-    const args = [claim.lane, claim.token, retryAt, attempts, JSON.stringify(progress), pause?.method ?? '', pause?.until ?? 0];
+    const args = [claim.lane, claim.token, retryAt, attempts, JSON.stringify(progress), pause?.method ?? '', pause?.until ?? 0, claim.entry?.coalesceKey ?? '', claim.id];
     const reply = await OUTBOX_RESCHEDULE.run(this.redis, keys, args);
     return this.expect(OUTBOX_RESCHEDULE.name, reply, ['done', 'stale'] as const) === 'done';
   }

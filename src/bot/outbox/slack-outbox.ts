@@ -76,7 +76,8 @@ export interface SlackOutbox {
 
   /**
    * Gives the head back for another attempt at `retryAt`, with `attempts` failures so far;
-   * `pause` holds its method for every lane and replica. False when the claim was lost.
+   * `pause` holds its method for every lane and replica. Later entries with its coalesce key merge
+   * into it again (it renders anew when retried). False when the claim was lost.
    */
   reschedule(claim: OutboxClaim, retryAt: number, attempts: number, progress: EntryProgress, pause?: MethodPause): Promise<boolean>;
 

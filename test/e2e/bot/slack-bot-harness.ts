@@ -9,6 +9,7 @@ import { Metrics } from '../../../src/observability/metrics.js';
 import { buildServer } from '../../../src/server/build-server.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';
 import type { Store } from '../../../src/store/store.js';
+import type { SlackGateway } from '../../../src/bot/slack-gateway.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { TEST_SLACK_API_URL } from '../../doubles/slack-api-nock.js';
 import { RecordingBotPorts } from '../../doubles/slack-bot-ports.js';
@@ -90,8 +91,10 @@ export interface BotHarness {
   close(): Promise<void>;
 }
 
-export async function startBotHarness(options: { config?: Config; store?: Store; redis?: Redis | null; keyPrefix?: string } = {}): Promise<BotHarness> {
-  const clock = new ManualClock();
+export async function startBotHarness(
+  options: { config?: Config; store?: Store; redis?: Redis | null; keyPrefix?: string; gateway?: SlackGateway; clock?: ManualClock } = {},
+): Promise<BotHarness> {
+  const clock = options.clock ?? new ManualClock();
   const config = options.config ?? botConfig();
   const store = options.store ?? new MemoryStore({ clock });
   const logger = silentLogger();
@@ -118,6 +121,7 @@ export async function startBotHarness(options: { config?: Config; store?: Store;
     clock,
     sleep: async () => undefined,
     webApiNetworkRetries: 0,
+    ...(options.gateway ? { gateway: options.gateway } : {}),
   });
   const server = buildServer({ logger, metrics, readiness: [{ name: 'store', check: () => store.ping() }, bot.readiness] });
   await server.register(bot.routes);

@@ -130,6 +130,15 @@ export function defineSlackOutboxContract(label: string, create: () => Promise<S
       expect((await mustClaim()).id).toBe('m4');
     });
 
+    it('a head given back for a retry takes coalesced changes again (it renders anew when retried)', async () => {
+      const update = anEntry('incident:INC-1', { kind: 'incident.message', methods: ['chat.update'], coalesceKey: 'message', data: { mayPost: false } });
+      await outbox.enqueue('m1', update, T0);
+      await outbox.reschedule(await mustClaim(), T0 + 1_000, 1, { done: {} });
+      expect(await outbox.enqueue('m2', { ...update, data: { mayPost: true } }, T0, { replace: true })).toBe('coalesced');
+      expect(await outbox.pendingEntries()).toBe(1);
+      expect((await mustClaim(T0 + 1_000)).entry?.data).toEqual({ mayPost: true });
+    });
+
     it('an entry with a once-key is enqueued once, whichever replica tries', async () => {
       const outcome = anEntry('approval:APR-1', { data: { text: 'done' } });
       const results = await Promise.all([outbox.enqueue('o1', outcome, T0, { onceKey: 'outcome:APR-1' }), sut.replica.enqueue('o2', outcome, T0, { onceKey: 'outcome:APR-1' })]);
