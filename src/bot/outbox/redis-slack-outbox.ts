@@ -48,7 +48,7 @@ export class RedisSlackOutbox implements SlackOutbox {
       if (reply === null || reply === 'paused') continue; // taken by another replica, or its method is paused
       if (!Array.isArray(reply) || reply.length !== 4) throw this.unexpected(OUTBOX_CLAIM.name, reply);
       const [id, raw, attempts, progress] = reply.map(String) as [string, string, string, string];
-      return { lane, id, token, raw, entry: parseEntry(raw), attempts: Number(attempts), progress: this.parseProgress(lane, progress) };
+      return { lane, id, token, raw, entry: parseEntry(raw), attempts: Number(attempts), progress: parseProgress(progress) };
     }
     return null;
   }
@@ -92,19 +92,6 @@ export class RedisSlackOutbox implements SlackOutbox {
     }, 0);
   }
 
-  private parseProgress(lane: string, raw: string): EntryProgress {
-    if (raw === '') return { done: {} };
-    try {
-      const value: unknown = JSON.parse(raw);
-      if (isEntryProgress(value)) return value;
-    } catch {
-      // reported below
-    }
-    // Unreadable: assume the main post may have been sent, so it is looked for before posting again.
-    void lane;
-    return { done: {}, inFlight: '' };
-  }
-
   private expect<const T extends readonly string[]>(script: string, reply: unknown, allowed: T): T[number] {
     if (typeof reply === 'string' && allowed.includes(reply)) return reply as T[number];
     throw this.unexpected(script, reply);
@@ -113,6 +100,18 @@ export class RedisSlackOutbox implements SlackOutbox {
   private unexpected(script: string, reply: unknown): StoreError {
     return new StoreError('LIFEBOAT_STORE_CORRUPT_VALUE', `Redis script ${script} returned an unexpected reply: ${String(reply)}`);
   }
+}
+
+/** Stored progress; unreadable progress is taken to mean the main post may have been sent (it is looked for first). */
+function parseProgress(raw: string): EntryProgress {
+  if (raw === '') return { done: {} };
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (isEntryProgress(value)) return value;
+  } catch {
+    // below
+  }
+  return { done: {}, inFlight: '' };
 }
 
 /** Null for an unreadable entry: the worker drops it with an error rather than block its lane. */

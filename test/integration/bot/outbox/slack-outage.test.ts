@@ -78,6 +78,10 @@ describe('Slack outages through the wired bot (real Redis, Slack at the network 
     }
     expect(await h.bot.outbox.pending()).toBe(0);
     expect(h.clock.now() - slackBack).toBeLessThanOrEqual(5_000);
+    const scraped = await h.metrics.registry.metrics();
+    expect(scraped).toMatch(/^lifeboat_slack_outbox_pending 0$/m);
+    expect(scraped).toMatch(/^lifeboat_slack_outbox_deliveries_total\{kind="incident.message",outcome="rate_limited"\} [1-9]\d*$/m);
+    expect(scraped).toMatch(/^lifeboat_slack_outbox_deliveries_total\{kind="incident.reply",outcome="delivered"\} 40$/m);
     for (const id of ids(20)) {
       const [message, ...copies] = topLevel(fake, id);
       expect(copies).toEqual([]);
