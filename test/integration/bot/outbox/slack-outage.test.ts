@@ -155,7 +155,7 @@ describe('Slack outages through the wired bot (real Redis, Slack at the network 
   it('a replica that died mid-post leaves the claim to lapse; the next holder finds the post in Slack instead of posting again', async () => {
     const h = await bot({ store: new MemoryStore(), checks: 1 });
     fake = startSlackFake({ clock: h.clock });
-    h.bot.outbox.worker.stop(0); // this process does not deliver on its own: the test plays the dying replica
+    await h.bot.outbox.worker.stop(0); // this process does not deliver on its own: the test plays the dying replica
     await h.engine.apply(fail('SEV2', 'c1', h.clock.now()));
     await new Promise((resolve) => setTimeout(resolve, 50));
     const store = h.bot.outbox.outbox;
