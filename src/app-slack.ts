@@ -67,6 +67,7 @@ export function buildSlack(deps: SlackDeps): SlackParts {
   approvalUi = createApprovalUi({
     boltApp: bot.boltApp,
     gateway: bot.gateway,
+    outbox: bot.outbox,
     permissions: bot.permissions,
     approvals: deps.dr.approvals,
     dr: deps.dr.dr,

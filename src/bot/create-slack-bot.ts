@@ -20,6 +20,8 @@ import { IncidentNotifier, type PagingStateLookup } from './incident-notifier.js
 import type { IncidentMessageRefs } from './incident-message-refs.js';
 import { MemoryIncidentMessageRefs } from './memory-incident-message-refs.js';
 import { MemorySeenDeliveries } from './memory-seen-deliveries.js';
+import { DEFAULT_OUTBOX_RETRY } from './outbox/outbox-retry.js';
+import { SlackOutboxService } from './outbox/slack-outbox-service.js';
 import { Permissions } from './permissions.js';
 import { RedisIncidentMessageRefs } from './redis-incident-message-refs.js';
 import { RedisSeenDeliveries } from './redis-seen-deliveries.js';
@@ -49,7 +51,11 @@ export interface SlackBotDeps {
   submitAction: SubmitAction;
   listApprovals: ListApprovals;
   clock: Clock;
-  /** Test seams: a gateway of your own, instant waits for retries, no network retries in the client. */
+  /**
+   * Test seams: a gateway of your own, instant waits for retries (the outbox then retries
+   * transient failures at once; rate limits and failures a person must fix keep their waits),
+   * no network retries in the client.
+   */
   gateway?: SlackGateway;
   sleep?: (ms: number) => Promise<void>;
   webApiNetworkRetries?: number;
@@ -66,12 +72,20 @@ export interface SlackBot {
   gateway: SlackGateway;
   permissions: Permissions;
   notifier: IncidentNotifier;
+  /** Every Slack post and update goes through it; the approval flow registers its kinds here too. */
+  outbox: SlackOutboxService;
   mode: 'http' | 'socket';
-  /** Checks the token (auth.test) and, in Socket Mode, opens the WebSocket in the background. */
+  /**
+   * Checks the token (auth.test), starts delivering the outbox and, in Socket Mode, opens the
+   * WebSocket in the background.
+   */
   start(): Promise<void>;
   /** Stops taking Slack work and waits (bounded) for queued messages and running listeners. */
   stop(): Promise<void>;
-  /** Resolves once no listener is running and no Slack message is queued (tests; bounded by `timeoutMs`). */
+  /**
+   * Resolves once no listener is running and no Slack work is due at the clock's now (tests;
+   * bounded by `timeoutMs`): work waiting for a later retry or a rate-limit pause stays queued.
+   */
   idle(timeoutMs?: number): Promise<void>;
 }
 
@@ -157,14 +171,37 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   const actions = new IncidentActionHandler({ config, store: deps.store, refs, permissions, gateway, commands, logger });
   registerListeners({ app: boltApp, config, commands, actions, permissions, gateway, clock, logger });
 
+  // The outbox never waits out a rate limit inside a call: a 429 fails at once and the method is
+  // paused in the store, for every lane and replica, while the worker delivers other lanes.
+  const outboxGateway =
+    deps.gateway ??
+    new WebClientSlackGateway({
+      token,
+      apiUrl: config.env.slackApiUrl,
+      logger,
+      clock,
+      maxRateLimitWaitMs: 0,
+      ...(deps.webApiNetworkRetries !== undefined ? { networkRetries: deps.webApiNetworkRetries } : {}),
+    });
+  const outbox = new SlackOutboxService({
+    redis: deps.redis,
+    keyPrefix,
+    gateway: outboxGateway,
+    clock,
+    logger: logger.child({ component: 'slack-outbox' }),
+    metrics,
+    ...(deps.sleep ? { retry: { ...DEFAULT_OUTBOX_RETRY, baseMs: 0, maxMs: 0 } } : {}),
+  });
   const notifier = new IncidentNotifier({
     config,
-    gateway,
+    gateway: outboxGateway,
     refs,
+    outbox,
     operatorUserIds: () => permissions.operatorUserIds(),
     logger,
-    ...(deps.pagingState ? { pagingState: deps.pagingState, loadIncident: (id: string) => deps.store.getIncident(id) } : {}),
-    ...(deps.sleep ? { queue: { sleep: deps.sleep } } : {}),
+    // Whichever replica delivers an update renders the newest revision in the store.
+    loadIncident: (id: string) => deps.store.getIncident(id),
+    ...(deps.pagingState ? { pagingState: deps.pagingState } : {}),
   });
   const unsubscribe = deps.engine.subscribe(notifier.listener);
 
@@ -192,9 +229,11 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     gateway,
     permissions,
     notifier,
+    outbox,
     mode: socketMode ? 'socket' : 'http',
     async start() {
       await connection.verify();
+      outbox.start();
       if (socketReceiver) {
         // In the background: a Slack outage at boot must not hold up the monitor or /healthz.
         void boltApp.start().catch((err: unknown) => {
@@ -205,15 +244,16 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     },
     async stop() {
       unsubscribe();
-      notifier.stop();
       if (socketReceiver) await boltApp.stop().catch((err: unknown) => logger.warn({ err }, 'Slack Socket Mode did not close cleanly'));
-      await Promise.all([httpReceiver.drain(STOP_DRAIN_MS), notifier.drain(STOP_DRAIN_MS)]);
+      // Listeners still running may enqueue: let them finish, then stop the outbox (what waits stays in the store).
+      await httpReceiver.drain(STOP_DRAIN_MS / 2);
+      await outbox.stop(STOP_DRAIN_MS / 2);
     },
     async idle(timeoutMs = 10_000) {
-      // Listeners enqueue notifier work and notifier work never starts listeners: two passes settle.
+      // Listeners enqueue outbox work and outbox work never starts listeners: two passes settle.
       for (let pass = 0; pass < 2; pass++) {
         await httpReceiver.drain(timeoutMs);
-        await notifier.drain(timeoutMs);
+        await outbox.idle(timeoutMs);
       }
     },
   };

@@ -93,6 +93,35 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly slackOutboxPending = new Gauge({
+    name: 'lifeboat_slack_outbox_pending',
+    help: 'Slack posts and updates waiting in the outbox (every lane, every replica)',
+    registers: [this.registry],
+    collect: async () => {
+      const source = this.outboxPendingSource;
+      if (!source) return;
+      try {
+        this.slackOutboxPending.set(await source());
+      } catch {
+        // The store is down: keep the last value; /readyz says why.
+      }
+    },
+  });
+
+  readonly slackOutboxDeliveries = new Counter({
+    name: 'lifeboat_slack_outbox_deliveries_total',
+    help: 'Slack outbox delivery attempts by entry kind and outcome (delivered, found, retried, rate_limited, failing, dropped)',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private outboxPendingSource: (() => Promise<number>) | null = null;
+
+  /** Where lifeboat_slack_outbox_pending is read from at scrape time (the outbox in the store). */
+  setSlackOutboxSource(source: () => Promise<number>): void {
+    this.outboxPendingSource = source;
+  }
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     for (const severity of SEVERITIES) this.incidentsOpen.set({ severity }, 0);
@@ -101,6 +130,7 @@ export class Metrics {
       for (const outcome of ['succeeded', 'failed', 'refused', 'interrupted']) this.actionsTotal.inc({ action, outcome }, 0);
     }
     this.approvalsPending.set(0);
+    this.slackOutboxPending.set(0);
     this.isLeader.set(0);
   }
 

@@ -63,7 +63,7 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs: num
 describe('the service with Slack on', () => {
   it('posts the incident to the channel, and an operator acknowledges it with /dr ack', async () => {
     nockAuthTest(5);
-    const posted = nockPostMessage(1);
+    const posted = nockPostMessage(2); // the incident, then the acknowledgement in its thread
     const updated = nockChatUpdate(10);
     const url = await start();
 
@@ -77,6 +77,8 @@ describe('the service with Slack on', () => {
     await until(() => answer.bodies.length === 1, 5000);
     expect(await app?.store.getIncident('INC-1')).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'U0AAA' });
     await until(() => updated.calls.some((c) => JSON.stringify(c.body).includes('U0AAA')), 5000);
+    await until(() => posted.calls.length === 2, 5000);
+    expect(posted.calls[1]?.body).toMatchObject({ thread_ts: '1000.000001', text: ':eyes: Acknowledged by <@U0AAA>' });
     // Our own requests to the server on 127.0.0.1 are allowed through and show up as unmatched.
     expect(network.unmatched.filter((r) => !r.includes('//127.0.0.1:'))).toEqual([]);
   });

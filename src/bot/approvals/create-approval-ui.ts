@@ -7,7 +7,7 @@ import type { Clock } from '../../core/clock.js';
 import type { DrService } from '../../dr/dr-service.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ListApprovals, SubmitAction } from '../bot-ports.js';
-import type { KeyedQueueOptions } from '../keyed-queue.js';
+import type { SlackOutboxService } from '../outbox/slack-outbox-service.js';
 import type { Permissions } from '../permissions.js';
 import type { SlackGateway } from '../slack-gateway.js';
 import { ActionSubmitter } from './action-submitter.js';
@@ -20,8 +20,6 @@ import { MemoryApprovalMessageRefs } from './memory-approval-message-refs.js';
 import { RedisApprovalMessageRefs } from './redis-approval-message-refs.js';
 import { registerApprovalListeners } from './register-approval-listeners.js';
 
-/** Longest stop() waits for queued Slack work (thread replies, message updates). */
-export const APPROVAL_UI_STOP_DRAIN_MS = 3_000; // 3 seconds
 /** How often the expiry / abandoned-run sweep runs once started. */
 export const APPROVAL_SWEEP_INTERVAL_MS = 5_000; // 5 seconds
 
@@ -29,6 +27,8 @@ export interface ApprovalUiDeps {
   /** From createSlackBot: listeners go on the same app, behind the same verified receiver. */
   boltApp: App;
   gateway: SlackGateway;
+  /** The bot's outbox (createSlackBot): request updates and thread replies are delivered from it. */
+  outbox: SlackOutboxService;
   permissions: Pick<Permissions, 'isApprover'>;
   approvals: ApprovalEngine;
   dr: Pick<DrService, 'submit'>;
@@ -38,9 +38,8 @@ export interface ApprovalUiDeps {
   /** Shared Redis for the message refs (any replica updates any request's message); null: in memory. */
   redis: Redis | null;
   keyPrefix: string;
-  /** Test seams: the sweep cadence and the Slack queue's retry waits. */
+  /** Test seam: the sweep cadence. */
   sweepIntervalMs?: number;
-  queue?: Partial<Pick<KeyedQueueOptions, 'retryDelaysMs' | 'sleep'>>;
 }
 
 /** The approval flow in Slack, ready to wire. */
@@ -53,9 +52,9 @@ export interface ApprovalUi {
   reporter: ProgressReporter;
   /** Reports runs a dead process left (in their threads), then starts the expiry sweep. */
   start(): Promise<void>;
-  /** Stops the sweep and drains queued Slack work (at most 3 s). */
+  /** Stops the sweep; queued Slack work stays in the outbox (the bot stops that). */
   stop(): Promise<void>;
-  /** Resolves once no Slack work is queued (tests; bounded by `timeoutMs`). */
+  /** Resolves once no Slack work is due (tests; bounded by `timeoutMs`). */
   idle(timeoutMs?: number): Promise<void>;
 }
 
@@ -74,9 +73,10 @@ export function createApprovalUi(deps: ApprovalUiDeps): ApprovalUi {
     channel,
     gateway: deps.gateway,
     refs,
+    outbox: deps.outbox,
     approvals,
+    clock,
     logger,
-    ...(deps.queue ? { queue: deps.queue } : {}),
   });
   approvals.onChange(announcer.listener);
   const approvers = new ApproverSync({ approvers: config.slack.approvers, permissions: deps.permissions, approvals });
@@ -100,9 +100,7 @@ export function createApprovalUi(deps: ApprovalUiDeps): ApprovalUi {
     },
     async stop() {
       await approvals.stop();
-      announcer.stop();
-      await announcer.drain(APPROVAL_UI_STOP_DRAIN_MS);
     },
-    idle: (timeoutMs = 10_000) => announcer.drain(timeoutMs),
+    idle: (timeoutMs = 10_000) => deps.outbox.idle(timeoutMs),
   };
 }

@@ -177,6 +177,7 @@ export async function startApprovalFlow(options: ApprovalFlowOptions = {}): Prom
   ui = createApprovalUi({
     boltApp: bot.boltApp,
     gateway: bot.gateway,
+    outbox: bot.outbox,
     permissions: bot.permissions,
     approvals,
     dr,
@@ -186,7 +187,6 @@ export async function startApprovalFlow(options: ApprovalFlowOptions = {}): Prom
     redis,
     keyPrefix,
     sweepIntervalMs: 20,
-    queue: { sleep: async () => undefined },
   });
   const approvalUi = ui;
 

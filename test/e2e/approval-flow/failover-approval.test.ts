@@ -62,7 +62,16 @@ describe('/dr failover through two-person approval, end to end', () => {
     const approval = await flow.approvals.get('APR-1');
     expect(approval).toMatchObject({ state: 'pending', requester: 'U0AAA', approvals: [] });
     if (!approval) return;
-    expect(posts.calls.map((c) => c.body)).toEqual([{ channel: 'C0INCIDENTS', ...approvalMessage(approval), unfurl_links: 'false', unfurl_media: 'false' }]);
+    expect(posts.calls.map((c) => c.body)).toEqual([
+      {
+        channel: 'C0INCIDENTS',
+        ...approvalMessage(approval),
+        unfurl_links: 'false',
+        unfurl_media: 'false',
+        // Found again by this id if Slack's answer is lost, instead of posting a second request.
+        metadata: JSON.stringify({ event_type: 'lifeboat_post', event_payload: { outbox_id: 'request:APR-1' } }),
+      },
+    ]);
     expect(JSON.stringify(posts.calls[0]?.body.blocks)).toContain('"action_id":"lifeboat.approval.approve","value":"APR-1"');
     expect(replies).toEqual([{ ...requestedMessage(approval, 'C0INCIDENTS', flow.clock.now()), response_type: 'ephemeral', replace_original: false }]);
     expect((replies[0] as { text: string }).text).toMatch(/^Approval requested: \*APR-1\* Failover orders: promote orders-replica \(us-west-2\) is posted in <#C0INCIDENTS>\. It needs 1 approval from approvers other than you and expires in 15m/);

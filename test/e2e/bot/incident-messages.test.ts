@@ -27,6 +27,8 @@ afterAll(() => {
   nock.enableNetConnect();
 });
 
+/** Slack message metadata every outbox post carries: its entry id, looked up before any re-post. */
+const OUTBOX_METADATA = expect.stringMatching(/^\{"event_type":"lifeboat_post","event_payload":\{"outbox_id":"[0-9a-f-]{36}(\/[a-z]+)?"\}\}$/);
 const OPENED = '<!date^1795262400^{date_short_pretty} {time}|2026-11-21 12:00 UTC>';
 const at = (seconds: number, text: string) => `<!date^${1795262400 + seconds}^{date_short_pretty} {time}|${text}>`;
 const button = (text: string, action: string, value = 'INC-1', style?: string) => ({
@@ -79,6 +81,7 @@ describe('incident messages in slack.channel', () => {
           ],
           unfurl_links: 'false',
           unfurl_media: 'false',
+          metadata: OUTBOX_METADATA,
         },
       },
     ]);
@@ -100,6 +103,7 @@ describe('incident messages in slack.channel', () => {
       text: ':arrow_up: Escalated *SEV2* → *SEV1*: HTTP 500 (expected 200)',
       unfurl_links: 'false',
       unfurl_media: 'false',
+      metadata: OUTBOX_METADATA,
     });
 
     h.clock.advance(60_000);
@@ -172,10 +176,13 @@ describe('incident messages in slack.channel', () => {
   });
 
   it('a failed Slack call is retried; the message still ends up posted once', async () => {
+    // internal_error: Slack says part of the call may have been carried out, so it looks first.
     nockSlackError('chat.postMessage', 'internal_error');
+    const looked = nockHistory();
     const posts = nockPostMessage(1);
     await h.engine.apply(fail('SEV2', 'api', h.clock.now()));
     await h.bot.idle();
+    expect(looked.calls.map((c) => c.body.channel)).toEqual(['C0INCIDENTS']);
     expect(posts.calls).toHaveLength(1);
   });
 
@@ -195,13 +202,31 @@ describe('incident messages in slack.channel', () => {
     ]);
   });
 
-  it('a non-retryable failure (bot not in channel) is dropped after one attempt, not retried forever', async () => {
+  it('a post Slack refuses until a person fixes it (bot not in channel) is kept, and delivered once the bot is invited', async () => {
     const refused = nockSlackError('chat.postMessage', 'not_in_channel');
     await h.engine.apply(fail('SEV2', 'api', h.clock.now()));
     await h.bot.idle();
     expect(refused.calls).toHaveLength(1);
+    expect(await h.bot.outbox.pending()).toBe(1); // kept, not dropped
+    const posted = nockPostMessage(1);
+    h.clock.advance(30_000); // failures a person must fix are retried at least every 30 s
+    await h.bot.idle();
+    expect(posted.calls.map((c) => c.body.text)).toEqual(['SEV2 INC-1 api: HTTP 503 (expected 200) (open)']);
+    expect(await h.bot.outbox.pending()).toBe(0);
   });
 });
+
+/** conversations.history answering an empty channel (nothing of ours was posted). */
+function nockHistory(): { calls: Array<{ body: Record<string, unknown> }> } {
+  const calls: Array<{ body: Record<string, unknown> }> = [];
+  nock('https://slack.test')
+    .post('/api/conversations.history')
+    .reply((_uri, body) => {
+      calls.push({ body: Object.fromEntries(new URLSearchParams(String(body))) });
+      return [200, { ok: true, messages: [], has_more: false, response_metadata: { next_cursor: '' } }];
+    });
+  return { calls };
+}
 
 function lag(seconds: number, severity: 'SEV1' | 'SEV3') {
   return {

@@ -9,6 +9,7 @@ import { Metrics } from '../../../src/observability/metrics.js';
 import { buildServer } from '../../../src/server/build-server.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';
 import type { Store } from '../../../src/store/store.js';
+import type { SlackGateway } from '../../../src/bot/slack-gateway.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { nockAuthTest, TEST_SLACK_API_URL } from '../../doubles/slack-api-nock.js';
 import { RecordingBotPorts } from '../../doubles/slack-bot-ports.js';
@@ -96,11 +97,13 @@ export async function startBotHarness(
     store?: Store;
     redis?: Redis | null;
     keyPrefix?: string;
+    gateway?: SlackGateway;
+    clock?: ManualClock;
     /** HTTP mode: start the bot (auth.test, bots.info) before serving; false leaves the installation unknown. */
     start?: boolean;
   } = {},
 ): Promise<BotHarness> {
-  const clock = new ManualClock();
+  const clock = options.clock ?? new ManualClock();
   const config = options.config ?? botConfig();
   const store = options.store ?? new MemoryStore({ clock });
   const logger = silentLogger();
@@ -127,6 +130,7 @@ export async function startBotHarness(
     clock,
     sleep: async () => undefined,
     webApiNetworkRetries: 0,
+    ...(options.gateway ? { gateway: options.gateway } : {}),
   });
   if (bot.mode === 'http' && options.start !== false) {
     // Learns the installed workspace and app, as at boot: payloads are refused until then.

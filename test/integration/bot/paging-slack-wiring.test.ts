@@ -6,6 +6,7 @@ import { IncidentNotifier } from '../../../src/bot/incident-notifier.js';
 import { MemoryIncidentMessageRefs } from '../../../src/bot/memory-incident-message-refs.js';
 import { WebClientSlackGateway } from '../../../src/bot/web-client-slack-gateway.js';
 import { IncidentEngine } from '../../../src/incidents/incident-engine.js';
+import { memoryOutboxService } from '../../doubles/memory-slack-outbox-service.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { Metrics } from '../../../src/observability/metrics.js';
 import { createPager } from '../../../src/paging/create-pager.js';
@@ -55,6 +56,7 @@ function wire() {
   const store = new MemoryStore({ clock });
   const engine = new IncidentEngine({ store, clock, logger, policies: new Map([['api', { failAfter: 1, recoverAfter: 1 }]]), fencing: { mode: 'unfenced' } });
   const gateway = new WebClientSlackGateway({ token: 'xoxb-test-bot-token', apiUrl: TEST_SLACK_API_URL, logger, networkRetries: 0, sleep: async () => undefined });
+  const outbox = memoryOutboxService(gateway, clock);
   let notifier: IncidentNotifier | null = null;
   const links = new IncidentLinks({
     messageRef: async (id) => (notifier ? notifier.messageRef(id) : null),
@@ -72,21 +74,21 @@ function wire() {
     logger,
     pagingState: (id) => pager.pagingState(id),
     loadIncident: (id) => store.getIncident(id),
-    queue: { sleep: async () => undefined },
+    outbox,
   });
   const slack = notifier;
   engine.subscribe(pager.onIncidentChange);
   engine.subscribe(slack.listener);
   pager.subscribe((state) => slack.onPagingChange(state.incidentId));
-  return { engine, pager, notifier: slack, clock };
+  return { engine, pager, notifier: slack, clock, outbox };
 }
 
 it('the incident message follows paging (queued, paged, acknowledged) and the page links back to the message', async () => {
-  const { engine, pager, notifier, clock } = wire();
+  const { engine, pager, notifier, clock, outbox } = wire();
 
   const posted = nockPostMessage();
   await engine.apply(fail('SEV2', 'api', clock.now()));
-  await notifier.drain();
+  await outbox.idle();
   expect(posted.calls).toHaveLength(1);
   expect(pagingLineOf(posted.calls[0])).toBe(':pager: Paging PagerDuty (error)…');
 
@@ -96,7 +98,7 @@ it('the incident message follows paging (queued, paged, acknowledged) and the pa
   nockEnqueue(events, ACCEPTED);
   const paged = nockChatUpdate();
   await pager.runOnce();
-  await notifier.drain();
+  await outbox.idle();
   expect(permalinkRequests).toEqual([{ channel: 'C0INCIDENTS', message_ts: '1000.000001' }]);
   expect(events).toHaveLength(1);
   expect(events[0]).toEqual({
@@ -128,18 +130,18 @@ it('the incident message follows paging (queued, paged, acknowledged) and the pa
 
   clock.advance(58_000);
   // The pager reports the queued acknowledge (state unchanged) before the engine's own listeners
-  // run, so the ack shows in two updates, then a third once PagerDuty accepted it.
-  const acked = nockChatUpdate(3);
+  // run; both ride on one waiting update (rendered from the store), then a second once PagerDuty
+  // accepted it.
+  const acked = nockChatUpdate(2);
   const thread = nockPostMessage();
   expect((await engine.acknowledge('INC-1', 'U0AAA')).ok).toBe(true);
-  await notifier.drain();
+  await outbox.idle();
   nockEnqueue(events, ACCEPTED);
   await pager.runOnce();
-  await notifier.drain();
+  await outbox.idle();
   expect(thread.calls.map((c) => c.body.text)).toEqual([':eyes: Acknowledged by <@U0AAA>']);
   expect(events[1]).toEqual({ routing_key: TEST_ROUTING_KEY, event_action: 'acknowledge', dedup_key: 'INC-1' });
   expect(acked.calls.map((c) => [c.body.ts, c.body.text, pagingLineOf(c)])).toEqual([
-    ['1000.000001', 'SEV2 INC-1 api: HTTP 503 (expected 200) (acknowledged)', `:pager: Paged PagerDuty ${time(T0 + 2_000, '12:00 UTC')} (error)`],
     ['1000.000001', 'SEV2 INC-1 api: HTTP 503 (expected 200) (acknowledged)', `:pager: Paged PagerDuty ${time(T0 + 2_000, '12:00 UTC')} (error)`],
     ['1000.000001', 'SEV2 INC-1 api: HTTP 503 (expected 200) (acknowledged)', `:pager: PagerDuty acknowledged ${time(T0 + 60_000, '12:01 UTC')}`],
   ]);

@@ -4,6 +4,7 @@ import { MemoryIncidentMessageRefs } from '../../../src/bot/memory-incident-mess
 import type { Incident } from '../../../src/core/incident.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { MANUAL_CLOCK_START, ManualClock } from '../../doubles/manual-clock.js';
+import { memoryOutboxService } from '../../doubles/memory-slack-outbox-service.js';
 import { RecordingSlackGateway } from '../../doubles/slack-recording-gateway.js';
 import { botConfig } from '../../e2e/bot/slack-bot-harness.js';
 
@@ -22,33 +23,41 @@ const incident: Incident = {
 
 function setup() {
   const gateway = new RecordingSlackGateway();
+  const outbox = memoryOutboxService(gateway);
   const notifier = new IncidentNotifier({
     config: botConfig(),
     gateway,
     refs: new MemoryIncidentMessageRefs(new ManualClock()),
     operatorUserIds: async () => [],
     logger: silentLogger(),
-    queue: { sleep: async () => undefined },
+    outbox,
   });
-  return { gateway, notifier };
+  return { gateway, notifier, outbox };
 }
 
 describe('IncidentNotifier.noteOnIncident', () => {
   it("posts the note in the incident message's thread, after the message itself", async () => {
-    const { gateway, notifier } = setup();
+    const { gateway, notifier, outbox } = setup();
     notifier.listener({ incident, event: { type: 'opened', incidentId: 'INC-1', checkId: 'api', at: MANUAL_CLOCK_START, severity: 'SEV2', summary: 'HTTP 503', measurement: incident.measurement } });
     notifier.noteOnIncident('INC-1', ':mega: Status page updated');
-    await notifier.drain(2000);
+    await outbox.idle(2000);
     const posts = gateway.calls.filter((c) => c.method === 'chat.postMessage');
     expect(posts).toHaveLength(2);
     // The first post is the incident message (ts 1000.000001): the note threads under it.
-    expect(posts[1]?.args).toEqual({ channel: 'C0INCIDENTS', text: ':mega: Status page updated', threadTs: '1000.000001' });
+    expect(posts[1]?.args).toEqual({
+      channel: 'C0INCIDENTS',
+      text: ':mega: Status page updated',
+      threadTs: '1000.000001',
+      // Carries its outbox id, so a post whose answer is lost is found instead of posted twice.
+      metadata: { eventType: 'lifeboat_post', payload: { outbox_id: expect.stringMatching(/^[0-9a-f-]{36}$/) } },
+      maxRateLimitWaitMs: 0, // a paused method fails at once: the outbox holds the lane instead
+    });
   });
 
   it('drops a note for an incident that was never posted, without posting anything', async () => {
-    const { gateway, notifier } = setup();
+    const { gateway, notifier, outbox } = setup();
     notifier.noteOnIncident('INC-404', 'nothing to thread on');
-    await notifier.drain(2000);
+    await outbox.idle(2000);
     expect(gateway.calls).toEqual([]);
   });
 });

@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { IncidentNotifier, type IncidentNotifierOptions } from '../../../src/bot/incident-notifier.js';
 import { MemoryIncidentMessageRefs } from '../../../src/bot/memory-incident-message-refs.js';
 import type { Incident } from '../../../src/core/incident.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import type { PagingState } from '../../../src/paging/paging-state.js';
 import { MANUAL_CLOCK_START, ManualClock } from '../../doubles/manual-clock.js';
+import { memoryOutboxService } from '../../doubles/memory-slack-outbox-service.js';
 import { RecordingSlackGateway } from '../../doubles/slack-recording-gateway.js';
 import { botConfig } from '../../e2e/bot/slack-bot-harness.js';
 
@@ -29,6 +30,7 @@ function setup(options: Partial<Pick<IncidentNotifierOptions, 'pagingState' | 'l
   const gateway = new RecordingSlackGateway();
   const clock = new ManualClock();
   const refs = new MemoryIncidentMessageRefs(clock);
+  const outbox = memoryOutboxService(gateway, clock);
   const states = new Map<string, PagingState>();
   const stored = new Map<string, Incident>();
   const lookups: string[] = [];
@@ -39,7 +41,7 @@ function setup(options: Partial<Pick<IncidentNotifierOptions, 'pagingState' | 'l
     refs,
     operatorUserIds: async () => [],
     logger: silentLogger(),
-    queue: { sleep: async () => undefined },
+    outbox,
     ...(withPaging && {
       pagingState: async (id: string) => {
         lookups.push(id);
@@ -57,7 +59,7 @@ function setup(options: Partial<Pick<IncidentNotifierOptions, 'pagingState' | 'l
         const block = (c.args.blocks as Array<{ block_id?: string; elements?: Array<{ text: string }> }>).find((b) => b.block_id === 'lifeboat.incident.paging');
         return `${c.method} ${block?.elements?.[0]?.text ?? '(no paging line)'}`;
       });
-  return { gateway, refs, states, stored, lookups, notifier, pagingLines };
+  return { gateway, refs, states, stored, lookups, notifier, pagingLines, outbox };
 }
 
 const triggered: PagingState = { incidentId: 'INC-1', status: 'triggered', at: T0 + 2_000, reason: 'SEV2 is at or above pageAt (SEV2)' };
@@ -65,51 +67,53 @@ const queued: PagingState = { incidentId: 'INC-1', status: 'queued', at: T0, rea
 
 describe('IncidentNotifier with paging', () => {
   it('posts with the paging state of the moment, then updates the same message in place when paging moves on', async () => {
-    const { notifier, states, pagingLines, gateway } = setup();
+    const { notifier, states, pagingLines, gateway, outbox } = setup();
     states.set('INC-1', queued);
     notifier.listener({ incident: incident() });
-    await notifier.drain();
+    await outbox.idle();
     states.set('INC-1', triggered);
     notifier.onPagingChange('INC-1');
-    await notifier.drain();
+    await outbox.idle();
     expect(pagingLines()).toEqual(['chat.postMessage :pager: Paging PagerDuty (error)…', `chat.update :pager: Paged PagerDuty ${time(T0 + 2_000, '12:00 UTC')} (error)`]);
     expect(gateway.calls[1]?.args).toMatchObject({ channel: 'C0INCIDENTS', ts: '1000.000001', text: 'SEV2 INC-1 api: HTTP 503 (open)' });
   });
 
   it('a paging change before the message exists posts nothing: the first post shows it', async () => {
-    const { notifier, states, stored, gateway, pagingLines } = setup();
+    const { notifier, states, stored, gateway, pagingLines, outbox } = setup();
     stored.set('INC-1', incident()); // committed, but this replica's post has not happened yet
     states.set('INC-1', triggered);
     notifier.onPagingChange('INC-1');
-    await notifier.drain();
+    await outbox.idle();
     expect(gateway.calls).toEqual([]);
     notifier.listener({ incident: incident() });
-    await notifier.drain();
+    await outbox.idle();
     expect(pagingLines()).toEqual([`chat.postMessage :pager: Paged PagerDuty ${time(T0 + 2_000, '12:00 UTC')} (error)`]);
   });
 
   it('an incident change arriving while a paging-only update is queued is still posted', async () => {
-    const { notifier, states, pagingLines } = setup();
+    const { notifier, states, pagingLines, outbox } = setup();
     states.set('INC-1', queued);
     notifier.onPagingChange('INC-1'); // queued, not started: the change below rides on it
     notifier.listener({ incident: incident() });
-    await notifier.drain();
+    await outbox.idle();
     expect(pagingLines()).toEqual(['chat.postMessage :pager: Paging PagerDuty (error)…']);
   });
 
   it('paging changes while an update is queued ride on it: one update showing the newest state', async () => {
-    const { notifier, states, gateway, pagingLines } = setup();
+    const { notifier, states, gateway, pagingLines, outbox } = setup();
     notifier.listener({ incident: incident() });
-    await notifier.drain();
+    await outbox.idle();
     gateway.hold();
     states.set('INC-1', queued);
-    notifier.onPagingChange('INC-1'); // starts, then waits on Slack
-    await new Promise((resolve) => setImmediate(resolve));
+    notifier.onPagingChange('INC-1');
+    const delivering = outbox.idle(); // renders, then waits on Slack
+    await vi.waitFor(() => expect(gateway.methods().at(-1)).toBe('chat.update'));
     notifier.onPagingChange('INC-1');
     states.set('INC-1', { ...triggered, retrying: undefined });
     notifier.onPagingChange('INC-1');
     gateway.release();
-    await notifier.drain();
+    await delivering;
+    await outbox.idle();
     expect(pagingLines()).toEqual([
       'chat.postMessage (no paging line)',
       'chat.update :pager: Paging PagerDuty (error)…',
@@ -118,67 +122,67 @@ describe('IncidentNotifier with paging', () => {
   });
 
   it('a paging update uses the stored incident when this process saw an older revision (another replica acknowledged it)', async () => {
-    const { notifier, states, stored, gateway } = setup();
+    const { notifier, states, stored, gateway, outbox } = setup();
     notifier.listener({ incident: incident() });
-    await notifier.drain();
+    await outbox.idle();
     stored.set('INC-1', incident({ state: 'acknowledged', acknowledgedBy: 'U0AAA', acknowledgedAt: T0 + 60_000, revision: 2 }));
     states.set('INC-1', { ...triggered, status: 'acknowledged', at: T0 + 61_000, actor: 'U0AAA' });
     notifier.onPagingChange('INC-1');
-    await notifier.drain();
+    await outbox.idle();
     const update = gateway.calls.find((c) => c.method === 'chat.update');
     expect(update?.args.text).toBe('SEV2 INC-1 api: HTTP 503 (acknowledged)');
     expect(JSON.stringify(update?.args.blocks)).toContain(`:pager: PagerDuty acknowledged ${time(T0 + 61_000, '12:01 UTC')}`);
   });
 
   it('keeps what this process saw when the store holds an older revision', async () => {
-    const { notifier, states, stored, gateway } = setup();
+    const { notifier, states, stored, gateway, outbox } = setup();
     notifier.listener({ incident: incident({ state: 'acknowledged', acknowledgedBy: 'U0AAA', revision: 3 }) });
-    await notifier.drain();
+    await outbox.idle();
     stored.set('INC-1', incident({ revision: 2 }));
     states.set('INC-1', triggered);
     notifier.onPagingChange('INC-1');
-    await notifier.drain();
+    await outbox.idle();
     expect(gateway.calls.find((c) => c.method === 'chat.update')?.args.text).toBe('SEV2 INC-1 api: HTTP 503 (acknowledged)');
   });
 
   it('updates a resolved incident this process already forgot, from the store (PagerDuty accepted the resolve later)', async () => {
-    const { notifier, states, stored, gateway, pagingLines } = setup();
+    const { notifier, states, stored, gateway, pagingLines, outbox } = setup();
     const resolved = incident({ state: 'resolved', resolvedAt: T0 + 300_000, revision: 2 });
     notifier.listener({ incident: incident() });
     notifier.listener({ incident: resolved });
-    await notifier.drain();
+    await outbox.idle();
     stored.set('INC-1', resolved);
     states.set('INC-1', { ...triggered, status: 'resolved', at: T0 + 302_000 });
     notifier.onPagingChange('INC-1');
-    await notifier.drain();
+    await outbox.idle();
     expect(pagingLines().at(-1)).toBe(`chat.update :pager: PagerDuty alert resolved ${time(T0 + 302_000, '12:05 UTC')}`);
     expect(gateway.calls.at(-1)?.args.text).toBe('SEV2 INC-1 api: HTTP 503 (resolved)');
   });
 
   it('shows "Not paged" for an incident below pageAt that paging never touched', async () => {
-    const { notifier, pagingLines } = setup();
+    const { notifier, pagingLines, outbox } = setup();
     notifier.listener({ incident: incident({ severity: 'SEV3', peakSeverity: 'SEV3' }) });
-    await notifier.drain();
+    await outbox.idle();
     expect(pagingLines()).toEqual(['chat.postMessage :pager: Not paged (below SEV2)']);
   });
 
   it('without a paging lookup (paging off) messages carry no paging line and paging changes do nothing', async () => {
-    const { notifier, gateway, lookups, pagingLines } = setup({ withPaging: false });
+    const { notifier, gateway, lookups, pagingLines, outbox } = setup({ withPaging: false });
     notifier.listener({ incident: incident({ severity: 'SEV3', peakSeverity: 'SEV3' }) });
-    await notifier.drain();
+    await outbox.idle();
     notifier.onPagingChange('INC-1');
-    await notifier.drain();
+    await outbox.idle();
     expect(pagingLines()).toEqual(['chat.postMessage (no paging line)']);
     expect(gateway.methods()).toEqual(['chat.postMessage']);
     expect(lookups).toEqual([]);
   });
 
   it('the incident channel update keeps the paging line', async () => {
-    const { notifier, states, gateway, pagingLines } = setup();
+    const { notifier, states, gateway, pagingLines, outbox } = setup();
     states.set('INC-1', triggered);
     // botConfig opens incident channels at SEV1: post, create the channel, update with its link.
     notifier.listener({ incident: incident({ severity: 'SEV1', peakSeverity: 'SEV1' }) });
-    await notifier.drain();
+    await outbox.idle();
     expect(gateway.methods()).toEqual(['chat.postMessage', 'conversations.create', 'conversations.invite', 'chat.postMessage', 'chat.update']);
     expect(pagingLines()).toEqual([
       `chat.postMessage :pager: Paged PagerDuty ${time(T0 + 2_000, '12:00 UTC')} (critical)`,
@@ -187,10 +191,10 @@ describe('IncidentNotifier with paging', () => {
   });
 
   it('exposes where an incident message lives, for links to it', async () => {
-    const { notifier } = setup();
+    const { notifier, outbox } = setup();
     expect(await notifier.messageRef('INC-1')).toBeNull();
     notifier.listener({ incident: incident() });
-    await notifier.drain();
+    await outbox.idle();
     expect(await notifier.messageRef('INC-1')).toEqual({ channel: 'C0INCIDENTS', ts: '1000.000001' });
   });
 });

@@ -1,0 +1,7 @@
+import { MemorySlackOutbox } from '../../../../src/bot/outbox/memory-slack-outbox.js';
+import { defineSlackOutboxContract } from './slack-outbox-contract.js';
+
+defineSlackOutboxContract('memory', async () => {
+  const outbox = new MemorySlackOutbox();
+  return { outbox, replica: outbox, cleanup: async () => undefined };
+});
