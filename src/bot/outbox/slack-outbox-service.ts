@@ -70,10 +70,21 @@ export class SlackOutboxService {
     this.worker.start();
   }
 
-  /** Stops delivering (bounded by `timeoutMs`); what waits stays in the store for the next process. */
+  /**
+   * Delivers what is due now, then stops, all within `timeoutMs`; what still waits stays in the
+   * store for the next process. The last pass matters: a stopping replica's last words (its runs
+   * handed back as interrupted) reach Slack before it exits instead of when a survivor gets to them.
+   */
   async stop(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    await this.worker.stop(timeoutMs / 2);
+    let timer: NodeJS.Timeout | undefined;
+    const lastPassBound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs / 2);
+    });
+    // Raced, not awaited: a Slack call hanging until its own deadline must not hold up SIGTERM.
+    await Promise.race([this.idle(timeoutMs / 2).catch(() => undefined), lastPassBound]);
+    clearTimeout(timer);
+    await this.worker.stop(Math.max(0, deadline - Date.now()) / 2);
     await this.enqueuer.flush(Math.max(0, deadline - Date.now()));
   }
 
