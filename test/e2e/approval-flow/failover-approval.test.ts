@@ -1,15 +1,15 @@
 import { ChangeResourceRecordSetsCommand, type ChangeResourceRecordSetsCommandInput } from '@aws-sdk/client-route-53';
 import { PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
-import nock from 'nock';
 import { formatDuration } from '../../../src/actions/format-duration.js';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { APPROVAL_ACTION_IDS } from '../../../src/bot/approvals/approval-action-ids.js';
 import { approvalMessage } from '../../../src/bot/approvals/blocks/approval-message.js';
 import { confirmModal } from '../../../src/bot/approvals/blocks/confirm-modal.js';
 import { requestedMessage } from '../../../src/bot/approvals/blocks/submit-answers.js';
 import { approvalMessageKey } from '../../../src/bot/approvals/redis-approval-message-refs.js';
-import { guardNetwork, nockChatUpdate, nockPostEphemeral, nockViewsOpen } from '../../doubles/slack-api-nock.js';
-import { startApprovalFlow, type ApprovalFlow } from './approval-flow-harness.js';
+import { nockChatUpdate, nockPostEphemeral, nockViewsOpen } from '../../doubles/slack-api-nock.js';
+import { startApprovalFlow } from './approval-flow-harness.js';
+import { useApprovalFlow } from './use-approval-flow.js';
 import {
   APPROVAL_TS,
   click,
@@ -23,20 +23,10 @@ import {
   threadTexts,
 } from './flow-requests.js';
 
-const network = guardNetwork();
-let flow: ApprovalFlow;
-
-beforeEach(async () => {
-  flow = await startApprovalFlow();
-  mockHealthyFailover(flow);
-});
-afterEach(async () => {
-  await flow.close();
-  expect(network.unmatched).toEqual([]);
-  network.reset();
-});
-afterAll(() => {
-  nock.enableNetConnect();
+const flow = useApprovalFlow(async () => {
+  const started = await startApprovalFlow();
+  mockHealthyFailover(started);
+  return started;
 });
 
 const ephemeralTo = (user: string, text: string) => ({ channel: 'C0INCIDENTS', user, text });

@@ -1,30 +1,20 @@
 import { PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
-import nock from 'nock';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApprovalEngine } from '../../../src/approvals/approval-engine.js';
 import { APPROVAL_ACTION_IDS } from '../../../src/bot/approvals/approval-action-ids.js';
 import { RedisApprovalStore } from '../../../src/approvals/redis-approval-store.js';
 import { approvalMessage } from '../../../src/bot/approvals/blocks/approval-message.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { guardNetwork, nockChatUpdate, nockPostEphemeral, nockSlackError } from '../../doubles/slack-api-nock.js';
+import { nockChatUpdate, nockPostEphemeral, nockSlackError } from '../../doubles/slack-api-nock.js';
 import { newRedisClient } from '../../integration/store/redis-test-helpers.js';
-import { startApprovalFlow, type ApprovalFlow } from './approval-flow-harness.js';
+import { startApprovalFlow } from './approval-flow-harness.js';
+import { useApprovalFlow } from './use-approval-flow.js';
 import { APPROVAL_TS, click, mockHealthyFailover, requestFailover, slash, threadTexts } from './flow-requests.js';
 
-const network = guardNetwork();
-let flow: ApprovalFlow;
-
-beforeEach(async () => {
-  flow = await startApprovalFlow();
-  mockHealthyFailover(flow);
-});
-afterEach(async () => {
-  await flow.close();
-  expect(network.unmatched).toEqual([]);
-  network.reset();
-});
-afterAll(() => {
-  nock.enableNetConnect();
+const flow = useApprovalFlow(async () => {
+  const started = await startApprovalFlow();
+  mockHealthyFailover(started);
+  return started;
 });
 
 describe('when things go wrong, end to end', () => {

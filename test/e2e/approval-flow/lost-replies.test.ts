@@ -1,34 +1,23 @@
-import nock from 'nock';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UNCONFIRMED_REASON } from '../../../src/bot/approvals/action-submitter.js';
-import { guardNetwork } from '../../doubles/slack-api-nock.js';
 import { LostReplyStore } from '../../integration/approvals/lost-reply-store.js';
-import { startApprovalFlow, type ApprovalFlow } from './approval-flow-harness.js';
+import { startApprovalFlow } from './approval-flow-harness.js';
+import { useApprovalFlow } from './use-approval-flow.js';
 import { mockHealthyFailover, requestFailover, slash } from './flow-requests.js';
 
 // Redis ran the CREATE but its reply was lost (commandTimeout): the request exists, holds the
 // runbook's locks, and has no Slack message and no buttons. It must not block every retry.
 
-const network = guardNetwork();
-let flow: ApprovalFlow;
 let flaky: LostReplyStore;
-
-beforeEach(async () => {
-  flow = await startApprovalFlow({
+const flow = useApprovalFlow(async () => {
+  const started = await startApprovalFlow({
     wrapStore: (store) => {
       flaky = new LostReplyStore(store);
       return flaky;
     },
   });
-  mockHealthyFailover(flow);
-});
-afterEach(async () => {
-  await flow.close();
-  expect(network.unmatched).toEqual([]);
-  network.reset();
-});
-afterAll(() => {
-  nock.enableNetConnect();
+  mockHealthyFailover(started);
+  return started;
 });
 
 describe('a request whose creation reply was lost, end to end', () => {

@@ -1,30 +1,21 @@
 import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
-import nock from 'nock';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { blockKitViolations } from '../../../src/bot/blocks/block-kit-violations.js';
 import { fail } from '../../doubles/results.js';
-import { guardNetwork, nockPostMessage } from '../../doubles/slack-api-nock.js';
-import { startApprovalFlow, type ApprovalFlow } from './approval-flow-harness.js';
+import { nockPostMessage } from '../../doubles/slack-api-nock.js';
+import { startApprovalFlow } from './approval-flow-harness.js';
+import { useApprovalFlow } from './use-approval-flow.js';
 import { cname, dbInstance } from '../../integration/actions/fixtures.js';
 import { slash } from './flow-requests.js';
 
-const network = guardNetwork();
-let flow: ApprovalFlow;
-
-beforeEach(async () => {
-  flow = await startApprovalFlow();
+/** An open incident INC-1 on `api`, already posted, to publish about. */
+const flow = useApprovalFlow(async () => {
+  const started = await startApprovalFlow();
   nockPostMessage(1, 'C0INCIDENTS', 500);
-  await flow.engine.apply(fail('SEV2', 'api', flow.clock.now()));
-  await flow.idle();
-});
-afterEach(async () => {
-  await flow.close();
-  expect(network.unmatched).toEqual([]);
-  network.reset();
-});
-afterAll(() => {
-  nock.enableNetConnect();
+  await started.engine.apply(fail('SEV2', 'api', started.clock.now()));
+  await started.idle();
+  return started;
 });
 
 const TAIL = 'UPDATE: customer passwords were exposed, reset yours at https://example.com/reset';

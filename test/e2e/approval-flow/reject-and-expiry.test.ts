@@ -1,26 +1,16 @@
 import { PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
-import nock from 'nock';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { APPROVAL_ACTION_IDS } from '../../../src/bot/approvals/approval-action-ids.js';
 import { approvalMessage } from '../../../src/bot/approvals/blocks/approval-message.js';
-import { guardNetwork, nockChatUpdate, nockPostEphemeral } from '../../doubles/slack-api-nock.js';
-import { startApprovalFlow, type ApprovalFlow } from './approval-flow-harness.js';
+import { nockChatUpdate, nockPostEphemeral } from '../../doubles/slack-api-nock.js';
+import { startApprovalFlow } from './approval-flow-harness.js';
+import { useApprovalFlow } from './use-approval-flow.js';
 import { APPROVAL_TS, click, mockHealthyFailover, requestFailover, threadTexts } from './flow-requests.js';
 
-const network = guardNetwork();
-let flow: ApprovalFlow;
-
-beforeEach(async () => {
-  flow = await startApprovalFlow();
-  mockHealthyFailover(flow);
-});
-afterEach(async () => {
-  await flow.close();
-  expect(network.unmatched).toEqual([]);
-  network.reset();
-});
-afterAll(() => {
-  nock.enableNetConnect();
+const flow = useApprovalFlow(async () => {
+  const started = await startApprovalFlow();
+  mockHealthyFailover(started);
+  return started;
 });
 
 const ephemeralTo = (user: string, text: string) => ({ channel: 'C0INCIDENTS', user, text });

@@ -1,32 +1,22 @@
 import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
-import nock from 'nock';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApprovalEngine } from '../../../src/approvals/approval-engine.js';
 import { RedisApprovalStore } from '../../../src/approvals/redis-approval-store.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { guardNetwork, nockChatUpdate } from '../../doubles/slack-api-nock.js';
+import { nockChatUpdate } from '../../doubles/slack-api-nock.js';
 import { dbInstance } from '../../integration/actions/fixtures.js';
 import { newRedisClient } from '../../integration/store/redis-test-helpers.js';
-import { startApprovalFlow, type ApprovalFlow } from './approval-flow-harness.js';
+import { startApprovalFlow } from './approval-flow-harness.js';
+import { useApprovalFlow } from './use-approval-flow.js';
 import { mockHealthyFailover, NEW_PRIMARY, requestFailover, slash } from './flow-requests.js';
 
 // SPEC §6 item 9 through the signed Slack surface: once a run promoted the replica and was
 // interrupted, a new failover would fail its pre-flight (the replica is no longer a replica);
 // the requester must be told which run is in the way and what to do, not the pre-flight symptom.
-const network = guardNetwork();
-let flow: ApprovalFlow;
-
-beforeEach(async () => {
-  flow = await startApprovalFlow();
-  mockHealthyFailover(flow);
-});
-afterEach(async () => {
-  await flow.close();
-  expect(network.unmatched).toEqual([]);
-  network.reset();
-});
-afterAll(() => {
-  nock.enableNetConnect();
+const flow = useApprovalFlow(async () => {
+  const started = await startApprovalFlow();
+  mockHealthyFailover(started);
+  return started;
 });
 
 describe('the run in the way', () => {

@@ -1,29 +1,20 @@
-import nock from 'nock';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { APPROVAL_ACTION_IDS } from '../../../src/bot/approvals/approval-action-ids.js';
-import { guardNetwork, nockChatUpdate, nockPostEphemeral, nockPostMessage } from '../../doubles/slack-api-nock.js';
+import { nockChatUpdate, nockPostEphemeral, nockPostMessage } from '../../doubles/slack-api-nock.js';
 import { fail } from '../../doubles/results.js';
 import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
-import { startApprovalFlow, type ApprovalFlow } from './approval-flow-harness.js';
+import { startApprovalFlow } from './approval-flow-harness.js';
+import { useApprovalFlow } from './use-approval-flow.js';
 import { click, slash, threadTexts } from './flow-requests.js';
 
-const network = guardNetwork();
-let flow: ApprovalFlow;
-
-beforeEach(async () => {
+/** An open incident INC-1 on `api`, already posted, to publish about. */
+const flow = useApprovalFlow(async () => {
   // Two approvers besides the requester, to see "approvers so far" in /dr approvals.
-  flow = await startApprovalFlow({ approvals: 2 });
+  const started = await startApprovalFlow({ approvals: 2 });
   nockPostMessage(1, 'C0INCIDENTS', 500);
-  await flow.engine.apply(fail('SEV2', 'api', flow.clock.now()));
-  await flow.idle();
-});
-afterEach(async () => {
-  await flow.close();
-  expect(network.unmatched).toEqual([]);
-  network.reset();
-});
-afterAll(() => {
-  nock.enableNetConnect();
+  await started.engine.apply(fail('SEV2', 'api', started.clock.now()));
+  await started.idle();
+  return started;
 });
 
 const MESSAGE = 'We are looking into elevated API errors.';

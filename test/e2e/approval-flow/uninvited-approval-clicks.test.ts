@@ -1,26 +1,17 @@
 import { PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
 import nock from 'nock';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { APPROVAL_ACTION_IDS } from '../../../src/bot/approvals/approval-action-ids.js';
-import { guardNetwork, nockPostEphemeral } from '../../doubles/slack-api-nock.js';
+import { nockPostEphemeral } from '../../doubles/slack-api-nock.js';
 import { blockActionBody } from '../../doubles/slack-requests.js';
-import { startApprovalFlow, type ApprovalFlow } from './approval-flow-harness.js';
+import { startApprovalFlow } from './approval-flow-harness.js';
+import { useApprovalFlow } from './use-approval-flow.js';
 import { APPROVAL_TS, click, mockHealthyFailover, requestFailover } from './flow-requests.js';
 
-const network = guardNetwork();
-let flow: ApprovalFlow;
-
-beforeEach(async () => {
-  flow = await startApprovalFlow();
-  mockHealthyFailover(flow);
-});
-afterEach(async () => {
-  await flow.close();
-  expect(network.unmatched).toEqual([]);
-  network.reset();
-});
-afterAll(() => {
-  nock.enableNetConnect();
+const flow = useApprovalFlow(async () => {
+  const started = await startApprovalFlow();
+  mockHealthyFailover(started);
+  return started;
 });
 
 const NOT_OURS = 'That button is not on a message Lifeboat posted for this, so it did nothing. Use `/dr approvals` to see what is current.';
