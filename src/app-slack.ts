@@ -95,7 +95,7 @@ export function buildSlack(deps: SlackDeps): SlackParts {
   const notices = new OperatorNotices({
     channel: config.slack.channel,
     operators: config.slack.operators,
-    gateway: bot.gateway,
+    outbox: bot.outbox,
     seen: deps.redis ? new RedisSeenDeliveries(deps.redis, deps.keyPrefix) : new MemorySeenDeliveries(clock),
     secrets: [config.env.slackBotToken, config.env.slackSigningSecret, config.env.slackAppToken, config.env.pagerdutyRoutingKey, config.env.statuspageApiKey, config.env.redisUrl],
     logger: slackLogger,
@@ -110,9 +110,9 @@ export function buildSlack(deps: SlackDeps): SlackParts {
     notices,
     async stop() {
       await ready.stop();
+      // Notices being decided are queued before the bot's outbox makes its last delivery pass.
+      await notices.settled(1_000);
       await bot.stop();
-      notices.stop();
-      await notices.drain(2_000);
     },
   };
 }

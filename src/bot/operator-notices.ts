@@ -1,9 +1,9 @@
 import type { Logger } from '../observability/logger.js';
 import { maskSecrets } from '../observability/logger.js';
-import { SlackBotError } from './bot-errors.js';
-import { KeyedQueue, type KeyedQueueOptions } from './keyed-queue.js';
+import type { OutboxDelivery } from './outbox/outbox-delivery.js';
+import { dataString } from './outbox/outbox-entry.js';
+import type { SlackOutboxService } from './outbox/slack-outbox-service.js';
 import type { SeenDeliveries } from './seen-deliveries.js';
-import type { SlackGateway } from './slack-gateway.js';
 import { escapeMrkdwn } from './slack-text.js';
 
 /** What operators are told about: an integration refusing Lifeboat's key. */
@@ -14,6 +14,9 @@ export const OPERATOR_NOTICE_WINDOW_MS = 60 * 60_000; // 1 hour
 /** Longest notice text; Slack truncates message text far beyond this, but nobody reads that far. */
 export const MAX_NOTICE_CHARS = 3_000;
 
+/** The outbox entry kind of a notice. */
+const NOTICE_KIND = 'operator.notice';
+
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 const USERGROUP_ID = /^S[A-Z0-9]{2,}$/;
 
@@ -22,7 +25,8 @@ export interface OperatorNoticesOptions {
   channel: string | undefined;
   /** `slack.operators`: user ids (U…, W…) and usergroup ids (S…). */
   operators: readonly string[];
-  gateway: Pick<SlackGateway, 'postMessage'>;
+  /** Notices are posts like any other: kept in the store through a Slack outage, never posted twice. */
+  outbox: Pick<SlackOutboxService, 'enqueue' | 'register'>;
   /**
    * Shared between replicas (RedisSeenDeliveries: one `SET NX PX` per kind and window), so a
    * refusal every replica sees is told once; MemorySeenDeliveries in local mode.
@@ -32,7 +36,6 @@ export interface OperatorNoticesOptions {
   secrets: ReadonlyArray<string | undefined>;
   logger: Logger;
   windowMs?: number;
-  queue?: Partial<Pick<KeyedQueueOptions, 'retryDelaysMs' | 'sleep'>>;
 }
 
 /**
@@ -43,17 +46,14 @@ export interface OperatorNoticesOptions {
  */
 export class OperatorNotices {
   private readonly told = new Set<OperatorNoticeKind>();
-  private readonly queue: KeyedQueue;
   private readonly secrets: string[];
+  /** Window checks under way (each ends by enqueueing its notice or deciding not to). */
+  private readonly deciding = new Set<Promise<void>>();
 
   constructor(private readonly options: OperatorNoticesOptions) {
     // Short values would mask ordinary words; real tokens and keys are far longer.
     this.secrets = options.secrets.filter((s): s is string => typeof s === 'string' && s.length >= 6);
-    this.queue = new KeyedQueue({
-      logger: options.logger,
-      isRetryable: (err) => !(err instanceof SlackBotError) || err.retryable,
-      ...options.queue,
-    });
+    options.outbox.register(NOTICE_KIND, (delivery) => this.deliver(delivery));
   }
 
   /** Queues the notice for `kind` unless this process already told it. */
@@ -66,26 +66,33 @@ export class OperatorNotices {
       this.options.logger.error({ kind }, 'cannot tell operators in Slack: slack.channel is not configured');
       return;
     }
-    let decided: boolean | undefined; // kept across retries: the window is claimed once
-    this.queue.enqueue(`operator-notice:${kind}`, 'operator notice', async () => {
-      decided ??= await this.firstInWindow(kind);
-      if (!decided) {
+    // The window is claimed once, before the notice is queued: the outbox then delivers it
+    // exactly once, however long Slack is away.
+    const decision = this.firstInWindow(kind).then((first) => {
+      if (!first) {
         this.options.logger.info({ kind }, 'another replica already told operators in Slack about this; not repeating it');
         return;
       }
-      await this.options.gateway.postMessage({ channel, text: message });
-      this.options.logger.info({ kind, channel }, 'told operators in Slack');
+      this.options.outbox.enqueue({ lane: `operator-notice:${kind}`, kind: NOTICE_KIND, methods: ['chat.postMessage'], data: { notice: kind, channel, text: message } });
     });
+    this.deciding.add(decision);
+    void decision.finally(() => this.deciding.delete(decision));
   }
 
-  /** Waits for queued notices, at most `timeoutMs`. */
-  async drain(timeoutMs?: number): Promise<void> {
-    await this.queue.drain(timeoutMs);
+  /** Waits (at most `timeoutMs`) until every notice asked for is queued in the outbox or decided against. */
+  async settled(timeoutMs = 2_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    await Promise.race([Promise.allSettled([...this.deciding]), timeout]);
+    clearTimeout(timer);
   }
 
-  /** Stops retrying (for shutdown); queued notices still get one attempt. */
-  stop(): void {
-    this.queue.stop();
+  private async deliver(delivery: OutboxDelivery): Promise<void> {
+    const channel = dataString(delivery.entry, 'channel');
+    await delivery.post('', { channel, text: dataString(delivery.entry, 'text') });
+    this.options.logger.info({ kind: delivery.entry.data.notice, channel }, 'told operators in Slack');
   }
 
   private async firstInWindow(kind: OperatorNoticeKind): Promise<boolean> {

@@ -103,6 +103,11 @@ export function nockViewsUpdate(times = 1): Recorded {
   return intercept('views.update', () => [200, { ok: true, view: { id: 'V1' } }], times);
 }
 
+/** conversations.history answering an empty channel: nothing of ours was posted (a lost post is looked for first). */
+export function nockConversationsHistory(times = 1): Recorded {
+  return intercept('conversations.history', () => [200, { ok: true, messages: [], has_more: false, response_metadata: { next_cursor: '' } }], times);
+}
+
 /** Any method answering a Slack platform error (`{ ok: false, error }`). */
 export function nockSlackError(method: string, error: string, extra: Record<string, unknown> = {}, times = 1): Recorded {
   return intercept(method, () => [200, { ok: false, error, ...extra }], times);

@@ -5,6 +5,7 @@ import {
   guardNetwork,
   nockChatUpdate,
   nockConversationsCreate,
+  nockConversationsHistory,
   nockConversationsInvite,
   nockPostMessage,
   nockSlackError,
@@ -178,7 +179,7 @@ describe('incident messages in slack.channel', () => {
   it('a failed Slack call is retried; the message still ends up posted once', async () => {
     // internal_error: Slack says part of the call may have been carried out, so it looks first.
     nockSlackError('chat.postMessage', 'internal_error');
-    const looked = nockHistory();
+    const looked = nockConversationsHistory();
     const posts = nockPostMessage(1);
     await h.engine.apply(fail('SEV2', 'api', h.clock.now()));
     await h.bot.idle();
@@ -215,18 +216,6 @@ describe('incident messages in slack.channel', () => {
     expect(await h.bot.outbox.pending()).toBe(0);
   });
 });
-
-/** conversations.history answering an empty channel (nothing of ours was posted). */
-function nockHistory(): { calls: Array<{ body: Record<string, unknown> }> } {
-  const calls: Array<{ body: Record<string, unknown> }> = [];
-  nock('https://slack.test')
-    .post('/api/conversations.history')
-    .reply((_uri, body) => {
-      calls.push({ body: Object.fromEntries(new URLSearchParams(String(body))) });
-      return [200, { ok: true, messages: [], has_more: false, response_metadata: { next_cursor: '' } }];
-    });
-  return { calls };
-}
 
 function lag(seconds: number, severity: 'SEV1' | 'SEV3') {
   return {

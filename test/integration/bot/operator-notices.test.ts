@@ -3,6 +3,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { botRedisKeys } from '../../../src/bot/bot-redis-keys.js';
 import { MemorySeenDeliveries } from '../../../src/bot/memory-seen-deliveries.js';
+import type { SlackOutboxService } from '../../../src/bot/outbox/slack-outbox-service.js';
 import { OperatorNotices, pagingAuthNotice, statusPageAuthNotice, type OperatorNoticesOptions } from '../../../src/bot/operator-notices.js';
 import { RedisSeenDeliveries } from '../../../src/bot/redis-seen-deliveries.js';
 import type { SeenDeliveries } from '../../../src/bot/seen-deliveries.js';
@@ -12,7 +13,8 @@ import { PagingError } from '../../../src/paging/paging-error.js';
 import { StatusPageError } from '../../../src/statuspage/statuspage-error.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { TEST_ROUTING_KEY } from '../../doubles/pagerduty-events-nock.js';
-import { guardNetwork, nockPostMessage, nockSlackError, TEST_SLACK_API_URL } from '../../doubles/slack-api-nock.js';
+import { memoryOutboxService } from '../../doubles/memory-slack-outbox-service.js';
+import { guardNetwork, nockConversationsHistory, nockPostMessage, nockSlackError, TEST_SLACK_API_URL } from '../../doubles/slack-api-nock.js';
 import { deleteKeys, newRedisClient, randomKeyPrefix } from '../store/redis-test-helpers.js';
 
 const PREFIX = randomKeyPrefix('operator-notices');
@@ -42,17 +44,28 @@ function gateway(): WebClientSlackGateway {
   return new WebClientSlackGateway({ token: BOT_TOKEN, apiUrl: TEST_SLACK_API_URL, logger: silentLogger(), networkRetries: 0, sleep: async () => undefined });
 }
 
+/** Each notifier's outbox (the real service on the memory outbox), to deliver what it queued. */
+const outboxes = new Map<OperatorNotices, SlackOutboxService>();
+
 function notices(over: Partial<OperatorNoticesOptions> = {}): OperatorNotices {
-  return new OperatorNotices({
+  const outbox = memoryOutboxService(gateway());
+  const subject = new OperatorNotices({
     channel: 'C0INCIDENTS',
     operators: ['S0OPS', 'U0AAA', 'W0BBB'],
-    gateway: gateway(),
+    outbox,
     seen: new MemorySeenDeliveries(new ManualClock()),
     secrets: [BOT_TOKEN, TEST_ROUTING_KEY, STATUSPAGE_KEY, undefined],
     logger: silentLogger(),
-    queue: { sleep: async () => undefined },
     ...over,
   });
+  outboxes.set(subject, outbox);
+  return subject;
+}
+
+/** Until every notice asked for is decided and what was queued is delivered. */
+async function drain(subject: OperatorNotices): Promise<void> {
+  await subject.settled();
+  await outboxes.get(subject)?.idle();
 }
 
 const keyRefused = new PagingError(
@@ -72,11 +85,12 @@ describe('OperatorNotices', () => {
     const posted = nockPostMessage();
     const subject = notices();
     subject.notify('paging-auth', pagingAuthNotice(keyRefused));
-    await subject.drain();
+    await drain(subject);
     expect(posted.calls).toEqual([
       {
         authorization: `Bearer ${BOT_TOKEN}`,
-        body: { channel: 'C0INCIDENTS', text: PAGING_TEXT, unfurl_links: 'false', unfurl_media: 'false' },
+        // Its outbox id in the message metadata: a post whose answer is lost is looked for, not repeated.
+        body: { channel: 'C0INCIDENTS', text: PAGING_TEXT, unfurl_links: 'false', unfurl_media: 'false', metadata: expect.stringContaining('"event_type":"lifeboat_post"') },
       },
     ]);
   });
@@ -91,10 +105,10 @@ describe('OperatorNotices', () => {
       hint: "check STATUSPAGE_API_KEY: a Statuspage API key (profile > API info), sent as 'Authorization: OAuth <key>'",
       httpStatus: 401,
     })));
-    await subject.drain();
+    await drain(subject);
     subject.notify('paging-auth', 'again');
     subject.notify('statuspage-auth', 'again');
-    await subject.drain();
+    await drain(subject);
     expect(posted.calls.map((c) => c.body.text)).toEqual([
       `<@U0AAA> :rotating_light: ${PAGING_TEXT.split(':rotating_light: ')[1]}`,
       "<@U0AAA> :rotating_light: Statuspage refuses Lifeboat's API key (HTTP 401), so approved status-page updates are not published. " +
@@ -106,7 +120,7 @@ describe('OperatorNotices', () => {
     const posted = nockPostMessage();
     const subject = notices({ operators: ['U0AAA', 'not-an-id', '<!channel>'] });
     subject.notify('statuspage-auth', `key ${STATUSPAGE_KEY} and ${TEST_ROUTING_KEY} refused; token xoxb-999-888-othertoken; <!channel> <https://evil.example|click>`);
-    await subject.drain();
+    await drain(subject);
     expect(posted.calls.map((c) => c.body.text)).toEqual([
       '<@U0AAA> :rotating_light: key [Redacted] and [Redacted] refused; token [Redacted]; &lt;!channel&gt; &lt;https://evil.example|click&gt;',
     ]);
@@ -116,19 +130,21 @@ describe('OperatorNotices', () => {
     const posted = nockPostMessage();
     const subject = notices({ operators: [] });
     subject.notify('paging-auth', 'x'.repeat(5_000));
-    await subject.drain();
+    await drain(subject);
     expect(posted.calls[0]?.body.text).toBe(`:rotating_light: ${'x'.repeat(2_999)}…`);
   });
 
-  it('retries a transient Slack failure and posts once', async () => {
+  it('retries a transient Slack failure and posts once, after looking for the post it may have made', async () => {
     const failed = nockSlackError('chat.postMessage', 'internal_error');
+    const looked = nockConversationsHistory();
     const posted = nockPostMessage();
     const seenKeys: string[] = [];
     const memory = new MemorySeenDeliveries(new ManualClock());
     const subject = notices({ seen: { firstSeen: (key, ttl) => (seenKeys.push(key), memory.firstSeen(key, ttl)) } });
     subject.notify('paging-auth', pagingAuthNotice(keyRefused));
-    await subject.drain();
+    await drain(subject);
     expect(failed.calls).toHaveLength(1);
+    expect(looked.calls).toHaveLength(1);
     expect(posted.calls.map((c) => c.body.text)).toEqual([PAGING_TEXT]);
     // The window is claimed once; the retry does not ask again (it would be told "already seen").
     expect(seenKeys).toEqual(['operator-notice:paging-auth']);
@@ -139,14 +155,14 @@ describe('OperatorNotices', () => {
     const broken: SeenDeliveries = { firstSeen: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')) };
     const subject = notices({ seen: broken });
     subject.notify('paging-auth', pagingAuthNotice(keyRefused));
-    await subject.drain();
+    await drain(subject);
     expect(posted.calls).toHaveLength(1);
   });
 
   it('posts nothing when slack.channel is not configured', async () => {
     const subject = notices({ channel: undefined });
     subject.notify('paging-auth', pagingAuthNotice(keyRefused));
-    await subject.drain();
+    await drain(subject);
     // guardNetwork and the pending-mocks check in afterEach fail the test on any request.
   });
 
@@ -156,15 +172,15 @@ describe('OperatorNotices', () => {
     const posted = nockPostMessage(2);
     const first = notices({ seen });
     first.notify('paging-auth', 'first');
-    await first.drain();
+    await drain(first);
     clock.advance(59 * 60_000);
     const second = notices({ seen });
     second.notify('paging-auth', 'second, within the hour');
-    await second.drain();
+    await drain(second);
     clock.advance(60_000);
     const third = notices({ seen });
     third.notify('paging-auth', 'third, after the hour');
-    await third.drain();
+    await drain(third);
     expect(posted.calls.map((c) => c.body.text)).toEqual([
       '<!subteam^S0OPS> <@U0AAA> <@W0BBB> :rotating_light: first',
       '<!subteam^S0OPS> <@U0AAA> <@W0BBB> :rotating_light: third, after the hour',
@@ -179,7 +195,7 @@ describe('OperatorNotices across replicas (real Redis)', () => {
     const posted = nockPostMessage();
     const replicas = Array.from({ length: 10 }, (_, i) => notices({ seen: new RedisSeenDeliveries(i % 2 === 0 ? redis : other, prefix) }));
     for (const replica of replicas) replica.notify('paging-auth', pagingAuthNotice(keyRefused));
-    await Promise.all(replicas.map((r) => r.drain()));
+    await Promise.all(replicas.map(drain));
     expect(posted.calls.map((c) => c.body.text)).toEqual([PAGING_TEXT]);
     const key = botRedisKeys(prefix).delivery('operator-notice:paging-auth');
     const ttl = await redis.pttl(key);
@@ -195,7 +211,7 @@ describe('OperatorNotices across replicas (real Redis)', () => {
     const b = notices({ seen: new RedisSeenDeliveries(other, prefix), operators: [] });
     a.notify('paging-auth', 'paging');
     b.notify('statuspage-auth', 'statuspage');
-    await Promise.all([a.drain(), b.drain()]);
+    await Promise.all([drain(a), drain(b)]);
     expect(posted.calls.map((c) => c.body.text).sort()).toEqual([':rotating_light: paging', ':rotating_light: statuspage']);
   });
 });
