@@ -39,7 +39,7 @@ export class SlackOutboxService {
   readonly worker: OutboxWorker;
   private readonly enqueuer: OutboxEnqueuer;
 
-  constructor(private readonly options: SlackOutboxServiceOptions) {
+  constructor(options: SlackOutboxServiceOptions) {
     this.outbox = options.outbox ?? (options.redis ? new RedisSlackOutbox(options.redis, options.keyPrefix) : new MemorySlackOutbox());
     this.worker = new OutboxWorker({
       outbox: this.outbox,

@@ -84,7 +84,7 @@ function wire() {
 }
 
 it('the incident message follows paging (queued, paged, acknowledged) and the page links back to the message', async () => {
-  const { engine, pager, notifier, clock, outbox } = wire();
+  const { engine, pager, clock, outbox } = wire();
 
   const posted = nockPostMessage();
   await engine.apply(fail('SEV2', 'api', clock.now()));

@@ -43,7 +43,7 @@ const threadTexts = (g: RecordingSlackGateway) => g.calls.filter((c) => c.method
 
 describe('ApprovalAnnouncer', () => {
   it('posts the request and remembers where it is', async () => {
-    const { gateway, refs, announcer, outbox } = setup();
+    const { gateway, refs, announcer } = setup();
     const pending = approvalOf(failoverPlan());
     expect(await announcer.postRequest(pending)).toEqual({ channel: 'C0INCIDENTS', ts: '1000.000001' });
     expect(gateway.calls).toEqual([

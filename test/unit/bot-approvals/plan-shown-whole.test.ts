@@ -11,7 +11,7 @@ import { CONTINUED_LABEL, mrkdwnSectionTexts } from '../../../src/bot/blocks/mrk
 import type { Incident } from '../../../src/core/incident.js';
 import type { Plan } from '../../../src/core/plan.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
-import { approvalOf, failoverPlan, statusPagePlan, T0 } from './fixtures.js';
+import { approvalOf, failoverPlan, T0 } from './fixtures.js';
 
 /** Every section text of a message or view, in order. */
 function sectionTexts(surface: { blocks?: unknown[] }): string[] {
