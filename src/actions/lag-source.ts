@@ -22,7 +22,7 @@ export function storeLagSource(store: { getCheckState(checkId: string): Promise<
   return {
     async lagFor(checkId) {
       const result = (await store.getCheckState(checkId))?.lastResult;
-      if (!result || result.measurement.kind !== 'replication-lag') return null;
+      if (result?.measurement.kind !== 'replication-lag') return null;
       return { lagSeconds: result.measurement.lagSeconds, at: result.measurement.at ?? result.startedAt };
     },
   };

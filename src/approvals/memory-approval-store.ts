@@ -57,7 +57,8 @@ export class MemoryApprovalStore implements ApprovalStore {
     this.sequence += 1;
     const id = formatApprovalId(this.sequence);
     const existing = this.byPlan.get(input.plan.id);
-    if (existing !== undefined) return { ok: true, approval: copy(this.approvals.get(existing)!), existing: true };
+    const known = existing === undefined ? undefined : this.approvals.get(existing);
+    if (known) return { ok: true, approval: copy(known), existing: true };
     for (const resource of resources) {
       const heldBy = this.locks.get(resource);
       if (heldBy !== undefined) return { ok: false, reason: 'resource-locked', resource, heldBy };
@@ -227,7 +228,8 @@ export class MemoryApprovalStore implements ApprovalStore {
       .sort((a, b) => (a.run?.leaseExpiresAt ?? 0) - (b.run?.leaseExpiresAt ?? 0) || byId(a, b))
       .slice(0, limit);
     for (const approval of lapsed) {
-      const run = approval.run!;
+      const run = approval.run;
+      if (!run) continue; // filtered above
       const was = approval.state as 'approved' | 'running';
       approval.state = 'interrupted';
       approval.updatedAt = now;

@@ -8,7 +8,7 @@ const UNICODE_SPACES = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g;
 const INVISIBLE = /[\u200b-\u200f\u2060\ufeff]/g;
 // Control characters (except tab and newlines) and bidi overrides have no business in a command
 // and can make text read differently from what it is: refused outright.
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 // Phones and macOS turn a typed "--" into an em or en dash: "—dry-run" means "--dry-run".
 const DASHED_FLAG = /(^|\s)[\u2012-\u2015\u2212](?=[a-z])/gi;

@@ -5,6 +5,7 @@ import type { StatusView } from './status-view.js';
 
 // XML 1.0 forbids these characters even when escaped; a pasted terminal colour code must not
 // make the whole feed unreadable.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters XML forbids
 const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 /** Escaped XML text with the characters XML cannot carry removed. */

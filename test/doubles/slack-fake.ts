@@ -110,10 +110,9 @@ export class SlackFake {
       .post((path) => path.startsWith(base) && served.has(path.slice(base.length)))
       // Persisted and possibly never called: not a pending mock for nock.pendingMocks().
       .optionally();
-    const fake = this;
-    this.interceptor.reply(async function (uri, body) {
+    this.interceptor.reply(async (uri, body) => {
       const method = new URL(uri, origin).pathname.slice(base.length);
-      return fake.answer(method, decodeForm(body));
+      return this.answer(method, decodeForm(body));
     });
   }
 

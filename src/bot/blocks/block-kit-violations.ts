@@ -41,16 +41,19 @@ class Walker {
   blocks(list: unknown, max: number, path: string): void {
     const blocks = this.count(list, max, path, 'blocks');
     const ids = new Set<string>();
-    blocks.forEach((block, i) => {
+    for (const [i, block] of blocks.entries()) {
       const at = `${path}[${i}]`;
-      if (!isNode(block)) return this.flag(at, 'is not a block');
+      if (!isNode(block)) {
+        this.flag(at, 'is not a block');
+        continue;
+      }
       if (typeof block.block_id === 'string') {
         this.length(block.block_id, L.MAX_BLOCK_ID, `${at}.block_id`, 'block_id');
         if (ids.has(block.block_id)) this.flag(`${at}.block_id`, `block_id "${block.block_id}" is used twice`);
         ids.add(block.block_id);
       }
       this.block(block, at);
-    });
+    }
   }
 
   block(block: Node, at: string): void {
@@ -58,18 +61,19 @@ class Walker {
       case 'section': {
         if (block.text === undefined && block.fields === undefined) this.flag(at, 'section has neither text nor fields');
         if (block.text !== undefined) this.text(block.text, L.MAX_SECTION_TEXT, `${at}.text`, 'section text');
-        this.count(block.fields, L.MAX_SECTION_FIELDS, `${at}.fields`, 'fields').forEach((field, j) =>
-          this.text(field, L.MAX_SECTION_FIELD_TEXT, `${at}.fields[${j}]`, 'field text'),
-        );
+        for (const [j, field] of this.count(block.fields, L.MAX_SECTION_FIELDS, `${at}.fields`, 'fields').entries()) {
+          this.text(field, L.MAX_SECTION_FIELD_TEXT, `${at}.fields[${j}]`, 'field text');
+        }
         if (isNode(block.accessory)) this.element(block.accessory, `${at}.accessory`);
         return;
       }
       case 'header':
-        return this.text(block.text, L.MAX_HEADER_TEXT, `${at}.text`, 'header text');
+        this.text(block.text, L.MAX_HEADER_TEXT, `${at}.text`, 'header text');
+        return;
       case 'context':
-        this.count(block.elements, L.MAX_CONTEXT_ELEMENTS, `${at}.elements`, 'context elements').forEach((element, j) => {
+        for (const [j, element] of this.count(block.elements, L.MAX_CONTEXT_ELEMENTS, `${at}.elements`, 'context elements').entries()) {
           if (isNode(element) && element.type !== 'image') this.text({ text: element.text }, L.MAX_TEXT_OBJECT, `${at}.elements[${j}]`, 'context text');
-        });
+        }
         return;
       case 'actions': {
         const ids = new Set<string>();
@@ -104,7 +108,9 @@ class Walker {
       this.length(element.value, L.MAX_BUTTON_VALUE, `${at}.value`, 'button value');
     }
     if (element.type === 'static_select') {
-      this.count(element.options, L.MAX_SELECT_OPTIONS, `${at}.options`, 'options').forEach((option, j) => this.option(option, `${at}.options[${j}]`));
+      for (const [j, option] of this.count(element.options, L.MAX_SELECT_OPTIONS, `${at}.options`, 'options').entries()) {
+        this.option(option, `${at}.options[${j}]`);
+      }
       if (element.initial_option !== undefined) this.option(element.initial_option, `${at}.initial_option`);
     }
     if (isNode(element.confirm)) {
@@ -117,7 +123,10 @@ class Walker {
   }
 
   option(option: unknown, at: string): void {
-    if (!isNode(option)) return this.flag(at, 'is not an option');
+    if (!isNode(option)) {
+      this.flag(at, 'is not an option');
+      return;
+    }
     this.text(option.text, L.MAX_OPTION_TEXT, `${at}.text`, 'option text');
     this.length(option.value, L.MAX_OPTION_VALUE, `${at}.value`, 'option value');
   }

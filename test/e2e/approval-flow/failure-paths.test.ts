@@ -92,7 +92,7 @@ describe('when things go wrong, end to end', () => {
       expect(updates.calls.map((c) => c.body).at(-1)).toEqual({ channel: 'C0INCIDENTS', ts: APPROVAL_TS, ...approvalMessage(released) });
       expect(threadTexts(posts).at(-1)).toBe(':unlock: Locks released by <@U0CCC>; new requests can use its resources. Nothing was run.');
       expect((await flow.approvals.readAudit({ limit: 20 })).map((e) => `${e.type}:${e.actor ?? ''}`).slice(-2)).toEqual([
-        'interrupted:' + (released.run?.interruptedBy ?? ''),
+        `interrupted:${released.run?.interruptedBy ?? ''}`,
         'released:U0CCC',
       ]);
       expect(flow.west.commandCalls(PromoteReadReplicaCommand)).toEqual([]);

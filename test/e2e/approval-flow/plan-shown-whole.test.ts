@@ -58,7 +58,7 @@ describe('what the approver sees is what is published, through the signed surfac
     const replica = dbInstance('orders-replica', 'available', { ReadReplicaSourceDBInstanceIdentifier: 'orders-db' });
     flow.west.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'orders-replica' }).resolves({ DBInstances: [replica] });
     // What DNS replaces is shown whole, so a record this long makes the plan too big for one message.
-    const huge = `${'a'.repeat(60)}.`.repeat(3000) + 'example.com';
+    const huge = `${`${'a'.repeat(60)}.`.repeat(3000)}example.com`;
     flow.r53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [cname('orders.db.example.com.', huge)], IsTruncated: false, MaxItems: 20 });
     const posts = nockPostMessage(5);
     for (const command of ['failover orders', 'failover orders --dry-run']) {

@@ -2,7 +2,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PageOnCall } from '../../../src/bot/bot-ports.js';
 import { createPager } from '../../../src/paging/create-pager.js';
-import { PagingError } from '../../../src/paging/paging-error.js';
+import type { PagingError } from '../../../src/paging/paging-error.js';
 import type { PagingState } from '../../../src/paging/paging-state.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { Metrics } from '../../../src/observability/metrics.js';

@@ -108,7 +108,7 @@ describe('parseCommand: the /dr grammar', () => {
       ['statuspage INC-4 resovled all good', 'Unknown status `resovled`: use one of investigating, identified, monitoring, resolved. Did you mean `resolved`?', usage.statuspage],
       ['statuspage INC-4 identified', 'The status page message is empty: write what customers should read.', usage.statuspage],
       ['statuspage INC-4 identified ""', 'The status page message is empty: write what customers should read.', usage.statuspage],
-      ['resolve INC-4 ' + 'x'.repeat(1001), 'The note is 1001 characters long; keep it to 1000.', usage.resolve],
+      [`resolve INC-4 ${'x'.repeat(1001)}`, 'The note is 1001 characters long; keep it to 1000.', usage.resolve],
       ['ack\u0000 INC-4', 'That command contains invisible control characters; retype it without them.', usage.general],
       ['x'.repeat(MAX_COMMAND_TEXT_LENGTH + 1), `That command is ${MAX_COMMAND_TEXT_LENGTH + 1} characters long; the longest accepted is ${MAX_COMMAND_TEXT_LENGTH}.`, usage.general],
       // A date and a time with a space between: the time is not a second runbook name.

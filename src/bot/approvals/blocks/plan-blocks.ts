@@ -62,7 +62,7 @@ export function planBlocks(plan: Plan): types.SectionBlock[] {
   const blocks: types.SectionBlock[] = [];
   if (allowsDataLoss(plan)) blocks.push(...sections(DATA_LOSS_BANNER));
   blocks.push(...sections(`*Plan* · ${plan.calls.length} step${plan.calls.length === 1 ? '' : 's'}, run in this order`));
-  plan.calls.forEach((call, index) => blocks.push(...sections(callPieces(call, index))));
+  for (const [index, call] of plan.calls.entries()) blocks.push(...sections(callPieces(call, index)));
   if (plan.preflight.length > 0) blocks.push(...sections(`*Pre-flight* (live values)\n${plan.preflight.map(preflightLine).join('\n')}`));
   if (plan.warnings.length > 0) blocks.push(...sections(`*Warnings*\n${plan.warnings.map((w) => `• ${literal(w)}`).join('\n')}`));
   return blocks;
