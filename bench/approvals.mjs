@@ -104,12 +104,8 @@ export async function main(argv) {
     `\nexecutions per request: min ${Math.min(...perRequest)}, max ${Math.max(...perRequest)} ` +
       `over ${perRequest.length} requests (${wrong} not exactly 1)`,
   );
-  console.log(
-    `decision latency, all ${all.count} attempts: p50 ${fmt(all.p50)} ms, p99 ${fmt(all.p99)} ms, max ${fmt(all.max)} ms`,
-  );
-  console.log(
-    `decision latency, the ${winners.count} executing clicks: p50 ${fmt(winners.p50)} ms, p99 ${fmt(winners.p99)} ms`,
-  );
+  console.log(`decision latency, all ${all.count} attempts: p50 ${fmt(all.p50)} ms, p99 ${fmt(all.p99)} ms, max ${fmt(all.max)} ms`);
+  console.log(`decision latency, the ${winners.count} executing clicks: p50 ${fmt(winners.p50)} ms, p99 ${fmt(winners.p99)} ms`);
   console.log(`throughput: ${fmt((cfg.attempts * cfg.rounds) / wallS, 0)} approve decisions/s (${fmt(wallS)} s wall)`);
   console.log(wrong === 0 ? '\nPASS: every request executed exactly once' : `\nFAIL: ${wrong} requests did not execute exactly once`);
   return wrong === 0 ? 0 : 1;

@@ -78,7 +78,9 @@ export async function main(argv) {
     const m = process.memoryUsage();
     samples.push({ cycles, rss: m.rss, heap: m.heapUsed, lagMs });
     const mib = (bytes) => (bytes / MiB).toFixed(1);
-    console.log(`| ${cycles} | ${mib(m.rss)} | ${mib(batchPeak)} | ${mib(m.heapUsed)} | ${mib(m.heapTotal)} | ${mib(m.external)} | ${lagMs} |`);
+    console.log(
+      `| ${cycles} | ${mib(m.rss)} | ${mib(batchPeak)} | ${mib(m.heapUsed)} | ${mib(m.heapTotal)} | ${mib(m.external)} | ${lagMs} |`,
+    );
     batchPeak = 0;
     if (cfg.snapshotAt.includes(cycles)) console.log(`heap snapshot: ${writeHeapSnapshot(`incident-cycles-${cycles}.heapsnapshot`)}`);
   };
@@ -96,7 +98,9 @@ export async function main(argv) {
       if (Date.now() > leaseDeadline) throw new Error('the app did not take the monitor lease within 10 s');
       await sleep(50);
     }
-    console.log('| cycles | RSS MiB | peak RSS since last sample MiB | heapUsed MiB | heapTotal MiB | external MiB | delivery catch-up ms |');
+    console.log(
+      '| cycles | RSS MiB | peak RSS since last sample MiB | heapUsed MiB | heapTotal MiB | external MiB | delivery catch-up ms |',
+    );
     console.log('| --- | --- | --- | --- | --- | --- | --- |');
     sample(0, 0);
     const started = Date.now();
@@ -144,7 +148,9 @@ async function caughtUp(app, counts, cycles, timeoutMs) {
     const pending = await app.slack.bot.outbox.pending();
     if (pending === 0 && c.pagerduty.trigger >= cycles && c.pagerduty.resolve >= cycles) return Date.now() - from;
     if (Date.now() - from > timeoutMs) {
-      throw new Error(`deliveries did not catch up within ${timeoutMs} ms: outbox ${pending}, PagerDuty ${JSON.stringify(c.pagerduty)} for ${cycles} cycles`);
+      throw new Error(
+        `deliveries did not catch up within ${timeoutMs} ms: outbox ${pending}, PagerDuty ${JSON.stringify(c.pagerduty)} for ${cycles} cycles`,
+      );
     }
     await sleep(20);
   }
@@ -167,29 +173,38 @@ function report(samples, cfg, peakRss, seconds, final) {
   const last = samples.at(-1);
   console.log(`${cfg.n} cycles in ${seconds.toFixed(1)} s (${(cfg.n / seconds).toFixed(0)} incidents/s, open + resolve, delivered)`);
   console.log(`Slack calls ${JSON.stringify(final.counts.slack)}; PagerDuty ${JSON.stringify(final.counts.pagerduty)}`);
-  console.log(`RSS ${(first.rss / MiB).toFixed(1)} -> ${(last.rss / MiB).toFixed(1)} MiB, peak ${(peakRss / MiB).toFixed(1)} MiB; heapUsed ${(first.heap / MiB).toFixed(1)} -> ${(last.heap / MiB).toFixed(1)} MiB`);
-  console.log(`growth per 1,000 incidents after ${cfg.warmup} (least squares): RSS ${slope('rss').toFixed(2)} MiB, heapUsed ${slope('heap').toFixed(3)} MiB`);
+  console.log(
+    `RSS ${(first.rss / MiB).toFixed(1)} -> ${(last.rss / MiB).toFixed(1)} MiB, peak ${(peakRss / MiB).toFixed(1)} MiB; heapUsed ${(first.heap / MiB).toFixed(1)} -> ${(last.heap / MiB).toFixed(1)} MiB`,
+  );
+  console.log(
+    `growth per 1,000 incidents after ${cfg.warmup} (least squares): RSS ${slope('rss').toFixed(2)} MiB, heapUsed ${slope('heap').toFixed(3)} MiB`,
+  );
 }
 
 function benchConfig(parseConfig, checkIds, slackUrl) {
   const checks = checkIds
-    .map((id) => `
+    .map(
+      (id) => `
   - id: ${id}
     type: http
     url: https://${id}.example.com/health
     every: 1h
     severity: SEV2
     failAfter: 1
-    recoverAfter: 1`)
+    recoverAfter: 1`,
+    )
     .join('');
-  const parsed = parseConfig(`slack:\n  channel: C0INCIDENTS\n  operators: [U0AAA]\n  approvers: [U0BBB]\npagerduty:\n  pageAt: SEV2\nmonitor: { leaseTtl: 15s }\nchecks:${checks}\n`, {
-    SLACK_BOT_TOKEN: 'xoxb-bench',
-    SLACK_SIGNING_SECRET: 'bench-secret',
-    SLACK_API_URL: slackUrl,
-    PAGERDUTY_ROUTING_KEY: 'R0BENCHROUTINGKEY0000000000000000',
-    PAGERDUTY_EVENTS_URL: 'https://events.pagerduty.com',
-    REDIS_URL,
-  });
+  const parsed = parseConfig(
+    `slack:\n  channel: C0INCIDENTS\n  operators: [U0AAA]\n  approvers: [U0BBB]\npagerduty:\n  pageAt: SEV2\nmonitor: { leaseTtl: 15s }\nchecks:${checks}\n`,
+    {
+      SLACK_BOT_TOKEN: 'xoxb-bench',
+      SLACK_SIGNING_SECRET: 'bench-secret',
+      SLACK_API_URL: slackUrl,
+      PAGERDUTY_ROUTING_KEY: 'R0BENCHROUTINGKEY0000000000000000',
+      PAGERDUTY_EVENTS_URL: 'https://events.pagerduty.com',
+      REDIS_URL,
+    },
+  );
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
   return parsed.config;
 }

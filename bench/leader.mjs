@@ -14,7 +14,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const KNOWN = ['runs', 'lease', 'every', 'checks', 'redis'];
 
 function startReplica(name, cfg, events) {
-  const child = fork(join(here, 'lib', 'leader-replica.mjs'), [JSON.stringify({ ...cfg, name })], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(here, 'lib', 'leader-replica.mjs'), [JSON.stringify({ ...cfg, name })], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   child.on('message', (msg) => events.push({ ...msg, who: name }));
   return child;
 }
@@ -42,8 +44,12 @@ async function stop(child) {
 function longestGap(events, checks, from, to) {
   let worst = { gapMs: 0, check: '' };
   for (let i = 0; i < checks; i++) {
-    const times = events.filter((e) => e.type === 'probe' && e.check === `c${i}` && e.at >= from && e.at <= to).map((e) => e.at).sort((a, b) => a - b);
-    for (let k = 1; k < times.length; k++) if (times[k] - times[k - 1] > worst.gapMs) worst = { gapMs: times[k] - times[k - 1], check: `c${i}` };
+    const times = events
+      .filter((e) => e.type === 'probe' && e.check === `c${i}` && e.at >= from && e.at <= to)
+      .map((e) => e.at)
+      .sort((a, b) => a - b);
+    for (let k = 1; k < times.length; k++)
+      if (times[k] - times[k - 1] > worst.gapMs) worst = { gapMs: times[k] - times[k - 1], check: `c${i}` };
   }
   return worst;
 }
@@ -67,13 +73,32 @@ async function oneRun(run, opts) {
     const admin = new Redis(opts.redisUrl);
     const lapseAt = Date.now() + (await admin.pttl(`${keyPrefix}lease:monitor`));
     await admin.quit();
-    const elected = await waitFor(() => events.find((e) => e.type === 'elected leader' && e.who === standby), opts.leaseMs * 3, 'the standby elected');
-    const firstProbe = await waitFor(() => events.find((e) => e.type === 'probe' && e.who === standby && e.at >= elected.at), opts.everyMs * 3, 'the standby probing');
+    const elected = await waitFor(
+      () => events.find((e) => e.type === 'elected leader' && e.who === standby),
+      opts.leaseMs * 3,
+      'the standby elected',
+    );
+    const firstProbe = await waitFor(
+      () => events.find((e) => e.type === 'probe' && e.who === standby && e.at >= elected.at),
+      opts.everyMs * 3,
+      'the standby probing',
+    );
     // Every check probed by the standby at least once, then a little more, so the gaps are closed.
-    await waitFor(() => new Set(events.filter((e) => e.type === 'probe' && e.who === standby).map((e) => e.check)).size === opts.checks, opts.everyMs * 3, 'every check probed');
+    await waitFor(
+      () => new Set(events.filter((e) => e.type === 'probe' && e.who === standby).map((e) => e.check)).size === opts.checks,
+      opts.everyMs * 3,
+      'every check probed',
+    );
     await sleep(opts.everyMs);
     const gap = longestGap(events, opts.checks, killedAt - opts.everyMs * 2, Date.now());
-    const result = { run, lapseMs: lapseAt - killedAt, afterLapseMs: elected.at - lapseAt, electedMs: elected.at - killedAt, firstProbeMs: firstProbe.at - killedAt, longestGapMs: gap.gapMs };
+    const result = {
+      run,
+      lapseMs: lapseAt - killedAt,
+      afterLapseMs: elected.at - lapseAt,
+      electedMs: elected.at - killedAt,
+      firstProbeMs: firstProbe.at - killedAt,
+      longestGapMs: gap.gapMs,
+    };
     console.log(
       `run ${run}: lease lapsed ${result.lapseMs} ms after SIGKILL; standby elected ${result.electedMs} ms after it (${result.afterLapseMs} ms after the lapse), ` +
         `first probe at ${result.firstProbeMs} ms, longest gap between probes of one check ${result.longestGapMs} ms (${gap.check})`,
@@ -97,10 +122,16 @@ export async function main(argv) {
     checks: Number(flags.checks ?? 5),
     redisUrl: flags.redis ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   };
-  console.log(`leader takeover: ${opts.runs} runs, lease ${opts.leaseMs} ms, ${opts.checks} checks every ${opts.everyMs} ms, Redis ${opts.redisUrl.replace(/\/\/[^@]*@/, '//')}`);
+  console.log(
+    `leader takeover: ${opts.runs} runs, lease ${opts.leaseMs} ms, ${opts.checks} checks every ${opts.everyMs} ms, Redis ${opts.redisUrl.replace(/\/\/[^@]*@/, '//')}`,
+  );
   const results = [];
   for (let run = 1; run <= opts.runs; run++) results.push(await oneRun(run, opts));
-  const median = (key) => percentile(results.map((r) => r[key]).sort((x, y) => x - y), 50);
+  const median = (key) =>
+    percentile(
+      results.map((r) => r[key]).sort((x, y) => x - y),
+      50,
+    );
   const range = (key) => `${Math.min(...results.map((r) => r[key]))}–${Math.max(...results.map((r) => r[key]))}`;
   console.log('');
   console.log('| figure | median | range |');

@@ -65,7 +65,9 @@ async function scenario(cfg) {
 let headerPrinted = false;
 function printRow(n, r) {
   if (!headerPrinted) {
-    console.log('\n| checks | runs/s | CPU % (1 core = 100) | peak RSS | lag p50 | lag p99 | lag max | loop delay p99 | errors | skipped |');
+    console.log(
+      '\n| checks | runs/s | CPU % (1 core = 100) | peak RSS | lag p50 | lag p99 | lag max | loop delay p99 | errors | skipped |',
+    );
     console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
     headerPrinted = true;
   }
@@ -87,4 +89,8 @@ function verdict(rows) {
 
 const fmt = (value, digits) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const errorText = (errors) =>
-  Object.keys(errors).length === 0 ? '0' : Object.entries(errors).map(([k, v]) => `${k}: ${v}`).join(', ');
+  Object.keys(errors).length === 0
+    ? '0'
+    : Object.entries(errors)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ');

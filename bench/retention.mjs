@@ -45,7 +45,13 @@ async function runOne(redis, n, flaps) {
     policies: new Map([['api', { failAfter: 1, recoverAfter: 1 }]]),
     fencing: { mode: 'unfenced' },
   });
-  const retention = new IncidentRetention({ redis, keyPrefix: prefix, policy: { incidentsMs: 400 * DAY, auditMs: 400 * DAY }, clock, logger: silentLogger() });
+  const retention = new IncidentRetention({
+    redis,
+    keyPrefix: prefix,
+    policy: { incidentsMs: 400 * DAY, auditMs: 400 * DAY },
+    clock,
+    logger: silentLogger(),
+  });
   const resolved = [];
   engine.subscribe((change) => {
     if (change.event?.type === 'resolved') resolved.push(change.incident);

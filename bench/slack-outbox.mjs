@@ -103,10 +103,16 @@ export async function main(argv) {
     const tally = complete(slack, cfg.incidents);
     const pending = await bot.outbox.pending();
 
-    console.log(`calls during the ${cfg.outageMs / 1000}s outage: ${JSON.stringify(duringOutage)} (${(sum(duringOutage) / (cfg.outageMs / 1000)).toFixed(1)}/s)`);
+    console.log(
+      `calls during the ${cfg.outageMs / 1000}s outage: ${JSON.stringify(duringOutage)} (${(sum(duringOutage) / (cfg.outageMs / 1000)).toFixed(1)}/s)`,
+    );
     console.log(`posts expected: ${cfg.incidents} messages + ${2 * cfg.incidents} thread replies`);
-    console.log(`posts lost: ${tally.missing}   posts duplicated: ${tally.duplicated}   stale messages: ${tally.stale}   left in the outbox: ${pending}`);
-    console.log(`catch-up after Slack answered again: ${catchUpMs === null ? `not within ${cfg.deadlineMs / 1000}s` : `${(catchUpMs / 1000).toFixed(2)} s`}`);
+    console.log(
+      `posts lost: ${tally.missing}   posts duplicated: ${tally.duplicated}   stale messages: ${tally.stale}   left in the outbox: ${pending}`,
+    );
+    console.log(
+      `catch-up after Slack answered again: ${catchUpMs === null ? `not within ${cfg.deadlineMs / 1000}s` : `${(catchUpMs / 1000).toFixed(2)} s`}`,
+    );
     const ok = tally.missing === 0 && tally.duplicated === 0 && tally.stale === 0 && catchUpMs !== null && catchUpMs <= GOAL.catchUpMs;
     console.log(`verdict: ${ok ? 'meets' : 'MISSES'} the goal (0 lost, 0 duplicated, caught up within ${GOAL.catchUpMs / 1000} s)`);
     return ok ? 0 : 1;
@@ -124,19 +130,25 @@ export async function main(argv) {
 }
 
 function benchConfig(parseConfig, count, slackUrl) {
-  const checks = Array.from({ length: count }, (_, i) => `
+  const checks = Array.from(
+    { length: count },
+    (_, i) => `
   - id: svc${i + 1}
     type: http
     url: https://svc${i + 1}.example.com/health
     every: 15s
     severity: SEV2
     failAfter: 1
-    recoverAfter: 1`).join('');
-  const parsed = parseConfig(`slack:\n  channel: ${CHANNEL}\n  command: /dr\n  operators: [U0AAA]\n  approvers: [U0BBB]\nchecks:${checks}\n`, {
-    SLACK_BOT_TOKEN: 'xoxb-bench',
-    SLACK_SIGNING_SECRET: 'bench-secret',
-    SLACK_API_URL: slackUrl,
-  });
+    recoverAfter: 1`,
+  ).join('');
+  const parsed = parseConfig(
+    `slack:\n  channel: ${CHANNEL}\n  command: /dr\n  operators: [U0AAA]\n  approvers: [U0BBB]\nchecks:${checks}\n`,
+    {
+      SLACK_BOT_TOKEN: 'xoxb-bench',
+      SLACK_SIGNING_SECRET: 'bench-secret',
+      SLACK_API_URL: slackUrl,
+    },
+  );
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
   return parsed.config;
 }
@@ -217,7 +229,13 @@ function answer(state, method, body) {
     case 'auth.test':
       return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' };
     case 'chat.postMessage': {
-      const message = { channel: body.channel, ts: nextTs(), threadTs: body.thread_ts || undefined, text: body.text ?? '', metadata: body.metadata ? JSON.parse(body.metadata) : undefined };
+      const message = {
+        channel: body.channel,
+        ts: nextTs(),
+        threadTs: body.thread_ts || undefined,
+        text: body.text ?? '',
+        metadata: body.metadata ? JSON.parse(body.metadata) : undefined,
+      };
       state.messages.push(message);
       return { ok: true, channel: message.channel, ts: message.ts };
     }
@@ -231,8 +249,17 @@ function answer(state, method, body) {
     case 'conversations.replies': {
       const oldest = Number(body.oldest ?? 0);
       const inThread = method === 'conversations.replies';
-      const found = state.messages.filter((m) => m.channel === body.channel && Number(m.ts) > oldest && (inThread ? m.threadTs === body.ts : !m.threadTs));
-      const toSlack = (m) => ({ type: 'message', ts: m.ts, text: m.text, bot_id: 'BBOT', ...(m.threadTs ? { thread_ts: m.threadTs } : {}), ...(m.metadata ? { metadata: m.metadata } : {}) });
+      const found = state.messages.filter(
+        (m) => m.channel === body.channel && Number(m.ts) > oldest && (inThread ? m.threadTs === body.ts : !m.threadTs),
+      );
+      const toSlack = (m) => ({
+        type: 'message',
+        ts: m.ts,
+        text: m.text,
+        bot_id: 'BBOT',
+        ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+        ...(m.metadata ? { metadata: m.metadata } : {}),
+      });
       return { ok: true, messages: found.map(toSlack), has_more: false, response_metadata: { next_cursor: '' } };
     }
     default:

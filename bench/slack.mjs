@@ -112,15 +112,27 @@ function nextPayload(i, stubUrl) {
   if (i % 2 === 0) {
     const texts = ['help', 'status', 'incidents', 'page INC-1', 'failover nope'];
     return form({
-      team_id: 'T1', channel_id: 'C0INCIDENTS', user_id: 'U0AAA', user_name: 'bench', command: '/dr',
-      text: texts[(i / 2) % texts.length], response_url: responseUrl, trigger_id: trigger, api_app_id: 'A1',
+      team_id: 'T1',
+      channel_id: 'C0INCIDENTS',
+      user_id: 'U0AAA',
+      user_name: 'bench',
+      command: '/dr',
+      text: texts[(i / 2) % texts.length],
+      response_url: responseUrl,
+      trigger_id: trigger,
+      api_app_id: 'A1',
     });
   }
   const action = (i - 1) % 4 === 0 ? 'lifeboat.incident.page' : 'lifeboat.incident.acknowledge';
   const payload = {
-    type: 'block_actions', user: { id: 'U0AAA', username: 'bench', name: 'bench', team_id: 'T1' }, api_app_id: 'A1',
-    container: { type: 'message', message_ts: '1000.000001', channel_id: 'C0INCIDENTS' }, trigger_id: trigger,
-    team: { id: 'T1', domain: 'bench' }, channel: { id: 'C0INCIDENTS', name: 'incidents' }, response_url: responseUrl,
+    type: 'block_actions',
+    user: { id: 'U0AAA', username: 'bench', name: 'bench', team_id: 'T1' },
+    api_app_id: 'A1',
+    container: { type: 'message', message_ts: '1000.000001', channel_id: 'C0INCIDENTS' },
+    trigger_id: trigger,
+    team: { id: 'T1', domain: 'bench' },
+    channel: { id: 'C0INCIDENTS', name: 'incidents' },
+    response_url: responseUrl,
     actions: [{ action_id: action, block_id: 'lifeboat.incident.actions', value: 'INC-1', type: 'button', action_ts: `${sequence}.1` }],
   };
   return form({ payload: JSON.stringify(payload) });
@@ -136,7 +148,11 @@ function post(agent, port, body) {
   return new Promise((resolve, reject) => {
     const req = request(
       {
-        host: '127.0.0.1', port, path: '/slack/events', method: 'POST', agent,
+        host: '127.0.0.1',
+        port,
+        path: '/slack/events',
+        method: 'POST',
+        agent,
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
           'content-length': Buffer.byteLength(body),
@@ -163,7 +179,16 @@ async function startSlackStub() {
     req.on('end', () => {
       n += 1;
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, channel: 'C0INCIDENTS', ts: `1000.${String(n).padStart(6, '0')}`, user_id: 'UBOT', bot_id: 'BBOT', users: [] }));
+      res.end(
+        JSON.stringify({
+          ok: true,
+          channel: 'C0INCIDENTS',
+          ts: `1000.${String(n).padStart(6, '0')}`,
+          user_id: 'UBOT',
+          bot_id: 'BBOT',
+          users: [],
+        }),
+      );
     });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -236,7 +261,13 @@ checks: [{ id: api, type: http, url: "http://127.0.0.1:9/health", every: 15s, se
   const logger = silentLogger();
   const clock = systemClock;
   const store = new MemoryStore();
-  const engine = new IncidentEngine({ store, clock, logger, policies: new Map([['api', { failAfter: 1, recoverAfter: 1 }]]), fencing: { mode: 'unfenced' } });
+  const engine = new IncidentEngine({
+    store,
+    clock,
+    logger,
+    policies: new Map([['api', { failAfter: 1, recoverAfter: 1 }]]),
+    fencing: { mode: 'unfenced' },
+  });
   const ports = {
     pageOnCall: async () => ({ ok: true, message: 'Paged.' }),
     submitAction: async (_request, _actor, reply) => reply({ text: 'Plan ready.' }),
@@ -281,16 +312,23 @@ checks: [{ id: api, type: http, url: "http://127.0.0.1:9/health", every: 15s, se
 /** Bolt's stock HTTPReceiver with the very same listeners, gateway and notifier as Lifeboat's bot. */
 async function startStockBolt({ config, logger, store, engine, ports, clock }) {
   const { App, HTTPReceiver } = await import('@slack/bolt');
-  const [{ WebClientSlackGateway }, { Permissions }, { CommandHandler }, { IncidentActionHandler }, { registerListeners }, { IncidentNotifier }, { MemoryIncidentMessageRefs }] =
-    await Promise.all([
-      import('../dist/bot/web-client-slack-gateway.js'),
-      import('../dist/bot/permissions.js'),
-      import('../dist/bot/command-handler.js'),
-      import('../dist/bot/incident-action-handler.js'),
-      import('../dist/bot/register-listeners.js'),
-      import('../dist/bot/incident-notifier.js'),
-      import('../dist/bot/memory-incident-message-refs.js'),
-    ]);
+  const [
+    { WebClientSlackGateway },
+    { Permissions },
+    { CommandHandler },
+    { IncidentActionHandler },
+    { registerListeners },
+    { IncidentNotifier },
+    { MemoryIncidentMessageRefs },
+  ] = await Promise.all([
+    import('../dist/bot/web-client-slack-gateway.js'),
+    import('../dist/bot/permissions.js'),
+    import('../dist/bot/command-handler.js'),
+    import('../dist/bot/incident-action-handler.js'),
+    import('../dist/bot/register-listeners.js'),
+    import('../dist/bot/incident-notifier.js'),
+    import('../dist/bot/memory-incident-message-refs.js'),
+  ]);
   const gateway = new WebClientSlackGateway({ token: config.env.slackBotToken, apiUrl: config.env.slackApiUrl, logger });
   const permissions = new Permissions({ operators: config.slack.operators, approvers: config.slack.approvers, gateway, clock, logger });
   const commands = new CommandHandler({ config, store, incidents: engine, permissions, ...ports, clock, logger });
@@ -305,7 +343,13 @@ async function startStockBolt({ config, logger, store, engine, ports, clock }) {
     logLevel: 'error',
   });
   registerListeners({ app, config, commands, actions, gateway, clock, logger });
-  const notifier = new IncidentNotifier({ config, gateway, refs: new MemoryIncidentMessageRefs(clock), operatorUserIds: () => permissions.operatorUserIds(), logger });
+  const notifier = new IncidentNotifier({
+    config,
+    gateway,
+    refs: new MemoryIncidentMessageRefs(clock),
+    operatorUserIds: () => permissions.operatorUserIds(),
+    logger,
+  });
   engine.subscribe(notifier.listener);
   const server = await app.start({ port: 0, host: '127.0.0.1' });
   return server.address().port;
@@ -313,8 +357,14 @@ async function startStockBolt({ config, logger, store, engine, ports, clock }) {
 
 function failing(at) {
   return {
-    checkId: 'api', startedAt: at, durationMs: 5, ok: false, severity: 'SEV2', summary: 'HTTP 503 (expected 200)',
-    measurement: { kind: 'http', status: 503, url: 'http://127.0.0.1:9/health' }, error: { kind: 'unexpected-status', message: 'HTTP 503' },
+    checkId: 'api',
+    startedAt: at,
+    durationMs: 5,
+    ok: false,
+    severity: 'SEV2',
+    summary: 'HTTP 503 (expected 200)',
+    measurement: { kind: 'http', status: 503, url: 'http://127.0.0.1:9/health' },
+    error: { kind: 'unexpected-status', message: 'HTTP 503' },
   };
 }
 

@@ -61,14 +61,28 @@ async function waitForRedis() {
 if (!(await reachable())) {
   const startCommand = `redis-server --daemonize yes --bind 127.0.0.1 -::1 --port ${port} --save "" --appendonly no`;
   if (isLocal && !onPath('redis-server')) {
-    say('Redis is not installed; installing Debian\'s redis-server');
+    say("Redis is not installed; installing Debian's redis-server");
     aptInstall('redis-server');
   }
   if (isLocal && onPath('redis-server')) {
     // Nothing is persisted: the suite's keys are throwaway, and a stale dump must not be loaded.
     const dir = mkdtempSync(path.join(os.tmpdir(), 'lifeboat-test-redis-'));
     say(`Redis is not running on ${host}:${port}; starting one (data in ${dir}, nothing saved)`);
-    run('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '-::1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir]);
+    run('redis-server', [
+      '--daemonize',
+      'yes',
+      '--bind',
+      '127.0.0.1',
+      '-::1',
+      '--port',
+      String(port),
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+    ]);
   }
   if (!(await waitForRedis())) {
     problems.push(`Redis at ${host}:${port} (set REDIS_URL to use another) cannot be reached. Start one, for example:
@@ -80,7 +94,7 @@ or with Docker:
 
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!existsSync(chromium) && !process.env.CHROMIUM_PATH) {
-  say('Chromium is not at /usr/bin/chromium; installing Debian\'s chromium (the status-page tests drive it)');
+  say("Chromium is not at /usr/bin/chromium; installing Debian's chromium (the status-page tests drive it)");
   aptInstall('chromium');
 }
 if (!existsSync(chromium)) {

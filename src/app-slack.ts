@@ -97,7 +97,14 @@ export function buildSlack(deps: SlackDeps): SlackParts {
     operators: config.slack.operators,
     outbox: bot.outbox,
     seen: deps.redis ? new RedisSeenDeliveries(deps.redis, deps.keyPrefix) : new MemorySeenDeliveries(clock),
-    secrets: [config.env.slackBotToken, config.env.slackSigningSecret, config.env.slackAppToken, config.env.pagerdutyRoutingKey, config.env.statuspageApiKey, config.env.redisUrl],
+    secrets: [
+      config.env.slackBotToken,
+      config.env.slackSigningSecret,
+      config.env.slackAppToken,
+      config.env.pagerdutyRoutingKey,
+      config.env.statuspageApiKey,
+      config.env.redisUrl,
+    ],
     logger: slackLogger,
   });
   pager.onAuthFailure((error) => notices.notify('paging-auth', pagingAuthNotice(error)));

@@ -152,9 +152,22 @@ export function buildApp(deps: AppDeps): App {
 
   const slackOn = Boolean(config.env.slackBotToken);
   const dr = slackOn
-    ? buildDr({ config, logger, clock, metrics, store, redis: backend.redis, keyPrefix: backend.keyPrefix, awsClients, statusPage: statusPage.statusPage, instanceId: holderId })
+    ? buildDr({
+        config,
+        logger,
+        clock,
+        metrics,
+        store,
+        redis: backend.redis,
+        keyPrefix: backend.keyPrefix,
+        awsClients,
+        statusPage: statusPage.statusPage,
+        instanceId: holderId,
+      })
     : null;
-  slack = dr ? buildSlack({ config, logger, metrics, clock, store, redis: backend.redis, keyPrefix: backend.keyPrefix, engine, pager, dr }) : null;
+  slack = dr
+    ? buildSlack({ config, logger, metrics, clock, store, redis: backend.redis, keyPrefix: backend.keyPrefix, engine, pager, dr })
+    : null;
 
   const server = buildServer({
     logger,
@@ -171,9 +184,7 @@ export function buildApp(deps: AppDeps): App {
   // Not wrapped in fastify-plugin: its raw-body parser must apply to /slack/events only.
   if (slack) void server.register(slack.bot.routes);
 
-  const demo = config.demo
-    ? new DemoTarget({ ...config.demo, clock, logger: logger.child({ component: 'demo-target' }) })
-    : null;
+  const demo = config.demo ? new DemoTarget({ ...config.demo, clock, logger: logger.child({ component: 'demo-target' }) }) : null;
   const leader = elector;
 
   return {
@@ -236,7 +247,13 @@ async function settleWithin(task: Promise<unknown>, ms: number): Promise<void> {
   const timeout = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, ms);
   });
-  await Promise.race([task.then(() => undefined, () => undefined), timeout]);
+  await Promise.race([
+    task.then(
+      () => undefined,
+      () => undefined,
+    ),
+    timeout,
+  ]);
   clearTimeout(timer);
 }
 

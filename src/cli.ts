@@ -114,12 +114,20 @@ async function start(config: Config, path: string): Promise<number> {
   try {
     await app.start(config.server.port);
   } catch (err) {
-    logger.fatal({ err, port: config.server.port }, `could not start: is port ${config.server.port} free? (set server.port or LIFEBOAT_PORT)`);
+    logger.fatal(
+      { err, port: config.server.port },
+      `could not start: is port ${config.server.port} free? (set server.port or LIFEBOAT_PORT)`,
+    );
     await app.stop().catch(() => undefined);
     return 1;
   }
   const base = `http://localhost:${config.server.port}`;
-  const urls = [...(config.statuspage.provider === 'builtin' ? [`${base}/status`] : []), `${base}/metrics`, `${base}/readyz`, `${base}/healthz`];
+  const urls = [
+    ...(config.statuspage.provider === 'builtin' ? [`${base}/status`] : []),
+    `${base}/metrics`,
+    `${base}/readyz`,
+    `${base}/healthz`,
+  ];
   logger.info({ urls }, `lifeboat is up: open ${urls.join(' ')}`);
 
   return new Promise<number>((resolve) => {

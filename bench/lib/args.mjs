@@ -19,7 +19,7 @@ export function parseDurationMs(text) {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(String(text).trim());
   if (!match) throw new Error(`not a duration: "${text}" (use 500ms, 30s, 2m)`);
   const value = Number(match[1]);
-  return Math.round(value * ({ ms: 1, s: 1000, m: 60_000 }[match[2] ?? 'ms']));
+  return Math.round(value * { ms: 1, s: 1000, m: 60_000 }[match[2] ?? 'ms']);
 }
 
 /** "1000,10000" -> [1000, 10000] */

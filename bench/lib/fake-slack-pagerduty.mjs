@@ -50,7 +50,11 @@ function answer(method, body) {
       return { ok: true, channel: message.channel, ts: message.ts };
     }
     case 'chat.getPermalink':
-      return { ok: true, channel: body.channel, permalink: `https://bench.slack.com/archives/${body.channel}/p${String(body.message_ts).replace('.', '')}` };
+      return {
+        ok: true,
+        channel: body.channel,
+        permalink: `https://bench.slack.com/archives/${body.channel}/p${String(body.message_ts).replace('.', '')}`,
+      };
     case 'conversations.history':
     case 'conversations.replies': {
       const oldest = Number(body.oldest ?? 0);
@@ -58,7 +62,14 @@ function answer(method, body) {
       const found = [...messages.values()].filter(
         (m) => m.channel === body.channel && Number(m.ts) > oldest && (inThread ? m.threadTs === body.ts || m.ts === body.ts : !m.threadTs),
       );
-      const toSlack = (m) => ({ type: 'message', ts: m.ts, text: m.text, bot_id: 'BBOT', ...(m.threadTs ? { thread_ts: m.threadTs } : {}), ...(m.metadata ? { metadata: m.metadata } : {}) });
+      const toSlack = (m) => ({
+        type: 'message',
+        ts: m.ts,
+        text: m.text,
+        bot_id: 'BBOT',
+        ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+        ...(m.metadata ? { metadata: m.metadata } : {}),
+      });
       return { ok: true, messages: found.slice(-200).reverse().map(toSlack), has_more: false, response_metadata: { next_cursor: '' } };
     }
     default:
@@ -68,7 +79,8 @@ function answer(method, body) {
 
 const pagerduty = createServer(async (req, res) => {
   const event = JSON.parse((await readBody(req)) || '{}');
-  if (req.url !== '/v2/enqueue' || !event.routing_key) return json(res, 400, { status: 'invalid event', message: 'Event object is invalid' });
+  if (req.url !== '/v2/enqueue' || !event.routing_key)
+    return json(res, 400, { status: 'invalid event', message: 'Event object is invalid' });
   counts.pagerduty[event.event_action] = (counts.pagerduty[event.event_action] ?? 0) + 1;
   // Events API v2: 202 {"status":"success","message":"Event processed","dedup_key":...}
   json(res, 202, { status: 'success', message: 'Event processed', dedup_key: event.dedup_key ?? 'bench' });

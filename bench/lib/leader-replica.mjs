@@ -11,7 +11,10 @@ const cfg = JSON.parse(process.argv[2]);
 const yaml = [
   `monitor: { leaseTtl: ${cfg.leaseTtlMs}ms }`,
   'checks:',
-  ...Array.from({ length: cfg.checks }, (_, i) => `  - { id: c${i}, type: http, url: "http://c${i}.bench/health", every: ${cfg.everyMs}ms, timeout: 500ms }`),
+  ...Array.from(
+    { length: cfg.checks },
+    (_, i) => `  - { id: c${i}, type: http, url: "http://c${i}.bench/health", every: ${cfg.everyMs}ms, timeout: 500ms }`,
+  ),
 ].join('\n');
 const parsed = parseConfig(yaml, {});
 if (!parsed.ok) throw new Error(parsed.errors.join('\n'));

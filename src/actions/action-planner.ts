@@ -23,7 +23,10 @@ export interface ActionPlannerDeps extends PlanningContext {
 function unknownRunbook(kind: 'failover' | 'restore', name: string, known: string[]): ActionError {
   const guess = closestMatch(name, known);
   const list = known.length > 0 ? `known ${kind} runbooks: ${known.join(', ')}` : `no ${kind} runbooks are configured`;
-  return new ActionError('LIFEBOAT_UNKNOWN_RUNBOOK', `There is no ${kind} runbook named "${name}"${guess ? ` (did you mean "${guess}"?)` : ''}; ${list}.`);
+  return new ActionError(
+    'LIFEBOAT_UNKNOWN_RUNBOOK',
+    `There is no ${kind} runbook named "${name}"${guess ? ` (did you mean "${guess}"?)` : ''}; ${list}.`,
+  );
 }
 
 /** "Failover orders refused: replica lag (orders-lag): lag 412s, measured 40s ago (needs lag <= 5m, ...)." */
@@ -66,7 +69,8 @@ export class ActionPlanner {
         if (!runbook) throw unknownRunbook('failover', request.runbook, Object.keys(config.runbooks.failover));
         const lagCheck = runbook.guard && config.checks.find((c) => c.id === runbook.guard?.lagCheck);
         const everyMs = lagCheck?.everyMs;
-        const lagMaxAgeMs = everyMs !== undefined ? Math.max(DEFAULT_LAG_MAX_AGE_MS, LAG_MAX_AGE_INTERVALS * everyMs) : DEFAULT_LAG_MAX_AGE_MS;
+        const lagMaxAgeMs =
+          everyMs !== undefined ? Math.max(DEFAULT_LAG_MAX_AGE_MS, LAG_MAX_AGE_INTERVALS * everyMs) : DEFAULT_LAG_MAX_AGE_MS;
         return planFailover(request, runbook, this.deps, { lagMaxAgeMs, ...(timeouts && { timeouts }) });
       }
       case 'restore': {

@@ -46,9 +46,11 @@ function planProblem(plan: Plan): string | null {
   for (const call of plan.calls) {
     const key = `${call.service}:${call.operation}`;
     if (!KNOWN_OPERATIONS.has(key)) return `step ${call.id} asks for ${key}, which Lifeboat does not execute`;
-    if (POLLING_OPERATIONS.has(key) !== (call.wait !== undefined)) return `step ${call.id} (${key}) ${call.wait ? 'cannot' : 'must'} be a wait`;
+    if (POLLING_OPERATIONS.has(key) !== (call.wait !== undefined))
+      return `step ${call.id} (${key}) ${call.wait ? 'cannot' : 'must'} be a wait`;
     if (call.wait?.until === 'writer' && !call.wait.target) return `step ${call.id} waits for a writer without naming it`;
-    if (call.wait?.after !== undefined && !ids.has(call.wait.after)) return `step ${call.id} waits on ${call.wait.after}, which does not come before it`;
+    if (call.wait?.after !== undefined && !ids.has(call.wait.after))
+      return `step ${call.id} waits on ${call.wait.after}, which does not come before it`;
     if (ids.has(call.id)) return `two steps are named ${call.id}`;
     ids.add(call.id);
   }
@@ -72,7 +74,8 @@ export class ActionRunner {
     const base = { runId, plan, startedAt, steps, log };
 
     const problem = planProblem(plan);
-    if (problem) return this.finish(base, 'failed', { error: { code: 'LIFEBOAT_PLAN_INVALID', message: `The plan cannot be executed: ${problem}.` } });
+    if (problem)
+      return this.finish(base, 'failed', { error: { code: 'LIFEBOAT_PLAN_INVALID', message: `The plan cannot be executed: ${problem}.` } });
 
     const checks = plan.preflight.flatMap((p) => (p.check ? [p.check] : []));
     const outcomes = await evaluateAll(checks, this.deps);
@@ -122,14 +125,20 @@ export class ActionRunner {
         detail = result.detail;
         step.message = result.message;
       } catch (err) {
-        const error = err instanceof ActionError ? err : new ActionError('LIFEBOAT_AWS_ERROR', `${call.description} failed unexpectedly; see the Lifeboat log.`, String(err));
+        const error =
+          err instanceof ActionError
+            ? err
+            : new ActionError('LIFEBOAT_AWS_ERROR', `${call.description} failed unexpectedly; see the Lifeboat log.`, String(err));
         step.finishedAt = clock.now();
         step.message = error.message;
         const abortedRun = error.code === 'LIFEBOAT_RUN_ABORTED';
         step.status = abortedRun ? 'interrupted' : 'failed';
         log.error({ stepId: call.id, code: error.code, hint: error.hint }, `step failed: ${error.message}`);
         await this.report({ type: 'step-failed', runId, planId: plan.id, stepId: call.id, message: error.message, code: error.code }, log);
-        return this.finish(base, abortedRun ? 'interrupted' : 'failed', { ...extra, error: { stepId: call.id, code: error.code, message: error.message } });
+        return this.finish(base, abortedRun ? 'interrupted' : 'failed', {
+          ...extra,
+          error: { stepId: call.id, code: error.code, message: error.message },
+        });
       }
       step.finishedAt = clock.now();
       step.status = 'done';
@@ -155,7 +164,14 @@ export class ActionRunner {
         return this.finish(base, 'failed', { ...extra, error: { stepId: call.id, code: 'LIFEBOAT_JOURNAL_FAILED', message } });
       }
       await this.report(
-        { type: 'step-done', runId, planId: plan.id, stepId: call.id, message: step.message ?? call.description, elapsedMs: step.finishedAt - (step.startedAt ?? step.finishedAt) },
+        {
+          type: 'step-done',
+          runId,
+          planId: plan.id,
+          stepId: call.id,
+          message: step.message ?? call.description,
+          elapsedMs: step.finishedAt - (step.startedAt ?? step.finishedAt),
+        },
         log,
       );
     }

@@ -48,7 +48,12 @@ export const KNOWN_OPERATIONS = new Set([
 ]);
 
 /** Operations that are polling steps: the plan must give them a `wait`. */
-export const POLLING_OPERATIONS = new Set(['rds:DescribeDBInstances', 'rds:DescribeDBClusters', 'rds:DescribeGlobalClusters', 'route53:GetChange']);
+export const POLLING_OPERATIONS = new Set([
+  'rds:DescribeDBInstances',
+  'rds:DescribeDBClusters',
+  'rds:DescribeGlobalClusters',
+  'route53:GetChange',
+]);
 
 /**
  * Statuses an instance or cluster never leaves on its own (RDS "Viewing instance status" table):
@@ -75,7 +80,10 @@ function regionOf(call: PlannedCall): string {
 }
 
 function instanceState(db: DbInstanceView | null, id: string, until: string): PollState {
-  if (!db) return until === 'promoted' ? { done: false, failed: `${id} no longer exists`, observed: 'not found' } : { done: false, observed: 'not visible yet' };
+  if (!db)
+    return until === 'promoted'
+      ? { done: false, failed: `${id} no longer exists`, observed: 'not found' }
+      : { done: false, observed: 'not visible yet' };
   if (TERMINAL.has(db.status)) return { done: false, failed: `${id} is ${db.status}`, observed: db.status };
   const done = db.status === 'available' && (until !== 'promoted' || db.replicaSource === undefined);
   const observed = db.replicaSource ? `${db.status}, still replicating from ${db.replicaSource}` : db.status;
@@ -123,7 +131,10 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
     case 'rds:PromoteReadReplica': {
       const input = as<Rds.PromoteReadReplicaInput>(call);
       const db = await env.rds.promoteReadReplica(regionOf(call), input);
-      return { message: `PromoteReadReplica accepted for ${input.DBInstanceIdentifier} (${db?.status ?? 'status unknown'})`, detail: { status: db?.status ?? null } };
+      return {
+        message: `PromoteReadReplica accepted for ${input.DBInstanceIdentifier} (${db?.status ?? 'status unknown'})`,
+        detail: { status: db?.status ?? null },
+      };
     }
     case 'rds:SwitchoverGlobalCluster':
     case 'rds:FailoverGlobalCluster': {
@@ -132,7 +143,10 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
         call.operation === 'SwitchoverGlobalCluster'
           ? await env.rds.switchoverGlobalCluster(regionOf(call), as<Rds.SwitchoverGlobalClusterInput>(call))
           : await env.rds.failoverGlobalCluster(regionOf(call), input);
-      return { message: `${call.operation} accepted for ${input.GlobalClusterIdentifier} (${g?.status ?? 'status unknown'})`, detail: { status: g?.status ?? null } };
+      return {
+        message: `${call.operation} accepted for ${input.GlobalClusterIdentifier} (${g?.status ?? 'status unknown'})`,
+        detail: { status: g?.status ?? null },
+      };
     }
     case 'rds:RestoreDBInstanceFromDBSnapshot':
     case 'rds:RestoreDBInstanceToPointInTime':
@@ -144,7 +158,10 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
           : call.operation === 'RestoreDBInstanceFromDBSnapshot'
             ? await env.rds.restoreDbInstanceFromSnapshot(region, as<Rds.RestoreDbInstanceFromSnapshotInput>(call))
             : await env.rds.restoreDbInstanceToPointInTime(region, as<Rds.RestoreDbInstanceToPointInTimeInput>(call));
-      return { message: `${call.operation} accepted: ${db?.id ?? 'instance'} is ${db?.status ?? 'being created'}`, detail: { id: db?.id ?? null, status: db?.status ?? null } };
+      return {
+        message: `${call.operation} accepted: ${db?.id ?? 'instance'} is ${db?.status ?? 'being created'}`,
+        detail: { id: db?.id ?? null, status: db?.status ?? null },
+      };
     }
     case 'rds:RestoreDBClusterFromSnapshot':
     case 'rds:RestoreDBClusterToPointInTime': {
@@ -153,31 +170,55 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
         call.operation === 'RestoreDBClusterFromSnapshot'
           ? await env.rds.restoreDbClusterFromSnapshot(region, as<Rds.RestoreDbClusterFromSnapshotInput>(call))
           : await env.rds.restoreDbClusterToPointInTime(region, as<Rds.RestoreDbClusterToPointInTimeInput>(call));
-      return { message: `${call.operation} accepted: ${c?.id ?? 'cluster'} is ${c?.status ?? 'being created'}`, detail: { id: c?.id ?? null, status: c?.status ?? null } };
+      return {
+        message: `${call.operation} accepted: ${c?.id ?? 'cluster'} is ${c?.status ?? 'being created'}`,
+        detail: { id: c?.id ?? null, status: c?.status ?? null },
+      };
     }
     case 'rds:DescribeDBInstances': {
       const id = as<{ DBInstanceIdentifier: string }>(call).DBInstanceIdentifier;
       const until = call.wait?.until ?? 'available';
       const what = until === 'promoted' ? `${id} to be standalone and available` : `${id} to be available`;
       const region = regionOf(call);
-      const { value, elapsedMs } = await wait(what, () => env.rds.describeDbInstance(region, id), (db) => instanceState(db, id, until));
+      const { value, elapsedMs } = await wait(
+        what,
+        () => env.rds.describeDbInstance(region, id),
+        (db) => instanceState(db, id, until),
+      );
       const endpoint = value?.endpoint;
-      return { message: `${id} is available${endpoint ? ` at ${endpoint}` : ''} (waited ${Math.round(elapsedMs / 1000)}s)`, detail: { status: 'available', ...(endpoint && { endpoint }) } };
+      return {
+        message: `${id} is available${endpoint ? ` at ${endpoint}` : ''} (waited ${Math.round(elapsedMs / 1000)}s)`,
+        detail: { status: 'available', ...(endpoint && { endpoint }) },
+      };
     }
     case 'rds:DescribeDBClusters': {
       const id = as<{ DBClusterIdentifier: string }>(call).DBClusterIdentifier;
       const region = regionOf(call);
-      const { value, elapsedMs } = await wait(`cluster ${id} to be available`, () => env.rds.describeDbCluster(region, id), (c) => clusterState(c, id));
+      const { value, elapsedMs } = await wait(
+        `cluster ${id} to be available`,
+        () => env.rds.describeDbCluster(region, id),
+        (c) => clusterState(c, id),
+      );
       const endpoint = value?.endpoint;
-      return { message: `cluster ${id} is available${endpoint ? ` at ${endpoint}` : ''} (waited ${Math.round(elapsedMs / 1000)}s)`, detail: { status: 'available', ...(endpoint && { endpoint }) } };
+      return {
+        message: `cluster ${id} is available${endpoint ? ` at ${endpoint}` : ''} (waited ${Math.round(elapsedMs / 1000)}s)`,
+        detail: { status: 'available', ...(endpoint && { endpoint }) },
+      };
     }
     case 'rds:DescribeGlobalClusters': {
       const global = as<{ GlobalClusterIdentifier: string }>(call).GlobalClusterIdentifier;
       const target = call.wait?.target ?? '';
       const region = regionOf(call);
       const what = `${clusterIdFromArn(target)} to be the writer of ${global}`;
-      const { elapsedMs } = await wait(what, () => env.rds.describeGlobalCluster(region, global), (g) => writerState(g, global, target));
-      return { message: `${clusterIdFromArn(target)} is the writer of ${global} (waited ${Math.round(elapsedMs / 1000)}s)`, detail: { writer: target } };
+      const { elapsedMs } = await wait(
+        what,
+        () => env.rds.describeGlobalCluster(region, global),
+        (g) => writerState(g, global, target),
+      );
+      return {
+        message: `${clusterIdFromArn(target)} is the writer of ${global} (waited ${Math.round(elapsedMs / 1000)}s)`,
+        detail: { writer: target },
+      };
     }
     case 'route53:ChangeResourceRecordSets': {
       const input = as<ChangeRecordSetsInput>(call);
@@ -187,13 +228,24 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
       const previous = (await env.route53.recordsNamed(input.HostedZoneId, set.Name)).find((r) => r.type === set.Type) ?? null;
       const change = await env.route53.changeRecordSets(input);
       const was = previous ? describeRecord(previous) : 'no record';
-      return { message: `${set.Name} ${set.Type} now ${set.ResourceRecords.map((r) => r.Value).join(', ')} (was ${was}); change ${change.changeId} ${change.status}`, detail: { changeId: change.changeId, status: change.status, previous } };
+      return {
+        message: `${set.Name} ${set.Type} now ${set.ResourceRecords.map((r) => r.Value).join(', ')} (was ${was}); change ${change.changeId} ${change.status}`,
+        detail: { changeId: change.changeId, status: change.status, previous },
+      };
     }
     case 'route53:GetChange': {
       const changeId = env.results.get(call.wait?.after ?? '')?.changeId;
-      if (typeof changeId !== 'string' || changeId === '') throw new ActionError('LIFEBOAT_PLAN_INVALID', `Step ${call.id} has no change to wait for.`);
-      const { elapsedMs } = await wait(`DNS change ${changeId} to be INSYNC`, () => env.route53.getChange(changeId), (c) => ({ done: c.status === 'INSYNC', observed: c.status }));
-      return { message: `DNS change ${changeId} is INSYNC (waited ${Math.round(elapsedMs / 1000)}s)`, detail: { changeId, status: 'INSYNC' } };
+      if (typeof changeId !== 'string' || changeId === '')
+        throw new ActionError('LIFEBOAT_PLAN_INVALID', `Step ${call.id} has no change to wait for.`);
+      const { elapsedMs } = await wait(
+        `DNS change ${changeId} to be INSYNC`,
+        () => env.route53.getChange(changeId),
+        (c) => ({ done: c.status === 'INSYNC', observed: c.status }),
+      );
+      return {
+        message: `DNS change ${changeId} is INSYNC (waited ${Math.round(elapsedMs / 1000)}s)`,
+        detail: { changeId, status: 'INSYNC' },
+      };
     }
     case 'statuspage:publish': {
       if (!env.statusPage) throw new ActionError('LIFEBOAT_STATUSPAGE_FAILED', 'No status page is configured to publish to.');
@@ -203,9 +255,16 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
         ({ url } = await env.statusPage(publication));
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
-        throw new ActionError('LIFEBOAT_STATUSPAGE_FAILED', `Publishing to the status page failed; nothing was published. Check the status page settings and request again.`, reason);
+        throw new ActionError(
+          'LIFEBOAT_STATUSPAGE_FAILED',
+          `Publishing to the status page failed; nothing was published. Check the status page settings and request again.`,
+          reason,
+        );
       }
-      return { message: `Published "${publication.status}" for ${publication.incidentId}${url ? `: ${url}` : ''}`, detail: { ...(url && { url }) } };
+      return {
+        message: `Published "${publication.status}" for ${publication.incidentId}${url ? `: ${url}` : ''}`,
+        detail: { ...(url && { url }) },
+      };
     }
     default:
       throw new ActionError('LIFEBOAT_PLAN_INVALID', `Step ${call.id} asks for ${key}, which Lifeboat does not execute.`);

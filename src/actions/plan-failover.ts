@@ -41,9 +41,12 @@ function consistencyProblems(name: string, runbook: FailoverRunbook): string[] {
   if (dns) {
     const value = dns.value.trim();
     if (dns.type === 'A' && isIP(value) !== 4) problems.push(`dns.value ${JSON.stringify(dns.value)} is not an IPv4 address (type A)`);
-    if (dns.type === 'AAAA' && isIP(value) !== 6) problems.push(`dns.value ${JSON.stringify(dns.value)} is not an IPv6 address (type AAAA)`);
-    if (dns.type === 'CNAME' && (isIP(value) !== 0 || /\s/.test(value))) problems.push(`dns.value ${JSON.stringify(dns.value)} is not a host name (type CNAME)`);
-    if (dns.type === 'CNAME' && normalizeDnsName(value) === normalizeDnsName(dns.name)) problems.push('dns.value points the record at itself');
+    if (dns.type === 'AAAA' && isIP(value) !== 6)
+      problems.push(`dns.value ${JSON.stringify(dns.value)} is not an IPv6 address (type AAAA)`);
+    if (dns.type === 'CNAME' && (isIP(value) !== 0 || /\s/.test(value)))
+      problems.push(`dns.value ${JSON.stringify(dns.value)} is not a host name (type CNAME)`);
+    if (dns.type === 'CNAME' && normalizeDnsName(value) === normalizeDnsName(dns.name))
+      problems.push('dns.value points the record at itself');
   }
   return problems.map((p) => `runbook ${name}: ${p}`);
 }
@@ -63,22 +66,42 @@ export async function planFailover(
   const name = request.runbook;
   const problems = consistencyProblems(name, runbook);
   if (problems.length > 0) {
-    throw new ActionError('LIFEBOAT_RUNBOOK_INCONSISTENT', `${problems.join('; ')}. Fix the runbook in the Lifeboat config.`, problems.join('; '));
+    throw new ActionError(
+      'LIFEBOAT_RUNBOOK_INCONSISTENT',
+      `${problems.join('; ')}. Fix the runbook in the Lifeboat config.`,
+      problems.join('; '),
+    );
   }
   const timeouts = { ...DEFAULT_WAIT_TIMEOUTS, ...options.timeouts };
   const id = newPlanId(ctx);
   const { region, promote } = runbook;
   const global: GlobalTarget | null = 'globalCluster' in promote ? promote : null;
   const dataLoss = global !== null && request.allowDataLoss;
-  const dns = runbook.dns && { ...runbook.dns, hostedZoneId: bareZoneId(runbook.dns.hostedZoneId), name: normalizeDnsName(runbook.dns.name) };
+  const dns = runbook.dns && {
+    ...runbook.dns,
+    hostedZoneId: bareZoneId(runbook.dns.hostedZoneId),
+    name: normalizeDnsName(runbook.dns.name),
+  };
 
   const checks: PreflightCheck[] = [];
   if (runbook.guard) {
     const maxAgeMs = options.lagMaxAgeMs ?? DEFAULT_LAG_MAX_AGE_MS;
-    checks.push({ kind: 'replica-lag', checkId: runbook.guard.lagCheck, maxLagMs: runbook.guard.maxLagMs, maxAgeMs, overridden: request.allowDataLoss });
+    checks.push({
+      kind: 'replica-lag',
+      checkId: runbook.guard.lagCheck,
+      maxLagMs: runbook.guard.maxLagMs,
+      maxAgeMs,
+      overridden: request.allowDataLoss,
+    });
   }
   if (global) {
-    checks.push({ kind: 'global-secondary', region, globalCluster: global.globalCluster, targetClusterArn: global.targetCluster, dataLoss });
+    checks.push({
+      kind: 'global-secondary',
+      region,
+      globalCluster: global.globalCluster,
+      targetClusterArn: global.targetCluster,
+      dataLoss,
+    });
   } else if ('dbInstance' in promote) {
     checks.push({ kind: 'read-replica', region, dbInstance: promote.dbInstance });
   }
@@ -164,17 +187,24 @@ export async function planFailover(
 
   const overridden = lagFacts?.facts.overridden;
   if (!runbook.guard) warnings.push(`No lag guard on runbook ${name}: the data-loss window is not checked before cut-over.`);
-  else if (overridden) warnings.unshift(`Lag guard overridden by --allow-data-loss: ${overridden.failure}. Writes in that window may be lost.`);
+  else if (overridden)
+    warnings.unshift(`Lag guard overridden by --allow-data-loss: ${overridden.failure}. Writes in that window may be lost.`);
 
   if (dns) {
     const change: ChangeRecordSetsInput = {
       HostedZoneId: dns.hostedZoneId,
       ChangeBatch: {
         Comment: `Lifeboat failover ${name} (plan ${id})`,
-        Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: dns.name, Type: dns.type, TTL: dns.ttl, ResourceRecords: [{ Value: dns.value }] } }],
+        Changes: [
+          {
+            Action: 'UPSERT',
+            ResourceRecordSet: { Name: dns.name, Type: dns.type, TTL: dns.ttl, ResourceRecords: [{ Value: dns.value }] },
+          },
+        ],
       },
     };
-    const was = replaced === undefined ? 'the current record (could not be read)' : replaced ? describeRecord(replaced) : 'nothing (new record)';
+    const was =
+      replaced === undefined ? 'the current record (could not be read)' : replaced ? describeRecord(replaced) : 'nothing (new record)';
     calls.push(
       {
         id: 'dns-upsert',

@@ -31,7 +31,10 @@ function restoreTime(request: RestoreRequest): string | 'latest' | null {
   if (request.source.type !== 'time') return null;
   const at = Date.parse(request.source.time);
   if (Number.isNaN(at)) {
-    throw new ActionError('LIFEBOAT_BAD_REQUEST', `${JSON.stringify(request.source.time)} is not an ISO-8601 time (e.g. 2026-11-21T06:10:00Z).`);
+    throw new ActionError(
+      'LIFEBOAT_BAD_REQUEST',
+      `${JSON.stringify(request.source.time)} is not an ISO-8601 time (e.g. 2026-11-21T06:10:00Z).`,
+    );
   }
   return new Date(at).toISOString();
 }
@@ -48,7 +51,12 @@ function isAurora(engine: string | undefined): boolean {
  * identifier, then waits until available. "This operation only restores the DB cluster, not the
  * DB instances" (RestoreDBClusterFromSnapshot), so an Aurora restore also creates its writer.
  */
-export async function planRestore(request: RestoreRequest, runbook: RestoreRunbook, ctx: PlanningContext, options: RestorePlanOptions = {}): Promise<Plan> {
+export async function planRestore(
+  request: RestoreRequest,
+  runbook: RestoreRunbook,
+  ctx: PlanningContext,
+  options: RestorePlanOptions = {},
+): Promise<Plan> {
   const name = request.runbook;
   const cluster = runbook.dbCluster !== undefined;
   const source = runbook.dbCluster ?? runbook.dbInstance;
@@ -109,7 +117,12 @@ export async function planRestore(request: RestoreRequest, runbook: RestoreRunbo
             service: 'rds',
             operation: 'RestoreDBInstanceFromDBSnapshot',
             region,
-            input: { DBInstanceIdentifier: target, DBSnapshotIdentifier: snapshotId, DBInstanceClass: runbook.instanceClass, ...placement(runbook) },
+            input: {
+              DBInstanceIdentifier: target,
+              DBSnapshotIdentifier: snapshotId,
+              DBInstanceClass: runbook.instanceClass,
+              ...placement(runbook),
+            },
             description: `Restore instance ${target} (${runbook.instanceClass}) from snapshot ${snapshotId}`,
           },
     );
@@ -138,7 +151,13 @@ export async function planRestore(request: RestoreRequest, runbook: RestoreRunbo
             service: 'rds',
             operation: 'RestoreDBInstanceToPointInTime',
             region,
-            input: { SourceDBInstanceIdentifier: source, TargetDBInstanceIdentifier: target, ...when, DBInstanceClass: runbook.instanceClass, ...placement(runbook) },
+            input: {
+              SourceDBInstanceIdentifier: source,
+              TargetDBInstanceIdentifier: target,
+              ...when,
+              DBInstanceClass: runbook.instanceClass,
+              ...placement(runbook),
+            },
             description: `Restore instance ${target} (${runbook.instanceClass}) from ${source} ${how}`,
           },
     );
@@ -162,7 +181,12 @@ export async function planRestore(request: RestoreRequest, runbook: RestoreRunbo
           service: 'rds',
           operation: 'CreateDBInstance',
           region,
-          input: { DBInstanceIdentifier: writer, DBClusterIdentifier: target, DBInstanceClass: runbook.instanceClass, Engine: engine ?? '' },
+          input: {
+            DBInstanceIdentifier: writer,
+            DBClusterIdentifier: target,
+            DBInstanceClass: runbook.instanceClass,
+            Engine: engine ?? '',
+          },
           description: `Create writer instance ${writer} (${runbook.instanceClass}) in cluster ${target}`,
         },
         {

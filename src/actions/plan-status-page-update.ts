@@ -32,13 +32,19 @@ export function planStatusPageUpdate(
   // Before anything else: a text hiding characters, or too long to show whole, never reaches approvers.
   const problem = textToPublishProblem(request.message);
   if (problem) throw new ActionError('LIFEBOAT_BAD_REQUEST', `${problem} Nothing was requested.`);
-  const known = new Set([...Object.keys(config.statuspage.components), ...config.checks.flatMap((c) => (c.component ? [c.component] : []))]);
+  const known = new Set([
+    ...Object.keys(config.statuspage.components),
+    ...config.checks.flatMap((c) => (c.component ? [c.component] : [])),
+  ]);
   let components: Record<string, ComponentStatus>;
   if (request.components) {
     const unknown = Object.keys(request.components).filter((name) => !known.has(name));
     if (unknown.length > 0) {
       const list = known.size > 0 ? `known components: ${[...known].sort().join(', ')}` : 'no components are configured';
-      throw new ActionError('LIFEBOAT_UNKNOWN_COMPONENT', `Unknown status-page component ${unknown.map((u) => `"${u}"`).join(', ')} (${list}).`);
+      throw new ActionError(
+        'LIFEBOAT_UNKNOWN_COMPONENT',
+        `Unknown status-page component ${unknown.map((u) => `"${u}"`).join(', ')} (${list}).`,
+      );
     }
     components = { ...request.components };
   } else {

@@ -43,6 +43,9 @@ export const resourceKey = {
 };
 
 /** Each outcome's result; with `freeze`, a result's check may be replaced (e.g. to record what DNS held). */
-export function resultsOf(outcomes: PreflightOutcome[], freeze?: (check: PreflightCheck, outcome: PreflightOutcome) => PreflightCheck): PreflightResult[] {
+export function resultsOf(
+  outcomes: PreflightOutcome[],
+  freeze?: (check: PreflightCheck, outcome: PreflightOutcome) => PreflightCheck,
+): PreflightResult[] {
   return outcomes.map((o) => (freeze && o.result.check ? { ...o.result, check: freeze(o.result.check, o) } : o.result));
 }

@@ -35,7 +35,10 @@ export async function checkReplicaLag(check: Check<'replica-lag'>, ctx: Prefligh
 export async function checkReadReplica(check: Check<'read-replica'>, ctx: PreflightContext): Promise<PreflightOutcome> {
   const base = { name: 'target state', requirement: `${check.dbInstance} is a read replica in state available`, check };
   const db = await ctx.rds.describeDbInstance(check.region, check.dbInstance);
-  const fail = (observed: string): PreflightOutcome => ({ result: { ...base, ok: false, observed, code: 'LIFEBOAT_TARGET_NOT_READY' }, facts: {} });
+  const fail = (observed: string): PreflightOutcome => ({
+    result: { ...base, ok: false, observed, code: 'LIFEBOAT_TARGET_NOT_READY' },
+    facts: {},
+  });
   if (!db) return fail(`${check.dbInstance} not found in ${check.region}`);
   if (!db.replicaSource) return fail(`${check.dbInstance} is ${db.status} and not a read replica (already promoted?)`);
   // "a read replica cannot be promoted to a standalone instance when it is in the backing-up status" (PromoteReadReplica)
@@ -47,7 +50,10 @@ export async function checkReadReplica(check: Check<'read-replica'>, ctx: Prefli
 export async function checkGlobalSecondary(check: Check<'global-secondary'>, ctx: PreflightContext): Promise<PreflightOutcome> {
   const target = clusterIdFromArn(check.targetClusterArn);
   const base = { name: 'target state', requirement: `${target} is an available secondary of ${check.globalCluster}`, check };
-  const fail = (observed: string): PreflightOutcome => ({ result: { ...base, ok: false, observed, code: 'LIFEBOAT_TARGET_NOT_READY' }, facts: {} });
+  const fail = (observed: string): PreflightOutcome => ({
+    result: { ...base, ok: false, observed, code: 'LIFEBOAT_TARGET_NOT_READY' },
+    facts: {},
+  });
   const [global, cluster] = await Promise.all([
     ctx.rds.describeGlobalCluster(check.region, check.globalCluster),
     // DescribeDBClusters.DBClusterIdentifier: "The user-supplied DB cluster identifier or the Amazon Resource Name (ARN)"
@@ -57,11 +63,15 @@ export async function checkGlobalSecondary(check: Check<'global-secondary'>, ctx
   const member = global.members.find((m) => m.arn === check.targetClusterArn);
   if (!member) return fail(`${target} is not a member of ${check.globalCluster}`);
   if (member.isWriter) return fail(`${target} is already the primary of ${check.globalCluster}`);
-  if (global.failover) return fail(`a switchover or failover of ${check.globalCluster} is already ${global.failover.status ?? 'in progress'}`);
+  if (global.failover)
+    return fail(`a switchover or failover of ${check.globalCluster} is already ${global.failover.status ?? 'in progress'}`);
   if (!check.dataLoss && global.status !== 'available') return fail(`${check.globalCluster} is ${global.status}`);
   if (!cluster) return fail(`${target} not found in ${check.region}`);
   if (cluster.status !== 'available') return fail(`${target} is ${cluster.status}`);
-  return { result: { ...base, ok: true, observed: `${check.globalCluster} is ${global.status}; ${target} is an available secondary` }, facts: {} };
+  return {
+    result: { ...base, ok: true, observed: `${check.globalCluster} is ${global.status}; ${target} is an available secondary` },
+    facts: {},
+  };
 }
 
 /** `orders-west` from `arn:aws:rds:us-west-2:123456789012:cluster:orders-west`. */
@@ -79,13 +89,23 @@ export function describeRecord(record: DnsRecord): string {
 function sameRecord(a: DnsRecord | null, b: DnsRecord | null): boolean {
   if (a === null || b === null) return a === b;
   const key = (r: DnsRecord) =>
-    JSON.stringify([r.type, r.ttl ?? null, [...r.values].sort(), r.aliasTarget ? [r.aliasTarget.dnsName.toLowerCase(), r.aliasTarget.hostedZoneId] : null, r.setIdentifier ?? null]);
+    JSON.stringify([
+      r.type,
+      r.ttl ?? null,
+      [...r.values].sort(),
+      r.aliasTarget ? [r.aliasTarget.dnsName.toLowerCase(), r.aliasTarget.hostedZoneId] : null,
+      r.setIdentifier ?? null,
+    ]);
   return key(a) === key(b);
 }
 
 /** The record the UPSERT replaces: readable, simple (no routing policy), no conflicting type, unchanged since the plan. */
 export async function checkDnsRecord(check: Check<'dns-record'>, ctx: PreflightContext): Promise<PreflightOutcome> {
-  const base = { name: 'DNS record', requirement: `${check.name} has no routing policy or conflicting record, and is unchanged since the plan`, check };
+  const base = {
+    name: 'DNS record',
+    requirement: `${check.name} has no routing policy or conflicting record, and is unchanged since the plan`,
+    check,
+  };
   const fail = (observed: string, current: DnsRecord | null): PreflightOutcome => ({
     result: { ...base, ok: false, observed, code: 'LIFEBOAT_DNS_CONFLICT' },
     facts: { record: current },
@@ -94,10 +114,15 @@ export async function checkDnsRecord(check: Check<'dns-record'>, ctx: PreflightC
   const same = records.filter((r) => r.type === check.type);
   const current = same[0] ?? null;
   const routed = same.find((r) => r.setIdentifier !== undefined);
-  if (routed) return fail(`${check.name} ${check.type} uses a routing policy (SetIdentifier ${routed.setIdentifier}); Lifeboat replaces simple records only`, current);
+  if (routed)
+    return fail(
+      `${check.name} ${check.type} uses a routing policy (SetIdentifier ${routed.setIdentifier}); Lifeboat replaces simple records only`,
+      current,
+    );
   // A CNAME cannot share its name with other records (RFC 1034 §3.6.2); Route 53 refuses the change.
   const clash = records.find((r) => (check.type === 'CNAME' ? r.type !== 'CNAME' : r.type === 'CNAME'));
-  if (clash) return fail(`${check.name} already has a record of type ${clash.type}, which a ${check.type} record cannot coexist with`, current);
+  if (clash)
+    return fail(`${check.name} already has a record of type ${clash.type}, which a ${check.type} record cannot coexist with`, current);
   const alreadyTarget = current !== null && current.values.length === 1 && current.values[0] === check.value;
   if (check.expected !== undefined && !sameRecord(current, check.expected) && !alreadyTarget) {
     const now = current ? describeRecord(current) : 'no record';

@@ -12,13 +12,21 @@ export async function checkSnapshot(check: Check<'snapshot'>, ctx: PreflightCont
     : await ctx.rds.describeDbSnapshot(check.region, check.snapshotId);
   if (!snapshot) {
     const kind = check.cluster ? 'DB cluster snapshot' : 'DB snapshot';
-    return { result: { ...base, ok: false, observed: `no ${kind} ${check.snapshotId} in ${check.region}`, code: 'LIFEBOAT_SNAPSHOT_NOT_FOUND' }, facts: {} };
+    return {
+      result: { ...base, ok: false, observed: `no ${kind} ${check.snapshotId} in ${check.region}`, code: 'LIFEBOAT_SNAPSHOT_NOT_FOUND' },
+      facts: {},
+    };
   }
   const taken = snapshot.createdAt !== undefined ? `, taken ${formatInstant(snapshot.createdAt)}` : '';
   const from = snapshot.source ? ` from ${snapshot.source}` : '';
   if (snapshot.status !== 'available') {
     return {
-      result: { ...base, ok: false, observed: `snapshot ${check.snapshotId} is ${snapshot.status}${taken}`, code: 'LIFEBOAT_SNAPSHOT_NOT_AVAILABLE' },
+      result: {
+        ...base,
+        ok: false,
+        observed: `snapshot ${check.snapshotId} is ${snapshot.status}${taken}`,
+        code: 'LIFEBOAT_SNAPSHOT_NOT_AVAILABLE',
+      },
       facts: { snapshot },
     };
   }
@@ -57,7 +65,10 @@ export async function checkRestoreWindow(check: Check<'restore-window'>, ctx: Pr
     latest = instance.latestRestorableTime ?? window?.latest;
   }
   if (latest === undefined) {
-    return fail('LIFEBOAT_NO_RESTORE_WINDOW', `${check.source} has no latest restorable time: automated backups are off (backup retention 0)`);
+    return fail(
+      'LIFEBOAT_NO_RESTORE_WINDOW',
+      `${check.source} has no latest restorable time: automated backups are off (backup retention 0)`,
+    );
   }
   const now = ctx.clock.now();
   const latestText = `latest restorable time ${formatInstant(latest)} (${formatDuration(now - latest)} ago)`;
@@ -69,7 +80,8 @@ export async function checkRestoreWindow(check: Check<'restore-window'>, ctx: Pr
   if (at > latest) {
     return fail('LIFEBOAT_TIME_AFTER_LATEST', `${formatInstant(at)} is after the ${latestText}; use --latest or an earlier time`);
   }
-  if (earliest === undefined) return fail('LIFEBOAT_NO_RESTORE_WINDOW', `the earliest restorable time of ${check.source} is unknown (no active automated backup)`);
+  if (earliest === undefined)
+    return fail('LIFEBOAT_NO_RESTORE_WINDOW', `the earliest restorable time of ${check.source} is unknown (no active automated backup)`);
   if (at < earliest) {
     return fail('LIFEBOAT_TIME_BEFORE_EARLIEST', `${formatInstant(at)} is before the earliest restorable time ${formatInstant(earliest)}`);
   }
@@ -84,7 +96,15 @@ export async function checkIdentifierFree(check: Check<'identifier-free'>, ctx: 
     ? await ctx.rds.describeDbCluster(check.region, check.identifier)
     : await ctx.rds.describeDbInstance(check.region, check.identifier);
   if (existing) {
-    return { result: { ...base, ok: false, observed: `${kind} ${check.identifier} already exists (${existing.status})`, code: 'LIFEBOAT_IDENTIFIER_TAKEN' }, facts: {} };
+    return {
+      result: {
+        ...base,
+        ok: false,
+        observed: `${kind} ${check.identifier} already exists (${existing.status})`,
+        code: 'LIFEBOAT_IDENTIFIER_TAKEN',
+      },
+      facts: {},
+    };
   }
   return { result: { ...base, ok: true, observed: `${check.identifier} is free` }, facts: {} };
 }

@@ -45,7 +45,14 @@ export async function evaluatePreflight(check: PreflightCheck, ctx: PreflightCon
       err instanceof AwsGatewayError
         ? `could not check: AWS said ${err.code}; ${actionAdvice(err.info, err.code, err.action)}`
         : `could not check: ${err instanceof Error ? err.message : String(err)}`;
-    const result: PreflightResult = { name: NAMES[check.kind], ok: false, observed, requirement: 'the check can read live state', code: 'LIFEBOAT_AWS_ERROR', check };
+    const result: PreflightResult = {
+      name: NAMES[check.kind],
+      ok: false,
+      observed,
+      requirement: 'the check can read live state',
+      code: 'LIFEBOAT_AWS_ERROR',
+      check,
+    };
     return { result, facts: {} };
   }
 }

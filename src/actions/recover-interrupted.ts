@@ -21,9 +21,13 @@ export function interruptedOutcome(run: JournalRun, now: number): RunOutcome {
   const byId = new Map(run.steps.map((s) => [s.stepId, s]));
   const steps: StepRecord[] = run.plan.calls.map((call) => {
     const seen = byId.get(call.id);
-    const times = { ...(seen?.startedAt !== undefined && { startedAt: seen.startedAt }), ...(seen?.doneAt !== undefined && { finishedAt: seen.doneAt }) };
+    const times = {
+      ...(seen?.startedAt !== undefined && { startedAt: seen.startedAt }),
+      ...(seen?.doneAt !== undefined && { finishedAt: seen.doneAt }),
+    };
     if (!seen) return { id: call.id, description: call.description, status: 'not-run' };
-    if (seen.done) return { id: call.id, description: call.description, status: 'done', ...times, ...(seen.detail && { detail: seen.detail }) };
+    if (seen.done)
+      return { id: call.id, description: call.description, status: 'done', ...times, ...(seen.detail && { detail: seen.detail }) };
     return { id: call.id, description: call.description, status: 'interrupted', ...times };
   });
   const inFlight = steps.find((s) => s.status === 'interrupted');

@@ -20,7 +20,10 @@ export function requestResources(config: Pick<Config, 'runbooks'>, request: Acti
       const { region, promote, dns } = runbook;
       const resources = [resourceKey.runbook('failover', request.runbook)];
       if ('globalCluster' in promote) {
-        resources.push(resourceKey.globalCluster(promote.globalCluster), resourceKey.cluster(region, clusterIdFromArn(promote.targetCluster)));
+        resources.push(
+          resourceKey.globalCluster(promote.globalCluster),
+          resourceKey.cluster(region, clusterIdFromArn(promote.targetCluster)),
+        );
       } else if ('dbInstance' in promote) {
         resources.push(resourceKey.instance(region, promote.dbInstance));
       }

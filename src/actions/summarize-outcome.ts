@@ -19,7 +19,11 @@ export function summarizeOutcome(plan: Plan, outcome: Omit<RunOutcome, 'summary'
       const parts = [`${what} succeeded in ${took}${plan.request.kind === 'failover' ? ' (measured RTO)' : ''}.`];
       if (plan.request.kind === 'failover') {
         const lag = outcome.dataLossWindowSeconds;
-        parts.push(lag !== null && lag !== undefined ? `Data-loss window: replica lag ${lag}s at cut-over.` : 'Data-loss window: not measured (no lag guard).');
+        parts.push(
+          lag !== null && lag !== undefined
+            ? `Data-loss window: replica lag ${lag}s at cut-over.`
+            : 'Data-loss window: not measured (no lag guard).',
+        );
       }
       const dns = plan.calls.find((c) => c.id === 'dns-upsert');
       if (dns && outcome.previousDnsRecord !== undefined) {

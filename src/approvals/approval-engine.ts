@@ -5,15 +5,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { ApprovalAuditEntry, AuditQuery, AuditType } from './approval-audit.js';
 import { ApprovalError } from './approval-error.js';
 import { refusal, type ApprovalRefusal } from './approval-refusal.js';
-import {
-  checkApprove,
-  checkReject,
-  checkRequestable,
-  expiryOf,
-  isExpired,
-  policyProblem,
-  type ApprovalPolicy,
-} from './approval-rules.js';
+import { checkApprove, checkReject, checkRequestable, expiryOf, isExpired, policyProblem, type ApprovalPolicy } from './approval-rules.js';
 import type { ApprovalStore, ApproveOutcome, CreateOutcome } from './approval-store.js';
 import type { Approval } from './approval.js';
 import { ApprovalSweeper } from './approval-sweeper.js';
@@ -153,7 +145,10 @@ export class ApprovalEngine {
     }
     if (outcome.existing) {
       // The create ran twice (its first reply lost, the command re-sent): this is the same request.
-      this.logger.warn({ approvalId: outcome.approval.id, plan: plan.id }, `plan ${plan.id} already had request ${outcome.approval.id}; answering it`);
+      this.logger.warn(
+        { approvalId: outcome.approval.id, plan: plan.id },
+        `plan ${plan.id} already had request ${outcome.approval.id}; answering it`,
+      );
       if (outcome.approval.state !== 'pending') return refusal('not-pending', { approval: outcome.approval });
     }
     await this.changed(outcome.approval, 'requested', outcome.approval.createdAt, requester);
@@ -189,7 +184,13 @@ export class ApprovalEngine {
       const approval = outcome.approval ?? snapshot;
       // A re-sent approve (its first reply lost on a dropped connection) finds its own claim.
       if (outcome.reason === 'not-pending' && this.runs.isOwnClaim(approval, approverId)) {
-        const resumed = await resumeClaim(this.lostApprovalDeps(), approval, approverId, now, 'the approve command was re-sent after its reply was lost');
+        const resumed = await resumeClaim(
+          this.lostApprovalDeps(),
+          approval,
+          approverId,
+          now,
+          'the approve command was re-sent after its reply was lost',
+        );
         if (resumed) return resumed;
       }
       return outcome.reason === 'not-found' ? refusal('not-found', { id }) : refusal(outcome.reason, { approval });

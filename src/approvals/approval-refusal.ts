@@ -142,7 +142,9 @@ function refusalMessage(
     case 'not-allowed-to-release':
       return `You are not allowed to release the locks of this ${noun}; ask an approver.`;
     case 'not-interrupted':
-      return approval ? notInterruptedMessage(noun, approval.state) : `This ${noun} was not interrupted, so it has no locks to release by hand.`;
+      return approval
+        ? notInterruptedMessage(noun, approval.state)
+        : `This ${noun} was not interrupted, so it has no locks to release by hand.`;
     case 'already-released':
       return `The locks of this ${noun} were already released; new requests can use its resources.`;
     case 'dry-run':

@@ -107,7 +107,9 @@ export function checkReject(
  * Checks that a request's locks may be released by hand: only an interrupted run's, once. Who may
  * is the caller's decision (approvers, operators); releasing starts nothing, so one person is enough.
  */
-export function checkRelease(approval: Pick<Approval, 'state' | 'locksReleased'>): Exclude<ReleaseRefusalReason, 'not-allowed-to-release'> | null {
+export function checkRelease(
+  approval: Pick<Approval, 'state' | 'locksReleased'>,
+): Exclude<ReleaseRefusalReason, 'not-allowed-to-release'> | null {
   if (approval.state !== 'interrupted') return 'not-interrupted';
   if (approval.locksReleased) return 'already-released';
   return null;

@@ -86,9 +86,7 @@ export interface ReleaseInput {
 /** Why a transition was refused: unknown id, not in a state that allows it, past expiry, or not this runner's run. */
 export type TransitionRefusal = 'not-found' | 'wrong-state' | 'expired' | 'not-runner';
 
-export type TransitionOutcome =
-  | { ok: true; approval: Approval }
-  | { ok: false; reason: TransitionRefusal; approval: Approval | null };
+export type TransitionOutcome = { ok: true; approval: Approval } | { ok: false; reason: TransitionRefusal; approval: Approval | null };
 
 /**
  * Approval requests, their runs, resource locks and the audit log. Every state change is atomic

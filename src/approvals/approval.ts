@@ -11,15 +11,7 @@ import type { Plan } from '../core/plan.js';
  * `interrupted` keeps the resource locks (AWS may still be working on a call that was in flight)
  * until a person releases them; the state stays `interrupted`, `locksReleased` records who did.
  */
-export type ApprovalState =
-  | 'pending'
-  | 'approved'
-  | 'running'
-  | 'rejected'
-  | 'expired'
-  | 'succeeded'
-  | 'failed'
-  | 'interrupted';
+export type ApprovalState = 'pending' | 'approved' | 'running' | 'rejected' | 'expired' | 'succeeded' | 'failed' | 'interrupted';
 
 export const APPROVAL_STATES: readonly ApprovalState[] = [
   'pending',

@@ -116,12 +116,7 @@ export function decodeApproval(key: string, fields: Fields): Approval {
   return approval;
 }
 
-function decodeRun(
-  key: string,
-  fields: Fields,
-  int: (name: string) => number,
-  optInt: (name: string) => number | undefined,
-): ApprovalRun {
+function decodeRun(key: string, fields: Fields, int: (name: string) => number, optInt: (name: string) => number | undefined): ApprovalRun {
   const step = (field: string): RunStepMark => {
     const value = parseJson(key, field, fields[field] ?? '');
     if (!isStep(value)) throw corrupt(key, `has a ${field} of the wrong shape`);

@@ -22,9 +22,18 @@ export interface LostApprovalDeps {
  * announces the approval. Null when it has started, or was launched here already: a run is
  * launched at most once per replica whichever way its claim arrives (RunLauncher.claim).
  */
-export async function resumeClaim(deps: LostApprovalDeps, approval: Approval, approverId: string, at: number, why: string): Promise<ApproveResult | null> {
+export async function resumeClaim(
+  deps: LostApprovalDeps,
+  approval: Approval,
+  approverId: string,
+  at: number,
+  why: string,
+): Promise<ApproveResult | null> {
   if (approval.state !== 'approved' || approval.run?.startedAt !== undefined || !deps.runs.claim(approval.id)) return null;
-  deps.logger.warn({ approvalId: approval.id, approverId }, `${why}, but the store had claimed ${approval.id} for this replica; starting it`);
+  deps.logger.warn(
+    { approvalId: approval.id, approverId },
+    `${why}, but the store had claimed ${approval.id} for this replica; starting it`,
+  );
   await deps.emit(approval, 'approved', at, approverId);
   await deps.refreshPendingGauge();
   deps.runs.start(approval);
@@ -36,7 +45,13 @@ export async function resumeClaim(deps: LostApprovalDeps, approval: Approval, ap
  * Re-reads the request: a run this click claimed for this replica is started (once); a vote it
  * recorded is reported as recorded. Otherwise, or if the store is still down, `err` stands.
  */
-export async function afterLostApproval(deps: LostApprovalDeps, id: string, approverId: string, at: number, err: unknown): Promise<ApproveResult> {
+export async function afterLostApproval(
+  deps: LostApprovalDeps,
+  id: string,
+  approverId: string,
+  at: number,
+  err: unknown,
+): Promise<ApproveResult> {
   let current: Approval | null;
   try {
     current = await deps.store.get(id);
@@ -48,7 +63,10 @@ export async function afterLostApproval(deps: LostApprovalDeps, id: string, appr
     return resumed ?? { ok: true, approval: current, executing: true };
   }
   if (current?.state === 'pending' && current.approvals.some((vote) => vote.userId === approverId)) {
-    deps.logger.warn({ approvalId: id, approverId, err }, `the reply to ${approverId}'s approval of ${id} was lost, but the store recorded it`);
+    deps.logger.warn(
+      { approvalId: id, approverId, err },
+      `the reply to ${approverId}'s approval of ${id} was lost, but the store recorded it`,
+    );
     await deps.emit(current, 'approved', at, approverId);
     return { ok: true, approval: current, executing: false };
   }

@@ -326,7 +326,11 @@ export class RedisApprovalStore implements ApprovalStore {
 
   private danglingPlanIndex(planId: string, id: string): StoreError {
     const key = this.keys.byPlan();
-    return new StoreError('LIFEBOAT_STORE_CORRUPT_VALUE', `"${key}" maps plan ${planId} to ${id}, but ${this.keys.approval(id)} is missing`, { key });
+    return new StoreError(
+      'LIFEBOAT_STORE_CORRUPT_VALUE',
+      `"${key}" maps plan ${planId} to ${id}, but ${this.keys.approval(id)} is missing`,
+      { key },
+    );
   }
 
   private unexpected(script: LuaScript, reply: unknown): StoreError {

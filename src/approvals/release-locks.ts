@@ -23,7 +23,12 @@ export interface ReleaseDeps {
  * restore may still be running there). One person is enough, since releasing starts nothing;
  * who may is `isAllowed`. Refused unless the request is interrupted and not released yet.
  */
-export async function releaseInterruptedLocks(deps: ReleaseDeps, id: string, userId: string, isAllowed: ReleasePermission): Promise<ReleaseResult> {
+export async function releaseInterruptedLocks(
+  deps: ReleaseDeps,
+  id: string,
+  userId: string,
+  isAllowed: ReleasePermission,
+): Promise<ReleaseResult> {
   const snapshot = await deps.store.get(id);
   if (!snapshot) return refusal('not-found', { id });
   if (!(await isAllowed(userId))) return refusal('not-allowed-to-release', { approval: snapshot });

@@ -101,7 +101,12 @@ export class StoreRunControl implements RunControl {
 
   async stepDone(step: StepReport): Promise<Approval> {
     // The mark keeps when the step finished; a retried write renews the lease from when it lands.
-    const mark = { stepId: step.stepId, description: step.description, at: this.deps.clock.now(), ...(step.note ? { note: step.note } : {}) };
+    const mark = {
+      stepId: step.stepId,
+      description: step.description,
+      at: this.deps.clock.now(),
+      ...(step.note ? { note: step.note } : {}),
+    };
     return this.commit('step-done', (now) => this.deps.store.stepDone(this.approval.id, { ...this.runInput(now), step: mark }));
   }
 
@@ -150,9 +155,16 @@ export class StoreRunControl implements RunControl {
     try {
       const outcome = await this.deps.store.handBackRun(this.approval.id, { runnerId: this.deps.runnerId, at, reason });
       if (outcome.ok) handedBack = outcome.approval;
-      else this.deps.logger.warn({ approvalId: this.approval.id, reason: outcome.reason }, `the store refused to hand back ${this.approval.id}`);
+      else
+        this.deps.logger.warn(
+          { approvalId: this.approval.id, reason: outcome.reason },
+          `the store refused to hand back ${this.approval.id}`,
+        );
     } catch (err) {
-      this.deps.logger.warn({ approvalId: this.approval.id, err }, `could not hand back ${this.approval.id}; its lease will lapse and another replica reports it`);
+      this.deps.logger.warn(
+        { approvalId: this.approval.id, err },
+        `could not hand back ${this.approval.id}; its lease will lapse and another replica reports it`,
+      );
     }
     if (handedBack) await this.deps.emit(handedBack, 'interrupted', at);
     return handedBack;
@@ -163,11 +175,7 @@ export class StoreRunControl implements RunControl {
     return this.commit(outcome, (now) => this.deps.store.finishRun(this.approval.id, input(now)), true);
   }
 
-  private async commit(
-    transition: AuditType,
-    write: (now: number) => Promise<TransitionOutcome>,
-    ends = false,
-  ): Promise<Approval> {
+  private async commit(transition: AuditType, write: (now: number) => Promise<TransitionOutcome>, ends = false): Promise<Approval> {
     if (this.status === 'lost') throw this.lostError(`"${transition}" was not recorded`);
     if (this.status === 'finished') throw this.misuse(`"${transition}" after the run ended`);
     const { outcome, at, retried } = await this.writeWithinLease(transition, write);
@@ -179,8 +187,7 @@ export class StoreRunControl implements RunControl {
         this.status = 'finished';
         return current;
       }
-      const stillOurs =
-        current?.run?.runnerId === this.deps.runnerId && (current.state === 'approved' || current.state === 'running');
+      const stillOurs = current?.run?.runnerId === this.deps.runnerId && (current.state === 'approved' || current.state === 'running');
       if (stillOurs) throw this.misuse(`"${transition}" while the run is ${current.state} (call started() first)`);
       throw this.lose(`the store refused "${transition}" (${outcome.reason}; the request is ${current?.state ?? 'missing'})`);
     }
@@ -206,14 +213,21 @@ export class StoreRunControl implements RunControl {
       const at = this.deps.clock.now();
       try {
         const outcome = await write(at);
-        if (attempts > 0) this.deps.logger.info({ approvalId: this.approval.id, transition, attempts: attempts + 1 }, `"${transition}" recorded after the store came back`);
+        if (attempts > 0)
+          this.deps.logger.info(
+            { approvalId: this.approval.id, transition, attempts: attempts + 1 },
+            `"${transition}" recorded after the store came back`,
+          );
         return { outcome, at, retried: attempts > 0 };
       } catch (err) {
         if (!isStoreUnreachable(err)) throw err;
         attempts += 1;
         if (this.status === 'lost') throw this.lostError(`"${transition}" was not recorded`);
         if (this.deps.clock.now() + wait >= this.leaseUntil) {
-          this.deps.logger.error({ approvalId: this.approval.id, transition, attempts, err }, `"${transition}" could not be recorded before the run lease ran out`);
+          this.deps.logger.error(
+            { approvalId: this.approval.id, transition, attempts, err },
+            `"${transition}" could not be recorded before the run lease ran out`,
+          );
           throw this.lose(`the store could not be reached before the run lease ran out ("${transition}" not recorded)`);
         }
         this.deps.logger.warn(

@@ -89,7 +89,9 @@ function globalView(g: GlobalCluster | undefined): GlobalClusterView | null {
   return {
     id: g.GlobalClusterIdentifier,
     status: g.Status ?? 'unknown',
-    members: (g.GlobalClusterMembers ?? []).flatMap((m) => (m.DBClusterArn ? [{ arn: m.DBClusterArn, isWriter: m.IsWriter === true }] : [])),
+    members: (g.GlobalClusterMembers ?? []).flatMap((m) =>
+      m.DBClusterArn ? [{ arn: m.DBClusterArn, isWriter: m.IsWriter === true }] : [],
+    ),
     ...(inProgress && {
       failover: {
         ...(f.Status && { status: f.Status }),
@@ -101,7 +103,11 @@ function globalView(g: GlobalCluster | undefined): GlobalClusterView | null {
   };
 }
 
-function snapshotView(id: string | undefined, s: DBSnapshot | DBClusterSnapshot | undefined, source: string | undefined): SnapshotView | null {
+function snapshotView(
+  id: string | undefined,
+  s: DBSnapshot | DBClusterSnapshot | undefined,
+  source: string | undefined,
+): SnapshotView | null {
   if (!s || !id) return null;
   return {
     id,

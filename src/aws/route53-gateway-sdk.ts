@@ -50,7 +50,11 @@ export class SdkRoute53Gateway implements Route53Gateway {
       // "If you specify Name but not Type: the results begin with the first resource record set
       // in the list whose name is greater than or equal to Name" (ListResourceRecordSets), so we
       // read from `name` and stop at the first record with another name.
-      let input: ListResourceRecordSetsCommandInput = { HostedZoneId: bareZoneId(hostedZoneId), StartRecordName: wanted, MaxItems: PAGE_SIZE };
+      let input: ListResourceRecordSetsCommandInput = {
+        HostedZoneId: bareZoneId(hostedZoneId),
+        StartRecordName: wanted,
+        MaxItems: PAGE_SIZE,
+      };
       for (let page = 0; page < MAX_PAGES; page += 1) {
         const out = await this.client().send(new ListResourceRecordSetsCommand(input));
         for (const record of out.ResourceRecordSets ?? []) {

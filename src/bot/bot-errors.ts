@@ -61,18 +61,31 @@ const TRANSIENT_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unav
 export function toSlackBotError(method: string, err: unknown, options: { nonIdempotent?: boolean } = {}): SlackBotError {
   const error = classify(method, err);
   if (!options.nonIdempotent || error.details.ambiguous || !outcomeUnknown(err)) return error;
-  return new SlackBotError(error.code, `${error.message} (it may have been carried out)`, {
-    ...error.details,
-    retryable: true,
-    ambiguous: true,
-    hint: `${error.details.hint}; Slack may have carried ${method} out: look for its result (findPosted) before sending it again`,
-  }, { cause: err });
+  return new SlackBotError(
+    error.code,
+    `${error.message} (it may have been carried out)`,
+    {
+      ...error.details,
+      retryable: true,
+      ambiguous: true,
+      hint: `${error.details.hint}; Slack may have carried ${method} out: look for its result (findPosted) before sending it again`,
+    },
+    { cause: err },
+  );
 }
 
 /** Errors on which Slack's documentation says part of the operation may have succeeded. */
 const MAY_HAVE_RUN_ERRORS = new Set(['internal_error', 'fatal_error']);
 /** Network errors raised before the request could reach Slack: nothing was carried out. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ERR_INVALID_URL', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ERR_INVALID_URL',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /**
  * Whether Slack may have carried out a call that failed here: a timeout or a lost connection
@@ -108,59 +121,94 @@ function classify(method: string, err: unknown): SlackBotError {
     const messages = (data.response_metadata as { messages?: unknown } | undefined)?.messages;
     const slackMessages = Array.isArray(messages) ? { slackMessages: messages.filter((m): m is string => typeof m === 'string') } : {};
     if (AUTH_ERRORS.has(slackError)) {
-      return new SlackBotError('LIFEBOAT_SLACK_AUTH', `Slack refused ${method}: ${slackError}`, {
-        method,
-        slackError,
-        retryable: false,
-        hint: 'check SLACK_BOT_TOKEN: it must be the bot token (xoxb-…) of an app installed in this workspace',
-      }, { cause: err });
+      return new SlackBotError(
+        'LIFEBOAT_SLACK_AUTH',
+        `Slack refused ${method}: ${slackError}`,
+        {
+          method,
+          slackError,
+          retryable: false,
+          hint: 'check SLACK_BOT_TOKEN: it must be the bot token (xoxb-…) of an app installed in this workspace',
+        },
+        { cause: err },
+      );
     }
     if (slackError === 'missing_scope') {
-      return new SlackBotError('LIFEBOAT_SLACK_MISSING_SCOPE', `Slack refused ${method}: missing scope ${needed ?? '(unknown)'}`, {
-        method,
-        slackError,
-        retryable: false,
-        hint: `add the ${needed ?? 'missing'} scope to the app (deploy/slack-app-manifest.yaml lists them) and reinstall it`,
-      }, { cause: err });
+      return new SlackBotError(
+        'LIFEBOAT_SLACK_MISSING_SCOPE',
+        `Slack refused ${method}: missing scope ${needed ?? '(unknown)'}`,
+        {
+          method,
+          slackError,
+          retryable: false,
+          hint: `add the ${needed ?? 'missing'} scope to the app (deploy/slack-app-manifest.yaml lists them) and reinstall it`,
+        },
+        { cause: err },
+      );
     }
     if (CHANNEL_ERRORS.has(slackError)) {
-      return new SlackBotError('LIFEBOAT_SLACK_CHANNEL', `Slack refused ${method}: ${slackError}`, {
+      return new SlackBotError(
+        'LIFEBOAT_SLACK_CHANNEL',
+        `Slack refused ${method}: ${slackError}`,
+        {
+          method,
+          slackError,
+          retryable: false,
+          hint: 'check slack.channel in the config and invite the bot to that channel (/invite @Lifeboat)',
+        },
+        { cause: err },
+      );
+    }
+    return new SlackBotError(
+      'LIFEBOAT_SLACK_API_ERROR',
+      `Slack refused ${method}: ${slackError}`,
+      {
         method,
         slackError,
-        retryable: false,
-        hint: 'check slack.channel in the config and invite the bot to that channel (/invite @Lifeboat)',
-      }, { cause: err });
-    }
-    return new SlackBotError('LIFEBOAT_SLACK_API_ERROR', `Slack refused ${method}: ${slackError}`, {
-      method,
-      slackError,
-      retryable: TRANSIENT_ERRORS.has(slackError),
-      hint: `see the Slack documentation of ${method} for "${slackError}"`,
-      ...slackMessages,
-    }, { cause: err });
+        retryable: TRANSIENT_ERRORS.has(slackError),
+        hint: `see the Slack documentation of ${method} for "${slackError}"`,
+        ...slackMessages,
+      },
+      { cause: err },
+    );
   }
   if (err instanceof webApi.WebAPIRateLimitedError) return rateLimited(method, err.retryAfter, err);
   if (err instanceof webApi.WebAPIHTTPError) {
-    return new SlackBotError('LIFEBOAT_SLACK_UNAVAILABLE', `Slack answered ${method} with HTTP ${err.statusCode}`, {
-      method,
-      retryable: err.statusCode >= 500 || err.statusCode === 408,
-      hint: 'Slack or a proxy in between is failing; check SLACK_API_URL and https://slack-status.com',
-    }, { cause: err });
+    return new SlackBotError(
+      'LIFEBOAT_SLACK_UNAVAILABLE',
+      `Slack answered ${method} with HTTP ${err.statusCode}`,
+      {
+        method,
+        retryable: err.statusCode >= 500 || err.statusCode === 408,
+        hint: 'Slack or a proxy in between is failing; check SLACK_API_URL and https://slack-status.com',
+      },
+      { cause: err },
+    );
   }
   const reason = err instanceof webApi.WebAPIRequestError ? err.original.message : err instanceof Error ? err.message : String(err);
-  return new SlackBotError('LIFEBOAT_SLACK_UNAVAILABLE', `Slack could not be reached for ${method}: ${reason}`, {
-    method,
-    retryable: true,
-    hint: 'check network access to SLACK_API_URL (default https://slack.com/api/) from this host',
-  }, { cause: err });
+  return new SlackBotError(
+    'LIFEBOAT_SLACK_UNAVAILABLE',
+    `Slack could not be reached for ${method}: ${reason}`,
+    {
+      method,
+      retryable: true,
+      hint: 'check network access to SLACK_API_URL (default https://slack.com/api/) from this host',
+    },
+    { cause: err },
+  );
 }
 
 /** A 429 that outlasted the retries, or asked for a longer wait than we are willing to block. */
 export function rateLimited(method: string, retryAfterSeconds: number, cause?: unknown): SlackBotError {
-  return new SlackBotError('LIFEBOAT_SLACK_RATE_LIMITED', `Slack rate-limited ${method} (Retry-After ${retryAfterSeconds}s)`, {
-    method,
-    retryable: true,
-    retryAfterSeconds,
-    hint: 'Slack asked us to slow down; the call is retried after Retry-After',
-  }, cause === undefined ? {} : { cause });
+  return new SlackBotError(
+    'LIFEBOAT_SLACK_RATE_LIMITED',
+    `Slack rate-limited ${method} (Retry-After ${retryAfterSeconds}s)`,
+    {
+      method,
+      retryable: true,
+      retryAfterSeconds,
+      hint: 'Slack asked us to slow down; the call is retried after Retry-After',
+    },
+    cause === undefined ? {} : { cause },
+  );
 }

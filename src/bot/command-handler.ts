@@ -8,7 +8,15 @@ import { approvalsList } from './blocks/approvals-list.js';
 import { helpMessage } from './blocks/help-message.js';
 import { incidentsList } from './blocks/incidents-list.js';
 import { statusReport, type CheckPosture } from './blocks/status-report.js';
-import type { BotMessage, IncidentCommands, IncidentTransitionRefusal, ListApprovals, PageOnCall, Reply, SubmitAction } from './bot-ports.js';
+import type {
+  BotMessage,
+  IncidentCommands,
+  IncidentTransitionRefusal,
+  ListApprovals,
+  PageOnCall,
+  Reply,
+  SubmitAction,
+} from './bot-ports.js';
 import { READ_ONLY_SUBCOMMANDS, usageLine, type Subcommand } from './command-usage.js';
 import { LastKnownPosture, type IncidentsSnapshot, type StatusSnapshot } from './last-known-posture.js';
 import type { ParsedCommand } from './parse-command.js';
@@ -68,9 +76,10 @@ export class CommandHandler {
       if (answer) await reply(answer);
     } catch (err) {
       // A raw client error (ioredis' "Command timed out") is a store outage if the store says so.
-      const failure = !(err instanceof StoreError) && (await this.storeUnreachable())
-        ? new StoreError('LIFEBOAT_STORE_UNAVAILABLE', 'the store did not answer while carrying out a command', { cause: err })
-        : err;
+      const failure =
+        !(err instanceof StoreError) && (await this.storeUnreachable())
+          ? new StoreError('LIFEBOAT_STORE_UNAVAILABLE', 'the store did not answer while carrying out a command', { cause: err })
+          : err;
       const text = internalFailure(this.deps.logger, failure, `/dr ${subcommand}`, { userId: requester.userId });
       await reply({ text: `${text}\n${usage}` });
     }
@@ -134,7 +143,9 @@ export class CommandHandler {
     try {
       const [checks, openIncidents] = await this.storeRead(
         Promise.all([
-          Promise.all(config.checks.map(async (c): Promise<CheckPosture> => ({ id: c.id, type: c.type, state: await store.getCheckState(c.id) }))),
+          Promise.all(
+            config.checks.map(async (c): Promise<CheckPosture> => ({ id: c.id, type: c.type, state: await store.getCheckState(c.id) })),
+          ),
           store.listOpenIncidents(),
         ]),
       );
@@ -158,7 +169,9 @@ export class CommandHandler {
     const { store, config, clock } = this.deps;
     let snapshot: IncidentsSnapshot;
     try {
-      const [open, recent] = await this.storeRead(Promise.all([store.listOpenIncidents(), store.listRecentIncidents(RECENT_RESOLVED_LIMIT * 4)]));
+      const [open, recent] = await this.storeRead(
+        Promise.all([store.listOpenIncidents(), store.listRecentIncidents(RECENT_RESOLVED_LIMIT * 4)]),
+      );
       snapshot = { open, resolved: recent.filter((i) => i.state === 'resolved').slice(0, RECENT_RESOLVED_LIMIT) };
     } catch (err) {
       const remembered = this.lastKnown.incidents;

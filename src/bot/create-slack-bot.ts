@@ -154,7 +154,14 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     convoStore: false,
   });
   // First of all middleware: nothing below runs for a payload from another workspace or app.
-  boltApp.use(installedOnly({ installed: () => connection.installedApp, learn: () => connection.learnIdentitySoon(), logger, ackRefused: socketMode }));
+  boltApp.use(
+    installedOnly({
+      installed: () => connection.installedApp,
+      learn: () => connection.learnIdentitySoon(),
+      logger,
+      ackRefused: socketMode,
+    }),
+  );
   if (socketMode) useSocketModeDedupe(boltApp, seen, gateway, logger);
 
   const commands = new CommandHandler({

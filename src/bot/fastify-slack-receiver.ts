@@ -152,10 +152,17 @@ export class FastifySlackReceiver implements Receiver {
     const key = createHash('sha256').update(raw).digest('hex');
     try {
       const first = await this.options.seen.firstSeen(key, DELIVERY_TTL_MS);
-      if (!first) this.options.logger.info({ retryNum, kind: describeKind(body) }, 'Slack delivered a request again; already taken in, not acted on twice');
+      if (!first)
+        this.options.logger.info(
+          { retryNum, kind: describeKind(body) },
+          'Slack delivered a request again; already taken in, not acted on twice',
+        );
       return first;
     } catch (err) {
-      this.options.logger.error({ err }, 'cannot record a Slack delivery in the store; refused it so nothing runs twice. Check REDIS_URL and Redis');
+      this.options.logger.error(
+        { err },
+        'cannot record a Slack delivery in the store; refused it so nothing runs twice. Check REDIS_URL and Redis',
+      );
       return 'store-down';
     }
   }
@@ -185,7 +192,10 @@ export class FastifySlackReceiver implements Receiver {
         const verdict = await delivery;
         if (verdict === true) return;
         if (verdict === 'store-down' && isReadOnlyCommand(body)) {
-          this.options.logger.warn({ kind: describeKind(body) }, 'answering a read-only command the store could not record (answering a retried read twice is harmless)');
+          this.options.logger.warn(
+            { kind: describeKind(body) },
+            'answering a read-only command the store could not record (answering a retried read twice is harmless)',
+          );
           return;
         }
         if (verdict === 'store-down') await this.options.onStoreDown?.(body);
@@ -207,7 +217,10 @@ export class FastifySlackReceiver implements Receiver {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<AckBody>((resolve) => {
       timer = setTimeout(() => {
-        this.options.logger.error({ kind: describeKind(body), deadlineMs: this.deadlineMs }, 'a Slack listener did not ack in time; answered empty');
+        this.options.logger.error(
+          { kind: describeKind(body), deadlineMs: this.deadlineMs },
+          'a Slack listener did not ack in time; answered empty',
+        );
         resolve(undefined);
       }, this.deadlineMs);
     });

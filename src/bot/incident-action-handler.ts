@@ -39,7 +39,13 @@ export interface IncidentActionHandlerDeps {
 
 /** What a clicked button asked for, after validating its value (never trusted as is). */
 type ButtonIntent =
-  | { kind: 'command'; subcommand: Subcommand; command: ParsedCommand; incidentId: string; proposal?: { kind: 'failover' | 'restore'; runbook: string } }
+  | {
+      kind: 'command';
+      subcommand: Subcommand;
+      command: ParsedCommand;
+      incidentId: string;
+      proposal?: { kind: 'failover' | 'restore'; runbook: string };
+    }
   | { kind: 'statuspage-modal'; incidentId: string }
   | { kind: 'invalid' };
 
@@ -71,7 +77,10 @@ export class IncidentActionHandler {
     try {
       const refusal = await this.uninvited(intent, clicked);
       if (refusal) {
-        this.deps.logger.warn({ actionId, userId: requester.userId, incidentId: intent.incidentId, clicked, refusal }, 'refused a click Lifeboat did not invite; nothing done');
+        this.deps.logger.warn(
+          { actionId, userId: requester.userId, incidentId: intent.incidentId, clicked, refusal },
+          'refused a click Lifeboat did not invite; nothing done',
+        );
         await reply({ text: notOurButton(`${this.deps.config.slack.command} incidents`) });
         return;
       }
@@ -109,7 +118,10 @@ export class IncidentActionHandler {
    * The status select in the open modal changed: swap the message for the new status's template,
    * unless the person already wrote their own (then their text stays).
    */
-  async handleStatusSelect(view: { id: string; hash: string; private_metadata?: string; state?: { values?: unknown } }, selected: string): Promise<void> {
+  async handleStatusSelect(
+    view: { id: string; hash: string; private_metadata?: string; state?: { values?: unknown } },
+    selected: string,
+  ): Promise<void> {
     try {
       const metadata = parseMetadata(view.private_metadata);
       if (!metadata || !(STATUS_PAGE_STATES as readonly string[]).includes(selected)) return;
@@ -132,7 +144,11 @@ export class IncidentActionHandler {
    * before the ack, so the permission check waits for Slack at most PRE_ACK_PERMISSION_TIMEOUT_MS:
    * past the receiver's deadline the modal would close with an empty answer and the refusal lost.
    */
-  async checkSubmission(userId: string, values: unknown, privateMetadata: unknown): Promise<
+  async checkSubmission(
+    userId: string,
+    values: unknown,
+    privateMetadata: unknown,
+  ): Promise<
     { ack: { response_action: 'errors'; errors: Record<string, string> } } | { ack: null; request: ActionRequest; channelId?: string }
   > {
     const parsed = parseStatusPageSubmission(values, privateMetadata);
@@ -165,7 +181,9 @@ export class IncidentActionHandler {
     const incident = await this.deps.store.getIncident(intent.incidentId);
     if (!incident) return 'the incident does not exist';
     const linked = linkedRunbooks(this.deps.config, incident.checkId)[intent.proposal.kind];
-    return linked.includes(intent.proposal.runbook) ? null : `runbook ${intent.proposal.runbook} is not linked to check ${incident.checkId}`;
+    return linked.includes(intent.proposal.runbook)
+      ? null
+      : `runbook ${intent.proposal.runbook} is not linked to check ${incident.checkId}`;
   }
 
   private componentsOf(incident: Incident): string[] {
@@ -206,11 +224,23 @@ export class IncidentActionHandler {
     if (base === ACTION_IDS.proposeFailover) {
       if (!Object.hasOwn(runbooks.failover, runbook)) return { kind: 'invalid' };
       const request: ActionRequest = { kind: 'failover', runbook, dryRun: false, allowDataLoss: false, incidentId };
-      return { kind: 'command', subcommand: 'failover', command: { kind: 'action', request }, incidentId, proposal: { kind: 'failover', runbook } };
+      return {
+        kind: 'command',
+        subcommand: 'failover',
+        command: { kind: 'action', request },
+        incidentId,
+        proposal: { kind: 'failover', runbook },
+      };
     }
     if (!Object.hasOwn(runbooks.restore, runbook)) return { kind: 'invalid' };
     // From a button there is no source to choose: the latest restorable point, shown in the plan.
     const request: ActionRequest = { kind: 'restore', runbook, dryRun: false, source: { type: 'latest' }, incidentId };
-    return { kind: 'command', subcommand: 'restore', command: { kind: 'action', request }, incidentId, proposal: { kind: 'restore', runbook } };
+    return {
+      kind: 'command',
+      subcommand: 'restore',
+      command: { kind: 'action', request },
+      incidentId,
+      proposal: { kind: 'restore', runbook },
+    };
   }
 }

@@ -81,10 +81,21 @@ export class IncidentNotifier {
     // One waiting message update per incident: later changes ride on it (it renders the newest).
     this.enqueueMessage(id, true);
     if (event && event.type !== 'opened') {
-      this.options.outbox.enqueue({ lane: lane(id), kind: INCIDENT_KINDS.reply, methods: POST, data: { incidentId: id, text: timelineReply(event, incident) } });
+      this.options.outbox.enqueue({
+        lane: lane(id),
+        kind: INCIDENT_KINDS.reply,
+        methods: POST,
+        data: { incidentId: id, text: timelineReply(event, incident) },
+      });
     }
     if (this.wantsChannel(incident)) {
-      this.options.outbox.enqueue({ lane: lane(id), kind: INCIDENT_KINDS.channel, methods: CHANNEL_METHODS, data: { incidentId: id }, coalesceKey: 'channel' });
+      this.options.outbox.enqueue({
+        lane: lane(id),
+        kind: INCIDENT_KINDS.channel,
+        methods: CHANNEL_METHODS,
+        data: { incidentId: id },
+        coalesceKey: 'channel',
+      });
     }
   };
 
@@ -113,7 +124,13 @@ export class IncidentNotifier {
   private enqueueMessage(incidentId: string, mayPost: boolean): void {
     // A change upgrades a waiting paging-only update to one that may post; never the reverse.
     this.options.outbox.enqueue(
-      { lane: lane(incidentId), kind: INCIDENT_KINDS.message, methods: POST_AND_UPDATE, data: { incidentId, mayPost }, coalesceKey: 'message' },
+      {
+        lane: lane(incidentId),
+        kind: INCIDENT_KINDS.message,
+        methods: POST_AND_UPDATE,
+        data: { incidentId, mayPost },
+        coalesceKey: 'message',
+      },
       { replace: mayPost },
     );
   }
@@ -155,18 +172,23 @@ export class IncidentNotifier {
       }
     }
     const channel = this.options.config.slack.channel;
-    if (!channel) throw new SlackBotError('LIFEBOAT_SLACK_CHANNEL', 'slack.channel is not configured', {
-      method: 'chat.postMessage',
-      retryable: false,
-      hint: 'set slack.channel in the config to the channel id incidents go to',
-    });
+    if (!channel)
+      throw new SlackBotError('LIFEBOAT_SLACK_CHANNEL', 'slack.channel is not configured', {
+        method: 'chat.postMessage',
+        retryable: false,
+        hint: 'set slack.channel in the config to the channel id incidents go to',
+      });
     const posted = await delivery.post('', { channel, ...message });
     const stored = await this.options.refs.claim(incidentId, { channel: posted.message.channel, ts: posted.message.ts });
     if (stored.ts !== posted.message.ts) {
-      logger.warn({ incidentId, kept: stored.ts, duplicate: posted.message.ts }, `another message for ${incidentId} is already recorded; updates go to it`);
+      logger.warn(
+        { incidentId, kept: stored.ts, duplicate: posted.message.ts },
+        `another message for ${incidentId} is already recorded; updates go to it`,
+      );
     }
     // Found from an earlier attempt whose answer was lost: it shows that attempt's render.
-    if (posted.found) await gateway.updateMessage({ channel: stored.channel, ts: stored.ts, ...(await this.compose(incident, stored.incidentChannelId)) });
+    if (posted.found)
+      await gateway.updateMessage({ channel: stored.channel, ts: stored.ts, ...(await this.compose(incident, stored.incidentChannelId)) });
   }
 
   private async deliverReply(delivery: OutboxDelivery, what: 'reply' | 'note'): Promise<void> {
@@ -197,7 +219,10 @@ export class IncidentNotifier {
       try {
         await this.options.gateway.inviteToChannel(created.id, await this.options.operatorUserIds());
       } catch (err) {
-        this.options.logger.error({ err, incidentId, channel: created.id }, `could not invite operators to ${created.name}; invite them by hand`);
+        this.options.logger.error(
+          { err, incidentId, channel: created.id },
+          `could not invite operators to ${created.name}; invite them by hand`,
+        );
       }
     }
     const intro = `${incident.severity} *${incident.id}* on \`${incident.checkId}\`. Updates are posted here and in ${channelMention(ref.channel)}.`;

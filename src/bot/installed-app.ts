@@ -73,10 +73,15 @@ export function installedOnly(options: InstalledOnlyOptions): Middleware<AnyMidd
         'refused a Slack payload: the installed workspace and app are not known yet (auth.test, bots.info). Check SLACK_BOT_TOKEN and the users:read scope',
       );
     } else {
-      logger.warn({ kind, mismatches }, 'refused a Slack payload that is not from the installed workspace and app; nothing done, nothing answered');
+      logger.warn(
+        { kind, mismatches },
+        'refused a Slack payload that is not from the installed workspace and app; nothing done, nothing answered',
+      );
     }
     if (options.ackRefused && 'ack' in args && typeof args.ack === 'function') {
-      await (args.ack as () => Promise<void>)().catch((err: unknown) => logger.warn({ err, kind }, 'could not ack a refused Slack payload'));
+      await (args.ack as () => Promise<void>)().catch((err: unknown) =>
+        logger.warn({ err, kind }, 'could not ack a refused Slack payload'),
+      );
     }
   };
 }

@@ -73,7 +73,12 @@ export class OperatorNotices {
         this.options.logger.info({ kind }, 'another replica already told operators in Slack about this; not repeating it');
         return;
       }
-      this.options.outbox.enqueue({ lane: `operator-notice:${kind}`, kind: NOTICE_KIND, methods: ['chat.postMessage'], data: { notice: kind, channel, text: message } });
+      this.options.outbox.enqueue({
+        lane: `operator-notice:${kind}`,
+        kind: NOTICE_KIND,
+        methods: ['chat.postMessage'],
+        data: { notice: kind, channel, text: message },
+      });
     });
     this.deciding.add(decision);
     void decision.finally(() => this.deciding.delete(decision));

@@ -268,7 +268,9 @@ function parseRestoreSource(flag: string, value: string | null, context: ParseCo
   if (flag === '--snapshot') {
     if (value === null) return failure('`--snapshot` needs a snapshot id, e.g. `--snapshot rds:orders-db-2026-11-21-00-05`.');
     if (!SNAPSHOT_ID.test(value)) {
-      return failure(`${quoteInput(value)} is not an RDS snapshot id (a letter, then letters, digits and hyphens; \`rds:\` prefix or ARN allowed).`);
+      return failure(
+        `${quoteInput(value)} is not an RDS snapshot id (a letter, then letters, digits and hyphens; \`rds:\` prefix or ARN allowed).`,
+      );
     }
     return { ok: true, source: { type: 'snapshot', snapshotId: value } };
   }

@@ -13,7 +13,12 @@ export const PLAIN_TEXT_LIMIT = 4_000; // characters
  * chat.update, chat.postEphemeral references; a response_url answers the same names with HTTP 400):
  * nothing was posted, and the same message as plain text may go through.
  */
-export const BLOCK_REFUSAL_ERRORS: ReadonlySet<string> = new Set(['invalid_blocks', 'invalid_blocks_format', 'msg_blocks_too_long', 'msg_too_long']);
+export const BLOCK_REFUSAL_ERRORS: ReadonlySet<string> = new Set([
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'msg_blocks_too_long',
+  'msg_too_long',
+]);
 
 /** Cuts `text` to PLAIN_TEXT_LIMIT characters, ending a cut text with a visible "…". */
 export function boundText(text: string, limit = PLAIN_TEXT_LIMIT): string {

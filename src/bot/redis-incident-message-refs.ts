@@ -54,7 +54,10 @@ export class RedisIncidentMessageRefs implements IncidentMessageRefs {
     } catch {
       // reported below
     }
-    this.logger.error({ key }, `stored Slack message reference at ${key} is not valid; treating it as absent (a new message will be posted)`);
+    this.logger.error(
+      { key },
+      `stored Slack message reference at ${key} is not valid; treating it as absent (a new message will be posted)`,
+    );
     return null;
   }
 }

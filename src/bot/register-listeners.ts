@@ -56,7 +56,10 @@ export function registerListeners(deps: ListenerDeps): void {
   // Every slash command reaches this one listener, so a mismatched name still gets an answer.
   app.command(/^\//, async ({ command, ack }) => {
     if (command.command !== slashCommand) {
-      logger.warn({ received: command.command, configured: slashCommand }, 'a slash command arrived that slack.command does not name; check the app manifest');
+      logger.warn(
+        { received: command.command, configured: slashCommand },
+        'a slash command arrived that slack.command does not name; check the app manifest',
+      );
       await ack({ response_type: 'ephemeral', text: `Lifeboat answers \`${slashCommand}\`. Try \`${slashCommand} help\`.` });
       return;
     }
@@ -99,7 +102,14 @@ export function registerListeners(deps: ListenerDeps): void {
       preferEphemeral: true,
     };
     const { action_id: actionId, value } = action as { action_id: string; value?: string };
-    await actions.handleClick(actionId, value ?? '', clickedMessage(body), payload.trigger_id, requester, replyTo(requester, gateway, logger));
+    await actions.handleClick(
+      actionId,
+      value ?? '',
+      clickedMessage(body),
+      payload.trigger_id,
+      requester,
+      replyTo(requester, gateway, logger),
+    );
   });
 
   app.action(STATUS_SELECT_ACTION_ID, async ({ ack, body, action }) => {

@@ -8,7 +8,11 @@ import type { SlackGateway } from './slack-gateway.js';
  * response_url, else chat.postEphemeral in its channel; when it carries neither (a modal, an
  * event) there is no one to tell and the log says so. Never throws.
  */
-export async function tellStoreDown(body: Record<string, unknown>, gateway: Pick<SlackGateway, 'respond' | 'postEphemeral'>, logger: Logger): Promise<void> {
+export async function tellStoreDown(
+  body: Record<string, unknown>,
+  gateway: Pick<SlackGateway, 'respond' | 'postEphemeral'>,
+  logger: Logger,
+): Promise<void> {
   const slashCommand = typeof body.command === 'string';
   const responseUrl = stringField(body.response_url);
   const userId = stringField(body.user_id) ?? stringField(record(body.user)?.id);

@@ -53,7 +53,10 @@ export function internalFailure(logger: Logger, err: unknown, doing: string, con
     return `Lifeboat cannot reach its state store right now, so it could not finish this. Try again in a minute (reference ${reference}).`;
   }
   if (err instanceof SlackBotError) {
-    logger.error({ err, reference, code: err.code, hint: err.details.hint, ...context }, `${doing} failed: ${err.message}; ${err.details.hint}`);
+    logger.error(
+      { err, reference, code: err.code, hint: err.details.hint, ...context },
+      `${doing} failed: ${err.message}; ${err.details.hint}`,
+    );
     return `Lifeboat could not reach Slack to finish this. Try again in a minute (reference ${reference}).`;
   }
   logger.error({ err, reference, ...context }, `${doing} failed unexpectedly`);

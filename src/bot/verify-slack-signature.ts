@@ -3,9 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /** Slack: requests whose timestamp is more than five minutes from now are refused (replay guard). */
 export const MAX_REQUEST_AGE_SECONDS = 5 * 60;
 
-export type SignatureVerdict =
-  | { ok: true }
-  | { ok: false; reason: 'missing-headers' | 'bad-timestamp' | 'stale' | 'bad-signature' };
+export type SignatureVerdict = { ok: true } | { ok: false; reason: 'missing-headers' | 'bad-timestamp' | 'stale' | 'bad-signature' };
 
 /** The two headers Slack signs every request with. */
 export interface SignatureHeaders {
@@ -21,12 +19,7 @@ export interface SignatureHeaders {
  * Runs on the raw bytes before any parsing. Timestamps more than 5 minutes away from now, in
  * either direction, are refused: older is a replay, newer means our clock is wrong.
  */
-export function verifySlackSignature(
-  signingSecret: string,
-  headers: SignatureHeaders,
-  rawBody: Buffer,
-  nowMs: number,
-): SignatureVerdict {
+export function verifySlackSignature(signingSecret: string, headers: SignatureHeaders, rawBody: Buffer, nowMs: number): SignatureVerdict {
   const { timestamp, signature } = headers;
   if (!timestamp || !signature) return { ok: false, reason: 'missing-headers' };
   if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'bad-timestamp' };

@@ -5,7 +5,15 @@ import { rateLimited, SlackBotError, toSlackBotError } from './bot-errors.js';
 import { boltLogger } from './bolt-logger.js';
 import { MethodPauses } from './method-pauses.js';
 import { boundText, refusedBlocks } from './plain-text-fallback.js';
-import type { BotIdentity, BotInfo, FindPostedArgs, PostedMessage, PostMessageArgs, ResponseUrlMessage, SlackGateway } from './slack-gateway.js';
+import type {
+  BotIdentity,
+  BotInfo,
+  FindPostedArgs,
+  PostedMessage,
+  PostMessageArgs,
+  ResponseUrlMessage,
+  SlackGateway,
+} from './slack-gateway.js';
 
 /** Times one call is sent again after a 429 whose pause it waited out, before giving up. */
 export const MAX_RATE_LIMIT_RETRIES = 3;
@@ -89,7 +97,10 @@ export class WebClientSlackGateway implements SlackGateway {
     // every JSON line (pino does not merge child bindings).
     const clientLogger = boltLogger(options.logger.child({ slackClient: 'web-api' }));
     const common = { slackApiUrl: options.apiUrl, logger: clientLogger, rejectRateLimitedCalls: true, timeout: this.timeoutMs };
-    this.client = new webApi.WebClient(options.token, { ...common, retryConfig: { retries, factor: 2, minTimeout: 500, maxTimeout: 4_000 } });
+    this.client = new webApi.WebClient(options.token, {
+      ...common,
+      retryConfig: { retries, factor: 2, minTimeout: 500, maxTimeout: 4_000 },
+    });
     this.onceClient = new webApi.WebClient(options.token, { ...common, retryConfig: { retries: 0 } });
   }
 
@@ -120,20 +131,25 @@ export class WebClientSlackGateway implements SlackGateway {
 
   async postMessage(args: PostMessageArgs): Promise<PostedMessage> {
     const send = async (text: string, blocks: unknown[] | undefined): Promise<PostedMessage> => {
-      const result = await this.call('chat.postMessage', {
-        channel: args.channel,
-        text,
-        ...(blocks ? { blocks } : {}),
-        ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
-        ...(args.metadata ? { metadata: { event_type: args.metadata.eventType, event_payload: args.metadata.payload } } : {}),
-        // Incident text names hosts and URLs; unfurling them would bury the message.
-        unfurl_links: false,
-        unfurl_media: false,
-      }, args.maxRateLimitWaitMs);
+      const result = await this.call(
+        'chat.postMessage',
+        {
+          channel: args.channel,
+          text,
+          ...(blocks ? { blocks } : {}),
+          ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
+          ...(args.metadata ? { metadata: { event_type: args.metadata.eventType, event_payload: args.metadata.payload } } : {}),
+          // Incident text names hosts and URLs; unfurling them would bury the message.
+          unfurl_links: false,
+          unfurl_media: false,
+        },
+        args.maxRateLimitWaitMs,
+      );
       const channel = stringField(result, 'channel');
       const ts = stringField(result, 'ts');
       // Posted, but where is unknown: as ambiguous as a lost answer.
-      if (!channel || !ts) throw toSlackBotError('chat.postMessage', new Error('chat.postMessage answered without channel or ts'), { nonIdempotent: true });
+      if (!channel || !ts)
+        throw toSlackBotError('chat.postMessage', new Error('chat.postMessage answered without channel or ts'), { nonIdempotent: true });
       if (channel !== args.channel) this.channelIds.set(args.channel, channel);
       return { channel, ts };
     };
@@ -161,7 +177,11 @@ export class WebClientSlackGateway implements SlackGateway {
         : await this.call('conversations.history', page);
       const messages = (result as { messages?: unknown }).messages;
       for (const message of Array.isArray(messages) ? messages : []) {
-        const m = message as { ts?: unknown; bot_id?: unknown; metadata?: { event_type?: unknown; event_payload?: Record<string, unknown> } };
+        const m = message as {
+          ts?: unknown;
+          bot_id?: unknown;
+          metadata?: { event_type?: unknown; event_payload?: Record<string, unknown> };
+        };
         if (typeof m.ts !== 'string') continue;
         // conversations.replies answers the thread's parent first on every page: never the reply looked for.
         if (args.threadTs && m.ts === args.threadTs) continue;
@@ -194,7 +214,8 @@ export class WebClientSlackGateway implements SlackGateway {
   async createChannel(name: string): Promise<{ id: string; name: string }> {
     const result = await this.call('conversations.create', { name, is_private: false });
     const channel = (result as { channel?: { id?: unknown; name?: unknown } }).channel;
-    if (typeof channel?.id !== 'string') throw toSlackBotError('conversations.create', new Error('answered without channel.id'), { nonIdempotent: true });
+    if (typeof channel?.id !== 'string')
+      throw toSlackBotError('conversations.create', new Error('answered without channel.id'), { nonIdempotent: true });
     return { id: channel.id, name: typeof channel.name === 'string' ? channel.name : name };
   }
 
@@ -222,12 +243,15 @@ export class WebClientSlackGateway implements SlackGateway {
 
   async respond(responseUrl: string, message: ResponseUrlMessage): Promise<void> {
     await this.withPlainTextFallback('response_url', message, async (text, blocks) => {
-      await this.postToResponseUrl(responseUrl, JSON.stringify({
-        text,
-        ...(blocks ? { blocks } : {}),
-        response_type: message.responseType ?? 'ephemeral',
-        ...(message.replaceOriginal !== undefined ? { replace_original: message.replaceOriginal } : {}),
-      }));
+      await this.postToResponseUrl(
+        responseUrl,
+        JSON.stringify({
+          text,
+          ...(blocks ? { blocks } : {}),
+          response_type: message.responseType ?? 'ephemeral',
+          ...(message.replaceOriginal !== undefined ? { replace_original: message.replaceOriginal } : {}),
+        }),
+      );
     });
   }
 
@@ -281,11 +305,16 @@ export class WebClientSlackGateway implements SlackGateway {
         return await send(boundText(message.text), undefined, true);
       } catch (second) {
         if (!(second instanceof SlackBotError) || second.details.slackError === undefined || second.retryable) throw second;
-        throw new SlackBotError(second.code, `Slack refused ${method} even as plain text: ${second.details.slackError}`, {
-          ...second.details,
-          retryable: false,
-          hint: `Slack refused both the blocks (${err.details.slackError ?? ''}) and the plain text (${second.details.slackError}) of ${method}; the message was not posted`,
-        }, { cause: second });
+        throw new SlackBotError(
+          second.code,
+          `Slack refused ${method} even as plain text: ${second.details.slackError}`,
+          {
+            ...second.details,
+            retryable: false,
+            hint: `Slack refused both the blocks (${err.details.slackError ?? ''}) and the plain text (${second.details.slackError}) of ${method}; the message was not posted`,
+          },
+          { cause: second },
+        );
       }
     }
   }
@@ -301,7 +330,10 @@ export class WebClientSlackGateway implements SlackGateway {
       } catch (err) {
         if (!(err instanceof webApi.WebAPIRateLimitedError)) throw toSlackBotError(method, err, { nonIdempotent });
         const until = this.pauses.pause(method, err.retryAfter);
-        this.logger.warn({ method, retryAfterSeconds: err.retryAfter, pausedUntil: new Date(until).toISOString() }, `Slack rate-limited ${method}; pausing it for every caller`);
+        this.logger.warn(
+          { method, retryAfterSeconds: err.retryAfter, pausedUntil: new Date(until).toISOString() },
+          `Slack rate-limited ${method}; pausing it for every caller`,
+        );
         // A 429 means Slack did not carry the call out: sending it again after the pause is safe.
         if (attempt >= MAX_RATE_LIMIT_RETRIES) throw rateLimited(method, err.retryAfter, err);
       }
@@ -337,9 +369,14 @@ function stringField(result: Record<string, unknown>, key: string): string | und
 }
 
 function responseUrlError(message: string, retryable: boolean, cause: unknown): SlackBotError {
-  return new SlackBotError('LIFEBOAT_SLACK_RESPONSE_URL', message, {
-    method: 'response_url',
-    retryable,
-    hint: 'a response_url works 5 times within 30 minutes of the command; later answers need chat.postEphemeral',
-  }, cause === undefined ? {} : { cause });
+  return new SlackBotError(
+    'LIFEBOAT_SLACK_RESPONSE_URL',
+    message,
+    {
+      method: 'response_url',
+      retryable,
+      hint: 'a response_url works 5 times within 30 minutes of the command; later answers need chat.postEphemeral',
+    },
+    cause === undefined ? {} : { cause },
+  );
 }

@@ -69,7 +69,12 @@ function typeRules(check: Record<string, unknown>, at: number, type: CheckType):
     case 'http': {
       const expect = asRecord(check.expect);
       return check.method === 'HEAD' && expect && isGiven(expect.bodyContains)
-        ? [{ path: ['checks', at, 'expect', 'bodyContains'], message: 'cannot be checked with method HEAD (a HEAD response has no body); use GET' }]
+        ? [
+            {
+              path: ['checks', at, 'expect', 'bodyContains'],
+              message: 'cannot be checked with method HEAD (a HEAD response has no body); use GET',
+            },
+          ]
         : [];
     }
     case 'replication-lag':

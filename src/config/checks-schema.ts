@@ -2,18 +2,7 @@ import { z } from 'zod';
 import { SEVERITIES, worstOf, type Severity } from '../core/severity.js';
 import type { BackupCheck, CheckBase, CheckType, HttpCheck, ReplicationLagCheck } from './types.js';
 import { LAG_METRICS } from './types.js';
-import {
-  awsRegion,
-  checkId,
-  count,
-  cronExpression,
-  duration,
-  httpStatus,
-  httpUrl,
-  severity,
-  text,
-  textMap,
-} from './field-schemas.js';
+import { awsRegion, checkId, count, cronExpression, duration, httpStatus, httpUrl, severity, text, textMap } from './field-schemas.js';
 import { strictObject } from './strict-object.js';
 
 /** Interval when a check gives neither `every` nor `schedule`. */
@@ -36,7 +25,11 @@ const baseShape = {
   id: checkId.describe('Unique check id: lowercase letters, digits, - and _, at most 63'),
   every: duration.optional().describe('How often the check runs (or give schedule); default 60s'),
   schedule: cronExpression.optional().describe('A cron expression (node-cron), instead of every'),
-  timeout: duration.optional().describe("Deadline of one run; must be shorter than every. Default: the type's default (http 5s, replication-lag 10s, backup 30s), at most 80% of every"),
+  timeout: duration
+    .optional()
+    .describe(
+      "Deadline of one run; must be shorter than every. Default: the type's default (http 5s, replication-lag 10s, backup 30s), at most 80% of every",
+    ),
   severity: severity.optional().describe('Severity of the incident a failure opens'),
   failAfter: count.default(1).describe('Consecutive failures before an incident opens'),
   recoverAfter: count.default(1).describe('Consecutive successes before it resolves'),
@@ -99,8 +92,13 @@ const lagCheckSchema = strictObject({
   dimensions: textMap.refine((d) => Object.keys(d).length > 0, {
     error: 'must name at least one CloudWatch dimension, e.g. { DBInstanceIdentifier: orders-replica }',
   }),
-  thresholds: thresholdsSchema.describe('Lag above a value opens an incident at that severity (worst wins), e.g. { SEV3: 60s, SEV2: 300s }'),
-  missingData: z.enum([...SEVERITIES, 'ok']).optional().describe("Severity when no datapoint is in the window; default: the least severe threshold's"),
+  thresholds: thresholdsSchema.describe(
+    'Lag above a value opens an incident at that severity (worst wins), e.g. { SEV3: 60s, SEV2: 300s }',
+  ),
+  missingData: z
+    .enum([...SEVERITIES, 'ok'])
+    .optional()
+    .describe("Severity when no datapoint is in the window; default: the least severe threshold's"),
 }).transform((c): ReplicationLagCheck => {
   const thresholdsMs: Partial<Record<Severity, number>> = {};
   for (const level of SEVERITIES) {

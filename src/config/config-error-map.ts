@@ -45,9 +45,7 @@ export const configErrorMap: z.core.$ZodErrorMap = (issue) => {
       return `${describeValue(input)} is too big (maximum ${String(issue.maximum)})`;
     case 'invalid_union': {
       if ('discriminator' in issue && typeof issue.discriminator === 'string') {
-        const value = typeof input === 'object' && input !== null
-          ? (input as Record<string, unknown>)[issue.discriminator]
-          : undefined;
+        const value = typeof input === 'object' && input !== null ? (input as Record<string, unknown>)[issue.discriminator] : undefined;
         const options = 'options' in issue && Array.isArray(issue.options) ? listOf(issue.options) : '';
         if (typeof input !== 'object' || input === null || Array.isArray(input)) {
           return `expected a map, got ${describeValue(input)}`;

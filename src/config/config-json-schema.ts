@@ -58,7 +58,8 @@ export function configJsonSchema(): Record<string, unknown> {
   return {
     $schema: schema.$schema,
     title: 'Lifeboat config (lifeboat.yaml)',
-    description: 'Lifeboat: disaster-recovery ChatOps for Slack. Secrets never go here: they come from the environment. `lifeboat check-config` checks what this schema cannot (relations between fields).',
+    description:
+      'Lifeboat: disaster-recovery ChatOps for Slack. Secrets never go here: they come from the environment. `lifeboat check-config` checks what this schema cannot (relations between fields).',
     ...Object.fromEntries(Object.entries(schema).filter(([key]) => key !== '$schema')),
   };
 }

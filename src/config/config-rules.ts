@@ -21,7 +21,10 @@ function envRules(env: CleanEnv): ConfigIssue[] {
     });
   }
   if (env.SLACK_APP_TOKEN && !env.SLACK_BOT_TOKEN) {
-    issues.push({ path: ['env', 'SLACK_BOT_TOKEN'], message: 'required when SLACK_APP_TOKEN is set (Socket Mode still posts with the bot token)' });
+    issues.push({
+      path: ['env', 'SLACK_BOT_TOKEN'],
+      message: 'required when SLACK_APP_TOKEN is set (Socket Mode still posts with the bot token)',
+    });
   }
   return issues;
 }

@@ -135,9 +135,7 @@ export const envSchema = z
     PAGERDUTY_ROUTING_KEY: z.string().optional(),
     PAGERDUTY_EVENTS_URL: pagerdutyEventsUrl.default('https://events.pagerduty.com'),
     STATUSPAGE_API_KEY: z.string().optional(),
-    STATUSPAGE_API_URL: baseUrl(['https:', 'http:'], 'https://api.statuspage.io/v1', false).default(
-      'https://api.statuspage.io/v1',
-    ),
+    STATUSPAGE_API_URL: baseUrl(['https:', 'http:'], 'https://api.statuspage.io/v1', false).default('https://api.statuspage.io/v1'),
     REDIS_URL: redisUrl.optional(),
     LIFEBOAT_PORT: lifeboatPort.optional(), // overrides server.port
     LOG_LEVEL: logLevel.default('info'),

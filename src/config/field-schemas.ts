@@ -6,21 +6,18 @@ import { parseDuration } from './parse-duration.js';
 
 /** Wording for a field that failed a format check: `"x" is not <what>`, or `required`. */
 function notA(what: string) {
-  return (issue: { input?: unknown }): string =>
-    issue.input === undefined ? 'required' : `${describeValue(issue.input)} is not ${what}`;
+  return (issue: { input?: unknown }): string => (issue.input === undefined ? 'required' : `${describeValue(issue.input)} is not ${what}`);
 }
 
 /** A duration string (`500ms`, `15s`, `5m`, `26h`, `1d`) as milliseconds. */
-export const duration = z
-  .string({ error: notA('a duration (use 500ms, 15s, 5m, 26h)') })
-  .transform((text, ctx) => {
-    try {
-      return parseDuration(text);
-    } catch (error) {
-      ctx.issues.push({ code: 'custom', message: (error as Error).message, input: text });
-      return z.NEVER;
-    }
-  });
+export const duration = z.string({ error: notA('a duration (use 500ms, 15s, 5m, 26h)') }).transform((text, ctx) => {
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    ctx.issues.push({ code: 'custom', message: (error as Error).message, input: text });
+    return z.NEVER;
+  }
+});
 
 export const severity = z.enum(SEVERITIES);
 
@@ -38,25 +35,19 @@ export const text = z.string().min(1);
 /** A map of non-empty names to non-empty text (CloudWatch dimensions, status-page components). */
 export const textMap = z.record(z.string().min(1), text);
 
-export const checkId = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
-    error: notA('a valid check id (lowercase letters, digits, - and _, at most 63, starting with a letter or digit)'),
-  });
+export const checkId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
+  error: notA('a valid check id (lowercase letters, digits, - and _, at most 63, starting with a letter or digit)'),
+});
 
 export const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, { error: notA('an AWS region (e.g. us-east-1)') });
 
 /** Slack user ids (U…, W… for Enterprise Grid) and usergroup ids (S…). */
-export const slackPrincipal = z
-  .string()
-  .regex(/^[UWS][A-Z0-9]{2,}$/, { error: notA('a Slack user id (U…/W…) or usergroup id (S…)') });
+export const slackPrincipal = z.string().regex(/^[UWS][A-Z0-9]{2,}$/, { error: notA('a Slack user id (U…/W…) or usergroup id (S…)') });
 
 /** A channel id (C…, G…) or a channel name (`#incidents` or `incidents`). */
-export const slackChannel = z
-  .string()
-  .regex(/^([CG][A-Z0-9]{2,}|#?[a-z0-9][a-z0-9._-]{0,79})$/, {
-    error: notA('a Slack channel id (C…) or channel name (#incidents)'),
-  });
+export const slackChannel = z.string().regex(/^([CG][A-Z0-9]{2,}|#?[a-z0-9][a-z0-9._-]{0,79})$/, {
+  error: notA('a Slack channel id (C…) or channel name (#incidents)'),
+});
 
 function isHttpUrl(value: string): boolean {
   try {
@@ -70,11 +61,9 @@ function isHttpUrl(value: string): boolean {
 export const httpUrl = z.string().refine(isHttpUrl, { error: notA('an http(s) URL (e.g. https://api.example.com/health)') });
 
 /** A node-cron expression: 5 fields, or 6 with seconds first. */
-export const cronExpression = z
-  .string()
-  .refine((expression) => cron.validate(expression), {
-    error: notA('a cron expression (5 fields, or 6 with seconds; e.g. "*/15 * * * *")'),
-  });
+export const cronExpression = z.string().refine((expression) => cron.validate(expression), {
+  error: notA('a cron expression (5 fields, or 6 with seconds; e.g. "*/15 * * * *")'),
+});
 
 export const httpStatus = z
   .number({ error: notA('an HTTP status code (100-599)') })

@@ -30,9 +30,7 @@ function issuesOf(error: z.ZodError | undefined, prefix: ConfigPath = []): Confi
 /** Problems in file order, then the environment's in the order of ENV_VARIABLES. */
 function inReadingOrder(doc: Document, issues: ConfigIssue[]): ConfigIssue[] {
   const rank = (issue: ConfigIssue): [number, number] =>
-    issue.path[0] === 'env'
-      ? [1, ENV_VARIABLES.indexOf(issue.path[1] as EnvVariable)]
-      : [0, sourceOffset(doc, issue.path)];
+    issue.path[0] === 'env' ? [1, ENV_VARIABLES.indexOf(issue.path[1] as EnvVariable)] : [0, sourceOffset(doc, issue.path)];
   return issues
     .map((issue, index) => ({ issue, index, rank: rank(issue) }))
     .sort((a, b) => a.rank[0] - b.rank[0] || a.rank[1] - b.rank[1] || a.index - b.index)
@@ -65,11 +63,7 @@ export function parseConfig(yamlText: string, env: Record<string, string | undef
   const cleaned = cleanEnv(env);
   const parsedFile = configFileSchema.safeParse(file, { error: configErrorMap });
   const parsedEnv = envSchema.safeParse(cleaned, { error: configErrorMap });
-  const issues = [
-    ...issuesOf(parsedFile.error),
-    ...issuesOf(parsedEnv.error, ['env']),
-    ...configRules(file, cleaned),
-  ];
+  const issues = [...issuesOf(parsedFile.error), ...issuesOf(parsedEnv.error, ['env']), ...configRules(file, cleaned)];
   if (issues.length > 0 || !parsedFile.success || !parsedEnv.success) {
     return fail([...new Set(inReadingOrder(doc, issues).map(formatIssue))]);
   }

@@ -30,8 +30,12 @@ export const configFileSchema = strictObject({
   monitor: section(monitorSchema).describe('The monitor loop'),
   retention: section(retentionSchema).describe('How long resolved incidents and audit entries are kept in Redis'),
   // absent: no demo target; `demo:` alone: the demo target with its defaults
-  demo: z.preprocess((value) => (value === null ? {} : value), demoSchema.optional()).describe('A built-in target that fails and recovers on a schedule (local mode)'),
-  checks: z.preprocess((value) => value ?? [], z.array(checkSchema)).describe('What the monitor probes: http, replication-lag and backup checks'),
+  demo: z
+    .preprocess((value) => (value === null ? {} : value), demoSchema.optional())
+    .describe('A built-in target that fails and recovers on a schedule (local mode)'),
+  checks: z
+    .preprocess((value) => value ?? [], z.array(checkSchema))
+    .describe('What the monitor probes: http, replication-lag and backup checks'),
   runbooks: section(runbooksSchema).describe('Failover and restore runbooks, run only through two-person approval'),
 }).transform(
   (c): Omit<Config, 'env'> => ({

@@ -7,11 +7,15 @@ export const DEFAULT_PORT = 3000;
 export const DEFAULT_DEMO_PORT = 3099;
 
 export const serverSchema = strictObject({
-  port: port.default(DEFAULT_PORT).describe('HTTP port for /healthz, /readyz, /metrics, /slack/events and /status; LIFEBOAT_PORT overrides it'),
+  port: port
+    .default(DEFAULT_PORT)
+    .describe('HTTP port for /healthz, /readyz, /metrics, /slack/events and /status; LIFEBOAT_PORT overrides it'),
 }).transform((s): ServerConfig => ({ port: s.port }));
 
 export const slackSchema = strictObject({
-  channel: slackChannel.optional().describe('Where incidents and approval requests are posted (a channel id, C…); required when SLACK_BOT_TOKEN is set'), // (config-rules)
+  channel: slackChannel
+    .optional()
+    .describe('Where incidents and approval requests are posted (a channel id, C…); required when SLACK_BOT_TOKEN is set'), // (config-rules)
   command: z
     .string()
     .regex(/^\/[a-z0-9_-]{1,31}$/, {
@@ -19,8 +23,14 @@ export const slackSchema = strictObject({
     })
     .default('/dr')
     .describe('The slash command name, as in the Slack app manifest'),
-  operators: z.array(slackPrincipal).optional().describe('Slack user ids (U…) or usergroup ids (S…) who may acknowledge, resolve and request actions; default: the approvers'),
-  approvers: z.array(slackPrincipal).default([]).describe('Slack user ids (U…) or usergroup ids (S…) who may approve requests; at least one when Slack is on'), // (config-rules)
+  operators: z
+    .array(slackPrincipal)
+    .optional()
+    .describe('Slack user ids (U…) or usergroup ids (S…) who may acknowledge, resolve and request actions; default: the approvers'),
+  approvers: z
+    .array(slackPrincipal)
+    .default([])
+    .describe('Slack user ids (U…) or usergroup ids (S…) who may approve requests; at least one when Slack is on'), // (config-rules)
   // distinct approvers besides the requester: the two-person rule needs at least 1
   approvals: z
     .number()
@@ -53,11 +63,17 @@ export const pagerdutySchema = strictObject({
 );
 
 export const statuspageSchema = strictObject({
-  provider: z.enum(['builtin', 'atlassian']).default('builtin').describe('builtin serves /status; atlassian posts to Atlassian Statuspage (STATUSPAGE_API_KEY)'),
+  provider: z
+    .enum(['builtin', 'atlassian'])
+    .default('builtin')
+    .describe('builtin serves /status; atlassian posts to Atlassian Statuspage (STATUSPAGE_API_KEY)'),
   pageId: text.optional().describe('Atlassian Statuspage page id; required with provider atlassian'),
   components: textMap.default({}).describe('Status-page component name -> provider component id (checks name a component)'),
   // off: a public page never shows unreviewed incidents unless asked; builtin only (config-rules)
-  showMonitorIncidents: z.boolean().default(false).describe("builtin only: also show the monitor's own, unreviewed incidents on /status (off for a public page)"),
+  showMonitorIncidents: z
+    .boolean()
+    .default(false)
+    .describe("builtin only: also show the monitor's own, unreviewed incidents on /status (off for a public page)"),
 }).transform(
   (s): StatusPageConfig => ({
     provider: s.provider,
@@ -74,7 +90,9 @@ export const monitorSchema = strictObject({
 
 const DAY_MS = 86_400_000;
 
-const retentionPeriod = duration.refine((ms) => ms >= DAY_MS, { message: 'must be at least 1d (records younger than a day are still being read)' });
+const retentionPeriod = duration.refine((ms) => ms >= DAY_MS, {
+  message: 'must be at least 1d (records younger than a day are still being read)',
+});
 
 /**
  * How long the record is kept. A resolved incident (its detail compacted at resolution) expires

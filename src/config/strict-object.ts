@@ -67,9 +67,7 @@ export function strictObject<Shape extends z.ZodRawShape>(shape: Shape, options:
   const unknownKey = z.custom<unknown>(() => false, {
     error: (issue) => {
       const path = issue.path ?? [];
-      return options.unknownKey
-        ? options.unknownKey(String(path[path.length - 1]))
-        : unknownFieldMessage(path, known);
+      return options.unknownKey ? options.unknownKey(String(path[path.length - 1])) : unknownFieldMessage(path, known);
     },
   });
   return z.object(shape).catchall(unknownKey);

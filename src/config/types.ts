@@ -113,12 +113,7 @@ export interface HttpCheck extends CheckBase {
   maxBodyBytes: number;
 }
 
-export const LAG_METRICS = [
-  'ReplicaLag',
-  'AuroraReplicaLag',
-  'AuroraGlobalDBReplicationLag',
-  'AuroraGlobalDBRPOLag',
-] as const;
+export const LAG_METRICS = ['ReplicaLag', 'AuroraReplicaLag', 'AuroraGlobalDBReplicationLag', 'AuroraGlobalDBRPOLag'] as const;
 export type LagMetric = (typeof LAG_METRICS)[number];
 
 export interface ReplicationLagCheck extends CheckBase {

@@ -32,12 +32,7 @@ export interface Evaluation {
  *   so a value hovering around a threshold does not bounce the severity on every run.
  * - Resolves after `recoverAfter` consecutive passes.
  */
-export function evaluateResult(
-  previous: CheckState,
-  result: CheckResult,
-  policy: FlapPolicy,
-  openSeverity: Severity | null,
-): Evaluation {
+export function evaluateResult(previous: CheckState, result: CheckResult, policy: FlapPolicy, openSeverity: Severity | null): Evaluation {
   const passed = result.ok || result.severity === null;
   const state: CheckState = {
     ...previous,

@@ -54,7 +54,10 @@ export class DrService {
       // the pre-flight (its replica is already promoted); name that run, not the symptom.
       const blocked = await this.deps.approvals.blockingRequest(this.deps.planner.resourcesOf(request));
       if (blocked) {
-        this.deps.logger.info({ request: request.kind, requester: actor.userId, resource: blocked.resource, heldBy: blocked.blocking?.id }, 'request refused: a resource is held');
+        this.deps.logger.info(
+          { request: request.kind, requester: actor.userId, resource: blocked.resource, heldBy: blocked.blocking?.id },
+          'request refused: a resource is held',
+        );
         return { kind: 'refused', message: blocked.message };
       }
     }
@@ -63,14 +66,20 @@ export class DrService {
       plan = await this.deps.planner.plan(request);
     } catch (err) {
       if (err instanceof ActionError) {
-        this.deps.logger.info({ code: err.code, hint: err.hint, request: request.kind, requester: actor.userId }, 'request refused at planning');
+        this.deps.logger.info(
+          { code: err.code, hint: err.hint, request: request.kind, requester: actor.userId },
+          'request refused at planning',
+        );
         return { kind: 'refused', message: err.message, ...(err.plan ? { plan: err.plan } : {}) };
       }
       throw err;
     }
     const refusal = options.refuse?.(plan) ?? null;
     if (refusal !== null) {
-      this.deps.logger.info({ plan: plan.id, request: request.kind, requester: actor.userId }, `request refused before it existed: ${refusal}`);
+      this.deps.logger.info(
+        { plan: plan.id, request: request.kind, requester: actor.userId },
+        `request refused before it existed: ${refusal}`,
+      );
       return { kind: 'refused', message: refusal };
     }
     if (request.kind !== 'statuspage' && request.dryRun) return { kind: 'dry-run', plan };

@@ -58,7 +58,8 @@ export class IncidentEngine {
   constructor(private readonly options: IncidentEngineOptions) {
     const mode = (options.fencing as WriteFencing | undefined)?.mode;
     // JavaScript callers bypass the types: a missing choice must fail here, not write unfenced later.
-    if (mode !== 'leader-lease' && mode !== 'unfenced') throw new TypeError(`IncidentEngine: fencing must be chosen ('leader-lease' or 'unfenced'), got ${String(mode)}`);
+    if (mode !== 'leader-lease' && mode !== 'unfenced')
+      throw new TypeError(`IncidentEngine: fencing must be chosen ('leader-lease' or 'unfenced'), got ${String(mode)}`);
   }
 
   /** Subscribes to committed changes; returns the unsubscribe function. */
@@ -203,11 +204,7 @@ export class IncidentEngine {
     return (await this.options.store.getCheckState(checkId)) ?? initialCheckState(checkId);
   }
 
-  private async buildChange(
-    decision: IncidentDecision,
-    result: CheckResult,
-    open: Incident | null,
-  ): Promise<IncidentChange | null> {
+  private async buildChange(decision: IncidentDecision, result: CheckResult, open: Incident | null): Promise<IncidentChange | null> {
     const at = this.options.clock.now();
     switch (decision.kind) {
       case 'none':
@@ -248,7 +245,9 @@ export class IncidentEngine {
         // A pass while still open (not enough passes to resolve) keeps the failing value on show.
         if (result.ok) return null;
         if (current.summary === result.summary) return null;
-        return { incident: { ...current, revision: current.revision + 1, updatedAt: at, summary: result.summary, measurement: result.measurement } };
+        return {
+          incident: { ...current, revision: current.revision + 1, updatedAt: at, summary: result.summary, measurement: result.measurement },
+        };
       }
       case 'resolve': {
         const current = open as Incident;

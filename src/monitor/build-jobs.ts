@@ -62,7 +62,9 @@ function httpJob(check: HttpCheck, probes: Probes, sink: ResultSink, clock: Cloc
     run: async (signal) => {
       const startedAt = clock.now();
       const timedOut = failure(check.severity, 'timeout', `timeout after ${check.timeoutMs}ms`, { kind: 'http', url: check.url });
-      const outcome = (await untilAborted(probes.http(spec, signal), signal, (err) => crashed(check.severity, err, { kind: 'http', url: check.url }))) ?? timedOut;
+      const outcome =
+        (await untilAborted(probes.http(spec, signal), signal, (err) => crashed(check.severity, err, { kind: 'http', url: check.url }))) ??
+        timedOut;
       await sink(stamp(check.id, outcome, startedAt, clock), check.timeoutMs + BACKSTOP_MARGIN_MS);
     },
   };
@@ -84,8 +86,14 @@ function backupJob(check: BackupCheck, probes: Probes, sink: ResultSink, clock: 
     timeoutMs: check.timeoutMs + BACKSTOP_MARGIN_MS,
     run: async (signal) => {
       const startedAt = clock.now();
-      const timedOut = failure(check.severity, 'timeout', `no RDS answer within ${check.timeoutMs}ms`, { kind: 'backup', ageSeconds: null });
-      const outcome = (await untilAborted(probes.backup(spec, signal), signal, (err) => crashed(check.severity, err, { kind: 'backup', ageSeconds: null }))) ?? timedOut;
+      const timedOut = failure(check.severity, 'timeout', `no RDS answer within ${check.timeoutMs}ms`, {
+        kind: 'backup',
+        ageSeconds: null,
+      });
+      const outcome =
+        (await untilAborted(probes.backup(spec, signal), signal, (err) =>
+          crashed(check.severity, err, { kind: 'backup', ageSeconds: null }),
+        )) ?? timedOut;
       await sink(stamp(check.id, outcome, startedAt, clock), check.timeoutMs + BACKSTOP_MARGIN_MS);
     },
   };

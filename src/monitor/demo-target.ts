@@ -36,9 +36,7 @@ export class DemoTarget {
         response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /health\n');
         return;
       }
-      response
-        .writeHead(failing ? 503 : 200, { 'content-type': 'text/plain' })
-        .end(failing ? 'demo outage in progress\n' : 'ok\n');
+      response.writeHead(failing ? 503 : 200, { 'content-type': 'text/plain' }).end(failing ? 'demo outage in progress\n' : 'ok\n');
     });
     this.server = server;
     await new Promise<void>((resolve, reject) => {

@@ -154,7 +154,10 @@ export class LeaderElector {
     const elapsed = performance.now() - sentAt;
     const waitMs = Math.min(this.intervalMs, Math.max(0, Math.ceil(lapsesInMs - elapsed)) + LAPSE_SLACK_MS);
     if (waitMs < this.intervalMs) {
-      this.options.logger.debug({ lease: this.options.name, lapsesInMs, waitMs }, `leader lease lapses in ${lapsesInMs} ms; trying again then`);
+      this.options.logger.debug(
+        { lease: this.options.name, lapsesInMs, waitMs },
+        `leader lease lapses in ${lapsesInMs} ms; trying again then`,
+      );
     }
     const hook = this.options.onStandbyWait;
     if (hook) this.callback('onStandbyWait', () => hook({ lapsesInMs, waitMs }));

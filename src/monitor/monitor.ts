@@ -70,7 +70,8 @@ export class Monitor {
       ...(this.options.maxHeldPerCheck !== undefined ? { maxHeldPerCheck: this.options.maxHeldPerCheck } : {}),
     });
     const term: Term = { lease, scheduler, results, ended: false, late: 0 };
-    for (const job of buildJobs(checks, probes, async (result, deadlineMs) => this.record(term, result, deadlineMs), clock)) scheduler.add(job);
+    for (const job of buildJobs(checks, probes, async (result, deadlineMs) => this.record(term, result, deadlineMs), clock))
+      scheduler.add(job);
     scheduler.start();
     this.term = term;
     logger.info({ checks: checks.length, fencingToken: lease?.token }, `monitor started: ${checks.length} checks`);
@@ -88,7 +89,10 @@ export class Monitor {
     term.ended = true;
     await Promise.all([term.scheduler.stop(), term.results.close('monitoring stopped (no longer leader, or shutting down)')]);
     if (term.late > 0) {
-      this.options.logger.info({ discarded: term.late, fencingToken: term.lease?.token }, `${term.late} results of runs that outlived the term discarded`);
+      this.options.logger.info(
+        { discarded: term.late, fencingToken: term.lease?.token },
+        `${term.late} results of runs that outlived the term discarded`,
+      );
     }
     this.options.logger.info('monitor stopped');
   }

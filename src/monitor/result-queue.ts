@@ -51,7 +51,8 @@ export class ResultQueue<T> {
 
   constructor(private readonly options: ResultQueueOptions<T>) {
     this.maxHeld = options.maxHeldPerCheck ?? DEFAULT_MAX_HELD_PER_CHECK;
-    if (!Number.isInteger(this.maxHeld) || this.maxHeld < 1) throw new RangeError(`maxHeldPerCheck must be a positive integer, got ${this.maxHeld}`);
+    if (!Number.isInteger(this.maxHeld) || this.maxHeld < 1)
+      throw new RangeError(`maxHeldPerCheck must be a positive integer, got ${this.maxHeld}`);
   }
 
   /** Results waiting (or being applied), all checks together. */
@@ -126,12 +127,18 @@ export class ResultQueue<T> {
         const answered = await this.waitForStore();
         if (this.closed) return;
         if (!(answered && tries >= MAX_TRIES_WHILE_STORE_ANSWERS)) continue;
-        this.options.logger.error({ err, checkId, tries }, `a result of ${checkId} was refused ${tries} times while the store answers; dropped`);
+        this.options.logger.error(
+          { err, checkId, tries },
+          `a result of ${checkId} was refused ${tries} times while the store answers; dropped`,
+        );
         tries = 0;
       }
       queue.items.shift();
       if (queue.dropped > 0 && queue.items.length === 0) {
-        this.options.logger.warn({ checkId, dropped: queue.dropped }, `${checkId}: ${queue.dropped} oldest results were dropped while the store was unreachable`);
+        this.options.logger.warn(
+          { checkId, dropped: queue.dropped },
+          `${checkId}: ${queue.dropped} oldest results were dropped while the store was unreachable`,
+        );
         queue.dropped = 0;
       }
     }
@@ -154,7 +161,8 @@ export class ResultQueue<T> {
       if (this.closed) return !outage;
       try {
         await this.options.ping();
-        if (outage) this.options.logger.info({ held: this.size }, `the store answers again: applying ${this.size} held check results in order`);
+        if (outage)
+          this.options.logger.info({ held: this.size }, `the store answers again: applying ${this.size} held check results in order`);
         return !outage;
       } catch {
         outage = true;

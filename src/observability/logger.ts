@@ -80,8 +80,7 @@ export interface LoggerOptions {
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const literalSecrets = (options.secrets ?? []).filter((s) => s.length >= 6);
-  const scrub = (text: string): string =>
-    literalSecrets.reduce((out, secret) => out.split(secret).join('[Redacted]'), maskSecrets(text));
+  const scrub = (text: string): string => literalSecrets.reduce((out, secret) => out.split(secret).join('[Redacted]'), maskSecrets(text));
   // Every string at any depth: a secret logged inside a nested object or array must not slip by.
   const scrubDeep = (value: unknown, depth: number): unknown => {
     if (typeof value === 'string') return scrub(value);
@@ -153,7 +152,9 @@ export function redisUrlSecrets(url: string | undefined): string[] {
   if (!url) return [];
   try {
     const parsed = new URL(url);
-    return [parsed.password, parsed.username].map((part) => decodeURIComponent(part)).filter((part) => part.length > 0 && part !== 'default');
+    return [parsed.password, parsed.username]
+      .map((part) => decodeURIComponent(part))
+      .filter((part) => part.length > 0 && part !== 'default');
   } catch {
     return [];
   }

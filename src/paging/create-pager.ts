@@ -55,7 +55,9 @@ export function createPager(deps: CreatePagerDeps): Pager {
     return new DisabledPager();
   }
   if (!deps.redis) {
-    logger.warn('the paging queue is in memory: events waiting for PagerDuty and escalation timers are lost on restart. Set REDIS_URL to keep them');
+    logger.warn(
+      'the paging queue is in memory: events waiting for PagerDuty and escalation timers are lost on restart. Set REDIS_URL to keep them',
+    );
   }
   const queue = deps.redis ? new RedisPagingQueue(deps.redis, deps.keyPrefix) : new MemoryPagingQueue();
   const api = new EventsApiClient({

@@ -119,7 +119,14 @@ export class DeliveryWorker {
     const { routing_key: _secret, ...withoutKey } = body;
     this.options.metrics.events.inc({ action: event.action, outcome: 'dropped' });
     this.options.logger.error(
-      { incidentId: claim.incidentId, action: event.action, httpStatus: result.status, apiMessage: result.message, apiErrors: result.errors, event: withoutKey },
+      {
+        incidentId: claim.incidentId,
+        action: event.action,
+        httpStatus: result.status,
+        apiMessage: result.message,
+        apiErrors: result.errors,
+        event: withoutKey,
+      },
       `PagerDuty refused the ${event.action} for ${claim.incidentId} (HTTP ${result.status}: ${said}); dropped, as retrying ` +
         'cannot fix it. The event is in this line (without the routing key): report it as a Lifeboat bug',
     );
@@ -131,7 +138,13 @@ export class DeliveryWorker {
     const now = this.options.clock.now();
     const code = result.status === 404 || result.status === 405 ? 'LIFEBOAT_PAGING_ENDPOINT_REFUSED' : 'LIFEBOAT_PAGING_KEY_REFUSED';
     const what = code === 'LIFEBOAT_PAGING_KEY_REFUSED' ? "Lifeboat's routing key" : 'the Events API address';
-    const error = new PagingError(code, `PagerDuty refuses ${what} (HTTP ${result.status}), so nobody can be paged`, result.hint, result.status, now);
+    const error = new PagingError(
+      code,
+      `PagerDuty refuses ${what} (HTTP ${result.status}), so nobody can be paged`,
+      result.hint,
+      result.status,
+      now,
+    );
     // The event stays queued (and every later one with it): a restart with the fixed setting sends them.
     const state = this.stateOf(claim, 'failed', now, `${error.message}; the page is queued until it is fixed`);
     if (await this.options.queue.reschedule(claim, now, claim.attempts, state)) this.options.onStateChange(state);
@@ -153,7 +166,10 @@ export class DeliveryWorker {
     if (now - event.queuedAt >= maxEventAgeMs) {
       const state = this.stateOf(claim, 'failed', now, `gave up after ${attempts} attempts: ${result.message}`);
       this.options.metrics.events.inc({ action: event.action, outcome: 'dropped' });
-      this.options.logger.error({ incidentId: claim.incidentId, action: event.action, attempts }, `${state.reason}; ${event.action} for ${claim.incidentId} dropped`);
+      this.options.logger.error(
+        { incidentId: claim.incidentId, action: event.action, attempts },
+        `${state.reason}; ${event.action} for ${claim.incidentId} dropped`,
+      );
       if (await queue.complete(claim, state, now)) this.options.onStateChange(state);
       return;
     }

@@ -108,7 +108,12 @@ export class EventsApiClient implements EventsApi {
       };
     }
     if (status === 401 || status === 403) {
-      return { kind: 'refused', status, message: said, hint: 'check PAGERDUTY_ROUTING_KEY: it must be the Integration Key of an Events API v2 integration' };
+      return {
+        kind: 'refused',
+        status,
+        message: said,
+        hint: 'check PAGERDUTY_ROUTING_KEY: it must be the Integration Key of an Events API v2 integration',
+      };
     }
     if (status === 404 || status === 405) {
       return { kind: 'refused', status, message: said, hint: `check PAGERDUTY_EVENTS_URL: ${this.url} is not an Events API v2 endpoint` };
@@ -117,7 +122,12 @@ export class EventsApiClient implements EventsApi {
     // robusta-dev/robusta#571) or "Length of 'routing_key' is incorrect" (blockpane/tenderduty#10):
     // every later event would fail the same way, so it is a configuration failure, not one bad event.
     if (status === 400 && /routing[ _]key/i.test(said)) {
-      return { kind: 'refused', status, message: said, hint: 'check PAGERDUTY_ROUTING_KEY: PagerDuty does not accept it as an integration key' };
+      return {
+        kind: 'refused',
+        status,
+        message: said,
+        hint: 'check PAGERDUTY_ROUTING_KEY: PagerDuty does not accept it as an integration key',
+      };
     }
     return { kind: 'rejected', status, message: message || `HTTP ${status}`, errors };
   }

@@ -45,12 +45,7 @@ export interface PagingQueue {
    * `dueAt` and `scheduledState`; later calls keep the due time and refresh the event that will be
    * sent (its summary follows the incident). `firedState` is the state once it fires.
    */
-  scheduleEscalation(
-    event: OutboxEvent,
-    dueAt: number,
-    scheduledState: PagingState,
-    firedState: PagingState,
-  ): Promise<ScheduleOutcome>;
+  scheduleEscalation(event: OutboxEvent, dueAt: number, scheduledState: PagingState, firedState: PagingState): Promise<ScheduleOutcome>;
 
   /**
    * Moves escalations due at `now` into the outbox, each exactly once however many replicas
@@ -73,13 +68,7 @@ export interface PagingQueue {
    * far and `state`; `pauseAllUntil` holds every claim (all incidents, all replicas) until then.
    * False when the claim was lost.
    */
-  reschedule(
-    claim: OutboxClaim,
-    retryAt: number,
-    attempts: number,
-    state: PagingState | null,
-    pauseAllUntil?: number,
-  ): Promise<boolean>;
+  reschedule(claim: OutboxClaim, retryAt: number, attempts: number, state: PagingState | null, pauseAllUntil?: number): Promise<boolean>;
 
   getState(incidentId: string): Promise<PagingState | null>;
 

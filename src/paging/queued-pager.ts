@@ -84,7 +84,10 @@ export class QueuedPager implements Pager {
           const at = change.event?.at ?? this.options.clock.now();
           const event = this.outboxEvent(incident, 'trigger', { reason: decision.reason, at });
           if ((await this.options.queue.enqueueTrigger(event, this.queuedState(event), this.options.clock.now())) === 'enqueued') {
-            this.options.logger.info({ incidentId: incident.id, severity: incident.severity }, `paging on-call for ${incident.id}: ${decision.reason}`);
+            this.options.logger.info(
+              { incidentId: incident.id, severity: incident.severity },
+              `paging on-call for ${incident.id}: ${decision.reason}`,
+            );
             await this.afterEnqueue(incident.id);
           }
           return;
@@ -92,7 +95,11 @@ export class QueuedPager implements Pager {
         case 'acknowledge':
         case 'resolve': {
           const now = this.options.clock.now();
-          const event = this.outboxEvent(incident, decision.kind, { reason: decision.reason, at: now, ...(decision.actor !== undefined && { actor: decision.actor }) });
+          const event = this.outboxEvent(incident, decision.kind, {
+            reason: decision.reason,
+            at: now,
+            ...(decision.actor !== undefined && { actor: decision.actor }),
+          });
           if ((await this.options.queue.enqueueFollowUp(event, now)) === 'enqueued') await this.afterEnqueue(incident.id);
           return;
         }
@@ -119,7 +126,10 @@ export class QueuedPager implements Pager {
     try {
       outcome = await this.options.queue.enqueueTrigger(event, this.queuedState(event), now);
     } catch (err) {
-      this.options.logger.error({ err, incidentId: incident.id }, `could not queue the page for ${incident.id}: the store did not answer. Check REDIS_URL and Redis`);
+      this.options.logger.error(
+        { err, incidentId: incident.id },
+        `could not queue the page for ${incident.id}: the store did not answer. Check REDIS_URL and Redis`,
+      );
       return { ok: false, message: `Could not page on-call for ${incident.id} just now. Try again in a moment, or call on-call directly.` };
     }
     if (outcome === 'closed') return { ok: false, message: `${incident.id} is resolved, so there is nobody to page for it.` };

@@ -33,7 +33,12 @@ export class RedisPagingQueue implements PagingQueue {
 
   async enqueueTrigger(event: OutboxEvent, queuedState: PagingState, now: number): Promise<TriggerOutcome> {
     const id = event.incidentId;
-    const reply = await ENQUEUE_TRIGGER.run(this.redis, this.incidentKeys(id), [id, JSON.stringify(event), now, JSON.stringify(queuedState)]);
+    const reply = await ENQUEUE_TRIGGER.run(this.redis, this.incidentKeys(id), [
+      id,
+      JSON.stringify(event),
+      now,
+      JSON.stringify(queuedState),
+    ]);
     return this.expect(ENQUEUE_TRIGGER.name, reply, ['enqueued', 'closed'] as const);
   }
 

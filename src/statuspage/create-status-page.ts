@@ -69,14 +69,12 @@ export interface StatusPageModule {
 export function createStatusPage(deps: CreateStatusPageDeps): StatusPageModule {
   const { config, clock } = deps;
   const logger = deps.logger.child({ component: 'statuspage' });
-  const store: StatusPageStore = deps.redis
-    ? new RedisStatusPageStore(deps.redis, deps.keyPrefix)
-    : new MemoryStatusPageStore({ clock });
+  const store: StatusPageStore = deps.redis ? new RedisStatusPageStore(deps.redis, deps.keyPrefix) : new MemoryStatusPageStore({ clock });
   const componentNames = publicComponentNames(config);
 
   if (config.statuspage.provider === 'builtin') {
     const monitor = monitorOption(config, deps.incidents);
-    if (monitor) logger.info('status page: showing the monitor\'s own incidents on /status (statuspage.showMonitorIncidents)');
+    if (monitor) logger.info("status page: showing the monitor's own incidents on /status (statuspage.showMonitorIncidents)");
     const routes = statusRoutes({
       store,
       clock,

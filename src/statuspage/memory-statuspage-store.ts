@@ -29,10 +29,7 @@ export class MemoryStatusPageStore implements StatusPageStore {
       status: update.status,
       createdAt: existing?.createdAt ?? at,
       updatedAt: at,
-      updates: [
-        ...(existing?.updates ?? []),
-        { status: update.status, message: update.message, at, components: { ...update.components } },
-      ],
+      updates: [...(existing?.updates ?? []), { status: update.status, message: update.message, at, components: { ...update.components } }],
     };
     const impact = update.impact ?? existing?.impact;
     if (impact !== undefined) record.impact = impact;
@@ -47,9 +44,7 @@ export class MemoryStatusPageStore implements StatusPageStore {
       throw new StoreError('LIFEBOAT_STORE_INVALID_ARGUMENT', `limit must be a non-negative integer, got ${limit}`);
     }
     // Newest first; ties by id descending, as Redis ZREVRANGE orders equal scores.
-    const newestFirst = [...this.incidents.values()].sort(
-      (a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
-    );
+    const newestFirst = [...this.incidents.values()].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
     return structuredClone(newestFirst.slice(0, limit)).map((incident) => ({
       ...incident,
       updates: incident.updates.reverse(),

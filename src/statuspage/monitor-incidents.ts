@@ -72,8 +72,9 @@ export function selectMonitorIncidents(input: MonitorIncidentsInput): StatusView
   const openIds = new Set(open.map((incident) => incident.id));
   const since = input.now - MONITOR_RESOLVED_WINDOW_MS;
   const resolved = input.recent
-    .filter((incident): incident is Incident & { resolvedAt: number } =>
-      incident.state === 'resolved' && incident.resolvedAt !== undefined && incident.resolvedAt >= since && !openIds.has(incident.id),
+    .filter(
+      (incident): incident is Incident & { resolvedAt: number } =>
+        incident.state === 'resolved' && incident.resolvedAt !== undefined && incident.resolvedAt >= since && !openIds.has(incident.id),
     )
     .sort((a, b) => b.resolvedAt - a.resolvedAt || compareIds(a.id, b.id))
     .slice(0, MONITOR_RESOLVED_LIMIT);

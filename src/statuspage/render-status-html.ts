@@ -1,12 +1,7 @@
 import type { ComponentStatus } from '../core/action-request.js';
 import { escapeHtml } from './escape-html.js';
 import { COMPONENT_STATUS_TEXT, INCIDENT_STATUS_TEXT, formatUtc } from './status-labels.js';
-import {
-  MONITOR_STYLE,
-  monitorAnchorFor,
-  renderMonitorSection,
-  renderMonitorSummaryNote,
-} from './render-monitor-incidents-html.js';
+import { MONITOR_STYLE, monitorAnchorFor, renderMonitorSection, renderMonitorSummaryNote } from './render-monitor-incidents-html.js';
 import { PAGE_COLOURS, STATUS_COLOURS, STATUS_SYMBOLS } from './status-palette.js';
 import type { StatusView, StatusViewComponent, StatusViewIncident, StatusViewUpdate } from './status-view.js';
 
@@ -78,7 +73,9 @@ ${rows}
 function renderIncident(incident: StatusViewIncident): string {
   const anchor = anchorFor(incident.id);
   const resolved =
-    incident.resolvedAt === null ? '' : ` · resolved <time datetime="${incident.resolvedAt}">${formatUtc(Date.parse(incident.resolvedAt))}</time>`;
+    incident.resolvedAt === null
+      ? ''
+      : ` · resolved <time datetime="${incident.resolvedAt}">${formatUtc(Date.parse(incident.resolvedAt))}</time>`;
   return `<article class="incident" id="${anchor}" aria-labelledby="${anchor}-title">
 <h3 id="${anchor}-title">${escapeHtml(incident.title)}</h3>
 <p class="meta"><strong>${INCIDENT_STATUS_TEXT[incident.status]}</strong> · ${escapeHtml(incident.id)} · started <time datetime="${incident.createdAt}">${formatUtc(Date.parse(incident.createdAt))}</time>${resolved}</p>
@@ -102,9 +99,7 @@ function renderUpdate(update: StatusViewUpdate): string {
 /** For a status the monitor set: where it comes from, linking to the incidents behind it. */
 function sourceNote(component: StatusViewComponent): string {
   if (component.source !== 'monitoring') return '';
-  const links = (component.monitorIncidentIds ?? [])
-    .map((id) => `<a href="#${monitorAnchorFor(id)}">${escapeHtml(id)}</a>`)
-    .join(', ');
+  const links = (component.monitorIncidentIds ?? []).map((id) => `<a href="#${monitorAnchorFor(id)}">${escapeHtml(id)}</a>`).join(', ');
   return ` <span class="source">detected by monitoring${links ? `: ${links}` : ''}</span>`;
 }
 

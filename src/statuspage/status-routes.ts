@@ -29,8 +29,7 @@ export interface StatusRoutesOptions {
 
 // The page runs no script, so it forbids all of it: an escaping slip cannot become an XSS.
 const HTML_HEADERS = {
-  'content-security-policy':
-    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   // Revalidate every time: a status page that serves a stale "operational" misleads.
@@ -62,10 +61,8 @@ export function statusRoutes(options: StatusRoutesOptions): FastifyPluginAsync {
     });
   };
 
-  const serve = (
-    render: (view: StatusView, request: FastifyRequest) => { type: string; body: string | StatusView },
-    withMonitor = true,
-  ) =>
+  const serve =
+    (render: (view: StatusView, request: FastifyRequest) => { type: string; body: string | StatusView }, withMonitor = true) =>
     async (request: FastifyRequest, reply: FastifyReply) => {
       let view: StatusView;
       try {
@@ -89,10 +86,13 @@ export function statusRoutes(options: StatusRoutesOptions): FastifyPluginAsync {
     );
     app.get(
       STATUS_PATHS.feed,
-      serve((view, request) => ({
-        type: 'application/atom+xml; charset=utf-8',
-        body: renderStatusFeed(view, options.publicUrl ?? `${request.protocol}://${request.host}`),
-      }), false),
+      serve(
+        (view, request) => ({
+          type: 'application/atom+xml; charset=utf-8',
+          body: renderStatusFeed(view, options.publicUrl ?? `${request.protocol}://${request.host}`),
+        }),
+        false,
+      ),
     );
   };
 }

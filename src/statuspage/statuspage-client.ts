@@ -160,14 +160,16 @@ export class StatuspageClient {
     const message = `Statuspage answered ${operation} with HTTP ${status}${detail ? `: ${detail}` : ''}`;
     if (status === 401) {
       return new StatusPageError('LIFEBOAT_STATUSPAGE_UNAUTHORIZED', message, {
-        userMessage: 'Statuspage refused Lifeboat\'s API key, so nothing was published. Ask whoever runs Lifeboat to fix its Statuspage key.',
+        userMessage:
+          "Statuspage refused Lifeboat's API key, so nothing was published. Ask whoever runs Lifeboat to fix its Statuspage key.",
         hint: "check STATUSPAGE_API_KEY: a Statuspage API key (profile > API info), sent as 'Authorization: OAuth <key>'",
         httpStatus: status,
       });
     }
     if (status === 403) {
       return new StatusPageError('LIFEBOAT_STATUSPAGE_UNAUTHORIZED', message, {
-        userMessage: 'Statuspage does not let Lifeboat\'s key post to this page, so nothing was published. Ask whoever runs Lifeboat to check its access.',
+        userMessage:
+          "Statuspage does not let Lifeboat's key post to this page, so nothing was published. Ask whoever runs Lifeboat to check its access.",
         hint: `check statuspage.pageId (${this.options.pageId}) and that the key's user may manage incidents on that page`,
         httpStatus: status,
       });
@@ -185,7 +187,7 @@ export class StatuspageClient {
       hint:
         status === 404
           ? `check statuspage.pageId (${this.options.pageId}); the incident may have been deleted on Statuspage`
-          : 'the log line has Statuspage\'s reason',
+          : "the log line has Statuspage's reason",
       httpStatus: status,
     });
   }

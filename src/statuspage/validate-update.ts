@@ -47,7 +47,8 @@ export function textToPublishProblem(text: string, what = 'The message', maxChar
       );
     }
   }
-  if (position > maxChars) return `${what} is ${position} characters long; text to publish is limited to ${maxChars} characters so approvers can read it whole.`;
+  if (position > maxChars)
+    return `${what} is ${position} characters long; text to publish is limited to ${maxChars} characters so approvers can read it whole.`;
   return null;
 }
 

@@ -63,9 +63,6 @@ function assertRedisUrl(url: string): void {
     throw new StoreError('LIFEBOAT_STORE_INVALID_ARGUMENT', 'REDIS_URL is not a valid URL (expected redis://host:port)');
   }
   if (protocol !== 'redis:' && protocol !== 'rediss:') {
-    throw new StoreError(
-      'LIFEBOAT_STORE_INVALID_ARGUMENT',
-      `REDIS_URL must start with redis:// or rediss://, not ${protocol}//`,
-    );
+    throw new StoreError('LIFEBOAT_STORE_INVALID_ARGUMENT', `REDIS_URL must start with redis:// or rediss://, not ${protocol}//`);
   }
 }

@@ -51,7 +51,11 @@ export class IncidentRetention {
   async onResolved(incident: Incident): Promise<void> {
     if (incident.state !== 'resolved') return;
     const expireAt = (incident.resolvedAt ?? incident.updatedAt) + this.options.policy.incidentsMs;
-    const dropped = await COMPACT_RESOLVED.run(this.options.redis, this.incidentKeys(incident.id), [expireAt, RESOLVED_EVENTS_HEAD, RESOLVED_EVENTS_TAIL]);
+    const dropped = await COMPACT_RESOLVED.run(this.options.redis, this.incidentKeys(incident.id), [
+      expireAt,
+      RESOLVED_EVENTS_HEAD,
+      RESOLVED_EVENTS_TAIL,
+    ]);
     if (typeof dropped === 'number' && dropped > 0) {
       this.options.logger.info({ incidentId: incident.id, eventsDropped: dropped }, `compacted resolved incident ${incident.id}`);
     }

@@ -3,7 +3,15 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { Incident, IncidentEvent } from '../core/incident.js';
 import { assertLimit, assertTtlMs, commitIncidentId } from './store-arguments.js';
 import { StoreError } from './store-error.js';
-import { UNFENCED, type CommitOutcome, type EvaluationCommit, type IncidentUpdate, type Lease, type LeaseAttempt, type Store } from './store.js';
+import {
+  UNFENCED,
+  type CommitOutcome,
+  type EvaluationCommit,
+  type IncidentUpdate,
+  type Lease,
+  type LeaseAttempt,
+  type Store,
+} from './store.js';
 
 interface HeldLease {
   holder: string;

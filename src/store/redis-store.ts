@@ -7,7 +7,15 @@ import { redisKeys, type RedisKeys } from './redis-keys.js';
 import { ACQUIRE_LEASE, COMMIT_EVALUATION, RELEASE_LEASE, RENEW_LEASE } from './redis-scripts.js';
 import { assertLimit, assertTtlMs, commitIncidentId } from './store-arguments.js';
 import { StoreError } from './store-error.js';
-import { UNFENCED, type CommitOutcome, type EvaluationCommit, type IncidentUpdate, type Lease, type LeaseAttempt, type Store } from './store.js';
+import {
+  UNFENCED,
+  type CommitOutcome,
+  type EvaluationCommit,
+  type IncidentUpdate,
+  type Lease,
+  type LeaseAttempt,
+  type Store,
+} from './store.js';
 
 /** /readyz must answer promptly: a PING slower than this counts as down. */
 export const REDIS_PING_TIMEOUT_MS = 1_000; // 1 second
@@ -125,7 +133,7 @@ export class RedisStore implements Store {
     // A monitor commit without a usable fence (a caller bypassing the types) goes out as '',
     // which the script refuses: a missing lease must never read as "no fence needed".
     const fence = 'checkState' in commit ? commit.fence : UNFENCED;
-    const lease = fence === UNFENCED ? null : (fence as Lease | undefined) ?? null;
+    const lease = fence === UNFENCED ? null : ((fence as Lease | undefined) ?? null);
     const fenceArg = fence === UNFENCED ? UNFENCED : lease ? leaseValue(lease) : '';
     const checkState = 'checkState' in commit ? commit.checkState : undefined;
     const incidentId = commitIncidentId(commit) ?? '';
@@ -148,7 +156,8 @@ export class RedisStore implements Store {
       expectedRevision ?? '',
     ];
     const outcome = await COMMIT_EVALUATION.run(this.redis, keys, args);
-    if (outcome !== 'committed' && outcome !== 'fenced' && outcome !== 'conflict') throw this.unexpectedReply(COMMIT_EVALUATION.name, outcome);
+    if (outcome !== 'committed' && outcome !== 'fenced' && outcome !== 'conflict')
+      throw this.unexpectedReply(COMMIT_EVALUATION.name, outcome);
     return outcome;
   }
 

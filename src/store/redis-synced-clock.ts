@@ -50,14 +50,19 @@ export class RedisSyncedClock implements Clock {
     this.synced = true;
     const skewed = Math.abs(this.offsetMs) > CLOCK_SKEW_WARN_MS;
     if (skewed && !this.warnedSkew) {
-      this.logger.warn({ offsetMs: this.offsetMs }, "this host's clock differs from Redis's; approvals and run leases use Redis's time. Check NTP on this host");
+      this.logger.warn(
+        { offsetMs: this.offsetMs },
+        "this host's clock differs from Redis's; approvals and run leases use Redis's time. Check NTP on this host",
+      );
     }
     this.warnedSkew = skewed;
   }
 
   /** Syncs now, then every CLOCK_SYNC_INTERVAL_MS; a failed sync keeps the last offset. */
   async start(): Promise<void> {
-    await this.sync().catch((err: unknown) => this.logger.error({ err }, 'could not read the time from Redis; using the local clock until it answers'));
+    await this.sync().catch((err: unknown) =>
+      this.logger.error({ err }, 'could not read the time from Redis; using the local clock until it answers'),
+    );
     this.timer = setInterval(() => {
       this.sync().catch((err: unknown) => this.logger.warn({ err }, 'could not read the time from Redis; keeping the last offset'));
     }, CLOCK_SYNC_INTERVAL_MS);

@@ -39,27 +39,45 @@ export class PartitionableStore implements Store {
     });
   }
 
-  ping(): Promise<void> { return this.call(() => this.inner.ping()); }
-  close(): Promise<void> { return this.inner.close(); }
+  ping(): Promise<void> {
+    return this.call(() => this.inner.ping());
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
   acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | null> {
     return this.call(() => this.inner.acquireLease(name, holder, ttlMs));
   }
   contendLease(name: string, holder: string, ttlMs: number): Promise<LeaseAttempt> {
     return this.call(() => this.inner.contendLease(name, holder, ttlMs));
   }
-  renewLease(lease: Lease, ttlMs: number): Promise<boolean> { return this.call(() => this.inner.renewLease(lease, ttlMs)); }
-  releaseLease(lease: Lease): Promise<void> { return this.call(() => this.inner.releaseLease(lease)); }
-  nextIncidentSequence(): Promise<number> { return this.call(() => this.inner.nextIncidentSequence()); }
-  getCheckState(checkId: string): Promise<CheckState | null> { return this.call(() => this.inner.getCheckState(checkId)); }
+  renewLease(lease: Lease, ttlMs: number): Promise<boolean> {
+    return this.call(() => this.inner.renewLease(lease, ttlMs));
+  }
+  releaseLease(lease: Lease): Promise<void> {
+    return this.call(() => this.inner.releaseLease(lease));
+  }
+  nextIncidentSequence(): Promise<number> {
+    return this.call(() => this.inner.nextIncidentSequence());
+  }
+  getCheckState(checkId: string): Promise<CheckState | null> {
+    return this.call(() => this.inner.getCheckState(checkId));
+  }
   commitEvaluation(commit: EvaluationCommit): Promise<CommitOutcome> {
     return this.call(() => this.inner.commitEvaluation(commit));
   }
   updateIncident(update: IncidentUpdate): Promise<'committed' | 'conflict'> {
     return this.call(() => this.inner.updateIncident(update));
   }
-  getIncident(id: string): Promise<Incident | null> { return this.call(() => this.inner.getIncident(id)); }
-  listOpenIncidents(): Promise<Incident[]> { return this.call(() => this.inner.listOpenIncidents()); }
-  listRecentIncidents(limit: number): Promise<Incident[]> { return this.call(() => this.inner.listRecentIncidents(limit)); }
+  getIncident(id: string): Promise<Incident | null> {
+    return this.call(() => this.inner.getIncident(id));
+  }
+  listOpenIncidents(): Promise<Incident[]> {
+    return this.call(() => this.inner.listOpenIncidents());
+  }
+  listRecentIncidents(limit: number): Promise<Incident[]> {
+    return this.call(() => this.inner.listRecentIncidents(limit));
+  }
   getIncidentEvents(incidentId: string): Promise<IncidentEvent[]> {
     return this.call(() => this.inner.getIncidentEvents(incidentId));
   }

@@ -30,7 +30,11 @@ function decodeForm(body: unknown): Record<string, unknown> {
   return out;
 }
 
-function intercept(method: string, reply: (body: Record<string, unknown>) => [number, unknown, Record<string, string>?], times: number): Recorded {
+function intercept(
+  method: string,
+  reply: (body: Record<string, unknown>) => [number, unknown, Record<string, string>?],
+  times: number,
+): Recorded {
   const calls: SlackCall[] = [];
   const scope = nock(ORIGIN)
     .post(`/api/${method}`)
@@ -49,23 +53,34 @@ function intercept(method: string, reply: (body: Record<string, unknown>) => [nu
  * auth.test answering as the Lifeboat bot, and bots.info (the same number of times) naming its
  * app: together they are how the bot learns the installed workspace (T1) and app (A1).
  */
-export function nockAuthTest(times = 1, answer: Record<string, unknown> = { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' }): Recorded {
+export function nockAuthTest(
+  times = 1,
+  answer: Record<string, unknown> = { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' },
+): Recorded {
   nockBotsInfo(times);
   return intercept('auth.test', () => [200, answer], times);
 }
 
 /** bots.info answering for our bot (`BBOT`, app `A1`), in the shape of Slack's method reference. */
 export function nockBotsInfo(times = 1, appId = 'A1'): Recorded {
-  return intercept('bots.info', (body) => [200, { ok: true, bot: { id: body.bot, deleted: false, name: 'lifeboat', app_id: appId, user_id: 'UBOT' } }], times);
+  return intercept(
+    'bots.info',
+    (body) => [200, { ok: true, bot: { id: body.bot, deleted: false, name: 'lifeboat', app_id: appId, user_id: 'UBOT' } }],
+    times,
+  );
 }
 
 /** chat.postMessage, answering with successive ts values (`<tsSeconds>.000001`, `.000002`, ...). */
 export function nockPostMessage(times = 1, channel = 'C0INCIDENTS', tsSeconds = 1000): Recorded {
   let n = 0;
-  return intercept('chat.postMessage', () => {
-    n += 1;
-    return [200, { ok: true, channel, ts: `${tsSeconds}.${String(n).padStart(6, '0')}` }];
-  }, times);
+  return intercept(
+    'chat.postMessage',
+    () => {
+      n += 1;
+      return [200, { ok: true, channel, ts: `${tsSeconds}.${String(n).padStart(6, '0')}` }];
+    },
+    times,
+  );
 }
 
 /** chat.update. */
@@ -105,7 +120,11 @@ export function nockViewsUpdate(times = 1): Recorded {
 
 /** conversations.history answering an empty channel: nothing of ours was posted (a lost post is looked for first). */
 export function nockConversationsHistory(times = 1): Recorded {
-  return intercept('conversations.history', () => [200, { ok: true, messages: [], has_more: false, response_metadata: { next_cursor: '' } }], times);
+  return intercept(
+    'conversations.history',
+    () => [200, { ok: true, messages: [], has_more: false, response_metadata: { next_cursor: '' } }],
+    times,
+  );
 }
 
 /** Any method answering a Slack platform error (`{ ok: false, error }`). */
@@ -119,7 +138,11 @@ export function nockRateLimited(method: string, retryAfterSeconds: number, times
 }
 
 /** One response_url; records the JSON bodies posted to it. */
-export function nockResponseUrl(path = '/commands/T1/1/abc', times = 1, status = 200): { url: string; scope: nock.Scope; bodies: unknown[] } {
+export function nockResponseUrl(
+  path = '/commands/T1/1/abc',
+  times = 1,
+  status = 200,
+): { url: string; scope: nock.Scope; bodies: unknown[] } {
   const bodies: unknown[] = [];
   const scope = nock(TEST_RESPONSE_URL_ORIGIN)
     .post(path)

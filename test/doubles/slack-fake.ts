@@ -182,11 +182,16 @@ export class SlackFake {
 
   private async answer(method: string, body: Record<string, unknown>): Promise<[number, nock.Body, Record<string, string>]> {
     const mode = this.modeFor(method, body);
-    const reply = (status: number, payload: nock.Body, headers: Record<string, string> = {}): [number, nock.Body, Record<string, string>] => {
+    const reply = (
+      status: number,
+      payload: nock.Body,
+      headers: Record<string, string> = {},
+    ): [number, nock.Body, Record<string, string>] => {
       this.requests.push({ method, body, status });
       return [status, payload, { 'content-type': typeof payload === 'string' ? 'text/plain' : 'application/json', ...headers }];
     };
-    if (mode.kind === 'rateLimited') return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(mode.retryAfterSeconds) });
+    if (mode.kind === 'rateLimited')
+      return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(mode.retryAfterSeconds) });
     if (mode.kind === 'down') return reply(503, 'upstream connect error or disconnect/reset before headers');
     if (mode.kind === 'refuse') {
       const detail = BLOCK_ERRORS.has(mode.error)
@@ -203,7 +208,15 @@ export class SlackFake {
     const { userId, botId, teamId, appId } = this.identity;
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://lifeboat-test.slack.com/', team: 'Lifeboat Test', user: 'lifeboat', team_id: teamId, user_id: userId, bot_id: botId };
+        return {
+          ok: true,
+          url: 'https://lifeboat-test.slack.com/',
+          team: 'Lifeboat Test',
+          user: 'lifeboat',
+          team_id: teamId,
+          user_id: userId,
+          bot_id: botId,
+        };
       case 'bots.info':
         return { ok: true, bot: { id: botId, deleted: false, name: 'Lifeboat', app_id: appId, user_id: userId } };
       case 'chat.postMessage':
@@ -310,7 +323,10 @@ function after(body: Record<string, unknown>): (m: FakeMessage) => boolean {
 /** Slack's cursor pagination: `limit` (default 100) per page, `response_metadata.next_cursor` until the end. */
 function page(messages: FakeMessage[], body: Record<string, unknown>): Record<string, unknown> {
   const limit = Math.min(Math.max(Number(body.limit ?? 100) || 100, 1), 999);
-  const start = typeof body.cursor === 'string' && body.cursor !== '' ? Number(Buffer.from(body.cursor, 'base64').toString().replace('offset:', '')) : 0;
+  const start =
+    typeof body.cursor === 'string' && body.cursor !== ''
+      ? Number(Buffer.from(body.cursor, 'base64').toString().replace('offset:', ''))
+      : 0;
   const slice = messages.slice(start, start + limit);
   const more = start + limit < messages.length;
   const withMetadata = body.include_all_metadata === 'true' || body.include_all_metadata === '1';

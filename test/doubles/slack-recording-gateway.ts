@@ -1,4 +1,12 @@
-import type { BotIdentity, BotInfo, FindPostedArgs, PostedMessage, PostMessageArgs, ResponseUrlMessage, SlackGateway } from '../../src/bot/slack-gateway.js';
+import type {
+  BotIdentity,
+  BotInfo,
+  FindPostedArgs,
+  PostedMessage,
+  PostMessageArgs,
+  ResponseUrlMessage,
+  SlackGateway,
+} from '../../src/bot/slack-gateway.js';
 
 /** One call made through the gateway. */
 export interface GatewayCall {

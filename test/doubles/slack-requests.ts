@@ -74,14 +74,26 @@ export function blockActionBody(
     user: { id: options.userId ?? 'U0AAA', username: 'alice', name: 'alice', team_id: teamId },
     api_app_id: options.appId ?? TEST_APP_ID,
     token: 'deprecated-verification-token',
-    container: { type: 'message', message_ts: options.messageTs ?? '1000.000001', channel_id: options.channelId ?? 'C0INCIDENTS', is_ephemeral: false },
+    container: {
+      type: 'message',
+      message_ts: options.messageTs ?? '1000.000001',
+      channel_id: options.channelId ?? 'C0INCIDENTS',
+      is_ephemeral: false,
+    },
     trigger_id: nextTriggerId(),
     team: { id: teamId, domain: 'acme' },
     channel: { id: options.channelId ?? 'C0INCIDENTS', name: 'incidents' },
     message: { type: 'message', ts: options.messageTs ?? '1000.000001', text: 'incident' },
     response_url: `${TEST_RESPONSE_URL_ORIGIN}/actions/T1/2/def`,
     actions: [
-      { action_id: actionId, block_id: 'lifeboat.incident.actions', text: { type: 'plain_text', text: 'x' }, value, type: 'button', action_ts: '1000.5' },
+      {
+        action_id: actionId,
+        block_id: 'lifeboat.incident.actions',
+        text: { type: 'plain_text', text: 'x' },
+        value,
+        type: 'button',
+        action_ts: '1000.5',
+      },
     ],
   };
   return stringify({ payload: JSON.stringify(payload) });

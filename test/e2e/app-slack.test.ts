@@ -7,7 +7,14 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { parseConfig } from '../../src/config/parse-config.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import { guardNetwork, nockAuthTest, nockChatUpdate, nockPostMessage, nockResponseUrl, TEST_SLACK_API_URL } from '../doubles/slack-api-nock.js';
+import {
+  guardNetwork,
+  nockAuthTest,
+  nockChatUpdate,
+  nockPostMessage,
+  nockResponseUrl,
+  TEST_SLACK_API_URL,
+} from '../doubles/slack-api-nock.js';
 import { signed, slashCommandBody, TEST_SIGNING_SECRET } from '../doubles/slack-requests.js';
 import { nockEnqueue, TEST_PAGERDUTY_EVENTS_URL, TEST_ROUTING_KEY } from '../doubles/pagerduty-events-nock.js';
 
@@ -88,7 +95,12 @@ describe('the service with Slack on', () => {
     nockPostMessage(1);
     nockChatUpdate(10);
     const url = await start();
-    const request = signed(slashCommandBody('ack INC-1', { userId: 'U0AAA' }), 'application/x-www-form-urlencoded', Date.now(), 'not-the-secret');
+    const request = signed(
+      slashCommandBody('ack INC-1', { userId: 'U0AAA' }),
+      'application/x-www-form-urlencoded',
+      Date.now(),
+      'not-the-secret',
+    );
     const response = await fetch(`${url}/slack/events`, { method: 'POST', headers: request.headers, body: request.body });
     expect(response.status).toBe(401);
     expect((await app?.store.getIncident('INC-1'))?.state).not.toBe('acknowledged');
@@ -101,13 +113,32 @@ describe('the service with Slack on', () => {
     const route53 = mockClient(Route53Client);
     try {
       cloudwatch.on(GetMetricDataCommand).callsFake((input: { MetricDataQueries: Array<{ Id: string }> }) => ({
-        MetricDataResults: input.MetricDataQueries.map((q) => ({ Id: q.Id, StatusCode: 'Complete', Timestamps: [new Date()], Values: [12] })),
+        MetricDataResults: input.MetricDataQueries.map((q) => ({
+          Id: q.Id,
+          StatusCode: 'Complete',
+          Timestamps: [new Date()],
+          Values: [12],
+        })),
       }));
       rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'orders-replica' }).resolves({
-        DBInstances: [{ DBInstanceIdentifier: 'orders-replica', DBInstanceStatus: 'available', Engine: 'postgres', ReadReplicaSourceDBInstanceIdentifier: 'orders-db' }],
+        DBInstances: [
+          {
+            DBInstanceIdentifier: 'orders-replica',
+            DBInstanceStatus: 'available',
+            Engine: 'postgres',
+            ReadReplicaSourceDBInstanceIdentifier: 'orders-db',
+          },
+        ],
       });
       route53.on(ListResourceRecordSetsCommand).resolves({
-        ResourceRecordSets: [{ Name: 'orders.db.example.com.', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: 'orders-db.abc.us-east-1.rds.amazonaws.com' }] }],
+        ResourceRecordSets: [
+          {
+            Name: 'orders.db.example.com.',
+            Type: 'CNAME',
+            TTL: 60,
+            ResourceRecords: [{ Value: 'orders-db.abc.us-east-1.rds.amazonaws.com' }],
+          },
+        ],
         IsTruncated: false,
         MaxItems: 20,
       });
@@ -157,7 +188,10 @@ runbooks:
     nockEnqueue(bodies, { status: 401, body: { status: 'Unauthorized', message: 'Invalid routing key' } });
     const posted = nockPostMessage(5);
     nockChatUpdate(20);
-    const url = await start(YAML.replace('severity: SEV3', 'severity: SEV1'), { PAGERDUTY_ROUTING_KEY: TEST_ROUTING_KEY, PAGERDUTY_EVENTS_URL: TEST_PAGERDUTY_EVENTS_URL });
+    const url = await start(YAML.replace('severity: SEV3', 'severity: SEV1'), {
+      PAGERDUTY_ROUTING_KEY: TEST_ROUTING_KEY,
+      PAGERDUTY_EVENTS_URL: TEST_PAGERDUTY_EVENTS_URL,
+    });
 
     await until(() => posted.calls.some((c) => String(c.body.text).includes('PagerDuty')), 8000);
     const notices = posted.calls.filter((c) => String(c.body.text).includes('PagerDuty') && c.body.thread_ts === undefined);

@@ -55,14 +55,26 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
 
 describe('stopping a replica that is running a failover', () => {
   it('marks the run interrupted at once, with the step it stopped in, keeps its locks and starts no further AWS call', async () => {
-    const replica = { DBInstanceIdentifier: 'orders-replica', DBInstanceStatus: 'available', Engine: 'postgres', ReadReplicaSourceDBInstanceIdentifier: 'orders-db' };
+    const replica = {
+      DBInstanceIdentifier: 'orders-replica',
+      DBInstanceStatus: 'available',
+      Engine: 'postgres',
+      ReadReplicaSourceDBInstanceIdentifier: 'orders-db',
+    };
     rds.on(DescribeDBInstancesCommand).callsFake(() => ({
       // Once promoted, the replica stays `modifying`: the run waits until stopped.
       DBInstances: [rds.commandCalls(PromoteReadReplicaCommand).length > 0 ? { ...replica, DBInstanceStatus: 'modifying' } : replica],
     }));
     rds.on(PromoteReadReplicaCommand).resolves({ DBInstance: replica });
     route53.on(ListResourceRecordSetsCommand).resolves({
-      ResourceRecordSets: [{ Name: 'orders.db.example.com.', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: 'orders-db.abc.us-east-1.rds.amazonaws.com' }] }],
+      ResourceRecordSets: [
+        {
+          Name: 'orders.db.example.com.',
+          Type: 'CNAME',
+          TTL: 60,
+          ResourceRecords: [{ Value: 'orders-db.abc.us-east-1.rds.amazonaws.com' }],
+        },
+      ],
       IsTruncated: false,
       MaxItems: 20,
     });
@@ -73,16 +85,27 @@ describe('stopping a replica that is running a failover', () => {
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
     const redis = newRedisClient();
     const holderId = 'replica-stopping';
-    app = buildApp({ config: parsed.config, logger: silentLogger(), store: new RedisStore({ redis, keyPrefix, ownsClient: true }), redis, keyPrefix, holderId });
+    app = buildApp({
+      config: parsed.config,
+      logger: silentLogger(),
+      store: new RedisStore({ redis, keyPrefix, ownsClient: true }),
+      redis,
+      keyPrefix,
+      holderId,
+    });
     await app.start(0, '127.0.0.1');
     const dr = app.dr;
     if (!dr) throw new Error('DR is off');
 
     // Requested as /dr failover does, so the approval message is posted and later updated.
     const replies: unknown[] = [];
-    await app.slack?.approvalUi.submitAction({ kind: 'failover', runbook: 'orders', dryRun: false, allowDataLoss: false }, { userId: 'U0AAA' }, async (answer) => {
-      replies.push(answer);
-    });
+    await app.slack?.approvalUi.submitAction(
+      { kind: 'failover', runbook: 'orders', dryRun: false, allowDataLoss: false },
+      { userId: 'U0AAA' },
+      async (answer) => {
+        replies.push(answer);
+      },
+    );
     await until(() => posts.calls.length === 1, 5_000);
     const [pending] = await dr.approvals.listPending();
     if (!pending) throw new Error(`not requested: ${JSON.stringify(replies)}`);

@@ -51,7 +51,13 @@ checks:
     recoverAfter: 2
 `);
     // The demo target's port is only known once it listens: point the check at it then.
-    const demo = new DemoTarget({ port: 0, healthyForMs: 1000, failingForMs: 2000, clock: { now: () => Date.now() }, logger: silentLogger() });
+    const demo = new DemoTarget({
+      port: 0,
+      healthyForMs: 1000,
+      failingForMs: 2000,
+      clock: { now: () => Date.now() },
+      logger: silentLogger(),
+    });
     const demoPort = await demo.start();
     try {
       const check = cfg.checks[0];
@@ -71,13 +77,19 @@ checks:
       expect(metrics).toContain('lifeboat_check_up{check="demo-api"} 0');
       expect(metrics).toMatch(/lifeboat_check_duration_seconds_bucket\{le="[^"]+",check="demo-api"\}/);
 
-      const status = (await (await fetch(`${url}/status.json`)).json()) as { monitorIncidents: Array<{ id: string; state: string }>; components: Array<{ name: string; status: string }> };
+      const status = (await (await fetch(`${url}/status.json`)).json()) as {
+        monitorIncidents: Array<{ id: string; state: string }>;
+        components: Array<{ name: string; status: string }>;
+      };
       expect(status.monitorIncidents).toEqual([expect.objectContaining({ id: opened?.incident.id, state: 'open' })]);
       expect(status.components).toEqual([expect.objectContaining({ name: 'demo-api', status: 'partial_outage' })]);
 
       await until(() => changes.some((c) => c.event?.type === 'resolved'), 8000);
       expect(changes.filter((c) => c.event).map((c) => c.event?.type)).toEqual(['opened', 'resolved']);
-      const after = (await (await fetch(`${url}/status.json`)).json()) as { monitorIncidents: Array<{ state: string }>; components: Array<{ status: string }> };
+      const after = (await (await fetch(`${url}/status.json`)).json()) as {
+        monitorIncidents: Array<{ state: string }>;
+        components: Array<{ status: string }>;
+      };
       expect(after.monitorIncidents).toEqual([expect.objectContaining({ state: 'resolved' })]);
       expect(after.components[0]?.status).toBe('operational');
       expect(await app.store.listOpenIncidents()).toEqual([]);
@@ -128,7 +140,12 @@ checks:
   });
 
   it('answers /readyz 503 with the reason when the store is down', async () => {
-    const redis = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const redis = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     redis.on('error', () => undefined); // the refusal is the point of this test
     redisClients.push(redis);
     const store = new RedisStore({ redis, keyPrefix: 'test:down:' });
@@ -163,7 +180,12 @@ checks:
   it('serves the SPEC metric names', async () => {
     const { url } = await startApp(config('checks: []\n'));
     const text = await (await fetch(`${url}/metrics`)).text();
-    for (const name of ['lifeboat_incidents_open', 'lifeboat_approvals_pending', 'process_cpu_user_seconds_total', 'nodejs_heap_size_used_bytes']) {
+    for (const name of [
+      'lifeboat_incidents_open',
+      'lifeboat_approvals_pending',
+      'process_cpu_user_seconds_total',
+      'nodejs_heap_size_used_bytes',
+    ]) {
       expect(text).toContain(name);
     }
   });

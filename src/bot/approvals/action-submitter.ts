@@ -82,7 +82,10 @@ export class ActionSubmitter {
         logger.info({ plan: err.planId }, `no request was made for plan ${err.planId}; nothing to withdraw`);
         outcome = 'Nothing was recorded, so nothing will run.';
       } else if (made.state !== 'pending') {
-        logger.warn({ approvalId: made.id, plan: err.planId, state: made.state }, `${made.id} was made for plan ${err.planId} without a confirmation and is already ${made.state}`);
+        logger.warn(
+          { approvalId: made.id, plan: err.planId, state: made.state },
+          `${made.id} was made for plan ${err.planId} without a confirmation and is already ${made.state}`,
+        );
         outcome = `${made.id} was recorded anyway and is already ${made.state}.`;
       } else {
         this.deps.announcer.markUnposted(made.id);
@@ -110,7 +113,10 @@ export class ActionSubmitter {
       const result = await this.deps.approvals.reject(id, requester, UNPOSTED_REASON);
       if (!result.ok) this.deps.logger.warn({ approvalId: id, reason: result.reason }, `could not withdraw ${id} after failing to post it`);
     } catch (err) {
-      this.deps.logger.error({ err, approvalId: id }, `could not withdraw ${id}; it holds its resources until it expires. Check the store (REDIS_URL)`);
+      this.deps.logger.error(
+        { err, approvalId: id },
+        `could not withdraw ${id}; it holds its resources until it expires. Check the store (REDIS_URL)`,
+      );
     }
   }
 }

@@ -60,7 +60,13 @@ export class ApprovalAnnouncer {
     const id = change.approval.id;
     // The submitter posts the request itself, with the state it returned.
     if (change.transition === 'requested') return;
-    this.options.outbox.enqueue({ lane: lane(id), kind: APPROVAL_KINDS.message, methods: ['chat.update'], data: { approvalId: id }, coalesceKey: 'message' });
+    this.options.outbox.enqueue({
+      lane: lane(id),
+      kind: APPROVAL_KINDS.message,
+      methods: ['chat.update'],
+      data: { approvalId: id },
+      coalesceKey: 'message',
+    });
     const reply = transitionReply(change);
     if (reply) this.enqueueReply(id, reply);
     const outcome = outcomeReply(change);
@@ -98,7 +104,10 @@ export class ApprovalAnnouncer {
         this.unposted.add(approval.id);
         throw err;
       }
-      logger.warn({ approvalId: approval.id, ts: found.ts }, `Slack's answer to posting ${approval.id} was lost, but the message is there; using it`);
+      logger.warn(
+        { approvalId: approval.id, ts: found.ts },
+        `Slack's answer to posting ${approval.id} was lost, but the message is there; using it`,
+      );
       posted = found;
     }
     try {
@@ -117,7 +126,12 @@ export class ApprovalAnnouncer {
 
   private async findRequest(outboxId: string, sentAt: number): Promise<PostedMessage | null> {
     try {
-      return await this.options.gateway.findPosted({ channel: this.options.channel, key: OUTBOX_ID_KEY, value: outboxId, sinceMs: sentAt - FIND_POSTED_SLACK_MS });
+      return await this.options.gateway.findPosted({
+        channel: this.options.channel,
+        key: OUTBOX_ID_KEY,
+        value: outboxId,
+        sinceMs: sentAt - FIND_POSTED_SLACK_MS,
+      });
     } catch (err) {
       this.options.logger.warn({ err, outboxId }, 'could not look for an approval request whose post timed out; treating it as not posted');
       return null;
@@ -125,7 +139,10 @@ export class ApprovalAnnouncer {
   }
 
   private enqueueReply(id: string, text: string, onceKey?: string): void {
-    this.options.outbox.enqueue({ lane: lane(id), kind: APPROVAL_KINDS.reply, methods: ['chat.postMessage'], data: { approvalId: id, text } }, onceKey ? { onceKey } : {});
+    this.options.outbox.enqueue(
+      { lane: lane(id), kind: APPROVAL_KINDS.reply, methods: ['chat.postMessage'], data: { approvalId: id, text } },
+      onceKey ? { onceKey } : {},
+    );
   }
 
   /** Once per run across replicas: the engine's record and the runner's report both announce it. */
@@ -141,7 +158,10 @@ export class ApprovalAnnouncer {
       await this.options.gateway.updateMessage({ channel: ref.channel, ts: ref.ts, ...approvalMessage(approval) });
     } catch (err) {
       if (!(err instanceof SlackBotError && err.details.slackError === 'message_not_found')) throw err;
-      this.options.logger.warn({ approvalId: id, ts: ref.ts }, `the Slack message of ${id} was deleted; its updates are dropped (the thread and audit log keep the record)`);
+      this.options.logger.warn(
+        { approvalId: id, ts: ref.ts },
+        `the Slack message of ${id} was deleted; its updates are dropped (the thread and audit log keep the record)`,
+      );
     }
   }
 
@@ -157,7 +177,10 @@ export class ApprovalAnnouncer {
     const ref = await this.options.refs.get(id);
     if (ref) return ref;
     if (this.options.clock.now() - delivery.entry.enqueuedAt > NOT_POSTED_GRACE_MS) {
-      this.options.logger.warn({ approvalId: id, kind: delivery.entry.kind }, `no Slack message was ever recorded for ${id} (withdrawn before it was posted); nothing to update`);
+      this.options.logger.warn(
+        { approvalId: id, kind: delivery.entry.kind },
+        `no Slack message was ever recorded for ${id} (withdrawn before it was posted); nothing to update`,
+      );
       return null;
     }
     throw new MessageNotPostedYet(`no Slack message is recorded for ${id} yet`);

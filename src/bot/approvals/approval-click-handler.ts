@@ -45,7 +45,13 @@ export class ApprovalClickHandler {
   constructor(private readonly deps: ApprovalClickHandlerDeps) {}
 
   /** Approve: destructive plans open the confirm modal; the others are approved at once. */
-  async approveClicked(value: string, clicked: ClickedMessage | null, triggerId: string | undefined, requester: Requester, reply: Reply): Promise<void> {
+  async approveClicked(
+    value: string,
+    clicked: ClickedMessage | null,
+    triggerId: string | undefined,
+    requester: Requester,
+    reply: Reply,
+  ): Promise<void> {
     if (!isApprovalId(value)) return this.stale(requester, reply);
     const { approvals, approvers, clock } = this.deps;
     try {
@@ -55,7 +61,13 @@ export class ApprovalClickHandler {
       const allowed = await approvers.check(requester.userId);
       if (!approval.plan.destructive) return await reply({ text: approvedText(value, await approvals.approve(value, requester.userId)) });
       // Everything but the typed name is checked now, so nobody types into a modal that cannot succeed.
-      const refused = checkApprove(approval, requester.userId, { approvers: allowed ? [requester.userId] : [] }, clock.now(), approval.plan.subject);
+      const refused = checkApprove(
+        approval,
+        requester.userId,
+        { approvers: allowed ? [requester.userId] : [] },
+        clock.now(),
+        approval.plan.subject,
+      );
       if (refused) return await reply({ text: refusal(refused, { approval }).message });
       if (!triggerId) throw new Error('block_actions payload without trigger_id');
       await this.deps.gateway.openView(triggerId, confirmModal(approval, requester.channelId));
@@ -129,7 +141,10 @@ export class ApprovalClickHandler {
   private async invited(id: string, clicked: ClickedMessage | null, requester: Requester, reply: Reply): Promise<boolean> {
     const ref = await this.deps.refs.get(id);
     if (isSameMessage(clicked, ref)) return true;
-    this.deps.logger.warn({ approvalId: id, clicked, posted: ref, userId: requester.userId }, 'refused an approval button that is not on the message posted for that request; nothing done');
+    this.deps.logger.warn(
+      { approvalId: id, clicked, posted: ref, userId: requester.userId },
+      'refused an approval button that is not on the message posted for that request; nothing done',
+    );
     await reply({ text: notOurButton('/dr approvals') });
     return false;
   }

@@ -68,7 +68,9 @@ export function createApprovalUi(deps: ApprovalUiDeps): ApprovalUi {
   const logger = deps.logger.child({ component: 'slack-approvals' });
   const channel = config.slack.channel;
   if (!channel) throw new Error('createApprovalUi needs slack.channel: approval requests are posted there');
-  const refs: ApprovalMessageRefs = deps.redis ? new RedisApprovalMessageRefs(deps.redis, deps.keyPrefix, logger) : new MemoryApprovalMessageRefs(clock);
+  const refs: ApprovalMessageRefs = deps.redis
+    ? new RedisApprovalMessageRefs(deps.redis, deps.keyPrefix, logger)
+    : new MemoryApprovalMessageRefs(clock);
   const announcer = new ApprovalAnnouncer({
     channel,
     gateway: deps.gateway,
@@ -92,7 +94,8 @@ export function createApprovalUi(deps: ApprovalUiDeps): ApprovalUi {
       // Each run found abandoned is announced through onChange ('interrupted') in its own thread.
       try {
         const interrupted = await approvals.recoverInterruptedRuns();
-        if (interrupted.length > 0) logger.warn({ approvalIds: interrupted.map((a) => a.id) }, `${interrupted.length} interrupted run(s) reported in Slack`);
+        if (interrupted.length > 0)
+          logger.warn({ approvalIds: interrupted.map((a) => a.id) }, `${interrupted.length} interrupted run(s) reported in Slack`);
       } catch (err) {
         logger.error({ err }, 'could not look for interrupted runs at start; the sweep retries. Check the store (REDIS_URL)');
       }

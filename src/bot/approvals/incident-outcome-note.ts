@@ -16,10 +16,17 @@ export function incidentOutcomeNote(approval: Approval): { incidentId: string; t
   if (approval.locksReleased) return null;
   const detail = approval.run?.detail ?? {};
   if (request.kind === 'statuspage') {
-    if (approval.state !== 'succeeded') return { incidentId, text: `:warning: Status page update ${approval.id} did not publish (${approval.state}). See the request's thread.` };
+    if (approval.state !== 'succeeded')
+      return {
+        incidentId,
+        text: `:warning: Status page update ${approval.id} did not publish (${approval.state}). See the request's thread.`,
+      };
     const url = typeof detail.statusPageUrl === 'string' ? ` <${detail.statusPageUrl}|View it>` : '';
     return { incidentId, text: `:mega: Status page updated (*${request.status}*, ${approval.id}): ${escapeMrkdwn(request.message)}${url}` };
   }
   const words = approval.state === 'succeeded' ? 'succeeded' : approval.state === 'failed' ? 'failed' : 'was interrupted';
-  return { incidentId, text: `${approval.state === 'succeeded' ? ':white_check_mark:' : ':x:'} ${approval.plan.title} (${approval.id}) ${words}. See the request's thread for every step.` };
+  return {
+    incidentId,
+    text: `${approval.state === 'succeeded' ? ':white_check_mark:' : ':x:'} ${approval.plan.title} (${approval.id}) ${words}. See the request's thread for every step.`,
+  };
 }

@@ -1,6 +1,11 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../observability/logger.js';
-import { APPROVAL_MESSAGE_REF_TTL_MS, isApprovalMessageRef, type ApprovalMessageRef, type ApprovalMessageRefs } from './approval-message-refs.js';
+import {
+  APPROVAL_MESSAGE_REF_TTL_MS,
+  isApprovalMessageRef,
+  type ApprovalMessageRef,
+  type ApprovalMessageRefs,
+} from './approval-message-refs.js';
 
 /*
  * Key, under the store's prefix (default `lifeboat:`), beside the bot's `slack:` keys:

@@ -41,7 +41,13 @@ export function registerApprovalListeners(deps: { app: App; handler: ApprovalCli
     const requester = clicker(body);
     if (!requester) return;
     const value = (action as { value?: string }).value ?? '';
-    await handler.approveClicked(value, clickedMessage(body), (body as ClickPayload).trigger_id, requester, replyTo(requester, gateway, logger));
+    await handler.approveClicked(
+      value,
+      clickedMessage(body),
+      (body as ClickPayload).trigger_id,
+      requester,
+      replyTo(requester, gateway, logger),
+    );
   });
 
   app.action(APPROVAL_ACTION_IDS.reject, async ({ ack, body, action }) => {

@@ -15,6 +15,9 @@ export function approvalsList(approvals: ApprovalSummary[], nowMs: number): { te
       `*${escapeMrkdwn(a.id)}* ${escapeMrkdwn(a.title)}\nrequested by ${userMention(a.requestedBy)} ${slackDate(a.requestedAt)} (${formatAge(nowMs - a.requestedAt)} ago) · ` +
       `${a.approvedBy.length}/${a.approvalsNeeded} approvals${a.approvedBy.length > 0 ? ` (${a.approvedBy.map(userMention).join(', ')})` : ''} · expires in ${formatAge(a.expiresAt - nowMs)}`,
   );
-  const text = approvals.length === 0 ? 'No pending approval requests.' : `${approvals.length} pending approval request${approvals.length === 1 ? '' : 's'}`;
+  const text =
+    approvals.length === 0
+      ? 'No pending approval requests.'
+      : `${approvals.length} pending approval request${approvals.length === 1 ? '' : 's'}`;
   return { text, blocks: listSections(`*Pending approvals (${approvals.length})*`, lines, { maxSections: APPROVAL_SECTIONS }) };
 }

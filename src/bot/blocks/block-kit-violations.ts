@@ -72,7 +72,8 @@ class Walker {
         return;
       case 'context':
         for (const [j, element] of this.count(block.elements, L.MAX_CONTEXT_ELEMENTS, `${at}.elements`, 'context elements').entries()) {
-          if (isNode(element) && element.type !== 'image') this.text({ text: element.text }, L.MAX_TEXT_OBJECT, `${at}.elements[${j}]`, 'context text');
+          if (isNode(element) && element.type !== 'image')
+            this.text({ text: element.text }, L.MAX_TEXT_OBJECT, `${at}.elements[${j}]`, 'context text');
         }
         return;
       case 'actions': {

@@ -34,7 +34,10 @@ export function incidentMessage(input: IncidentMessageInput): { text: string; bl
   const state = stateWords(incident);
   const headline = `${incident.state === 'resolved' ? ':white_check_mark:' : severityEmoji(incident.severity)} *${incident.id}* · *${incident.severity}* · \`${escapeMrkdwn(incident.checkId)}\` — ${state}`;
   const blocks: types.KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: `${headline}\n${shortenVisibly(escapeMrkdwn(incident.summary), HEADLINE_SUMMARY_CHARS)}` } },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: `${headline}\n${shortenVisibly(escapeMrkdwn(incident.summary), HEADLINE_SUMMARY_CHARS)}` },
+    },
     { type: 'section', fields: fields(input) },
   ];
   if (input.pagingLine) {
@@ -83,7 +86,13 @@ function fields(input: IncidentMessageInput): types.MrkdwnElement[] {
 
 /** Button texts fit Slack's 75 characters by construction: a long runbook name ends in "…"; the value keeps it whole. */
 function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger'): types.Button {
-  return { type: 'button', text: { type: 'plain_text', text: shortenVisibly(text, MAX_BUTTON_TEXT) }, action_id: actionId, value, ...(style ? { style } : {}) };
+  return {
+    type: 'button',
+    text: { type: 'plain_text', text: shortenVisibly(text, MAX_BUTTON_TEXT) },
+    action_id: actionId,
+    value,
+    ...(style ? { style } : {}),
+  };
 }
 
 /** Proposal buttons carry the incident and runbook; the handler re-validates both. */

@@ -18,7 +18,8 @@ export function incidentsList(open: Incident[], recentlyResolved: Incident[]): {
       (i.acknowledgedBy ? ` · acknowledged by ${userMention(i.acknowledgedBy)}` : ' · not acknowledged'),
   );
   const resolvedLines = recentlyResolved.map(
-    (i) => `:white_check_mark: *${i.id}* ${i.peakSeverity} \`${escapeMrkdwn(i.checkId)}\` — resolved ${slackDate(i.resolvedAt ?? i.updatedAt)} after ${formatAge((i.resolvedAt ?? i.updatedAt) - i.openedAt)}`,
+    (i) =>
+      `:white_check_mark: *${i.id}* ${i.peakSeverity} \`${escapeMrkdwn(i.checkId)}\` — resolved ${slackDate(i.resolvedAt ?? i.updatedAt)} after ${formatAge((i.resolvedAt ?? i.updatedAt) - i.openedAt)}`,
   );
   const blocks: types.KnownBlock[] = listSections(`*Open incidents (${open.length})*`, openLines, { maxSections: OPEN_SECTIONS });
   if (resolvedLines.length > 0) blocks.push(...listSections('*Recently resolved*', resolvedLines, { maxSections: 1 }));

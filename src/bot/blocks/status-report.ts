@@ -42,7 +42,14 @@ export function statusReport(input: StatusReportInput): { text: string; blocks: 
 
   // Failing first, so they are never the ones counted away.
   const ordered = [...failing, ...checks.filter((c) => !failing.includes(c))];
-  if (ordered.length > 0) blocks.push(...listSections('*Checks*', ordered.map((c) => checkLine(c, nowMs)), { maxSections: CHECK_SECTIONS }));
+  if (ordered.length > 0)
+    blocks.push(
+      ...listSections(
+        '*Checks*',
+        ordered.map((c) => checkLine(c, nowMs)),
+        { maxSections: CHECK_SECTIONS },
+      ),
+    );
 
   const lag = checks.filter((c) => c.type === 'replication-lag').map((c) => lagLine(c));
   if (lag.length > 0) blocks.push(...listSections('*Replication lag*', lag, { maxSections: 1 }));
@@ -58,7 +65,8 @@ export function statusReport(input: StatusReportInput): { text: string; blocks: 
   if (approvals === null) blocks.push(mrkdwnSection('*Pending approvals*\ncould not be read right now'));
   else {
     const pending = approvals.map(
-      (a) => `*${escapeMrkdwn(a.id)}* ${escapeMrkdwn(a.title)} · ${a.approvedBy.length}/${a.approvalsNeeded} approvals · expires in ${formatAge(a.expiresAt - nowMs)}`,
+      (a) =>
+        `*${escapeMrkdwn(a.id)}* ${escapeMrkdwn(a.title)} · ${a.approvedBy.length}/${a.approvalsNeeded} approvals · expires in ${formatAge(a.expiresAt - nowMs)}`,
     );
     blocks.push(...listSections('*Pending approvals*', pending, { maxSections: 1 }));
   }

@@ -78,7 +78,12 @@ export function statusPageModal(
     blocks: [
       {
         type: 'context',
-        elements: [{ type: 'mrkdwn', text: `For *${incident.id}* (\`${incident.checkId}\`). A second person must approve before anything is published.` }],
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `For *${incident.id}* (\`${incident.checkId}\`). A second person must approve before anything is published.`,
+          },
+        ],
       },
       {
         type: 'input',

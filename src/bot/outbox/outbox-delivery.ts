@@ -38,7 +38,10 @@ export class OutboxDelivery {
     readonly entry: OutboxEntry,
     private readonly deps: { outbox: SlackOutbox; gateway: SlackGateway; now: () => number; leaseMs: number },
   ) {
-    this.progress = { done: { ...claim.progress.done }, ...(claim.progress.inFlight !== undefined ? { inFlight: claim.progress.inFlight } : {}) };
+    this.progress = {
+      done: { ...claim.progress.done },
+      ...(claim.progress.inFlight !== undefined ? { inFlight: claim.progress.inFlight } : {}),
+    };
   }
 
   get id(): string {

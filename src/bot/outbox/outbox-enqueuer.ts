@@ -32,9 +32,7 @@ export class OutboxEnqueuer {
   private retryTimer: NodeJS.Timeout | null = null;
   private readonly settledWaiters: Array<() => void> = [];
 
-  constructor(
-    private readonly options: { outbox: SlackOutbox; clock: Clock; logger: Logger; onEnqueued: () => void },
-  ) {}
+  constructor(private readonly options: { outbox: SlackOutbox; clock: Clock; logger: Logger; onEnqueued: () => void }) {}
 
   /** Queues `entry`; returns at once. */
   enqueue(entry: NewEntry, options: EnqueueOptions = {}): void {
@@ -130,11 +128,17 @@ export class OutboxEnqueuer {
       wrote = true;
       if (this.storeDown) {
         this.storeDown = false;
-        this.options.logger.info({ buffered: this.pending.length + 1 }, 'the store takes Slack posts again; writing the ones held in memory');
+        this.options.logger.info(
+          { buffered: this.pending.length + 1 },
+          'the store takes Slack posts again; writing the ones held in memory',
+        );
       }
     }
     if (this.droppedWhileDown > 0) {
-      this.options.logger.error({ dropped: this.droppedWhileDown }, `${this.droppedWhileDown} Slack post(s) were dropped while the store was unreachable`);
+      this.options.logger.error(
+        { dropped: this.droppedWhileDown },
+        `${this.droppedWhileDown} Slack post(s) were dropped while the store was unreachable`,
+      );
       this.droppedWhileDown = 0;
     }
     if (wrote) this.options.onEnqueued();

@@ -52,7 +52,12 @@ export function classifyFailure(err: unknown): FailureVerdict {
  * Wait before attempt `failures + 1`: exponential from `base`, capped, with "equal jitter" (half
  * fixed, half random) so lanes and replicas do not retry in lockstep. `random` returns [0, 1).
  */
-export function outboxRetryDelayMs(failures: number, healing: boolean, random: () => number, policy: OutboxRetryPolicy = DEFAULT_OUTBOX_RETRY): number {
+export function outboxRetryDelayMs(
+  failures: number,
+  healing: boolean,
+  random: () => number,
+  policy: OutboxRetryPolicy = DEFAULT_OUTBOX_RETRY,
+): number {
   const base = healing ? policy.healingBaseMs : policy.baseMs;
   const cap = healing ? policy.healingMaxMs : policy.maxMs;
   const exponential = Math.min(cap, base * 2 ** Math.max(0, failures - 1));

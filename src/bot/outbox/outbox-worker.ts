@@ -142,7 +142,10 @@ export class OutboxWorker {
         total.tried += result.tried;
         total.delivered += result.delivered;
       } catch (err) {
-        this.options.logger.error({ err }, 'Slack outbox run failed; nothing is lost, trying again shortly. Check REDIS_URL and that Redis is up');
+        this.options.logger.error(
+          { err },
+          'Slack outbox run failed; nothing is lost, trying again shortly. Check REDIS_URL and that Redis is up',
+        );
         return total;
       }
     } while (this.rerun && !this.stopping);
@@ -179,14 +182,20 @@ export class OutboxWorker {
     const { outbox, clock, logger, gateway } = this.options;
     const entry = claim.entry;
     if (!entry) {
-      logger.error({ lane: claim.lane, id: claim.id, stored: claim.raw.slice(0, 500) }, `an unreadable Slack outbox entry in ${claim.lane} was dropped: report it as a Lifeboat bug`);
+      logger.error(
+        { lane: claim.lane, id: claim.id, stored: claim.raw.slice(0, 500) },
+        `an unreadable Slack outbox entry in ${claim.lane} was dropped: report it as a Lifeboat bug`,
+      );
       this.count('unknown', 'dropped');
       await outbox.complete(claim, clock.now());
       return true;
     }
     const handler = this.handlers.get(entry.kind);
     if (!handler) {
-      logger.warn({ lane: claim.lane, kind: entry.kind }, `no handler for Slack outbox entries of kind ${entry.kind} in this process; leaving it for another replica`);
+      logger.warn(
+        { lane: claim.lane, kind: entry.kind },
+        `no handler for Slack outbox entries of kind ${entry.kind} in this process; leaving it for another replica`,
+      );
       await outbox.reschedule(claim, clock.now() + UNKNOWN_KIND_RETRY_MS, claim.attempts, claim.progress);
       return false;
     }
@@ -197,11 +206,18 @@ export class OutboxWorker {
       return this.failed(claim, delivery.progress, err);
     }
     if (!(await outbox.complete(claim, clock.now()))) {
-      logger.warn({ lane: claim.lane, kind: entry.kind }, `Slack outbox claim on ${claim.lane} lapsed during delivery; the next holder finds the post instead of repeating it`);
+      logger.warn(
+        { lane: claim.lane, kind: entry.kind },
+        `Slack outbox claim on ${claim.lane} lapsed during delivery; the next holder finds the post instead of repeating it`,
+      );
       return false;
     }
     this.count(entry.kind, 'delivered');
-    if (claim.attempts > 0) logger.info({ lane: claim.lane, kind: entry.kind, attempts: claim.attempts + 1 }, `Slack ${entry.kind} for ${claim.lane} delivered after ${claim.attempts + 1} attempts`);
+    if (claim.attempts > 0)
+      logger.info(
+        { lane: claim.lane, kind: entry.kind, attempts: claim.attempts + 1 },
+        `Slack ${entry.kind} for ${claim.lane} delivered after ${claim.attempts + 1} attempts`,
+      );
     if (this.streaks.size > 0) {
       logger.info({ codes: [...this.streaks] }, 'Slack accepts Lifeboat posts again; the ones kept meanwhile are being delivered in order');
       this.streaks.clear();
@@ -232,7 +248,10 @@ export class OutboxWorker {
         // waiting out its own 429 is what kept the bot calling 25 times a second.
         const until = now + verdict.retryAfterMs;
         this.count(entry.kind, 'rate_limited');
-        logger.warn({ ...where, method: verdict.method, retryAfterMs: verdict.retryAfterMs }, `Slack rate-limited ${verdict.method}; every post using it waits ${verdict.retryAfterMs} ms`);
+        logger.warn(
+          { ...where, method: verdict.method, retryAfterMs: verdict.retryAfterMs },
+          `Slack rate-limited ${verdict.method}; every post using it waits ${verdict.retryAfterMs} ms`,
+        );
         await outbox.reschedule(claim, until, claim.attempts, progress, { method: verdict.method, until });
         return false;
       }

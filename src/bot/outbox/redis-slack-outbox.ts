@@ -33,8 +33,23 @@ export class RedisSlackOutbox implements SlackOutbox {
 
   async enqueue(id: string, entry: OutboxEntry, now: number, options: EnqueueOptions = {}): Promise<EnqueueOutcome> {
     const { lane } = entry;
-    const keys = [this.keys.outboxLane(lane), this.keys.outboxQueue(lane), this.keys.outboxReady(), this.keys.outboxOnce(options.onceKey ?? id)];
-    const args = [lane, id, JSON.stringify(entry), now, entry.coalesceKey ?? '', options.replace ? '1' : '0', options.onceKey ? '1' : '0', ONCE_KEY_TTL_MS, LANE_TTL_MS];
+    const keys = [
+      this.keys.outboxLane(lane),
+      this.keys.outboxQueue(lane),
+      this.keys.outboxReady(),
+      this.keys.outboxOnce(options.onceKey ?? id),
+    ];
+    const args = [
+      lane,
+      id,
+      JSON.stringify(entry),
+      now,
+      entry.coalesceKey ?? '',
+      options.replace ? '1' : '0',
+      options.onceKey ? '1' : '0',
+      ONCE_KEY_TTL_MS,
+      LANE_TTL_MS,
+    ];
     const reply = await OUTBOX_ENQUEUE.run(this.redis, keys, args);
     return this.expect(OUTBOX_ENQUEUE.name, reply, ['enqueued', 'coalesced', 'duplicate'] as const);
   }
@@ -67,7 +82,17 @@ export class RedisSlackOutbox implements SlackOutbox {
 
   async reschedule(claim: OutboxClaim, retryAt: number, attempts: number, progress: EntryProgress, pause?: MethodPause): Promise<boolean> {
     const keys = [this.keys.outboxLane(claim.lane), this.keys.outboxReady(), this.keys.outboxPaused()];
-    const args = [claim.lane, claim.token, retryAt, attempts, JSON.stringify(progress), pause?.method ?? '', pause?.until ?? 0, claim.entry?.coalesceKey ?? '', claim.id];
+    const args = [
+      claim.lane,
+      claim.token,
+      retryAt,
+      attempts,
+      JSON.stringify(progress),
+      pause?.method ?? '',
+      pause?.until ?? 0,
+      claim.entry?.coalesceKey ?? '',
+      claim.id,
+    ];
     const reply = await OUTBOX_RESCHEDULE.run(this.redis, keys, args);
     return this.expect(OUTBOX_RESCHEDULE.name, reply, ['done', 'stale'] as const) === 'done';
   }

@@ -53,7 +53,12 @@ export class SlackOutboxService {
       ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     });
-    this.enqueuer = new OutboxEnqueuer({ outbox: this.outbox, clock: options.clock, logger: options.logger, onEnqueued: () => this.worker.wake() });
+    this.enqueuer = new OutboxEnqueuer({
+      outbox: this.outbox,
+      clock: options.clock,
+      logger: options.logger,
+      onEnqueued: () => this.worker.wake(),
+    });
     options.metrics?.setSlackOutboxSource(() => this.outbox.pendingEntries());
   }
 

@@ -82,12 +82,7 @@ export class BackupProbe {
     }
   }
 
-  private async evaluate(
-    spec: BackupProbeSpec,
-    source: BackupSource,
-    m: BackupMeasurement,
-    signal?: AbortSignal,
-  ): Promise<ProbeOutcome> {
+  private async evaluate(spec: BackupProbeSpec, source: BackupSource, m: BackupMeasurement, signal?: AbortSignal): Promise<ProbeOutcome> {
     const now = this.opts.clock.now();
     const own = await this.lookup(listActionFor(source), spec.region, () =>
       listSnapshots(rdsFor(this.opts.clients, spec.region), source, false, signal),

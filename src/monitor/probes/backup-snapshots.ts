@@ -162,8 +162,6 @@ export function pickNewest(snapshots: SnapshotInfo[]): { newest?: SnapshotInfo; 
   for (const s of snapshots) {
     if (s.status === 'available' && (!newest || s.at > newest.at)) newest = s;
   }
-  const failedSince = snapshots
-    .filter((s) => isFailedStatus(s.status) && (!newest || s.at > newest.at))
-    .sort((a, b) => b.at - a.at);
+  const failedSince = snapshots.filter((s) => isFailedStatus(s.status) && (!newest || s.at > newest.at)).sort((a, b) => b.at - a.at);
   return newest ? { newest, failedSince } : { failedSince };
 }

@@ -8,11 +8,7 @@ const EMPTY = Buffer.alloc(0);
  * chunk plus `needle.length - 1` carried bytes. Reads on after a hit so the size limit still holds.
  * Returning early (too large) ends the iteration, which destroys the stream and its socket.
  */
-export async function scanBody(
-  body: AsyncIterable<Buffer>,
-  needle: Buffer,
-  maxBytes: number,
-): Promise<BodyVerdict> {
+export async function scanBody(body: AsyncIterable<Buffer>, needle: Buffer, maxBytes: number): Promise<BodyVerdict> {
   let total = 0;
   let found = needle.length === 0;
   // The last needle.length - 1 bytes of what came before: a hit may straddle two chunks.

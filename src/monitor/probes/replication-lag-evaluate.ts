@@ -55,12 +55,10 @@ function describeMetric(spec: LagProbeSpec): string {
 
 /** The thresholds ordered least to most severe (SEV4 first). */
 function thresholdsBySeverity(spec: LagProbeSpec): Array<[Severity, number]> {
-  return [...SEVERITIES]
-    .reverse()
-    .flatMap((sev): Array<[Severity, number]> => {
-      const ms = spec.thresholdsMs[sev];
-      return ms === undefined ? [] : [[sev, ms]];
-    });
+  return [...SEVERITIES].reverse().flatMap((sev): Array<[Severity, number]> => {
+    const ms = spec.thresholdsMs[sev];
+    return ms === undefined ? [] : [[sev, ms]];
+  });
 }
 
 /**

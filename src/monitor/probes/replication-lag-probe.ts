@@ -1,20 +1,9 @@
-import {
-  GetMetricDataCommand,
-  type CloudWatchClient,
-  type MetricDataQuery,
-  type MetricDataResult,
-} from '@aws-sdk/client-cloudwatch';
+import { GetMetricDataCommand, type CloudWatchClient, type MetricDataQuery, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import type { ProbeOutcome } from '../../core/check-result.js';
 import type { Clock } from '../../core/clock.js';
 import { cloudwatchFor, type CloudWatchSource } from '../../aws/aws-clients.js';
 import { awsErrorHint, describeAwsError } from '../../aws/aws-error.js';
-import {
-  SECONDS_PER_UNIT,
-  evaluateLag,
-  evaluateMissing,
-  evaluateUnmeasured,
-  type LagProbeSpec,
-} from './replication-lag-evaluate.js';
+import { SECONDS_PER_UNIT, evaluateLag, evaluateMissing, evaluateUnmeasured, type LagProbeSpec } from './replication-lag-evaluate.js';
 
 export type { LagMetric, LagProbeSpec } from './replication-lag-evaluate.js';
 

@@ -212,7 +212,12 @@ export async function startApprovalFlow(options: ApprovalFlowOptions = {}): Prom
     r53,
     post: (body, extraHeaders = {}) => {
       const request = signed(body, FORM, clock.now());
-      return server.inject({ method: 'POST', url: '/slack/events', payload: request.body, headers: { ...request.headers, ...extraHeaders } });
+      return server.inject({
+        method: 'POST',
+        url: '/slack/events',
+        payload: request.body,
+        headers: { ...request.headers, ...extraHeaders },
+      });
     },
     async idle() {
       // Listeners start runs, runs enqueue Slack work: settle each in turn, twice.

@@ -63,17 +63,26 @@ describe('/dr failover through two-person approval, end to end', () => {
       },
     ]);
     expect(JSON.stringify(posts.calls[0]?.body.blocks)).toContain('"action_id":"lifeboat.approval.approve","value":"APR-1"');
-    expect(replies).toEqual([{ ...requestedMessage(approval, 'C0INCIDENTS', flow.clock.now()), response_type: 'ephemeral', replace_original: false }]);
-    expect((replies[0] as { text: string }).text).toMatch(/^Approval requested: \*APR-1\* Failover orders: promote orders-replica \(us-west-2\) is posted in <#C0INCIDENTS>\. It needs 1 approval from approvers other than you and expires in 15m/);
+    expect(replies).toEqual([
+      { ...requestedMessage(approval, 'C0INCIDENTS', flow.clock.now()), response_type: 'ephemeral', replace_original: false },
+    ]);
+    expect((replies[0] as { text: string }).text).toMatch(
+      /^Approval requested: \*APR-1\* Failover orders: promote orders-replica \(us-west-2\) is posted in <#C0INCIDENTS>\. It needs 1 approval from approvers other than you and expires in 15m/,
+    );
     // Any replica can find the message to update it.
-    expect(JSON.parse((await flow.redis.get(approvalMessageKey(flow.keyPrefix, 'APR-1'))) ?? 'null')).toEqual({ channel: 'C0INCIDENTS', ts: APPROVAL_TS });
+    expect(JSON.parse((await flow.redis.get(approvalMessageKey(flow.keyPrefix, 'APR-1'))) ?? 'null')).toEqual({
+      channel: 'C0INCIDENTS',
+      ts: APPROVAL_TS,
+    });
   });
 
   it("the requester's own Approve is refused ephemerally and changes nothing", async () => {
     await requestFailover(flow);
     const ephemeral = nockPostEphemeral();
     await click(flow, APPROVAL_ACTION_IDS.approve, 'APR-1', 'U0AAA');
-    expect(ephemeral.calls.map((c) => c.body)).toEqual([ephemeralTo('U0AAA', 'You requested this failover, so someone else must approve it.')]);
+    expect(ephemeral.calls.map((c) => c.body)).toEqual([
+      ephemeralTo('U0AAA', 'You requested this failover, so someone else must approve it.'),
+    ]);
     expect(await flow.approvals.get('APR-1')).toMatchObject({ state: 'pending', approvals: [] });
   });
 
@@ -81,7 +90,9 @@ describe('/dr failover through two-person approval, end to end', () => {
     await requestFailover(flow);
     const ephemeral = nockPostEphemeral();
     await click(flow, APPROVAL_ACTION_IDS.approve, 'APR-1', 'U0ZZZ');
-    expect(ephemeral.calls.map((c) => c.body)).toEqual([ephemeralTo('U0ZZZ', 'Only approvers can approve this failover; ask one of them.')]);
+    expect(ephemeral.calls.map((c) => c.body)).toEqual([
+      ephemeralTo('U0ZZZ', 'Only approvers can approve this failover; ask one of them.'),
+    ]);
     expect(await flow.approvals.get('APR-1')).toMatchObject({ state: 'pending', approvals: [] });
   });
 
@@ -91,7 +102,9 @@ describe('/dr failover through two-person approval, end to end', () => {
     await click(flow, APPROVAL_ACTION_IDS.approve, 'APR-1', 'U0BBB');
     const approval = await flow.approvals.get('APR-1');
     if (!approval) throw new Error('APR-1 is gone');
-    expect(opened.calls.map((c) => c.body)).toEqual([{ trigger_id: expect.stringMatching(/^\d+\.4242\./), view: confirmModal(approval, 'C0INCIDENTS') }]);
+    expect(opened.calls.map((c) => c.body)).toEqual([
+      { trigger_id: expect.stringMatching(/^\d+\.4242\./), view: confirmModal(approval, 'C0INCIDENTS') },
+    ]);
     expect(approval).toMatchObject({ state: 'pending', approvals: [] });
   });
 
@@ -128,12 +141,19 @@ describe('/dr failover through two-person approval, end to end', () => {
     const done = await flow.approvals.get('APR-1');
     if (!done) throw new Error('APR-1 is gone');
     expect(done).toMatchObject({ state: 'succeeded', approvals: [{ userId: 'U0BBB' }] });
-    expect(flow.west.commandCalls(PromoteReadReplicaCommand).map((c) => c.args[0].input)).toEqual([{ DBInstanceIdentifier: 'orders-replica' }]);
+    expect(flow.west.commandCalls(PromoteReadReplicaCommand).map((c) => c.args[0].input)).toEqual([
+      { DBInstanceIdentifier: 'orders-replica' },
+    ]);
     const upsert: ChangeResourceRecordSetsCommandInput = {
       HostedZoneId: 'Z123',
       ChangeBatch: {
         Comment: `Lifeboat failover orders (plan ${done.plan.id})`,
-        Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: 'orders.db.example.com.', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: NEW_PRIMARY }] } }],
+        Changes: [
+          {
+            Action: 'UPSERT',
+            ResourceRecordSet: { Name: 'orders.db.example.com.', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: NEW_PRIMARY }] },
+          },
+        ],
       },
     };
     expect(flow.r53.commandCalls(ChangeResourceRecordSetsCommand).map((c) => c.args[0].input)).toEqual([upsert]);
@@ -143,7 +163,9 @@ describe('/dr failover through two-person approval, end to end', () => {
     expect(told).toHaveLength(2);
     expect(told).toContainEqual(ephemeralTo('U0BBB', "You approved APR-1. It runs now; progress is posted in the request's thread."));
     expect(told.map((b) => b.text)).toContainEqual(
-      expect.stringMatching(/^(This failover is already approved and running\.|This failover already ran and succeeded\.|You already approved this failover\.)$/),
+      expect.stringMatching(
+        /^(This failover is already approved and running\.|This failover already ran and succeeded\.|You already approved this failover\.)$/,
+      ),
     );
 
     const thread = threadTexts(posts);
@@ -165,7 +187,11 @@ describe('/dr failover through two-person approval, end to end', () => {
     ]);
     const rto = formatDuration(Number(done.run?.detail?.elapsedMs));
     expect(Number(done.run?.detail?.elapsedMs)).toBeGreaterThan(0);
-    expect(thread.at(-1)).toMatch(new RegExp(`^:white_check_mark: Failover orders succeeded in ${rto} \\(measured RTO\\)\\. Data-loss window: replica lag 12s at cut-over\\.`));
+    expect(thread.at(-1)).toMatch(
+      new RegExp(
+        `^:white_check_mark: Failover orders succeeded in ${rto} \\(measured RTO\\)\\. Data-loss window: replica lag 12s at cut-over\\.`,
+      ),
+    );
 
     const last = updates.calls.at(-1)?.body;
     expect(last).toEqual({ channel: 'C0INCIDENTS', ts: APPROVAL_TS, ...approvalMessage(done) });

@@ -84,7 +84,11 @@ describe('when things go wrong, end to end', () => {
       await click(flow, APPROVAL_ACTION_IDS.release, 'APR-1', 'U0CCC');
       expect(ephemeral.calls.map((c) => c.body)).toEqual([
         { channel: 'C0INCIDENTS', user: 'U0AAA', text: 'You are not allowed to release the locks of this failover; ask an approver.' },
-        { channel: 'C0INCIDENTS', user: 'U0CCC', text: 'You released the locks of APR-1; new requests can use its resources. Nothing was run.' },
+        {
+          channel: 'C0INCIDENTS',
+          user: 'U0CCC',
+          text: 'You released the locks of APR-1; new requests can use its resources. Nothing was run.',
+        },
       ]);
       const released = await flow.approvals.get('APR-1');
       expect(released).toMatchObject({ state: 'interrupted', locksReleased: { userId: 'U0CCC', at: flow.clock.now() } });
@@ -112,4 +116,3 @@ async function expectEventually(check: () => Promise<boolean>): Promise<void> {
   }
   throw new Error('condition never held');
 }
-

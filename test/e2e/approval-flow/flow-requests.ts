@@ -29,8 +29,12 @@ export function mockHealthyFailover(flow: ApprovalFlow): void {
     .resolvesOnce({ DBInstances: [dbInstance('orders-replica', 'modifying', { ReadReplicaSourceDBInstanceIdentifier: 'orders-db' })] })
     .resolves({ DBInstances: [promoted] });
   flow.west.on(PromoteReadReplicaCommand).resolves({ DBInstance: replica });
-  flow.r53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [cname('orders.db.example.com.', OLD_PRIMARY)], IsTruncated: false, MaxItems: 20 });
-  flow.r53.on(ChangeResourceRecordSetsCommand).resolves({ ChangeInfo: { Id: '/change/C1', Status: 'PENDING', SubmittedAt: new Date(MANUAL_CLOCK_START) } });
+  flow.r53
+    .on(ListResourceRecordSetsCommand)
+    .resolves({ ResourceRecordSets: [cname('orders.db.example.com.', OLD_PRIMARY)], IsTruncated: false, MaxItems: 20 });
+  flow.r53
+    .on(ChangeResourceRecordSetsCommand)
+    .resolves({ ChangeInfo: { Id: '/change/C1', Status: 'PENDING', SubmittedAt: new Date(MANUAL_CLOCK_START) } });
   flow.r53.on(GetChangeCommand).resolves({ ChangeInfo: { Id: '/change/C1', Status: 'INSYNC', SubmittedAt: new Date(MANUAL_CLOCK_START) } });
 }
 

@@ -30,7 +30,10 @@ describe('a request whose creation reply was lost, end to end', () => {
       /^Lifeboat cannot reach its state store right now, so it could not finish this\. Try again in a minute \(reference [0-9a-f]{6}\)\. APR-1 was recorded anyway and has been withdrawn, so it holds nothing and nothing will run\.$/,
     );
     // Nothing reached the channel (an unmatched chat.postMessage would fail the network guard).
-    expect(await flow.approvals.get('APR-1')).toMatchObject({ state: 'rejected', rejection: { userId: 'U0AAA', reason: UNCONFIRMED_REASON } });
+    expect(await flow.approvals.get('APR-1')).toMatchObject({
+      state: 'rejected',
+      rejection: { userId: 'U0AAA', reason: UNCONFIRMED_REASON },
+    });
     expect(await flow.approvals.listPending()).toEqual([]);
 
     const { posts } = await requestFailover(flow);

@@ -51,7 +51,10 @@ describe('what the approver sees is what is published, through the signed surfac
     expect(code).toContain(`"message":"Checkout ${'&amp;'.repeat(600)} ${TAIL}"`);
     expect(texts.some((t) => t.startsWith('(continued)\n```'))).toBe(true);
     expect(texts.every((t) => t.length <= 3000)).toBe(true);
-    expect(await flow.approvals.get('APR-1')).toMatchObject({ state: 'pending', plan: { calls: [{ input: { message: `Checkout ${'&'.repeat(600)} ${TAIL}` } }] } });
+    expect(await flow.approvals.get('APR-1')).toMatchObject({
+      state: 'pending',
+      plan: { calls: [{ input: { message: `Checkout ${'&'.repeat(600)} ${TAIL}` } }] },
+    });
   });
 
   it('a failover whose plan cannot be shown whole in one message is refused with the reason; dry run too; nothing exists', async () => {
@@ -59,13 +62,17 @@ describe('what the approver sees is what is published, through the signed surfac
     flow.west.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'orders-replica' }).resolves({ DBInstances: [replica] });
     // What DNS replaces is shown whole, so a record this long makes the plan too big for one message.
     const huge = `${`${'a'.repeat(60)}.`.repeat(3000)}example.com`;
-    flow.r53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [cname('orders.db.example.com.', huge)], IsTruncated: false, MaxItems: 20 });
+    flow.r53
+      .on(ListResourceRecordSetsCommand)
+      .resolves({ ResourceRecordSets: [cname('orders.db.example.com.', huge)], IsTruncated: false, MaxItems: 20 });
     const posts = nockPostMessage(5);
     for (const command of ['failover orders', 'failover orders --dry-run']) {
       const replies = await slash(flow, command);
       expect(replies).toHaveLength(1);
       const text = (replies[0] as { text: string }).text;
-      expect(text).toMatch(/^Failover orders: .* refused: the plan \(\d+ steps, \d+ characters in \d+ sections\) cannot be shown whole in Slack: its approval message needs \d+ blocks and Slack allows 50/);
+      expect(text).toMatch(
+        /^Failover orders: .* refused: the plan \(\d+ steps, \d+ characters in \d+ sections\) cannot be shown whole in Slack: its approval message needs \d+ blocks and Slack allows 50/,
+      );
       expect(text).toContain('nothing was requested and nothing changed');
     }
     expect(posts.calls).toEqual([]);

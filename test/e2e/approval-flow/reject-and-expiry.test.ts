@@ -26,7 +26,9 @@ describe('ending a request without running it, end to end', () => {
     if (!rejected) throw new Error('APR-1 is gone');
     expect(rejected).toMatchObject({ state: 'rejected', rejection: { userId: 'U0CCC' } });
     expect(updates.calls.map((c) => c.body)).toEqual([{ channel: 'C0INCIDENTS', ts: APPROVAL_TS, ...approvalMessage(rejected) }]);
-    expect(headline(updates.calls[0]?.body)).toBe('*APR-1* · Failover orders: promote orders-replica (us-west-2)\n:no_entry: *Rejected* by <@U0CCC>. Nothing ran.');
+    expect(headline(updates.calls[0]?.body)).toBe(
+      '*APR-1* · Failover orders: promote orders-replica (us-west-2)\n:no_entry: *Rejected* by <@U0CCC>. Nothing ran.',
+    );
     expect(JSON.stringify(updates.calls[0]?.body)).not.toContain('lifeboat.approval.approve');
     expect(threadTexts(posts)).toEqual([':no_entry: Rejected by <@U0CCC>. Nothing will run.']);
 
@@ -42,7 +44,9 @@ describe('ending a request without running it, end to end', () => {
     await requestFailover(flow);
     const ephemeral = nockPostEphemeral();
     await click(flow, APPROVAL_ACTION_IDS.reject, 'APR-1', 'U0ZZZ');
-    expect(ephemeral.calls.map((c) => c.body)).toEqual([ephemeralTo('U0ZZZ', 'Only approvers or the person who requested this failover can reject it.')]);
+    expect(ephemeral.calls.map((c) => c.body)).toEqual([
+      ephemeralTo('U0ZZZ', 'Only approvers or the person who requested this failover can reject it.'),
+    ]);
     expect((await flow.approvals.get('APR-1'))?.state).toBe('pending');
   });
 
@@ -87,7 +91,9 @@ describe('ending a request without running it, end to end', () => {
     await requestFailover(flow);
     const ephemeral = nockPostEphemeral();
     await click(flow, APPROVAL_ACTION_IDS.approve, 'APR-1; DROP', 'U0BBB');
-    expect(ephemeral.calls.map((c) => c.body)).toEqual([ephemeralTo('U0BBB', 'That button is out of date. Use `/dr approvals` to see the pending requests.')]);
+    expect(ephemeral.calls.map((c) => c.body)).toEqual([
+      ephemeralTo('U0BBB', 'That button is out of date. Use `/dr approvals` to see the pending requests.'),
+    ]);
     expect((await flow.approvals.get('APR-1'))?.state).toBe('pending');
   });
 });

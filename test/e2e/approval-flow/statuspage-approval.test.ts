@@ -18,24 +18,31 @@ const flow = useApprovalFlow(async () => {
 });
 
 const MESSAGE = 'We are looking into elevated API errors.';
-const statusJson = async () => (await flow.server.inject({ method: 'GET', url: '/status.json' })).json() as {
-  components: Array<{ name: string; status: string }>;
-  incidents: Array<{ id: string; status: string; updates: Array<{ status: string; message: string }> }>;
-};
+const statusJson = async () =>
+  (await flow.server.inject({ method: 'GET', url: '/status.json' })).json() as {
+    components: Array<{ name: string; status: string }>;
+    incidents: Array<{ id: string; status: string; updates: Array<{ status: string; message: string }> }>;
+  };
 const date = (ms: number, text: string) => `<!date^${ms / 1000}^{date_short_pretty} {time}|${text}>`;
 
 describe('/dr statuspage through approval, end to end', () => {
   it('is published only once approved, and /dr approvals lists it meanwhile with who approved so far', async () => {
     const posts = nockPostMessage(20);
     const replies = await slash(flow, `statuspage INC-1 investigating "${MESSAGE}"`);
-    expect((replies[0] as { text: string }).text).toMatch(/^Approval requested: \*APR-1\* Status page: investigating for INC-1 is posted in <#C0INCIDENTS>\. It needs 2 approvals/);
+    expect((replies[0] as { text: string }).text).toMatch(
+      /^Approval requested: \*APR-1\* Status page: investigating for INC-1 is posted in <#C0INCIDENTS>\. It needs 2 approvals/,
+    );
     expect(posts.calls).toHaveLength(1);
     expect((await statusJson()).incidents).toEqual([]);
 
     const ephemeral = nockPostEphemeral(2);
     nockChatUpdate(20);
     await click(flow, APPROVAL_ACTION_IDS.approve, 'APR-1', 'U0BBB');
-    expect(ephemeral.calls[0]?.body).toEqual({ channel: 'C0INCIDENTS', user: 'U0BBB', text: 'You approved APR-1. It needs 1 more approval from someone else.' });
+    expect(ephemeral.calls[0]?.body).toEqual({
+      channel: 'C0INCIDENTS',
+      user: 'U0BBB',
+      text: 'You approved APR-1. It needs 1 more approval from someone else.',
+    });
     expect((await statusJson()).incidents).toEqual([]);
 
     flow.clock.advance(5 * 60_000);
@@ -60,10 +67,16 @@ describe('/dr statuspage through approval, end to end', () => {
     ]);
 
     await click(flow, APPROVAL_ACTION_IDS.approve, 'APR-1', 'U0CCC');
-    expect(ephemeral.calls[1]?.body).toEqual({ channel: 'C0INCIDENTS', user: 'U0CCC', text: "You approved APR-1. It runs now; progress is posted in the request's thread." });
+    expect(ephemeral.calls[1]?.body).toEqual({
+      channel: 'C0INCIDENTS',
+      user: 'U0CCC',
+      text: "You approved APR-1. It runs now; progress is posted in the request's thread.",
+    });
     expect(await flow.approvals.get('APR-1')).toMatchObject({ state: 'succeeded' });
     const page = await statusJson();
-    expect(page.incidents).toMatchObject([{ id: 'INC-1', status: 'investigating', updates: [{ status: 'investigating', message: MESSAGE }] }]);
+    expect(page.incidents).toMatchObject([
+      { id: 'INC-1', status: 'investigating', updates: [{ status: 'investigating', message: MESSAGE }] },
+    ]);
     expect(page.components).toContainEqual(expect.objectContaining({ name: 'api', status: 'partial_outage' }));
 
     const thread = threadTexts(posts);
@@ -75,7 +88,12 @@ describe('/dr statuspage through approval, end to end', () => {
     ]);
     expect(thread.at(-1)).toMatch(/^:white_check_mark: Status-page update INC-1 succeeded in /);
     expect(await slash(flow, 'approvals', 'U0CCC')).toEqual([
-      { text: 'No pending approval requests.', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*Pending approvals (0)*\nnone' } }], response_type: 'ephemeral', replace_original: false },
+      {
+        text: 'No pending approval requests.',
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*Pending approvals (0)*\nnone' } }],
+        response_type: 'ephemeral',
+        replace_original: false,
+      },
     ]);
   });
 });

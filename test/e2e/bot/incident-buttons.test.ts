@@ -71,7 +71,10 @@ describe('incident buttons', () => {
     nockUsergroupUsers(['U0OPS1']);
     const ephemeral = nockPostEphemeral();
     await click(ACTION_IDS.acknowledge, 'INC-1', 'U0ZZZ');
-    expect(ephemeral.calls[0]?.body).toMatchObject({ user: 'U0ZZZ', text: expect.stringMatching(/^Only Lifeboat operators can run `\/dr ack`/) });
+    expect(ephemeral.calls[0]?.body).toMatchObject({
+      user: 'U0ZZZ',
+      text: expect.stringMatching(/^Only Lifeboat operators can run `\/dr ack`/),
+    });
     expect((await h.store.getIncident('INC-1'))?.state).toBe('open');
   });
 
@@ -99,7 +102,10 @@ describe('incident buttons', () => {
     const ephemeral = nockPostEphemeral();
     await click(`${ACTION_IDS.proposeFailover}:orders`, JSON.stringify({ incidentId: 'INC-2', runbook: 'orders' }), 'U0AAA', '1001.000001');
     expect(h.ports.submitted).toEqual([
-      { request: { kind: 'failover', runbook: 'orders', dryRun: false, allowDataLoss: false, incidentId: 'INC-2' }, actor: { userId: 'U0AAA', name: 'alice' } },
+      {
+        request: { kind: 'failover', runbook: 'orders', dryRun: false, allowDataLoss: false, incidentId: 'INC-2' },
+        actor: { userId: 'U0AAA', name: 'alice' },
+      },
     ]);
     expect(ephemeral.calls[0]?.body.text).toBe('Plan ready; approval requested.');
   });
@@ -144,7 +150,9 @@ describe('incident buttons', () => {
 
 describe('Update status page', () => {
   const values = (message: string, status = 'identified', component = 'partial_outage') => ({
-    status: { [STATUS_SELECT_ACTION_ID]: { type: 'static_select', selected_option: { value: status, text: { type: 'plain_text', text: status } } } },
+    status: {
+      [STATUS_SELECT_ACTION_ID]: { type: 'static_select', selected_option: { value: status, text: { type: 'plain_text', text: status } } },
+    },
     [`message:${status}`]: { message: { type: 'plain_text_input', value: message } },
     'component:api': { component: { type: 'static_select', selected_option: { value: component } } },
   });
@@ -153,7 +161,10 @@ describe('Update status page', () => {
   it('the button opens a modal with the status, a message from its template, and the check component', async () => {
     const opened = nockViewsOpen();
     await click(ACTION_IDS.statusPage, 'INC-1');
-    const call = opened.calls[0]?.body as { trigger_id: string; view: { callback_id: string; private_metadata: string; blocks: Array<Record<string, unknown>> } };
+    const call = opened.calls[0]?.body as {
+      trigger_id: string;
+      view: { callback_id: string; private_metadata: string; blocks: Array<Record<string, unknown>> };
+    };
     expect(call.trigger_id).toMatch(/^\d+\.4242\./);
     expect(call.view.callback_id).toBe(VIEW_IDS.statusPage);
     expect(JSON.parse(call.view.private_metadata)).toEqual({ incidentId: 'INC-1', channelId: 'C0INCIDENTS' });
@@ -172,7 +183,13 @@ describe('Update status page', () => {
     await h.bot.idle();
     expect(h.ports.submitted).toEqual([
       {
-        request: { kind: 'statuspage', incidentId: 'INC-1', status: 'identified', message: 'We found the cause.', components: { api: 'partial_outage' } },
+        request: {
+          kind: 'statuspage',
+          incidentId: 'INC-1',
+          status: 'identified',
+          message: 'We found the cause.',
+          components: { api: 'partial_outage' },
+        },
         actor: { userId: 'U0AAA', name: 'alice' },
       },
     ]);
@@ -202,7 +219,10 @@ describe('Update status page', () => {
   it('a usergroup lookup slower than 1.5 s is cut off before the ack deadline: the modal stays open saying Slack could not confirm', async () => {
     // Slack answering after 2 s (e.g. waiting out a Retry-After); without the bound the refusal
     // would come at 2 s, and anything past the 2.5 s ack deadline is lost.
-    const slow = nock('https://slack.test').post('/api/usergroups.users.list').delay(2_000).reply(200, { ok: true, users: ['U0OPS1'] });
+    const slow = nock('https://slack.test')
+      .post('/api/usergroups.users.list')
+      .delay(2_000)
+      .reply(200, { ok: true, users: ['U0OPS1'] });
     const started = Date.now();
     const response = await h.post(viewSubmissionBody(VIEW_IDS.statusPage, values('hi'), metadata, 'U0ZZZ'), FORM);
     const elapsed = Date.now() - started;
@@ -241,7 +261,15 @@ describe('Update status page', () => {
         private_metadata: metadata,
         state: { values: { 'message:investigating': { message: { type: 'plain_text_input', value: typed } } } },
       },
-      actions: [{ action_id: STATUS_SELECT_ACTION_ID, block_id: 'status', type: 'static_select', selected_option: { value: selected }, action_ts: '1.2' }],
+      actions: [
+        {
+          action_id: STATUS_SELECT_ACTION_ID,
+          block_id: 'status',
+          type: 'static_select',
+          selected_option: { value: selected },
+          action_ts: '1.2',
+        },
+      ],
     };
     return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   }

@@ -29,7 +29,9 @@ afterAll(() => {
 });
 
 /** Slack message metadata every outbox post carries: its entry id, looked up before any re-post. */
-const OUTBOX_METADATA = expect.stringMatching(/^\{"event_type":"lifeboat_post","event_payload":\{"outbox_id":"[0-9a-f-]{36}(\/[a-z]+)?"\}\}$/);
+const OUTBOX_METADATA = expect.stringMatching(
+  /^\{"event_type":"lifeboat_post","event_payload":\{"outbox_id":"[0-9a-f-]{36}(\/[a-z]+)?"\}\}$/,
+);
 const OPENED = '<!date^1795262400^{date_short_pretty} {time}|2026-11-21 12:00 UTC>';
 const at = (seconds: number, text: string) => `<!date^${1795262400 + seconds}^{date_short_pretty} {time}|${text}>`;
 const button = (text: string, action: string, value = 'INC-1', style?: string) => ({
@@ -58,7 +60,10 @@ describe('incident messages in slack.channel', () => {
           channel: 'C0INCIDENTS',
           text: 'SEV2 INC-1 api: HTTP 503 (expected 200) (open)',
           blocks: [
-            { type: 'section', text: { type: 'mrkdwn', text: ':large_orange_circle: *INC-1* · *SEV2* · `api` — *open*\nHTTP 503 (expected 200)' } },
+            {
+              type: 'section',
+              text: { type: 'mrkdwn', text: ':large_orange_circle: *INC-1* · *SEV2* · `api` — *open*\nHTTP 503 (expected 200)' },
+            },
             {
               type: 'section',
               fields: [
@@ -93,7 +98,11 @@ describe('incident messages in slack.channel', () => {
     await h.bot.idle();
     expect(created.calls.map((c) => c.body.name)).toEqual(['inc-1-api']);
     const escalatedUpdate = updates.calls[0]?.body;
-    expect(escalatedUpdate).toMatchObject({ channel: 'C0INCIDENTS', ts: '1000.000001', text: 'SEV1 INC-1 api: HTTP 500 (expected 200) (open)' });
+    expect(escalatedUpdate).toMatchObject({
+      channel: 'C0INCIDENTS',
+      ts: '1000.000001',
+      text: 'SEV1 INC-1 api: HTTP 500 (expected 200) (open)',
+    });
     expect((escalatedUpdate?.blocks as unknown[])[0]).toEqual({
       type: 'section',
       text: { type: 'mrkdwn', text: ':red_circle: *INC-1* · *SEV1* · `api` — *open*\nHTTP 500 (expected 200)' },

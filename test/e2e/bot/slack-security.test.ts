@@ -4,7 +4,14 @@ import { STORE_DOWN_TEXT } from '../../../src/bot/fastify-slack-receiver.js';
 import { AUTH_CHECK_TTL_MS } from '../../../src/bot/slack-connection.js';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fail } from '../../doubles/results.js';
-import { guardNetwork, nockAuthTest, nockChatUpdate, nockPostMessage, nockResponseUrl, nockSlackError } from '../../doubles/slack-api-nock.js';
+import {
+  guardNetwork,
+  nockAuthTest,
+  nockChatUpdate,
+  nockPostMessage,
+  nockResponseUrl,
+  nockSlackError,
+} from '../../doubles/slack-api-nock.js';
 import { signed, slashCommandBody, TEST_SIGNING_SECRET } from '../../doubles/slack-requests.js';
 import { FORM, startBotHarness, type BotHarness } from './slack-bot-harness.js';
 
@@ -179,7 +186,10 @@ describe('readiness', () => {
     nockSlackError('auth.test', 'invalid_auth');
     const down = await h.server.inject({ method: 'GET', url: '/readyz' });
     expect(down.statusCode).toBe(503);
-    expect(down.json()).toMatchObject({ ready: false, checks: { slack: { ok: false, reason: 'Slack is not connected: Slack refused auth.test: invalid_auth' } } });
+    expect(down.json()).toMatchObject({
+      ready: false,
+      checks: { slack: { ok: false, reason: 'Slack is not connected: Slack refused auth.test: invalid_auth' } },
+    });
     expect(down.body).not.toContain('xoxb-');
 
     nockAuthTest();

@@ -65,13 +65,24 @@ const ephemeral = (text: string) => ({ text, response_type: 'ephemeral', replace
 describe('/dr happy paths, end to end through the real server', () => {
   it('help answers in the ack itself, to anyone', async () => {
     const { ack, replies } = await command('help', 'U0ZZZ');
-    expect(ack).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('`/dr failover <runbook> [--dry-run] [--allow-data-loss]` — request a failover') });
+    expect(ack).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringContaining('`/dr failover <runbook> [--dry-run] [--allow-data-loss]` — request a failover'),
+    });
     expect(replies).toEqual([]);
   });
 
   it('status shows the DR posture to a non-operator: checks, lag, newest backups, incidents, approvals', async () => {
     h.ports.approvals = [
-      { id: 'APR-1', title: 'Failover orders to us-west-2', requestedBy: 'U0AAA', requestedAt: MANUAL_CLOCK_START, expiresAt: MANUAL_CLOCK_START + 900_000, approvedBy: [], approvalsNeeded: 1 },
+      {
+        id: 'APR-1',
+        title: 'Failover orders to us-west-2',
+        requestedBy: 'U0AAA',
+        requestedAt: MANUAL_CLOCK_START,
+        expiresAt: MANUAL_CLOCK_START + 900_000,
+        approvedBy: [],
+        approvalsNeeded: 1,
+      },
     ];
     const { ack, replies } = await command('status', 'U0ZZZ');
     expect(ack).toBe('');
@@ -102,9 +113,13 @@ describe('/dr happy paths, end to end through the real server', () => {
     const thread = nockPostMessage();
     const { replies } = await command('ack inc-1');
     expect(replies).toEqual([ephemeral('Acknowledged INC-1.')]);
-    expect((await h.store.getIncident('INC-1'))).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'U0AAA' });
+    expect(await h.store.getIncident('INC-1')).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'U0AAA' });
     expect(update.calls[0]?.body).toMatchObject({ channel: 'C0INCIDENTS', ts: '1000.000001' });
-    expect(thread.calls[0]?.body).toMatchObject({ channel: 'C0INCIDENTS', thread_ts: '1000.000001', text: ':eyes: Acknowledged by <@U0AAA>' });
+    expect(thread.calls[0]?.body).toMatchObject({
+      channel: 'C0INCIDENTS',
+      thread_ts: '1000.000001',
+      text: ':eyes: Acknowledged by <@U0AAA>',
+    });
   });
 
   it('resolve with a note resolves by hand and puts the note in the thread', async () => {
@@ -129,9 +144,18 @@ describe('/dr happy paths, end to end through the real server', () => {
 
   it.each([
     ['failover orders --dry-run', { kind: 'failover', runbook: 'orders', dryRun: true, allowDataLoss: false }],
-    ['restore orders --snapshot rds:orders-db-2026-11-21-06-00', { kind: 'restore', runbook: 'orders', dryRun: false, source: { type: 'snapshot', snapshotId: 'rds:orders-db-2026-11-21-06-00' } }],
-    ['restore orders --time 2026-11-21T10:00:00Z', { kind: 'restore', runbook: 'orders', dryRun: false, source: { type: 'time', time: '2026-11-21T10:00:00.000Z' } }],
-    ['statuspage INC-1 investigating Elevated errors on the API', { kind: 'statuspage', incidentId: 'INC-1', status: 'investigating', message: 'Elevated errors on the API' }],
+    [
+      'restore orders --snapshot rds:orders-db-2026-11-21-06-00',
+      { kind: 'restore', runbook: 'orders', dryRun: false, source: { type: 'snapshot', snapshotId: 'rds:orders-db-2026-11-21-06-00' } },
+    ],
+    [
+      'restore orders --time 2026-11-21T10:00:00Z',
+      { kind: 'restore', runbook: 'orders', dryRun: false, source: { type: 'time', time: '2026-11-21T10:00:00.000Z' } },
+    ],
+    [
+      'statuspage INC-1 investigating Elevated errors on the API',
+      { kind: 'statuspage', incidentId: 'INC-1', status: 'investigating', message: 'Elevated errors on the API' },
+    ],
   ])('%s hands the typed request to the approval layer, which answers the requester', async (text, request) => {
     const { ack, replies } = await command(text);
     expect(ack).toBe('');
@@ -143,7 +167,9 @@ describe('/dr happy paths, end to end through the real server', () => {
     const { replies } = await command('statuspage INC-9 investigating hello');
     expect(h.ports.submitted).toEqual([]);
     expect(replies).toEqual([
-      ephemeral('There is no incident INC-9. `incidents` lists the open ones.\nUsage: `/dr statuspage <incident> <investigating|identified|monitoring|resolved> <message>`'),
+      ephemeral(
+        'There is no incident INC-9. `incidents` lists the open ones.\nUsage: `/dr statuspage <incident> <investigating|identified|monitoring|resolved> <message>`',
+      ),
     ]);
   });
 
@@ -155,14 +181,35 @@ describe('/dr happy paths, end to end through the real server', () => {
 
 describe('/dr malformed input: the ack itself carries the error and the usage line', () => {
   it.each([
-    ['frobnicate', 'Unknown command `frobnicate`.\nUsage: `/dr <help|status|incidents|ack|resolve|page|failover|restore|statuspage|approvals> …` (`/dr help` explains each)'],
+    [
+      'frobnicate',
+      'Unknown command `frobnicate`.\nUsage: `/dr <help|status|incidents|ack|resolve|page|failover|restore|statuspage|approvals> …` (`/dr help` explains each)',
+    ],
     ['ack', 'Which incident? Give its id, e.g. `/dr ack INC-42`.\nUsage: `/dr ack <incident>`'],
-    ['failover nope', 'No failover runbook named `nope`. Known failover runbooks: `orders`.\nUsage: `/dr failover <runbook> [--dry-run] [--allow-data-loss]`'],
-    ['restore orders', 'Say what to restore from: `--snapshot <id>`, `--time <ISO-8601>` or `--latest`.\nUsage: `/dr restore <runbook> (--snapshot <id> | --time <ISO-8601> | --latest) [--dry-run]`'],
-    ['restore orders --snapshot', '`--snapshot` needs a snapshot id, e.g. `--snapshot rds:orders-db-2026-11-21-00-05`.\nUsage: `/dr restore <runbook> (--snapshot <id> | --time <ISO-8601> | --latest) [--dry-run]`'],
-    ['restore orders --time noon', '`noon` is not an ISO-8601 time with a zone; write it like `2026-11-21T11:30:00Z`.\nUsage: `/dr restore <runbook> (--snapshot <id> | --time <ISO-8601> | --latest) [--dry-run]`'],
-    ['statuspage INC-1 fixed all good', 'Unknown status `fixed`: use one of investigating, identified, monitoring, resolved.\nUsage: `/dr statuspage <incident> <investigating|identified|monitoring|resolved> <message>`'],
-    ['statuspage INC-1 monitoring', 'The status page message is empty: write what customers should read.\nUsage: `/dr statuspage <incident> <investigating|identified|monitoring|resolved> <message>`'],
+    [
+      'failover nope',
+      'No failover runbook named `nope`. Known failover runbooks: `orders`.\nUsage: `/dr failover <runbook> [--dry-run] [--allow-data-loss]`',
+    ],
+    [
+      'restore orders',
+      'Say what to restore from: `--snapshot <id>`, `--time <ISO-8601>` or `--latest`.\nUsage: `/dr restore <runbook> (--snapshot <id> | --time <ISO-8601> | --latest) [--dry-run]`',
+    ],
+    [
+      'restore orders --snapshot',
+      '`--snapshot` needs a snapshot id, e.g. `--snapshot rds:orders-db-2026-11-21-00-05`.\nUsage: `/dr restore <runbook> (--snapshot <id> | --time <ISO-8601> | --latest) [--dry-run]`',
+    ],
+    [
+      'restore orders --time noon',
+      '`noon` is not an ISO-8601 time with a zone; write it like `2026-11-21T11:30:00Z`.\nUsage: `/dr restore <runbook> (--snapshot <id> | --time <ISO-8601> | --latest) [--dry-run]`',
+    ],
+    [
+      'statuspage INC-1 fixed all good',
+      'Unknown status `fixed`: use one of investigating, identified, monitoring, resolved.\nUsage: `/dr statuspage <incident> <investigating|identified|monitoring|resolved> <message>`',
+    ],
+    [
+      'statuspage INC-1 monitoring',
+      'The status page message is empty: write what customers should read.\nUsage: `/dr statuspage <incident> <investigating|identified|monitoring|resolved> <message>`',
+    ],
   ])('%j', async (text, message) => {
     const { ack, replies } = await command(text);
     expect(ack).toEqual({ response_type: 'ephemeral', text: message });
@@ -234,7 +281,10 @@ describe('/dr parse errors do not reveal runbooks to non-operators', () => {
   it('an operator from the usergroup still gets the helpful message naming the runbooks', async () => {
     nockUsergroupUsers(['U0OPS1']);
     const { ack } = await command('failover nope', 'U0OPS1');
-    expect(ack).toEqual({ response_type: 'ephemeral', text: `No failover runbook named \`nope\`. Known failover runbooks: \`orders\`.\nUsage: \`${FAILOVER_USAGE}\`` });
+    expect(ack).toEqual({
+      response_type: 'ephemeral',
+      text: `No failover runbook named \`nope\`. Known failover runbooks: \`orders\`.\nUsage: \`${FAILOVER_USAGE}\``,
+    });
   });
 
   it('a parse error of a read-only command needs no permission lookup', async () => {
@@ -252,7 +302,9 @@ describe('/dr parse errors do not reveal runbooks to non-operators', () => {
     // (guardNetwork records any second usergroups.users.list as unmatched).
     h.clock.advance(5_000);
     const ack = await command('ack INC-1', 'U0ZZZ');
-    expect(ack.replies).toEqual([ephemeral(`${unconfirmed.replace('run `/dr failover`', 'run `/dr ack`')}\nUsage: \`/dr ack <incident>\``)]);
+    expect(ack.replies).toEqual([
+      ephemeral(`${unconfirmed.replace('run `/dr failover`', 'run `/dr ack`')}\nUsage: \`/dr ack <incident>\``),
+    ]);
     expect(group.calls).toHaveLength(1);
     expect((await h.store.getIncident('INC-1'))?.state).toBe('open');
   });
@@ -291,7 +343,9 @@ describe('/dr failure answers', () => {
     const { replies } = await command('page INC-1', 'U0AAA');
     expect(replies).toHaveLength(1);
     const text = (replies[0] as { text: string }).text;
-    expect(text).toMatch(/^Lifeboat hit an internal error and could not finish this\. The log has the details under reference [0-9a-f]{6}\.\nUsage: `\/dr page <incident>`$/);
+    expect(text).toMatch(
+      /^Lifeboat hit an internal error and could not finish this\. The log has the details under reference [0-9a-f]{6}\.\nUsage: `\/dr page <incident>`$/,
+    );
     for (const secret of ['ECONNREFUSED', 'hunter2', '10.0.4.2', 'TCPConnectWrap', 'Error', 'redis://']) expect(text).not.toContain(secret);
   });
 

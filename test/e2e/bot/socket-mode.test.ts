@@ -85,7 +85,12 @@ it('in Socket Mode a payload from another workspace or app is acked empty and no
   const foreignCommand = parseQuery(slashCommandBody('ack INC-1', { teamId: 'T0OTHER' }));
   socketServer.push({ envelope_id: 'env-f1', type: 'slash_commands', accepts_response_payload: true, payload: foreignCommand });
   const foreignClick = parseQuery(blockActionBody(ACTION_IDS.acknowledge, 'INC-1', { appId: 'A0OTHER' }));
-  socketServer.push({ envelope_id: 'env-f2', type: 'interactive', accepts_response_payload: false, payload: JSON.parse(String(foreignClick.payload)) });
+  socketServer.push({
+    envelope_id: 'env-f2',
+    type: 'interactive',
+    accepts_response_payload: false,
+    payload: JSON.parse(String(foreignClick.payload)),
+  });
   await socketServer.waitForReplies(2);
   // Acked (so Slack does not redeliver) with nothing in it: a foreign workspace is told nothing.
   expect(socketServer.received).toEqual([
@@ -140,7 +145,12 @@ it('in Socket Mode a delivery the store cannot record is not acted on, and the p
     // A button: acked empty, then told through its response_url.
     const hook = nockResponseUrl('/actions/T1/2/def');
     const click = parseQuery(blockActionBody(ACTION_IDS.acknowledge, 'INC-1', { userId: 'U0AAA' }));
-    socketServer.push({ envelope_id: 'env-2', type: 'interactive', accepts_response_payload: false, payload: JSON.parse(String(click.payload)) });
+    socketServer.push({
+      envelope_id: 'env-2',
+      type: 'interactive',
+      accepts_response_payload: false,
+      payload: JSON.parse(String(click.payload)),
+    });
     await socketServer.waitForReplies(2);
     expect(socketServer.received[1]).toEqual({ envelope_id: 'env-2', payload: {} });
     await until(() => hook.bodies.length === 1);

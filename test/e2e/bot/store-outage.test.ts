@@ -60,7 +60,9 @@ describe('/dr status and /dr incidents while the store is unreachable', () => {
     h.clock.advance(42_000);
     store.fail();
     const status = await command('status');
-    expect(status.text).toBe('Redis is unreachable: this is what this replica last read 42s ago. DR posture: 1 of 3 checks failing, 1 open incident.');
+    expect(status.text).toBe(
+      'Redis is unreachable: this is what this replica last read 42s ago. DR posture: 1 of 3 checks failing, 1 open incident.',
+    );
     expect(status.blocks?.[0]?.text?.text).toBe(':warning: Redis is unreachable: this is what this replica last read 42s ago.');
     expect(blockTexts(status)).toContain('*INC-1* SEV2 `api`');
 
@@ -72,7 +74,9 @@ describe('/dr status and /dr incidents while the store is unreachable', () => {
 
     const ack = await command('ack INC-1', 'U0AAA');
     expect(ack.text).not.toContain('Acknowledged');
-    expect(ack.text).toMatch(/^Lifeboat cannot reach its state store right now, so it could not finish this\. Try again in a minute \(reference [0-9a-f]{6}\)\.\nUsage: `\/dr ack <incident>`$/);
+    expect(ack.text).toMatch(
+      /^Lifeboat cannot reach its state store right now, so it could not finish this\. Try again in a minute \(reference [0-9a-f]{6}\)\.\nUsage: `\/dr ack <incident>`$/,
+    );
 
     store.heal();
     expect(await h.store.getIncident('INC-1')).toMatchObject({ state: 'open' });
@@ -86,7 +90,9 @@ describe('/dr status and /dr incidents while the store is unreachable', () => {
     expect((await command('status')).text).toBe(
       'Redis is unreachable, and this replica has not read `/dr status` since it started, so it has nothing to show. Try again in a minute; if it persists, check the Lifeboat service.',
     );
-    expect((await command('incidents')).text).toMatch(/^Redis is unreachable, and this replica has not read `\/dr incidents` since it started/);
+    expect((await command('incidents')).text).toMatch(
+      /^Redis is unreachable, and this replica has not read `\/dr incidents` since it started/,
+    );
   });
 
   it('a store that hangs is waited for at most the read deadline', async () => {

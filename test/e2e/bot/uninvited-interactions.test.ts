@@ -103,7 +103,9 @@ describe('when Slack will not say which app Lifeboat is', () => {
     await h.close();
     h = await startBotHarness({ start: false });
     nock('https://slack.test').post('/api/auth.test').reply(200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' });
-    nock('https://slack.test').post('/api/bots.info').reply(200, { ok: false, error: 'missing_scope', needed: 'users:read', provided: 'chat:write,commands' });
+    nock('https://slack.test')
+      .post('/api/bots.info')
+      .reply(200, { ok: false, error: 'missing_scope', needed: 'users:read', provided: 'chat:write,commands' });
     await h.bot.start();
     nockPostMessage();
     await h.engine.apply(fail('SEV2', 'api', h.clock.now()));
@@ -116,10 +118,14 @@ describe('when Slack will not say which app Lifeboat is', () => {
     // Past the retry interval, /readyz asks again and reports the scope.
     h.clock.advance(30_000);
     nock('https://slack.test').post('/api/auth.test').reply(200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' });
-    nock('https://slack.test').post('/api/bots.info').reply(200, { ok: false, error: 'missing_scope', needed: 'users:read', provided: 'chat:write,commands' });
+    nock('https://slack.test')
+      .post('/api/bots.info')
+      .reply(200, { ok: false, error: 'missing_scope', needed: 'users:read', provided: 'chat:write,commands' });
     const ready = await h.server.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(503);
-    expect(ready.json()).toMatchObject({ checks: { slack: { ok: false, reason: 'Slack is not connected: Slack refused bots.info: missing scope users:read' } } });
+    expect(ready.json()).toMatchObject({
+      checks: { slack: { ok: false, reason: 'Slack is not connected: Slack refused bots.info: missing scope users:read' } },
+    });
   });
 });
 
@@ -170,7 +176,7 @@ describe('buttons Lifeboat did not post: no side effect, an ephemeral answer to 
     await expectNothingChanged();
   });
 
-  it("the status page button on a message Lifeboat did not post opens no modal", async () => {
+  it('the status page button on a message Lifeboat did not post opens no modal', async () => {
     const ephemeral = nockPostEphemeral();
     await h.post(blockActionBody(ACTION_IDS.statusPage, 'INC-1', { channelId: 'C0ELSEWHERE' }), FORM);
     await h.bot.idle();

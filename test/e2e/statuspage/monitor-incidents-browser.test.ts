@@ -13,7 +13,16 @@ import { builtinConfig, builtinServer } from '../../integration/statuspage/built
 
 // Debian's chromium (`.ci/run` installs it); playwright never downloads a browser of its own.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SCREENSHOT = '/tmp/lifeboat-status-page-monitor.png';
 const SECTION = 'Detected by monitoring \u2014 not reviewed by a person';
 // What a hostile or broken health endpoint could put into a probe's summary.
@@ -76,7 +85,14 @@ async function morning(store: MemoryStore, clock: ManualClock, publish: ReturnTy
   clock.set(Date.parse('2026-11-21T12:03:00Z'));
   await engine.acknowledge('INC-3', 'U0AAA');
   clock.set(Date.parse('2026-11-21T12:04:00Z'));
-  await publish({ incidentId: 'INC-3', title: 'Website unavailable', status: 'investigating', message: 'The website does not load. We are on it.', components: { web: 'major_outage' }, impact: 'critical' });
+  await publish({
+    incidentId: 'INC-3',
+    title: 'Website unavailable',
+    status: 'investigating',
+    message: 'The website does not load. We are on it.',
+    components: { web: 'major_outage' },
+    impact: 'critical',
+  });
   clock.set(Date.parse('2026-11-21T12:06:00Z'));
 }
 
@@ -95,7 +111,7 @@ async function openStatus(javaScriptEnabled: boolean): Promise<{ page: Page; dia
 
 const squash = (texts: string[]): string[] => texts.map((t) => t.replace(/\s+/g, ' ').trim());
 
-describe('the built-in page with the monitor\'s incidents, in a real browser', () => {
+describe("the built-in page with the monitor's incidents, in a real browser", () => {
   it('shows them in their own labelled section after the published ones, and components follow them', async () => {
     const { page, dialogs } = await openStatus(true);
     try {
@@ -160,10 +176,14 @@ describe('the built-in page with the monitor\'s incidents, in a real browser', (
     try {
       await page.getByRole('table').getByRole('link', { name: 'INC-2' }).click();
       expect(new URL(page.url()).hash).toBe('#monitor-INC-2');
-      await expect.poll(() => page.getByRole('article', { name: 'api (INC-2)' }).evaluate((el) => {
-        const box = (el as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect();
-        return box.top >= 0 && box.top < 900;
-      })).toBe(true);
+      await expect
+        .poll(() =>
+          page.getByRole('article', { name: 'api (INC-2)' }).evaluate((el) => {
+            const box = (el as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect();
+            return box.top >= 0 && box.top < 900;
+          }),
+        )
+        .toBe(true);
 
       const note = page.getByRole('link', { name: '2 open incidents detected by monitoring' });
       await note.focus();

@@ -34,7 +34,13 @@ beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
   const clock = new ManualClock();
-  const module: StatusPageModule = createStatusPage({ config: builtinConfig(), logger: silentLogger(), redis: null, keyPrefix: 'x:', clock });
+  const module: StatusPageModule = createStatusPage({
+    config: builtinConfig(),
+    logger: silentLogger(),
+    redis: null,
+    keyPrefix: 'x:',
+    clock,
+  });
   await publishHistory(module, clock);
   const { server } = await builtinServer(module, clock);
   baseUrl = await server.listen({ port: 0, host: '127.0.0.1' });
@@ -52,11 +58,31 @@ afterAll(async () => {
 async function publishHistory(module: StatusPageModule, clock: ManualClock): Promise<void> {
   const publish = module.statusPage.publish.bind(module.statusPage);
   clock.set(Date.parse('2026-11-20T09:00:00Z'));
-  await publish({ incidentId: 'INC-3', title: 'Website slow', status: 'investigating', message: 'Pages load slowly for some visitors.', components: { web: 'degraded_performance' }, impact: 'minor' });
+  await publish({
+    incidentId: 'INC-3',
+    title: 'Website slow',
+    status: 'investigating',
+    message: 'Pages load slowly for some visitors.',
+    components: { web: 'degraded_performance' },
+    impact: 'minor',
+  });
   clock.set(Date.parse('2026-11-20T09:40:00Z'));
-  await publish({ incidentId: 'INC-3', title: 'Website slow', status: 'resolved', message: 'A cache node was replaced; pages load normally.', components: { web: 'operational' } });
+  await publish({
+    incidentId: 'INC-3',
+    title: 'Website slow',
+    status: 'resolved',
+    message: 'A cache node was replaced; pages load normally.',
+    components: { web: 'operational' },
+  });
   clock.set(Date.parse('2026-11-21T11:50:00Z'));
-  await publish({ incidentId: 'INC-4', title: 'API errors', status: 'investigating', message: XSS_MESSAGE, components: { api: 'partial_outage' }, impact: 'major' });
+  await publish({
+    incidentId: 'INC-4',
+    title: 'API errors',
+    status: 'investigating',
+    message: XSS_MESSAGE,
+    components: { api: 'partial_outage' },
+    impact: 'major',
+  });
   clock.set(Date.parse('2026-11-21T12:05:00Z'));
   await publish({
     incidentId: 'INC-4',
@@ -128,8 +154,12 @@ describe('the built-in status page in a real browser', () => {
 
       // Colour backs up the words, with the palette's tested contrast.
       const badge = page.getByRole('table').locator('.badge').nth(1);
-      expect(await badge.evaluate((el) => (globalThis as unknown as PageGlobals).getComputedStyle(el).color)).toBe(rgb(STATUS_COLOURS.major_outage.fg));
-      expect(await badge.evaluate((el) => (globalThis as unknown as PageGlobals).getComputedStyle(el).backgroundColor)).toBe(rgb(STATUS_COLOURS.major_outage.bg));
+      expect(await badge.evaluate((el) => (globalThis as unknown as PageGlobals).getComputedStyle(el).color)).toBe(
+        rgb(STATUS_COLOURS.major_outage.fg),
+      );
+      expect(await badge.evaluate((el) => (globalThis as unknown as PageGlobals).getComputedStyle(el).backgroundColor)).toBe(
+        rgb(STATUS_COLOURS.major_outage.bg),
+      );
 
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
     } finally {
@@ -157,22 +187,27 @@ describe('the built-in status page in a real browser', () => {
     const { page } = await openStatus(true);
     try {
       await page.keyboard.press('Tab');
-      expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.textContent)).toBe('Skip to main content');
+      expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.textContent)).toBe(
+        'Skip to main content',
+      );
       expect(await page.getByRole('link', { name: 'Skip to main content' }).isVisible()).toBe(true);
 
       const feedHref = await page.locator('link[rel="alternate"][type="application/atom+xml"]').getAttribute('href');
       // Fetched outside the page: its Content-Security-Policy rightly forbids the page any fetch.
       const response = await page.request.get(new URL(feedHref ?? '', baseUrl).href);
       expect(response.headers()['content-type']).toBe('application/atom+xml; charset=utf-8');
-      const feed = await page.evaluate((xml) => {
-        const doc = new (globalThis as unknown as PageGlobals).DOMParser().parseFromString(xml, 'application/xml');
-        return {
-          error: doc.querySelector('parsererror')?.textContent ?? null,
-          root: doc.documentElement.namespaceURI,
-          titles: [...doc.querySelectorAll('entry > title')].map((t) => t.textContent),
-          firstContent: doc.querySelector('entry > content')?.textContent,
-        };
-      }, await response.text());
+      const feed = await page.evaluate(
+        (xml) => {
+          const doc = new (globalThis as unknown as PageGlobals).DOMParser().parseFromString(xml, 'application/xml');
+          return {
+            error: doc.querySelector('parsererror')?.textContent ?? null,
+            root: doc.documentElement.namespaceURI,
+            titles: [...doc.querySelectorAll('entry > title')].map((t) => t.textContent),
+            firstContent: doc.querySelector('entry > content')?.textContent,
+          };
+        },
+        await response.text(),
+      );
       expect(feed).toEqual({
         error: null,
         root: 'http://www.w3.org/2005/Atom',

@@ -27,8 +27,12 @@ describe('buildActions', () => {
     const store = new MemoryStore({ clock });
     const result = lag(37, null, 'orders-lag', MANUAL_CLOCK_START - 50_000);
     await store.commitEvaluation({ fence: UNFENCED, checkState: { ...initialCheckState('orders-lag'), lastResult: result } });
-    west.on(DescribeDBInstancesCommand).resolves({ DBInstances: [dbInstance('orders-replica', 'available', { ReadReplicaSourceDBInstanceIdentifier: 'orders-db' })] });
-    r53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [cname('orders.db.example.com.', 'orders-db.example.com')], IsTruncated: false, MaxItems: 20 });
+    west
+      .on(DescribeDBInstancesCommand)
+      .resolves({ DBInstances: [dbInstance('orders-replica', 'available', { ReadReplicaSourceDBInstanceIdentifier: 'orders-db' })] });
+    r53
+      .on(ListResourceRecordSetsCommand)
+      .resolves({ ResourceRecordSets: [cname('orders.db.example.com.', 'orders-db.example.com')], IsTruncated: false, MaxItems: 20 });
     const metrics = new Metrics();
 
     const actions = buildActions({

@@ -30,7 +30,9 @@ function globalCluster(writer: string, extra: Partial<GlobalCluster> = {}): Glob
 
 /** DescribeDBClusters for the target ARN: available. */
 function mockTargetCluster() {
-  h.west.on(DescribeDBClustersCommand, { DBClusterIdentifier: WEST_CLUSTER_ARN }).resolves({ DBClusters: [dbCluster('orders-west', 'available', { DBClusterArn: WEST_CLUSTER_ARN })] });
+  h.west
+    .on(DescribeDBClustersCommand, { DBClusterIdentifier: WEST_CLUSTER_ARN })
+    .resolves({ DBClusters: [dbCluster('orders-west', 'available', { DBClusterArn: WEST_CLUSTER_ARN })] });
 }
 
 beforeEach(() => {
@@ -46,14 +48,28 @@ describe('Aurora global database failover', () => {
       .resolvesOnce({ GlobalClusters: [globalCluster(EAST_PRIMARY_ARN)] }) // plan
       .resolvesOnce({ GlobalClusters: [globalCluster(EAST_PRIMARY_ARN)] }) // pre-flight again
       .resolvesOnce({
-        GlobalClusters: [globalCluster(EAST_PRIMARY_ARN, { Status: 'switching-over', FailoverState: { Status: 'failing-over', FromDbClusterArn: EAST_PRIMARY_ARN, ToDbClusterArn: WEST_CLUSTER_ARN, IsDataLossAllowed: false } })],
+        GlobalClusters: [
+          globalCluster(EAST_PRIMARY_ARN, {
+            Status: 'switching-over',
+            FailoverState: {
+              Status: 'failing-over',
+              FromDbClusterArn: EAST_PRIMARY_ARN,
+              ToDbClusterArn: WEST_CLUSTER_ARN,
+              IsDataLossAllowed: false,
+            },
+          }),
+        ],
       })
       .resolves({ GlobalClusters: [globalCluster(WEST_CLUSTER_ARN)] });
     h.west.on(SwitchoverGlobalClusterCommand).resolves({ GlobalCluster: globalCluster(EAST_PRIMARY_ARN, { Status: 'switching-over' }) });
 
     const plan = await h.planner.plan(request);
     expect(plan.calls.map(({ id, operation, input }) => ({ id, operation, input }))).toEqual([
-      { id: 'switchover', operation: 'SwitchoverGlobalCluster', input: { GlobalClusterIdentifier: 'orders-global', TargetDbClusterIdentifier: WEST_CLUSTER_ARN } },
+      {
+        id: 'switchover',
+        operation: 'SwitchoverGlobalCluster',
+        input: { GlobalClusterIdentifier: 'orders-global', TargetDbClusterIdentifier: WEST_CLUSTER_ARN },
+      },
       { id: 'wait-writer', operation: 'DescribeGlobalClusters', input: { GlobalClusterIdentifier: 'orders-global' } },
     ]);
     expect(plan).toMatchObject({
@@ -71,11 +87,17 @@ describe('Aurora global database failover', () => {
       { GlobalClusterIdentifier: 'orders-global', TargetDbClusterIdentifier: WEST_CLUSTER_ARN },
     ]);
     expect(h.west.commandCalls(FailoverGlobalClusterCommand)).toHaveLength(0);
-    expect(h.reporter.events.find((e) => e.type === 'step-done' && e.stepId === 'wait-writer')).toMatchObject({ message: 'orders-west is the writer of orders-global (waited 5s)' });
+    expect(h.reporter.events.find((e) => e.type === 'step-done' && e.stepId === 'wait-writer')).toMatchObject({
+      message: 'orders-west is the writer of orders-global (waited 5s)',
+    });
   });
 
   it('fails over with AllowDataLoss only when the request says --allow-data-loss, and says so prominently', async () => {
-    h.west.on(DescribeGlobalClustersCommand).resolvesOnce({ GlobalClusters: [globalCluster(EAST_PRIMARY_ARN)] }).resolvesOnce({ GlobalClusters: [globalCluster(EAST_PRIMARY_ARN)] }).resolves({ GlobalClusters: [globalCluster(WEST_CLUSTER_ARN)] });
+    h.west
+      .on(DescribeGlobalClustersCommand)
+      .resolvesOnce({ GlobalClusters: [globalCluster(EAST_PRIMARY_ARN)] })
+      .resolvesOnce({ GlobalClusters: [globalCluster(EAST_PRIMARY_ARN)] })
+      .resolves({ GlobalClusters: [globalCluster(WEST_CLUSTER_ARN)] });
     h.west.on(FailoverGlobalClusterCommand).resolves({ GlobalCluster: globalCluster(EAST_PRIMARY_ARN, { Status: 'failing-over' }) });
 
     const plan = await h.planner.plan({ ...request, allowDataLoss: true });
@@ -105,7 +127,9 @@ describe('Aurora global database failover', () => {
   });
 
   it('refuses a switchover while another switchover or failover of the global database is in progress', async () => {
-    h.west.on(DescribeGlobalClustersCommand).resolves({ GlobalClusters: [globalCluster(EAST_PRIMARY_ARN, { FailoverState: { Status: 'pending' } })] });
+    h.west
+      .on(DescribeGlobalClustersCommand)
+      .resolves({ GlobalClusters: [globalCluster(EAST_PRIMARY_ARN, { FailoverState: { Status: 'pending' } })] });
 
     await expect(h.planner.plan(request)).rejects.toMatchObject({
       code: 'LIFEBOAT_PREFLIGHT_FAILED',
@@ -117,7 +141,8 @@ describe('Aurora global database failover', () => {
   it('refuses a runbook whose target cluster ARN is in another region, before any AWS call', async () => {
     await expect(h.planner.plan({ ...request, runbook: 'orders-wrong-region' })).rejects.toMatchObject({
       code: 'LIFEBOAT_RUNBOOK_INCONSISTENT',
-      message: "runbook orders-wrong-region: promote.targetCluster is in us-east-1 but the runbook's region is us-west-2; they must match. Fix the runbook in the Lifeboat config.",
+      message:
+        "runbook orders-wrong-region: promote.targetCluster is in us-east-1 but the runbook's region is us-west-2; they must match. Fix the runbook in the Lifeboat config.",
     });
     expect(h.west.calls()).toHaveLength(0);
     expect(h.east.calls()).toHaveLength(0);

@@ -18,13 +18,16 @@ function mockListRecords(records = [cname('orders.db.example.com.', OLD), cname(
 
 /** ChangeResourceRecordSets answering a PENDING change with the /change/ prefix Route 53 uses. */
 function mockChangeRecords() {
-  h.r53.on(ChangeResourceRecordSetsCommand).resolves({ ChangeInfo: { Id: '/change/C2682N5HXP0BZ4', Status: 'PENDING', SubmittedAt: new Date(MANUAL_CLOCK_START) } });
+  h.r53
+    .on(ChangeResourceRecordSetsCommand)
+    .resolves({ ChangeInfo: { Id: '/change/C2682N5HXP0BZ4', Status: 'PENDING', SubmittedAt: new Date(MANUAL_CLOCK_START) } });
 }
 
 /** GetChange answering each status in turn. */
 function mockGetChange(...statuses: Array<'PENDING' | 'INSYNC'>) {
   let stub = h.r53.on(GetChangeCommand);
-  for (const Status of statuses) stub = stub.resolvesOnce({ ChangeInfo: { Id: '/change/C2682N5HXP0BZ4', Status, SubmittedAt: new Date(MANUAL_CLOCK_START) } });
+  for (const Status of statuses)
+    stub = stub.resolvesOnce({ ChangeInfo: { Id: '/change/C2682N5HXP0BZ4', Status, SubmittedAt: new Date(MANUAL_CLOCK_START) } });
 }
 
 beforeEach(() => {
@@ -67,7 +70,12 @@ describe('RDS replica failover: plan', () => {
           HostedZoneId: 'Z123',
           ChangeBatch: {
             Comment: 'Lifeboat failover orders (plan plan-1)',
-            Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: 'orders.db.example.com.', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: NEW }] } }],
+            Changes: [
+              {
+                Action: 'UPSERT',
+                ResourceRecordSet: { Name: 'orders.db.example.com.', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: NEW }] },
+              },
+            ],
           },
         },
         description: `Point orders.db.example.com. CNAME at ${NEW} (TTL 60s), replacing CNAME ${OLD} (TTL 60s)`,
@@ -83,8 +91,18 @@ describe('RDS replica failover: plan', () => {
       },
     ]);
     expect(plan.preflight.map(({ name, ok, observed, requirement }) => ({ name, ok, observed, requirement }))).toEqual([
-      { name: 'replica lag (orders-lag)', ok: true, observed: 'lag 12s, measured 30s ago', requirement: 'lag <= 5m, measured within the last 10m' },
-      { name: 'target state', ok: true, observed: 'orders-replica is available, replicating from orders-db', requirement: 'orders-replica is a read replica in state available' },
+      {
+        name: 'replica lag (orders-lag)',
+        ok: true,
+        observed: 'lag 12s, measured 30s ago',
+        requirement: 'lag <= 5m, measured within the last 10m',
+      },
+      {
+        name: 'target state',
+        ok: true,
+        observed: 'orders-replica is available, replicating from orders-db',
+        requirement: 'orders-replica is a read replica in state available',
+      },
       {
         name: 'DNS record',
         ok: true,
@@ -120,7 +138,8 @@ describe('RDS replica failover: plan', () => {
 
     await expect(h.planner.plan(request)).rejects.toMatchObject({
       code: 'LIFEBOAT_PREFLIGHT_FAILED',
-      message: 'Failover orders: promote orders-replica (us-west-2) refused: target state: orders-replica is backing-up (needs orders-replica is a read replica in state available). Nothing was changed.',
+      message:
+        'Failover orders: promote orders-replica (us-west-2) refused: target state: orders-replica is backing-up (needs orders-replica is a read replica in state available). Nothing was changed.',
     });
   });
 
@@ -130,7 +149,11 @@ describe('RDS replica failover: plan', () => {
 
     const plan = await h.planner.plan({ ...request, dryRun: true });
 
-    expect(plan.preflight[2]).toMatchObject({ ok: false, code: 'LIFEBOAT_DNS_CONFLICT', observed: 'orders.db.example.com. CNAME uses a routing policy (SetIdentifier east); Lifeboat replaces simple records only' });
+    expect(plan.preflight[2]).toMatchObject({
+      ok: false,
+      code: 'LIFEBOAT_DNS_CONFLICT',
+      observed: 'orders.db.example.com. CNAME uses a routing policy (SetIdentifier east); Lifeboat replaces simple records only',
+    });
   });
 
   it('refuses a CNAME where the name already has an A record (a CNAME cannot coexist with other records)', async () => {
@@ -139,7 +162,11 @@ describe('RDS replica failover: plan', () => {
 
     const plan = await h.planner.plan({ ...request, dryRun: true });
 
-    expect(plan.preflight[2]).toMatchObject({ ok: false, code: 'LIFEBOAT_DNS_CONFLICT', observed: 'orders.db.example.com. already has a record of type A, which a CNAME record cannot coexist with' });
+    expect(plan.preflight[2]).toMatchObject({
+      ok: false,
+      code: 'LIFEBOAT_DNS_CONFLICT',
+      observed: 'orders.db.example.com. already has a record of type A, which a CNAME record cannot coexist with',
+    });
     expect(plan.calls[2]?.replaces).toBeNull(); // no CNAME to replace
   });
 });
@@ -174,7 +201,9 @@ describe('RDS replica failover: run', () => {
     expect(outcome.summary).toBe(
       `Failover orders succeeded in 20s (measured RTO). Data-loss window: replica lag 12s at cut-over. DNS updated; the previous value was CNAME ${OLD} (TTL 60s) (kept for failback). New primary: ${NEW}:5432.`,
     );
-    expect(h.west.commandCalls(PromoteReadReplicaCommand).map((c) => c.args[0].input)).toEqual([{ DBInstanceIdentifier: 'orders-replica' }]);
+    expect(h.west.commandCalls(PromoteReadReplicaCommand).map((c) => c.args[0].input)).toEqual([
+      { DBInstanceIdentifier: 'orders-replica' },
+    ]);
     expect(commandNames(h.west)).toEqual([
       'DescribeDBInstancesCommand', // plan
       'DescribeDBInstancesCommand', // pre-flight re-run
@@ -227,7 +256,13 @@ describe('RDS replica failover: run', () => {
     const total = metrics.find((m) => m.name === 'lifeboat_actions_total');
     expect(total?.values).toContainEqual(expect.objectContaining({ labels: { action: 'failover', outcome: 'succeeded' }, value: 1 }));
     const duration = metrics.find((m) => m.name === 'lifeboat_action_duration_seconds');
-    expect(duration?.values).toContainEqual(expect.objectContaining({ metricName: 'lifeboat_action_duration_seconds_sum', labels: { action: 'failover', outcome: 'succeeded' }, value: 20 }));
+    expect(duration?.values).toContainEqual(
+      expect.objectContaining({
+        metricName: 'lifeboat_action_duration_seconds_sum',
+        labels: { action: 'failover', outcome: 'succeeded' },
+        value: 20,
+      }),
+    );
   });
 
   it('runs the plan after a JSON round trip through the store, unchanged', async () => {

@@ -111,7 +111,12 @@ export class MemoryRunJournal implements RunJournal, RunJournalReader {
   async unfinishedRuns(): Promise<JournalRun[]> {
     return [...this.runs]
       .filter(([, run]) => !run.outcome)
-      .map(([runId, run]) => ({ runId, plan: run.plan, ...(run.startedAt !== undefined && { startedAt: run.startedAt }), steps: run.steps }));
+      .map(([runId, run]) => ({
+        runId,
+        plan: run.plan,
+        ...(run.startedAt !== undefined && { startedAt: run.startedAt }),
+        steps: run.steps,
+      }));
   }
 
   private run(runId: string) {

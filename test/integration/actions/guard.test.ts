@@ -12,8 +12,12 @@ const OLD = 'orders-db.abc.us-east-1.rds.amazonaws.com';
 
 beforeEach(() => {
   h.reset();
-  h.west.on(DescribeDBInstancesCommand).resolves({ DBInstances: [dbInstance('orders-replica', 'available', { ReadReplicaSourceDBInstanceIdentifier: 'orders-db' })] });
-  h.r53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [cname('orders.db.example.com.', OLD)], IsTruncated: false, MaxItems: 20 });
+  h.west
+    .on(DescribeDBInstancesCommand)
+    .resolves({ DBInstances: [dbInstance('orders-replica', 'available', { ReadReplicaSourceDBInstanceIdentifier: 'orders-db' })] });
+  h.r53
+    .on(ListResourceRecordSetsCommand)
+    .resolves({ ResourceRecordSets: [cname('orders.db.example.com.', OLD)], IsTruncated: false, MaxItems: 20 });
 });
 
 /** Commands that change something; a refusal must send none. */
@@ -41,7 +45,12 @@ describe('the replica-lag guard', () => {
 
     const plan = await h.planner.plan({ ...request, dryRun: true });
 
-    expect(plan.preflight[0]).toMatchObject({ name: 'replica lag (orders-lag)', ok: false, code: 'LIFEBOAT_GUARD_FAILED', observed: 'lag 412s, measured 40s ago' });
+    expect(plan.preflight[0]).toMatchObject({
+      name: 'replica lag (orders-lag)',
+      ok: false,
+      code: 'LIFEBOAT_GUARD_FAILED',
+      observed: 'lag 412s, measured 40s ago',
+    });
     expect(mutations()).toEqual([]);
   });
 
@@ -92,7 +101,9 @@ describe('the replica-lag guard', () => {
   it('refuses at execution time when the DNS record changed since the plan was approved', async () => {
     h.lag.set('orders-lag', 12, MANUAL_CLOCK_START - 30_000);
     const plan = await h.planner.plan(request);
-    h.r53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [cname('orders.db.example.com.', 'somewhere-else.example.com')], IsTruncated: false, MaxItems: 20 });
+    h.r53
+      .on(ListResourceRecordSetsCommand)
+      .resolves({ ResourceRecordSets: [cname('orders.db.example.com.', 'somewhere-else.example.com')], IsTruncated: false, MaxItems: 20 });
 
     const outcome = await h.runner.run('run-1', plan);
 
@@ -110,6 +121,8 @@ describe('the replica-lag guard', () => {
     const plan = await h.planner.plan({ ...request, allowDataLoss: true });
 
     expect(plan.preflight[0]).toMatchObject({ ok: true, observed: 'lag 412s, measured 40s ago; guard overridden by --allow-data-loss' });
-    expect(plan.warnings[0]).toBe('Lag guard overridden by --allow-data-loss: lag 412s, measured 40s ago. Writes in that window may be lost.');
+    expect(plan.warnings[0]).toBe(
+      'Lag guard overridden by --allow-data-loss: lag 412s, measured 40s ago. Writes in that window may be lost.',
+    );
   });
 });

@@ -13,8 +13,12 @@ const request: FailoverRequest = { kind: 'failover', runbook: 'orders', dryRun: 
 const OLD = 'orders-db.abc.us-east-1.rds.amazonaws.com';
 
 async function failoverPlan(): Promise<Plan> {
-  h.west.on(DescribeDBInstancesCommand).resolves({ DBInstances: [dbInstance('orders-replica', 'available', { ReadReplicaSourceDBInstanceIdentifier: 'orders-db' })] });
-  h.r53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [cname('orders.db.example.com.', OLD)], IsTruncated: false, MaxItems: 20 });
+  h.west
+    .on(DescribeDBInstancesCommand)
+    .resolves({ DBInstances: [dbInstance('orders-replica', 'available', { ReadReplicaSourceDBInstanceIdentifier: 'orders-db' })] });
+  h.r53
+    .on(ListResourceRecordSetsCommand)
+    .resolves({ ResourceRecordSets: [cname('orders.db.example.com.', OLD)], IsTruncated: false, MaxItems: 20 });
   return h.planner.plan(request);
 }
 
@@ -49,7 +53,12 @@ describe('recoverInterrupted', () => {
       finishedAt: MANUAL_CLOCK_START + 10 * 60_000,
       error: { stepId: 'wait-promoted', code: 'LIFEBOAT_RUN_INTERRUPTED' },
     });
-    expect(outcome?.steps.map((s) => `${s.id}:${s.status}`)).toEqual(['promote:done', 'wait-promoted:interrupted', 'dns-upsert:not-run', 'dns-insync:not-run']);
+    expect(outcome?.steps.map((s) => `${s.id}:${s.status}`)).toEqual([
+      'promote:done',
+      'wait-promoted:interrupted',
+      'dns-upsert:not-run',
+      'dns-insync:not-run',
+    ]);
     expect(outcome?.summary).toBe(
       'Failover orders was interrupted during step wait-promoted: Lifeboat stopped while step wait-promoted (DescribeDBInstances: Wait until orders-replica is standalone and available (up to 1h)) was in flight; that call may or may not have reached AWS. Steps done: promote. Not run: dns-upsert, dns-insync. Nothing is retried automatically: check the resources in AWS before requesting again.',
     );
@@ -82,7 +91,10 @@ describe('recoverInterrupted', () => {
 
     const [outcome] = await recover();
 
-    expect(outcome?.error).toEqual({ code: 'LIFEBOAT_RUN_INTERRUPTED', message: 'Lifeboat stopped before or between steps; no step was in flight.' });
+    expect(outcome?.error).toEqual({
+      code: 'LIFEBOAT_RUN_INTERRUPTED',
+      message: 'Lifeboat stopped before or between steps; no step was in flight.',
+    });
     expect(outcome?.steps.every((s) => s.status === 'not-run')).toBe(true);
   });
 

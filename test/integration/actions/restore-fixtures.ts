@@ -1,4 +1,10 @@
-import { DBClusterNotFoundFault, DBInstanceNotFoundFault, DescribeDBClustersCommand, DescribeDBInstanceAutomatedBackupsCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import {
+  DBClusterNotFoundFault,
+  DBInstanceNotFoundFault,
+  DescribeDBClustersCommand,
+  DescribeDBInstanceAutomatedBackupsCommand,
+  DescribeDBInstancesCommand,
+} from '@aws-sdk/client-rds';
 import type { RestoreRequest } from '../../../src/core/action-request.js';
 import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
 import { dbInstance, type harness } from './fixtures.js';
@@ -17,12 +23,16 @@ export function restore(source: RestoreRequest['source'], runbook = 'orders'): R
 
 /** DescribeDBInstances for `id` answering "not found" (the identifier is free). */
 export function mockInstanceAbsent(h: Harness, id: string) {
-  h.east.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: id }).rejects(new DBInstanceNotFoundFault({ message: `DBInstance ${id} not found.`, ...notFound }));
+  h.east
+    .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: id })
+    .rejects(new DBInstanceNotFoundFault({ message: `DBInstance ${id} not found.`, ...notFound }));
 }
 
 /** DescribeDBClusters for `id` answering "not found". */
 export function mockClusterAbsent(h: Harness, id: string) {
-  h.east.on(DescribeDBClustersCommand, { DBClusterIdentifier: id }).rejects(new DBClusterNotFoundFault({ message: `DBCluster ${id} not found.`, ...notFound }));
+  h.east
+    .on(DescribeDBClustersCommand, { DBClusterIdentifier: id })
+    .rejects(new DBClusterNotFoundFault({ message: `DBCluster ${id} not found.`, ...notFound }));
 }
 
 /** orders-db with its restorable window: earliest 7 days ago, latest 5 minutes ago (and an older retained backup to ignore). */
@@ -32,8 +42,22 @@ export function mockSourceInstanceWindow(h: Harness) {
   });
   h.east.on(DescribeDBInstanceAutomatedBackupsCommand, { DBInstanceIdentifier: 'orders-db' }).resolves({
     DBInstanceAutomatedBackups: [
-      { DBInstanceIdentifier: 'orders-db', Status: 'retained', RestoreWindow: { EarliestTime: new Date(MANUAL_CLOCK_START - 90 * 24 * HOUR), LatestTime: new Date(MANUAL_CLOCK_START - 60 * 24 * HOUR) } },
-      { DBInstanceIdentifier: 'orders-db', Status: 'active', RestoreWindow: { EarliestTime: new Date(MANUAL_CLOCK_START - 7 * 24 * HOUR), LatestTime: new Date(MANUAL_CLOCK_START - 5 * 60_000) } },
+      {
+        DBInstanceIdentifier: 'orders-db',
+        Status: 'retained',
+        RestoreWindow: {
+          EarliestTime: new Date(MANUAL_CLOCK_START - 90 * 24 * HOUR),
+          LatestTime: new Date(MANUAL_CLOCK_START - 60 * 24 * HOUR),
+        },
+      },
+      {
+        DBInstanceIdentifier: 'orders-db',
+        Status: 'active',
+        RestoreWindow: {
+          EarliestTime: new Date(MANUAL_CLOCK_START - 7 * 24 * HOUR),
+          LatestTime: new Date(MANUAL_CLOCK_START - 5 * 60_000),
+        },
+      },
     ],
   });
 }

@@ -1,7 +1,22 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DBClusterSnapshotNotFoundFault, DBSnapshotNotFoundFault, DescribeDBClusterSnapshotsCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
+import {
+  DBClusterSnapshotNotFoundFault,
+  DBSnapshotNotFoundFault,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
+} from '@aws-sdk/client-rds';
 import { commandNames, dbInstance, harness } from './fixtures.js';
-import { CLUSTER_TARGET, TARGET, WRITER, mockClusterAbsent, mockInstanceAbsent, mockSourceInstanceWindow, notFound, restore } from './restore-fixtures.js';
+import {
+  CLUSTER_TARGET,
+  TARGET,
+  WRITER,
+  mockClusterAbsent,
+  mockInstanceAbsent,
+  mockSourceInstanceWindow,
+  notFound,
+  restore,
+} from './restore-fixtures.js';
 
 const h = harness();
 
@@ -9,8 +24,18 @@ beforeEach(() => h.reset());
 
 describe('restore requests that cannot be planned or are refused before any request exists', () => {
   it.each([
-    ['a time in the future', '2026-11-21T13:00:00Z', 'LIFEBOAT_TIME_IN_FUTURE', '2026-11-21 13:00:00 UTC is in the future (now 2026-11-21 12:00:00 UTC)'],
-    ['a time before the earliest restorable time', '2026-11-01T00:00:00Z', 'LIFEBOAT_TIME_BEFORE_EARLIEST', '2026-11-01 00:00:00 UTC is before the earliest restorable time 2026-11-14 12:00:00 UTC'],
+    [
+      'a time in the future',
+      '2026-11-21T13:00:00Z',
+      'LIFEBOAT_TIME_IN_FUTURE',
+      '2026-11-21 13:00:00 UTC is in the future (now 2026-11-21 12:00:00 UTC)',
+    ],
+    [
+      'a time before the earliest restorable time',
+      '2026-11-01T00:00:00Z',
+      'LIFEBOAT_TIME_BEFORE_EARLIEST',
+      '2026-11-01 00:00:00 UTC is before the earliest restorable time 2026-11-14 12:00:00 UTC',
+    ],
     [
       'a time after the latest restorable time',
       '2026-11-21T11:58:00Z',
@@ -39,13 +64,19 @@ describe('restore requests that cannot be planned or are refused before any requ
   });
 
   it('refuses a cluster snapshot that is still being created', async () => {
-    h.east.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [{ DBClusterSnapshotIdentifier: 'nightly', Status: 'creating', Engine: 'aurora-postgresql' }] });
+    h.east
+      .on(DescribeDBClusterSnapshotsCommand)
+      .resolves({ DBClusterSnapshots: [{ DBClusterSnapshotIdentifier: 'nightly', Status: 'creating', Engine: 'aurora-postgresql' }] });
     mockClusterAbsent(h, CLUSTER_TARGET);
     mockInstanceAbsent(h, WRITER);
 
     const plan = await h.planner.plan({ ...restore({ type: 'snapshot', snapshotId: 'nightly' }, 'orders-aurora'), dryRun: true });
 
-    expect(plan.preflight[0]).toMatchObject({ ok: false, code: 'LIFEBOAT_SNAPSHOT_NOT_AVAILABLE', observed: 'snapshot nightly is creating' });
+    expect(plan.preflight[0]).toMatchObject({
+      ok: false,
+      code: 'LIFEBOAT_SNAPSHOT_NOT_AVAILABLE',
+      observed: 'snapshot nightly is creating',
+    });
   });
 
   it('refuses a cluster snapshot that does not exist, in the cluster API', async () => {
@@ -55,7 +86,11 @@ describe('restore requests that cannot be planned or are refused before any requ
 
     const plan = await h.planner.plan({ ...restore({ type: 'snapshot', snapshotId: 'gone' }, 'orders-aurora'), dryRun: true });
 
-    expect(plan.preflight[0]).toMatchObject({ ok: false, code: 'LIFEBOAT_SNAPSHOT_NOT_FOUND', observed: 'no DB cluster snapshot gone in us-east-1' });
+    expect(plan.preflight[0]).toMatchObject({
+      ok: false,
+      code: 'LIFEBOAT_SNAPSHOT_NOT_FOUND',
+      observed: 'no DB cluster snapshot gone in us-east-1',
+    });
   });
 
   it('refuses when the derived identifier is already taken', async () => {
@@ -64,7 +99,11 @@ describe('restore requests that cannot be planned or are refused before any requ
 
     const plan = await h.planner.plan({ ...restore({ type: 'snapshot', snapshotId: 'pre-deploy' }), dryRun: true });
 
-    expect(plan.preflight[1]).toMatchObject({ ok: false, code: 'LIFEBOAT_IDENTIFIER_TAKEN', observed: `instance ${TARGET} already exists (available)` });
+    expect(plan.preflight[1]).toMatchObject({
+      ok: false,
+      code: 'LIFEBOAT_IDENTIFIER_TAKEN',
+      observed: `instance ${TARGET} already exists (available)`,
+    });
   });
 
   it('refuses an unknown runbook with the known ones and a suggestion, before any AWS call', async () => {

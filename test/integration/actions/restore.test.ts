@@ -15,7 +15,17 @@ import {
 } from '@aws-sdk/client-rds';
 import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
 import { commandNames, dbCluster, dbInstance, harness } from './fixtures.js';
-import { CLUSTER_TARGET, HOUR, TARGET, WRITER, mockClusterAbsent, mockInstanceAbsent, mockSourceInstanceWindow, notFound, restore } from './restore-fixtures.js';
+import {
+  CLUSTER_TARGET,
+  HOUR,
+  TARGET,
+  WRITER,
+  mockClusterAbsent,
+  mockInstanceAbsent,
+  mockSourceInstanceWindow,
+  notFound,
+  restore,
+} from './restore-fixtures.js';
 
 const h = harness();
 
@@ -24,7 +34,15 @@ beforeEach(() => h.reset());
 describe('restore from a snapshot', () => {
   it('restores an instance from a DB snapshot into a derived identifier, waits until available, and reports the endpoint', async () => {
     h.east.on(DescribeDBSnapshotsCommand).resolves({
-      DBSnapshots: [{ DBSnapshotIdentifier: 'pre-deploy', DBInstanceIdentifier: 'orders-db', Status: 'available', Engine: 'postgres', SnapshotCreateTime: new Date(MANUAL_CLOCK_START - 3 * HOUR) }],
+      DBSnapshots: [
+        {
+          DBSnapshotIdentifier: 'pre-deploy',
+          DBInstanceIdentifier: 'orders-db',
+          Status: 'available',
+          Engine: 'postgres',
+          SnapshotCreateTime: new Date(MANUAL_CLOCK_START - 3 * HOUR),
+        },
+      ],
     });
     h.east
       .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: TARGET })
@@ -32,7 +50,9 @@ describe('restore from a snapshot', () => {
       .rejectsOnce(new DBInstanceNotFoundFault({ message: 'not found', ...notFound })) // pre-flight again: free
       .resolvesOnce({ DBInstances: [dbInstance(TARGET, 'creating')] })
       .resolvesOnce({ DBInstances: [dbInstance(TARGET, 'backing-up')] })
-      .resolves({ DBInstances: [dbInstance(TARGET, 'available', { Endpoint: { Address: `${TARGET}.abc.us-east-1.rds.amazonaws.com`, Port: 5432 } })] });
+      .resolves({
+        DBInstances: [dbInstance(TARGET, 'available', { Endpoint: { Address: `${TARGET}.abc.us-east-1.rds.amazonaws.com`, Port: 5432 } })],
+      });
     h.east.on(RestoreDBInstanceFromDBSnapshotCommand).resolves({ DBInstance: dbInstance(TARGET, 'creating') });
 
     const plan = await h.planner.plan(restore({ type: 'snapshot', snapshotId: 'pre-deploy' }));
@@ -43,7 +63,13 @@ describe('restore from a snapshot', () => {
         service: 'rds',
         operation: 'RestoreDBInstanceFromDBSnapshot',
         region: 'us-east-1',
-        input: { DBInstanceIdentifier: TARGET, DBSnapshotIdentifier: 'pre-deploy', DBInstanceClass: 'db.r6g.large', DBSubnetGroupName: 'prod-db', VpcSecurityGroupIds: ['sg-0abc'] },
+        input: {
+          DBInstanceIdentifier: TARGET,
+          DBSnapshotIdentifier: 'pre-deploy',
+          DBInstanceClass: 'db.r6g.large',
+          DBSubnetGroupName: 'prod-db',
+          VpcSecurityGroupIds: ['sg-0abc'],
+        },
         description: `Restore instance ${TARGET} (db.r6g.large) from snapshot pre-deploy`,
       },
       {
@@ -70,7 +96,13 @@ describe('restore from a snapshot', () => {
     const outcome = await h.runner.run('run-1', plan);
 
     expect(h.east.commandCalls(RestoreDBInstanceFromDBSnapshotCommand).map((c) => c.args[0].input)).toEqual([
-      { DBInstanceIdentifier: TARGET, DBSnapshotIdentifier: 'pre-deploy', DBInstanceClass: 'db.r6g.large', DBSubnetGroupName: 'prod-db', VpcSecurityGroupIds: ['sg-0abc'] },
+      {
+        DBInstanceIdentifier: TARGET,
+        DBSnapshotIdentifier: 'pre-deploy',
+        DBInstanceClass: 'db.r6g.large',
+        DBSubnetGroupName: 'prod-db',
+        VpcSecurityGroupIds: ['sg-0abc'],
+      },
     ]);
     expect(outcome).toMatchObject({ status: 'succeeded', elapsedMs: 15_000, endpoint: `${TARGET}.abc.us-east-1.rds.amazonaws.com:5432` });
     expect(outcome.summary).toBe(`Restore orders succeeded in 15s. Endpoint: ${TARGET}.abc.us-east-1.rds.amazonaws.com:5432.`);
@@ -78,7 +110,9 @@ describe('restore from a snapshot', () => {
   });
 
   it('describes an automated rds: snapshot with SnapshotType automated, as the API requires', async () => {
-    h.east.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ DBSnapshotIdentifier: 'rds:orders-db-2026-11-21-06-10', DBInstanceIdentifier: 'orders-db', Status: 'available' }] });
+    h.east.on(DescribeDBSnapshotsCommand).resolves({
+      DBSnapshots: [{ DBSnapshotIdentifier: 'rds:orders-db-2026-11-21-06-10', DBInstanceIdentifier: 'orders-db', Status: 'available' }],
+    });
     mockInstanceAbsent(h, TARGET);
 
     await h.planner.plan(restore({ type: 'snapshot', snapshotId: 'rds:orders-db-2026-11-21-06-10' }));
@@ -90,20 +124,34 @@ describe('restore from a snapshot', () => {
 
   it('restores an Aurora cluster from a cluster snapshot with its engine and version, then creates and waits for its writer', async () => {
     h.east.on(DescribeDBClusterSnapshotsCommand).resolves({
-      DBClusterSnapshots: [{ DBClusterSnapshotIdentifier: 'nightly', DBClusterIdentifier: 'orders-east', Status: 'available', Engine: 'aurora-postgresql', EngineVersion: '16.4' }],
+      DBClusterSnapshots: [
+        {
+          DBClusterSnapshotIdentifier: 'nightly',
+          DBClusterIdentifier: 'orders-east',
+          Status: 'available',
+          Engine: 'aurora-postgresql',
+          EngineVersion: '16.4',
+        },
+      ],
     });
     h.east
       .on(DescribeDBClustersCommand, { DBClusterIdentifier: CLUSTER_TARGET })
       .rejectsOnce(new DBClusterNotFoundFault({ message: 'not found', ...notFound }))
       .rejectsOnce(new DBClusterNotFoundFault({ message: 'not found', ...notFound }))
       .resolvesOnce({ DBClusters: [dbCluster(CLUSTER_TARGET, 'creating')] })
-      .resolves({ DBClusters: [dbCluster(CLUSTER_TARGET, 'available', { Endpoint: `${CLUSTER_TARGET}.cluster-abc.us-east-1.rds.amazonaws.com`, Port: 5432 })] });
+      .resolves({
+        DBClusters: [
+          dbCluster(CLUSTER_TARGET, 'available', { Endpoint: `${CLUSTER_TARGET}.cluster-abc.us-east-1.rds.amazonaws.com`, Port: 5432 }),
+        ],
+      });
     h.east
       .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: WRITER })
       .rejectsOnce(new DBInstanceNotFoundFault({ message: 'not found', ...notFound }))
       .rejectsOnce(new DBInstanceNotFoundFault({ message: 'not found', ...notFound }))
       .resolvesOnce({ DBInstances: [dbInstance(WRITER, 'creating')] })
-      .resolves({ DBInstances: [dbInstance(WRITER, 'available', { Endpoint: { Address: `${WRITER}.abc.us-east-1.rds.amazonaws.com`, Port: 5432 } })] });
+      .resolves({
+        DBInstances: [dbInstance(WRITER, 'available', { Endpoint: { Address: `${WRITER}.abc.us-east-1.rds.amazonaws.com`, Port: 5432 } })],
+      });
     h.east.on(RestoreDBClusterFromSnapshotCommand).resolves({ DBCluster: dbCluster(CLUSTER_TARGET, 'creating') });
     h.east.on(CreateDBInstanceCommand).resolves({ DBInstance: dbInstance(WRITER, 'creating') });
 
@@ -174,7 +222,9 @@ describe('point-in-time restore', () => {
       ok: true,
       observed: '2026-11-21 06:10:00 UTC is within the restorable window 2026-11-14 12:00:00 UTC to 2026-11-21 11:55:00 UTC',
     });
-    expect(h.east.commandCalls(DescribeDBInstanceAutomatedBackupsCommand).map((c) => c.args[0].input)).toContainEqual({ DBInstanceIdentifier: 'orders-db' });
+    expect(h.east.commandCalls(DescribeDBInstanceAutomatedBackupsCommand).map((c) => c.args[0].input)).toContainEqual({
+      DBInstanceIdentifier: 'orders-db',
+    });
     expect(h.east.commandCalls(RestoreDBInstanceToPointInTimeCommand).map((c) => c.args[0].input)).toEqual([
       {
         SourceDBInstanceIdentifier: 'orders-db',
@@ -207,13 +257,20 @@ describe('point-in-time restore', () => {
 
   it('restores an Aurora cluster with --latest via RestoreDBClusterToPointInTime, then creates its writer', async () => {
     h.east.on(DescribeDBClustersCommand, { DBClusterIdentifier: 'orders-east' }).resolves({
-      DBClusters: [dbCluster('orders-east', 'available', { EarliestRestorableTime: new Date(MANUAL_CLOCK_START - 24 * HOUR), LatestRestorableTime: new Date(MANUAL_CLOCK_START - 60_000) })],
+      DBClusters: [
+        dbCluster('orders-east', 'available', {
+          EarliestRestorableTime: new Date(MANUAL_CLOCK_START - 24 * HOUR),
+          LatestRestorableTime: new Date(MANUAL_CLOCK_START - 60_000),
+        }),
+      ],
     });
     h.east
       .on(DescribeDBClustersCommand, { DBClusterIdentifier: CLUSTER_TARGET })
       .rejectsOnce(new DBClusterNotFoundFault({ message: 'not found', ...notFound }))
       .rejectsOnce(new DBClusterNotFoundFault({ message: 'not found', ...notFound }))
-      .resolves({ DBClusters: [dbCluster(CLUSTER_TARGET, 'available', { Endpoint: 'c.cluster-abc.us-east-1.rds.amazonaws.com', Port: 5432 })] });
+      .resolves({
+        DBClusters: [dbCluster(CLUSTER_TARGET, 'available', { Endpoint: 'c.cluster-abc.us-east-1.rds.amazonaws.com', Port: 5432 })],
+      });
     h.east
       .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: WRITER })
       .rejectsOnce(new DBInstanceNotFoundFault({ message: 'not found', ...notFound }))
@@ -226,7 +283,13 @@ describe('point-in-time restore', () => {
     const outcome = await h.runner.run('run-1', plan);
 
     expect(h.east.commandCalls(RestoreDBClusterToPointInTimeCommand).map((c) => c.args[0].input)).toEqual([
-      { DBClusterIdentifier: CLUSTER_TARGET, SourceDBClusterIdentifier: 'orders-east', UseLatestRestorableTime: true, DBSubnetGroupName: 'prod-db', VpcSecurityGroupIds: ['sg-0abc', 'sg-0def'] },
+      {
+        DBClusterIdentifier: CLUSTER_TARGET,
+        SourceDBClusterIdentifier: 'orders-east',
+        UseLatestRestorableTime: true,
+        DBSubnetGroupName: 'prod-db',
+        VpcSecurityGroupIds: ['sg-0abc', 'sg-0def'],
+      },
     ]);
     expect(h.east.commandCalls(CreateDBInstanceCommand).map((c) => c.args[0].input)).toEqual([
       { DBInstanceIdentifier: WRITER, DBClusterIdentifier: CLUSTER_TARGET, DBInstanceClass: 'db.r6g.xlarge', Engine: 'aurora-postgresql' },
@@ -236,7 +299,12 @@ describe('point-in-time restore', () => {
 
   it('restores a cluster to a time with RestoreToTime', async () => {
     h.east.on(DescribeDBClustersCommand, { DBClusterIdentifier: 'orders-east' }).resolves({
-      DBClusters: [dbCluster('orders-east', 'available', { EarliestRestorableTime: new Date(MANUAL_CLOCK_START - 24 * HOUR), LatestRestorableTime: new Date(MANUAL_CLOCK_START - 60_000) })],
+      DBClusters: [
+        dbCluster('orders-east', 'available', {
+          EarliestRestorableTime: new Date(MANUAL_CLOCK_START - 24 * HOUR),
+          LatestRestorableTime: new Date(MANUAL_CLOCK_START - 60_000),
+        }),
+      ],
     });
     mockClusterAbsent(h, CLUSTER_TARGET);
     mockInstanceAbsent(h, WRITER);
@@ -245,8 +313,13 @@ describe('point-in-time restore', () => {
 
     expect(plan.calls[0]).toMatchObject({
       operation: 'RestoreDBClusterToPointInTime',
-      input: { DBClusterIdentifier: CLUSTER_TARGET, SourceDBClusterIdentifier: 'orders-east', RestoreToTime: '2026-11-21T11:00:00.000Z', DBSubnetGroupName: 'prod-db', VpcSecurityGroupIds: ['sg-0abc', 'sg-0def'] },
+      input: {
+        DBClusterIdentifier: CLUSTER_TARGET,
+        SourceDBClusterIdentifier: 'orders-east',
+        RestoreToTime: '2026-11-21T11:00:00.000Z',
+        DBSubnetGroupName: 'prod-db',
+        VpcSecurityGroupIds: ['sg-0abc', 'sg-0def'],
+      },
     });
   });
 });
-

@@ -6,7 +6,12 @@ import {
   RDSServiceException,
   type DBInstance,
 } from '@aws-sdk/client-rds';
-import { ChangeResourceRecordSetsCommand, GetChangeCommand, ListResourceRecordSetsCommand, Route53ServiceException } from '@aws-sdk/client-route-53';
+import {
+  ChangeResourceRecordSetsCommand,
+  GetChangeCommand,
+  ListResourceRecordSetsCommand,
+  Route53ServiceException,
+} from '@aws-sdk/client-route-53';
 import type { FailoverRequest } from '../../../src/core/action-request.js';
 import type { Plan } from '../../../src/core/plan.js';
 import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
@@ -19,7 +24,10 @@ const promoted = dbInstance('orders-replica', 'available');
 
 /** DescribeDBInstances for the plan and the pre-flight re-run, then each of `afterwards` in turn (the last repeats). */
 function mockReplica(...afterwards: DBInstance[]) {
-  let stub = h.west.on(DescribeDBInstancesCommand).resolvesOnce({ DBInstances: [replica] }).resolvesOnce({ DBInstances: [replica] });
+  let stub = h.west
+    .on(DescribeDBInstancesCommand)
+    .resolvesOnce({ DBInstances: [replica] })
+    .resolvesOnce({ DBInstances: [replica] });
   for (const db of afterwards.slice(0, -1)) stub = stub.resolvesOnce({ DBInstances: [db] });
   const last = afterwards.at(-1);
   if (last) stub.resolves({ DBInstances: [last] });
@@ -34,15 +42,19 @@ async function approvedPlan(): Promise<Plan> {
 beforeEach(() => {
   h.reset();
   h.lag.set('orders-lag', 12, MANUAL_CLOCK_START - 30_000);
-  h.r53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [cname('orders.db.example.com.', 'orders-db.abc.us-east-1.rds.amazonaws.com')], IsTruncated: false, MaxItems: 20 });
+  h.r53.on(ListResourceRecordSetsCommand).resolves({
+    ResourceRecordSets: [cname('orders.db.example.com.', 'orders-db.abc.us-east-1.rds.amazonaws.com')],
+    IsTruncated: false,
+    MaxItems: 20,
+  });
 });
 
 describe('a failing step stops the run with a clear message', () => {
   it('stops at PromoteReadReplica answered InvalidDBInstanceState: AWS code, what to do, nothing after it', async () => {
     mockReplica();
-    h.west.on(PromoteReadReplicaCommand).rejects(
-      new InvalidDBInstanceStateFault({ message: 'DB Instance is not a read replica.', $metadata: { httpStatusCode: 400 } }),
-    );
+    h.west
+      .on(PromoteReadReplicaCommand)
+      .rejects(new InvalidDBInstanceStateFault({ message: 'DB Instance is not a read replica.', $metadata: { httpStatusCode: 400 } }));
     const plan = await approvedPlan();
 
     const outcome = await h.runner.run('run-1', plan);
@@ -50,8 +62,15 @@ describe('a failing step stops the run with a clear message', () => {
     const message =
       'Promote read replica orders-replica to a standalone primary (irreversible) failed: AWS said InvalidDBInstanceState; the instance is not in a state that allows this (e.g. backing-up, modifying, or already promoted); check its status in the RDS console and request again once it is available.';
     expect(outcome).toMatchObject({ status: 'failed', error: { stepId: 'promote', code: 'LIFEBOAT_AWS_ERROR', message } });
-    expect(outcome.summary).toBe(`Failover orders FAILED at step promote after 0s: ${message} Steps done: none. Not run: wait-promoted, dns-upsert, dns-insync. Nothing further was attempted.`);
-    expect(outcome.steps.map((s) => `${s.id}:${s.status}`)).toEqual(['promote:failed', 'wait-promoted:not-run', 'dns-upsert:not-run', 'dns-insync:not-run']);
+    expect(outcome.summary).toBe(
+      `Failover orders FAILED at step promote after 0s: ${message} Steps done: none. Not run: wait-promoted, dns-upsert, dns-insync. Nothing further was attempted.`,
+    );
+    expect(outcome.steps.map((s) => `${s.id}:${s.status}`)).toEqual([
+      'promote:failed',
+      'wait-promoted:not-run',
+      'dns-upsert:not-run',
+      'dns-insync:not-run',
+    ]);
     expect(commandNames(h.r53)).toEqual(['ListResourceRecordSetsCommand', 'ListResourceRecordSetsCommand']); // plan + pre-flight only
     expect(h.journal.trace).toEqual(['started:promote', 'finished:failed']);
     expect(h.reporter.trace()).toEqual(['step-started:promote', 'step-failed:promote', 'finished:failed']);
@@ -64,17 +83,32 @@ describe('a failing step stops the run with a clear message', () => {
     mockReplica(promoted);
     h.west.on(PromoteReadReplicaCommand).resolves({ DBInstance: replica });
     h.r53.on(ChangeResourceRecordSetsCommand).rejects(
-      new Route53ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'User: arn:aws:sts::123456789012:assumed-role/lifeboat/i-0 is not authorized' }),
+      new Route53ServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+        message: 'User: arn:aws:sts::123456789012:assumed-role/lifeboat/i-0 is not authorized',
+      }),
     );
     const plan = await approvedPlan();
 
     const outcome = await h.runner.run('run-1', plan);
 
-    expect(outcome.error).toMatchObject({ stepId: 'dns-upsert', message: expect.stringContaining('AWS said AccessDenied; check that the IAM policy allows route53:ChangeResourceRecordSets.') });
+    expect(outcome.error).toMatchObject({
+      stepId: 'dns-upsert',
+      message: expect.stringContaining('AWS said AccessDenied; check that the IAM policy allows route53:ChangeResourceRecordSets.'),
+    });
     // The raw AWS message (with the role ARN) stays in the log, out of Slack.
     expect(outcome.summary).not.toContain('arn:aws:sts');
     expect(outcome.summary).toContain('Steps done: promote, wait-promoted. Not run: dns-insync.');
-    expect(h.journal.trace).toEqual(['started:promote', 'done:promote', 'started:wait-promoted', 'done:wait-promoted', 'started:dns-upsert', 'finished:failed']);
+    expect(h.journal.trace).toEqual([
+      'started:promote',
+      'done:promote',
+      'started:wait-promoted',
+      'done:wait-promoted',
+      'started:dns-upsert',
+      'finished:failed',
+    ]);
   });
 
   it('retries a throttled poll while waiting and carries on', async () => {
@@ -83,7 +117,9 @@ describe('a failing step stops the run with a clear message', () => {
     h.r53.on(ChangeResourceRecordSetsCommand).resolves({ ChangeInfo: { Id: '/change/C1', Status: 'PENDING', SubmittedAt: new Date() } });
     h.r53
       .on(GetChangeCommand)
-      .rejectsOnce(new Route53ServiceException({ name: 'Throttling', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' }))
+      .rejectsOnce(
+        new Route53ServiceException({ name: 'Throttling', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' }),
+      )
       .resolves({ ChangeInfo: { Id: '/change/C1', Status: 'INSYNC', SubmittedAt: new Date() } });
     const plan = await approvedPlan();
 
@@ -104,7 +140,8 @@ describe('a failing step stops the run with a clear message', () => {
     expect(outcome.error).toEqual({
       stepId: 'wait-promoted',
       code: 'LIFEBOAT_WAIT_TIMEOUT',
-      message: 'Gave up waiting for orders-replica to be standalone and available after 1h (last seen: modifying). The operation may still complete in AWS; check it before requesting again.',
+      message:
+        'Gave up waiting for orders-replica to be standalone and available after 1h (last seen: modifying). The operation may still complete in AWS; check it before requesting again.',
     });
     // 5 s doubling to a 60 s ceiling, cut to the deadline: exactly one hour of (simulated) waiting.
     expect(h.sleeps.slice(0, 5)).toEqual([5_000, 10_000, 20_000, 40_000, 60_000]);
@@ -121,7 +158,8 @@ describe('a failing step stops the run with a clear message', () => {
 
     expect(outcome.error).toMatchObject({
       code: 'LIFEBOAT_WAIT_FAILED',
-      message: 'Stopped waiting for orders-replica to be standalone and available: orders-replica is incompatible-parameters. Check it in the AWS console.',
+      message:
+        'Stopped waiting for orders-replica to be standalone and available: orders-replica is incompatible-parameters. Check it in the AWS console.',
     });
     expect(h.sleeps).toEqual([]);
   });
@@ -171,11 +209,29 @@ describe('the journal and the reporter', () => {
   it('refuses a plan holding a call it does not know, before any AWS call', async () => {
     mockReplica();
     const plan = await approvedPlan();
-    const tampered: Plan = { ...plan, calls: [{ id: 'drop', service: 'rds', operation: 'DeleteDBInstance', region: 'us-west-2', input: { DBInstanceIdentifier: 'orders-db' }, description: 'x' }] };
+    const tampered: Plan = {
+      ...plan,
+      calls: [
+        {
+          id: 'drop',
+          service: 'rds',
+          operation: 'DeleteDBInstance',
+          region: 'us-west-2',
+          input: { DBInstanceIdentifier: 'orders-db' },
+          description: 'x',
+        },
+      ],
+    };
 
     const outcome = await h.runner.run('run-1', tampered);
 
-    expect(outcome).toMatchObject({ status: 'failed', error: { code: 'LIFEBOAT_PLAN_INVALID', message: 'The plan cannot be executed: step drop asks for rds:DeleteDBInstance, which Lifeboat does not execute.' } });
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      error: {
+        code: 'LIFEBOAT_PLAN_INVALID',
+        message: 'The plan cannot be executed: step drop asks for rds:DeleteDBInstance, which Lifeboat does not execute.',
+      },
+    });
     expect(commandNames(h.west)).toEqual(['DescribeDBInstancesCommand']); // the planning read only
   });
 
@@ -213,7 +269,8 @@ describe('AWS errors a poll cannot recover from', () => {
 
     expect(outcome.error).toMatchObject({
       stepId: 'wait-promoted',
-      message: 'Checking orders-replica to be standalone and available failed: AWS said AccessDenied; check that the IAM policy allows rds:DescribeDBInstances.',
+      message:
+        'Checking orders-replica to be standalone and available failed: AWS said AccessDenied; check that the IAM policy allows rds:DescribeDBInstances.',
     });
     expect(h.sleeps).toEqual([]);
   });

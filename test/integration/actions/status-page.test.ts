@@ -5,7 +5,12 @@ import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
 import { harness } from './fixtures.js';
 
 const h = harness();
-const request: StatusPageRequest = { kind: 'statuspage', incidentId: 'INC-4', status: 'identified', message: 'A database failover is under way.' };
+const request: StatusPageRequest = {
+  kind: 'statuspage',
+  incidentId: 'INC-4',
+  status: 'identified',
+  message: 'A database failover is under way.',
+};
 const incident: Incident = {
   id: 'INC-4',
   checkId: 'api',
@@ -30,9 +35,19 @@ describe('status-page updates through the planner and runner', () => {
 
     expect(h.published).toEqual([plan.calls[0]?.input]);
     expect(h.published).toEqual([
-      { incidentId: 'INC-4', title: 'Service disruption: api', status: 'identified', message: 'A database failover is under way.', components: { api: 'major_outage' } },
+      {
+        incidentId: 'INC-4',
+        title: 'Service disruption: api',
+        status: 'identified',
+        message: 'A database failover is under way.',
+        components: { api: 'major_outage' },
+      },
     ]);
-    expect(outcome).toMatchObject({ status: 'succeeded', action: 'statuspage', statusPageUrl: 'https://status.example.com/incidents/INC-4' });
+    expect(outcome).toMatchObject({
+      status: 'succeeded',
+      action: 'statuspage',
+      statusPageUrl: 'https://status.example.com/incidents/INC-4',
+    });
     expect(outcome.summary).toBe('Status-page update INC-4 succeeded in 0s. Published: https://status.example.com/incidents/INC-4.');
     expect(h.journal.trace).toEqual(['started:publish', 'done:publish', 'finished:succeeded']);
     expect(h.east.calls()).toHaveLength(0);

@@ -32,10 +32,20 @@ function mockFailover(aws: { promoted: boolean; waitPolls: number }) {
     const promoting = h.west.commandCalls(PromoteReadReplicaCommand).length > 0;
     if (!promoting) return { DBInstances: [replica] };
     aws.waitPolls += 1;
-    return { DBInstances: [aws.promoted ? dbInstance('orders-replica', 'available', { Endpoint: { Address: NEW, Port: 5432 } }) : dbInstance('orders-replica', 'modifying')] };
+    return {
+      DBInstances: [
+        aws.promoted
+          ? dbInstance('orders-replica', 'available', { Endpoint: { Address: NEW, Port: 5432 } })
+          : dbInstance('orders-replica', 'modifying'),
+      ],
+    };
   });
   h.west.on(PromoteReadReplicaCommand).resolves({ DBInstance: replica });
-  h.r53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [cname('orders.db.example.com.', 'orders-db.abc.us-east-1.rds.amazonaws.com')], IsTruncated: false, MaxItems: 20 });
+  h.r53.on(ListResourceRecordSetsCommand).resolves({
+    ResourceRecordSets: [cname('orders.db.example.com.', 'orders-db.abc.us-east-1.rds.amazonaws.com')],
+    IsTruncated: false,
+    MaxItems: 20,
+  });
   h.r53.on(ChangeResourceRecordSetsCommand).resolves({ ChangeInfo: { Id: '/change/C1', Status: 'PENDING', SubmittedAt: new Date() } });
   h.r53.on(GetChangeCommand).resolves({ ChangeInfo: { Id: '/change/C1', Status: 'INSYNC', SubmittedAt: new Date() } });
 }
@@ -116,7 +126,12 @@ describe('a failover across a store outage', () => {
     expect(h.r53.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(1);
     // Each transition is audited once, however many times its write was retried.
     const audit = (await a.approvals.readAudit({ limit: 100 })).map((e) => `${e.type}:${e.detail?.split(':')[0] ?? ''}`);
-    expect(audit.filter((e) => e.startsWith('step-done'))).toEqual(['step-done:promote', 'step-done:wait-promoted', 'step-done:dns-upsert', 'step-done:dns-insync']);
+    expect(audit.filter((e) => e.startsWith('step-done'))).toEqual([
+      'step-done:promote',
+      'step-done:wait-promoted',
+      'step-done:dns-upsert',
+      'step-done:dns-insync',
+    ]);
     expect(audit.at(-1)).toMatch(/^succeeded:/);
     expect(a.reporter.trace().at(-1)).toBe('finished:succeeded');
     expect(await redis.keys(`${KEY_PREFIX}approval-lock:*`)).toEqual([]);
@@ -153,6 +168,9 @@ describe('a failover across a store outage', () => {
     expect(h.r53.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(0);
     // The runbook stays held: a new failover names the interrupted run instead of planning.
     const again = await a.dr.submit({ kind: 'failover', runbook: 'orders', dryRun: false, allowDataLoss: false }, { userId: 'U0AAA' });
-    expect(again).toMatchObject({ kind: 'refused', message: expect.stringMatching(new RegExp(`^${id} \\(.*\\) was interrupted and still holds`)) });
+    expect(again).toMatchObject({
+      kind: 'refused',
+      message: expect.stringMatching(new RegExp(`^${id} \\(.*\\) was interrupted and still holds`)),
+    });
   }, 30_000);
 });

@@ -150,7 +150,9 @@ describe('approval engine over a shared Redis', () => {
     // The replica that takes the approving click runs the plan: here a, whose runner waits.
     await a.engine.approve(id, 'U-APP', 'orders');
     await expect.poll(async () => (await a.engine.get(id))?.state).toBe('running');
-    const whileRunning = refusalOf(await b.engine.request(aFailoverPlan({ id: 'third', resources: ['route53:Z123:orders.db.example.com.'] }), 'U-OTHER'));
+    const whileRunning = refusalOf(
+      await b.engine.request(aFailoverPlan({ id: 'third', resources: ['route53:Z123:orders.db.example.com.'] }), 'U-OTHER'),
+    );
     expect(whileRunning.message).toBe(
       `${id} (Failover orders to us-west-2) already uses route53:Z123:orders.db.example.com. and is running; ` +
         'wait for it to finish or reject it first.',
@@ -244,7 +246,11 @@ describe('approval engine over a shared Redis', () => {
     expect(marked[0]).toMatchObject({ id, state: 'interrupted', run: { currentStep: { stepId: 'promote' } } });
     expect([...b.changes, ...c.changes].filter((x) => x.transition === 'interrupted')).toHaveLength(1);
     expect((await auditTypes()).filter((t) => t.startsWith('interrupted:'))).toHaveLength(1);
-    expect(await b.engine.request(aFailoverPlan({ id: 'after' }), 'U-REQ')).toMatchObject({ ok: false, reason: 'resource-locked', blocking: { id } });
+    expect(await b.engine.request(aFailoverPlan({ id: 'after' }), 'U-REQ')).toMatchObject({
+      ok: false,
+      reason: 'resource-locked',
+      blocking: { id },
+    });
 
     hold.open();
     await dying.engine.whenIdle();

@@ -22,10 +22,12 @@ export function defineApprovalRunContract(label: string, create: () => Promise<A
       it('the claiming runner starts, reports steps in order and succeeds; the locks are freed at the end', async () => {
         const approval = await claimed(store, aFailoverPlan());
         const run = (at: number) => ({ runnerId: 'replica-a', at, leaseExpiresAt: at + LEASE });
-        expect(await store.stepStarted(approval.id, { ...run(T0 + 1_500), step: { stepId: 'x', description: 'x', at: T0 } })).toMatchObject({
-          ok: false,
-          reason: 'wrong-state',
-        });
+        expect(await store.stepStarted(approval.id, { ...run(T0 + 1_500), step: { stepId: 'x', description: 'x', at: T0 } })).toMatchObject(
+          {
+            ok: false,
+            reason: 'wrong-state',
+          },
+        );
         expect(await sut.other.startRun(approval.id, { ...run(T0 + 2_000), runnerId: 'replica-b' })).toMatchObject({
           ok: false,
           reason: 'not-runner',
@@ -67,7 +69,10 @@ export function defineApprovalRunContract(label: string, create: () => Promise<A
           ok: false,
           reason: 'wrong-state',
         });
-        expect(await store.releaseLocks(approval.id, { userId: 'U-B', at: T0 + 12_000 })).toMatchObject({ ok: false, reason: 'wrong-state' });
+        expect(await store.releaseLocks(approval.id, { userId: 'U-B', at: T0 + 12_000 })).toMatchObject({
+          ok: false,
+          reason: 'wrong-state',
+        });
         await mustCreate(store, input(aFailoverPlan({ id: 'plan-after' })));
       });
 
@@ -79,7 +84,10 @@ export function defineApprovalRunContract(label: string, create: () => Promise<A
           outcome: 'failed',
           message: 'replica lag is now 412 s, above the 300 s guard',
         });
-        expect(failed).toMatchObject({ ok: true, approval: { state: 'failed', run: { message: 'replica lag is now 412 s, above the 300 s guard' } } });
+        expect(failed).toMatchObject({
+          ok: true,
+          approval: { state: 'failed', run: { message: 'replica lag is now 412 s, above the 300 s guard' } },
+        });
         await mustCreate(store, input(aFailoverPlan({ id: 'plan-after' })));
       });
 
@@ -138,7 +146,11 @@ export function defineApprovalRunContract(label: string, create: () => Promise<A
         expect(['U-B', 'U-C']).toContain(released?.locksReleased?.userId);
         expect(won[0]).toEqual({ ok: true, approval: released });
 
-        expect(await store.releaseLocks(other.id, { userId: 'U-B', at })).toMatchObject({ ok: false, reason: 'wrong-state', approval: { state: 'pending' } });
+        expect(await store.releaseLocks(other.id, { userId: 'U-B', at })).toMatchObject({
+          ok: false,
+          reason: 'wrong-state',
+          approval: { state: 'pending' },
+        });
         expect(await store.releaseLocks('APR-404', { userId: 'U-B', at })).toEqual({ ok: false, reason: 'not-found', approval: null });
         expect((await store.readAudit({ limit: 100 })).filter((e) => e.type === 'released')).toEqual([
           {
@@ -174,24 +186,45 @@ export function defineApprovalRunContract(label: string, create: () => Promise<A
         expect(audit.filter((t) => t === 'step-done')).toHaveLength(1);
         // The next step is recorded as usual.
         const dns = { stepId: 'dns-upsert', description: 'Point the record', at: T0 + 13_000 };
-        expect(await store.stepDone(approval.id, { ...run(T0 + 13_000), step: dns })).toMatchObject({ ok: true, approval: { run: { steps: [done, dns] } } });
+        expect(await store.stepDone(approval.id, { ...run(T0 + 13_000), step: dns })).toMatchObject({
+          ok: true,
+          approval: { run: { steps: [done, dns] } },
+        });
       });
 
       it('a runner hands its own run back at once: interrupted where it stopped, locks kept, audited with the reason; nobody else can', async () => {
         const approval = await claimed(store, aFailoverPlan());
         const run = (at: number) => ({ runnerId: 'replica-a', at, leaseExpiresAt: at + LEASE });
         await store.startRun(approval.id, run(T0 + 2_000));
-        await store.stepStarted(approval.id, { ...run(T0 + 3_000), step: { stepId: 'wait-promoted', description: 'Wait', at: T0 + 3_000 } });
+        await store.stepStarted(approval.id, {
+          ...run(T0 + 3_000),
+          step: { stepId: 'wait-promoted', description: 'Wait', at: T0 + 3_000 },
+        });
         const reason = 'this replica was stopping';
-        expect(await sut.other.handBackRun(approval.id, { runnerId: 'replica-b', at: T0 + 4_000, reason })).toMatchObject({ ok: false, reason: 'not-runner' });
+        expect(await sut.other.handBackRun(approval.id, { runnerId: 'replica-b', at: T0 + 4_000, reason })).toMatchObject({
+          ok: false,
+          reason: 'not-runner',
+        });
 
         const handed = await store.handBackRun(approval.id, { runnerId: 'replica-a', at: T0 + 4_000, reason });
-        expect(handed).toMatchObject({ ok: true, approval: { state: 'interrupted', updatedAt: T0 + 4_000, run: { interruptedBy: 'replica-a', finishedAt: T0 + 4_000 } } });
-        expect(await store.handBackRun(approval.id, { runnerId: 'replica-a', at: T0 + 5_000, reason })).toMatchObject({ ok: false, reason: 'wrong-state' });
-        expect(await store.handBackRun('APR-404', { runnerId: 'replica-a', at: T0 + 5_000, reason })).toEqual({ ok: false, reason: 'not-found', approval: null });
+        expect(handed).toMatchObject({
+          ok: true,
+          approval: { state: 'interrupted', updatedAt: T0 + 4_000, run: { interruptedBy: 'replica-a', finishedAt: T0 + 4_000 } },
+        });
+        expect(await store.handBackRun(approval.id, { runnerId: 'replica-a', at: T0 + 5_000, reason })).toMatchObject({
+          ok: false,
+          reason: 'wrong-state',
+        });
+        expect(await store.handBackRun('APR-404', { runnerId: 'replica-a', at: T0 + 5_000, reason })).toEqual({
+          ok: false,
+          reason: 'not-found',
+          approval: null,
+        });
         // Not active any more: recovery does not report it a second time; the runner's writes are refused.
         expect(await store.recoverInterruptedRuns(T0 + 10 * LEASE, 'recoverer', 100)).toEqual([]);
-        expect(await store.stepDone(approval.id, { ...run(T0 + 6_000), step: { stepId: 'wait-promoted', description: 'Wait', at: T0 + 6_000 } })).toMatchObject({
+        expect(
+          await store.stepDone(approval.id, { ...run(T0 + 6_000), step: { stepId: 'wait-promoted', description: 'Wait', at: T0 + 6_000 } }),
+        ).toMatchObject({
           ok: false,
           reason: 'wrong-state',
         });
@@ -203,7 +236,10 @@ export function defineApprovalRunContract(label: string, create: () => Promise<A
           at: T0 + 4_000,
           detail: 'during step wait-promoted (this replica was stopping)',
         });
-        expect(await store.lockHolder(['rds:us-west-2:instance:orders-replica'])).toEqual({ resource: 'rds:us-west-2:instance:orders-replica', heldBy: approval.id });
+        expect(await store.lockHolder(['rds:us-west-2:instance:orders-replica'])).toEqual({
+          resource: 'rds:us-west-2:instance:orders-replica',
+          heldBy: approval.id,
+        });
         await store.releaseLocks(approval.id, { userId: 'U-B', at: T0 + 7_000 });
         expect(await store.lockHolder(['rds:us-west-2:instance:orders-replica'])).toBeNull();
       });
@@ -211,7 +247,9 @@ export function defineApprovalRunContract(label: string, create: () => Promise<A
       it('names the first held resource of a list, read-only', async () => {
         expect(await store.lockHolder([])).toBeNull();
         const pending = await mustCreate(store, input(aRestorePlan()));
-        expect(await sut.other.lockHolder(['runbook:failover:orders', 'rds:us-east-1:instance:orders-db-restore-1', 'runbook:restore:orders'])).toEqual({
+        expect(
+          await sut.other.lockHolder(['runbook:failover:orders', 'rds:us-east-1:instance:orders-db-restore-1', 'runbook:restore:orders']),
+        ).toEqual({
           resource: 'rds:us-east-1:instance:orders-db-restore-1',
           heldBy: pending.id,
         });
@@ -226,7 +264,10 @@ export function defineApprovalRunContract(label: string, create: () => Promise<A
         await store.approve(approval.id, vote('U-B', T0 + 2_000, 'replica-b'));
         const run = (at: number) => ({ runnerId: 'replica-b', at, leaseExpiresAt: at + LEASE });
         await store.startRun(approval.id, run(T0 + 3_000));
-        await store.stepStarted(approval.id, { ...run(T0 + 4_000), step: { stepId: 'promote', description: 'Promote orders-replica', at: T0 + 4_000 } });
+        await store.stepStarted(approval.id, {
+          ...run(T0 + 4_000),
+          step: { stepId: 'promote', description: 'Promote orders-replica', at: T0 + 4_000 },
+        });
         await store.stepDone(approval.id, {
           ...run(T0 + 5_000),
           step: { stepId: 'promote', description: 'Promote orders-replica', at: T0 + 5_000, note: 'available' },
@@ -247,13 +288,25 @@ export function defineApprovalRunContract(label: string, create: () => Promise<A
           { type: 'approved', approvalId: approval.id, actor: 'U-B', at: T0 + 2_000, detail: '2 of 2' },
           { type: 'started', approvalId: approval.id, actor: 'replica-b', at: T0 + 3_000 },
           { type: 'step-started', approvalId: approval.id, actor: 'replica-b', at: T0 + 4_000, detail: 'promote: Promote orders-replica' },
-          { type: 'step-done', approvalId: approval.id, actor: 'replica-b', at: T0 + 5_000, detail: 'promote: Promote orders-replica (available)' },
+          {
+            type: 'step-done',
+            approvalId: approval.id,
+            actor: 'replica-b',
+            at: T0 + 5_000,
+            detail: 'promote: Promote orders-replica (available)',
+          },
           { type: 'failed', approvalId: approval.id, actor: 'replica-b', at: T0 + 6_000, detail: 'DNS change was refused' },
           { type: 'requested', approvalId: rejected.id, actor: 'U-REQ', at: T0, detail: 'Restore orders from its latest restorable time' },
           { type: 'rejected', approvalId: rejected.id, actor: 'U-C', at: T0 + 7_000, detail: 'wrong runbook' },
           { type: 'requested', approvalId: expired.id, actor: 'U-REQ', at: T0, detail: 'Restore orders from its latest restorable time' },
           { type: 'expired', approvalId: expired.id, at: T0 + 8_000 },
-          { type: 'requested', approvalId: interrupted.id, actor: 'U-REQ', at: T0, detail: 'Restore orders from its latest restorable time' },
+          {
+            type: 'requested',
+            approvalId: interrupted.id,
+            actor: 'U-REQ',
+            at: T0,
+            detail: 'Restore orders from its latest restorable time',
+          },
           { type: 'approved', approvalId: interrupted.id, actor: 'U-APP', at: T0 + 1_000, detail: '1 of 1' },
           { type: 'interrupted', approvalId: interrupted.id, actor: 'recoverer', at: T0 + 1_000 + LEASE, detail: 'before the run started' },
           {
@@ -278,7 +331,9 @@ export function defineApprovalRunContract(label: string, create: () => Promise<A
 
       it('refuses a malformed audit query', async () => {
         await expect(store.readAudit({ limit: 0 })).rejects.toBeInstanceOf(StoreError);
-        await expect(store.readAudit({ limit: 1, sinceId: 'yesterday' })).rejects.toMatchObject({ code: 'LIFEBOAT_STORE_INVALID_ARGUMENT' });
+        await expect(store.readAudit({ limit: 1, sinceId: 'yesterday' })).rejects.toMatchObject({
+          code: 'LIFEBOAT_STORE_INVALID_ARGUMENT',
+        });
       });
     });
   });

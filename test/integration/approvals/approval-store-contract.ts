@@ -135,7 +135,9 @@ export function defineApprovalStoreContract(label: string, create: () => Promise
         const approval = await mustCreate(store, input(aRestorePlan()));
         const clients = [store, sut.other];
         const outcomes = await Promise.all(
-          Array.from({ length: 50 }, (_, i) => clients[i % 2]!.approve(approval.id, vote(`U-${i % 5}`, T0 + 1_000 + i, `replica-${i % 2}`))),
+          Array.from({ length: 50 }, (_, i) =>
+            clients[i % 2]!.approve(approval.id, vote(`U-${i % 5}`, T0 + 1_000 + i, `replica-${i % 2}`)),
+          ),
         );
         expect(outcomes.filter((o) => o.kind === 'execute')).toHaveLength(1);
         expect(outcomes.filter((o) => o.kind === 'recorded')).toHaveLength(0);
@@ -179,7 +181,10 @@ export function defineApprovalStoreContract(label: string, create: () => Promise
 
       it('a sweep expires at most `limit` requests, oldest expiry first', async () => {
         for (const minutes of [3, 1, 2]) {
-          await mustCreate(store, input(aRestorePlan({ id: `plan-${minutes}`, resources: [`r-${minutes}`] }), { expiresAt: T0 + minutes * 60_000 }));
+          await mustCreate(
+            store,
+            input(aRestorePlan({ id: `plan-${minutes}`, resources: [`r-${minutes}`] }), { expiresAt: T0 + minutes * 60_000 }),
+          );
         }
         const first = await store.expireDue(T0 + TTL, 2);
         expect(first.map((a) => a.plan.resources[0])).toEqual(['r-1', 'r-2']);

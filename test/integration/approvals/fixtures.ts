@@ -14,7 +14,11 @@ export function aRestorePlan(overrides: Partial<Plan> = {}): Plan {
         service: 'rds',
         operation: 'RestoreDBInstanceToPointInTime',
         region: 'us-east-1',
-        input: { SourceDBInstanceIdentifier: 'orders-db', TargetDBInstanceIdentifier: 'orders-db-restore-1', UseLatestRestorableTime: true },
+        input: {
+          SourceDBInstanceIdentifier: 'orders-db',
+          TargetDBInstanceIdentifier: 'orders-db-restore-1',
+          UseLatestRestorableTime: true,
+        },
         description: 'Restore orders-db to a new instance orders-db-restore-1',
       },
     ],

@@ -75,7 +75,9 @@ describe('StoreRunControl across a store outage', () => {
   it('gives up once the run lease has run out: the run is lost, its signal aborted, its locks kept', async () => {
     const { memory, control, sleeps, id } = await running({ stepDone: 1_000 });
 
-    await expect(control.stepDone({ stepId: 'promote', description: 'Promote' })).rejects.toMatchObject({ code: 'LIFEBOAT_APPROVAL_RUN_LOST' });
+    await expect(control.stepDone({ stepId: 'promote', description: 'Promote' })).rejects.toMatchObject({
+      code: 'LIFEBOAT_APPROVAL_RUN_LOST',
+    });
 
     expect(sleeps.reduce((a, b) => a + b, 0)).toBeLessThan(LEASE);
     expect(control.signal.aborted).toBe(true);
@@ -87,7 +89,9 @@ describe('StoreRunControl across a store outage', () => {
   it('does not retry a value the store found corrupt: that is no outage', async () => {
     const corrupt = () => new StoreError('LIFEBOAT_STORE_CORRUPT_VALUE', 'stored approval has invalid resources');
     const { control, sleeps } = await running({ stepDone: 1, error: corrupt });
-    await expect(control.stepDone({ stepId: 'promote', description: 'Promote' })).rejects.toMatchObject({ code: 'LIFEBOAT_STORE_CORRUPT_VALUE' });
+    await expect(control.stepDone({ stepId: 'promote', description: 'Promote' })).rejects.toMatchObject({
+      code: 'LIFEBOAT_STORE_CORRUPT_VALUE',
+    });
     expect(sleeps).toEqual([]);
     expect(control.signal.aborted).toBe(false);
   });

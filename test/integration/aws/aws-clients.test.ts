@@ -43,19 +43,33 @@ describe('AWS_ENDPOINT_URL_CLOUDWATCH through the real SDK HTTP path', () => {
     let body: Record<string, unknown> | undefined;
     const scope = nock(endpoint)
       .post('/')
-      .reply(200, (_uri, requestBody) => {
-        body = typeof requestBody === 'string' ? JSON.parse(requestBody) : (requestBody as Record<string, unknown>);
-        // AWS JSON 1.0 response; timestamps as epoch seconds.
-        return { MetricDataResults: [{ Id: 'q0', Timestamps: [NOW / 1000 - 60], Values: [12], StatusCode: 'Complete' }] };
-      }, { 'content-type': 'application/x-amz-json-1.0' });
+      .reply(
+        200,
+        (_uri, requestBody) => {
+          body = typeof requestBody === 'string' ? JSON.parse(requestBody) : (requestBody as Record<string, unknown>);
+          // AWS JSON 1.0 response; timestamps as epoch seconds.
+          return { MetricDataResults: [{ Id: 'q0', Timestamps: [NOW / 1000 - 60], Values: [12], StatusCode: 'Complete' }] };
+        },
+        { 'content-type': 'application/x-amz-json-1.0' },
+      );
 
     const clients = testClients();
     const outcomes = await new ReplicationLagProbe({ clients, clock: fixedClock }).probeBatch([
-      { checkId: 'a', region: 'us-east-1', metric: 'ReplicaLag', dimensions: { DBInstanceIdentifier: 'r' }, thresholdsMs: { SEV2: 60_000 }, missingData: 'SEV3' },
+      {
+        checkId: 'a',
+        region: 'us-east-1',
+        metric: 'ReplicaLag',
+        dimensions: { DBInstanceIdentifier: 'r' },
+        thresholdsMs: { SEV2: 60_000 },
+        missingData: 'SEV3',
+      },
     ]);
 
     expect(scope.isDone()).toBe(true);
-    expect(body).toMatchObject({ ScanBy: 'TimestampDescending', MetricDataQueries: [{ Id: 'q0', MetricStat: { Stat: 'Maximum', Period: 60 } }] });
+    expect(body).toMatchObject({
+      ScanBy: 'TimestampDescending',
+      MetricDataQueries: [{ Id: 'q0', MetricStat: { Stat: 'Maximum', Period: 60 } }],
+    });
     expect(outcomes.get('a')).toMatchObject({ ok: true, summary: 'lag 12s' });
     clients.destroy();
   });
@@ -65,8 +79,16 @@ describe('describeAwsError', () => {
   it.each([
     { err: throttlingError(), code: 'Throttling', retryable: true, message: 'Rate exceeded (HTTP 400)' },
     { err: accessDeniedError('rds:DescribeDBSnapshots'), code: 'AccessDenied', retryable: false },
-    { err: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED' }), code: 'ECONNREFUSED', retryable: true },
-    { err: Object.assign(new Error('boom'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } }), code: 'InternalFailure', retryable: true },
+    {
+      err: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED' }),
+      code: 'ECONNREFUSED',
+      retryable: true,
+    },
+    {
+      err: Object.assign(new Error('boom'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } }),
+      code: 'InternalFailure',
+      retryable: true,
+    },
     { err: 'weird', code: 'UnknownError', retryable: false, message: 'weird' },
   ])('$code', ({ err, code, retryable, message }) => {
     const info = describeAwsError(err);

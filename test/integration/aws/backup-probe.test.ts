@@ -44,7 +44,9 @@ describe('BackupProbe, own region', () => {
     east
       .on(DescribeDBSnapshotsCommand)
       .resolvesOnce({ DBSnapshots: [snap(27 * HOUR), snap(51 * HOUR)], Marker: 'page-2' })
-      .resolvesOnce({ DBSnapshots: [snap(3 * HOUR, 'available', { SnapshotType: 'manual', DBSnapshotIdentifier: 'pre-deploy' }), snap(75 * HOUR)] });
+      .resolvesOnce({
+        DBSnapshots: [snap(3 * HOUR, 'available', { SnapshotType: 'manual', DBSnapshotIdentifier: 'pre-deploy' }), snap(75 * HOUR)],
+      });
 
     const outcome = await probe.probe(spec());
 
@@ -98,7 +100,12 @@ describe('BackupProbe, own region', () => {
   it('uses DescribeDBClusterSnapshots with DBClusterIdentifier for a cluster', async () => {
     east.on(DescribeDBClusterSnapshotsCommand).resolves({
       DBClusterSnapshots: [
-        { DBClusterSnapshotIdentifier: 'rds:orders-cluster-2026-11-21-03-10', DBClusterIdentifier: 'orders-cluster', SnapshotCreateTime: new Date(NOW - 3 * HOUR), Status: 'available' },
+        {
+          DBClusterSnapshotIdentifier: 'rds:orders-cluster-2026-11-21-03-10',
+          DBClusterIdentifier: 'orders-cluster',
+          SnapshotCreateTime: new Date(NOW - 3 * HOUR),
+          Status: 'available',
+        },
       ],
     });
 
@@ -108,7 +115,11 @@ describe('BackupProbe, own region', () => {
       { DBClusterIdentifier: 'orders-cluster', MaxRecords: 100 },
     ]);
     expect(east.commandCalls(DescribeDBSnapshotsCommand)).toHaveLength(0);
-    expect(outcome).toMatchObject({ ok: true, summary: 'newest snapshot 3h old', measurement: { newestSnapshotId: 'rds:orders-cluster-2026-11-21-03-10' } });
+    expect(outcome).toMatchObject({
+      ok: true,
+      summary: 'newest snapshot 3h old',
+      measurement: { newestSnapshotId: 'rds:orders-cluster-2026-11-21-03-10' },
+    });
   });
 
   it('surfaces AccessDenied with the code and the IAM permission to check, without throwing', async () => {
@@ -165,7 +176,11 @@ describe('BackupProbe, copyRegion', () => {
 
     const outcome = await probe.probe(spec({ copyRegion: 'us-west-2' }));
 
-    expect(outcome).toMatchObject({ ok: true, summary: 'newest snapshot 3h old; copy in us-west-2 4h old', measurement: { copyAgeSeconds: 4 * 3600 } });
+    expect(outcome).toMatchObject({
+      ok: true,
+      summary: 'newest snapshot 3h old; copy in us-west-2 4h old',
+      measurement: { copyAgeSeconds: 4 * 3600 },
+    });
     expect(west.commandCalls(DescribeDBInstanceAutomatedBackupsCommand)).toHaveLength(0);
   });
 
@@ -202,7 +217,12 @@ describe('BackupProbe, copyRegion', () => {
 
     const outcome = await probe.probe(spec({ copyRegion: 'us-west-2' }));
 
-    expect(outcome).toMatchObject({ ok: false, severity: 'SEV2', summary: 'newest snapshot 3h old; no copy in us-west-2', error: { kind: 'missing-data' } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      severity: 'SEV2',
+      summary: 'newest snapshot 3h old; no copy in us-west-2',
+      error: { kind: 'missing-data' },
+    });
     expect(outcome.error?.message).toContain('rds:DescribeDBInstanceAutomatedBackups');
   });
 
@@ -212,6 +232,10 @@ describe('BackupProbe, copyRegion', () => {
 
     const outcome = await probe.probe(spec({ copyRegion: 'us-west-2' }));
 
-    expect(outcome).toMatchObject({ ok: false, summary: 'DescribeDBSnapshots in us-west-2 failed: AccessDenied', error: { kind: 'aws-error' } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      summary: 'DescribeDBSnapshots in us-west-2 failed: AccessDenied',
+      error: { kind: 'aws-error' },
+    });
   });
 });

@@ -49,10 +49,12 @@ describe('ReplicationLagProbe batching', () => {
     );
     // Each datapoint carries its db number as the lag; results come back reversed so mapping must go by Id.
     east.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({
-      MetricDataResults: input.MetricDataQueries!.map((q) => {
-        const db = Number(q.MetricStat!.Metric!.Dimensions![0]!.Value!.slice(3));
-        return result(q.Id!, [db]);
-      }).reverse(),
+      MetricDataResults: input
+        .MetricDataQueries!.map((q) => {
+          const db = Number(q.MetricStat!.Metric!.Dimensions![0]!.Value!.slice(3));
+          return result(q.Id!, [db]);
+        })
+        .reverse(),
     }));
 
     const outcomes = await probe.probeBatch(specs);
@@ -106,8 +108,12 @@ describe('ReplicationLagProbe batching', () => {
       spec({ checkId: 'west-b', region: 'us-west-2', dimensions: { DBInstanceIdentifier: 'west-b' } }),
     ]);
 
-    const eastQueries = east.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input.MetricDataQueries!.map((q) => q.MetricStat!.Metric!.Dimensions![0]!.Value));
-    const westQueries = west.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input.MetricDataQueries!.map((q) => q.MetricStat!.Metric!.Dimensions![0]!.Value));
+    const eastQueries = east
+      .commandCalls(GetMetricDataCommand)
+      .map((c) => c.args[0].input.MetricDataQueries!.map((q) => q.MetricStat!.Metric!.Dimensions![0]!.Value));
+    const westQueries = west
+      .commandCalls(GetMetricDataCommand)
+      .map((c) => c.args[0].input.MetricDataQueries!.map((q) => q.MetricStat!.Metric!.Dimensions![0]!.Value));
     expect(eastQueries).toEqual([['east-a']]);
     expect(westQueries).toEqual([['west-a', 'west-b']]);
     expect(outcomes.get('east-a')?.summary).toBe('lag 5s');
@@ -155,7 +161,12 @@ describe('ReplicationLagProbe severity', () => {
     { lag: 412, ok: false, severity: 'SEV2', summary: 'lag 412s (SEV2 above 300s)' },
   ])('lag $lag s -> $summary', async ({ lag, ok, severity, summary }) => {
     const outcome = await lagFor(lag);
-    expect(outcome).toMatchObject({ ok, severity, summary, measurement: { kind: 'replication-lag', lagSeconds: lag, metric: 'ReplicaLag', at: NOW - MINUTE } });
+    expect(outcome).toMatchObject({
+      ok,
+      severity,
+      summary,
+      measurement: { kind: 'replication-lag', lagSeconds: lag, metric: 'ReplicaLag', at: NOW - MINUTE },
+    });
     if (!ok) expect(outcome?.error?.kind).toBe('threshold');
   });
 
@@ -236,7 +247,12 @@ describe('ReplicationLagProbe missing data and errors', () => {
       ],
     });
     const outcomes = await probe.probeBatch([spec({ checkId: 'a' }), spec({ checkId: 'b' })]);
-    expect(outcomes.get('a')).toMatchObject({ ok: false, severity: 'SEV3', summary: 'GetMetricData InternalError', error: { kind: 'aws-error' } });
+    expect(outcomes.get('a')).toMatchObject({
+      ok: false,
+      severity: 'SEV3',
+      summary: 'GetMetricData InternalError',
+      error: { kind: 'aws-error' },
+    });
     expect(outcomes.get('a')?.error?.message).toContain('InternalError try again');
     expect(outcomes.get('b')).toMatchObject({ ok: true, summary: 'lag 4s' });
   });

@@ -1,7 +1,13 @@
 import { parse as parseQuery } from 'node:querystring';
 import nock from 'nock';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { appRedirectUrl, IncidentLinks, WebApiPermalinks, type IncidentLinksOptions, type PermalinkSource } from '../../../src/bot/incident-links.js';
+import {
+  appRedirectUrl,
+  IncidentLinks,
+  WebApiPermalinks,
+  type IncidentLinksOptions,
+  type PermalinkSource,
+} from '../../../src/bot/incident-links.js';
 import type { IncidentMessageRef } from '../../../src/bot/incident-message-refs.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
@@ -37,7 +43,10 @@ function nockGetPermalink(times = 1, answer?: Record<string, unknown>, delayMs =
     const header = this.req.headers.authorization;
     calls.push({ body: fields, authorization: Array.isArray(header) ? header[0] : header });
     const ts = String(fields.message_ts).replace('.', '');
-    return [200, answer ?? { ok: true, channel: fields.channel, permalink: `https://acme.slack.com/archives/${String(fields.channel)}/p${ts}` }];
+    return [
+      200,
+      answer ?? { ok: true, channel: fields.channel, permalink: `https://acme.slack.com/archives/${String(fields.channel)}/p${ts}` },
+    ];
   });
   return calls;
 }

@@ -14,7 +14,13 @@ import { StatusPageError } from '../../../src/statuspage/statuspage-error.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { TEST_ROUTING_KEY } from '../../doubles/pagerduty-events-nock.js';
 import { memoryOutboxService } from '../../doubles/memory-slack-outbox-service.js';
-import { guardNetwork, nockConversationsHistory, nockPostMessage, nockSlackError, TEST_SLACK_API_URL } from '../../doubles/slack-api-nock.js';
+import {
+  guardNetwork,
+  nockConversationsHistory,
+  nockPostMessage,
+  nockSlackError,
+  TEST_SLACK_API_URL,
+} from '../../doubles/slack-api-nock.js';
 import { deleteKeys, newRedisClient, randomKeyPrefix } from '../store/redis-test-helpers.js';
 
 const PREFIX = randomKeyPrefix('operator-notices');
@@ -41,7 +47,13 @@ afterAll(async () => {
 });
 
 function gateway(): WebClientSlackGateway {
-  return new WebClientSlackGateway({ token: BOT_TOKEN, apiUrl: TEST_SLACK_API_URL, logger: silentLogger(), networkRetries: 0, sleep: async () => undefined });
+  return new WebClientSlackGateway({
+    token: BOT_TOKEN,
+    apiUrl: TEST_SLACK_API_URL,
+    logger: silentLogger(),
+    networkRetries: 0,
+    sleep: async () => undefined,
+  });
 }
 
 /** Each notifier's outbox (the real service on the memory outbox), to deliver what it queued. */
@@ -90,7 +102,13 @@ describe('OperatorNotices', () => {
       {
         authorization: `Bearer ${BOT_TOKEN}`,
         // Its outbox id in the message metadata: a post whose answer is lost is looked for, not repeated.
-        body: { channel: 'C0INCIDENTS', text: PAGING_TEXT, unfurl_links: 'false', unfurl_media: 'false', metadata: expect.stringContaining('"event_type":"lifeboat_post"') },
+        body: {
+          channel: 'C0INCIDENTS',
+          text: PAGING_TEXT,
+          unfurl_links: 'false',
+          unfurl_media: 'false',
+          metadata: expect.stringContaining('"event_type":"lifeboat_post"'),
+        },
       },
     ]);
   });
@@ -100,11 +118,16 @@ describe('OperatorNotices', () => {
     const subject = notices({ operators: ['U0AAA'] });
     subject.notify('paging-auth', pagingAuthNotice(keyRefused));
     subject.notify('paging-auth', pagingAuthNotice(keyRefused));
-    subject.notify('statuspage-auth', statusPageAuthNotice(new StatusPageError('LIFEBOAT_STATUSPAGE_UNAUTHORIZED', 'x', {
-      userMessage: "Statuspage refused Lifeboat's API key, so nothing was published.",
-      hint: "check STATUSPAGE_API_KEY: a Statuspage API key (profile > API info), sent as 'Authorization: OAuth <key>'",
-      httpStatus: 401,
-    })));
+    subject.notify(
+      'statuspage-auth',
+      statusPageAuthNotice(
+        new StatusPageError('LIFEBOAT_STATUSPAGE_UNAUTHORIZED', 'x', {
+          userMessage: "Statuspage refused Lifeboat's API key, so nothing was published.",
+          hint: "check STATUSPAGE_API_KEY: a Statuspage API key (profile > API info), sent as 'Authorization: OAuth <key>'",
+          httpStatus: 401,
+        }),
+      ),
+    );
     await drain(subject);
     subject.notify('paging-auth', 'again');
     subject.notify('statuspage-auth', 'again');
@@ -119,7 +142,10 @@ describe('OperatorNotices', () => {
   it('never posts a secret or live markup, whatever the text quotes', async () => {
     const posted = nockPostMessage();
     const subject = notices({ operators: ['U0AAA', 'not-an-id', '<!channel>'] });
-    subject.notify('statuspage-auth', `key ${STATUSPAGE_KEY} and ${TEST_ROUTING_KEY} refused; token xoxb-999-888-othertoken; <!channel> <https://evil.example|click>`);
+    subject.notify(
+      'statuspage-auth',
+      `key ${STATUSPAGE_KEY} and ${TEST_ROUTING_KEY} refused; token xoxb-999-888-othertoken; <!channel> <https://evil.example|click>`,
+    );
     await drain(subject);
     expect(posted.calls.map((c) => c.body.text)).toEqual([
       '<@U0AAA> :rotating_light: key [Redacted] and [Redacted] refused; token [Redacted]; &lt;!channel&gt; &lt;https://evil.example|click&gt;',

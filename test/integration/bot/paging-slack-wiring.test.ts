@@ -54,8 +54,20 @@ function wire() {
   const clock = new ManualClock();
   const logger = silentLogger();
   const store = new MemoryStore({ clock });
-  const engine = new IncidentEngine({ store, clock, logger, policies: new Map([['api', { failAfter: 1, recoverAfter: 1 }]]), fencing: { mode: 'unfenced' } });
-  const gateway = new WebClientSlackGateway({ token: 'xoxb-test-bot-token', apiUrl: TEST_SLACK_API_URL, logger, networkRetries: 0, sleep: async () => undefined });
+  const engine = new IncidentEngine({
+    store,
+    clock,
+    logger,
+    policies: new Map([['api', { failAfter: 1, recoverAfter: 1 }]]),
+    fencing: { mode: 'unfenced' },
+  });
+  const gateway = new WebClientSlackGateway({
+    token: 'xoxb-test-bot-token',
+    apiUrl: TEST_SLACK_API_URL,
+    logger,
+    networkRetries: 0,
+    sleep: async () => undefined,
+  });
   const outbox = memoryOutboxService(gateway, clock);
   let notifier: IncidentNotifier | null = null;
   const links = new IncidentLinks({
@@ -65,7 +77,16 @@ function wire() {
     clock,
     logger,
   });
-  const pager = createPager({ config, logger, metrics: new Metrics(), redis: null, keyPrefix: 'test:', clock, random: () => 0.5, slackLinkFor: links.slackLinkFor });
+  const pager = createPager({
+    config,
+    logger,
+    metrics: new Metrics(),
+    redis: null,
+    keyPrefix: 'test:',
+    clock,
+    random: () => 0.5,
+    slackLinkFor: links.slackLinkFor,
+  });
   notifier = new IncidentNotifier({
     config,
     gateway,
@@ -126,7 +147,9 @@ it('the incident message follows paging (queued, paged, acknowledged) and the pa
     },
     links: [{ href: PERMALINK, text: 'Slack: INC-1' }],
   });
-  expect(paged.calls.map((c) => [c.body.ts, pagingLineOf(c)])).toEqual([['1000.000001', `:pager: Paged PagerDuty ${time(T0 + 2_000, '12:00 UTC')} (error)`]]);
+  expect(paged.calls.map((c) => [c.body.ts, pagingLineOf(c)])).toEqual([
+    ['1000.000001', `:pager: Paged PagerDuty ${time(T0 + 2_000, '12:00 UTC')} (error)`],
+  ]);
 
   clock.advance(58_000);
   // The pager reports the queued acknowledge (state unchanged) before the engine's own listeners
@@ -142,7 +165,15 @@ it('the incident message follows paging (queued, paged, acknowledged) and the pa
   expect(thread.calls.map((c) => c.body.text)).toEqual([':eyes: Acknowledged by <@U0AAA>']);
   expect(events[1]).toEqual({ routing_key: TEST_ROUTING_KEY, event_action: 'acknowledge', dedup_key: 'INC-1' });
   expect(acked.calls.map((c) => [c.body.ts, c.body.text, pagingLineOf(c)])).toEqual([
-    ['1000.000001', 'SEV2 INC-1 api: HTTP 503 (expected 200) (acknowledged)', `:pager: Paged PagerDuty ${time(T0 + 2_000, '12:00 UTC')} (error)`],
-    ['1000.000001', 'SEV2 INC-1 api: HTTP 503 (expected 200) (acknowledged)', `:pager: PagerDuty acknowledged ${time(T0 + 60_000, '12:01 UTC')}`],
+    [
+      '1000.000001',
+      'SEV2 INC-1 api: HTTP 503 (expected 200) (acknowledged)',
+      `:pager: Paged PagerDuty ${time(T0 + 2_000, '12:00 UTC')} (error)`,
+    ],
+    [
+      '1000.000001',
+      'SEV2 INC-1 api: HTTP 503 (expected 200) (acknowledged)',
+      `:pager: PagerDuty acknowledged ${time(T0 + 60_000, '12:01 UTC')}`,
+    ],
   ]);
 });

@@ -42,7 +42,10 @@ describe('redis bot state under races', () => {
 
   it('50 concurrent claims for one incident from two connections all agree on one message', async () => {
     const prefix = `${FILE_PREFIX}race-refs:`;
-    const stores = [new RedisIncidentMessageRefs(redis, prefix, silentLogger()), new RedisIncidentMessageRefs(other, prefix, silentLogger())];
+    const stores = [
+      new RedisIncidentMessageRefs(redis, prefix, silentLogger()),
+      new RedisIncidentMessageRefs(other, prefix, silentLogger()),
+    ];
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) => stores[i % 2]!.claim('INC-9', { channel: 'C1', ts: `100.${String(i).padStart(6, '0')}` })),
     );

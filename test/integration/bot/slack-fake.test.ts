@@ -16,7 +16,12 @@ afterAll(() => {
 });
 
 function client(timeout = 0): InstanceType<typeof webApi.WebClient> {
-  return new webApi.WebClient('xoxb-test', { slackApiUrl: TEST_SLACK_API_URL, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout });
+  return new webApi.WebClient('xoxb-test', {
+    slackApiUrl: TEST_SLACK_API_URL,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout,
+  });
 }
 
 describe('SlackFake', () => {
@@ -24,16 +29,30 @@ describe('SlackFake', () => {
     const clock = new ManualClock();
     const fake = startSlackFake({ clock });
     const web = client();
-    const parent = (await web.apiCall('chat.postMessage', { channel: 'C1', text: 'parent', metadata: { event_type: 'lifeboat_incident', event_payload: { incident_id: 'INC-1' } } })) as unknown as { ts: string };
+    const parent = (await web.apiCall('chat.postMessage', {
+      channel: 'C1',
+      text: 'parent',
+      metadata: { event_type: 'lifeboat_incident', event_payload: { incident_id: 'INC-1' } },
+    })) as unknown as { ts: string };
     clock.advance(1000);
     await web.apiCall('chat.postMessage', { channel: 'C1', text: 'reply', thread_ts: parent.ts });
     clock.advance(1000);
     await web.apiCall('chat.postMessage', { channel: 'C1', text: 'second', blocks: [{ type: 'divider' }] });
     expect(fake.messages.map((m) => m.text)).toEqual(['parent', 'reply', 'second']);
-    const first = (await web.apiCall('conversations.history', { channel: 'C1', limit: 1, include_all_metadata: true })) as Record<string, any>;
+    const first = (await web.apiCall('conversations.history', { channel: 'C1', limit: 1, include_all_metadata: true })) as Record<
+      string,
+      any
+    >;
     expect(first.messages.map((m: { text: string }) => m.text)).toEqual(['second']);
-    const second = (await web.apiCall('conversations.history', { channel: 'C1', limit: 1, include_all_metadata: true, cursor: first.response_metadata.next_cursor })) as Record<string, any>;
-    expect(second.messages).toEqual([expect.objectContaining({ text: 'parent', metadata: { event_type: 'lifeboat_incident', event_payload: { incident_id: 'INC-1' } } })]);
+    const second = (await web.apiCall('conversations.history', {
+      channel: 'C1',
+      limit: 1,
+      include_all_metadata: true,
+      cursor: first.response_metadata.next_cursor,
+    })) as Record<string, any>;
+    expect(second.messages).toEqual([
+      expect.objectContaining({ text: 'parent', metadata: { event_type: 'lifeboat_incident', event_payload: { incident_id: 'INC-1' } } }),
+    ]);
     expect(second.response_metadata.next_cursor).toBe('');
     const noMeta = (await web.apiCall('conversations.history', { channel: 'C1' })) as Record<string, any>;
     expect(noMeta.messages.some((m: Record<string, unknown>) => 'metadata' in m)).toBe(false);
@@ -47,7 +66,10 @@ describe('SlackFake', () => {
     const fake = startSlackFake();
     const web = client();
     fake.rateLimited(30, { method: 'chat.postMessage', times: 1 });
-    await expect(web.apiCall('chat.postMessage', { channel: 'C1', text: 'x' })).rejects.toMatchObject({ code: 'slack_webapi_rate_limited_error', retryAfter: 30 });
+    await expect(web.apiCall('chat.postMessage', { channel: 'C1', text: 'x' })).rejects.toMatchObject({
+      code: 'slack_webapi_rate_limited_error',
+      retryAfter: 30,
+    });
     await expect(web.apiCall('chat.postMessage', { channel: 'C1', text: 'x' })).resolves.toMatchObject({ ok: true });
     fake.refuse('invalid_blocks');
     await expect(web.apiCall('chat.postMessage', { channel: 'C1', text: 'x', blocks: [{ type: 'divider' }] })).rejects.toMatchObject({
@@ -67,7 +89,9 @@ describe('SlackFake', () => {
   it('carries out a slow call although the client gave up waiting', async () => {
     const fake = startSlackFake();
     fake.slow(300, { method: 'chat.postMessage' });
-    await expect(client(50).apiCall('chat.postMessage', { channel: 'C1', text: 'late' })).rejects.toMatchObject({ code: 'slack_webapi_request_error' });
+    await expect(client(50).apiCall('chat.postMessage', { channel: 'C1', text: 'late' })).rejects.toMatchObject({
+      code: 'slack_webapi_request_error',
+    });
     expect(fake.messages.map((m) => m.text)).toEqual(['late']);
     await new Promise((resolve) => setTimeout(resolve, 300));
   });

@@ -17,7 +17,13 @@ let fake: SlackFake;
 
 beforeEach(() => {
   clock = new ManualClock();
-  gateway = new WebClientSlackGateway({ token: 'xoxb-test-token', apiUrl: TEST_SLACK_API_URL, logger: silentLogger(), networkRetries: 0, clock });
+  gateway = new WebClientSlackGateway({
+    token: 'xoxb-test-token',
+    apiUrl: TEST_SLACK_API_URL,
+    logger: silentLogger(),
+    networkRetries: 0,
+    clock,
+  });
   fake = startSlackFake({ clock });
 });
 afterEach(() => {
@@ -35,10 +41,17 @@ describe('findPosted', () => {
     await gateway.postMessage({ channel: 'C1', text: 'other', metadata: meta('e0') });
     const posted = await gateway.postMessage({ channel: 'C1', text: 'INC-1 opened', metadata: meta('e1') });
     await gateway.postMessage({ channel: 'C1', text: 'later' });
-    expect(await gateway.findPosted({ channel: 'C1', key: 'entry', value: 'e1', sinceMs: since, eventType: 'lifeboat_post' })).toEqual(posted);
+    expect(await gateway.findPosted({ channel: 'C1', key: 'entry', value: 'e1', sinceMs: since, eventType: 'lifeboat_post' })).toEqual(
+      posted,
+    );
     const read = fake.requests.filter((r) => r.method === 'conversations.history');
     expect(read.map((r) => r.body)).toEqual([
-      { channel: 'C1', oldest: ((since - 5 * 60_000) / 1000).toFixed(6), include_all_metadata: 'true', limit: String(FIND_POSTED_PAGE_SIZE) },
+      {
+        channel: 'C1',
+        oldest: ((since - 5 * 60_000) / 1000).toFixed(6),
+        include_all_metadata: 'true',
+        limit: String(FIND_POSTED_PAGE_SIZE),
+      },
     ]);
   });
 
@@ -51,11 +64,17 @@ describe('findPosted', () => {
   it('finds a reply in a thread with conversations.replies, never the thread parent carrying the same incident', async () => {
     const parent = await gateway.postMessage({ channel: 'C1', text: 'INC-1 opened', metadata: meta('e1') });
     const reply = await gateway.postMessage({ channel: 'C1', text: 'paged', threadTs: parent.ts, metadata: meta('e2') });
-    expect(await gateway.findPosted({ channel: 'C1', threadTs: parent.ts, key: 'incident', value: 'INC-1', sinceMs: clock.now() })).toEqual(reply);
+    expect(await gateway.findPosted({ channel: 'C1', threadTs: parent.ts, key: 'incident', value: 'INC-1', sinceMs: clock.now() })).toEqual(
+      reply,
+    );
     expect(await gateway.findPosted({ channel: 'C1', threadTs: parent.ts, key: 'entry', value: 'e1', sinceMs: clock.now() })).toBeNull();
     // Not in the channel history: Slack lists only top-level messages there.
     expect(await gateway.findPosted({ channel: 'C1', key: 'entry', value: 'e2', sinceMs: clock.now() })).toBeNull();
-    expect(fake.requests.filter((r) => r.method === 'conversations.replies')[0]?.body).toMatchObject({ channel: 'C1', ts: parent.ts, include_all_metadata: 'true' });
+    expect(fake.requests.filter((r) => r.method === 'conversations.replies')[0]?.body).toMatchObject({
+      channel: 'C1',
+      ts: parent.ts,
+      include_all_metadata: 'true',
+    });
   });
 
   it('follows response_metadata.next_cursor to the second page', async () => {
@@ -64,7 +83,13 @@ describe('findPosted', () => {
     // Newer messages fill the first page (history is newest first); kept directly, as if posted.
     for (let i = 0; i < FIND_POSTED_PAGE_SIZE + 5; i++) {
       clock.advance(10);
-      fake.messages.push({ channel: 'C1', ts: (clock.now() / 1000).toFixed(6), text: `noise ${i}`, botId: 'BBOT', metadata: { event_type: 'lifeboat_post', event_payload: { entry: `n${i}` } } });
+      fake.messages.push({
+        channel: 'C1',
+        ts: (clock.now() / 1000).toFixed(6),
+        text: `noise ${i}`,
+        botId: 'BBOT',
+        metadata: { event_type: 'lifeboat_post', event_payload: { entry: `n${i}` } },
+      });
     }
     expect(await gateway.findPosted({ channel: 'C1', key: 'entry', value: 'e1', sinceMs: since })).toEqual(posted);
     const pages = fake.requests.filter((r) => r.method === 'conversations.history');
@@ -80,7 +105,13 @@ describe('findPosted', () => {
 
   it("ignores another bot's message carrying the same key once auth.test has named ours", async () => {
     await gateway.authTest();
-    fake.messages.push({ channel: 'C1', ts: `${clock.now() / 1000 + 1}.000001`, text: 'copy', botId: 'BOTHER', metadata: { event_type: 'lifeboat_post', event_payload: { entry: 'e1' } } });
+    fake.messages.push({
+      channel: 'C1',
+      ts: `${clock.now() / 1000 + 1}.000001`,
+      text: 'copy',
+      botId: 'BOTHER',
+      metadata: { event_type: 'lifeboat_post', event_payload: { entry: 'e1' } },
+    });
     expect(await gateway.findPosted({ channel: 'C1', key: 'entry', value: 'e1', sinceMs: clock.now() })).toBeNull();
   });
 

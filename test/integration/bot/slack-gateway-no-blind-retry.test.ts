@@ -18,11 +18,20 @@ afterAll(() => {
 
 /** The production retry policy (SLACK_NETWORK_RETRIES), with a short timeout so the test is quick. */
 function gateway(timeoutMs = 150): WebClientSlackGateway {
-  return new WebClientSlackGateway({ token: 'xoxb-test-token', apiUrl: TEST_SLACK_API_URL, logger: silentLogger(), timeoutMs, networkRetries: SLACK_NETWORK_RETRIES });
+  return new WebClientSlackGateway({
+    token: 'xoxb-test-token',
+    apiUrl: TEST_SLACK_API_URL,
+    logger: silentLogger(),
+    timeoutMs,
+    networkRetries: SLACK_NETWORK_RETRIES,
+  });
 }
 
 async function failure(promise: Promise<unknown>): Promise<SlackBotError> {
-  const error = await promise.then(() => null, (err: unknown) => err);
+  const error = await promise.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(error).toBeInstanceOf(SlackBotError);
   return error as SlackBotError;
 }
@@ -37,7 +46,9 @@ const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 describe('non-idempotent Slack calls are never retried blindly', () => {
   it('a chat.postMessage carried out but answered after the timeout reaches Slack once and fails as ambiguous', async () => {
     const fake = startSlackFake().slow(400, { method: 'chat.postMessage' });
-    const error = await failure(gateway().postMessage({ channel: 'C1', text: 'INC-1 opened', metadata: { eventType: 'lifeboat_post', payload: { entry: 'e1' } } }));
+    const error = await failure(
+      gateway().postMessage({ channel: 'C1', text: 'INC-1 opened', metadata: { eventType: 'lifeboat_post', payload: { entry: 'e1' } } }),
+    );
     expect(error.details).toMatchObject({ method: 'chat.postMessage', retryable: true, ambiguous: true });
     expect(error.details.hint).toMatch(/findPosted/);
     await settle(450);
@@ -71,7 +82,10 @@ describe('non-idempotent Slack calls are never retried blindly', () => {
 
   it('a connection reset after sending is ambiguous; a refused connection is not (nothing reached Slack)', async () => {
     nock('https://slack.test').post('/api/chat.postMessage').replyWithError(socketError('ECONNRESET', 'socket hang up'));
-    expect((await failure(gateway().postMessage({ channel: 'C1', text: 'x' }))).details).toMatchObject({ retryable: true, ambiguous: true });
+    expect((await failure(gateway().postMessage({ channel: 'C1', text: 'x' }))).details).toMatchObject({
+      retryable: true,
+      ambiguous: true,
+    });
     nock('https://slack.test').post('/api/chat.postMessage').replyWithError(socketError('ECONNREFUSED', 'connect ECONNREFUSED'));
     const refused = await failure(gateway().postMessage({ channel: 'C1', text: 'x' }));
     expect(refused.details.retryable).toBe(true);
@@ -80,7 +94,10 @@ describe('non-idempotent Slack calls are never retried blindly', () => {
 
   it.each([
     ['rate limited (429)', () => nock('https://slack.test').post('/api/chat.postMessage').reply(429, '', { 'retry-after': '120' })],
-    ['refused (invalid_auth)', () => nock('https://slack.test').post('/api/chat.postMessage').reply(200, { ok: false, error: 'invalid_auth' })],
+    [
+      'refused (invalid_auth)',
+      () => nock('https://slack.test').post('/api/chat.postMessage').reply(200, { ok: false, error: 'invalid_auth' }),
+    ],
   ])('a post Slack %s is not ambiguous: nothing was posted', async (_name, reply) => {
     reply();
     const error = await failure(gateway().postMessage({ channel: 'C1', text: 'x' }));

@@ -16,12 +16,16 @@ afterAll(() => {
 let lines: string[];
 let gateway: WebClientSlackGateway;
 let fake: SlackFake;
-const BLOCKS = [{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Propose failover: a-very-long-runbook-name' } }] }];
+const BLOCKS = [
+  { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Propose failover: a-very-long-runbook-name' } }] },
+];
 
 beforeEach(() => {
   lines = [];
   const clock = new ManualClock();
-  const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } }).child({ component: 'slack' });
+  const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } }).child({
+    component: 'slack',
+  });
   gateway = new WebClientSlackGateway({ token: 'xoxb-test-token', apiUrl: TEST_SLACK_API_URL, logger, networkRetries: 0, clock });
   fake = startSlackFake({ clock });
 });
@@ -33,18 +37,42 @@ afterEach(() => {
 
 /** Our own error line about the refusal (the client logs Slack's [ERROR] lines separately). */
 function fallbackLog(): Record<string, unknown> | undefined {
-  return lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => typeof l.msg === 'string' && l.msg.includes('sending it again as plain text'));
+  return lines
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .find((l) => typeof l.msg === 'string' && l.msg.includes('sending it again as plain text'));
 }
 
 describe('when Slack refuses the blocks, the message goes out once more as plain text', () => {
-  it.each(['invalid_blocks', 'invalid_blocks_format', 'msg_blocks_too_long'])('chat.postMessage refused with %s is posted as text, with its thread and metadata', async (error) => {
-    const parent = await gateway.postMessage({ channel: 'C1', text: 'parent' });
-    fake.refuse(error, { method: 'chat.postMessage' });
-    const posted = await gateway.postMessage({ channel: 'C1', text: 'INC-1 opened: api is down', blocks: BLOCKS, threadTs: parent.ts, metadata: { eventType: 'lifeboat_post', payload: { entry: 'e1' } } });
-    expect(fake.messages.at(-1)).toEqual({ channel: 'C1', ts: posted.ts, threadTs: parent.ts, text: 'INC-1 opened: api is down', metadata: { event_type: 'lifeboat_post', event_payload: { entry: 'e1' } }, botId: 'BBOT' });
-    expect(fake.count('chat.postMessage')).toBe(3);
-    expect(fallbackLog()).toMatchObject({ level: 50, component: 'slack', method: 'chat.postMessage', slackError: error, slackMessages: [expect.stringContaining('json-pointer:/blocks/0')] });
-  });
+  it.each(['invalid_blocks', 'invalid_blocks_format', 'msg_blocks_too_long'])(
+    'chat.postMessage refused with %s is posted as text, with its thread and metadata',
+    async (error) => {
+      const parent = await gateway.postMessage({ channel: 'C1', text: 'parent' });
+      fake.refuse(error, { method: 'chat.postMessage' });
+      const posted = await gateway.postMessage({
+        channel: 'C1',
+        text: 'INC-1 opened: api is down',
+        blocks: BLOCKS,
+        threadTs: parent.ts,
+        metadata: { eventType: 'lifeboat_post', payload: { entry: 'e1' } },
+      });
+      expect(fake.messages.at(-1)).toEqual({
+        channel: 'C1',
+        ts: posted.ts,
+        threadTs: parent.ts,
+        text: 'INC-1 opened: api is down',
+        metadata: { event_type: 'lifeboat_post', event_payload: { entry: 'e1' } },
+        botId: 'BBOT',
+      });
+      expect(fake.count('chat.postMessage')).toBe(3);
+      expect(fallbackLog()).toMatchObject({
+        level: 50,
+        component: 'slack',
+        method: 'chat.postMessage',
+        slackError: error,
+        slackMessages: [expect.stringContaining('json-pointer:/blocks/0')],
+      });
+    },
+  );
 
   it('chat.update refused with invalid_blocks replaces the blocks by an empty list (Slack would keep the old ones)', async () => {
     const posted = await gateway.postMessage({ channel: 'C1', text: 'v1', blocks: [{ type: 'divider' }] });
@@ -97,7 +125,9 @@ describe('when Slack refuses the blocks, the message goes out once more as plain
   it('a message without blocks refused with invalid_blocks is not sent again', async () => {
     fake.stop();
     nock('https://slack.test').post('/api/chat.postMessage').reply(200, { ok: false, error: 'invalid_blocks' });
-    await expect(gateway.postMessage({ channel: 'C1', text: 'x' })).rejects.toMatchObject({ details: { slackError: 'invalid_blocks', retryable: false } });
+    await expect(gateway.postMessage({ channel: 'C1', text: 'x' })).rejects.toMatchObject({
+      details: { slackError: 'invalid_blocks', retryable: false },
+    });
     expect(fallbackLog()).toBeUndefined();
   });
 });

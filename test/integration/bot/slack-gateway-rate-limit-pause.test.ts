@@ -38,7 +38,14 @@ let fake: SlackFake;
 beforeEach(() => {
   clock = new ManualClock();
   sleeper = new Sleeper(clock);
-  gateway = new WebClientSlackGateway({ token: 'xoxb-test-token', apiUrl: TEST_SLACK_API_URL, logger: silentLogger(), networkRetries: 0, clock, sleep: sleeper.sleep });
+  gateway = new WebClientSlackGateway({
+    token: 'xoxb-test-token',
+    apiUrl: TEST_SLACK_API_URL,
+    logger: silentLogger(),
+    networkRetries: 0,
+    clock,
+    sleep: sleeper.sleep,
+  });
   fake = startSlackFake({ clock });
 });
 afterEach(() => {
@@ -92,7 +99,10 @@ describe('a 429 pauses its method for every caller of the gateway', () => {
       (err: unknown) => err,
     );
     expect(error).toBeInstanceOf(SlackBotError);
-    expect(error).toMatchObject({ code: 'LIFEBOAT_SLACK_RATE_LIMITED', details: { method: 'chat.postMessage', retryable: true, retryAfterSeconds: 18 } });
+    expect(error).toMatchObject({
+      code: 'LIFEBOAT_SLACK_RATE_LIMITED',
+      details: { method: 'chat.postMessage', retryable: true, retryAfterSeconds: 18 },
+    });
     expect(fake.count('chat.postMessage')).toBe(1);
 
     sleeper.advance(18_000);

@@ -64,7 +64,14 @@ describe('WebClientSlackGateway', () => {
     expect(posted.calls).toEqual([
       {
         authorization: 'Bearer xoxb-test-token',
-        body: { channel: 'C0INCIDENTS', text: 'hello', blocks: [{ type: 'divider' }], thread_ts: '1.2', unfurl_links: 'false', unfurl_media: 'false' },
+        body: {
+          channel: 'C0INCIDENTS',
+          text: 'hello',
+          blocks: [{ type: 'divider' }],
+          thread_ts: '1.2',
+          unfurl_links: 'false',
+          unfurl_media: 'false',
+        },
       },
     ]);
   });
@@ -161,7 +168,13 @@ describe('WebClientSlackGateway', () => {
   it('writes Slack client log lines with one component key (raw JSON, before any parse)', async () => {
     const lines: string[] = [];
     const root = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
-    const logged = new WebClientSlackGateway({ token: 'xoxb-test-token', apiUrl: TEST_SLACK_API_URL, logger: root.child({ component: 'slack' }), networkRetries: 0, clock });
+    const logged = new WebClientSlackGateway({
+      token: 'xoxb-test-token',
+      apiUrl: TEST_SLACK_API_URL,
+      logger: root.child({ component: 'slack' }),
+      networkRetries: 0,
+      clock,
+    });
     const fake = startSlackFake();
     fake.refuse('invalid_blocks', { method: 'chat.postMessage' });
     await logged.postMessage({ channel: 'C1', text: 'x', blocks: [{ type: 'divider' }] });
@@ -176,7 +189,11 @@ describe('WebClientSlackGateway', () => {
   it('writes the permalink client log lines with one component key too', async () => {
     const lines: string[] = [];
     const root = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
-    const permalinks = new WebApiPermalinks({ token: 'xoxb-test-token', apiUrl: TEST_SLACK_API_URL, logger: root.child({ component: 'slack' }) });
+    const permalinks = new WebApiPermalinks({
+      token: 'xoxb-test-token',
+      apiUrl: TEST_SLACK_API_URL,
+      logger: root.child({ component: 'slack' }),
+    });
     nock('https://slack.test').post('/api/chat.getPermalink').reply(200, { ok: false, error: 'message_not_found' });
     await expect(permalinks.permalink('C1', '1.2')).rejects.toBeInstanceOf(SlackBotError);
     expect(lines.filter((l) => l.includes('"slackClient":"permalinks"')).length).toBeGreaterThan(0);

@@ -8,7 +8,12 @@ import { silentLogger } from '../../../src/observability/logger.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 
-type K8sObject = { kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string> };
+type K8sObject = {
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: any;
+  data?: Record<string, string>;
+};
 
 /** Renders a kustomization exactly as `kubectl apply -k` would, with the kustomize inside kubectl. */
 function render(dir: string): K8sObject[] {
@@ -44,13 +49,20 @@ describe.each(['base', 'overlays/with-redis', 'overlays/production'])('the Kuber
   it('runs two replicas, non-root on a read-only root filesystem, with probes and a memory limit', () => {
     expect(deployment.spec.replicas).toBe(2);
     expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
-    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(container.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
     expect(container.readinessProbe.httpGet.path).toBe('/readyz');
     expect(container.livenessProbe.httpGet.path).toBe('/healthz');
     expect(container.resources.limits.memory).toMatch(/Mi$/);
     // SIGTERM drains within 10 s; the grace period must leave room for it.
     expect(pod.spec.terminationGracePeriodSeconds).toBeGreaterThan(10);
-    expect(pod.spec.topologySpreadConstraints.map((c: { topologyKey: string }) => c.topologyKey)).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
+    expect(pod.spec.topologySpreadConstraints.map((c: { topologyKey: string }) => c.topologyKey)).toEqual([
+      'kubernetes.io/hostname',
+      'topology.kubernetes.io/zone',
+    ]);
     expect(container.envFrom).toEqual([{ secretRef: { name: 'lifeboat-secrets' } }]);
   });
 
@@ -108,7 +120,9 @@ describe('the production overlay', () => {
     expect(container.image).toMatch(/^[^:]+\/lifeboat:\d+\.\d+\.\d+$/);
     const config = one(objects, 'ConfigMap').data?.['lifeboat.yaml'] ?? '';
     expect(config).toBe(readFileSync(`${ROOT}deploy/k8s/overlays/production/lifeboat.yaml`, 'utf8'));
-    expect(one(objects, 'ServiceAccount', 'lifeboat').metadata.annotations?.['eks.amazonaws.com/role-arn']).toContain('lifeboat-production');
+    expect(one(objects, 'ServiceAccount', 'lifeboat').metadata.annotations?.['eks.amazonaws.com/role-arn']).toContain(
+      'lifeboat-production',
+    );
   });
 });
 
@@ -145,10 +159,22 @@ describe('alerting rules and the Grafana dashboard', () => {
 
   it('the dashboard is importable as is (its own datasource variable) and uses only exported metrics', () => {
     const dashboard = JSON.parse(readFileSync(`${ROOT}deploy/grafana-dashboard.json`, 'utf8'));
-    expect(dashboard.templating.list).toContainEqual(expect.objectContaining({ name: 'datasource', type: 'datasource', query: 'prometheus' }));
+    expect(dashboard.templating.list).toContainEqual(
+      expect.objectContaining({ name: 'datasource', type: 'datasource', query: 'prometheus' }),
+    );
     const exprs: string[] = dashboard.panels.flatMap((p: { targets?: { expr: string }[] }) => (p.targets ?? []).map((t) => t.expr));
     const used = metricsIn(exprs.join('\n'));
-    for (const signal of ['lifeboat_check_up', 'lifeboat_replication_lag_seconds', 'lifeboat_backup_age_seconds', 'lifeboat_incidents_open', 'lifeboat_approvals_pending', 'lifeboat_actions_total', 'lifeboat_slack_ack_seconds_bucket', 'lifeboat_pagerduty_events_total', 'lifeboat_scheduling_lag_seconds_bucket']) {
+    for (const signal of [
+      'lifeboat_check_up',
+      'lifeboat_replication_lag_seconds',
+      'lifeboat_backup_age_seconds',
+      'lifeboat_incidents_open',
+      'lifeboat_approvals_pending',
+      'lifeboat_actions_total',
+      'lifeboat_slack_ack_seconds_bucket',
+      'lifeboat_pagerduty_events_total',
+      'lifeboat_scheduling_lag_seconds_bucket',
+    ]) {
       expect(used).toContain(signal);
     }
     expect([...used].filter((name) => !exported.has(name))).toEqual([]);

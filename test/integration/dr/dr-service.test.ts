@@ -49,10 +49,20 @@ function replica(name: string, redisIndex: number, clock: ManualClock, lag: Fake
 function mockHealthyFailover() {
   const replicaInstance = dbInstance('orders-replica', 'available', { ReadReplicaSourceDBInstanceIdentifier: 'orders-db' });
   const promoted = dbInstance('orders-replica', 'available', { Endpoint: { Address: NEW, Port: 5432 } });
-  h.west.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'orders-replica' }).resolvesOnce({ DBInstances: [replicaInstance] }).resolvesOnce({ DBInstances: [replicaInstance] }).resolves({ DBInstances: [promoted] });
+  h.west
+    .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'orders-replica' })
+    .resolvesOnce({ DBInstances: [replicaInstance] })
+    .resolvesOnce({ DBInstances: [replicaInstance] })
+    .resolves({ DBInstances: [promoted] });
   h.west.on(PromoteReadReplicaCommand).resolves({ DBInstance: replicaInstance });
-  h.r53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [cname('orders.db.example.com.', 'orders-db.abc.us-east-1.rds.amazonaws.com')], IsTruncated: false, MaxItems: 20 });
-  h.r53.on(ChangeResourceRecordSetsCommand).resolves({ ChangeInfo: { Id: '/change/C1', Status: 'PENDING', SubmittedAt: new Date(MANUAL_CLOCK_START) } });
+  h.r53.on(ListResourceRecordSetsCommand).resolves({
+    ResourceRecordSets: [cname('orders.db.example.com.', 'orders-db.abc.us-east-1.rds.amazonaws.com')],
+    IsTruncated: false,
+    MaxItems: 20,
+  });
+  h.r53
+    .on(ChangeResourceRecordSetsCommand)
+    .resolves({ ChangeInfo: { Id: '/change/C1', Status: 'PENDING', SubmittedAt: new Date(MANUAL_CLOCK_START) } });
   h.r53.on(GetChangeCommand).resolves({ ChangeInfo: { Id: '/change/C1', Status: 'INSYNC', SubmittedAt: new Date(MANUAL_CLOCK_START) } });
 }
 
@@ -77,7 +87,12 @@ describe('DrService: request, approve, execute', () => {
     const outcome = await a.dr.submit({ ...request, dryRun: true }, { userId: 'U0AAA' });
     expect(outcome.kind).toBe('dry-run');
     if (outcome.kind !== 'dry-run') return;
-    expect(outcome.plan.calls.map((c) => c.operation)).toEqual(['PromoteReadReplica', 'DescribeDBInstances', 'ChangeResourceRecordSets', 'GetChange']);
+    expect(outcome.plan.calls.map((c) => c.operation)).toEqual([
+      'PromoteReadReplica',
+      'DescribeDBInstances',
+      'ChangeResourceRecordSets',
+      'GetChange',
+    ]);
     expect(await a.approvals.listPending()).toEqual([]);
     expect(commandNames(h.west)).not.toContain('PromoteReadReplicaCommand');
   });
@@ -128,7 +143,9 @@ describe('DrService: request, approve, execute', () => {
     clock.advance(31_000);
     expect((await a.approvals.recoverInterruptedRuns()).map((r) => r.id)).toEqual([id]);
     // AWS finished the promotion: a plan now would fail its pre-flight (no longer a replica).
-    h.west.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'orders-replica' }).resolves({ DBInstances: [dbInstance('orders-replica', 'available')] });
+    h.west
+      .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'orders-replica' })
+      .resolves({ DBInstances: [dbInstance('orders-replica', 'available')] });
 
     const whileInterrupted = await a.dr.submit(request, { userId: 'U0AAA' });
     expect(whileInterrupted).toEqual({

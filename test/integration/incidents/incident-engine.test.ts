@@ -180,11 +180,20 @@ describe('IncidentEngine: people acknowledging and resolving', () => {
 
     const acked = await engine.acknowledge(id, 'U0BBB');
     expect(acked.ok).toBe(true);
-    expect(await store.getIncident(id)).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'U0BBB', acknowledgedAt: clock.now(), revision: 2 });
+    expect(await store.getIncident(id)).toMatchObject({
+      state: 'acknowledged',
+      acknowledgedBy: 'U0BBB',
+      acknowledgedAt: clock.now(),
+      revision: 2,
+    });
     expect(changes[1]?.event).toMatchObject({ type: 'acknowledged', actor: 'U0BBB' });
 
     expect(await engine.acknowledge(id, 'U0CCC')).toMatchObject({ ok: false, reason: 'already-acknowledged' });
-    expect(await engine.acknowledge('INC-999', 'U0CCC')).toMatchObject({ ok: false, reason: 'not-found', message: 'There is no incident INC-999.' });
+    expect(await engine.acknowledge('INC-999', 'U0CCC')).toMatchObject({
+      ok: false,
+      reason: 'not-found',
+      message: 'There is no incident INC-999.',
+    });
   });
 
   it('keeps the acknowledgement when the monitor updates the incident afterwards', async () => {
@@ -196,7 +205,12 @@ describe('IncidentEngine: people acknowledging and resolving', () => {
     await engine.acknowledge(open?.id ?? '', 'U0BBB');
     await engine.apply(lag(500, 'SEV2'));
     await engine.apply(lag(900, 'SEV1'));
-    expect(await store.getIncident(open?.id ?? '')).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'U0BBB', severity: 'SEV1', summary: 'lag 900s' });
+    expect(await store.getIncident(open?.id ?? '')).toMatchObject({
+      state: 'acknowledged',
+      acknowledgedBy: 'U0BBB',
+      severity: 'SEV1',
+      summary: 'lag 900s',
+    });
   });
 
   it('a monitor write racing an acknowledgement is retried, never undoing it', async () => {

@@ -30,7 +30,13 @@ function switchableProbe(state: { failing: boolean; probed: number }): Probes {
     http: async (spec) => {
       state.probed += 1;
       const outcome: ProbeOutcome = state.failing
-        ? { ok: false, severity: 'SEV2', summary: 'HTTP 503 (expected 200)', measurement: { kind: 'http', status: 503, url: spec.url }, error: { kind: 'unexpected-status', message: 'HTTP 503' } }
+        ? {
+            ok: false,
+            severity: 'SEV2',
+            summary: 'HTTP 503 (expected 200)',
+            measurement: { kind: 'http', status: 503, url: spec.url },
+            error: { kind: 'unexpected-status', message: 'HTTP 503' },
+          }
         : { ok: true, severity: null, summary: 'HTTP 200', measurement: { kind: 'http', status: 200, url: spec.url } };
       return outcome;
     },

@@ -54,7 +54,12 @@ function setUp(): void {
   replicas = [];
 }
 
-function replica(name: string, ttlMs = TTL, wrap: (store: Store) => Store = (s) => s, onStandbyWait?: (wait: StandbyWait) => void): Replica {
+function replica(
+  name: string,
+  ttlMs = TTL,
+  wrap: (store: Store) => Store = (s) => s,
+  onStandbyWait?: (wait: StandbyWait) => void,
+): Replica {
   const redis = newRedisClient();
   // A dead replica's client errors on every call; the elector logs them, the test need not.
   redis.on('error', () => {});
@@ -84,8 +89,7 @@ async function waitFor<T>(probe: () => T | null | undefined, timeoutMs: number, 
   }
 }
 
-const electedAfter = (who: string, since: number) => () =>
-  log.find((h) => h.who === who && h.what === 'elected' && h.at >= since);
+const electedAfter = (who: string, since: number) => () => log.find((h) => h.who === who && h.what === 'elected' && h.at >= since);
 
 describe('leader election over Redis', () => {
   it('two replicas competing for one lease: exactly one is elected, and stays so', async () => {
@@ -188,7 +192,12 @@ describe('leader election over Redis', () => {
     // about half a tick after the lease lapses.
     await sleep(interval / 2);
     const waits: Array<StandbyWait & { at: number }> = [];
-    const b = replica('b', ttl, (s) => s, (wait) => waits.push({ ...wait, at: Date.now() }));
+    const b = replica(
+      'b',
+      ttl,
+      (s) => s,
+      (wait) => waits.push({ ...wait, at: Date.now() }),
+    );
     b.elector.start();
     await waitFor(() => waits[0], interval, 'b refused once');
 

@@ -46,7 +46,12 @@ type Mode = 'healthy' | 'failing';
  * scheduler's deadline (due after it). Both must come to nothing after the stall.
  */
 function controlledProbes(state: { mode: Mode; inFlight: Set<string> }): Probes {
-  const ok = (url: string): ProbeOutcome => ({ ok: true, severity: null, summary: 'HTTP 200', measurement: { kind: 'http', status: 200, url } });
+  const ok = (url: string): ProbeOutcome => ({
+    ok: true,
+    severity: null,
+    summary: 'HTTP 200',
+    measurement: { kind: 'http', status: 200, url },
+  });
   return {
     http: (spec, signal) => {
       if (state.mode === 'healthy') return Promise.resolve(ok(spec.url));
@@ -58,7 +63,17 @@ function controlledProbes(state: { mode: Mode; inFlight: Set<string> }): Probes 
           resolve(outcome);
         };
         if (name === 'api.test') {
-          setTimeout(() => done({ ok: false, severity: 'SEV1', summary: `timeout after ${spec.timeoutMs}ms`, measurement: { kind: 'http', url: spec.url }, error: { kind: 'timeout', message: 'timeout' } }), spec.timeoutMs);
+          setTimeout(
+            () =>
+              done({
+                ok: false,
+                severity: 'SEV1',
+                summary: `timeout after ${spec.timeoutMs}ms`,
+                measurement: { kind: 'http', url: spec.url },
+                error: { kind: 'timeout', message: 'timeout' },
+              }),
+            spec.timeoutMs,
+          );
         }
         signal.addEventListener('abort', () => state.inFlight.delete(name), { once: true });
       });
@@ -127,11 +142,24 @@ checks:
     const probes = { mode: 'healthy' as Mode, inFlight: new Set<string>() };
     redis = new Redis(server.url);
     const store = new RedisStore({ redis, keyPrefix: PREFIX, ownsClient: true });
-    app = buildApp({ config: parsed.config, logger, store, redis, keyPrefix: PREFIX, probes: controlledProbes(probes), holderId: 'leader' });
+    app = buildApp({
+      config: parsed.config,
+      logger,
+      store,
+      redis,
+      keyPrefix: PREFIX,
+      probes: controlledProbes(probes),
+      holderId: 'leader',
+    });
     await app.start(0, '127.0.0.1');
 
     const started = app;
-    await until(async () => (await store.getCheckState('api'))?.consecutiveSuccesses! >= 2 && (await store.getCheckState('db'))?.consecutiveSuccesses! >= 2, 5_000, 'healthy results from both checks');
+    await until(
+      async () =>
+        (await store.getCheckState('api'))?.consecutiveSuccesses! >= 2 && (await store.getCheckState('db'))?.consecutiveSuccesses! >= 2,
+      5_000,
+      'healthy results from both checks',
+    );
     probes.mode = 'failing';
     // Both probes must be in flight when the process freezes, as the stalled ones were.
     await until(() => probes.inFlight.size === 2, 2_000, 'both failing probes in flight');

@@ -56,7 +56,11 @@ function captureLogs(): { logs: CapturedLogs; stream: Writable } {
   });
   const logs: CapturedLogs = {
     get lines() {
-      return chunks.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+      return chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
     },
     raw: () => chunks.join(''),
   };

@@ -38,7 +38,12 @@ describe('paging on incident changes', () => {
     await h.pager.runOnce();
 
     expect(bodies).toEqual([apiTrigger('INC-1', T0)]);
-    expect(await h.pager.pagingState('INC-1')).toEqual({ incidentId: 'INC-1', status: 'triggered', at: T0, reason: 'SEV1 is at or above pageAt (SEV2)' });
+    expect(await h.pager.pagingState('INC-1')).toEqual({
+      incidentId: 'INC-1',
+      status: 'triggered',
+      at: T0,
+      reason: 'SEV1 is at or above pageAt (SEV2)',
+    });
   });
 
   it('acknowledging and resolving in Slack send acknowledge and resolve with the same dedup_key', async () => {
@@ -52,7 +57,11 @@ describe('paging on incident changes', () => {
     expect((await h.engine.acknowledge('INC-1', 'U0AAA')).ok).toBe(true);
     await h.pager.runOnce();
     expect(await h.pager.pagingState('INC-1')).toEqual({
-      incidentId: 'INC-1', status: 'acknowledged', at: T0 + MINUTE, reason: 'acknowledged in Slack by U0AAA', actor: 'U0AAA',
+      incidentId: 'INC-1',
+      status: 'acknowledged',
+      at: T0 + MINUTE,
+      reason: 'acknowledged in Slack by U0AAA',
+      actor: 'U0AAA',
     });
 
     h.clock.advance(MINUTE);
@@ -75,7 +84,13 @@ describe('paging on incident changes', () => {
     await h.engine.apply(lag(400, 'SEV2'));
     await h.pager.runOnce();
     expect(bodies).toEqual([
-      lagTrigger({ incidentId: 'INC-1', severity: 'SEV2', lagSeconds: 400, at: T0 + 2 * MINUTE, reason: 'SEV2 is at or above pageAt (SEV2)' }),
+      lagTrigger({
+        incidentId: 'INC-1',
+        severity: 'SEV2',
+        lagSeconds: 400,
+        at: T0 + 2 * MINUTE,
+        reason: 'SEV2 is at or above pageAt (SEV2)',
+      }),
     ]);
 
     // Paged already: the escalation timer is gone, so nothing more goes out when it would have fired.
@@ -145,11 +160,23 @@ describe('paging by hand', () => {
     h.clock.advance(MINUTE);
 
     const pageNow: PageOnCall = (incident, actor) => h.pager.pageNow(incident, actor); // the bot's port
-    expect(await pageNow(change!.incident, { userId: 'U0AAA', name: 'Ana' })).toEqual({ ok: true, message: 'Paging on-call for INC-1 now.' });
+    expect(await pageNow(change!.incident, { userId: 'U0AAA', name: 'Ana' })).toEqual({
+      ok: true,
+      message: 'Paging on-call for INC-1 now.',
+    });
     await h.pager.runOnce();
 
-    const expected = lagTrigger({ incidentId: 'INC-1', severity: 'SEV3', lagSeconds: 90, at: T0 + MINUTE, reason: 'paged from Slack by U0AAA' });
-    expected.payload.custom_details = { ...expected.payload.custom_details, paged_by: 'Ana (U0AAA)' } as typeof expected.payload.custom_details;
+    const expected = lagTrigger({
+      incidentId: 'INC-1',
+      severity: 'SEV3',
+      lagSeconds: 90,
+      at: T0 + MINUTE,
+      reason: 'paged from Slack by U0AAA',
+    });
+    expected.payload.custom_details = {
+      ...expected.payload.custom_details,
+      paged_by: 'Ana (U0AAA)',
+    } as typeof expected.payload.custom_details;
     expect(bodies).toEqual([expected]);
     expect(await h.pager.pagingState('INC-1')).toMatchObject({ status: 'triggered', actor: 'U0AAA' });
   });
@@ -187,7 +214,14 @@ describe('paging by hand', () => {
 
   it('with no routing key, paging is off and pageNow says so', async () => {
     const config = pagingConfig(undefined, { PAGERDUTY_ROUTING_KEY: '' });
-    const pager = createPager({ config, logger: silentLogger(), metrics: new Metrics(), redis: null, keyPrefix: 'x:', clock: new ManualClock() });
+    const pager = createPager({
+      config,
+      logger: silentLogger(),
+      metrics: new Metrics(),
+      redis: null,
+      keyPrefix: 'x:',
+      clock: new ManualClock(),
+    });
     expect(pager.enabled).toBe(false);
     expect(pager.readiness).toBeNull();
     const h = pagerHarness();
@@ -269,7 +303,9 @@ describe('delivery through failures', () => {
     nockEnqueue(bodies, { networkError: 'socket hang up' }, ACCEPTED);
     await h.engine.apply(fail('SEV1', 'api'));
     await h.pager.runOnce();
-    expect(await h.pager.pagingState('INC-1')).toMatchObject({ retrying: { attempts: 1, lastError: 'cannot reach PagerDuty: socket hang up' } });
+    expect(await h.pager.pagingState('INC-1')).toMatchObject({
+      retrying: { attempts: 1, lastError: 'cannot reach PagerDuty: socket hang up' },
+    });
     h.clock.advance(750);
     await h.pager.runOnce();
     expect(bodies).toEqual([apiTrigger('INC-1', T0), apiTrigger('INC-1', T0)]);
@@ -280,14 +316,24 @@ describe('delivery through failures', () => {
     const h = pagerHarness();
     const bodies: unknown[] = [];
     const apiErrors = ["'payload.summary' is missing or blank"];
-    nockEnqueue(bodies, { status: 400, body: { status: 'invalid event', message: 'Event object is invalid', errors: apiErrors } }, ACCEPTED);
+    nockEnqueue(
+      bodies,
+      { status: 400, body: { status: 'invalid event', message: 'Event object is invalid', errors: apiErrors } },
+      ACCEPTED,
+    );
     await h.engine.apply(fail('SEV1', 'api'));
     await h.pager.runOnce();
 
     const reason = "PagerDuty refused the trigger (HTTP 400: Event object is invalid; 'payload.summary' is missing or blank)";
     expect(await h.pager.pagingState('INC-1')).toEqual({ incidentId: 'INC-1', status: 'failed', at: T0, reason });
     const logged = h.logs.lines.find((line) => line.httpStatus === 400);
-    expect(logged).toMatchObject({ level: 50, incidentId: 'INC-1', apiMessage: 'Event object is invalid', apiErrors, event: { dedup_key: 'INC-1' } });
+    expect(logged).toMatchObject({
+      level: 50,
+      incidentId: 'INC-1',
+      apiMessage: 'Event object is invalid',
+      apiErrors,
+      event: { dedup_key: 'INC-1' },
+    });
     expect(h.logs.raw()).not.toContain(TEST_ROUTING_KEY);
 
     h.clock.advance(60 * MINUTE);
@@ -306,7 +352,10 @@ describe('delivery through failures', () => {
     await h.pager.runOnce();
 
     const change = await h.engine.apply(lag(90, 'SEV3'));
-    expect(await h.pager.pageNow(change!.incident, { userId: 'U0AAA' })).toMatchObject({ ok: false, message: expect.stringMatching(/^PagerDuty is refusing/) });
+    expect(await h.pager.pageNow(change!.incident, { userId: 'U0AAA' })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^PagerDuty is refusing/),
+    });
     for (let i = 0; i < 5; i += 1) {
       h.clock.advance(60 * MINUTE);
       await h.pager.runOnce();
@@ -316,7 +365,10 @@ describe('delivery through failures', () => {
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatchObject({ code: 'LIFEBOAT_PAGING_KEY_REFUSED', httpStatus: 401, since: T0 });
     await expect(h.pager.readiness!.check()).rejects.toThrow(/refuses Lifeboat's routing key \(HTTP 401\).*PAGERDUTY_ROUTING_KEY/);
-    expect(await h.pager.pagingState('INC-1')).toMatchObject({ status: 'failed', reason: expect.stringContaining('queued until it is fixed') });
+    expect(await h.pager.pagingState('INC-1')).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining('queued until it is fixed'),
+    });
     expect(h.logs.lines.filter((line) => line.code === 'LIFEBOAT_PAGING_KEY_REFUSED')).toHaveLength(1);
     expect(h.logs.raw()).not.toContain(TEST_ROUTING_KEY);
   });

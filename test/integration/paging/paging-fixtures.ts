@@ -16,7 +16,13 @@ export function anOutboxEvent(incidentId: string, action: EventAction = 'trigger
           event_action: 'trigger',
           dedup_key: incidentId,
           client: 'Lifeboat',
-          payload: { summary: `SEV2 ${incidentId} api: HTTP 503`, source: 'api.example.com', severity: 'error', timestamp: new Date(T0).toISOString(), custom_details: {} },
+          payload: {
+            summary: `SEV2 ${incidentId} api: HTTP 503`,
+            source: 'api.example.com',
+            severity: 'error',
+            timestamp: new Date(T0).toISOString(),
+            custom_details: {},
+          },
         }
       : { event_action: action, dedup_key: incidentId };
   return { id: `evt-${sequence}`, incidentId, action, event, queuedAt: T0, reason: `test ${action}`, ...overrides };

@@ -129,7 +129,9 @@ export function definePagingQueueContract(label: string, create: () => Promise<P
         const first = anOutboxEvent('INC-1', 'trigger', { reason: 'first' });
         const latest = anOutboxEvent('INC-1', 'trigger', { reason: 'latest' });
         const fired = aState('INC-1', 'queued', DUE);
-        expect(await queue.scheduleEscalation(first, DUE, aState('INC-1', 'scheduled', T0, { escalationDueAt: DUE }), fired)).toBe('scheduled');
+        expect(await queue.scheduleEscalation(first, DUE, aState('INC-1', 'scheduled', T0, { escalationDueAt: DUE }), fired)).toBe(
+          'scheduled',
+        );
         // A later change refreshes what will be sent but never moves the due time.
         expect(await queue.scheduleEscalation(latest, DUE + 60_000, aState('INC-1', 'scheduled', T0 + 1), fired)).toBe('refreshed');
         expect(await queue.getState('INC-1')).toEqual(aState('INC-1', 'scheduled', T0, { escalationDueAt: DUE }));
@@ -181,9 +183,7 @@ export function definePagingQueueContract(label: string, create: () => Promise<P
 
     it('racing claims from two replicas hand each event to exactly one of them', async () => {
       for (const id of ['INC-1', 'INC-2', 'INC-3']) await queue.enqueueTrigger(anOutboxEvent(id), aState(id, 'queued'), T0);
-      const claims = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? queue : sut.replica).claimNext(T0, LEASE)),
-      );
+      const claims = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? queue : sut.replica).claimNext(T0, LEASE)));
       const won = claims.filter((claim) => claim !== null).map((claim) => claim.incidentId);
       expect(won.sort()).toEqual(['INC-1', 'INC-2', 'INC-3']);
     });

@@ -95,11 +95,27 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${await listen(http)}`;
   // A throwaway self-signed certificate for localhost, made here so no key lives in the repo.
   certDir = mkdtempSync(join(tmpdir(), 'lifeboat-tls-'));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost',
-    '-keyout', join(certDir, 'key.pem'), '-out', join(certDir, 'cert.pem'),
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost',
+      '-keyout',
+      join(certDir, 'key.pem'),
+      '-out',
+      join(certDir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   cert = readFileSync(join(certDir, 'cert.pem'));
   tls = createTlsServer({ key: readFileSync(join(certDir, 'key.pem')), cert }, route);
   tlsBase = `https://127.0.0.1:${await listen(tls)}`;

@@ -160,7 +160,13 @@ describe('Atlassian Statuspage adapter', () => {
       incident: { name: 'Elevated API errors', status: 'monitoring', body: 'A fix is out; watching error rates.' },
     }).reply(200, incidentAnswer('p31zjtct2jer', 'monitoring'));
 
-    await h.module.statusPage.publish({ ...first, status: 'monitoring', message: 'A fix is out; watching error rates.', components: {}, impact: undefined });
+    await h.module.statusPage.publish({
+      ...first,
+      status: 'monitoring',
+      message: 'A fix is out; watching error rates.',
+      components: {},
+      impact: undefined,
+    });
     expect(update.isDone()).toBe(true);
   });
 
@@ -180,7 +186,9 @@ describe('Atlassian Statuspage adapter', () => {
 
   it('a 420 without Retry-After is retried with exponential backoff and jitter', async () => {
     const h = harness();
-    nockCreateIncident(() => true).times(2).reply(420, 'Enhance your calm');
+    nockCreateIncident(() => true)
+      .times(2)
+      .reply(420, 'Enhance your calm');
     nockCreateIncident(() => true).reply(201, incidentAnswer('p31zjtct2jer'));
 
     await h.module.statusPage.publish(first);
@@ -190,7 +198,9 @@ describe('Atlassian Statuspage adapter', () => {
 
   it('gives up after 5 rate-limited attempts with an error that says to try later', async () => {
     const h = harness();
-    nockCreateIncident(() => true).times(5).reply(429, '', { 'Retry-After': '1' });
+    nockCreateIncident(() => true)
+      .times(5)
+      .reply(429, '', { 'Retry-After': '1' });
 
     const error = await publishError(h, first);
 
@@ -211,7 +221,9 @@ describe('Atlassian Statuspage adapter', () => {
 
   it('a 401 is never retried, is reported once, and shows in readiness until a post succeeds', async () => {
     const h = harness();
-    nockCreateIncident(() => true).times(2).reply(401, { error: 'Could not authenticate' });
+    nockCreateIncident(() => true)
+      .times(2)
+      .reply(401, { error: 'Could not authenticate' });
     await expect(h.module.readiness?.check()).resolves.toBeUndefined();
 
     const firstError = await publishError(h, first);
@@ -238,7 +250,7 @@ describe('Atlassian Statuspage adapter', () => {
     await expect(h.module.readiness?.check()).resolves.toBeUndefined();
   });
 
-  it('a message over Statuspage\'s 25000-character limit is refused before anything is sent', async () => {
+  it("a message over Statuspage's 25000-character limit is refused before anything is sent", async () => {
     const h = harness();
     const error = await publishError(h, { ...first, message: 'x'.repeat(25_001) });
     expect(error.code).toBe('LIFEBOAT_STATUSPAGE_INVALID_UPDATE');

@@ -30,7 +30,8 @@ checks:
 
 /** The real server with the built-in status page's routes registered, as the lead will wire it. */
 export async function builtinServer(module?: StatusPageModule, clock = new ManualClock()) {
-  const statusPage = module ?? createStatusPage({ config: builtinConfig(), logger: silentLogger(), redis: null, keyPrefix: 'unused:', clock });
+  const statusPage =
+    module ?? createStatusPage({ config: builtinConfig(), logger: silentLogger(), redis: null, keyPrefix: 'unused:', clock });
   const server = buildServer({ logger: silentLogger(), metrics: new Metrics(), readiness: [] });
   if (!statusPage.routes) throw new Error('builtin must have routes');
   await server.register(statusPage.routes);

@@ -114,7 +114,7 @@ const MORNING_JSON = {
 };
 
 describe('built-in page with statuspage.showMonitorIncidents', () => {
-  it('/status.json adds the monitor\'s incidents and components follow them', async () => {
+  it("/status.json adds the monitor's incidents and components follow them", async () => {
     const clock = new ManualClock();
     const store = new MemoryStore({ clock });
     const { server } = await page({ show: true, incidents: store, clock });
@@ -133,28 +133,56 @@ describe('built-in page with statuspage.showMonitorIncidents', () => {
     const store = new MemoryStore({ clock });
     const { server, statusPage } = await page({ show: true, incidents: store, clock });
     await runMorning(store, clock);
-    await statusPage.statusPage.publish({ incidentId: 'INC-3', title: 'Website down', status: 'investigating', message: 'Looking into it.', components: {} });
+    await statusPage.statusPage.publish({
+      incidentId: 'INC-3',
+      title: 'Website down',
+      status: 'investigating',
+      message: 'Looking into it.',
+      components: {},
+    });
 
     const html = (await server.inject({ method: 'GET', url: '/status' })).body;
     expect(html).toContain('<h2 id="monitor-heading">Detected by monitoring \u2014 not reviewed by a person</h2>');
-    expect(html).toContain('<p class="detected-note"><a href="#monitor-heading">2 open incidents detected by monitoring</a>, not reviewed by a person.</p>');
-    const order = ['id="active-heading"', 'id="incident-INC-3"', 'id="monitor-heading"', 'id="monitor-INC-3"', 'id="monitor-INC-1"', 'Resolved in the last 24 hours', 'id="monitor-INC-2"', 'id="past-heading"'];
+    expect(html).toContain(
+      '<p class="detected-note"><a href="#monitor-heading">2 open incidents detected by monitoring</a>, not reviewed by a person.</p>',
+    );
+    const order = [
+      'id="active-heading"',
+      'id="incident-INC-3"',
+      'id="monitor-heading"',
+      'id="monitor-INC-3"',
+      'id="monitor-INC-1"',
+      'Resolved in the last 24 hours',
+      'id="monitor-INC-2"',
+      'id="past-heading"',
+    ];
     const positions = order.map((marker) => html.indexOf(marker));
-    expect(positions.every((p) => p >= 0), JSON.stringify(positions)).toBe(true);
+    expect(
+      positions.every((p) => p >= 0),
+      JSON.stringify(positions),
+    ).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   });
 
-  it('a status published after an incident opened stands over the monitor\'s until another incident opens', async () => {
+  it("a status published after an incident opened stands over the monitor's until another incident opens", async () => {
     const clock = new ManualClock();
     const store = new MemoryStore({ clock });
     const engine = engineFor(store, clock);
     const { server, statusPage } = await page({ show: true, incidents: store, clock });
     const apiComponent = async () =>
-      (await server.inject({ method: 'GET', url: '/status.json' })).json<{ components: Array<{ name: string }> }>().components.find((c) => c.name === 'api');
+      (await server.inject({ method: 'GET', url: '/status.json' }))
+        .json<{ components: Array<{ name: string }> }>()
+        .components.find((c) => c.name === 'api');
 
     await engine.apply(fail('SEV1', 'api')); // INC-1, 12:00
     clock.advance(5 * MIN);
-    await statusPage.statusPage.publish({ incidentId: 'INC-1', title: 'API slow', status: 'identified', message: 'One region.', components: { api: 'degraded_performance' } });
+    await statusPage.statusPage.publish({
+      incidentId: 'INC-1',
+      title: 'API slow',
+      status: 'identified',
+      message: 'One region.',
+      components: { api: 'degraded_performance' },
+    });
     clock.advance(MIN);
     expect(await apiComponent()).toStrictEqual({
       name: 'api',
@@ -187,7 +215,10 @@ describe('built-in page with statuspage.showMonitorIncidents', () => {
     await engine.apply(fail('SEV3', 'web'));
     clock.advance(MIN);
     await engine.apply(pass('web')); // resolved at 12:01
-    const ids = async () => (await server.inject({ method: 'GET', url: '/status.json' })).json<{ monitorIncidents: Array<{ id: string }> }>().monitorIncidents.map((i) => i.id);
+    const ids = async () =>
+      (await server.inject({ method: 'GET', url: '/status.json' }))
+        .json<{ monitorIncidents: Array<{ id: string }> }>()
+        .monitorIncidents.map((i) => i.id);
 
     clock.advance(24 * 60 * MIN);
     expect(await ids()).toEqual(['INC-1']);
@@ -195,7 +226,7 @@ describe('built-in page with statuspage.showMonitorIncidents', () => {
     expect(await ids()).toEqual([]);
   });
 
-  it('the Atom feed stays published-only: it never reads or shows the monitor\'s incidents', async () => {
+  it("the Atom feed stays published-only: it never reads or shows the monitor's incidents", async () => {
     const clock = new ManualClock();
     const store = new MemoryStore({ clock });
     const reads: string[] = [];
@@ -205,11 +236,20 @@ describe('built-in page with statuspage.showMonitorIncidents', () => {
     };
     const { server, statusPage } = await page({ show: true, incidents: counting, clock });
     await runMorning(store, clock);
-    await statusPage.statusPage.publish({ incidentId: 'INC-9', title: 'Planned work', status: 'monitoring', message: 'Done soon.', components: {} });
+    await statusPage.statusPage.publish({
+      incidentId: 'INC-9',
+      title: 'Planned work',
+      status: 'monitoring',
+      message: 'Done soon.',
+      components: {},
+    });
 
     const feed = (await server.inject({ method: 'GET', url: '/status/feed.xml', headers: { host: 'status.example.com' } })).body;
     expect(reads).toEqual([]);
-    expect([...feed.matchAll(/<title>(.*?)<\/title>/g)].map((m) => m[1])).toEqual(['Service status: incident updates', 'Monitoring: Planned work']);
+    expect([...feed.matchAll(/<title>(.*?)<\/title>/g)].map((m) => m[1])).toEqual([
+      'Service status: incident updates',
+      'Monitoring: Planned work',
+    ]);
     expect(feed).not.toMatch(/INC-[123]|orders-backups|HTTP 503/);
 
     await server.inject({ method: 'GET', url: '/status.json' });
@@ -236,7 +276,14 @@ describe('built-in page with statuspage.showMonitorIncidents', () => {
     const store = new MemoryStore({ clock });
     await runMorning(store, clock);
     for (const show of [undefined, false]) {
-      const module = createStatusPage({ config: builtinConfig({ ...(show !== undefined && { showMonitorIncidents: show }) }), logger: silentLogger(), redis: null, keyPrefix: 'x:', clock, incidents: store });
+      const module = createStatusPage({
+        config: builtinConfig({ ...(show !== undefined && { showMonitorIncidents: show }) }),
+        logger: silentLogger(),
+        redis: null,
+        keyPrefix: 'x:',
+        clock,
+        incidents: store,
+      });
       const { server } = await builtinServer(module, clock);
       closers.push(() => server.close());
       const body = (await server.inject({ method: 'GET', url: '/status.json' })).json<Record<string, unknown>>();
@@ -250,14 +297,27 @@ describe('built-in page with statuspage.showMonitorIncidents', () => {
 
   it('refuses to build when the option is on without an incident source, or with atlassian', () => {
     const clock = new ManualClock();
-    expect(() => createStatusPage({ config: builtinConfig({ showMonitorIncidents: true }), logger: silentLogger(), redis: null, keyPrefix: 'x:', clock })).toThrow(
-      'statuspage.showMonitorIncidents is on but createStatusPage was given no `incidents` source (pass the store)',
-    );
+    expect(() =>
+      createStatusPage({
+        config: builtinConfig({ showMonitorIncidents: true }),
+        logger: silentLogger(),
+        redis: null,
+        keyPrefix: 'x:',
+        clock,
+      }),
+    ).toThrow('statuspage.showMonitorIncidents is on but createStatusPage was given no `incidents` source (pass the store)');
     const atlassian = atlassianConfig();
     const handBuilt = { ...atlassian, statuspage: { ...atlassian.statuspage, showMonitorIncidents: true } };
-    expect(() => createStatusPage({ config: handBuilt, logger: silentLogger(), redis: null, keyPrefix: 'x:', clock, incidents: new MemoryStore({ clock }) })).toThrow(
-      'statuspage.showMonitorIncidents works with provider builtin only',
-    );
+    expect(() =>
+      createStatusPage({
+        config: handBuilt,
+        logger: silentLogger(),
+        redis: null,
+        keyPrefix: 'x:',
+        clock,
+        incidents: new MemoryStore({ clock }),
+      }),
+    ).toThrow('statuspage.showMonitorIncidents works with provider builtin only');
   });
 });
 
@@ -272,7 +332,7 @@ describe('built-in page with statuspage.showMonitorIncidents on Redis', () => {
     await redis.quit();
   });
 
-  it('reads the incidents the engine wrote to the shared Redis store, beside the page\'s own keys', async () => {
+  it("reads the incidents the engine wrote to the shared Redis store, beside the page's own keys", async () => {
     const clock = new ManualClock();
     const store = new RedisStore({ redis, keyPrefix: prefix });
     const { server } = await page({ show: true, incidents: store, clock, redis, keyPrefix: prefix });

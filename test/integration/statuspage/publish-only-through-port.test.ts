@@ -58,14 +58,26 @@ describe('nothing reaches a status page except through publish', () => {
         return incidentAnswer('z0x9c8v7b6n5');
       });
     const clock = new ManualClock();
-    const module: StatusPageModule = createStatusPage({ config: atlassianConfig(), logger: silentLogger(), redis: null, keyPrefix: 'x:', clock });
+    const module: StatusPageModule = createStatusPage({
+      config: atlassianConfig(),
+      logger: silentLogger(),
+      redis: null,
+      keyPrefix: 'x:',
+      clock,
+    });
 
     expect(await runIncidents(clock, ['api', 'web'])).toBe(6);
     await module.readiness?.check();
     expect(requests).toEqual([]);
 
     // The interceptor is live: the one sanctioned path does reach it.
-    await module.statusPage.publish({ incidentId: 'INC-1', title: 'API down', status: 'investigating', message: 'Looking.', components: {} });
+    await module.statusPage.publish({
+      incidentId: 'INC-1',
+      title: 'API down',
+      status: 'investigating',
+      message: 'Looking.',
+      components: {},
+    });
     expect(requests).toEqual(['POST /v1/pages/kctbh9vrtdwd/incidents']);
   });
 
@@ -76,7 +88,10 @@ describe('nothing reaches a status page except through publish', () => {
     );
     try {
       await runIncidents(clock, ['api', 'web']);
-      const body = (await server.inject({ method: 'GET', url: '/status.json' })).json<{ incidents: unknown[]; components: Array<{ status: string }> }>();
+      const body = (await server.inject({ method: 'GET', url: '/status.json' })).json<{
+        incidents: unknown[];
+        components: Array<{ status: string }>;
+      }>();
       expect(body.incidents).toEqual([]);
       expect(body.components.map((c) => c.status)).toEqual(['operational', 'operational', 'operational']);
       expect(await statusPage.store.listPublished(10)).toEqual([]);

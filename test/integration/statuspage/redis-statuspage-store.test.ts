@@ -30,9 +30,7 @@ describe('redis status-page store under races', () => {
     const keyPrefix = `${FILE_PREFIX}race-publish:`;
     const stores = [new RedisStatusPageStore(redis, keyPrefix), new RedisStatusPageStore(other, keyPrefix)];
     const outcomes = await Promise.all(
-      Array.from({ length: 40 }, (_, i) =>
-        stores[i % 2]!.recordPublished(anUpdate({ message: `update ${i}` }), T0 + i),
-      ),
+      Array.from({ length: 40 }, (_, i) => stores[i % 2]!.recordPublished(anUpdate({ message: `update ${i}` }), T0 + i)),
     );
     expect(outcomes.filter((o) => o === 'created')).toHaveLength(1);
     const [incident] = await stores[0]!.listPublished(10);
@@ -47,9 +45,7 @@ describe('redis status-page store under races', () => {
   it('30 concurrent lock attempts from two connections yield exactly one holder', async () => {
     const keyPrefix = `${FILE_PREFIX}race-lock:`;
     const stores = [new RedisStatusPageStore(redis, keyPrefix), new RedisStatusPageStore(other, keyPrefix)];
-    const won = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => stores[i % 2]!.acquirePublishLock('INC-4', `holder-${i}`, 10_000)),
-    );
+    const won = await Promise.all(Array.from({ length: 30 }, (_, i) => stores[i % 2]!.acquirePublishLock('INC-4', `holder-${i}`, 10_000)));
     expect(won.filter(Boolean)).toHaveLength(1);
     const holder = `holder-${won.indexOf(true)}`;
     expect(await redis.get(statusPageRedisKeys(keyPrefix).publishLock('INC-4'))).toBe(holder);

@@ -117,7 +117,13 @@ describe('built-in status page routes', () => {
 
   it('an active incident with every component operational says an incident is in progress', async () => {
     const { server: app, statusPage } = await server();
-    await statusPage.statusPage.publish({ incidentId: 'INC-1', title: 'Delayed emails', status: 'investigating', message: 'Emails are late.', components: {} });
+    await statusPage.statusPage.publish({
+      incidentId: 'INC-1',
+      title: 'Delayed emails',
+      status: 'investigating',
+      message: 'Emails are late.',
+      components: {},
+    });
     const body = (await app.inject({ method: 'GET', url: '/status.json' })).json<{ status: unknown }>();
     expect(body.status).toEqual({ indicator: 'operational', description: 'Incident in progress' });
   });
@@ -141,14 +147,28 @@ describe('built-in status page routes', () => {
     expect(html).not.toMatch(/<script|<img/i);
     expect(html).toContain('&lt;script&gt;alert(&quot;owned&quot;)&lt;/script&gt; &amp; more');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt; down');
-    expect(html).toContain('<link rel="alternate" type="application/atom+xml" title="Service status: incident updates" href="/status/feed.xml">');
+    expect(html).toContain(
+      '<link rel="alternate" type="application/atom+xml" title="Service status: incident updates" href="/status/feed.xml">',
+    );
   });
 
   it('the feed is Atom with one entry per published update, newest first, with absolute links', async () => {
     const { server: app, statusPage, clock } = await server();
-    await statusPage.statusPage.publish({ incidentId: 'INC-2', title: 'API errors', status: 'investigating', message: 'Looking.', components: { api: 'partial_outage' } });
+    await statusPage.statusPage.publish({
+      incidentId: 'INC-2',
+      title: 'API errors',
+      status: 'investigating',
+      message: 'Looking.',
+      components: { api: 'partial_outage' },
+    });
     clock.advance(120_000);
-    await statusPage.statusPage.publish({ incidentId: 'INC-2', title: 'API errors', status: 'resolved', message: 'Fixed & done.', components: { api: 'operational' } });
+    await statusPage.statusPage.publish({
+      incidentId: 'INC-2',
+      title: 'API errors',
+      status: 'resolved',
+      message: 'Fixed & done.',
+      components: { api: 'operational' },
+    });
     const response = await app.inject({ method: 'GET', url: '/status/feed.xml', headers: { host: 'status.example.com' } });
     expect(response.headers['content-type']).toBe('application/atom+xml; charset=utf-8');
     const xml = response.body;
@@ -188,7 +208,13 @@ Affected: api: Partial outage</content>
       retryStrategy: () => null,
     });
     closers.push(async () => broken.disconnect());
-    const module = createStatusPage({ config: builtinConfig(), logger: silentLogger(), redis: broken, keyPrefix: 'x:', clock: new ManualClock() });
+    const module = createStatusPage({
+      config: builtinConfig(),
+      logger: silentLogger(),
+      redis: broken,
+      keyPrefix: 'x:',
+      clock: new ManualClock(),
+    });
     const { server: app } = await builtinServer(module);
     closers.push(() => app.close());
 
@@ -202,10 +228,22 @@ Affected: api: Partial outage</content>
   });
 
   it('only the builtin provider serves routes; atlassian has a readiness probe instead', () => {
-    const atlassian = createStatusPage({ config: atlassianConfig(), logger: silentLogger(), redis: null, keyPrefix: 'x:', clock: new ManualClock() });
+    const atlassian = createStatusPage({
+      config: atlassianConfig(),
+      logger: silentLogger(),
+      redis: null,
+      keyPrefix: 'x:',
+      clock: new ManualClock(),
+    });
     expect(atlassian.routes).toBeNull();
     expect(atlassian.readiness).toMatchObject({ name: 'statuspage', critical: false });
-    const builtin = createStatusPage({ config: builtinConfig(), logger: silentLogger(), redis: null, keyPrefix: 'x:', clock: new ManualClock() });
+    const builtin = createStatusPage({
+      config: builtinConfig(),
+      logger: silentLogger(),
+      redis: null,
+      keyPrefix: 'x:',
+      clock: new ManualClock(),
+    });
     expect(builtin.routes).toBeTypeOf('function');
     expect(builtin.readiness).toBeNull();
   });

@@ -31,8 +31,7 @@ export function incidentAnswer(id: string, status = 'investigating') {
   return { id, page_id: PAGE_ID, status, shortlink: `https://stspg.io/${id}`, impact: 'major', incident_updates: [] };
 }
 
-const scope = () =>
-  nock(API_URL, { reqheaders: { authorization: `OAuth ${API_KEY}`, 'content-type': 'application/json' } });
+const scope = () => nock(API_URL, { reqheaders: { authorization: `OAuth ${API_KEY}`, 'content-type': 'application/json' } });
 
 /** POST /pages/{page_id}/incidents with exactly `body`. */
 export function nockCreateIncident(body: nock.RequestBodyMatcher) {

@@ -45,8 +45,10 @@ describe('createStore', () => {
   it('refuses a REDIS_URL that is not a redis:// URL, without echoing it', () => {
     const { logger } = capturingLogger();
     expect(() => createStore({ redisUrl: 'http://u:hunter2@host', logger })).toThrow(/redis:\/\//);
-    expect(() => createStore({ redisUrl: 'not a url hunter2', logger })).toThrow(expect.objectContaining({
-      message: expect.not.stringContaining('hunter2'),
-    }));
+    expect(() => createStore({ redisUrl: 'not a url hunter2', logger })).toThrow(
+      expect.objectContaining({
+        message: expect.not.stringContaining('hunter2'),
+      }),
+    );
   });
 });

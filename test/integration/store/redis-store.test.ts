@@ -38,9 +38,7 @@ describe('redis store', () => {
     const other = newRedisClient();
     try {
       const stores = [new RedisStore({ redis, keyPrefix }), new RedisStore({ redis: other, keyPrefix })];
-      const attempts = Array.from({ length: 50 }, (_, i) =>
-        stores[i % 2]!.acquireLease('monitor', `holder-${i}`, 10_000),
-      );
+      const attempts = Array.from({ length: 50 }, (_, i) => stores[i % 2]!.acquireLease('monitor', `holder-${i}`, 10_000));
       const winners = (await Promise.all(attempts)).filter((lease) => lease !== null);
       expect(winners).toHaveLength(1);
       expect(await redis.get(redisKeys(keyPrefix).lease('monitor'))).toBe(`${winners[0]!.holder}:${winners[0]!.token}`);

@@ -168,17 +168,31 @@ export function defineStoreContract(label: string, create: () => Promise<StoreUn
 
       it('a commit expecting a revision that changed meanwhile is refused as a conflict and writes nothing', async () => {
         const opened = anIncident('INC-1', 0);
-        expect(await store.commitEvaluation({ fence: UNFENCED, checkState: aCheckState('api', 'INC-1'), incident: opened, event: anEvent(opened, 'opened'), expectedRevision: 0 })).toBe('committed');
+        expect(
+          await store.commitEvaluation({
+            fence: UNFENCED,
+            checkState: aCheckState('api', 'INC-1'),
+            incident: opened,
+            event: anEvent(opened, 'opened'),
+            expectedRevision: 0,
+          }),
+        ).toBe('committed');
         // A second "open" of the same incident (two writers both saw none) conflicts.
-        expect(await store.commitEvaluation({ fence: UNFENCED, checkState: aCheckState('api', 'INC-1'), incident: opened, expectedRevision: 0 })).toBe('conflict');
+        expect(
+          await store.commitEvaluation({ fence: UNFENCED, checkState: aCheckState('api', 'INC-1'), incident: opened, expectedRevision: 0 }),
+        ).toBe('conflict');
 
         const acked = { ...opened, revision: 2, state: 'acknowledged' as const, acknowledgedBy: 'U0BBB' };
-        expect(await store.updateIncident({ incident: acked, event: anEvent(acked, 'acknowledged'), expectedRevision: 1 })).toBe('committed');
+        expect(await store.updateIncident({ incident: acked, event: anEvent(acked, 'acknowledged'), expectedRevision: 1 })).toBe(
+          'committed',
+        );
 
         // The monitor read revision 1 before the acknowledgement: its write must not undo it.
         const stale = { ...opened, revision: 2, summary: 'HTTP 500' };
         const staleState = { ...aCheckState('api', 'INC-1'), consecutiveFailures: 9 };
-        expect(await store.commitEvaluation({ fence: UNFENCED, checkState: staleState, incident: stale, expectedRevision: 1 })).toBe('conflict');
+        expect(await store.commitEvaluation({ fence: UNFENCED, checkState: staleState, incident: stale, expectedRevision: 1 })).toBe(
+          'conflict',
+        );
         expect(await store.updateIncident({ incident: stale, event: anEvent(stale, 'escalated'), expectedRevision: 1 })).toBe('conflict');
 
         expect(await store.getIncident('INC-1')).toEqual(acked);
@@ -190,7 +204,9 @@ export function defineStoreContract(label: string, create: () => Promise<StoreUn
         const opened = anIncident('INC-7', 0);
         await commit(store, opened, 'opened');
         const resolved = { ...opened, revision: 2, state: 'resolved' as const, resolvedAt: opened.openedAt + 1, resolvedBy: 'U0CCC' };
-        expect(await store.updateIncident({ incident: resolved, event: anEvent(resolved, 'resolved'), expectedRevision: 1 })).toBe('committed');
+        expect(await store.updateIncident({ incident: resolved, event: anEvent(resolved, 'resolved'), expectedRevision: 1 })).toBe(
+          'committed',
+        );
         expect(await store.listOpenIncidents()).toEqual([]);
         expect(await store.listRecentIncidents(5)).toEqual([resolved]);
       });

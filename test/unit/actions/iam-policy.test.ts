@@ -30,7 +30,9 @@ function actionsCalledBySource(): string[] {
 }
 
 function actionsGranted(): string[] {
-  const policy = JSON.parse(readFileSync(join(ROOT, 'deploy/iam-policy.json'), 'utf8')) as { Statement: Array<{ Effect: string; Action: string[] }> };
+  const policy = JSON.parse(readFileSync(join(ROOT, 'deploy/iam-policy.json'), 'utf8')) as {
+    Statement: Array<{ Effect: string; Action: string[] }>;
+  };
   return policy.Statement.flatMap((s) => (s.Effect === 'Allow' ? s.Action : [])).sort();
 }
 

@@ -52,7 +52,8 @@ describe('planStatusPageUpdate', () => {
             message: 'We are looking into errors on the API.',
             components: { api: 'partial_outage' },
           },
-          description: 'Publish "investigating" on the atlassian status page (api partial_outage): "We are looking into errors on the API."',
+          description:
+            'Publish "investigating" on the atlassian status page (api partial_outage): "We are looking into errors on the API."',
         },
       ],
       preflight: [{ name: 'incident', ok: true, observed: 'INC-4 is open (SEV2, api)', requirement: 'INC-4 exists' }],
@@ -91,7 +92,10 @@ describe('planStatusPageUpdate', () => {
 
   it('refuses a component the page does not have, listing the known ones', () => {
     expect(() => planStatusPageUpdate(request({ components: { billing: 'major_outage' } }), incident(), config, ctx)).toThrow(
-      expect.objectContaining({ code: 'LIFEBOAT_UNKNOWN_COMPONENT', message: 'Unknown status-page component "billing" (known components: api, orders).' }),
+      expect.objectContaining({
+        code: 'LIFEBOAT_UNKNOWN_COMPONENT',
+        message: 'Unknown status-page component "billing" (known components: api, orders).',
+      }),
     );
   });
 });

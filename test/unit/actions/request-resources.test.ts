@@ -20,9 +20,21 @@ describe('requestResources', () => {
       { kind: 'failover', runbook: 'orders-global', dryRun: false, allowDataLoss: true },
       ['runbook:failover:orders-global', 'rds:global-cluster:orders-global', 'rds:us-west-2:cluster:orders-west'],
     ],
-    ['a restore of an instance', { kind: 'restore', runbook: 'orders', dryRun: false, source: { type: 'latest' } }, ['runbook:restore:orders', 'rds:us-east-1:instance:orders-db']],
-    ['a restore of a cluster', { kind: 'restore', runbook: 'orders-aurora', dryRun: false, source: { type: 'latest' } }, ['runbook:restore:orders-aurora', 'rds:us-east-1:cluster:orders-east']],
-    ['a status-page update', { kind: 'statuspage', incidentId: 'INC-7', status: 'identified', message: 'x' }, ['statuspage:incident:INC-7']],
+    [
+      'a restore of an instance',
+      { kind: 'restore', runbook: 'orders', dryRun: false, source: { type: 'latest' } },
+      ['runbook:restore:orders', 'rds:us-east-1:instance:orders-db'],
+    ],
+    [
+      'a restore of a cluster',
+      { kind: 'restore', runbook: 'orders-aurora', dryRun: false, source: { type: 'latest' } },
+      ['runbook:restore:orders-aurora', 'rds:us-east-1:cluster:orders-east'],
+    ],
+    [
+      'a status-page update',
+      { kind: 'statuspage', incidentId: 'INC-7', status: 'identified', message: 'x' },
+      ['statuspage:incident:INC-7'],
+    ],
     ['an unknown runbook (planning says what is wrong)', { kind: 'failover', runbook: 'nope', dryRun: false, allowDataLoss: false }, []],
     ['a runbook named like an Object property', { kind: 'restore', runbook: 'constructor', dryRun: false, source: { type: 'latest' } }, []],
   ])('%s', (_name, request, expected) => {

@@ -25,7 +25,9 @@ describe('storeLagSource', () => {
   });
 
   it('answers null for a check never run or not a lag check', async () => {
-    const source = storeLagSource(store({ api: { ...initialCheckState('api'), lastResult: pass('api') }, fresh: initialCheckState('fresh') }));
+    const source = storeLagSource(
+      store({ api: { ...initialCheckState('api'), lastResult: pass('api') }, fresh: initialCheckState('fresh') }),
+    );
 
     expect(await source.lagFor('api')).toBeNull();
     expect(await source.lagFor('fresh')).toBeNull();

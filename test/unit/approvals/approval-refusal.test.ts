@@ -41,7 +41,9 @@ describe('refusal messages', () => {
     for (const [reason, message] of cases) {
       expect(refusal(reason, { approval })).toEqual({ ok: false, reason, message, approval });
     }
-    expect(refusal('not-found', { id: 'APR-99' }).message).toBe('There is no approval request APR-99; check the list of pending approvals.');
+    expect(refusal('not-found', { id: 'APR-99' }).message).toBe(
+      'There is no approval request APR-99; check the list of pending approvals.',
+    );
   });
 
   it('explain a request that is no longer pending by what happened to it', () => {
@@ -100,7 +102,11 @@ describe('refusal messages', () => {
     expect(message('pending')).toBe('This failover request is waiting for approval, not interrupted: reject it to free its resources.');
     expect(message('running')).toBe('This failover is still running, not interrupted: its locks are freed when it ends.');
     expect(message('succeeded')).toBe('This failover already ended (succeeded), so it holds no locks.');
-    expect(message('interrupted', 'already-released')).toBe('The locks of this failover were already released; new requests can use its resources.');
-    expect(message('interrupted', 'not-allowed-to-release')).toBe('You are not allowed to release the locks of this failover; ask an approver.');
+    expect(message('interrupted', 'already-released')).toBe(
+      'The locks of this failover were already released; new requests can use its resources.',
+    );
+    expect(message('interrupted', 'not-allowed-to-release')).toBe(
+      'You are not allowed to release the locks of this failover; ask an approver.',
+    );
   });
 });

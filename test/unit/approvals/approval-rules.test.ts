@@ -91,9 +91,13 @@ describe('release rules', () => {
 describe('request rules', () => {
   it('a dry run, a failing pre-flight check or a plan with nothing to lock is not submitted', () => {
     expect(checkRequestable(aRestorePlan())).toBeNull();
-    expect(checkRequestable(aFailoverPlan({ request: { kind: 'failover', runbook: 'orders', dryRun: true, allowDataLoss: false } }))).toBe('dry-run');
+    expect(checkRequestable(aFailoverPlan({ request: { kind: 'failover', runbook: 'orders', dryRun: true, allowDataLoss: false } }))).toBe(
+      'dry-run',
+    );
     expect(
-      checkRequestable(aFailoverPlan({ preflight: [{ name: 'replica lag', ok: false, observed: 'lag 412s', requirement: 'lag <= 300s' }] })),
+      checkRequestable(
+        aFailoverPlan({ preflight: [{ name: 'replica lag', ok: false, observed: 'lag 412s', requirement: 'lag <= 300s' }] }),
+      ),
     ).toBe('preflight-failed');
     expect(checkRequestable(aRestorePlan({ resources: [] }))).toBe('no-resources');
     const statusPage = aRestorePlan({

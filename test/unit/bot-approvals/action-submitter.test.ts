@@ -50,7 +50,9 @@ function submitterOver(store: LostReplyStore): { submitter: ActionSubmitter; eng
       plans += 1;
       const plan: Plan = aRestorePlan({ id: `plan-${plans}` });
       const result = await engine.request(plan, actor.userId);
-      return result.ok ? { kind: 'requested' as const, approval: result.approval } : { kind: 'refused' as const, message: result.message, plan };
+      return result.ok
+        ? { kind: 'requested' as const, approval: result.approval }
+        : { kind: 'refused' as const, message: result.message, plan };
     },
   };
   const announcer = {
@@ -65,7 +67,8 @@ function submitterOver(store: LostReplyStore): { submitter: ActionSubmitter; eng
 }
 
 const reply = async (message: BotMessage) => void replies.push(message);
-const STORE_DOWN = /^Lifeboat cannot reach its state store right now, so it could not finish this\. Try again in a minute \(reference [0-9a-f]{6}\)\. /;
+const STORE_DOWN =
+  /^Lifeboat cannot reach its state store right now, so it could not finish this\. Try again in a minute \(reference [0-9a-f]{6}\)\. /;
 
 describe('ActionSubmitter when the store fails while recording a request', () => {
   it('withdraws the request the store made without confirming it, logs it, tells the requester, and a retry is posted', async () => {
@@ -110,7 +113,9 @@ describe('ActionSubmitter when the store fails while recording a request', () =>
     await submitter.submit(REQUEST, ACTOR, reply);
 
     expect(replies[0]?.text).toMatch(STORE_DOWN);
-    expect(replies[0]?.text).toMatch(/ It could not tell whether your request was recorded; if it was, it runs nothing without approval and expires by itself\.$/);
+    expect(replies[0]?.text).toMatch(
+      / It could not tell whether your request was recorded; if it was, it runs nothing without approval and expires by itself\.$/,
+    );
     expect(logs.find((l) => l.level === 50 && l.msg.startsWith('could not check whether plan plan-1 became a request'))).toBeDefined();
   });
 

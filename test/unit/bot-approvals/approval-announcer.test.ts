@@ -39,7 +39,8 @@ function setup(gateway = new RecordingSlackGateway(), retry?: OutboxRetryPolicy)
 const approved = approvalOf(failoverPlan(), { state: 'approved', approvals: [{ userId: 'U0BBB', at: T0 }] });
 /** What every outbox post carries: its entry id, so a post whose answer was lost is found, not repeated. */
 const META = { eventType: 'lifeboat_post', payload: { outbox_id: expect.any(String) } };
-const threadTexts = (g: RecordingSlackGateway) => g.calls.filter((c) => c.method === 'chat.postMessage' && c.args.threadTs).map((c) => c.args.text);
+const threadTexts = (g: RecordingSlackGateway) =>
+  g.calls.filter((c) => c.method === 'chat.postMessage' && c.args.threadTs).map((c) => c.args.text);
 
 describe('ApprovalAnnouncer', () => {
   it('posts the request and remembers where it is', async () => {
@@ -47,7 +48,14 @@ describe('ApprovalAnnouncer', () => {
     const pending = approvalOf(failoverPlan());
     expect(await announcer.postRequest(pending)).toEqual({ channel: 'C0INCIDENTS', ts: '1000.000001' });
     expect(gateway.calls).toEqual([
-      { method: 'chat.postMessage', args: { channel: 'C0INCIDENTS', ...approvalMessage(pending), metadata: { eventType: 'lifeboat_post', payload: { outbox_id: 'request:APR-7' } } } },
+      {
+        method: 'chat.postMessage',
+        args: {
+          channel: 'C0INCIDENTS',
+          ...approvalMessage(pending),
+          metadata: { eventType: 'lifeboat_post', payload: { outbox_id: 'request:APR-7' } },
+        },
+      },
     ]);
     expect(await refs.get('APR-7')).toEqual({ channel: 'C0INCIDENTS', ts: '1000.000001' });
   });
@@ -62,7 +70,16 @@ describe('ApprovalAnnouncer', () => {
     await outbox.idle();
     expect(gateway.calls.slice(1)).toEqual([
       { method: 'chat.update', args: { channel: 'C0INCIDENTS', ts: '1000.000001', ...approvalMessage(approved) } },
-      { method: 'chat.postMessage', args: { channel: 'C0INCIDENTS', threadTs: '1000.000001', text: ':+1: Approved by <@U0BBB> (1 of 1). Starting now.', metadata: META, maxRateLimitWaitMs: 0 } },
+      {
+        method: 'chat.postMessage',
+        args: {
+          channel: 'C0INCIDENTS',
+          threadTs: '1000.000001',
+          text: ':+1: Approved by <@U0BBB> (1 of 1). Starting now.',
+          metadata: META,
+          maxRateLimitWaitMs: 0,
+        },
+      },
     ]);
   });
 
@@ -71,21 +88,36 @@ describe('ApprovalAnnouncer', () => {
     await announcer.postRequest(approvalOf(failoverPlan()));
     gateway.hold();
     commit(approved, 'approved', 'U0BBB');
-    const running = { ...approved, state: 'running' as const, run: { runnerId: 'r', claimedAt: T0, leaseExpiresAt: T0, startedAt: T0, steps: [] } };
+    const running = {
+      ...approved,
+      state: 'running' as const,
+      run: { runnerId: 'r', claimedAt: T0, leaseExpiresAt: T0, startedAt: T0, steps: [] },
+    };
     commit(running, 'started', 'r');
-    commit({ ...running, run: { ...running.run, currentStep: { stepId: 'promote', description: 'Promote', at: T0 } } }, 'step-started', 'r');
+    commit(
+      { ...running, run: { ...running.run, currentStep: { stepId: 'promote', description: 'Promote', at: T0 } } },
+      'step-started',
+      'r',
+    );
     gateway.release();
     await outbox.idle();
     const updates = gateway.calls.filter((c) => c.method === 'chat.update');
     expect(updates).toHaveLength(1);
     expect(JSON.stringify(updates[0]?.args)).toContain('step `promote`');
-    expect(threadTexts(gateway)).toEqual([':+1: Approved by <@U0BBB> (1 of 1). Starting now.', ':rocket: Execution started. Pre-flight checks run again before the first step.']);
+    expect(threadTexts(gateway)).toEqual([
+      ':+1: Approved by <@U0BBB> (1 of 1). Starting now.',
+      ':rocket: Execution started. Pre-flight checks run again before the first step.',
+    ]);
   });
 
   it('the outcome is posted once, whether the engine’s record or the runner’s report comes first', async () => {
     const { gateway, announcer, commit, outbox } = setup();
     await announcer.postRequest(approvalOf(failoverPlan()));
-    const done = { ...approved, state: 'succeeded' as const, run: { runnerId: 'r', claimedAt: T0, leaseExpiresAt: T0, steps: [], message: 'It worked.', detail: { elapsedMs: 1_000 } } };
+    const done = {
+      ...approved,
+      state: 'succeeded' as const,
+      run: { runnerId: 'r', claimedAt: T0, leaseExpiresAt: T0, steps: [], message: 'It worked.', detail: { elapsedMs: 1_000 } },
+    };
     commit(done, 'succeeded', 'r');
     const outcome = { status: 'succeeded' } as RunOutcome;
     await announcer.reporter.report({ type: 'finished', runId: 'APR-7', planId: 'plan-1', outcome, message: 'It worked.' });
@@ -126,11 +158,27 @@ describe('ApprovalAnnouncer', () => {
     const realPost = gateway.postMessage.bind(gateway);
     let refusing = true;
     gateway.postMessage = async (args) => {
-      if (refusing) throw new SlackBotError('LIFEBOAT_SLACK_AUTH', 'Slack refused chat.postMessage: invalid_auth', { method: 'chat.postMessage', slackError: 'invalid_auth', retryable: false, hint: 'check SLACK_BOT_TOKEN' });
+      if (refusing)
+        throw new SlackBotError('LIFEBOAT_SLACK_AUTH', 'Slack refused chat.postMessage: invalid_auth', {
+          method: 'chat.postMessage',
+          slackError: 'invalid_auth',
+          retryable: false,
+          hint: 'check SLACK_BOT_TOKEN',
+        });
       return realPost(args);
     };
-    await announcer.reporter.report({ type: 'step-started', runId: 'APR-7', planId: 'plan-1', stepId: 'promote', message: 'Promoting orders-replica' });
-    const done = { ...approved, state: 'succeeded' as const, run: { runnerId: 'r', claimedAt: T0, leaseExpiresAt: T0, steps: [], message: 'It worked.', detail: { elapsedMs: 1_000 } } };
+    await announcer.reporter.report({
+      type: 'step-started',
+      runId: 'APR-7',
+      planId: 'plan-1',
+      stepId: 'promote',
+      message: 'Promoting orders-replica',
+    });
+    const done = {
+      ...approved,
+      state: 'succeeded' as const,
+      run: { runnerId: 'r', claimedAt: T0, leaseExpiresAt: T0, steps: [], message: 'It worked.', detail: { elapsedMs: 1_000 } },
+    };
     commit(done, 'succeeded', 'r');
     for (let minute = 0; minute < 10; minute++) {
       clock.advance(60_000);
@@ -140,14 +188,22 @@ describe('ApprovalAnnouncer', () => {
     refusing = false;
     clock.advance(30_000);
     await outbox.idle();
-    expect(threadTexts(gateway)).toEqual([':arrow_forward: Step `promote` started: Promoting orders-replica', ':white_check_mark: It worked.']);
+    expect(threadTexts(gateway)).toEqual([
+      ':arrow_forward: Step `promote` started: Promoting orders-replica',
+      ':white_check_mark: It worked.',
+    ]);
     expect(await outbox.pending()).toBe(0);
   });
 
   it('a request whose message could not be posted gets no updates; the caller hears the failure', async () => {
     const failing = new RecordingSlackGateway();
     failing.postMessage = async () => {
-      throw new SlackBotError('LIFEBOAT_SLACK_CHANNEL', 'Slack refused chat.postMessage: not_in_channel', { method: 'chat.postMessage', slackError: 'not_in_channel', retryable: false, hint: 'invite the bot' });
+      throw new SlackBotError('LIFEBOAT_SLACK_CHANNEL', 'Slack refused chat.postMessage: not_in_channel', {
+        method: 'chat.postMessage',
+        slackError: 'not_in_channel',
+        retryable: false,
+        hint: 'invite the bot',
+      });
     };
     const { gateway, announcer, commit, outbox } = setup(failing);
     await expect(announcer.postRequest(approvalOf(failoverPlan()))).rejects.toThrow(/not_in_channel/);
@@ -159,7 +215,12 @@ describe('ApprovalAnnouncer', () => {
   it('a message someone deleted in Slack is not fought over: the update is dropped, the thread still gets the reply', async () => {
     const gateway = new RecordingSlackGateway();
     gateway.updateMessage = async () => {
-      throw new SlackBotError('LIFEBOAT_SLACK_API_ERROR', 'Slack refused chat.update: message_not_found', { method: 'chat.update', slackError: 'message_not_found', retryable: false, hint: '' });
+      throw new SlackBotError('LIFEBOAT_SLACK_API_ERROR', 'Slack refused chat.update: message_not_found', {
+        method: 'chat.update',
+        slackError: 'message_not_found',
+        retryable: false,
+        hint: '',
+      });
     };
     const { announcer, commit, outbox } = setup(gateway);
     await announcer.postRequest(approvalOf(failoverPlan()));

@@ -4,7 +4,7 @@ import { planBlocks } from '../../../src/bot/approvals/blocks/plan-blocks.js';
 import type { Approval } from '../../../src/approvals/approval.js';
 import { approvalOf, date, failoverPlan, statusPagePlan, T0 } from './fixtures.js';
 
-const header = (a: Approval) => ((approvalMessage(a).blocks[0] as { text: { text: string } }).text.text);
+const header = (a: Approval) => (approvalMessage(a).blocks[0] as { text: { text: string } }).text.text;
 const MIN = 60_000;
 
 describe('approvalMessage', () => {
@@ -36,8 +36,20 @@ describe('approvalMessage', () => {
           type: 'actions',
           block_id: 'lifeboat.approval.actions',
           elements: [
-            { type: 'button', text: { type: 'plain_text', text: 'Approve' }, action_id: 'lifeboat.approval.approve', value: 'APR-7', style: 'primary' },
-            { type: 'button', text: { type: 'plain_text', text: 'Reject' }, action_id: 'lifeboat.approval.reject', value: 'APR-7', style: 'danger' },
+            {
+              type: 'button',
+              text: { type: 'plain_text', text: 'Approve' },
+              action_id: 'lifeboat.approval.approve',
+              value: 'APR-7',
+              style: 'primary',
+            },
+            {
+              type: 'button',
+              text: { type: 'plain_text', text: 'Reject' },
+              action_id: 'lifeboat.approval.reject',
+              value: 'APR-7',
+              style: 'danger',
+            },
           ],
         },
         { type: 'context', elements: [{ type: 'mrkdwn', text: `Lifeboat · APR-7 · updated ${date(T0, '2026-11-21 12:00 UTC')}` }] },
@@ -53,7 +65,9 @@ describe('approvalMessage', () => {
       '*APR-7* · Failover orders: promote orders-replica (us-west-2)\n' +
         ':hourglass: *Expired* after 15m without enough approvals. Nothing ran; the buttons were removed.',
     );
-    expect(message.blocks[1]).toMatchObject({ fields: expect.arrayContaining([{ type: 'mrkdwn', text: `*Was open until*\n${date(T0 + 15 * MIN, '2026-11-21 12:15 UTC')}` }]) });
+    expect(message.blocks[1]).toMatchObject({
+      fields: expect.arrayContaining([{ type: 'mrkdwn', text: `*Was open until*\n${date(T0 + 15 * MIN, '2026-11-21 12:15 UTC')}` }]),
+    });
   });
 
   it('a succeeded failover shows the measured RTO, the data-loss window and the outcome paragraph', () => {
@@ -84,7 +98,10 @@ describe('approvalMessage', () => {
       },
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: '*Outcome*\nFailover orders succeeded in 4m 12s (measured RTO). Data-loss window: replica lag 12s at cut-over.' },
+        text: {
+          type: 'mrkdwn',
+          text: '*Outcome*\nFailover orders succeeded in 4m 12s (measured RTO). Data-loss window: replica lag 12s at cut-over.',
+        },
       },
     ]);
     expect(message.blocks.some((b) => (b as { type: string }).type === 'actions')).toBe(false);
@@ -95,16 +112,32 @@ describe('approvalMessage', () => {
     ['approved', { state: 'approved', approvals: [{ userId: 'U0BBB', at: T0 }], run }, ':+1: *Approved* by <@U0BBB>; starting.'],
     [
       'running a step',
-      { state: 'running', approvals: [{ userId: 'U0BBB', at: T0 }], run: { ...run, startedAt: T0, currentStep: { stepId: 'promote', description: 'Promote orders-replica', at: T0 } } },
+      {
+        state: 'running',
+        approvals: [{ userId: 'U0BBB', at: T0 }],
+        run: { ...run, startedAt: T0, currentStep: { stepId: 'promote', description: 'Promote orders-replica', at: T0 } },
+      },
       ':arrow_forward: *Running*: step `promote` (Promote orders-replica). Approved by <@U0BBB>.',
     ],
     [
       'failed, without a lag measurement',
-      { state: 'failed', approvals: [{ userId: 'U0BBB', at: T0 }], run: { ...run, message: 'x', detail: { elapsedMs: 61_000, dataLossWindowSeconds: null } } },
+      {
+        state: 'failed',
+        approvals: [{ userId: 'U0BBB', at: T0 }],
+        run: { ...run, message: 'x', detail: { elapsedMs: 61_000, dataLossWindowSeconds: null } },
+      },
       ':x: *Failed* in 1m 1s (measured RTO) · data-loss window: not measured (no lag guard). Approved by <@U0BBB>.',
     ],
-    ['rejected with a reason', { state: 'rejected', rejection: { userId: 'U0CCC', at: T0, reason: 'not <now>' } }, ':no_entry: *Rejected* by <@U0CCC>: not &lt;now&gt;. Nothing ran.'],
-    ['withdrawn by the requester', { state: 'rejected', rejection: { userId: 'U0AAA', at: T0 } }, ':no_entry: *Withdrawn* by <@U0AAA>. Nothing ran.'],
+    [
+      'rejected with a reason',
+      { state: 'rejected', rejection: { userId: 'U0CCC', at: T0, reason: 'not <now>' } },
+      ':no_entry: *Rejected* by <@U0CCC>: not &lt;now&gt;. Nothing ran.',
+    ],
+    [
+      'withdrawn by the requester',
+      { state: 'rejected', rejection: { userId: 'U0AAA', at: T0 } },
+      ':no_entry: *Withdrawn* by <@U0AAA>. Nothing ran.',
+    ],
     [
       'interrupted mid-step',
       { state: 'interrupted', run: { ...run, startedAt: T0, currentStep: { stepId: 'dns-upsert', description: 'Point DNS', at: T0 } } },
@@ -171,8 +204,14 @@ describe('approvalMessage', () => {
   it('a status-page update is not destructive: no confirmation field, no RTO wording', () => {
     const pending = approvalMessage(approvalOf(statusPagePlan()));
     expect(JSON.stringify(pending)).not.toContain('Confirmation');
-    const done = approvalOf(statusPagePlan(), { state: 'succeeded', approvals: [{ userId: 'U0BBB', at: T0 }], run: { ...run, detail: { elapsedMs: 2_000 } } });
-    expect(header(done)).toBe('*APR-7* · Status page: investigating for INC-1\n:white_check_mark: *Succeeded* in 2s. Approved by <@U0BBB>.');
+    const done = approvalOf(statusPagePlan(), {
+      state: 'succeeded',
+      approvals: [{ userId: 'U0BBB', at: T0 }],
+      run: { ...run, detail: { elapsedMs: 2_000 } },
+    });
+    expect(header(done)).toBe(
+      '*APR-7* · Status page: investigating for INC-1\n:white_check_mark: *Succeeded* in 2s. Approved by <@U0BBB>.',
+    );
   });
 
   it('never renders an approver id that is not one as a mention', () => {

@@ -32,7 +32,11 @@ describe('confirmModal', () => {
   });
 
   it('keeps Slack’s limits: title and submit within 24 characters, metadata within 3,000', () => {
-    const modal = confirmModal(approvalOf(failoverPlan()), 'C0INCIDENTS') as { title: { text: string }; submit: { text: string }; private_metadata: string };
+    const modal = confirmModal(approvalOf(failoverPlan()), 'C0INCIDENTS') as {
+      title: { text: string };
+      submit: { text: string };
+      private_metadata: string;
+    };
     expect(modal.title.text.length).toBeLessThanOrEqual(24);
     expect(modal.submit.text.length).toBeLessThanOrEqual(24);
     expect(modal.private_metadata.length).toBeLessThanOrEqual(3_000);
@@ -40,7 +44,10 @@ describe('confirmModal', () => {
 
   it('leads with the data-loss banner for --allow-data-loss, and drops a channel id that is not one', () => {
     const plan = failoverPlan({ request: { kind: 'failover', runbook: 'orders', dryRun: false, allowDataLoss: true } });
-    const modal = confirmModal(approvalOf(plan), 'not a channel') as { blocks: Array<{ text?: { text: string } }>; private_metadata: string };
+    const modal = confirmModal(approvalOf(plan), 'not a channel') as {
+      blocks: Array<{ text?: { text: string } }>;
+      private_metadata: string;
+    };
     expect(modal.blocks[0]?.text?.text).toBe(DATA_LOSS_BANNER);
     expect(modal.private_metadata).toBe('{"approvalId":"APR-7"}');
   });
@@ -57,7 +64,10 @@ describe('parseConfirmSubmission', () => {
     expect(parseConfirmSubmission(values(null), '{"approvalId":"APR-7"}')).toEqual({ approvalId: 'APR-7', typed: '' });
   });
 
-  it.each([['not json'], ['{"approvalId":"APR-7; DEL"}'], ['{"approvalId":"INC-7"}'], ['null'], [42]])('refuses metadata Lifeboat did not make: %s', (metadata) => {
-    expect(parseConfirmSubmission(values('orders'), metadata)).toBeNull();
-  });
+  it.each([['not json'], ['{"approvalId":"APR-7; DEL"}'], ['{"approvalId":"INC-7"}'], ['null'], [42]])(
+    'refuses metadata Lifeboat did not make: %s',
+    (metadata) => {
+      expect(parseConfirmSubmission(values('orders'), metadata)).toBeNull();
+    },
+  );
 });

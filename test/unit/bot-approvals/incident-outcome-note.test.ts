@@ -6,7 +6,10 @@ const run = (detail: Record<string, unknown> = {}) => ({ runnerId: 'r1', claimed
 
 describe('incidentOutcomeNote', () => {
   it('threads a published status-page update on its incident, escaped, with the public link', () => {
-    const approval = approvalOf(statusPagePlan('Checkout <fails> & retries'), { state: 'succeeded', run: run({ statusPageUrl: 'https://status.example.com/incidents/1' }) });
+    const approval = approvalOf(statusPagePlan('Checkout <fails> & retries'), {
+      state: 'succeeded',
+      run: run({ statusPageUrl: 'https://status.example.com/incidents/1' }),
+    });
     expect(incidentOutcomeNote(approval)).toEqual({
       incidentId: 'INC-1',
       text: ':mega: Status page updated (*investigating*, APR-7): Checkout &lt;fails&gt; &amp; retries <https://status.example.com/incidents/1|View it>',
@@ -32,7 +35,9 @@ describe('incidentOutcomeNote', () => {
     const plan = failoverPlan();
     const fromIncident = { ...plan, request: { ...plan.request, incidentId: 'INC-3' } } as typeof plan;
     const interrupted = approvalOf(fromIncident, { state: 'interrupted', run: run() });
-    expect(incidentOutcomeNote(interrupted)?.text).toBe(`:x: ${plan.title} (APR-7) was interrupted. See the request's thread for every step.`);
+    expect(incidentOutcomeNote(interrupted)?.text).toBe(
+      `:x: ${plan.title} (APR-7) was interrupted. See the request's thread for every step.`,
+    );
     expect(incidentOutcomeNote({ ...interrupted, locksReleased: { userId: 'U0CCC', at: 0 } })).toBeNull();
   });
 

@@ -31,7 +31,10 @@ describe('planBlocks', () => {
       },
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: '*3. GetChange* · route53 · polls up to 15m\nWait until the DNS change is INSYNC on every Route 53 server (up to 15m)' },
+        text: {
+          type: 'mrkdwn',
+          text: '*3. GetChange* · route53 · polls up to 15m\nWait until the DNS change is INSYNC on every Route 53 server (up to 15m)',
+        },
       },
       {
         type: 'section',
@@ -43,7 +46,10 @@ describe('planBlocks', () => {
             ':white_check_mark: *target state*: orders-replica is available (needs orders-replica is a read replica)',
         },
       },
-      { type: 'section', text: { type: 'mrkdwn', text: '*Warnings*\n• Irreversible: promoting orders-replica ends its replication for good.' } },
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: '*Warnings*\n• Irreversible: promoting orders-replica ends its replication for good.' },
+      },
     ]);
   });
 

@@ -38,7 +38,8 @@ const incident: Incident = {
 } as Incident;
 const config = { checks: [], statuspage: { provider: 'builtin', components: {} } } as unknown as Parameters<typeof planStatusPageUpdate>[2];
 const ctx = { clock: new ManualClock(T0), newId: () => 'plan-sp' };
-const planFor = (message: string) => planStatusPageUpdate({ kind: 'statuspage', incidentId: 'INC-1', status: 'identified', message }, incident, config, ctx);
+const planFor = (message: string) =>
+  planStatusPageUpdate({ kind: 'statuspage', incidentId: 'INC-1', status: 'identified', message }, incident, config, ctx);
 
 describe('mrkdwnSectionTexts', () => {
   it('loses no character and never breaks an entity, a surrogate pair or a fence', () => {
@@ -90,7 +91,9 @@ describe('a plan is shown whole, never cut', () => {
     const plan: Plan = failoverPlan();
     plan.calls[1] = { ...plan.calls[1]!, input: { HostedZoneId: 'Z123', Comment: 'y'.repeat(200_000) } };
     const refusal = planDisplayRefusal(plan);
-    expect(refusal).toMatch(/^Failover orders: promote orders-replica \(us-west-2\) refused: the plan \(3 steps, \d+ characters in \d+ sections\) cannot be shown whole in Slack: its approval message needs \d+ blocks and Slack allows 50/);
+    expect(refusal).toMatch(
+      /^Failover orders: promote orders-replica \(us-west-2\) refused: the plan \(3 steps, \d+ characters in \d+ sections\) cannot be shown whole in Slack: its approval message needs \d+ blocks and Slack allows 50/,
+    );
     expect(refusal).toContain('nothing was requested');
   });
 

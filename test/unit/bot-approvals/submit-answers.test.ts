@@ -47,7 +47,10 @@ describe('refusedMessage', () => {
         { type: 'section', text: { type: 'mrkdwn', text: ':no_entry: Failover orders refused: replica lag too high.' } },
         {
           type: 'section',
-          text: { type: 'mrkdwn', text: '*Failing pre-flight checks*\n:x: *replica lag (orders-lag)*: lag 900s, measured 30s ago (needs lag &lt;= 5m)' },
+          text: {
+            type: 'mrkdwn',
+            text: '*Failing pre-flight checks*\n:x: *replica lag (orders-lag)*: lag 900s, measured 30s ago (needs lag &lt;= 5m)',
+          },
         },
       ],
     });

@@ -61,7 +61,15 @@ function failingCheck(n: number): CheckPosture {
     state: {
       ...state,
       openIncidentId: `INC-${999_999_000 + n}`,
-      lastResult: { checkId: idN(n), startedAt: T0, durationMs: 5, ok: false, severity: 'SEV1', summary: SNAPSHOTS, measurement: { kind: 'http', url: 'x' } },
+      lastResult: {
+        checkId: idN(n),
+        startedAt: T0,
+        durationMs: 5,
+        ok: false,
+        severity: 'SEV1',
+        summary: SNAPSHOTS,
+        measurement: { kind: 'http', url: 'x' },
+      },
     },
   } as CheckPosture;
 }
@@ -84,7 +92,13 @@ function biggestFailover(): Plan {
   const values = Array.from({ length: 500 }, (_, i) => `ip-10-0-${i}.${ID63}.example.com`);
   plan.calls[1] = {
     ...plan.calls[1]!,
-    input: { HostedZoneId: 'Z123', ChangeBatch: { Comment: 'x'.repeat(6000), Changes: [{ Action: 'UPSERT', ResourceRecordSet: { ResourceRecords: values.map((Value) => ({ Value })) } }] } },
+    input: {
+      HostedZoneId: 'Z123',
+      ChangeBatch: {
+        Comment: 'x'.repeat(6000),
+        Changes: [{ Action: 'UPSERT', ResourceRecordSet: { ResourceRecords: values.map((Value) => ({ Value })) } }],
+      },
+    },
     replaces: { name: `${ID63}.example.com.`, type: 'CNAME', ttl: 60, values },
   };
   plan.warnings = Array.from({ length: 30 }, (_, i) => `Warning ${i} about ${ID63} & <things>`);
@@ -97,19 +111,118 @@ describe('blockKitViolations', () => {
     ['a section over 3,000', { text: 't', blocks: [section('x'.repeat(3001))] }, 'blocks[0].text.text'],
     ['51 blocks', { text: 't', blocks: Array.from({ length: 51 }, () => section('x')) }, 'blocks'],
     ['an empty section text', { text: 't', blocks: [section('')] }, 'blocks[0].text.text'],
-    ['11 fields', { text: 't', blocks: [{ type: 'section', fields: Array.from({ length: 11 }, () => ({ type: 'mrkdwn', text: 'f' })) }] }, 'blocks[0].fields'],
-    ['a 76-character button', { text: 't', blocks: [{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'b'.repeat(76) }, action_id: 'a' }] }] }, 'blocks[0].elements[0].text.text'],
-    ['26 action elements', { text: 't', blocks: [{ type: 'actions', elements: Array.from({ length: 26 }, (_, i) => ({ type: 'button', text: { type: 'plain_text', text: 'b' }, action_id: `a${i}` })) }] }, 'blocks[0].elements'],
-    ['a 301-character confirm text', { text: 't', blocks: [{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'b' }, action_id: 'a', confirm: { title: { type: 'plain_text', text: 't' }, text: { type: 'plain_text', text: 'c'.repeat(301) }, confirm: { type: 'plain_text', text: 'y' }, deny: { type: 'plain_text', text: 'n' } } }] }] }, 'blocks[0].elements[0].confirm.text.text'],
-    ['11 context elements', { text: 't', blocks: [{ type: 'context', elements: Array.from({ length: 11 }, () => ({ type: 'mrkdwn', text: 'c' })) }] }, 'blocks[0].elements'],
-    ['a 151-character header', { text: 't', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } }] }, 'blocks[0].text.text'],
+    [
+      '11 fields',
+      { text: 't', blocks: [{ type: 'section', fields: Array.from({ length: 11 }, () => ({ type: 'mrkdwn', text: 'f' })) }] },
+      'blocks[0].fields',
+    ],
+    [
+      'a 76-character button',
+      {
+        text: 't',
+        blocks: [{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'b'.repeat(76) }, action_id: 'a' }] }],
+      },
+      'blocks[0].elements[0].text.text',
+    ],
+    [
+      '26 action elements',
+      {
+        text: 't',
+        blocks: [
+          {
+            type: 'actions',
+            elements: Array.from({ length: 26 }, (_, i) => ({
+              type: 'button',
+              text: { type: 'plain_text', text: 'b' },
+              action_id: `a${i}`,
+            })),
+          },
+        ],
+      },
+      'blocks[0].elements',
+    ],
+    [
+      'a 301-character confirm text',
+      {
+        text: 't',
+        blocks: [
+          {
+            type: 'actions',
+            elements: [
+              {
+                type: 'button',
+                text: { type: 'plain_text', text: 'b' },
+                action_id: 'a',
+                confirm: {
+                  title: { type: 'plain_text', text: 't' },
+                  text: { type: 'plain_text', text: 'c'.repeat(301) },
+                  confirm: { type: 'plain_text', text: 'y' },
+                  deny: { type: 'plain_text', text: 'n' },
+                },
+              },
+            ],
+          },
+        ],
+      },
+      'blocks[0].elements[0].confirm.text.text',
+    ],
+    [
+      '11 context elements',
+      { text: 't', blocks: [{ type: 'context', elements: Array.from({ length: 11 }, () => ({ type: 'mrkdwn', text: 'c' })) }] },
+      'blocks[0].elements',
+    ],
+    [
+      'a 151-character header',
+      { text: 't', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } }] },
+      'blocks[0].text.text',
+    ],
     ['a 256-character block_id', { text: 't', blocks: [{ ...section('x'), block_id: 'b'.repeat(256) }] }, 'blocks[0].block_id'],
     ['a message text over 40,000', { text: 't'.repeat(40_001) }, 'text'],
     ['a 25-character modal title', { type: 'modal', title: { type: 'plain_text', text: 't'.repeat(25) }, blocks: [] }, 'title.text'],
-    ['101 modal blocks', { type: 'modal', title: { type: 'plain_text', text: 't' }, blocks: Array.from({ length: 101 }, () => section('x')) }, 'blocks'],
-    ['a 3,001-character private_metadata', { type: 'modal', title: { type: 'plain_text', text: 't' }, private_metadata: 'm'.repeat(3001), blocks: [] }, 'private_metadata'],
-    ['a 151-character option value', { type: 'modal', title: { type: 'plain_text', text: 't' }, blocks: [{ type: 'input', label: { type: 'plain_text', text: 'l' }, element: { type: 'static_select', action_id: 'a', options: [{ text: { type: 'plain_text', text: 'o' }, value: 'v'.repeat(151) }] } }] }, 'blocks[0].element.options[0].value'],
-    ['a 151-character placeholder', { type: 'modal', title: { type: 'plain_text', text: 't' }, blocks: [{ type: 'input', label: { type: 'plain_text', text: 'l' }, element: { type: 'plain_text_input', action_id: 'a', placeholder: { type: 'plain_text', text: 'p'.repeat(151) } } }] }, 'blocks[0].element.placeholder.text'],
+    [
+      '101 modal blocks',
+      { type: 'modal', title: { type: 'plain_text', text: 't' }, blocks: Array.from({ length: 101 }, () => section('x')) },
+      'blocks',
+    ],
+    [
+      'a 3,001-character private_metadata',
+      { type: 'modal', title: { type: 'plain_text', text: 't' }, private_metadata: 'm'.repeat(3001), blocks: [] },
+      'private_metadata',
+    ],
+    [
+      'a 151-character option value',
+      {
+        type: 'modal',
+        title: { type: 'plain_text', text: 't' },
+        blocks: [
+          {
+            type: 'input',
+            label: { type: 'plain_text', text: 'l' },
+            element: {
+              type: 'static_select',
+              action_id: 'a',
+              options: [{ text: { type: 'plain_text', text: 'o' }, value: 'v'.repeat(151) }],
+            },
+          },
+        ],
+      },
+      'blocks[0].element.options[0].value',
+    ],
+    [
+      'a 151-character placeholder',
+      {
+        type: 'modal',
+        title: { type: 'plain_text', text: 't' },
+        blocks: [
+          {
+            type: 'input',
+            label: { type: 'plain_text', text: 'l' },
+            element: { type: 'plain_text_input', action_id: 'a', placeholder: { type: 'plain_text', text: 'p'.repeat(151) } },
+          },
+        ],
+      },
+      'blocks[0].element.placeholder.text',
+    ],
   ])('finds %s, with its path', (_name, surface, path) => {
     expect(blockKitViolations(surface).map((v) => v.path)).toContain(path);
   });
@@ -133,7 +246,10 @@ describe('every builder, longest inputs, within Slack limits', () => {
         expect(proposal.text.text).toBe(`Propose failover: ${runbooks[0]!.slice(0, 56)}…`);
         expect(JSON.parse(proposal.value)).toEqual({ incidentId: INC, runbook: runbooks[0] });
         const shown = actions.elements.length;
-        const more = message.blocks.map((b) => JSON.stringify(b)).join('').match(/…and (\d+) more linked runbooks/);
+        const more = message.blocks
+          .map((b) => JSON.stringify(b))
+          .join('')
+          .match(/…and (\d+) more linked runbooks/);
         expect(shown + Number(more?.[1])).toBe((state === 'open' ? 4 : 3) + 30);
       }
     }
@@ -154,7 +270,12 @@ describe('every builder, longest inputs, within Slack limits', () => {
 
   it.each([40, 500])('/dr status with %d failing checks, 61 incidents and 100 approvals counts what it cannot show', (count) => {
     const checks = Array.from({ length: count }, (_, i) => failingCheck(i));
-    const report = statusReport({ checks, openIncidents: Array.from({ length: 61 }, (_, i) => incident(i)), approvals: Array.from({ length: 100 }, (_, i) => summary(i)), nowMs: T0 });
+    const report = statusReport({
+      checks,
+      openIncidents: Array.from({ length: 61 }, (_, i) => incident(i)),
+      approvals: Array.from({ length: 100 }, (_, i) => summary(i)),
+      nowMs: T0,
+    });
     ok(report);
     // Each list starts with its bold heading; the sections after it, up to the next heading, go on with it.
     const lists = new Map<string, string>();
@@ -177,7 +298,10 @@ describe('every builder, longest inputs, within Slack limits', () => {
   });
 
   it('/dr approvals with 100 long requests', () => {
-    const list = approvalsList(Array.from({ length: 100 }, (_, i) => summary(i)), T0);
+    const list = approvalsList(
+      Array.from({ length: 100 }, (_, i) => summary(i)),
+      T0,
+    );
     ok(list);
     const text = list.blocks.map((b) => (b as { text: { text: string } }).text.text).join('\n');
     const shown = text.split('\n').filter((l) => l.startsWith('*APR-')).length;
@@ -185,14 +309,26 @@ describe('every builder, longest inputs, within Slack limits', () => {
   });
 
   it('the status page modal for the longest ids', () => {
-    const view = statusPageModal(incident(1, { id: INC, checkId: ID63 }), [`${ID63}-component`], { incidentId: INC, channelId: `C${'0'.repeat(30)}` });
+    const view = statusPageModal(incident(1, { id: INC, checkId: ID63 }), [`${ID63}-component`], {
+      incidentId: INC,
+      channelId: `C${'0'.repeat(30)}`,
+    });
     ok(view);
   });
 
   it('the approval message in every state, with the biggest plan, a 100,000-character outcome and a long rejection reason', () => {
     const plan = biggestFailover();
     expect(planDisplayRefusal(plan)).toBeNull();
-    const run = { runnerId: 'r', claimedAt: T0, leaseExpiresAt: T0, startedAt: T0, steps: [], currentStep: { stepId: 'dns-upsert', description: 'd'.repeat(5000), at: T0 }, message: 'o&'.repeat(50_000), detail: { elapsedMs: 1 } };
+    const run = {
+      runnerId: 'r',
+      claimedAt: T0,
+      leaseExpiresAt: T0,
+      startedAt: T0,
+      steps: [],
+      currentStep: { stepId: 'dns-upsert', description: 'd'.repeat(5000), at: T0 },
+      message: 'o&'.repeat(50_000),
+      detail: { elapsedMs: 1 },
+    };
     const states: ApprovalState[] = ['pending', 'approved', 'running', 'succeeded', 'failed', 'rejected', 'expired', 'interrupted'];
     for (const state of states) {
       const approval = approvalOf(plan, {
@@ -215,7 +351,14 @@ describe('every builder, longest inputs, within Slack limits', () => {
   });
 
   it('dry run, refusal and requested answers', () => {
-    const failing = failoverPlan({ preflight: Array.from({ length: 200 }, (_, i) => ({ name: `check ${ID63}`, ok: false, observed: `value ${i} ${'v'.repeat(100)}`, requirement: 'r'.repeat(100) })) });
+    const failing = failoverPlan({
+      preflight: Array.from({ length: 200 }, (_, i) => ({
+        name: `check ${ID63}`,
+        ok: false,
+        observed: `value ${i} ${'v'.repeat(100)}`,
+        requirement: 'r'.repeat(100),
+      })),
+    });
     ok(dryRunMessage(failing));
     ok(refusedMessage('m'.repeat(5000), failing));
     ok(requestedMessage(approvalOf(statusPagePlan('&'.repeat(2000)), { id: 'APR-999999999999' }), `C${'0'.repeat(30)}`, T0));
@@ -230,7 +373,17 @@ describe('every builder, longest inputs, within Slack limits', () => {
     for (const event of events) ok({ text: progressReply(event) });
     const big = incident(1, { id: INC, checkId: ID63 });
     for (const type of ['opened', 'escalated', 'deescalated', 'acknowledged', 'resolved'] as const) {
-      const event = { type, incidentId: INC, checkId: ID63, at: T0, severity: 'SEV1', previousSeverity: 'SEV2', summary: SNAPSHOTS, actor: USER, note: 'n&'.repeat(500) } as IncidentEvent;
+      const event = {
+        type,
+        incidentId: INC,
+        checkId: ID63,
+        at: T0,
+        severity: 'SEV1',
+        previousSeverity: 'SEV2',
+        summary: SNAPSHOTS,
+        actor: USER,
+        note: 'n&'.repeat(500),
+      } as IncidentEvent;
       ok({ text: timelineReply(event, big) });
     }
     ok(helpMessage(`/${ID63}`));

@@ -21,14 +21,34 @@ describe('verifySlackSignature', () => {
 
   it.each([
     ['a correct signature', { timestamp: String(ts), signature: good }, NOW, { ok: true }],
-    ['a signature by another secret', { timestamp: String(ts), signature: signSlackRequest('other', ts, body) }, NOW, { ok: false, reason: 'bad-signature' }],
+    [
+      'a signature by another secret',
+      { timestamp: String(ts), signature: signSlackRequest('other', ts, body) },
+      NOW,
+      { ok: false, reason: 'bad-signature' },
+    ],
     ['a truncated signature', { timestamp: String(ts), signature: good.slice(0, 20) }, NOW, { ok: false, reason: 'bad-signature' }],
     ['a v1 signature', { timestamp: String(ts), signature: good.replace('v0=', 'v1=') }, NOW, { ok: false, reason: 'bad-signature' }],
     ['no timestamp', { timestamp: undefined, signature: good }, NOW, { ok: false, reason: 'missing-headers' }],
     ['no signature', { timestamp: String(ts), signature: undefined }, NOW, { ok: false, reason: 'missing-headers' }],
-    ['a timestamp 5 min 1 s old', { timestamp: String(ts - 301), signature: signSlackRequest('secret', ts - 301, body) }, NOW, { ok: false, reason: 'stale' }],
-    ['a timestamp exactly 5 min old', { timestamp: String(ts - 300), signature: signSlackRequest('secret', ts - 300, body) }, NOW, { ok: true }],
-    ['a timestamp 6 min ahead', { timestamp: String(ts + 360), signature: signSlackRequest('secret', ts + 360, body) }, NOW, { ok: false, reason: 'stale' }],
+    [
+      'a timestamp 5 min 1 s old',
+      { timestamp: String(ts - 301), signature: signSlackRequest('secret', ts - 301, body) },
+      NOW,
+      { ok: false, reason: 'stale' },
+    ],
+    [
+      'a timestamp exactly 5 min old',
+      { timestamp: String(ts - 300), signature: signSlackRequest('secret', ts - 300, body) },
+      NOW,
+      { ok: true },
+    ],
+    [
+      'a timestamp 6 min ahead',
+      { timestamp: String(ts + 360), signature: signSlackRequest('secret', ts + 360, body) },
+      NOW,
+      { ok: false, reason: 'stale' },
+    ],
     ['a fractional timestamp', { timestamp: `${ts}.5`, signature: good }, NOW, { ok: false, reason: 'bad-timestamp' }],
   ])('%s', (_label, headers, now, verdict) => {
     expect(verifySlackSignature('secret', headers, body, now)).toEqual(verdict);
@@ -57,9 +77,11 @@ describe('formatting', () => {
   });
 
   it('slackTextToPlain turns Slack markup into what the person meant', () => {
-    expect(slackTextToPlain('<@U1|bob> see <#C1|ops> &amp; <https://x.example|docs> or <https://y.example> <!here> <!subteam^S1|@sre> &lt;b&gt;')).toBe(
-      '@bob see #ops & docs or https://y.example @here @sre <b>',
-    );
+    expect(
+      slackTextToPlain(
+        '<@U1|bob> see <#C1|ops> &amp; <https://x.example|docs> or <https://y.example> <!here> <!subteam^S1|@sre> &lt;b&gt;',
+      ),
+    ).toBe('@bob see #ops & docs or https://y.example @here @sre <b>');
   });
 });
 
@@ -96,7 +118,15 @@ describe('statusReport', () => {
     const checks = Array.from({ length: 500 }, (_, i) => ({ id: `c${i}`, type: 'http', state: initialCheckState(`c${i}`) }));
     const failing = {
       ...initialCheckState('c49'),
-      lastResult: { checkId: 'c49', startedAt: NOW - 30_000, durationMs: 5, ok: false, severity: 'SEV2' as const, summary: 'HTTP 503', measurement: { kind: 'http' as const, url: 'x' } },
+      lastResult: {
+        checkId: 'c49',
+        startedAt: NOW - 30_000,
+        durationMs: 5,
+        ok: false,
+        severity: 'SEV2' as const,
+        summary: 'HTTP 503',
+        measurement: { kind: 'http' as const, url: 'x' },
+      },
     };
     checks[49] = { id: 'c49', type: 'http', state: failing };
     const report = statusReport({ checks, openIncidents: [], approvals: null, nowMs: NOW });
@@ -105,7 +135,10 @@ describe('statusReport', () => {
     const checkTexts = report.blocks.slice(1, 4).map((b) => (b as { text: { text: string } }).text.text);
     const last = checkTexts.at(-1)!.split('\n').at(-1)!;
     const more = Number(/^…and (\d+) more$/.exec(last)?.[1]);
-    const shown = checkTexts.join('\n').split('\n').filter((l) => /^:(x|grey_question):/.test(l)).length;
+    const shown = checkTexts
+      .join('\n')
+      .split('\n')
+      .filter((l) => /^:(x|grey_question):/.test(l)).length;
     expect(shown + more).toBe(500);
     expect((report.blocks.at(-1) as { text: { text: string } }).text.text).toBe('*Pending approvals*\ncould not be read right now');
   });
@@ -115,9 +148,16 @@ describe('status page modal', () => {
   const incident = { id: 'INC-3', checkId: 'api', severity: 'SEV1', state: 'open' } as Incident;
 
   it('suggests the status, the template message and the component status from the incident', () => {
-    const view = statusPageModal(incident, ['api'], { incidentId: 'INC-3', channelId: 'C1' }) as { blocks: Array<{ element?: Record<string, unknown> }> };
-    expect(view.blocks[1]?.element?.initial_option).toEqual({ text: { type: 'plain_text', text: 'Investigating' }, value: 'investigating' });
-    expect(view.blocks[2]?.element?.initial_value).toBe('We are investigating problems with api. We will post an update within 30 minutes.');
+    const view = statusPageModal(incident, ['api'], { incidentId: 'INC-3', channelId: 'C1' }) as {
+      blocks: Array<{ element?: Record<string, unknown> }>;
+    };
+    expect(view.blocks[1]?.element?.initial_option).toEqual({
+      text: { type: 'plain_text', text: 'Investigating' },
+      value: 'investigating',
+    });
+    expect(view.blocks[2]?.element?.initial_value).toBe(
+      'We are investigating problems with api. We will post an update within 30 minutes.',
+    );
     expect(view.blocks[3]?.element?.initial_option).toEqual({ text: { type: 'plain_text', text: 'Major outage' }, value: 'major_outage' });
   });
 
@@ -129,7 +169,10 @@ describe('status page modal', () => {
     };
     expect(parseStatusPageSubmission(values, '{"incidentId":"INC-3; rm"}')).toEqual({
       ok: false,
-      errors: { 'message:monitoring': 'This form is out of date; close it and click Update status page again.', 'component:api': 'Choose a component status from the list.' },
+      errors: {
+        'message:monitoring': 'This form is out of date; close it and click Update status page again.',
+        'component:api': 'Choose a component status from the list.',
+      },
     });
   });
 });

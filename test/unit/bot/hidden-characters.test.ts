@@ -20,15 +20,25 @@ describe('text to publish that hides characters', () => {
   });
 
   it('publishing refuses them too, whichever way an update arrives', () => {
-    const update = { incidentId: 'INC-4', title: 'API errors', status: 'identified' as const, message: `ok\u{E0041}hidden`, components: {} };
+    const update = {
+      incidentId: 'INC-4',
+      title: 'API errors',
+      status: 'identified' as const,
+      message: `ok\u{E0041}hidden`,
+      components: {},
+    };
     expect(statusPageUpdateProblems(update, [])).toEqual([
       'The message holds an invisible or formatting character, U+E0041, at character 3; approvers could not see it, so it cannot be published. Retype the text without it.',
     ]);
-    expect(statusPageUpdateProblems({ ...update, title: '\u202EAPI', message: 'ok' }, [])[0]).toContain('The title holds an invisible or formatting character, U+202E, at character 1');
+    expect(statusPageUpdateProblems({ ...update, title: '\u202EAPI', message: 'ok' }, [])[0]).toContain(
+      'The title holds an invisible or formatting character, U+202E, at character 1',
+    );
   });
 
   it('counts characters as people do (code points), and states its limit', () => {
     expect(textToPublishProblem('👍'.repeat(2000))).toBeNull();
-    expect(textToPublishProblem('👍'.repeat(2001))).toBe('The message is 2001 characters long; text to publish is limited to 2000 characters so approvers can read it whole.');
+    expect(textToPublishProblem('👍'.repeat(2001))).toBe(
+      'The message is 2001 characters long; text to publish is limited to 2000 characters so approvers can read it whole.',
+    );
   });
 });

@@ -50,7 +50,12 @@ describe('incidentMessage', () => {
           elements: [
             { type: 'button', text: { type: 'plain_text', text: 'Page on-call' }, action_id: 'lifeboat.incident.page', value: 'INC-7' },
             { type: 'button', text: { type: 'plain_text', text: 'Resolve' }, action_id: 'lifeboat.incident.resolve', value: 'INC-7' },
-            { type: 'button', text: { type: 'plain_text', text: 'Update status page' }, action_id: 'lifeboat.incident.statuspage', value: 'INC-7' },
+            {
+              type: 'button',
+              text: { type: 'plain_text', text: 'Update status page' },
+              action_id: 'lifeboat.incident.statuspage',
+              value: 'INC-7',
+            },
             {
               type: 'button',
               text: { type: 'plain_text', text: 'Propose restore: orders' },
@@ -68,7 +73,11 @@ describe('incidentMessage', () => {
   it('shows the paging line as a context block between the fields and the buttons', () => {
     const open: Incident = { ...incident, state: 'open', acknowledgedBy: undefined, acknowledgedAt: undefined } as Incident;
     const line = '<!date^1795262640^{time}|12:04 UTC>';
-    const message = incidentMessage({ incident: open, links: { failover: [], restore: [] }, pagingLine: `:pager: Paged PagerDuty ${line} (critical)` });
+    const message = incidentMessage({
+      incident: open,
+      links: { failover: [], restore: [] },
+      pagingLine: `:pager: Paged PagerDuty ${line} (critical)`,
+    });
     expect(message.blocks.map((b) => (b as { type: string }).type)).toEqual(['section', 'section', 'context', 'actions', 'context']);
     expect(message.blocks[2]).toEqual({
       type: 'context',
@@ -100,9 +109,15 @@ describe('timelineReply', () => {
   });
   it.each([
     [event({ previousSeverity: 'SEV2' }), ':arrow_up: Escalated *SEV2* → *SEV1*: newest snapshot 50h old'],
-    [event({ type: 'deescalated', severity: 'SEV3', previousSeverity: 'SEV1' }), ':arrow_down: De-escalated *SEV1* → *SEV3*: newest snapshot 50h old'],
+    [
+      event({ type: 'deescalated', severity: 'SEV3', previousSeverity: 'SEV1' }),
+      ':arrow_down: De-escalated *SEV1* → *SEV3*: newest snapshot 50h old',
+    ],
     [event({ type: 'acknowledged', actor: 'U0AAA' }), ':eyes: Acknowledged by <@U0AAA>'],
-    [event({ type: 'resolved', actor: 'U0AAA', note: 'restored <from> snapshot\nsecond line' }), ':white_check_mark: Resolved by <@U0AAA> after 10m\n> restored &lt;from&gt; snapshot\n> second line'],
+    [
+      event({ type: 'resolved', actor: 'U0AAA', note: 'restored <from> snapshot\nsecond line' }),
+      ':white_check_mark: Resolved by <@U0AAA> after 10m\n> restored &lt;from&gt; snapshot\n> second line',
+    ],
     [event({ type: 'resolved', summary: 'newest snapshot 1h old' }), ':white_check_mark: Recovered after 10m: newest snapshot 1h old'],
   ])('%#: %s', (e, text) => {
     expect(timelineReply(e, incident)).toBe(text);

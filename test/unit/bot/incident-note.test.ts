@@ -38,7 +38,18 @@ function setup() {
 describe('IncidentNotifier.noteOnIncident', () => {
   it("posts the note in the incident message's thread, after the message itself", async () => {
     const { gateway, notifier, outbox } = setup();
-    notifier.listener({ incident, event: { type: 'opened', incidentId: 'INC-1', checkId: 'api', at: MANUAL_CLOCK_START, severity: 'SEV2', summary: 'HTTP 503', measurement: incident.measurement } });
+    notifier.listener({
+      incident,
+      event: {
+        type: 'opened',
+        incidentId: 'INC-1',
+        checkId: 'api',
+        at: MANUAL_CLOCK_START,
+        severity: 'SEV2',
+        summary: 'HTTP 503',
+        measurement: incident.measurement,
+      },
+    });
     notifier.noteOnIncident('INC-1', ':mega: Status page updated');
     await outbox.idle(2000);
     const posts = gateway.calls.filter((c) => c.method === 'chat.postMessage');

@@ -45,7 +45,18 @@ describe('IncidentNotifier', () => {
     gateway.hold();
     outbox.start();
     const started = performance.now();
-    const result = notifier.listener({ incident: incident(), event: { type: 'opened', incidentId: 'INC-1', checkId: 'api', at: 0, severity: 'SEV2', summary: 'HTTP 503', measurement: { kind: 'http', url: 'x' } } });
+    const result = notifier.listener({
+      incident: incident(),
+      event: {
+        type: 'opened',
+        incidentId: 'INC-1',
+        checkId: 'api',
+        at: 0,
+        severity: 'SEV2',
+        summary: 'HTTP 503',
+        measurement: { kind: 'http', url: 'x' },
+      },
+    });
     expect(result).toBeUndefined();
     expect(performance.now() - started).toBeLessThan(20);
     // The worker delivers it in the background.
@@ -80,11 +91,29 @@ describe('IncidentNotifier', () => {
     const at = 60_000;
     notifier.listener({
       incident: incident({ state: 'acknowledged', acknowledgedBy: 'U0AAA' }),
-      event: { type: 'acknowledged', incidentId: 'INC-1', checkId: 'api', at, severity: 'SEV2', summary: 'HTTP 503', measurement: { kind: 'http', url: 'x' }, actor: 'U0AAA' },
+      event: {
+        type: 'acknowledged',
+        incidentId: 'INC-1',
+        checkId: 'api',
+        at,
+        severity: 'SEV2',
+        summary: 'HTTP 503',
+        measurement: { kind: 'http', url: 'x' },
+        actor: 'U0AAA',
+      },
     });
     notifier.listener({
       incident: incident({ state: 'resolved', resolvedBy: 'U0AAA', resolvedAt: at }),
-      event: { type: 'resolved', incidentId: 'INC-1', checkId: 'api', at, severity: 'SEV2', summary: 'HTTP 503', measurement: { kind: 'http', url: 'x' }, actor: 'U0AAA' },
+      event: {
+        type: 'resolved',
+        incidentId: 'INC-1',
+        checkId: 'api',
+        at,
+        severity: 'SEV2',
+        summary: 'HTTP 503',
+        measurement: { kind: 'http', url: 'x' },
+        actor: 'U0AAA',
+      },
     });
     await outbox.idle();
     expect(gateway.calls.map((c) => `${c.method} ${String(c.args.text).split('\n')[0]}`)).toEqual([

@@ -26,10 +26,14 @@ describe('originMismatches: a payload must name the installed workspace and app 
         { field: 'view.app_id', expected: 'A1', received: null },
       ],
     ],
-    ['ids that are not strings', { team_id: ['T1'], api_app_id: 1 }, [
-      { field: 'team_id', expected: 'T1', received: null },
-      { field: 'api_app_id', expected: 'A1', received: null },
-    ]],
+    [
+      'ids that are not strings',
+      { team_id: ['T1'], api_app_id: 1 },
+      [
+        { field: 'team_id', expected: 'T1', received: null },
+        { field: 'api_app_id', expected: 'A1', received: null },
+      ],
+    ],
   ])('%s', (_name, body, expected) => {
     expect(originMismatches(body as Record<string, unknown>, installed)).toEqual(expected);
   });
@@ -39,7 +43,15 @@ describe('clickedMessage: where a button was clicked', () => {
   it.each([
     ['a message container', { container: { type: 'message', channel_id: 'C1', message_ts: '1.2' } }, { channel: 'C1', ts: '1.2' }],
     ['channel and message without a container', { channel: { id: 'C1' }, message: { ts: '1.2' } }, { channel: 'C1', ts: '1.2' }],
-    ['an ephemeral message', { container: { type: 'message', channel_id: 'C1', message_ts: '1.2', is_ephemeral: true }, channel: { id: 'C1' }, message: { ts: '1.2' } }, null],
+    [
+      'an ephemeral message',
+      {
+        container: { type: 'message', channel_id: 'C1', message_ts: '1.2', is_ephemeral: true },
+        channel: { id: 'C1' },
+        message: { ts: '1.2' },
+      },
+      null,
+    ],
     ['a modal', { container: { type: 'view', view_id: 'V1' } }, null],
     ['nothing', {}, null],
     ['not an object', 'payload', null],

@@ -11,12 +11,18 @@ function flakyOutbox(): { outbox: SlackOutbox; inner: MemorySlackOutbox; setDown
   const inner = new MemorySlackOutbox();
   let down = false;
   const outbox: SlackOutbox = Object.assign(Object.create(inner) as SlackOutbox, {
-    enqueue: (...args: Parameters<SlackOutbox['enqueue']>) => (down ? Promise.reject(new StoreError('LIFEBOAT_STORE_UNAVAILABLE', 'Redis is down')) : inner.enqueue(...args)),
+    enqueue: (...args: Parameters<SlackOutbox['enqueue']>) =>
+      down ? Promise.reject(new StoreError('LIFEBOAT_STORE_UNAVAILABLE', 'Redis is down')) : inner.enqueue(...args),
   });
   return { outbox, inner, setDown: (d) => (down = d) };
 }
 
-const reply = (lane: string, text: string) => ({ lane, kind: 'incident.reply', methods: ['chat.postMessage'], data: { incidentId: lane, text } });
+const reply = (lane: string, text: string) => ({
+  lane,
+  kind: 'incident.reply',
+  methods: ['chat.postMessage'],
+  data: { incidentId: lane, text },
+});
 
 describe('OutboxEnqueuer', () => {
   it('never throws or waits while the store is down, holds entries in order and writes them when it answers again', async () => {

@@ -11,7 +11,16 @@ function setup(fail: () => Error | null) {
   const clock = new ManualClock();
   const logger = silentLogger();
   const metrics = new Metrics();
-  const outbox = new SlackOutboxService({ redis: null, keyPrefix: 'x:', gateway: new RecordingSlackGateway(), clock, logger, metrics, retry: DEFAULT_OUTBOX_RETRY, random: () => 0 });
+  const outbox = new SlackOutboxService({
+    redis: null,
+    keyPrefix: 'x:',
+    gateway: new RecordingSlackGateway(),
+    clock,
+    logger,
+    metrics,
+    retry: DEFAULT_OUTBOX_RETRY,
+    random: () => 0,
+  });
   const attempts: number[] = [];
   outbox.register('test.post', async () => {
     attempts.push(clock.now());
@@ -19,12 +28,18 @@ function setup(fail: () => Error | null) {
     if (err) throw err;
   });
   const enqueue = (lane = 'incident:INC-1') => outbox.enqueue({ lane, kind: 'test.post', methods: ['chat.postMessage'], data: {} });
-  const count = async (outcome: string) => (await metrics.slackOutboxDeliveries.get()).values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
+  const count = async (outcome: string) =>
+    (await metrics.slackOutboxDeliveries.get()).values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
   return { clock, logger, outbox, attempts, enqueue, count };
 }
 
 const slackError = (code: SlackBotError['code'], slackError: string, retryable = false) =>
-  new SlackBotError(code, `Slack refused chat.postMessage: ${slackError}`, { method: 'chat.postMessage', slackError, retryable, hint: 'fix it' });
+  new SlackBotError(code, `Slack refused chat.postMessage: ${slackError}`, {
+    method: 'chat.postMessage',
+    slackError,
+    retryable,
+    hint: 'fix it',
+  });
 
 describe('OutboxWorker', () => {
   it('drops only what Slack refuses outright (even as plain text), with an error and a metric', async () => {

@@ -20,16 +20,52 @@ const incident = (over: Partial<Incident> = {}): Incident => ({
   ...over,
 });
 
-const state = (over: Partial<PagingState>): PagingState => ({ incidentId: 'INC-4', status: 'triggered', at: T0, reason: 'SEV1 is at or above pageAt (SEV2)', ...over });
+const state = (over: Partial<PagingState>): PagingState => ({
+  incidentId: 'INC-4',
+  status: 'triggered',
+  at: T0,
+  reason: 'SEV1 is at or above pageAt (SEV2)',
+  ...over,
+});
 
 describe('pagingLine', () => {
   it.each<[string, Partial<Incident>, PagingState | null, string | null]>([
-    ['paged: the time PagerDuty accepted it and its severity', {}, state({}), `:pager: Paged PagerDuty ${time(T0, '12:04 UTC')} (critical)`],
-    ['paged by hand: who paged', { severity: 'SEV3', peakSeverity: 'SEV3' }, state({ actor: 'U0AAA', reason: 'paged from Slack by U0AAA' }), `:pager: Paged PagerDuty ${time(T0, '12:04 UTC')} (warning) by <@U0AAA>`],
-    ['paged, then de-escalated: the alert keeps the peak severity', { severity: 'SEV2', peakSeverity: 'SEV1' }, state({}), `:pager: Paged PagerDuty ${time(T0, '12:04 UTC')} (critical)`],
-    ['the trigger is waiting for delivery', { severity: 'SEV2', peakSeverity: 'SEV2' }, state({ status: 'queued' }), ':pager: Paging PagerDuty (error)…'],
-    ['acknowledged', { state: 'acknowledged', acknowledgedBy: 'U0AAA' }, state({ status: 'acknowledged', at: T0 + 60_000, actor: 'U0AAA' }), `:pager: PagerDuty acknowledged ${time(T0 + 60_000, '12:05 UTC')}`],
-    ['resolved', { state: 'resolved', resolvedAt: T0 + 120_000 }, state({ status: 'resolved', at: T0 + 120_000 }), `:pager: PagerDuty alert resolved ${time(T0 + 120_000, '12:06 UTC')}`],
+    [
+      'paged: the time PagerDuty accepted it and its severity',
+      {},
+      state({}),
+      `:pager: Paged PagerDuty ${time(T0, '12:04 UTC')} (critical)`,
+    ],
+    [
+      'paged by hand: who paged',
+      { severity: 'SEV3', peakSeverity: 'SEV3' },
+      state({ actor: 'U0AAA', reason: 'paged from Slack by U0AAA' }),
+      `:pager: Paged PagerDuty ${time(T0, '12:04 UTC')} (warning) by <@U0AAA>`,
+    ],
+    [
+      'paged, then de-escalated: the alert keeps the peak severity',
+      { severity: 'SEV2', peakSeverity: 'SEV1' },
+      state({}),
+      `:pager: Paged PagerDuty ${time(T0, '12:04 UTC')} (critical)`,
+    ],
+    [
+      'the trigger is waiting for delivery',
+      { severity: 'SEV2', peakSeverity: 'SEV2' },
+      state({ status: 'queued' }),
+      ':pager: Paging PagerDuty (error)…',
+    ],
+    [
+      'acknowledged',
+      { state: 'acknowledged', acknowledgedBy: 'U0AAA' },
+      state({ status: 'acknowledged', at: T0 + 60_000, actor: 'U0AAA' }),
+      `:pager: PagerDuty acknowledged ${time(T0 + 60_000, '12:05 UTC')}`,
+    ],
+    [
+      'resolved',
+      { state: 'resolved', resolvedAt: T0 + 120_000 },
+      state({ status: 'resolved', at: T0 + 120_000 }),
+      `:pager: PagerDuty alert resolved ${time(T0 + 120_000, '12:06 UTC')}`,
+    ],
     [
       'an escalation is armed',
       { severity: 'SEV3', peakSeverity: 'SEV3' },
@@ -43,12 +79,20 @@ describe('pagingLine', () => {
       ':pager: Not paged (below SEV2)',
     ],
     ['below pageAt, nothing recorded', { severity: 'SEV3', peakSeverity: 'SEV3' }, null, ':pager: Not paged (below SEV2)'],
-    ['below pageAt and resolved, nothing recorded', { severity: 'SEV4', peakSeverity: 'SEV4', state: 'resolved' }, null, ':pager: Not paged (below SEV2)'],
+    [
+      'below pageAt and resolved, nothing recorded',
+      { severity: 'SEV4', peakSeverity: 'SEV4', state: 'resolved' },
+      null,
+      ':pager: Not paged (below SEV2)',
+    ],
     ['at or above pageAt, nothing recorded yet: no line rather than a guess', {}, null, null],
     [
       'PagerDuty refuses the key',
       {},
-      state({ status: 'failed', reason: "PagerDuty refuses Lifeboat's routing key (HTTP 401), so nobody can be paged; the page is queued until it is fixed" }),
+      state({
+        status: 'failed',
+        reason: "PagerDuty refuses Lifeboat's routing key (HTTP 401), so nobody can be paged; the page is queued until it is fixed",
+      }),
       ":warning: Paging failed: PagerDuty refuses Lifeboat's routing key (HTTP 401), so nobody can be paged; the page is queued until it is fixed",
     ],
     [

@@ -56,7 +56,9 @@ function setup(options: Partial<Pick<IncidentNotifierOptions, 'pagingState' | 'l
     gateway.calls
       .filter((c) => c.method === 'chat.update' || (c.method === 'chat.postMessage' && c.args.threadTs === undefined && c.args.blocks))
       .map((c) => {
-        const block = (c.args.blocks as Array<{ block_id?: string; elements?: Array<{ text: string }> }>).find((b) => b.block_id === 'lifeboat.incident.paging');
+        const block = (c.args.blocks as Array<{ block_id?: string; elements?: Array<{ text: string }> }>).find(
+          (b) => b.block_id === 'lifeboat.incident.paging',
+        );
         return `${c.method} ${block?.elements?.[0]?.text ?? '(no paging line)'}`;
       });
   return { gateway, refs, states, stored, lookups, notifier, pagingLines, outbox };
@@ -74,7 +76,10 @@ describe('IncidentNotifier with paging', () => {
     states.set('INC-1', triggered);
     notifier.onPagingChange('INC-1');
     await outbox.idle();
-    expect(pagingLines()).toEqual(['chat.postMessage :pager: Paging PagerDuty (error)…', `chat.update :pager: Paged PagerDuty ${time(T0 + 2_000, '12:00 UTC')} (error)`]);
+    expect(pagingLines()).toEqual([
+      'chat.postMessage :pager: Paging PagerDuty (error)…',
+      `chat.update :pager: Paged PagerDuty ${time(T0 + 2_000, '12:00 UTC')} (error)`,
+    ]);
     expect(gateway.calls[1]?.args).toMatchObject({ channel: 'C0INCIDENTS', ts: '1000.000001', text: 'SEV2 INC-1 api: HTTP 503 (open)' });
   });
 
@@ -183,7 +188,13 @@ describe('IncidentNotifier with paging', () => {
     // botConfig opens incident channels at SEV1: post, create the channel, update with its link.
     notifier.listener({ incident: incident({ severity: 'SEV1', peakSeverity: 'SEV1' }) });
     await outbox.idle();
-    expect(gateway.methods()).toEqual(['chat.postMessage', 'conversations.create', 'conversations.invite', 'chat.postMessage', 'chat.update']);
+    expect(gateway.methods()).toEqual([
+      'chat.postMessage',
+      'conversations.create',
+      'conversations.invite',
+      'chat.postMessage',
+      'chat.update',
+    ]);
     expect(pagingLines()).toEqual([
       `chat.postMessage :pager: Paged PagerDuty ${time(T0 + 2_000, '12:00 UTC')} (critical)`,
       `chat.update :pager: Paged PagerDuty ${time(T0 + 2_000, '12:00 UTC')} (critical)`,

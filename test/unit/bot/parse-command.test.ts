@@ -47,7 +47,12 @@ describe('parseCommand: the /dr grammar', () => {
     ],
     [
       'restore orders --snapshot=arn:aws:rds:us-east-1:123456789012:snapshot:orders-final',
-      { kind: 'restore', runbook: 'orders', dryRun: false, source: { type: 'snapshot', snapshotId: 'arn:aws:rds:us-east-1:123456789012:snapshot:orders-final' } },
+      {
+        kind: 'restore',
+        runbook: 'orders',
+        dryRun: false,
+        source: { type: 'snapshot', snapshotId: 'arn:aws:rds:us-east-1:123456789012:snapshot:orders-final' },
+      },
     ],
     [
       'restore orders --time 2026-11-21T13:30+02:00',
@@ -86,31 +91,71 @@ describe('parseCommand: the /dr grammar', () => {
       ['ack INC-0', '`INC-0` is not an incident id; incident ids look like INC-42.', usage.ack],
       ['ack INC-4 INC-5', 'Unexpected `INC-5` after the incident id.', usage.ack],
       ['failover', 'Name the failover runbook to run, e.g. `/dr failover orders`.', usage.failover],
-      ['failover ordrs', 'No failover runbook named `ordrs`. Did you mean `orders`? Known failover runbooks: `orders`, `billing`.', usage.failover],
+      [
+        'failover ordrs',
+        'No failover runbook named `ordrs`. Did you mean `orders`? Known failover runbooks: `orders`, `billing`.',
+        usage.failover,
+      ],
       ['failover payments', 'No failover runbook named `payments`. Known failover runbooks: `orders`, `billing`.', usage.failover],
       ['failover orders billing', 'Unexpected `billing`: failover takes one runbook name.', usage.failover],
       ['failover orders --force', 'Unknown option `--force` for failover: use --dry-run, --allow-data-loss.', usage.failover],
       ['failover orders --dry-run=yes', '`--dry-run` takes no value; remove `=yes`.', usage.failover],
       ['restore orders', 'Say what to restore from: `--snapshot <id>`, `--time <ISO-8601>` or `--latest`.', usage.restore],
       ['restore orders --snapshot', '`--snapshot` needs a snapshot id, e.g. `--snapshot rds:orders-db-2026-11-21-00-05`.', usage.restore],
-      ['restore orders --snapshot --dry-run', '`--snapshot` needs a snapshot id, e.g. `--snapshot rds:orders-db-2026-11-21-00-05`.', usage.restore],
-      ['restore orders --snapshot x;rm', '`x;rm` is not an RDS snapshot id (a letter, then letters, digits and hyphens; `rds:` prefix or ARN allowed).', usage.restore],
+      [
+        'restore orders --snapshot --dry-run',
+        '`--snapshot` needs a snapshot id, e.g. `--snapshot rds:orders-db-2026-11-21-00-05`.',
+        usage.restore,
+      ],
+      [
+        'restore orders --snapshot x;rm',
+        '`x;rm` is not an RDS snapshot id (a letter, then letters, digits and hyphens; `rds:` prefix or ARN allowed).',
+        usage.restore,
+      ],
       ['restore orders --time', '`--time` needs an ISO-8601 time with a zone, e.g. `--time 2026-11-21T11:30:00Z`.', usage.restore],
-      ['restore orders --time yesterday', '`yesterday` is not an ISO-8601 time with a zone; write it like `2026-11-21T11:30:00Z`.', usage.restore],
-      ['restore orders --time 2026-11-21T11:30:00', '`2026-11-21T11:30:00` is not an ISO-8601 time with a zone; write it like `2026-11-21T11:30:00Z`.', usage.restore],
-      ['restore orders --time 2026-02-30T10:00:00Z', '`2026-02-30T10:00:00Z` is not a real date and time; write it like `2026-11-21T11:30:00Z`.', usage.restore],
-      ['restore orders --time 2027-01-01T00:00:00Z', '`2027-01-01T00:00:00Z` is in the future; a restore point must be in the past.', usage.restore],
+      [
+        'restore orders --time yesterday',
+        '`yesterday` is not an ISO-8601 time with a zone; write it like `2026-11-21T11:30:00Z`.',
+        usage.restore,
+      ],
+      [
+        'restore orders --time 2026-11-21T11:30:00',
+        '`2026-11-21T11:30:00` is not an ISO-8601 time with a zone; write it like `2026-11-21T11:30:00Z`.',
+        usage.restore,
+      ],
+      [
+        'restore orders --time 2026-02-30T10:00:00Z',
+        '`2026-02-30T10:00:00Z` is not a real date and time; write it like `2026-11-21T11:30:00Z`.',
+        usage.restore,
+      ],
+      [
+        'restore orders --time 2027-01-01T00:00:00Z',
+        '`2027-01-01T00:00:00Z` is in the future; a restore point must be in the past.',
+        usage.restore,
+      ],
       ['restore orders --latest --snapshot s1', 'Choose one source, not `--snapshot` and `--latest`.', usage.restore],
       ['restore billing --latest', 'No restore runbook named `billing`. Known restore runbooks: `orders`.', usage.restore],
       ['statuspage', 'Which incident? Give its id, e.g. `/dr statuspage INC-42`.', usage.statuspage],
       ['statuspage INC-4', 'Give the status to publish: one of investigating, identified, monitoring, resolved.', usage.statuspage],
-      ['statuspage INC-4 fixed all good', 'Unknown status `fixed`: use one of investigating, identified, monitoring, resolved.', usage.statuspage],
-      ['statuspage INC-4 resovled all good', 'Unknown status `resovled`: use one of investigating, identified, monitoring, resolved. Did you mean `resolved`?', usage.statuspage],
+      [
+        'statuspage INC-4 fixed all good',
+        'Unknown status `fixed`: use one of investigating, identified, monitoring, resolved.',
+        usage.statuspage,
+      ],
+      [
+        'statuspage INC-4 resovled all good',
+        'Unknown status `resovled`: use one of investigating, identified, monitoring, resolved. Did you mean `resolved`?',
+        usage.statuspage,
+      ],
       ['statuspage INC-4 identified', 'The status page message is empty: write what customers should read.', usage.statuspage],
       ['statuspage INC-4 identified ""', 'The status page message is empty: write what customers should read.', usage.statuspage],
       [`resolve INC-4 ${'x'.repeat(1001)}`, 'The note is 1001 characters long; keep it to 1000.', usage.resolve],
       ['ack\u0000 INC-4', 'That command contains invisible control characters; retype it without them.', usage.general],
-      ['x'.repeat(MAX_COMMAND_TEXT_LENGTH + 1), `That command is ${MAX_COMMAND_TEXT_LENGTH + 1} characters long; the longest accepted is ${MAX_COMMAND_TEXT_LENGTH}.`, usage.general],
+      [
+        'x'.repeat(MAX_COMMAND_TEXT_LENGTH + 1),
+        `That command is ${MAX_COMMAND_TEXT_LENGTH + 1} characters long; the longest accepted is ${MAX_COMMAND_TEXT_LENGTH}.`,
+        usage.general,
+      ],
       // A date and a time with a space between: the time is not a second runbook name.
       [
         'restore orders --time 2024-01-01 00:00:00Z',
@@ -135,7 +180,10 @@ describe('parseCommand: the /dr grammar', () => {
   it('counts characters, not UTF-16 units: 2,000 emoji (4,000 units) pass the command length check', () => {
     const emoji = '\u{1F6A8}'.repeat(2_000);
     expect(emoji.length).toBe(4_000);
-    expect(normalizeCommandText(`statuspage INC-4 identified ${emoji}`)).toEqual({ ok: true, text: `statuspage INC-4 identified ${emoji}` });
+    expect(normalizeCommandText(`statuspage INC-4 identified ${emoji}`)).toEqual({
+      ok: true,
+      text: `statuspage INC-4 identified ${emoji}`,
+    });
     expect(normalizeCommandText('\u{1F6A8}'.repeat(MAX_COMMAND_TEXT_LENGTH)).ok).toBe(true);
     expect(normalizeCommandText('\u{1F6A8}'.repeat(MAX_COMMAND_TEXT_LENGTH + 1))).toEqual({
       ok: false,
@@ -145,7 +193,10 @@ describe('parseCommand: the /dr grammar', () => {
 
   it('a statuspage message of 1,000 emoji is one of 1,000 characters', () => {
     const message = '\u{1F6A8}'.repeat(1_000);
-    expect(parse(`statuspage INC-4 identified ${message}`)).toMatchObject({ ok: true, command: { kind: 'action', request: { kind: 'statuspage', message } } });
+    expect(parse(`statuspage INC-4 identified ${message}`)).toMatchObject({
+      ok: true,
+      command: { kind: 'action', request: { kind: 'statuspage', message } },
+    });
   });
 
   it('with no runbooks configured, says so rather than listing none', () => {

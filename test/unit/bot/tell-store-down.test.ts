@@ -19,15 +19,23 @@ function recordingGateway(failing = false) {
 }
 
 describe('tellStoreDown', () => {
-  it("answers a slash command through its response_url", async () => {
+  it('answers a slash command through its response_url', async () => {
     const gateway = recordingGateway();
-    await tellStoreDown({ command: '/dr', user_id: 'U0AAA', channel_id: 'C1', response_url: 'https://hooks.slack.test/c' }, gateway, silentLogger());
+    await tellStoreDown(
+      { command: '/dr', user_id: 'U0AAA', channel_id: 'C1', response_url: 'https://hooks.slack.test/c' },
+      gateway,
+      silentLogger(),
+    );
     expect(gateway.calls).toEqual([['respond', 'https://hooks.slack.test/c', { text: STORE_DOWN_TEXT }]]);
   });
 
-  it("answers a button through its response_url without replacing the message it was on", async () => {
+  it('answers a button through its response_url without replacing the message it was on', async () => {
     const gateway = recordingGateway();
-    await tellStoreDown({ type: 'block_actions', user: { id: 'U0AAA' }, channel: { id: 'C1' }, response_url: 'https://hooks.slack.test/a' }, gateway, silentLogger());
+    await tellStoreDown(
+      { type: 'block_actions', user: { id: 'U0AAA' }, channel: { id: 'C1' }, response_url: 'https://hooks.slack.test/a' },
+      gateway,
+      silentLogger(),
+    );
     expect(gateway.calls).toEqual([['respond', 'https://hooks.slack.test/a', { text: STORE_DOWN_TEXT, replaceOriginal: false }]]);
   });
 
@@ -42,6 +50,8 @@ describe('tellStoreDown', () => {
     await tellStoreDown({ type: 'view_submission', user: { id: 'U0AAA' } }, none, silentLogger());
     expect(none.calls).toEqual([]);
     const failing = recordingGateway(true);
-    await expect(tellStoreDown({ command: '/dr', response_url: 'https://hooks.slack.test/c' }, failing, silentLogger())).resolves.toBeUndefined();
+    await expect(
+      tellStoreDown({ command: '/dr', response_url: 'https://hooks.slack.test/c' }, failing, silentLogger()),
+    ).resolves.toBeUndefined();
   });
 });

@@ -13,7 +13,9 @@ const validate = ajv.compile(configJsonSchema());
 
 /** Every config file the project ships, with the environment it runs with. */
 const SHIPPED = [
-  ...readdirSync(new URL('examples/', ROOT)).filter((f) => f.endsWith('.yaml')).map((f) => `examples/${f}`),
+  ...readdirSync(new URL('examples/', ROOT))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => `examples/${f}`),
   'deploy/k8s/base/lifeboat.yaml',
   'deploy/k8s/overlays/production/lifeboat.yaml',
 ];

@@ -68,18 +68,45 @@ describe('environment: values', () => {
 
 describe('environment: error lines', () => {
   it.each([
-    [{ PAGERDUTY_EVENTS_URL: 'http://events.pagerduty.com' }, 'env.PAGERDUTY_EVENTS_URL: must be an https URL such as https://events.eu.pagerduty.com, got "http://events.pagerduty.com"'],
-    [{ PAGERDUTY_EVENTS_URL: 'https://events.pagerduty.com/v2/enqueue' }, 'env.PAGERDUTY_EVENTS_URL: give the base URL only: /v2/enqueue is appended, e.g. https://events.pagerduty.com'],
-    [{ SLACK_API_URL: 'slack.com/api' }, 'env.SLACK_API_URL: must be an https or http URL such as https://slack.com/api/, got "slack.com/api"'],
-    [{ STATUSPAGE_API_URL: 'ftp://x' }, 'env.STATUSPAGE_API_URL: must be an https or http URL such as https://api.statuspage.io/v1, got "ftp://x"'],
+    [
+      { PAGERDUTY_EVENTS_URL: 'http://events.pagerduty.com' },
+      'env.PAGERDUTY_EVENTS_URL: must be an https URL such as https://events.eu.pagerduty.com, got "http://events.pagerduty.com"',
+    ],
+    [
+      { PAGERDUTY_EVENTS_URL: 'https://events.pagerduty.com/v2/enqueue' },
+      'env.PAGERDUTY_EVENTS_URL: give the base URL only: /v2/enqueue is appended, e.g. https://events.pagerduty.com',
+    ],
+    [
+      { SLACK_API_URL: 'slack.com/api' },
+      'env.SLACK_API_URL: must be an https or http URL such as https://slack.com/api/, got "slack.com/api"',
+    ],
+    [
+      { STATUSPAGE_API_URL: 'ftp://x' },
+      'env.STATUSPAGE_API_URL: must be an https or http URL such as https://api.statuspage.io/v1, got "ftp://x"',
+    ],
     [{ LIFEBOAT_PORT: '80a' }, 'env.LIFEBOAT_PORT: "80a" is not a port (use a whole number 1-65535)'],
     [{ LIFEBOAT_PORT: '65536' }, 'env.LIFEBOAT_PORT: "65536" is not a port (use a whole number 1-65535)'],
     [{ LOG_LEVEL: 'verbose' }, 'env.LOG_LEVEL: "verbose" is not one of fatal, error, warn, info, debug, trace, silent'],
-    [{ REDIS_URL: 'localhost:6379' }, 'env.REDIS_URL: must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379 (value not shown)'],
-    [{ SLACK_BOT_TOKEN: 'xoxp-user-token', SLACK_SIGNING_SECRET: 's' }, 'env.SLACK_BOT_TOKEN: must be a bot token starting with xoxb-; this value is a user token (xoxp-…)'],
-    [{ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xoxb-2' }, 'env.SLACK_APP_TOKEN: must be an app-level token starting with xapp-; this value is a bot token (xoxb-…), which belongs in SLACK_BOT_TOKEN'],
-    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, 'env.SLACK_SIGNING_SECRET: required when SLACK_BOT_TOKEN is set (it verifies every request from Slack); or set SLACK_APP_TOKEN for Socket Mode'],
-    [{ SLACK_APP_TOKEN: 'xapp-1' }, 'env.SLACK_BOT_TOKEN: required when SLACK_APP_TOKEN is set (Socket Mode still posts with the bot token)'],
+    [
+      { REDIS_URL: 'localhost:6379' },
+      'env.REDIS_URL: must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379 (value not shown)',
+    ],
+    [
+      { SLACK_BOT_TOKEN: 'xoxp-user-token', SLACK_SIGNING_SECRET: 's' },
+      'env.SLACK_BOT_TOKEN: must be a bot token starting with xoxb-; this value is a user token (xoxp-…)',
+    ],
+    [
+      { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xoxb-2' },
+      'env.SLACK_APP_TOKEN: must be an app-level token starting with xapp-; this value is a bot token (xoxb-…), which belongs in SLACK_BOT_TOKEN',
+    ],
+    [
+      { SLACK_BOT_TOKEN: 'xoxb-1' },
+      'env.SLACK_SIGNING_SECRET: required when SLACK_BOT_TOKEN is set (it verifies every request from Slack); or set SLACK_APP_TOKEN for Socket Mode',
+    ],
+    [
+      { SLACK_APP_TOKEN: 'xapp-1' },
+      'env.SLACK_BOT_TOKEN: required when SLACK_APP_TOKEN is set (Socket Mode still posts with the bot token)',
+    ],
   ])('%j -> one line', (env, line) => {
     expect(errorsOf(env)).toStrictEqual([line]);
   });

@@ -13,7 +13,10 @@ describe('loadConfig', () => {
   });
 
   it('reports a directory as one line naming the path', async () => {
-    expect(await loadConfig({ path: dir, env: {} })).toStrictEqual({ ok: false, errors: [`config: cannot read ${dir}: it is a directory`] });
+    expect(await loadConfig({ path: dir, env: {} })).toStrictEqual({
+      ok: false,
+      errors: [`config: cannot read ${dir}: it is a directory`],
+    });
   });
 
   it('validates the file it reads, with the given environment', async () => {

@@ -152,7 +152,10 @@ checks:
   });
 
   it('reads retention in days, and refuses one shorter than a day', () => {
-    expect(valid('retention: { incidents: 90d, audit: 730d }\n').retention).toEqual({ incidentsMs: 90 * 86_400_000, auditMs: 730 * 86_400_000 });
+    expect(valid('retention: { incidents: 90d, audit: 730d }\n').retention).toEqual({
+      incidentsMs: 90 * 86_400_000,
+      auditMs: 730 * 86_400_000,
+    });
     const result = parseConfig('retention: { incidents: 12h, audit: 1y }\n', {});
     expect(result.ok).toBe(false);
     if (result.ok) return;

@@ -24,7 +24,7 @@ describe('evaluateResult', () => {
     expect(kinds).toEqual(['none', 'none', 'none', 'none', 'none', 'none']);
   });
 
-  it('opens on the failAfter-th consecutive failure at that result\'s severity', () => {
+  it("opens on the failAfter-th consecutive failure at that result's severity", () => {
     const state = initialCheckState('api');
     const first = evaluateResult(state, fail('SEV1'), { failAfter: 2, recoverAfter: 2 }, null);
     expect(first.decision).toEqual({ kind: 'none' });

@@ -22,7 +22,17 @@ const ROUTING_KEY = 'R0UT1NGKEY0123456789abcdef012345';
 describe('createLogger never writes a secret', () => {
   it('redacts secret fields wherever they sit in a logged object', () => {
     const { logger, output } = capture();
-    logger.info({ env: { slackBotToken: BOT_TOKEN, slackSigningSecret: SIGNING_SECRET, pagerdutyRoutingKey: ROUTING_KEY, redisUrl: 'redis://:hunter22@redis:6379' } }, 'config');
+    logger.info(
+      {
+        env: {
+          slackBotToken: BOT_TOKEN,
+          slackSigningSecret: SIGNING_SECRET,
+          pagerdutyRoutingKey: ROUTING_KEY,
+          redisUrl: 'redis://:hunter22@redis:6379',
+        },
+      },
+      'config',
+    );
     logger.info({ headers: { authorization: 'OAuth sp-key-123456' }, apiKey: 'sp-key-123456' }, 'request');
     const text = output();
     for (const secret of [BOT_TOKEN, SIGNING_SECRET, ROUTING_KEY, 'hunter22', 'sp-key-123456']) expect(text).not.toContain(secret);
@@ -79,11 +89,15 @@ describe('createLogger scrubs secrets wherever they sit', () => {
 
 describe('maskSecrets and redisUrlSecrets', () => {
   it('masks a Redis password that contains @', () => {
-    expect(maskSecrets('cannot reach redis://:p@ssW0rd@redis.internal:6379/0')).toBe('cannot reach redis://:[Redacted]@redis.internal:6379/0');
+    expect(maskSecrets('cannot reach redis://:p@ssW0rd@redis.internal:6379/0')).toBe(
+      'cannot reach redis://:[Redacted]@redis.internal:6379/0',
+    );
   });
 
   it('masks response_urls, which act as the user for 30 minutes', () => {
-    expect(maskSecrets('got {"response_url":"https://hooks.slack.com/commands/T1/42/abc","text":"ack"}')).toBe('got {"response_url":"[Redacted]","text":"ack"}');
+    expect(maskSecrets('got {"response_url":"https://hooks.slack.com/commands/T1/42/abc","text":"ack"}')).toBe(
+      'got {"response_url":"[Redacted]","text":"ack"}',
+    );
     expect(maskSecrets('respond to https://hooks.slack.com/actions/T1/9/xyz now')).toBe('respond to [Redacted] now');
     expect(maskSecrets('{\\"response_url\\":\\"https://hooks.slack.test/commands/1\\"}')).toBe('{\\"response_url\\":\\"[Redacted]\\"}');
   });
@@ -108,7 +122,10 @@ describe('pretty logs, for a person at a terminal', () => {
 
   it('carries no secret either: lines are scrubbed before they are rendered', () => {
     const { logger, output } = capture([SIGNING_SECRET], 'pretty');
-    logger.info({ env: { slackBotToken: BOT_TOKEN }, headers: { authorization: 'Bearer abcdef123456' } }, `secret ${SIGNING_SECRET} and ${APP_TOKEN}`);
+    logger.info(
+      { env: { slackBotToken: BOT_TOKEN }, headers: { authorization: 'Bearer abcdef123456' } },
+      `secret ${SIGNING_SECRET} and ${APP_TOKEN}`,
+    );
     logger.error({ err: new Error(`cannot reach redis://default:s3cretpw@10.0.0.5:6379`) }, 'store down');
     const text = output();
     for (const secret of [BOT_TOKEN, APP_TOKEN, SIGNING_SECRET, 'abcdef123456', 's3cretpw']) expect(text).not.toContain(secret);

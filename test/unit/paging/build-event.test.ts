@@ -72,7 +72,15 @@ describe('eventSource', () => {
     ['http: the probed host and port, never credentials', httpCheck, 'api.example.com:8443'],
     [
       'replication lag: region and CloudWatch dimensions',
-      { ...httpCheck, type: 'replication-lag', region: 'us-west-2', metric: 'ReplicaLag', dimensions: { DBInstanceIdentifier: 'orders-replica' }, thresholdsMs: {}, missingData: 'SEV3' } as CheckConfig,
+      {
+        ...httpCheck,
+        type: 'replication-lag',
+        region: 'us-west-2',
+        metric: 'ReplicaLag',
+        dimensions: { DBInstanceIdentifier: 'orders-replica' },
+        thresholdsMs: {},
+        missingData: 'SEV3',
+      } as CheckConfig,
       'cloudwatch:us-west-2:DBInstanceIdentifier=orders-replica',
     ],
     [

@@ -21,7 +21,16 @@ function change(severity: Severity, type: IncidentEvent['type'] | null, state: I
     peakSeverity: severity,
   };
   const event: IncidentEvent | undefined = type
-    ? { type, incidentId: 'INC-1', checkId: 'api', at: T0 + 60_000, severity, summary: 'HTTP 503', measurement: incident.measurement, ...(actor && { actor }) }
+    ? {
+        type,
+        incidentId: 'INC-1',
+        checkId: 'api',
+        at: T0 + 60_000,
+        severity,
+        summary: 'HTTP 503',
+        measurement: incident.measurement,
+        ...(actor && { actor }),
+      }
     : undefined;
   return event ? { incident, event } : { incident };
 }
@@ -39,8 +48,16 @@ describe('decidePaging', () => {
     ['SEV1 de-escalated to SEV2: nothing new', change('SEV2', 'deescalated'), { kind: 'none' }],
     ['SEV1 value moved: nothing new', change('SEV1', null), { kind: 'none' }],
     ['SEV3 acknowledged and its value moved: no timer', change('SEV3', null, 'acknowledged'), { kind: 'none' }],
-    ['acknowledged by a person', change('SEV1', 'acknowledged', 'acknowledged', 'U0AAA'), { kind: 'acknowledge', reason: 'acknowledged in Slack by U0AAA', actor: 'U0AAA' }],
-    ['resolved by a person', change('SEV1', 'resolved', 'resolved', 'U0BBB'), { kind: 'resolve', reason: 'resolved in Slack by U0BBB', actor: 'U0BBB' }],
+    [
+      'acknowledged by a person',
+      change('SEV1', 'acknowledged', 'acknowledged', 'U0AAA'),
+      { kind: 'acknowledge', reason: 'acknowledged in Slack by U0AAA', actor: 'U0AAA' },
+    ],
+    [
+      'resolved by a person',
+      change('SEV1', 'resolved', 'resolved', 'U0BBB'),
+      { kind: 'resolve', reason: 'resolved in Slack by U0BBB', actor: 'U0BBB' },
+    ],
     ['resolved by the monitor', change('SEV3', 'resolved', 'resolved'), { kind: 'resolve', reason: 'the check recovered' }],
   ])('%s', (_name, input, expected) => {
     expect(decidePaging(input, policy)).toEqual(expected);

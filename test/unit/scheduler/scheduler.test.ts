@@ -81,11 +81,15 @@ describe('Scheduler: concurrency and overlap', () => {
     let peak = 0;
     for (let i = 0; i < 10; i++) {
       scheduler.add(
-        job(`j${i}`, async () => {
-          peak = Math.max(peak, ++running);
-          await work(100);
-          running--;
-        }, { everyMs: 10_000 }),
+        job(
+          `j${i}`,
+          async () => {
+            peak = Math.max(peak, ++running);
+            await work(100);
+            running--;
+          },
+          { everyMs: 10_000 },
+        ),
       );
     }
     scheduler.start();

@@ -34,13 +34,22 @@ describe('Monitor and a run that overran its timeout far', () => {
   });
 
   it('discards the result of a run measured across a stall, with a log line, and applies the next honest one', async () => {
-    const parsed = parseConfig('checks:\n  - { id: api, type: http, url: "http://api.test/health", every: 1s, timeout: 500ms, severity: SEV1, failAfter: 1 }\n', {});
+    const parsed = parseConfig(
+      'checks:\n  - { id: api, type: http, url: "http://api.test/health", every: 1s, timeout: 500ms, severity: SEV1, failAfter: 1 }\n',
+      {},
+    );
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
     const clock = new ManualClock();
     const store = new MemoryStore({ clock });
     const lines: Array<{ msg: string; checkId?: string; durationMs?: number; deadlineMs?: number }> = [];
     const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
-    const engine = new IncidentEngine({ store, clock, logger, policies: new Map([['api', { failAfter: 1, recoverAfter: 1 }]]), fencing: { mode: 'unfenced' } });
+    const engine = new IncidentEngine({
+      store,
+      clock,
+      logger,
+      policies: new Map([['api', { failAfter: 1, recoverAfter: 1 }]]),
+      fencing: { mode: 'unfenced' },
+    });
     const pending: Array<(outcome: ProbeOutcome) => void> = [];
     monitor = new Monitor({
       checks: parsed.config.checks,
@@ -73,7 +82,11 @@ describe('Monitor and a run that overran its timeout far', () => {
     await settle();
     expect(await store.getCheckState('api')).toBeNull();
     expect(await store.listRecentIncidents(10)).toEqual([]);
-    expect(lines.find((l) => l.msg.startsWith('result of api discarded'))).toMatchObject({ checkId: 'api', durationMs: 25_000, deadlineMs: 1_500 });
+    expect(lines.find((l) => l.msg.startsWith('result of api discarded'))).toMatchObject({
+      checkId: 'api',
+      durationMs: 25_000,
+      deadlineMs: 1_500,
+    });
 
     // The next run measures the same failure honestly (no stall): it counts, and opens the incident.
     const honest = await nextProbe();

@@ -12,7 +12,10 @@ const down = (name: string, reason: string, critical?: boolean) => ({
 
 describe('checkReadiness', () => {
   it('is ready when every probe answers', async () => {
-    expect(await checkReadiness([up('store'), up('slack')], 100)).toEqual({ ready: true, checks: { store: { ok: true }, slack: { ok: true } } });
+    expect(await checkReadiness([up('store'), up('slack')], 100)).toEqual({
+      ready: true,
+      checks: { store: { ok: true }, slack: { ok: true } },
+    });
   });
 
   it('is not ready when a critical probe fails, and says why', async () => {

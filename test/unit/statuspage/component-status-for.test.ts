@@ -68,9 +68,9 @@ describe('deriveComponentStatuses', () => {
   it('takes the worst open incident among every check speaking for the same component', () => {
     const mild = incident('INC-2', 'api-eu', 'SEV3');
     const worse = incident('INC-1', 'api', 'SEV1');
-    expect(
-      deriveComponentStatuses({ incident: mild, status: 'identified', checks: config.checks, openIncidents: [worse, mild] }),
-    ).toEqual({ api: 'major_outage' });
+    expect(deriveComponentStatuses({ incident: mild, status: 'identified', checks: config.checks, openIncidents: [worse, mild] })).toEqual({
+      api: 'major_outage',
+    });
   });
 
   it('resolving sets the component operational when no other open incident affects it', () => {

@@ -33,7 +33,13 @@ function incident(id: string, checkId: string, severity: Severity, openedAt: num
 }
 
 function resolved(id: string, checkId: string, openedAt: number, resolvedAt: number, extra: Partial<Incident> = {}): Incident {
-  return incident(id, checkId, 'SEV3', openedAt, { state: 'resolved', resolvedAt, updatedAt: resolvedAt, summary: 'HTTP 200 in 3ms', ...extra });
+  return incident(id, checkId, 'SEV3', openedAt, {
+    state: 'resolved',
+    resolvedAt,
+    updatedAt: resolvedAt,
+    summary: 'HTTP 200 in 3ms',
+    ...extra,
+  });
 }
 
 describe('selectMonitorIncidents', () => {

@@ -94,19 +94,31 @@ describe('the monitor section of the built-in page', () => {
   });
 
   it('escapes what a probe measured, so a hostile health endpoint cannot inject markup', () => {
-    const hostile = incident('INC-1', 'api', 'SEV2', NOW - MIN, { summary: 'body mismatch: "<script>alert(1)</script>" & <img src=x onerror=alert(2)>' });
+    const hostile = incident('INC-1', 'api', 'SEV2', NOW - MIN, {
+      summary: 'body mismatch: "<script>alert(1)</script>" & <img src=x onerror=alert(2)>',
+    });
     const html = renderStatusHtml(view([hostile]));
     expect(html).not.toMatch(/<script|<img/i);
     expect(html).toContain('body mismatch: &quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot; &amp; &lt;img src=x onerror=alert(2)&gt;');
   });
 
   it('marks a component the monitor set, links it to the incidents behind it, and notes the open count in the summary', () => {
-    const html = renderStatusHtml(view([incident('INC-2', 'api', 'SEV3', NOW - 2 * MIN), incident('INC-3', 'api', 'SEV2', NOW - MIN)], [], new Map([['api', 'api <edge>']])));
+    const html = renderStatusHtml(
+      view(
+        [incident('INC-2', 'api', 'SEV3', NOW - 2 * MIN), incident('INC-3', 'api', 'SEV2', NOW - MIN)],
+        [],
+        new Map([['api', 'api <edge>']]),
+      ),
+    );
     expect(html).toContain(
       '<tr><th scope="row">api &lt;edge&gt;</th><td><span class="badge s-partial_outage"><span class="symbol" aria-hidden="true">\u25B2</span> Partial outage</span> <span class="source">detected by monitoring: <a href="#monitor-INC-3">INC-3</a>, <a href="#monitor-INC-2">INC-2</a></span></td></tr>',
     );
-    expect(html).toContain('<tr><th scope="row">web</th><td><span class="badge s-operational"><span class="symbol" aria-hidden="true">\u2713</span> Operational</span></td></tr>');
-    expect(html).toContain('<p class="detected-note"><a href="#monitor-heading">2 open incidents detected by monitoring</a>, not reviewed by a person.</p>');
+    expect(html).toContain(
+      '<tr><th scope="row">web</th><td><span class="badge s-operational"><span class="symbol" aria-hidden="true">\u2713</span> Operational</span></td></tr>',
+    );
+    expect(html).toContain(
+      '<p class="detected-note"><a href="#monitor-heading">2 open incidents detected by monitoring</a>, not reviewed by a person.</p>',
+    );
     // Every in-page link lands on an element of the page.
     const targets = [...html.matchAll(/href="#([^"]+)"/g)].map((m) => m[1]);
     expect(targets.length).toBeGreaterThan(2);

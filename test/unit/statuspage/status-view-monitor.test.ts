@@ -29,7 +29,7 @@ function input(extra: Partial<StatusViewInput> = {}): StatusViewInput {
   return { title: 'Service status', componentNames: ['cdn', 'api', 'web'], components: {}, incidents: [], now: NOW, ...extra };
 }
 
-describe('buildStatusView with the monitor\'s incidents', () => {
+describe("buildStatusView with the monitor's incidents", () => {
   it('without the option the view has no monitor fields at all, whatever is open', () => {
     const view = buildStatusView(input());
     expect(view).toStrictEqual({
@@ -61,7 +61,7 @@ describe('buildStatusView with the monitor\'s incidents', () => {
     expect(view.status).toStrictEqual({ indicator: 'degraded_performance', description: 'Degraded performance' });
   });
 
-  it('a component follows its checks\' open incidents (worst severity) and the overall status follows the components', () => {
+  it("a component follows its checks' open incidents (worst severity) and the overall status follows the components", () => {
     const view = buildStatusView(input({ monitor: { open: [open('INC-1', 'api', 'SEV2', NOW - 10 * MIN)], recent: [], componentOf } }));
     expect(view.components[1]).toStrictEqual({
       name: 'api',
@@ -74,8 +74,8 @@ describe('buildStatusView with the monitor\'s incidents', () => {
   });
 
   it.each([
-    ['published after the incident opened: the person\'s word stands', NOW - 5 * MIN, 'published', 'degraded_performance'],
-    ['published before the incident opened: the monitor\'s news is newer', NOW - 15 * MIN, 'monitoring', 'major_outage'],
+    ["published after the incident opened: the person's word stands", NOW - 5 * MIN, 'published', 'degraded_performance'],
+    ["published before the incident opened: the monitor's news is newer", NOW - 15 * MIN, 'monitoring', 'major_outage'],
     ['published in the same millisecond the incident opened: the monitor wins the tie', NOW - 10 * MIN, 'monitoring', 'major_outage'],
   ] as const)('a component status %s', (_case, publishedAt, source, status) => {
     const view = buildStatusView(
@@ -102,7 +102,9 @@ describe('buildStatusView with the monitor\'s incidents', () => {
   });
 
   it('an open incident on a check with no component says one was detected, without claiming an outage', () => {
-    const view = buildStatusView(input({ monitor: { open: [open('INC-3', 'orders-backups', 'SEV2', NOW - MIN)], recent: [], componentOf } }));
+    const view = buildStatusView(
+      input({ monitor: { open: [open('INC-3', 'orders-backups', 'SEV2', NOW - MIN)], recent: [], componentOf } }),
+    );
     expect(view.status).toStrictEqual({ indicator: 'operational', description: 'Incident detected by monitoring' });
     expect(view.components.every((c) => c.status === 'operational')).toBe(true);
     expect(view.monitorIncidents?.map((i) => i.id)).toEqual(['INC-3']);

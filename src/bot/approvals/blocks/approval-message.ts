@@ -10,12 +10,17 @@ import { stateLine, stateWord } from './approval-state-words.js';
 import { literal, planBlocks } from './plan-blocks.js';
 
 /** Slack's button element: text at most 75 characters, value at most 2,000; an approval id is far below. */
-function button(text: string, actionId: string, value: string, style: 'primary' | 'danger', confirm?: types.ConfirmationDialog): types.Button {
+function button(
+  text: string,
+  actionId: string,
+  value: string,
+  style: 'primary' | 'danger',
+  confirm?: types.ConfirmationDialog,
+): types.Button {
   return { type: 'button', text: { type: 'plain_text', text }, action_id: actionId, value, style, ...(confirm ? { confirm } : {}) };
 }
 
 const plain = (text: string): types.PlainTextElement => ({ type: 'plain_text', text });
-
 
 /**
  * The "are you sure" dialog Slack shows before a Release locks click is sent. Slack's confirmation
@@ -91,6 +96,9 @@ export function approvalMessage(approval: Approval): { text: string; blocks: typ
   blocks.push(fields(approval), ...planBlocks(approval.plan));
   const buttons = actions(approval);
   if (buttons) blocks.push(buttons);
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Lifeboat · ${literal(approval.id)} · updated ${slackDate(approval.updatedAt)}` }] });
+  blocks.push({
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: `Lifeboat · ${literal(approval.id)} · updated ${slackDate(approval.updatedAt)}` }],
+  });
   return { text: literal(`Approval request ${approval.id}: ${approval.plan.title} (${stateWord(approval)})`), blocks };
 }

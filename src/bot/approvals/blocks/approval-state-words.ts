@@ -31,7 +31,9 @@ export function figuresText(approval: Approval): string {
   const parts = [elapsedMs === null ? 'after an unknown time' : `in ${formatDuration(elapsedMs)}${rto}`];
   if (dataLossWindowSeconds !== undefined) {
     parts.push(
-      dataLossWindowSeconds === null ? 'data-loss window: not measured (no lag guard)' : `data-loss window: replica lag ${dataLossWindowSeconds}s at cut-over`,
+      dataLossWindowSeconds === null
+        ? 'data-loss window: not measured (no lag guard)'
+        : `data-loss window: replica lag ${dataLossWindowSeconds}s at cut-over`,
     );
   }
   return parts.join(' · ');

@@ -61,7 +61,9 @@ export function parseConfirmSubmission(values: unknown, privateMetadata: unknown
   const m = metadata as Record<string, unknown> | null;
   if (typeof m !== 'object' || m === null || !isApprovalId(m.approvalId)) return null;
   const channelId = typeof m.channelId === 'string' && CHANNEL_ID.test(m.channelId) ? m.channelId : undefined;
-  const input = (values as Record<string, Record<string, { value?: unknown }> | undefined> | null)?.[CONFIRM_INPUT.blockId]?.[CONFIRM_INPUT.actionId];
+  const input = (values as Record<string, Record<string, { value?: unknown }> | undefined> | null)?.[CONFIRM_INPUT.blockId]?.[
+    CONFIRM_INPUT.actionId
+  ];
   const typed = typeof input?.value === 'string' ? input.value : '';
   return { approvalId: m.approvalId, ...(channelId ? { channelId } : {}), typed };
 }

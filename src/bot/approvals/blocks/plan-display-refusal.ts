@@ -38,7 +38,8 @@ export function planDisplayRefusal(plan: Plan): string | null {
   const problems: string[] = [];
   const message = approvalMessage(pendingApproval(plan));
   const needed = message.blocks.length + OUTCOME_BLOCKS;
-  if (needed > MAX_MESSAGE_BLOCKS) problems.push(`its approval message needs ${needed} blocks and Slack allows ${MAX_MESSAGE_BLOCKS} in one message`);
+  if (needed > MAX_MESSAGE_BLOCKS)
+    problems.push(`its approval message needs ${needed} blocks and Slack allows ${MAX_MESSAGE_BLOCKS} in one message`);
   const surfaces: [string, unknown][] = [
     ['approval message', message],
     ['dry-run answer', dryRunMessage(plan)],
@@ -48,7 +49,9 @@ export function planDisplayRefusal(plan: Plan): string | null {
     const broken = blockKitViolations(surface);
     if (broken.length === 0) continue;
     const limit = name === 'confirmation dialog' ? MAX_VIEW_BLOCKS : MAX_MESSAGE_BLOCKS;
-    problems.push(`its ${name} breaks Slack's limits (${broken[0]?.problem}${broken.length > 1 ? `, and ${broken.length - 1} more` : ''}; at most ${limit} blocks)`);
+    problems.push(
+      `its ${name} breaks Slack's limits (${broken[0]?.problem}${broken.length > 1 ? `, and ${broken.length - 1} more` : ''}; at most ${limit} blocks)`,
+    );
   }
   if (problems.length === 0) return null;
   const size = `${plan.calls.length} step${plan.calls.length === 1 ? '' : 's'}, ${characters(plan)} characters in ${planBlocks(plan).length} sections`;

@@ -18,7 +18,10 @@ export function dryRunMessage(plan: Plan): BotMessage {
     ...planBlocks(plan),
   ];
   if (plan.destructive) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Destructive: approvers will be asked to type \`${literal(plan.subject)}\` to confirm.` }] });
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `Destructive: approvers will be asked to type \`${literal(plan.subject)}\` to confirm.` }],
+    });
   }
   return { text: literal(`Dry run: ${plan.title}. Nothing was submitted.`), blocks };
 }
@@ -28,7 +31,10 @@ export function refusedMessage(message: string, plan?: Plan): BotMessage {
   const failures = plan ? preflightFailures(plan) : [];
   const text = literal(message);
   if (failures.length === 0) return { text };
-  return { text, blocks: [...sections(`:no_entry: ${text}`), ...sections(`*Failing pre-flight checks*\n${failures.map(preflightLine).join('\n')}`)] };
+  return {
+    text,
+    blocks: [...sections(`:no_entry: ${text}`), ...sections(`*Failing pre-flight checks*\n${failures.map(preflightLine).join('\n')}`)],
+  };
 }
 
 /** Tells the requester where their request waits, who must act and until when. Pure. */

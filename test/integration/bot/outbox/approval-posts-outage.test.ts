@@ -53,11 +53,27 @@ describe('a failover run while Slack refuses the token', () => {
     fake.refuse('invalid_auth'); // the token was revoked mid-run
     const report = announcer.reporter.report;
     await report({ type: 'step-started', runId: 'APR-7', planId: 'plan-1', stepId: 'promote', message: 'Promoting orders-replica' });
-    await report({ type: 'step-done', runId: 'APR-7', planId: 'plan-1', stepId: 'promote', message: 'orders-replica is primary', elapsedMs: 90_000 });
-    const succeeded = approvalOf(failoverPlan(), { state: 'succeeded', run: { runnerId: 'r', claimedAt: T0, leaseExpiresAt: T0, steps: [], message: 'Failover done.', detail: { elapsedMs: 95_000 } } });
+    await report({
+      type: 'step-done',
+      runId: 'APR-7',
+      planId: 'plan-1',
+      stepId: 'promote',
+      message: 'orders-replica is primary',
+      elapsedMs: 90_000,
+    });
+    const succeeded = approvalOf(failoverPlan(), {
+      state: 'succeeded',
+      run: { runnerId: 'r', claimedAt: T0, leaseExpiresAt: T0, steps: [], message: 'Failover done.', detail: { elapsedMs: 95_000 } },
+    });
     stored.set('APR-7', succeeded);
     announcer.listener({ approval: succeeded, transition: 'succeeded', at: T0, actor: 'r' });
-    await report({ type: 'finished', runId: 'APR-7', planId: 'plan-1', outcome: { status: 'succeeded' } as RunOutcome, message: 'Failover done.' });
+    await report({
+      type: 'finished',
+      runId: 'APR-7',
+      planId: 'plan-1',
+      outcome: { status: 'succeeded' } as RunOutcome,
+      message: 'Failover done.',
+    });
     for (let minute = 0; minute < 15; minute++) {
       h.clock.advance(60_000);
       await h.bot.idle();

@@ -10,14 +10,17 @@ import { botConfig, startBotHarness, type BotHarness } from '../../../e2e/bot/sl
 
 /** A config with `count` http checks `c1`…`cN` at SEV2 (no incident channels), one failure to open. */
 export function manyChecksConfig(count: number): Config {
-  const checks = Array.from({ length: count }, (_, i) => `
+  const checks = Array.from(
+    { length: count },
+    (_, i) => `
   - id: c${i + 1}
     type: http
     url: https://svc${i + 1}.example.com/health
     every: 15s
     severity: SEV2
     failAfter: 1
-    recoverAfter: 1`).join('');
+    recoverAfter: 1`,
+  ).join('');
   return botConfig(`
 slack:
   channel: C0INCIDENTS
@@ -29,7 +32,14 @@ checks:${checks}
 }
 
 /** The wired bot (createSlackBot) on a shared Redis prefix, optionally with a gateway timing out early. */
-export async function startOutboxBot(options: { redis: Redis; keyPrefix: string; store: Store; config: Config; clock?: ManualClock; callTimeoutMs?: number }): Promise<BotHarness> {
+export async function startOutboxBot(options: {
+  redis: Redis;
+  keyPrefix: string;
+  store: Store;
+  config: Config;
+  clock?: ManualClock;
+  callTimeoutMs?: number;
+}): Promise<BotHarness> {
   const clock = options.clock ?? new ManualClock();
   const gateway = options.callTimeoutMs
     ? new WebClientSlackGateway({
@@ -42,7 +52,14 @@ export async function startOutboxBot(options: { redis: Redis; keyPrefix: string;
         timeoutMs: options.callTimeoutMs,
       })
     : undefined;
-  return startBotHarness({ config: options.config, store: options.store, redis: options.redis, keyPrefix: options.keyPrefix, clock, ...(gateway ? { gateway } : {}) });
+  return startBotHarness({
+    config: options.config,
+    store: options.store,
+    redis: options.redis,
+    keyPrefix: options.keyPrefix,
+    clock,
+    ...(gateway ? { gateway } : {}),
+  });
 }
 
 /** Top-level messages (not thread replies) in the incidents channel that mention `incidentId`. */
@@ -52,5 +69,8 @@ export function topLevel(fake: SlackFake, incidentId: string): FakeMessage[] {
 
 /** Thread replies under `parent`, in posting order. */
 export function replies(fake: SlackFake, parent: FakeMessage): string[] {
-  return fake.messagesIn(parent.channel).filter((m) => m.threadTs === parent.ts).map((m) => m.text);
+  return fake
+    .messagesIn(parent.channel)
+    .filter((m) => m.threadTs === parent.ts)
+    .map((m) => m.text);
 }

@@ -41,7 +41,10 @@ describe('redis Slack outbox', () => {
     expect((await redis.keys(`${keyPrefix}*`)).sort()).toEqual(
       [keys.outboxLane('incident:INC-1'), keys.outboxQueue('incident:INC-1'), keys.outboxReady(), keys.outboxOnce('k')].sort(),
     );
-    for (const [key, ttl] of [[keys.outboxLane('incident:INC-1'), LANE_TTL_MS], [keys.outboxOnce('k'), ONCE_KEY_TTL_MS]] as const) {
+    for (const [key, ttl] of [
+      [keys.outboxLane('incident:INC-1'), LANE_TTL_MS],
+      [keys.outboxOnce('k'), ONCE_KEY_TTL_MS],
+    ] as const) {
       const left = await redis.pttl(key);
       expect(left).toBeGreaterThan(ttl - 60_000);
       expect(left).toBeLessThanOrEqual(ttl);

@@ -36,7 +36,13 @@ afterAll(async () => {
 });
 
 async function bot(options: { store: MemoryStore; checks?: number; callTimeoutMs?: number }): Promise<BotHarness> {
-  const h = await startOutboxBot({ redis, keyPrefix, store: options.store, config: manyChecksConfig(options.checks ?? 20), ...(options.callTimeoutMs ? { callTimeoutMs: options.callTimeoutMs } : {}) });
+  const h = await startOutboxBot({
+    redis,
+    keyPrefix,
+    store: options.store,
+    config: manyChecksConfig(options.checks ?? 20),
+    ...(options.callTimeoutMs ? { callTimeoutMs: options.callTimeoutMs } : {}),
+  });
   open.push(h);
   return h;
 }
@@ -101,7 +107,14 @@ describe('Slack outages through the wired bot (real Redis, Slack at the network 
     for (let i = 1; i <= 5; i++) await h.engine.apply(fail('SEV2', `c${i}`, h.clock.now()));
     for (let round = 0; round < 4; round++) await h.bot.idle();
     h.clock.advance(60_000);
-    for (let i = 1; i <= 5; i++) await h.engine.apply({ ...fail('SEV2', `c${i}`, h.clock.now()), ok: true, severity: null, summary: 'HTTP 200 in 5ms', measurement: { kind: 'http', status: 200, url: 'x' } });
+    for (let i = 1; i <= 5; i++)
+      await h.engine.apply({
+        ...fail('SEV2', `c${i}`, h.clock.now()),
+        ok: true,
+        severity: null,
+        summary: 'HTTP 200 in 5ms',
+        measurement: { kind: 'http', status: 200, url: 'x' },
+      });
     for (let round = 0; round < 6 && (await h.bot.outbox.pending()) > 0; round++) await h.bot.idle();
     expect(await h.bot.outbox.pending()).toBe(0);
     expect(fake.count('conversations.history')).toBeGreaterThanOrEqual(5); // each lost answer looked for
@@ -147,7 +160,9 @@ describe('Slack outages through the wired bot (real Redis, Slack at the network 
     for (const id of ids(10)) {
       const [message, ...copies] = topLevel(fake, id);
       expect(copies).toEqual([]);
-      expect(replies(fake, message as NonNullable<typeof message>)).toEqual([':arrow_up: Escalated *SEV2* → *SEV1*: HTTP 500 (expected 200)']);
+      expect(replies(fake, message as NonNullable<typeof message>)).toEqual([
+        ':arrow_up: Escalated *SEV2* → *SEV1*: HTTP 500 (expected 200)',
+      ]);
     }
     expect(fake.count('chat.postMessage')).toBe(20);
   });
@@ -163,7 +178,11 @@ describe('Slack outages through the wired bot (real Redis, Slack at the network 
     if (!claim) throw new Error('expected the incident message to be queued');
     // Marked before sending, then posted (with the entry's id), then the process dies.
     await store.saveProgress(claim, { done: {}, inFlight: '' }, h.clock.now() + 30_000);
-    await h.bot.gateway.postMessage({ channel: 'C0INCIDENTS', text: 'SEV2 INC-1 c1: posted by the replica that died', metadata: { eventType: 'lifeboat_post', payload: { outbox_id: claim.id } } });
+    await h.bot.gateway.postMessage({
+      channel: 'C0INCIDENTS',
+      text: 'SEV2 INC-1 c1: posted by the replica that died',
+      metadata: { eventType: 'lifeboat_post', payload: { outbox_id: claim.id } },
+    });
 
     const next = await startOutboxBot({ redis, keyPrefix, store: h.store as MemoryStore, config: manyChecksConfig(1) });
     open.push(next);

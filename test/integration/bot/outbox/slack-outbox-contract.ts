@@ -42,7 +42,13 @@ export function defineSlackOutboxContract(label: string, create: () => Promise<S
       expect(await outbox.enqueue('e1', anEntry('incident:INC-1'), T0)).toBe('enqueued');
       expect(await outbox.pendingEntries()).toBe(1);
       const claim = await mustClaim();
-      expect(claim).toMatchObject({ lane: 'incident:INC-1', id: 'e1', entry: anEntry('incident:INC-1'), attempts: 0, progress: { done: {} } });
+      expect(claim).toMatchObject({
+        lane: 'incident:INC-1',
+        id: 'e1',
+        entry: anEntry('incident:INC-1'),
+        attempts: 0,
+        progress: { done: {} },
+      });
       expect(await outbox.complete(claim, T0 + 1)).toBe(true);
       expect(await outbox.claimNext(T0 + 2, LEASE)).toBeNull();
       expect(await outbox.pendingEntries()).toBe(0);
@@ -116,7 +122,8 @@ export function defineSlackOutboxContract(label: string, create: () => Promise<S
     });
 
     it('coalesces into an unclaimed entry with the same key, replacing its data when asked; never into a claimed one', async () => {
-      const update = (mayPost: boolean) => anEntry('incident:INC-1', { kind: 'incident.message', methods: ['chat.update'], coalesceKey: 'message', data: { mayPost } });
+      const update = (mayPost: boolean) =>
+        anEntry('incident:INC-1', { kind: 'incident.message', methods: ['chat.update'], coalesceKey: 'message', data: { mayPost } });
       expect(await outbox.enqueue('m1', update(false), T0)).toBe('enqueued');
       expect(await outbox.enqueue('m2', update(false), T0)).toBe('coalesced');
       expect(await outbox.enqueue('m3', update(true), T0, { replace: true })).toBe('coalesced');
@@ -131,7 +138,12 @@ export function defineSlackOutboxContract(label: string, create: () => Promise<S
     });
 
     it('a head given back for a retry takes coalesced changes again (it renders anew when retried)', async () => {
-      const update = anEntry('incident:INC-1', { kind: 'incident.message', methods: ['chat.update'], coalesceKey: 'message', data: { mayPost: false } });
+      const update = anEntry('incident:INC-1', {
+        kind: 'incident.message',
+        methods: ['chat.update'],
+        coalesceKey: 'message',
+        data: { mayPost: false },
+      });
       await outbox.enqueue('m1', update, T0);
       await outbox.reschedule(await mustClaim(), T0 + 1_000, 1, { done: {} });
       expect(await outbox.enqueue('m2', { ...update, data: { mayPost: true } }, T0, { replace: true })).toBe('coalesced');
@@ -141,7 +153,10 @@ export function defineSlackOutboxContract(label: string, create: () => Promise<S
 
     it('an entry with a once-key is enqueued once, whichever replica tries', async () => {
       const outcome = anEntry('approval:APR-1', { data: { text: 'done' } });
-      const results = await Promise.all([outbox.enqueue('o1', outcome, T0, { onceKey: 'outcome:APR-1' }), sut.replica.enqueue('o2', outcome, T0, { onceKey: 'outcome:APR-1' })]);
+      const results = await Promise.all([
+        outbox.enqueue('o1', outcome, T0, { onceKey: 'outcome:APR-1' }),
+        sut.replica.enqueue('o2', outcome, T0, { onceKey: 'outcome:APR-1' }),
+      ]);
       expect(results.sort()).toEqual(['duplicate', 'enqueued']);
       expect(await outbox.pendingEntries()).toBe(1);
     });
