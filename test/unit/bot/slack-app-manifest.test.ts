@@ -29,7 +29,7 @@ const METHOD_SCOPES: Record<string, string | null> = {
 describe('deploy/slack-app-manifest.yaml', () => {
   it('asks for exactly the scopes of the Web API methods the gateway calls, plus commands', () => {
     const source = readFileSync(new URL('../../../src/bot/web-client-slack-gateway.ts', import.meta.url), 'utf8');
-    const called = [...source.matchAll(/this\.call\('([a-z.A-Z]+)'/g)].map((m) => m[1] ?? '');
+    const called = [...source.matchAll(/this\.call\(\s*'([a-z.A-Z]+)'/g)].map((m) => m[1] ?? '');
     expect(new Set(called)).toEqual(new Set(Object.keys(METHOD_SCOPES)));
     const needed = new Set([...called.map((m) => METHOD_SCOPES[m]).filter((s): s is string => s !== null && s !== undefined), 'commands']);
     expect(new Set(manifest.oauth_config.scopes.bot)).toEqual(needed);
