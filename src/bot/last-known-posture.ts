@@ -21,34 +21,23 @@ export interface Remembered<T> {
   readAtMs: number;
 }
 
-/** Most items of any one list kept; more than any answer shows, so nothing shown is lost. */
-export const MAX_REMEMBERED_ITEMS = 500;
-
 /**
  * The last successful answer of each read-only command, in this replica's memory only (one slot
- * per command, lists capped), so that while the store is unreachable operators still see the
- * last known posture, marked stale with its age. Never a source of truth: nothing acts on it.
+ * per command, replaced on every read), so that while the store is unreachable operators still see
+ * the last known posture, marked stale with its age. Never a source of truth: nothing acts on it.
+ * Lists are kept whole (the snapshot already exists; keeping it costs a reference), so a stale
+ * answer's "…and N more" counts what was really there.
  */
 export class LastKnownPosture {
   private statusSlot: Remembered<StatusSnapshot> | null = null;
   private incidentsSlot: Remembered<IncidentsSnapshot> | null = null;
 
   rememberStatus(data: StatusSnapshot, readAtMs: number): void {
-    this.statusSlot = {
-      data: {
-        checks: data.checks.slice(0, MAX_REMEMBERED_ITEMS),
-        openIncidents: data.openIncidents.slice(0, MAX_REMEMBERED_ITEMS),
-        approvals: data.approvals === null ? null : data.approvals.slice(0, MAX_REMEMBERED_ITEMS),
-      },
-      readAtMs,
-    };
+    this.statusSlot = { data, readAtMs };
   }
 
   rememberIncidents(data: IncidentsSnapshot, readAtMs: number): void {
-    this.incidentsSlot = {
-      data: { open: data.open.slice(0, MAX_REMEMBERED_ITEMS), resolved: data.resolved.slice(0, MAX_REMEMBERED_ITEMS) },
-      readAtMs,
-    };
+    this.incidentsSlot = { data, readAtMs };
   }
 
   get status(): Remembered<StatusSnapshot> | null {
