@@ -8,7 +8,7 @@ import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { ApprovalEngine } from '../dist/approvals/approval-engine.js';
-import { RedisApprovalStore } from '../dist/approvals/redis-approval-store.js';
+import { RedisApprovalStore } from '../dist/backend/redis/redis-approval-store.js';
 import { silentLogger } from '../dist/observability/logger.js';
 import { systemClock } from '../dist/core/clock.js';
 import { parseFlags } from './lib/args.mjs';

@@ -31,7 +31,9 @@ export async function main(argv) {
   };
   const { buildApp } = await import('../dist/app.js');
   const { parseConfig } = await import('../dist/config/parse-config.js');
-  const { RedisStore, createRedisClient } = await import('../dist/store/redis-store.js');
+  const { createRedisClient } = await import('../dist/backend/redis/redis-connection.js');
+  const { createBackend } = await import('../dist/backend/create-backend.js');
+  const { systemClock } = await import('../dist/core/clock.js');
   const { silentLogger } = await import('../dist/observability/logger.js');
 
   const fakes = forkChild('fake-slack-pagerduty.mjs', [], { timeoutMs: 10_000 });
@@ -56,7 +58,7 @@ export async function main(argv) {
   const logger = silentLogger();
   const prefix = `lifeboat-bench:incident-cycles:${randomBytes(4).toString('hex')}:`;
   const redis = createRedisClient(REDIS_URL, logger);
-  const store = new RedisStore({ redis, keyPrefix: prefix });
+  const backend = createBackend(redis, prefix, { clock: systemClock, logger, retention: config.retention });
   // The monitor probes what the bench last drove: ok unless the check is mid-incident.
   const failing = new Set();
   const outcome = (checkId) => (failing.has(checkId) ? failure(checkId) : success(checkId));
@@ -65,7 +67,7 @@ export async function main(argv) {
     lagBatch: async () => new Map(),
     backup: async () => success('none'),
   };
-  const app = buildApp({ config, logger, store, redis, keyPrefix: prefix, probes });
+  const app = buildApp({ config, logger, backend, probes });
   const gc = globalThis.gc;
   console.log(
     `incident-cycles bench: ${cpus().length} CPUs, ${(totalmem() / 1024 ** 3).toFixed(1)} GiB, node ${process.version}, ` +

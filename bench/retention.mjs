@@ -8,8 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { IncidentEngine } from '../dist/incidents/incident-engine.js';
-import { IncidentRetention } from '../dist/store/incident-retention.js';
-import { RedisStore } from '../dist/store/redis-store.js';
+import { IncidentRetention } from '../dist/backend/redis/incident-retention.js';
+import { RedisStore } from '../dist/backend/redis/redis-store.js';
 import { silentLogger } from '../dist/observability/logger.js';
 import { parseFlags, parseIntList } from './lib/args.mjs';
 

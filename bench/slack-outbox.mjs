@@ -30,9 +30,11 @@ export async function main(argv) {
   if (!['429', '503'].includes(cfg.mode)) throw new Error('--mode is 429 or 503');
 
   const { createSlackBot } = await import('../dist/bot/create-slack-bot.js');
+  const { createSlackPlatform } = await import('../dist/bot/create-slack-platform.js');
+  const { createBackend } = await import('../dist/backend/create-backend.js');
   const { parseConfig } = await import('../dist/config/parse-config.js');
   const { IncidentEngine } = await import('../dist/incidents/incident-engine.js');
-  const { MemoryStore } = await import('../dist/store/memory-store.js');
+  const { MemoryStore } = await import('../dist/backend/memory/memory-store.js');
   const { Metrics } = await import('../dist/observability/metrics.js');
   const { silentLogger } = await import('../dist/observability/logger.js');
   const { systemClock } = await import('../dist/core/clock.js');
@@ -48,22 +50,31 @@ export async function main(argv) {
     clock: systemClock,
     logger,
     policies: new Map(config.checks.map((c) => [c.id, { failAfter: 1, recoverAfter: 1 }])),
-    fence: () => null,
+    fencing: { mode: 'unfenced' },
   });
   const metrics = new Metrics();
-  const bot = createSlackBot({
+  const backend = createBackend(redis, prefix, { clock: systemClock, logger, retention: config.retention });
+  const platform = createSlackPlatform({
     config,
     logger,
     metrics,
+    clock: systemClock,
+    seen: backend.seenDeliveries,
+    outbox: backend.slackOutbox,
+  });
+  const bot = createSlackBot({
+    platform,
+    config,
+    logger,
     store,
-    redis,
-    keyPrefix: prefix,
-    engine,
+    refs: backend.incidentMessageRefs,
+    incidents: engine,
     pageOnCall: async () => ({ ok: true }),
     submitAction: async () => undefined,
     listApprovals: async () => [],
     clock: systemClock,
   });
+  engine.subscribe(bot.notifier.listener);
   console.log(
     `slack-outbox bench: ${cpus().length} CPUs, node ${process.version}; ${cfg.incidents} incidents; Slack answers ` +
       `${cfg.mode === '429' ? `429 (Retry-After ${cfg.retryAfterS}s)` : '503'} for ${cfg.outageMs / 1000}s; Redis ${REDIS_URL} prefix ${prefix}`,

@@ -244,7 +244,7 @@ function ask(child, question) {
 async function childMain({ receiver, stubUrl, store: storeKind }) {
   const [{ parseConfig }, { MemoryStore }, { IncidentEngine }, { silentLogger }, { Metrics }, { systemClock }] = await Promise.all([
     import('../dist/config/parse-config.js'),
-    import('../dist/store/memory-store.js'),
+    import('../dist/backend/memory/memory-store.js'),
     import('../dist/incidents/incident-engine.js'),
     import('../dist/observability/logger.js'),
     import('../dist/observability/metrics.js'),
@@ -283,9 +283,14 @@ checks: [{ id: api, type: http, url: "http://127.0.0.1:9/health", every: 15s, se
   let port;
   if (receiver === 'lifeboat') {
     const { createSlackBot } = await import('../dist/bot/create-slack-bot.js');
+    const { createSlackPlatform } = await import('../dist/bot/create-slack-platform.js');
+    const { createBackend } = await import('../dist/backend/create-backend.js');
     const { buildServer } = await import('../dist/server/build-server.js');
     const metrics = new Metrics();
-    const bot = createSlackBot({ config, logger, metrics, store, redis, keyPrefix, engine, ...ports, clock });
+    const backend = createBackend(redis, keyPrefix, { clock, logger, retention: config.retention });
+    const platform = createSlackPlatform({ config, logger, metrics, clock, seen: backend.seenDeliveries, outbox: backend.slackOutbox });
+    const bot = createSlackBot({ platform, config, logger, store, refs: backend.incidentMessageRefs, incidents: engine, ...ports, clock });
+    engine.subscribe(bot.notifier.listener);
     const server = buildServer({ logger, metrics, readiness: [bot.readiness] });
     await server.register(bot.routes);
     await engine.apply(failing(clock.now()));
@@ -327,7 +332,7 @@ async function startStockBolt({ config, logger, store, engine, ports, clock }) {
     import('../dist/bot/incident-action-handler.js'),
     import('../dist/bot/register-listeners.js'),
     import('../dist/bot/incident-notifier.js'),
-    import('../dist/bot/memory-incident-message-refs.js'),
+    import('../dist/backend/memory/memory-incident-message-refs.js'),
   ]);
   const gateway = new WebClientSlackGateway({ token: config.env.slackBotToken, apiUrl: config.env.slackApiUrl, logger });
   const permissions = new Permissions({ operators: config.slack.operators, approvers: config.slack.approvers, gateway, clock, logger });

@@ -1,102 +1,90 @@
-import type { Redis } from 'ioredis';
 import type { DrParts } from './app-dr.js';
+import type { Backend } from './backend/create-backend.js';
 import { createApprovalUi, type ApprovalUi } from './bot/approvals/create-approval-ui.js';
-import { incidentOutcomeNote } from './bot/approvals/incident-outcome-note.js';
 import { createSlackBot, type SlackBot } from './bot/create-slack-bot.js';
+import { createSlackPlatform, type SlackPlatformDeps } from './bot/create-slack-platform.js';
 import { IncidentLinks, WebApiPermalinks } from './bot/incident-links.js';
-import { MemorySeenDeliveries } from './bot/memory-seen-deliveries.js';
-import { OperatorNotices, pagingAuthNotice } from './bot/operator-notices.js';
-import { RedisSeenDeliveries } from './bot/redis-seen-deliveries.js';
+import { OperatorNotices } from './bot/operator-notices.js';
 import type { Config } from './config/types.js';
 import type { Clock } from './core/clock.js';
 import type { IncidentEngine } from './incidents/incident-engine.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Pager } from './paging/pager.js';
-import type { Store } from './store/store.js';
 
 export interface SlackParts {
   bot: SlackBot;
   approvalUi: ApprovalUi;
-  /** The Slack message link the pager puts in PagerDuty events. */
-  links: IncidentLinks;
   /** One-time notices to operators (a refused PagerDuty or Statuspage key). */
   notices: OperatorNotices;
   stop(): Promise<void>;
 }
+
+/** Test seams of the Slack transport (see SlackPlatformDeps). */
+export type SlackSeams = Pick<SlackPlatformDeps, 'gateway' | 'sleep' | 'webApiNetworkRetries'> & {
+  /** The approval sweep's cadence. */
+  approvalSweepIntervalMs?: number;
+};
 
 export interface SlackDeps {
   config: Config;
   logger: Logger;
   metrics: Metrics;
   clock: Clock;
-  store: Store;
-  redis: Redis | null;
-  keyPrefix: string;
+  backend: Backend;
   engine: IncidentEngine;
   pager: Pager;
   dr: DrParts;
+  seams?: SlackSeams;
 }
 
 /**
- * The bot and the approval flow on it. They need each other (the bot routes `/dr failover` to
- * the approval flow; the flow registers its buttons on the bot's Bolt app), so the bot gets
- * forwarding functions that the flow fills in right after.
+ * Slack, in dependency order: the transport (Bolt, gateway, outbox), the approval flow on it,
+ * then the bot's commands and incident messages, which hand DR requests to that flow. Nothing
+ * here subscribes to anything: app-subscriptions.ts does.
  */
 export function buildSlack(deps: SlackDeps): SlackParts {
-  const { config, logger, clock, pager } = deps;
-  let approvalUi: ApprovalUi | null = null;
-  const ui = (): ApprovalUi => {
-    if (!approvalUi) throw new Error('the approval flow is not wired yet');
-    return approvalUi;
-  };
-  const bot = createSlackBot({
+  const { config, logger, clock, backend, pager, dr } = deps;
+  const seams = deps.seams ?? {};
+  const platform = createSlackPlatform({
     config,
     logger,
     metrics: deps.metrics,
-    store: deps.store,
-    redis: deps.redis,
-    keyPrefix: deps.keyPrefix,
-    engine: deps.engine,
-    pageOnCall: (incident, actor) => pager.pageNow(incident, actor),
-    ...(pager.enabled ? { pagingState: (id: string) => pager.pagingState(id) } : {}),
-    submitAction: (request, actor, reply) => ui().submitAction(request, actor, reply),
-    listApprovals: () => ui().listApprovals(),
     clock,
+    seen: backend.seenDeliveries,
+    outbox: backend.slackOutbox,
+    ...(seams.gateway ? { gateway: seams.gateway } : {}),
+    ...(seams.sleep ? { sleep: seams.sleep } : {}),
+    ...(seams.webApiNetworkRetries !== undefined ? { webApiNetworkRetries: seams.webApiNetworkRetries } : {}),
   });
-  approvalUi = createApprovalUi({
-    boltApp: bot.boltApp,
-    gateway: bot.gateway,
-    outbox: bot.outbox,
-    permissions: bot.permissions,
-    approvals: deps.dr.approvals,
-    dr: deps.dr.dr,
+  const approvalUi = createApprovalUi({
+    platform,
+    refs: backend.approvalMessageRefs,
+    approvals: dr.approvals,
+    dr: dr.dr,
     config,
     logger,
     clock,
-    redis: deps.redis,
-    keyPrefix: deps.keyPrefix,
+    ...(seams.approvalSweepIntervalMs !== undefined ? { sweepIntervalMs: seams.approvalSweepIntervalMs } : {}),
   });
-  deps.dr.reporter.attach(approvalUi.reporter);
-  deps.dr.approvals.onChange(({ approval }) => {
-    const note = incidentOutcomeNote(approval);
-    if (note) bot.notifier.noteOnIncident(note.incidentId, note.text);
-  });
-  pager.subscribe((state) => bot.notifier.onPagingChange(state.incidentId));
-
-  const slackLogger = logger.child({ component: 'slack' });
-  const links = new IncidentLinks({
-    messageRef: (id) => bot.notifier.messageRef(id),
-    permalinks: new WebApiPermalinks({ token: config.env.slackBotToken as string, apiUrl: config.env.slackApiUrl, logger: slackLogger }),
-    slackApiUrl: config.env.slackApiUrl,
+  const bot = createSlackBot({
+    platform,
+    config,
+    logger,
+    store: backend.store,
+    refs: backend.incidentMessageRefs,
+    incidents: deps.engine,
+    pageOnCall: (incident, actor) => pager.pageNow(incident, actor),
+    ...(pager.enabled ? { pagingState: (id: string) => pager.pagingState(id) } : {}),
+    submitAction: approvalUi.submitAction,
+    listApprovals: approvalUi.listApprovals,
     clock,
-    logger: slackLogger,
   });
   const notices = new OperatorNotices({
     channel: config.slack.channel,
     operators: config.slack.operators,
-    outbox: bot.outbox,
-    seen: deps.redis ? new RedisSeenDeliveries(deps.redis, deps.keyPrefix) : new MemorySeenDeliveries(clock),
+    outbox: platform.outbox,
+    seen: backend.seenDeliveries,
     secrets: [
       config.env.slackBotToken,
       config.env.slackSigningSecret,
@@ -105,21 +93,33 @@ export function buildSlack(deps: SlackDeps): SlackParts {
       config.env.statuspageApiKey,
       config.env.redisUrl,
     ],
-    logger: slackLogger,
+    logger: logger.child({ component: 'slack' }),
   });
-  pager.onAuthFailure((error) => notices.notify('paging-auth', pagingAuthNotice(error)));
 
-  const ready = approvalUi;
   return {
     bot,
-    approvalUi: ready,
-    links,
+    approvalUi,
     notices,
     async stop() {
-      await ready.stop();
-      // Notices being decided are queued before the bot's outbox makes its last delivery pass.
+      await approvalUi.stop();
+      // Notices being decided are queued before the outbox makes its last delivery pass.
       await notices.settled(1_000);
       await bot.stop();
     },
   };
+}
+
+/**
+ * The Slack message link the pager puts in PagerDuty events, read from the backend's message
+ * refs: built before the pager (and before the bot), so nothing has to be bound late.
+ */
+export function buildIncidentLinks(config: Config, backend: Backend, clock: Clock, logger: Logger): IncidentLinks {
+  const slackLogger = logger.child({ component: 'slack' });
+  return new IncidentLinks({
+    messageRef: (id) => backend.incidentMessageRefs.get(id),
+    permalinks: new WebApiPermalinks({ token: config.env.slackBotToken as string, apiUrl: config.env.slackApiUrl, logger: slackLogger }),
+    slackApiUrl: config.env.slackApiUrl,
+    clock,
+    logger: slackLogger,
+  });
 }

@@ -1,7 +1,12 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { buildDr, type DrParts } from './app-dr.js';
+import { buildIncidentLinks, buildSlack, type SlackParts, type SlackSeams } from './app-slack.js';
+import { subscribeParts } from './app-subscriptions.js';
 import { AwsClients } from './aws/aws-clients.js';
+import { connectBackend, type Backend } from './backend/create-backend.js';
+import type { Sleeper } from './actions/wait-until.js';
 import type { Config } from './config/types.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { IncidentEngine } from './incidents/incident-engine.js';
@@ -14,38 +19,32 @@ import { createHttpProber } from './monitor/probes/http-probe.js';
 import { ReplicationLagProbe } from './monitor/probes/replication-lag-probe.js';
 import type { Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
-import { buildServer } from './server/build-server.js';
-import type { Redis } from 'ioredis';
-import { buildDr, type DrParts } from './app-dr.js';
-import { buildSlack, type SlackParts } from './app-slack.js';
-import { statusPageAuthNotice } from './bot/operator-notices.js';
 import { createPager } from './paging/create-pager.js';
 import type { Pager } from './paging/pager.js';
+import { buildServer } from './server/build-server.js';
 import { createStatusPage, type StatusPageModule } from './statuspage/create-status-page.js';
-import { createStoreBackend, DEFAULT_KEY_PREFIX } from './store/create-store.js';
-import { IncidentRetention } from './store/incident-retention.js';
-import { approvalKeys } from './approvals/approval-keys.js';
-import { pagingRedisKeys } from './paging/paging-redis-keys.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
   config: Config;
   logger: Logger;
   clock?: Clock;
-  /** Injected in tests (with `redis` when it is a RedisStore); otherwise built from `config.env.redisUrl`. */
-  store?: Store;
-  /** The Redis connection behind an injected store, shared by the other Redis-backed parts. */
-  redis?: Redis | null;
-  keyPrefix?: string;
+  /** Injected in tests (over a test Redis or in memory); otherwise connected from REDIS_URL. */
+  backend?: Backend;
   /** Injected in tests; otherwise real HTTP, CloudWatch and RDS probes. */
   probes?: Probes;
+  /** Injected in tests (clients pointed at a fake); otherwise one SDK client per region. */
+  awsClients?: AwsClients;
   /** Unique per process; distinguishes lease holders. */
   holderId?: string;
+  /** Test seams: Slack's (see SlackSeams) and how DR runs wait between polls. */
+  seams?: SlackSeams & { runSleep?: Sleeper };
 }
 
 /** The wired service. `start` listens and begins leader election; `stop` drains and closes. */
 export interface App {
   readonly server: FastifyInstance;
+  readonly backend: Backend;
   readonly store: Store;
   readonly engine: IncidentEngine;
   readonly monitor: Monitor;
@@ -60,28 +59,36 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** Builds every part from config and dependencies without opening a port. */
+/**
+ * Builds every part from config and dependencies without opening a port, in dependency order:
+ * state, monitoring, outward channels (status page, paging), DR and Slack, the HTTP server;
+ * then who tells whom (app-subscriptions.ts).
+ */
 export function buildApp(deps: AppDeps): App {
   const { config, logger } = deps;
   const clock = deps.clock ?? systemClock;
-  const backend = deps.store
-    ? { store: deps.store, redis: deps.redis ?? null, keyPrefix: deps.keyPrefix ?? DEFAULT_KEY_PREFIX }
-    : createStoreBackend({ redisUrl: config.env.redisUrl, logger, clock });
+  const backend = deps.backend ?? connectBackend({ redisUrl: config.env.redisUrl, logger, clock, retention: config.retention });
   const { store } = backend;
   const metrics = new Metrics();
   const closeProbes: Array<() => Promise<void>> = [];
-  const awsClients = new AwsClients();
+  const awsClients = deps.awsClients ?? new AwsClients();
   const probes = deps.probes ?? realProbes(clock, awsClients, closeProbes);
   const holderId = deps.holderId ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
-  let elector: LeaderElector | null = null;
+  // Every replica runs an elector, the in-memory store included: writes always carry the lease.
+  const elector = new LeaderElector({
+    store,
+    name: 'monitor',
+    holder: holderId,
+    ttlMs: config.monitor.leaseTtlMs,
+    logger: logger.child({ component: 'leader' }),
+  });
   const engine = new IncidentEngine({
     store,
     clock,
     logger: logger.child({ component: 'incidents' }),
     policies: new Map(config.checks.map((c) => [c.id, { failAfter: c.failAfter, recoverAfter: c.recoverAfter }])),
-    // Every replica runs an elector, the in-memory store included: writes always carry the lease.
-    fencing: { mode: 'leader-lease', currentLease: () => elector?.currentLease() ?? null },
+    fencing: { mode: 'leader-lease', currentLease: () => elector.currentLease() },
   });
   const monitor = new Monitor({
     checks: config.checks,
@@ -94,79 +101,37 @@ export function buildApp(deps: AppDeps): App {
     concurrency: config.monitor.concurrency,
   });
 
-  elector = new LeaderElector({
-    store,
-    name: 'monitor',
-    holder: holderId,
-    ttlMs: config.monitor.leaseTtlMs,
-    logger: logger.child({ component: 'leader' }),
-    onElected: (lease) => {
-      metrics.isLeader.set(1);
-      engine.resetCache();
-      // The term's lease fences every result of the runs it starts, even ones that land later.
-      monitor.start(lease);
-    },
-    onDemoted: () => {
-      metrics.isLeader.set(0);
-      // stop() ends the term before its first await: from here no result of ours is written.
-      monitor.stop().catch((err: unknown) => logger.error({ err }, 'monitor did not stop cleanly after demotion'));
-    },
-  });
-
-  // Slack is built last (it needs the pager and the DR parts) but they tell it things: late-bound.
-  let slack: SlackParts | null = null;
-  const statusPage = createStatusPage({
-    config,
-    logger,
-    redis: backend.redis,
-    keyPrefix: backend.keyPrefix,
-    clock,
-    incidents: store,
-    onAuthFailure: (error) => slack?.notices.notify('statuspage-auth', statusPageAuthNotice(error)),
-  });
+  const statusPage = createStatusPage({ config, logger, store: backend.statusPage, clock, incidents: store });
+  const slackOn = Boolean(config.env.slackBotToken);
+  // The PagerDuty alert links the incident's Slack message.
+  const links = slackOn ? buildIncidentLinks(config, backend, clock, logger) : null;
   // Any replica may deliver pages: every claim on the queue is atomic in the store.
   const pager = createPager({
     config,
     logger,
     metrics,
-    redis: backend.redis,
-    keyPrefix: backend.keyPrefix,
+    queue: backend.pagingQueue,
     clock,
-    slackLinkFor: (incidentId) => slack?.links.slackLinkFor(incidentId),
+    ...(links ? { slackLinkFor: (incidentId: string) => links.slackLinkFor(incidentId) } : {}),
   });
-  // Subscribed before the Slack notifier, so an incident's first message already shows its page.
-  engine.subscribe((change) => pager.onIncidentChange(change));
-  // Bounded growth (config `retention`): a resolved incident is compacted and expires; a sweep trims the rest.
-  const retention = backend.redis
-    ? new IncidentRetention({
-        redis: backend.redis,
-        keyPrefix: backend.keyPrefix,
-        policy: config.retention,
-        clock,
-        logger: logger.child({ component: 'retention' }),
-        incidentKeys: (id) => [pagingRedisKeys(backend.keyPrefix).incident(id)],
-        auditStreams: [approvalKeys(backend.keyPrefix).audit()],
-      })
-    : null;
-  if (retention) engine.subscribe((change) => (change.event?.type === 'resolved' ? retention.onResolved(change.incident) : undefined));
 
-  const slackOn = Boolean(config.env.slackBotToken);
+  // Without Slack nobody can approve, so there are no DR actions at all.
   const dr = slackOn
     ? buildDr({
         config,
         logger,
-        clock,
+        clock: backend.sharedClock,
         metrics,
         store,
-        redis: backend.redis,
-        keyPrefix: backend.keyPrefix,
+        approvalStore: backend.approvals,
         awsClients,
         statusPage: statusPage.statusPage,
         instanceId: holderId,
+        ...(deps.seams?.runSleep ? { sleep: deps.seams.runSleep } : {}),
       })
     : null;
-  slack = dr
-    ? buildSlack({ config, logger, metrics, clock, store, redis: backend.redis, keyPrefix: backend.keyPrefix, engine, pager, dr })
+  const slack = dr
+    ? buildSlack({ config, logger, metrics, clock, backend, engine, pager, dr, ...(deps.seams ? { seams: deps.seams } : {}) })
     : null;
 
   const server = buildServer({
@@ -184,11 +149,12 @@ export function buildApp(deps: AppDeps): App {
   // Not wrapped in fastify-plugin: its raw-body parser must apply to /slack/events only.
   if (slack) void server.register(slack.bot.routes);
 
+  const detachSlack = subscribeParts({ logger, metrics, backend, elector, monitor, engine, pager, statusPage, dr, slack });
   const demo = config.demo ? new DemoTarget({ ...config.demo, clock, logger: logger.child({ component: 'demo-target' }) }) : null;
-  const leader = elector;
 
   return {
     server,
+    backend,
     store,
     engine,
     monitor,
@@ -201,15 +167,15 @@ export function buildApp(deps: AppDeps): App {
       if (demo) await demo.start();
       const address = await server.listen({ port, host });
       if (slack) {
-        // Approvals compare times written by other replicas: agree on Redis's clock first.
-        await dr?.clock.start?.();
+        // Approvals compare times written by other replicas: agree on the shared clock first.
+        await backend.sharedClock.start();
         await slack.bot.start();
         // Reports runs a dead process left behind, then sweeps expired requests.
         await slack.approvalUi.start();
       }
-      leader.start();
+      elector.start();
       pager.start();
-      retention?.start();
+      backend.retention?.start();
       return address;
     },
     async stop() {
@@ -224,17 +190,17 @@ export function buildApp(deps: AppDeps): App {
         await settleWithin(dr.approvals.handBackRuns(), RUNS_SETTLE_MS);
         await settleWithin(dr.approvals.whenIdle(), RUNS_SETTLE_MS);
       }
+      detachSlack();
       // Stops the approval sweep too, and drains the Slack updates the hand-back queued.
       if (slack) await slack.stop();
-      dr?.clock.stop?.();
-      await leader.stop();
+      await elector.stop();
       await monitor.stop();
       await pager.stop();
-      await retention?.stop();
+      await backend.retention?.stop();
       if (demo) await demo.stop();
       await Promise.allSettled(closeProbes.map((close) => close()));
       awsClients.destroy();
-      await store.close();
+      await backend.close();
     },
   };
 }

@@ -4,7 +4,8 @@
 import { buildApp } from '../../dist/app.js';
 import { parseConfig } from '../../dist/config/parse-config.js';
 import { createLogger } from '../../dist/observability/logger.js';
-import { createRedisStore } from '../../dist/store/redis-store.js';
+import { connectBackend } from '../../dist/backend/create-backend.js';
+import { systemClock } from '../../dist/core/clock.js';
 
 const cfg = JSON.parse(process.argv[2]);
 
@@ -34,8 +35,13 @@ const logger = createLogger({
 const app = buildApp({
   config: parsed.config,
   logger,
-  store: createRedisStore(cfg.redisUrl, cfg.keyPrefix, logger),
-  keyPrefix: cfg.keyPrefix,
+  backend: connectBackend({
+    redisUrl: cfg.redisUrl,
+    keyPrefix: cfg.keyPrefix,
+    logger,
+    clock: systemClock,
+    retention: parsed.config.retention,
+  }),
   holderId: cfg.name,
   probes: {
     http: async (spec) => {

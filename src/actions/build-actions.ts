@@ -12,11 +12,12 @@ import { ActionMetrics } from './action-metrics.js';
 import { ActionPlanner } from './action-planner.js';
 import { ActionRunner } from './action-runner.js';
 import { storeLagSource } from './lag-source.js';
-import type { ProgressReporter } from './progress-reporter.js';
+import { ProgressEvents } from './progress-reporter.js';
 import { recoverInterrupted } from './recover-interrupted.js';
 import type { RunJournal, RunJournalReader } from './run-journal.js';
 import type { RunOutcome } from './run-outcome.js';
 import type { StatusPagePublisher } from './status-page-publisher.js';
+import type { Sleeper } from './wait-until.js';
 
 /** What the app hands the actions module. */
 export interface ActionsDeps {
@@ -30,14 +31,17 @@ export interface ActionsDeps {
   /** `Metrics`: the duration histogram is registered on its registry. */
   metrics: { registry: Registry; actionsTotal: Counter<'action' | 'outcome'> };
   journal: RunJournal & RunJournalReader;
-  reporter: ProgressReporter;
   statusPage?: StatusPagePublisher;
+  /** Test seam: how runs wait between polls. */
+  sleep?: Sleeper;
 }
 
 /** The wired actions: plan requests, run approved plans, report runs a crash interrupted. */
 export interface Actions {
   planner: ActionPlanner;
   runner: ActionRunner;
+  /** What runs report as they go; subscribe to tell people (the approval thread in Slack). */
+  progress: ProgressEvents;
   /** Call once at start-up, before taking new work. */
   recoverInterrupted(): Promise<RunOutcome[]>;
 }
@@ -49,6 +53,7 @@ export function buildActions(deps: ActionsDeps): Actions {
   const lag = storeLagSource(deps.store);
   const metrics = new ActionMetrics(deps.metrics);
   const logger = deps.logger.child({ component: 'actions' });
+  const progress = new ProgressEvents(logger);
   const planner = new ActionPlanner({ rds, route53, lag, clock: deps.clock, config: deps.config, incidents: deps.store });
   const runner = new ActionRunner({
     rds,
@@ -56,14 +61,16 @@ export function buildActions(deps: ActionsDeps): Actions {
     lag,
     clock: deps.clock,
     journal: deps.journal,
-    reporter: deps.reporter,
+    reporter: progress,
     logger,
     metrics,
     ...(deps.statusPage && { statusPage: deps.statusPage }),
+    ...(deps.sleep && { sleep: deps.sleep }),
   });
   return {
     planner,
     runner,
-    recoverInterrupted: () => recoverInterrupted({ journal: deps.journal, reporter: deps.reporter, clock: deps.clock, logger, metrics }),
+    progress,
+    recoverInterrupted: () => recoverInterrupted({ journal: deps.journal, reporter: progress, clock: deps.clock, logger, metrics }),
   };
 }

@@ -1,7 +1,7 @@
 import { ActionError } from '../actions/action-error.js';
 import type { ActionPlanner } from '../actions/action-planner.js';
 import type { ActionRunner } from '../actions/action-runner.js';
-import type { ApprovalEngine } from '../approvals/approval-engine.js';
+import type { ApprovalEngine, ExecuteHandler } from '../approvals/approval-engine.js';
 import type { Approval } from '../approvals/approval.js';
 import type { ActionRequest, Actor } from '../core/action-request.js';
 import type { Plan } from '../core/plan.js';
@@ -37,14 +37,17 @@ export interface DrServiceDeps {
  * two-person approval; and, once approved, executed exactly as approved. Knows nothing of Slack.
  */
 export class DrService {
-  constructor(private readonly deps: DrServiceDeps) {
-    // The approval engine fires this once per approved request, on the replica that claimed it.
-    deps.approvals.onExecute(async (approval, control) => {
-      deps.journal.attach(approval.id, control);
-      await control.started();
-      await deps.runner.run(approval.id, approval.plan, { signal: control.signal });
-    });
-  }
+  constructor(private readonly deps: DrServiceDeps) {}
+
+  /**
+   * Runs an approved request exactly as approved. Subscribe it to the approval engine
+   * (`approvals.onExecute(dr.execute)`): it fires once per approved request, on the replica that claimed it.
+   */
+  readonly execute: ExecuteHandler = async (approval, control) => {
+    this.deps.journal.attach(approval.id, control);
+    await control.started();
+    await this.deps.runner.run(approval.id, approval.plan, { signal: control.signal });
+  };
 
   /** Plans `request`; a dry run stops there, anything else becomes a pending approval request. */
   async submit(request: ActionRequest, actor: Actor, options: SubmitOptions = {}): Promise<SubmitOutcome> {

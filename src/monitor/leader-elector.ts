@@ -24,12 +24,16 @@ export interface LeaderElectorOptions {
   holder: string;
   ttlMs: number;
   logger: Logger;
-  /** Called once per term, when this process becomes leader. */
-  onElected: (lease: Lease) => void;
-  /** Called once per term, when it stops being leader (lost, unsure, or stopping). */
-  onDemoted: () => void;
   /** Told each wait a standby computed from the holder's remaining lease (tests, diagnostics). */
   onStandbyWait?: (wait: StandbyWait) => void;
+}
+
+/** Told of each term: once when this process becomes leader, once when it stops being leader. */
+export interface TermListener {
+  /** With the term's lease, which fences every write of the term. */
+  elected(lease: Lease): void;
+  /** Lost, unsure, or stopping. */
+  demoted(): void;
 }
 
 /** A standby's next attempt: `lapsesInMs` as the store reported it, `waitMs` what it chose. */
@@ -56,6 +60,7 @@ export class LeaderElector {
   private demotionTimer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | null = null;
   private failedRenewals = 0;
+  private readonly termListeners = new Set<TermListener>();
 
   constructor(options: LeaderElectorOptions) {
     if (!Number.isFinite(options.ttlMs) || options.ttlMs < MIN_LEASE_TTL_MS) {
@@ -66,6 +71,11 @@ export class LeaderElector {
     // Three attempts per TTL: one lost or slow renewal still leaves another before the deadline.
     this.intervalMs = Math.floor(options.ttlMs / 3);
     this.marginMs = Math.ceil(options.ttlMs * DEMOTION_MARGIN_RATIO);
+  }
+  /** Subscribes to this process's terms as leader; returns the unsubscribe. */
+  onTerm(listener: TermListener): () => void {
+    this.termListeners.add(listener);
+    return () => this.termListeners.delete(listener);
   }
 
   /** Begins competing for the lease (first attempt at once). */
@@ -142,7 +152,7 @@ export class LeaderElector {
     this.lease = lease;
     this.failedRenewals = 0;
     logger.info({ lease: name, holder, fencingToken: lease.token }, 'elected leader');
-    this.callback('onElected', () => this.options.onElected(lease));
+    for (const listener of this.termListeners) this.callback('elected', () => listener.elected(lease));
     return undefined;
   }
 
@@ -213,7 +223,7 @@ export class LeaderElector {
     this.failedRenewals = 0;
     const log = reason === 'stopping' ? this.options.logger.info : this.options.logger.warn;
     log.call(this.options.logger, { lease: this.options.name, fencingToken: token, reason }, 'no longer leader');
-    this.callback('onDemoted', () => this.options.onDemoted());
+    for (const listener of this.termListeners) this.callback('demoted', () => listener.demoted());
   }
 
   /**
@@ -238,7 +248,7 @@ export class LeaderElector {
     }
   }
 
-  private callback(which: 'onElected' | 'onDemoted' | 'onStandbyWait', run: () => void): void {
+  private callback(which: 'elected' | 'demoted' | 'onStandbyWait', run: () => void): void {
     try {
       run();
     } catch (err) {

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Config } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
@@ -6,11 +5,10 @@ import type { Metrics } from '../observability/metrics.js';
 import type { SlackLinkLookup } from './delivery-worker.js';
 import { DisabledPager } from './disabled-pager.js';
 import { EventsApiClient, EVENTS_REQUEST_TIMEOUT_MS } from './events-api-client.js';
-import { MemoryPagingQueue } from './memory-paging-queue.js';
 import type { Pager } from './pager.js';
+import type { PagingQueue } from './paging-queue.js';
 import { PagingMetrics } from './paging-metrics.js';
 import { QueuedPager } from './queued-pager.js';
-import { RedisPagingQueue } from './redis-paging-queue.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-delay.js';
 
 /** Delivery loop period; a queued event also wakes the loop at once. */
@@ -26,10 +24,8 @@ export interface CreatePagerDeps {
   config: Config;
   logger: Logger;
   metrics: Metrics;
-  /** The shared Redis client (not owned: never closed here); null selects the in-memory queue. */
-  redis: Redis | null;
-  /** The store's key prefix, e.g. "lifeboat:". */
-  keyPrefix: string;
+  /** The backend's paging queue: shared by replicas in Redis, one process's in memory. */
+  queue: PagingQueue;
   clock: Clock;
   /** The Slack message of an incident, linked from the PagerDuty alert when known. */
   slackLinkFor?: SlackLinkLookup;
@@ -54,12 +50,6 @@ export function createPager(deps: CreatePagerDeps): Pager {
     logger.info('PagerDuty paging is off: PAGERDUTY_ROUTING_KEY is not set');
     return new DisabledPager();
   }
-  if (!deps.redis) {
-    logger.warn(
-      'the paging queue is in memory: events waiting for PagerDuty and escalation timers are lost on restart. Set REDIS_URL to keep them',
-    );
-  }
-  const queue = deps.redis ? new RedisPagingQueue(deps.redis, deps.keyPrefix) : new MemoryPagingQueue();
   const api = new EventsApiClient({
     baseUrl: config.env.pagerdutyEventsUrl,
     clock,
@@ -69,7 +59,7 @@ export function createPager(deps: CreatePagerDeps): Pager {
   return new QueuedPager({
     policy: config.pagerduty,
     checks: config.checks,
-    queue,
+    queue: deps.queue,
     clock,
     logger,
     pollIntervalMs: deps.pollIntervalMs ?? PAGING_POLL_INTERVAL_MS,

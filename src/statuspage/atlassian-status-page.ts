@@ -26,8 +26,6 @@ export interface AtlassianStatusPageOptions {
   componentIds: Readonly<Record<string, string>>;
   /** Waits while another publish holds the incident's lock; injected so tests need not sleep. */
   sleep?: (ms: number) => Promise<void>;
-  /** Called once when Statuspage starts refusing the key (not again until a publish succeeds). */
-  onAuthFailure?: (error: StatusPageError) => void;
   lockTtlMs?: number;
   lockWaitMs?: number;
 }
@@ -48,9 +46,16 @@ export class AtlassianStatusPage implements StatusPage {
   readonly provider = 'atlassian' as const;
   private authFailure: AuthFailure | null = null;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly authFailureListeners = new Set<(error: StatusPageError) => void>();
 
   constructor(private readonly options: AtlassianStatusPageOptions) {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /** Called once when Statuspage starts refusing the key (not again until a publish succeeds). */
+  onAuthFailure(listener: (error: StatusPageError) => void): () => void {
+    this.authFailureListeners.add(listener);
+    return () => this.authFailureListeners.delete(listener);
   }
 
   /** The current key refusal, for /readyz; null when the key was not refused (or works again). */
@@ -140,7 +145,13 @@ export class AtlassianStatusPage implements StatusPage {
     if (this.authFailure) return;
     this.authFailure = { since: clock.now(), error };
     logger.error({ code: error.code, incidentId, hint: error.hint }, `${error.message}; ${error.hint ?? ''}`);
-    this.options.onAuthFailure?.(error);
+    for (const listener of this.authFailureListeners) {
+      try {
+        listener(error);
+      } catch (err) {
+        logger.error({ err }, 'Statuspage auth-failure listener failed');
+      }
+    }
   }
 
   private authSucceeded(): void {

@@ -1,14 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { Config } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import { AtlassianStatusPage } from './atlassian-status-page.js';
 import { BuiltinStatusPage } from './builtin-status-page.js';
-import { MemoryStatusPageStore } from './memory-statuspage-store.js';
 import type { MonitorIncidentSource } from './monitor-incidents.js';
 import { publicComponentNames } from './public-component-names.js';
-import { RedisStatusPageStore } from './redis-statuspage-store.js';
 import { StatuspageClient } from './statuspage-client.js';
 import type { StatusPageError } from './statuspage-error.js';
 import type { StatusPageStore } from './statuspage-store.js';
@@ -21,13 +18,9 @@ export const DEFAULT_STATUS_PAGE_TITLE = 'Service status';
 export interface CreateStatusPageDeps {
   config: Config;
   logger: Logger;
-  /** The shared Redis client (not owned: never closed here); null selects the in-memory store. */
-  redis: Redis | null;
-  /** The store's key prefix, e.g. "lifeboat:". */
-  keyPrefix: string;
+  /** The backend's record of what was published: shared by replicas in Redis. */
+  store: StatusPageStore;
   clock: Clock;
-  /** Called once when Statuspage starts refusing the API key, e.g. to tell operators in Slack. */
-  onAuthFailure?: (error: StatusPageError) => void;
   /** Heading of the built-in page. */
   title?: string;
   /** Absolute public base URL of the built-in page, for the feed's links (else from each request). */
@@ -63,13 +56,15 @@ export interface StatusPageModule {
   /** atlassian only, else null. */
   readiness: StatusPageReadiness | null;
   store: StatusPageStore;
+  /** Called once when Statuspage starts refusing the API key (atlassian only), e.g. to tell operators in Slack. */
+  onAuthFailure(listener: (error: StatusPageError) => void): () => void;
 }
 
 /** Builds the configured status page (builtin or atlassian), its store and, for builtin, its routes. */
 export function createStatusPage(deps: CreateStatusPageDeps): StatusPageModule {
   const { config, clock } = deps;
   const logger = deps.logger.child({ component: 'statuspage' });
-  const store: StatusPageStore = deps.redis ? new RedisStatusPageStore(deps.redis, deps.keyPrefix) : new MemoryStatusPageStore({ clock });
+  const { store } = deps;
   const componentNames = publicComponentNames(config);
 
   if (config.statuspage.provider === 'builtin') {
@@ -84,7 +79,9 @@ export function createStatusPage(deps: CreateStatusPageDeps): StatusPageModule {
       ...(deps.publicUrl !== undefined && { publicUrl: deps.publicUrl.replace(/\/+$/, '') }),
       ...(monitor && { monitor }),
     });
-    return { statusPage: new BuiltinStatusPage({ store, clock, logger, componentNames }), routes, readiness: null, store };
+    const statusPage = new BuiltinStatusPage({ store, clock, logger, componentNames });
+    // The built-in page has no key to refuse.
+    return { statusPage, routes, readiness: null, store, onAuthFailure: () => () => undefined };
   }
 
   if (config.statuspage.showMonitorIncidents) {
@@ -113,7 +110,6 @@ export function createStatusPage(deps: CreateStatusPageDeps): StatusPageModule {
     logger,
     componentIds: config.statuspage.components,
     ...(deps.sleep && { sleep: deps.sleep }),
-    ...(deps.onAuthFailure && { onAuthFailure: deps.onAuthFailure }),
   });
   const readiness: StatusPageReadiness = {
     name: 'statuspage',
@@ -128,7 +124,7 @@ export function createStatusPage(deps: CreateStatusPageDeps): StatusPageModule {
       }
     },
   };
-  return { statusPage: atlassian, routes: null, readiness, store };
+  return { statusPage: atlassian, routes: null, readiness, store, onAuthFailure: (listener) => atlassian.onAuthFailure(listener) };
 }
 
 /** The built-in page's monitor-incident source and check -> component map, when the option is on. */

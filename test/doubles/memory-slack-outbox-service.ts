@@ -1,3 +1,4 @@
+import { MemorySlackOutbox } from '../../src/backend/memory/memory-slack-outbox.js';
 import { DEFAULT_OUTBOX_RETRY, type OutboxRetryPolicy } from '../../src/bot/outbox/outbox-retry.js';
 import { SlackOutboxService } from '../../src/bot/outbox/slack-outbox-service.js';
 import type { SlackGateway } from '../../src/bot/slack-gateway.js';
@@ -15,8 +16,7 @@ export function memoryOutboxService(
   retry: OutboxRetryPolicy = { ...DEFAULT_OUTBOX_RETRY, baseMs: 0, maxMs: 0 },
 ): SlackOutboxService {
   return new SlackOutboxService({
-    redis: null,
-    keyPrefix: 'unused:',
+    outbox: new MemorySlackOutbox(),
     gateway,
     clock,
     logger: silentLogger(),

@@ -3,14 +3,15 @@ import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53
 import { mockClient } from 'aws-sdk-client-mock';
 import nock from 'nock';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { RedisApprovalStore } from '../../src/approvals/redis-approval-store.js';
+import { RedisApprovalStore } from '../../src/backend/redis/redis-approval-store.js';
 import { buildApp, type App } from '../../src/app.js';
 import { parseConfig } from '../../src/config/parse-config.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import { RedisStore } from '../../src/store/redis-store.js';
 import { guardNetwork, nockAuthTest, nockChatUpdate, nockPostMessage, TEST_SLACK_API_URL } from '../doubles/slack-api-nock.js';
 import { TEST_SIGNING_SECRET } from '../doubles/slack-requests.js';
 import { deleteKeys, newRedisClient, randomKeyPrefix } from '../integration/store/redis-test-helpers.js';
+import { systemClock } from '../../src/core/clock.js';
+import { testBackend } from '../doubles/test-backend.js';
 
 // SIGTERM while a failover waits on its promotion: stop() hands the run back at once instead of
 // leaving it "Running" until its lease lapses on another replica.
@@ -88,9 +89,7 @@ describe('stopping a replica that is running a failover', () => {
     app = buildApp({
       config: parsed.config,
       logger: silentLogger(),
-      store: new RedisStore({ redis, keyPrefix, ownsClient: true }),
-      redis,
-      keyPrefix,
+      backend: testBackend(redis, keyPrefix, systemClock, true),
       holderId,
     });
     await app.start(0, '127.0.0.1');

@@ -7,9 +7,9 @@ import type { Config } from '../../src/config/types.js';
 import type { IncidentChange } from '../../src/incidents/incident-engine.js';
 import { DemoTarget } from '../../src/monitor/demo-target.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import { RedisStore } from '../../src/store/redis-store.js';
 import nock from 'nock';
 import { ACCEPTED, nockEnqueue, TEST_PAGERDUTY_EVENTS_URL, TEST_ROUTING_KEY } from '../doubles/pagerduty-events-nock.js';
+import { testBackend } from '../doubles/test-backend.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -148,8 +148,7 @@ checks:
     });
     redis.on('error', () => undefined); // the refusal is the point of this test
     redisClients.push(redis);
-    const store = new RedisStore({ redis, keyPrefix: 'test:down:' });
-    const { url } = await startApp(config('checks: []\n'), { store });
+    const { url } = await startApp(config('checks: []\n'), { backend: testBackend(redis, 'test:down:') });
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(503);
     const body = (await ready.json()) as { ready: boolean; checks: { store: { ok: boolean; reason: string } } };
@@ -206,7 +205,7 @@ checks:
     const replica = async (name: string) => {
       const redis = new Redis(REDIS_URL);
       redisClients.push(redis);
-      return startApp(cfg, { store: new RedisStore({ redis, keyPrefix: prefix }), holderId: name });
+      return startApp(cfg, { backend: testBackend(redis, prefix), holderId: name });
     };
     const a = await replica('a');
     const b = await replica('b');

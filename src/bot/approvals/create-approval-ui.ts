@@ -1,54 +1,45 @@
-import type { App } from '@slack/bolt';
-import type { Redis } from 'ioredis';
 import type { ProgressReporter } from '../../actions/progress-reporter.js';
-import type { ApprovalEngine } from '../../approvals/approval-engine.js';
+import type { ApprovalChangeListener, ApprovalEngine } from '../../approvals/approval-engine.js';
 import type { Config } from '../../config/types.js';
 import type { Clock } from '../../core/clock.js';
 import type { DrService } from '../../dr/dr-service.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ListApprovals, SubmitAction } from '../bot-ports.js';
-import type { SlackOutboxService } from '../outbox/slack-outbox-service.js';
-import type { Permissions } from '../permissions.js';
-import type { SlackGateway } from '../slack-gateway.js';
+import type { SlackPlatform } from '../create-slack-platform.js';
 import { ActionSubmitter } from './action-submitter.js';
 import { ApprovalAnnouncer } from './approval-announcer.js';
 import { ApprovalClickHandler } from './approval-click-handler.js';
 import type { ApprovalMessageRefs } from './approval-message-refs.js';
 import { toApprovalSummary } from './approval-summary.js';
 import { ApproverSync } from './approver-sync.js';
-import { MemoryApprovalMessageRefs } from './memory-approval-message-refs.js';
-import { RedisApprovalMessageRefs } from './redis-approval-message-refs.js';
 import { registerApprovalListeners } from './register-approval-listeners.js';
 
 /** How often the expiry / abandoned-run sweep runs once started. */
 export const APPROVAL_SWEEP_INTERVAL_MS = 5_000; // 5 seconds
 
 export interface ApprovalUiDeps {
-  /** From createSlackBot: listeners go on the same app, behind the same verified receiver. */
-  boltApp: App;
-  gateway: SlackGateway;
-  /** The bot's outbox (createSlackBot): request updates and thread replies are delivered from it. */
-  outbox: SlackOutboxService;
-  permissions: Pick<Permissions, 'isApprover'>;
+  /** Buttons go on its Bolt app, behind the same verified receiver; posts go through its outbox. */
+  platform: Pick<SlackPlatform, 'boltApp' | 'gateway' | 'outbox' | 'permissions'>;
   approvals: ApprovalEngine;
   dr: Pick<DrService, 'submit'>;
   config: Pick<Config, 'slack'>;
   logger: Logger;
   clock: Clock;
-  /** Shared Redis for the message refs (any replica updates any request's message); null: in memory. */
-  redis: Redis | null;
-  keyPrefix: string;
+  /** Where each request's message lives (the backend's: any replica updates any request's message). */
+  refs: ApprovalMessageRefs;
   /** Test seam: the sweep cadence. */
   sweepIntervalMs?: number;
 }
 
 /** The approval flow in Slack, ready to wire. */
 export interface ApprovalUi {
+  /** Subscribe to the approval engine: keeps each request's message and thread current. */
+  onApprovalChange: ApprovalChangeListener;
   /** Give to createSlackBot: `/dr failover|restore|statuspage` and the Propose buttons land here. */
   submitAction: SubmitAction;
   /** Give to createSlackBot: `/dr approvals` and `/dr status`. */
   listApprovals: ListApprovals;
-  /** Give to the action runner: progress goes to the request's thread. */
+  /** Subscribe to the runner's progress: it goes to the request's thread. */
   reporter: ProgressReporter;
   /** Reports runs a dead process left (in their threads), then starts the expiry sweep. */
   start(): Promise<void>;
@@ -61,32 +52,31 @@ export interface ApprovalUi {
 /**
  * Builds the Slack side of two-person approval: posts requests with their plan in
  * `slack.channel`, handles Approve / Reject and the type-to-confirm modal, keeps each request's
- * message current from `approvals.onChange` (subscribed at once) and posts progress in its thread.
+ * message current (`onApprovalChange`) and posts progress in its thread (`reporter`).
  */
 export function createApprovalUi(deps: ApprovalUiDeps): ApprovalUi {
   const { approvals, config, clock } = deps;
   const logger = deps.logger.child({ component: 'slack-approvals' });
   const channel = config.slack.channel;
   if (!channel) throw new Error('createApprovalUi needs slack.channel: approval requests are posted there');
-  const refs: ApprovalMessageRefs = deps.redis
-    ? new RedisApprovalMessageRefs(deps.redis, deps.keyPrefix, logger)
-    : new MemoryApprovalMessageRefs(clock);
+  const { refs } = deps;
+  const { boltApp, gateway, outbox, permissions } = deps.platform;
   const announcer = new ApprovalAnnouncer({
     channel,
-    gateway: deps.gateway,
+    gateway,
     refs,
-    outbox: deps.outbox,
+    outbox,
     approvals,
     clock,
     logger,
   });
-  approvals.onChange(announcer.listener);
-  const approvers = new ApproverSync({ approvers: config.slack.approvers, permissions: deps.permissions, approvals });
-  const handler = new ApprovalClickHandler({ approvals, approvers, refs, gateway: deps.gateway, clock, logger });
-  registerApprovalListeners({ app: deps.boltApp, handler, gateway: deps.gateway, logger });
+  const approvers = new ApproverSync({ approvers: config.slack.approvers, permissions, approvals });
+  const handler = new ApprovalClickHandler({ approvals, approvers, refs, gateway, clock, logger });
+  registerApprovalListeners({ app: boltApp, handler, gateway, logger });
   const submitter = new ActionSubmitter({ dr: deps.dr, approvals, announcer, clock, logger });
 
   return {
+    onApprovalChange: announcer.listener,
     submitAction: submitter.submit,
     listApprovals: async () => (await approvals.listPending()).map(toApprovalSummary),
     reporter: announcer.reporter,
@@ -104,6 +94,6 @@ export function createApprovalUi(deps: ApprovalUiDeps): ApprovalUi {
     async stop() {
       await approvals.stop();
     },
-    idle: (timeoutMs = 10_000) => deps.outbox.idle(timeoutMs),
+    idle: (timeoutMs = 10_000) => outbox.idle(timeoutMs),
   };
 }

@@ -1,22 +1,18 @@
-import type { Redis } from 'ioredis';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { SlackGateway } from '../slack-gateway.js';
-import { MemorySlackOutbox } from './memory-slack-outbox.js';
 import { OutboxEnqueuer, type NewEntry } from './outbox-enqueuer.js';
 import type { OutboxRetryPolicy } from './outbox-retry.js';
 import { OutboxWorker, type OutboxHandler } from './outbox-worker.js';
-import { RedisSlackOutbox } from './redis-slack-outbox.js';
 import type { EnqueueOptions, SlackOutbox } from './slack-outbox.js';
 
 /** Passes in a row that delivered nothing after which idle() stops waiting. */
 const IDLE_FRUITLESS_PASSES = 5;
 
 export interface SlackOutboxServiceOptions {
-  /** Shared Redis (replicas share the outbox, restarts keep it); null: in memory, one process. */
-  redis: Redis | null;
-  keyPrefix: string;
+  /** The backend's outbox: shared by replicas and kept across restarts in Redis; one process's in memory. */
+  outbox: SlackOutbox;
   gateway: SlackGateway;
   clock: Clock;
   logger: Logger;
@@ -26,8 +22,6 @@ export interface SlackOutboxServiceOptions {
   leaseMs?: number;
   pollIntervalMs?: number;
   concurrency?: number;
-  /** Injected (tests): an outbox of one's own instead of the Redis or memory one. */
-  outbox?: SlackOutbox;
 }
 
 /**
@@ -37,10 +31,13 @@ export interface SlackOutboxServiceOptions {
 export class SlackOutboxService {
   readonly outbox: SlackOutbox;
   readonly worker: OutboxWorker;
+  /** The gateway deliveries go through (rate limits fail at once instead of waiting inside a call). */
+  readonly gateway: SlackGateway;
   private readonly enqueuer: OutboxEnqueuer;
 
   constructor(options: SlackOutboxServiceOptions) {
-    this.outbox = options.outbox ?? (options.redis ? new RedisSlackOutbox(options.redis, options.keyPrefix) : new MemorySlackOutbox());
+    this.outbox = options.outbox;
+    this.gateway = options.gateway;
     this.worker = new OutboxWorker({
       outbox: this.outbox,
       gateway: options.gateway,

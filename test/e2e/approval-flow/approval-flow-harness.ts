@@ -4,31 +4,21 @@ import type { RDSClient } from '@aws-sdk/client-rds';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Redis } from 'ioredis';
-import { ActionPlanner } from '../../../src/actions/action-planner.js';
-import { ActionRunner } from '../../../src/actions/action-runner.js';
-import { storeLagSource } from '../../../src/actions/lag-source.js';
-import type { ProgressReporter } from '../../../src/actions/progress-reporter.js';
-import { ApprovalEngine } from '../../../src/approvals/approval-engine.js';
-import { approvalPolicyFromConfig } from '../../../src/approvals/approval-rules.js';
+import { buildApp, type App } from '../../../src/app.js';
+import type { ApprovalEngine } from '../../../src/approvals/approval-engine.js';
 import type { ApprovalStore } from '../../../src/approvals/approval-store.js';
-import { RedisApprovalStore } from '../../../src/approvals/redis-approval-store.js';
-import { SdkRdsGateway } from '../../../src/aws/rds-gateway-sdk.js';
-import { SdkRoute53Gateway } from '../../../src/aws/route53-gateway-sdk.js';
-import { createApprovalUi, type ApprovalUi } from '../../../src/bot/approvals/create-approval-ui.js';
-import { createSlackBot, type SlackBot } from '../../../src/bot/create-slack-bot.js';
+import type { ApprovalUi } from '../../../src/bot/approvals/create-approval-ui.js';
+import type { SlackBot } from '../../../src/bot/create-slack-bot.js';
 import type { Config } from '../../../src/config/types.js';
-import { ControlJournal } from '../../../src/dr/control-journal.js';
-import { DrService } from '../../../src/dr/dr-service.js';
-import { IncidentEngine } from '../../../src/incidents/incident-engine.js';
+import type { ProbeOutcome } from '../../../src/core/check-result.js';
+import type { IncidentEngine } from '../../../src/incidents/incident-engine.js';
+import type { Probes } from '../../../src/monitor/build-jobs.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { Metrics } from '../../../src/observability/metrics.js';
-import { buildServer } from '../../../src/server/build-server.js';
-import { createStatusPage } from '../../../src/statuspage/create-status-page.js';
-import { MemoryStore } from '../../../src/store/memory-store.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { lag } from '../../doubles/results.js';
 import { nockAuthTest } from '../../doubles/slack-api-nock.js';
 import { signed } from '../../doubles/slack-requests.js';
+import { testBackend } from '../../doubles/test-backend.js';
 import { botConfig, FORM } from '../bot/slack-bot-harness.js';
 import { testClients } from '../../integration/aws/aws-fixtures.js';
 import { deleteKeys, newRedisClient, randomKeyPrefix } from '../../integration/store/redis-test-helpers.js';
@@ -74,8 +64,13 @@ runbooks:
 `;
 }
 
-/** The whole service as far as approvals go: real server, bot, approval UI, DR service, builtin status page. */
+/**
+ * The whole service, as `lifeboat start` wires it (buildApp): real server, Slack bot, approval
+ * flow, DR service, builtin status page, everything in a real Redis under its own prefix; AWS
+ * answered by stubs on the SDK clients, the monitor by steady probes.
+ */
 export interface ApprovalFlow {
+  app: App;
   server: FastifyInstance;
   bot: SlackBot;
   ui: ApprovalUi;
@@ -100,23 +95,34 @@ export interface ApprovalFlowOptions {
   wrapStore?: (store: ApprovalStore) => ApprovalStore;
 }
 
+/** The lag the monitor measures on orders-lag: 12 s, well inside the runbook's guard. */
+const STEADY_LAG_SECONDS = 12;
+
+/** Healthy answers for every check, so the monitor's readings are the guard's input. */
+function steadyProbes(clock: ManualClock): Probes {
+  const outcome = (result: ProbeOutcome): ProbeOutcome => ({
+    ok: result.ok,
+    severity: result.severity,
+    summary: result.summary,
+    measurement: result.measurement,
+  });
+  return {
+    http: async (spec) => ({ ok: true, severity: null, summary: 'HTTP 200', measurement: { kind: 'http', status: 200, url: spec.url } }),
+    lagBatch: async (specs) =>
+      new Map(specs.map((spec) => [spec.checkId, outcome(lag(STEADY_LAG_SECONDS, null, spec.checkId, clock.now()))])),
+    backup: async () => {
+      throw new Error('no backup check in this flow');
+    },
+  };
+}
+
 export async function startApprovalFlow(options: ApprovalFlowOptions = {}): Promise<ApprovalFlow> {
   const clock = new ManualClock();
   const config = botConfig(flowYaml(options.approvals));
-  const logger = silentLogger();
-  const metrics = new Metrics();
   const redis = newRedisClient();
   const keyPrefix = randomKeyPrefix('approval-flow');
-  const store = new MemoryStore({ clock });
-  const engine = new IncidentEngine({
-    store,
-    clock,
-    logger,
-    policies: new Map(config.checks.map((c) => [c.id, { failAfter: c.failAfter, recoverAfter: c.recoverAfter }])),
-    fencing: { mode: 'unfenced' },
-  });
-  // The lag guard reads the monitor's latest measurement: 12 s, just now.
-  await engine.apply(lag(12, null, 'orders-lag', clock.now()));
+  const backend = testBackend(redis, keyPrefix, clock);
+  if (options.wrapStore) Object.assign(backend, { approvals: options.wrapStore(backend.approvals) });
 
   const clients = testClients();
   const west = mockClient(clients.rds('us-west-2'));
@@ -124,86 +130,47 @@ export async function startApprovalFlow(options: ApprovalFlowOptions = {}): Prom
   // Any AWS command a test did not mock fails the run loudly.
   west.onAnyCommand().rejects(new Error('unexpected RDS command: not mocked by this test'));
   r53.onAnyCommand().rejects(new Error('unexpected Route 53 command: not mocked by this test'));
-  const rds = new SdkRdsGateway(clients);
-  const route53 = new SdkRoute53Gateway(() => clients.route53());
-  const lagSource = storeLagSource(store);
 
-  const statusPage = createStatusPage({ config, logger, redis, keyPrefix, clock });
-  const journal = new ControlJournal();
-  // The runner exists before the UI that reports its progress, as in the app.
-  let ui: ApprovalUi | null = null;
-  const reporter: ProgressReporter = { report: async (event) => ui?.reporter.report(event) };
-  const planner = new ActionPlanner({ rds, route53, lag: lagSource, clock, config, incidents: store });
-  const runner = new ActionRunner({
-    rds,
-    route53,
-    lag: lagSource,
+  const app = buildApp({
+    config,
+    logger: silentLogger(),
     clock,
-    journal,
-    reporter,
-    logger,
-    statusPage: async (publication) => {
-      const published = await statusPage.statusPage.publish(publication);
-      return published.url ? { url: published.url } : {};
+    backend,
+    probes: steadyProbes(clock),
+    awsClients: clients,
+    holderId: `e2e-${randomUUID()}`,
+    seams: {
+      sleep: async () => undefined,
+      webApiNetworkRetries: 0,
+      approvalSweepIntervalMs: 20,
+      // Waits move the clock instead of sleeping.
+      runSleep: async (ms) => {
+        clock.advance(ms);
+      },
     },
-    // Waits move the clock instead of sleeping.
-    sleep: async (ms) => clock.advance(ms),
   });
-  const approvalStore = new RedisApprovalStore({ redis, keyPrefix });
-  const approvals = new ApprovalEngine({
-    store: options.wrapStore ? options.wrapStore(approvalStore) : approvalStore,
-    clock,
-    logger,
-    policy: approvalPolicyFromConfig(config.slack),
-    instanceId: `e2e-${randomUUID()}`,
-  });
-  const dr = new DrService({ planner, runner, approvals, journal, logger });
-
-  const bot = createSlackBot({
-    config,
-    logger,
-    metrics,
-    store,
-    redis,
-    keyPrefix,
-    engine,
-    pageOnCall: async () => ({ ok: true }),
-    submitAction: (request, actor, reply) => (ui as ApprovalUi).submitAction(request, actor, reply),
-    listApprovals: () => (ui as ApprovalUi).listApprovals(),
-    clock,
-    sleep: async () => undefined,
-    webApiNetworkRetries: 0,
-  });
-  ui = createApprovalUi({
-    boltApp: bot.boltApp,
-    gateway: bot.gateway,
-    outbox: bot.outbox,
-    permissions: bot.permissions,
-    approvals,
-    dr,
-    config,
-    logger,
-    clock,
-    redis,
-    keyPrefix,
-    sweepIntervalMs: 20,
-  });
-  const approvalUi = ui;
-
+  const { slack, dr } = app;
+  if (!slack || !dr) throw new Error('Slack is off in the approval flow config');
   // Learns the installed workspace and app, as at boot: payloads are refused until then.
   nockAuthTest();
-  await bot.start();
-  const server = buildServer({ logger, metrics, readiness: [] });
-  await server.register(bot.routes);
-  if (statusPage.routes) await server.register(statusPage.routes);
-  await server.ready();
+  await app.start(0, '127.0.0.1');
+  // The lag guard reads the monitor's latest measurement. The monitor's first run comes at a
+  // random phase (up to a minute): record the reading it would make, once this replica leads.
+  for (let tries = 0; !app.monitor.running; tries++) {
+    if (tries > 250) throw new Error('this replica never became the monitor leader');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await app.engine.apply(lag(STEADY_LAG_SECONDS, null, 'orders-lag', clock.now()));
 
+  const { bot, approvalUi } = slack;
+  const { approvals } = dr;
   return {
-    server,
+    app,
+    server: app.server,
     bot,
     ui: approvalUi,
     approvals,
-    engine,
+    engine: app.engine,
     clock,
     config,
     redis,
@@ -212,7 +179,7 @@ export async function startApprovalFlow(options: ApprovalFlowOptions = {}): Prom
     r53,
     post: (body, extraHeaders = {}) => {
       const request = signed(body, FORM, clock.now());
-      return server.inject({
+      return app.server.inject({
         method: 'POST',
         url: '/slack/events',
         payload: request.body,
@@ -228,10 +195,7 @@ export async function startApprovalFlow(options: ApprovalFlowOptions = {}): Prom
       }
     },
     async close() {
-      await server.close();
-      await approvalUi.stop();
-      await bot.stop();
-      await approvals.whenIdle();
+      await app.stop();
       west.restore();
       r53.restore();
       await deleteKeys(redis, keyPrefix);

@@ -6,7 +6,7 @@ import { APPROVAL_ACTION_IDS } from '../../../src/bot/approvals/approval-action-
 import { approvalMessage } from '../../../src/bot/approvals/blocks/approval-message.js';
 import { confirmModal } from '../../../src/bot/approvals/blocks/confirm-modal.js';
 import { requestedMessage } from '../../../src/bot/approvals/blocks/submit-answers.js';
-import { approvalMessageKey } from '../../../src/bot/approvals/redis-approval-message-refs.js';
+import { approvalMessageKey } from '../../../src/backend/redis/redis-approval-message-refs.js';
 import { nockChatUpdate, nockPostEphemeral, nockViewsOpen } from '../../doubles/slack-api-nock.js';
 import { startApprovalFlow } from './approval-flow-harness.js';
 import { useApprovalFlow } from './use-approval-flow.js';

@@ -2,7 +2,7 @@ import { PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
 import { describe, expect, it } from 'vitest';
 import { ApprovalEngine } from '../../../src/approvals/approval-engine.js';
 import { APPROVAL_ACTION_IDS } from '../../../src/bot/approvals/approval-action-ids.js';
-import { RedisApprovalStore } from '../../../src/approvals/redis-approval-store.js';
+import { RedisApprovalStore } from '../../../src/backend/redis/redis-approval-store.js';
 import { approvalMessage } from '../../../src/bot/approvals/blocks/approval-message.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { nockChatUpdate, nockPostEphemeral, nockSlackError } from '../../doubles/slack-api-nock.js';

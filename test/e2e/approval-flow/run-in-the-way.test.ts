@@ -1,7 +1,7 @@
 import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { describe, expect, it } from 'vitest';
 import { ApprovalEngine } from '../../../src/approvals/approval-engine.js';
-import { RedisApprovalStore } from '../../../src/approvals/redis-approval-store.js';
+import { RedisApprovalStore } from '../../../src/backend/redis/redis-approval-store.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { nockChatUpdate } from '../../doubles/slack-api-nock.js';
 import { dbInstance } from '../../integration/actions/fixtures.js';

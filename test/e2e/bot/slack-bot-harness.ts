@@ -1,13 +1,16 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Redis } from 'ioredis';
 import { createSlackBot, type SlackBot } from '../../../src/bot/create-slack-bot.js';
+import { createSlackPlatform } from '../../../src/bot/create-slack-platform.js';
+import { DEFAULT_KEY_PREFIX } from '../../../src/backend/redis/keyspace.js';
+import { testBackend } from '../../doubles/test-backend.js';
 import { parseConfig } from '../../../src/config/parse-config.js';
 import type { Config } from '../../../src/config/types.js';
 import { IncidentEngine } from '../../../src/incidents/incident-engine.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { Metrics } from '../../../src/observability/metrics.js';
 import { buildServer } from '../../../src/server/build-server.js';
-import { MemoryStore } from '../../../src/store/memory-store.js';
+import { MemoryStore } from '../../../src/backend/memory/memory-store.js';
 import type { Store } from '../../../src/store/store.js';
 import type { SlackGateway } from '../../../src/bot/slack-gateway.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
@@ -116,22 +119,32 @@ export async function startBotHarness(
     fencing: { mode: 'unfenced' },
   });
   const ports = new RecordingBotPorts();
-  const bot = createSlackBot({
+  const backend = testBackend(options.redis ?? null, options.keyPrefix ?? DEFAULT_KEY_PREFIX, clock);
+  const platform = createSlackPlatform({
     config,
     logger,
     metrics,
-    store,
-    redis: options.redis ?? null,
-    ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}),
-    engine,
-    pageOnCall: ports.pageOnCall,
-    submitAction: ports.submitAction,
-    listApprovals: ports.listApprovals,
     clock,
+    seen: backend.seenDeliveries,
+    outbox: backend.slackOutbox,
     sleep: async () => undefined,
     webApiNetworkRetries: 0,
     ...(options.gateway ? { gateway: options.gateway } : {}),
   });
+  const bot = createSlackBot({
+    platform,
+    config,
+    logger,
+    store,
+    refs: backend.incidentMessageRefs,
+    incidents: engine,
+    pageOnCall: ports.pageOnCall,
+    submitAction: ports.submitAction,
+    listApprovals: ports.listApprovals,
+    clock,
+  });
+  // As app-subscriptions.ts wires it.
+  const unsubscribe = engine.subscribe(bot.notifier.listener);
   if (bot.mode === 'http' && options.start !== false) {
     // Learns the installed workspace and app, as at boot: payloads are refused until then.
     nockAuthTest();
@@ -156,6 +169,7 @@ export async function startBotHarness(
     post: (body, contentType, extraHeaders = {}) => postSigned(signed(body, contentType, clock.now()), extraHeaders),
     async close() {
       await server.close();
+      unsubscribe();
       await bot.stop();
     },
   };

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../../src/core/check-result.js';
-import { MemoryStore } from '../../../src/store/memory-store.js';
+import { MemoryStore } from '../../../src/backend/memory/memory-store.js';
 import { hostileCommandTexts } from '../../unit/bot/hostile-texts.js';
 import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
 import { fail, lag } from '../../doubles/results.js';

@@ -3,7 +3,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { STORE_READ_DEADLINE_MS } from '../../../src/bot/command-handler.js';
 import { STORE_DOWN_TEXT } from '../../../src/bot/fastify-slack-receiver.js';
-import { MemoryStore } from '../../../src/store/memory-store.js';
+import { MemoryStore } from '../../../src/backend/memory/memory-store.js';
 import { PartitionableStore } from '../../doubles/partitionable-store.js';
 import { fail } from '../../doubles/results.js';
 import { guardNetwork, nockPostMessage, nockResponseUrl } from '../../doubles/slack-api-nock.js';

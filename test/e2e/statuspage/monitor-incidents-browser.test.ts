@@ -5,11 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../../src/core/check-result.js';
 import { IncidentEngine } from '../../../src/incidents/incident-engine.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { MemoryStore } from '../../../src/store/memory-store.js';
+import { MemoryStore } from '../../../src/backend/memory/memory-store.js';
 import { createStatusPage } from '../../../src/statuspage/create-status-page.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { fail, pass } from '../../doubles/results.js';
 import { builtinConfig, builtinServer } from '../../integration/statuspage/builtin-fixtures.js';
+import { testBackend } from '../../doubles/test-backend.js';
 
 // Debian's chromium (`.ci/run` installs it); playwright never downloads a browser of its own.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -43,8 +44,7 @@ beforeAll(async () => {
   const module = createStatusPage({
     config: builtinConfig({ showMonitorIncidents: true }),
     logger: silentLogger(),
-    redis: null,
-    keyPrefix: 'x:',
+    store: testBackend(null, 'x:', clock).statusPage,
     clock,
     incidents: store,
   });

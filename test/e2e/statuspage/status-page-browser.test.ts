@@ -7,6 +7,7 @@ import { createStatusPage, type StatusPageModule } from '../../../src/statuspage
 import { STATUS_COLOURS } from '../../../src/statuspage/status-palette.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { builtinConfig, builtinServer } from '../../integration/statuspage/builtin-fixtures.js';
+import { testBackend } from '../../doubles/test-backend.js';
 
 // Debian's chromium (`.ci/run` installs it); playwright never downloads a browser of its own.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -37,8 +38,7 @@ beforeAll(async () => {
   const module: StatusPageModule = createStatusPage({
     config: builtinConfig(),
     logger: silentLogger(),
-    redis: null,
-    keyPrefix: 'x:',
+    store: testBackend(null, 'x:', clock).statusPage,
     clock,
   });
   await publishHistory(module, clock);

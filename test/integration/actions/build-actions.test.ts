@@ -6,12 +6,12 @@ import { buildActions } from '../../../src/actions/build-actions.js';
 import { initialCheckState } from '../../../src/core/check-state.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { Metrics } from '../../../src/observability/metrics.js';
-import { MemoryStore } from '../../../src/store/memory-store.js';
+import { MemoryStore } from '../../../src/backend/memory/memory-store.js';
 import { UNFENCED } from '../../../src/store/store.js';
 import { ManualClock, MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
 import { lag } from '../../doubles/results.js';
 import { testClients } from '../aws/aws-fixtures.js';
-import { MemoryRunJournal, RecordingReporter, cname, dbInstance, testConfig } from './fixtures.js';
+import { MemoryRunJournal, cname, dbInstance, testConfig } from './fixtures.js';
 
 const clients = testClients();
 const west = mockClient(clients.rds('us-west-2'));
@@ -43,7 +43,6 @@ describe('buildActions', () => {
       logger: silentLogger(),
       metrics,
       journal: new MemoryRunJournal(),
-      reporter: new RecordingReporter(),
     });
     const plan = await actions.planner.plan({ kind: 'failover', runbook: 'orders', dryRun: true, allowDataLoss: false });
 

@@ -6,12 +6,12 @@ import { ActionPlanner } from '../../../src/actions/action-planner.js';
 import { ActionRunner } from '../../../src/actions/action-runner.js';
 import { realSleep } from '../../../src/actions/wait-until.js';
 import { ApprovalEngine } from '../../../src/approvals/approval-engine.js';
-import { RedisApprovalStore } from '../../../src/approvals/redis-approval-store.js';
+import { RedisApprovalStore } from '../../../src/backend/redis/redis-approval-store.js';
 import { systemClock } from '../../../src/core/clock.js';
 import { ControlJournal } from '../../../src/dr/control-journal.js';
 import { DrService } from '../../../src/dr/dr-service.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { createRedisClient } from '../../../src/store/redis-store.js';
+import { createRedisClient } from '../../../src/backend/redis/redis-connection.js';
 import { RedisServerProcess } from '../../doubles/redis-server-process.js';
 import { sleep } from '../store/redis-test-helpers.js';
 import { FakeLagSource, RecordingReporter, cname, commandNames, dbInstance, harness } from './fixtures.js';
@@ -69,6 +69,8 @@ function replica(runLeaseMs: number) {
   });
   const planner = new ActionPlanner({ ...live, config: h.config, incidents: { getIncident: async () => null } });
   const dr = new DrService({ planner, runner, approvals, journal, logger: silentLogger() });
+  // As app-subscriptions.ts wires it.
+  approvals.onExecute(dr.execute);
   return { dr, approvals, reporter };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RedisApprovalStore } from '../../../src/approvals/redis-approval-store.js';
+import { RedisApprovalStore } from '../../../src/backend/redis/redis-approval-store.js';
 import { type Replica, type ReplicaOptions, replicaTestbed } from './engine-harness.js';
 import { aRestorePlan } from './fixtures.js';
 import { LostReplyStore } from './lost-reply-store.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApprovalEngine } from '../../../src/approvals/approval-engine.js';
 import type { ApprovalRefusal } from '../../../src/approvals/approval-refusal.js';
-import { MemoryApprovalStore } from '../../../src/approvals/memory-approval-store.js';
+import { MemoryApprovalStore } from '../../../src/backend/memory/memory-approval-store.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { Metrics } from '../../../src/observability/metrics.js';
 import { APPROVERS, gate, type Replica, replicaTestbed, TTL_MS } from './engine-harness.js';

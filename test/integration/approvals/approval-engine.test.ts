@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApprovalRefusal } from '../../../src/approvals/approval-refusal.js';
-import { RedisApprovalStore } from '../../../src/approvals/redis-approval-store.js';
+import { RedisApprovalStore } from '../../../src/backend/redis/redis-approval-store.js';
 import { gate, type Replica, replicaTestbed, TTL_MS } from './engine-harness.js';
 import { aFailoverPlan, aRestorePlan } from './fixtures.js';
 

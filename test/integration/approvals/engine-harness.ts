@@ -3,7 +3,7 @@ import { ApprovalEngine, type ApprovalChange, type ExecuteHandler } from '../../
 import type { ApprovalPolicy } from '../../../src/approvals/approval-rules.js';
 import type { ApprovalStore } from '../../../src/approvals/approval-store.js';
 import type { Approval } from '../../../src/approvals/approval.js';
-import { RedisApprovalStore } from '../../../src/approvals/redis-approval-store.js';
+import { RedisApprovalStore } from '../../../src/backend/redis/redis-approval-store.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import type { Metrics } from '../../../src/observability/metrics.js';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';

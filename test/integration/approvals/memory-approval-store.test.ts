@@ -1,4 +1,4 @@
-import { MemoryApprovalStore } from '../../../src/approvals/memory-approval-store.js';
+import { MemoryApprovalStore } from '../../../src/backend/memory/memory-approval-store.js';
 import { defineApprovalStoreContract } from './approval-store-contract.js';
 
 // One process, one instance: the "other client" of the memory store is the store itself.

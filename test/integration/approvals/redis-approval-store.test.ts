@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { approvalKeys } from '../../../src/approvals/approval-keys.js';
-import { RedisApprovalStore } from '../../../src/approvals/redis-approval-store.js';
+import { approvalKeys } from '../../../src/backend/redis/keyspace.js';
+import { RedisApprovalStore } from '../../../src/backend/redis/redis-approval-store.js';
 import { StoreError } from '../../../src/store/store-error.js';
 import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
 import { deleteKeys, newRedisClient, randomKeyPrefix } from '../store/redis-test-helpers.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditType } from '../../../src/approvals/approval-audit.js';
 import type { ApprovalStore } from '../../../src/approvals/approval-store.js';
-import { MemoryApprovalStore } from '../../../src/approvals/memory-approval-store.js';
+import { MemoryApprovalStore } from '../../../src/backend/memory/memory-approval-store.js';
 import { REPORT_RETRY_MAX_MS, StoreRunControl } from '../../../src/approvals/run-control.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { StoreError } from '../../../src/store/store-error.js';

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { deleteKeys, newRedisClient, randomKeyPrefix } from '../store/redis-test-helpers.js';
 import { fail } from '../../doubles/results.js';
 import { guardNetwork, nockChatUpdate, nockPostMessage } from '../../doubles/slack-api-nock.js';
-import { MemoryStore } from '../../../src/store/memory-store.js';
+import { MemoryStore } from '../../../src/backend/memory/memory-store.js';
 import { startBotHarness } from '../../e2e/bot/slack-bot-harness.js';
 
 const PREFIX = randomKeyPrefix('bot-restart');

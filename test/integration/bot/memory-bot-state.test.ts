@@ -1,5 +1,5 @@
-import { MemoryIncidentMessageRefs } from '../../../src/bot/memory-incident-message-refs.js';
-import { MemorySeenDeliveries } from '../../../src/bot/memory-seen-deliveries.js';
+import { MemoryIncidentMessageRefs } from '../../../src/backend/memory/memory-incident-message-refs.js';
+import { MemorySeenDeliveries } from '../../../src/backend/memory/memory-seen-deliveries.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { defineBotStateContract } from './bot-state-contract.js';
 

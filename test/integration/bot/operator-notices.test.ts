@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { botRedisKeys } from '../../../src/bot/bot-redis-keys.js';
-import { MemorySeenDeliveries } from '../../../src/bot/memory-seen-deliveries.js';
+import { botRedisKeys } from '../../../src/backend/redis/keyspace.js';
+import { MemorySeenDeliveries } from '../../../src/backend/memory/memory-seen-deliveries.js';
 import type { SlackOutboxService } from '../../../src/bot/outbox/slack-outbox-service.js';
 import { OperatorNotices, pagingAuthNotice, statusPageAuthNotice, type OperatorNoticesOptions } from '../../../src/bot/operator-notices.js';
-import { RedisSeenDeliveries } from '../../../src/bot/redis-seen-deliveries.js';
+import { RedisSeenDeliveries } from '../../../src/backend/redis/redis-seen-deliveries.js';
 import type { SeenDeliveries } from '../../../src/bot/seen-deliveries.js';
 import { WebClientSlackGateway } from '../../../src/bot/web-client-slack-gateway.js';
 import { silentLogger } from '../../../src/observability/logger.js';

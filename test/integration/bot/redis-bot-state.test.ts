@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { botRedisKeys } from '../../../src/bot/bot-redis-keys.js';
-import { RedisIncidentMessageRefs } from '../../../src/bot/redis-incident-message-refs.js';
-import { RedisSeenDeliveries } from '../../../src/bot/redis-seen-deliveries.js';
+import { botRedisKeys } from '../../../src/backend/redis/keyspace.js';
+import { RedisIncidentMessageRefs } from '../../../src/backend/redis/redis-incident-message-refs.js';
+import { RedisSeenDeliveries } from '../../../src/backend/redis/redis-seen-deliveries.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { deleteKeys, newRedisClient, randomKeyPrefix, sleep } from '../store/redis-test-helpers.js';
 import { defineBotStateContract } from './bot-state-contract.js';

@@ -6,7 +6,7 @@ import { ActionMetrics } from '../../../src/actions/action-metrics.js';
 import { ActionPlanner } from '../../../src/actions/action-planner.js';
 import { ActionRunner } from '../../../src/actions/action-runner.js';
 import { ApprovalEngine } from '../../../src/approvals/approval-engine.js';
-import { RedisApprovalStore } from '../../../src/approvals/redis-approval-store.js';
+import { RedisApprovalStore } from '../../../src/backend/redis/redis-approval-store.js';
 import type { FailoverRequest } from '../../../src/core/action-request.js';
 import { ControlJournal } from '../../../src/dr/control-journal.js';
 import { DrService } from '../../../src/dr/dr-service.js';
@@ -43,7 +43,10 @@ function replica(name: string, redisIndex: number, clock: ManualClock, lag: Fake
     instanceId: name,
     policy: { approvers: ['U0BBB', 'U0CCC'], requiredApprovals: 1, ttlMs: 15 * 60_000 },
   });
-  return { dr: new DrService({ planner, runner, approvals, journal, logger: silentLogger() }), approvals, reporter };
+  const dr = new DrService({ planner, runner, approvals, journal, logger: silentLogger() });
+  // As app-subscriptions.ts wires it.
+  approvals.onExecute(dr.execute);
+  return { dr, approvals, reporter };
 }
 
 function mockHealthyFailover() {

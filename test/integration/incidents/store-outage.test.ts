@@ -4,7 +4,8 @@ import { parseConfig } from '../../../src/config/parse-config.js';
 import type { ProbeOutcome } from '../../../src/core/check-result.js';
 import type { Probes } from '../../../src/monitor/build-jobs.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import { createRedisStore } from '../../../src/store/redis-store.js';
+import { connectBackend } from '../../../src/backend/create-backend.js';
+import { systemClock } from '../../../src/core/clock.js';
 import { RedisServerProcess } from '../../doubles/redis-server-process.js';
 
 let testNumber = 0;
@@ -71,8 +72,14 @@ checks:
   // The store the service builds for itself: the production client (bounded commands, reconnects forever).
   // Its own prefix: the server keeps the previous test's data (AOF) across restarts.
   const prefix = `outage-${++testNumber}:`;
-  const store = createRedisStore(server.url, prefix, logger);
-  app = buildApp({ config: parsed.config, logger, store, keyPrefix: prefix, probes: switchableProbe(probe), holderId: 'leader' });
+  const backend = connectBackend({
+    redisUrl: server.url,
+    keyPrefix: prefix,
+    logger,
+    clock: systemClock,
+    retention: parsed.config.retention,
+  });
+  app = buildApp({ config: parsed.config, logger, backend, probes: switchableProbe(probe), holderId: 'leader' });
   return app.start(0, '127.0.0.1');
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { MemoryStore } from '../../../src/store/memory-store.js';
-import { RedisStore } from '../../../src/store/redis-store.js';
+import { MemoryStore } from '../../../src/backend/memory/memory-store.js';
+import { RedisStore } from '../../../src/backend/redis/redis-store.js';
 import { UNFENCED, type EvaluationCommit, type Store } from '../../../src/store/store.js';
 import { aCheckState } from '../store/fixtures.js';
 import { deleteKeys, newRedisClient, randomKeyPrefix } from '../store/redis-test-helpers.js';

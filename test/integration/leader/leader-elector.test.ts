@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { LAPSE_SLACK_MS, LeaderElector, type StandbyWait } from '../../../src/monitor/leader-elector.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { RedisStore } from '../../../src/store/redis-store.js';
+import { RedisStore } from '../../../src/backend/redis/redis-store.js';
 import type { Lease, Store } from '../../../src/store/store.js';
 import { PartitionableStore } from '../../doubles/partitionable-store.js';
 import { aCheckState } from '../store/fixtures.js';
@@ -70,9 +70,11 @@ function replica(
     holder: `${name}:${process.pid}`,
     ttlMs,
     logger: silentLogger(),
-    onElected: () => log.push({ who: name, what: 'elected', at: Date.now() }),
-    onDemoted: () => log.push({ who: name, what: 'demoted', at: Date.now() }),
     ...(onStandbyWait ? { onStandbyWait } : {}),
+  });
+  elector.onTerm({
+    elected: () => log.push({ who: name, what: 'elected', at: Date.now() }),
+    demoted: () => log.push({ who: name, what: 'demoted', at: Date.now() }),
   });
   const created = { name, redis, store, elector };
   replicas.push(created);

@@ -7,11 +7,12 @@ import { parseConfig } from '../../../src/config/parse-config.js';
 import type { ProbeOutcome } from '../../../src/core/check-result.js';
 import type { Probes } from '../../../src/monitor/build-jobs.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import { redisKeys } from '../../../src/store/redis-keys.js';
-import { ACQUIRE_LEASE } from '../../../src/store/redis-scripts.js';
-import { RedisStore } from '../../../src/store/redis-store.js';
+import { redisKeys } from '../../../src/backend/redis/keyspace.js';
+import { ACQUIRE_LEASE } from '../../../src/backend/redis/store-scripts.js';
 import { ACCEPTED, nockEnqueue, TEST_PAGERDUTY_EVENTS_URL, TEST_ROUTING_KEY } from '../../doubles/pagerduty-events-nock.js';
 import { RedisServerProcess } from '../../doubles/redis-server-process.js';
+import { systemClock } from '../../../src/core/clock.js';
+import { testBackend } from '../../doubles/test-backend.js';
 
 const TTL_MS = 600; // renewals every 200 ms, self-demotion 540 ms after the last one
 const PREFIX = 'stalled:';
@@ -141,13 +142,12 @@ checks:
     const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
     const probes = { mode: 'healthy' as Mode, inFlight: new Set<string>() };
     redis = new Redis(server.url);
-    const store = new RedisStore({ redis, keyPrefix: PREFIX, ownsClient: true });
+    const backend = testBackend(redis, PREFIX, systemClock, true);
+    const { store } = backend;
     app = buildApp({
       config: parsed.config,
       logger,
-      store,
-      redis,
-      keyPrefix: PREFIX,
+      backend,
       probes: controlledProbes(probes),
       holderId: 'leader',
     });

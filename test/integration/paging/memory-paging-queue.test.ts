@@ -1,4 +1,4 @@
-import { MemoryPagingQueue } from '../../../src/paging/memory-paging-queue.js';
+import { MemoryPagingQueue } from '../../../src/backend/memory/memory-paging-queue.js';
 import { definePagingQueueContract } from './paging-queue-contract.js';
 
 // One process: the "replica" is the same object, which is all the memory queue promises.

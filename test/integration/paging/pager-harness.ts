@@ -7,10 +7,11 @@ import { createLogger } from '../../../src/observability/logger.js';
 import { Metrics } from '../../../src/observability/metrics.js';
 import { createPager, type CreatePagerDeps } from '../../../src/paging/create-pager.js';
 import type { Pager } from '../../../src/paging/pager.js';
-import { MemoryStore } from '../../../src/store/memory-store.js';
+import { MemoryStore } from '../../../src/backend/memory/memory-store.js';
 import type { Store } from '../../../src/store/store.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { TEST_PAGERDUTY_EVENTS_URL, TEST_ROUTING_KEY } from '../../doubles/pagerduty-events-nock.js';
+import { testBackend } from '../../doubles/test-backend.js';
 
 /** pageAt SEV2, escalation after 15m; `api` (http, SEV1) and `orders-lag` (SEV3 above 60 s, SEV2 above 300 s). */
 export const PAGING_YAML = `
@@ -108,8 +109,7 @@ export function pagerHarness(options: HarnessOptions = {}): PagerHarness {
     config,
     logger,
     metrics,
-    redis: options.redis ?? null,
-    keyPrefix: options.keyPrefix ?? 'lifeboat:',
+    queue: testBackend(options.redis ?? null, options.keyPrefix ?? 'lifeboat:', clock).pagingQueue,
     clock,
     random: () => 0.5,
     ...(options.slackLinkFor && { slackLinkFor: options.slackLinkFor }),

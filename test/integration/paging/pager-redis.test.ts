@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RedisPagingQueue } from '../../../src/paging/redis-paging-queue.js';
-import { RedisStore } from '../../../src/store/redis-store.js';
+import { RedisPagingQueue } from '../../../src/backend/redis/redis-paging-queue.js';
+import { RedisStore } from '../../../src/backend/redis/redis-store.js';
 import { MANUAL_CLOCK_START as T0, ManualClock } from '../../doubles/manual-clock.js';
 import { ACCEPTED, nockEnqueue, watchUnmatched } from '../../doubles/pagerduty-events-nock.js';
 import { fail, lag } from '../../doubles/results.js';

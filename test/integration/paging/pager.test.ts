@@ -11,6 +11,7 @@ import { ACCEPTED, TEST_ROUTING_KEY, acceptedAfter, nockEnqueue, watchUnmatched 
 import { fail, lag } from '../../doubles/results.js';
 import { apiTrigger, followUp, lagTrigger } from './expected-events.js';
 import { pagerHarness, pagingConfig } from './pager-harness.js';
+import { testBackend } from '../../doubles/test-backend.js';
 
 const MINUTE = 60_000;
 let unmatched: ReturnType<typeof watchUnmatched>;
@@ -218,8 +219,7 @@ describe('paging by hand', () => {
       config,
       logger: silentLogger(),
       metrics: new Metrics(),
-      redis: null,
-      keyPrefix: 'x:',
+      queue: testBackend(null, 'x:', new ManualClock()).pagingQueue,
       clock: new ManualClock(),
     });
     expect(pager.enabled).toBe(false);

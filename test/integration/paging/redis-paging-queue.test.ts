@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pagingRedisKeys } from '../../../src/paging/paging-redis-keys.js';
-import { RedisPagingQueue } from '../../../src/paging/redis-paging-queue.js';
+import { pagingRedisKeys } from '../../../src/backend/redis/keyspace.js';
+import { RedisPagingQueue } from '../../../src/backend/redis/redis-paging-queue.js';
 import { StoreError } from '../../../src/store/store-error.js';
 import { deleteKeys, newRedisClient, randomKeyPrefix } from '../store/redis-test-helpers.js';
 import { definePagingQueueContract } from './paging-queue-contract.js';

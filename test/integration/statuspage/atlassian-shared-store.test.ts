@@ -7,6 +7,7 @@ import type { StatusPageUpdate } from '../../../src/statuspage/status-page.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { deleteKeys, newRedisClient, randomKeyPrefix } from '../store/redis-test-helpers.js';
 import { atlassianConfig, incidentAnswer, nockCreateIncident, nockUpdateIncident, trackUnmatched } from './statuspage-nock.js';
+import { testBackend } from '../../doubles/test-backend.js';
 
 const FILE_PREFIX = randomKeyPrefix('statuspage-atlassian');
 let redis: Redis;
@@ -37,7 +38,13 @@ afterEach(() => {
 
 /** One replica's status page on the shared Redis. */
 function replica(client: Redis, keyPrefix: string) {
-  return createStatusPage({ config: atlassianConfig(), logger: silentLogger(), redis: client, keyPrefix, clock: new ManualClock() });
+  const clock = new ManualClock();
+  return createStatusPage({
+    config: atlassianConfig(),
+    logger: silentLogger(),
+    store: testBackend(client, keyPrefix, clock).statusPage,
+    clock,
+  });
 }
 
 const update = (message: string): StatusPageUpdate => ({

@@ -15,6 +15,7 @@ import {
   nockUpdateIncident,
   trackUnmatched,
 } from './statuspage-nock.js';
+import { testBackend } from '../../doubles/test-backend.js';
 
 const first: StatusPageUpdate = {
   incidentId: 'INC-4',
@@ -60,18 +61,18 @@ function harness(): Harness {
       done();
     },
   });
+  const clock = new ManualClock();
   const module = createStatusPage({
     config: atlassianConfig(),
     logger: createLogger({ level: 'info', destination, secrets: [API_KEY] }),
-    redis: null,
-    keyPrefix: 'unused:',
-    clock: new ManualClock(),
+    store: testBackend(null, 'unused:', clock).statusPage,
+    clock,
     sleep: async (ms) => {
       waits.push(ms);
     },
     random: () => 0.5,
-    onAuthFailure: (error) => authFailures.push(error),
   });
+  module.onAuthFailure((error) => authFailures.push(error));
   return { module, waits, logs, authFailures };
 }
 

@@ -5,6 +5,7 @@ import { silentLogger } from '../../../src/observability/logger.js';
 import { buildServer } from '../../../src/server/build-server.js';
 import { createStatusPage, type StatusPageModule } from '../../../src/statuspage/create-status-page.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
+import { testBackend } from '../../doubles/test-backend.js';
 
 /**
  * A builtin config: `cdn` is listed in statuspage.components, `api` and `web` come from checks;
@@ -31,7 +32,8 @@ checks:
 /** The real server with the built-in status page's routes registered, as the lead will wire it. */
 export async function builtinServer(module?: StatusPageModule, clock = new ManualClock()) {
   const statusPage =
-    module ?? createStatusPage({ config: builtinConfig(), logger: silentLogger(), redis: null, keyPrefix: 'unused:', clock });
+    module ??
+    createStatusPage({ config: builtinConfig(), logger: silentLogger(), store: testBackend(null, 'unused:', clock).statusPage, clock });
   const server = buildServer({ logger: silentLogger(), metrics: new Metrics(), readiness: [] });
   if (!statusPage.routes) throw new Error('builtin must have routes');
   await server.register(statusPage.routes);

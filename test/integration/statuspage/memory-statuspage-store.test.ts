@@ -1,4 +1,4 @@
-import { MemoryStatusPageStore } from '../../../src/statuspage/memory-statuspage-store.js';
+import { MemoryStatusPageStore } from '../../../src/backend/memory/memory-statuspage-store.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { defineStatusPageStoreContract } from './statuspage-store-contract.js';
 

@@ -2,8 +2,8 @@ import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IncidentEngine } from '../../../src/incidents/incident-engine.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { MemoryStore } from '../../../src/store/memory-store.js';
-import { RedisStore } from '../../../src/store/redis-store.js';
+import { MemoryStore } from '../../../src/backend/memory/memory-store.js';
+import { RedisStore } from '../../../src/backend/redis/redis-store.js';
 import type { Store } from '../../../src/store/store.js';
 import { createStatusPage } from '../../../src/statuspage/create-status-page.js';
 import type { MonitorIncidentSource } from '../../../src/statuspage/monitor-incidents.js';
@@ -12,6 +12,7 @@ import { fail, pass } from '../../doubles/results.js';
 import { deleteKeys, newRedisClient, randomKeyPrefix } from '../store/redis-test-helpers.js';
 import { builtinConfig, builtinServer } from './builtin-fixtures.js';
 import { atlassianConfig } from './statuspage-nock.js';
+import { testBackend } from '../../doubles/test-backend.js';
 
 const MIN = 60_000;
 const CHECKS = ['api', 'web', 'orders-backups'];
@@ -35,8 +36,7 @@ async function page(options: { show: boolean; incidents: MonitorIncidentSource; 
   const module = createStatusPage({
     config: builtinConfig({ showMonitorIncidents: options.show }),
     logger: silentLogger(),
-    redis: options.redis ?? null,
-    keyPrefix: options.keyPrefix ?? 'x:',
+    store: testBackend(options.redis ?? null, options.keyPrefix ?? 'x:', options.clock).statusPage,
     clock: options.clock,
     incidents: options.incidents,
   });
@@ -279,8 +279,7 @@ describe('built-in page with statuspage.showMonitorIncidents', () => {
       const module = createStatusPage({
         config: builtinConfig({ ...(show !== undefined && { showMonitorIncidents: show }) }),
         logger: silentLogger(),
-        redis: null,
-        keyPrefix: 'x:',
+        store: testBackend(null, 'x:', clock).statusPage,
         clock,
         incidents: store,
       });
@@ -301,8 +300,7 @@ describe('built-in page with statuspage.showMonitorIncidents', () => {
       createStatusPage({
         config: builtinConfig({ showMonitorIncidents: true }),
         logger: silentLogger(),
-        redis: null,
-        keyPrefix: 'x:',
+        store: testBackend(null, 'x:', clock).statusPage,
         clock,
       }),
     ).toThrow('statuspage.showMonitorIncidents is on but createStatusPage was given no `incidents` source (pass the store)');
@@ -312,8 +310,7 @@ describe('built-in page with statuspage.showMonitorIncidents', () => {
       createStatusPage({
         config: handBuilt,
         logger: silentLogger(),
-        redis: null,
-        keyPrefix: 'x:',
+        store: testBackend(null, 'x:', clock).statusPage,
         clock,
         incidents: new MemoryStore({ clock }),
       }),

@@ -2,12 +2,13 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IncidentEngine } from '../../../src/incidents/incident-engine.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { MemoryStore } from '../../../src/store/memory-store.js';
+import { MemoryStore } from '../../../src/backend/memory/memory-store.js';
 import { createStatusPage, type StatusPageModule } from '../../../src/statuspage/create-status-page.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { fail, pass } from '../../doubles/results.js';
 import { builtinConfig, builtinServer } from './builtin-fixtures.js';
 import { API_URL, atlassianConfig, incidentAnswer } from './statuspage-nock.js';
+import { testBackend } from '../../doubles/test-backend.js';
 
 beforeAll(() => {
   nock.disableNetConnect();
@@ -61,8 +62,7 @@ describe('nothing reaches a status page except through publish', () => {
     const module: StatusPageModule = createStatusPage({
       config: atlassianConfig(),
       logger: silentLogger(),
-      redis: null,
-      keyPrefix: 'x:',
+      store: testBackend(null, 'x:', clock).statusPage,
       clock,
     });
 
@@ -84,7 +84,7 @@ describe('nothing reaches a status page except through publish', () => {
   it('on the built-in page, incidents that were never published do not appear, and components stay operational', async () => {
     const clock = new ManualClock();
     const { server, statusPage } = await builtinServer(
-      createStatusPage({ config: builtinConfig(), logger: silentLogger(), redis: null, keyPrefix: 'x:', clock }),
+      createStatusPage({ config: builtinConfig(), logger: silentLogger(), store: testBackend(null, 'x:', clock).statusPage, clock }),
     );
     try {
       await runIncidents(clock, ['api', 'web']);

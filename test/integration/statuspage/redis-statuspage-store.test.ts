@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisStatusPageStore } from '../../../src/statuspage/redis-statuspage-store.js';
-import { statusPageRedisKeys } from '../../../src/statuspage/statuspage-redis-keys.js';
+import { RedisStatusPageStore } from '../../../src/backend/redis/redis-statuspage-store.js';
+import { statusPageRedisKeys } from '../../../src/backend/redis/keyspace.js';
 import { deleteKeys, newRedisClient, randomKeyPrefix, sleep } from '../store/redis-test-helpers.js';
 import { anUpdate, defineStatusPageStoreContract, T0 } from './statuspage-store-contract.js';
 

@@ -5,6 +5,7 @@ import { createStatusPage } from '../../../src/statuspage/create-status-page.js'
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { builtinConfig, builtinServer } from './builtin-fixtures.js';
 import { atlassianConfig } from './statuspage-nock.js';
+import { testBackend } from '../../doubles/test-backend.js';
 
 const closers: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -211,8 +212,7 @@ Affected: api: Partial outage</content>
     const module = createStatusPage({
       config: builtinConfig(),
       logger: silentLogger(),
-      redis: broken,
-      keyPrefix: 'x:',
+      store: testBackend(broken, 'x:', new ManualClock()).statusPage,
       clock: new ManualClock(),
     });
     const { server: app } = await builtinServer(module);
@@ -231,8 +231,7 @@ Affected: api: Partial outage</content>
     const atlassian = createStatusPage({
       config: atlassianConfig(),
       logger: silentLogger(),
-      redis: null,
-      keyPrefix: 'x:',
+      store: testBackend(null, 'x:', new ManualClock()).statusPage,
       clock: new ManualClock(),
     });
     expect(atlassian.routes).toBeNull();
@@ -240,8 +239,7 @@ Affected: api: Partial outage</content>
     const builtin = createStatusPage({
       config: builtinConfig(),
       logger: silentLogger(),
-      redis: null,
-      keyPrefix: 'x:',
+      store: testBackend(null, 'x:', new ManualClock()).statusPage,
       clock: new ManualClock(),
     });
     expect(builtin.routes).toBeTypeOf('function');

@@ -1,8 +1,8 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { IncidentEngine } from '../../../src/incidents/incident-engine.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { IncidentRetention, RESOLVED_EVENTS_HEAD, RESOLVED_EVENTS_TAIL } from '../../../src/store/incident-retention.js';
-import { RedisStore } from '../../../src/store/redis-store.js';
+import { IncidentRetention, RESOLVED_EVENTS_HEAD, RESOLVED_EVENTS_TAIL } from '../../../src/backend/redis/incident-retention.js';
+import { RedisStore } from '../../../src/backend/redis/redis-store.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { fail, pass } from '../../doubles/results.js';
 import { deleteKeys, newRedisClient, randomKeyPrefix } from './redis-test-helpers.js';
@@ -38,8 +38,6 @@ beforeEach(async () => {
     policy: { incidentsMs: 400 * DAY, auditMs: 400 * DAY },
     clock,
     logger: silentLogger(),
-    incidentKeys: (id) => [`${prefix}paging:incident:${id}`],
-    auditStreams: [`${prefix}approvals:audit`],
   });
   // As the app wires it: on the resolved event.
   engine.subscribe((change) => (change.event?.type === 'resolved' ? retention.onResolved(change.incident) : undefined));

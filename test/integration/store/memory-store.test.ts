@@ -1,4 +1,4 @@
-import { MemoryStore } from '../../../src/store/memory-store.js';
+import { MemoryStore } from '../../../src/backend/memory/memory-store.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { defineStoreContract } from './store-contract.js';
 

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { redisKeys } from '../../../src/store/redis-keys.js';
-import { createRedisStore, RedisStore } from '../../../src/store/redis-store.js';
+import { redisKeys } from '../../../src/backend/redis/keyspace.js';
+import { createRedisClient } from '../../../src/backend/redis/redis-connection.js';
+import { RedisStore } from '../../../src/backend/redis/redis-store.js';
 import { StoreError } from '../../../src/store/store-error.js';
 import { UNFENCED } from '../../../src/store/store.js';
 import { defineStoreContract } from './store-contract.js';
@@ -75,7 +76,11 @@ describe('redis store', () => {
   });
 
   it('ping rejects promptly with a reason when Redis is unreachable', async () => {
-    const store = createRedisStore('redis://127.0.0.1:1', randomKeyPrefix('unreachable'), silentLogger());
+    const store = new RedisStore({
+      redis: createRedisClient('redis://127.0.0.1:1', silentLogger()),
+      keyPrefix: randomKeyPrefix('unreachable'),
+      ownsClient: true,
+    });
     try {
       const started = Date.now();
       const error = await store.ping().catch((err: unknown) => err);

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApprovalEngine } from '../../../src/approvals/approval-engine.js';
-import { RedisApprovalStore } from '../../../src/approvals/redis-approval-store.js';
+import { RedisApprovalStore } from '../../../src/backend/redis/redis-approval-store.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { RedisSyncedClock } from '../../../src/store/redis-synced-clock.js';
+import { RedisSyncedClock } from '../../../src/backend/redis/redis-synced-clock.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { aRestorePlan } from '../approvals/fixtures.js';
 import { deleteKeys, newRedisClient } from './redis-test-helpers.js';

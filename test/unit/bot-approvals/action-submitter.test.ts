@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ApprovalEngine } from '../../../src/approvals/approval-engine.js';
-import { MemoryApprovalStore } from '../../../src/approvals/memory-approval-store.js';
+import { MemoryApprovalStore } from '../../../src/backend/memory/memory-approval-store.js';
 import { ActionSubmitter, UNCONFIRMED_REASON } from '../../../src/bot/approvals/action-submitter.js';
 import type { BotMessage } from '../../../src/bot/bot-ports.js';
 import type { ActionRequest } from '../../../src/core/action-request.js';

@@ -5,7 +5,7 @@ import type { Approval } from '../../../src/approvals/approval.js';
 import type { RunOutcome } from '../../../src/actions/run-outcome.js';
 import { ApprovalAnnouncer } from '../../../src/bot/approvals/approval-announcer.js';
 import { approvalMessage } from '../../../src/bot/approvals/blocks/approval-message.js';
-import { MemoryApprovalMessageRefs } from '../../../src/bot/approvals/memory-approval-message-refs.js';
+import { MemoryApprovalMessageRefs } from '../../../src/backend/memory/memory-approval-message-refs.js';
 import { SlackBotError } from '../../../src/bot/bot-errors.js';
 import { DEFAULT_OUTBOX_RETRY, type OutboxRetryPolicy } from '../../../src/bot/outbox/outbox-retry.js';
 import { silentLogger } from '../../../src/observability/logger.js';

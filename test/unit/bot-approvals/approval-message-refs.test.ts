@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApprovalMessageRefs } from '../../../src/bot/approvals/approval-message-refs.js';
-import { MemoryApprovalMessageRefs } from '../../../src/bot/approvals/memory-approval-message-refs.js';
-import { approvalMessageKey, RedisApprovalMessageRefs } from '../../../src/bot/approvals/redis-approval-message-refs.js';
+import { MemoryApprovalMessageRefs } from '../../../src/backend/memory/memory-approval-message-refs.js';
+import { approvalMessageKey, RedisApprovalMessageRefs } from '../../../src/backend/redis/redis-approval-message-refs.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { deleteKeys, newRedisClient, randomKeyPrefix } from '../../integration/store/redis-test-helpers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IncidentNotifier } from '../../../src/bot/incident-notifier.js';
-import { MemoryIncidentMessageRefs } from '../../../src/bot/memory-incident-message-refs.js';
+import { MemoryIncidentMessageRefs } from '../../../src/backend/memory/memory-incident-message-refs.js';
 import type { Incident } from '../../../src/core/incident.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { MANUAL_CLOCK_START, ManualClock } from '../../doubles/manual-clock.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { MemorySlackOutbox } from '../../../src/bot/outbox/memory-slack-outbox.js';
+import { MemorySlackOutbox } from '../../../src/backend/memory/memory-slack-outbox.js';
 import { OutboxEnqueuer } from '../../../src/bot/outbox/outbox-enqueuer.js';
 import type { SlackOutbox } from '../../../src/bot/outbox/slack-outbox.js';
 import { silentLogger } from '../../../src/observability/logger.js';

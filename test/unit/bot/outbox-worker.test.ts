@@ -1,3 +1,4 @@
+import { MemorySlackOutbox } from '../../../src/backend/memory/memory-slack-outbox.js';
 import { describe, expect, it, vi } from 'vitest';
 import { rateLimited, SlackBotError } from '../../../src/bot/bot-errors.js';
 import { DEFAULT_OUTBOX_RETRY } from '../../../src/bot/outbox/outbox-retry.js';
@@ -12,8 +13,7 @@ function setup(fail: () => Error | null) {
   const logger = silentLogger();
   const metrics = new Metrics();
   const outbox = new SlackOutboxService({
-    redis: null,
-    keyPrefix: 'x:',
+    outbox: new MemorySlackOutbox(),
     gateway: new RecordingSlackGateway(),
     clock,
     logger,

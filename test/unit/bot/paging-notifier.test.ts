@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { IncidentNotifier, type IncidentNotifierOptions } from '../../../src/bot/incident-notifier.js';
-import { MemoryIncidentMessageRefs } from '../../../src/bot/memory-incident-message-refs.js';
+import { MemoryIncidentMessageRefs } from '../../../src/backend/memory/memory-incident-message-refs.js';
 import type { Incident } from '../../../src/core/incident.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import type { PagingState } from '../../../src/paging/paging-state.js';

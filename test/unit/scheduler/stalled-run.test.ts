@@ -6,7 +6,7 @@ import { Monitor } from '../../../src/monitor/monitor.js';
 import { measuredAcrossStall } from '../../../src/monitor/stalled-run.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { Metrics } from '../../../src/observability/metrics.js';
-import { MemoryStore } from '../../../src/store/memory-store.js';
+import { MemoryStore } from '../../../src/backend/memory/memory-store.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 
 const failing: ProbeOutcome = {

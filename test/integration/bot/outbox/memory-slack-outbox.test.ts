@@ -1,4 +1,4 @@
-import { MemorySlackOutbox } from '../../../../src/bot/outbox/memory-slack-outbox.js';
+import { MemorySlackOutbox } from '../../../../src/backend/memory/memory-slack-outbox.js';
 import { defineSlackOutboxContract } from './slack-outbox-contract.js';
 
 defineSlackOutboxContract('memory', async () => {

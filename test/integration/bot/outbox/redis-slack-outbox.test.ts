@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { botRedisKeys } from '../../../../src/bot/bot-redis-keys.js';
-import { RedisSlackOutbox } from '../../../../src/bot/outbox/redis-slack-outbox.js';
+import { botRedisKeys } from '../../../../src/backend/redis/keyspace.js';
+import { RedisSlackOutbox } from '../../../../src/backend/redis/redis-slack-outbox.js';
 import { LANE_TTL_MS, ONCE_KEY_TTL_MS } from '../../../../src/bot/outbox/slack-outbox.js';
 import { MANUAL_CLOCK_START } from '../../../doubles/manual-clock.js';
 import { deleteKeys, newRedisClient, randomKeyPrefix } from '../../store/redis-test-helpers.js';

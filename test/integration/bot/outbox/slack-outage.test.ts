@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryStore } from '../../../../src/store/memory-store.js';
+import { MemoryStore } from '../../../../src/backend/memory/memory-store.js';
 import { fail } from '../../../doubles/results.js';
 import { startSlackFake, type SlackFake } from '../../../doubles/slack-fake.js';
 import type { BotHarness } from '../../../e2e/bot/slack-bot-harness.js';

@@ -1,0 +1,82 @@
+import type { DrParts } from './app-dr.js';
+import type { SlackParts } from './app-slack.js';
+import type { Backend } from './backend/create-backend.js';
+import { incidentOutcomeNote } from './bot/approvals/incident-outcome-note.js';
+import { pagingAuthNotice, statusPageAuthNotice } from './bot/operator-notices.js';
+import type { IncidentEngine } from './incidents/incident-engine.js';
+import type { LeaderElector } from './monitor/leader-elector.js';
+import type { Monitor } from './monitor/monitor.js';
+import type { Logger } from './observability/logger.js';
+import type { Metrics } from './observability/metrics.js';
+import type { Pager } from './paging/pager.js';
+import type { StatusPageModule } from './statuspage/create-status-page.js';
+
+/** The built parts whose events other parts act on. */
+export interface SubscribedParts {
+  logger: Logger;
+  metrics: Metrics;
+  backend: Backend;
+  elector: LeaderElector;
+  monitor: Monitor;
+  engine: IncidentEngine;
+  pager: Pager;
+  statusPage: StatusPageModule;
+  dr: DrParts | null;
+  slack: SlackParts | null;
+}
+
+/**
+ * Every "when X happens, Y acts" in the service, in one place and in the order it matters: the
+ * parts are built without knowing who listens. Returns the function that detaches Slack's
+ * listeners, called on stop before Slack's outbox makes its last pass.
+ */
+export function subscribeParts(parts: SubscribedParts): () => void {
+  const { logger, metrics, backend, elector, monitor, engine, pager, statusPage, dr, slack } = parts;
+
+  // A term as leader runs the monitor; its lease fences every result of the runs it starts,
+  // even ones that land after the term ended.
+  elector.onTerm({
+    elected: (lease) => {
+      metrics.isLeader.set(1);
+      engine.resetCache();
+      monitor.start(lease);
+    },
+    demoted: () => {
+      metrics.isLeader.set(0);
+      // stop() ends the term before its first await: from here no result of ours is written.
+      monitor.stop().catch((err: unknown) => logger.error({ err }, 'monitor did not stop cleanly after demotion'));
+    },
+  });
+
+  // Incident changes page by policy. Before Slack's notifier, so an incident's first message
+  // already shows its page.
+  engine.subscribe((change) => pager.onIncidentChange(change));
+  // Bounded growth (config `retention`): a resolved incident is compacted and expires.
+  const { retention } = backend;
+  if (retention) engine.subscribe((change) => (change.event?.type === 'resolved' ? retention.onResolved(change.incident) : undefined));
+
+  // An approved request runs on the replica that claimed it.
+  if (dr) dr.approvals.onExecute(dr.dr.execute);
+
+  if (!slack || !dr) return () => undefined;
+  const { bot, approvalUi, notices } = slack;
+  const detach = [
+    // Incidents are posted and kept current in Slack, with their paging state.
+    engine.subscribe(bot.notifier.listener),
+    pager.subscribe((state) => bot.notifier.onPagingChange(state.incidentId)),
+    // Approval requests' messages follow their state; runs report progress in their threads.
+    dr.approvals.onChange(approvalUi.onApprovalChange),
+    dr.actions.progress.subscribe(approvalUi.reporter),
+    // A run's outcome is noted on the incident it was requested from.
+    dr.approvals.onChange(({ approval }) => {
+      const note = incidentOutcomeNote(approval);
+      if (note) bot.notifier.noteOnIncident(note.incidentId, note.text);
+    }),
+    // A refused PagerDuty or Statuspage key is told to operators once.
+    pager.onAuthFailure((error) => notices.notify('paging-auth', pagingAuthNotice(error))),
+    statusPage.onAuthFailure((error) => notices.notify('statuspage-auth', statusPageAuthNotice(error))),
+  ];
+  return () => {
+    for (const off of detach) off();
+  };
+}

@@ -1,0 +1,239 @@
+/*
+ * The whole Redis keyspace of Lifeboat, in one place. Every key lives under one prefix (default
+ * `lifeboat:`, see DEFAULT_KEY_PREFIX), so several deployments or test files can share a Redis
+ * without seeing each other's data. Nothing outside src/backend/redis/ builds a key name.
+ *
+ * Sections, in the order below: the incident store (leases, checks, incidents), approvals and
+ * runs, the PagerDuty paging queue, the Slack bot (deliveries, message refs, outbox), status pages.
+ */
+
+/** Key prefix when none is configured. */
+export const DEFAULT_KEY_PREFIX = 'lifeboat:';
+
+// ── incident store ────────────────────────────────────────────────────────────────────────────
+
+/*
+ * Every Redis key the store uses, under one prefix (default `lifeboat:`), so several deployments
+ * or test files can share a Redis without seeing each other's data.
+ *
+ *   {p}lease:{name}             string "holder:token", PX = lease ttl
+ *   {p}lease-token:{name}       counter, INCR per acquisition (fencing token), no TTL
+ *   {p}incident-seq             counter, INCR per incident number, no TTL
+ *   {p}check:{checkId}          CheckState JSON
+ *   {p}incident:{id}            Incident JSON
+ *   {p}incident-events:{id}     list of IncidentEvent JSON, in order
+ *   {p}incidents:open           sorted set of open incident ids, score = openedAt (epoch ms)
+ *   {p}incidents:recent         sorted set of all incident ids, score = openedAt (epoch ms)
+ *
+ * Only the lease and resolved incidents carry a TTL: a resolved incident, its events (compacted)
+ * and its paging record expire `retention.incidents` after it resolved (incident-retention.ts);
+ * open incidents and check state are kept, and counters must never go back.
+ */
+/** Key builders, one per kind of record. */
+export interface RedisKeys {
+  lease(name: string): string;
+  leaseToken(name: string): string;
+  incidentSequence(): string;
+  checkState(checkId: string): string;
+  incident(id: string): string;
+  incidentEvents(id: string): string;
+  openIncidents(): string;
+  recentIncidents(): string;
+}
+
+/** Builds the key names for one prefix. */
+export function redisKeys(prefix: string): RedisKeys {
+  return {
+    lease: (name) => `${prefix}lease:${name}`,
+    leaseToken: (name) => `${prefix}lease-token:${name}`,
+    incidentSequence: () => `${prefix}incident-seq`,
+    checkState: (checkId) => `${prefix}check:${checkId}`,
+    incident: (id) => `${prefix}incident:${id}`,
+    incidentEvents: (id) => `${prefix}incident-events:${id}`,
+    openIncidents: () => `${prefix}incidents:open`,
+    recentIncidents: () => `${prefix}incidents:recent`,
+  };
+}
+
+// ── approvals ─────────────────────────────────────────────────────────────────────────────────
+
+/*
+ * Every Redis key the approval store uses, under the store's prefix (default `lifeboat:`), beside
+ * the keys of src/store/redis-keys.ts and never clashing with them.
+ *
+ *   {p}approval-seq               counter, INCR per request number (APR-n), never reused, no TTL
+ *   {p}approval:{id}              hash: the request, its approvals and its run (fields below)
+ *   {p}approvals:pending          sorted set of pending ids, score = createdAt (epoch ms)
+ *   {p}approvals:expiry           sorted set of pending ids, score = expiresAt (epoch ms); the sweep reads it
+ *   {p}approvals:active           sorted set of approved/running ids, score = run leaseExpiresAt (epoch ms)
+ *   {p}approvals:by-plan          hash: plan id -> id of the request made for it (create's idempotency key)
+ *   {p}approval-lock:{resource}   string: id of the request holding the resource (pending, approved,
+ *                                 running, or interrupted until released)
+ *   {p}approvals:audit            stream: the append-only audit log (XADD; entries older than
+ *                                 `retention.audit` trimmed by IncidentRetention, XTRIM MINID)
+ *
+ * Hash fields of {p}approval:{id}:
+ *   id plan(JSON) resources(JSON) requester required state createdAt expiresAt updatedAt
+ *   approvalCount, voter:{userId} -> n, vote:{n} -> userId, voteAt:{n} -> epoch ms
+ *   rejectedBy rejectedAt rejectReason | expiredAt
+ *   runnerId claimedAt leaseExpiresAt startedAt currentStep(JSON) currentStepId stepCount
+ *   step:{n}(JSON) finishedAt message detail(JSON) interruptedBy locksReleasedBy locksReleasedAt
+ *
+ * Nothing carries a TTL: requests, runs and the audit log (trimmed by age only) are the record
+ * of who did what to production, and locks are released by the transition that ends their
+ * holder (or, for an interrupted run, by a person's release).
+ */
+
+/** Key builders for one prefix. */
+export interface ApprovalKeys {
+  sequence(): string;
+  approval(id: string): string;
+  pending(): string;
+  expiry(): string;
+  active(): string;
+  byPlan(): string;
+  lock(resource: string): string;
+  audit(): string;
+}
+
+/** Builds the key names for one prefix. */
+export function approvalKeys(prefix: string): ApprovalKeys {
+  return {
+    sequence: () => `${prefix}approval-seq`,
+    approval: (id) => `${prefix}approval:${id}`,
+    pending: () => `${prefix}approvals:pending`,
+    expiry: () => `${prefix}approvals:expiry`,
+    active: () => `${prefix}approvals:active`,
+    byPlan: () => `${prefix}approvals:by-plan`,
+    lock: (resource) => `${prefix}approval-lock:${resource}`,
+    audit: () => `${prefix}approvals:audit`,
+  };
+}
+
+// ── paging ────────────────────────────────────────────────────────────────────────────────────
+
+/*
+ * Redis keys of the paging queue, under the store's prefix (default `lifeboat:`):
+ *
+ *   {p}paging:incident:{id}    hash, one per incident:
+ *                                paged '1'          a trigger was queued (ack/resolve then follow)
+ *                                acked '1'          acknowledged: no escalation any more
+ *                                closed '1'         resolved: no trigger any more
+ *                                state              PagingState JSON
+ *                                escalation         OutboxEvent JSON sent when the timer fires
+ *                                escalation-state   PagingState JSON set when it fires
+ *                                claim              token of the current claim on the outbox head
+ *                                attempts           failed attempts of the outbox head
+ *   {p}paging:outbox:{id}      list of OutboxEvent JSON, oldest first (FIFO per incident)
+ *   {p}paging:ready            sorted set of incident ids with events waiting,
+ *                              score = epoch ms when the head may be sent (while claimed: lease end)
+ *   {p}paging:escalations      sorted set of incident ids, score = epoch ms the escalation is due
+ *   {p}paging:paused-until     epoch ms before which no event is sent (429 from PagerDuty)
+ *
+ * No TTLs set here: times come from the injected clock as script arguments, not from Redis's own
+ * clock. A resolved incident's paging:incident hash gets its expiry from IncidentRetention.
+ */
+
+/** Key builders for one prefix. */
+export interface PagingRedisKeys {
+  incident(id: string): string;
+  outbox(id: string): string;
+  ready(): string;
+  escalations(): string;
+  pausedUntil(): string;
+}
+
+/** Builds the paging key names for one prefix. */
+export function pagingRedisKeys(prefix: string): PagingRedisKeys {
+  return {
+    incident: (id) => `${prefix}paging:incident:${id}`,
+    outbox: (id) => `${prefix}paging:outbox:${id}`,
+    ready: () => `${prefix}paging:ready`,
+    escalations: () => `${prefix}paging:escalations`,
+    pausedUntil: () => `${prefix}paging:paused-until`,
+  };
+}
+
+// ── Slack bot ─────────────────────────────────────────────────────────────────────────────────
+
+/*
+ * The bot's Redis keys, under the store's prefix (default `lifeboat:`), in a `slack:` namespace:
+ *
+ *   {p}slack:delivery:{key}       "1", PX = DELIVERY_TTL_MS; a Slack delivery already taken in
+ *   {p}slack:incident-msg:{id}    IncidentMessageRef JSON, PX = MESSAGE_REF_TTL_MS; where an
+ *                                  incident's message lives (channel, ts, incident channel)
+ *   {p}slack:outbox:lane:{lane}   hash, one per outbox lane (PX = LANE_TTL_MS, refreshed on enqueue):
+ *                                   e:{id}      OutboxEntry JSON of a waiting entry
+ *                                   co:{key}    id of the unclaimed entry later ones coalesce into
+ *                                   claim       token of the current claim on the head
+ *                                   attempts    failed attempts of the head
+ *                                   progress    EntryProgress JSON of the head
+ *   {p}slack:outbox:queue:{lane}  list of entry ids, oldest first (FIFO per lane)
+ *   {p}slack:outbox:ready         sorted set of lanes with entries waiting, score = epoch ms the
+ *                                  head may be tried (while claimed: lease end; while its method is
+ *                                  paused: the pause's end)
+ *   {p}slack:outbox:paused        hash Web API method -> epoch ms before which it is not called
+ *                                  (a 429's Retry-After, shared by every replica)
+ *   {p}slack:outbox:once:{key}    entry id, PX = ONCE_KEY_TTL_MS; a run's outcome is enqueued once
+ */
+/** Key builders for the bot's records. */
+export interface BotRedisKeys {
+  delivery(key: string): string;
+  incidentMessage(incidentId: string): string;
+  outboxLane(lane: string): string;
+  outboxQueue(lane: string): string;
+  outboxReady(): string;
+  outboxPaused(): string;
+  outboxOnce(key: string): string;
+}
+
+/** Builds the bot's key names for one prefix. */
+export function botRedisKeys(prefix: string): BotRedisKeys {
+  return {
+    delivery: (key) => `${prefix}slack:delivery:${key}`,
+    incidentMessage: (incidentId) => `${prefix}slack:incident-msg:${incidentId}`,
+    outboxLane: (lane) => `${prefix}slack:outbox:lane:${lane}`,
+    outboxQueue: (lane) => `${prefix}slack:outbox:queue:${lane}`,
+    outboxReady: () => `${prefix}slack:outbox:ready`,
+    outboxPaused: () => `${prefix}slack:outbox:paused`,
+    outboxOnce: (key) => `${prefix}slack:outbox:once:${key}`,
+  };
+}
+
+// ── status pages ──────────────────────────────────────────────────────────────────────────────
+
+/*
+ * Every Redis key the status pages use, under the store's prefix (default `lifeboat:`):
+ *
+ *   {p}statuspage:incident:{id}       hash: title, status, impact, createdAt, updatedAt, resolvedAt (epoch ms)
+ *   {p}statuspage:updates:{id}        list of PublishedUpdateRecord JSON, oldest first
+ *   {p}statuspage:incidents           sorted set of published incident ids, score = createdAt (epoch ms)
+ *   {p}statuspage:components          hash: component name -> ComponentRecord JSON
+ *   {p}statuspage:provider-id:{id}    string: the Statuspage incident id for a Lifeboat incident
+ *   {p}statuspage:publish-lock:{id}   string: lock holder, PX = lock ttl
+ *
+ * Nothing but the lock carries a TTL: what was said publicly is the record, and losing a
+ * provider id would make the next update open a second public incident.
+ */
+
+/** Key builders for one prefix. */
+export interface StatusPageRedisKeys {
+  incident(id: string): string;
+  updates(id: string): string;
+  incidents(): string;
+  components(): string;
+  providerId(id: string): string;
+  publishLock(id: string): string;
+}
+
+export function statusPageRedisKeys(prefix: string): StatusPageRedisKeys {
+  const base = `${prefix}statuspage:`;
+  return {
+    incident: (id) => `${base}incident:${id}`,
+    updates: (id) => `${base}updates:${id}`,
+    incidents: () => `${base}incidents`,
+    components: () => `${base}components`,
+    providerId: (id) => `${base}provider-id:${id}`,
+    publishLock: (id) => `${base}publish-lock:${id}`,
+  };
+}

@@ -1,0 +1,202 @@
+import type { Redis } from 'ioredis';
+import { maskSecrets } from '../../observability/logger.js';
+import type { CheckState } from '../../core/check-state.js';
+import type { Incident, IncidentEvent } from '../../core/incident.js';
+import { decodeStored, isCheckState, isIncident, isIncidentEvent } from './decode-stored.js';
+import { redisKeys, type RedisKeys } from './keyspace.js';
+import { ACQUIRE_LEASE, COMMIT_EVALUATION, RELEASE_LEASE, RENEW_LEASE } from './store-scripts.js';
+import { assertLimit, assertTtlMs, commitIncidentId } from '../../store/store-arguments.js';
+import { StoreError } from '../../store/store-error.js';
+import {
+  UNFENCED,
+  type CommitOutcome,
+  type EvaluationCommit,
+  type IncidentUpdate,
+  type Lease,
+  type LeaseAttempt,
+  type Store,
+} from '../../store/store.js';
+
+/** /readyz must answer promptly: a PING slower than this counts as down. */
+export const REDIS_PING_TIMEOUT_MS = 1_000; // 1 second
+
+/** What a RedisStore is built from. */
+export interface RedisStoreOptions {
+  redis: Redis;
+  /** Prepended to every key, e.g. "lifeboat:". */
+  keyPrefix: string;
+  /** When true, close() disconnects the client; otherwise the caller owns it. */
+  ownsClient?: boolean;
+}
+
+/** The shared store: every state change that races is one Lua script (see redis-scripts.ts). */
+export class RedisStore implements Store {
+  readonly kind = 'redis' as const;
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
+  private readonly ownsClient: boolean;
+
+  constructor(options: RedisStoreOptions) {
+    this.redis = options.redis;
+    this.keys = redisKeys(options.keyPrefix);
+    this.ownsClient = options.ownsClient ?? false;
+  }
+
+  async ping(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new StoreError('LIFEBOAT_STORE_UNAVAILABLE', `Redis did not answer PING within ${REDIS_PING_TIMEOUT_MS} ms`)),
+        REDIS_PING_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([this.redis.ping(), timeout]);
+    } catch (err) {
+      if (err instanceof StoreError) throw err;
+      const reason = maskSecrets(err instanceof Error ? err.message : String(err));
+      throw new StoreError('LIFEBOAT_STORE_UNAVAILABLE', `Redis PING failed: ${reason}`, { cause: err });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.ownsClient || this.redis.status === 'end') return;
+    if (this.redis.status === 'ready') {
+      // QUIT lets in-flight replies arrive; fall back to a hard close if Redis stops answering.
+      await this.redis.quit().catch(() => this.redis.disconnect());
+    } else {
+      this.redis.disconnect();
+    }
+  }
+
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | null> {
+    return (await this.contendLease(name, holder, ttlMs)).lease;
+  }
+
+  async contendLease(name: string, holder: string, ttlMs: number): Promise<LeaseAttempt> {
+    assertTtlMs(ttlMs);
+    const keys = [this.keys.lease(name), this.keys.leaseToken(name)];
+    const reply = await ACQUIRE_LEASE.run(this.redis, keys, [holder, Math.ceil(ttlMs)]);
+    if (!Array.isArray(reply) || reply.length !== 2 || typeof reply[0] !== 'number' || typeof reply[1] !== 'number') {
+      throw this.unexpectedReply(ACQUIRE_LEASE.name, reply);
+    }
+    const [won, value] = reply as [number, number];
+    if (won === 1) return { lease: { name, holder, token: value } };
+    // PTTL -1 (a lease without expiry) cannot come from this code; someone set it by hand. It
+    // never lapses by itself, so the caller falls back to its regular retry cadence.
+    return { lease: null, lapsesInMs: value < 0 ? Number.POSITIVE_INFINITY : value };
+  }
+
+  async renewLease(lease: Lease, ttlMs: number): Promise<boolean> {
+    assertTtlMs(ttlMs);
+    const reply = await RENEW_LEASE.run(this.redis, [this.keys.lease(lease.name)], [leaseValue(lease), Math.ceil(ttlMs)]);
+    return reply === 1;
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    await RELEASE_LEASE.run(this.redis, [this.keys.lease(lease.name)], [leaseValue(lease)]);
+  }
+
+  async nextIncidentSequence(): Promise<number> {
+    return this.redis.incr(this.keys.incidentSequence());
+  }
+
+  async getCheckState(checkId: string): Promise<CheckState | null> {
+    const key = this.keys.checkState(checkId);
+    const raw = await this.redis.get(key);
+    return raw === null ? null : decodeStored(key, raw, isCheckState, 'check state');
+  }
+
+  async commitEvaluation(commit: EvaluationCommit): Promise<CommitOutcome> {
+    return this.runCommit(commit);
+  }
+
+  async updateIncident(update: IncidentUpdate): Promise<'committed' | 'conflict'> {
+    const outcome = await this.runCommit(update);
+    if (outcome === 'fenced') throw this.unexpectedReply(COMMIT_EVALUATION.name, outcome);
+    return outcome;
+  }
+
+  private async runCommit(commit: EvaluationCommit | IncidentUpdate): Promise<CommitOutcome> {
+    const { incident, event, expectedRevision } = commit;
+    // A person's acknowledge or resolve (IncidentUpdate) may come from any replica: not fenced.
+    // A monitor commit without a usable fence (a caller bypassing the types) goes out as '',
+    // which the script refuses: a missing lease must never read as "no fence needed".
+    const fence = 'checkState' in commit ? commit.fence : UNFENCED;
+    const lease = fence === UNFENCED ? null : ((fence as Lease | undefined) ?? null);
+    const fenceArg = fence === UNFENCED ? UNFENCED : lease ? leaseValue(lease) : '';
+    const checkState = 'checkState' in commit ? commit.checkState : undefined;
+    const incidentId = commitIncidentId(commit) ?? '';
+    const keys = [
+      this.keys.checkState(checkState?.checkId ?? ''),
+      this.keys.openIncidents(),
+      this.keys.recentIncidents(),
+      this.keys.incident(incidentId),
+      this.keys.incidentEvents(incidentId),
+      this.keys.lease(lease?.name ?? ''),
+    ];
+    const args = [
+      fenceArg,
+      checkState ? JSON.stringify(checkState) : '',
+      incident ? JSON.stringify(incident) : '',
+      incidentId,
+      incident?.openedAt ?? 0,
+      incident && incident.state !== 'resolved' ? '1' : '0',
+      event ? JSON.stringify(event) : '',
+      expectedRevision ?? '',
+    ];
+    const outcome = await COMMIT_EVALUATION.run(this.redis, keys, args);
+    if (outcome !== 'committed' && outcome !== 'fenced' && outcome !== 'conflict')
+      throw this.unexpectedReply(COMMIT_EVALUATION.name, outcome);
+    return outcome;
+  }
+
+  async getIncident(id: string): Promise<Incident | null> {
+    const key = this.keys.incident(id);
+    const raw = await this.redis.get(key);
+    return raw === null ? null : decodeStored(key, raw, isIncident, 'incident');
+  }
+
+  async listOpenIncidents(): Promise<Incident[]> {
+    const ids = await this.redis.zrange(this.keys.openIncidents(), 0, -1);
+    // The index and the incidents are read in two steps; one resolved in between is dropped here.
+    return (await this.loadIncidents(ids)).filter((incident) => incident.state !== 'resolved');
+  }
+
+  async listRecentIncidents(limit: number): Promise<Incident[]> {
+    assertLimit(limit);
+    if (limit === 0) return [];
+    const ids = await this.redis.zrevrange(this.keys.recentIncidents(), 0, limit - 1);
+    return this.loadIncidents(ids);
+  }
+
+  async getIncidentEvents(incidentId: string): Promise<IncidentEvent[]> {
+    const key = this.keys.incidentEvents(incidentId);
+    const raws = await this.redis.lrange(key, 0, -1);
+    return raws.map((raw, index) => decodeStored(`${key}[${index}]`, raw, isIncidentEvent, 'incident event'));
+  }
+
+  private async loadIncidents(ids: string[]): Promise<Incident[]> {
+    if (ids.length === 0) return [];
+    const keys = ids.map((id) => this.keys.incident(id));
+    const raws = await this.redis.mget(keys);
+    return raws.map((raw, index) => {
+      const key = keys[index] ?? '';
+      if (raw === null) {
+        // Writes are atomic, so an indexed id without its incident means someone edited Redis.
+        throw new StoreError('LIFEBOAT_STORE_CORRUPT_VALUE', `incident index names "${key}" but that key is missing`, { key });
+      }
+      return decodeStored(key, raw, isIncident, 'incident');
+    });
+  }
+
+  private unexpectedReply(script: string, reply: unknown): StoreError {
+    return new StoreError('LIFEBOAT_STORE_CORRUPT_VALUE', `Redis script ${script} returned an unexpected reply: ${String(reply)}`);
+  }
+}
+
+function leaseValue(lease: Lease): string {
+  return `${lease.holder}:${lease.token}`;
+}
