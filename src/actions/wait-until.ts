@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { AwsGatewayError } from '../aws/aws-gateway-error.js';
+import { exponentialDelayMs } from '../core/backoff.js';
 import type { Clock } from '../core/clock.js';
 import { ActionError, awsActionError } from './action-error.js';
 import { formatDuration } from './format-duration.js';
@@ -53,9 +54,9 @@ function aborted(what: string): ActionError {
  */
 export async function waitUntil<T>(opts: WaitOptions<T>): Promise<{ value: T; elapsedMs: number; observed: string }> {
   const start = opts.clock.now();
-  let interval = opts.backoff.initialMs;
+  const backoff = { baseMs: opts.backoff.initialMs, maxMs: opts.backoff.maxMs, factor: opts.backoff.factor };
   let last = 'not checked yet';
-  for (;;) {
+  for (let polls = 1; ; polls += 1) {
     if (opts.signal?.aborted) throw aborted(opts.what);
     try {
       const value = await opts.poll();
@@ -79,10 +80,9 @@ export async function waitUntil<T>(opts: WaitOptions<T>): Promise<{ value: T; el
       );
     }
     try {
-      await opts.sleep(Math.min(interval, opts.timeoutMs - elapsed), opts.signal);
+      await opts.sleep(Math.min(exponentialDelayMs(polls, backoff), opts.timeoutMs - elapsed), opts.signal);
     } catch {
       throw aborted(opts.what);
     }
-    interval = Math.min(interval * opts.backoff.factor, opts.backoff.maxMs);
   }
 }

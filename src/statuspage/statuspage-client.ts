@@ -1,3 +1,4 @@
+import { backoffDelayMs } from '../core/backoff.js';
 import type { Clock } from '../core/clock.js';
 import { maskSecrets, type Logger } from '../observability/logger.js';
 import { parseRetryAfterMs } from '../core/parse-retry-after.js';
@@ -110,8 +111,7 @@ export class StatuspageClient {
 
   /** Exponential backoff with jitter in [half, full] so replicas do not retry in step. */
   private backoffMs(attempt: number): number {
-    const full = Math.min(this.maxRetryWaitMs, STATUSPAGE_BASE_BACKOFF_MS * 2 ** (attempt - 1));
-    return Math.round(full / 2 + (full / 2) * this.random());
+    return backoffDelayMs(attempt, { baseMs: STATUSPAGE_BASE_BACKOFF_MS, maxMs: this.maxRetryWaitMs }, this.random);
   }
 
   private async request(method: string, path: string, body: unknown, operation: string): Promise<Response> {
