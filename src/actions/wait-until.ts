@@ -3,7 +3,7 @@ import { AwsGatewayError } from '../aws/aws-gateway-error.js';
 import { exponentialDelayMs } from '../core/backoff.js';
 import type { Clock } from '../core/clock.js';
 import { ActionError, awsActionError } from './action-error.js';
-import { formatDuration } from './format-duration.js';
+import { formatDurationHms } from '../core/format-time.js';
 
 /** Waits `ms`; rejects when `signal` aborts. Injected so tests move a clock instead of sleeping. */
 export type Sleeper = (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -76,7 +76,7 @@ export async function waitUntil<T>(opts: WaitOptions<T>): Promise<{ value: T; el
     if (elapsed >= opts.timeoutMs) {
       throw new ActionError(
         'LIFEBOAT_WAIT_TIMEOUT',
-        `Gave up waiting for ${opts.what} after ${formatDuration(elapsed)} (last seen: ${last}). The operation may still complete in AWS; check it before requesting again.`,
+        `Gave up waiting for ${opts.what} after ${formatDurationHms(elapsed)} (last seen: ${last}). The operation may still complete in AWS; check it before requesting again.`,
       );
     }
     try {
