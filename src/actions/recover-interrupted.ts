@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
-import type { ActionMetrics } from './action-metrics.js';
+import type { ActionMetrics } from '../observability/metrics.js';
 import { formatUtcSecond } from '../core/format-time.js';
 import type { ProgressReporter } from './progress-reporter.js';
 import type { JournalRun, RunJournal, RunJournalReader } from './run-journal.js';
