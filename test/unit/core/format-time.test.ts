@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   formatAge,
   formatAgeDecimal,
-  formatConfigDuration,
   formatDurationHms,
   formatDurationWords,
   formatUtcMinute,
@@ -22,17 +21,6 @@ describe('formatDurationHms', () => {
     [-5_000, '0s'],
   ])('%i ms -> %s', (ms, text) => {
     expect(formatDurationHms(ms)).toBe(text);
-  });
-});
-
-describe('formatConfigDuration', () => {
-  it.each([
-    [93_600_000, '26h'],
-    [86_400_000, '1d'],
-    [1_500, '1500ms'],
-    [0, '0ms'],
-  ])('%i ms -> %s', (ms, text) => {
-    expect(formatConfigDuration(ms)).toBe(text);
   });
 });
 
