@@ -1,5 +1,6 @@
 import { awsErrorHint, isThrottling, type AwsErrorInfo } from '../aws/aws-error.js';
 import { AwsGatewayError } from '../aws/aws-gateway-error.js';
+import { LifeboatError } from '../core/lifeboat-error.js';
 import type { Plan } from '../core/plan.js';
 
 /** Every way a DR action can be refused or fail, one code each. */
@@ -54,15 +55,15 @@ export type ActionErrorCode = (typeof ACTION_ERROR_CODES)[number];
  * A refused or failed action. `message` is a plain sentence safe to show in Slack (no stack, no
  * raw AWS message, which may carry ARNs); `hint` is the actionable detail for the log.
  */
-export class ActionError extends Error {
+export class ActionError extends LifeboatError<ActionErrorCode> {
   constructor(
-    readonly code: ActionErrorCode,
+    code: ActionErrorCode,
     message: string,
-    readonly hint?: string,
+    hint?: string,
     /** The plan, when one was built (a pre-flight refusal still shows what was checked). */
     readonly plan?: Plan,
   ) {
-    super(message);
+    super(code, message, { hint });
     this.name = 'ActionError';
   }
 }

@@ -4,7 +4,7 @@ import type { Clock } from '../core/clock.js';
 import type { DnsRecord, Plan } from '../core/plan.js';
 import type { Logger } from '../observability/logger.js';
 import { ActionError, type ActionErrorCode } from './action-error.js';
-import type { ActionMetrics } from './action-metrics.js';
+import type { ActionMetrics } from '../observability/metrics.js';
 import { executeCall, KNOWN_OPERATIONS, POLLING_OPERATIONS } from './execute-call.js';
 import type { LagSource } from './lag-source.js';
 import { evaluateAll } from './preflight.js';

@@ -1,4 +1,3 @@
-import type { Counter, Registry } from 'prom-client';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import { SdkRdsGateway } from '../aws/rds-gateway-sdk.js';
@@ -8,7 +7,7 @@ import type { CheckState } from '../core/check-state.js';
 import type { Clock } from '../core/clock.js';
 import type { Incident } from '../core/incident.js';
 import type { Logger } from '../observability/logger.js';
-import { ActionMetrics } from './action-metrics.js';
+import type { Metrics } from '../observability/metrics.js';
 import { ActionPlanner } from './action-planner.js';
 import { ActionRunner } from './action-runner.js';
 import { storeLagSource } from './lag-source.js';
@@ -28,8 +27,7 @@ export interface ActionsDeps {
   store: { getCheckState(checkId: string): Promise<CheckState | null>; getIncident(id: string): Promise<Incident | null> };
   clock: Clock;
   logger: Logger;
-  /** `Metrics`: the duration histogram is registered on its registry. */
-  metrics: { registry: Registry; actionsTotal: Counter<'action' | 'outcome'> };
+  metrics: Pick<Metrics, 'actions'>;
   journal: RunJournal & RunJournalReader;
   statusPage?: StatusPagePublisher;
   /** Test seam: how runs wait between polls. */
@@ -46,12 +44,12 @@ export interface Actions {
   recoverInterrupted(): Promise<RunOutcome[]>;
 }
 
-/** Builds the planner and runner over the real SDK gateways. Call once per app (it registers a metric). */
+/** Builds the planner and runner over the real SDK gateways. */
 export function buildActions(deps: ActionsDeps): Actions {
   const rds = new SdkRdsGateway(deps.clients);
   const route53 = new SdkRoute53Gateway(() => deps.clients.route53());
   const lag = storeLagSource(deps.store);
-  const metrics = new ActionMetrics(deps.metrics);
+  const metrics = deps.metrics.actions;
   const logger = deps.logger.child({ component: 'actions' });
   const progress = new ProgressEvents(logger);
   const planner = new ActionPlanner({ rds, route53, lag, clock: deps.clock, config: deps.config, incidents: deps.store });

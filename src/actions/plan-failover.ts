@@ -4,7 +4,7 @@ import type { FailoverRequest } from '../core/action-request.js';
 import type { FailoverRunbook } from '../config/types.js';
 import type { Plan, PlannedCall, PreflightCheck } from '../core/plan.js';
 import { ActionError } from './action-error.js';
-import { formatDuration } from './format-duration.js';
+import { formatDurationHms } from '../core/format-time.js';
 import { evaluateAll } from './preflight.js';
 import { clusterIdFromArn, describeRecord } from './preflight-failover.js';
 import { DEFAULT_WAIT_TIMEOUTS, newPlanId, resourceKey, resultsOf, type PlanningContext, type WaitTimeouts } from './planning-context.js';
@@ -155,7 +155,7 @@ export async function planFailover(
       operation: 'DescribeGlobalClusters',
       region,
       input: { GlobalClusterIdentifier: global.globalCluster },
-      description: `Wait until ${target} is the writer of ${global.globalCluster} (up to ${formatDuration(timeouts.globalClusterMs)})`,
+      description: `Wait until ${target} is the writer of ${global.globalCluster} (up to ${formatDurationHms(timeouts.globalClusterMs)})`,
       wait: { until: 'writer', target: global.targetCluster, timeoutMs: timeouts.globalClusterMs },
     });
     resources.push(resourceKey.globalCluster(global.globalCluster), resourceKey.cluster(region, target));
@@ -177,7 +177,7 @@ export async function planFailover(
         operation: 'DescribeDBInstances',
         region,
         input: { DBInstanceIdentifier: db },
-        description: `Wait until ${db} is standalone and available (up to ${formatDuration(timeouts.promoteMs)})`,
+        description: `Wait until ${db} is standalone and available (up to ${formatDurationHms(timeouts.promoteMs)})`,
         wait: { until: 'promoted', timeoutMs: timeouts.promoteMs },
       },
     );
@@ -219,7 +219,7 @@ export async function planFailover(
         service: 'route53',
         operation: 'GetChange',
         input: {},
-        description: `Wait until the DNS change is INSYNC on every Route 53 server (up to ${formatDuration(timeouts.dnsMs)})`,
+        description: `Wait until the DNS change is INSYNC on every Route 53 server (up to ${formatDurationHms(timeouts.dnsMs)})`,
         wait: { until: 'INSYNC', after: 'dns-upsert', timeoutMs: timeouts.dnsMs },
       },
     );

@@ -2,7 +2,7 @@ import type { RestoreRequest } from '../core/action-request.js';
 import type { RestoreRunbook } from '../config/types.js';
 import type { Plan, PlannedCall, PreflightCheck } from '../core/plan.js';
 import { ActionError } from './action-error.js';
-import { formatDuration, formatInstant } from './format-duration.js';
+import { formatDurationHms, formatUtcSecond } from '../core/format-time.js';
 import { evaluateAll } from './preflight.js';
 import type { PreflightFacts } from './preflight-context.js';
 import { DEFAULT_WAIT_TIMEOUTS, newPlanId, resourceKey, resultsOf, type PlanningContext, type WaitTimeouts } from './planning-context.js';
@@ -128,7 +128,7 @@ export async function planRestore(
     );
   } else {
     const latest = time === 'latest';
-    how = latest ? 'to the latest restorable time' : `to ${formatInstant(Date.parse(time ?? ''))}`;
+    how = latest ? 'to the latest restorable time' : `to ${formatUtcSecond(Date.parse(time ?? ''))}`;
     const when = latest ? { UseLatestRestorableTime: true } : cluster ? { RestoreToTime: time } : { RestoreTime: time };
     calls.push(
       cluster
@@ -163,7 +163,7 @@ export async function planRestore(
     );
   }
 
-  const wait = `up to ${formatDuration(timeouts.restoreMs)}`;
+  const wait = `up to ${formatDurationHms(timeouts.restoreMs)}`;
   if (cluster) {
     calls.push({
       id: 'wait-cluster',

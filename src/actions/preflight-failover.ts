@@ -1,5 +1,5 @@
 import type { DnsRecord, PreflightCheck } from '../core/plan.js';
-import { formatDuration } from './format-duration.js';
+import { formatDurationHms } from '../core/format-time.js';
 import type { PreflightContext, PreflightOutcome } from './preflight-context.js';
 
 type Check<K extends PreflightCheck['kind']> = Extract<PreflightCheck, { kind: K }>;
@@ -7,14 +7,14 @@ type Check<K extends PreflightCheck['kind']> = Extract<PreflightCheck, { kind: K
 /** The RPO guard: the latest lag, recent enough, at most maxLag. `overridden` (--allow-data-loss) reports but does not refuse. */
 export async function checkReplicaLag(check: Check<'replica-lag'>, ctx: PreflightContext): Promise<PreflightOutcome> {
   const name = `replica lag (${check.checkId})`;
-  const requirement = `lag <= ${formatDuration(check.maxLagMs)}, measured within the last ${formatDuration(check.maxAgeMs)}`;
+  const requirement = `lag <= ${formatDurationHms(check.maxLagMs)}, measured within the last ${formatDurationHms(check.maxAgeMs)}`;
   const reading = await ctx.lag.lagFor(check.checkId);
   const now = ctx.clock.now();
   let observed: string;
   let ok = false;
   if (!reading) observed = `no lag measured yet by ${check.checkId}`;
   else {
-    const age = `measured ${formatDuration(now - reading.at)} ago`;
+    const age = `measured ${formatDurationHms(now - reading.at)} ago`;
     if (reading.lagSeconds === null) observed = `no lag datapoint (missing data), ${age}`;
     else if (now - reading.at > check.maxAgeMs) observed = `lag ${reading.lagSeconds}s but ${age}: too old to trust`;
     else {

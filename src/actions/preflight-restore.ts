@@ -1,5 +1,5 @@
 import type { PreflightCheck } from '../core/plan.js';
-import { formatDuration, formatInstant } from './format-duration.js';
+import { formatDurationHms, formatUtcSecond } from '../core/format-time.js';
 import type { PreflightContext, PreflightOutcome } from './preflight-context.js';
 
 type Check<K extends PreflightCheck['kind']> = Extract<PreflightCheck, { kind: K }>;
@@ -17,7 +17,7 @@ export async function checkSnapshot(check: Check<'snapshot'>, ctx: PreflightCont
       facts: {},
     };
   }
-  const taken = snapshot.createdAt !== undefined ? `, taken ${formatInstant(snapshot.createdAt)}` : '';
+  const taken = snapshot.createdAt !== undefined ? `, taken ${formatUtcSecond(snapshot.createdAt)}` : '';
   const from = snapshot.source ? ` from ${snapshot.source}` : '';
   if (snapshot.status !== 'available') {
     return {
@@ -71,21 +71,24 @@ export async function checkRestoreWindow(check: Check<'restore-window'>, ctx: Pr
     );
   }
   const now = ctx.clock.now();
-  const latestText = `latest restorable time ${formatInstant(latest)} (${formatDuration(now - latest)} ago)`;
+  const latestText = `latest restorable time ${formatUtcSecond(latest)} (${formatDurationHms(now - latest)} ago)`;
   if (latestOnly) return { result: { ...base, ok: true, observed: latestText }, facts };
 
   const at = Date.parse(check.time);
-  const window = `${earliest !== undefined ? formatInstant(earliest) : 'unknown'} to ${formatInstant(latest)}`;
-  if (at > now) return fail('LIFEBOAT_TIME_IN_FUTURE', `${formatInstant(at)} is in the future (now ${formatInstant(now)})`);
+  const window = `${earliest !== undefined ? formatUtcSecond(earliest) : 'unknown'} to ${formatUtcSecond(latest)}`;
+  if (at > now) return fail('LIFEBOAT_TIME_IN_FUTURE', `${formatUtcSecond(at)} is in the future (now ${formatUtcSecond(now)})`);
   if (at > latest) {
-    return fail('LIFEBOAT_TIME_AFTER_LATEST', `${formatInstant(at)} is after the ${latestText}; use --latest or an earlier time`);
+    return fail('LIFEBOAT_TIME_AFTER_LATEST', `${formatUtcSecond(at)} is after the ${latestText}; use --latest or an earlier time`);
   }
   if (earliest === undefined)
     return fail('LIFEBOAT_NO_RESTORE_WINDOW', `the earliest restorable time of ${check.source} is unknown (no active automated backup)`);
   if (at < earliest) {
-    return fail('LIFEBOAT_TIME_BEFORE_EARLIEST', `${formatInstant(at)} is before the earliest restorable time ${formatInstant(earliest)}`);
+    return fail(
+      'LIFEBOAT_TIME_BEFORE_EARLIEST',
+      `${formatUtcSecond(at)} is before the earliest restorable time ${formatUtcSecond(earliest)}`,
+    );
   }
-  return { result: { ...base, ok: true, observed: `${formatInstant(at)} is within the restorable window ${window}` }, facts };
+  return { result: { ...base, ok: true, observed: `${formatUtcSecond(at)} is within the restorable window ${window}` }, facts };
 }
 
 /** Nothing in the region already has the identifier the restore creates. */

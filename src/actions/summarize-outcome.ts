@@ -1,5 +1,5 @@
 import type { Plan } from '../core/plan.js';
-import { formatDuration } from './format-duration.js';
+import { formatDurationHms } from '../core/format-time.js';
 import { describeRecord } from './preflight-failover.js';
 import type { RunOutcome } from './run-outcome.js';
 
@@ -13,7 +13,7 @@ function listSteps(outcome: Omit<RunOutcome, 'summary'>, status: 'done' | 'not-r
 /** The one-paragraph account of a run for Slack and the audit log: what happened, how long, what is left. */
 export function summarizeOutcome(plan: Plan, outcome: Omit<RunOutcome, 'summary'>): string {
   const what = `${LABEL[plan.request.kind]} ${plan.subject}`;
-  const took = outcome.elapsedMs !== null ? formatDuration(outcome.elapsedMs) : 'an unknown time';
+  const took = outcome.elapsedMs !== null ? formatDurationHms(outcome.elapsedMs) : 'an unknown time';
   switch (outcome.status) {
     case 'succeeded': {
       const parts = [`${what} succeeded in ${took}${plan.request.kind === 'failover' ? ' (measured RTO)' : ''}.`];

@@ -1,8 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { AwsGatewayError } from '../aws/aws-gateway-error.js';
+import { exponentialDelayMs } from '../core/backoff.js';
 import type { Clock } from '../core/clock.js';
 import { ActionError, awsActionError } from './action-error.js';
-import { formatDuration } from './format-duration.js';
+import { formatDurationHms } from '../core/format-time.js';
 
 /** Waits `ms`; rejects when `signal` aborts. Injected so tests move a clock instead of sleeping. */
 export type Sleeper = (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -53,9 +54,9 @@ function aborted(what: string): ActionError {
  */
 export async function waitUntil<T>(opts: WaitOptions<T>): Promise<{ value: T; elapsedMs: number; observed: string }> {
   const start = opts.clock.now();
-  let interval = opts.backoff.initialMs;
+  const backoff = { baseMs: opts.backoff.initialMs, maxMs: opts.backoff.maxMs, factor: opts.backoff.factor };
   let last = 'not checked yet';
-  for (;;) {
+  for (let polls = 1; ; polls += 1) {
     if (opts.signal?.aborted) throw aborted(opts.what);
     try {
       const value = await opts.poll();
@@ -75,14 +76,13 @@ export async function waitUntil<T>(opts: WaitOptions<T>): Promise<{ value: T; el
     if (elapsed >= opts.timeoutMs) {
       throw new ActionError(
         'LIFEBOAT_WAIT_TIMEOUT',
-        `Gave up waiting for ${opts.what} after ${formatDuration(elapsed)} (last seen: ${last}). The operation may still complete in AWS; check it before requesting again.`,
+        `Gave up waiting for ${opts.what} after ${formatDurationHms(elapsed)} (last seen: ${last}). The operation may still complete in AWS; check it before requesting again.`,
       );
     }
     try {
-      await opts.sleep(Math.min(interval, opts.timeoutMs - elapsed), opts.signal);
+      await opts.sleep(Math.min(exponentialDelayMs(polls, backoff), opts.timeoutMs - elapsed), opts.signal);
     } catch {
       throw aborted(opts.what);
     }
-    interval = Math.min(interval * opts.backoff.factor, opts.backoff.maxMs);
   }
 }

@@ -1,6 +1,8 @@
+import { LifeboatError } from '../core/lifeboat-error.js';
+
 /**
  * Coded approval errors: failures of the machinery, not refusals (refusals are returned, see
- * approval-refusal.ts). They live here until a shared `src/errors.ts` exists.
+ * approval-refusal.ts).
  */
 export type ApprovalErrorCode =
   /** The run was taken from this runner: its lease lapsed and another replica marked it interrupted. */
@@ -21,17 +23,13 @@ export type ApprovalErrorCode =
  * An approval machinery failure with a code; `approvalId` names the request when one is involved,
  * `planId` the plan when the request's id is unknown.
  */
-export class ApprovalError extends Error {
+export class ApprovalError extends LifeboatError<ApprovalErrorCode> {
   override readonly name = 'ApprovalError';
   readonly approvalId?: string;
   readonly planId?: string;
 
-  constructor(
-    readonly code: ApprovalErrorCode,
-    message: string,
-    options: { approvalId?: string; planId?: string; cause?: unknown } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(code: ApprovalErrorCode, message: string, options: { approvalId?: string; planId?: string; cause?: unknown } = {}) {
+    super(code, message, { cause: options.cause });
     if (options.approvalId !== undefined) this.approvalId = options.approvalId;
     if (options.planId !== undefined) this.planId = options.planId;
   }

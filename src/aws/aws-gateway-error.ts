@@ -1,10 +1,13 @@
+import { LifeboatError } from '../core/lifeboat-error.js';
 import { describeAwsError, type AwsErrorInfo } from './aws-error.js';
 
 /**
  * A failed gateway call, tagged with the IAM action that was attempted (`rds:PromoteReadReplica`)
- * and the region, so messages can name the permission or resource to check.
+ * and the region, so messages can name the permission or resource to check. Its `code` is the AWS
+ * code without the SDK's `Fault` suffix (`InvalidDBInstanceState`, `AccessDenied`): callers turn it
+ * into a LIFEBOAT_* code (awsActionError) where it becomes a Lifeboat failure.
  */
-export class AwsGatewayError extends Error {
+export class AwsGatewayError extends LifeboatError {
   readonly info: AwsErrorInfo;
 
   constructor(
@@ -13,14 +16,9 @@ export class AwsGatewayError extends Error {
     readonly original: unknown,
   ) {
     const info = describeAwsError(original);
-    super(`${action}${region ? ` in ${region}` : ''} failed: ${info.code}: ${info.message}`);
+    super(awsCode(info.code), `${action}${region ? ` in ${region}` : ''} failed: ${info.code}: ${info.message}`);
     this.name = 'AwsGatewayError';
     this.info = info;
-  }
-
-  /** The AWS code without the SDK's `Fault` suffix: `InvalidDBInstanceState`, `AccessDenied`. */
-  get code(): string {
-    return awsCode(this.info.code);
   }
 }
 

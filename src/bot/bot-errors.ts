@@ -1,4 +1,5 @@
 import { webApi } from '@slack/bolt';
+import { LifeboatError } from '../core/lifeboat-error.js';
 
 /** Every failure the bot reports, by code; logs name the code, users get a plain sentence. */
 export type SlackBotErrorCode =
@@ -14,11 +15,12 @@ export type SlackBotErrorCode =
  * A Slack call that failed, with what to check (`hint`, for logs) and whether trying again
  * later can help (`retryable`: network, 5xx, rate limits).
  */
-export class SlackBotError extends Error {
+export class SlackBotError extends LifeboatError<SlackBotErrorCode> {
   override readonly name = 'SlackBotError';
+  declare readonly hint: string;
 
   constructor(
-    readonly code: SlackBotErrorCode,
+    code: SlackBotErrorCode,
     message: string,
     readonly details: {
       method: string;
@@ -40,7 +42,11 @@ export class SlackBotError extends Error {
     },
     options: { cause?: unknown } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, {
+      userMessage: 'Lifeboat could not reach Slack to finish this. Try again in a minute.',
+      hint: details.hint,
+      cause: options.cause,
+    });
   }
 
   get retryable(): boolean {

@@ -3,6 +3,7 @@ import { parse as parseQuery } from 'node:querystring';
 import { ReceiverMultipleAckError, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../core/clock.js';
+import { LifeboatError } from '../core/lifeboat-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { isReadOnlyCommand } from './read-only-command.js';
@@ -34,13 +35,15 @@ export interface FastifySlackReceiverOptions {
  * (`duplicate`), or one the store could not record (`store-down`, fail closed). Listeners do their
  * work after `await ack()`, so this stops them before any side effect.
  */
-export class DeliveryRefusedError extends Error {
+export class DeliveryRefusedError extends LifeboatError<'LIFEBOAT_SLACK_DELIVERY_REFUSED'> {
   override readonly name = 'DeliveryRefusedError';
-  /** Bolt passes errors with a `code` to app.error unchanged. */
-  readonly code = 'LIFEBOAT_SLACK_DELIVERY_REFUSED';
 
+  // Bolt passes errors with a `code` to app.error unchanged.
   constructor(readonly reason: 'duplicate' | 'store-down') {
-    super(reason === 'duplicate' ? 'Slack delivered this request before; not acting twice' : 'the store could not record this delivery');
+    super(
+      'LIFEBOAT_SLACK_DELIVERY_REFUSED',
+      reason === 'duplicate' ? 'Slack delivered this request before; not acting twice' : 'the store could not record this delivery',
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import { formatAge } from './blocks/format-time.js';
+import { formatAge } from '../core/format-time.js';
 import type { BotMessage } from './bot-ports.js';
 
 /** The first line of an answer built from this replica's memory while the store is unreachable. */

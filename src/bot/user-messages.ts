@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { LifeboatError } from '../core/lifeboat-error.js';
 import type { Logger } from '../observability/logger.js';
-import { StoreError } from '../store/store-error.js';
 import type { IncidentTransitionRefusal } from './bot-ports.js';
-import { SlackBotError } from './bot-errors.js';
 
 /** Plain, safe sentences for Slack users. Internal detail goes to the log, never to Slack. */
 export function refusedNotOperator(what: string): string {
@@ -43,21 +42,15 @@ export function transitionRefusal(reason: IncidentTransitionRefusal, incidentId:
 
 /**
  * Logs an unexpected failure with everything needed to fix it, and returns the sentence the user
- * sees: what happened in plain words and a reference to find the log line. No message, stack or
- * setting name of the failure reaches Slack.
+ * sees: what happened in plain words (the error's own `userMessage` when it has one) and a
+ * reference to find the log line. No message, stack or setting name of the failure reaches Slack.
  */
 export function internalFailure(logger: Logger, err: unknown, doing: string, context: Record<string, unknown>): string {
   const reference = randomBytes(3).toString('hex');
-  if (err instanceof StoreError) {
-    logger.error({ err, reference, ...context }, `${doing} failed: the store is unavailable (${err.code}); check REDIS_URL and Redis`);
-    return `Lifeboat cannot reach its state store right now, so it could not finish this. Try again in a minute (reference ${reference}).`;
-  }
-  if (err instanceof SlackBotError) {
-    logger.error(
-      { err, reference, code: err.code, hint: err.details.hint, ...context },
-      `${doing} failed: ${err.message}; ${err.details.hint}`,
-    );
-    return `Lifeboat could not reach Slack to finish this. Try again in a minute (reference ${reference}).`;
+  if (err instanceof LifeboatError && err.userMessage !== undefined) {
+    const fix = err.hint === undefined ? '' : `; ${err.hint}`;
+    logger.error({ err, reference, code: err.code, hint: err.hint, ...context }, `${doing} failed: ${err.message}${fix}`);
+    return `${err.userMessage.replace(/\.$/, '')} (reference ${reference}).`;
   }
   logger.error({ err, reference, ...context }, `${doing} failed unexpectedly`);
   return `Lifeboat hit an internal error and could not finish this. The log has the details under reference ${reference}.`;

@@ -2,7 +2,7 @@ import { SEVERITIES } from '../core/severity.js';
 import type { CheckType } from './types.js';
 import { DEFAULT_EVERY_MS, DEFAULT_TIMEOUT_MS } from './checks-schema.js';
 import type { ConfigIssue } from './config-issue.js';
-import { formatDuration } from './parse-duration.js';
+import { formatConfigDuration } from '../core/format-time.js';
 import { asArray, asDurationMs, asRecord, asText, isGiven } from './raw-read.js';
 
 function isCheckType(value: string | undefined): value is CheckType {
@@ -20,14 +20,14 @@ function scheduleRules(check: Record<string, unknown>, at: number, type: CheckTy
   const timeoutMs = timeoutGiven ? asDurationMs(check.timeout) : type && DEFAULT_TIMEOUT_MS[type];
   if (everyMs === undefined || timeoutMs === undefined || timeoutMs < everyMs) return [];
   if (timeoutGiven) {
-    const every = `${formatDuration(everyMs)}${everyGiven ? '' : ', the default'}`;
-    return [{ path: ['checks', at, 'timeout'], message: `${formatDuration(timeoutMs)} must be shorter than every (${every})` }];
+    const every = `${formatConfigDuration(everyMs)}${everyGiven ? '' : ', the default'}`;
+    return [{ path: ['checks', at, 'timeout'], message: `${formatConfigDuration(timeoutMs)} must be shorter than every (${every})` }];
   }
   // only `every` was given (default timeouts are all shorter than the default interval)
   return [
     {
       path: ['checks', at, 'every'],
-      message: `${formatDuration(everyMs)} must be longer than the timeout (${formatDuration(timeoutMs)}, the ${String(type)} default); set a shorter timeout`,
+      message: `${formatConfigDuration(everyMs)} must be longer than the timeout (${formatConfigDuration(timeoutMs)}, the ${String(type)} default); set a shorter timeout`,
     },
   ];
 }
@@ -46,7 +46,7 @@ function thresholdRules(check: Record<string, unknown>, at: number): ConfigIssue
     if (worse && milder && worse.ms < milder.ms) {
       issues.push({
         path: ['checks', at, 'thresholds', worse.level],
-        message: `${formatDuration(worse.ms)} is below the ${milder.level} threshold (${formatDuration(milder.ms)}): a more severe level needs a higher or equal lag`,
+        message: `${formatConfigDuration(worse.ms)} is below the ${milder.level} threshold (${formatConfigDuration(milder.ms)}): a more severe level needs a higher or equal lag`,
       });
     }
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { duration } from './field-schemas.js';
-import { formatDuration } from './parse-duration.js';
+import { formatConfigDuration } from '../core/format-time.js';
 import { configFileSchema } from './schema.js';
 
 /** Where the generated schema is kept for editors (`# yaml-language-server: $schema=…`). */
@@ -47,7 +47,7 @@ export function configJsonSchema(): Record<string, unknown> {
       }
       // The default of a duration is kept as milliseconds: show it as a person writes it.
       if (def.type === 'default' && typeof def.defaultValue === 'number' && def.innerType === duration) {
-        json.default = formatDuration(def.defaultValue);
+        json.default = formatConfigDuration(def.defaultValue);
       }
       if (ctx.zodSchema === duration) {
         json.pattern = DURATION_PATTERN;

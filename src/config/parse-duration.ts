@@ -1,14 +1,7 @@
-/** Milliseconds per accepted duration unit, largest first (formatDuration picks the largest exact one). */
-const UNIT_MS = [
-  ['d', 86_400_000],
-  ['h', 3_600_000],
-  ['m', 60_000],
-  ['s', 1_000],
-  ['ms', 1],
-] as const;
+import { DURATION_UNITS_MS, formatConfigDuration } from '../core/format-time.js';
 
 function unitMs(unit: string): number {
-  return UNIT_MS.find(([name]) => name === unit)?.[1] ?? 1;
+  return DURATION_UNITS_MS.find(([name]) => name === unit)?.[1] ?? 1;
 }
 
 const DURATION = /^(\d+)(ms|s|m|h|d)$/;
@@ -26,7 +19,7 @@ export function parseDuration(text: string): number {
     const fraction = /^(\d*\.\d+)(ms|s|m|h|d)$/.exec(text);
     const exactMs = fraction ? Number(fraction[1]) * unitMs(fraction[2] ?? '') : NaN;
     if (Number.isInteger(exactMs) && exactMs > 0) {
-      throw new Error(`${quoted} is not a duration: whole numbers only (use ${formatDuration(exactMs)})`);
+      throw new Error(`${quoted} is not a duration: whole numbers only (use ${formatConfigDuration(exactMs)})`);
     }
     throw new Error(`${quoted} is not a duration ${HINT}`);
   }
@@ -35,13 +28,4 @@ export function parseDuration(text: string): number {
   if (ms === 0) throw new Error(`${quoted} must be longer than zero ${HINT}`);
   if (!Number.isSafeInteger(ms)) throw new Error(`${quoted} is too long`);
   return ms;
-}
-
-/** Formats milliseconds in the largest unit that divides them exactly: 93600000 -> `26h`. */
-export function formatDuration(ms: number): string {
-  if (!Number.isInteger(ms) || ms <= 0) return `${ms}ms`;
-  for (const [unit, size] of UNIT_MS) {
-    if (ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
 }

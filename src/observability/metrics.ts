@@ -1,6 +1,56 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ActionRequest } from '../core/action-request.js';
 import type { CheckResult } from '../core/check-result.js';
 import { SEVERITIES, type Severity } from '../core/severity.js';
+
+/** Outcome label values of lifeboat_pagerduty_events_total. */
+export type DeliveryOutcome = 'delivered' | 'retried' | 'dropped' | 'refused';
+
+/** Outcome label values of the action metrics: how a run ended. */
+export type ActionOutcome = 'succeeded' | 'failed' | 'refused' | 'interrupted';
+const ACTION_OUTCOMES: readonly ActionOutcome[] = ['succeeded', 'failed', 'refused', 'interrupted'];
+
+/** What the pager counts: every Events API attempt. */
+export class PagingMetrics {
+  readonly events: Counter<'action' | 'outcome'>;
+
+  constructor(registry: Registry) {
+    this.events = new Counter({
+      name: 'lifeboat_pagerduty_events_total',
+      help: 'PagerDuty Events API attempts by action (trigger, acknowledge, resolve) and outcome',
+      labelNames: ['action', 'outcome'] as const,
+      registers: [registry],
+    });
+  }
+}
+
+/**
+ * What DR actions record: `lifeboat_actions_total{action,outcome}` (owned by `Metrics`, which
+ * zeroes its known label sets) and `lifeboat_action_duration_seconds{action,outcome}`.
+ */
+export class ActionMetrics {
+  readonly duration: Histogram<'action' | 'outcome'>;
+
+  constructor(
+    registry: Registry,
+    private readonly actionsTotal: Counter<'action' | 'outcome'>,
+  ) {
+    this.duration = new Histogram({
+      name: 'lifeboat_action_duration_seconds',
+      help: 'How long an executed DR action took, start of execution to its last step (measured RTO for failover)',
+      labelNames: ['action', 'outcome'] as const,
+      // seconds: status-page posts take seconds, promotions minutes, large restores hours
+      buckets: [1, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600],
+      registers: [registry],
+    });
+  }
+
+  /** Counts one finished run; its duration when known. */
+  record(action: ActionRequest['kind'], outcome: ActionOutcome, elapsedMs: number | null): void {
+    this.actionsTotal.inc({ action, outcome });
+    if (elapsedMs !== null) this.duration.observe({ action, outcome }, elapsedMs / 1000);
+  }
+}
 
 /**
  * Every Lifeboat metric in one place, on a registry of its own (never prom-client's global one,
@@ -116,6 +166,23 @@ export class Metrics {
   });
 
   private outboxPendingSource: (() => Promise<number>) | null = null;
+  private pagingMetrics: PagingMetrics | null = null;
+  private actionMetrics: ActionMetrics | null = null;
+
+  // The paging and action families are registered on first use, so /metrics of a process without
+  // PagerDuty (or without actions) does not list families it can never fill.
+
+  /** lifeboat_pagerduty_events_total, shared by every pager of this app. */
+  get paging(): PagingMetrics {
+    this.pagingMetrics ??= new PagingMetrics(this.registry);
+    return this.pagingMetrics;
+  }
+
+  /** lifeboat_actions_total and lifeboat_action_duration_seconds. */
+  get actions(): ActionMetrics {
+    this.actionMetrics ??= new ActionMetrics(this.registry, this.actionsTotal);
+    return this.actionMetrics;
+  }
 
   /** Where lifeboat_slack_outbox_pending is read from at scrape time (the outbox in the store). */
   setSlackOutboxSource(source: () => Promise<number>): void {
@@ -127,7 +194,7 @@ export class Metrics {
     for (const severity of SEVERITIES) this.incidentsOpen.set({ severity }, 0);
     // Known label sets start at zero, so a fresh process already shows them (and rate() works).
     for (const action of ['failover', 'restore', 'statuspage']) {
-      for (const outcome of ['succeeded', 'failed', 'refused', 'interrupted']) this.actionsTotal.inc({ action, outcome }, 0);
+      for (const outcome of ACTION_OUTCOMES) this.actionsTotal.inc({ action, outcome }, 0);
     }
     this.approvalsPending.set(0);
     this.slackOutboxPending.set(0);

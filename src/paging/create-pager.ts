@@ -7,7 +7,6 @@ import { DisabledPager } from './disabled-pager.js';
 import { EventsApiClient, EVENTS_REQUEST_TIMEOUT_MS } from './events-api-client.js';
 import type { Pager } from './pager.js';
 import type { PagingQueue } from './paging-queue.js';
-import { PagingMetrics } from './paging-metrics.js';
 import { QueuedPager } from './queued-pager.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-delay.js';
 
@@ -66,7 +65,7 @@ export function createPager(deps: CreatePagerDeps): Pager {
     delivery: {
       api,
       routingKey,
-      metrics: new PagingMetrics(deps.metrics.registry),
+      metrics: deps.metrics.paging,
       random: deps.random ?? Math.random,
       leaseMs: Math.max(PAGING_LEASE_MS, 3 * requestTimeoutMs),
       retry: deps.retry ?? DEFAULT_RETRY_POLICY,

@@ -5,7 +5,7 @@ import type { EventLink, EventsApiBody } from './events-api-event.js';
 import type { OutboxEvent } from './outbox-event.js';
 import type { OutboxClaim, PagingQueue } from './paging-queue.js';
 import { PagingError } from './paging-error.js';
-import type { PagingMetrics } from './paging-metrics.js';
+import type { PagingMetrics } from '../observability/metrics.js';
 import type { PagingState, PagingStatus } from './paging-state.js';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './retry-delay.js';
 

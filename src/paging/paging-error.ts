@@ -1,3 +1,5 @@
+import { LifeboatError } from '../core/lifeboat-error.js';
+
 /**
  * Coded paging errors. The codes are stable (logs, /readyz); `message` is safe to show operators;
  * `hint` names the setting to check, for logs and readiness.
@@ -9,17 +11,18 @@ export type PagingErrorCode =
   | 'LIFEBOAT_PAGING_ENDPOINT_REFUSED';
 
 /** A configuration failure that stops delivery until it is fixed and Lifeboat restarted. */
-export class PagingError extends Error {
+export class PagingError extends LifeboatError<PagingErrorCode> {
   override readonly name = 'PagingError';
+  declare readonly hint: string;
 
   constructor(
-    readonly code: PagingErrorCode,
+    code: PagingErrorCode,
     message: string,
-    readonly hint: string,
+    hint: string,
     readonly httpStatus: number,
     /** Epoch ms when it was first seen. */
     readonly since: number,
   ) {
-    super(message);
+    super(code, message, { hint });
   }
 }

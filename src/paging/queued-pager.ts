@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CheckConfig, PagerDutyConfig } from '../config/types.js';
-import { formatDuration } from '../config/parse-duration.js';
+import { formatConfigDuration } from '../core/format-time.js';
 import type { Actor } from '../core/action-request.js';
 import type { Clock } from '../core/clock.js';
 import type { Incident } from '../core/incident.js';
@@ -204,7 +204,7 @@ export class QueuedPager implements Pager {
   }
 
   private async scheduleEscalation(incident: Incident, dueAt: number, afterMs: number): Promise<void> {
-    const after = formatDuration(afterMs);
+    const after = formatConfigDuration(afterMs);
     const reason = `${incident.severity} was not acknowledged within ${after}`;
     const event = this.outboxEvent(incident, 'trigger', { reason, at: dueAt, note: `unacknowledged for ${after}` });
     const scheduled: PagingState = {

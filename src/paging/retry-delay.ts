@@ -1,3 +1,5 @@
+import { backoffDelayMs } from '../core/backoff.js';
+
 /** How long transient failures (429, 5xx, network) wait before the next attempt. */
 export interface RetryPolicy {
   /** Wait after the first failure, before jitter. */
@@ -29,8 +31,7 @@ export function retryDelayMs(
   retryAfterMs?: number,
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): number {
-  const exponential = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, failures - 1));
-  const jittered = Math.round(exponential / 2 + random() * (exponential / 2));
+  const jittered = backoffDelayMs(failures, policy, random);
   if (retryAfterMs === undefined) return jittered;
   return Math.max(Math.min(retryAfterMs, policy.maxRetryAfterMs), jittered);
 }

@@ -2,7 +2,8 @@ import type { Severity } from '../core/severity.js';
 import { componentStatusFor } from './component-status-for.js';
 import { escapeHtml } from './escape-html.js';
 import type { StatusViewMonitorIncident } from './monitor-incidents.js';
-import { formatDuration, formatUtc, MONITOR_STATE_TEXT, SEVERITY_TEXT } from './status-labels.js';
+import { formatDurationWords, formatUtcMinute } from '../core/format-time.js';
+import { MONITOR_STATE_TEXT, SEVERITY_TEXT } from './status-labels.js';
 import { PAGE_COLOURS, STATUS_SYMBOLS } from './status-palette.js';
 
 /** The fragment id of the monitor section's heading, for links from the summary. */
@@ -47,14 +48,14 @@ function renderOpen(incident: StatusViewMonitorIncident, now: number): string {
   return article(incident, [
     ['Severity', severityBadge(incident.severity)],
     ['Measured', `<span class="measured">${escapeHtml(incident.summary)}</span>`],
-    ['Since', `${time(incident.openedAt)} (${formatDuration(now - openedAt)})`],
+    ['Since', `${time(incident.openedAt)} (${formatDurationWords(now - openedAt)})`],
     ['State', MONITOR_STATE_TEXT[incident.state]],
   ]);
 }
 
 function renderResolved(incident: StatusViewMonitorIncident): string {
   const resolvedAt = incident.resolvedAt ?? incident.openedAt;
-  const lasted = formatDuration(Date.parse(resolvedAt) - Date.parse(incident.openedAt));
+  const lasted = formatDurationWords(Date.parse(resolvedAt) - Date.parse(incident.openedAt));
   return article(incident, [
     ['Worst severity', severityBadge(incident.peakSeverity)],
     ['Last measured', `<span class="measured">${escapeHtml(incident.summary)}</span>`],
@@ -81,7 +82,7 @@ function severityBadge(severity: Severity): string {
 }
 
 function time(isoTime: string): string {
-  return `<time datetime="${isoTime}">${formatUtc(Date.parse(isoTime))}</time>`;
+  return `<time datetime="${isoTime}">${formatUtcMinute(Date.parse(isoTime))}</time>`;
 }
 
 const { muted, panel, text } = PAGE_COLOURS;

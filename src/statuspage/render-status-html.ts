@@ -1,6 +1,7 @@
 import type { ComponentStatus } from '../core/action-request.js';
 import { escapeHtml } from './escape-html.js';
-import { COMPONENT_STATUS_TEXT, INCIDENT_STATUS_TEXT, formatUtc } from './status-labels.js';
+import { formatUtcMinute } from '../core/format-time.js';
+import { COMPONENT_STATUS_TEXT, INCIDENT_STATUS_TEXT } from './status-labels.js';
 import { MONITOR_STYLE, monitorAnchorFor, renderMonitorSection, renderMonitorSummaryNote } from './render-monitor-incidents-html.js';
 import { PAGE_COLOURS, STATUS_COLOURS, STATUS_SYMBOLS } from './status-palette.js';
 import type { StatusView, StatusViewComponent, StatusViewIncident, StatusViewUpdate } from './status-view.js';
@@ -34,7 +35,7 @@ export function renderStatusHtml(view: StatusView): string {
 <section class="summary s-${view.status.indicator}" aria-labelledby="summary-heading">
 <h2 id="summary-heading">Current status</h2>
 <p class="overall">${symbol(view.status.indicator)} ${escapeHtml(view.status.description)}</p>
-<p class="muted">As of <time datetime="${view.generatedAt}">${formatUtc(Date.parse(view.generatedAt))}</time></p>${view.monitorIncidents ? renderMonitorSummaryNote(view.monitorIncidents) : ''}
+<p class="muted">As of <time datetime="${view.generatedAt}">${formatUtcMinute(Date.parse(view.generatedAt))}</time></p>${view.monitorIncidents ? renderMonitorSummaryNote(view.monitorIncidents) : ''}
 </section>
 <section aria-labelledby="components-heading">
 <h2 id="components-heading">Components</h2>
@@ -75,10 +76,10 @@ function renderIncident(incident: StatusViewIncident): string {
   const resolved =
     incident.resolvedAt === null
       ? ''
-      : ` · resolved <time datetime="${incident.resolvedAt}">${formatUtc(Date.parse(incident.resolvedAt))}</time>`;
+      : ` · resolved <time datetime="${incident.resolvedAt}">${formatUtcMinute(Date.parse(incident.resolvedAt))}</time>`;
   return `<article class="incident" id="${anchor}" aria-labelledby="${anchor}-title">
 <h3 id="${anchor}-title">${escapeHtml(incident.title)}</h3>
-<p class="meta"><strong>${INCIDENT_STATUS_TEXT[incident.status]}</strong> · ${escapeHtml(incident.id)} · started <time datetime="${incident.createdAt}">${formatUtc(Date.parse(incident.createdAt))}</time>${resolved}</p>
+<p class="meta"><strong>${INCIDENT_STATUS_TEXT[incident.status]}</strong> · ${escapeHtml(incident.id)} · started <time datetime="${incident.createdAt}">${formatUtcMinute(Date.parse(incident.createdAt))}</time>${resolved}</p>
 <h4 class="visually-hidden">Updates, newest first</h4>
 <ol class="updates">
 ${incident.updates.map(renderUpdate).join('\n')}
@@ -91,7 +92,7 @@ function renderUpdate(update: StatusViewUpdate): string {
     .map(([name, status]) => `${escapeHtml(name)} (${COMPONENT_STATUS_TEXT[status]})`)
     .join(', ');
   return `<li class="update">
-<p class="update-head"><strong>${INCIDENT_STATUS_TEXT[update.status]}</strong> · <time datetime="${update.at}">${formatUtc(Date.parse(update.at))}</time></p>
+<p class="update-head"><strong>${INCIDENT_STATUS_TEXT[update.status]}</strong> · <time datetime="${update.at}">${formatUtcMinute(Date.parse(update.at))}</time></p>
 <p class="message">${escapeHtml(update.message)}</p>${affected ? `\n<p class="affected">Affected: ${affected}</p>` : ''}
 </li>`;
 }

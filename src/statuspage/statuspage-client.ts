@@ -1,3 +1,4 @@
+import { backoffDelayMs } from '../core/backoff.js';
 import type { Clock } from '../core/clock.js';
 import { maskSecrets, type Logger } from '../observability/logger.js';
 import { parseRetryAfterMs } from '../core/parse-retry-after.js';
@@ -99,19 +100,14 @@ export class StatuspageClient {
       if (attempt >= this.maxAttempts) {
         throw this.rateLimited(operation, response.status, `still limited after ${attempt} attempts`);
       }
-      const waitMs = asked ?? this.backoffMs(attempt);
+      // Equal jitter, so replicas limited together do not retry in step.
+      const waitMs = asked ?? backoffDelayMs(attempt, { baseMs: STATUSPAGE_BASE_BACKOFF_MS, maxMs: this.maxRetryWaitMs }, this.random);
       logger.warn(
         { operation, httpStatus: response.status, attempt, waitMs },
         `Statuspage rate-limited ${operation} (HTTP ${response.status}); retrying in ${waitMs} ms`,
       );
       await this.sleep(waitMs);
     }
-  }
-
-  /** Exponential backoff with jitter in [half, full] so replicas do not retry in step. */
-  private backoffMs(attempt: number): number {
-    const full = Math.min(this.maxRetryWaitMs, STATUSPAGE_BASE_BACKOFF_MS * 2 ** (attempt - 1));
-    return Math.round(full / 2 + (full / 2) * this.random());
   }
 
   private async request(method: string, path: string, body: unknown, operation: string): Promise<Response> {

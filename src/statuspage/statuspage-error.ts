@@ -1,3 +1,5 @@
+import { LifeboatError } from '../core/lifeboat-error.js';
+
 /**
  * Coded status-page errors. Two audiences: `userMessage` is a plain sentence safe to show in
  * Slack (no URL, key or provider internals); `message` and `hint` are for the log and name the
@@ -29,20 +31,13 @@ export interface StatusPageErrorOptions {
 }
 
 /** A status-page failure with a code, a user-safe sentence and a log hint. */
-export class StatusPageError extends Error {
+export class StatusPageError extends LifeboatError<StatusPageErrorCode> {
   override readonly name = 'StatusPageError';
-  readonly userMessage: string;
-  readonly hint?: string;
+  declare readonly userMessage: string;
   readonly httpStatus?: number;
 
-  constructor(
-    readonly code: StatusPageErrorCode,
-    message: string,
-    options: StatusPageErrorOptions,
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.userMessage = options.userMessage;
-    if (options.hint !== undefined) this.hint = options.hint;
+  constructor(code: StatusPageErrorCode, message: string, options: StatusPageErrorOptions) {
+    super(code, message, options);
     if (options.httpStatus !== undefined) this.httpStatus = options.httpStatus;
   }
 }

@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import type { ApprovalSummary } from '../bot-ports.js';
 import { escapeMrkdwn } from '../slack-text.js';
 import { listSections } from './fit-list.js';
-import { formatAge, slackDate } from './format-time.js';
+import { formatAge, slackDate } from '../../core/format-time.js';
 import { userMention } from './mentions.js';
 
 /** Sections the list may fill before the rest are counted ("…and N more"). */

@@ -6,7 +6,7 @@ import { escapeMrkdwn } from '../slack-text.js';
 import { MAX_ACTIONS_ELEMENTS, MAX_BUTTON_TEXT, MAX_SECTION_FIELD_TEXT } from './block-kit-limits.js';
 import { shortenVisibly } from './fit-list.js';
 import { channelMention, severityEmoji, userMention } from './mentions.js';
-import { slackDate } from './format-time.js';
+import { slackDate } from '../../core/format-time.js';
 
 /** How much of the measured summary the headline repeats; the Measured field shows more. */
 const HEADLINE_SUMMARY_CHARS = 1000;

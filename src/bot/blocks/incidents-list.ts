@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import type { Incident } from '../../core/incident.js';
 import { escapeMrkdwn } from '../slack-text.js';
 import { listSections, shortenVisibly } from './fit-list.js';
-import { formatAge, slackDate } from './format-time.js';
+import { formatAge, slackDate } from '../../core/format-time.js';
 import { severityEmoji, userMention } from './mentions.js';
 
 /** Characters of an incident's summary a list line shows; the incident's own message has more. */

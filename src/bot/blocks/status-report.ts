@@ -3,7 +3,7 @@ import type { CheckState } from '../../core/check-state.js';
 import type { Incident } from '../../core/incident.js';
 import type { ApprovalSummary } from '../bot-ports.js';
 import { escapeMrkdwn } from '../slack-text.js';
-import { formatAge } from './format-time.js';
+import { formatAge } from '../../core/format-time.js';
 import { listSections, shortenVisibly } from './fit-list.js';
 import { severityEmoji } from './mentions.js';
 import { mrkdwnSection } from './mrkdwn-sections.js';

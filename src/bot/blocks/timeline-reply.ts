@@ -1,7 +1,7 @@
 import type { Incident, IncidentEvent } from '../../core/incident.js';
 import { escapeMrkdwn } from '../slack-text.js';
 import { shortenVisibly } from './fit-list.js';
-import { formatAge } from './format-time.js';
+import { formatAge } from '../../core/format-time.js';
 
 /** A measured summary in a thread reply: enough to read, bounded visibly (a backup summary can list every failed snapshot). */
 const REPLY_SUMMARY_CHARS = 3000;

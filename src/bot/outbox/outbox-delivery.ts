@@ -1,3 +1,4 @@
+import { LifeboatError } from '../../core/lifeboat-error.js';
 import { SlackBotError } from '../bot-errors.js';
 import type { PostedMessage, PostMessageArgs, SlackGateway } from '../slack-gateway.js';
 import type { OutboxEntry } from './outbox-entry.js';
@@ -14,8 +15,12 @@ export const OUTBOX_ID_KEY = 'outbox_id';
 export const FIND_POSTED_SLACK_MS = 5 * 60_000; // 5 minutes
 
 /** The claim was taken over (its lease lapsed): stop at once, the new holder delivers the entry. */
-export class ClaimLost extends Error {
+export class ClaimLost extends LifeboatError<'LIFEBOAT_OUTBOX_CLAIM_LOST'> {
   override readonly name = 'ClaimLost';
+
+  constructor(message: string) {
+    super('LIFEBOAT_OUTBOX_CLAIM_LOST', message);
+  }
 }
 
 /** A post made, or found already made by an earlier attempt whose answer was lost. */

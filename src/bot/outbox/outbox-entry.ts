@@ -1,3 +1,5 @@
+import { LifeboatError } from '../../core/lifeboat-error.js';
+
 /** Plain JSON: an entry is stored in Redis and read back by any replica, possibly another version. */
 export type OutboxData = Record<string, string | number | boolean | null>;
 
@@ -48,6 +50,10 @@ export function dataString(entry: OutboxEntry, field: string): string {
 }
 
 /** An entry whose data its handler cannot use (written by another version): dropped with an error log. */
-export class MalformedEntry extends Error {
+export class MalformedEntry extends LifeboatError<'LIFEBOAT_OUTBOX_MALFORMED_ENTRY'> {
   override readonly name = 'MalformedEntry';
+
+  constructor(message: string) {
+    super('LIFEBOAT_OUTBOX_MALFORMED_ENTRY', message);
+  }
 }

@@ -1,3 +1,4 @@
+import { backoffDelayMs } from '../../core/backoff.js';
 import { SlackBotError } from '../bot-errors.js';
 
 /** How long failed deliveries wait before the next attempt. */
@@ -49,8 +50,8 @@ export function classifyFailure(err: unknown): FailureVerdict {
 }
 
 /**
- * Wait before attempt `failures + 1`: exponential from `base`, capped, with "equal jitter" (half
- * fixed, half random) so lanes and replicas do not retry in lockstep. `random` returns [0, 1).
+ * Wait before attempt `failures + 1`: the healing or the transient backoff, with equal jitter so
+ * lanes and replicas do not retry in lockstep. `random` returns [0, 1).
  */
 export function outboxRetryDelayMs(
   failures: number,
@@ -58,8 +59,6 @@ export function outboxRetryDelayMs(
   random: () => number,
   policy: OutboxRetryPolicy = DEFAULT_OUTBOX_RETRY,
 ): number {
-  const base = healing ? policy.healingBaseMs : policy.baseMs;
-  const cap = healing ? policy.healingMaxMs : policy.maxMs;
-  const exponential = Math.min(cap, base * 2 ** Math.max(0, failures - 1));
-  return Math.round(exponential / 2 + random() * (exponential / 2));
+  const backoff = healing ? { baseMs: policy.healingBaseMs, maxMs: policy.healingMaxMs } : policy;
+  return backoffDelayMs(failures, backoff, random);
 }

@@ -1,3 +1,4 @@
+import { formatAgeDecimal } from '../../core/format-time.js';
 import type { Measurement, ProbeErrorKind, ProbeOutcome } from '../../core/check-result.js';
 import type { Clock } from '../../core/clock.js';
 import type { Severity } from '../../core/severity.js';
@@ -25,14 +26,6 @@ export interface BackupProbeOptions {
 }
 
 type BackupMeasurement = Extract<Measurement, { kind: 'backup' }>;
-
-/** "45m", "27h", "26.5h", "4.2d": backup ages are read in hours. */
-export function formatAge(ms: number): string {
-  const hours = ms / 3_600_000;
-  if (hours < 1) return `${Math.max(0, Math.round(ms / 60_000))}m`;
-  if (hours < 72) return `${Number(hours.toFixed(1))}h`;
-  return `${Number((hours / 24).toFixed(1))}d`;
-}
 
 function listActionFor(source: BackupSource): string {
   return source.kind === 'instance' ? 'rds:DescribeDBSnapshots' : 'rds:DescribeDBClusterSnapshots';
@@ -101,11 +94,11 @@ export class BackupProbe {
       Object.assign(m, { ageSeconds: Math.round(ageMs / 1000), newestSnapshotId: newest.id, newestSnapshotAt: newest.at });
       if (ageMs > spec.maxAgeMs) {
         kind = 'threshold';
-        const text = `newest snapshot ${newest.id} is ${formatAge(ageMs)} old (max ${formatAge(spec.maxAgeMs)})`;
+        const text = `newest snapshot ${newest.id} is ${formatAgeDecimal(ageMs)} old (max ${formatAgeDecimal(spec.maxAgeMs)})`;
         parts.push(text);
         problems.push(`${text} in ${spec.region}`);
       } else {
-        parts.push(`newest snapshot ${formatAge(ageMs)} old`);
+        parts.push(`newest snapshot ${formatAgeDecimal(ageMs)} old`);
       }
     }
     // A failed attempt after a fresh snapshot is reported but is not by itself a failure: the
@@ -129,11 +122,11 @@ export class BackupProbe {
         problems.push(`no available copy of ${source.id} from ${spec.region} in ${spec.copyRegion}${note ? ` (${note})` : ''}`);
       } else if (copyAgeMs > spec.maxAgeMs) {
         kind ??= 'threshold';
-        const text = `copy in ${spec.copyRegion} is ${formatAge(copyAgeMs)} old (max ${formatAge(spec.maxAgeMs)})`;
+        const text = `copy in ${spec.copyRegion} is ${formatAgeDecimal(copyAgeMs)} old (max ${formatAgeDecimal(spec.maxAgeMs)})`;
         parts.push(text);
         problems.push(`${text}: ${copy.id}${note ? ` (${note})` : ''}`);
       } else {
-        parts.push(`copy in ${spec.copyRegion} ${formatAge(copyAgeMs)} old`);
+        parts.push(`copy in ${spec.copyRegion} ${formatAgeDecimal(copyAgeMs)} old`);
       }
     }
 

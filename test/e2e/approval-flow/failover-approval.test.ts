@@ -1,6 +1,6 @@
 import { ChangeResourceRecordSetsCommand, type ChangeResourceRecordSetsCommandInput } from '@aws-sdk/client-route-53';
 import { PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
-import { formatDuration } from '../../../src/actions/format-duration.js';
+import { formatDurationHms } from '../../../src/core/format-time.js';
 import { describe, expect, it } from 'vitest';
 import { APPROVAL_ACTION_IDS } from '../../../src/bot/approvals/approval-action-ids.js';
 import { approvalMessage } from '../../../src/bot/approvals/blocks/approval-message.js';
@@ -185,7 +185,7 @@ describe('/dr failover through two-person approval, end to end', () => {
       'dns-insync started',
       'dns-insync done',
     ]);
-    const rto = formatDuration(Number(done.run?.detail?.elapsedMs));
+    const rto = formatDurationHms(Number(done.run?.detail?.elapsedMs));
     expect(Number(done.run?.detail?.elapsedMs)).toBeGreaterThan(0);
     expect(thread.at(-1)).toMatch(
       new RegExp(

@@ -9,7 +9,6 @@ import type { Incident } from '../../../src/core/incident.js';
 import type { Plan } from '../../../src/core/plan.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { Metrics } from '../../../src/observability/metrics.js';
-import { ActionMetrics } from '../../../src/actions/action-metrics.js';
 import { ActionPlanner } from '../../../src/actions/action-planner.js';
 import { ActionRunner } from '../../../src/actions/action-runner.js';
 import type { LagReading, LagSource } from '../../../src/actions/lag-source.js';
@@ -175,7 +174,7 @@ export function harness() {
     const journal = new MemoryRunJournal();
     const reporter = new RecordingReporter();
     const metrics = new Metrics();
-    const actionMetrics = new ActionMetrics(metrics);
+    const actionMetrics = metrics.actions;
     const published: StatusPagePublication[] = [];
     const incidents = new Map<string, Incident>();
     let nextId = 1;

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { DescribeDBInstancesCommand, PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
 import { ChangeResourceRecordSetsCommand, GetChangeCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { ActionMetrics } from '../../../src/actions/action-metrics.js';
 import { ActionPlanner } from '../../../src/actions/action-planner.js';
 import { ActionRunner } from '../../../src/actions/action-runner.js';
 import { ApprovalEngine } from '../../../src/approvals/approval-engine.js';
@@ -33,7 +32,7 @@ function replica(name: string, redisIndex: number, clock: ManualClock, lag: Fake
     journal,
     reporter,
     logger: silentLogger(),
-    metrics: new ActionMetrics(new Metrics()),
+    metrics: new Metrics().actions,
     sleep: async (ms) => clock.advance(ms),
   });
   const approvals = new ApprovalEngine({

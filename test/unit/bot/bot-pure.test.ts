@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, utcText } from '../../../src/bot/blocks/format-time.js';
+import { formatAge, formatUtcMinute } from '../../../src/core/format-time.js';
 import { statusReport } from '../../../src/bot/blocks/status-report.js';
 import { parseStatusPageSubmission, statusPageModal } from '../../../src/bot/blocks/statuspage-modal.js';
 import { incidentChannelName } from '../../../src/bot/incident-channel-name.js';
@@ -72,8 +72,8 @@ describe('formatting', () => {
     expect(formatAge(ms)).toBe(text);
   });
 
-  it('utcText shows minutes in UTC', () => {
-    expect(utcText(NOW + 59_999)).toBe('2026-11-21 12:00 UTC');
+  it('formatUtcMinute shows minutes in UTC', () => {
+    expect(formatUtcMinute(NOW + 59_999)).toBe('2026-11-21 12:00 UTC');
   });
 
   it('slackTextToPlain turns Slack markup into what the person meant', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from '../../../src/config/parse-duration.js';
+import { formatConfigDuration } from '../../../src/core/format-time.js';
+import { parseDuration } from '../../../src/config/parse-duration.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -33,7 +34,7 @@ describe('parseDuration', () => {
   });
 });
 
-describe('formatDuration', () => {
+describe('formatConfigDuration', () => {
   it.each([
     [500, '500ms'],
     [1_500, '1500ms'],
@@ -44,10 +45,10 @@ describe('formatDuration', () => {
     [86_400_000, '1d'],
     [0, '0ms'],
   ])('writes %i ms as %s', (ms, text) => {
-    expect(formatDuration(ms)).toBe(text);
+    expect(formatConfigDuration(ms)).toBe(text);
   });
 
   it.each([1, 999, 15_000, 61_000, 3_600_000, 93_600_000, 172_800_000])('round-trips %i ms through parseDuration', (ms) => {
-    expect(parseDuration(formatDuration(ms))).toBe(ms);
+    expect(parseDuration(formatConfigDuration(ms))).toBe(ms);
   });
 });

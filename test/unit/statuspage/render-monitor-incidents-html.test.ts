@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../../src/core/incident.js';
 import type { Severity } from '../../../src/core/severity.js';
 import { renderStatusHtml } from '../../../src/statuspage/render-status-html.js';
-import { formatDuration } from '../../../src/statuspage/status-labels.js';
+import { formatDurationWords } from '../../../src/core/format-time.js';
 import { buildStatusView, type StatusView } from '../../../src/statuspage/status-view.js';
 
 const NOW = Date.parse('2026-11-21T12:00:00Z');
@@ -142,7 +142,7 @@ describe('the monitor section of the built-in page', () => {
   });
 });
 
-describe('formatDuration', () => {
+describe('formatDurationWords', () => {
   it.each([
     [0, '0 s'],
     [-5_000, '0 s'],
@@ -154,6 +154,6 @@ describe('formatDuration', () => {
     [24 * 60 * MIN, '1 d'],
     [(2 * 24 + 4) * 60 * MIN + 30 * MIN, '2 d 4 h'],
   ])('%i ms reads "%s"', (ms, words) => {
-    expect(formatDuration(ms)).toBe(words);
+    expect(formatDurationWords(ms)).toBe(words);
   });
 });

@@ -3,7 +3,7 @@ import { holdsLocks, type Approval } from '../../../approvals/approval.js';
 import { MAX_SECTION_TEXT } from '../../blocks/block-kit-limits.js';
 import { shortenVisibly } from '../../blocks/fit-list.js';
 import { mrkdwnSection } from '../../blocks/mrkdwn-sections.js';
-import { slackDate } from '../../blocks/format-time.js';
+import { slackDate } from '../../../core/format-time.js';
 import { userMention } from '../../blocks/mentions.js';
 import { APPROVAL_ACTION_IDS, APPROVAL_ACTIONS_BLOCK } from '../approval-action-ids.js';
 import { stateLine, stateWord } from './approval-state-words.js';

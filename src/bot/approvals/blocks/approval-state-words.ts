@@ -1,6 +1,5 @@
-import { formatDuration } from '../../../actions/format-duration.js';
+import { formatAge, formatDurationHms, slackDate } from '../../../core/format-time.js';
 import type { Approval } from '../../../approvals/approval.js';
-import { formatAge, slackDate } from '../../blocks/format-time.js';
 import { userMention } from '../../blocks/mentions.js';
 import { literal } from './plan-blocks.js';
 
@@ -28,7 +27,7 @@ export function runFigures(approval: Approval): RunFigures {
 export function figuresText(approval: Approval): string {
   const { elapsedMs, dataLossWindowSeconds } = runFigures(approval);
   const rto = approval.plan.request.kind === 'statuspage' ? '' : ' (measured RTO)';
-  const parts = [elapsedMs === null ? 'after an unknown time' : `in ${formatDuration(elapsedMs)}${rto}`];
+  const parts = [elapsedMs === null ? 'after an unknown time' : `in ${formatDurationHms(elapsedMs)}${rto}`];
   if (dataLossWindowSeconds !== undefined) {
     parts.push(
       dataLossWindowSeconds === null

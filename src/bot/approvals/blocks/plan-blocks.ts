@@ -1,5 +1,5 @@
 import { describeRecord } from '../../../actions/preflight-failover.js';
-import { formatDuration } from '../../../actions/format-duration.js';
+import { formatDurationHms } from '../../../core/format-time.js';
 import type { Plan, PlannedCall, PreflightResult } from '../../../core/plan.js';
 import type { types } from '@slack/bolt';
 import { mrkdwnSections, type MrkdwnPiece } from '../../blocks/mrkdwn-sections.js';
@@ -35,7 +35,7 @@ export function callPieces(call: PlannedCall, index: number): MrkdwnPiece[] {
   const flags = [
     `${call.service}${call.region ? ` ${call.region}` : ''}`,
     ...(call.irreversible ? [':warning: irreversible'] : []),
-    ...(call.wait ? [`polls up to ${formatDuration(call.wait.timeoutMs)}`] : []),
+    ...(call.wait ? [`polls up to ${formatDurationHms(call.wait.timeoutMs)}`] : []),
   ];
   const lines = [`*${index + 1}. ${literal(call.operation)}* · ${flags.join(' · ')}`, literal(call.description)];
   if (call.replaces !== undefined) {

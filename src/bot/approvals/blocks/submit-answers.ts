@@ -3,7 +3,7 @@ import { preflightFailures, type Plan } from '../../../core/plan.js';
 import type { Approval } from '../../../approvals/approval.js';
 import type { BotMessage } from '../../bot-ports.js';
 import { channelMention } from '../../blocks/mentions.js';
-import { formatAge, slackDate } from '../../blocks/format-time.js';
+import { formatAge, slackDate } from '../../../core/format-time.js';
 import { literal, planBlocks, preflightLine, sections } from './plan-blocks.js';
 
 /** What `--dry-run` answers: the whole plan, and that nothing was submitted. Pure. */

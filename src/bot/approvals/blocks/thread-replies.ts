@@ -1,7 +1,6 @@
-import { formatDuration } from '../../../actions/format-duration.js';
+import { formatAge, formatDurationHms } from '../../../core/format-time.js';
 import type { ProgressEvent } from '../../../actions/progress-reporter.js';
 import type { ApprovalChange } from '../../../approvals/approval-engine.js';
-import { formatAge } from '../../blocks/format-time.js';
 import { userMention } from '../../blocks/mentions.js';
 import { figuresText, interruptedWhere } from './approval-state-words.js';
 import { MAX_MESSAGE_TEXT } from '../../blocks/block-kit-limits.js';
@@ -77,7 +76,7 @@ export function progressReply(event: ProgressEvent): string {
     case 'step-started':
       return `:arrow_forward: Step \`${literal(event.stepId)}\` started: ${message}`;
     case 'step-done':
-      return `:heavy_check_mark: Step \`${literal(event.stepId)}\` done in ${formatDuration(event.elapsedMs)}: ${message}`;
+      return `:heavy_check_mark: Step \`${literal(event.stepId)}\` done in ${formatDurationHms(event.elapsedMs)}: ${message}`;
     case 'step-failed':
       return `:x: Step \`${literal(event.stepId)}\` failed (${literal(event.code)}): ${message}`;
     case 'finished':
