@@ -9,7 +9,7 @@ import { silentLogger } from '../../../../src/observability/logger.js';
 import { MemoryStore } from '../../../../src/store/memory-store.js';
 import { startSlackFake, type SlackFake } from '../../../doubles/slack-fake.js';
 import type { BotHarness } from '../../../e2e/bot/slack-bot-harness.js';
-import { approvalOf, failoverPlan, T0 } from '../../../unit/bot-approvals/fixtures.js';
+import { approvalOf, failoverPlan, T0 } from '../../../unit/bot/approvals/fixtures.js';
 import { deleteKeys, newRedisClient, randomKeyPrefix } from '../../store/redis-test-helpers.js';
 import { manyChecksConfig, startOutboxBot } from './outbox-wiring.js';
 
