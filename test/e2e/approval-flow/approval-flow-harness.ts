@@ -31,7 +31,7 @@ import { nockAuthTest } from '../../doubles/slack-api-nock.js';
 import { signed } from '../../doubles/slack-requests.js';
 import { botConfig, FORM } from '../bot/slack-bot-harness.js';
 import { testClients } from '../../integration/aws/aws-fixtures.js';
-import { deleteKeys, newRedisClient, randomKeyPrefix } from '../../integration/store/redis-test-helpers.js';
+import { deleteKeys, newRedisClient, randomKeyPrefix } from '../../doubles/test-redis.js';
 
 export { FORM };
 

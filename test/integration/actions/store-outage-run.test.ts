@@ -13,7 +13,7 @@ import { DrService } from '../../../src/dr/dr-service.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { createRedisClient } from '../../../src/store/redis-store.js';
 import { RedisServerProcess } from '../../doubles/redis-server-process.js';
-import { sleep } from '../store/redis-test-helpers.js';
+import { sleep } from '../../doubles/test-redis.js';
 import { FakeLagSource, RecordingReporter, cname, commandNames, dbInstance, harness } from './fixtures.js';
 
 // A store outage in the middle of a failover, on a Redis of the test's own that it kills and

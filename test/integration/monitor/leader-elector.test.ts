@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { LAPSE_SLACK_MS, LeaderElector, type StandbyWait } from '../../../src/monitor/leader-elector.js';
 import { silentLogger } from '../../../src/observability/logger.js';
@@ -6,9 +6,10 @@ import { RedisStore } from '../../../src/store/redis-store.js';
 import type { Lease, Store } from '../../../src/store/store.js';
 import { PartitionableStore } from '../../doubles/partitionable-store.js';
 import { aCheckState } from '../store/fixtures.js';
-import { deleteKeys, newRedisClient, randomKeyPrefix, sleep } from '../store/redis-test-helpers.js';
+import { newRedisClient, sleep } from '../../doubles/test-redis.js';
+import { useRedisPrefix } from '../../doubles/redis-prefix.js';
 
-const FILE_PREFIX = randomKeyPrefix('leader');
+const db = useRedisPrefix('leader', { perTest: true });
 const TTL = 450; // ms; electors tick every 150 ms
 const TICK = TTL / 3;
 
@@ -26,30 +27,16 @@ interface Replica {
   elector: LeaderElector;
 }
 
-let admin: Redis;
 let log: Happening[];
 let replicas: Replica[];
-let testNumber = 0;
-let keyPrefix: string;
-
-beforeAll(() => {
-  admin = newRedisClient();
-});
-afterAll(async () => {
-  await deleteKeys(admin, FILE_PREFIX);
-  await admin.quit();
-});
 afterEach(async () => {
   for (const replica of replicas) {
     await replica.elector.stop();
     if (replica.redis.status !== 'end') await replica.redis.quit();
   }
-  await deleteKeys(admin, keyPrefix);
 });
 
 function setUp(): void {
-  testNumber += 1;
-  keyPrefix = `${FILE_PREFIX}${testNumber}:`;
   log = [];
   replicas = [];
 }
@@ -63,7 +50,7 @@ function replica(
   const redis = newRedisClient();
   // A dead replica's client errors on every call; the elector logs them, the test need not.
   redis.on('error', () => {});
-  const store = new RedisStore({ redis, keyPrefix });
+  const store = new RedisStore({ redis, keyPrefix: db.prefix });
   const elector = new LeaderElector({
     store: wrap(store),
     name: 'monitor',
@@ -203,7 +190,7 @@ describe('leader election over Redis', () => {
 
     a.redis.disconnect(); // killed: no release, no renewals
     const askedAt = Date.now();
-    const lapsesInMs = await admin.pttl(`${keyPrefix}lease:monitor`);
+    const lapsesInMs = await db.redis.pttl(`${db.prefix}lease:monitor`);
     // Redis read the PTTL after askedAt, so this is at or before the real lapse: never flaky.
     const lapseAt = askedAt + lapsesInMs;
     expect(lapsesInMs).toBeGreaterThan(0);

@@ -1,20 +1,15 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../src/store/memory-store.js';
 import { RedisStore } from '../../../src/store/redis-store.js';
 import { UNFENCED, type EvaluationCommit, type Store } from '../../../src/store/store.js';
 import { aCheckState } from './fixtures.js';
-import { deleteKeys, newRedisClient, randomKeyPrefix } from './redis-test-helpers.js';
+import { useRedisPrefix } from '../../doubles/redis-prefix.js';
 
-const prefix = randomKeyPrefix('commit-fence');
-const redis = newRedisClient();
-afterAll(async () => {
-  await deleteKeys(redis, prefix);
-  await redis.quit();
-});
+const db = useRedisPrefix('commit-fence');
 
 const stores: Array<[string, () => Store]> = [
   ['memory', () => new MemoryStore()],
-  ['redis', () => new RedisStore({ redis, keyPrefix: prefix })],
+  ['redis', () => new RedisStore({ redis: db.redis, keyPrefix: db.prefix })],
 ];
 
 describe.each(stores)('a monitor commit on the %s store', (_kind, makeStore) => {

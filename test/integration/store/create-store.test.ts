@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/observability/logger.js';
 import { createStore } from '../../../src/store/create-store.js';
-import { randomKeyPrefix } from './redis-test-helpers.js';
+import { randomKeyPrefix } from '../../doubles/test-redis.js';
 
 /** A real pino logger writing its JSON lines into an array. */
 function capturingLogger() {

@@ -1,21 +1,13 @@
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApprovalMessageRefs } from '../../../../src/bot/approvals/approval-message-refs.js';
 import { MemoryApprovalMessageRefs } from '../../../../src/bot/approvals/memory-approval-message-refs.js';
 import { approvalMessageKey, RedisApprovalMessageRefs } from '../../../../src/bot/approvals/redis-approval-message-refs.js';
 import { silentLogger } from '../../../../src/observability/logger.js';
 import { ManualClock } from '../../../doubles/manual-clock.js';
-import { deleteKeys, newRedisClient, randomKeyPrefix } from '../../../integration/store/redis-test-helpers.js';
+import { deleteKeys } from '../../../doubles/test-redis.js';
+import { useRedisPrefix } from '../../../doubles/redis-prefix.js';
 
-const PREFIX = randomKeyPrefix('approval-msg-refs');
-let redis: Redis;
-beforeAll(() => {
-  redis = newRedisClient();
-});
-afterAll(async () => {
-  await deleteKeys(redis, PREFIX);
-  await redis.quit();
-});
+const db = useRedisPrefix('approval-msg-refs');
 
 /** The behaviour both stores must have. */
 function contract(label: string, create: () => ApprovalMessageRefs) {
@@ -40,32 +32,26 @@ function contract(label: string, create: () => ApprovalMessageRefs) {
   });
 }
 
-let n = 0;
 contract('memory', () => new MemoryApprovalMessageRefs(new ManualClock()));
-contract('redis', () => new RedisApprovalMessageRefs(redis, `${PREFIX}${++n}:`, silentLogger()));
+contract('redis', () => new RedisApprovalMessageRefs(db.redis, db.nextPrefix(), silentLogger()));
 
 describe('redis approval message refs, stored', () => {
   afterEach(async () => {
-    await deleteKeys(redis, `${PREFIX}layout:`);
+    await deleteKeys(db.redis, db.named('layout'));
   });
 
   it('live under the prefix with a month-long ttl, visible to another connection (another replica)', async () => {
-    const prefix = `${PREFIX}layout:`;
-    await new RedisApprovalMessageRefs(redis, prefix, silentLogger()).save('APR-9', { channel: 'C1', ts: '9.9' });
-    expect(await redis.pttl(approvalMessageKey(prefix, 'APR-9'))).toBeGreaterThan(29 * 24 * 3600_000);
-    const other = newRedisClient();
-    try {
-      expect(await new RedisApprovalMessageRefs(other, prefix, silentLogger()).get('APR-9')).toEqual({ channel: 'C1', ts: '9.9' });
-    } finally {
-      await other.quit();
-    }
+    const prefix = db.named('layout');
+    await new RedisApprovalMessageRefs(db.redis, prefix, silentLogger()).save('APR-9', { channel: 'C1', ts: '9.9' });
+    expect(await db.redis.pttl(approvalMessageKey(prefix, 'APR-9'))).toBeGreaterThan(29 * 24 * 3600_000);
+    expect(await new RedisApprovalMessageRefs(db.other, prefix, silentLogger()).get('APR-9')).toEqual({ channel: 'C1', ts: '9.9' });
   });
 
   it('a corrupt stored value reads as absent', async () => {
-    const prefix = `${PREFIX}layout:`;
-    await redis.set(approvalMessageKey(prefix, 'APR-4'), '{"channel":5}');
-    await redis.set(approvalMessageKey(prefix, 'APR-5'), 'not json');
-    const refs = new RedisApprovalMessageRefs(redis, prefix, silentLogger());
+    const prefix = db.named('layout');
+    await db.redis.set(approvalMessageKey(prefix, 'APR-4'), '{"channel":5}');
+    await db.redis.set(approvalMessageKey(prefix, 'APR-5'), 'not json');
+    const refs = new RedisApprovalMessageRefs(db.redis, prefix, silentLogger());
     expect(await refs.get('APR-4')).toBeNull();
     expect(await refs.get('APR-5')).toBeNull();
   });
