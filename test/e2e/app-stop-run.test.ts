@@ -12,6 +12,7 @@ import { guardNetwork, nockAuthTest, nockChatUpdate, nockPostMessage, TEST_SLACK
 import { TEST_SIGNING_SECRET } from '../doubles/slack-requests.js';
 import { newRedisClient } from '../doubles/test-redis.js';
 import { useRedisPrefix } from '../doubles/redis-prefix.js';
+import { ORDERS_FAILOVER_UNGUARDED, yamlFlow } from '../doubles/runbook-fixtures.js';
 
 // SIGTERM while a failover waits on its promotion: stop() hands the run back at once instead of
 // leaving it "Running" until its lease lapses on another replica.
@@ -21,10 +22,7 @@ const YAML = `
 slack: { channel: C0INCIDENTS, operators: [U0AAA, U0BBB], approvers: [U0BBB] }
 runbooks:
   failover:
-    orders:
-      region: us-west-2
-      promote: { dbInstance: orders-replica }
-      dns: { hostedZoneId: Z123, name: orders.db.example.com, type: CNAME, value: orders-replica.abc.us-west-2.rds.amazonaws.com, ttl: 60 }
+    orders: ${yamlFlow(ORDERS_FAILOVER_UNGUARDED)}
 `;
 
 const db = useRedisPrefix('app-stop-run');

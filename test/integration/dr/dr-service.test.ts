@@ -15,11 +15,12 @@ import { Metrics } from '../../../src/observability/metrics.js';
 import { MANUAL_CLOCK_START, ManualClock } from '../../doubles/manual-clock.js';
 import { FakeLagSource, RecordingReporter, cname, commandNames, dbInstance, harness } from '../actions/fixtures.js';
 import { useRedisPrefix } from '../../doubles/redis-prefix.js';
+import { ORDERS_REPLICA_ENDPOINT } from '../../doubles/runbook-fixtures.js';
 
 const db = useRedisPrefix('dr');
 const h = harness();
 const request: FailoverRequest = { kind: 'failover', runbook: 'orders', dryRun: false, allowDataLoss: false };
-const NEW = 'orders-replica.abc.us-west-2.rds.amazonaws.com';
+const NEW = ORDERS_REPLICA_ENDPOINT;
 
 /** One replica of the service: its own Redis connection, approval engine, planner and runner. */
 function replica(name: string, redisIndex: number, clock: ManualClock, lag: FakeLagSource) {
