@@ -17,6 +17,7 @@ import {
 } from '../doubles/slack-api-nock.js';
 import { signed, slashCommandBody, TEST_SIGNING_SECRET } from '../doubles/slack-requests.js';
 import { nockEnqueue, TEST_PAGERDUTY_EVENTS_URL, TEST_ROUTING_KEY } from '../doubles/pagerduty-events-nock.js';
+import { ORDERS_FAILOVER, yamlFlow } from '../doubles/runbook-fixtures.js';
 
 // The whole service with Slack on (HTTP mode): monitor -> incident -> Slack message; signed
 // slash commands through the real fastify server to the real handlers.
@@ -157,11 +158,7 @@ checks:
     thresholds: { SEV3: 60s, SEV2: 300s }
 runbooks:
   failover:
-    orders:
-      region: us-west-2
-      promote: { dbInstance: orders-replica }
-      dns: { hostedZoneId: Z123, name: orders.db.example.com, type: CNAME, value: orders-replica.abc.us-west-2.rds.amazonaws.com, ttl: 60 }
-      guard: { lagCheck: orders-lag, maxLag: 300s }
+    orders: ${yamlFlow(ORDERS_FAILOVER)}
 `);
       // The guard reads the lag the monitor stored, so wait until the first measurement is in.
       await until(async () => Boolean((await app?.store.getCheckState('orders-lag'))?.lastResult), 5000);

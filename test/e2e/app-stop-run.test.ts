@@ -9,9 +9,11 @@ import { parseConfig } from '../../src/config/parse-config.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { guardNetwork, nockAuthTest, nockChatUpdate, nockPostMessage, TEST_SLACK_API_URL } from '../doubles/slack-api-nock.js';
 import { TEST_SIGNING_SECRET } from '../doubles/slack-requests.js';
-import { deleteKeys, newRedisClient, randomKeyPrefix } from '../integration/store/redis-test-helpers.js';
+import { newRedisClient } from '../doubles/test-redis.js';
+import { useRedisPrefix } from '../doubles/redis-prefix.js';
 import { systemClock } from '../../src/core/clock.js';
 import { testBackend } from '../doubles/test-backend.js';
+import { ORDERS_FAILOVER_UNGUARDED, yamlFlow } from '../doubles/runbook-fixtures.js';
 
 // SIGTERM while a failover waits on its promotion: stop() hands the run back at once instead of
 // leaving it "Running" until its lease lapses on another replica.
@@ -21,14 +23,10 @@ const YAML = `
 slack: { channel: C0INCIDENTS, operators: [U0AAA, U0BBB], approvers: [U0BBB] }
 runbooks:
   failover:
-    orders:
-      region: us-west-2
-      promote: { dbInstance: orders-replica }
-      dns: { hostedZoneId: Z123, name: orders.db.example.com, type: CNAME, value: orders-replica.abc.us-west-2.rds.amazonaws.com, ttl: 60 }
+    orders: ${yamlFlow(ORDERS_FAILOVER_UNGUARDED)}
 `;
 
-const keyPrefix = randomKeyPrefix('app-stop-run');
-const reader = newRedisClient();
+const db = useRedisPrefix('app-stop-run');
 const rds = mockClient(RDSClient);
 const route53 = mockClient(Route53Client);
 let app: App | null = null;
@@ -41,8 +39,6 @@ afterEach(async () => {
 afterAll(async () => {
   rds.restore();
   route53.restore();
-  await deleteKeys(reader, keyPrefix);
-  await reader.quit();
   nock.enableNetConnect();
 });
 
@@ -89,7 +85,7 @@ describe('stopping a replica that is running a failover', () => {
     app = buildApp({
       config: parsed.config,
       logger: silentLogger(),
-      backend: testBackend(redis, keyPrefix, systemClock, true),
+      backend: testBackend(redis, db.prefix, systemClock, true),
       holderId,
     });
     await app.start(0, '127.0.0.1');
@@ -121,11 +117,11 @@ describe('stopping a replica that is running a failover', () => {
     app = null;
 
     expect(stopMs).toBeLessThan(10_000); // the SIGTERM budget
-    const store = new RedisApprovalStore({ redis: reader, keyPrefix });
+    const store = new RedisApprovalStore({ redis: db.redis, keyPrefix: db.prefix });
     const interrupted = await store.get(id);
     expect(interrupted).toMatchObject({ state: 'interrupted', run: { interruptedBy: holderId } });
     expect(interrupted?.locksReleased).toBeUndefined();
-    expect(await reader.get(`${keyPrefix}approval-lock:runbook:failover:orders`)).toBe(id);
+    expect(await db.redis.get(`${db.prefix}approval-lock:runbook:failover:orders`)).toBe(id);
     const audit = await store.readAudit({ limit: 50 });
     const last = audit.at(-1);
     expect(last).toMatchObject({ type: 'interrupted', actor: holderId, detail: 'during step wait-promoted (this replica was stopping)' });

@@ -16,12 +16,13 @@ import type { Probes } from '../../../src/monitor/build-jobs.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { lag } from '../../doubles/results.js';
+import { ORDERS_FAILOVER, ORDERS_LAG_CHECK, yamlFlow } from '../../doubles/runbook-fixtures.js';
 import { nockAuthTest } from '../../doubles/slack-api-nock.js';
 import { signed } from '../../doubles/slack-requests.js';
 import { testBackend } from '../../doubles/test-backend.js';
 import { botConfig, FORM } from '../bot/slack-bot-harness.js';
 import { testClients } from '../../integration/aws/aws-fixtures.js';
-import { deleteKeys, newRedisClient, randomKeyPrefix } from '../../integration/store/redis-test-helpers.js';
+import { deleteKeys, newRedisClient, randomKeyPrefix } from '../../doubles/test-redis.js';
 
 export { FORM };
 
@@ -46,21 +47,10 @@ checks:
     failAfter: 1
     recoverAfter: 1
     component: api
-  - id: orders-lag
-    type: replication-lag
-    region: us-west-2
-    metric: ReplicaLag
-    dimensions: { DBInstanceIdentifier: orders-replica }
-    every: 60s
-    thresholds: { SEV3: 60s, SEV2: 300s }
+  - ${yamlFlow(ORDERS_LAG_CHECK)}
 runbooks:
   failover:
-    orders:
-      region: us-west-2
-      promote: { dbInstance: orders-replica }
-      dns: { hostedZoneId: Z123, name: orders.db.example.com, type: CNAME,
-             value: orders-replica.abc.us-west-2.rds.amazonaws.com, ttl: 60 }
-      guard: { lagCheck: orders-lag, maxLag: 300s }
+    orders: ${yamlFlow(ORDERS_FAILOVER)}
 `;
 }
 

@@ -6,7 +6,7 @@ import { RedisApprovalStore } from '../../../src/backend/redis/redis-approval-st
 import { approvalMessage } from '../../../src/bot/approvals/blocks/approval-message.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { nockChatUpdate, nockPostEphemeral, nockSlackError } from '../../doubles/slack-api-nock.js';
-import { newRedisClient } from '../../integration/store/redis-test-helpers.js';
+import { newRedisClient } from '../../doubles/test-redis.js';
 import { startApprovalFlow } from './approval-flow-harness.js';
 import { useApprovalFlow } from './use-approval-flow.js';
 import { APPROVAL_TS, click, mockHealthyFailover, requestFailover, slash, threadTexts } from './flow-requests.js';

@@ -7,9 +7,10 @@ import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
 import { nockPostMessage, nockResponseUrl, type Recorded } from '../../doubles/slack-api-nock.js';
 import { blockActionBody, slashCommandBody, viewSubmissionBody } from '../../doubles/slack-requests.js';
 import { cname, dbInstance } from '../../integration/actions/fixtures.js';
+import { ORDERS_REPLICA_ENDPOINT } from '../../doubles/runbook-fixtures.js';
 import type { ApprovalFlow } from './approval-flow-harness.js';
 
-export const NEW_PRIMARY = 'orders-replica.abc.us-west-2.rds.amazonaws.com';
+export const NEW_PRIMARY = ORDERS_REPLICA_ENDPOINT;
 export const OLD_PRIMARY = 'orders-db.abc.us-east-1.rds.amazonaws.com';
 /** Where the approval message is: nockPostMessage's first ts. */
 export const APPROVAL_TS = '1000.000001';

@@ -5,7 +5,7 @@ import { RedisApprovalStore } from '../../../src/backend/redis/redis-approval-st
 import { silentLogger } from '../../../src/observability/logger.js';
 import { nockChatUpdate } from '../../doubles/slack-api-nock.js';
 import { dbInstance } from '../../integration/actions/fixtures.js';
-import { newRedisClient } from '../../integration/store/redis-test-helpers.js';
+import { newRedisClient } from '../../doubles/test-redis.js';
 import { startApprovalFlow } from './approval-flow-harness.js';
 import { useApprovalFlow } from './use-approval-flow.js';
 import { mockHealthyFailover, NEW_PRIMARY, requestFailover, slash } from './flow-requests.js';

@@ -1,44 +1,21 @@
-import { existsSync } from 'node:fs';
-import nock from 'nock';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../../src/core/check-result.js';
 import { IncidentEngine } from '../../../src/incidents/incident-engine.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { MemoryStore } from '../../../src/backend/memory/memory-store.js';
 import { createStatusPage } from '../../../src/statuspage/create-status-page.js';
+import { useChromium, type OpenedPage } from '../../doubles/chromium.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { fail, pass } from '../../doubles/results.js';
 import { builtinConfig, builtinServer } from '../../integration/statuspage/builtin-fixtures.js';
 import { testBackend } from '../../doubles/test-backend.js';
 
-// Debian's chromium (`.ci/run` installs it); playwright never downloads a browser of its own.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOT = '/tmp/lifeboat-status-page-monitor.png';
 const SECTION = 'Detected by monitoring \u2014 not reviewed by a person';
 // What a hostile or broken health endpoint could put into a probe's summary.
 const HOSTILE_SUMMARY = 'body mismatch: <script>window.__owned = true; alert("owned")</script> & <img src=x onerror="alert(2)">';
 
-let browser: Browser;
-let baseUrl: string;
-let close: () => Promise<unknown>;
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
-  }
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
+const chromium = useChromium(async () => {
   const clock = new ManualClock();
   const store = new MemoryStore({ clock });
   const module = createStatusPage({
@@ -49,16 +26,7 @@ beforeAll(async () => {
     incidents: store,
   });
   await morning(store, clock, module.statusPage.publish.bind(module.statusPage));
-  const { server } = await builtinServer(module, clock);
-  baseUrl = await server.listen({ port: 0, host: '127.0.0.1' });
-  close = () => server.close();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await close?.();
-  nock.enableNetConnect();
+  return (await builtinServer(module, clock)).server;
 });
 
 /**
@@ -96,18 +64,7 @@ async function morning(store: MemoryStore, clock: ManualClock, publish: ReturnTy
   clock.set(Date.parse('2026-11-21T12:06:00Z'));
 }
 
-async function openStatus(javaScriptEnabled: boolean): Promise<{ page: Page; dialogs: string[] }> {
-  const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1000, height: 900 } });
-  const page = await context.newPage();
-  const dialogs: string[] = [];
-  page.on('dialog', (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  const response = await page.goto(`${baseUrl}/status`);
-  expect(response?.status()).toBe(200);
-  return { page, dialogs };
-}
+const openStatus = (javaScriptEnabled: boolean): Promise<OpenedPage> => chromium.open('/status', javaScriptEnabled);
 
 const squash = (texts: string[]): string[] => texts.map((t) => t.replace(/\s+/g, ' ').trim());
 

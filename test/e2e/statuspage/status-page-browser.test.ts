@@ -1,39 +1,16 @@
-import { existsSync } from 'node:fs';
-import nock from 'nock';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { createStatusPage, type StatusPageModule } from '../../../src/statuspage/create-status-page.js';
 import { STATUS_COLOURS } from '../../../src/statuspage/status-palette.js';
+import { useChromium, type OpenedPage } from '../../doubles/chromium.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { builtinConfig, builtinServer } from '../../integration/statuspage/builtin-fixtures.js';
 import { testBackend } from '../../doubles/test-backend.js';
 
-// Debian's chromium (`.ci/run` installs it); playwright never downloads a browser of its own.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOT = '/tmp/lifeboat-status-page.png';
 const XSS_MESSAGE = 'Requests fail with <script>window.__owned = true; alert("owned")</script> & errors.';
 
-let browser: Browser;
-let baseUrl: string;
-let close: () => Promise<unknown>;
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
-  }
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
+const chromium = useChromium(async () => {
   const clock = new ManualClock();
   const module: StatusPageModule = createStatusPage({
     config: builtinConfig(),
@@ -42,16 +19,7 @@ beforeAll(async () => {
     clock,
   });
   await publishHistory(module, clock);
-  const { server } = await builtinServer(module, clock);
-  baseUrl = await server.listen({ port: 0, host: '127.0.0.1' });
-  close = () => server.close();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await close?.();
-  nock.enableNetConnect();
+  return (await builtinServer(module, clock)).server;
 });
 
 /** A resolved incident from yesterday and an active one now, as approved updates would publish them. */
@@ -95,18 +63,7 @@ async function publishHistory(module: StatusPageModule, clock: ManualClock): Pro
   clock.set(Date.parse('2026-11-21T12:06:00Z'));
 }
 
-async function openStatus(javaScriptEnabled: boolean): Promise<{ page: Page; dialogs: string[] }> {
-  const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1000, height: 900 } });
-  const page = await context.newPage();
-  const dialogs: string[] = [];
-  page.on('dialog', (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  const response = await page.goto(`${baseUrl}/status`);
-  expect(response?.status()).toBe(200);
-  return { page, dialogs };
-}
+const openStatus = (javaScriptEnabled: boolean): Promise<OpenedPage> => chromium.open('/status', javaScriptEnabled);
 
 describe('the built-in status page in a real browser', () => {
   it('shows the overall status, every component with its status in words, and the incidents with their updates', async () => {
@@ -194,7 +151,7 @@ describe('the built-in status page in a real browser', () => {
 
       const feedHref = await page.locator('link[rel="alternate"][type="application/atom+xml"]').getAttribute('href');
       // Fetched outside the page: its Content-Security-Policy rightly forbids the page any fetch.
-      const response = await page.request.get(new URL(feedHref ?? '', baseUrl).href);
+      const response = await page.request.get(new URL(feedHref ?? '', chromium.baseUrl).href);
       expect(response.headers()['content-type']).toBe('application/atom+xml; charset=utf-8');
       const feed = await page.evaluate(
         (xml) => {

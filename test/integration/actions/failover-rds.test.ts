@@ -4,11 +4,12 @@ import { ChangeResourceRecordSetsCommand, GetChangeCommand, ListResourceRecordSe
 import type { FailoverRequest } from '../../../src/core/action-request.js';
 import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
 import { cname, commandNames, dbInstance, harness } from './fixtures.js';
+import { ORDERS_REPLICA_ENDPOINT } from '../../doubles/runbook-fixtures.js';
 
 const h = harness();
 const request: FailoverRequest = { kind: 'failover', runbook: 'orders', dryRun: false, allowDataLoss: false };
 const OLD = 'orders-db.abc.us-east-1.rds.amazonaws.com';
-const NEW = 'orders-replica.abc.us-west-2.rds.amazonaws.com';
+const NEW = ORDERS_REPLICA_ENDPOINT;
 const replica = dbInstance('orders-replica', 'available', { ReadReplicaSourceDBInstanceIdentifier: 'orders-db' });
 
 /** ListResourceRecordSets from orders.db.example.com.: its CNAME, then the next name in the zone. */

@@ -17,6 +17,7 @@ import type { JournalRun, JournalStep, RunJournal, RunJournalReader } from '../.
 import type { RunOutcome, StepDetail } from '../../../src/actions/run-outcome.js';
 import type { StatusPagePublication } from '../../../src/actions/status-page-publisher.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
+import { ORDERS_FAILOVER, ORDERS_LAG_CHECK, ORDERS_RESTORE, yamlFlow } from '../../doubles/runbook-fixtures.js';
 import { testClients } from '../aws/aws-fixtures.js';
 
 export const ACCOUNT = '123456789012';
@@ -34,21 +35,10 @@ checks:
     url: https://api.example.com/health
     every: 15s
     component: api
-  - id: orders-lag
-    type: replication-lag
-    region: us-west-2
-    metric: ReplicaLag
-    dimensions: { DBInstanceIdentifier: orders-replica }
-    every: 60s
-    thresholds: { SEV3: 60s, SEV2: 300s }
+  - ${yamlFlow(ORDERS_LAG_CHECK)}
 runbooks:
   failover:
-    orders:
-      region: us-west-2
-      promote: { dbInstance: orders-replica }
-      dns: { hostedZoneId: Z123, name: orders.db.example.com, type: CNAME,
-             value: orders-replica.abc.us-west-2.rds.amazonaws.com, ttl: 60 }
-      guard: { lagCheck: orders-lag, maxLag: 300s }
+    orders: ${yamlFlow(ORDERS_FAILOVER)}
     orders-global:
       region: us-west-2
       promote: { globalCluster: orders-global, targetCluster: "${WEST_CLUSTER_ARN}" }
@@ -57,12 +47,7 @@ runbooks:
       region: us-west-2
       promote: { globalCluster: orders-global, targetCluster: "${EAST_CLUSTER_ARN}" }
   restore:
-    orders:
-      region: us-east-1
-      dbInstance: orders-db
-      instanceClass: db.r6g.large
-      subnetGroup: prod-db
-      securityGroups: [sg-0abc]
+    orders: ${yamlFlow(ORDERS_RESTORE)}
     orders-aurora:
       region: us-east-1
       dbCluster: orders-east

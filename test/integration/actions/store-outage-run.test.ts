@@ -13,13 +13,14 @@ import { DrService } from '../../../src/dr/dr-service.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { createRedisClient } from '../../../src/backend/redis/redis-connection.js';
 import { RedisServerProcess } from '../../doubles/redis-server-process.js';
-import { sleep } from '../store/redis-test-helpers.js';
+import { sleep } from '../../doubles/test-redis.js';
 import { FakeLagSource, RecordingReporter, cname, commandNames, dbInstance, harness } from './fixtures.js';
+import { ORDERS_REPLICA_ENDPOINT } from '../../doubles/runbook-fixtures.js';
 
 // A store outage in the middle of a failover, on a Redis of the test's own that it kills and
 // restarts, with the client settings production uses (commands fail after 2 s, one retry).
 
-const NEW = 'orders-replica.abc.us-west-2.rds.amazonaws.com';
+const NEW = ORDERS_REPLICA_ENDPOINT;
 const KEY_PREFIX = 'lifeboat:';
 const h = harness();
 let server: RedisServerProcess;

@@ -6,9 +6,10 @@ import type { Approval } from '../../../src/approvals/approval.js';
 import { RedisApprovalStore } from '../../../src/backend/redis/redis-approval-store.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import type { Metrics } from '../../../src/observability/metrics.js';
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { afterEach, beforeEach } from 'vitest';
 import { ManualClock, MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
-import { deleteKeys, newRedisClient, randomKeyPrefix } from '../store/redis-test-helpers.js';
+import { newRedisClient } from '../../doubles/test-redis.js';
+import { useRedisPrefix } from '../../doubles/redis-prefix.js';
 
 export const APPROVERS = ['U-APP', 'U-APP2', 'U-APP3', 'U-APP4', 'U-APP5', 'U-REQ-APPROVER'];
 export const TTL_MS = 15 * 60_000; // 15 minutes
@@ -110,24 +111,13 @@ export interface ReplicaTestbed {
  * log per test; replicas and connections closed after it; the file's keys deleted at the end).
  */
 export function replicaTestbed(label: string): ReplicaTestbed {
-  const filePrefix = randomKeyPrefix(label);
+  const db = useRedisPrefix(label, { perTest: true });
   const clock = new ManualClock();
   const executions: ExecutionLog = [];
   const replicas: Replica[] = [];
   const connections: Redis[] = [];
-  let admin: Redis | null = null;
-  let testNumber = 0;
 
-  beforeAll(() => {
-    admin = newRedisClient();
-  });
-  afterAll(async () => {
-    if (!admin) return;
-    await deleteKeys(admin, filePrefix);
-    await admin.quit();
-  });
   beforeEach(() => {
-    testNumber += 1;
     clock.set(MANUAL_CLOCK_START);
     executions.length = 0;
   });
@@ -137,17 +127,13 @@ export function replicaTestbed(label: string): ReplicaTestbed {
     await Promise.allSettled(connections.splice(0).map((c) => c.quit()));
   });
 
-  const keyPrefix = (): string => `${filePrefix}${testNumber}:`;
   return {
     clock,
     executions,
-    keyPrefix,
-    admin: () => {
-      if (!admin) throw new Error('admin connection used outside a test');
-      return admin;
-    },
+    keyPrefix: () => db.prefix,
+    admin: () => db.redis,
     replica(name, options = {}) {
-      const started = startReplica(name, keyPrefix(), { clock, executions, ...options });
+      const started = startReplica(name, db.prefix, { clock, executions, ...options });
       replicas.push(started);
       return started;
     },

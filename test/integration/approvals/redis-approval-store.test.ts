@@ -1,44 +1,31 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { approvalKeys } from '../../../src/backend/redis/keyspace.js';
 import { RedisApprovalStore } from '../../../src/backend/redis/redis-approval-store.js';
 import { StoreError } from '../../../src/store/store-error.js';
 import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
-import { deleteKeys, newRedisClient, randomKeyPrefix } from '../store/redis-test-helpers.js';
+import { deleteKeys, newRedisClient } from '../../doubles/test-redis.js';
 import { defineApprovalStoreContract } from './approval-store-contract.js';
 import { aFailoverPlan } from './fixtures.js';
+import { useRedisPrefix } from '../../doubles/redis-prefix.js';
 
-const FILE_PREFIX = randomKeyPrefix('approval-store');
+const db = useRedisPrefix('approval-store');
 const T0 = MANUAL_CLOCK_START;
-let redis: Redis;
-let other: Redis;
-let testNumber = 0;
-
-beforeAll(() => {
-  redis = newRedisClient();
-  other = newRedisClient();
-});
-afterAll(async () => {
-  await deleteKeys(redis, FILE_PREFIX);
-  await Promise.all([redis.quit(), other.quit()]);
-});
 
 // Each test gets its own prefix under the file's, so numbering and indexes start empty; the
 // second store is a separate connection, as a second replica would have.
 defineApprovalStoreContract('redis', async () => {
-  testNumber += 1;
-  const keyPrefix = `${FILE_PREFIX}${testNumber}:`;
+  const keyPrefix = db.nextPrefix();
   return {
-    store: new RedisApprovalStore({ redis, keyPrefix }),
-    other: new RedisApprovalStore({ redis: other, keyPrefix }),
-    cleanup: () => deleteKeys(redis, keyPrefix),
+    store: new RedisApprovalStore({ redis: db.redis, keyPrefix }),
+    other: new RedisApprovalStore({ redis: db.other, keyPrefix }),
+    cleanup: () => deleteKeys(db.redis, keyPrefix),
   };
 });
 
 describe('redis approval store', () => {
   it('requests, runs and the audit log are read back by a new store on a new connection after a restart', async () => {
-    const keyPrefix = `${FILE_PREFIX}restart:`;
-    const before = new RedisApprovalStore({ redis, keyPrefix });
+    const keyPrefix = db.named('restart');
+    const before = new RedisApprovalStore({ redis: db.redis, keyPrefix });
     const created = await before.create({
       plan: aFailoverPlan(),
       requester: 'U-REQ',
@@ -66,28 +53,28 @@ describe('redis approval store', () => {
   });
 
   it('a CREATE that Redis runs twice with the same id (reply lost, command re-sent on reconnect) answers the request it made, not a corruption error', async () => {
-    const keyPrefix = `${FILE_PREFIX}resend:`;
+    const keyPrefix = db.named('resend');
     const keys = approvalKeys(keyPrefix);
-    const store = new RedisApprovalStore({ redis, keyPrefix });
+    const store = new RedisApprovalStore({ redis: db.redis, keyPrefix });
     const request = { plan: aFailoverPlan(), requester: 'U-REQ', requiredApprovals: 1, createdAt: T0, expiresAt: T0 + 60_000 };
     const first = await store.create(request);
     // The re-sent command carries the id the counter issued the first time.
-    await redis.decr(keys.sequence());
+    await db.redis.decr(keys.sequence());
     const again = await store.create(request);
 
     expect(again).toEqual({ ok: true, existing: true, approval: first.ok && first.approval });
-    expect(await redis.hgetall(keys.byPlan())).toEqual({ [aFailoverPlan().id]: 'APR-1' });
+    expect(await db.redis.hgetall(keys.byPlan())).toEqual({ [aFailoverPlan().id]: 'APR-1' });
     expect((await store.readAudit({ limit: 10 })).map((e) => e.type)).toEqual(['requested']);
   });
 
   it('a corrupt stored request is an error that names its key', async () => {
-    const keyPrefix = `${FILE_PREFIX}corrupt:`;
+    const keyPrefix = db.named('corrupt');
     const keys = approvalKeys(keyPrefix);
-    const store = new RedisApprovalStore({ redis, keyPrefix });
-    await redis.hset(keys.approval('APR-1'), { id: 'APR-1', state: 'pending', plan: '{nope' });
-    await redis.hset(keys.approval('APR-2'), { id: 'APR-2', state: 'sleeping' });
-    await redis.zadd(keys.pending(), T0, 'APR-3');
-    await redis.hset(keys.byPlan(), 'plan-gone', 'APR-4');
+    const store = new RedisApprovalStore({ redis: db.redis, keyPrefix });
+    await db.redis.hset(keys.approval('APR-1'), { id: 'APR-1', state: 'pending', plan: '{nope' });
+    await db.redis.hset(keys.approval('APR-2'), { id: 'APR-2', state: 'sleeping' });
+    await db.redis.zadd(keys.pending(), T0, 'APR-3');
+    await db.redis.hset(keys.byPlan(), 'plan-gone', 'APR-4');
 
     await expect(store.get('APR-1')).rejects.toMatchObject({ code: 'LIFEBOAT_STORE_CORRUPT_VALUE', key: keys.approval('APR-1') });
     await expect(store.get('APR-2')).rejects.toThrow(/unknown state "sleeping"/);

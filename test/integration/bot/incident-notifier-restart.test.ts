@@ -1,32 +1,25 @@
-import type { Redis } from 'ioredis';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { deleteKeys, newRedisClient, randomKeyPrefix } from '../store/redis-test-helpers.js';
+import { afterAll, afterEach, expect, it } from 'vitest';
 import { fail } from '../../doubles/results.js';
 import { guardNetwork, nockChatUpdate, nockPostMessage } from '../../doubles/slack-api-nock.js';
 import { MemoryStore } from '../../../src/backend/memory/memory-store.js';
 import { startBotHarness } from '../../e2e/bot/slack-bot-harness.js';
+import { useRedisPrefix } from '../../doubles/redis-prefix.js';
 
-const PREFIX = randomKeyPrefix('bot-restart');
+const db = useRedisPrefix('bot-restart');
 const network = guardNetwork();
-let redis: Redis;
 
-beforeAll(() => {
-  redis = newRedisClient();
-});
 afterEach(() => {
   expect(network.unmatched).toEqual([]);
   network.reset();
 });
-afterAll(async () => {
-  await deleteKeys(redis, PREFIX);
-  await redis.quit();
+afterAll(() => {
   nock.enableNetConnect();
 });
 
 it('after a restart the bot keeps updating the same Slack message (message ref in Redis)', async () => {
   const store = new MemoryStore(); // the incidents themselves survive in a shared store
-  const first = await startBotHarness({ store, redis, keyPrefix: PREFIX });
+  const first = await startBotHarness({ store, redis: db.redis, keyPrefix: db.prefix });
   const posted = nockPostMessage();
   await first.engine.apply(fail('SEV2', 'api', first.clock.now()));
   await first.bot.idle();
@@ -35,7 +28,7 @@ it('after a restart the bot keeps updating the same Slack message (message ref i
 
   // A new process: new bot, new engine, same Redis. The next change updates the message and
   // replies in its thread; nothing is posted top-level again.
-  const second = await startBotHarness({ store, redis, keyPrefix: PREFIX });
+  const second = await startBotHarness({ store, redis: db.redis, keyPrefix: db.prefix });
   const update = nockChatUpdate();
   const thread = nockPostMessage();
   await second.engine.apply(fail('SEV3', 'api', second.clock.now(), 500)); // milder: de-escalates (recoverAfter 1)

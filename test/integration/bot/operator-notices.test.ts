@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { botRedisKeys } from '../../../src/backend/redis/keyspace.js';
 import { MemorySeenDeliveries } from '../../../src/backend/memory/memory-seen-deliveries.js';
 import type { SlackOutboxService } from '../../../src/bot/outbox/slack-outbox-service.js';
@@ -21,28 +20,17 @@ import {
   nockSlackError,
   TEST_SLACK_API_URL,
 } from '../../doubles/slack-api-nock.js';
-import { deleteKeys, newRedisClient, randomKeyPrefix } from '../store/redis-test-helpers.js';
+import { useRedisPrefix } from '../../doubles/redis-prefix.js';
 
-const PREFIX = randomKeyPrefix('operator-notices');
 const BOT_TOKEN = 'xoxb-111-222-operatornoticetoken';
 const STATUSPAGE_KEY = 'sp-key-0123456789abcdef';
 const network = guardNetwork();
-let redis: Redis;
-let other: Redis;
-let n = 0;
-
-beforeAll(() => {
-  redis = newRedisClient();
-  other = newRedisClient();
-});
 afterEach(() => {
   expect(network.unmatched).toEqual([]);
   expect(nock.pendingMocks()).toEqual([]);
   network.reset();
 });
-afterAll(async () => {
-  await deleteKeys(redis, PREFIX);
-  await Promise.all([redis.quit(), other.quit()]);
+afterAll(() => {
   nock.enableNetConnect();
 });
 
@@ -215,26 +203,28 @@ describe('OperatorNotices', () => {
 });
 
 describe('OperatorNotices across replicas (real Redis)', () => {
+  const db = useRedisPrefix('operator-notices');
+
   it('ten replicas seeing the same refusal at once tell operators once, and the window key expires within the hour', async () => {
-    n += 1;
-    const prefix = `${PREFIX}${n}:`;
+    const prefix = db.nextPrefix();
     const posted = nockPostMessage();
-    const replicas = Array.from({ length: 10 }, (_, i) => notices({ seen: new RedisSeenDeliveries(i % 2 === 0 ? redis : other, prefix) }));
+    const replicas = Array.from({ length: 10 }, (_, i) =>
+      notices({ seen: new RedisSeenDeliveries(i % 2 === 0 ? db.redis : db.other, prefix) }),
+    );
     for (const replica of replicas) replica.notify('paging-auth', pagingAuthNotice(keyRefused));
     await Promise.all(replicas.map(drain));
     expect(posted.calls.map((c) => c.body.text)).toEqual([PAGING_TEXT]);
     const key = botRedisKeys(prefix).delivery('operator-notice:paging-auth');
-    const ttl = await redis.pttl(key);
+    const ttl = await db.redis.pttl(key);
     expect(ttl).toBeGreaterThan(59 * 60_000);
     expect(ttl).toBeLessThanOrEqual(60 * 60_000);
   });
 
   it('kinds are independent: a paging notice does not silence a status-page one', async () => {
-    n += 1;
-    const prefix = `${PREFIX}${n}:`;
+    const prefix = db.nextPrefix();
     const posted = nockPostMessage(2);
-    const a = notices({ seen: new RedisSeenDeliveries(redis, prefix), operators: [] });
-    const b = notices({ seen: new RedisSeenDeliveries(other, prefix), operators: [] });
+    const a = notices({ seen: new RedisSeenDeliveries(db.redis, prefix), operators: [] });
+    const b = notices({ seen: new RedisSeenDeliveries(db.other, prefix), operators: [] });
     a.notify('paging-auth', 'paging');
     b.notify('statuspage-auth', 'statuspage');
     await Promise.all([drain(a), drain(b)]);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DescribeDBInstancesCommand, PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
 import { ChangeResourceRecordSetsCommand, GetChangeCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ActionPlanner } from '../../../src/actions/action-planner.js';
 import { ActionRunner } from '../../../src/actions/action-runner.js';
 import { ApprovalEngine } from '../../../src/approvals/approval-engine.js';
@@ -13,13 +13,13 @@ import { silentLogger } from '../../../src/observability/logger.js';
 import { Metrics } from '../../../src/observability/metrics.js';
 import { MANUAL_CLOCK_START, ManualClock } from '../../doubles/manual-clock.js';
 import { FakeLagSource, RecordingReporter, cname, commandNames, dbInstance, harness } from '../actions/fixtures.js';
-import { deleteKeys, newRedisClient } from '../store/redis-test-helpers.js';
+import { useRedisPrefix } from '../../doubles/redis-prefix.js';
+import { ORDERS_REPLICA_ENDPOINT } from '../../doubles/runbook-fixtures.js';
 
-const prefix = `test:dr:${randomUUID()}:`;
+const db = useRedisPrefix('dr');
 const h = harness();
-const redisClients = [newRedisClient(), newRedisClient()];
 const request: FailoverRequest = { kind: 'failover', runbook: 'orders', dryRun: false, allowDataLoss: false };
-const NEW = 'orders-replica.abc.us-west-2.rds.amazonaws.com';
+const NEW = ORDERS_REPLICA_ENDPOINT;
 
 /** One replica of the service: its own Redis connection, approval engine, planner and runner. */
 function replica(name: string, redisIndex: number, clock: ManualClock, lag: FakeLagSource) {
@@ -36,7 +36,7 @@ function replica(name: string, redisIndex: number, clock: ManualClock, lag: Fake
     sleep: async (ms) => clock.advance(ms),
   });
   const approvals = new ApprovalEngine({
-    store: new RedisApprovalStore({ redis: redisClients[redisIndex]!, keyPrefix: prefix }),
+    store: new RedisApprovalStore({ redis: [db.redis, db.other][redisIndex]!, keyPrefix: db.prefix }),
     clock,
     logger: silentLogger(),
     instanceId: name,
@@ -67,11 +67,6 @@ function mockHealthyFailover() {
     .resolves({ ChangeInfo: { Id: '/change/C1', Status: 'PENDING', SubmittedAt: new Date(MANUAL_CLOCK_START) } });
   h.r53.on(GetChangeCommand).resolves({ ChangeInfo: { Id: '/change/C1', Status: 'INSYNC', SubmittedAt: new Date(MANUAL_CLOCK_START) } });
 }
-
-afterAll(async () => {
-  await deleteKeys(redisClients[0]!, prefix);
-  await Promise.all(redisClients.map((r) => r.quit()));
-});
 
 describe('DrService: request, approve, execute', () => {
   let clock: ManualClock;
@@ -126,7 +121,7 @@ describe('DrService: request, approve, execute', () => {
 
     // A replica claims the run and dies during the promotion; its lease lapses.
     const dead = new ApprovalEngine({
-      store: new RedisApprovalStore({ redis: redisClients[1]!, keyPrefix: prefix }),
+      store: new RedisApprovalStore({ redis: db.other, keyPrefix: db.prefix }),
       clock,
       logger: silentLogger(),
       instanceId: `dead-${randomUUID()}`,

@@ -1,34 +1,20 @@
 import type { Redis } from 'ioredis';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisPagingQueue } from '../../../src/backend/redis/redis-paging-queue.js';
 import { RedisStore } from '../../../src/backend/redis/redis-store.js';
 import { MANUAL_CLOCK_START as T0, ManualClock } from '../../doubles/manual-clock.js';
 import { ACCEPTED, nockEnqueue, watchUnmatched } from '../../doubles/pagerduty-events-nock.js';
 import { fail, lag } from '../../doubles/results.js';
-import { deleteKeys, newRedisClient, randomKeyPrefix } from '../store/redis-test-helpers.js';
 import { apiTrigger, lagTrigger } from './expected-events.js';
 import { pagerHarness, type PagerHarness } from './pager-harness.js';
+import { useRedisPrefix } from '../../doubles/redis-prefix.js';
 
-const FILE_PREFIX = randomKeyPrefix('pager');
+const db = useRedisPrefix('pager', { perTest: true });
 const MINUTE = 60_000;
-let redis: Redis;
-let other: Redis;
-let testNumber = 0;
-let keyPrefix: string;
 let unmatched: ReturnType<typeof watchUnmatched>;
 
-beforeAll(() => {
-  redis = newRedisClient();
-  other = newRedisClient();
-});
-afterAll(async () => {
-  await deleteKeys(redis, FILE_PREFIX);
-  await Promise.all([redis.quit(), other.quit()]);
-});
 beforeEach(() => {
-  testNumber += 1;
-  keyPrefix = `${FILE_PREFIX}${testNumber}:`;
   nock.disableNetConnect();
   unmatched = watchUnmatched();
 });
@@ -43,7 +29,7 @@ afterEach(() => {
 
 /** One Lifeboat process on the shared Redis: its own connection, store, engine and pager. */
 function replica(client: Redis, clock: ManualClock): PagerHarness {
-  return pagerHarness({ clock, redis: client, keyPrefix, store: new RedisStore({ redis: client, keyPrefix }) });
+  return pagerHarness({ clock, redis: client, keyPrefix: db.prefix, store: new RedisStore({ redis: client, keyPrefix: db.prefix }) });
 }
 
 describe('pager on Redis', () => {
@@ -51,12 +37,12 @@ describe('pager on Redis', () => {
     const clock = new ManualClock();
     const bodies: unknown[] = [];
     nockEnqueue(bodies, { status: 503 }, ACCEPTED);
-    const before = replica(redis, clock);
+    const before = replica(db.redis, clock);
     await before.engine.apply(fail('SEV1', 'api'));
     await before.pager.runOnce(); // 503: retry in 750 ms; then this process goes away
 
     clock.advance(750);
-    const after = replica(other, clock);
+    const after = replica(db.other, clock);
     await after.pager.runOnce();
     await after.pager.runOnce();
 
@@ -66,23 +52,23 @@ describe('pager on Redis', () => {
 
   it('an event queued but never attempted before a restart is delivered by the next process', async () => {
     const clock = new ManualClock();
-    const before = replica(redis, clock);
+    const before = replica(db.redis, clock);
     await before.engine.apply(fail('SEV1', 'api')); // queued; the process dies before its loop runs
 
     const bodies: unknown[] = [];
     nockEnqueue(bodies, ACCEPTED);
-    await replica(other, clock).pager.runOnce();
+    await replica(db.other, clock).pager.runOnce();
     expect(bodies).toEqual([apiTrigger('INC-1', T0)]);
   });
 
   it('an event claimed by a replica that died mid-send is delivered by another once the lease lapses', async () => {
     const clock = new ManualClock();
-    const first = replica(redis, clock);
+    const first = replica(db.redis, clock);
     await first.engine.apply(fail('SEV1', 'api'));
     // The dead replica's claim, taken exactly as its worker would (30 s lease), never completed.
-    expect(await new RedisPagingQueue(redis, keyPrefix).claimNext(clock.now(), 30_000)).not.toBeNull();
+    expect(await new RedisPagingQueue(db.redis, db.prefix).claimNext(clock.now(), 30_000)).not.toBeNull();
 
-    const survivor = replica(other, clock);
+    const survivor = replica(db.other, clock);
     clock.advance(29_999);
     await survivor.pager.runOnce(); // still leased: nothing sent
 
@@ -95,8 +81,8 @@ describe('pager on Redis', () => {
 
   it('two replicas sweeping the same due escalation at the same moment page once', async () => {
     const clock = new ManualClock();
-    const a = replica(redis, clock);
-    const b = replica(other, clock);
+    const a = replica(db.redis, clock);
+    const b = replica(db.other, clock);
     await a.engine.apply(lag(90, 'SEV3'));
 
     const bodies: unknown[] = [];
@@ -119,10 +105,10 @@ describe('pager on Redis', () => {
 
   it('the escalation timer survives a restart: not postponed by the new process, and fired once', async () => {
     const clock = new ManualClock();
-    await replica(redis, clock).engine.apply(lag(90, 'SEV3'));
+    await replica(db.redis, clock).engine.apply(lag(90, 'SEV3'));
 
     clock.advance(10 * MINUTE);
-    const restarted = replica(other, clock);
+    const restarted = replica(db.other, clock);
     await restarted.engine.apply(lag(95, 'SEV3')); // same incident, a new value seen by the new process
     clock.set(T0 + 15 * MINUTE - 1);
     await restarted.pager.runOnce();
@@ -139,8 +125,8 @@ describe('pager on Redis', () => {
 
   it('acknowledging on one replica cancels the escalation the other replica would fire', async () => {
     const clock = new ManualClock();
-    const a = replica(redis, clock);
-    const b = replica(other, clock);
+    const a = replica(db.redis, clock);
+    const b = replica(db.other, clock);
     await a.engine.apply(lag(90, 'SEV3'));
     clock.advance(5 * MINUTE);
     await b.engine.acknowledge('INC-1', 'U0AAA');

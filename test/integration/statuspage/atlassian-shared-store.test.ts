@@ -5,25 +5,18 @@ import { silentLogger } from '../../../src/observability/logger.js';
 import { createStatusPage } from '../../../src/statuspage/create-status-page.js';
 import type { StatusPageUpdate } from '../../../src/statuspage/status-page.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
-import { deleteKeys, newRedisClient, randomKeyPrefix } from '../store/redis-test-helpers.js';
 import { atlassianConfig, incidentAnswer, nockCreateIncident, nockUpdateIncident, trackUnmatched } from './statuspage-nock.js';
 import { testBackend } from '../../doubles/test-backend.js';
+import { useRedisPrefix } from '../../doubles/redis-prefix.js';
 
-const FILE_PREFIX = randomKeyPrefix('statuspage-atlassian');
-let redis: Redis;
-let other: Redis;
+const db = useRedisPrefix('statuspage-atlassian');
 let tracker: ReturnType<typeof trackUnmatched>;
-let testNumber = 0;
 
 beforeAll(() => {
-  redis = newRedisClient();
-  other = newRedisClient();
   nock.disableNetConnect();
 });
-afterAll(async () => {
+afterAll(() => {
   nock.enableNetConnect();
-  await deleteKeys(redis, FILE_PREFIX);
-  await Promise.all([redis.quit(), other.quit()]);
 });
 beforeEach(() => {
   tracker = trackUnmatched();
@@ -57,8 +50,7 @@ const update = (message: string): StatusPageUpdate => ({
 
 describe('Atlassian adapter on a shared Redis store', () => {
   it('two replicas posting the first update for one incident at once create one Statuspage incident and update it', async () => {
-    testNumber += 1;
-    const keyPrefix = `${FILE_PREFIX}${testNumber}:`;
+    const keyPrefix = db.nextPrefix();
     const bodies: string[] = [];
     // The create is slow, so the second replica arrives while the first holds the publish lock.
     nockCreateIncident((body: { incident: { body: string } }) => {
@@ -73,8 +65,8 @@ describe('Atlassian adapter on a shared Redis store', () => {
     }).reply(200, incidentAnswer('q1w2e3r4t5y6'));
 
     const [a, b] = await Promise.all([
-      replica(redis, keyPrefix).statusPage.publish(update('from replica A')),
-      replica(other, keyPrefix).statusPage.publish(update('from replica B')),
+      replica(db.redis, keyPrefix).statusPage.publish(update('from replica A')),
+      replica(db.other, keyPrefix).statusPage.publish(update('from replica B')),
     ]);
 
     expect([a.action, b.action].sort()).toEqual(['created', 'updated']);
@@ -84,10 +76,9 @@ describe('Atlassian adapter on a shared Redis store', () => {
   });
 
   it('after a restart the next post updates the Statuspage incident created before it', async () => {
-    testNumber += 1;
-    const keyPrefix = `${FILE_PREFIX}${testNumber}:`;
+    const keyPrefix = db.nextPrefix();
     nockCreateIncident(() => true).reply(201, incidentAnswer('a9s8d7f6g5h4'));
-    await replica(redis, keyPrefix).statusPage.publish(update('before the restart'));
+    await replica(db.redis, keyPrefix).statusPage.publish(update('before the restart'));
 
     const patch = nockUpdateIncident('a9s8d7f6g5h4', {
       incident: {
@@ -98,19 +89,9 @@ describe('Atlassian adapter on a shared Redis store', () => {
         components: { '8kbf7d35c070': 'partial_outage' },
       },
     }).reply(200, incidentAnswer('a9s8d7f6g5h4'));
-    const restarted = replica(newRedisClientFor(), keyPrefix);
+    const restarted = replica(db.newConnection(), keyPrefix);
     const result = await restarted.statusPage.publish(update('after the restart'));
     expect(patch.isDone()).toBe(true);
     expect(result.action).toBe('updated');
   });
-});
-
-const extraClients: Redis[] = [];
-function newRedisClientFor(): Redis {
-  const client = newRedisClient();
-  extraClients.push(client);
-  return client;
-}
-afterAll(async () => {
-  await Promise.all(extraClients.map((c) => c.quit()));
 });

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { IncidentEngine } from '../../../src/incidents/incident-engine.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { MemoryStore } from '../../../src/backend/memory/memory-store.js';
@@ -9,10 +9,10 @@ import { createStatusPage } from '../../../src/statuspage/create-status-page.js'
 import type { MonitorIncidentSource } from '../../../src/statuspage/monitor-incidents.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { fail, pass } from '../../doubles/results.js';
-import { deleteKeys, newRedisClient, randomKeyPrefix } from '../store/redis-test-helpers.js';
 import { builtinConfig, builtinServer } from './builtin-fixtures.js';
 import { atlassianConfig } from './statuspage-nock.js';
 import { testBackend } from '../../doubles/test-backend.js';
+import { useRedisPrefix } from '../../doubles/redis-prefix.js';
 
 const MIN = 60_000;
 const CHECKS = ['api', 'web', 'orders-backups'];
@@ -319,20 +319,12 @@ describe('built-in page with statuspage.showMonitorIncidents', () => {
 });
 
 describe('built-in page with statuspage.showMonitorIncidents on Redis', () => {
-  const prefix = randomKeyPrefix('statuspage-monitor');
-  let redis: Redis;
-  beforeAll(() => {
-    redis = newRedisClient();
-  });
-  afterAll(async () => {
-    await deleteKeys(redis, prefix);
-    await redis.quit();
-  });
+  const db = useRedisPrefix('statuspage-monitor');
 
   it("reads the incidents the engine wrote to the shared Redis store, beside the page's own keys", async () => {
     const clock = new ManualClock();
-    const store = new RedisStore({ redis, keyPrefix: prefix });
-    const { server } = await page({ show: true, incidents: store, clock, redis, keyPrefix: prefix });
+    const store = new RedisStore({ redis: db.redis, keyPrefix: db.prefix });
+    const { server } = await page({ show: true, incidents: store, clock, redis: db.redis, keyPrefix: db.prefix });
     await runMorning(store, clock);
     expect((await server.inject({ method: 'GET', url: '/status.json' })).json()).toStrictEqual(MORNING_JSON);
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/observability/logger.js';
 import { connectBackend, type ConnectOptions } from '../../../src/backend/create-backend.js';
 import { systemClock } from '../../../src/core/clock.js';
-import { randomKeyPrefix } from './redis-test-helpers.js';
+import { randomKeyPrefix } from '../../doubles/test-redis.js';
 
 /** A real pino logger writing its JSON lines into an array. */
 function capturingLogger() {

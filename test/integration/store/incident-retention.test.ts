@@ -1,30 +1,22 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { IncidentEngine } from '../../../src/incidents/incident-engine.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { IncidentRetention, RESOLVED_EVENTS_HEAD, RESOLVED_EVENTS_TAIL } from '../../../src/backend/redis/incident-retention.js';
 import { RedisStore } from '../../../src/backend/redis/redis-store.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { fail, pass } from '../../doubles/results.js';
-import { deleteKeys, newRedisClient, randomKeyPrefix } from './redis-test-helpers.js';
+import { useRedisPrefix } from '../../doubles/redis-prefix.js';
 
 const DAY = 86_400_000;
-const redis = newRedisClient();
-let prefix: string;
+const db = useRedisPrefix('retention', { perTest: true });
 let clock: ManualClock;
 let engine: IncidentEngine;
 let retention: IncidentRetention;
 let store: RedisStore;
 
-afterAll(async () => {
-  await deleteKeys(redis, prefix);
-  await redis.quit();
-});
-
 beforeEach(async () => {
-  if (prefix) await deleteKeys(redis, prefix);
-  prefix = randomKeyPrefix('retention');
   clock = new ManualClock();
-  store = new RedisStore({ redis, keyPrefix: prefix });
+  store = new RedisStore({ redis: db.redis, keyPrefix: db.prefix });
   engine = new IncidentEngine({
     store,
     clock,
@@ -33,8 +25,8 @@ beforeEach(async () => {
     fencing: { mode: 'unfenced' },
   });
   retention = new IncidentRetention({
-    redis,
-    keyPrefix: prefix,
+    redis: db.redis,
+    keyPrefix: db.prefix,
     policy: { incidentsMs: 400 * DAY, auditMs: 400 * DAY },
     clock,
     logger: silentLogger(),
@@ -60,7 +52,7 @@ async function cycle(flaps = 0): Promise<string> {
 
 describe('incident retention (Redis)', () => {
   it('compacts a resolved incident to its first and last events and sets its keys to expire after the retention', async () => {
-    await redis.hset(`${prefix}paging:incident:INC-1`, 'closed', '1');
+    await db.redis.hset(`${db.prefix}paging:incident:INC-1`, 'closed', '1');
     const id = await cycle(100);
     expect(id).toBe('INC-1');
 
@@ -70,9 +62,9 @@ describe('incident retention (Redis)', () => {
     expect(events.at(-1)?.type).toBe('resolved');
     expect(events.map((e) => e.at)).toEqual([...events.map((e) => e.at)].sort((a, b) => a - b));
     const resolvedAt = (await store.getIncident(id))?.resolvedAt ?? 0;
-    for (const key of [`${prefix}incident:${id}`, `${prefix}incident-events:${id}`, `${prefix}paging:incident:${id}`]) {
+    for (const key of [`${db.prefix}incident:${id}`, `${db.prefix}incident-events:${id}`, `${db.prefix}paging:incident:${id}`]) {
       // PEXPIRETIME (Redis >= 7) would be exact; PTTL is measured against Redis's own clock.
-      const ttl = await redis.pttl(key);
+      const ttl = await db.redis.pttl(key);
       expect(ttl).toBeGreaterThan(resolvedAt + 400 * DAY - Date.now() - 60_000);
       expect(ttl).toBeLessThanOrEqual(resolvedAt + 400 * DAY - Date.now() + 60_000);
     }
@@ -83,10 +75,10 @@ describe('incident retention (Redis)', () => {
     const [open] = await store.listOpenIncidents();
     if (!open) throw new Error('not opened');
     await retention.onResolved({ ...open, state: 'resolved' }); // a stale copy claiming resolution
-    expect(await redis.pttl(`${prefix}incident:${open.id}`)).toBe(-1);
+    expect(await db.redis.pttl(`${db.prefix}incident:${open.id}`)).toBe(-1);
     expect(await retention.sweep(clock.now() + 1_000 * DAY)).toEqual({ incidentsDropped: 0, auditEntriesTrimmed: 0 });
     expect((await store.getIncident(open.id))?.state).toBe('open');
-    expect(await redis.pttl(`${prefix}check:api`)).toBe(-1);
+    expect(await db.redis.pttl(`${db.prefix}check:api`)).toBe(-1);
   });
 
   it('sweeps out incidents resolved before the cutoff, keeps later ones, and trims the audit stream by time', async () => {
@@ -94,18 +86,18 @@ describe('incident retention (Redis)', () => {
     clock.advance(30 * DAY);
     const recent = await cycle(2);
     // An incident resolved before retention existed has no expiry: the sweep drops its keys too.
-    await redis.persist(`${prefix}incident:${old}`);
-    const stream = `${prefix}approvals:audit`;
-    await redis.xadd(stream, `${clock.now() - 500 * DAY}-0`, 'type', 'requested');
-    await redis.xadd(stream, `${clock.now() - 10 * DAY}-0`, 'type', 'approved');
+    await db.redis.persist(`${db.prefix}incident:${old}`);
+    const stream = `${db.prefix}approvals:audit`;
+    await db.redis.xadd(stream, `${clock.now() - 500 * DAY}-0`, 'type', 'requested');
+    await db.redis.xadd(stream, `${clock.now() - 10 * DAY}-0`, 'type', 'approved');
 
     const swept = await retention.sweep(clock.now() + 380 * DAY);
 
     expect(swept).toEqual({ incidentsDropped: 1, auditEntriesTrimmed: 1 });
     expect(await store.getIncident(old)).toBeNull();
-    expect(await redis.exists(`${prefix}incident-events:${old}`)).toBe(0);
+    expect(await db.redis.exists(`${db.prefix}incident-events:${old}`)).toBe(0);
     expect((await store.listRecentIncidents(10)).map((i) => i.id)).toEqual([recent]);
-    expect((await redis.xrange(stream, '-', '+')).map(([, fields]) => fields[1])).toEqual(['approved']);
+    expect((await db.redis.xrange(stream, '-', '+')).map(([, fields]) => fields[1])).toEqual(['approved']);
     expect(await retention.sweep(clock.now() + 380 * DAY)).toEqual({ incidentsDropped: 0, auditEntriesTrimmed: 0 });
   });
 });

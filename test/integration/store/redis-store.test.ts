@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { redisKeys } from '../../../src/backend/redis/keyspace.js';
 import { createRedisClient } from '../../../src/backend/redis/redis-connection.js';
@@ -8,52 +7,42 @@ import { StoreError } from '../../../src/store/store-error.js';
 import { UNFENCED } from '../../../src/store/store.js';
 import { defineStoreContract } from './store-contract.js';
 import { aCheckState, anEvent, anIncident } from './fixtures.js';
-import { deleteKeys, newRedisClient, randomKeyPrefix, sleep } from './redis-test-helpers.js';
+import { deleteKeys, newRedisClient, randomKeyPrefix, sleep } from '../../doubles/test-redis.js';
+import { useRedisPrefix } from '../../doubles/redis-prefix.js';
 
-const FILE_PREFIX = randomKeyPrefix('redis-store');
-let redis: Redis;
-let testNumber = 0;
-
-beforeAll(() => {
-  redis = newRedisClient();
-});
-afterAll(async () => {
-  await deleteKeys(redis, FILE_PREFIX);
-  await redis.quit();
-});
+const db = useRedisPrefix('redis-store');
 
 // Each test gets its own prefix under the file's, so the incident indexes start empty.
 defineStoreContract('redis', async () => {
-  testNumber += 1;
-  const keyPrefix = `${FILE_PREFIX}${testNumber}:`;
+  const keyPrefix = db.nextPrefix();
   return {
-    store: new RedisStore({ redis, keyPrefix }),
+    store: new RedisStore({ redis: db.redis, keyPrefix }),
     advanceTime: sleep,
-    cleanup: () => deleteKeys(redis, keyPrefix),
+    cleanup: () => deleteKeys(db.redis, keyPrefix),
   };
 });
 
 describe('redis store', () => {
   it('50 concurrent acquisitions from two connections yield exactly one holder', async () => {
-    const keyPrefix = `${FILE_PREFIX}race:`;
+    const keyPrefix = db.named('race');
     const other = newRedisClient();
     try {
-      const stores = [new RedisStore({ redis, keyPrefix }), new RedisStore({ redis: other, keyPrefix })];
+      const stores = [new RedisStore({ redis: db.redis, keyPrefix }), new RedisStore({ redis: other, keyPrefix })];
       const attempts = Array.from({ length: 50 }, (_, i) => stores[i % 2]!.acquireLease('monitor', `holder-${i}`, 10_000));
       const winners = (await Promise.all(attempts)).filter((lease) => lease !== null);
       expect(winners).toHaveLength(1);
-      expect(await redis.get(redisKeys(keyPrefix).lease('monitor'))).toBe(`${winners[0]!.holder}:${winners[0]!.token}`);
+      expect(await db.redis.get(redisKeys(keyPrefix).lease('monitor'))).toBe(`${winners[0]!.holder}:${winners[0]!.token}`);
     } finally {
       await other.quit();
     }
   });
 
   it('a corrupt stored value is an error that names the key', async () => {
-    const keyPrefix = `${FILE_PREFIX}corrupt:`;
+    const keyPrefix = db.named('corrupt');
     const keys = redisKeys(keyPrefix);
-    const store = new RedisStore({ redis, keyPrefix });
-    await redis.set(keys.incident('INC-7'), '{not json');
-    await redis.set(keys.checkState('api'), JSON.stringify({ checkId: 'api', consecutiveFailures: 'two' }));
+    const store = new RedisStore({ redis: db.redis, keyPrefix });
+    await db.redis.set(keys.incident('INC-7'), '{not json');
+    await db.redis.set(keys.checkState('api'), JSON.stringify({ checkId: 'api', consecutiveFailures: 'two' }));
 
     const notJson = await store.getIncident('INC-7').catch((err: unknown) => err);
     expect(notJson).toBeInstanceOf(StoreError);
@@ -63,13 +52,13 @@ describe('redis store', () => {
   });
 
   it('a corrupt incident fails the listing that includes it, naming the key', async () => {
-    const keyPrefix = `${FILE_PREFIX}corrupt-list:`;
+    const keyPrefix = db.named('corrupt-list');
     const keys = redisKeys(keyPrefix);
-    const store = new RedisStore({ redis, keyPrefix });
+    const store = new RedisStore({ redis: db.redis, keyPrefix });
     const incident = anIncident('INC-1');
     await store.commitEvaluation({ fence: UNFENCED, checkState: aCheckState(), incident, event: anEvent(incident, 'opened') });
-    await redis.set(keys.incident('INC-1'), JSON.stringify({ ...incident, severity: 'SEV9' }));
-    await redis.rpush(keys.incidentEvents('INC-1'), 'oops');
+    await db.redis.set(keys.incident('INC-1'), JSON.stringify({ ...incident, severity: 'SEV9' }));
+    await db.redis.rpush(keys.incidentEvents('INC-1'), 'oops');
 
     await expect(store.listOpenIncidents()).rejects.toThrow(keys.incident('INC-1'));
     await expect(store.getIncidentEvents('INC-1')).rejects.toThrow(`${keys.incidentEvents('INC-1')}[1]`);
@@ -96,7 +85,7 @@ describe('redis store', () => {
   it('close() leaves a client it does not own open', async () => {
     const client = newRedisClient();
     try {
-      await new RedisStore({ redis: client, keyPrefix: FILE_PREFIX }).close();
+      await new RedisStore({ redis: client, keyPrefix: db.prefix }).close();
       expect(await client.ping()).toBe('PONG');
     } finally {
       await client.quit();

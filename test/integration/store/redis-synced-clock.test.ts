@@ -1,25 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApprovalEngine } from '../../../src/approvals/approval-engine.js';
 import { RedisApprovalStore } from '../../../src/backend/redis/redis-approval-store.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { RedisSyncedClock } from '../../../src/backend/redis/redis-synced-clock.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { aRestorePlan } from '../approvals/fixtures.js';
-import { deleteKeys, newRedisClient } from './redis-test-helpers.js';
+import { useRedisPrefix } from '../../doubles/redis-prefix.js';
 
-const prefix = `test:clock:${randomUUID()}:`;
-const redis = newRedisClient();
-
-afterAll(async () => {
-  await deleteKeys(redis, prefix);
-  await redis.quit();
-});
+const db = useRedisPrefix('clock');
 
 describe('RedisSyncedClock', () => {
   it("reads Redis's time whatever the local clock says", async () => {
     const local = new ManualClock(Date.now() - 2 * 60_000); // two minutes slow
-    const clock = new RedisSyncedClock(redis, local, silentLogger());
+    const clock = new RedisSyncedClock(db.redis, local, silentLogger());
     await clock.sync();
     expect(Math.abs(clock.now() - Date.now())).toBeLessThan(1000);
     local.advance(5_000);
@@ -28,12 +21,12 @@ describe('RedisSyncedClock', () => {
 
   it('keeps a replica with a slow system clock from approving a request that expired', async () => {
     // System clocks that run with real time, one of them two minutes behind.
-    const fast = new RedisSyncedClock(redis, { now: () => Date.now() }, silentLogger());
-    const slow = new RedisSyncedClock(redis, { now: () => Date.now() - 2 * 60_000 }, silentLogger());
+    const fast = new RedisSyncedClock(db.redis, { now: () => Date.now() }, silentLogger());
+    const slow = new RedisSyncedClock(db.redis, { now: () => Date.now() - 2 * 60_000 }, silentLogger());
     await Promise.all([fast.sync(), slow.sync()]);
     const engine = (clock: RedisSyncedClock, name: string) =>
       new ApprovalEngine({
-        store: new RedisApprovalStore({ redis, keyPrefix: prefix }),
+        store: new RedisApprovalStore({ redis: db.redis, keyPrefix: db.prefix }),
         clock,
         logger: silentLogger(),
         instanceId: name,

@@ -27,6 +27,9 @@ describe('formatDurationHms', () => {
 describe('formatAge', () => {
   it.each([
     [-1, '0s'],
+    [-5, '0s'],
+    [0, '0s'],
+    [45_000, '45s'],
     [59_999, '59s'],
     [725_000, '12m'],
     [11_100_000, '3h 5m'],
@@ -67,6 +70,7 @@ describe('instants', () => {
 
   it('writes instants in UTC to the minute', () => {
     expect(formatUtcMinute(at + 59_000)).toBe('2026-11-21 06:10 UTC');
+    expect(formatUtcMinute(Date.parse('2026-11-21T12:00:00Z') + 59_999)).toBe('2026-11-21 12:00 UTC');
   });
 
   it('gives Slack a date token in seconds with the UTC minute as fallback', () => {

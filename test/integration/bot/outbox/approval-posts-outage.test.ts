@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Approval } from '../../../../src/approvals/approval.js';
@@ -9,17 +8,15 @@ import { silentLogger } from '../../../../src/observability/logger.js';
 import { MemoryStore } from '../../../../src/backend/memory/memory-store.js';
 import { startSlackFake, type SlackFake } from '../../../doubles/slack-fake.js';
 import type { BotHarness } from '../../../e2e/bot/slack-bot-harness.js';
-import { approvalOf, failoverPlan, T0 } from '../../../unit/bot-approvals/fixtures.js';
-import { deleteKeys, newRedisClient, randomKeyPrefix } from '../../store/redis-test-helpers.js';
+import { approvalOf, failoverPlan, T0 } from '../../../unit/bot/approvals/fixtures.js';
 import { manyChecksConfig, startOutboxBot } from './outbox-wiring.js';
+import { useRedisPrefix } from '../../../doubles/redis-prefix.js';
 
-const PREFIX = randomKeyPrefix('approval-outage');
-let redis: Redis;
+const db = useRedisPrefix('approval-outage');
 let fake: SlackFake;
 let h: BotHarness;
 
 beforeAll(() => {
-  redis = newRedisClient();
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
 });
@@ -28,21 +25,19 @@ afterEach(async () => {
   fake.stop();
   nock.cleanAll();
 });
-afterAll(async () => {
-  await deleteKeys(redis, PREFIX);
-  await redis.quit();
+afterAll(() => {
   nock.enableNetConnect();
 });
 
 describe('a failover run while Slack refuses the token', () => {
   it('its step and outcome messages are kept through invalid_auth and all arrive, in order and once, when the token works again', async () => {
-    h = await startOutboxBot({ redis, keyPrefix: PREFIX, store: new MemoryStore(), config: manyChecksConfig(1) });
+    h = await startOutboxBot({ redis: db.redis, keyPrefix: db.prefix, store: new MemoryStore(), config: manyChecksConfig(1) });
     fake = startSlackFake({ clock: h.clock });
     const stored = new Map<string, Approval>();
     const announcer = new ApprovalAnnouncer({
       channel: 'C0INCIDENTS',
       gateway: h.bot.gateway,
-      refs: new RedisApprovalMessageRefs(redis, PREFIX, silentLogger()),
+      refs: new RedisApprovalMessageRefs(db.redis, db.prefix, silentLogger()),
       outbox: h.bot.outbox,
       approvals: { get: async (id) => stored.get(id) ?? null },
       clock: h.clock,
@@ -93,13 +88,19 @@ describe('a failover run while Slack refuses the token', () => {
   });
 
   it('a request posted while Slack answers after the timeout is found, not posted twice, and the requester gets it', async () => {
-    h = await startOutboxBot({ redis, keyPrefix: PREFIX, store: new MemoryStore(), config: manyChecksConfig(1), callTimeoutMs: 150 });
+    h = await startOutboxBot({
+      redis: db.redis,
+      keyPrefix: db.prefix,
+      store: new MemoryStore(),
+      config: manyChecksConfig(1),
+      callTimeoutMs: 150,
+    });
     fake = startSlackFake({ clock: h.clock });
     fake.slow(400, { method: 'chat.postMessage' });
     const announcer = new ApprovalAnnouncer({
       channel: 'C0INCIDENTS',
       gateway: h.bot.gateway,
-      refs: new RedisApprovalMessageRefs(redis, PREFIX, silentLogger()),
+      refs: new RedisApprovalMessageRefs(db.redis, db.prefix, silentLogger()),
       outbox: h.bot.outbox,
       approvals: { get: async () => null },
       clock: h.clock,

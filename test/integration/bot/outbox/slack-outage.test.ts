@@ -1,44 +1,33 @@
-import type { Redis } from 'ioredis';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../../src/backend/memory/memory-store.js';
 import { fail } from '../../../doubles/results.js';
 import { startSlackFake, type SlackFake } from '../../../doubles/slack-fake.js';
 import type { BotHarness } from '../../../e2e/bot/slack-bot-harness.js';
-import { deleteKeys, newRedisClient, randomKeyPrefix } from '../../store/redis-test-helpers.js';
 import { manyChecksConfig, replies, startOutboxBot, topLevel } from './outbox-wiring.js';
+import { useRedisPrefix } from '../../../doubles/redis-prefix.js';
 
-const FILE_PREFIX = randomKeyPrefix('slack-outage');
-let redis: Redis;
+const db = useRedisPrefix('slack-outage', { perTest: true });
 let fake: SlackFake;
 const open: BotHarness[] = [];
-let testNumber = 0;
-let keyPrefix = '';
 
 beforeAll(() => {
-  redis = newRedisClient();
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
-});
-beforeEach(() => {
-  testNumber += 1;
-  keyPrefix = `${FILE_PREFIX}${testNumber}:`;
 });
 afterEach(async () => {
   for (const h of open.splice(0)) await h.close();
   fake?.stop();
   nock.cleanAll();
 });
-afterAll(async () => {
-  await deleteKeys(redis, FILE_PREFIX);
-  await redis.quit();
+afterAll(() => {
   nock.enableNetConnect();
 });
 
 async function bot(options: { store: MemoryStore; checks?: number; callTimeoutMs?: number }): Promise<BotHarness> {
   const h = await startOutboxBot({
-    redis,
-    keyPrefix,
+    redis: db.redis,
+    keyPrefix: db.prefix,
     store: options.store,
     config: manyChecksConfig(options.checks ?? 20),
     ...(options.callTimeoutMs ? { callTimeoutMs: options.callTimeoutMs } : {}),
@@ -184,7 +173,12 @@ describe('Slack outages through the wired bot (real Redis, Slack at the network 
       metadata: { eventType: 'lifeboat_post', payload: { outbox_id: claim.id } },
     });
 
-    const next = await startOutboxBot({ redis, keyPrefix, store: h.store as MemoryStore, config: manyChecksConfig(1) });
+    const next = await startOutboxBot({
+      redis: db.redis,
+      keyPrefix: db.prefix,
+      store: h.store as MemoryStore,
+      config: manyChecksConfig(1),
+    });
     open.push(next);
     next.clock.set(h.clock.now() + 30_001);
     await next.bot.idle();
