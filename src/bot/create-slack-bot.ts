@@ -32,6 +32,7 @@ import { DELIVERY_TTL_MS, type SeenDeliveries } from './seen-deliveries.js';
 import { SlackConnection } from './slack-connection.js';
 import type { SlackGateway } from './slack-gateway.js';
 import { WebClientSlackGateway } from './web-client-slack-gateway.js';
+import { isRecord } from './untyped-fields.js';
 
 /** What the bot needs from the rest of Lifeboat. */
 export interface SlackBotDeps {
@@ -282,7 +283,7 @@ function useSocketModeDedupe(app: App, seen: SeenDeliveries, gateway: SlackGatew
       logger.error({ err }, 'cannot record a Slack delivery in the store; not acting on it. Check REDIS_URL and Redis');
       verdict = 'store-down';
     }
-    const body = args.body as unknown as Record<string, unknown>;
+    const body: Record<string, unknown> = isRecord(args.body) ? args.body : {};
     if (verdict === true || (verdict === 'store-down' && isReadOnlyCommand(body))) {
       await args.next();
       return;
