@@ -49,7 +49,7 @@ interface PlannedCallBase {
  * One call of `service`, named as AWS / the provider spells it ("PromoteReadReplica"), with its
  * exact request parameters, JSON-safe (times are ISO-8601 strings).
  */
-type Call<Service extends string, Operation extends string, Input> = PlannedCallBase & {
+type OperationCall<Service extends string, Operation extends string, Input> = PlannedCallBase & {
   service: Service;
   operation: Operation;
   input: Input;
@@ -71,20 +71,32 @@ export interface DescribeGlobalClustersInput {
 /** GetChange polls the change an earlier step made (`wait.after`), so the plan holds no id for it. */
 export type GetChangeInput = Record<string, never>;
 
-export type PromoteReadReplicaCall = Call<'rds', 'PromoteReadReplica', Rds.PromoteReadReplicaInput>;
-export type SwitchoverGlobalClusterCall = Call<'rds', 'SwitchoverGlobalCluster', Rds.SwitchoverGlobalClusterInput>;
-export type FailoverGlobalClusterCall = Call<'rds', 'FailoverGlobalCluster', Rds.FailoverGlobalClusterInput>;
-export type RestoreDbInstanceFromSnapshotCall = Call<'rds', 'RestoreDBInstanceFromDBSnapshot', Rds.RestoreDbInstanceFromSnapshotInput>;
-export type RestoreDbInstanceToPointInTimeCall = Call<'rds', 'RestoreDBInstanceToPointInTime', Rds.RestoreDbInstanceToPointInTimeInput>;
-export type RestoreDbClusterFromSnapshotCall = Call<'rds', 'RestoreDBClusterFromSnapshot', Rds.RestoreDbClusterFromSnapshotInput>;
-export type RestoreDbClusterToPointInTimeCall = Call<'rds', 'RestoreDBClusterToPointInTime', Rds.RestoreDbClusterToPointInTimeInput>;
-export type CreateDbInstanceCall = Call<'rds', 'CreateDBInstance', Rds.CreateDbInstanceInput>;
-export type DescribeDbInstancesCall = Call<'rds', 'DescribeDBInstances', DescribeDbInstancesInput>;
-export type DescribeDbClustersCall = Call<'rds', 'DescribeDBClusters', DescribeDbClustersInput>;
-export type DescribeGlobalClustersCall = Call<'rds', 'DescribeGlobalClusters', DescribeGlobalClustersInput>;
-export type ChangeResourceRecordSetsCall = Call<'route53', 'ChangeResourceRecordSets', ChangeRecordSetsInput>;
-export type GetChangeCall = Call<'route53', 'GetChange', GetChangeInput>;
-export type StatusPagePublishCall = Call<'statuspage', 'publish', StatusPagePublication>;
+export type PromoteReadReplicaCall = OperationCall<'rds', 'PromoteReadReplica', Rds.PromoteReadReplicaInput>;
+export type SwitchoverGlobalClusterCall = OperationCall<'rds', 'SwitchoverGlobalCluster', Rds.SwitchoverGlobalClusterInput>;
+export type FailoverGlobalClusterCall = OperationCall<'rds', 'FailoverGlobalCluster', Rds.FailoverGlobalClusterInput>;
+export type RestoreDbInstanceFromSnapshotCall = OperationCall<
+  'rds',
+  'RestoreDBInstanceFromDBSnapshot',
+  Rds.RestoreDbInstanceFromSnapshotInput
+>;
+export type RestoreDbInstanceToPointInTimeCall = OperationCall<
+  'rds',
+  'RestoreDBInstanceToPointInTime',
+  Rds.RestoreDbInstanceToPointInTimeInput
+>;
+export type RestoreDbClusterFromSnapshotCall = OperationCall<'rds', 'RestoreDBClusterFromSnapshot', Rds.RestoreDbClusterFromSnapshotInput>;
+export type RestoreDbClusterToPointInTimeCall = OperationCall<
+  'rds',
+  'RestoreDBClusterToPointInTime',
+  Rds.RestoreDbClusterToPointInTimeInput
+>;
+export type CreateDbInstanceCall = OperationCall<'rds', 'CreateDBInstance', Rds.CreateDbInstanceInput>;
+export type DescribeDbInstancesCall = OperationCall<'rds', 'DescribeDBInstances', DescribeDbInstancesInput>;
+export type DescribeDbClustersCall = OperationCall<'rds', 'DescribeDBClusters', DescribeDbClustersInput>;
+export type DescribeGlobalClustersCall = OperationCall<'rds', 'DescribeGlobalClusters', DescribeGlobalClustersInput>;
+export type ChangeResourceRecordSetsCall = OperationCall<'route53', 'ChangeResourceRecordSets', ChangeRecordSetsInput>;
+export type GetChangeCall = OperationCall<'route53', 'GetChange', GetChangeInput>;
+export type StatusPagePublishCall = OperationCall<'statuspage', 'publish', StatusPagePublication>;
 
 /** One call a plan will make, with its exact parameters, shown to approvers before it runs. */
 export type PlannedCall =
