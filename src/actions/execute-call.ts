@@ -1,13 +1,12 @@
 import type { AwsGatewayError } from '../aws/aws-gateway-error.js';
 import type { DbClusterView, DbInstanceView, GlobalClusterView, RdsGateway } from '../aws/rds-gateway.js';
-import type * as Rds from '../aws/rds-gateway.js';
-import type { ChangeRecordSetsInput, Route53Gateway } from '../aws/route53-gateway.js';
+import type { Route53Gateway } from '../aws/route53-gateway.js';
 import type { Clock } from '../core/clock.js';
 import type { PlannedCall } from '../core/plan.js';
 import { ActionError, awsActionError } from './action-error.js';
 import { clusterIdFromArn, describeRecord } from './preflight-failover.js';
 import type { StepDetail } from './run-outcome.js';
-import type { StatusPagePublisher, StatusPagePublication } from './status-page-publisher.js';
+import type { StatusPagePublisher } from './status-page-publisher.js';
 import { waitUntil, type BackoffPolicy, type PollState, type Sleeper } from './wait-until.js';
 
 /** What executing one call needs; `results` holds the details of the steps done so far. */
@@ -29,31 +28,35 @@ export interface CallResult {
   detail: StepDetail;
 }
 
+/** `rds:PromoteReadReplica`, ...: a call's service and operation, as plans are checked against them. */
+type OperationKey<Call extends PlannedCall = PlannedCall> = Call extends PlannedCall ? `${Call['service']}:${Call['operation']}` : never;
+
+// Keyed by every member of PlannedCall, so a new kind of call cannot be left out; true marks the
+// polling steps, which the plan must give a `wait`.
+const IS_POLLING: Record<OperationKey, boolean> = {
+  'rds:PromoteReadReplica': false,
+  'rds:SwitchoverGlobalCluster': false,
+  'rds:FailoverGlobalCluster': false,
+  'rds:RestoreDBInstanceFromDBSnapshot': false,
+  'rds:RestoreDBInstanceToPointInTime': false,
+  'rds:RestoreDBClusterFromSnapshot': false,
+  'rds:RestoreDBClusterToPointInTime': false,
+  'rds:CreateDBInstance': false,
+  'rds:DescribeDBInstances': true,
+  'rds:DescribeDBClusters': true,
+  'rds:DescribeGlobalClusters': true,
+  'route53:ChangeResourceRecordSets': false,
+  'route53:GetChange': true,
+  'statuspage:publish': false,
+};
+
 /** Every (service, operation) the runner can execute: what the planners in this folder produce. */
-export const KNOWN_OPERATIONS = new Set([
-  'rds:PromoteReadReplica',
-  'rds:SwitchoverGlobalCluster',
-  'rds:FailoverGlobalCluster',
-  'rds:RestoreDBInstanceFromDBSnapshot',
-  'rds:RestoreDBInstanceToPointInTime',
-  'rds:RestoreDBClusterFromSnapshot',
-  'rds:RestoreDBClusterToPointInTime',
-  'rds:CreateDBInstance',
-  'rds:DescribeDBInstances',
-  'rds:DescribeDBClusters',
-  'rds:DescribeGlobalClusters',
-  'route53:ChangeResourceRecordSets',
-  'route53:GetChange',
-  'statuspage:publish',
-]);
+export const KNOWN_OPERATIONS: ReadonlySet<string> = new Set(Object.keys(IS_POLLING));
 
 /** Operations that are polling steps: the plan must give them a `wait`. */
-export const POLLING_OPERATIONS = new Set([
-  'rds:DescribeDBInstances',
-  'rds:DescribeDBClusters',
-  'rds:DescribeGlobalClusters',
-  'route53:GetChange',
-]);
+export const POLLING_OPERATIONS: ReadonlySet<string> = new Set(
+  Object.entries(IS_POLLING).flatMap(([key, polling]) => (polling ? [key] : [])),
+);
 
 /**
  * Statuses an instance or cluster never leaves on its own (RDS "Viewing instance status" table):
@@ -69,10 +72,6 @@ const TERMINAL = new Set([
   'storage-full',
   'deleting',
 ]);
-
-// Plans are built by the planners in this folder and stored as JSON; the inputs have the shapes
-// those planners give them, so the casts live here, in one place.
-const as = <T>(call: PlannedCall): T => call.input as unknown as T;
 
 function regionOf(call: PlannedCall): string {
   if (!call.region) throw new ActionError('LIFEBOAT_PLAN_INVALID', `Step ${call.id} (${call.operation}) has no region.`);
@@ -126,57 +125,58 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
       ...(env.signal && { signal: env.signal }),
       ...(env.onTransient && { onTransient: env.onTransient }),
     });
+  // A stored plan is checked loosely: an operation under the wrong service is not the call it names.
   const key = `${call.service}:${call.operation}`;
-  switch (key) {
-    case 'rds:PromoteReadReplica': {
-      const input = as<Rds.PromoteReadReplicaInput>(call);
-      const db = await env.rds.promoteReadReplica(regionOf(call), input);
+  if (!KNOWN_OPERATIONS.has(key))
+    throw new ActionError('LIFEBOAT_PLAN_INVALID', `Step ${call.id} asks for ${key}, which Lifeboat does not execute.`);
+  switch (call.operation) {
+    case 'PromoteReadReplica': {
+      const db = await env.rds.promoteReadReplica(regionOf(call), call.input);
       return {
-        message: `PromoteReadReplica accepted for ${input.DBInstanceIdentifier} (${db?.status ?? 'status unknown'})`,
+        message: `PromoteReadReplica accepted for ${call.input.DBInstanceIdentifier} (${db?.status ?? 'status unknown'})`,
         detail: { status: db?.status ?? null },
       };
     }
-    case 'rds:SwitchoverGlobalCluster':
-    case 'rds:FailoverGlobalCluster': {
-      const input = as<Rds.FailoverGlobalClusterInput>(call);
+    case 'SwitchoverGlobalCluster':
+    case 'FailoverGlobalCluster': {
       const g =
         call.operation === 'SwitchoverGlobalCluster'
-          ? await env.rds.switchoverGlobalCluster(regionOf(call), as<Rds.SwitchoverGlobalClusterInput>(call))
-          : await env.rds.failoverGlobalCluster(regionOf(call), input);
+          ? await env.rds.switchoverGlobalCluster(regionOf(call), call.input)
+          : await env.rds.failoverGlobalCluster(regionOf(call), call.input);
       return {
-        message: `${call.operation} accepted for ${input.GlobalClusterIdentifier} (${g?.status ?? 'status unknown'})`,
+        message: `${call.operation} accepted for ${call.input.GlobalClusterIdentifier} (${g?.status ?? 'status unknown'})`,
         detail: { status: g?.status ?? null },
       };
     }
-    case 'rds:RestoreDBInstanceFromDBSnapshot':
-    case 'rds:RestoreDBInstanceToPointInTime':
-    case 'rds:CreateDBInstance': {
+    case 'RestoreDBInstanceFromDBSnapshot':
+    case 'RestoreDBInstanceToPointInTime':
+    case 'CreateDBInstance': {
       const region = regionOf(call);
       const db =
         call.operation === 'CreateDBInstance'
-          ? await env.rds.createDbInstance(region, as<Rds.CreateDbInstanceInput>(call))
+          ? await env.rds.createDbInstance(region, call.input)
           : call.operation === 'RestoreDBInstanceFromDBSnapshot'
-            ? await env.rds.restoreDbInstanceFromSnapshot(region, as<Rds.RestoreDbInstanceFromSnapshotInput>(call))
-            : await env.rds.restoreDbInstanceToPointInTime(region, as<Rds.RestoreDbInstanceToPointInTimeInput>(call));
+            ? await env.rds.restoreDbInstanceFromSnapshot(region, call.input)
+            : await env.rds.restoreDbInstanceToPointInTime(region, call.input);
       return {
         message: `${call.operation} accepted: ${db?.id ?? 'instance'} is ${db?.status ?? 'being created'}`,
         detail: { id: db?.id ?? null, status: db?.status ?? null },
       };
     }
-    case 'rds:RestoreDBClusterFromSnapshot':
-    case 'rds:RestoreDBClusterToPointInTime': {
+    case 'RestoreDBClusterFromSnapshot':
+    case 'RestoreDBClusterToPointInTime': {
       const region = regionOf(call);
       const c =
         call.operation === 'RestoreDBClusterFromSnapshot'
-          ? await env.rds.restoreDbClusterFromSnapshot(region, as<Rds.RestoreDbClusterFromSnapshotInput>(call))
-          : await env.rds.restoreDbClusterToPointInTime(region, as<Rds.RestoreDbClusterToPointInTimeInput>(call));
+          ? await env.rds.restoreDbClusterFromSnapshot(region, call.input)
+          : await env.rds.restoreDbClusterToPointInTime(region, call.input);
       return {
         message: `${call.operation} accepted: ${c?.id ?? 'cluster'} is ${c?.status ?? 'being created'}`,
         detail: { id: c?.id ?? null, status: c?.status ?? null },
       };
     }
-    case 'rds:DescribeDBInstances': {
-      const id = as<{ DBInstanceIdentifier: string }>(call).DBInstanceIdentifier;
+    case 'DescribeDBInstances': {
+      const id = call.input.DBInstanceIdentifier;
       const until = call.wait?.until ?? 'available';
       const what = until === 'promoted' ? `${id} to be standalone and available` : `${id} to be available`;
       const region = regionOf(call);
@@ -191,8 +191,8 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
         detail: { status: 'available', ...(endpoint && { endpoint }) },
       };
     }
-    case 'rds:DescribeDBClusters': {
-      const id = as<{ DBClusterIdentifier: string }>(call).DBClusterIdentifier;
+    case 'DescribeDBClusters': {
+      const id = call.input.DBClusterIdentifier;
       const region = regionOf(call);
       const { value, elapsedMs } = await wait(
         `cluster ${id} to be available`,
@@ -205,8 +205,8 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
         detail: { status: 'available', ...(endpoint && { endpoint }) },
       };
     }
-    case 'rds:DescribeGlobalClusters': {
-      const global = as<{ GlobalClusterIdentifier: string }>(call).GlobalClusterIdentifier;
+    case 'DescribeGlobalClusters': {
+      const global = call.input.GlobalClusterIdentifier;
       const target = call.wait?.target ?? '';
       const region = regionOf(call);
       const what = `${clusterIdFromArn(target)} to be the writer of ${global}`;
@@ -220,8 +220,8 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
         detail: { writer: target },
       };
     }
-    case 'route53:ChangeResourceRecordSets': {
-      const input = as<ChangeRecordSetsInput>(call);
+    case 'ChangeResourceRecordSets': {
+      const input = call.input;
       const set = input.ChangeBatch.Changes[0]?.ResourceRecordSet;
       if (!set) throw new ActionError('LIFEBOAT_PLAN_INVALID', `Step ${call.id} has no record change.`);
       // Captured right before the change, for failback: the record as it really was at cut-over.
@@ -233,7 +233,7 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
         detail: { changeId: change.changeId, status: change.status, previous },
       };
     }
-    case 'route53:GetChange': {
+    case 'GetChange': {
       const changeId = env.results.get(call.wait?.after ?? '')?.changeId;
       if (typeof changeId !== 'string' || changeId === '')
         throw new ActionError('LIFEBOAT_PLAN_INVALID', `Step ${call.id} has no change to wait for.`);
@@ -247,9 +247,9 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
         detail: { changeId, status: 'INSYNC' },
       };
     }
-    case 'statuspage:publish': {
+    case 'publish': {
       if (!env.statusPage) throw new ActionError('LIFEBOAT_STATUSPAGE_FAILED', 'No status page is configured to publish to.');
-      const publication = as<StatusPagePublication>(call);
+      const publication = call.input;
       let url: string | undefined;
       try {
         ({ url } = await env.statusPage(publication));
@@ -267,6 +267,6 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
       };
     }
     default:
-      throw new ActionError('LIFEBOAT_PLAN_INVALID', `Step ${call.id} asks for ${key}, which Lifeboat does not execute.`);
+      return call satisfies never;
   }
 }

@@ -1,4 +1,5 @@
-import type { RestoreRequest } from '../core/action-request.js';
+import type * as Rds from '../aws/rds-gateway.js';
+import type { RestoreRequest, RestoreSource } from '../core/action-request.js';
 import type { RestoreRunbook } from '../config/types.js';
 import type { Plan, PlannedCall, PreflightCheck } from '../core/plan.js';
 import { ActionError } from './action-error.js';
@@ -18,25 +19,35 @@ export interface RestorePlanOptions {
  * a point-in-time restore "is created ... with the default security group, the default subnet
  * group" (RestoreDBInstanceToPointInTime), which is rarely where production belongs.
  */
-function placement(runbook: RestoreRunbook): Record<string, unknown> {
+function placement(runbook: RestoreRunbook): Pick<Rds.RestoreDbInstanceFromSnapshotInput, 'DBSubnetGroupName' | 'VpcSecurityGroupIds'> {
   return {
     ...(runbook.subnetGroup !== undefined && { DBSubnetGroupName: runbook.subnetGroup }),
     ...(runbook.securityGroups.length > 0 && { VpcSecurityGroupIds: [...runbook.securityGroups] }),
   };
 }
 
-/** The request's time as ISO-8601 UTC; an unparsable one is refused before anything else. */
-function restoreTime(request: RestoreRequest): string | 'latest' | null {
-  if (request.source.type === 'latest') return 'latest';
-  if (request.source.type !== 'time') return null;
-  const at = Date.parse(request.source.time);
+// The point-in-time restores name the time differently; absent, they restore to the latest restorable time.
+function instanceRestorePoint(
+  at: string | undefined,
+): Pick<Rds.RestoreDbInstanceToPointInTimeInput, 'RestoreTime' | 'UseLatestRestorableTime'> {
+  return at === undefined ? { UseLatestRestorableTime: true } : { RestoreTime: at };
+}
+
+function clusterRestorePoint(
+  at: string | undefined,
+): Pick<Rds.RestoreDbClusterToPointInTimeInput, 'RestoreToTime' | 'UseLatestRestorableTime'> {
+  return at === undefined ? { UseLatestRestorableTime: true } : { RestoreToTime: at };
+}
+
+/** The request's source with its time as ISO-8601 UTC; an unparsable time is refused before anything else. */
+function normalizedSource(request: RestoreRequest): RestoreSource {
+  const from = request.source;
+  if (from.type !== 'time') return from;
+  const at = Date.parse(from.time);
   if (Number.isNaN(at)) {
-    throw new ActionError(
-      'LIFEBOAT_BAD_REQUEST',
-      `${JSON.stringify(request.source.time)} is not an ISO-8601 time (e.g. 2026-11-21T06:10:00Z).`,
-    );
+    throw new ActionError('LIFEBOAT_BAD_REQUEST', `${JSON.stringify(from.time)} is not an ISO-8601 time (e.g. 2026-11-21T06:10:00Z).`);
   }
-  return new Date(at).toISOString();
+  return { type: 'time', time: new Date(at).toISOString() };
 }
 
 /** Aurora clusters get their instances from CreateDBInstance; Multi-AZ DB clusters from DBClusterInstanceClass. */
@@ -64,7 +75,7 @@ export async function planRestore(
     const problem = `runbook ${name}: give exactly one of dbInstance or dbCluster`;
     throw new ActionError('LIFEBOAT_RUNBOOK_INCONSISTENT', `${problem}. Fix the runbook in the Lifeboat config.`, problem);
   }
-  const time = restoreTime(request);
+  const from = normalizedSource(request);
   const timeouts = { ...DEFAULT_WAIT_TIMEOUTS, ...options.timeouts };
   const { region } = runbook;
   const id = newPlanId(ctx);
@@ -73,10 +84,10 @@ export async function planRestore(
   const writer = cluster ? deriveRestoreIdentifier(source, now, 'w') : undefined;
 
   const checks: PreflightCheck[] = [];
-  if (request.source.type === 'snapshot') {
-    checks.push({ kind: 'snapshot', region, snapshotId: request.source.snapshotId, cluster, source });
-  } else if (time !== null) {
-    checks.push({ kind: 'restore-window', region, source, cluster, time });
+  if (from.type === 'snapshot') {
+    checks.push({ kind: 'snapshot', region, snapshotId: from.snapshotId, cluster, source });
+  } else {
+    checks.push({ kind: 'restore-window', region, source, cluster, time: from.type === 'time' ? from.time : 'latest' });
   }
   checks.push({ kind: 'identifier-free', region, identifier: target, cluster });
   if (writer) checks.push({ kind: 'identifier-free', region, identifier: writer, cluster: false });
@@ -89,8 +100,8 @@ export async function planRestore(
   const warnings: string[] = [];
   let how: string;
 
-  if (request.source.type === 'snapshot') {
-    const snapshotId = request.source.snapshotId;
+  if (from.type === 'snapshot') {
+    const snapshotId = from.snapshotId;
     how = `from snapshot ${snapshotId}`;
     if (facts.snapshot?.source && facts.snapshot.source !== source) {
       warnings.push(`Snapshot ${snapshotId} was taken from ${facts.snapshot.source}, not from ${source}.`);
@@ -127,9 +138,8 @@ export async function planRestore(
           },
     );
   } else {
-    const latest = time === 'latest';
-    how = latest ? 'to the latest restorable time' : `to ${formatUtcSecond(Date.parse(time ?? ''))}`;
-    const when = latest ? { UseLatestRestorableTime: true } : cluster ? { RestoreToTime: time } : { RestoreTime: time };
+    const at = from.type === 'time' ? from.time : undefined;
+    how = at === undefined ? 'to the latest restorable time' : `to ${formatUtcSecond(Date.parse(at))}`;
     calls.push(
       cluster
         ? {
@@ -140,7 +150,7 @@ export async function planRestore(
             input: {
               DBClusterIdentifier: target,
               SourceDBClusterIdentifier: source,
-              ...when,
+              ...clusterRestorePoint(at),
               ...(!aurora && { DBClusterInstanceClass: runbook.instanceClass }),
               ...placement(runbook),
             },
@@ -154,7 +164,7 @@ export async function planRestore(
             input: {
               SourceDBInstanceIdentifier: source,
               TargetDBInstanceIdentifier: target,
-              ...when,
+              ...instanceRestorePoint(at),
               DBInstanceClass: runbook.instanceClass,
               ...placement(runbook),
             },

@@ -1,7 +1,7 @@
 import type { ComponentStatus, StatusPageRequest } from '../core/action-request.js';
 import type { Config } from '../config/types.js';
 import type { Incident } from '../core/incident.js';
-import type { Plan } from '../core/plan.js';
+import type { Plan, StatusPagePublishCall } from '../core/plan.js';
 import type { Severity } from '../core/severity.js';
 import { ActionError } from './action-error.js';
 import { newPlanId, resourceKey, type PlanningContext } from './planning-context.js';
@@ -28,7 +28,7 @@ export function planStatusPageUpdate(
   incident: Incident,
   config: Pick<Config, 'checks' | 'statuspage'>,
   ctx: Pick<PlanningContext, 'clock' | 'newId'>,
-): Plan {
+): Plan<StatusPagePublishCall> {
   // Before anything else: a text hiding characters, or too long to show whole, never reaches approvers.
   const problem = textToPublishProblem(request.message);
   if (problem) throw new ActionError('LIFEBOAT_BAD_REQUEST', `${problem} Nothing was requested.`);

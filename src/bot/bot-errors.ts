@@ -1,5 +1,6 @@
 import { webApi } from '@slack/bolt';
 import { LifeboatError } from '../core/lifeboat-error.js';
+import { recordOf } from './untyped-fields.js';
 
 /** Every failure the bot reports, by code; logs name the code, users get a plain sentence. */
 export type SlackBotErrorCode =
@@ -122,7 +123,7 @@ function classify(method: string, err: unknown): SlackBotError {
   if (err instanceof webApi.WebAPIPlatformError) {
     const slackError = err.data.error;
     // missing_scope answers carry the scope that was needed: { error, needed, provided }.
-    const data = err.data as unknown as Record<string, unknown>;
+    const data = recordOf(err.data) ?? {};
     const needed = typeof data.needed === 'string' ? data.needed : undefined;
     const messages = (data.response_metadata as { messages?: unknown } | undefined)?.messages;
     const slackMessages = Array.isArray(messages) ? { slackMessages: messages.filter((m): m is string => typeof m === 'string') } : {};

@@ -1,3 +1,4 @@
+import type { types } from '@slack/bolt';
 import type { ActionRequest, Actor } from '../core/action-request.js';
 import type { Incident } from '../core/incident.js';
 import type { IncidentChange } from '../incidents/incident-engine.js';
@@ -5,7 +6,7 @@ import type { IncidentChange } from '../incidents/incident-engine.js';
 /** A message for one person: plain text, optionally with Block Kit blocks (text is the fallback). */
 export interface BotMessage {
   text: string;
-  blocks?: unknown[];
+  blocks?: types.KnownBlock[];
 }
 
 /** Answers the person who typed the command or clicked the button, visible only to them. */

@@ -1,3 +1,5 @@
+import { nonEmptyString, recordOf } from './untyped-fields.js';
+
 /** The message a button was on: its channel id and ts, as the block_actions payload names them. */
 export interface ClickedMessage {
   channel: string;
@@ -10,28 +12,20 @@ export interface ClickedMessage {
  * (a modal, an ephemeral message): Lifeboat's buttons live on messages it posted in a channel.
  */
 export function clickedMessage(body: unknown): ClickedMessage | null {
-  const payload = record(body);
-  const container = record(payload?.container);
+  const payload = recordOf(body);
+  const container = recordOf(payload?.container);
   if (container?.is_ephemeral === true) return null;
   if (container?.type === 'message') {
-    const channel = stringField(container.channel_id);
-    const ts = stringField(container.message_ts);
+    const channel = nonEmptyString(container.channel_id);
+    const ts = nonEmptyString(container.message_ts);
     if (channel && ts) return { channel, ts };
   }
-  const channel = stringField(record(payload?.channel)?.id);
-  const ts = stringField(record(payload?.message)?.ts);
+  const channel = nonEmptyString(recordOf(payload?.channel)?.id);
+  const ts = nonEmptyString(recordOf(payload?.message)?.ts);
   return channel && ts ? { channel, ts } : null;
 }
 
 /** True when the click was on exactly this stored message. */
 export function isSameMessage(clicked: ClickedMessage | null, stored: { channel: string; ts: string } | null): boolean {
   return clicked !== null && stored !== null && clicked.channel === stored.channel && clicked.ts === stored.ts;
-}
-
-function stringField(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
 }

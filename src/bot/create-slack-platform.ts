@@ -18,6 +18,7 @@ import { DELIVERY_TTL_MS, type SeenDeliveries } from './seen-deliveries.js';
 import { SlackConnection } from './slack-connection.js';
 import type { SlackGateway } from './slack-gateway.js';
 import { tellStoreDown } from './tell-store-down.js';
+import { isRecord } from './untyped-fields.js';
 import { WebClientSlackGateway } from './web-client-slack-gateway.js';
 
 /** What the Slack transport needs: config, and the backend's delivery record and outbox. */
@@ -224,7 +225,7 @@ function useSocketModeDedupe(app: App, seen: SeenDeliveries, gateway: SlackGatew
       logger.error({ err }, 'cannot record a Slack delivery in the store; not acting on it. Check REDIS_URL and Redis');
       verdict = 'store-down';
     }
-    const body = args.body as unknown as Record<string, unknown>;
+    const body: Record<string, unknown> = isRecord(args.body) ? args.body : {};
     if (verdict === true || (verdict === 'store-down' && isReadOnlyCommand(body))) {
       await args.next();
       return;

@@ -1,3 +1,4 @@
+import type { ViewOutput } from '@slack/bolt';
 import type { Config } from '../config/types.js';
 import type { ActionRequest } from '../core/action-request.js';
 import type { Logger } from '../observability/logger.js';
@@ -118,10 +119,7 @@ export class IncidentActionHandler {
    * The status select in the open modal changed: swap the message for the new status's template,
    * unless the person already wrote their own (then their text stays).
    */
-  async handleStatusSelect(
-    view: { id: string; hash: string; private_metadata?: string; state?: { values?: unknown } },
-    selected: string,
-  ): Promise<void> {
+  async handleStatusSelect(view: Pick<ViewOutput, 'id' | 'hash' | 'private_metadata' | 'state'>, selected: string): Promise<void> {
     try {
       const metadata = parseMetadata(view.private_metadata);
       if (!metadata || !(STATUS_PAGE_STATES as readonly string[]).includes(selected)) return;
@@ -146,8 +144,8 @@ export class IncidentActionHandler {
    */
   async checkSubmission(
     userId: string,
-    values: unknown,
-    privateMetadata: unknown,
+    values: ViewOutput['state']['values'],
+    privateMetadata: string,
   ): Promise<
     { ack: { response_action: 'errors'; errors: Record<string, string> } } | { ack: null; request: ActionRequest; channelId?: string }
   > {

@@ -5,6 +5,7 @@ import type { SlackLinkLookup } from '../paging/delivery-worker.js';
 import { SlackBotError, toSlackBotError } from './bot-errors.js';
 import { boltLogger } from './bolt-logger.js';
 import type { IncidentMessageRef } from './incident-message-refs.js';
+import { recordOf } from './untyped-fields.js';
 
 /** Longest a page waits for Slack to name a message's permalink; then it goes with a channel link. */
 export const PERMALINK_TIMEOUT_MS = 2_000; // 2 seconds
@@ -54,13 +55,13 @@ export class WebApiPermalinks implements PermalinkSource {
   }
 
   async permalink(channel: string, ts: string): Promise<string> {
-    let result: Record<string, unknown>;
+    let result: Record<string, unknown> | undefined;
     try {
-      result = (await this.client.apiCall('chat.getPermalink', { channel, message_ts: ts })) as unknown as Record<string, unknown>;
+      result = recordOf(await this.client.apiCall('chat.getPermalink', { channel, message_ts: ts }));
     } catch (err) {
       throw toSlackBotError('chat.getPermalink', err);
     }
-    const { permalink } = result;
+    const permalink = result?.permalink;
     if (typeof permalink !== 'string' || !permalink.startsWith('https://')) {
       throw toSlackBotError('chat.getPermalink', new Error('chat.getPermalink answered without an https permalink'));
     }

@@ -1,3 +1,4 @@
+import type { types } from '@slack/bolt';
 import type { Config } from '../config/types.js';
 import type { Incident } from '../core/incident.js';
 import { isAtOrAbove } from '../core/severity.js';
@@ -231,7 +232,7 @@ export class IncidentNotifier {
     await this.options.gateway.updateMessage({ channel: ref.channel, ts: ref.ts, ...message });
   }
 
-  private async compose(incident: Incident, incidentChannelId: string | undefined): Promise<{ text: string; blocks: unknown[] }> {
+  private async compose(incident: Incident, incidentChannelId: string | undefined): Promise<{ text: string; blocks: types.KnownBlock[] }> {
     const lookup = this.options.pagingState;
     const line = lookup ? pagingLine({ incident, state: await lookup(incident.id), pageAt: this.options.config.pagerduty.pageAt }) : null;
     return incidentMessage({

@@ -1,5 +1,6 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger } from '../observability/logger.js';
+import { isRecord, nonEmptyString, recordOf } from './untyped-fields.js';
 
 /** The workspace and Slack app Lifeboat is installed as (auth.test's team_id, bots.info's app_id). */
 export interface InstalledApp {
@@ -26,12 +27,12 @@ export function originMismatches(body: Record<string, unknown>, installed: Insta
   const check = (field: OriginMismatch['field'], received: string | null, expected: string) => {
     if (received !== expected) out.push({ field, expected, received });
   };
-  check('team_id', stringField(body.team_id) ?? stringField(record(body.team)?.id), installed.teamId);
-  check('api_app_id', stringField(body.api_app_id), installed.appId);
-  const view = record(body.view);
+  check('team_id', teamIdOf(body), installed.teamId);
+  check('api_app_id', nonEmptyString(body.api_app_id) ?? null, installed.appId);
+  const view = recordOf(body.view);
   if (view) {
-    check('view.team_id', stringField(view.team_id), installed.teamId);
-    check('view.app_id', stringField(view.app_id), installed.appId);
+    check('view.team_id', nonEmptyString(view.team_id) ?? null, installed.teamId);
+    check('view.app_id', nonEmptyString(view.app_id) ?? null, installed.appId);
   }
   return out;
 }
@@ -58,7 +59,8 @@ export interface InstalledOnlyOptions {
 export function installedOnly(options: InstalledOnlyOptions): Middleware<AnyMiddlewareArgs> {
   const { logger } = options;
   return async (args) => {
-    const body = args.body as unknown as Record<string, unknown>;
+    // Any kind of payload reaches a global middleware: its fields are read one by one.
+    const body: Record<string, unknown> = isRecord(args.body) ? args.body : {};
     const installed = options.installed();
     const mismatches = installed ? originMismatches(body, installed) : null;
     if (mismatches !== null && mismatches.length === 0) {
@@ -69,7 +71,7 @@ export function installedOnly(options: InstalledOnlyOptions): Middleware<AnyMidd
     if (mismatches === null) {
       options.learn();
       logger.warn(
-        { kind, teamId: stringField(body.team_id) ?? stringField(record(body.team)?.id), apiAppId: stringField(body.api_app_id) },
+        { kind, teamId: teamIdOf(body), apiAppId: nonEmptyString(body.api_app_id) ?? null },
         'refused a Slack payload: the installed workspace and app are not known yet (auth.test, bots.info). Check SLACK_BOT_TOKEN and the users:read scope',
       );
     } else {
@@ -79,9 +81,7 @@ export function installedOnly(options: InstalledOnlyOptions): Middleware<AnyMidd
       );
     }
     if (options.ackRefused && 'ack' in args && typeof args.ack === 'function') {
-      await (args.ack as () => Promise<void>)().catch((err: unknown) =>
-        logger.warn({ err, kind }, 'could not ack a refused Slack payload'),
-      );
+      await args.ack().catch((err: unknown) => logger.warn({ err, kind }, 'could not ack a refused Slack payload'));
     }
   };
 }
@@ -91,10 +91,7 @@ function describeKind(body: Record<string, unknown>): string {
   return typeof body.type === 'string' ? body.type : 'unknown';
 }
 
-function stringField(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : null;
-}
-
-function record(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null;
+/** Slash commands carry `team_id`; interactive payloads `team.id`. */
+function teamIdOf(body: Record<string, unknown>): string | null {
+  return nonEmptyString(body.team_id) ?? nonEmptyString(recordOf(body.team)?.id) ?? null;
 }

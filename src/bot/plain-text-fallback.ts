@@ -1,3 +1,4 @@
+import type { types } from '@slack/bolt';
 import { SlackBotError } from './bot-errors.js';
 
 /**
@@ -30,7 +31,7 @@ export function boundText(text: string, limit = PLAIN_TEXT_LIMIT): string {
  * Whether a failed send should be sent again as plain text: Slack refused its blocks (or its
  * length) and a plain-text version differs from what was sent.
  */
-export function refusedBlocks(err: unknown, sent: { text: string; blocks?: unknown[] | undefined }): err is SlackBotError {
+export function refusedBlocks(err: unknown, sent: { text: string; blocks?: types.KnownBlock[] | undefined }): err is SlackBotError {
   if (!(err instanceof SlackBotError) || !BLOCK_REFUSAL_ERRORS.has(err.details.slackError ?? '')) return false;
   const hadBlocks = Array.isArray(sent.blocks) && sent.blocks.length > 0;
   return hadBlocks || boundText(sent.text) !== sent.text;

@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { App, BlockAction, CodedError, ButtonAction, StaticSelectAction, ViewSubmitAction } from '@slack/bolt';
 import type { Config } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
@@ -10,7 +10,7 @@ import { READ_ONLY_SUBCOMMANDS, usageLine, type Subcommand } from './command-usa
 import type { IncidentActionHandler } from './incident-action-handler.js';
 import { parseCommand, type ParseContext } from './parse-command.js';
 import { PRE_ACK_PERMISSION_TIMEOUT_MS, type Permissions } from './permissions.js';
-import { replyTo, type Requester } from './requester.js';
+import { clicker, replyTo, type Requester } from './requester.js';
 import type { SlackGateway } from './slack-gateway.js';
 import { permissionRefusal } from './user-messages.js';
 
@@ -83,43 +83,27 @@ export function registerListeners(deps: ListenerDeps): void {
     await commands.handle(outcome.subcommand, outcome.command, requester, replyTo(requester, gateway, logger));
   });
 
-  app.action(INCIDENT_ACTION_PATTERN, async ({ ack, body, action }) => {
+  app.action<BlockAction<ButtonAction>>(INCIDENT_ACTION_PATTERN, async ({ ack, body, action }) => {
     await ack();
-    const payload = body as unknown as {
-      user?: { id?: string; username?: string; name?: string };
-      channel?: { id?: string };
-      response_url?: string;
-      trigger_id?: string;
-    };
-    const userId = payload.user?.id;
-    if (!userId) return;
-    const userName = payload.user?.username ?? payload.user?.name;
-    const requester: Requester = {
-      userId,
-      ...(userName ? { userName } : {}),
-      ...(payload.channel?.id ? { channelId: payload.channel.id } : {}),
-      ...(payload.response_url ? { responseUrl: payload.response_url } : {}),
-      preferEphemeral: true,
-    };
-    const { action_id: actionId, value } = action as { action_id: string; value?: string };
+    const requester = clicker(body);
+    if (!requester) return;
     await actions.handleClick(
-      actionId,
-      value ?? '',
+      action.action_id,
+      action.value ?? '',
       clickedMessage(body),
-      payload.trigger_id,
+      body.trigger_id,
       requester,
       replyTo(requester, gateway, logger),
     );
   });
 
-  app.action(STATUS_SELECT_ACTION_ID, async ({ ack, body, action }) => {
+  app.action<BlockAction<StaticSelectAction>>(STATUS_SELECT_ACTION_ID, async ({ ack, body, action }) => {
     await ack();
-    const view = (body as unknown as { view?: { id: string; hash: string; private_metadata?: string; state?: { values?: unknown } } }).view;
-    const selected = (action as { selected_option?: { value?: string } }).selected_option?.value;
-    if (view && selected) await actions.handleStatusSelect(view, selected);
+    const selected = action.selected_option?.value;
+    if (body.view && selected) await actions.handleStatusSelect(body.view, selected);
   });
 
-  app.view(VIEW_IDS.statusPage, async ({ ack, body, view }) => {
+  app.view<ViewSubmitAction>(VIEW_IDS.statusPage, async ({ ack, body, view }) => {
     const userId = body.user.id;
     const checked = await actions.checkSubmission(userId, view.state.values, view.private_metadata);
     if (checked.ack) {
@@ -136,8 +120,8 @@ export function registerListeners(deps: ListenerDeps): void {
     await actions.continueSubmission(checked.request, requester, replyTo(requester, gateway, logger));
   });
 
-  app.error(async (error) => {
-    const code = (error as { code?: string }).code;
+  app.error(async (error: CodedError) => {
+    const { code } = error;
     // A repeated delivery stopped at its ack: expected, already logged by the receiver.
     if (code === 'LIFEBOAT_SLACK_DELIVERY_REFUSED') return;
     logger.error({ err: error, code }, 'a Slack listener failed');

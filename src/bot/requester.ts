@@ -1,3 +1,4 @@
+import type { BlockAction } from '@slack/bolt';
 import type { Actor } from '../core/action-request.js';
 import type { Logger } from '../observability/logger.js';
 import type { BotMessage, Reply } from './bot-ports.js';
@@ -12,6 +13,20 @@ export interface Requester {
   responseUrl?: string;
   /** Buttons prefer chat.postEphemeral, which does not depend on the response_url's budget. */
   preferEphemeral?: boolean;
+}
+
+/** Who clicked a button, answered ephemerally in the channel of the message (chat.postEphemeral); null without a user id. */
+export function clicker(body: BlockAction): Requester | null {
+  const userId = body.user.id;
+  if (!userId) return null;
+  const userName = body.user.username ?? body.user.name;
+  return {
+    userId,
+    ...(userName ? { userName } : {}),
+    ...(body.channel?.id ? { channelId: body.channel.id } : {}),
+    ...(body.response_url ? { responseUrl: body.response_url } : {}),
+    preferEphemeral: true,
+  };
 }
 
 /** The requester as the approval layer and the engine see them. */

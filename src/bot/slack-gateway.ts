@@ -1,3 +1,5 @@
+import type { types } from '@slack/bolt';
+
 /** Where a posted message lives: chat.update and thread replies need both. */
 export interface PostedMessage {
   /** Channel id (C…), as Slack returned it even when posted by name. */
@@ -35,7 +37,7 @@ export interface MessageMetadata {
 export interface PostMessageArgs {
   channel: string;
   text: string;
-  blocks?: unknown[];
+  blocks?: types.KnownBlock[];
   threadTs?: string;
   metadata?: MessageMetadata;
   /**
@@ -62,7 +64,7 @@ export interface FindPostedArgs {
 /** A reply through a `response_url` (slash commands, message buttons). */
 export interface ResponseUrlMessage {
   text: string;
-  blocks?: unknown[];
+  blocks?: types.KnownBlock[];
   responseType?: 'ephemeral' | 'in_channel';
   /** For message buttons: replace the message the button was on instead of adding one. */
   replaceOriginal?: boolean;
@@ -83,15 +85,15 @@ export interface SlackGateway {
    * Used before posting again after a call whose outcome is unknown (timeout, lost answer).
    */
   findPosted(args: FindPostedArgs): Promise<PostedMessage | null>;
-  updateMessage(args: { channel: string; ts: string; text: string; blocks?: unknown[] }): Promise<void>;
-  postEphemeral(args: { channel: string; user: string; text: string; blocks?: unknown[] }): Promise<void>;
+  updateMessage(args: { channel: string; ts: string; text: string; blocks?: types.KnownBlock[] }): Promise<void>;
+  postEphemeral(args: { channel: string; user: string; text: string; blocks?: types.KnownBlock[] }): Promise<void>;
   respond(responseUrl: string, message: ResponseUrlMessage): Promise<void>;
   createChannel(name: string): Promise<{ id: string; name: string }>;
   inviteToChannel(channel: string, users: string[]): Promise<void>;
   usergroupMembers(usergroupId: string): Promise<string[]>;
-  openView(triggerId: string, view: unknown): Promise<void>;
+  openView(triggerId: string, view: types.ModalView): Promise<void>;
   /** Replaces an open modal; `hash` makes Slack refuse it if the modal changed meanwhile. */
-  updateView(viewId: string, hash: string, view: unknown): Promise<void>;
+  updateView(viewId: string, hash: string, view: types.ModalView): Promise<void>;
   /**
    * Epoch ms until which `method` (e.g. 'chat.postMessage') is paused after Slack answered it
    * 429, for every caller of this gateway; 0 when it is not paused. A queue can wait until then.

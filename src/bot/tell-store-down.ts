@@ -1,6 +1,7 @@
 import type { Logger } from '../observability/logger.js';
 import { STORE_DOWN_TEXT } from './fastify-slack-receiver.js';
 import type { SlackGateway } from './slack-gateway.js';
+import { nonEmptyString, recordOf } from './untyped-fields.js';
 
 /**
  * Tells the person behind a Slack delivery that Lifeboat did not act on it because the store
@@ -14,9 +15,9 @@ export async function tellStoreDown(
   logger: Logger,
 ): Promise<void> {
   const slashCommand = typeof body.command === 'string';
-  const responseUrl = stringField(body.response_url);
-  const userId = stringField(body.user_id) ?? stringField(record(body.user)?.id);
-  const channelId = stringField(body.channel_id) ?? stringField(record(body.channel)?.id);
+  const responseUrl = nonEmptyString(body.response_url);
+  const userId = nonEmptyString(body.user_id) ?? nonEmptyString(recordOf(body.user)?.id);
+  const channelId = nonEmptyString(body.channel_id) ?? nonEmptyString(recordOf(body.channel)?.id);
   try {
     if (responseUrl) {
       // A button's response_url would otherwise be free to replace the incident message.
@@ -29,12 +30,4 @@ export async function tellStoreDown(
   } catch (err) {
     logger.warn({ err, userId }, 'could not tell a Slack user the store is down');
   }
-}
-
-function stringField(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
 }

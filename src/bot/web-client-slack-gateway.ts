@@ -1,10 +1,11 @@
-import { webApi } from '@slack/bolt';
+import { type types, webApi } from '@slack/bolt';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import { rateLimited, SlackBotError, toSlackBotError } from './bot-errors.js';
 import { boltLogger } from './bolt-logger.js';
 import { MethodPauses } from './method-pauses.js';
 import { boundText, refusedBlocks } from './plain-text-fallback.js';
+import { isRecord, recordOf } from './untyped-fields.js';
 import type {
   BotIdentity,
   BotInfo,
@@ -123,14 +124,14 @@ export class WebClientSlackGateway implements SlackGateway {
   async botInfo(botId: string): Promise<BotInfo> {
     // bots.info: `bot` with `id`, `app_id`, `user_id`, `name`, `deleted` (scope users:read).
     const result = await this.call('bots.info', { bot: botId });
-    const bot = (result as { bot?: Record<string, unknown> }).bot ?? {};
+    const bot = recordOf(result.bot) ?? {};
     const appId = typeof bot.app_id === 'string' ? bot.app_id : undefined;
     if (!appId) throw toSlackBotError('bots.info', new Error('bots.info answered without bot.app_id'));
     return { botId, appId, ...(typeof bot.user_id === 'string' ? { userId: bot.user_id } : {}) };
   }
 
   async postMessage(args: PostMessageArgs): Promise<PostedMessage> {
-    const send = async (text: string, blocks: unknown[] | undefined): Promise<PostedMessage> => {
+    const send = async (text: string, blocks: types.KnownBlock[] | undefined): Promise<PostedMessage> => {
       const result = await this.call(
         'chat.postMessage',
         {
@@ -175,7 +176,7 @@ export class WebClientSlackGateway implements SlackGateway {
       const result = args.threadTs
         ? await this.call('conversations.replies', { ...page, ts: args.threadTs })
         : await this.call('conversations.history', page);
-      const messages = (result as { messages?: unknown }).messages;
+      const messages = result.messages;
       for (const message of Array.isArray(messages) ? messages : []) {
         const m = message as {
           ts?: unknown;
@@ -190,13 +191,13 @@ export class WebClientSlackGateway implements SlackGateway {
         const found = m.metadata?.event_payload?.[args.key];
         if (found !== undefined && String(found) === args.value) return { channel, ts: m.ts };
       }
-      const next = (result as { response_metadata?: { next_cursor?: unknown } }).response_metadata?.next_cursor;
+      const next = recordOf(result.response_metadata)?.next_cursor;
       cursor = typeof next === 'string' && next !== '' ? next : undefined;
     } while (cursor);
     return null;
   }
 
-  async updateMessage(args: { channel: string; ts: string; text: string; blocks?: unknown[] }): Promise<void> {
+  async updateMessage(args: { channel: string; ts: string; text: string; blocks?: types.KnownBlock[] }): Promise<void> {
     await this.withPlainTextFallback('chat.update', args, async (text, blocks, fallback) => {
       // chat.update keeps the message's previous blocks unless `blocks` is sent: the plain-text
       // version sends an empty array so the refused (or stale) blocks do not stay.
@@ -205,7 +206,7 @@ export class WebClientSlackGateway implements SlackGateway {
     });
   }
 
-  async postEphemeral(args: { channel: string; user: string; text: string; blocks?: unknown[] }): Promise<void> {
+  async postEphemeral(args: { channel: string; user: string; text: string; blocks?: types.KnownBlock[] }): Promise<void> {
     await this.withPlainTextFallback('chat.postEphemeral', args, async (text, blocks) => {
       await this.call('chat.postEphemeral', { channel: args.channel, user: args.user, text, ...(blocks ? { blocks } : {}) });
     });
@@ -213,7 +214,7 @@ export class WebClientSlackGateway implements SlackGateway {
 
   async createChannel(name: string): Promise<{ id: string; name: string }> {
     const result = await this.call('conversations.create', { name, is_private: false });
-    const channel = (result as { channel?: { id?: unknown; name?: unknown } }).channel;
+    const channel = recordOf(result.channel);
     if (typeof channel?.id !== 'string')
       throw toSlackBotError('conversations.create', new Error('answered without channel.id'), { nonIdempotent: true });
     return { id: channel.id, name: typeof channel.name === 'string' ? channel.name : name };
@@ -229,15 +230,15 @@ export class WebClientSlackGateway implements SlackGateway {
 
   async usergroupMembers(usergroupId: string): Promise<string[]> {
     const result = await this.call('usergroups.users.list', { usergroup: usergroupId });
-    const users = (result as { users?: unknown }).users;
+    const users = result.users;
     return Array.isArray(users) ? users.filter((u): u is string => typeof u === 'string') : [];
   }
 
-  async openView(triggerId: string, view: unknown): Promise<void> {
+  async openView(triggerId: string, view: types.ModalView): Promise<void> {
     await this.call('views.open', { trigger_id: triggerId, view });
   }
 
-  async updateView(viewId: string, hash: string, view: unknown): Promise<void> {
+  async updateView(viewId: string, hash: string, view: types.ModalView): Promise<void> {
     await this.call('views.update', { view_id: viewId, hash, view });
   }
 
@@ -290,8 +291,8 @@ export class WebClientSlackGateway implements SlackGateway {
    */
   private async withPlainTextFallback<T>(
     method: string,
-    message: { text: string; blocks?: unknown[] | undefined },
-    send: (text: string, blocks: unknown[] | undefined, fallback: boolean) => Promise<T>,
+    message: { text: string; blocks?: types.KnownBlock[] | undefined },
+    send: (text: string, blocks: types.KnownBlock[] | undefined, fallback: boolean) => Promise<T>,
   ): Promise<T> {
     try {
       return await send(message.text, message.blocks, false);
@@ -326,7 +327,9 @@ export class WebClientSlackGateway implements SlackGateway {
     for (let attempt = 0; ; attempt++) {
       await this.pauses.waitTurn(method, maxWaitMs);
       try {
-        return (await client.apiCall(method, args)) as unknown as Record<string, unknown>;
+        // The result's fields depend on the method: callers read and check them one by one.
+        const result = await client.apiCall(method, args);
+        return isRecord(result) ? result : {};
       } catch (err) {
         if (!(err instanceof webApi.WebAPIRateLimitedError)) throw toSlackBotError(method, err, { nonIdempotent });
         const until = this.pauses.pause(method, err.retryAfter);

@@ -8,15 +8,6 @@ export const CONFIG_SCHEMA_PATH = 'deploy/lifeboat.schema.json';
 
 const DURATION_PATTERN = '^[1-9][0-9]*(ms|s|m|h|d)$';
 
-/** What the generator reads of a zod schema's definition. */
-interface ZodDef {
-  type: string;
-  catchall?: { _zod: { def: { type: string } } };
-  shape?: Record<string, z.ZodType>;
-  innerType?: unknown;
-  defaultValue?: unknown;
-}
-
 /**
  * The config file's JSON Schema (draft 2020-12), generated from the zod schema that validates it
  * (zod 4's own `toJSONSchema`, input side: what a person writes), so editors complete and check
@@ -33,14 +24,14 @@ export function configJsonSchema(): Record<string, unknown> {
     unrepresentable: 'any',
     override: (ctx) => {
       const json = ctx.jsonSchema as Record<string, unknown>;
-      const def = (ctx.zodSchema as unknown as { _zod: { def: ZodDef } })._zod.def;
+      const def = ctx.zodSchema._zod.def;
       if (def.type === 'object') {
         // strictObject refuses unknown keys through a catchall that always fails.
         if (def.catchall?._zod.def.type === 'custom') json.additionalProperties = false;
         // A key may be left out when its schema accepts nothing there (a preprocessed section
         // reads an absent `slack:` as {}): only the others are required.
         const required = Object.entries(def.shape ?? {})
-          .filter(([, field]) => !field.safeParse(undefined).success)
+          .filter(([, field]) => !z.safeParse(field, undefined).success)
           .map(([key]) => key);
         if (required.length > 0) json.required = required;
         else delete json.required;

@@ -1,3 +1,6 @@
+import type { StatusPagePublication } from '../actions/status-page-publisher.js';
+import type * as Rds from '../aws/rds-gateway.js';
+import type { ChangeRecordSetsInput } from '../aws/route53-gateway.js';
 import type { ActionRequest } from './action-request.js';
 
 /** A DNS record set as Route 53 holds it; names are lower-case with a trailing dot. */
@@ -28,16 +31,11 @@ export interface PlannedWait {
   after?: string;
 }
 
-/** One call a plan will make, with its exact parameters, shown to approvers before it runs. */
-export interface PlannedCall {
+/** What every call a plan will make carries besides its operation and input; shown to approvers. */
+interface PlannedCallBase {
   /** Stable within the plan: "promote", "dns-upsert", ... */
   id: string;
-  service: 'rds' | 'route53' | 'statuspage';
-  /** The API operation name as AWS / the provider spells it: "PromoteReadReplica". */
-  operation: string;
   region?: string;
-  /** The request parameters, JSON-safe (times are ISO-8601 strings). */
-  input: Record<string, unknown>;
   /** Plain words: "Promote orders-replica to a standalone primary (irreversible)". */
   description: string;
   irreversible?: boolean;
@@ -46,6 +44,76 @@ export interface PlannedCall {
   /** For a DNS change: the record it replaces as read at plan time; null when none exists yet. */
   replaces?: DnsRecord | null;
 }
+
+/**
+ * One call of `service`, named as AWS / the provider spells it ("PromoteReadReplica"), with its
+ * exact request parameters, JSON-safe (times are ISO-8601 strings).
+ */
+type OperationCall<Service extends string, Operation extends string, Input> = PlannedCallBase & {
+  service: Service;
+  operation: Operation;
+  input: Input;
+};
+
+/** The polling calls name the resource they poll; the runner repeats them until `wait.until`. */
+export interface DescribeDbInstancesInput {
+  DBInstanceIdentifier: string;
+}
+
+export interface DescribeDbClustersInput {
+  DBClusterIdentifier: string;
+}
+
+export interface DescribeGlobalClustersInput {
+  GlobalClusterIdentifier: string;
+}
+
+/** GetChange polls the change an earlier step made (`wait.after`), so the plan holds no id for it. */
+export type GetChangeInput = Record<string, never>;
+
+export type PromoteReadReplicaCall = OperationCall<'rds', 'PromoteReadReplica', Rds.PromoteReadReplicaInput>;
+export type SwitchoverGlobalClusterCall = OperationCall<'rds', 'SwitchoverGlobalCluster', Rds.SwitchoverGlobalClusterInput>;
+export type FailoverGlobalClusterCall = OperationCall<'rds', 'FailoverGlobalCluster', Rds.FailoverGlobalClusterInput>;
+export type RestoreDbInstanceFromSnapshotCall = OperationCall<
+  'rds',
+  'RestoreDBInstanceFromDBSnapshot',
+  Rds.RestoreDbInstanceFromSnapshotInput
+>;
+export type RestoreDbInstanceToPointInTimeCall = OperationCall<
+  'rds',
+  'RestoreDBInstanceToPointInTime',
+  Rds.RestoreDbInstanceToPointInTimeInput
+>;
+export type RestoreDbClusterFromSnapshotCall = OperationCall<'rds', 'RestoreDBClusterFromSnapshot', Rds.RestoreDbClusterFromSnapshotInput>;
+export type RestoreDbClusterToPointInTimeCall = OperationCall<
+  'rds',
+  'RestoreDBClusterToPointInTime',
+  Rds.RestoreDbClusterToPointInTimeInput
+>;
+export type CreateDbInstanceCall = OperationCall<'rds', 'CreateDBInstance', Rds.CreateDbInstanceInput>;
+export type DescribeDbInstancesCall = OperationCall<'rds', 'DescribeDBInstances', DescribeDbInstancesInput>;
+export type DescribeDbClustersCall = OperationCall<'rds', 'DescribeDBClusters', DescribeDbClustersInput>;
+export type DescribeGlobalClustersCall = OperationCall<'rds', 'DescribeGlobalClusters', DescribeGlobalClustersInput>;
+export type ChangeResourceRecordSetsCall = OperationCall<'route53', 'ChangeResourceRecordSets', ChangeRecordSetsInput>;
+export type GetChangeCall = OperationCall<'route53', 'GetChange', GetChangeInput>;
+export type StatusPagePublishCall = OperationCall<'statuspage', 'publish', StatusPagePublication>;
+
+/** One call a plan will make, with its exact parameters, shown to approvers before it runs. */
+export type PlannedCall =
+  | PromoteReadReplicaCall
+  | SwitchoverGlobalClusterCall
+  | FailoverGlobalClusterCall
+  | RestoreDbInstanceFromSnapshotCall
+  | RestoreDbInstanceToPointInTimeCall
+  | RestoreDbClusterFromSnapshotCall
+  | RestoreDbClusterToPointInTimeCall
+  | CreateDbInstanceCall
+  | DescribeDbInstancesCall
+  | DescribeDbClustersCall
+  | DescribeGlobalClustersCall
+  | ChangeResourceRecordSetsCall
+  | GetChangeCall
+  | StatusPagePublishCall;
 
 /**
  * What a pre-flight check verifies, as data, so the runner re-runs exactly the same checks just
@@ -88,16 +156,16 @@ export interface PreflightResult {
 /**
  * An action as data: approvers approve exactly this, the runner executes exactly this.
  * `resources` drive the one-run-per-resource lock; `destructive` asks approvers to type the
- * runbook's name to confirm.
+ * runbook's name to confirm. A planner that makes one kind of call narrows `Call` to it.
  */
-export interface Plan {
+export interface Plan<Call extends PlannedCall = PlannedCall> {
   id: string;
   request: ActionRequest;
   /** "Failover orders to us-west-2". */
   title: string;
   /** Runbook name, or the incident id for status-page posts; what an approver types to confirm. */
   subject: string;
-  calls: PlannedCall[];
+  calls: Call[];
   preflight: PreflightResult[];
   /** e.g. "runbook:failover:orders", "rds:us-west-2:instance:orders-replica", "route53:Z123:orders.db.example.com." */
   resources: string[];

@@ -1,3 +1,4 @@
+import type { ViewOutput } from '@slack/bolt';
 import type { ApprovalEngine, ApproveResult, RejectResult, ReleaseResult } from '../../approvals/approval-engine.js';
 import { refusal } from '../../approvals/approval-refusal.js';
 import { checkApprove, confirmationMatches } from '../../approvals/approval-rules.js';
@@ -108,7 +109,7 @@ export class ApprovalClickHandler {
    * Before the ack of a confirm modal: a name that does not match keeps the modal open with the
    * error under the field, and nothing changes. Reads the store, well within Slack's 3 s.
    */
-  async checkConfirmation(userId: string, values: unknown, privateMetadata: unknown): Promise<ConfirmCheck> {
+  async checkConfirmation(userId: string, values: ViewOutput['state']['values'], privateMetadata: string): Promise<ConfirmCheck> {
     const submission = parseConfirmSubmission(values, privateMetadata);
     const error = (text: string): ConfirmCheck => ({ ack: { response_action: 'errors', errors: { confirm: text } } });
     if (!submission) {

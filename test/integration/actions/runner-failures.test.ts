@@ -16,6 +16,7 @@ import type { FailoverRequest } from '../../../src/core/action-request.js';
 import type { Plan } from '../../../src/core/plan.js';
 import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
 import { cname, commandNames, dbInstance, harness } from './fixtures.js';
+import { storedCall } from '../../doubles/stored-call.js';
 
 const h = harness();
 const request: FailoverRequest = { kind: 'failover', runbook: 'orders', dryRun: false, allowDataLoss: false };
@@ -212,14 +213,14 @@ describe('the journal and the reporter', () => {
     const tampered: Plan = {
       ...plan,
       calls: [
-        {
+        storedCall({
           id: 'drop',
           service: 'rds',
           operation: 'DeleteDBInstance',
           region: 'us-west-2',
           input: { DBInstanceIdentifier: 'orders-db' },
           description: 'x',
-        },
+        }),
       ],
     };
 

@@ -1,5 +1,6 @@
 import type { Plan } from '../../../src/core/plan.js';
 import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
+import { storedCall } from '../../doubles/stored-call.js';
 
 /** A non-destructive restore plan for runbook `orders`; resources can be overridden per test. */
 export function aRestorePlan(overrides: Partial<Plan> = {}): Plan {
@@ -9,7 +10,7 @@ export function aRestorePlan(overrides: Partial<Plan> = {}): Plan {
     title: 'Restore orders from its latest restorable time',
     subject: 'orders',
     calls: [
-      {
+      storedCall({
         id: 'restore',
         service: 'rds',
         operation: 'RestoreDBInstanceToPointInTime',
@@ -20,7 +21,7 @@ export function aRestorePlan(overrides: Partial<Plan> = {}): Plan {
           UseLatestRestorableTime: true,
         },
         description: 'Restore orders-db to a new instance orders-db-restore-1',
-      },
+      }),
     ],
     preflight: [{ name: 'latest restorable time', ok: true, observed: '2 minutes ago', requirement: 'within the backup window' }],
     resources: ['runbook:restore:orders', 'rds:us-east-1:instance:orders-db-restore-1'],
@@ -40,7 +41,7 @@ export function aFailoverPlan(overrides: Partial<Plan> = {}): Plan {
     title: 'Failover orders to us-west-2',
     subject: 'orders',
     calls: [
-      {
+      storedCall({
         id: 'promote',
         service: 'rds',
         operation: 'PromoteReadReplica',
@@ -48,8 +49,8 @@ export function aFailoverPlan(overrides: Partial<Plan> = {}): Plan {
         input: { DBInstanceIdentifier: 'orders-replica', BackupRetentionPeriod: 7 },
         description: 'Promote orders-replica to a standalone primary (irreversible)',
         irreversible: true,
-      },
-      {
+      }),
+      storedCall({
         id: 'dns-upsert',
         service: 'route53',
         operation: 'ChangeResourceRecordSets',
@@ -57,7 +58,7 @@ export function aFailoverPlan(overrides: Partial<Plan> = {}): Plan {
         description: 'Point orders.db.example.com at orders-replica',
         // null (no record yet) must survive the store as null, not vanish or become {}.
         replaces: null,
-      },
+      }),
     ],
     preflight: [{ name: 'replica lag', ok: true, observed: 'lag 12s', requirement: 'lag <= 300s' }],
     resources: ['runbook:failover:orders', 'rds:us-west-2:instance:orders-replica', 'route53:Z123:orders.db.example.com.'],

@@ -72,7 +72,10 @@ describe('non-idempotent Slack calls are never retried blindly', () => {
     ['chat.postEphemeral', (g: WebClientSlackGateway) => g.postEphemeral({ channel: 'C1', user: 'U1', text: 'x' })],
     ['conversations.create', (g: WebClientSlackGateway) => g.createChannel('inc-1-api')],
     ['conversations.invite', (g: WebClientSlackGateway) => g.inviteToChannel('CINC1', ['U1'])],
-    ['views.open', (g: WebClientSlackGateway) => g.openView('trigger-1', { type: 'modal' })],
+    [
+      'views.open',
+      (g: WebClientSlackGateway) => g.openView('trigger-1', { type: 'modal', title: { type: 'plain_text', text: 'x' }, blocks: [] }),
+    ],
   ])('%s answered 503 is sent once and is ambiguous', async (method, call) => {
     const scope = nock('https://slack.test').post(`/api/${method}`).reply(503, 'upstream down');
     const error = await failure(call(gateway()));

@@ -1,3 +1,4 @@
+import type { types } from '@slack/bolt';
 import nock from 'nock';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SlackBotError } from '../../../src/bot/bot-errors.js';
@@ -16,7 +17,7 @@ afterAll(() => {
 let lines: string[];
 let gateway: WebClientSlackGateway;
 let fake: SlackFake;
-const BLOCKS = [
+const BLOCKS: types.KnownBlock[] = [
   { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Propose failover: a-very-long-runbook-name' } }] },
 ];
 

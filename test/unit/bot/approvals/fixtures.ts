@@ -1,5 +1,6 @@
 import type { Approval } from '../../../../src/approvals/approval.js';
 import type { Plan } from '../../../../src/core/plan.js';
+import { storedCall } from '../../../doubles/stored-call.js';
 
 /** 2026-11-21 12:00:00 UTC, where every fixture's clock stands. */
 export const T0 = Date.parse('2026-11-21T12:00:00Z');
@@ -24,14 +25,14 @@ export function failoverPlan(overrides: Partial<Plan> = {}): Plan {
         description: 'Promote read replica orders-replica to a standalone primary (irreversible)',
         irreversible: true,
       },
-      {
+      storedCall({
         id: 'dns-upsert',
         service: 'route53',
         operation: 'ChangeResourceRecordSets',
         input: { HostedZoneId: 'Z123', ChangeBatch: { Changes: [{ Action: 'UPSERT' }] } },
         description: 'Point orders.db.example.com. CNAME at new.example.com (TTL 60s), replacing CNAME old.example.com (TTL 60s)',
         replaces: { name: 'orders.db.example.com.', type: 'CNAME', ttl: 60, values: ['old.example.com'] },
-      },
+      }),
       {
         id: 'dns-insync',
         service: 'route53',
@@ -61,13 +62,13 @@ export function statusPagePlan(message = 'We are looking into it.'): Plan {
     title: 'Status page: investigating for INC-1',
     subject: 'INC-1',
     calls: [
-      {
+      storedCall({
         id: 'publish',
         service: 'statuspage',
         operation: 'publish',
         input: { incidentId: 'INC-1', message },
         description: `Publish "investigating" on the builtin status page: "${message}"`,
-      },
+      }),
     ],
     preflight: [],
     resources: ['statuspage:incident:INC-1'],

@@ -19,6 +19,7 @@ import { initialCheckState } from '../../../../src/core/check-state.js';
 import type { Incident, IncidentEvent } from '../../../../src/core/incident.js';
 import type { Plan } from '../../../../src/core/plan.js';
 import { approvalOf, failoverPlan, statusPagePlan, T0 } from '../approvals/fixtures.js';
+import { storedCall } from '../../../doubles/stored-call.js';
 
 /*
  * Every Block Kit builder, fed the longest inputs the config and users allow, stays within
@@ -90,7 +91,7 @@ function summary(n: number): ApprovalSummary {
 function biggestFailover(): Plan {
   const plan = failoverPlan({ subject: ID63, request: { kind: 'failover', runbook: ID63, dryRun: false, allowDataLoss: true } });
   const values = Array.from({ length: 500 }, (_, i) => `ip-10-0-${i}.${ID63}.example.com`);
-  plan.calls[1] = {
+  plan.calls[1] = storedCall({
     ...plan.calls[1]!,
     input: {
       HostedZoneId: 'Z123',
@@ -100,7 +101,7 @@ function biggestFailover(): Plan {
       },
     },
     replaces: { name: `${ID63}.example.com.`, type: 'CNAME', ttl: 60, values },
-  };
+  });
   plan.warnings = Array.from({ length: 30 }, (_, i) => `Warning ${i} about ${ID63} & <things>`);
   return plan;
 }

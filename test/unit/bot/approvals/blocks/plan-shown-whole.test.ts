@@ -12,6 +12,7 @@ import type { Incident } from '../../../../../src/core/incident.js';
 import type { Plan } from '../../../../../src/core/plan.js';
 import { ManualClock } from '../../../../doubles/manual-clock.js';
 import { approvalOf, failoverPlan, T0 } from '../fixtures.js';
+import { storedCall } from '../../../../doubles/stored-call.js';
 
 /** Every section text of a message or view, in order. */
 function sectionTexts(surface: { blocks?: unknown[] }): string[] {
@@ -77,7 +78,7 @@ describe('a plan is shown whole, never cut', () => {
     const values = Array.from({ length: 500 }, (_, i) => `10.0.${Math.floor(i / 250)}.${i % 250}`);
     const input = { HostedZoneId: 'Z123', ChangeBatch: { Comment: `c${'x'.repeat(6000)}-END`, Changes: [{ Action: 'UPSERT' }] } };
     const plan = failoverPlan();
-    plan.calls[1] = { ...plan.calls[1]!, input, replaces: { name: 'orders.db.example.com.', type: 'A', ttl: 60, values } };
+    plan.calls[1] = storedCall({ ...plan.calls[1]!, input, replaces: { name: 'orders.db.example.com.', type: 'A', ttl: 60, values } });
     const shown = approvalMessage(approvalOf(plan));
     expect(blockKitViolations(shown)).toEqual([]);
     const texts = sectionTexts(shown);
@@ -89,7 +90,7 @@ describe('a plan is shown whole, never cut', () => {
 
   it('a plan that cannot fit one message is refused, naming the plan and its size', () => {
     const plan: Plan = failoverPlan();
-    plan.calls[1] = { ...plan.calls[1]!, input: { HostedZoneId: 'Z123', Comment: 'y'.repeat(200_000) } };
+    plan.calls[1] = storedCall({ ...plan.calls[1]!, input: { HostedZoneId: 'Z123', Comment: 'y'.repeat(200_000) } });
     const refusal = planDisplayRefusal(plan);
     expect(refusal).toMatch(
       /^Failover orders: promote orders-replica \(us-west-2\) refused: the plan \(3 steps, \d+ characters in \d+ sections\) cannot be shown whole in Slack: its approval message needs \d+ blocks and Slack allows 50/,
