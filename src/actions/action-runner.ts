@@ -1,7 +1,8 @@
 import type { RdsGateway } from '../aws/rds-gateway.js';
 import type { Route53Gateway } from '../aws/route53-gateway.js';
 import type { Clock } from '../core/clock.js';
-import type { DnsRecord, Plan } from '../core/plan.js';
+import type { Plan } from '../core/plan.js';
+import type { DnsRecord } from '../core/dns-record.js';
 import type { Logger } from '../observability/logger.js';
 import { ActionError, type ActionErrorCode } from './action-error.js';
 import type { ActionMetrics } from '../observability/metrics.js';

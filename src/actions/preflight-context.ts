@@ -1,7 +1,8 @@
 import type { RdsGateway, DbClusterView, SnapshotView } from '../aws/rds-gateway.js';
 import type { Route53Gateway } from '../aws/route53-gateway.js';
 import type { Clock } from '../core/clock.js';
-import type { DnsRecord, PreflightResult } from '../core/plan.js';
+import type { PreflightResult } from '../core/plan.js';
+import type { DnsRecord } from '../core/dns-record.js';
 import type { LagReading, LagSource } from './lag-source.js';
 
 /** What pre-flight checks read: the AWS gateways, the guard's lag, and the time. */

@@ -1,4 +1,5 @@
-import type { DnsRecord, PreflightCheck } from '../core/plan.js';
+import type { PreflightCheck } from '../core/plan.js';
+import type { DnsRecord } from '../core/dns-record.js';
 import { formatDurationHms } from '../core/format-time.js';
 import type { PreflightContext, PreflightOutcome } from './preflight-context.js';
 

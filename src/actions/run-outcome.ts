@@ -1,5 +1,6 @@
 import type { ActionRequest } from '../core/action-request.js';
-import type { DnsRecord, PreflightResult } from '../core/plan.js';
+import type { PreflightResult } from '../core/plan.js';
+import type { DnsRecord } from '../core/dns-record.js';
 
 /** JSON-safe facts a step leaves behind (change id, previous DNS record, endpoint, ...). */
 export type StepDetail = Record<string, unknown>;

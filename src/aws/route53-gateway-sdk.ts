@@ -6,7 +6,7 @@ import {
   type ResourceRecordSet,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
-import type { DnsRecord } from '../core/plan.js';
+import type { DnsRecord } from '../core/dns-record.js';
 import { gatewayCall } from './aws-gateway-error.js';
 import {
   bareChangeId,

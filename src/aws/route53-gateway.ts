@@ -1,4 +1,4 @@
-import type { DnsRecord } from '../core/plan.js';
+import type { DnsRecord } from '../core/dns-record.js';
 
 /** The Route 53 calls the DNS step of a failover makes, as a port. */
 export interface Route53Gateway {

@@ -2,19 +2,7 @@ import type { StatusPagePublication } from '../actions/status-page-publisher.js'
 import type * as Rds from '../aws/rds-gateway.js';
 import type { ChangeRecordSetsInput } from '../aws/route53-gateway.js';
 import type { ActionRequest } from './action-request.js';
-
-/** A DNS record set as Route 53 holds it; names are lower-case with a trailing dot. */
-export interface DnsRecord {
-  name: string;
-  type: string;
-  /** Seconds; absent for alias records. */
-  ttl?: number;
-  /** Plain record values (empty for alias records). */
-  values: string[];
-  aliasTarget?: { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean };
-  /** Set on weighted/latency/failover/... records, which Lifeboat does not replace. */
-  setIdentifier?: string;
-}
+import type { DnsRecord } from './dns-record.js';
 
 /**
  * A polling step: the runner repeats the call until the resource reaches `until` or `timeoutMs`

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../src/observability/logger.js';
-import { redisKeys } from '../../../src/backend/redis/keyspace.js';
-import { createRedisClient } from '../../../src/backend/redis/redis-connection.js';
-import { RedisStore } from '../../../src/backend/redis/redis-store.js';
-import { StoreError } from '../../../src/store/store-error.js';
-import { UNFENCED } from '../../../src/store/store.js';
-import { defineStoreContract } from './store-contract.js';
-import { aCheckState, anEvent, anIncident } from './fixtures.js';
-import { deleteKeys, newRedisClient, randomKeyPrefix, sleep } from '../../doubles/test-redis.js';
-import { useRedisPrefix } from '../../doubles/redis-prefix.js';
+import { silentLogger } from '../../../../src/observability/logger.js';
+import { redisKeys } from '../../../../src/backend/redis/keyspace.js';
+import { createRedisClient } from '../../../../src/backend/redis/redis-connection.js';
+import { RedisStore } from '../../../../src/backend/redis/redis-store.js';
+import { StoreError } from '../../../../src/store/store-error.js';
+import { UNFENCED } from '../../../../src/store/store.js';
+import { defineStoreContract } from '../../store/store-contract.js';
+import { aCheckState, anEvent, anIncident } from '../../store/fixtures.js';
+import { deleteKeys, newRedisClient, randomKeyPrefix, sleep } from '../../../doubles/test-redis.js';
+import { useRedisPrefix } from '../../../doubles/redis-prefix.js';
 
 const db = useRedisPrefix('redis-store');
 

@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { IncidentEngine } from '../../../src/incidents/incident-engine.js';
-import { silentLogger } from '../../../src/observability/logger.js';
-import { IncidentRetention, RESOLVED_EVENTS_HEAD, RESOLVED_EVENTS_TAIL } from '../../../src/backend/redis/incident-retention.js';
-import { RedisStore } from '../../../src/backend/redis/redis-store.js';
-import { ManualClock } from '../../doubles/manual-clock.js';
-import { fail, pass } from '../../doubles/results.js';
-import { useRedisPrefix } from '../../doubles/redis-prefix.js';
+import { IncidentEngine } from '../../../../src/incidents/incident-engine.js';
+import { silentLogger } from '../../../../src/observability/logger.js';
+import { IncidentRetention, RESOLVED_EVENTS_HEAD, RESOLVED_EVENTS_TAIL } from '../../../../src/backend/redis/incident-retention.js';
+import { RedisStore } from '../../../../src/backend/redis/redis-store.js';
+import { ManualClock } from '../../../doubles/manual-clock.js';
+import { fail, pass } from '../../../doubles/results.js';
+import { useRedisPrefix } from '../../../doubles/redis-prefix.js';
 
 const DAY = 86_400_000;
 const db = useRedisPrefix('retention', { perTest: true });

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LuaScript } from '../../../src/backend/redis/lua-script.js';
-import { deleteKeys, newRedisClient, randomKeyPrefix } from '../../doubles/test-redis.js';
+import { LuaScript } from '../../../../src/backend/redis/lua-script.js';
+import { deleteKeys, newRedisClient, randomKeyPrefix } from '../../../doubles/test-redis.js';
 
 const prefix = randomKeyPrefix('lua-script');
 let redis: Redis;

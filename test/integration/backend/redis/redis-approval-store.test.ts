@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { approvalKeys } from '../../../src/backend/redis/keyspace.js';
-import { RedisApprovalStore } from '../../../src/backend/redis/redis-approval-store.js';
-import { StoreError } from '../../../src/store/store-error.js';
-import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
-import { deleteKeys, newRedisClient } from '../../doubles/test-redis.js';
-import { defineApprovalStoreContract } from './approval-store-contract.js';
-import { aFailoverPlan } from './fixtures.js';
-import { useRedisPrefix } from '../../doubles/redis-prefix.js';
+import { approvalKeys } from '../../../../src/backend/redis/keyspace.js';
+import { RedisApprovalStore } from '../../../../src/backend/redis/redis-approval-store.js';
+import { StoreError } from '../../../../src/store/store-error.js';
+import { MANUAL_CLOCK_START } from '../../../doubles/manual-clock.js';
+import { deleteKeys, newRedisClient } from '../../../doubles/test-redis.js';
+import { defineApprovalStoreContract } from '../../approvals/approval-store-contract.js';
+import { aFailoverPlan } from '../../approvals/fixtures.js';
+import { useRedisPrefix } from '../../../doubles/redis-prefix.js';
 
 const db = useRedisPrefix('approval-store');
 const T0 = MANUAL_CLOCK_START;

@@ -4,7 +4,7 @@ import { RedisSlackOutbox } from '../../../../src/backend/redis/redis-slack-outb
 import { LANE_TTL_MS, ONCE_KEY_TTL_MS } from '../../../../src/bot/outbox/slack-outbox.js';
 import { MANUAL_CLOCK_START } from '../../../doubles/manual-clock.js';
 import { deleteKeys } from '../../../doubles/test-redis.js';
-import { anEntry, defineSlackOutboxContract } from './slack-outbox-contract.js';
+import { anEntry, defineSlackOutboxContract } from '../../bot/outbox/slack-outbox-contract.js';
 import { useRedisPrefix } from '../../../doubles/redis-prefix.js';
 
 const db = useRedisPrefix('slack-outbox');

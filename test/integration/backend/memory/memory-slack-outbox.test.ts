@@ -1,5 +1,5 @@
 import { MemorySlackOutbox } from '../../../../src/backend/memory/memory-slack-outbox.js';
-import { defineSlackOutboxContract } from './slack-outbox-contract.js';
+import { defineSlackOutboxContract } from '../../bot/outbox/slack-outbox-contract.js';
 
 defineSlackOutboxContract('memory', async () => {
   const outbox = new MemorySlackOutbox();

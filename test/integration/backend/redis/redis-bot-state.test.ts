@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { botRedisKeys } from '../../../src/backend/redis/keyspace.js';
-import { RedisIncidentMessageRefs } from '../../../src/backend/redis/redis-incident-message-refs.js';
-import { RedisSeenDeliveries } from '../../../src/backend/redis/redis-seen-deliveries.js';
-import { silentLogger } from '../../../src/observability/logger.js';
-import { deleteKeys, sleep } from '../../doubles/test-redis.js';
-import { defineBotStateContract } from './bot-state-contract.js';
-import { useRedisPrefix } from '../../doubles/redis-prefix.js';
+import { botRedisKeys } from '../../../../src/backend/redis/keyspace.js';
+import { RedisIncidentMessageRefs } from '../../../../src/backend/redis/redis-incident-message-refs.js';
+import { RedisSeenDeliveries } from '../../../../src/backend/redis/redis-seen-deliveries.js';
+import { silentLogger } from '../../../../src/observability/logger.js';
+import { deleteKeys, sleep } from '../../../doubles/test-redis.js';
+import { defineBotStateContract } from '../../bot/bot-state-contract.js';
+import { useRedisPrefix } from '../../../doubles/redis-prefix.js';
 
 const db = useRedisPrefix('bot-state');
 

@@ -1,6 +1,6 @@
-import { MemoryStore } from '../../../src/backend/memory/memory-store.js';
-import { ManualClock } from '../../doubles/manual-clock.js';
-import { defineStoreContract } from './store-contract.js';
+import { MemoryStore } from '../../../../src/backend/memory/memory-store.js';
+import { ManualClock } from '../../../doubles/manual-clock.js';
+import { defineStoreContract } from '../../store/store-contract.js';
 
 // The memory store keeps no keys anywhere, so there is no prefix to clean; each test gets a new one.
 defineStoreContract('memory', async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { RedisStatusPageStore } from '../../../src/backend/redis/redis-statuspage-store.js';
-import { statusPageRedisKeys } from '../../../src/backend/redis/keyspace.js';
-import { deleteKeys, sleep } from '../../doubles/test-redis.js';
-import { anUpdate, defineStatusPageStoreContract, T0 } from './statuspage-store-contract.js';
-import { useRedisPrefix } from '../../doubles/redis-prefix.js';
+import { RedisStatusPageStore } from '../../../../src/backend/redis/redis-statuspage-store.js';
+import { statusPageRedisKeys } from '../../../../src/backend/redis/keyspace.js';
+import { deleteKeys, sleep } from '../../../doubles/test-redis.js';
+import { anUpdate, defineStatusPageStoreContract, T0 } from '../../statuspage/statuspage-store-contract.js';
+import { useRedisPrefix } from '../../../doubles/redis-prefix.js';
 
 const db = useRedisPrefix('statuspage-store');
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { pagingRedisKeys } from '../../../src/backend/redis/keyspace.js';
-import { RedisPagingQueue } from '../../../src/backend/redis/redis-paging-queue.js';
-import { StoreError } from '../../../src/store/store-error.js';
-import { deleteKeys } from '../../doubles/test-redis.js';
-import { definePagingQueueContract } from './paging-queue-contract.js';
-import { T0, aState, anOutboxEvent } from './paging-fixtures.js';
-import { useRedisPrefix } from '../../doubles/redis-prefix.js';
+import { pagingRedisKeys } from '../../../../src/backend/redis/keyspace.js';
+import { RedisPagingQueue } from '../../../../src/backend/redis/redis-paging-queue.js';
+import { StoreError } from '../../../../src/store/store-error.js';
+import { deleteKeys } from '../../../doubles/test-redis.js';
+import { definePagingQueueContract } from '../../paging/paging-queue-contract.js';
+import { T0, aState, anOutboxEvent } from '../../paging/paging-fixtures.js';
+import { useRedisPrefix } from '../../../doubles/redis-prefix.js';
 
 const db = useRedisPrefix('paging-queue');
 

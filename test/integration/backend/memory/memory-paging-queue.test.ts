@@ -1,5 +1,5 @@
-import { MemoryPagingQueue } from '../../../src/backend/memory/memory-paging-queue.js';
-import { definePagingQueueContract } from './paging-queue-contract.js';
+import { MemoryPagingQueue } from '../../../../src/backend/memory/memory-paging-queue.js';
+import { definePagingQueueContract } from '../../paging/paging-queue-contract.js';
 
 // One process: the "replica" is the same object, which is all the memory queue promises.
 definePagingQueueContract('memory', async () => {

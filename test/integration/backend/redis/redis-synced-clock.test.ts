@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ApprovalEngine } from '../../../src/approvals/approval-engine.js';
-import { RedisApprovalStore } from '../../../src/backend/redis/redis-approval-store.js';
-import { silentLogger } from '../../../src/observability/logger.js';
-import { RedisSyncedClock } from '../../../src/backend/redis/redis-synced-clock.js';
-import { ManualClock } from '../../doubles/manual-clock.js';
-import { aRestorePlan } from '../approvals/fixtures.js';
-import { useRedisPrefix } from '../../doubles/redis-prefix.js';
+import { ApprovalEngine } from '../../../../src/approvals/approval-engine.js';
+import { RedisApprovalStore } from '../../../../src/backend/redis/redis-approval-store.js';
+import { silentLogger } from '../../../../src/observability/logger.js';
+import { RedisSyncedClock } from '../../../../src/backend/redis/redis-synced-clock.js';
+import { ManualClock } from '../../../doubles/manual-clock.js';
+import { aRestorePlan } from '../../approvals/fixtures.js';
+import { useRedisPrefix } from '../../../doubles/redis-prefix.js';
 
 const db = useRedisPrefix('clock');
 
