@@ -35,6 +35,11 @@ export const ACTION_ERROR_CODES = [
   'LIFEBOAT_IDENTIFIER_TAKEN',
   /** An AWS call failed; `hint` says what to do. */
   'LIFEBOAT_AWS_ERROR',
+  /**
+   * A mutating call got no answer (timeout, 5xx, reset) and describing the resource did not show
+   * it took effect, or could not be done; it was not sent again.
+   */
+  'LIFEBOAT_AWS_OUTCOME_UNKNOWN',
   /** A wait did not reach its state in time. */
   'LIFEBOAT_WAIT_TIMEOUT',
   /** A wait saw a state it can never leave (`failed`, `incompatible-restore`, ...). */

@@ -1,5 +1,6 @@
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { Route53Client } from '@aws-sdk/client-route-53';
+import type { CallKind } from '../aws/aws-clients.js';
 import { SdkRdsGateway } from '../aws/rds-gateway-sdk.js';
 import { SdkRoute53Gateway } from '../aws/route53-gateway-sdk.js';
 import type { Config } from '../config/types.js';
@@ -22,7 +23,7 @@ import type { Sleeper } from './wait-until.js';
 export interface ActionsDeps {
   config: Pick<Config, 'runbooks' | 'checks' | 'statuspage'>;
   /** `AwsClients` (one SDK client per region, shared with the monitor). */
-  clients: { rds(region: string): RDSClient; route53(): Route53Client };
+  clients: { rds(region: string, kind?: CallKind): RDSClient; route53(kind?: CallKind): Route53Client };
   /** The store: latest lag per check (the guard) and incidents (status-page posts). */
   store: { getCheckState(checkId: string): Promise<CheckState | null>; getIncident(id: string): Promise<Incident | null> };
   clock: Clock;
@@ -47,7 +48,7 @@ export interface Actions {
 /** Builds the planner and runner over the real SDK gateways. */
 export function buildActions(deps: ActionsDeps): Actions {
   const rds = new SdkRdsGateway(deps.clients);
-  const route53 = new SdkRoute53Gateway(() => deps.clients.route53());
+  const route53 = new SdkRoute53Gateway((kind) => deps.clients.route53(kind));
   const lag = storeLagSource(deps.store);
   const metrics = deps.metrics.actions;
   const logger = deps.logger.child({ component: 'actions' });

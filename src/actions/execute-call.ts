@@ -7,6 +7,8 @@ import { ActionError, awsActionError } from './action-error.js';
 import { clusterIdFromArn, describeRecord } from './preflight-failover.js';
 import type { StepDetail } from './run-outcome.js';
 import type { StatusPagePublisher } from './status-page-publisher.js';
+import { sendMutation, type Effect } from './confirm-mutation.js';
+import { clusterCreatedEffect, instanceCreatedEffect, promotionEffect, recordChangeEffect, writerMoveEffect } from './mutation-effects.js';
 import { waitUntil, type BackoffPolicy, type PollState, type Sleeper } from './wait-until.js';
 
 /** What executing one call needs; `results` holds the details of the steps done so far. */
@@ -103,6 +105,17 @@ function writerState(g: GlobalClusterView | null, global: string, targetArn: str
   return { done: writer === targetArn && !g.failover, observed };
 }
 
+/** A DNS change's status when it was confirmed by reading the record back (its change id was lost). */
+const CONFIRMED_BY_READ = 'confirmed-by-read';
+
+/** The step's result when AWS's answer was lost and describing the resource showed the call took effect. */
+function confirmedResult(operation: string, sent: { observed: string; lost: string }, detail: StepDetail): CallResult {
+  return {
+    message: `${operation}: AWS's answer was lost (${sent.lost}); reading back, ${sent.observed}: it took effect, and it was not sent again`,
+    detail: { ...detail, confirmedBy: 'describe', observed: sent.observed },
+  };
+}
+
 /** Executes one planned call (a polling step polls until its state); throws `ActionError`. */
 export async function executeCall(call: PlannedCall, env: CallEnv): Promise<CallResult> {
   try {
@@ -125,39 +138,64 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
       ...(env.signal && { signal: env.signal }),
       ...(env.onTransient && { onTransient: env.onTransient }),
     });
+  const mutate = <T>(send: () => Promise<T>, effect: () => Promise<Effect>) =>
+    sendMutation(
+      call.description,
+      { sleep: env.sleep, ...(env.signal && { signal: env.signal }), ...(env.onTransient && { onTransient: env.onTransient }) },
+      send,
+      effect,
+    );
   // A stored plan is checked loosely: an operation under the wrong service is not the call it names.
   const key = `${call.service}:${call.operation}`;
   if (!KNOWN_OPERATIONS.has(key))
     throw new ActionError('LIFEBOAT_PLAN_INVALID', `Step ${call.id} asks for ${key}, which Lifeboat does not execute.`);
   switch (call.operation) {
     case 'PromoteReadReplica': {
-      const db = await env.rds.promoteReadReplica(regionOf(call), call.input);
+      const region = regionOf(call);
+      const id = call.input.DBInstanceIdentifier;
+      const sent = await mutate(
+        () => env.rds.promoteReadReplica(region, call.input),
+        () => promotionEffect(env.rds, region, id),
+      );
+      if (sent.kind === 'confirmed') return confirmedResult(call.operation, sent, { status: null });
       return {
-        message: `PromoteReadReplica accepted for ${call.input.DBInstanceIdentifier} (${db?.status ?? 'status unknown'})`,
-        detail: { status: db?.status ?? null },
+        message: `PromoteReadReplica accepted for ${id} (${sent.value?.status ?? 'status unknown'})`,
+        detail: { status: sent.value?.status ?? null },
       };
     }
     case 'SwitchoverGlobalCluster':
     case 'FailoverGlobalCluster': {
-      const g =
-        call.operation === 'SwitchoverGlobalCluster'
-          ? await env.rds.switchoverGlobalCluster(regionOf(call), call.input)
-          : await env.rds.failoverGlobalCluster(regionOf(call), call.input);
+      const region = regionOf(call);
+      const sent = await mutate(
+        () =>
+          call.operation === 'SwitchoverGlobalCluster'
+            ? env.rds.switchoverGlobalCluster(region, call.input)
+            : env.rds.failoverGlobalCluster(region, call.input),
+        () => writerMoveEffect(env.rds, region, call.input),
+      );
+      if (sent.kind === 'confirmed') return confirmedResult(call.operation, sent, { status: null });
       return {
-        message: `${call.operation} accepted for ${call.input.GlobalClusterIdentifier} (${g?.status ?? 'status unknown'})`,
-        detail: { status: g?.status ?? null },
+        message: `${call.operation} accepted for ${call.input.GlobalClusterIdentifier} (${sent.value?.status ?? 'status unknown'})`,
+        detail: { status: sent.value?.status ?? null },
       };
     }
     case 'RestoreDBInstanceFromDBSnapshot':
     case 'RestoreDBInstanceToPointInTime':
     case 'CreateDBInstance': {
       const region = regionOf(call);
-      const db =
-        call.operation === 'CreateDBInstance'
-          ? await env.rds.createDbInstance(region, call.input)
-          : call.operation === 'RestoreDBInstanceFromDBSnapshot'
-            ? await env.rds.restoreDbInstanceFromSnapshot(region, call.input)
-            : await env.rds.restoreDbInstanceToPointInTime(region, call.input);
+      const id =
+        call.operation === 'RestoreDBInstanceToPointInTime' ? call.input.TargetDBInstanceIdentifier : call.input.DBInstanceIdentifier;
+      const sent = await mutate(
+        () =>
+          call.operation === 'CreateDBInstance'
+            ? env.rds.createDbInstance(region, call.input)
+            : call.operation === 'RestoreDBInstanceFromDBSnapshot'
+              ? env.rds.restoreDbInstanceFromSnapshot(region, call.input)
+              : env.rds.restoreDbInstanceToPointInTime(region, call.input),
+        () => instanceCreatedEffect(env.rds, region, id),
+      );
+      if (sent.kind === 'confirmed') return confirmedResult(call.operation, sent, { id, status: null });
+      const db = sent.value;
       return {
         message: `${call.operation} accepted: ${db?.id ?? 'instance'} is ${db?.status ?? 'being created'}`,
         detail: { id: db?.id ?? null, status: db?.status ?? null },
@@ -166,10 +204,16 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
     case 'RestoreDBClusterFromSnapshot':
     case 'RestoreDBClusterToPointInTime': {
       const region = regionOf(call);
-      const c =
-        call.operation === 'RestoreDBClusterFromSnapshot'
-          ? await env.rds.restoreDbClusterFromSnapshot(region, call.input)
-          : await env.rds.restoreDbClusterToPointInTime(region, call.input);
+      const id = call.input.DBClusterIdentifier;
+      const sent = await mutate(
+        () =>
+          call.operation === 'RestoreDBClusterFromSnapshot'
+            ? env.rds.restoreDbClusterFromSnapshot(region, call.input)
+            : env.rds.restoreDbClusterToPointInTime(region, call.input),
+        () => clusterCreatedEffect(env.rds, region, id),
+      );
+      if (sent.kind === 'confirmed') return confirmedResult(call.operation, sent, { id, status: null });
+      const c = sent.value;
       return {
         message: `${call.operation} accepted: ${c?.id ?? 'cluster'} is ${c?.status ?? 'being created'}`,
         detail: { id: c?.id ?? null, status: c?.status ?? null },
@@ -226,15 +270,29 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
       if (!set) throw new ActionError('LIFEBOAT_PLAN_INVALID', `Step ${call.id} has no record change.`);
       // Captured right before the change, for failback: the record as it really was at cut-over.
       const previous = (await env.route53.recordsNamed(input.HostedZoneId, set.Name)).find((r) => r.type === set.Type) ?? null;
-      const change = await env.route53.changeRecordSets(input);
       const was = previous ? describeRecord(previous) : 'no record';
+      const sent = await mutate(
+        () => env.route53.changeRecordSets(input),
+        () => recordChangeEffect(env.route53, input),
+      );
+      // Confirmed by reading the record back: the change id was lost with the answer.
+      if (sent.kind === 'confirmed') return confirmedResult(call.operation, sent, { changeId: null, status: CONFIRMED_BY_READ, previous });
+      const change = sent.value;
       return {
         message: `${set.Name} ${set.Type} now ${set.ResourceRecords.map((r) => r.Value).join(', ')} (was ${was}); change ${change.changeId} ${change.status}`,
         detail: { changeId: change.changeId, status: change.status, previous },
       };
     }
     case 'GetChange': {
-      const changeId = env.results.get(call.wait?.after ?? '')?.changeId;
+      const changed = env.results.get(call.wait?.after ?? '');
+      if (changed?.status === CONFIRMED_BY_READ) {
+        return {
+          message:
+            "The change's id was lost with AWS's answer, so its spread to Route 53's name servers (INSYNC) cannot be followed; the record itself reads as intended",
+          detail: { changeId: null, status: 'unobserved' },
+        };
+      }
+      const changeId = changed?.changeId;
       if (typeof changeId !== 'string' || changeId === '')
         throw new ActionError('LIFEBOAT_PLAN_INVALID', `Step ${call.id} has no change to wait for.`);
       const { elapsedMs } = await wait(

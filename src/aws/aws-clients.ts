@@ -18,10 +18,20 @@ export interface AwsClientsOptions {
   route53Region?: string;
 }
 
+/**
+ * What a client is for. `mutate`: a call that changes AWS (promote, restore, Route 53 change). The
+ * SDK retries a failed attempt by default ("maxAttempts ... defaults to 3", standard retry mode),
+ * and a mutating call that timed out after AWS accepted it would be sent again: a second restore,
+ * a promotion failing with InvalidDBInstanceState while the first is still running. Mutating calls
+ * therefore get clients with `maxAttempts: 1`; the runner finds out what happened by describing
+ * the resource (actions/confirm-mutation.ts). `read`: describes and lists, retried by the SDK.
+ */
+export type CallKind = 'read' | 'mutate';
+
 /** A source of CloudWatch clients, one per region: `AwsClients` or a test factory. */
 export type CloudWatchSource = Pick<AwsClients, 'cloudwatch'> | ((region: string) => CloudWatchClient);
 /** A source of RDS clients, one per region: `AwsClients` or a test factory. */
-export type RdsSource = Pick<AwsClients, 'rds'> | ((region: string) => RDSClient);
+export type RdsSource = Pick<AwsClients, 'rds'> | ((region: string, kind?: CallKind) => RDSClient);
 
 /** Resolves a `CloudWatchSource` to the client for `region`. */
 export function cloudwatchFor(source: CloudWatchSource, region: string): CloudWatchClient {
@@ -29,8 +39,8 @@ export function cloudwatchFor(source: CloudWatchSource, region: string): CloudWa
 }
 
 /** Resolves an `RdsSource` to the client for `region`. */
-export function rdsFor(source: RdsSource, region: string): RDSClient {
-  return typeof source === 'function' ? source(region) : source.rds(region);
+export function rdsFor(source: RdsSource, region: string, kind: CallKind = 'read'): RDSClient {
+  return typeof source === 'function' ? source(region, kind) : source.rds(region, kind);
 }
 
 type AnyClient = CloudWatchClient | RDSClient | Route53Client;
@@ -60,18 +70,20 @@ export class AwsClients {
 
   /** The CloudWatch client for `region`. */
   cloudwatch(region: string): CloudWatchClient {
-    return this.cached(`cloudwatch:${region}`, () => new CloudWatchClient(this.config(region)));
+    return this.cached(`cloudwatch:${region}`, () => new CloudWatchClient(this.config(region, 'read')));
   }
 
-  /** The RDS client for `region`. */
-  rds(region: string): RDSClient {
-    return this.cached(`rds:${region}`, () => new RDSClient(this.config(region)));
+  /** The RDS client for `region`; `mutate` clients never retry (see CallKind). */
+  rds(region: string, kind: CallKind = 'read'): RDSClient {
+    const as = this.clientKind(kind);
+    return this.cached(`rds:${region}:${as}`, () => new RDSClient(this.config(region, as)));
   }
 
-  /** The (global) Route 53 client. */
-  route53(): Route53Client {
+  /** The (global) Route 53 client; `mutate` clients never retry (see CallKind). */
+  route53(kind: CallKind = 'read'): Route53Client {
     const region = this.options.route53Region ?? 'us-east-1';
-    return this.cached(`route53:${region}`, () => new Route53Client(this.config(region)));
+    const as = this.clientKind(kind);
+    return this.cached(`route53:${region}:${as}`, () => new Route53Client(this.config(region, as)));
   }
 
   /** Closes every client's sockets; call on shutdown. */
@@ -89,8 +101,14 @@ export class AwsClients {
     return client as T;
   }
 
-  private config(region: string) {
-    const { maxAttempts, credentials } = this.options;
+  /** With retries off for every call (`maxAttempts: 1`), one client serves both kinds. */
+  private clientKind(kind: CallKind): CallKind {
+    return this.options.maxAttempts === 1 ? 'read' : kind;
+  }
+
+  private config(region: string, kind: CallKind) {
+    const { credentials } = this.options;
+    const maxAttempts = kind === 'mutate' ? 1 : this.options.maxAttempts;
     return {
       region,
       ...(maxAttempts !== undefined ? { maxAttempts } : {}),

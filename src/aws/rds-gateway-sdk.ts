@@ -183,25 +183,25 @@ export class SdkRdsGateway implements RdsGateway {
 
   promoteReadReplica(region: string, input: PromoteReadReplicaInput): Promise<DbInstanceView | null> {
     return gatewayCall('rds:PromoteReadReplica', region, async () =>
-      instanceView((await rdsFor(this.clients, region).send(new PromoteReadReplicaCommand(input))).DBInstance),
+      instanceView((await rdsFor(this.clients, region, 'mutate').send(new PromoteReadReplicaCommand(input))).DBInstance),
     );
   }
 
   switchoverGlobalCluster(region: string, input: SwitchoverGlobalClusterInput): Promise<GlobalClusterView | null> {
     return gatewayCall('rds:SwitchoverGlobalCluster', region, async () =>
-      globalView((await rdsFor(this.clients, region).send(new SwitchoverGlobalClusterCommand(input))).GlobalCluster),
+      globalView((await rdsFor(this.clients, region, 'mutate').send(new SwitchoverGlobalClusterCommand(input))).GlobalCluster),
     );
   }
 
   failoverGlobalCluster(region: string, input: FailoverGlobalClusterInput): Promise<GlobalClusterView | null> {
     return gatewayCall('rds:FailoverGlobalCluster', region, async () =>
-      globalView((await rdsFor(this.clients, region).send(new FailoverGlobalClusterCommand(input))).GlobalCluster),
+      globalView((await rdsFor(this.clients, region, 'mutate').send(new FailoverGlobalClusterCommand(input))).GlobalCluster),
     );
   }
 
   restoreDbInstanceFromSnapshot(region: string, input: RestoreDbInstanceFromSnapshotInput): Promise<DbInstanceView | null> {
     return gatewayCall('rds:RestoreDBInstanceFromDBSnapshot', region, async () =>
-      instanceView((await rdsFor(this.clients, region).send(new RestoreDBInstanceFromDBSnapshotCommand(input))).DBInstance),
+      instanceView((await rdsFor(this.clients, region, 'mutate').send(new RestoreDBInstanceFromDBSnapshotCommand(input))).DBInstance),
     );
   }
 
@@ -209,13 +209,13 @@ export class SdkRdsGateway implements RdsGateway {
     const { RestoreTime, ...rest } = input;
     const command = new RestoreDBInstanceToPointInTimeCommand({ ...rest, ...(RestoreTime && { RestoreTime: toDate(RestoreTime) }) });
     return gatewayCall('rds:RestoreDBInstanceToPointInTime', region, async () =>
-      instanceView((await rdsFor(this.clients, region).send(command)).DBInstance),
+      instanceView((await rdsFor(this.clients, region, 'mutate').send(command)).DBInstance),
     );
   }
 
   restoreDbClusterFromSnapshot(region: string, input: RestoreDbClusterFromSnapshotInput): Promise<DbClusterView | null> {
     return gatewayCall('rds:RestoreDBClusterFromSnapshot', region, async () =>
-      clusterView((await rdsFor(this.clients, region).send(new RestoreDBClusterFromSnapshotCommand(input))).DBCluster),
+      clusterView((await rdsFor(this.clients, region, 'mutate').send(new RestoreDBClusterFromSnapshotCommand(input))).DBCluster),
     );
   }
 
@@ -223,13 +223,13 @@ export class SdkRdsGateway implements RdsGateway {
     const { RestoreToTime, ...rest } = input;
     const command = new RestoreDBClusterToPointInTimeCommand({ ...rest, ...(RestoreToTime && { RestoreToTime: toDate(RestoreToTime) }) });
     return gatewayCall('rds:RestoreDBClusterToPointInTime', region, async () =>
-      clusterView((await rdsFor(this.clients, region).send(command)).DBCluster),
+      clusterView((await rdsFor(this.clients, region, 'mutate').send(command)).DBCluster),
     );
   }
 
   createDbInstance(region: string, input: CreateDbInstanceInput): Promise<DbInstanceView | null> {
     return gatewayCall('rds:CreateDBInstance', region, async () =>
-      instanceView((await rdsFor(this.clients, region).send(new CreateDBInstanceCommand(input))).DBInstance),
+      instanceView((await rdsFor(this.clients, region, 'mutate').send(new CreateDBInstanceCommand(input))).DBInstance),
     );
   }
 }

@@ -6,6 +6,7 @@ import {
   type ResourceRecordSet,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
+import type { CallKind } from './aws-clients.js';
 import type { DnsRecord } from '../core/dns-record.js';
 import { gatewayCall } from './aws-gateway-error.js';
 import {
@@ -41,7 +42,7 @@ function recordView(r: ResourceRecordSet): DnsRecord {
 
 /** `Route53Gateway` over the SDK v3 Route 53 client (global service). Failures are `AwsGatewayError`s. */
 export class SdkRoute53Gateway implements Route53Gateway {
-  constructor(private readonly client: () => Route53Client) {}
+  constructor(private readonly client: (kind?: CallKind) => Route53Client) {}
 
   recordsNamed(hostedZoneId: string, name: string): Promise<DnsRecord[]> {
     const wanted = normalizeDnsName(name);
@@ -76,7 +77,9 @@ export class SdkRoute53Gateway implements Route53Gateway {
 
   changeRecordSets(input: ChangeRecordSetsInput): Promise<ChangeView> {
     return gatewayCall('route53:ChangeResourceRecordSets', undefined, async () => {
-      const out = await this.client().send(new ChangeResourceRecordSetsCommand({ ...input, HostedZoneId: bareZoneId(input.HostedZoneId) }));
+      const out = await this.client('mutate').send(
+        new ChangeResourceRecordSetsCommand({ ...input, HostedZoneId: bareZoneId(input.HostedZoneId) }),
+      );
       return { changeId: bareChangeId(out.ChangeInfo?.Id ?? ''), status: out.ChangeInfo?.Status ?? 'PENDING' };
     });
   }

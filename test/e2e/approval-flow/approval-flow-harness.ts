@@ -5,6 +5,7 @@ import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Redis } from 'ioredis';
 import { buildApp, type App } from '../../../src/app.js';
+import type { AwsClients } from '../../../src/aws/aws-clients.js';
 import type { ApprovalEngine } from '../../../src/approvals/approval-engine.js';
 import type { ApprovalStore } from '../../../src/approvals/approval-store.js';
 import type { ApprovalUi } from '../../../src/bot/approvals/create-approval-ui.js';
@@ -59,7 +60,13 @@ runbooks:
  * flow, DR service, builtin status page, everything in a real Redis under its own prefix; AWS
  * answered by stubs on the SDK clients, the monitor by steady probes.
  */
-export interface ApprovalFlow {
+export interface ApprovalFlow extends ServiceFlow {
+  west: AwsClientStub<RDSClient>;
+  r53: AwsClientStub<Route53Client>;
+}
+
+/** The service as the flow runs it, whatever answers AWS. */
+export interface ServiceFlow {
   app: App;
   server: FastifyInstance;
   bot: SlackBot;
@@ -70,8 +77,6 @@ export interface ApprovalFlow {
   config: Config;
   redis: Redis;
   keyPrefix: string;
-  west: AwsClientStub<RDSClient>;
-  r53: AwsClientStub<Route53Client>;
   /** POSTs to /slack/events, signed as Slack signs it, now. */
   post(body: string, extraHeaders?: Record<string, string>): Promise<LightMyRequestResponse>;
   /** Waits until no listener, run or queued Slack call is left. */
@@ -106,20 +111,38 @@ function steadyProbes(clock: ManualClock): Probes {
   };
 }
 
+/** The flow with AWS answered by stubs on the SDK clients (aws-sdk-client-mock). */
 export async function startApprovalFlow(options: ApprovalFlowOptions = {}): Promise<ApprovalFlow> {
-  const clock = new ManualClock();
-  const config = botConfig(flowYaml(options.approvals));
-  const redis = newRedisClient();
-  const keyPrefix = randomKeyPrefix('approval-flow');
-  const backend = testBackend(redis, keyPrefix, clock);
-  if (options.wrapStore) Object.assign(backend, { approvals: options.wrapStore(backend.approvals) });
-
   const clients = testClients();
   const west = mockClient(clients.rds('us-west-2'));
   const r53 = mockClient(clients.route53());
   // Any AWS command a test did not mock fails the run loudly.
   west.onAnyCommand().rejects(new Error('unexpected RDS command: not mocked by this test'));
   r53.onAnyCommand().rejects(new Error('unexpected Route 53 command: not mocked by this test'));
+  const flow = await startServiceFlow(options, clients);
+  return {
+    ...flow,
+    west,
+    r53,
+    async close() {
+      await flow.close();
+      west.restore();
+      r53.restore();
+    },
+  };
+}
+
+/**
+ * The flow on the AWS clients given: with `AwsClients` built as in production (the SDK's own
+ * retries on reads, none on mutating calls), a test answers AWS at the HTTP layer (nock).
+ */
+export async function startServiceFlow(options: ApprovalFlowOptions, clients: AwsClients): Promise<ServiceFlow> {
+  const clock = new ManualClock();
+  const config = botConfig(flowYaml(options.approvals));
+  const redis = newRedisClient();
+  const keyPrefix = randomKeyPrefix('approval-flow');
+  const backend = testBackend(redis, keyPrefix, clock);
+  if (options.wrapStore) Object.assign(backend, { approvals: options.wrapStore(backend.approvals) });
 
   const app = buildApp({
     config,
@@ -165,8 +188,6 @@ export async function startApprovalFlow(options: ApprovalFlowOptions = {}): Prom
     config,
     redis,
     keyPrefix,
-    west,
-    r53,
     post: (body, extraHeaders = {}) => {
       const request = signed(body, FORM, clock.now());
       return app.server.inject({
@@ -186,8 +207,6 @@ export async function startApprovalFlow(options: ApprovalFlowOptions = {}): Prom
     },
     async close() {
       await app.stop();
-      west.restore();
-      r53.restore();
       await deleteKeys(redis, keyPrefix);
       await redis.quit();
     },

@@ -8,7 +8,7 @@ import { nockPostMessage, nockResponseUrl, type Recorded } from '../../doubles/s
 import { blockActionBody, slashCommandBody, viewSubmissionBody } from '../../doubles/slack-requests.js';
 import { cname, dbInstance } from '../../integration/actions/fixtures.js';
 import { ORDERS_REPLICA_ENDPOINT } from '../../doubles/runbook-fixtures.js';
-import type { ApprovalFlow } from './approval-flow-harness.js';
+import type { ApprovalFlow, ServiceFlow } from './approval-flow-harness.js';
 
 export const NEW_PRIMARY = ORDERS_REPLICA_ENDPOINT;
 export const OLD_PRIMARY = 'orders-db.abc.us-east-1.rds.amazonaws.com';
@@ -40,7 +40,7 @@ export function mockHealthyFailover(flow: ApprovalFlow): void {
 }
 
 /** Sends `/dr <text>` as `userId`; returns what reached the requester's response_url. */
-export async function slash(flow: ApprovalFlow, text: string, userId = 'U0AAA'): Promise<unknown[]> {
+export async function slash(flow: ServiceFlow, text: string, userId = 'U0AAA'): Promise<unknown[]> {
   const hook = nockResponseUrl('/commands/T1/1/abc', 5);
   const response = await flow.post(slashCommandBody(text, { userId }));
   expect(response.statusCode).toBe(200);
@@ -54,7 +54,7 @@ export async function slash(flow: ApprovalFlow, text: string, userId = 'U0AAA'):
  * Requests a failover of `orders` as U0AAA and checks it was posted; returns the recorder of
  * chat.postMessage (the request, then its thread replies) and what the requester was told.
  */
-export async function requestFailover(flow: ApprovalFlow, extra = ''): Promise<{ posts: Recorded; replies: unknown[] }> {
+export async function requestFailover(flow: ServiceFlow, extra = ''): Promise<{ posts: Recorded; replies: unknown[] }> {
   const posts = nockPostMessage(30);
   const replies = await slash(flow, `failover orders${extra}`);
   expect(posts.calls[0]?.body).toMatchObject({ channel: 'C0INCIDENTS' });
@@ -62,7 +62,7 @@ export async function requestFailover(flow: ApprovalFlow, extra = ''): Promise<{
 }
 
 /** Clicks Approve or Reject on the approval message as `userId`. */
-export async function click(flow: ApprovalFlow, actionId: string, approvalId: string, userId: string): Promise<void> {
+export async function click(flow: ServiceFlow, actionId: string, approvalId: string, userId: string): Promise<void> {
   const response = await flow.post(blockActionBody(actionId, approvalId, { userId, messageTs: APPROVAL_TS }));
   expect(response.statusCode).toBe(200);
   expect(response.body).toBe('');

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeEach, expect } from 'vitest';
 import { guardNetwork } from '../../doubles/slack-api-nock.js';
-import type { ApprovalFlow } from './approval-flow-harness.js';
+import type { ServiceFlow } from './approval-flow-harness.js';
 
 /**
  * The hooks every approval-flow test file needs: a fresh flow per test from `start`, closed after
@@ -9,9 +9,9 @@ import type { ApprovalFlow } from './approval-flow-harness.js';
  * current test's flow; it is a stand-in that forwards to the flow `start` made for the running
  * test, so test bodies keep writing `flow.x` while each test still gets its own.
  */
-export function useApprovalFlow(start: () => Promise<ApprovalFlow>): ApprovalFlow {
+export function useApprovalFlow<Flow extends ServiceFlow>(start: () => Promise<Flow>): Flow {
   const network = guardNetwork();
-  let current: ApprovalFlow | null = null;
+  let current: Flow | null = null;
   beforeEach(async () => {
     current = await start();
   });
@@ -24,7 +24,7 @@ export function useApprovalFlow(start: () => Promise<ApprovalFlow>): ApprovalFlo
   afterAll(() => {
     nock.enableNetConnect();
   });
-  return new Proxy({} as ApprovalFlow, {
+  return new Proxy({} as Flow, {
     get(_target, property) {
       if (!current) throw new Error('the approval flow is used outside a test');
       const value = Reflect.get(current, property, current) as unknown;

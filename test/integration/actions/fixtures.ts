@@ -149,7 +149,7 @@ export function harness() {
   const west = mockClient(clients.rds('us-west-2'));
   const r53 = mockClient(clients.route53());
   const rds = new SdkRdsGateway(clients);
-  const route53 = new SdkRoute53Gateway(() => clients.route53());
+  const route53 = new SdkRoute53Gateway((kind) => clients.route53(kind));
   const config = testConfig();
 
   function doubles() {

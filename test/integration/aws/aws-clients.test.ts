@@ -18,6 +18,19 @@ describe('AwsClients', () => {
     clients.destroy();
   });
 
+  it('gives mutating calls their own clients that never retry, whatever reads do', async () => {
+    const clients = new AwsClients({ credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } });
+    expect(await clients.rds('us-east-1').config.maxAttempts()).toBe(3);
+    expect(await clients.rds('us-east-1', 'mutate').config.maxAttempts()).toBe(1);
+    expect(await clients.route53('mutate').config.maxAttempts()).toBe(1);
+    expect(clients.rds('us-east-1', 'mutate')).not.toBe(clients.rds('us-east-1'));
+    // With retries off for everything, one client serves both.
+    const noRetries = new AwsClients({ maxAttempts: 1 });
+    expect(noRetries.rds('us-east-1', 'mutate')).toBe(noRetries.rds('us-east-1'));
+    clients.destroy();
+    noRetries.destroy();
+  });
+
   it('passes maxAttempts to the SDK so tests can turn retries off', async () => {
     const clients = new AwsClients({ maxAttempts: 1 });
     expect(await clients.rds('us-east-1').config.maxAttempts()).toBe(1);

@@ -1,0 +1,65 @@
+import type { RdsGateway, SwitchoverGlobalClusterInput } from '../aws/rds-gateway.js';
+import type { ChangeRecordSetsInput, Route53Gateway } from '../aws/route53-gateway.js';
+import type { Effect } from './confirm-mutation.js';
+import { clusterIdFromArn, describeRecord } from './preflight-failover.js';
+
+/*
+ * How each mutating call shows in AWS once accepted, read back when its answer was lost
+ * (confirm-mutation.ts). Each look says what it saw, for the run's thread.
+ */
+
+/**
+ * PromoteReadReplica: pre-flight found the replica `available` just before; an accepted promotion
+ * turns it `modifying` (then `rebooting`) at once, and it stops naming a replication source.
+ */
+export async function promotionEffect(rds: RdsGateway, region: string, id: string): Promise<Effect> {
+  const db = await rds.describeDbInstance(region, id);
+  if (!db) return { took: false, observed: `${id} is not found` };
+  if (db.replicaSource === undefined) return { took: true, observed: `${id} is ${db.status} and no longer a read replica` };
+  if (db.status !== 'available') return { took: true, observed: `${id} is ${db.status} (promotion under way)` };
+  return { took: false, observed: `${id} is still an available read replica of ${db.replicaSource}` };
+}
+
+/** Switchover or failover of a global database: a FailoverState appears, or the target is already the writer. */
+export async function writerMoveEffect(rds: RdsGateway, region: string, input: SwitchoverGlobalClusterInput): Promise<Effect> {
+  const global = input.GlobalClusterIdentifier;
+  const target = input.TargetDbClusterIdentifier;
+  const g = await rds.describeGlobalCluster(region, global);
+  if (!g) return { took: false, observed: `global database ${global} is not found` };
+  const writer = g.members.find((m) => m.isWriter)?.arn;
+  if (g.failover)
+    return { took: true, observed: `${global} is ${g.failover.status ?? 'switching'} to ${clusterIdFromArn(g.failover.toArn ?? target)}` };
+  if (writer === target) return { took: true, observed: `${clusterIdFromArn(target)} is already the writer of ${global}` };
+  return {
+    took: false,
+    observed: `${global}'s writer is still ${writer ? clusterIdFromArn(writer) : 'none'}, with no switchover under way`,
+  };
+}
+
+/** A restore or CreateDBInstance: the new instance exists under the identifier the plan chose. */
+export async function instanceCreatedEffect(rds: RdsGateway, region: string, id: string): Promise<Effect> {
+  const db = await rds.describeDbInstance(region, id);
+  return db ? { took: true, observed: `${id} exists (${db.status})` } : { took: false, observed: `${id} does not exist` };
+}
+
+/** A cluster restore: the new cluster exists under the identifier the plan chose. */
+export async function clusterCreatedEffect(rds: RdsGateway, region: string, id: string): Promise<Effect> {
+  const c = await rds.describeDbCluster(region, id);
+  return c ? { took: true, observed: `cluster ${id} exists (${c.status})` } : { took: false, observed: `cluster ${id} does not exist` };
+}
+
+/** A record UPSERT: the record set now reads exactly as the change wrote it (type, TTL, values in any order). */
+export async function recordChangeEffect(route53: Route53Gateway, input: ChangeRecordSetsInput): Promise<Effect> {
+  const set = input.ChangeBatch.Changes[0]?.ResourceRecordSet;
+  if (!set) return { took: false, observed: 'the change names no record' };
+  const name = set.Name.toLowerCase().endsWith('.') ? set.Name.toLowerCase() : `${set.Name.toLowerCase()}.`;
+  const current = (await route53.recordsNamed(input.HostedZoneId, set.Name)).find((r) => r.type === set.Type) ?? null;
+  if (!current) return { took: false, observed: `${name} has no ${set.Type} record` };
+  const wanted = set.ResourceRecords.map((r) => r.Value).sort();
+  const took =
+    current.aliasTarget === undefined &&
+    current.ttl === set.TTL &&
+    current.values.length === wanted.length &&
+    [...current.values].sort().every((value, i) => value === wanted[i]);
+  return { took, observed: `${name} reads ${describeRecord(current)}` };
+}
