@@ -59,7 +59,7 @@ export function redisKeys(prefix: string): RedisKeys {
 
 /*
  * Every Redis key the approval store uses, under the store's prefix (default `lifeboat:`), beside
- * the keys of src/store/redis-keys.ts and never clashing with them.
+ * the incident store's keys above and never clashing with them.
  *
  *   {p}approval-seq               counter, INCR per request number (APR-n), never reused, no TTL
  *   {p}approval:{id}              hash: the request, its approvals and its run (fields below)

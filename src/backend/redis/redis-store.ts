@@ -29,7 +29,7 @@ export interface RedisStoreOptions {
   ownsClient?: boolean;
 }
 
-/** The shared store: every state change that races is one Lua script (see redis-scripts.ts). */
+/** The shared store: every state change that races is one Lua script (see store-scripts.ts). */
 export class RedisStore implements Store {
   readonly kind = 'redis' as const;
   private readonly redis: Redis;

@@ -1,6 +1,6 @@
 import { LuaScript } from './lua-script.js';
 
-// Retention is kept apart from the commit scripts (redis-scripts.ts): it only ever shrinks or
+// Retention is kept apart from the commit scripts (store-scripts.ts): it only ever shrinks or
 // expires what a resolved incident left behind, and checks in the same atomic step that the
 // incident is still resolved, so it can never race an evaluation into losing an open incident.
 
