@@ -23,9 +23,16 @@ export function runFigures(approval: Approval): RunFigures {
   return figures;
 }
 
-/** "in 4m 12s (measured RTO) · data-loss window: replica lag 12s at cut-over". */
+/**
+ * "in 4m 12s (measured RTO) · data-loss window: replica lag 12s at cut-over" for a run that
+ * succeeded. A run that failed did not recover anything: its time is how long it ran before it
+ * stopped ("after 1m 1s"), never labelled a recovery time, and it shows no data-loss window
+ * (it may not have cut over).
+ */
 export function figuresText(approval: Approval): string {
   const { elapsedMs, dataLossWindowSeconds } = runFigures(approval);
+  const succeeded = approval.state === 'succeeded';
+  if (!succeeded) return elapsedMs === null ? 'after an unknown time' : `after ${formatDurationHms(elapsedMs)}`;
   const rto = approval.plan.request.kind === 'statuspage' ? '' : ' (measured RTO)';
   const parts = [elapsedMs === null ? 'after an unknown time' : `in ${formatDurationHms(elapsedMs)}${rto}`];
   if (dataLossWindowSeconds !== undefined) {

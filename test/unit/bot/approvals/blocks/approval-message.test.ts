@@ -120,13 +120,14 @@ describe('approvalMessage', () => {
       ':arrow_forward: *Running*: step `promote` (Promote orders-replica). Approved by <@U0BBB>.',
     ],
     [
-      'failed, without a lag measurement',
+      // A failed run recovered nothing: its time is not labelled a recovery time (issue 11).
+      'failed: how long it ran, not a recovery time',
       {
         state: 'failed',
         approvals: [{ userId: 'U0BBB', at: T0 }],
         run: { ...run, message: 'x', detail: { elapsedMs: 61_000, dataLossWindowSeconds: null } },
       },
-      ':x: *Failed* in 1m 1s (measured RTO) · data-loss window: not measured (no lag guard). Approved by <@U0BBB>.',
+      ':x: *Failed* after 1m 1s. Approved by <@U0BBB>.',
     ],
     [
       'rejected with a reason',

@@ -90,7 +90,8 @@ describe('outcomeReply', () => {
 
   it('falls back to the measured figures when the run ended without a summary', () => {
     const bare = change('failed', { state: 'failed', run: { ...run, detail: { elapsedMs: 61_000, dataLossWindowSeconds: 7 } } });
-    expect(outcomeReply(bare)).toBe(':x: *Failed* in 1m 1s (measured RTO) · data-loss window: replica lag 7s at cut-over.');
+    // A failed run recovered nothing: its time is not a recovery time, and it may not have cut over.
+    expect(outcomeReply(bare)).toBe(':x: *Failed* after 1m 1s.');
   });
 });
 
