@@ -87,7 +87,11 @@ export class ActionRunner {
     }
     const lag = outcomes.find((o) => o.result.check?.kind === 'replica-lag')?.facts.lag;
     const extra: Omit<Partial<RunOutcome>, 'error'> = { preflight };
-    if (plan.request.kind === 'failover') extra.dataLossWindowSeconds = lag?.lagSeconds ?? null;
+    if (plan.request.kind === 'failover') {
+      extra.dataLossWindowSeconds = lag?.lagSeconds ?? null;
+      if (lag?.source) extra.dataLossMeasuredBy = lag.source;
+      if (lag?.unreadBecause) extra.dataLossUnreadBecause = lag.unreadBecause;
+    }
 
     const results = new Map<string, StepDetail>();
     for (const [index, call] of plan.calls.entries()) {

@@ -1,3 +1,4 @@
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { CallKind } from '../aws/aws-clients.js';
@@ -11,7 +12,8 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { ActionPlanner } from './action-planner.js';
 import { ActionRunner } from './action-runner.js';
-import { storeLagSource } from './lag-source.js';
+import { cutOverLagSource, storeLagSource } from './lag-source.js';
+import { ReplicationLagProbe } from '../monitor/probes/replication-lag-probe.js';
 import { ProgressEvents } from './progress-reporter.js';
 import { recoverInterrupted } from './recover-interrupted.js';
 import type { RunJournal, RunJournalReader } from './run-journal.js';
@@ -23,7 +25,11 @@ import type { Sleeper } from './wait-until.js';
 export interface ActionsDeps {
   config: Pick<Config, 'runbooks' | 'checks' | 'statuspage'>;
   /** `AwsClients` (one SDK client per region, shared with the monitor). */
-  clients: { rds(region: string, kind?: CallKind): RDSClient; route53(kind?: CallKind): Route53Client };
+  clients: {
+    rds(region: string, kind?: CallKind): RDSClient;
+    route53(kind?: CallKind): Route53Client;
+    cloudwatch(region: string): CloudWatchClient;
+  };
   /** The store: latest lag per check (the guard) and incidents (status-page posts). */
   store: { getCheckState(checkId: string): Promise<CheckState | null>; getIncident(id: string): Promise<Incident | null> };
   clock: Clock;
@@ -57,7 +63,13 @@ export function buildActions(deps: ActionsDeps): Actions {
   const runner = new ActionRunner({
     rds,
     route53,
-    lag,
+    // Right before the first step the guard reads CloudWatch afresh: the data-loss window at cut-over.
+    lag: cutOverLagSource({
+      checks: deps.config.checks,
+      probe: new ReplicationLagProbe({ clients: deps.clients, clock: deps.clock }),
+      monitor: lag,
+      clock: deps.clock,
+    }),
     clock: deps.clock,
     journal: deps.journal,
     reporter: progress,

@@ -39,6 +39,12 @@ export interface RunOutcome {
   preflight?: PreflightResult[];
   /** Failover: replica lag at cut-over, seconds (the data-loss window); null when not measured. */
   dataLossWindowSeconds?: number | null;
+  /**
+   * Where that lag came from: `cloudwatch`, read right before the first step; `monitor`, the
+   * monitor's latest reading, because CloudWatch gave no number then (`dataLossUnreadBecause`).
+   */
+  dataLossMeasuredBy?: 'cloudwatch' | 'monitor';
+  dataLossUnreadBecause?: string;
   /** Failover with DNS: the record the UPSERT replaced, kept for failback (null: there was none). */
   previousDnsRecord?: DnsRecord | null;
   /** Restore: `host:port` of the new database. */

@@ -18,12 +18,7 @@ export function summarizeOutcome(plan: Plan, outcome: Omit<RunOutcome, 'summary'
     case 'succeeded': {
       const parts = [`${what} succeeded in ${took}${plan.request.kind === 'failover' ? ' (measured RTO)' : ''}.`];
       if (plan.request.kind === 'failover') {
-        const lag = outcome.dataLossWindowSeconds;
-        parts.push(
-          lag !== null && lag !== undefined
-            ? `Data-loss window: replica lag ${lag}s at cut-over.`
-            : 'Data-loss window: not measured (no lag guard).',
-        );
+        parts.push(dataLossWords(outcome));
       }
       const dns = plan.calls.find((c) => c.id === 'dns-upsert');
       if (dns && outcome.previousDnsRecord !== undefined) {
@@ -48,4 +43,15 @@ export function summarizeOutcome(plan: Plan, outcome: Omit<RunOutcome, 'summary'
       return `${what} was interrupted${step ? ` during step ${step.id}` : ''}: ${outcome.error?.message ?? 'Lifeboat stopped.'} Steps done: ${listSteps(outcome, 'done')}. Not run: ${listSteps(outcome, 'not-run')}. Nothing is retried automatically: check the resources in AWS before requesting again.`;
     }
   }
+}
+
+/** The data-loss window, saying where the lag came from when it is not a reading at cut-over. */
+function dataLossWords(outcome: Omit<RunOutcome, 'summary'>): string {
+  const lag = outcome.dataLossWindowSeconds;
+  if (lag === null || lag === undefined) return 'Data-loss window: not measured (no lag guard).';
+  if (outcome.dataLossMeasuredBy === 'monitor') {
+    const why = outcome.dataLossUnreadBecause ? `: ${outcome.dataLossUnreadBecause}` : '';
+    return `Data-loss window: replica lag ${lag}s as the monitor last measured it (CloudWatch could not be read at cut-over${why}).`;
+  }
+  return `Data-loss window: replica lag ${lag}s at cut-over.`;
 }

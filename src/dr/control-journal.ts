@@ -36,6 +36,7 @@ export class ControlJournal implements RunJournal, RunJournalReader {
       status: outcome.status,
       elapsedMs: outcome.elapsedMs,
       ...(outcome.dataLossWindowSeconds !== undefined && { dataLossWindowSeconds: outcome.dataLossWindowSeconds }),
+      ...(outcome.dataLossMeasuredBy !== undefined && { dataLossMeasuredBy: outcome.dataLossMeasuredBy }),
       ...(outcome.previousDnsRecord !== undefined && { previousDnsRecord: outcome.previousDnsRecord }),
       ...(outcome.endpoint !== undefined && { endpoint: outcome.endpoint }),
       ...(outcome.statusPageUrl !== undefined && { statusPageUrl: outcome.statusPageUrl }),

@@ -5,6 +5,7 @@ import type { Severity } from '../core/severity.js';
 import type { BackupProbeSpec } from './probes/backup-probe.js';
 import type { HttpProbeSpec } from './probes/http-probe.js';
 import type { LagProbeSpec } from './probes/replication-lag-probe.js';
+import { lagProbeSpec } from './probes/replication-lag-evaluate.js';
 import type { ScheduledJob } from './scheduler.js';
 
 /** The probes the monitor runs; each never throws for a failed measurement. */
@@ -102,14 +103,7 @@ function backupJob(check: BackupCheck, probes: Probes, sink: ResultSink, clock: 
 function lagJob(group: ReplicationLagCheck[], probes: Probes, sink: ResultSink, clock: Clock): ScheduledJob {
   const first = group[0] as ReplicationLagCheck;
   const timeoutMs = Math.max(...group.map((c) => c.timeoutMs));
-  const specs: LagProbeSpec[] = group.map((check) => ({
-    checkId: check.id,
-    region: check.region,
-    metric: check.metric,
-    dimensions: check.dimensions,
-    thresholdsMs: check.thresholdsMs,
-    missingData: check.missingData,
-  }));
+  const specs: LagProbeSpec[] = group.map(lagProbeSpec);
   return {
     id: `lag:${first.region}:${first.everyMs ?? first.schedule}`,
     ...cadence(first),

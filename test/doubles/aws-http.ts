@@ -123,3 +123,15 @@ export function nockRoute53(answers: Route53Answers): string[] {
     );
   return changes;
 }
+
+/** CloudWatch in `region` (AWS JSON 1.0): every GetMetricData answers `lagSeconds`, measured at `at()`. */
+export function nockCloudWatchLag(region: string, lagSeconds: number, at: () => number): void {
+  nock(`https://monitoring.${region}.amazonaws.com`)
+    .persist()
+    .post('/')
+    .reply(
+      200,
+      () => ({ MetricDataResults: [{ Id: 'q0', Timestamps: [Math.floor(at() / 1000)], Values: [lagSeconds], StatusCode: 'Complete' }] }),
+      { 'content-type': 'application/x-amz-json-1.0' },
+    );
+}

@@ -1,4 +1,5 @@
 import type { ProbeOutcome } from '../../core/check-result.js';
+import type { ReplicationLagCheck } from '../../config/types.js';
 import { SEVERITIES, type Severity } from '../../core/severity.js';
 
 /** The RDS/Aurora lag metrics a replication-lag check may watch. */
@@ -17,6 +18,18 @@ export interface LagProbeSpec {
   missingData: Severity | 'ok';
   /** CloudWatch period, seconds (default 60). */
   periodSeconds?: number;
+}
+
+/** The probe spec of a configured lag check: the monitor and the failover's cut-over read the same metric. */
+export function lagProbeSpec(check: ReplicationLagCheck): LagProbeSpec {
+  return {
+    checkId: check.id,
+    region: check.region,
+    metric: check.metric,
+    dimensions: check.dimensions,
+    thresholdsMs: check.thresholdsMs,
+    missingData: check.missingData,
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { GetMetricDataCommand, type CloudWatchClient, type GetMetricDataCommandOutput } from '@aws-sdk/client-cloudwatch';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { Route53Client } from '@aws-sdk/client-route-53';
@@ -63,6 +64,8 @@ runbooks:
 export interface ApprovalFlow extends ServiceFlow {
   west: AwsClientStub<RDSClient>;
   r53: AwsClientStub<Route53Client>;
+  /** CloudWatch in us-west-2: answers the guard's lag (12 s, now) unless a test says otherwise. */
+  cloudwatch: AwsClientStub<CloudWatchClient>;
 }
 
 /** The service as the flow runs it, whatever answers AWS. */
@@ -93,6 +96,14 @@ export interface ApprovalFlowOptions {
 /** The lag the monitor measures on orders-lag: 12 s, well inside the runbook's guard. */
 const STEADY_LAG_SECONDS = 12;
 
+/** GetMetricData's answer for the one lag query: STEADY_LAG_SECONDS, measured at `at`. */
+export function steadyLagMetric(at: number): GetMetricDataCommandOutput {
+  return {
+    MetricDataResults: [{ Id: 'q0', Timestamps: [new Date(at)], Values: [STEADY_LAG_SECONDS], StatusCode: 'Complete' }],
+    $metadata: {},
+  };
+}
+
 /** Healthy answers for every check, so the monitor's readings are the guard's input. */
 function steadyProbes(clock: ManualClock): Probes {
   const outcome = (result: ProbeOutcome): ProbeOutcome => ({
@@ -120,14 +131,19 @@ export async function startApprovalFlow(options: ApprovalFlowOptions = {}): Prom
   west.onAnyCommand().rejects(new Error('unexpected RDS command: not mocked by this test'));
   r53.onAnyCommand().rejects(new Error('unexpected Route 53 command: not mocked by this test'));
   const flow = await startServiceFlow(options, clients);
+  // The failover reads the guard's lag from CloudWatch right before its first step: the same 12 s.
+  const cloudwatch = mockClient(clients.cloudwatch('us-west-2'));
+  cloudwatch.on(GetMetricDataCommand).callsFake(() => steadyLagMetric(flow.clock.now()));
   return {
     ...flow,
     west,
     r53,
+    cloudwatch,
     async close() {
       await flow.close();
       west.restore();
       r53.restore();
+      cloudwatch.restore();
     },
   };
 }

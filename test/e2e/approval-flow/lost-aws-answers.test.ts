@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { dbInstanceXml, httpAwsClients, nockRds, nockRoute53, type RdsAnswer, type SimpleRecord } from '../../doubles/aws-http.js';
+import {
+  dbInstanceXml,
+  httpAwsClients,
+  nockCloudWatchLag,
+  nockRds,
+  nockRoute53,
+  type RdsAnswer,
+  type SimpleRecord,
+} from '../../doubles/aws-http.js';
 import { ORDERS_REPLICA_ENDPOINT } from '../../doubles/runbook-fixtures.js';
 import { nockChatUpdate, nockPostEphemeral } from '../../doubles/slack-api-nock.js';
 import { startServiceFlow } from './approval-flow-harness.js';
@@ -67,6 +75,7 @@ function route53(answer: 'accept' | 'unavailable' = 'accept') {
 }
 
 async function approveAndRun(): Promise<string[]> {
+  nockCloudWatchLag('us-west-2', 12, () => flow.clock.now());
   const { posts } = await requestFailover(flow);
   nockPostEphemeral(5);
   nockChatUpdate(40);

@@ -9,6 +9,8 @@ export interface RunFigures {
   elapsedMs: number | null;
   /** Failover only: replica lag at cut-over, seconds; null when not measured, undefined when not a failover. */
   dataLossWindowSeconds?: number | null;
+  /** True when the lag is the monitor's last reading (CloudWatch gave no number at cut-over). */
+  lagFromMonitor?: boolean;
 }
 
 /** Reads elapsed time and data-loss window from a run's stored detail. */
@@ -19,6 +21,7 @@ export function runFigures(approval: Approval): RunFigures {
   if (approval.plan.request.kind === 'failover') {
     const lag = detail.dataLossWindowSeconds;
     figures.dataLossWindowSeconds = typeof lag === 'number' && Number.isFinite(lag) ? lag : null;
+    if (detail.dataLossMeasuredBy === 'monitor') figures.lagFromMonitor = true;
   }
   return figures;
 }
@@ -30,7 +33,7 @@ export function runFigures(approval: Approval): RunFigures {
  * (it may not have cut over).
  */
 export function figuresText(approval: Approval): string {
-  const { elapsedMs, dataLossWindowSeconds } = runFigures(approval);
+  const { elapsedMs, dataLossWindowSeconds, lagFromMonitor } = runFigures(approval);
   const succeeded = approval.state === 'succeeded';
   if (!succeeded) return elapsedMs === null ? 'after an unknown time' : `after ${formatDurationHms(elapsedMs)}`;
   const rto = approval.plan.request.kind === 'statuspage' ? '' : ' (measured RTO)';
@@ -39,7 +42,7 @@ export function figuresText(approval: Approval): string {
     parts.push(
       dataLossWindowSeconds === null
         ? 'data-loss window: not measured (no lag guard)'
-        : `data-loss window: replica lag ${dataLossWindowSeconds}s at cut-over`,
+        : `data-loss window: replica lag ${dataLossWindowSeconds}s ${lagFromMonitor ? "(the monitor's last reading)" : 'at cut-over'}`,
     );
   }
   return parts.join(' · ');

@@ -93,6 +93,14 @@ describe('outcomeReply', () => {
     // A failed run recovered nothing: its time is not a recovery time, and it may not have cut over.
     expect(outcomeReply(bare)).toBe(':x: *Failed* after 1m 1s.');
   });
+
+  it("says when the data-loss window is the monitor's last reading rather than one at cut-over", () => {
+    const detail = { elapsedMs: 61_000, dataLossWindowSeconds: 7, dataLossMeasuredBy: 'monitor' };
+    const bare = change('succeeded', { state: 'succeeded', run: { ...run, detail } });
+    expect(outcomeReply(bare)).toBe(
+      ":white_check_mark: *Succeeded* in 1m 1s (measured RTO) · data-loss window: replica lag 7s (the monitor's last reading).",
+    );
+  });
 });
 
 describe('progressReply', () => {
