@@ -126,7 +126,8 @@ export async function planRestore(
   const calls: PlannedCall[] = [];
   const resolved = await resolveSettingsSource(runbook, facts, ctx);
   const warnings: string[] = [...resolved.warnings];
-  const instanceSettings = instanceRestoreSettings(runbook, resolved.source);
+  const keptKey = from.type === 'snapshot' ? facts.snapshot?.kmsKeyId : resolved.source.settings.kmsKeyId;
+  const instanceSettings = instanceRestoreSettings(runbook, resolved.source, keptKey);
   const clusterSettings = clusterRestoreSettings(runbook, resolved.source);
   const carried = (cluster ? clusterSettings : instanceSettings).summary;
   // Approvers read every value in the input; the description names where each came from.

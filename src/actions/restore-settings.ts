@@ -106,7 +106,12 @@ function summaryOf(entries: Entry[], sourceName: string): string {
  * carries over. No KmsKeyId: neither call takes one; RDS encrypts the new instance with the key
  * of the snapshot or source.
  */
-export function instanceRestoreSettings(runbook: RestoreRunbook, source: SettingsSource): CarriedSettings<InstanceRestoreSettings> {
+export function instanceRestoreSettings(
+  runbook: RestoreRunbook,
+  source: SettingsSource,
+  /** The key RDS keeps (the snapshot's or the source's), listed so approvers see it too. */
+  keptKey?: string,
+): CarriedSettings<InstanceRestoreSettings> {
   const list = new EntryList(runbook.overrides, source.settings);
   list.add('MultiAZ', 'multiAz');
   list.add('DeletionProtection', 'deletionProtection');
@@ -116,7 +121,8 @@ export function instanceRestoreSettings(runbook: RestoreRunbook, source: Setting
   list.add('CopyTagsToSnapshot', 'copyTagsToSnapshot');
   list.add('EnableIAMDatabaseAuthentication', 'iamDatabaseAuthentication');
   list.tags();
-  return { input: list.input<InstanceRestoreSettings>(), summary: summaryOf(list.entries, source.name) };
+  const key = keptKey ? `KMS key ${keptKey} (kept by RDS: an instance restore takes no KmsKeyId)` : '';
+  return { input: list.input<InstanceRestoreSettings>(), summary: [summaryOf(list.entries, source.name), key].filter(Boolean).join('; ') };
 }
 
 /**

@@ -120,6 +120,7 @@ function snapshotView(
     ...(s.Engine && { engine: s.Engine }),
     ...(s.EngineVersion && { engineVersion: s.EngineVersion }),
     ...(s.SnapshotCreateTime && { createdAt: ms(s.SnapshotCreateTime) }),
+    ...(s.KmsKeyId && { kmsKeyId: s.KmsKeyId }),
   };
 }
 

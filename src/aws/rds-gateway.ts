@@ -123,6 +123,8 @@ export interface SnapshotView {
   engineVersion?: string;
   /** Epoch ms. */
   createdAt?: number;
+  /** The key an encrypted snapshot is encrypted with (and an instance restored from it). */
+  kmsKeyId?: string;
 }
 
 /** An instance's restorable window from its active automated backup. Epoch ms. */

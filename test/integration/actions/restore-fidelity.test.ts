@@ -14,6 +14,8 @@ import { FakeLagSource, MemoryRunJournal, RecordingReporter } from './fixtures.j
 import { CLUSTER_TARGET, HOUR, TARGET, WRITER, restore } from './restore-fixtures.js';
 
 const KEY = 'arn:aws:kms:us-east-1:123456789012:key/1111aaaa-22bb-33cc-44dd-555555eeeeee';
+/** The snapshot's own key: an instance restored from it is encrypted with this one, not the source's. */
+const SNAPSHOT_KEY = 'arn:aws:kms:us-east-1:123456789012:key/7777cccc-22bb-33cc-44dd-555555eeeeee';
 const CLUSTER_KEY = 'arn:aws:kms:us-east-1:123456789012:key/9999ffff-88ee-77dd-66cc-555555bbbbbb';
 
 /** Runbooks that set nothing beyond placement (everything carried over) and one that overrides. */
@@ -135,7 +137,14 @@ describe('a restore carries the source settings over', () => {
       { DBSnapshotIdentifier: 'pre-deploy' },
       {
         DBSnapshots: members('DBSnapshot', [
-          { DBSnapshotIdentifier: 'pre-deploy', DBInstanceIdentifier: 'orders-db', Status: 'available', Engine: 'postgres' },
+          {
+            DBSnapshotIdentifier: 'pre-deploy',
+            DBInstanceIdentifier: 'orders-db',
+            Status: 'available',
+            Engine: 'postgres',
+            Encrypted: true,
+            KmsKeyId: SNAPSHOT_KEY,
+          },
         ]),
       },
       2,
@@ -170,7 +179,8 @@ describe('a restore carries the source settings over', () => {
     expect(plan.calls[0]?.description).toBe(
       `Restore instance ${TARGET} (db.r6g.large) from snapshot pre-deploy; from orders-db: MultiAZ=true, DeletionProtection=true, ` +
         'DBParameterGroupName=orders-pg16, OptionGroupName=orders-og, StorageType=gp3, Iops=12000, StorageThroughput=500, ' +
-        'CopyTagsToSnapshot=true, EnableIAMDatabaseAuthentication=true, Tags=2',
+        'CopyTagsToSnapshot=true, EnableIAMDatabaseAuthentication=true, Tags=2; ' +
+        `KMS key ${SNAPSHOT_KEY} (kept by RDS: an instance restore takes no KmsKeyId)`,
     );
 
     h.east.answer('RestoreDBInstanceFromDBSnapshot', {}, { DBInstance: { DBInstanceIdentifier: TARGET, DBInstanceStatus: 'creating' } });
@@ -414,7 +424,8 @@ describe('a restore of a deleted source', () => {
     expect(plan.calls[0]?.description).toBe(
       `Restore instance ${TARGET} (db.r6g.large) from the retained automated backup of deleted orders-db (${RESOURCE_ID}) ` +
         'to the latest restorable time (2026-11-21 10:00:00 UTC); from the retained automated backup of orders-db: ' +
-        'OptionGroupName=orders-og, StorageType=gp3, EnableIAMDatabaseAuthentication=true, Tags=1',
+        'OptionGroupName=orders-og, StorageType=gp3, EnableIAMDatabaseAuthentication=true, Tags=1; ' +
+        `KMS key ${KEY} (kept by RDS: an instance restore takes no KmsKeyId)`,
     );
     expect(plan.preflight[0]).toMatchObject({
       name: 'restore window',
