@@ -8,6 +8,8 @@ import { evaluateAll } from './preflight.js';
 import type { PreflightFacts } from './preflight-context.js';
 import { DEFAULT_WAIT_TIMEOUTS, newPlanId, resourceKey, resultsOf, type PlanningContext, type WaitTimeouts } from './planning-context.js';
 import { deriveRestoreIdentifier } from './restore-identifier.js';
+import { clusterRestoreSettings, instanceRestoreSettings } from './restore-settings.js';
+import { resolveSettingsSource } from './restore-source.js';
 
 /** Tuning for `planRestore`. */
 export interface RestorePlanOptions {
@@ -37,6 +39,31 @@ function clusterRestorePoint(
   at: string | undefined,
 ): Pick<Rds.RestoreDbClusterToPointInTimeInput, 'RestoreToTime' | 'UseLatestRestorableTime'> {
   return at === undefined ? { UseLatestRestorableTime: true } : { RestoreToTime: at };
+}
+
+/**
+ * A live source is named by identifier; a deleted one by the resource id of its retained
+ * automated backup ("SourceDbiResourceId: The resource ID of the source DB instance from which
+ * to restore").
+ */
+function instanceSource(
+  source: string,
+  facts: PreflightFacts,
+): Pick<Rds.RestoreDbInstanceToPointInTimeInput, 'SourceDBInstanceIdentifier' | 'SourceDbiResourceId'> {
+  return facts.retainedBackup ? { SourceDbiResourceId: facts.retainedBackup.dbiResourceId } : { SourceDBInstanceIdentifier: source };
+}
+
+function describeSource(source: string, facts: PreflightFacts): string {
+  return facts.retainedBackup ? `the retained automated backup of deleted ${source} (${facts.retainedBackup.dbiResourceId})` : source;
+}
+
+/**
+ * `--latest` on a deleted instance restores to its retained backup's latest time, named
+ * explicitly: that time no longer moves, and approvers then see exactly which moment returns.
+ */
+function retainedLatest(facts: PreflightFacts): string | undefined {
+  const latest = facts.retainedBackup?.latest;
+  return latest === undefined ? undefined : new Date(latest).toISOString();
 }
 
 /** The request's source with its time as ISO-8601 UTC; an unparsable time is refused before anything else. */
@@ -97,7 +124,14 @@ export async function planRestore(
   const engine = facts.snapshot?.engine ?? facts.sourceCluster?.engine;
   const aurora = cluster && isAurora(engine);
   const calls: PlannedCall[] = [];
-  const warnings: string[] = [];
+  const resolved = await resolveSettingsSource(runbook, facts, ctx);
+  const warnings: string[] = [...resolved.warnings];
+  const keptKey = from.type === 'snapshot' ? facts.snapshot?.kmsKeyId : resolved.source.settings.kmsKeyId;
+  const instanceSettings = instanceRestoreSettings(runbook, resolved.source, keptKey);
+  const clusterSettings = clusterRestoreSettings(runbook, resolved.source);
+  const carried = (cluster ? clusterSettings : instanceSettings).summary;
+  // Approvers read every value in the input; the description names where each came from.
+  const carrying = carried ? `; ${carried}` : '';
   let how: string;
 
   if (from.type === 'snapshot') {
@@ -120,8 +154,9 @@ export async function planRestore(
               ...(facts.snapshot?.engineVersion && { EngineVersion: facts.snapshot.engineVersion }),
               ...(!aurora && { DBClusterInstanceClass: runbook.instanceClass }),
               ...placement(runbook),
+              ...clusterSettings.input,
             },
-            description: `Restore cluster ${target} from snapshot ${snapshotId}`,
+            description: `Restore cluster ${target} from snapshot ${snapshotId}${carrying}`,
           }
         : {
             id: 'restore',
@@ -133,13 +168,18 @@ export async function planRestore(
               DBSnapshotIdentifier: snapshotId,
               DBInstanceClass: runbook.instanceClass,
               ...placement(runbook),
+              ...instanceSettings.input,
             },
-            description: `Restore instance ${target} (${runbook.instanceClass}) from snapshot ${snapshotId}`,
+            description: `Restore instance ${target} (${runbook.instanceClass}) from snapshot ${snapshotId}${carrying}`,
           },
     );
   } else {
     const at = from.type === 'time' ? from.time : undefined;
-    how = at === undefined ? 'to the latest restorable time' : `to ${formatUtcSecond(Date.parse(at))}`;
+    const pinned = at ?? (cluster ? undefined : retainedLatest(facts));
+    how =
+      at === undefined
+        ? `to the latest restorable time${pinned ? ` (${formatUtcSecond(Date.parse(pinned))})` : ''}`
+        : `to ${formatUtcSecond(Date.parse(at))}`;
     calls.push(
       cluster
         ? {
@@ -153,8 +193,9 @@ export async function planRestore(
               ...clusterRestorePoint(at),
               ...(!aurora && { DBClusterInstanceClass: runbook.instanceClass }),
               ...placement(runbook),
+              ...clusterSettings.input,
             },
-            description: `Restore cluster ${target} from ${source} ${how}`,
+            description: `Restore cluster ${target} from ${source} ${how}${carrying}`,
           }
         : {
             id: 'restore',
@@ -162,13 +203,14 @@ export async function planRestore(
             operation: 'RestoreDBInstanceToPointInTime',
             region,
             input: {
-              SourceDBInstanceIdentifier: source,
+              ...instanceSource(source, facts),
               TargetDBInstanceIdentifier: target,
-              ...instanceRestorePoint(at),
+              ...instanceRestorePoint(pinned),
               DBInstanceClass: runbook.instanceClass,
               ...placement(runbook),
+              ...instanceSettings.input,
             },
-            description: `Restore instance ${target} (${runbook.instanceClass}) from ${source} ${how}`,
+            description: `Restore instance ${target} (${runbook.instanceClass}) from ${describeSource(source, facts)} ${how}${carrying}`,
           },
     );
   }
@@ -196,6 +238,8 @@ export async function planRestore(
             DBClusterIdentifier: target,
             DBInstanceClass: runbook.instanceClass,
             Engine: engine ?? '',
+            ...(clusterSettings.input.Tags && { Tags: clusterSettings.input.Tags }),
+            ...(clusterSettings.input.CopyTagsToSnapshot !== undefined && { CopyTagsToSnapshot: clusterSettings.input.CopyTagsToSnapshot }),
           },
           description: `Create writer instance ${writer} (${runbook.instanceClass}) in cluster ${target}`,
         },
@@ -224,8 +268,12 @@ export async function planRestore(
 
   warnings.push(
     `The restore creates new ${cluster ? 'cluster' : 'instance'} ${target}; applications keep using ${source} until you point them at the new endpoint.`,
-    "The new database gets the engine's default parameter group; re-apply a custom one after it is available if the source uses one.",
   );
+  if (aurora && resolved.source.settings.multiAz) {
+    warnings.push(
+      `${source} has readers in other Availability Zones; the restore creates only the writer ${writer}: add readers for Multi-AZ.`,
+    );
+  }
 
   return {
     id,

@@ -1,4 +1,4 @@
-import type { RdsGateway, DbClusterView, SnapshotView } from '../aws/rds-gateway.js';
+import type { RdsGateway, DbClusterView, DbInstanceView, RetainedBackupView, SnapshotView } from '../aws/rds-gateway.js';
 import type { Route53Gateway } from '../aws/route53-gateway.js';
 import type { Clock } from '../core/clock.js';
 import type { PreflightResult } from '../core/plan.js';
@@ -25,6 +25,10 @@ export interface PreflightFacts {
   snapshot?: SnapshotView;
   /** restore-window on a cluster: the source cluster, for its engine. */
   sourceCluster?: DbClusterView;
+  /** restore-window on an instance: the source instance, for the settings a restore carries over. */
+  sourceInstance?: DbInstanceView;
+  /** restore-window on a deleted instance: the retained automated backup the restore reads. */
+  retainedBackup?: RetainedBackupView;
 }
 
 /** One evaluated check: its result for approvers and the facts behind it. */

@@ -1,3 +1,4 @@
+import type { RetainedBackupView } from '../aws/rds-gateway.js';
 import type { PreflightCheck } from '../core/plan.js';
 import { formatDurationHms, formatUtcSecond } from '../core/format-time.js';
 import type { PreflightContext, PreflightOutcome } from './preflight-context.js';
@@ -44,11 +45,13 @@ export async function checkRestoreWindow(check: Check<'restore-window'>, ctx: Pr
     ? `${check.source} has automated backups (a latest restorable time)`
     : `earliest restorable time <= ${check.time} <= latest restorable time, and not in the future`;
   const base = { name: 'restore window', requirement, check };
-  const fail = (code: string, observed: string): PreflightOutcome => ({ result: { ...base, ok: false, observed, code }, facts: {} });
+  let facts: PreflightOutcome['facts'] = {};
+  // A failed window keeps what it read: the planner still shows the settings a restore would carry.
+  const fail = (code: string, observed: string): PreflightOutcome => ({ result: { ...base, ok: false, observed, code }, facts });
 
   let earliest: number | undefined;
   let latest: number | undefined;
-  let facts: PreflightOutcome['facts'] = {};
+  let deleted = '';
   if (check.cluster) {
     const cluster = await ctx.rds.describeDbCluster(check.region, check.source);
     if (!cluster) return fail('LIFEBOAT_SOURCE_NOT_FOUND', `cluster ${check.source} not found in ${check.region}`);
@@ -60,9 +63,23 @@ export async function checkRestoreWindow(check: Check<'restore-window'>, ctx: Pr
       ctx.rds.describeDbInstance(check.region, check.source),
       ctx.rds.describeRestoreWindow(check.region, check.source),
     ]);
-    if (!instance) return fail('LIFEBOAT_SOURCE_NOT_FOUND', `instance ${check.source} not found in ${check.region}`);
-    earliest = window?.earliest;
-    latest = instance.latestRestorableTime ?? window?.latest;
+    if (instance) {
+      earliest = window?.earliest;
+      latest = instance.latestRestorableTime ?? window?.latest;
+      facts = { sourceInstance: instance };
+    } else {
+      const backup = pickRetained(await ctx.rds.describeRetainedBackups(check.region, check.source), check.time);
+      if (!backup) {
+        return fail(
+          'LIFEBOAT_SOURCE_NOT_FOUND',
+          `instance ${check.source} not found in ${check.region}, and no retained automated backup of it`,
+        );
+      }
+      earliest = backup.earliest;
+      latest = backup.latest;
+      facts = { retainedBackup: backup };
+      deleted = `${check.source} is deleted (retained automated backup ${backup.dbiResourceId}); `;
+    }
   }
   if (latest === undefined) {
     return fail(
@@ -71,7 +88,7 @@ export async function checkRestoreWindow(check: Check<'restore-window'>, ctx: Pr
     );
   }
   const now = ctx.clock.now();
-  const latestText = `latest restorable time ${formatUtcSecond(latest)} (${formatDurationHms(now - latest)} ago)`;
+  const latestText = `${deleted}latest restorable time ${formatUtcSecond(latest)} (${formatDurationHms(now - latest)} ago)`;
   if (latestOnly) return { result: { ...base, ok: true, observed: latestText }, facts };
 
   const at = Date.parse(check.time);
@@ -88,7 +105,19 @@ export async function checkRestoreWindow(check: Check<'restore-window'>, ctx: Pr
       `${formatUtcSecond(at)} is before the earliest restorable time ${formatUtcSecond(earliest)}`,
     );
   }
-  return { result: { ...base, ok: true, observed: `${formatUtcSecond(at)} is within the restorable window ${window}` }, facts };
+  return { result: { ...base, ok: true, observed: `${deleted}${formatUtcSecond(at)} is within the restorable window ${window}` }, facts };
+}
+
+/**
+ * The retained backup a restore of a deleted instance reads: the one whose window holds `time`,
+ * else (and for `latest`) the newest. Several exist when an instance of that name was deleted more
+ * than once.
+ */
+function pickRetained(backups: RetainedBackupView[], time: string): RetainedBackupView | undefined {
+  const newest = [...backups].sort((a, b) => (b.latest ?? 0) - (a.latest ?? 0));
+  if (time === 'latest') return newest[0];
+  const at = Date.parse(time);
+  return newest.find((b) => b.earliest !== undefined && b.latest !== undefined && b.earliest <= at && at <= b.latest) ?? newest[0];
 }
 
 /** Nothing in the region already has the identifier the restore creates. */

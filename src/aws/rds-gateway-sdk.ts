@@ -21,6 +21,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { rdsFor, type RdsSource } from './aws-clients.js';
 import { gatewayCall, gatewayLookup } from './aws-gateway-error.js';
+import { backupSettings, clusterSettings, instanceSettings } from './rds-settings-view.js';
 import type {
   CreateDbInstanceInput,
   DbClusterView,
@@ -34,6 +35,7 @@ import type {
   RestoreDbInstanceFromSnapshotInput,
   RestoreDbInstanceToPointInTimeInput,
   RestoreWindowView,
+  RetainedBackupView,
   SnapshotView,
   SwitchoverGlobalClusterInput,
 } from './rds-gateway.js';
@@ -63,6 +65,7 @@ function instanceView(db: DBInstance | undefined): DbInstanceView | null {
     ...(db.ReadReplicaSourceDBInstanceIdentifier && { replicaSource: db.ReadReplicaSourceDBInstanceIdentifier }),
     ...(db.LatestRestorableTime && { latestRestorableTime: ms(db.LatestRestorableTime) }),
     ...(db.DBClusterIdentifier && { clusterId: db.DBClusterIdentifier }),
+    settings: instanceSettings(db),
   };
 }
 
@@ -78,6 +81,7 @@ function clusterView(c: DBCluster | undefined): DbClusterView | null {
     ...(c.EarliestRestorableTime && { earliestRestorableTime: ms(c.EarliestRestorableTime) }),
     ...(c.LatestRestorableTime && { latestRestorableTime: ms(c.LatestRestorableTime) }),
     ...(c.GlobalClusterIdentifier && { globalClusterId: c.GlobalClusterIdentifier }),
+    settings: clusterSettings(c),
   };
 }
 
@@ -116,6 +120,7 @@ function snapshotView(
     ...(s.Engine && { engine: s.Engine }),
     ...(s.EngineVersion && { engineVersion: s.EngineVersion }),
     ...(s.SnapshotCreateTime && { createdAt: ms(s.SnapshotCreateTime) }),
+    ...(s.KmsKeyId && { kmsKeyId: s.KmsKeyId }),
   };
 }
 
@@ -179,6 +184,36 @@ export class SdkRdsGateway implements RdsGateway {
         ...(backup.Status && { status: backup.Status }),
       };
     });
+  }
+
+  async describeRetainedBackups(region: string, dbInstance: string): Promise<RetainedBackupView[]> {
+    const found = await gatewayLookup('rds:DescribeDBInstanceAutomatedBackups', region, async () => {
+      // DBInstanceIdentifier "must match the identifier of an existing DB instance"; a deleted one
+      // is found by the filters instead: `db-instance-id`, and `status` `retained` ("Automated
+      // backups for deleted instances").
+      const out = await rdsFor(this.clients, region).send(
+        new DescribeDBInstanceAutomatedBackupsCommand({
+          Filters: [
+            { Name: 'db-instance-id', Values: [dbInstance] },
+            { Name: 'status', Values: ['retained'] },
+          ],
+        }),
+      );
+      return (out.DBInstanceAutomatedBackups ?? []).flatMap((b) =>
+        b.DbiResourceId && b.Status === 'retained'
+          ? [
+              {
+                dbiResourceId: b.DbiResourceId,
+                ...(b.Engine && { engine: b.Engine }),
+                ...(b.RestoreWindow?.EarliestTime && { earliest: ms(b.RestoreWindow.EarliestTime) }),
+                ...(b.RestoreWindow?.LatestTime && { latest: ms(b.RestoreWindow.LatestTime) }),
+                settings: backupSettings(b),
+              },
+            ]
+          : [],
+      );
+    });
+    return found ?? [];
   }
 
   promoteReadReplica(region: string, input: PromoteReadReplicaInput): Promise<DbInstanceView | null> {

@@ -16,6 +16,8 @@ export interface RdsGateway {
   describeDbClusterSnapshot(region: string, snapshotId: string): Promise<SnapshotView | null>;
   /** DescribeDBInstanceAutomatedBackups: the instance's point-in-time restore window. */
   describeRestoreWindow(region: string, dbInstance: string): Promise<RestoreWindowView | null>;
+  /** DescribeDBInstanceAutomatedBackups, `retained` only: what is left of a deleted instance with this name. */
+  describeRetainedBackups(region: string, dbInstance: string): Promise<RetainedBackupView[]>;
 
   promoteReadReplica(region: string, input: PromoteReadReplicaInput): Promise<DbInstanceView | null>;
   switchoverGlobalCluster(region: string, input: SwitchoverGlobalClusterInput): Promise<GlobalClusterView | null>;
@@ -42,6 +44,8 @@ export interface DbInstanceView {
   latestRestorableTime?: number;
   /** Set when the instance belongs to a cluster. */
   clusterId?: string;
+  /** What a restore carries over from this instance. */
+  settings?: DbSettingsView;
 }
 
 /** What the actions need from a DBCluster. Times are epoch ms. */
@@ -56,6 +60,47 @@ export interface DbClusterView {
   earliestRestorableTime?: number;
   latestRestorableTime?: number;
   globalClusterId?: string;
+  /** What a restore carries over from this cluster. */
+  settings?: DbSettingsView;
+}
+
+/**
+ * The settings a restore carries over from its source, as RDS describes them; absent when RDS
+ * did not report one. Parameter group: the instance's DB parameter group, or the cluster's DB
+ * cluster parameter group.
+ */
+export interface DbSettingsView {
+  multiAz?: boolean;
+  deletionProtection?: boolean;
+  /** Set when storage is encrypted. */
+  kmsKeyId?: string;
+  parameterGroup?: string;
+  optionGroup?: string;
+  storageType?: string;
+  iops?: number;
+  /** MiB/s (gp3). */
+  storageThroughput?: number;
+  tags?: RdsTag[];
+  copyTagsToSnapshot?: boolean;
+  iamDatabaseAuthentication?: boolean;
+  /** Aurora Serverless v2 capacity range, ACUs. */
+  serverless?: { min: number; max: number };
+}
+
+export interface RdsTag {
+  Key: string;
+  Value: string;
+}
+
+/** A deleted instance's retained automated backup: restorable by its resource id within its window. */
+export interface RetainedBackupView {
+  /** DbiResourceId of the deleted instance: RestoreDBInstanceToPointInTime's SourceDbiResourceId. */
+  dbiResourceId: string;
+  engine?: string;
+  /** Epoch ms. */
+  earliest?: number;
+  latest?: number;
+  settings: DbSettingsView;
 }
 
 /** An Aurora global database and its members. */
@@ -78,6 +123,8 @@ export interface SnapshotView {
   engineVersion?: string;
   /** Epoch ms. */
   createdAt?: number;
+  /** The key an encrypted snapshot is encrypted with (and an instance restored from it). */
+  kmsKeyId?: string;
 }
 
 /** An instance's restorable window from its active automated backup. Epoch ms. */
@@ -109,15 +156,46 @@ interface Placement {
   VpcSecurityGroupIds?: string[];
 }
 
-export interface RestoreDbInstanceFromSnapshotInput extends Placement {
+/** Settings both restores of an instance carry over (no KmsKeyId: an instance restore keeps its source's key). */
+export interface InstanceRestoreSettings {
+  MultiAZ?: boolean;
+  DeletionProtection?: boolean;
+  DBParameterGroupName?: string;
+  OptionGroupName?: string;
+  StorageType?: string;
+  Iops?: number;
+  StorageThroughput?: number;
+  Tags?: RdsTag[];
+  CopyTagsToSnapshot?: boolean;
+  EnableIAMDatabaseAuthentication?: boolean;
+}
+
+/** Settings both restores of a cluster carry over. */
+export interface ClusterRestoreSettings {
+  DeletionProtection?: boolean;
+  KmsKeyId?: string;
+  DBClusterParameterGroupName?: string;
+  StorageType?: string;
+  Iops?: number;
+  Tags?: RdsTag[];
+  CopyTagsToSnapshot?: boolean;
+  EnableIAMDatabaseAuthentication?: boolean;
+  /** Aurora Serverless v2: the writer is then created with DBInstanceClass `db.serverless`. */
+  ServerlessV2ScalingConfiguration?: { MinCapacity: number; MaxCapacity: number };
+}
+
+export interface RestoreDbInstanceFromSnapshotInput extends Placement, InstanceRestoreSettings {
   DBInstanceIdentifier: string;
   /** Automated snapshots keep their `rds:` prefix. */
   DBSnapshotIdentifier: string;
   DBInstanceClass: string;
 }
 
-export interface RestoreDbInstanceToPointInTimeInput extends Placement {
-  SourceDBInstanceIdentifier: string;
+export interface RestoreDbInstanceToPointInTimeInput extends Placement, InstanceRestoreSettings {
+  /** Exactly one of SourceDBInstanceIdentifier and SourceDbiResourceId. */
+  SourceDBInstanceIdentifier?: string;
+  /** "The resource ID of the source DB instance from which to restore": a deleted instance's retained backup. */
+  SourceDbiResourceId?: string;
   TargetDBInstanceIdentifier: string;
   /** ISO-8601 UTC; exclusive with UseLatestRestorableTime. */
   RestoreTime?: string;
@@ -125,7 +203,7 @@ export interface RestoreDbInstanceToPointInTimeInput extends Placement {
   DBInstanceClass: string;
 }
 
-export interface RestoreDbClusterFromSnapshotInput extends Placement {
+export interface RestoreDbClusterFromSnapshotInput extends Placement, ClusterRestoreSettings {
   DBClusterIdentifier: string;
   SnapshotIdentifier: string;
   /** Required by the API ("Engine: string | undefined", no `?`): the snapshot's engine. */
@@ -136,7 +214,7 @@ export interface RestoreDbClusterFromSnapshotInput extends Placement {
   DBClusterInstanceClass?: string;
 }
 
-export interface RestoreDbClusterToPointInTimeInput extends Placement {
+export interface RestoreDbClusterToPointInTimeInput extends Placement, ClusterRestoreSettings {
   DBClusterIdentifier: string;
   SourceDBClusterIdentifier: string;
   /** ISO-8601 UTC; exclusive with UseLatestRestorableTime. */
@@ -152,4 +230,7 @@ export interface CreateDbInstanceInput {
   DBClusterIdentifier: string;
   DBInstanceClass: string;
   Engine: string;
+  /** The cluster's tags and copy-tags setting, so the writer is tagged like the restored cluster. */
+  Tags?: RdsTag[];
+  CopyTagsToSnapshot?: boolean;
 }

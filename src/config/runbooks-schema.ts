@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { FailoverRunbook, PromoteTarget, RestoreRunbook, RunbooksConfig } from './types.js';
+import type { FailoverRunbook, PromoteTarget, RunbooksConfig } from './types.js';
+import { restoreSchema } from './restore-runbook-schema.js';
 import { awsRegion, checkId, duration, text } from './field-schemas.js';
 import { strictObject } from './strict-object.js';
 
@@ -45,27 +46,6 @@ const failoverSchema = strictObject({
     promote: f.promote,
     ...(f.dns !== undefined && { dns: f.dns }),
     ...(f.guard !== undefined && { guard: f.guard }),
-  }),
-);
-
-const restoreSchema = strictObject({
-  region: awsRegion,
-  dbInstance: text.optional(), // exactly one of dbInstance / dbCluster (config-rules)
-  dbCluster: text.optional(),
-  instanceClass: z.string().regex(/^db\.[a-z0-9-]+\.[a-z0-9-]+$/, {
-    error: (issue) =>
-      issue.input === undefined ? 'required' : `${JSON.stringify(issue.input)} is not an RDS instance class (e.g. db.r6g.large)`,
-  }),
-  subnetGroup: text.optional(),
-  securityGroups: z.array(text).default([]),
-}).transform(
-  (r): RestoreRunbook => ({
-    region: r.region,
-    ...(r.dbInstance !== undefined && { dbInstance: r.dbInstance }),
-    ...(r.dbCluster !== undefined && { dbCluster: r.dbCluster }),
-    instanceClass: r.instanceClass,
-    ...(r.subnetGroup !== undefined && { subnetGroup: r.subnetGroup }),
-    securityGroups: r.securityGroups,
   }),
 );
 

@@ -165,6 +165,29 @@ export interface RestoreRunbook {
   instanceClass: string;
   subnetGroup?: string;
   securityGroups: string[];
+  /** Aurora Serverless v2 capacity in ACUs, with instanceClass `db.serverless`; absent: the source's. */
+  serverless?: { min: number; max: number };
+  /** Settings that replace the source's; every other one is carried over from the source. */
+  overrides: RestoreOverrides;
+}
+
+/** A restore runbook's replacements for the source's settings (SPEC §3 `restore:`). */
+export interface RestoreOverrides {
+  multiAz?: boolean;
+  deletionProtection?: boolean;
+  /** Cluster restores only: an instance restore keeps its source's key. */
+  kmsKeyId?: string;
+  /** DB parameter group (instance) or DB cluster parameter group (cluster). */
+  parameterGroup?: string;
+  optionGroup?: string;
+  storageType?: string;
+  iops?: number;
+  /** MiB/s (gp3). */
+  storageThroughput?: number;
+  /** Added to the source's tags; a key given here replaces the source's value. */
+  tags?: Record<string, string>;
+  copyTagsToSnapshot?: boolean;
+  iamDatabaseAuthentication?: boolean;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

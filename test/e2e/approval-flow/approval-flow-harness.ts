@@ -18,7 +18,7 @@ import type { Probes } from '../../../src/monitor/build-jobs.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { lag } from '../../doubles/results.js';
-import { ORDERS_FAILOVER, ORDERS_LAG_CHECK, yamlFlow } from '../../doubles/runbook-fixtures.js';
+import { ORDERS_FAILOVER, ORDERS_LAG_CHECK, ORDERS_RESTORE, yamlFlow } from '../../doubles/runbook-fixtures.js';
 import { nockAuthTest } from '../../doubles/slack-api-nock.js';
 import { signed } from '../../doubles/slack-requests.js';
 import { testBackend } from '../../doubles/test-backend.js';
@@ -53,6 +53,8 @@ checks:
 runbooks:
   failover:
     orders: ${yamlFlow(ORDERS_FAILOVER)}
+  restore:
+    orders: ${yamlFlow(ORDERS_RESTORE)}
 `;
 }
 

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-rds';
 import type { RestoreRequest } from '../../../src/core/action-request.js';
 import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
-import { dbInstance, type harness } from './fixtures.js';
+import { dbCluster, dbInstance, type harness } from './fixtures.js';
 
 type Harness = ReturnType<typeof harness>;
 export const HOUR = 3_600_000;
@@ -60,4 +60,14 @@ export function mockSourceInstanceWindow(h: Harness) {
       },
     ],
   });
+}
+
+/** The runbooks' sources as a snapshot restore reads them for their settings: live, none reported. */
+export function mockSourcesLive(h: Harness) {
+  h.east
+    .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'orders-db' })
+    .resolves({ DBInstances: [dbInstance('orders-db', 'available')] });
+  h.east
+    .on(DescribeDBClustersCommand, { DBClusterIdentifier: 'orders-east' })
+    .resolves({ DBClusters: [dbCluster('orders-east', 'available')] });
 }

@@ -13,6 +13,7 @@ import {
   WRITER,
   mockClusterAbsent,
   mockInstanceAbsent,
+  mockSourcesLive,
   mockSourceInstanceWindow,
   notFound,
   restore,
@@ -54,6 +55,7 @@ describe('restore requests that cannot be planned or are refused before any requ
   });
 
   it('refuses a snapshot that does not exist', async () => {
+    mockSourcesLive(h);
     h.east.on(DescribeDBSnapshotsCommand).rejects(new DBSnapshotNotFoundFault({ message: 'DBSnapshot nope not found.', ...notFound }));
     mockInstanceAbsent(h, TARGET);
 
@@ -64,6 +66,7 @@ describe('restore requests that cannot be planned or are refused before any requ
   });
 
   it('refuses a cluster snapshot that is still being created', async () => {
+    mockSourcesLive(h);
     h.east
       .on(DescribeDBClusterSnapshotsCommand)
       .resolves({ DBClusterSnapshots: [{ DBClusterSnapshotIdentifier: 'nightly', Status: 'creating', Engine: 'aurora-postgresql' }] });
@@ -80,6 +83,7 @@ describe('restore requests that cannot be planned or are refused before any requ
   });
 
   it('refuses a cluster snapshot that does not exist, in the cluster API', async () => {
+    mockSourcesLive(h);
     h.east.on(DescribeDBClusterSnapshotsCommand).rejects(new DBClusterSnapshotNotFoundFault({ message: 'not found', ...notFound }));
     mockClusterAbsent(h, CLUSTER_TARGET);
     mockInstanceAbsent(h, WRITER);
@@ -94,6 +98,7 @@ describe('restore requests that cannot be planned or are refused before any requ
   });
 
   it('refuses when the derived identifier is already taken', async () => {
+    mockSourcesLive(h);
     h.east.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ DBSnapshotIdentifier: 'pre-deploy', Status: 'available' }] });
     h.east.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: TARGET }).resolves({ DBInstances: [dbInstance(TARGET, 'available')] });
 

@@ -22,6 +22,7 @@ import {
   WRITER,
   mockClusterAbsent,
   mockInstanceAbsent,
+  mockSourcesLive,
   mockSourceInstanceWindow,
   notFound,
   restore,
@@ -33,6 +34,7 @@ beforeEach(() => h.reset());
 
 describe('restore from a snapshot', () => {
   it('restores an instance from a DB snapshot into a derived identifier, waits until available, and reports the endpoint', async () => {
+    mockSourcesLive(h);
     h.east.on(DescribeDBSnapshotsCommand).resolves({
       DBSnapshots: [
         {
@@ -110,6 +112,7 @@ describe('restore from a snapshot', () => {
   });
 
   it('describes an automated rds: snapshot with SnapshotType automated, as the API requires', async () => {
+    mockSourcesLive(h);
     h.east.on(DescribeDBSnapshotsCommand).resolves({
       DBSnapshots: [{ DBSnapshotIdentifier: 'rds:orders-db-2026-11-21-06-10', DBInstanceIdentifier: 'orders-db', Status: 'available' }],
     });
@@ -123,6 +126,7 @@ describe('restore from a snapshot', () => {
   });
 
   it('restores an Aurora cluster from a cluster snapshot with its engine and version, then creates and waits for its writer', async () => {
+    mockSourcesLive(h);
     h.east.on(DescribeDBClusterSnapshotsCommand).resolves({
       DBClusterSnapshots: [
         {

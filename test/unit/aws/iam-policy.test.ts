@@ -29,16 +29,64 @@ function actionsCalledBySource(): string[] {
   return [...actions].sort();
 }
 
+/**
+ * Actions AWS authorizes during a call Lifeboat makes, not commands of their own; each is kept
+ * only while the source still sends what makes AWS check it (`sentBy` matches a file in src/).
+ */
+const IMPLIED: Record<string, { sentBy: RegExp; why: string }> = {
+  // "If tags are specified in the create action, RDS performs additional authorization on the
+  // rds:AddTagsToResource action" (RDS User Guide, tags on create).
+  'rds:AddTagsToResource': { sentBy: /\.put\('Tags'/, why: 'restores carry the source tags over' },
+  // RDS creates a grant on the caller's key to encrypt the restored storage, with the caller's rights.
+  'kms:CreateGrant': { sentBy: /new RestoreDB\w+Command\(/, why: 'restores of KMS-encrypted databases' },
+  'kms:DescribeKey': { sentBy: /new RestoreDB\w+Command\(/, why: 'restores of KMS-encrypted databases' },
+};
+
+interface Statement {
+  Sid: string;
+  Effect: string;
+  Action: string[];
+  Condition?: Record<string, Record<string, string>>;
+}
+
+function statements(): Statement[] {
+  return (JSON.parse(readFileSync(join(ROOT, 'deploy/iam-policy.json'), 'utf8')) as { Statement: Statement[] }).Statement;
+}
+
 function actionsGranted(): string[] {
-  const policy = JSON.parse(readFileSync(join(ROOT, 'deploy/iam-policy.json'), 'utf8')) as {
-    Statement: Array<{ Effect: string; Action: string[] }>;
-  };
-  return policy.Statement.flatMap((s) => (s.Effect === 'Allow' ? s.Action : [])).sort();
+  return statements()
+    .flatMap((s) => (s.Effect === 'Allow' ? s.Action : []))
+    .sort();
+}
+
+function sourceText(): string {
+  return sourceFiles(join(ROOT, 'src'))
+    .map((file) => readFileSync(file, 'utf8'))
+    .join('\n');
 }
 
 describe('deploy/iam-policy.json', () => {
-  it('grants exactly the AWS actions the source calls: none missing, none extra', () => {
-    expect(actionsGranted()).toEqual(actionsCalledBySource());
+  it('grants exactly the AWS actions the source calls, and those its calls imply: none missing, none extra', () => {
+    const text = sourceText();
+    const implied = Object.entries(IMPLIED)
+      .filter(([, { sentBy }]) => sentBy.test(text))
+      .map(([action]) => action);
+    const stale = Object.entries(IMPLIED).filter(([action]) => !implied.includes(action));
+    expect(
+      stale.map(([action, { why }]) => `${action} (${why})`),
+      'implied actions the source no longer implies',
+    ).toEqual([]);
+    expect(actionsGranted()).toEqual([...actionsCalledBySource(), ...implied].sort());
+  });
+
+  it('grants KMS only through RDS: every kms: action is conditioned on kms:ViaService rds.*.amazonaws.com', () => {
+    const kms = statements().filter((s) => s.Action.some((a) => a.startsWith('kms:')));
+    expect(kms.length).toBeGreaterThan(0);
+    for (const statement of kms) {
+      expect(statement.Condition?.StringLike?.['kms:ViaService'], statement.Sid).toBe('rds.*.amazonaws.com');
+    }
+    const grant = kms.find((s) => s.Action.includes('kms:CreateGrant'));
+    expect(grant?.Condition?.Bool?.['kms:GrantIsForAWSResource']).toBe('true');
   });
 
   it('grants no wildcard actions', () => {

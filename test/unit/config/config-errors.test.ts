@@ -335,7 +335,31 @@ const CASES: Case[] = [
   {
     rule: 'a restore needs an RDS instance class',
     yaml: 'runbooks:\n  restore:\n    orders: { region: us-east-1, dbInstance: db, instanceClass: large }',
-    lines: ['runbooks.restore.orders.instanceClass: "large" is not an RDS instance class (e.g. db.r6g.large)'],
+    lines: [
+      'runbooks.restore.orders.instanceClass: "large" is not an RDS instance class (e.g. db.r6g.large, or db.serverless with serverless: { min, max })',
+    ],
+  },
+  {
+    rule: 'db.serverless is Aurora Serverless v2: a cluster restore only',
+    yaml: 'runbooks:\n  restore:\n    orders: { region: us-east-1, dbInstance: db, instanceClass: db.serverless }',
+    lines: ['runbooks.restore.orders.instanceClass: db.serverless (Aurora Serverless v2) needs a dbCluster runbook'],
+  },
+  {
+    rule: 'serverless capacity goes with db.serverless, in half ACUs, min not above max',
+    yaml: 'runbooks:\n  restore:\n    a: { region: us-east-1, dbCluster: c, instanceClass: db.r6g.large, serverless: { min: 1, max: 2 } }\n    b: { region: us-east-1, dbCluster: c, instanceClass: db.serverless, serverless: { min: 0.3, max: 2 } }\n    c: { region: us-east-1, dbCluster: c, instanceClass: db.serverless, serverless: { min: 8, max: 4 } }',
+    lines: [
+      'runbooks.restore.a.serverless: only with instanceClass: db.serverless',
+      'runbooks.restore.b.serverless.min: 0.3 is not a whole or half ACU (e.g. 0.5, 8, 16.5)',
+      'runbooks.restore.c.serverless.max: min must not be above max',
+    ],
+  },
+  {
+    rule: 'a restore override the restore call cannot take is refused with the reason',
+    yaml: 'runbooks:\n  restore:\n    i: { region: us-east-1, dbInstance: db, instanceClass: db.r6g.large, kmsKeyId: alias/x }\n    c: { region: us-east-1, dbCluster: c, instanceClass: db.r6g.large, multiAz: true }',
+    lines: [
+      "runbooks.restore.i.kmsKeyId: only for dbCluster runbooks (an instance restore takes no KmsKeyId: it keeps the source's key)",
+      'runbooks.restore.c.multiAz: only for dbInstance runbooks (RestoreDBClusterFromSnapshot and RestoreDBClusterToPointInTime take no such setting)',
+    ],
   },
   {
     rule: 'runbook names are typed in Slack, so they are simple',

@@ -101,6 +101,7 @@ describe('parseConfig on valid configs', () => {
             instanceClass: 'db.r6g.large',
             subnetGroup: 'prod-db',
             securityGroups: ['sg-0abc'],
+            overrides: {},
           },
         },
       },
@@ -205,6 +206,7 @@ runbooks:
       dbCluster: 'orders-cluster',
       instanceClass: 'db.r6g.large',
       securityGroups: [],
+      overrides: {},
     });
   });
 

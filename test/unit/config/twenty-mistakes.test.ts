@@ -80,7 +80,7 @@ describe('a config with 20 distinct mistakes', () => {
       'checks[3].type: "htp" is not one of http, replication-lag, backup',
       'runbooks.failover.orders.promote.targetCluster: required with globalCluster',
       'runbooks.failover.orders.guard.lagCheck: "orders-lagg" is not a check id (replication-lag checks: orders-lag)',
-      'runbooks.restore.orders.instanceClass: "r6g.large" is not an RDS instance class (e.g. db.r6g.large)',
+      'runbooks.restore.orders.instanceClass: "r6g.large" is not an RDS instance class (e.g. db.r6g.large, or db.serverless with serverless: { min, max })',
       'env.PAGERDUTY_EVENTS_URL: must be an https URL such as https://events.eu.pagerduty.com, got "http://events.pagerduty.com"',
       'env.STATUSPAGE_API_KEY: required when statuspage.provider is atlassian',
     ]);

@@ -20,6 +20,7 @@ import type { Incident, IncidentEvent } from '../../../../src/core/incident.js';
 import type { Plan } from '../../../../src/core/plan.js';
 import { approvalOf, failoverPlan, statusPagePlan, T0 } from '../approvals/fixtures.js';
 import { storedCall } from '../../../doubles/stored-call.js';
+import { clusterRestoreSettings } from '../../../../src/actions/restore-settings.js';
 
 /*
  * Every Block Kit builder, fed the longest inputs the config and users allow, stays within
@@ -104,6 +105,72 @@ function biggestFailover(): Plan {
   });
   plan.warnings = Array.from({ length: 30 }, (_, i) => `Warning ${i} about ${ID63} & <things>`);
   return plan;
+}
+
+/**
+ * An Aurora Serverless v2 restore carrying every setting over, with the most a source can hold:
+ * 50 tags (RDS's limit per resource), keys of 128 and values of 256 characters, copied again onto
+ * the writer, and the longest identifiers.
+ */
+function biggestRestore(): Plan {
+  const tags = Array.from({ length: 50 }, (_, i) => ({ Key: `${String(i).padStart(2, '0')}${'k&'.repeat(63)}`, Value: 'v<'.repeat(128) }));
+  const runbook = { region: 'ap-southeast-1', dbCluster: ID63, instanceClass: 'db.serverless', securityGroups: [], overrides: {} };
+  const source = {
+    name: ID63,
+    settings: {
+      deletionProtection: true,
+      kmsKeyId: `arn:aws:kms:ap-southeast-1:123456789012:key/${'f'.repeat(36)}`,
+      parameterGroup: 'p'.repeat(255),
+      storageType: 'aurora-iopt1',
+      copyTagsToSnapshot: true,
+      iamDatabaseAuthentication: true,
+      tags,
+      serverless: { min: 0.5, max: 256 },
+    },
+  };
+  const carried = clusterRestoreSettings(runbook, source);
+  const target = `${ID63}-restore-20261121-120000`;
+  return {
+    ...failoverPlan(),
+    request: { kind: 'restore', runbook: ID63, dryRun: false, source: { type: 'latest' } },
+    title: `Restore ${ID63}: ${ID63} to the latest restorable time as ${target} (ap-southeast-1)`,
+    subject: ID63,
+    calls: [
+      {
+        id: 'restore',
+        service: 'rds',
+        operation: 'RestoreDBClusterToPointInTime',
+        region: 'ap-southeast-1',
+        input: {
+          DBClusterIdentifier: target,
+          SourceDBClusterIdentifier: ID63,
+          UseLatestRestorableTime: true,
+          DBSubnetGroupName: 's'.repeat(255),
+          VpcSecurityGroupIds: Array.from({ length: 5 }, (_, i) => `sg-${String(i).repeat(17)}`),
+          ...carried.input,
+        },
+        description: `Restore cluster ${target} from ${ID63} to the latest restorable time; ${carried.summary}`,
+      },
+      {
+        id: 'create-writer',
+        service: 'rds',
+        operation: 'CreateDBInstance',
+        region: 'ap-southeast-1',
+        input: {
+          DBInstanceIdentifier: `${target}-w`,
+          DBClusterIdentifier: target,
+          DBInstanceClass: 'db.serverless',
+          Engine: 'aurora-postgresql',
+          Tags: tags,
+          CopyTagsToSnapshot: true,
+        },
+        description: `Create writer instance ${target}-w (db.serverless) in cluster ${target}`,
+      },
+    ],
+    warnings: [
+      `${ID63} has readers in other Availability Zones; the restore creates only the writer ${target}-w: add readers for Multi-AZ.`,
+    ],
+  };
 }
 
 describe('blockKitViolations', () => {
@@ -349,6 +416,14 @@ describe('every builder, longest inputs, within Slack limits', () => {
     }
     ok(confirmModal(approvalOf(plan), `C${'0'.repeat(30)}`));
     ok(dryRunMessage(plan));
+  });
+
+  it('the biggest restore plan, every setting and 50 long tags carried over, is shown whole and fits', () => {
+    const plan = biggestRestore();
+    expect(planDisplayRefusal(plan)).toBeNull();
+    ok(approvalMessage(approvalOf(plan, { id: 'APR-999999999999', requester: USER })));
+    ok(dryRunMessage(plan));
+    ok(confirmModal(approvalOf(plan), `C${'0'.repeat(30)}`));
   });
 
   it('dry run, refusal and requested answers', () => {
