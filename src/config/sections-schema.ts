@@ -104,8 +104,10 @@ export const monitorSchema = strictObject({
 export const readinessSchema = strictObject({
   every: duration
     .refine((ms) => ms >= 60_000, { message: 'must be at least 1m (each evaluation reads AWS)' })
+    // Node timers fire at once past 2^31-1 ms (about 24.8 days).
+    .refine((ms) => ms <= 24 * 86_400_000, { message: 'must be at most 24d' })
     .default(30 * 60_000)
-    .describe("Evaluate every runbook's pre-flight, read-only, this often (at least 1m)"), // 30 minutes
+    .describe("Evaluate every runbook's pre-flight, read-only, this often (1m to 24d)"), // 30 minutes
   severity: severity.default('SEV3').describe('A runbook that would be refused now opens an incident at this severity'),
 }).transform((r): ReadinessConfig => ({ everyMs: r.every, severity: r.severity }));
 

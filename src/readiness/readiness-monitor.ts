@@ -32,6 +32,8 @@ interface Term {
  */
 export class ReadinessMonitor {
   private term: Term | null = null;
+  /** Applications run one after another: the engine expects one writer per check at a time. */
+  private applying: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: ReadinessMonitorDeps) {}
 
@@ -66,7 +68,15 @@ export class ReadinessMonitor {
     return report;
   }
 
-  private async applyUnder(term: Term, report: ReadinessReport): Promise<void> {
+  private applyUnder(term: Term, report: ReadinessReport): Promise<void> {
+    // A scheduled cycle and `/dr readiness` may finish together; two applications of one check at
+    // once could both see no open incident and open two.
+    const next = this.applying.then(() => this.applyReport(term, report));
+    this.applying = next.catch(() => undefined);
+    return next;
+  }
+
+  private async applyReport(term: Term, report: ReadinessReport): Promise<void> {
     for (const verdict of report.runbooks) {
       // A term that ended mid-evaluation writes nothing; the engine's fence would drop it anyway.
       if (this.term !== term) return;

@@ -167,7 +167,7 @@ checks:
     ]);
   });
 
-  it('reads readiness, and refuses an interval under a minute or an unknown severity', () => {
+  it('reads readiness, and refuses an interval under a minute or over 24 days, or an unknown severity', () => {
     expect(valid('readiness: { every: 10m, severity: SEV2 }\n').readiness).toEqual({ everyMs: 600_000, severity: 'SEV2' });
     const result = parseConfig('readiness: { every: 30s, severity: SEV9 }\n', {});
     expect(result.ok).toBe(false);
@@ -176,6 +176,10 @@ checks:
       expect.stringMatching(/^readiness\.every: .*at least 1m/),
       expect.stringMatching(/^readiness\.severity: /),
     ]);
+    expect(parseConfig('readiness: { every: 30d }\n', {})).toEqual({
+      ok: false,
+      errors: [expect.stringMatching(/^readiness\.every: .*at most 24d/)],
+    });
   });
 
   it('defaults operators to the approvers', () => {

@@ -70,6 +70,36 @@ describe('ReadinessMonitor', () => {
     expect(m.applied).toHaveLength(2);
   });
 
+  it('evaluations that finish together are applied one after another, never interleaved', async () => {
+    const m = monitor(() => 1);
+    const order: string[] = [];
+    const slow = new ReadinessMonitor({
+      evaluator: { evaluate: async () => REPORT },
+      engine: {
+        apply: async (result) => {
+          order.push(`start ${result.checkId}`);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          order.push(`end ${result.checkId}`);
+          return null;
+        },
+      },
+      config: { everyMs: 60_000, severity: 'SEV2' },
+      logger: silentLogger(),
+      phase: () => 1,
+    });
+    slow.start(LEASE);
+    await Promise.all([slow.evaluateNow(), slow.evaluateNow()]);
+    await slow.stop();
+    const once = [
+      'start readiness:failover:orders',
+      'end readiness:failover:orders',
+      'start readiness:restore:orders',
+      'end readiness:restore:orders',
+    ];
+    expect(order).toEqual([...once, ...once]);
+    expect(m.applied).toEqual([]);
+  });
+
   it('a term with phase 0 evaluates at once, then waits a whole interval', async () => {
     const m = monitor(() => 0);
     m.readiness.start(LEASE);
