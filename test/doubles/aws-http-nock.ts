@@ -38,6 +38,8 @@ export class FakeAwsHttp {
   readonly calls: AwsCall[] = [];
   /** region -> instance id -> instance. */
   readonly instances = new Map<string, Map<string, FakeInstance>>();
+  /** region -> cluster id -> cluster (its restorable window, epoch ms). */
+  readonly clusters = new Map<string, Map<string, { status: string; earliest?: number; latest?: number }>>();
   /** region -> instance id -> automated backup restore window (epoch ms). */
   readonly backups = new Map<string, Map<string, { earliest: number; latest: number }>>();
   /** hosted zone id -> record sets. */
@@ -49,6 +51,12 @@ export class FakeAwsHttp {
     const inRegion = this.instances.get(region) ?? new Map<string, FakeInstance>();
     inRegion.set(id, instance);
     this.instances.set(region, inRegion);
+  }
+
+  cluster(region: string, id: string, cluster: { status: string; earliest?: number; latest?: number }): void {
+    const inRegion = this.clusters.get(region) ?? new Map<string, { status: string; earliest?: number; latest?: number }>();
+    inRegion.set(id, cluster);
+    this.clusters.set(region, inRegion);
   }
 
   backup(region: string, id: string, window: { earliest: number; latest: number }): void {
@@ -127,6 +135,20 @@ export class FakeAwsHttp {
             '</DBInstance>',
         );
         return answer(`<DBInstances>${items.join('')}</DBInstances>`);
+      }
+      case 'DescribeDBClusters': {
+        const items = wanted.flatMap((id) => {
+          const c = this.clusters.get(region)?.get(id);
+          if (!c) return [];
+          return [
+            `<DBCluster><DBClusterIdentifier>${xml(id)}</DBClusterIdentifier><Status>${c.status}</Status><Engine>aurora-postgresql</Engine>` +
+              `<DBClusterArn>arn:aws:rds:${region}:123456789012:cluster:${xml(id)}</DBClusterArn>` +
+              (c.earliest !== undefined ? `<EarliestRestorableTime>${iso(c.earliest)}</EarliestRestorableTime>` : '') +
+              (c.latest !== undefined ? `<LatestRestorableTime>${iso(c.latest)}</LatestRestorableTime>` : '') +
+              '</DBCluster>',
+          ];
+        });
+        return answer(`<DBClusters>${items.join('')}</DBClusters>`);
       }
       case 'DescribeDBInstanceAutomatedBackups': {
         const items = wanted.flatMap((id) => {

@@ -183,6 +183,26 @@ describe('readiness evaluation', () => {
     expect(orders).toMatchObject({ status: 'not-ready', failing: 'target state' });
   });
 
+  it('an Aurora restore runbook: its cluster and both new identifiers in one filtered describe each; backups off make it not ready', async () => {
+    const backend = testBackend(redis.redis, redis.prefix, clock);
+    const aurora = parseConfig(
+      `runbooks:\n  restore:\n    orders-aurora: { region: us-east-1, dbCluster: orders-east, instanceClass: db.r6g.large }\n`,
+      {},
+    );
+    if (!aurora.ok) throw new Error(aurora.errors.join('\n'));
+    const evaluate = () =>
+      new ReadinessEvaluator({ config: aurora.config, clients, store: backend.store, clock, metrics, logger: silentLogger() }).evaluate();
+    aws.cluster('us-east-1', 'orders-east', { status: 'available', earliest: clock.now() - 86_400_000, latest: clock.now() - 60_000 });
+    expect((await evaluate()).runbooks).toEqual([{ kind: 'restore', runbook: 'orders-aurora', status: 'ready' }]);
+    expect(aws.actions().sort()).toEqual(['rds:us-east-1:DescribeDBClusters', 'rds:us-east-1:DescribeDBInstances']);
+    const clusters = aws.calls.find((c) => c.action === 'DescribeDBClusters');
+    expect(clusters?.params).toMatchObject({ 'Filters.Filter.1.Name': 'db-cluster-id', 'Filters.Filter.1.Values.Value.1': 'orders-east' });
+    expect(clusters?.params['Filters.Filter.1.Values.Value.2']).toMatch(/^orders-east-restore-/);
+
+    aws.cluster('us-east-1', 'orders-east', { status: 'available' });
+    expect((await evaluate()).runbooks[0]).toMatchObject({ status: 'not-ready', failing: 'restore window' });
+  });
+
   it('one name in a zone is read on its own, as a request reads it', async () => {
     const single = new BatchedRoute53Reads(() => clients.route53());
     const records = await single.recordsNamed('/hostedzone/Z123', 'orders.db.example.com');
