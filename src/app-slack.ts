@@ -8,6 +8,7 @@ import { OperatorNotices } from './bot/operator-notices.js';
 import type { Config } from './config/types.js';
 import type { Clock } from './core/clock.js';
 import type { IncidentEngine } from './incidents/incident-engine.js';
+import type { ReadinessMonitor } from './readiness/readiness-monitor.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Pager } from './paging/pager.js';
@@ -35,6 +36,7 @@ export interface SlackDeps {
   engine: IncidentEngine;
   pager: Pager;
   dr: DrParts;
+  readiness: ReadinessMonitor;
   seams?: SlackSeams;
 }
 
@@ -78,6 +80,7 @@ export function buildSlack(deps: SlackDeps): SlackParts {
     ...(pager.enabled ? { pagingState: (id: string) => pager.pagingState(id) } : {}),
     submitAction: approvalUi.submitAction,
     listApprovals: approvalUi.listApprovals,
+    evaluateReadiness: () => deps.readiness.evaluateNow(),
     clock,
   });
   const notices = new OperatorNotices({

@@ -9,6 +9,7 @@ import type { Monitor } from './monitor/monitor.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Pager } from './paging/pager.js';
+import type { ReadinessMonitor } from './readiness/readiness-monitor.js';
 import type { StatusPageModule } from './statuspage/create-status-page.js';
 
 /** The built parts whose events other parts act on. */
@@ -18,6 +19,7 @@ export interface SubscribedParts {
   backend: Backend;
   elector: LeaderElector;
   monitor: Monitor;
+  readiness: ReadinessMonitor;
   engine: IncidentEngine;
   pager: Pager;
   statusPage: StatusPageModule;
@@ -31,20 +33,22 @@ export interface SubscribedParts {
  * listeners, called on stop before Slack's outbox makes its last pass.
  */
 export function subscribeParts(parts: SubscribedParts): () => void {
-  const { logger, metrics, backend, elector, monitor, engine, pager, statusPage, dr, slack } = parts;
+  const { logger, metrics, backend, elector, monitor, readiness, engine, pager, statusPage, dr, slack } = parts;
 
-  // A term as leader runs the monitor; its lease fences every result of the runs it starts,
-  // even ones that land after the term ended.
+  // A term as leader runs the monitor and the readiness loop; its lease fences every result of
+  // the runs it starts, even ones that land after the term ended.
   elector.onTerm({
     elected: (lease) => {
       metrics.isLeader.set(1);
       engine.resetCache();
       monitor.start(lease);
+      readiness.start(lease);
     },
     demoted: () => {
       metrics.isLeader.set(0);
       // stop() ends the term before its first await: from here no result of ours is written.
       monitor.stop().catch((err: unknown) => logger.error({ err }, 'monitor did not stop cleanly after demotion'));
+      readiness.stop().catch((err: unknown) => logger.error({ err }, 'readiness loop did not stop cleanly after demotion'));
     },
   });
 

@@ -21,6 +21,9 @@ import type { Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { createPager } from './paging/create-pager.js';
 import type { Pager } from './paging/pager.js';
+import { ReadinessEvaluator } from './readiness/readiness-evaluator.js';
+import { ReadinessMonitor } from './readiness/readiness-monitor.js';
+import { READINESS_POLICY, readinessCheckId } from './readiness/readiness-result.js';
 import { buildServer } from './server/build-server.js';
 import { createStatusPage, type StatusPageModule } from './statuspage/create-status-page.js';
 import type { Store } from './store/store.js';
@@ -38,7 +41,7 @@ export interface AppDeps {
   /** Unique per process; distinguishes lease holders. */
   holderId?: string;
   /** Test seams: Slack's (see SlackSeams) and how DR runs wait between polls. */
-  seams?: SlackSeams & { runSleep?: Sleeper };
+  seams?: SlackSeams & { runSleep?: Sleeper; readinessPhase?: () => number };
 }
 
 /** The wired service. `start` listens and begins leader election; `stop` drains and closes. */
@@ -48,6 +51,8 @@ export interface App {
   readonly store: Store;
   readonly engine: IncidentEngine;
   readonly monitor: Monitor;
+  /** Every runbook's pre-flight, read-only: on the leader every `readiness.every`, and on `/dr readiness`. */
+  readonly readiness: ReadinessMonitor;
   readonly metrics: Metrics;
   readonly statusPage: StatusPageModule;
   readonly pager: Pager;
@@ -87,7 +92,11 @@ export function buildApp(deps: AppDeps): App {
     store,
     clock,
     logger: logger.child({ component: 'incidents' }),
-    policies: new Map(config.checks.map((c) => [c.id, { failAfter: c.failAfter, recoverAfter: c.recoverAfter }])),
+    policies: new Map([
+      ...config.checks.map((c) => [c.id, { failAfter: c.failAfter, recoverAfter: c.recoverAfter }] as const),
+      ...Object.keys(config.runbooks.failover).map((name) => [readinessCheckId('failover', name), READINESS_POLICY] as const),
+      ...Object.keys(config.runbooks.restore).map((name) => [readinessCheckId('restore', name), READINESS_POLICY] as const),
+    ]),
     fencing: { mode: 'leader-lease', currentLease: () => elector.currentLease() },
   });
   const monitor = new Monitor({
@@ -99,6 +108,20 @@ export function buildApp(deps: AppDeps): App {
     logger: logger.child({ component: 'monitor' }),
     clock,
     concurrency: config.monitor.concurrency,
+  });
+  const readiness = new ReadinessMonitor({
+    evaluator: new ReadinessEvaluator({
+      config,
+      clients: awsClients,
+      store,
+      clock,
+      metrics,
+      logger: logger.child({ component: 'readiness' }),
+    }),
+    engine,
+    config: config.readiness,
+    logger: logger.child({ component: 'readiness' }),
+    ...(deps.seams?.readinessPhase && { phase: deps.seams.readinessPhase }),
   });
 
   const statusPage = createStatusPage({ config, logger, store: backend.statusPage, clock, incidents: store });
@@ -131,7 +154,7 @@ export function buildApp(deps: AppDeps): App {
       })
     : null;
   const slack = dr
-    ? buildSlack({ config, logger, metrics, clock, backend, engine, pager, dr, ...(deps.seams ? { seams: deps.seams } : {}) })
+    ? buildSlack({ config, logger, metrics, clock, backend, engine, pager, dr, readiness, ...(deps.seams ? { seams: deps.seams } : {}) })
     : null;
 
   const server = buildServer({
@@ -149,7 +172,7 @@ export function buildApp(deps: AppDeps): App {
   // Not wrapped in fastify-plugin: its raw-body parser must apply to /slack/events only.
   if (slack) void server.register(slack.bot.routes);
 
-  const detachSlack = subscribeParts({ logger, metrics, backend, elector, monitor, engine, pager, statusPage, dr, slack });
+  const detachSlack = subscribeParts({ logger, metrics, backend, elector, monitor, readiness, engine, pager, statusPage, dr, slack });
   const demo = config.demo ? new DemoTarget({ ...config.demo, clock, logger: logger.child({ component: 'demo-target' }) }) : null;
 
   return {
@@ -158,6 +181,7 @@ export function buildApp(deps: AppDeps): App {
     store,
     engine,
     monitor,
+    readiness,
     metrics,
     statusPage,
     pager,
@@ -195,6 +219,7 @@ export function buildApp(deps: AppDeps): App {
       if (slack) await slack.stop();
       await elector.stop();
       await monitor.stop();
+      await readiness.stop();
       await pager.stop();
       await backend.retention?.stop();
       if (demo) await demo.stop();

@@ -16,6 +16,7 @@ import {
   type DBCluster,
   type DBClusterSnapshot,
   type DBInstance,
+  type DBInstanceAutomatedBackup,
   type DBSnapshot,
   type GlobalCluster,
 } from '@aws-sdk/client-rds';
@@ -52,7 +53,7 @@ function snapshotType(snapshotId: string): { SnapshotType?: string } {
   return snapshotId.startsWith('rds:') ? { SnapshotType: 'automated' } : {};
 }
 
-function instanceView(db: DBInstance | undefined): DbInstanceView | null {
+export function instanceView(db: DBInstance | undefined): DbInstanceView | null {
   if (!db?.DBInstanceIdentifier) return null;
   const address = db.Endpoint?.Address;
   return {
@@ -69,7 +70,7 @@ function instanceView(db: DBInstance | undefined): DbInstanceView | null {
   };
 }
 
-function clusterView(c: DBCluster | undefined): DbClusterView | null {
+export function clusterView(c: DBCluster | undefined): DbClusterView | null {
   if (!c?.DBClusterIdentifier) return null;
   return {
     id: c.DBClusterIdentifier,
@@ -124,6 +125,18 @@ function snapshotView(
   };
 }
 
+/** One instance's restore window from its automated backups. */
+export function restoreWindowView(backups: DBInstanceAutomatedBackup[]): RestoreWindowView | null {
+  // "retained" entries are backups of deleted instances that had the same name: not this one.
+  const backup = backups.find((b) => b.Status === 'active') ?? backups.find((b) => b.Status !== 'retained');
+  if (!backup) return null;
+  return {
+    ...(backup.RestoreWindow?.EarliestTime && { earliest: ms(backup.RestoreWindow.EarliestTime) }),
+    ...(backup.RestoreWindow?.LatestTime && { latest: ms(backup.RestoreWindow.LatestTime) }),
+    ...(backup.Status && { status: backup.Status }),
+  };
+}
+
 /** `RdsGateway` over SDK v3 `RDSClient`s, one per region. Every failure is an `AwsGatewayError`. */
 export class SdkRdsGateway implements RdsGateway {
   constructor(private readonly clients: RdsSource) {}
@@ -174,15 +187,7 @@ export class SdkRdsGateway implements RdsGateway {
       const out = await rdsFor(this.clients, region).send(
         new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: dbInstance }),
       );
-      // "retained" entries are backups of deleted instances that had the same name: not this one.
-      const backups = out.DBInstanceAutomatedBackups ?? [];
-      const backup = backups.find((b) => b.Status === 'active') ?? backups.find((b) => b.Status !== 'retained');
-      if (!backup) return null;
-      return {
-        ...(backup.RestoreWindow?.EarliestTime && { earliest: ms(backup.RestoreWindow.EarliestTime) }),
-        ...(backup.RestoreWindow?.LatestTime && { latest: ms(backup.RestoreWindow.LatestTime) }),
-        ...(backup.Status && { status: backup.Status }),
-      };
+      return restoreWindowView(out.DBInstanceAutomatedBackups ?? []);
     });
   }
 

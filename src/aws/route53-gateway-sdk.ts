@@ -23,7 +23,7 @@ const PAGE_SIZE = 20;
 /** Guard against a pagination that never ends (a broken endpoint or emulator). */
 const MAX_PAGES = 10;
 
-function recordView(r: ResourceRecordSet): DnsRecord {
+export function recordView(r: ResourceRecordSet): DnsRecord {
   return {
     name: normalizeDnsName(r.Name ?? ''),
     type: r.Type ?? 'unknown',

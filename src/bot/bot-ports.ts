@@ -1,3 +1,4 @@
+import type { ReadinessReport } from '../readiness/readiness-evaluator.js';
 import type { types } from '@slack/bolt';
 import type { ActionRequest, Actor } from '../core/action-request.js';
 import type { Incident } from '../core/incident.js';
@@ -51,4 +52,7 @@ export interface ApprovalSummary {
 }
 
 /** Lists pending approval requests, oldest first (the approval module implements it). */
+/** `/dr readiness`: every runbook's pre-flight evaluated now, read-only (the readiness monitor). */
+export type EvaluateReadiness = () => Promise<ReadinessReport>;
+
 export type ListApprovals = () => Promise<ApprovalSummary[]>;

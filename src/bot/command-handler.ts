@@ -7,9 +7,11 @@ import type { Store } from '../store/store.js';
 import { approvalsList } from './blocks/approvals-list.js';
 import { helpMessage } from './blocks/help-message.js';
 import { incidentsList } from './blocks/incidents-list.js';
+import { readinessList } from './blocks/readiness-list.js';
 import { statusReport, type CheckPosture } from './blocks/status-report.js';
 import type {
   BotMessage,
+  EvaluateReadiness,
   IncidentCommands,
   IncidentTransitionRefusal,
   ListApprovals,
@@ -41,6 +43,7 @@ export interface CommandHandlerDeps {
   pageOnCall: PageOnCall;
   submitAction: SubmitAction;
   listApprovals: ListApprovals;
+  evaluateReadiness: EvaluateReadiness;
   clock: Clock;
   logger: Logger;
   /** Test seam: STORE_READ_DEADLINE_MS unless given. */
@@ -107,6 +110,8 @@ export class CommandHandler {
         return this.incidents();
       case 'approvals':
         return approvalsList(await this.deps.listApprovals(), clock.now());
+      case 'readiness':
+        return readinessList(await this.deps.evaluateReadiness());
       case 'ack': {
         const result = await incidents.acknowledge(command.incidentId, requester.userId);
         return { text: result.ok ? `Acknowledged ${command.incidentId}.` : this.refusal(result.reason, command.incidentId, 'ack') };

@@ -10,11 +10,12 @@ export const SUBCOMMANDS = [
   'restore',
   'statuspage',
   'approvals',
+  'readiness',
 ] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 /** Subcommands anyone in the workspace may run; everything else needs `slack.operators`. */
-export const READ_ONLY_SUBCOMMANDS: ReadonlySet<Subcommand> = new Set(['help', 'status', 'incidents']);
+export const READ_ONLY_SUBCOMMANDS: ReadonlySet<Subcommand> = new Set(['help', 'status', 'incidents', 'readiness']);
 
 const ARGUMENTS: Record<Subcommand, string> = {
   help: '',
@@ -27,6 +28,7 @@ const ARGUMENTS: Record<Subcommand, string> = {
   restore: ' <runbook> (--snapshot <id> | --time <ISO-8601> | --latest) [--dry-run]',
   statuspage: ' <incident> <investigating|identified|monitoring|resolved> <message>',
   approvals: '',
+  readiness: '',
 };
 
 const DESCRIPTIONS: Record<Subcommand, string> = {
@@ -40,6 +42,7 @@ const DESCRIPTIONS: Record<Subcommand, string> = {
   restore: 'request a restore (two-person approval)',
   statuspage: 'request a status page post (two-person approval)',
   approvals: 'pending requests',
+  readiness: "every runbook's pre-flight, evaluated now, read-only: ready, or why not",
 };
 
 /** `Usage: /dr ack <incident>` for one subcommand. */

@@ -2,7 +2,7 @@ import type { Config } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from '../store/store.js';
-import type { IncidentCommands, ListApprovals, PageOnCall, SubmitAction } from './bot-ports.js';
+import type { EvaluateReadiness, IncidentCommands, ListApprovals, PageOnCall, SubmitAction } from './bot-ports.js';
 import { CommandHandler } from './command-handler.js';
 import type { SlackPlatform } from './create-slack-platform.js';
 import { IncidentActionHandler } from './incident-action-handler.js';
@@ -28,6 +28,8 @@ export interface SlackBotDeps {
   submitAction: SubmitAction;
   /** `/dr approvals` and `/dr status` (the approval flow). */
   listApprovals: ListApprovals;
+  /** `/dr readiness` (the readiness monitor). */
+  evaluateReadiness: EvaluateReadiness;
   clock: Clock;
 }
 
@@ -53,6 +55,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     pageOnCall: deps.pageOnCall,
     submitAction: deps.submitAction,
     listApprovals: deps.listApprovals,
+    evaluateReadiness: deps.evaluateReadiness,
     clock,
     logger,
   });

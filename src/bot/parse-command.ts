@@ -29,6 +29,7 @@ export type ParsedCommand =
   | { kind: 'status' }
   | { kind: 'incidents' }
   | { kind: 'approvals' }
+  | { kind: 'readiness' }
   | { kind: 'ack'; incidentId: string }
   | { kind: 'page'; incidentId: string }
   | { kind: 'resolve'; incidentId: string; note?: string }
@@ -90,6 +91,7 @@ function parseSubcommand(subcommand: Subcommand, rest: string, context: ParseCon
     case 'status':
     case 'incidents':
     case 'approvals':
+    case 'readiness':
       if (rest.length > 0) return failure(`\`${context.command} ${subcommand}\` takes no arguments; remove ${quoteInput(rest)}.`);
       return { ok: true, command: { kind: subcommand } };
     case 'ack':

@@ -5,6 +5,7 @@ import { runbooksSchema } from './runbooks-schema.js';
 import {
   demoSchema,
   monitorSchema,
+  readinessSchema,
   retentionSchema,
   pagerdutySchema,
   serverSchema,
@@ -29,6 +30,7 @@ export const configFileSchema = strictObject({
   statuspage: section(statuspageSchema).describe('The public status page'),
   monitor: section(monitorSchema).describe('The monitor loop'),
   retention: section(retentionSchema).describe('How long resolved incidents and audit entries are kept in Redis'),
+  readiness: section(readinessSchema).describe("Scheduled read-only evaluation of every runbook's pre-flight"),
   // absent: no demo target; `demo:` alone: the demo target with its defaults
   demo: z
     .preprocess((value) => (value === null ? {} : value), demoSchema.optional())
@@ -45,6 +47,7 @@ export const configFileSchema = strictObject({
     statuspage: c.statuspage,
     monitor: c.monitor,
     retention: c.retention,
+    readiness: c.readiness,
     ...(c.demo !== undefined && { demo: c.demo }),
     checks: c.checks,
     runbooks: c.runbooks,

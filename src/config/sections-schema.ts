@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import type { DemoConfig, MonitorConfig, PagerDutyConfig, RetentionConfig, ServerConfig, SlackConfig, StatusPageConfig } from './types.js';
+import type {
+  DemoConfig,
+  MonitorConfig,
+  PagerDutyConfig,
+  ReadinessConfig,
+  RetentionConfig,
+  ServerConfig,
+  SlackConfig,
+  StatusPageConfig,
+} from './types.js';
 import { count, duration, port, severity, slackChannel, slackPrincipal, text, textMap } from './field-schemas.js';
 import { strictObject } from './strict-object.js';
 
@@ -87,6 +96,20 @@ export const monitorSchema = strictObject({
   concurrency: count.default(64).describe('Probes in flight at once'),
   leaseTtl: duration.default(15_000).describe("The monitor leader's lease: a dead leader is replaced within this"), // 15 seconds
 }).transform((m): MonitorConfig => ({ concurrency: m.concurrency, leaseTtlMs: m.leaseTtl }));
+
+/**
+ * Readiness (SPEC §10): every runbook's pre-flight, evaluated read-only on this cadence. At least a
+ * minute: each cycle reads AWS, and drift that matters lasts longer than that.
+ */
+export const readinessSchema = strictObject({
+  every: duration
+    .refine((ms) => ms >= 60_000, { message: 'must be at least 1m (each evaluation reads AWS)' })
+    // Node timers fire at once past 2^31-1 ms (about 24.8 days).
+    .refine((ms) => ms <= 24 * 86_400_000, { message: 'must be at most 24d' })
+    .default(30 * 60_000)
+    .describe("Evaluate every runbook's pre-flight, read-only, this often (1m to 24d)"), // 30 minutes
+  severity: severity.default('SEV3').describe('A runbook that would be refused now opens an incident at this severity'),
+}).transform((r): ReadinessConfig => ({ everyMs: r.every, severity: r.severity }));
 
 const DAY_MS = 86_400_000;
 

@@ -8,6 +8,7 @@ export interface Config {
   statuspage: StatusPageConfig;
   monitor: MonitorConfig;
   retention: RetentionConfig;
+  readiness: ReadinessConfig;
   /** Local-mode demo target that fails and recovers on a schedule; absent unless `demo:` is in the file. */
   demo?: DemoConfig;
   checks: CheckConfig[];
@@ -70,6 +71,12 @@ export interface MonitorConfig {
 }
 
 /** How long incidents and the audit log are kept (Redis store). */
+/** Readiness (SPEC §10): how often every runbook's pre-flight is evaluated, and at what severity a refusal opens an incident. */
+export interface ReadinessConfig {
+  everyMs: number;
+  severity: Severity;
+}
+
 export interface RetentionConfig {
   /** A resolved incident (and its events and paging record) expires this long after it resolved. */
   incidentsMs: number;

@@ -33,7 +33,9 @@ export type Measurement =
       copyAgeSeconds?: number | null;
       newestCopyId?: string;
     }
-  | { kind: 'demo'; note: string };
+  | { kind: 'demo'; note: string }
+  /** A runbook's pre-flight, evaluated read-only (SPEC §10 Readiness); `failing` names the check that would refuse it. */
+  | { kind: 'readiness'; runbookKind: 'failover' | 'restore'; runbook: string; failing: string | null };
 
 /** One probe run's verdict, before any incident logic. */
 export interface ProbeOutcome {

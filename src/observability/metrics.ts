@@ -143,6 +143,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Last known verdict per runbook: an evaluation AWS throttled or denied leaves it as it was. */
+  readonly runbookReady = new Gauge({
+    name: 'lifeboat_runbook_ready',
+    help: "Whether the runbook's pre-flight passed on its latest readiness evaluation (1) or would refuse it (0)",
+    labelNames: ['kind', 'runbook'] as const,
+    registers: [this.registry],
+  });
+
   readonly slackOutboxPending = new Gauge({
     name: 'lifeboat_slack_outbox_pending',
     help: 'Slack posts and updates waiting in the outbox (every lane, every replica)',

@@ -77,8 +77,8 @@ export function buildTrigger(incident: Incident, context: TriggerContext): Event
       source: eventSource(incident.checkId, check),
       severity: pagerDutySeverity(incident.severity),
       timestamp: new Date(at).toISOString(),
-      component: incident.checkId,
-      ...(check?.component !== undefined && { group: check.component }),
+      // A readiness incident is about a runbook, not a check: on-call sees which one at a glance.
+      ...componentOf(incident, check),
       class: check?.type ?? incident.measurement.kind,
       custom_details: {
         incident: incident.id,
@@ -92,6 +92,12 @@ export function buildTrigger(incident: Incident, context: TriggerContext): Event
       },
     },
   };
+}
+
+function componentOf(incident: Incident, check: TriggerContext['check']): { component: string; group?: string } {
+  const m = incident.measurement;
+  if (m.kind === 'readiness') return { component: `${m.runbookKind} runbook ${m.runbook}`, group: 'DR readiness' };
+  return { component: incident.checkId, ...(check?.component !== undefined && { group: check.component }) };
 }
 
 /** An acknowledge or resolve for the alert keyed by the incident id. */

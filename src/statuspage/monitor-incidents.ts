@@ -61,20 +61,29 @@ export interface MonitorIncidentsInput {
 
 const iso = (epochMs: number): string => new Date(epochMs).toISOString();
 
+/** A readiness incident says a runbook would be refused, not that customers are affected: it stays off the page. */
+function internalOnly(incident: Incident): boolean {
+  return incident.measurement.kind === 'readiness';
+}
+
 /**
  * The monitor's incidents for the page: every open one, worst severity first, then the newest
  * first; then those resolved within the last 24 hours, the most recently resolved first, 20 at most.
  */
 export function selectMonitorIncidents(input: MonitorIncidentsInput): StatusViewMonitorIncident[] {
   const open = input.open
-    .filter((incident) => incident.state !== 'resolved')
+    .filter((incident) => incident.state !== 'resolved' && !internalOnly(incident))
     .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || b.openedAt - a.openedAt || compareIds(a.id, b.id));
   const openIds = new Set(open.map((incident) => incident.id));
   const since = input.now - MONITOR_RESOLVED_WINDOW_MS;
   const resolved = input.recent
     .filter(
       (incident): incident is Incident & { resolvedAt: number } =>
-        incident.state === 'resolved' && incident.resolvedAt !== undefined && incident.resolvedAt >= since && !openIds.has(incident.id),
+        incident.state === 'resolved' &&
+        incident.resolvedAt !== undefined &&
+        incident.resolvedAt >= since &&
+        !openIds.has(incident.id) &&
+        !internalOnly(incident),
     )
     .sort((a, b) => b.resolvedAt - a.resolvedAt || compareIds(a.id, b.id))
     .slice(0, MONITOR_RESOLVED_LIMIT);

@@ -1,6 +1,7 @@
 import type { ActionRequest, Actor } from '../../src/core/action-request.js';
 import type { Incident } from '../../src/core/incident.js';
 import type { ApprovalSummary, BotMessage, PageResult, Reply } from '../../src/bot/bot-ports.js';
+import type { ReadinessReport } from '../../src/readiness/readiness-evaluator.js';
 
 /** Records what the bot hands to the approval, paging and approvals-list ports. */
 export class RecordingBotPorts {
@@ -22,6 +23,15 @@ export class RecordingBotPorts {
   };
 
   readonly listApprovals = async (): Promise<ApprovalSummary[]> => this.approvals;
+
+  /** What `/dr readiness` answers; counted in `readinessEvaluations`. */
+  readiness: ReadinessReport = { startedAt: 0, durationMs: 0, runbooks: [] };
+  readinessEvaluations = 0;
+
+  readonly evaluateReadiness = async (): Promise<ReadinessReport> => {
+    this.readinessEvaluations += 1;
+    return this.readiness;
+  };
 
   /** True when no port was called: nothing was executed. */
   get untouched(): boolean {

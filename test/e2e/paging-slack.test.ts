@@ -3,7 +3,7 @@ import nock from 'nock';
 import { afterAll, afterEach, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import type { Probes } from '../../src/monitor/build-jobs.js';
+import { NO_PROBES } from '../doubles/no-probes.js';
 import type { PagingStatus } from '../../src/paging/paging-state.js';
 import { MANUAL_CLOCK_START, ManualClock } from '../doubles/manual-clock.js';
 import { ACCEPTED, nockEnqueue, TEST_PAGERDUTY_EVENTS_URL, TEST_ROUTING_KEY } from '../doubles/pagerduty-events-nock.js';
@@ -47,16 +47,6 @@ checks:
     recoverAfter: 1
     component: api
 `;
-
-const NO_PROBES: Probes = {
-  http: async () => {
-    throw new Error('the monitor was not meant to run a check in this test');
-  },
-  lagBatch: async () => new Map(),
-  backup: async () => {
-    throw new Error('no backup check here');
-  },
-};
 
 async function startApp(): Promise<{ app: App; clock: ManualClock }> {
   const clock = new ManualClock();

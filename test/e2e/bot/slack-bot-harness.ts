@@ -141,6 +141,7 @@ export async function startBotHarness(
     pageOnCall: ports.pageOnCall,
     submitAction: ports.submitAction,
     listApprovals: ports.listApprovals,
+    evaluateReadiness: ports.evaluateReadiness,
     clock,
   });
   // As app-subscriptions.ts wires it.

@@ -102,6 +102,35 @@ describe('/dr happy paths, end to end through the real server', () => {
     ]);
   });
 
+  it('readiness evaluates now for a non-operator and lists each runbook, the ones that need attention first', async () => {
+    h.ports.readiness = {
+      startedAt: MANUAL_CLOCK_START,
+      durationMs: 1_250,
+      runbooks: [
+        { kind: 'failover', runbook: 'orders', status: 'ready' },
+        { kind: 'failover', runbook: 'billing', status: 'unknown', reason: 'target state: could not check: AWS said Throttling' },
+        {
+          kind: 'restore',
+          runbook: 'orders',
+          status: 'not-ready',
+          failing: 'restore window',
+          reason: 'restore window: orders-db has no latest restorable time',
+        },
+      ],
+    };
+    const { replies } = await command('readiness', 'U0ZZZ');
+    expect(h.ports.readinessEvaluations).toBe(1);
+    expect(replies).toMatchObject([{ text: 'Readiness of 3 runbooks: 1 ready, 1 not ready, 1 unknown', response_type: 'ephemeral' }]);
+    expect(JSON.stringify(replies)).toContain(
+      [
+        '*Readiness (3 runbooks: 1 ready, 1 not ready, 1 unknown)* · evaluated now, read-only, in 1.3s',
+        ':red_circle: *restore orders* — not ready: restore window: orders-db has no latest restorable time',
+        ':grey_question: *failover billing* — unknown (not judged): target state: could not check: AWS said Throttling',
+        ':white_check_mark: *failover orders* — ready',
+      ].join('\\n'),
+    );
+  });
+
   it('incidents lists open incidents to a non-operator', async () => {
     const { replies } = await command('incidents', 'U0ZZZ');
     expect(replies).toMatchObject([{ text: '1 open incident', response_type: 'ephemeral' }]);
@@ -183,7 +212,7 @@ describe('/dr malformed input: the ack itself carries the error and the usage li
   it.each([
     [
       'frobnicate',
-      'Unknown command `frobnicate`.\nUsage: `/dr <help|status|incidents|ack|resolve|page|failover|restore|statuspage|approvals> …` (`/dr help` explains each)',
+      'Unknown command `frobnicate`.\nUsage: `/dr <help|status|incidents|ack|resolve|page|failover|restore|statuspage|approvals|readiness> …` (`/dr help` explains each)',
     ],
     ['ack', 'Which incident? Give its id, e.g. `/dr ack INC-42`.\nUsage: `/dr ack <incident>`'],
     [

@@ -23,6 +23,7 @@ describe('parseCommand: the /dr grammar', () => {
     ['status', { kind: 'status' }],
     ['  incidents  ', { kind: 'incidents' }],
     ['approvals', { kind: 'approvals' }],
+    ['readiness', { kind: 'readiness' }],
     ['ack INC-42', { kind: 'ack', incidentId: 'INC-42' }],
     ['acknowledge inc-7', { kind: 'ack', incidentId: 'INC-7' }],
     ['ack 7', { kind: 'ack', incidentId: 'INC-7' }],
@@ -78,7 +79,8 @@ describe('parseCommand: the /dr grammar', () => {
       failover: 'Usage: `/dr failover <runbook> [--dry-run] [--allow-data-loss]`',
       restore: 'Usage: `/dr restore <runbook> (--snapshot <id> | --time <ISO-8601> | --latest) [--dry-run]`',
       statuspage: 'Usage: `/dr statuspage <incident> <investigating|identified|monitoring|resolved> <message>`',
-      general: 'Usage: `/dr <help|status|incidents|ack|resolve|page|failover|restore|statuspage|approvals> …` (`/dr help` explains each)',
+      general:
+        'Usage: `/dr <help|status|incidents|ack|resolve|page|failover|restore|statuspage|approvals|readiness> …` (`/dr help` explains each)',
     };
     it.each([
       ['falover orders', 'Unknown command `falover`. Did you mean `/dr failover`?', usage.general],
@@ -86,6 +88,7 @@ describe('parseCommand: the /dr grammar', () => {
       ['constructor', 'Unknown command `constructor`.', usage.general],
       ['__proto__ INC-1', 'Unknown command `__proto__`.', usage.general],
       ['status now', '`/dr status` takes no arguments; remove `now`.', 'Usage: `/dr status`'],
+      ['readiness orders', '`/dr readiness` takes no arguments; remove `orders`.', 'Usage: `/dr readiness`'],
       ['ack', 'Which incident? Give its id, e.g. `/dr ack INC-42`.', usage.ack],
       ['ack INC-x', '`INC-x` is not an incident id; incident ids look like INC-42.', usage.ack],
       ['ack INC-0', '`INC-0` is not an incident id; incident ids look like INC-42.', usage.ack],

@@ -36,6 +36,7 @@ describe('parseConfig on valid configs', () => {
       statuspage: { provider: 'builtin', pageId: 'abc123', components: { api: 'cmp_1' }, showMonitorIncidents: false },
       monitor: { concurrency: 64, leaseTtlMs: 15_000 },
       retention: { incidentsMs: 400 * 86_400_000, auditMs: 400 * 86_400_000 },
+      readiness: { everyMs: 30 * 60_000, severity: 'SEV3' },
       checks: [
         {
           type: 'http',
@@ -124,6 +125,7 @@ checks:
       statuspage: { provider: 'builtin', components: {}, showMonitorIncidents: false },
       monitor: { concurrency: 64, leaseTtlMs: 15_000 },
       retention: { incidentsMs: 400 * 86_400_000, auditMs: 400 * 86_400_000 },
+      readiness: { everyMs: 30 * 60_000, severity: 'SEV3' },
       checks: [
         {
           type: 'http',
@@ -164,6 +166,21 @@ checks:
       expect.stringMatching(/^retention\.incidents: .*at least 1d/),
       expect.stringMatching(/^retention\.audit: /),
     ]);
+  });
+
+  it('reads readiness, and refuses an interval under a minute or over 24 days, or an unknown severity', () => {
+    expect(valid('readiness: { every: 10m, severity: SEV2 }\n').readiness).toEqual({ everyMs: 600_000, severity: 'SEV2' });
+    const result = parseConfig('readiness: { every: 30s, severity: SEV9 }\n', {});
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([
+      expect.stringMatching(/^readiness\.every: .*at least 1m/),
+      expect.stringMatching(/^readiness\.severity: /),
+    ]);
+    expect(parseConfig('readiness: { every: 30d }\n', {})).toEqual({
+      ok: false,
+      errors: [expect.stringMatching(/^readiness\.every: .*at most 24d/)],
+    });
   });
 
   it('defaults operators to the approvers', () => {

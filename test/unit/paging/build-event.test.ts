@@ -122,6 +122,26 @@ describe('buildTrigger', () => {
     });
   });
 
+  it('a readiness incident names its runbook as the component, grouped under DR readiness', () => {
+    const incident = anIncident({
+      checkId: 'readiness:failover:orders',
+      severity: 'SEV3',
+      summary: 'failover runbook orders would be refused now: target state: orders-replica is available and not a read replica',
+      measurement: { kind: 'readiness', runbookKind: 'failover', runbook: 'orders', failing: 'target state' },
+    });
+    const event = buildTrigger(incident, { check: undefined, reason: 'SEV3 is at or above pageAt (SEV3)', at: T0 });
+    expect(event).toMatchObject({ event_action: 'trigger', dedup_key: 'INC-7' });
+    expect('payload' in event && event.payload).toMatchObject({
+      summary:
+        'SEV3 INC-7 readiness:failover:orders: failover runbook orders would be refused now: target state: orders-replica is available and not a read replica',
+      source: 'lifeboat:readiness:failover:orders',
+      severity: 'warning',
+      component: 'failover runbook orders',
+      group: 'DR readiness',
+      class: 'readiness',
+    });
+  });
+
   it('names who paged by hand and adds the note to the summary', () => {
     const event = buildTrigger(anIncident({ severity: 'SEV4', measurement: { kind: 'demo', note: 'x' } }), {
       check: undefined,

@@ -43,6 +43,15 @@ function resolved(id: string, checkId: string, openedAt: number, resolvedAt: num
 }
 
 describe('selectMonitorIncidents', () => {
+  it('leaves readiness incidents off the page, open or resolved: a runbook that would be refused is not an outage', () => {
+    const measurement = { kind: 'readiness' as const, runbookKind: 'failover' as const, runbook: 'orders', failing: 'target state' };
+    const notReady = incident('INC-8', 'readiness:failover:orders', 'SEV3', NOW - 5 * MIN, { measurement });
+    const wasNotReady = resolved('INC-6', 'readiness:restore:orders', NOW - 90 * MIN, NOW - 30 * MIN, { measurement });
+    const outage = incident('INC-9', 'api', 'SEV2', NOW - MIN);
+    const shown = selectMonitorIncidents({ open: [notReady, outage], recent: [outage, notReady, wasNotReady], componentOf, now: NOW });
+    expect(shown.map((i) => i.id)).toEqual(['INC-9']);
+  });
+
   it('gives each incident its check, component, state, severities, impact, measured value and times', () => {
     const open = incident('INC-7', 'api', 'SEV2', NOW - 12 * MIN, { state: 'acknowledged', acknowledgedBy: 'U0AAA', peakSeverity: 'SEV1' });
     const done = resolved('INC-5', 'backups', NOW - 90 * MIN, NOW - 30 * MIN, { peakSeverity: 'SEV2' });

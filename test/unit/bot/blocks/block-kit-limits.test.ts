@@ -6,6 +6,7 @@ import { planDisplayRefusal } from '../../../../src/bot/approvals/blocks/plan-di
 import { dryRunMessage, refusedMessage, requestedMessage } from '../../../../src/bot/approvals/blocks/submit-answers.js';
 import { outcomeReply, progressReply, transitionReply } from '../../../../src/bot/approvals/blocks/thread-replies.js';
 import { approvalsList } from '../../../../src/bot/blocks/approvals-list.js';
+import { readinessList } from '../../../../src/bot/blocks/readiness-list.js';
 import { blockKitViolations } from '../../../../src/bot/blocks/block-kit-violations.js';
 import { helpMessage } from '../../../../src/bot/blocks/help-message.js';
 import { incidentMessage } from '../../../../src/bot/blocks/incident-message.js';
@@ -374,6 +375,25 @@ describe('every builder, longest inputs, within Slack limits', () => {
     const text = list.blocks.map((b) => (b as { text: { text: string } }).text.text).join('\n');
     const shown = text.split('\n').filter((l) => l.startsWith('*APR-')).length;
     expect(shown + Number(/…and (\d+) more$/.exec(text)?.[1])).toBe(100);
+  });
+
+  it('/dr readiness with 500 runbooks, each refused for a 5,000-character reason, counts what it cannot show', () => {
+    const list = readinessList({
+      startedAt: T0,
+      durationMs: 1_234,
+      runbooks: Array.from({ length: 500 }, (_, i) => ({
+        kind: i % 2 === 0 ? ('failover' as const) : ('restore' as const),
+        runbook: `${'r'.repeat(60)}-${i}`,
+        ...(i % 3 === 0
+          ? { status: 'unknown' as const, reason: `AWS said Throttling ${'&<>'.repeat(1_700)}` }
+          : { status: 'not-ready' as const, failing: 'target state', reason: `target state: ${'x'.repeat(5_000)}` }),
+      })),
+    });
+    ok(list);
+    const text = list.blocks.map((b) => (b as { text: { text: string } }).text.text).join('\n');
+    const shown = text.split('\n').filter((l) => /^:(red_circle|grey_question):/.test(l)).length;
+    expect(shown).toBeGreaterThan(20);
+    expect(shown + Number(/…and (\d+) more$/.exec(text)?.[1])).toBe(500);
   });
 
   it('the status page modal for the longest ids', () => {
