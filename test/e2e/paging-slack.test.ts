@@ -11,6 +11,7 @@ import { fail } from '../doubles/results.js';
 import { guardNetwork, nockAuthTest, nockChatUpdate, nockPostMessage, type SlackCall } from '../doubles/slack-api-nock.js';
 import { testBackend } from '../doubles/test-backend.js';
 import { botConfig } from './bot/slack-bot-harness.js';
+import { untilLeader } from '../doubles/until-leader.js';
 
 /*
  * Incidents, PagerDuty and Slack as `lifeboat start` wires them (buildApp): the engine tells the
@@ -63,10 +64,7 @@ async function startApp(): Promise<{ app: App; clock: ManualClock }> {
   nockAuthTest();
   await app.start(0, '127.0.0.1');
   // Incidents are written under the monitor lease: wait until this replica holds it.
-  for (let tries = 0; !app.monitor.running; tries++) {
-    if (tries > 250) throw new Error('this replica never became the monitor leader');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await untilLeader(app);
   // The test decides when PagerDuty is called: deliveries run only inside deliverPages.
   await app.pager.stop();
   return { app, clock };

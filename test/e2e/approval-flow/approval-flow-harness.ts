@@ -25,6 +25,7 @@ import { testBackend } from '../../doubles/test-backend.js';
 import { botConfig, FORM } from '../bot/slack-bot-harness.js';
 import { testClients } from '../../integration/aws/aws-fixtures.js';
 import { deleteKeys, newRedisClient, randomKeyPrefix } from '../../doubles/test-redis.js';
+import { untilLeader } from '../../doubles/until-leader.js';
 
 export { FORM };
 
@@ -187,10 +188,7 @@ export async function startServiceFlow(options: ApprovalFlowOptions, clients: Aw
   await app.start(0, '127.0.0.1');
   // The lag guard reads the monitor's latest measurement. The monitor's first run comes at a
   // random phase (up to a minute): record the reading it would make, once this replica leads.
-  for (let tries = 0; !app.monitor.running; tries++) {
-    if (tries > 250) throw new Error('this replica never became the monitor leader');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await untilLeader(app);
   await app.engine.apply(lag(STEADY_LAG_SECONDS, null, 'orders-lag', clock.now()));
 
   const { bot, approvalUi } = slack;
