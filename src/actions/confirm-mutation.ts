@@ -67,10 +67,10 @@ export async function sendMutation<T>(
           lost,
         );
       }
-      await env.sleep(exponentialDelayMs(sends, { baseMs: TURNED_AWAY_WAIT_MS, maxMs: 4 * TURNED_AWAY_WAIT_MS }), env.signal);
+      await pause(what, env, exponentialDelayMs(sends, { baseMs: TURNED_AWAY_WAIT_MS, maxMs: 4 * TURNED_AWAY_WAIT_MS }));
       continue;
     }
-    await env.sleep(SETTLE_MS, env.signal);
+    await pause(what, env, SETTLE_MS);
     const seen = await lookAfterLoss(what, lost, effect);
     if (seen.took) return { kind: 'confirmed', observed: seen.observed, lost };
     throw new ActionError(
@@ -78,6 +78,21 @@ export async function sendMutation<T>(
       `${what}: AWS did not answer (${lost}), and ${SETTLE_MS / 1000} s later ${seen.observed}: it shows no effect. ` +
         'It was not sent again, so nothing can have happened twice. Check it in the AWS console, then request again.',
       lost,
+    );
+  }
+}
+
+/**
+ * Sleeps; a run stopped meanwhile (hand-back, lease lost) ends interrupted, its locks kept: whether
+ * the call took effect is not known yet, and it is not sent again.
+ */
+async function pause(what: string, env: MutationEnv, ms: number): Promise<void> {
+  try {
+    await env.sleep(ms, env.signal);
+  } catch {
+    throw new ActionError(
+      'LIFEBOAT_RUN_ABORTED',
+      `Lifeboat was stopping while finding out whether "${what}" took effect; it was not sent again. Check it in the AWS console.`,
     );
   }
 }

@@ -39,6 +39,9 @@ export function storeLagSource(store: { getCheckState(checkId: string): Promise<
   };
 }
 
+/** Longest the run waits for CloudWatch's lag before the first step; past it, the monitor's reading is used. */
+export const CUT_OVER_LAG_DEADLINE_MS = 10_000; // 10 seconds
+
 /** What reads CloudWatch lag: the monitor's ReplicationLagProbe. */
 export interface LagProbe {
   probeBatch(specs: LagProbeSpec[], signal?: AbortSignal): Promise<Map<string, ProbeOutcome>>;
@@ -58,7 +61,8 @@ export function cutOverLagSource(deps: { checks: readonly CheckConfig[]; probe: 
       if (check?.type !== 'replication-lag') return monitor.lagFor(checkId);
       let unread: string;
       try {
-        const outcome = (await probe.probeBatch([lagProbeSpec(check)])).get(checkId);
+        // Bounded: in the worst hour CloudWatch may be slow too, and the run must not wait on it.
+        const outcome = (await probe.probeBatch([lagProbeSpec(check)], AbortSignal.timeout(CUT_OVER_LAG_DEADLINE_MS))).get(checkId);
         const measured = outcome?.measurement;
         if (measured?.kind === 'replication-lag' && measured.lagSeconds !== null) {
           return { lagSeconds: measured.lagSeconds, at: measured.at ?? clock.now(), source: 'cloudwatch' };

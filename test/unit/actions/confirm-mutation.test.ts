@@ -81,6 +81,25 @@ describe('sendMutation', () => {
   });
 });
 
+it('a run stopped while it waits to read back ends interrupted, the call not sent again', async () => {
+  let sends = 0;
+  const error = await sendMutation(
+    'Restore orders-restored',
+    {
+      sleep: async () => {
+        throw new Error('aborted');
+      },
+    },
+    async () => {
+      sends += 1;
+      throw awsFailure('InternalFailure', 500);
+    },
+    async () => ({ took: false, observed: 'never read' }),
+  ).catch((err: unknown) => err);
+  expect(error).toMatchObject({ code: 'LIFEBOAT_RUN_ABORTED' });
+  expect(sends).toBe(1);
+});
+
 describe('what an accepted call looks like when read back', () => {
   const rds = (views: Partial<RdsGateway>): RdsGateway => views as RdsGateway;
 
