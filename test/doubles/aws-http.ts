@@ -1,14 +1,15 @@
 import { parse as parseQuery } from 'node:querystring';
 import nock from 'nock';
 import { AwsClients } from '../../src/aws/aws-clients.js';
+import { members, rdsErrorXml, rdsResponseXml, type XmlValue } from './rds-nock.js';
 
 /*
  * AWS answered at the HTTP layer, as the SDK really talks to it: RDS speaks the Query protocol
- * (form-encoded POST with `Action=`, XML answers), Route 53 REST-XML. The SDK's serialisation,
+ * (form-encoded POST with `Action=`, XML answers: see rds-nock.ts), Route 53 REST-XML, CloudWatch
+ * AWS JSON 1.0. The SDK's serialisation,
  * parsing and retry behaviour all run for real.
  */
 
-const RDS_NS = 'http://rds.amazonaws.com/doc/2014-10-31/';
 const ROUTE53_NS = 'https://route53.amazonaws.com/doc/2013-04-01/';
 export const ROUTE53_URL = 'https://route53.amazonaws.com';
 
@@ -20,45 +21,49 @@ export function httpAwsClients(): AwsClients {
   });
 }
 
-/** An RDS answer: 200 with the action's XML result, or an AWS error. */
-export type RdsAnswer = { result: string } | { error: { status: number; code: string; message: string } };
+/** An RDS answer: 200 with the action's result (as rds-nock.ts writes it in XML), or an AWS error. */
+export type RdsAnswer =
+  | { result: { readonly [name: string]: XmlValue | undefined } }
+  | { error: { status: number; code: string; message: string } };
 
-/** RDS in `region`: every request is answered by `answer(action, params)`; returns the actions received, in order. */
+/**
+ * RDS in `region` as a function of what it has been asked so far: every request is answered by
+ * `answer(action, params)`. Returns the actions received, in order. (rds-nock.ts's RdsNock answers
+ * from a fixed script instead.)
+ */
 export function nockRds(region: string, answer: (action: string, params: Record<string, string>) => RdsAnswer): string[] {
   const received: string[] = [];
-  const scope = nock(`https://rds.${region}.amazonaws.com`).persist().post('/');
-  scope.reply((_uri, body) => {
-    const params = parseQuery(String(body)) as Record<string, string>;
-    const action = params.Action ?? '';
-    received.push(action);
-    const reply = answer(action, params);
-    if ('error' in reply) {
-      const { status, code, message } = reply.error;
-      const type = status >= 500 ? 'Receiver' : 'Sender';
-      return [
-        status,
-        `<ErrorResponse xmlns="${RDS_NS}"><Error><Type>${type}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>req-1</RequestId></ErrorResponse>`,
-        { 'content-type': 'text/xml' },
-      ];
-    }
-    return [
-      200,
-      `<${action}Response xmlns="${RDS_NS}"><${action}Result>${reply.result}</${action}Result><ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></${action}Response>`,
-      { 'content-type': 'text/xml' },
-    ];
-  });
+  nock(`https://rds.${region}.amazonaws.com`)
+    .persist()
+    .post('/')
+    .reply((_uri, body) => {
+      const params = parseQuery(String(body)) as Record<string, string>;
+      const action = params.Action ?? '';
+      received.push(action);
+      const reply = answer(action, params);
+      const [status, xml] =
+        'error' in reply
+          ? [reply.error.status, rdsErrorXml(reply.error.code, reply.error.message)]
+          : [200, rdsResponseXml(action, reply.result)];
+      return [status, xml, { 'content-type': 'text/xml' }];
+    });
   return received;
 }
 
-/** A DB instance in RDS's XML. */
-export function dbInstanceXml(instance: { id: string; status: string; replicaOf?: string; endpoint?: string }): string {
-  return (
-    `<DBInstance><DBInstanceIdentifier>${instance.id}</DBInstanceIdentifier><DBInstanceStatus>${instance.status}</DBInstanceStatus>` +
-    `<Engine>postgres</Engine>` +
-    (instance.replicaOf ? `<ReadReplicaSourceDBInstanceIdentifier>${instance.replicaOf}</ReadReplicaSourceDBInstanceIdentifier>` : '') +
-    (instance.endpoint ? `<Endpoint><Address>${instance.endpoint}</Address><Port>5432</Port></Endpoint>` : '') +
-    `</DBInstance>`
-  );
+/** A DB instance as RDS describes it. */
+export function dbInstance(instance: { id: string; status: string; replicaOf?: string; endpoint?: string }): XmlValue {
+  return {
+    DBInstanceIdentifier: instance.id,
+    DBInstanceStatus: instance.status,
+    Engine: 'postgres',
+    ReadReplicaSourceDBInstanceIdentifier: instance.replicaOf,
+    Endpoint: instance.endpoint ? { Address: instance.endpoint, Port: 5432 } : undefined,
+  };
+}
+
+/** DescribeDBInstances' result for these instances. */
+export function describedInstances(...instances: XmlValue[]): { readonly [name: string]: XmlValue } {
+  return { DBInstances: members('DBInstance', instances) };
 }
 
 /** A simple record set in Route 53's XML. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  dbInstanceXml,
+  dbInstance,
+  describedInstances,
   httpAwsClients,
   nockCloudWatchLag,
   nockRds,
@@ -42,15 +43,13 @@ function rdsPromotion(options: { accepted: (send: number) => boolean; answer: (s
     }
     if (action === 'DescribeDBInstances') {
       if (!promoted)
-        return {
-          result: `<DBInstances>${dbInstanceXml({ id: 'orders-replica', status: 'available', replicaOf: 'orders-db' })}</DBInstances>`,
-        };
+        return { result: describedInstances(dbInstance({ id: 'orders-replica', status: 'available', replicaOf: 'orders-db' })) };
       describesSincePromotion += 1;
       const now =
         describesSincePromotion === 1
-          ? dbInstanceXml({ id: 'orders-replica', status: 'modifying', replicaOf: 'orders-db' })
-          : dbInstanceXml({ id: 'orders-replica', status: 'available', endpoint: ORDERS_REPLICA_ENDPOINT });
-      return { result: `<DBInstances>${now}</DBInstances>` };
+          ? dbInstance({ id: 'orders-replica', status: 'modifying', replicaOf: 'orders-db' })
+          : dbInstance({ id: 'orders-replica', status: 'available', endpoint: ORDERS_REPLICA_ENDPOINT });
+      return { result: describedInstances(now) };
     }
     return { error: { status: 400, code: 'InvalidAction', message: `not expected here: ${action}` } };
   });
@@ -122,7 +121,9 @@ describe('a mutating AWS call whose answer is lost', () => {
     const rds = rdsPromotion({
       accepted: (send) => send === 2,
       answer: (send) =>
-        send === 1 ? throttled : { result: dbInstanceXml({ id: 'orders-replica', status: 'modifying', replicaOf: 'orders-db' }) },
+        send === 1
+          ? throttled
+          : { result: { DBInstance: dbInstance({ id: 'orders-replica', status: 'modifying', replicaOf: 'orders-db' }) } },
     });
     route53();
 
@@ -137,7 +138,7 @@ describe('a mutating AWS call whose answer is lost', () => {
   it('a DNS change whose answer is lost but which reads back as written goes on, and says INSYNC could not be followed', async () => {
     rdsPromotion({
       accepted: () => true,
-      answer: () => ({ result: dbInstanceXml({ id: 'orders-replica', status: 'modifying', replicaOf: 'orders-db' }) }),
+      answer: () => ({ result: { DBInstance: dbInstance({ id: 'orders-replica', status: 'modifying', replicaOf: 'orders-db' }) } }),
     });
     const dns = route53('unavailable');
 
