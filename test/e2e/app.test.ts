@@ -75,7 +75,10 @@ checks:
       const metrics = await (await fetch(`${url}/metrics`)).text();
       expect(metrics).toContain('lifeboat_incidents_open{severity="SEV2"} 1');
       expect(metrics).toContain('lifeboat_check_up{check="demo-api"} 0');
-      expect(metrics).toMatch(/lifeboat_check_duration_seconds_bucket\{le="[^"]+",check="demo-api"\}/);
+      // Durations: one histogram per check type, one latest-duration series per check (issue 15).
+      expect(metrics).toMatch(/lifeboat_check_duration_seconds_bucket\{le="[^"]+",type="http"\}/);
+      expect(metrics).not.toMatch(/lifeboat_check_duration_seconds_bucket\{[^}]*check=/);
+      expect(metrics).toMatch(/lifeboat_check_last_duration_seconds\{check="demo-api"\} \d/);
 
       const status = (await (await fetch(`${url}/status.json`)).json()) as {
         monitorIncidents: Array<{ id: string; state: string }>;

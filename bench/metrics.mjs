@@ -1,0 +1,54 @@
+// /metrics at scale: the product's Metrics registry after every one of N checks reported a run
+// (mixed types, as a large fleet has), then the text a Prometheus scrape gets: its size, how long
+// rendering takes, and the series per check. `npm run bench -- metrics [--checks 1000,20000] [--scrapes 10]`
+import { Metrics } from '../dist/observability/metrics.js';
+import { parseFlags } from './lib/args.mjs';
+
+/** One run's result for check i: 90 % http, 5 % replication lag, 5 % backup; 2 % failing. */
+function result(i) {
+  const checkId = `check-${i}`;
+  const ok = i % 50 !== 0;
+  const kind = i % 20 === 0 ? 'replication-lag' : i % 20 === 1 ? 'backup' : 'http';
+  const measurement =
+    kind === 'http'
+      ? { kind, status: ok ? 200 : 503, url: `http://svc-${i}.internal/health` }
+      : kind === 'backup'
+        ? { kind, ageSeconds: 3600, snapshotId: `rds:db-${i}` }
+        : { kind, lagSeconds: 4, metric: 'ReplicaLag' };
+  return {
+    checkId,
+    startedAt: Date.now(),
+    durationMs: 5 + (i % 40),
+    ok,
+    severity: ok ? null : 'SEV2',
+    summary: ok ? 'ok' : 'HTTP 503',
+    measurement,
+  };
+}
+
+export async function main(argv) {
+  const flags = parseFlags(argv, ['checks', 'scrapes']);
+  const sizes = String(flags.checks ?? '1000,10000,20000')
+    .split(',')
+    .map(Number);
+  const scrapes = Number(flags.scrapes ?? 10);
+  console.log(`metrics bench: node ${process.version}; ${scrapes} scrapes per size, after every check reported 3 runs`);
+  for (const n of sizes) {
+    const metrics = new Metrics();
+    for (let run = 0; run < 3; run++) for (let i = 0; i < n; i++) metrics.recordResult(result(i));
+    const times = [];
+    let text = '';
+    for (let s = 0; s < scrapes; s++) {
+      const started = process.hrtime.bigint();
+      text = await metrics.registry.metrics();
+      times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    times.sort((a, b) => a - b);
+    const series = text.split('\n').filter((line) => line && !line.startsWith('#'));
+    const perCheck = series.filter((line) => /check="check-/.test(line)).length / n;
+    console.log(
+      `${String(n).padStart(6)} checks: /metrics ${(Buffer.byteLength(text) / 1024 / 1024).toFixed(2)} MiB, ${series.length} series ` +
+        `(${perCheck.toFixed(2)} per check), render p50 ${times[Math.floor(times.length / 2)].toFixed(1)} ms, max ${times.at(-1).toFixed(1)} ms`,
+    );
+  }
+}
