@@ -16,7 +16,6 @@ export type Mutation<T> = { kind: 'answered'; value: T } | { kind: 'confirmed'; 
 export interface MutationEnv {
   sleep: Sleeper;
   signal?: AbortSignal;
-  onTransient?: (err: AwsGatewayError) => void;
 }
 
 /** Sends of a call AWS turned away (throttled, connection refused) before the run gives up. */
@@ -55,8 +54,8 @@ export async function sendMutation<T>(
       if (!(err instanceof AwsGatewayError) || answeredByAws(err)) throw err;
       failure = err;
     }
+    // Not reported as a transient retry: what was lost, and what reading back found, is the step's own message.
     const lost = `${failure.code}: ${failure.info.message}`;
-    env.onTransient?.(failure);
     if (turnedAway(failure)) {
       const seen = await lookAfterLoss(what, lost, effect);
       if (seen.took) return { kind: 'confirmed', observed: seen.observed, lost };

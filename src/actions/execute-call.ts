@@ -139,12 +139,7 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
       ...(env.onTransient && { onTransient: env.onTransient }),
     });
   const mutate = <T>(send: () => Promise<T>, effect: () => Promise<Effect>) =>
-    sendMutation(
-      call.description,
-      { sleep: env.sleep, ...(env.signal && { signal: env.signal }), ...(env.onTransient && { onTransient: env.onTransient }) },
-      send,
-      effect,
-    );
+    sendMutation(call.description, { sleep: env.sleep, ...(env.signal && { signal: env.signal }) }, send, effect);
   // A stored plan is checked loosely: an operation under the wrong service is not the call it names.
   const key = `${call.service}:${call.operation}`;
   if (!KNOWN_OPERATIONS.has(key))
