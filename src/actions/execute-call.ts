@@ -274,7 +274,7 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
       if (sent.kind === 'confirmed') return confirmedResult(call.operation, sent, { changeId: null, status: CONFIRMED_BY_READ, previous });
       const change = sent.value;
       return {
-        message: `${set.Name} ${set.Type} now ${set.ResourceRecords.map((r) => r.Value).join(', ')} (was ${was}); change ${change.changeId} ${change.status}`,
+        message: `${set.Name} ${set.Type} now ${(set.ResourceRecords ?? []).map((r) => r.Value).join(', ')} (was ${was}); change ${change.changeId} ${change.status}`,
         detail: { changeId: change.changeId, status: change.status, previous },
       };
     }

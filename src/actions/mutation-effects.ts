@@ -55,7 +55,7 @@ export async function recordChangeEffect(route53: Route53Gateway, input: ChangeR
   const name = set.Name.toLowerCase().endsWith('.') ? set.Name.toLowerCase() : `${set.Name.toLowerCase()}.`;
   const current = (await route53.recordsNamed(input.HostedZoneId, set.Name)).find((r) => r.type === set.Type) ?? null;
   if (!current) return { took: false, observed: `${name} has no ${set.Type} record` };
-  const wanted = set.ResourceRecords.map((r) => r.Value).sort();
+  const wanted = (set.ResourceRecords ?? []).map((r) => r.Value).sort();
   const took =
     current.aliasTarget === undefined &&
     current.ttl === set.TTL &&

@@ -92,6 +92,7 @@ export async function planFailover(
       maxLagMs: runbook.guard.maxLagMs,
       maxAgeMs,
       overridden: request.allowDataLoss,
+      step: global ? (dataLoss ? 'failover' : 'switchover') : 'promote',
     });
   }
   if (global) {
@@ -101,11 +102,21 @@ export async function planFailover(
       globalCluster: global.globalCluster,
       targetClusterArn: global.targetCluster,
       dataLoss,
+      step: dataLoss ? 'failover' : 'switchover',
     });
   } else if ('dbInstance' in promote) {
-    checks.push({ kind: 'read-replica', region, dbInstance: promote.dbInstance });
+    checks.push({ kind: 'read-replica', region, dbInstance: promote.dbInstance, step: 'promote' });
   }
-  if (dns) checks.push({ kind: 'dns-record', hostedZoneId: dns.hostedZoneId, name: dns.name, type: dns.type, value: dns.value });
+  if (dns) {
+    checks.push({
+      kind: 'dns-record',
+      hostedZoneId: dns.hostedZoneId,
+      name: dns.name,
+      type: dns.type,
+      value: dns.value,
+      step: 'dns-upsert',
+    });
+  }
 
   const outcomes = await evaluateAll(checks, ctx);
   const dnsFacts = outcomes.find((o) => o.result.check?.kind === 'dns-record')?.facts;

@@ -112,12 +112,12 @@ export async function planRestore(
 
   const checks: PreflightCheck[] = [];
   if (from.type === 'snapshot') {
-    checks.push({ kind: 'snapshot', region, snapshotId: from.snapshotId, cluster, source });
+    checks.push({ kind: 'snapshot', region, snapshotId: from.snapshotId, cluster, source, step: 'restore' });
   } else {
-    checks.push({ kind: 'restore-window', region, source, cluster, time: from.type === 'time' ? from.time : 'latest' });
+    checks.push({ kind: 'restore-window', region, source, cluster, time: from.type === 'time' ? from.time : 'latest', step: 'restore' });
   }
-  checks.push({ kind: 'identifier-free', region, identifier: target, cluster });
-  if (writer) checks.push({ kind: 'identifier-free', region, identifier: writer, cluster: false });
+  checks.push({ kind: 'identifier-free', region, identifier: target, cluster, step: 'restore' });
+  if (writer) checks.push({ kind: 'identifier-free', region, identifier: writer, cluster: false, step: 'create-writer' });
   const outcomes = await evaluateAll(checks, ctx);
   const facts: PreflightFacts = Object.assign({}, ...outcomes.map((o) => o.facts));
 

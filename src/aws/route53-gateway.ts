@@ -15,11 +15,33 @@ export interface ChangeRecordSetsInput {
   HostedZoneId: string;
   ChangeBatch: {
     Comment?: string;
-    Changes: Array<{
-      Action: 'UPSERT';
-      ResourceRecordSet: { Name: string; Type: 'A' | 'AAAA' | 'CNAME'; TTL: number; ResourceRecords: Array<{ Value: string }> };
-    }>;
+    Changes: RecordChange[];
   };
+}
+
+/**
+ * One change of a batch. Route 53 applies a batch atomically ("either all of the changes are
+ * applied or none", ChangeResourceRecordSets). DELETE must name the record exactly as it is.
+ */
+export interface RecordChange {
+  Action: 'UPSERT' | 'DELETE' | 'CREATE';
+  ResourceRecordSet: RecordSetInput;
+}
+
+/**
+ * A record set as the change writes it. Plain records carry TTL and ResourceRecords; alias
+ * records carry AliasTarget and neither of those. Routing-policy records are addressed by
+ * SetIdentifier and carry their policy (Weight, Failover).
+ */
+export interface RecordSetInput {
+  Name: string;
+  Type: 'A' | 'AAAA' | 'CNAME';
+  TTL?: number;
+  ResourceRecords?: Array<{ Value: string }>;
+  AliasTarget?: { HostedZoneId: string; DNSName: string; EvaluateTargetHealth: boolean };
+  SetIdentifier?: string;
+  Weight?: number;
+  Failover?: 'PRIMARY' | 'SECONDARY';
 }
 
 /** A submitted change: the bare id (no `/change/` prefix) and `PENDING` or `INSYNC`. */

@@ -107,7 +107,15 @@ export type PlannedCall =
  * What a pre-flight check verifies, as data, so the runner re-runs exactly the same checks just
  * before executing. Every field is JSON-safe (plans are stored).
  */
-export type PreflightCheck =
+export type PreflightCheck = PreflightCheckKind & {
+  /**
+   * The id of the planned call this check guards (`promote`, `dns-upsert`, ...); absent when it
+   * guards the whole plan. A resumed run drops the checks of steps already done.
+   */
+  step?: string;
+};
+
+type PreflightCheckKind =
   /** Replica lag from the guard's lag check, measured within maxAgeMs, at most maxLagMs. */
   | { kind: 'replica-lag'; checkId: string; maxLagMs: number; maxAgeMs: number; overridden: boolean }
   /** An RDS read replica that can be promoted now. */
