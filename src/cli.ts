@@ -96,9 +96,15 @@ async function start(config: Config, path: string): Promise<number> {
     format: env.logFormat ?? (interactive ? 'pretty' : 'json'),
     colorize: interactive,
     secrets: [
-      ...[env.slackBotToken, env.slackSigningSecret, env.slackAppToken, env.pagerdutyRoutingKey, env.statuspageApiKey, env.redisUrl].filter(
-        (s): s is string => typeof s === 'string',
-      ),
+      ...[
+        env.slackBotToken,
+        env.slackSigningSecret,
+        env.slackAppToken,
+        env.pagerdutyRoutingKey,
+        env.pagerdutyWebhookSecret,
+        env.statuspageApiKey,
+        env.redisUrl,
+      ].filter((s): s is string => typeof s === 'string'),
       ...redisUrlSecrets(env.redisUrl),
     ],
   });

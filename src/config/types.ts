@@ -45,6 +45,8 @@ export interface PagerDutyConfig {
   pageAt: Severity;
   /** Page a lower-severity incident nobody acknowledged within this time. */
   escalateUnackedAfterMs?: number;
+  /** Prefixes every dedup_key, so deployments sharing an integration key never touch each other's alerts. */
+  dedupPrefix?: string;
 }
 
 export type StatusPageProvider = 'builtin' | 'atlassian';
@@ -211,6 +213,8 @@ export interface EnvConfig {
   /** Always ends with `/`. */
   slackApiUrl: string;
   pagerdutyRoutingKey?: string;
+  /** Signs PagerDuty V3 webhooks; absent: POST /pagerduty/webhook is off. */
+  pagerdutyWebhookSecret?: string;
   /** https, no trailing slash; `/v2/enqueue` is appended by the client. */
   pagerdutyEventsUrl: string;
   statuspageApiKey?: string;

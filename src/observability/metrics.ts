@@ -10,11 +10,21 @@ export type DeliveryOutcome = 'delivered' | 'retried' | 'dropped' | 'refused';
 export type ActionOutcome = 'succeeded' | 'failed' | 'refused' | 'interrupted';
 const ACTION_OUTCOMES: readonly ActionOutcome[] = ['succeeded', 'failed', 'refused', 'interrupted'];
 
-/** What the pager counts: every Events API attempt. */
+/** Outcome label values of lifeboat_pagerduty_webhooks_total. */
+export type WebhookOutcome = 'applied' | 'ignored' | 'unauthorized' | 'malformed';
+
+/** What the pager counts: every Events API attempt, and every webhook PagerDuty sent back. */
 export class PagingMetrics {
   readonly events: Counter<'action' | 'outcome'>;
+  readonly webhooks: Counter<'outcome'>;
 
   constructor(registry: Registry) {
+    this.webhooks = new Counter({
+      name: 'lifeboat_pagerduty_webhooks_total',
+      help: 'PagerDuty V3 webhook deliveries by outcome (applied, ignored, unauthorized, malformed)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    });
     this.events = new Counter({
       name: 'lifeboat_pagerduty_events_total',
       help: 'PagerDuty Events API attempts by action (trigger, acknowledge, resolve) and outcome',
