@@ -40,7 +40,7 @@ export async function main(argv) {
     let text = '';
     for (let s = 0; s < scrapes; s++) {
       const started = process.hrtime.bigint();
-      text = await metrics.registry.metrics();
+      text = await metrics.render();
       times.push(Number(process.hrtime.bigint() - started) / 1e6);
     }
     times.sort((a, b) => a - b);

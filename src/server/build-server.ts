@@ -41,7 +41,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
         deps.logger.warn({ err }, 'could not refresh store-backed metrics before scrape');
       }
     }
-    const body = await deps.metrics.registry.metrics();
+    const body = await deps.metrics.render();
     return reply.type(deps.metrics.registry.contentType).send(body);
   });
 
