@@ -15,7 +15,7 @@ describe('the per-check series in a scrape', () => {
     metrics.recordResult(run('api', true, 42, http));
     metrics.recordResult(run('orders-lag', true, 80, { kind: 'replication-lag', lagSeconds: 12.5, metric: 'ReplicaLag' }));
     metrics.recordResult(run('orders-lag', false, 90, { kind: 'replication-lag', lagSeconds: null, metric: 'ReplicaLag' }));
-    metrics.recordResult(run('orders-backups', true, 300, { kind: 'backup', ageSeconds: 3600, snapshotId: 'rds:orders-db-1' }));
+    metrics.recordResult(run('orders-backups', true, 300, { kind: 'backup', ageSeconds: 3600, newestSnapshotId: 'rds:orders-db-1' }));
     const text = await metrics.render();
     const lines = text
       .split('\n')
