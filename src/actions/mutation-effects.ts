@@ -99,6 +99,7 @@ export async function clusterRetentionEffect(rds: RdsGateway, region: string, in
   const id = input.DBClusterIdentifier;
   const c = await rds.describeDbCluster(region, id);
   if (!c) return { took: false, observed: `cluster ${id} is not found` };
-  const days = c.backupRetention === undefined ? 'unknown' : `${c.backupRetention} days`;
-  return { took: c.backupRetention === input.BackupRetentionPeriod, observed: `cluster ${id} keeps backups ${days}` };
+  const kept =
+    c.backupRetention === undefined ? 'an unknown number of days' : `${c.backupRetention} day${c.backupRetention === 1 ? '' : 's'}`;
+  return { took: c.backupRetention === input.BackupRetentionPeriod, observed: `cluster ${id} keeps ${kept} of backups` };
 }
