@@ -1,17 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  DescribeDBClustersCommand,
-  DescribeDBInstancesCommand,
-  DescribeGlobalClustersCommand,
-  FailoverDBClusterCommand,
-  ModifyDBClusterCommand,
-  SwitchoverGlobalClusterCommand,
-  type DBCluster,
-  type GlobalCluster,
-} from '@aws-sdk/client-rds';
+import { DescribeDBClustersCommand, DescribeDBInstancesCommand, FailoverDBClusterCommand, type DBCluster } from '@aws-sdk/client-rds';
 import type { FailoverRequest } from '../../../src/core/action-request.js';
 import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
-import { ACCOUNT, WEST_CLUSTER_ARN, dbCluster, dbInstance, harness } from './fixtures.js';
+import { ACCOUNT, dbCluster, dbInstance, harness } from './fixtures.js';
 
 /*
  * The planner and runner for the cluster promote kinds and backupRetention, with the real SDK
@@ -26,64 +17,6 @@ const failover = (runbook: string): FailoverRequest => ({ kind: 'failover', runb
 beforeEach(() => {
   h.reset();
   h.lag.set('orders-lag', 2, MANUAL_CLOCK_START - 20_000);
-});
-
-function globalCluster(writer: string, extra: Partial<GlobalCluster> = {}): GlobalCluster {
-  return {
-    GlobalClusterIdentifier: 'orders-global',
-    Status: 'available',
-    GlobalClusterMembers: [
-      { DBClusterArn: EAST_PRIMARY_ARN, IsWriter: writer === EAST_PRIMARY_ARN },
-      { DBClusterArn: WEST_CLUSTER_ARN, IsWriter: writer === WEST_CLUSTER_ARN },
-    ],
-    ...extra,
-  };
-}
-
-describe('backupRetention on an Aurora global database', () => {
-  it('sets the retention on the new primary cluster once it is the writer, then waits until it reads back', async () => {
-    h.west
-      .on(DescribeDBClustersCommand, { DBClusterIdentifier: WEST_CLUSTER_ARN })
-      .resolves({ DBClusters: [dbCluster('orders-west', 'available', { DBClusterArn: WEST_CLUSTER_ARN })] });
-    h.west
-      .on(DescribeDBClustersCommand, { DBClusterIdentifier: 'orders-west' })
-      .resolvesOnce({ DBClusters: [dbCluster('orders-west', 'modifying', { BackupRetentionPeriod: 1 })] })
-      .resolves({ DBClusters: [dbCluster('orders-west', 'available', { BackupRetentionPeriod: 7 })] });
-    h.west
-      .on(DescribeGlobalClustersCommand)
-      .resolvesOnce({ GlobalClusters: [globalCluster(EAST_PRIMARY_ARN)] })
-      .resolvesOnce({ GlobalClusters: [globalCluster(EAST_PRIMARY_ARN)] })
-      .resolves({ GlobalClusters: [globalCluster(WEST_CLUSTER_ARN)] });
-    h.west.on(SwitchoverGlobalClusterCommand).resolves({ GlobalCluster: globalCluster(EAST_PRIMARY_ARN) });
-    h.west.on(ModifyDBClusterCommand).resolves({ DBCluster: dbCluster('orders-west', 'modifying') });
-
-    const plan = await h.planner.plan(failover('orders-global-kept'));
-
-    expect(plan.calls.map(({ id, operation, input }) => ({ id, operation, input }))).toEqual([
-      {
-        id: 'switchover',
-        operation: 'SwitchoverGlobalCluster',
-        input: { GlobalClusterIdentifier: 'orders-global', TargetDbClusterIdentifier: WEST_CLUSTER_ARN },
-      },
-      { id: 'wait-writer', operation: 'DescribeGlobalClusters', input: { GlobalClusterIdentifier: 'orders-global' } },
-      {
-        id: 'backup-retention',
-        operation: 'ModifyDBCluster',
-        input: { DBClusterIdentifier: 'orders-west', BackupRetentionPeriod: 7, ApplyImmediately: true },
-      },
-      { id: 'wait-retention', operation: 'DescribeDBClusters', input: { DBClusterIdentifier: 'orders-west' } },
-    ]);
-
-    const outcome = await h.runner.run('run-1', plan);
-
-    expect(outcome.status).toBe('succeeded');
-    expect(h.west.commandCalls(ModifyDBClusterCommand).map((c) => c.args[0].input)).toEqual([
-      { DBClusterIdentifier: 'orders-west', BackupRetentionPeriod: 7, ApplyImmediately: true },
-    ]);
-    expect(h.reporter.events.find((e) => e.type === 'step-done' && e.stepId === 'wait-retention')).toMatchObject({
-      message: expect.stringContaining('cluster orders-west is available with 7 days of backups'),
-    });
-  });
 });
 
 describe('promote: { dbCluster } without backupRetention', () => {
