@@ -27,8 +27,16 @@ export interface MutationReply {
   answer: 'ok' | 'unavailable';
 }
 
+/** An Aurora global database: its member clusters' ARNs and which one writes. */
+export interface FakeGlobal {
+  members: string[];
+  writer: string;
+}
+
 export interface AuroraFakeOptions {
   clusters: Record<string, FakeCluster>;
+  /** Global database id -> members; SwitchoverGlobalCluster moves the writer. */
+  globals?: Record<string, FakeGlobal>;
   /** Instance id -> DBInstanceStatus. */
   instances?: Record<string, string>;
   /** Decides each mutating request by action and send number (1-based); default: accepted and answered. */
@@ -62,6 +70,23 @@ export function dbClusterXml(id: string, c: FakeCluster): XmlValue {
   };
 }
 
+/** A GlobalCluster as RDS describes it; `moving` is the FailoverState of a switchover under way. */
+function globalXml(id: string, g: FakeGlobal, moving?: { from: string; to: string }): XmlValue {
+  return {
+    GlobalClusterIdentifier: id,
+    Status: moving ? 'switching-over' : 'available',
+    Engine: 'aurora-postgresql',
+    GlobalClusterMembers: members(
+      'GlobalClusterMember',
+      g.members.map((arn) => ({ DBClusterArn: arn, IsWriter: arn === g.writer })),
+    ),
+    FailoverState: moving ? { Status: 'switching-over', FromDbClusterArn: moving.from, ToDbClusterArn: moving.to } : undefined,
+  };
+}
+
+/** A cluster's id, given its id or its ARN (DescribeDBClusters accepts both). */
+const clusterId = (idOrArn: string): string => idOrArn.split(':cluster:')[1] ?? idOrArn;
+
 /** The identifiers a describe asks for: by identifier, or by filter values (readiness batches). */
 function wanted(params: Record<string, string>, key: string): string[] | null {
   if (params[key]) return [params[key]];
@@ -79,6 +104,9 @@ export function nockAurora(region: string, options: AuroraFakeOptions) {
   const next = new Map<string, FakeCluster>();
   const sends = new Map<string, number>();
   const received: ReceivedRds[] = [];
+  const globals = new Map(Object.entries(options.globals ?? {}));
+  /** Global id -> the switchover under way, shown on the next describe, then done. */
+  const switching = new Map<string, { from: string; to: string }>();
 
   const mutate = (action: string, id: string, between: string, end: (c: FakeCluster) => FakeCluster): RdsAnswer => {
     const send = (sends.get(action) ?? 0) + 1;
@@ -99,7 +127,7 @@ export function nockAurora(region: string, options: AuroraFakeOptions) {
     received.push({ action, params: rest });
     switch (action) {
       case 'DescribeDBClusters': {
-        const ids = wanted(params, 'DBClusterIdentifier') ?? [...clusters.keys()];
+        const ids = (wanted(params, 'DBClusterIdentifier') ?? [...clusters.keys()]).map(clusterId);
         const found = ids.flatMap((id) => {
           const c = clusters.get(id);
           if (!c) return [];
@@ -132,6 +160,25 @@ export function nockAurora(region: string, options: AuroraFakeOptions) {
           ...c,
           writer: params.TargetDBInstanceIdentifier ?? '',
         }));
+      case 'DescribeGlobalClusters': {
+        const id = params.GlobalClusterIdentifier ?? '';
+        const g = globals.get(id);
+        if (!g) return { error: { status: 404, code: 'GlobalClusterNotFoundFault', message: `GlobalCluster ${id} not found.` } };
+        const moving = switching.get(id);
+        if (moving) {
+          switching.delete(id);
+          globals.set(id, { ...g, writer: moving.to });
+        }
+        return { result: { GlobalClusters: members('GlobalClusterMember', [globalXml(id, g, moving)]) } };
+      }
+      case 'SwitchoverGlobalCluster': {
+        const id = params.GlobalClusterIdentifier ?? '';
+        const g = globals.get(id);
+        if (!g) return { error: { status: 404, code: 'GlobalClusterNotFoundFault', message: `GlobalCluster ${id} not found.` } };
+        const to = params.TargetDbClusterIdentifier ?? '';
+        switching.set(id, { from: g.writer, to });
+        return { result: { GlobalCluster: globalXml(id, g, { from: g.writer, to }) } };
+      }
       case 'ModifyDBCluster':
         return mutate(action, params.DBClusterIdentifier ?? '', 'modifying', (c) => ({
           ...c,
@@ -144,6 +191,7 @@ export function nockAurora(region: string, options: AuroraFakeOptions) {
 
   return {
     clusters,
+    globals,
     received,
     /** The requests of one action, in order. */
     sent: (action: string) => received.filter((r) => r.action === action).map((r) => r.params),

@@ -14,6 +14,8 @@ import { useApprovalFlow } from './use-approval-flow.js';
  */
 
 const WEST_CLUSTER_ENDPOINT = 'orders-west.cluster-abc.us-west-2.rds.amazonaws.com';
+const WEST_ARN = 'arn:aws:rds:us-west-2:123456789012:cluster:orders-west';
+const EAST_ARN = 'arn:aws:rds:us-east-1:123456789012:cluster:orders-east';
 const DNS = { hostedZoneId: 'Z123', name: 'orders.db.example.com', type: 'CNAME', ttl: 60 };
 
 const RUNBOOKS = {
@@ -28,6 +30,13 @@ const RUNBOOKS = {
   'orders-writer': { region: 'us-west-2', promote: { failoverCluster: 'orders-aurora', targetInstance: 'orders-aurora-2' } },
   // DNS only: the database behind the name already takes writes.
   'orders-dns': { region: 'us-west-2', dns: { ...DNS, value: ORDERS_REPLICA_ENDPOINT } },
+  // An Aurora global database switched over to its us-west-2 secondary, kept 7 days of backups.
+  'orders-global': {
+    region: 'us-west-2',
+    promote: { globalCluster: 'orders-global', targetCluster: WEST_ARN },
+    backupRetention: 7,
+    dns: { ...DNS, value: WEST_CLUSTER_ENDPOINT },
+  },
   // A replica instance promoted with 14 days of backups in the same call.
   'orders-retained': { region: 'us-west-2', promote: { dbInstance: 'orders-replica' }, backupRetention: 14 },
 };
@@ -36,12 +45,13 @@ const flow = useApprovalFlow(() => startServiceFlow({ failoverRunbooks: RUNBOOKS
 
 const OLD_PRIMARY = 'orders-db.abc.us-east-1.rds.amazonaws.com';
 
-/** Route 53 holding the old primary until a change writes the new one. */
-function route53() {
+/** Route 53 holding the old primary until a change writes the new one; `onChange` sees each change arrive. */
+function route53(onChange: () => void = () => undefined) {
   let record: SimpleRecord = { name: 'orders.db.example.com.', type: 'CNAME', ttl: 60, value: OLD_PRIMARY };
   const changes = nockRoute53({
     records: () => [record],
     change: (written) => {
+      onChange();
       record = written;
       return 'accept';
     },
@@ -175,6 +185,33 @@ describe('promote: { failoverCluster, targetInstance } (the in-region Aurora wri
 
     expect(JSON.stringify(replies)).toContain('orders-aurora-2 is already the writer of cluster orders-aurora');
     expect(rds.sent('FailoverDBCluster')).toEqual([]);
+  });
+});
+
+describe('backupRetention on promote: { globalCluster, targetCluster }', () => {
+  it('switches over, then sets the retention on the new primary cluster before DNS moves', async () => {
+    const rds = nockAurora('us-west-2', {
+      clusters: { 'orders-west': { status: 'available', members: ['orders-west-1'], backupRetention: 1, endpoint: WEST_CLUSTER_ENDPOINT } },
+      globals: { 'orders-global': { members: [EAST_ARN, WEST_ARN], writer: EAST_ARN } },
+    });
+    let retentionAtCutOver: number | undefined;
+    const dns = route53(() => {
+      retentionAtCutOver = rds.clusters.get('orders-west')?.backupRetention;
+    });
+
+    const { plan, thread } = await approveAndRun('orders-global');
+
+    expect(plan).toContain('Failover orders-global: switch over orders-global to orders-west (us-west-2)');
+    expect((await flow.approvals.get('APR-1'))?.state).toBe('succeeded');
+    const order = rds.received.map((r) => r.action).filter((a) => !a.startsWith('Describe'));
+    expect(order).toEqual(['SwitchoverGlobalCluster', 'ModifyDBCluster']);
+    expect(rds.sent('ModifyDBCluster')).toEqual([
+      { DBClusterIdentifier: 'orders-west', BackupRetentionPeriod: '7', ApplyImmediately: 'true' },
+    ]);
+    expect(rds.globals.get('orders-global')?.writer).toBe(WEST_ARN);
+    expect(retentionAtCutOver).toBe(7);
+    expect(dns.record().value).toBe(WEST_CLUSTER_ENDPOINT);
+    expect(thread.join('\n')).toContain('cluster orders-west is available with 7 days of backups');
   });
 });
 
