@@ -117,6 +117,12 @@ function promoteRules(at: string[], runbook: Record<string, unknown>): ConfigIss
   if (!isGiven(runbook.promote) && !isGiven(runbook.dns) && !isGiven(runbook.hooks)) {
     issues.push({ path: at, message: `does nothing: give promote (${PROMOTE_CHOICES}) or dns, or both` });
   }
+  if (!isGiven(runbook.promote) && isGiven(runbook.backupRetention)) {
+    issues.push({
+      path: [...at, 'backupRetention'],
+      message: 'needs promote: it is set on the promoted instance or cluster, and this runbook promotes nothing',
+    });
+  }
   if (!promote) return issues; // absent, or not a map: its own field error says so
   const given = PROMOTE_KINDS.filter((k) => k.fields.some((f) => isGiven(promote[f])));
   if (given.length > 1) {

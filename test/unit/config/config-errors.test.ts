@@ -342,6 +342,13 @@ const CASES: Case[] = [
     ],
   },
   {
+    rule: 'backupRetention needs something promoted',
+    yaml: 'runbooks:\n  failover:\n    orders: { region: us-west-2, backupRetention: 7, dns: { hostedZoneId: Z1, name: a.example.com, type: CNAME, value: b.example.com } }',
+    lines: [
+      'runbooks.failover.orders.backupRetention: needs promote: it is set on the promoted instance or cluster, and this runbook promotes nothing',
+    ],
+  },
+  {
     rule: 'backupRetention is 1 to 35 days',
     yaml: 'runbooks:\n  failover:\n    orders: { region: us-west-2, promote: { dbInstance: r }, backupRetention: 36 }',
     lines: ['runbooks.failover.orders.backupRetention: 36 is too big (maximum 35)'],
