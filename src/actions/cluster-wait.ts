@@ -2,6 +2,11 @@ import type { DbClusterView } from '../aws/rds-gateway.js';
 import type { PlannedWait } from '../core/plan.js';
 import type { PollState } from './wait-until.js';
 
+/*
+ * What a polling step on a DB cluster waits for (DescribeDBClusters until available, promoted,
+ * its writer moved or its retention set), and the statuses no wait on RDS outlives.
+ */
+
 /**
  * Statuses an instance or cluster never leaves on its own (RDS "Viewing instance status" table):
  * waiting longer cannot help, so the wait fails at once.

@@ -183,7 +183,7 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
       );
       if (sent.kind === 'confirmed') return confirmedResult(call.operation, sent, { status: null });
       return {
-        message: `ModifyDBCluster accepted: cluster ${call.input.DBClusterIdentifier} keeps backups ${call.input.BackupRetentionPeriod} days (${sent.value?.status ?? 'status unknown'})`,
+        message: `ModifyDBCluster accepted: cluster ${call.input.DBClusterIdentifier} keeps ${call.input.BackupRetentionPeriod} days of backups (${sent.value?.status ?? 'status unknown'})`,
         detail: { status: sent.value?.status ?? null },
       };
     }

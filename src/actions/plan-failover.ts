@@ -129,7 +129,10 @@ export async function planFailover(
   resources.push(...promoteResources(runbook.region, runbook.promote));
 
   const overridden = lagFacts?.facts.overridden;
-  if (!runbook.guard) warnings.push(`No lag guard on runbook ${name}: the data-loss window is not checked before cut-over.`);
+  // An in-region Aurora writer move has no replica lag to guard: an Aurora Replica "Connects to the
+  // same storage volume as the primary DB instance" (Aurora User Guide, DB clusters).
+  const inRegion = runbook.promote !== undefined && 'failoverCluster' in runbook.promote;
+  if (!runbook.guard && !inRegion) warnings.push(`No lag guard on runbook ${name}: the data-loss window is not checked before cut-over.`);
   else if (overridden)
     warnings.unshift(`Lag guard overridden by --allow-data-loss: ${overridden.failure}. Writes in that window may be lost.`);
 
