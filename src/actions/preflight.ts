@@ -3,6 +3,7 @@ import type { PreflightCheck, PreflightResult } from '../core/plan.js';
 import { actionAdvice } from './action-error.js';
 import type { PreflightContext, PreflightOutcome } from './preflight-context.js';
 import { checkDnsRecord, checkGlobalSecondary, checkReadReplica, checkReplicaLag } from './preflight-failover.js';
+import { checkClusterReader, checkReplicaCluster } from './preflight-promote.js';
 import { checkIdentifierFree, checkRestoreWindow, checkSnapshot } from './preflight-restore.js';
 
 export type { PreflightContext, PreflightFacts, PreflightOutcome } from './preflight-context.js';
@@ -15,6 +16,10 @@ function dispatch(check: PreflightCheck, ctx: PreflightContext): Promise<Preflig
       return checkReadReplica(check, ctx);
     case 'global-secondary':
       return checkGlobalSecondary(check, ctx);
+    case 'replica-cluster':
+      return checkReplicaCluster(check, ctx);
+    case 'cluster-reader':
+      return checkClusterReader(check, ctx);
     case 'dns-record':
       return checkDnsRecord(check, ctx);
     case 'snapshot':
@@ -30,6 +35,8 @@ const NAMES: Record<PreflightCheck['kind'], string> = {
   'replica-lag': 'replica lag',
   'read-replica': 'target state',
   'global-secondary': 'target state',
+  'replica-cluster': 'target state',
+  'cluster-reader': 'target state',
   'dns-record': 'DNS record',
   snapshot: 'snapshot',
   'restore-window': 'restore window',
