@@ -3,6 +3,7 @@ import type { FailoverRunbook, PromoteTarget, RunbooksConfig } from './types.js'
 import { restoreSchema } from './restore-runbook-schema.js';
 import { awsRegion, checkId, duration, text } from './field-schemas.js';
 import { strictObject } from './strict-object.js';
+import { dnsStepsSchema } from './dns-step-schema.js';
 
 /** Runbook names are typed in Slack (`/dr failover orders`) and in confirmation modals. */
 const runbookName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
@@ -22,14 +23,6 @@ const promoteSchema = strictObject({
       : { globalCluster: p.globalCluster ?? '', targetCluster: p.targetCluster ?? '' },
 );
 
-const dnsSchema = strictObject({
-  hostedZoneId: text,
-  name: text,
-  type: z.enum(['CNAME', 'A', 'AAAA']),
-  value: text,
-  ttl: z.number().int().min(0).max(2_147_483_647).default(60), // seconds
-});
-
 const guardSchema = strictObject({
   lagCheck: checkId, // must name a replication-lag check (config-rules)
   maxLag: duration,
@@ -38,7 +31,7 @@ const guardSchema = strictObject({
 const failoverSchema = strictObject({
   region: awsRegion,
   promote: promoteSchema,
-  dns: dnsSchema.optional(),
+  dns: dnsStepsSchema(false).optional(),
   guard: guardSchema.optional(),
 }).transform(
   (f): FailoverRunbook => ({
