@@ -96,7 +96,12 @@ export function planDns(
   const seen = outcomes.map((o) => ('record' in o.facts ? (o.facts.record ?? null) : undefined));
   const zone = records[0]?.hostedZoneId ?? '';
   const endpointWords = options.endpoint?.words;
-  const lines = records.map((s, i) => `${recordLabel(s)}: ${wasWords(seen[i])} -> ${describeTarget(s, endpointWords)}`);
+  // "api.example.com. A weighted primary: weight 100, alias to primary-alb... -> weight 0, alias to primary-alb..."
+  const lines = records.map((s, i) => {
+    const was = seen[i];
+    const from = was ? `${s.name} ${describeRecord(was)}` : `${recordLabel(s)}: ${wasWords(was)}`;
+    return `${from} -> ${describeTarget(s, endpointWords)}`;
+  });
   const only = records.length === 1 ? records[0] : undefined;
   const description =
     only && only.setIdentifier === undefined && !only.alias
