@@ -30,7 +30,8 @@ import { untilLeader } from '../../doubles/until-leader.js';
 export { FORM };
 
 /** Production-like: U0AAA operates, U0BBB and U0CCC approve, U0ZZZ is nobody; one failover runbook with DNS and a lag guard. */
-export function flowYaml(approvals = 1): string {
+export function flowYaml(approvals = 1, failoverRunbooks: Record<string, object> = {}): string {
+  const extra = Object.entries(failoverRunbooks).map(([name, runbook]) => `\n    ${name}: ${yamlFlow(runbook)}`);
   return `
 slack:
   channel: C0INCIDENTS
@@ -53,7 +54,7 @@ checks:
   - ${yamlFlow(ORDERS_LAG_CHECK)}
 runbooks:
   failover:
-    orders: ${yamlFlow(ORDERS_FAILOVER)}
+    orders: ${yamlFlow(ORDERS_FAILOVER)}${extra.join('')}
   restore:
     orders: ${yamlFlow(ORDERS_RESTORE)}
 `;
@@ -92,6 +93,8 @@ export interface ServiceFlow {
 
 export interface ApprovalFlowOptions {
   approvals?: number;
+  /** Failover runbooks beside `orders`, by name (e.g. with DNS lists). */
+  failoverRunbooks?: Record<string, object>;
   /** Wraps the approval store (e.g. to lose Redis replies). */
   wrapStore?: (store: ApprovalStore) => ApprovalStore;
 }
@@ -157,7 +160,7 @@ export async function startApprovalFlow(options: ApprovalFlowOptions = {}): Prom
  */
 export async function startServiceFlow(options: ApprovalFlowOptions, clients: AwsClients): Promise<ServiceFlow> {
   const clock = new ManualClock();
-  const config = botConfig(flowYaml(options.approvals));
+  const config = botConfig(flowYaml(options.approvals, options.failoverRunbooks));
   const redis = newRedisClient();
   const keyPrefix = randomKeyPrefix('approval-flow');
   const backend = testBackend(redis, keyPrefix, clock);

@@ -43,8 +43,9 @@ function replacesLines(call: PlannedCall): string[] {
     'Replaces:',
     ...replaces.map((record, i) => {
       const set = changes[i]?.ResourceRecordSet;
+      if (record) return `${i + 1}. ${literal(`${record.name} ${describeRecord(record)}`)}`;
       const name = set ? `${set.Name} ${set.Type}${set.SetIdentifier !== undefined ? ` ${set.SetIdentifier}` : ''}` : `change ${i + 1}`;
-      return `${i + 1}. ${literal(name)}: ${was(record)}`;
+      return `${i + 1}. ${literal(name)}: nothing (no record yet)`;
     }),
   ];
 }
