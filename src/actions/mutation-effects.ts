@@ -1,11 +1,7 @@
 import type { RdsGateway, SwitchoverGlobalClusterInput } from '../aws/rds-gateway.js';
-import {
-  bareZoneId,
-  normalizeDnsName,
-  type ChangeRecordSetsInput,
-  type RecordSetInput,
-  type Route53Gateway,
-} from '../aws/route53-gateway.js';
+import { normalizeDnsName, type ChangeRecordSetsInput, type RecordSetInput, type Route53Gateway } from '../aws/route53-gateway.js';
+import type { DnsRecordTarget } from '../core/plan.js';
+import { readsAsTarget } from './preflight-dns.js';
 import type { DnsRecord } from '../core/dns-record.js';
 import { addressedBy } from './dns-change-run.js';
 import type { Effect } from './confirm-mutation.js';
@@ -57,25 +53,22 @@ export async function clusterCreatedEffect(rds: RdsGateway, region: string, id: 
   return c ? { took: true, observed: `cluster ${id} exists (${c.status})` } : { took: false, observed: `cluster ${id} does not exist` };
 }
 
-/** Whether `current` reads exactly as `set` writes it: kind (alias or plain), TTL and values in any order, alias target, routing. */
-function readsAsWritten(current: DnsRecord, set: RecordSetInput): boolean {
-  if ((current.weight ?? null) !== (set.Weight ?? null) || (current.failover ?? null) !== (set.Failover ?? null)) return false;
-  if (set.AliasTarget) {
-    const alias = current.aliasTarget;
-    return (
-      alias !== undefined &&
-      normalizeDnsName(alias.dnsName) === normalizeDnsName(set.AliasTarget.DNSName) &&
-      bareZoneId(alias.hostedZoneId) === bareZoneId(set.AliasTarget.HostedZoneId) &&
-      alias.evaluateTargetHealth === set.AliasTarget.EvaluateTargetHealth
-    );
-  }
-  const wanted = (set.ResourceRecords ?? []).map((r) => r.Value).sort();
-  return (
-    current.aliasTarget === undefined &&
-    current.ttl === set.TTL &&
-    current.values.length === wanted.length &&
-    [...current.values].sort().every((value, i) => value === wanted[i])
-  );
+/** What a change writes, in the terms pre-flight compares records in. */
+function targetOf(set: RecordSetInput): DnsRecordTarget {
+  const value = set.ResourceRecords?.[0]?.Value;
+  return {
+    ...(set.AliasTarget && {
+      alias: {
+        hostedZoneId: set.AliasTarget.HostedZoneId,
+        dnsName: set.AliasTarget.DNSName,
+        evaluateTargetHealth: set.AliasTarget.EvaluateTargetHealth,
+      },
+    }),
+    ...(value !== undefined && { value }),
+    ...(set.TTL !== undefined && { ttl: set.TTL }),
+    ...(set.Weight !== undefined && { weight: set.Weight }),
+    ...(set.Failover !== undefined && { failover: set.Failover }),
+  };
 }
 
 /**
@@ -99,7 +92,7 @@ export async function recordChangeEffect(route53: Route53Gateway, input: ChangeR
       seen.push(`${label} has no ${set.Type} record`);
       continue;
     }
-    took &&= readsAsWritten(current, set);
+    took &&= readsAsTarget(current, targetOf(set));
     seen.push(`${label} reads ${describeRecord(current)}`);
   }
   return { took, observed: seen.join('; ') };

@@ -1,4 +1,4 @@
-import { normalizeDnsName } from '../aws/route53-gateway.js';
+import { bareZoneId, normalizeDnsName } from '../aws/route53-gateway.js';
 import { describeRecord, type DnsRecord } from '../core/dns-record.js';
 import type { DnsRecordTarget, PreflightCheck } from '../core/plan.js';
 import type { PreflightContext, PreflightOutcome } from './preflight-context.js';
@@ -54,7 +54,10 @@ function recordKey(r: DnsRecord): string {
   ]);
 }
 
-/** True when `current` already reads as the change writes it (a value from a later step cannot be known). */
+/**
+ * True when `current` already reads as the change writes it: kind (alias or plain), value and TTL,
+ * alias target, weight and failover role. A value from a later step (`valueFrom`) cannot be known.
+ */
 export function readsAsTarget(current: DnsRecord | null, target: DnsRecordTarget): boolean {
   if (!current || target.valueFrom !== undefined) return false;
   if ((current.weight ?? null) !== (target.weight ?? null) || (current.failover ?? null) !== (target.failover ?? null)) return false;
@@ -63,7 +66,7 @@ export function readsAsTarget(current: DnsRecord | null, target: DnsRecordTarget
     return (
       alias !== undefined &&
       normalizeDnsName(alias.dnsName) === normalizeDnsName(target.alias.dnsName) &&
-      alias.hostedZoneId === target.alias.hostedZoneId &&
+      bareZoneId(alias.hostedZoneId) === bareZoneId(target.alias.hostedZoneId) &&
       alias.evaluateTargetHealth === target.alias.evaluateTargetHealth
     );
   }

@@ -84,10 +84,24 @@ export interface Route53Answers {
   change(written: SimpleRecord): 'accept' | 'unavailable';
 }
 
+/** A 200 answer from Route 53 (REST-XML). */
+function route53Xml(body: string) {
+  return [200, `<?xml version="1.0"?>${body}`, { 'content-type': 'text/xml' }] as const;
+}
+
+/** A 503 from Route 53: the change "may or may not" have been applied, as a lost answer. */
+const UNAVAILABLE = [
+  503,
+  `<?xml version="1.0"?><ErrorResponse xmlns="${ROUTE53_NS}"><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code><Message>Service unavailable</Message></Error><RequestId>req-1</RequestId></ErrorResponse>`,
+  { 'content-type': 'text/xml' },
+] as const;
+
+const CHANGE_ACCEPTED = `<ChangeResourceRecordSetsResponse xmlns="${ROUTE53_NS}"><ChangeInfo><Id>/change/C1</Id><Status>PENDING</Status><SubmittedAt>2026-11-21T12:00:00Z</SubmittedAt></ChangeInfo></ChangeResourceRecordSetsResponse>`;
+const CHANGE_INSYNC = `<GetChangeResponse xmlns="${ROUTE53_NS}"><ChangeInfo><Id>/change/C1</Id><Status>INSYNC</Status><SubmittedAt>2026-11-21T12:00:00Z</SubmittedAt></ChangeInfo></GetChangeResponse>`;
+
 /** Route 53 (global): list, change and get-change; returns the change requests' bodies, in order. */
 export function nockRoute53(answers: Route53Answers): string[] {
   const changes: string[] = [];
-  const xml = (body: string) => [200, `<?xml version="1.0"?>${body}`, { 'content-type': 'text/xml' }] as const;
   nock(ROUTE53_URL)
     .persist()
     .get(/\/2013-04-01\/hostedzone\/[^/]+\/rrset/)
@@ -99,7 +113,7 @@ export function nockRoute53(answers: Route53Answers): string[] {
             `<ResourceRecordSet><Name>${r.name}</Name><Type>${r.type}</Type><TTL>${r.ttl}</TTL><ResourceRecords><ResourceRecord><Value>${r.value}</Value></ResourceRecord></ResourceRecords></ResourceRecordSet>`,
         )
         .join('');
-      return xml(
+      return route53Xml(
         `<ListResourceRecordSetsResponse xmlns="${ROUTE53_NS}"><ResourceRecordSets>${sets}</ResourceRecordSets><IsTruncated>false</IsTruncated><MaxItems>300</MaxItems></ListResourceRecordSetsResponse>`,
       );
     })
@@ -110,22 +124,12 @@ export function nockRoute53(answers: Route53Answers): string[] {
       const field = (tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(text)?.[1] ?? '';
       const written = { name: field('Name'), type: field('Type'), ttl: Number(field('TTL')), value: field('Value') };
       if (answers.change(written) === 'unavailable') {
-        return [
-          503,
-          `<?xml version="1.0"?><ErrorResponse xmlns="${ROUTE53_NS}"><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code><Message>Service unavailable</Message></Error><RequestId>req-1</RequestId></ErrorResponse>`,
-          { 'content-type': 'text/xml' },
-        ];
+        return UNAVAILABLE;
       }
-      return xml(
-        `<ChangeResourceRecordSetsResponse xmlns="${ROUTE53_NS}"><ChangeInfo><Id>/change/C1</Id><Status>PENDING</Status><SubmittedAt>2026-11-21T12:00:00Z</SubmittedAt></ChangeInfo></ChangeResourceRecordSetsResponse>`,
-      );
+      return route53Xml(CHANGE_ACCEPTED);
     })
     .get(/\/2013-04-01\/change\/C1/)
-    .reply(() =>
-      xml(
-        `<GetChangeResponse xmlns="${ROUTE53_NS}"><ChangeInfo><Id>/change/C1</Id><Status>INSYNC</Status><SubmittedAt>2026-11-21T12:00:00Z</SubmittedAt></ChangeInfo></GetChangeResponse>`,
-      ),
-    );
+    .reply(() => route53Xml(CHANGE_INSYNC));
   return changes;
 }
 
@@ -226,7 +230,6 @@ export function nockRoute53Zone(
   answer: (batch: SentChange[]) => 'accept' | 'unavailable' = () => 'accept',
 ): Route53Zone {
   const zone: Route53Zone = { records: [...initial], bodies: [], listed: [] };
-  const xml = (body: string) => [200, `<?xml version="1.0"?>${body}`, { 'content-type': 'text/xml' }] as const;
   nock(ROUTE53_URL)
     .persist()
     .get(/\/2013-04-01\/hostedzone\/[^/]+\/rrset/)
@@ -234,7 +237,7 @@ export function nockRoute53Zone(
       const start = new URL(uri, ROUTE53_URL).searchParams.get('name');
       zone.listed.push(start ?? '');
       const sets = zone.records.filter((r) => start === null || withDot(r.name) === withDot(start));
-      return xml(
+      return route53Xml(
         `<ListResourceRecordSetsResponse xmlns="${ROUTE53_NS}"><ResourceRecordSets>${sets.map(recordSetXml).join('')}</ResourceRecordSets><IsTruncated>false</IsTruncated><MaxItems>300</MaxItems></ListResourceRecordSetsResponse>`,
       );
     })
@@ -248,21 +251,27 @@ export function nockRoute53Zone(
       for (const { record } of batch)
         zone.records = [...zone.records.filter((r) => !same(r, record)), { ...record, name: withDot(record.name) }];
       if (answer(batch) === 'unavailable') {
-        return [
-          503,
-          `<?xml version="1.0"?><ErrorResponse xmlns="${ROUTE53_NS}"><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code><Message>Service unavailable</Message></Error><RequestId>req-1</RequestId></ErrorResponse>`,
-          { 'content-type': 'text/xml' },
-        ];
+        return UNAVAILABLE;
       }
-      return xml(
-        `<ChangeResourceRecordSetsResponse xmlns="${ROUTE53_NS}"><ChangeInfo><Id>/change/C1</Id><Status>PENDING</Status><SubmittedAt>2026-11-21T12:00:00Z</SubmittedAt></ChangeInfo></ChangeResourceRecordSetsResponse>`,
-      );
+      return route53Xml(CHANGE_ACCEPTED);
     })
     .get(/\/2013-04-01\/change\/C1/)
-    .reply(() =>
-      xml(
-        `<GetChangeResponse xmlns="${ROUTE53_NS}"><ChangeInfo><Id>/change/C1</Id><Status>INSYNC</Status><SubmittedAt>2026-11-21T12:00:00Z</SubmittedAt></ChangeInfo></GetChangeResponse>`,
-      ),
-    );
+    .reply(() => route53Xml(CHANGE_INSYNC));
   return zone;
+}
+
+/**
+ * `id` in `region` as RDS describes it: an available read replica of `source` until a
+ * PromoteReadReplica arrives, then standalone and available at `endpoint`. Returns the actions received.
+ */
+export function nockReplicaPromotion(region: string, id: string, source: string, endpoint: string): string[] {
+  let promoted = false;
+  return nockRds(region, (action) => {
+    if (action === 'PromoteReadReplica') {
+      promoted = true;
+      return { result: { DBInstance: dbInstance({ id, status: 'modifying', replicaOf: source }) } };
+    }
+    const now = promoted ? dbInstance({ id, status: 'available', endpoint }) : dbInstance({ id, status: 'available', replicaOf: source });
+    return { result: describedInstances(now) };
+  });
 }

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blockKitViolations } from '../../../src/bot/blocks/block-kit-violations.js';
-import {
-  dbInstance,
-  describedInstances,
-  httpAwsClients,
-  nockRds,
-  nockRoute53Zone,
-  parseChangeBatch,
-  type ZoneRecord,
-} from '../../doubles/aws-http.js';
+import { httpAwsClients, nockReplicaPromotion, nockRoute53Zone, parseChangeBatch, type ZoneRecord } from '../../doubles/aws-http.js';
 import { ORDERS_REPLICA_ENDPOINT } from '../../doubles/runbook-fixtures.js';
 import { nockChatUpdate, nockPostEphemeral, nockPostMessage } from '../../doubles/slack-api-nock.js';
 import { startServiceFlow } from './approval-flow-harness.js';
@@ -50,20 +42,7 @@ const flow = useApprovalFlow(() =>
 
 /** orders-replica: an available replica until promoted, then standalone and available. */
 function replicaPromotes(): string[] {
-  let promoted = false;
-  return nockRds('us-west-2', (action) => {
-    if (action === 'PromoteReadReplica') {
-      promoted = true;
-      return { result: { DBInstance: dbInstance({ id: 'orders-replica', status: 'modifying', replicaOf: 'orders-db' }) } };
-    }
-    return {
-      result: describedInstances(
-        promoted
-          ? dbInstance({ id: 'orders-replica', status: 'available', endpoint: ORDERS_REPLICA_ENDPOINT })
-          : dbInstance({ id: 'orders-replica', status: 'available', replicaOf: 'orders-db' }),
-      ),
-    };
-  });
+  return nockReplicaPromotion('us-west-2', 'orders-replica', 'orders-db', ORDERS_REPLICA_ENDPOINT);
 }
 
 describe('DNS steps, end to end', () => {

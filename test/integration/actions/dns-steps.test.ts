@@ -1,24 +1,11 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ActionPlanner } from '../../../src/actions/action-planner.js';
-import { ActionRunner } from '../../../src/actions/action-runner.js';
-import { SdkRdsGateway } from '../../../src/aws/rds-gateway-sdk.js';
-import { SdkRoute53Gateway } from '../../../src/aws/route53-gateway-sdk.js';
-import { parseConfig } from '../../../src/config/parse-config.js';
+import { requestResources } from '../../../src/actions/request-resources.js';
 import type { FailoverRequest } from '../../../src/core/action-request.js';
-import { silentLogger } from '../../../src/observability/logger.js';
-import {
-  dbInstance,
-  describedInstances,
-  httpAwsClients,
-  nockRds,
-  nockRoute53Zone,
-  parseChangeBatch,
-  type ZoneRecord,
-} from '../../doubles/aws-http.js';
-import { MANUAL_CLOCK_START, ManualClock } from '../../doubles/manual-clock.js';
+import { httpAwsClients, nockReplicaPromotion, nockRoute53Zone, parseChangeBatch, type ZoneRecord } from '../../doubles/aws-http.js';
+import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
 import { members, RdsNock } from '../../doubles/rds-nock.js';
-import { FakeLagSource, MemoryRunJournal, RecordingReporter } from './fixtures.js';
+import { actionsOver } from './fixtures.js';
 import { restore, TARGET } from './restore-fixtures.js';
 
 /*
@@ -81,53 +68,12 @@ function request(runbook: string, dryRun = false): FailoverRequest {
 }
 
 function build() {
-  const parsed = parseConfig(CONFIG, {});
-  if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-  const clients = httpAwsClients();
-  const rds = new SdkRdsGateway(clients);
-  const route53 = new SdkRoute53Gateway((kind) => clients.route53(kind));
-  const clock = new ManualClock();
-  const lag = new FakeLagSource();
-  const journal = new MemoryRunJournal();
-  let nextId = 1;
-  const planner = new ActionPlanner({
-    rds,
-    route53,
-    lag,
-    clock,
-    newId: () => `plan-${nextId++}`,
-    config: parsed.config,
-    incidents: { getIncident: async () => null },
-  });
-  const runner = new ActionRunner({
-    rds,
-    route53,
-    lag,
-    clock,
-    journal,
-    reporter: new RecordingReporter(),
-    logger: silentLogger(),
-    sleep: async (ms) => clock.advance(ms),
-  });
-  return { planner, runner, journal };
+  return actionsOver(CONFIG, httpAwsClients());
 }
 
 /** orders-replica: an available replica until promoted, then standalone and available. */
 function replicaPromotes(): string[] {
-  let promoted = false;
-  return nockRds('us-west-2', (action) => {
-    if (action === 'PromoteReadReplica') {
-      promoted = true;
-      return { result: { DBInstance: dbInstance({ id: 'orders-replica', status: 'modifying', replicaOf: 'orders-db' }) } };
-    }
-    return {
-      result: describedInstances(
-        promoted
-          ? dbInstance({ id: 'orders-replica', status: 'available', endpoint: NEW_PRIMARY })
-          : dbInstance({ id: 'orders-replica', status: 'available', replicaOf: 'orders-db' }),
-      ),
-    };
-  });
+  return nockReplicaPromotion('us-west-2', 'orders-replica', 'orders-db', NEW_PRIMARY);
 }
 
 let h: ReturnType<typeof build>;
@@ -168,6 +114,8 @@ describe('a weighted alias failover', () => {
       'route53:Z9:api.example.com.:primary',
       'route53:Z9:api.example.com.:secondary',
     ]);
+    // One lock per record (zone + name + SetIdentifier), known from the config before AWS is asked.
+    expect(requestResources(h.config, request('api-weighted'))).toEqual(plan.resources);
 
     const outcome = await h.runner.run('run-1', plan);
 
@@ -363,6 +311,7 @@ describe('a restore with DNS', () => {
       observed: `orders-restored.db.example.com. is CNAME orders-db.abc.us-east-1.rds.amazonaws.com (TTL 60s); the UPSERT replaces it with the restored endpoint (TTL 30s)`,
     });
     expect(plan.resources).toContain('route53:Z9:orders-restored.db.example.com.');
+    expect(requestResources(h.config, restore({ type: 'latest' }))).toContain('route53:Z9:orders-restored.db.example.com.');
 
     east.answer('RestoreDBInstanceToPointInTime', {}, { DBInstance: { DBInstanceIdentifier: TARGET, DBInstanceStatus: 'creating' } });
     east.answer(
