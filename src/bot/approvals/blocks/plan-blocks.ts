@@ -59,6 +59,11 @@ export function callPieces(call: PlannedCall, index: number): MrkdwnPiece[] {
   ];
   const lines = [`*${index + 1}. ${literal(call.operation)}* · ${flags.join(' · ')}`, literal(call.description)];
   lines.push(...replacesLines(call));
+  if (call.valueFrom !== undefined) {
+    lines.push(
+      `Value: the endpoint step ${literal(call.valueFrom)} reports (host only), written into each record below that has no ResourceRecords`,
+    );
+  }
   const pieces: MrkdwnPiece[] = [{ text: lines.join('\n') }];
   if (Object.keys(call.input).length > 0) pieces.push({ code: literal(JSON.stringify(call.input)) });
   return pieces;

@@ -50,4 +50,11 @@ describe('what a DNS batch replaces, as approvers read it', () => {
     const stored = { ...batch, replaces: { name: 'db.example.com.', type: 'CNAME', ttl: 60, values: ['old.example.com'] } } as PlannedCall;
     expect((callPieces(stored, 0)[0] as { text: string }).text).toContain('\nReplaces: CNAME old.example.com (TTL 60s)');
   });
+
+  it('says where a restore record gets its value, since the parameters below hold none', () => {
+    const restore = { ...batch, replaces: [null, null], valueFrom: 'wait-restored' } as PlannedCall;
+    expect((callPieces(restore, 2)[0] as { text: string }).text).toContain(
+      '\nValue: the endpoint step wait-restored reports (host only), written into each record below that has no ResourceRecords',
+    );
+  });
 });
