@@ -2,7 +2,6 @@ import type { RdsGateway } from '../aws/rds-gateway.js';
 import type { Route53Gateway } from '../aws/route53-gateway.js';
 import type { Clock } from '../core/clock.js';
 import type { Plan } from '../core/plan.js';
-import type { DnsRecord } from '../core/dns-record.js';
 import type { Logger } from '../observability/logger.js';
 import { ActionError, type ActionErrorCode } from './action-error.js';
 import type { ActionMetrics } from '../observability/metrics.js';
@@ -11,7 +10,7 @@ import type { LagSource } from './lag-source.js';
 import { evaluateAll } from './preflight.js';
 import type { ProgressEvent, ProgressReporter } from './progress-reporter.js';
 import type { RunJournal } from './run-journal.js';
-import type { RunOutcome, RunStatus, StepDetail, StepRecord } from './run-outcome.js';
+import { previousRecords, type RunOutcome, type RunStatus, type StepDetail, type StepRecord } from './run-outcome.js';
 import { summarizeOutcome } from './summarize-outcome.js';
 import type { StatusPagePublisher } from './status-page-publisher.js';
 import { DEFAULT_BACKOFF, realSleep, type BackoffPolicy, type Sleeper } from './wait-until.js';
@@ -149,7 +148,7 @@ export class ActionRunner {
       step.status = 'done';
       step.detail = detail;
       results.set(call.id, detail);
-      if (call.id === 'dns-upsert') extra.previousDnsRecord = (detail.previous as DnsRecord | null | undefined) ?? null;
+      if (call.operation === 'ChangeResourceRecordSets') extra.previousDnsRecords = previousRecords(detail.previous);
       // The first endpoint wins: a restored cluster's endpoint, not its writer instance's.
       if (typeof detail.endpoint === 'string' && extra.endpoint === undefined) extra.endpoint = detail.endpoint;
       if (typeof detail.url === 'string') extra.statusPageUrl = detail.url;

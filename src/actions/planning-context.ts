@@ -44,7 +44,9 @@ export const resourceKey = {
   instance: (region: string, id: string) => `rds:${region}:instance:${id.toLowerCase()}`,
   cluster: (region: string, id: string) => `rds:${region}:cluster:${id.toLowerCase()}`,
   globalCluster: (id: string) => `rds:global-cluster:${id.toLowerCase()}`,
-  dnsRecord: (hostedZoneId: string, normalizedName: string) => `route53:${hostedZoneId}:${normalizedName}`,
+  /** One lock per record: a routing-policy record is its name plus its SetIdentifier. */
+  dnsRecord: (hostedZoneId: string, normalizedName: string, setIdentifier?: string) =>
+    `route53:${hostedZoneId}:${normalizedName}${setIdentifier !== undefined ? `:${setIdentifier}` : ''}`,
   statusPageIncident: (incidentId: string) => `statuspage:incident:${incidentId}`,
 };
 

@@ -2,7 +2,8 @@ import { AwsGatewayError } from '../aws/aws-gateway-error.js';
 import type { PreflightCheck, PreflightResult } from '../core/plan.js';
 import { actionAdvice } from './action-error.js';
 import type { PreflightContext, PreflightOutcome } from './preflight-context.js';
-import { checkDnsRecord, checkGlobalSecondary, checkReadReplica, checkReplicaLag } from './preflight-failover.js';
+import { checkGlobalSecondary, checkReadReplica, checkReplicaLag } from './preflight-failover.js';
+import { checkDnsRecord } from './preflight-dns.js';
 import { checkClusterReader, checkReplicaCluster } from './preflight-promote.js';
 import { checkIdentifierFree, checkRestoreWindow, checkSnapshot } from './preflight-restore.js';
 

@@ -32,8 +32,16 @@ interface PlannedCallBase {
   irreversible?: boolean;
   /** Present on polling steps. */
   wait?: PlannedWait;
-  /** For a DNS change: the record it replaces as read at plan time; null when none exists yet. */
-  replaces?: DnsRecord | null;
+  /**
+   * For a DNS change: what each change of the batch replaces as read at plan time, aligned with
+   * `ChangeBatch.Changes` (null: no such record yet). A single record in plans made before lists.
+   */
+  replaces?: DnsRecord | null | Array<DnsRecord | null>;
+  /**
+   * For a DNS change on a restore: the id of the wait step whose `detail.endpoint` (host only) the
+   * runner writes into every plain change that has no ResourceRecords in the plan.
+   */
+  valueFrom?: string;
 }
 
 /**
@@ -139,14 +147,29 @@ type PreflightCheckKind =
    * what is failing, so only the target is required to be available.
    */
   | { kind: 'global-secondary'; region: string; globalCluster: string; targetClusterArn: string; dataLoss: boolean }
-  /** The DNS record the UPSERT replaces; `expected` is what the plan saw (absent at plan time). */
-  | { kind: 'dns-record'; hostedZoneId: string; name: string; type: string; value: string; expected?: DnsRecord | null }
+  /**
+   * One record of a DNS step: what it replaces may be replaced (no alias/plain swap, same routing
+   * policy, no type clash); `expected` is what the plan saw (absent at plan time). `value` absent
+   * with `valueFrom`: the restored endpoint, known at run time.
+   */
+  | ({ kind: 'dns-record'; hostedZoneId: string; name: string; type: string; expected?: DnsRecord | null } & DnsRecordTarget)
   /** The snapshot to restore from exists and is available. */
   | { kind: 'snapshot'; region: string; snapshotId: string; cluster: boolean; source: string }
   /** `time` (ISO-8601) lies within the source's restorable window, or `latest`. */
   | { kind: 'restore-window'; region: string; source: string; cluster: boolean; time: string | 'latest' }
   /** No instance or cluster has the identifier the restore will create. */
   | { kind: 'identifier-free'; region: string; identifier: string; cluster: boolean };
+
+/** What a `dns-record` check's record becomes: a value, an alias, or the endpoint of step `valueFrom`; with its routing policy. */
+export interface DnsRecordTarget {
+  value?: string;
+  ttl?: number;
+  alias?: { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean };
+  valueFrom?: string;
+  setIdentifier?: string;
+  weight?: number;
+  failover?: 'PRIMARY' | 'SECONDARY';
+}
 
 /** A pre-flight check with the live value it saw. */
 export interface PreflightResult {

@@ -37,7 +37,7 @@ export class ControlJournal implements RunJournal, RunJournalReader {
       elapsedMs: outcome.elapsedMs,
       ...(outcome.dataLossWindowSeconds !== undefined && { dataLossWindowSeconds: outcome.dataLossWindowSeconds }),
       ...(outcome.dataLossMeasuredBy !== undefined && { dataLossMeasuredBy: outcome.dataLossMeasuredBy }),
-      ...(outcome.previousDnsRecord !== undefined && { previousDnsRecord: outcome.previousDnsRecord }),
+      ...(outcome.previousDnsRecords !== undefined && { previousDnsRecords: outcome.previousDnsRecords }),
       ...(outcome.endpoint !== undefined && { endpoint: outcome.endpoint }),
       ...(outcome.statusPageUrl !== undefined && { statusPageUrl: outcome.statusPageUrl }),
       ...(outcome.error !== undefined && { error: outcome.error }),
