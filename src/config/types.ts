@@ -162,6 +162,15 @@ export interface FailoverRunbook {
   dns?: { hostedZoneId: string; name: string; type: DnsRecordType; value: string; ttl: number /* seconds */ };
   /** Refuse to fail over while the named replication-lag check reads above maxLagMs (RPO guard). */
   guard?: { lagCheck: string; maxLagMs: number };
+  /** Checks that must pass before the run counts as recovered (the last step). */
+  verify?: VerifyStep;
+}
+
+/** A runbook's last step: every check in `checks` passes in one round within `withinMs`. */
+export interface VerifyStep {
+  /** Configured check ids (config-rules). */
+  checks: string[];
+  withinMs: number;
 }
 
 export interface RestoreRunbook {
@@ -176,6 +185,8 @@ export interface RestoreRunbook {
   serverless?: { min: number; max: number };
   /** Settings that replace the source's; every other one is carried over from the source. */
   overrides: RestoreOverrides;
+  /** Checks that must pass before the run counts as recovered (the last step). */
+  verify?: VerifyStep;
 }
 
 /** A restore runbook's replacements for the source's settings (SPEC §3 `restore:`). */

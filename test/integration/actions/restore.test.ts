@@ -107,7 +107,9 @@ describe('restore from a snapshot', () => {
       },
     ]);
     expect(outcome).toMatchObject({ status: 'succeeded', elapsedMs: 15_000, endpoint: `${TARGET}.abc.us-east-1.rds.amazonaws.com:5432` });
-    expect(outcome.summary).toBe(`Restore orders succeeded in 15s. Endpoint: ${TARGET}.abc.us-east-1.rds.amazonaws.com:5432.`);
+    expect(outcome.summary).toBe(
+      `Restore orders succeeded in 15s. Endpoint: ${TARGET}.abc.us-east-1.rds.amazonaws.com:5432. Recovery not verified (the runbook has no verify step).`,
+    );
     expect(outcome.dataLossWindowSeconds).toBeUndefined();
   });
 
