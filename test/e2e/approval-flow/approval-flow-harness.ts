@@ -30,7 +30,8 @@ import { untilLeader } from '../../doubles/until-leader.js';
 export { FORM };
 
 /** Production-like: U0AAA operates, U0BBB and U0CCC approve, U0ZZZ is nobody; one failover runbook with DNS and a lag guard. */
-export function flowYaml(approvals = 1): string {
+export function flowYaml(approvals = 1, extra: Pick<ApprovalFlowOptions, 'checks' | 'failover'> = {}): string {
+  const checks = (extra.checks ?? []).map((check) => `\n  - ${yamlFlow(check)}`).join('');
   return `
 slack:
   channel: C0INCIDENTS
@@ -50,10 +51,10 @@ checks:
     failAfter: 1
     recoverAfter: 1
     component: api
-  - ${yamlFlow(ORDERS_LAG_CHECK)}
+  - ${yamlFlow(ORDERS_LAG_CHECK)}${checks}
 runbooks:
   failover:
-    orders: ${yamlFlow(ORDERS_FAILOVER)}
+    orders: ${yamlFlow(extra.failover ?? ORDERS_FAILOVER)}
   restore:
     orders: ${yamlFlow(ORDERS_RESTORE)}
 `;
@@ -94,6 +95,12 @@ export interface ApprovalFlowOptions {
   approvals?: number;
   /** Wraps the approval store (e.g. to lose Redis replies). */
   wrapStore?: (store: ApprovalStore) => ApprovalStore;
+  /** Checks added to the flow's config (as YAML objects). */
+  checks?: object[];
+  /** Replaces the `orders` failover runbook (e.g. to give it a verify step). */
+  failover?: object;
+  /** Probes for the monitor and verify steps, instead of steady healthy answers for every check. */
+  probes?: (clock: ManualClock) => Probes;
 }
 
 /** The lag the monitor measures on orders-lag: 12 s, well inside the runbook's guard. */
@@ -108,7 +115,7 @@ export function steadyLagMetric(at: number): GetMetricDataCommandOutput {
 }
 
 /** Healthy answers for every check, so the monitor's readings are the guard's input. */
-function steadyProbes(clock: ManualClock): Probes {
+export function steadyProbes(clock: ManualClock): Probes {
   const outcome = (result: ProbeOutcome): ProbeOutcome => ({
     ok: result.ok,
     severity: result.severity,
@@ -157,7 +164,7 @@ export async function startApprovalFlow(options: ApprovalFlowOptions = {}): Prom
  */
 export async function startServiceFlow(options: ApprovalFlowOptions, clients: AwsClients): Promise<ServiceFlow> {
   const clock = new ManualClock();
-  const config = botConfig(flowYaml(options.approvals));
+  const config = botConfig(flowYaml(options.approvals, options));
   const redis = newRedisClient();
   const keyPrefix = randomKeyPrefix('approval-flow');
   const backend = testBackend(redis, keyPrefix, clock);
@@ -168,7 +175,7 @@ export async function startServiceFlow(options: ApprovalFlowOptions, clients: Aw
     logger: silentLogger(),
     clock,
     backend,
-    probes: steadyProbes(clock),
+    probes: (options.probes ?? steadyProbes)(clock),
     awsClients: clients,
     holderId: `e2e-${randomUUID()}`,
     seams: {
