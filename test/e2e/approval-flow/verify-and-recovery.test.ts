@@ -104,11 +104,14 @@ function healthyAws(): void {
 /** Approves APR-1 (typing the runbook's name) and waits for the run to end; returns the thread. */
 async function approveAndRun(posts: Recorded): Promise<string[]> {
   nockPostEphemeral(5);
-  nockChatUpdate(40);
+  updates = nockChatUpdate(40);
   expect((await flow.post(confirmBody('APR-1', 'orders'))).statusCode).toBe(200);
   await flow.idle();
   return threadTexts(posts);
 }
+
+/** The approval message's updates during the last run (chat.update). */
+let updates: Recorded;
 
 async function scrape(): Promise<string> {
   return (await flow.server.inject({ method: 'GET', url: '/metrics' })).body;
@@ -134,6 +137,8 @@ describe('a failover with a verify step', () => {
     );
     const recovered = formatDurationHms(flow.clock.now() - requestedAt);
     expect(thread.at(-1)).toContain(`Recovered ${recovered} after the request (verified by orders-api).`);
+    // The approval message itself shows it next to the execution time.
+    expect(JSON.stringify(updates.calls.at(-1)?.body.blocks)).toContain(`(measured RTO) · recovered ${recovered} after the request`);
 
     const metrics = await scrape();
     expect(metrics).toContain('lifeboat_recovery_seconds_count{action="failover",runbook="orders"} 1');

@@ -107,6 +107,31 @@ describe('approvalMessage', () => {
     expect(message.blocks.some((b) => (b as { type: string }).type === 'actions')).toBe(false);
   });
 
+  it('a verified failover shows its time to recovery next to the execution time, from the incident or the request', () => {
+    const verified = (recoveryFrom: Record<string, unknown>) =>
+      approvalMessage(
+        approvalOf(failoverPlan(), {
+          state: 'succeeded',
+          approvals: [{ userId: 'U0BBB', at: T0 + MIN }],
+          run: {
+            runnerId: 'replica-a',
+            claimedAt: T0 + MIN,
+            leaseExpiresAt: T0 + 2 * MIN,
+            startedAt: T0 + MIN,
+            steps: [],
+            finishedAt: T0 + 5 * MIN,
+            message: 'Failover orders succeeded in 4m 12s (measured RTO).',
+            detail: { status: 'succeeded', elapsedMs: 252_000, dataLossWindowSeconds: 12, timeToRecoveryMs: 540_000, recoveryFrom },
+          },
+        }),
+      );
+    const heading = (message: ReturnType<typeof approvalMessage>) => (message.blocks[0] as { text: { text: string } }).text.text;
+    expect(heading(verified({ kind: 'incident', incidentId: 'INC-3', at: T0 - 4 * MIN }))).toContain(
+      ':white_check_mark: *Succeeded* in 4m 12s (measured RTO) · recovered 9m after incident INC-3 opened · data-loss window: replica lag 12s at cut-over.',
+    );
+    expect(heading(verified({ kind: 'request', at: T0 }))).toContain('· recovered 9m after the request ·');
+  });
+
   const run = { runnerId: 'replica-a', claimedAt: T0, leaseExpiresAt: T0 + MIN, steps: [] };
   it.each<[string, Partial<Approval>, string]>([
     ['approved', { state: 'approved', approvals: [{ userId: 'U0BBB', at: T0 }], run }, ':+1: *Approved* by <@U0BBB>; starting.'],
