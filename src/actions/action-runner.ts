@@ -4,8 +4,9 @@ import type { Clock } from '../core/clock.js';
 import type { Plan } from '../core/plan.js';
 import type { Logger } from '../observability/logger.js';
 import { ActionError, type ActionErrorCode } from './action-error.js';
-import type { ActionMetrics } from '../observability/metrics.js';
+import { runbookLabel, type ActionMetrics } from '../observability/metrics.js';
 import { executeCall, KNOWN_OPERATIONS, POLLING_OPERATIONS } from './execute-call.js';
+import type { VerifyEnv } from './execute-verify.js';
 import type { LagSource } from './lag-source.js';
 import { evaluateAll } from './preflight.js';
 import type { ProgressEvent, ProgressReporter } from './progress-reporter.js';
@@ -13,6 +14,7 @@ import type { RunJournal } from './run-journal.js';
 import { previousRecords, type RunOutcome, type RunStatus, type StepDetail, type StepRecord } from './run-outcome.js';
 import { summarizeOutcome } from './summarize-outcome.js';
 import type { StatusPagePublisher } from './status-page-publisher.js';
+import { timeToRecovery, type IncidentReader } from './time-to-recovery.js';
 import { DEFAULT_BACKOFF, realSleep, type BackoffPolicy, type Sleeper } from './wait-until.js';
 
 /** Everything the runner touches, injected. */
@@ -29,6 +31,10 @@ export interface ActionRunnerDeps {
   sleep?: Sleeper;
   backoff?: BackoffPolicy;
   metrics?: ActionMetrics;
+  /** Verify steps: the configured checks and the monitor's probes; absent, a verify step fails. */
+  verify?: Pick<VerifyEnv, 'checks' | 'probes'>;
+  /** Where the time to recovery reads the opening of the incident a request came from. */
+  incidents?: IncidentReader;
 }
 
 /** Options for one run. */
@@ -179,7 +185,8 @@ export class ActionRunner {
         log,
       );
     }
-    return this.finish(base, 'succeeded', extra);
+    // Only a run that succeeded has a time to recovery (and only with a verify step).
+    return this.finish(base, 'succeeded', { ...extra, ...(await timeToRecovery(plan, results, this.deps.incidents, log)) });
   }
 
   private async finish(
@@ -207,7 +214,14 @@ export class ActionRunner {
       // The run stays unfinished in the store; recovery will report it interrupted after a restart.
       base.log.error({ err, outcome }, 'journal refused the final outcome');
     }
-    this.deps.metrics?.record(outcome.action, status, outcome.elapsedMs);
+    this.deps.metrics?.record({
+      action: outcome.action,
+      outcome: status,
+      runbook: runbookLabel(outcome.action, outcome.subject),
+      elapsedMs: outcome.elapsedMs,
+      ...(outcome.timeToRecoveryMs !== undefined && { timeToRecoveryMs: outcome.timeToRecoveryMs }),
+      ...(outcome.dataLossWindowSeconds !== undefined && { dataLossSeconds: outcome.dataLossWindowSeconds }),
+    });
     base.log[status === 'succeeded' ? 'info' : 'warn']({ status, elapsedMs: outcome.elapsedMs }, outcome.summary);
     await this.report({ type: 'finished', runId: base.runId, planId: base.plan.id, outcome, message: outcome.summary }, base.log);
     return outcome;

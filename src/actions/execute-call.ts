@@ -21,6 +21,7 @@ import {
 } from './mutation-effects.js';
 import { clusterState, clusterWaitDone, clusterWaitWhat, TERMINAL } from './cluster-wait.js';
 import { batchToSend, recordsReplaced } from './dns-change-run.js';
+import { executeVerify, type VerifyEnv } from './execute-verify.js';
 import { waitUntil, type BackoffPolicy, type PollState, type Sleeper } from './wait-until.js';
 
 /** What executing one call needs; `results` holds the details of the steps done so far. */
@@ -28,6 +29,8 @@ export interface CallEnv {
   rds: RdsGateway;
   route53: Route53Gateway;
   statusPage?: StatusPagePublisher;
+  /** For verify steps: the configured checks and the probes that run them; absent, a verify step fails. */
+  verify?: Pick<VerifyEnv, 'checks' | 'probes'>;
   clock: Clock;
   sleep: Sleeper;
   backoff: BackoffPolicy;
@@ -65,6 +68,7 @@ const IS_POLLING: Record<OperationKey, boolean> = {
   'route53:ChangeResourceRecordSets': false,
   'route53:GetChange': true,
   'statuspage:publish': false,
+  'lifeboat:Verify': true,
 };
 
 /** Every (service, operation) the runner can execute: what the planners in this folder produce. */
@@ -353,6 +357,16 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
         message: `Published "${publication.status}" for ${publication.incidentId}${url ? `: ${url}` : ''}`,
         detail: { ...(url && { url }) },
       };
+    }
+    case 'Verify': {
+      if (!env.verify)
+        throw new ActionError('LIFEBOAT_PLAN_INVALID', `Step ${call.id} verifies recovery, but no probes are wired to run its checks.`);
+      return executeVerify(call, {
+        ...env.verify,
+        clock: env.clock,
+        sleep: env.sleep,
+        ...(env.signal && { signal: env.signal }),
+      });
     }
     default:
       return call satisfies never;

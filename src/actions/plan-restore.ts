@@ -5,6 +5,7 @@ import type { Plan, PlannedCall, PreflightCheck } from '../core/plan.js';
 import { ActionError } from './action-error.js';
 import { formatDurationHms, formatUtcSecond } from '../core/format-time.js';
 import { evaluateAll } from './preflight.js';
+import { planVerify } from './plan-verify.js';
 import type { PreflightFacts } from './preflight-context.js';
 import { DEFAULT_WAIT_TIMEOUTS, newPlanId, resourceKey, resultsOf, type PlanningContext, type WaitTimeouts } from './planning-context.js';
 import { deriveRestoreIdentifier } from './restore-identifier.js';
@@ -288,6 +289,7 @@ export async function planRestore(
       `The restore creates new ${cluster ? 'cluster' : 'instance'} ${target}; applications keep using ${source} until you point them at the new endpoint.`,
     );
   }
+  calls.push(...planVerify(runbook.verify, ctx));
   if (aurora && resolved.source.settings.multiAz) {
     warnings.push(
       `${source} has readers in other Availability Zones; the restore creates only the writer ${writer}: add readers for Multi-AZ.`,

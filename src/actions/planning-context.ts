@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { CheckConfig } from '../config/types.js';
 import type { PreflightCheck, PreflightResult } from '../core/plan.js';
 import type { PreflightContext, PreflightOutcome } from './preflight-context.js';
 
@@ -6,6 +7,8 @@ import type { PreflightContext, PreflightOutcome } from './preflight-context.js'
 export interface PlanningContext extends PreflightContext {
   /** New plan ids; random UUIDs unless a test fixes them. */
   newId?: () => string;
+  /** The configured checks, for what a verify step's checks mean (plan-verify.ts). */
+  checks?: readonly CheckConfig[];
 }
 
 /** The plan id for a new plan. */

@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
-import type { ActionMetrics } from '../observability/metrics.js';
+import { runbookLabel, type ActionMetrics } from '../observability/metrics.js';
 import { formatUtcSecond } from '../core/format-time.js';
 import type { ProgressReporter } from './progress-reporter.js';
 import type { JournalRun, RunJournal, RunJournalReader } from './run-journal.js';
@@ -71,7 +71,12 @@ export async function recoverInterrupted(deps: RecoverDeps): Promise<RunOutcome[
       log.error({ err }, 'could not record the interrupted run; it will be reported again on the next start');
       continue;
     }
-    deps.metrics?.record(outcome.action, 'interrupted', null);
+    deps.metrics?.record({
+      action: outcome.action,
+      outcome: 'interrupted',
+      runbook: runbookLabel(outcome.action, outcome.subject),
+      elapsedMs: null,
+    });
     log.warn({ steps: outcome.steps.map((s) => `${s.id}:${s.status}`) }, outcome.summary);
     try {
       await deps.reporter.report({ type: 'finished', runId: run.runId, planId: run.plan.id, outcome, message: outcome.summary });

@@ -53,6 +53,16 @@ export interface RunOutcome {
   /** Restore: `host:port` of the new database. */
   endpoint?: string;
   statusPageUrl?: string;
+  /**
+   * A succeeded run whose verify step passed: when its last check passed (epoch ms), and the time
+   * to recovery from `recoveryFrom` to then. Never set on a run that did not succeed.
+   */
+  recoveredAt?: number;
+  timeToRecoveryMs?: number;
+  /** Where the time to recovery counts from: the incident's opening, or the request (the plan's creation). */
+  recoveryFrom?: { kind: 'incident'; incidentId: string; at: number } | { kind: 'request'; at: number };
+  /** The checks the verify step ran. */
+  verifiedBy?: string[];
   error?: { stepId?: string; code: string; message: string };
   /** One paragraph for Slack and the audit log. */
   summary: string;

@@ -33,6 +33,7 @@ export function summarizeOutcome(plan: Plan, outcome: Omit<RunOutcome, 'summary'
       }
       if (outcome.endpoint) parts.push(`${plan.request.kind === 'failover' ? 'New primary' : 'Endpoint'}: ${outcome.endpoint}.`);
       if (outcome.statusPageUrl) parts.push(`Published: ${outcome.statusPageUrl}.`);
+      if (plan.request.kind !== 'statuspage') parts.push(recoveryWords(outcome));
       return parts.join(' ');
     }
     case 'refused': {
@@ -60,4 +61,12 @@ function dataLossWords(outcome: Omit<RunOutcome, 'summary'>): string {
     return `Data-loss window: replica lag ${lag}s as the monitor last measured it (CloudWatch could not be read at cut-over${why}).`;
   }
   return `Data-loss window: replica lag ${lag}s at cut-over.`;
+}
+
+/** The time to recovery of a succeeded failover or restore, or that recovery was not verified. */
+function recoveryWords(outcome: Omit<RunOutcome, 'summary'>): string {
+  const from = outcome.recoveryFrom;
+  if (outcome.timeToRecoveryMs === undefined || !from) return 'Recovery not verified (the runbook has no verify step).';
+  const since = from.kind === 'incident' ? `incident ${from.incidentId} opened` : 'the request';
+  return `Recovered ${formatDurationHms(outcome.timeToRecoveryMs)} after ${since} (verified by ${(outcome.verifiedBy ?? []).join(', ')}).`;
 }

@@ -3,6 +3,7 @@ import type { RestoreOverrides, RestoreRunbook } from './types.js';
 import { awsRegion, text } from './field-schemas.js';
 import { strictObject } from './strict-object.js';
 import { dnsStepsSchema } from './dns-step-schema.js';
+import { verifyStepSchema } from './verify-step-schema.js';
 
 /** `db.serverless` is Aurora Serverless v2's class; its capacity comes from `serverless: { min, max }`. */
 export const SERVERLESS_CLASS = 'db.serverless';
@@ -72,6 +73,7 @@ export const restoreSchema = strictObject({
   securityGroups: z.array(text).default([]),
   serverless: serverlessSchema.optional(),
   dns: dnsStepsSchema(true).optional(),
+  verify: verifyStepSchema.optional(),
   ...overrideFields,
 })
   .superRefine((r, ctx) => {
@@ -93,6 +95,7 @@ export const restoreSchema = strictObject({
       securityGroups,
       serverless,
       dns,
+      verify,
       ...overrides
     }): RestoreRunbook => ({
       region,
@@ -104,5 +107,6 @@ export const restoreSchema = strictObject({
       ...(serverless !== undefined && { serverless }),
       overrides: overridesOf(overrides),
       ...(dns !== undefined && { dns }),
+      ...(verify !== undefined && { verify }),
     }),
   );

@@ -4,6 +4,7 @@ import { restoreSchema } from './restore-runbook-schema.js';
 import { awsRegion, checkId, duration, text } from './field-schemas.js';
 import { strictObject } from './strict-object.js';
 import { dnsStepsSchema } from './dns-step-schema.js';
+import { verifyStepSchema } from './verify-step-schema.js';
 
 /** Runbook names are typed in Slack (`/dr failover orders`) and in confirmation modals. */
 const runbookName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
@@ -47,6 +48,7 @@ const failoverSchema = strictObject({
   backupRetention: backupRetention.optional(),
   dns: dnsStepsSchema(false).optional(),
   guard: guardSchema.optional(),
+  verify: verifyStepSchema.optional(),
 }).transform(
   (f): FailoverRunbook => ({
     region: f.region,
@@ -54,6 +56,7 @@ const failoverSchema = strictObject({
     ...(f.backupRetention !== undefined && { backupRetention: f.backupRetention }),
     ...(f.dns !== undefined && { dns: f.dns }),
     ...(f.guard !== undefined && { guard: f.guard }),
+    ...(f.verify !== undefined && { verify: f.verify }),
   }),
 );
 

@@ -206,6 +206,15 @@ export interface FailoverRunbook {
   dns?: DnsStep[];
   /** Refuse to fail over while the named replication-lag check reads above maxLagMs (RPO guard). */
   guard?: { lagCheck: string; maxLagMs: number };
+  /** Checks that must pass before the run counts as recovered (the last step). */
+  verify?: VerifyStep;
+}
+
+/** A runbook's last step: every check in `checks` passes in one round within `withinMs`. */
+export interface VerifyStep {
+  /** Configured check ids (config-rules). */
+  checks: string[];
+  withinMs: number;
 }
 
 export interface RestoreRunbook {
@@ -222,6 +231,8 @@ export interface RestoreRunbook {
   overrides: RestoreOverrides;
   /** Records pointed at the restored database (a CNAME without `value` gets its endpoint). */
   dns?: DnsStep[];
+  /** Checks that must pass before the run counts as recovered (the last step). */
+  verify?: VerifyStep;
 }
 
 /** A restore runbook's replacements for the source's settings (SPEC §3 `restore:`). */

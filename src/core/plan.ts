@@ -9,10 +9,11 @@ import type { DnsRecord } from './dns-record.js';
  * passes. `until` is one of: `available` (instance or cluster status), `promoted` (instance or
  * cluster available and no longer a replica), `writer` (`target` is the writer: of the global
  * cluster, with no switchover/failover in progress; or of the DB cluster, which is available),
- * `INSYNC` (Route 53 change propagated).
+ * `INSYNC` (Route 53 change propagated), `verified` (every check of a verify step passed in one
+ * round).
  */
 export interface PlannedWait {
-  until: 'available' | 'promoted' | 'writer' | 'INSYNC';
+  until: 'available' | 'promoted' | 'writer' | 'INSYNC' | 'verified';
   timeoutMs: number;
   /** For `writer`: the ARN of the cluster (global database) or the id of the instance (DB cluster) that must become the writer. */
   target?: string;
@@ -67,6 +68,20 @@ export interface DescribeGlobalClustersInput {
   GlobalClusterIdentifier: string;
 }
 
+/** One check a verify step runs, with what passing means for it, in words approvers read. */
+export interface VerifyCheckInput {
+  check: string;
+  /** "GET https://api.example.com/health answers 200, body contains \"ok\"". */
+  passes: string;
+}
+
+/** Lifeboat's own verify step: run `checks` until all pass in one round, within `within`. */
+export interface VerifyInput {
+  checks: VerifyCheckInput[];
+  /** The step's time limit in words ("10m 0s"); the runner reads `wait.timeoutMs`. */
+  within: string;
+}
+
 /** GetChange polls the change an earlier step made (`wait.after`), so the plan holds no id for it. */
 export type GetChangeInput = Record<string, never>;
 
@@ -99,6 +114,7 @@ export type DescribeGlobalClustersCall = OperationCall<'rds', 'DescribeGlobalClu
 export type ChangeResourceRecordSetsCall = OperationCall<'route53', 'ChangeResourceRecordSets', ChangeRecordSetsInput>;
 export type GetChangeCall = OperationCall<'route53', 'GetChange', GetChangeInput>;
 export type StatusPagePublishCall = OperationCall<'statuspage', 'publish', StatusPagePublication>;
+export type VerifyCall = OperationCall<'lifeboat', 'Verify', VerifyInput>;
 
 /** One call a plan will make, with its exact parameters, shown to approvers before it runs. */
 export type PlannedCall =
@@ -118,7 +134,8 @@ export type PlannedCall =
   | DescribeGlobalClustersCall
   | ChangeResourceRecordSetsCall
   | GetChangeCall
-  | StatusPagePublishCall;
+  | StatusPagePublishCall
+  | VerifyCall;
 
 /**
  * What a pre-flight check verifies, as data, so the runner re-runs exactly the same checks just

@@ -203,7 +203,7 @@ describe('RDS replica failover: run', () => {
       previousDnsRecords: [{ name: 'orders.db.example.com.', type: 'CNAME', ttl: 60, values: [OLD] }],
     });
     expect(outcome.summary).toBe(
-      `Failover orders succeeded in 20s (measured RTO). Data-loss window: replica lag 12s at cut-over. DNS updated; the previous value was CNAME ${OLD} (TTL 60s) (kept for failback). New primary: ${NEW}:5432.`,
+      `Failover orders succeeded in 20s (measured RTO). Data-loss window: replica lag 12s at cut-over. DNS updated; the previous value was CNAME ${OLD} (TTL 60s) (kept for failback). New primary: ${NEW}:5432. Recovery not verified (the runbook has no verify step).`,
     );
     expect(h.west.commandCalls(PromoteReadReplicaCommand).map((c) => c.args[0].input)).toEqual([
       { DBInstanceIdentifier: 'orders-replica' },
@@ -263,10 +263,17 @@ describe('RDS replica failover: run', () => {
     expect(duration?.values).toContainEqual(
       expect.objectContaining({
         metricName: 'lifeboat_action_duration_seconds_sum',
-        labels: { action: 'failover', outcome: 'succeeded' },
+        labels: { action: 'failover', outcome: 'succeeded', runbook: 'orders' },
         value: 20,
       }),
     );
+    const dataLoss = metrics.find((m) => m.name === 'lifeboat_failover_data_loss_seconds');
+    expect(dataLoss?.values).toContainEqual(
+      expect.objectContaining({ metricName: 'lifeboat_failover_data_loss_seconds_sum', labels: { runbook: 'orders' }, value: 12 }),
+    );
+    // No verify step: recovery was not verified, so there is no time to recovery to observe.
+    const recovery = metrics.find((m) => m.name === 'lifeboat_recovery_seconds');
+    expect(recovery?.values ?? []).toEqual([]);
   });
 
   it('runs the plan after a JSON round trip through the store, unchanged', async () => {
