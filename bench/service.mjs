@@ -20,6 +20,9 @@ const FAMILIES = [
   'lifeboat_check_duration_seconds_count',
   'lifeboat_check_runs_skipped_total',
   'lifeboat_scheduling_lag_seconds_bucket',
+  // prom-client's default metrics: live heap against what V8 holds, to read RSS by.
+  'nodejs_heap_size_used_bytes',
+  'nodejs_heap_size_total_bytes',
 ];
 const LAG = 'lifeboat_scheduling_lag_seconds';
 
@@ -171,6 +174,8 @@ async function measureWindow(service, cfg, fail) {
     cpuSeconds: cpu,
     peakRss,
     endRss,
+    heapUsed: sum(last, 'nodejs_heap_size_used_bytes'),
+    heapTotal: sum(last, 'nodejs_heap_size_total_bytes'),
     redis,
     serverCommands,
     scrapeMs: summarize(scrapes.map((s) => s.ms)),
@@ -215,7 +220,8 @@ function printDetails(r) {
     `\n${r.n} checks: up and leading in ${fmt(r.startMs / 1000, 1)} s; measured ${fmt(r.wallMs / 1000, 1)} s, ${r.scrapes} scrapes; ` +
       `stopped on SIGTERM in ${fmt(r.stop.ms, 0)} ms (exit ${r.stop.code})\n` +
       `  runs ${r.runs} (lifeboat_check_duration_seconds_count: ${r.durationCount}), failed ${r.failed}, skipped ${r.skipped}; ` +
-      `RSS ${fmt(mib(r.endRss), 0)} MiB at the end, peak ${fmt(mib(r.peakRss), 0)} MiB\n` +
+      `RSS ${fmt(mib(r.endRss), 0)} MiB at the end, peak ${fmt(mib(r.peakRss), 0)} MiB; ` +
+      `heap used ${fmt(mib(r.heapUsed), 0)} of ${fmt(mib(r.heapTotal), 0)} MiB (nodejs_heap_size_*, last scrape)\n` +
       `  Redis on the bench's DB, per run (MONITOR): ${perRun(r.redis.client)} sent + ${perRun(r.redis.script)} run by scripts; ${top}\n` +
       `  Redis server-wide, per run (INFO total_commands_processed, every client of this server): ${perRun(r.serverCommands)}\n` +
       `  raw client at the due rate (${fmt(r.dueRate, 0)} req/s for ${fmt(raw.wallMs / 1000, 1)} s): ${raw.completed} requests, ` +
