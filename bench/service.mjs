@@ -7,6 +7,7 @@ import { cpus, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseDurationMs, parseFlags, parseIntList } from './lib/args.mjs';
 import { endChild, forkChild } from './lib/children.mjs';
+import { errorText, fmt } from './lib/format.mjs';
 import { cpuSeconds, peakRssBytes, rssBytes } from './lib/proc-usage.mjs';
 import { bucketDelta, buckets, quantile, samples, sum } from './lib/prom-text.mjs';
 import { claimBenchDb } from './lib/redis-bench-db.mjs';
@@ -260,11 +261,3 @@ function printTable(rows) {
 }
 
 const lagText = (q) => (q === null ? '–' : `${q.above ? '> ' : ''}${fmt(q.value * 1000, 1)} ms`);
-const fmt = (value, digits) =>
-  Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–';
-const errorText = (errors) =>
-  Object.keys(errors).length === 0
-    ? '0'
-    : Object.entries(errors)
-        .map(([k, v]) => `${k}: ${v}`)
-        .join(', ');
