@@ -63,6 +63,7 @@ export function buildDr(deps: DrDeps): DrParts {
       return published.url ? { url: published.url } : {};
     },
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    ...(deps.config.env.hookTokens && { hookTokens: deps.config.env.hookTokens }),
   });
   const dr = new DrService({
     planner: actions.planner,

@@ -100,6 +100,7 @@ async function start(config: Config, path: string): Promise<number> {
         (s): s is string => typeof s === 'string',
       ),
       ...redisUrlSecrets(env.redisUrl),
+      ...Object.values(env.hookTokens ?? {}),
     ],
   });
   describeMode(config, path, logger);

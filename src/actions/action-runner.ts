@@ -30,6 +30,8 @@ export interface ActionRunnerDeps {
   sleep?: Sleeper;
   backoff?: BackoffPolicy;
   metrics?: ActionMetrics;
+  /** The hooks' bearer tokens by variable (`EnvConfig.hookTokens`); never logged. */
+  hookTokens?: Readonly<Record<string, string>>;
 }
 
 /** Options for one run. */

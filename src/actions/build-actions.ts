@@ -39,6 +39,8 @@ export interface ActionsDeps {
   statusPage?: StatusPagePublisher;
   /** Test seam: how runs wait between polls. */
   sleep?: Sleeper;
+  /** The hooks' bearer tokens by variable (`EnvConfig.hookTokens`). */
+  hookTokens?: Readonly<Record<string, string>>;
 }
 
 /** The wired actions: plan requests, run approved plans, report runs a crash interrupted. */
@@ -59,7 +61,8 @@ export function buildActions(deps: ActionsDeps): Actions {
   const metrics = deps.metrics.actions;
   const logger = deps.logger.child({ component: 'actions' });
   const progress = new ProgressEvents(logger);
-  const planner = new ActionPlanner({ rds, route53, lag, clock: deps.clock, config: deps.config, incidents: deps.store });
+  const hookTokens = deps.hookTokens && { hookTokens: deps.hookTokens };
+  const planner = new ActionPlanner({ rds, route53, lag, clock: deps.clock, config: deps.config, incidents: deps.store, ...hookTokens });
   const runner = new ActionRunner({
     rds,
     route53,
@@ -77,6 +80,7 @@ export function buildActions(deps: ActionsDeps): Actions {
     metrics,
     ...(deps.statusPage && { statusPage: deps.statusPage }),
     ...(deps.sleep && { sleep: deps.sleep }),
+    ...hookTokens,
   });
   return {
     planner,

@@ -7,6 +7,7 @@ import { ActionError, awsActionError } from './action-error.js';
 import { clusterIdFromArn, describeRecord } from './preflight-failover.js';
 import type { StepDetail } from './run-outcome.js';
 import type { StatusPagePublisher } from './status-page-publisher.js';
+import { executeHook } from './execute-hook.js';
 import { sendMutation, type Effect } from './confirm-mutation.js';
 import { clusterCreatedEffect, instanceCreatedEffect, promotionEffect, recordChangeEffect, writerMoveEffect } from './mutation-effects.js';
 import { waitUntil, type BackoffPolicy, type PollState, type Sleeper } from './wait-until.js';
@@ -22,6 +23,8 @@ export interface CallEnv {
   signal?: AbortSignal;
   results: ReadonlyMap<string, StepDetail>;
   onTransient?: (err: AwsGatewayError) => void;
+  /** The hooks' bearer tokens by variable; absent: no hook has one. */
+  hookTokens?: Readonly<Record<string, string>>;
 }
 
 /** A step's result: words for the thread, facts for the journal. */
@@ -50,6 +53,7 @@ const IS_POLLING: Record<OperationKey, boolean> = {
   'route53:ChangeResourceRecordSets': false,
   'route53:GetChange': true,
   'statuspage:publish': false,
+  'http:Request': false,
 };
 
 /** Every (service, operation) the runner can execute: what the planners in this folder produce. */
@@ -319,6 +323,8 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
         detail: { ...(url && { url }) },
       };
     }
+    case 'Request':
+      return executeHook(call, env);
     default:
       return call satisfies never;
   }

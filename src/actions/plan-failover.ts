@@ -6,6 +6,7 @@ import type { Plan, PlannedCall, PreflightCheck } from '../core/plan.js';
 import { ActionError } from './action-error.js';
 import { formatDurationHms } from '../core/format-time.js';
 import { evaluateAll } from './preflight.js';
+import { planHooks } from './plan-hooks.js';
 import { clusterIdFromArn, describeRecord } from './preflight-failover.js';
 import { DEFAULT_WAIT_TIMEOUTS, newPlanId, resourceKey, resultsOf, type PlanningContext, type WaitTimeouts } from './planning-context.js';
 
@@ -239,6 +240,7 @@ export async function planFailover(
     }
     resources.push(resourceKey.dnsRecord(dns.hostedZoneId, dns.name));
   }
+  await planHooks(runbook.hooks, ctx, { calls, preflight, warnings });
 
   return {
     id,

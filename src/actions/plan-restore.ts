@@ -5,6 +5,7 @@ import type { Plan, PlannedCall, PreflightCheck } from '../core/plan.js';
 import { ActionError } from './action-error.js';
 import { formatDurationHms, formatUtcSecond } from '../core/format-time.js';
 import { evaluateAll } from './preflight.js';
+import { planHooks } from './plan-hooks.js';
 import type { PreflightFacts } from './preflight-context.js';
 import { DEFAULT_WAIT_TIMEOUTS, newPlanId, resourceKey, resultsOf, type PlanningContext, type WaitTimeouts } from './planning-context.js';
 import { deriveRestoreIdentifier } from './restore-identifier.js';
@@ -275,13 +276,16 @@ export async function planRestore(
     );
   }
 
+  const preflight = resultsOf(outcomes);
+  await planHooks(runbook.hooks, ctx, { calls, preflight, warnings });
+
   return {
     id,
     request,
     title: `Restore ${name}: ${source} ${how} as ${target} (${region})`,
     subject: name,
     calls,
-    preflight: resultsOf(outcomes),
+    preflight,
     resources: [
       resourceKey.runbook('restore', name),
       cluster ? resourceKey.cluster(region, source) : resourceKey.instance(region, source),

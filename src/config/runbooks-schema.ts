@@ -3,6 +3,7 @@ import type { FailoverRunbook, PromoteTarget, RunbooksConfig } from './types.js'
 import { restoreSchema } from './restore-runbook-schema.js';
 import { awsRegion, checkId, duration, text } from './field-schemas.js';
 import { strictObject } from './strict-object.js';
+import { hooksSchema } from './hook-step-schema.js';
 
 /** Runbook names are typed in Slack (`/dr failover orders`) and in confirmation modals. */
 const runbookName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
@@ -40,12 +41,14 @@ const failoverSchema = strictObject({
   promote: promoteSchema,
   dns: dnsSchema.optional(),
   guard: guardSchema.optional(),
+  hooks: hooksSchema.optional(), // HTTP steps after promote and DNS
 }).transform(
   (f): FailoverRunbook => ({
     region: f.region,
     promote: f.promote,
     ...(f.dns !== undefined && { dns: f.dns }),
     ...(f.guard !== undefined && { guard: f.guard }),
+    ...(f.hooks !== undefined && f.hooks.length > 0 && { hooks: f.hooks }),
   }),
 );
 

@@ -37,6 +37,9 @@ export const REDACTED_PATHS = [
   'env.pagerdutyRoutingKey',
   'env.statuspageApiKey',
   'env.redisUrl',
+  'env.hookTokens',
+  'hookTokens',
+  '*.hookTokens',
   'routing_key',
   '*.routing_key',
 ];
