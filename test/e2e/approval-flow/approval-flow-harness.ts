@@ -15,7 +15,7 @@ import type { Config } from '../../../src/config/types.js';
 import type { ProbeOutcome } from '../../../src/core/check-result.js';
 import type { IncidentEngine } from '../../../src/incidents/incident-engine.js';
 import type { Probes } from '../../../src/monitor/build-jobs.js';
-import { silentLogger } from '../../../src/observability/logger.js';
+import { silentLogger, type Logger } from '../../../src/observability/logger.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { lag } from '../../doubles/results.js';
 import { ORDERS_FAILOVER, ORDERS_LAG_CHECK, ORDERS_RESTORE, yamlFlow } from '../../doubles/runbook-fixtures.js';
@@ -30,7 +30,7 @@ import { untilLeader } from '../../doubles/until-leader.js';
 export { FORM };
 
 /** Production-like: U0AAA operates, U0BBB and U0CCC approve, U0ZZZ is nobody; one failover runbook with DNS and a lag guard. */
-export function flowYaml(approvals = 1): string {
+export function flowYaml(approvals = 1, failover: object = ORDERS_FAILOVER): string {
   return `
 slack:
   channel: C0INCIDENTS
@@ -53,7 +53,7 @@ checks:
   - ${yamlFlow(ORDERS_LAG_CHECK)}
 runbooks:
   failover:
-    orders: ${yamlFlow(ORDERS_FAILOVER)}
+    orders: ${yamlFlow(failover)}
   restore:
     orders: ${yamlFlow(ORDERS_RESTORE)}
 `;
@@ -94,6 +94,12 @@ export interface ApprovalFlowOptions {
   approvals?: number;
   /** Wraps the approval store (e.g. to lose Redis replies). */
   wrapStore?: (store: ApprovalStore) => ApprovalStore;
+  /** The `orders` failover runbook (default ORDERS_FAILOVER), e.g. with hooks. */
+  failover?: object;
+  /** Extra environment variables (hook tokens). */
+  env?: Record<string, string>;
+  /** Where the service logs (default: nowhere). */
+  logger?: Logger;
 }
 
 /** The lag the monitor measures on orders-lag: 12 s, well inside the runbook's guard. */
@@ -157,7 +163,7 @@ export async function startApprovalFlow(options: ApprovalFlowOptions = {}): Prom
  */
 export async function startServiceFlow(options: ApprovalFlowOptions, clients: AwsClients): Promise<ServiceFlow> {
   const clock = new ManualClock();
-  const config = botConfig(flowYaml(options.approvals));
+  const config = botConfig(flowYaml(options.approvals, options.failover), options.env);
   const redis = newRedisClient();
   const keyPrefix = randomKeyPrefix('approval-flow');
   const backend = testBackend(redis, keyPrefix, clock);
@@ -165,7 +171,7 @@ export async function startServiceFlow(options: ApprovalFlowOptions, clients: Aw
 
   const app = buildApp({
     config,
-    logger: silentLogger(),
+    logger: options.logger ?? silentLogger(),
     clock,
     backend,
     probes: steadyProbes(clock),
