@@ -1,0 +1,153 @@
+import {
+  DBInstanceNotFoundFault,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
+  RestoreDBInstanceFromDBSnapshotCommand,
+} from '@aws-sdk/client-rds';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ActionPlanner } from '../../../src/actions/action-planner.js';
+import { ActionRunner } from '../../../src/actions/action-runner.js';
+import type { Config } from '../../../src/config/types.js';
+import { silentLogger } from '../../../src/observability/logger.js';
+import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
+import { dbInstance, harness } from './fixtures.js';
+import { HOUR, TARGET, mockSourcesLive, notFound, restore } from './restore-fixtures.js';
+
+/*
+ * A restore runbook's hooks run after the restored instance is available, with the token the plan
+ * promised; a replica whose environment differs from the plan's refuses before any step.
+ */
+
+const h = harness();
+const TOKEN = 'restore-hook-token-abcdef123456';
+const VARIABLE = 'LIFEBOAT_HOOK_WARM_CACHE_TOKEN';
+
+/** The test config with a hook on the `orders` restore runbook. */
+function withHook(config: Config): Config {
+  const orders = config.runbooks.restore.orders;
+  if (!orders) throw new Error('fixture has no orders restore runbook');
+  const hooks = [
+    {
+      name: 'warm-cache',
+      url: 'https://ops.example.com/warm',
+      method: 'POST' as const,
+      body: { db: TARGET },
+      expectStatus: [204],
+      timeoutMs: 5_000,
+    },
+  ];
+  return { ...config, runbooks: { ...config.runbooks, restore: { ...config.runbooks.restore, orders: { ...orders, hooks } } } };
+}
+
+function mockSnapshotRestore(): void {
+  mockSourcesLive(h);
+  h.east.on(DescribeDBSnapshotsCommand).resolves({
+    DBSnapshots: [
+      {
+        DBSnapshotIdentifier: 'pre-deploy',
+        DBInstanceIdentifier: 'orders-db',
+        Status: 'available',
+        Engine: 'postgres',
+        SnapshotCreateTime: new Date(MANUAL_CLOCK_START - 3 * HOUR),
+      },
+    ],
+  });
+  h.east
+    .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: TARGET })
+    .rejectsOnce(new DBInstanceNotFoundFault({ message: 'not found', ...notFound }))
+    .rejectsOnce(new DBInstanceNotFoundFault({ message: 'not found', ...notFound }))
+    .resolves({
+      DBInstances: [dbInstance(TARGET, 'available', { Endpoint: { Address: `${TARGET}.abc.us-east-1.rds.amazonaws.com`, Port: 5432 } })],
+    });
+  h.east.on(RestoreDBInstanceFromDBSnapshotCommand).resolves({ DBInstance: dbInstance(TARGET, 'creating') });
+}
+
+function planner(hookTokens: Record<string, string>): ActionPlanner {
+  return new ActionPlanner({ ...h.live, config: withHook(h.config), incidents: { getIncident: async () => null }, hookTokens });
+}
+
+function runner(hookTokens: Record<string, string>): ActionRunner {
+  return new ActionRunner({
+    rds: h.rds,
+    route53: h.route53,
+    lag: h.lag,
+    clock: h.clock,
+    journal: h.journal,
+    reporter: h.reporter,
+    logger: silentLogger(),
+    sleep: async (ms) => {
+      h.clock.advance(ms);
+    },
+    hookTokens,
+  });
+}
+
+beforeAll(() => nock.disableNetConnect());
+beforeEach(() => h.reset());
+afterEach(() => nock.cleanAll());
+afterAll(() => nock.enableNetConnect());
+
+describe('a restore runbook with a hook', () => {
+  it('plans the hook after the wait, then calls it once the instance is available, with the planned token', async () => {
+    mockSnapshotRestore();
+    const calls: Array<{ authorization: unknown; body: unknown; restores: number }> = [];
+    nock('https://ops.example.com')
+      .post('/warm')
+      .reply(function (_uri, body) {
+        calls.push({
+          authorization: this.req.headers.authorization,
+          body,
+          restores: h.east.commandCalls(RestoreDBInstanceFromDBSnapshotCommand).length,
+        });
+        return [204, ''];
+      });
+    const tokens = { [VARIABLE]: TOKEN };
+
+    const plan = await planner(tokens).plan(restore({ type: 'snapshot', snapshotId: 'pre-deploy' }));
+    expect(plan.calls.map((c) => c.id)).toEqual(['restore', 'wait-restored', 'hook-warm-cache']);
+    expect(plan.calls[2]).toMatchObject({
+      service: 'http',
+      operation: 'Request',
+      input: {
+        method: 'POST',
+        url: 'https://ops.example.com/warm',
+        body: { db: TARGET },
+        expectStatus: [204],
+        timeoutMs: 5_000,
+        bearerTokenFrom: VARIABLE,
+      },
+    });
+    expect(plan.preflight.at(-1)).toMatchObject({
+      ok: true,
+      check: { kind: 'hook-token', hook: 'warm-cache', variable: VARIABLE, bearer: true, step: 'hook-warm-cache' },
+    });
+    expect(JSON.stringify(plan)).not.toContain(TOKEN);
+
+    const outcome = await runner(tokens).run('run-1', plan);
+    expect(outcome.status).toBe('succeeded');
+    expect(calls).toEqual([{ authorization: `Bearer ${TOKEN}`, body: { db: TARGET }, restores: 1 }]);
+  });
+
+  it('is refused before any step on a replica without the token the plan sends', async () => {
+    mockSnapshotRestore();
+    const plan = await planner({ [VARIABLE]: TOKEN }).plan(restore({ type: 'snapshot', snapshotId: 'pre-deploy' }));
+
+    const outcome = await runner({}).run('run-1', plan);
+    expect(outcome.status).toBe('refused');
+    expect(outcome.preflight?.find((p) => !p.ok)).toMatchObject({
+      name: 'hook token',
+      observed: `${VARIABLE} is not set on this replica, but the approved plan sends hook warm-cache a bearer token`,
+      code: 'LIFEBOAT_HOOK_TOKEN',
+    });
+    expect(h.east.commandCalls(RestoreDBInstanceFromDBSnapshotCommand)).toHaveLength(0);
+  });
+
+  it('is refused at request time when the token variable is set but empty', async () => {
+    mockSnapshotRestore();
+    await expect(planner({ [VARIABLE]: '' }).plan(restore({ type: 'snapshot', snapshotId: 'pre-deploy' }))).rejects.toMatchObject({
+      code: 'LIFEBOAT_PREFLIGHT_FAILED',
+      message: expect.stringContaining(`hook token: ${VARIABLE} is set but empty on this replica (hook warm-cache)`),
+    });
+  });
+});
