@@ -40,6 +40,7 @@ export const REDACTED_PATHS = [
   'env.hookTokens',
   'hookTokens',
   '*.hookTokens',
+  '*.env.hookTokens', // a whole config logged: config.env.hookTokens
   'routing_key',
   '*.routing_key',
 ];
