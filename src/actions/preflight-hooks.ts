@@ -23,6 +23,10 @@ export function checkHookToken(check: HookTokenCheck, ctx: Pick<PreflightContext
     facts: {},
   });
   if (value === '') return fail(`${variable} is set but empty on this replica (hook ${hook})`);
+  // fetch refuses such a header value before connecting; said here, before anything runs.
+  if (value !== undefined && !/^[\x21-\x7e]+$/.test(value)) {
+    return fail(`${variable} holds a space, control or non-ASCII character, which an Authorization header cannot carry (hook ${hook})`);
+  }
   const sends = value !== undefined;
   if (bearer !== undefined && bearer !== sends) {
     return fail(

@@ -158,6 +158,14 @@ describe('the hook-token pre-flight check', () => {
       observed: 'LIFEBOAT_HOOK_SCALE_TOKEN is set but empty on this replica (hook scale)',
     },
     {
+      rule: 'a token a header cannot carry fails',
+      tokens: { [VARIABLE]: 'two words' },
+      bearer: undefined,
+      ok: false,
+      observed:
+        'LIFEBOAT_HOOK_SCALE_TOKEN holds a space, control or non-ASCII character, which an Authorization header cannot carry (hook scale)',
+    },
+    {
       rule: 'a replica without the token the plan sends fails',
       tokens: {},
       bearer: true,

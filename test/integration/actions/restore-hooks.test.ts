@@ -1,18 +1,12 @@
-import {
-  DBInstanceNotFoundFault,
-  DescribeDBInstancesCommand,
-  DescribeDBSnapshotsCommand,
-  RestoreDBInstanceFromDBSnapshotCommand,
-} from '@aws-sdk/client-rds';
+import { DBInstanceNotFoundFault, DescribeDBInstancesCommand, RestoreDBInstanceFromDBSnapshotCommand } from '@aws-sdk/client-rds';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ActionPlanner } from '../../../src/actions/action-planner.js';
 import { ActionRunner } from '../../../src/actions/action-runner.js';
 import type { Config } from '../../../src/config/types.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
 import { dbInstance, harness } from './fixtures.js';
-import { HOUR, TARGET, mockSourcesLive, notFound, restore } from './restore-fixtures.js';
+import { TARGET, mockPreDeploySnapshot, mockSourcesLive, notFound, restore } from './restore-fixtures.js';
 
 /*
  * A restore runbook's hooks run after the restored instance is available, with the token the plan
@@ -42,17 +36,7 @@ function withHook(config: Config): Config {
 
 function mockSnapshotRestore(): void {
   mockSourcesLive(h);
-  h.east.on(DescribeDBSnapshotsCommand).resolves({
-    DBSnapshots: [
-      {
-        DBSnapshotIdentifier: 'pre-deploy',
-        DBInstanceIdentifier: 'orders-db',
-        Status: 'available',
-        Engine: 'postgres',
-        SnapshotCreateTime: new Date(MANUAL_CLOCK_START - 3 * HOUR),
-      },
-    ],
-  });
+  mockPreDeploySnapshot(h);
   h.east
     .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: TARGET })
     .rejectsOnce(new DBInstanceNotFoundFault({ message: 'not found', ...notFound }))
