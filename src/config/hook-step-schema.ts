@@ -94,19 +94,23 @@ export const hookStepSchema = strictObject(
         : `unknown field (known: name, url, method, body, expectStatus, timeout)`,
   },
 )
-  .superRefine((hook, ctx) => {
-    // Checked here, not on the field: the generated JSON Schema recognises \`duration\` only as itself.
-    if (hook.timeout < MIN_HOOK_TIMEOUT_MS || hook.timeout > MAX_HOOK_TIMEOUT_MS) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['timeout'],
-        message: 'must be between 1s and 15m (a hook that works longer should answer 202 at once)',
-      });
-    }
-    if (hook.method === 'GET' && hook.body !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['body'], message: 'a GET sends no body: remove body, or use POST, PUT, PATCH or DELETE' });
-    }
-  })
+  .superRefine(
+    (hook, ctx) => {
+      // Checked here, not on the field: the generated JSON Schema recognises `duration` only as itself.
+      if (typeof hook.timeout === 'number' && (hook.timeout < MIN_HOOK_TIMEOUT_MS || hook.timeout > MAX_HOOK_TIMEOUT_MS)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['timeout'],
+          message: 'must be between 1s and 15m (a hook that works longer should answer 202 at once)',
+        });
+      }
+      if (hook.method === 'GET' && hook.body !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['body'], message: 'a GET sends no body: remove body, or use POST, PUT, PATCH or DELETE' });
+      }
+    },
+    // Also when other fields are wrong, so every problem is reported at once (fields may then be invalid: checked above).
+    { when: () => true },
+  )
   .transform(
     (h): HookStep => ({
       name: h.name,
