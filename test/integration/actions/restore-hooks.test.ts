@@ -3,7 +3,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ActionPlanner } from '../../../src/actions/action-planner.js';
 import { ActionRunner } from '../../../src/actions/action-runner.js';
-import type { Config } from '../../../src/config/types.js';
+import type { Config, HookStep } from '../../../src/config/types.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { dbInstance, harness } from './fixtures.js';
 import { TARGET, mockPreDeploySnapshot, mockSourcesLive, notFound, restore } from './restore-fixtures.js';
@@ -18,7 +18,7 @@ const TOKEN = 'restore-hook-token-abcdef123456';
 const VARIABLE = 'LIFEBOAT_HOOK_WARM_CACHE_TOKEN';
 
 /** The test config with a hook on the `orders` restore runbook. */
-function withHook(config: Config): Config {
+function withHook(config: Config, more: HookStep[] = []): Config {
   const orders = config.runbooks.restore.orders;
   if (!orders) throw new Error('fixture has no orders restore runbook');
   const hooks = [
@@ -30,6 +30,7 @@ function withHook(config: Config): Config {
       expectStatus: [204],
       timeoutMs: 5_000,
     },
+    ...more,
   ];
   return { ...config, runbooks: { ...config.runbooks, restore: { ...config.runbooks.restore, orders: { ...orders, hooks } } } };
 }
@@ -47,8 +48,8 @@ function mockSnapshotRestore(): void {
   h.east.on(RestoreDBInstanceFromDBSnapshotCommand).resolves({ DBInstance: dbInstance(TARGET, 'creating') });
 }
 
-function planner(hookTokens: Record<string, string>): ActionPlanner {
-  return new ActionPlanner({ ...h.live, config: withHook(h.config), incidents: { getIncident: async () => null }, hookTokens });
+function planner(hookTokens: Record<string, string>, more: HookStep[] = []): ActionPlanner {
+  return new ActionPlanner({ ...h.live, config: withHook(h.config, more), incidents: { getIncident: async () => null }, hookTokens });
 }
 
 function runner(hookTokens: Record<string, string>): ActionRunner {
@@ -133,5 +134,36 @@ describe('a restore runbook with a hook', () => {
       code: 'LIFEBOAT_PREFLIGHT_FAILED',
       message: expect.stringContaining(`hook token: ${VARIABLE} is set but empty on this replica (hook warm-cache)`),
     });
+  });
+
+  it('runs its hooks in order and stops at the first that fails: the next one is never called', async () => {
+    mockSnapshotRestore();
+    const order: string[] = [];
+    nock('https://ops.example.com')
+      .post('/warm')
+      .reply(() => {
+        order.push('warm-cache');
+        return [500, 'cache cluster unavailable'];
+      });
+    const flag = nock('https://ops.example.com').put('/flag').reply(204);
+    const more: HookStep[] = [
+      { name: 'flip-flag', url: 'https://ops.example.com/flag', method: 'PUT', expectStatus: [204], timeoutMs: 5_000 },
+    ];
+
+    const plan = await planner({}, more).plan(restore({ type: 'snapshot', snapshotId: 'pre-deploy' }));
+    expect(plan.calls.map((c) => c.id)).toEqual(['restore', 'wait-restored', 'hook-warm-cache', 'hook-flip-flag']);
+
+    const outcome = await runner({}).run('run-1', plan);
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error).toMatchObject({ stepId: 'hook-warm-cache', code: 'LIFEBOAT_HOOK_FAILED' });
+    expect(outcome.error?.message).toContain('answered HTTP 500, expected 204: cache cluster unavailable');
+    expect(outcome.steps.map((s) => `${s.id}:${s.status}`)).toEqual([
+      'restore:done',
+      'wait-restored:done',
+      'hook-warm-cache:failed',
+      'hook-flip-flag:not-run',
+    ]);
+    expect(order).toEqual(['warm-cache']);
+    expect(flag.isDone()).toBe(false);
   });
 });
