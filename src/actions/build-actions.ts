@@ -42,6 +42,8 @@ export interface ActionsDeps {
   sleep?: Sleeper;
   /** The monitor's probes: a runbook's verify step runs its checks with them. */
   probes: Probes;
+  /** The hooks' bearer tokens by variable (`EnvConfig.hookTokens`). */
+  hookTokens?: Readonly<Record<string, string>>;
 }
 
 /** The wired actions: plan requests, run approved plans, report runs a crash interrupted. */
@@ -62,6 +64,7 @@ export function buildActions(deps: ActionsDeps): Actions {
   const metrics = deps.metrics.actions;
   const logger = deps.logger.child({ component: 'actions' });
   const progress = new ProgressEvents(logger);
+  const hookTokens = deps.hookTokens && { hookTokens: deps.hookTokens };
   const planner = new ActionPlanner({
     rds,
     route53,
@@ -70,6 +73,7 @@ export function buildActions(deps: ActionsDeps): Actions {
     config: deps.config,
     checks: deps.config.checks,
     incidents: deps.store,
+    ...hookTokens,
   });
   const runner = new ActionRunner({
     rds,
@@ -90,6 +94,7 @@ export function buildActions(deps: ActionsDeps): Actions {
     incidents: deps.store,
     ...(deps.statusPage && { statusPage: deps.statusPage }),
     ...(deps.sleep && { sleep: deps.sleep }),
+    ...hookTokens,
   });
   return {
     planner,
