@@ -53,7 +53,7 @@ export const configFileSchema = strictObject({
     ...(c.demo !== undefined && { demo: c.demo }),
     checks: c.checks,
     runbooks: c.runbooks,
-    maintenance: c.maintenance,
+    ...(c.maintenance.length > 0 && { maintenance: c.maintenance }),
   }),
 );
 

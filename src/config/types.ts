@@ -13,7 +13,7 @@ export interface Config {
   demo?: DemoConfig;
   checks: CheckConfig[];
   runbooks: RunbooksConfig;
-  /** Maintenance windows (SPEC §9): the checks are silenced from start to end. */
+  /** Maintenance windows (SPEC §9): the checks are silenced from start to end; absent when none. */
   maintenance?: MaintenanceWindow[];
   env: EnvConfig;
 }
