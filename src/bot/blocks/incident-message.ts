@@ -61,9 +61,10 @@ export function incidentMessage(input: IncidentMessageInput): { text: string; bl
   }
   const children = incident.children ?? [];
   if (children.length > 0) {
+    // Cut before escaping: a backup summary can be long, and there may be thousands of children.
     const entries = children.map(
       (c) =>
-        `• \`${escapeMrkdwn(c.checkId)}\` ${c.severity}: ${shortenVisibly(escapeMrkdwn(c.summary), CHILD_SUMMARY_CHARS)} (${slackDate(c.at)})`,
+        `• \`${escapeMrkdwn(c.checkId)}\` ${c.severity}: ${shortenVisibly(escapeMrkdwn(c.summary.slice(0, CHILD_SUMMARY_CHARS + 1)), CHILD_SUMMARY_CHARS)} (${slackDate(c.at)})`,
     );
     const [text] = fitList(`*Also failing (depends on \`${escapeMrkdwn(incident.checkId)}\`)*`, entries, { maxSections: 1 }).texts;
     blocks.push({ type: 'section', block_id: INCIDENT_CHILDREN_BLOCK, text: { type: 'mrkdwn', text: text as string } });

@@ -2,7 +2,7 @@ import nock from 'nock';
 import type { Redis } from 'ioredis';
 import { buildApp, type App } from '../../../src/app.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { ManualClock } from '../../doubles/manual-clock.js';
+import type { ManualClock } from '../../doubles/manual-clock.js';
 import { NO_PROBES } from '../../doubles/no-probes.js';
 import { TEST_PAGERDUTY_EVENTS_URL, TEST_ROUTING_KEY } from '../../doubles/pagerduty-events-nock.js';
 import { nockAuthTest, TEST_RESPONSE_URL_ORIGIN, type SlackCall } from '../../doubles/slack-api-nock.js';
