@@ -5,7 +5,7 @@ import { evaluateResult, type FlapPolicy, type IncidentDecision } from '../core/
 import { worstOf } from '../core/severity.js';
 import { formatIncidentId, isOpen, type Incident, type IncidentEvent } from '../core/incident.js';
 import type { Logger } from '../observability/logger.js';
-import { UNFENCED, type CommitFence, type Lease, type Store } from '../store/store.js';
+import { UNFENCED, type CommitFence, type EvaluationCommit, type Lease, type Store } from '../store/store.js';
 import { joinChild } from './child-join.js';
 
 /** What the engine tells its subscribers after a committed change. */
@@ -187,20 +187,13 @@ export class IncidentEngine {
     const change = await this.buildChange(decision, result, open);
     if (change) state.openIncidentId = isOpen(change.incident) ? change.incident.id : null;
 
-    const outcome = await store.commitEvaluation({
+    const outcome = await this.commit({
       fence,
       checkState: state,
       ...(change ? { incident: change.incident, expectedRevision: open?.revision ?? 0 } : {}),
       ...(change?.event ? { event: change.event } : {}),
     });
-    if (outcome === 'conflict') return 'conflict';
-    if (outcome === 'fenced') {
-      // Another process holds the monitor lease now; its results are the truth.
-      this.stateCache.delete(result.checkId);
-      logger.warn({ checkId: result.checkId }, 'monitor lease lost: result dropped, not written');
-      return null;
-    }
-    this.stateCache.set(result.checkId, state);
+    if (outcome !== 'committed') return outcome;
     if (!change) return null;
 
     if (change.event) this.logEvent(change);
@@ -238,23 +231,17 @@ export class IncidentEngine {
     result: CheckResult,
     fence: CommitFence,
   ): Promise<IncidentChange | null | 'conflict'> {
-    const { store, logger, clock } = this.options;
+    const { logger, clock } = this.options;
     state.openIncidentId = null;
     const already = state.joinedIncidentId === parent.id;
     state.joinedIncidentId = parent.id;
     const change = already ? null : joinChild(parent, result, clock.now());
-    const outcome = await store.commitEvaluation({
+    const outcome = await this.commit({
       fence,
       checkState: state,
       ...(change ? { incident: change.incident, event: change.event, expectedRevision: parent.revision } : {}),
     });
-    if (outcome === 'conflict') return 'conflict';
-    if (outcome === 'fenced') {
-      this.stateCache.delete(result.checkId);
-      logger.warn({ checkId: result.checkId }, 'monitor lease lost: result dropped, not written');
-      return null;
-    }
-    this.stateCache.set(result.checkId, state);
+    if (outcome !== 'committed') return outcome;
     if (!change) return null;
     logger.info(
       { incidentId: parent.id, checkId: parent.checkId, child: result.checkId, measured: result.summary },
@@ -262,6 +249,22 @@ export class IncidentEngine {
     );
     await this.notify(change);
     return change;
+  }
+
+  /**
+   * Commits one evaluation and keeps the state cache in step: 'committed', 'conflict' (re-read and
+   * retry), or null when fenced (another process holds the monitor lease; its results are the truth).
+   */
+  private async commit(commit: EvaluationCommit): Promise<'committed' | 'conflict' | null> {
+    const { checkId } = commit.checkState;
+    const outcome = await this.options.store.commitEvaluation(commit);
+    if (outcome === 'fenced') {
+      this.stateCache.delete(checkId);
+      this.options.logger.warn({ checkId }, 'monitor lease lost: result dropped, not written');
+      return null;
+    }
+    if (outcome === 'committed') this.stateCache.set(checkId, commit.checkState);
+    return outcome;
   }
 
   private async loadState(checkId: string): Promise<CheckState> {
@@ -362,7 +365,8 @@ function refusal(reason: Extract<HumanActionOutcome, { ok: false }>['reason'], m
   return { ok: false, reason, message };
 }
 
-function eventOf(type: IncidentEvent['type'], incident: Incident, at: number): IncidentEvent {
+/** A timeline event of `incident` as it stands (the noise gate builds its announcement's with it too). */
+export function eventOf(type: IncidentEvent['type'], incident: Incident, at: number): IncidentEvent {
   return {
     type,
     incidentId: incident.id,

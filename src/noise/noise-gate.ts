@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import type { Incident } from '../core/incident.js';
-import type { IncidentChange, IncidentListener } from '../incidents/incident-engine.js';
+import { eventOf, type IncidentChange, type IncidentListener } from '../incidents/incident-engine.js';
 import type { Logger } from '../observability/logger.js';
 import type { Silence } from './silence.js';
 import type { SilenceStore } from './silence-store.js';
@@ -93,18 +93,7 @@ export class NoiseGate {
   async announce(incident: Incident, why: string): Promise<void> {
     const at = this.options.clock.now();
     if (incident.state === 'open') {
-      await this.pager?.({
-        incident,
-        event: {
-          type: 'opened',
-          incidentId: incident.id,
-          checkId: incident.checkId,
-          at,
-          severity: incident.severity,
-          summary: incident.summary,
-          measurement: incident.measurement,
-        },
-      });
+      await this.pager?.({ incident, event: eventOf('opened', incident, at) });
     }
     await this.slack?.post({ incident });
     this.slack?.note(incident.id, why);
