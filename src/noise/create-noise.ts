@@ -32,7 +32,8 @@ export function createNoise(deps: {
     checkIds: config.checks.map((c) => c.id),
     maintenance: config.maintenance ?? [],
   });
-  const gate = new NoiseGate({ silences, store: backend.silences, clock, logger, remindEveryMs });
+  const gate = new NoiseGate({ silences, store: backend.silences, clock, logger, remindEveryMs, incidents: backend.store });
+  silences.onSilenced(gate.silenced);
   const sweeper = new NoiseSweeper({
     gate,
     silences,

@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.js';
 import type { Incident } from '../core/incident.js';
 import { eventOf, type IncidentChange, type IncidentListener } from '../incidents/incident-engine.js';
 import type { Logger } from '../observability/logger.js';
+import type { Store } from '../store/store.js';
 import type { Silence } from './silence.js';
 import type { SilenceStore } from './silence-store.js';
 import type { Silences } from './silences.js';
@@ -23,6 +24,8 @@ export interface NoiseGateOptions {
   logger: Logger;
   /** `remindEvery` per check id (SPEC §9). */
   remindEveryMs: ReadonlyMap<string, number>;
+  /** The store's open incidents, for a silence set on a check that already has one. */
+  incidents: Pick<Store, 'listOpenIncidents'>;
 }
 
 /**
@@ -98,6 +101,22 @@ export class NoiseGate {
     await this.slack?.post({ incident });
     this.slack?.note(incident.id, why);
   }
+
+  /**
+   * A silence was set on a check: its open incidents' messages say so now, and each is owed the
+   * announcement at the silence's end, so its message never keeps showing an ended silence.
+   */
+  readonly silenced = async (silence: Silence): Promise<void> => {
+    try {
+      for (const incident of await this.options.incidents.listOpenIncidents()) {
+        if (incident.checkId !== silence.checkId) continue;
+        await this.options.store.markMuted({ incidentId: incident.id, checkId: incident.checkId });
+        this.slack?.refresh(incident.id);
+      }
+    } catch (err) {
+      this.options.logger.error({ err, checkId: silence.checkId }, `could not mark the open incidents of ${silence.checkId} silenced`);
+    }
+  };
 
   /** Posts a reminder line in the incident's thread. */
   remind(incidentId: string, text: string): void {

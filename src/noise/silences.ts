@@ -22,9 +22,16 @@ export interface SilencesOptions {
  */
 export class Silences {
   private readonly checkIds: Set<string>;
+  private readonly listeners = new Set<(silence: Silence) => Promise<void>>();
 
   constructor(private readonly options: SilencesOptions) {
     this.checkIds = new Set(options.checkIds);
+  }
+
+  /** Called after a command silence was set (the gate marks the check's open incidents silenced). */
+  onSilenced(listener: (silence: Silence) => Promise<void>): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Silences that cover `checkId` at `now`, the one ending last; null when none does. */
@@ -52,6 +59,7 @@ export class Silences {
     const now = this.options.clock.now();
     const silence: Silence = { checkId, since: now, until: now + durationMs, by: actor, reason: trimmed, source: 'command' };
     await this.options.store.setSilence(silence);
+    for (const listener of this.listeners) await listener(silence);
     return { ok: true, silence };
   }
 

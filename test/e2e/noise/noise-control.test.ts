@@ -160,14 +160,17 @@ describe('silences and maintenance', () => {
     const answer = await slash(first, clock, 'silence api 30m replica rebuild', 'U0AAA');
     expect(answer).toContain('Silenced until <!date^1795264200^');
     expect(answer).toContain('by <@U0AAA> (replica rebuild)');
+    // The open incident's message says so at once, before anything else changes.
+    await first.app.slack?.bot.idle();
+    const silencedLine =
+      ':no_bell: Silenced until <!date^1795264200^{date_short_pretty} {time}|2026-11-21 12:30 UTC> by <@U0AAA> (replica rebuild): nobody is paged and nothing new is posted until then';
+    expect(blockText(slack.updates.at(-1), 'lifeboat.incident.silence')).toBe(silencedLine);
 
     clock.advance(MINUTE);
     await first.app.engine.apply(fail('SEV1', 'api', clock.now()));
     await first.app.slack?.bot.idle();
     expect(threadTexts(slack.posts)).toEqual([]); // the escalation posts nothing new
-    expect(blockText(slack.updates.at(-1), 'lifeboat.incident.silence')).toBe(
-      ':no_bell: Silenced until <!date^1795264200^{date_short_pretty} {time}|2026-11-21 12:30 UTC> by <@U0AAA> (replica rebuild): nobody is paged and nothing new is posted until then',
-    );
+    expect(blockText(slack.updates.at(-1), 'lifeboat.incident.silence')).toBe(silencedLine);
 
     // A restart: a new process on the same Redis keeps the silence.
     running.splice(0);
@@ -189,6 +192,9 @@ describe('silences and maintenance', () => {
     await until(() => threadTexts(slack.posts).length === 1, 5_000, 'the announcement');
     expect(threadTexts(slack.posts)[0]).toMatch(/^:loud_sound: No longer silenced and still failing since .*, 30m; \*SEV1\*; HTTP 503/);
     expect((await second.app.pager.pagingState('INC-1'))?.status).toBe('queued');
+    await second.app.slack?.bot.idle();
+    expect(blockText(slack.updates.at(-1), 'lifeboat.incident.silence')).toBeUndefined();
+    expect(topLevel(slack.posts)).toHaveLength(1); // the same message, updated
 
     const audit = await new RedisSilenceStore(bed.redis, bed.prefix).readSilenceAudit(10);
     expect(audit.map((e) => [e.type, e.checkId, e.actor, e.at, e.detail])).toEqual([
