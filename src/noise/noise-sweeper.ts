@@ -32,6 +32,8 @@ export class NoiseSweeper {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private started = false;
+  /** When this term's previous sweep looked for opened maintenance windows; null at a term's start. */
+  private windowsCheckedAt: number | null = null;
 
   constructor(private readonly options: NoiseSweeperOptions) {}
 
@@ -39,6 +41,7 @@ export class NoiseSweeper {
   start(): void {
     if (this.started) return;
     this.started = true;
+    this.windowsCheckedAt = null;
     this.schedule(0);
   }
 
@@ -72,12 +75,24 @@ export class NoiseSweeper {
 
   private async sweepOnce(): Promise<void> {
     try {
+      await this.markOpenedWindows();
       await this.announceEnded();
       await this.remindDue();
       await this.options.store.pruneSilences(this.options.clock.now());
     } catch (err) {
       this.options.logger.error({ err }, 'noise sweep failed; trying again on the next one. Check REDIS_URL and that Redis is up');
     }
+  }
+
+  /**
+   * A maintenance window that opened: its checks' open incidents show it and are owed the
+   * announcement at its end, as with a command silence. A new term looks at every window in force
+   * (marking twice is harmless).
+   */
+  private async markOpenedWindows(): Promise<void> {
+    const now = this.options.clock.now();
+    for (const silence of this.options.silences.windowsOpened(this.windowsCheckedAt, now)) await this.options.gate.silenced(silence);
+    this.windowsCheckedAt = now;
   }
 
   /** Muted incidents whose check is no longer silenced: announced once, if still open. */

@@ -79,6 +79,13 @@ export class Silences {
     return { ok: false, message: `\`${checkId}\` is not silenced.` };
   }
 
+  /** Maintenance windows (one silence per check) that opened after `after` and by `now`; with no `after`, those in force. */
+  windowsOpened(after: number | null, now: number): Silence[] {
+    return this.options.maintenance
+      .filter((w) => (after === null ? w.start <= now && now < w.end : after < w.start && w.start <= now && now < w.end))
+      .flatMap((w) => w.checks.filter((checkId) => this.checkIds.has(checkId)).map((checkId) => windowSilence(w, checkId)));
+  }
+
   private async all(): Promise<Silence[]> {
     const stored = await this.options.store.listSilences();
     return [

@@ -143,6 +143,29 @@ describe('silences and maintenance', () => {
     expect(topLevel(slack.posts)).toHaveLength(1); // announced once
   });
 
+  it('a maintenance window opening on an incident already announced shows on its message, and the incident is announced again when it closes', async () => {
+    const clock = new ManualClock();
+    const yaml = `${HEAD}checks:\n  - { id: api, ${HTTP} }\nmaintenance:\n  - { checks: [api], start: "${new Date(T0 + 5 * MINUTE).toISOString()}", end: "${new Date(T0 + 10 * MINUTE).toISOString()}", reason: "DB upgrade" }\n`;
+    const slack = recordSlack();
+    const { app } = await start(yaml, clock);
+    await app.engine.apply(fail('SEV3', 'api', clock.now()));
+    await app.slack?.bot.idle();
+    expect(topLevel(slack.posts)).toHaveLength(1);
+
+    clock.set(T0 + 5 * MINUTE);
+    await until(() => blockText(slack.updates.at(-1), 'lifeboat.incident.silence') !== undefined, 5_000, 'the message to show the window');
+    expect(blockText(slack.updates.at(-1), 'lifeboat.incident.silence')).toBe(
+      ':no_bell: Silenced until <!date^1795263000^{date_short_pretty} {time}|2026-11-21 12:10 UTC> by a maintenance window (DB upgrade): nobody is paged and nothing new is posted until then',
+    );
+
+    clock.set(T0 + 10 * MINUTE);
+    await until(() => threadTexts(slack.posts).length === 1, 5_000, 'the announcement');
+    await app.slack?.bot.idle();
+    expect(threadTexts(slack.posts)[0]).toMatch(/^:loud_sound: No longer silenced and still failing since .*, 10m; \*SEV3\*; HTTP 503/);
+    expect(blockText(slack.updates.at(-1), 'lifeboat.incident.silence')).toBeUndefined();
+    expect(topLevel(slack.posts)).toHaveLength(1);
+  });
+
   it('a /dr silence survives a restart, shows on the message, ends on time, and is audited beside the approval entries', async () => {
     const clock = new ManualClock();
     const yaml = `${HEAD}checks:\n  - { id: api, ${HTTP} }\n`;
