@@ -61,7 +61,10 @@ export function subscribeParts(parts: SubscribedParts): () => void {
   // check's changes page nobody and post nothing new (SPEC §9). Paging before Slack's notifier,
   // so an incident's first message already shows its page.
   engine.subscribe(noise.gate.listener);
-  noise.gate.attachPager((change) => pager.onIncidentChange(change));
+  noise.gate.attachPager(
+    (change) => pager.onIncidentChange(change),
+    pager.holdEscalation ? (incidentId) => pager.holdEscalation?.(incidentId) ?? Promise.resolve() : undefined,
+  );
   // Bounded growth (config `retention`): a resolved incident is compacted and expires.
   const { retention } = backend;
   if (retention) engine.subscribe((change) => (change.event?.type === 'resolved' ? retention.onResolved(change.incident) : undefined));

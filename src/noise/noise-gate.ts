@@ -38,15 +38,23 @@ export interface NoiseGateOptions {
  */
 export class NoiseGate {
   private pager: IncidentListener | null = null;
+  private holdEscalation: ((incidentId: string) => Promise<void>) | null = null;
   private slack: SlackNoiseTarget | null = null;
 
   constructor(private readonly options: NoiseGateOptions) {}
 
-  /** Paging's listener (pager.onIncidentChange); returns the detach function. */
-  attachPager(listener: IncidentListener): () => void {
+  /**
+   * Paging's listener (pager.onIncidentChange), and how an armed escalation timer is taken back
+   * while silenced (pager.holdEscalation); returns the detach function.
+   */
+  attachPager(listener: IncidentListener, holdEscalation?: (incidentId: string) => Promise<void>): () => void {
     this.pager = listener;
+    this.holdEscalation = holdEscalation ?? null;
     return () => {
-      if (this.pager === listener) this.pager = null;
+      if (this.pager === listener) {
+        this.pager = null;
+        this.holdEscalation = null;
+      }
     };
   }
 
@@ -74,6 +82,8 @@ export class NoiseGate {
       if (incident.state === 'resolved') await this.options.store.claimMuted(incident.id); // nothing owed any more
     } else {
       await this.options.store.markMuted({ incidentId: incident.id, checkId: incident.checkId });
+      // A timer armed before the silence must not page during it; the announcement re-arms it.
+      await this.holdEscalation?.(incident.id);
     }
     this.slack?.refresh(incident.id);
     this.options.logger.info(
@@ -111,6 +121,7 @@ export class NoiseGate {
       for (const incident of await this.options.incidents.listOpenIncidents()) {
         if (incident.checkId !== silence.checkId) continue;
         await this.options.store.markMuted({ incidentId: incident.id, checkId: incident.checkId });
+        await this.holdEscalation?.(incident.id);
         this.slack?.refresh(incident.id);
       }
     } catch (err) {

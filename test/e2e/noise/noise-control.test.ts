@@ -228,6 +228,34 @@ describe('silences and maintenance', () => {
     await second.app.slack?.bot.idle();
   });
 
+  it('an escalation timer armed before a silence does not page during it, and is armed again by policy when it ends', async () => {
+    const clock = new ManualClock();
+    const slack = recordSlack();
+    const noise = await start(
+      `${HEAD.replace('pagerduty: { pageAt: SEV2 }', 'pagerduty: { pageAt: SEV2, escalateUnackedAfter: 5m }')}checks:\n  - { id: api, ${HTTP} }\n`,
+      clock,
+    );
+    const { app } = noise;
+    await app.engine.apply(fail('SEV3', 'api', clock.now()));
+    expect(await app.pager.pagingState('INC-1')).toMatchObject({ status: 'scheduled', escalationDueAt: T0 + 5 * MINUTE });
+
+    clock.advance(MINUTE);
+    await slash(noise, clock, 'silence api 30m failover test', 'U0AAA');
+    expect(await app.pager.pagingState('INC-1')).toBeNull();
+    clock.set(T0 + 10 * MINUTE);
+    await app.pager.runOnce(); // nothing due: an attempt to page would be an unmatched request
+    expect(await app.pager.pagingState('INC-1')).toBeNull();
+
+    clock.set(T0 + 31 * MINUTE);
+    await until(async () => (await app.pager.pagingState('INC-1'))?.status === 'scheduled', 5_000, 'the timer armed again');
+    const events: Array<{ event_action: string; dedup_key: string }> = [];
+    nockEnqueue(events, ACCEPTED);
+    await deliverPages(app, 'triggered', 'INC-1');
+    expect(events.map((e) => `${e.event_action} ${e.dedup_key}`)).toEqual(['trigger INC-1']);
+    await app.slack?.bot.idle();
+    expect(threadTexts(slack.posts)).toHaveLength(1);
+  });
+
   it('/dr unsilence ends a silence early and the open incident is announced', async () => {
     const clock = new ManualClock();
     const slack = recordSlack();
