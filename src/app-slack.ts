@@ -12,6 +12,7 @@ import type { ReadinessMonitor } from './readiness/readiness-monitor.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Pager } from './paging/pager.js';
+import type { Silences } from './noise/silences.js';
 
 export interface SlackParts {
   bot: SlackBot;
@@ -37,6 +38,8 @@ export interface SlackDeps {
   pager: Pager;
   dr: DrParts;
   readiness: ReadinessMonitor;
+  /** `/dr silence|silences|unsilence`, and the silence shown on incident messages. */
+  silences: Silences;
   seams?: SlackSeams;
 }
 
@@ -81,6 +84,7 @@ export function buildSlack(deps: SlackDeps): SlackParts {
     submitAction: approvalUi.submitAction,
     listApprovals: approvalUi.listApprovals,
     evaluateReadiness: () => deps.readiness.evaluateNow(),
+    silences: deps.silences,
     clock,
   });
   const notices = new OperatorNotices({

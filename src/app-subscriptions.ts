@@ -8,6 +8,7 @@ import type { LeaderElector } from './monitor/leader-elector.js';
 import type { Monitor } from './monitor/monitor.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
+import type { NoiseParts } from './noise/create-noise.js';
 import type { Pager } from './paging/pager.js';
 import type { ReadinessMonitor } from './readiness/readiness-monitor.js';
 import type { StatusPageModule } from './statuspage/create-status-page.js';
@@ -25,6 +26,7 @@ export interface SubscribedParts {
   statusPage: StatusPageModule;
   dr: DrParts | null;
   slack: SlackParts | null;
+  noise: NoiseParts;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface SubscribedParts {
  * listeners, called on stop before Slack's outbox makes its last pass.
  */
 export function subscribeParts(parts: SubscribedParts): () => void {
-  const { logger, metrics, backend, elector, monitor, readiness, engine, pager, statusPage, dr, slack } = parts;
+  const { logger, metrics, backend, elector, monitor, readiness, engine, pager, statusPage, dr, slack, noise } = parts;
 
   // A term as leader runs the monitor and the readiness loop; its lease fences every result of
   // the runs it starts, even ones that land after the term ended.
@@ -43,18 +45,26 @@ export function subscribeParts(parts: SubscribedParts): () => void {
       engine.resetCache();
       monitor.start(lease);
       readiness.start(lease);
+      // Ended silences and due reminders are noticed by the leader's timer, not by the next check run.
+      noise.sweeper.start();
     },
     demoted: () => {
       metrics.isLeader.set(0);
       // stop() ends the term before its first await: from here no result of ours is written.
       monitor.stop().catch((err: unknown) => logger.error({ err }, 'monitor did not stop cleanly after demotion'));
       readiness.stop().catch((err: unknown) => logger.error({ err }, 'readiness loop did not stop cleanly after demotion'));
+      noise.sweeper.stop().catch((err: unknown) => logger.error({ err }, 'noise sweep did not stop cleanly after demotion'));
     },
   });
 
-  // Incident changes page by policy. Before Slack's notifier, so an incident's first message
-  // already shows its page.
-  engine.subscribe((change) => pager.onIncidentChange(change));
+  // Incident changes page by policy, then reach Slack, both through the noise gate: a silenced
+  // check's changes page nobody and post nothing new (SPEC §9). Paging before Slack's notifier,
+  // so an incident's first message already shows its page.
+  engine.subscribe(noise.gate.listener);
+  noise.gate.attachPager(
+    (change) => pager.onIncidentChange(change),
+    pager.holdEscalation ? (incidentId) => pager.holdEscalation?.(incidentId) ?? Promise.resolve() : undefined,
+  );
   // Bounded growth (config `retention`): a resolved incident is compacted and expires.
   const { retention } = backend;
   if (retention) engine.subscribe((change) => (change.event?.type === 'resolved' ? retention.onResolved(change.incident) : undefined));
@@ -66,7 +76,11 @@ export function subscribeParts(parts: SubscribedParts): () => void {
   const { bot, approvalUi, notices } = slack;
   const detach = [
     // Incidents are posted and kept current in Slack, with their paging state.
-    engine.subscribe(bot.notifier.listener),
+    noise.gate.attachSlack({
+      post: bot.notifier.listener,
+      refresh: (incidentId) => bot.notifier.refresh(incidentId),
+      note: (incidentId, text) => bot.notifier.noteOnIncident(incidentId, text),
+    }),
     pager.subscribe((state) => bot.notifier.onPagingChange(state.incidentId)),
     // Approval requests' messages follow their state; runs report progress in their threads.
     dr.approvals.onChange(approvalUi.onApprovalChange),

@@ -11,6 +11,7 @@ import type { Config } from './config/types.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { IncidentEngine } from './incidents/incident-engine.js';
 import { DemoTarget } from './monitor/demo-target.js';
+import { createNoise, type NoiseParts } from './noise/create-noise.js';
 import type { Probes } from './monitor/build-jobs.js';
 import { LeaderElector } from './monitor/leader-elector.js';
 import { Monitor } from './monitor/monitor.js';
@@ -42,7 +43,7 @@ export interface AppDeps {
   /** Unique per process; distinguishes lease holders. */
   holderId?: string;
   /** Test seams: Slack's (see SlackSeams) and how DR runs wait between polls. */
-  seams?: SlackSeams & { runSleep?: Sleeper; readinessPhase?: () => number };
+  seams?: SlackSeams & { runSleep?: Sleeper; readinessPhase?: () => number; noiseSweepIntervalMs?: number };
 }
 
 /** The wired service. `start` listens and begins leader election; `stop` drains and closes. */
@@ -60,6 +61,8 @@ export interface App {
   /** Null when Slack is off (no SLACK_BOT_TOKEN): then nothing can be approved, so no DR actions. */
   readonly slack: SlackParts | null;
   readonly dr: DrParts | null;
+  /** Silences, maintenance windows and reminders (SPEC §9). */
+  readonly noise: NoiseParts;
   /** Listens on `port` (0 for any); returns the base URL. */
   start(port: number, host?: string): Promise<string>;
   stop(): Promise<void>;
@@ -99,6 +102,7 @@ export function buildApp(deps: AppDeps): App {
       ...Object.keys(config.runbooks.restore).map((name) => [readinessCheckId('restore', name), READINESS_POLICY] as const),
     ]),
     fencing: { mode: 'leader-lease', currentLease: () => elector.currentLease() },
+    dependencies: new Map(config.checks.flatMap((c) => (c.dependsOn ? [[c.id, c.dependsOn] as const] : []))),
   });
   const monitor = new Monitor({
     checks: config.checks,
@@ -126,6 +130,13 @@ export function buildApp(deps: AppDeps): App {
     ...(deps.seams?.readinessPhase && { phase: deps.seams.readinessPhase }),
   });
 
+  const noise = createNoise({
+    config,
+    backend,
+    clock,
+    logger,
+    ...(deps.seams?.noiseSweepIntervalMs !== undefined && { sweepIntervalMs: deps.seams.noiseSweepIntervalMs }),
+  });
   const statusPage = createStatusPage({ config, logger, store: backend.statusPage, clock, incidents: store });
   const slackOn = Boolean(config.env.slackBotToken);
   // The PagerDuty alert links the incident's Slack message.
@@ -157,7 +168,19 @@ export function buildApp(deps: AppDeps): App {
       })
     : null;
   const slack = dr
-    ? buildSlack({ config, logger, metrics, clock, backend, engine, pager, dr, readiness, ...(deps.seams ? { seams: deps.seams } : {}) })
+    ? buildSlack({
+        config,
+        logger,
+        metrics,
+        clock,
+        backend,
+        engine,
+        pager,
+        dr,
+        readiness,
+        silences: noise.silences,
+        ...(deps.seams ? { seams: deps.seams } : {}),
+      })
     : null;
 
   const server = buildServer({
@@ -187,7 +210,20 @@ export function buildApp(deps: AppDeps): App {
     );
   }
 
-  const detachSlack = subscribeParts({ logger, metrics, backend, elector, monitor, readiness, engine, pager, statusPage, dr, slack });
+  const detachSlack = subscribeParts({
+    logger,
+    metrics,
+    backend,
+    elector,
+    monitor,
+    readiness,
+    engine,
+    pager,
+    statusPage,
+    dr,
+    slack,
+    noise,
+  });
   const demo = config.demo ? new DemoTarget({ ...config.demo, clock, logger: logger.child({ component: 'demo-target' }) }) : null;
 
   return {
@@ -202,6 +238,7 @@ export function buildApp(deps: AppDeps): App {
     pager,
     slack,
     dr,
+    noise,
     async start(port, host = '0.0.0.0') {
       if (demo) await demo.start();
       const address = await server.listen({ port, host });
@@ -235,6 +272,7 @@ export function buildApp(deps: AppDeps): App {
       await elector.stop();
       await monitor.stop();
       await readiness.stop();
+      await noise.sweeper.stop();
       await pager.stop();
       await backend.retention?.stop();
       if (demo) await demo.stop();

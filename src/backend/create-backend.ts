@@ -9,6 +9,7 @@ import type { Clock } from '../core/clock.js';
 import type { Incident } from '../core/incident.js';
 import type { Logger } from '../observability/logger.js';
 import type { PagingQueue } from '../paging/paging-queue.js';
+import type { SilenceStore } from '../noise/silence-store.js';
 import type { StatusPageStore } from '../statuspage/statuspage-store.js';
 import type { Store } from '../store/store.js';
 import { MemoryApprovalMessageRefs } from './memory/memory-approval-message-refs.js';
@@ -16,6 +17,7 @@ import { MemoryApprovalStore } from './memory/memory-approval-store.js';
 import { MemoryIncidentMessageRefs } from './memory/memory-incident-message-refs.js';
 import { MemoryPagingQueue } from './memory/memory-paging-queue.js';
 import { MemorySeenDeliveries } from './memory/memory-seen-deliveries.js';
+import { MemorySilenceStore } from './memory/memory-silence-store.js';
 import { MemorySlackOutbox } from './memory/memory-slack-outbox.js';
 import { MemoryStatusPageStore } from './memory/memory-statuspage-store.js';
 import { MemoryStore } from './memory/memory-store.js';
@@ -27,6 +29,7 @@ import { assertRedisUrl, createRedisClient, describeRedisUrl } from './redis/red
 import { RedisIncidentMessageRefs } from './redis/redis-incident-message-refs.js';
 import { RedisPagingQueue } from './redis/redis-paging-queue.js';
 import { RedisSeenDeliveries } from './redis/redis-seen-deliveries.js';
+import { RedisSilenceStore } from './redis/redis-silence-store.js';
 import { RedisSlackOutbox } from './redis/redis-slack-outbox.js';
 import { RedisStatusPageStore } from './redis/redis-statuspage-store.js';
 import { RedisStore } from './redis/redis-store.js';
@@ -69,6 +72,8 @@ export interface Backend {
   readonly approvalMessageRefs: ApprovalMessageRefs;
   /** Slack posts and updates waiting to be delivered. */
   readonly slackOutbox: SlackOutbox;
+  /** Silences, announcements they held back, and reminder due times (SPEC §9). */
+  readonly silences: SilenceStore;
   readonly sharedClock: SharedClock;
   readonly retention: Retention | null;
   /** Stops the clock sync and closes the store (and the Redis client when the backend opened it). */
@@ -133,6 +138,7 @@ function redisBackend(redis: Redis, keyPrefix: string, options: BackendOptions):
     incidentMessageRefs: new RedisIncidentMessageRefs(redis, keyPrefix, logger.child({ component: 'slack' })),
     approvalMessageRefs: new RedisApprovalMessageRefs(redis, keyPrefix, logger.child({ component: 'slack-approvals' })),
     slackOutbox: new RedisSlackOutbox(redis, keyPrefix),
+    silences: new RedisSilenceStore(redis, keyPrefix),
     sharedClock: synced,
     retention,
     async close() {
@@ -154,6 +160,7 @@ function memoryBackend({ clock }: BackendOptions): Backend {
     incidentMessageRefs: new MemoryIncidentMessageRefs(clock),
     approvalMessageRefs: new MemoryApprovalMessageRefs(clock),
     slackOutbox: new MemorySlackOutbox(),
+    silences: new MemorySilenceStore(),
     // One process: its own clock is the only one.
     sharedClock: { now: () => clock.now(), start: async () => undefined, stop: () => undefined },
     retention: null,

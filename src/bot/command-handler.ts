@@ -4,7 +4,9 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import { StoreError } from '../store/store-error.js';
 import type { Store } from '../store/store.js';
+import type { Silences } from '../noise/silences.js';
 import { approvalsList } from './blocks/approvals-list.js';
+import { silenceCommand } from './silence-commands.js';
 import { helpMessage } from './blocks/help-message.js';
 import { incidentsList } from './blocks/incidents-list.js';
 import { readinessList } from './blocks/readiness-list.js';
@@ -48,6 +50,8 @@ export interface CommandHandlerDeps {
   logger: Logger;
   /** Test seam: STORE_READ_DEADLINE_MS unless given. */
   storeReadDeadlineMs?: number;
+  /** `/dr silence|silences|unsilence` (SPEC §9); absent: those commands say so. */
+  silences?: Silences;
 }
 
 /** A read-only command's store reads failed or took too long: answer from memory. */
@@ -122,6 +126,10 @@ export class CommandHandler {
       }
       case 'page':
         return this.page(command.incidentId, requester);
+      case 'silence':
+      case 'silences':
+      case 'unsilence':
+        return silenceCommand(command, requester, { silences: this.deps.silences, clock, logger: this.deps.logger });
       case 'action': {
         const { request } = command;
         if (request.kind === 'statuspage') {

@@ -11,11 +11,14 @@ export const SUBCOMMANDS = [
   'statuspage',
   'approvals',
   'readiness',
+  'silence',
+  'silences',
+  'unsilence',
 ] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 /** Subcommands anyone in the workspace may run; everything else needs `slack.operators`. */
-export const READ_ONLY_SUBCOMMANDS: ReadonlySet<Subcommand> = new Set(['help', 'status', 'incidents', 'readiness']);
+export const READ_ONLY_SUBCOMMANDS: ReadonlySet<Subcommand> = new Set(['help', 'status', 'incidents', 'readiness', 'silences']);
 
 const ARGUMENTS: Record<Subcommand, string> = {
   help: '',
@@ -29,6 +32,9 @@ const ARGUMENTS: Record<Subcommand, string> = {
   statuspage: ' <incident> <investigating|identified|monitoring|resolved> <message>',
   approvals: '',
   readiness: '',
+  silence: ' <check> <duration> <reason>',
+  silences: '',
+  unsilence: ' <check>',
 };
 
 const DESCRIPTIONS: Record<Subcommand, string> = {
@@ -43,6 +49,9 @@ const DESCRIPTIONS: Record<Subcommand, string> = {
   statuspage: 'request a status page post (two-person approval)',
   approvals: 'pending requests',
   readiness: "every runbook's pre-flight, evaluated now, read-only: ready, or why not",
+  silence: "mute a check's paging and new Slack posts for up to 7d (e.g. 2h), with the reason",
+  silences: 'silences and maintenance windows in force or to come',
+  unsilence: "end a check's silence now",
 };
 
 /** `Usage: /dr ack <incident>` for one subcommand. */

@@ -1,7 +1,9 @@
 import type { Config } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
+import type { Incident } from '../core/incident.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from '../store/store.js';
+import type { Silences } from '../noise/silences.js';
 import type { EvaluateReadiness, IncidentCommands, ListApprovals, PageOnCall, SubmitAction } from './bot-ports.js';
 import { CommandHandler } from './command-handler.js';
 import type { SlackPlatform } from './create-slack-platform.js';
@@ -30,6 +32,8 @@ export interface SlackBotDeps {
   listApprovals: ListApprovals;
   /** `/dr readiness` (the readiness monitor). */
   evaluateReadiness: EvaluateReadiness;
+  /** `/dr silence|silences|unsilence`, and the silence shown on incident messages (SPEC §9). */
+  silences?: Silences;
   clock: Clock;
 }
 
@@ -43,7 +47,7 @@ export interface SlackBot extends SlackPlatform {
  * that posts and updates incident messages (subscribed to the engine by the caller).
  */
 export function createSlackBot(deps: SlackBotDeps): SlackBot {
-  const { platform, config, clock, store, refs } = deps;
+  const { platform, config, clock, store, refs, silences } = deps;
   const logger = deps.logger.child({ component: 'slack' });
   const { boltApp, gateway, outbox, permissions } = platform;
 
@@ -56,6 +60,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     submitAction: deps.submitAction,
     listApprovals: deps.listApprovals,
     evaluateReadiness: deps.evaluateReadiness,
+    ...(deps.silences ? { silences: deps.silences } : {}),
     clock,
     logger,
   });
@@ -72,6 +77,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     // Whichever replica delivers an update renders the newest revision in the store.
     loadIncident: (id: string) => store.getIncident(id),
     ...(deps.pagingState ? { pagingState: deps.pagingState } : {}),
+    ...(silences ? { silenceFor: (incident: Incident) => silences.inForceFor(incident.checkId) } : {}),
   });
   return { ...platform, notifier };
 }

@@ -17,6 +17,7 @@ import type { OutboxDelivery } from './outbox/outbox-delivery.js';
 import { dataString } from './outbox/outbox-entry.js';
 import type { SlackOutboxService } from './outbox/slack-outbox-service.js';
 import type { SlackGateway } from './slack-gateway.js';
+import type { Silence } from '../noise/silence.js';
 
 /** Names tried for one incident channel before giving up (`inc-4-api`, `inc-4-api-2`, ...). */
 const CHANNEL_NAME_ATTEMPTS = 5;
@@ -42,6 +43,8 @@ export interface IncidentNotifierOptions {
    * not be the one that saw the change, so messages are rendered from the newest revision known.
    */
   loadIncident?: (incidentId: string) => Promise<Incident | null>;
+  /** The silence in force on a check (SPEC §9), shown on its incidents' messages. */
+  silenceFor?: (incident: Incident) => Promise<Silence | null>;
 }
 
 /** Outbox entry kinds of incidents. */
@@ -108,6 +111,11 @@ export class IncidentNotifier {
     if (!this.options.pagingState) return;
     this.enqueueMessage(incidentId, false);
   };
+
+  /** Re-renders the incident's message in place when it exists (a silence began or ended); never posts. */
+  refresh(incidentId: string): void {
+    this.enqueueMessage(incidentId, false);
+  }
 
   /**
    * Posts `text` in the incident's thread (and its incident channel), queued behind the
@@ -235,7 +243,9 @@ export class IncidentNotifier {
   private async compose(incident: Incident, incidentChannelId: string | undefined): Promise<{ text: string; blocks: types.KnownBlock[] }> {
     const lookup = this.options.pagingState;
     const line = lookup ? pagingLine({ incident, state: await lookup(incident.id), pageAt: this.options.config.pagerduty.pageAt }) : null;
+    const silence = this.options.silenceFor ? await this.options.silenceFor(incident) : null;
     return incidentMessage({
+      ...(silence ? { silence } : {}),
       incident,
       links: linkedRunbooks(this.options.config, incident.checkId),
       ...(incidentChannelId ? { incidentChannelId } : {}),

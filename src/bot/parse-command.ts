@@ -11,6 +11,7 @@ import { normalizeCommandText, splitWords, takeWords, unquote } from './command-
 import { generalUsage, SUBCOMMANDS, usageLine, type Subcommand } from './command-usage.js';
 import { parseIncidentId } from './parse-incident-id.js';
 import { parseIsoTime } from './parse-iso-time.js';
+import { parseCheckArgument, parseSilence } from './parse-silence.js';
 import { quoteInput, slackTextToPlain } from './slack-text.js';
 
 /** What the parser needs to know beyond the text: names to validate against, and now. */
@@ -21,6 +22,8 @@ export interface ParseContext {
   restoreRunbooks: readonly string[];
   /** Epoch ms; a restore time after it is refused. */
   nowMs: number;
+  /** Configured check ids, for `silence` and `unsilence`. */
+  checkIds?: readonly string[];
 }
 
 /** A command that parsed and validated. Actions carry the typed request for the approval layer. */
@@ -33,6 +36,9 @@ export type ParsedCommand =
   | { kind: 'ack'; incidentId: string }
   | { kind: 'page'; incidentId: string }
   | { kind: 'resolve'; incidentId: string; note?: string }
+  | { kind: 'silences' }
+  | { kind: 'silence'; checkId: string; durationMs: number; reason: string }
+  | { kind: 'unsilence'; checkId: string }
   | { kind: 'action'; request: ActionRequest };
 
 export type ParseOutcome =
@@ -92,6 +98,7 @@ function parseSubcommand(subcommand: Subcommand, rest: string, context: ParseCon
     case 'incidents':
     case 'approvals':
     case 'readiness':
+    case 'silences':
       if (rest.length > 0) return failure(`\`${context.command} ${subcommand}\` takes no arguments; remove ${quoteInput(rest)}.`);
       return { ok: true, command: { kind: subcommand } };
     case 'ack':
@@ -108,6 +115,10 @@ function parseSubcommand(subcommand: Subcommand, rest: string, context: ParseCon
       return parseRestore(rest, context);
     case 'statuspage':
       return parseStatusPage(rest, context);
+    case 'silence':
+      return parseSilence(rest, context);
+    case 'unsilence':
+      return parseUnsilence(rest, context);
   }
 }
 
@@ -121,6 +132,13 @@ function parseIncidentArgument(text: string, subcommand: Subcommand, context: Pa
   if (incidentId === null) return failure(`${quoteInput(word)} is not an incident id; incident ids look like INC-42.`);
   if (!allowRest && rest.length > 0) return failure(`Unexpected ${quoteInput(rest)} after the incident id.`);
   return { ok: true, incidentId, rest };
+}
+
+function parseUnsilence(text: string, context: ParseContext): SubResult {
+  const check = parseCheckArgument(text, 'unsilence', context);
+  if (!check.ok) return check;
+  if (check.rest.length > 0) return failure(`Unexpected ${quoteInput(check.rest)} after the check id.`);
+  return { ok: true, command: { kind: 'unsilence', checkId: check.checkId } };
 }
 
 function parseResolve(text: string, context: ParseContext): SubResult {

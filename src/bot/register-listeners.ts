@@ -16,7 +16,7 @@ import { permissionRefusal } from './user-messages.js';
 
 export interface ListenerDeps {
   app: App;
-  config: Pick<Config, 'slack' | 'runbooks'>;
+  config: Pick<Config, 'slack' | 'runbooks' | 'checks'>;
   commands: CommandHandler;
   actions: IncidentActionHandler;
   permissions: Permissions;
@@ -38,6 +38,7 @@ export function registerListeners(deps: ListenerDeps): void {
     failoverRunbooks: Object.keys(config.runbooks.failover),
     restoreRunbooks: Object.keys(config.runbooks.restore),
     nowMs: clock.now(),
+    checkIds: config.checks.map((c) => c.id),
   });
 
   /**

@@ -34,6 +34,16 @@ const baseShape = {
   failAfter: count.default(1).describe('Consecutive failures before an incident opens'),
   recoverAfter: count.default(1).describe('Consecutive successes before it resolves'),
   component: text.optional().describe('The status-page component this check speaks for'),
+  dependsOn: z
+    .array(checkId)
+    .optional()
+    .describe("Parent check ids: while one has an open incident, this check's failure joins it instead of opening its own"),
+  remindEvery: duration
+    .refine((ms) => ms >= 60_000, { message: 'must be at least 1m' })
+    // Node timers fire at once past 2^31-1 ms (about 24.8 days); reminders are swept, but a longer gap is no reminder.
+    .refine((ms) => ms <= 24 * 86_400_000, { message: 'must be at most 24d' })
+    .optional()
+    .describe('Re-announce an open incident in its thread this often (at least 1m); once only after it is acknowledged'),
 };
 
 type BaseInput = z.output<z.ZodObject<typeof baseShape>>;
@@ -49,6 +59,8 @@ function toBase(c: BaseInput, type: CheckType, severityDefault: Severity): Check
     failAfter: c.failAfter,
     recoverAfter: c.recoverAfter,
     ...(c.component !== undefined && { component: c.component }),
+    ...(c.dependsOn !== undefined && c.dependsOn.length > 0 && { dependsOn: c.dependsOn }),
+    ...(c.remindEvery !== undefined && { remindEveryMs: c.remindEvery }),
   };
 }
 

@@ -2,6 +2,7 @@ import { checkRules, databaseRules } from './check-rules.js';
 import { closestMatch } from './closest-match.js';
 import type { ConfigIssue } from './config-issue.js';
 import type { EnvVariable } from './env-schema.js';
+import { noiseRules } from './noise-rules.js';
 import { DEFAULT_DEMO_PORT, DEFAULT_PORT } from './sections-schema.js';
 import { asArray, asInteger, asRecord, asText, isGiven } from './raw-read.js';
 
@@ -231,5 +232,6 @@ export function configRules(raw: Record<string, unknown>, env: CleanEnv): Config
     ...checkRules(raw.checks),
     ...runbookRules(raw),
     ...demoRules(raw, env),
+    ...noiseRules(raw),
   ];
 }

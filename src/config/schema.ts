@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Config } from './types.js';
 import { checkSchema } from './checks-schema.js';
+import { maintenanceSchema } from './maintenance-schema.js';
 import { runbooksSchema } from './runbooks-schema.js';
 import {
   demoSchema,
@@ -39,6 +40,7 @@ export const configFileSchema = strictObject({
     .preprocess((value) => value ?? [], z.array(checkSchema))
     .describe('What the monitor probes: http, replication-lag and backup checks'),
   runbooks: section(runbooksSchema).describe('Failover and restore runbooks, run only through two-person approval'),
+  maintenance: maintenanceSchema.describe('Maintenance windows: their checks page nobody and post nothing new in Slack meanwhile'),
 }).transform(
   (c): Omit<Config, 'env'> => ({
     server: c.server,
@@ -51,6 +53,7 @@ export const configFileSchema = strictObject({
     ...(c.demo !== undefined && { demo: c.demo }),
     checks: c.checks,
     runbooks: c.runbooks,
+    ...(c.maintenance.length > 0 && { maintenance: c.maintenance }),
   }),
 );
 

@@ -13,7 +13,18 @@ export interface Config {
   demo?: DemoConfig;
   checks: CheckConfig[];
   runbooks: RunbooksConfig;
+  /** Maintenance windows (SPEC §9): the checks are silenced from start to end; absent when none. */
+  maintenance?: MaintenanceWindow[];
   env: EnvConfig;
+}
+
+export interface MaintenanceWindow {
+  checks: string[];
+  /** Epoch ms. */
+  start: number;
+  /** Epoch ms, after start. */
+  end: number;
+  reason: string;
 }
 
 /** Result of parsing a config: the typed config, or one `path.to.field: what is wrong` line per problem. */
@@ -110,6 +121,10 @@ export interface CheckBase {
   recoverAfter: number;
   /** Status-page component this check speaks for. */
   component?: string;
+  /** Parent checks (SPEC §9): while one has an open incident, this check's failure joins it. */
+  dependsOn?: string[];
+  /** Re-announce an open incident in its thread this often (SPEC §9). */
+  remindEveryMs?: number;
 }
 
 export type HttpMethod = 'GET' | 'HEAD';

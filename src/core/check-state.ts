@@ -11,6 +11,11 @@ export interface CheckState {
   /** The worst failure severity within that milder streak; null when the streak holds only passes. */
   milderStreakWorst: Severity | null;
   openIncidentId: string | null;
+  /**
+   * The parent's incident this check's failure joined (`dependsOn`, SPEC §9) instead of opening its
+   * own; absent when none. Recorded once per failure streak and parent incident.
+   */
+  joinedIncidentId?: string;
   lastResult: CheckResult | null;
 }
 

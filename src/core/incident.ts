@@ -24,9 +24,24 @@ export interface Incident {
   peakSeverity: Severity;
   /** Who resolved it by hand, when a person did rather than the monitor. */
   resolvedBy?: string;
+  /**
+   * Dependent checks (`dependsOn`, SPEC §9) that failed while this incident was open and joined it
+   * instead of opening their own, one entry per check (the latest failure), in order of joining.
+   */
+  children?: ChildFailure[];
 }
 
-export type IncidentEventType = 'opened' | 'escalated' | 'deescalated' | 'resolved' | 'acknowledged';
+/** A dependent check's failure recorded on its parent's incident. */
+export interface ChildFailure {
+  checkId: string;
+  severity: Severity;
+  /** What it measured, in words ("HTTP 503"). */
+  summary: string;
+  /** Epoch ms. */
+  at: number;
+}
+
+export type IncidentEventType = 'opened' | 'escalated' | 'deescalated' | 'resolved' | 'acknowledged' | 'child-failed';
 
 /** A change to an incident, with the value measured when it happened. */
 export interface IncidentEvent {
@@ -42,6 +57,8 @@ export interface IncidentEvent {
   actor?: string;
   /** Free text a person gave with the change (`/dr resolve INC-4 failed over to us-west-2`). */
   note?: string;
+  /** On `child-failed`: the dependent check that failed and joined this incident. */
+  child?: ChildFailure;
 }
 
 export function isOpen(incident: Incident): boolean {

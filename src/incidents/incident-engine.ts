@@ -5,7 +5,8 @@ import { evaluateResult, type FlapPolicy, type IncidentDecision } from '../core/
 import { worstOf } from '../core/severity.js';
 import { formatIncidentId, isOpen, type Incident, type IncidentEvent } from '../core/incident.js';
 import type { Logger } from '../observability/logger.js';
-import { UNFENCED, type CommitFence, type Lease, type Store } from '../store/store.js';
+import { UNFENCED, type CommitFence, type EvaluationCommit, type Lease, type Store } from '../store/store.js';
+import { joinChild } from './child-join.js';
 
 /** What the engine tells its subscribers after a committed change. */
 export interface IncidentChange {
@@ -33,6 +34,8 @@ export interface IncidentEngineOptions {
   policies: ReadonlyMap<string, FlapPolicy>;
   /** How monitor writes are fenced; chosen where the engine is wired, never defaulted. */
   fencing: WriteFencing;
+  /** Parent check ids per check (`dependsOn`, SPEC §9); a check absent here depends on nothing. */
+  dependencies?: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
@@ -174,28 +177,94 @@ export class IncidentEngine {
 
     const base = open ? previous : { ...previous, openIncidentId: null };
     const { state, decision } = evaluateResult(base, result, policy, open?.severity ?? null);
+    if (decision.kind === 'open') {
+      // One outage, one page: while a parent's incident is open the failure joins it instead.
+      const parent = await this.openParentIncident(result.checkId);
+      if (parent) return this.joinParent(parent, state, result, fence);
+    }
+    // The streak that joined a parent ended: a later failure is news again.
+    if (decision.kind !== 'open' && state.consecutiveFailures === 0) delete state.joinedIncidentId;
     const change = await this.buildChange(decision, result, open);
     if (change) state.openIncidentId = isOpen(change.incident) ? change.incident.id : null;
 
-    const outcome = await store.commitEvaluation({
+    const outcome = await this.commit({
       fence,
       checkState: state,
       ...(change ? { incident: change.incident, expectedRevision: open?.revision ?? 0 } : {}),
       ...(change?.event ? { event: change.event } : {}),
     });
-    if (outcome === 'conflict') return 'conflict';
-    if (outcome === 'fenced') {
-      // Another process holds the monitor lease now; its results are the truth.
-      this.stateCache.delete(result.checkId);
-      logger.warn({ checkId: result.checkId }, 'monitor lease lost: result dropped, not written');
-      return null;
-    }
-    this.stateCache.set(result.checkId, state);
+    if (outcome !== 'committed') return outcome;
     if (!change) return null;
 
     if (change.event) this.logEvent(change);
     await this.notify(change);
     return change;
+  }
+
+  /**
+   * The open incident of one of the check's parents (`dependsOn`), in config order; a parent that
+   * itself joined its own parent's incident leads there. Null when none is open.
+   */
+  private async openParentIncident(checkId: string, seen = new Set<string>()): Promise<Incident | null> {
+    seen.add(checkId);
+    for (const parentId of this.options.dependencies?.get(checkId) ?? []) {
+      if (seen.has(parentId)) continue; // config rules refuse cycles; never loop on one anyway
+      const parentState = await this.loadState(parentId);
+      for (const id of [parentState.openIncidentId, parentState.joinedIncidentId]) {
+        const incident = id ? await this.options.store.getIncident(id) : null;
+        if (incident && isOpen(incident)) return incident;
+      }
+      const further = await this.openParentIncident(parentId, seen);
+      if (further) return further;
+    }
+    return null;
+  }
+
+  /**
+   * Records a child's failure on the parent's incident: the child's state and the parent's new
+   * revision in one fenced commit, so a stale leader cannot write it and a person's concurrent
+   * acknowledge is not overwritten (conflict, re-read). Once per failure streak and parent.
+   */
+  private async joinParent(
+    parent: Incident,
+    state: CheckState,
+    result: CheckResult,
+    fence: CommitFence,
+  ): Promise<IncidentChange | null | 'conflict'> {
+    const { logger, clock } = this.options;
+    state.openIncidentId = null;
+    const already = state.joinedIncidentId === parent.id;
+    state.joinedIncidentId = parent.id;
+    const change = already ? null : joinChild(parent, result, clock.now());
+    const outcome = await this.commit({
+      fence,
+      checkState: state,
+      ...(change ? { incident: change.incident, event: change.event, expectedRevision: parent.revision } : {}),
+    });
+    if (outcome !== 'committed') return outcome;
+    if (!change) return null;
+    logger.info(
+      { incidentId: parent.id, checkId: parent.checkId, child: result.checkId, measured: result.summary },
+      `${parent.id}: ${result.checkId} is failing too (${result.summary}); recorded on ${parent.checkId}'s incident, nothing opened`,
+    );
+    await this.notify(change);
+    return change;
+  }
+
+  /**
+   * Commits one evaluation and keeps the state cache in step: 'committed', 'conflict' (re-read and
+   * retry), or null when fenced (another process holds the monitor lease; its results are the truth).
+   */
+  private async commit(commit: EvaluationCommit): Promise<'committed' | 'conflict' | null> {
+    const { checkId } = commit.checkState;
+    const outcome = await this.options.store.commitEvaluation(commit);
+    if (outcome === 'fenced') {
+      this.stateCache.delete(checkId);
+      this.options.logger.warn({ checkId }, 'monitor lease lost: result dropped, not written');
+      return null;
+    }
+    if (outcome === 'committed') this.stateCache.set(checkId, commit.checkState);
+    return outcome;
   }
 
   private async loadState(checkId: string): Promise<CheckState> {
@@ -296,7 +365,8 @@ function refusal(reason: Extract<HumanActionOutcome, { ok: false }>['reason'], m
   return { ok: false, reason, message };
 }
 
-function eventOf(type: IncidentEvent['type'], incident: Incident, at: number): IncidentEvent {
+/** A timeline event of `incident` as it stands (the noise gate builds its announcement's with it too). */
+export function eventOf(type: IncidentEvent['type'], incident: Incident, at: number): IncidentEvent {
   return {
     type,
     incidentId: incident.id,

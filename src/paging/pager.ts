@@ -30,6 +30,11 @@ export interface Pager {
   readonly onIncidentChange: (change: IncidentChange) => Promise<void>;
   /** Pages on-call for `incident` now, whatever its severity (`/dr page`, the Page button). */
   pageNow(incident: Incident, actor: Actor): Promise<PageNowResult>;
+  /**
+   * Takes back the incident's armed escalation timer (its check was silenced, SPEC §9); the
+   * announcement at the silence's end arms it again by policy. Absent when paging is off.
+   */
+  holdEscalation?(incidentId: string): Promise<void>;
   /** Paging state of an incident for the Slack message; null when paging never touched it. */
   pagingState(incidentId: string): Promise<PagingState | null>;
   /** Paging state changes made by this process; returns the unsubscribe function. */

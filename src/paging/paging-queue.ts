@@ -48,6 +48,12 @@ export interface PagingQueue {
   scheduleEscalation(event: OutboxEvent, dueAt: number, scheduledState: PagingState, firedState: PagingState): Promise<ScheduleOutcome>;
 
   /**
+   * Takes back an armed escalation timer, with its 'scheduled' state (a silence began, SPEC §9):
+   * a later scheduleEscalation arms it afresh from the due time it is given. No-op when none.
+   */
+  cancelEscalation(incidentId: string): Promise<void>;
+
+  /**
    * Moves escalations due at `now` into the outbox, each exactly once however many replicas
    * sweep at the same time; returns the incident ids moved.
    */

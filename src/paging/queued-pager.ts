@@ -144,6 +144,11 @@ export class QueuedPager implements Pager {
     return { ok: true, message: `Paging on-call for ${incident.id} now.` };
   }
 
+  async holdEscalation(incidentId: string): Promise<void> {
+    await this.options.queue.cancelEscalation(incidentId);
+    await this.emitStoredState(incidentId);
+  }
+
   pagingState(incidentId: string): Promise<PagingState | null> {
     return this.options.queue.getState(incidentId);
   }

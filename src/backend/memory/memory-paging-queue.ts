@@ -34,7 +34,7 @@ export class MemoryPagingQueue implements PagingQueue {
     const record = this.record(event.incidentId);
     if (record.closed) return 'closed';
     record.paged = true;
-    this.cancelEscalation(event.incidentId, record);
+    this.dropEscalation(event.incidentId, record);
     this.push(record, event, now);
     const status = record.state === undefined ? undefined : (JSON.parse(record.state) as PagingState).status;
     if (status !== 'triggered' && status !== 'acknowledged') record.state = JSON.stringify(queuedState);
@@ -43,7 +43,7 @@ export class MemoryPagingQueue implements PagingQueue {
 
   async enqueueFollowUp(event: OutboxEvent, now: number): Promise<FollowUpOutcome> {
     const record = this.record(event.incidentId);
-    this.cancelEscalation(event.incidentId, record);
+    this.dropEscalation(event.incidentId, record);
     const { paged, closed } = record;
     if (event.action === 'resolve') record.closed = true;
     else record.acked = true;
@@ -54,6 +54,13 @@ export class MemoryPagingQueue implements PagingQueue {
     }
     this.push(record, event, now);
     return 'enqueued';
+  }
+
+  async cancelEscalation(incidentId: string): Promise<void> {
+    const record = this.incidents.get(incidentId);
+    if (!record || !this.escalations.has(incidentId)) return;
+    this.dropEscalation(incidentId, record);
+    if (record.state !== undefined && (JSON.parse(record.state) as PagingState).status === 'scheduled') delete record.state;
   }
 
   async scheduleEscalation(
@@ -168,7 +175,7 @@ export class MemoryPagingQueue implements PagingQueue {
     if (!this.ready.has(event.incidentId)) this.ready.set(event.incidentId, now);
   }
 
-  private cancelEscalation(id: string, record: IncidentRecord): void {
+  private dropEscalation(id: string, record: IncidentRecord): void {
     this.escalations.delete(id);
     delete record.escalation;
     delete record.escalationState;

@@ -39,7 +39,7 @@ const optional = (check: (v: unknown) => boolean) => (v: unknown) => v === undef
 const isMeasurement = (v: unknown): boolean => isRecord(v) && str(v.kind);
 
 const INCIDENT_STATES: readonly unknown[] = ['open', 'acknowledged', 'resolved'];
-const EVENT_TYPES: readonly unknown[] = ['opened', 'escalated', 'deescalated', 'resolved', 'acknowledged'];
+const EVENT_TYPES: readonly unknown[] = ['opened', 'escalated', 'deescalated', 'resolved', 'acknowledged', 'child-failed'];
 
 // Shallow checks of the fields the code relies on; deeper parts (measurement detail) are
 // rendered, not computed on, so a missing optional field there cannot break a transition.
@@ -60,6 +60,7 @@ export function isIncident(value: unknown): value is Incident {
     optional(str)(value.acknowledgedBy) &&
     optional(num)(value.acknowledgedAt) &&
     optional(str)(value.resolvedBy) &&
+    (value.children === undefined || Array.isArray(value.children)) &&
     str(value.summary) &&
     isMeasurement(value.measurement)
   );
@@ -92,6 +93,7 @@ export function isCheckState(value: unknown): value is CheckState {
     num(value.consecutiveMilder) &&
     (value.milderStreakWorst === null || isSeverity(value.milderStreakWorst)) &&
     (value.openIncidentId === null || str(value.openIncidentId)) &&
+    optional(str)(value.joinedIncidentId) &&
     (value.lastResult === null || (isRecord(value.lastResult) && str(value.lastResult.checkId)))
   );
 }

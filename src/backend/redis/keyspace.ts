@@ -237,3 +237,38 @@ export function statusPageRedisKeys(prefix: string): StatusPageRedisKeys {
     publishLock: (id) => `${base}publish-lock:${id}`,
   };
 }
+
+// ── noise control ─────────────────────────────────────────────────────────────────────────────
+
+/*
+ * Every Redis key noise control (SPEC §9) uses, under the store's prefix (default `lifeboat:`):
+ *
+ *   {p}noise:silences          hash: check id -> Silence JSON (command silences; maintenance
+ *                              windows come from the config and are not stored)
+ *   {p}noise:muted             hash: incident id -> check id, incidents whose Slack post and page a
+ *                              silence held back; HDEL is the claim of the owed announcement
+ *   {p}noise:reminders         sorted set of incident ids, score = next reminder due (epoch ms)
+ *   {p}approvals:audit         the audit stream (approvals section above): silences append
+ *                              entries with `kind silence` (type silenced|unsilenced, check,
+ *                              actor, at, detail); approval readers skip entries of other kinds
+ *
+ * Nothing carries a TTL: an ended silence is pruned by the leader's sweep, a muted entry and a
+ * reminder are removed when claimed or when their incident is found resolved.
+ */
+
+/** Key builders for one prefix. */
+export interface NoiseRedisKeys {
+  silences(): string;
+  muted(): string;
+  reminders(): string;
+  audit(): string;
+}
+
+export function noiseRedisKeys(prefix: string): NoiseRedisKeys {
+  return {
+    silences: () => `${prefix}noise:silences`,
+    muted: () => `${prefix}noise:muted`,
+    reminders: () => `${prefix}noise:reminders`,
+    audit: () => approvalKeys(prefix).audit(),
+  };
+}

@@ -55,6 +55,21 @@ return 'enqueued'
 );
 
 /**
+ * KEYS: 1 incident hash, 2 escalations. ARGV: 1 incident id.
+ * Takes back an armed timer and its 'scheduled' state; a paged incident has none, so nothing else changes.
+ */
+export const CANCEL_ESCALATION = new LuaScript(
+  'paging-cancel-escalation',
+  `
+if redis.call('ZREM', KEYS[2], ARGV[1]) == 0 then return 'none' end
+redis.call('HDEL', KEYS[1], 'escalation', 'escalation-state')
+local current = redis.call('HGET', KEYS[1], 'state')
+if current and cjson.decode(current).status == 'scheduled' then redis.call('HDEL', KEYS[1], 'state') end
+return 'cancelled'
+`,
+);
+
+/**
  * KEYS: 1 incident hash, 2 escalations.
  * ARGV: 1 incident id, 2 due epoch ms, 3 event JSON, 4 scheduled state JSON, 5 fired state JSON.
  * ZADD NX keeps the first due time, so a restart or a repeated change never postpones or doubles it.

@@ -229,7 +229,8 @@ export class RedisApprovalStore implements ApprovalStore {
     // "(" makes the start exclusive (XRANGE, Redis >= 6.2: "Added exclusive ranges").
     const start = query.sinceId === undefined ? '-' : `(${query.sinceId}`;
     const entries = await this.redis.xrange(key, start, '+', 'COUNT', query.limit);
-    return entries.map((entry) => decodeAuditEntry(key, entry));
+    // The stream is shared: entries of another kind (silences, `kind` field) are not approval entries.
+    return entries.filter(([, pairs]) => !isOtherKind(pairs)).map((entry) => decodeAuditEntry(key, entry));
   }
 
   async close(): Promise<void> {
@@ -339,4 +340,11 @@ export class RedisApprovalStore implements ApprovalStore {
       `Redis script ${script.name} returned an unexpected reply: ${JSON.stringify(reply)?.slice(0, 200)}`,
     );
   }
+}
+
+/** True for an audit stream entry written by another part (it carries a `kind` other than approval). */
+function isOtherKind(pairs: unknown): boolean {
+  if (!Array.isArray(pairs)) return false;
+  for (let i = 0; i + 1 < pairs.length; i += 2) if (pairs[i] === 'kind') return pairs[i + 1] !== 'approval';
+  return false;
 }

@@ -5,6 +5,7 @@ import { decodeStored } from './decode-stored.js';
 import { isOutboxEvent, type OutboxEvent } from '../../paging/outbox-event.js';
 import { pagingRedisKeys, type PagingRedisKeys } from './keyspace.js';
 import {
+  CANCEL_ESCALATION,
   CLAIM_HEAD,
   COMPLETE_HEAD,
   ENQUEUE_FOLLOW_UP,
@@ -46,6 +47,10 @@ export class RedisPagingQueue implements PagingQueue {
     const id = event.incidentId;
     const reply = await ENQUEUE_FOLLOW_UP.run(this.redis, this.incidentKeys(id), [id, JSON.stringify(event), now, event.action]);
     return this.expect(ENQUEUE_FOLLOW_UP.name, reply, ['enqueued', 'skipped'] as const);
+  }
+
+  async cancelEscalation(incidentId: string): Promise<void> {
+    await CANCEL_ESCALATION.run(this.redis, [this.keys.incident(incidentId), this.keys.escalations()], [incidentId]);
   }
 
   async scheduleEscalation(

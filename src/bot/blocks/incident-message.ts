@@ -7,6 +7,8 @@ import { MAX_ACTIONS_ELEMENTS, MAX_BUTTON_TEXT, MAX_SECTION_FIELD_TEXT } from '.
 import { shortenVisibly } from './fit-list.js';
 import { actorMention, byActor, channelMention, severityEmoji } from './mentions.js';
 import { slackDate } from '../../core/format-time.js';
+import type { Silence } from '../../noise/silence.js';
+import { fitList } from './fit-list.js';
 
 /** How much of the measured summary the headline repeats; the Measured field shows more. */
 const HEADLINE_SUMMARY_CHARS = 1000;
@@ -21,12 +23,23 @@ export interface IncidentMessageInput {
   incidentChannelId?: string;
   /** Where PagerDuty paging stands (see pagingLine), shown as a context line under the fields. */
   pagingLine?: string;
+  /** The silence in force on the incident's check (SPEC §9), shown as a context line. */
+  silence?: Silence;
 }
 
 /** Block id of the buttons row; stable so tests and other modules can find it. */
 export const INCIDENT_ACTIONS_BLOCK = 'lifeboat.incident.actions';
 /** Block id of the paging context line. */
 export const INCIDENT_PAGING_BLOCK = 'lifeboat.incident.paging';
+/** Block id of the silence context line. */
+export const INCIDENT_SILENCE_BLOCK = 'lifeboat.incident.silence';
+/** Block id of the dependent checks that joined the incident. */
+export const INCIDENT_CHILDREN_BLOCK = 'lifeboat.incident.children';
+
+/** A child's measurement in the list: the list as a whole is bounded by its section. */
+const CHILD_SUMMARY_CHARS = 200;
+/** A silence reason is at most 500 characters (MAX_SILENCE_REASON); bounded here again by construction. */
+const SILENCE_REASON_CHARS = 500;
 
 /** The incident's one message: pure, so its exact output is tested. */
 export function incidentMessage(input: IncidentMessageInput): { text: string; blocks: types.KnownBlock[] } {
@@ -43,6 +56,19 @@ export function incidentMessage(input: IncidentMessageInput): { text: string; bl
   if (input.pagingLine) {
     blocks.push({ type: 'context', block_id: INCIDENT_PAGING_BLOCK, elements: [{ type: 'mrkdwn', text: input.pagingLine }] });
   }
+  if (input.silence && incident.state !== 'resolved') {
+    blocks.push({ type: 'context', block_id: INCIDENT_SILENCE_BLOCK, elements: [{ type: 'mrkdwn', text: silenceLine(input.silence) }] });
+  }
+  const children = incident.children ?? [];
+  if (children.length > 0) {
+    // Cut before escaping: a backup summary can be long, and there may be thousands of children.
+    const entries = children.map(
+      (c) =>
+        `• \`${escapeMrkdwn(c.checkId)}\` ${c.severity}: ${shortenVisibly(escapeMrkdwn(c.summary.slice(0, CHILD_SUMMARY_CHARS + 1)), CHILD_SUMMARY_CHARS)} (${slackDate(c.at)})`,
+    );
+    const [text] = fitList(`*Also failing (depends on \`${escapeMrkdwn(incident.checkId)}\`)*`, entries, { maxSections: 1 }).texts;
+    blocks.push({ type: 'section', block_id: INCIDENT_CHILDREN_BLOCK, text: { type: 'mrkdwn', text: text as string } });
+  }
   const actions = buttons(input);
   if (actions.shown.length > 0) blocks.push({ type: 'actions', block_id: INCIDENT_ACTIONS_BLOCK, elements: actions.shown });
   if (actions.more > 0) {
@@ -52,6 +78,13 @@ export function incidentMessage(input: IncidentMessageInput): { text: string; bl
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Lifeboat · updated ${slackDate(incident.updatedAt)}` }] });
   const summary = shortenVisibly(escapeMrkdwn(incident.summary), TEXT_SUMMARY_CHARS);
   return { text: `${incident.severity} ${incident.id} ${escapeMrkdwn(incident.checkId)}: ${summary} (${plainState(incident)})`, blocks };
+}
+
+/** ":no_bell: Silenced until … by @U (reason)": who and why, and when it ends (never longer than asked). */
+export function silenceLine(silence: Silence): string {
+  const by = silence.by ? `by ${actorMention(silence.by)}` : 'by a maintenance window';
+  const reason = shortenVisibly(escapeMrkdwn(silence.reason), SILENCE_REASON_CHARS);
+  return `:no_bell: Silenced until ${slackDate(silence.until)} ${by} (${reason}): nobody is paged and nothing new is posted until then`;
 }
 
 function stateWords(incident: Incident): string {

@@ -21,6 +21,12 @@ export function timelineReply(event: IncidentEvent, incident: Incident): string 
       return `:arrow_down: De-escalated *${event.previousSeverity ?? '?'}* → *${event.severity}*: ${measured}`;
     case 'acknowledged':
       return `:eyes: Acknowledged${by}${note}`;
+    case 'child-failed': {
+      const child = event.child;
+      if (!child) return `:link: A dependent check is failing too`;
+      const childMeasured = shortenVisibly(escapeMrkdwn(child.summary), REPLY_SUMMARY_CHARS);
+      return `:link: \`${escapeMrkdwn(child.checkId)}\` (depends on \`${escapeMrkdwn(incident.checkId)}\`) is failing too at *${child.severity}*: ${childMeasured}. Recorded here; it opens no incident of its own while this one is open.`;
+    }
     case 'resolved': {
       const after = formatAge(event.at - incident.openedAt);
       return event.actor

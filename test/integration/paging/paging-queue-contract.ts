@@ -170,6 +170,21 @@ export function definePagingQueueContract(label: string, create: () => Promise<P
         expect(await queue.getState('INC-1')).toEqual(aState('INC-1', 'queued', T0));
       });
 
+      it('a cancelled escalation (its check was silenced) never fires, and can be armed afresh', async () => {
+        const fired = aState('INC-1', 'queued', DUE);
+        await queue.scheduleEscalation(anOutboxEvent('INC-1'), DUE, aState('INC-1', 'scheduled'), fired);
+        await sut.replica.cancelEscalation('INC-1');
+        await queue.cancelEscalation('INC-1'); // again, and on an incident never scheduled: no-ops
+        await queue.cancelEscalation('INC-9');
+        expect(await queue.getState('INC-1')).toBeNull();
+        expect(await queue.promoteDueEscalations(DUE, 10)).toEqual([]);
+        expect(await queue.scheduleEscalation(anOutboxEvent('INC-1'), DUE + 1, aState('INC-1', 'scheduled'), fired)).toBe('scheduled');
+        expect(await queue.promoteDueEscalations(DUE + 1, 10)).toEqual(['INC-1']);
+        // A paged incident's state is not touched.
+        await queue.cancelEscalation('INC-1');
+        expect(await queue.getState('INC-1')).toEqual(fired);
+      });
+
       it('two replicas promoting the same due escalation at once move it once', async () => {
         await queue.scheduleEscalation(anOutboxEvent('INC-1'), DUE, aState('INC-1', 'scheduled'), aState('INC-1', 'queued', DUE));
         const results = await Promise.all([

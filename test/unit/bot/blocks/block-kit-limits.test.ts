@@ -14,6 +14,9 @@ import { incidentsList } from '../../../../src/bot/blocks/incidents-list.js';
 import { statusReport, type CheckPosture } from '../../../../src/bot/blocks/status-report.js';
 import { statusPageModal } from '../../../../src/bot/blocks/statuspage-modal.js';
 import { timelineReply } from '../../../../src/bot/blocks/timeline-reply.js';
+import { silencesList } from '../../../../src/bot/blocks/silences-list.js';
+import { MAX_SILENCE_MS, MAX_SILENCE_REASON } from '../../../../src/noise/silence.js';
+import { reminderText, silenceEndedText } from '../../../../src/noise/reminder-text.js';
 import type { ApprovalSummary } from '../../../../src/bot/bot-ports.js';
 import { generalUsage, SUBCOMMANDS, usageLine } from '../../../../src/bot/command-usage.js';
 import { initialCheckState } from '../../../../src/core/check-state.js';
@@ -322,6 +325,56 @@ describe('every builder, longest inputs, within Slack limits', () => {
         expect(shown + Number(more?.[1])).toBe((state === 'open' ? 4 : 3) + 30);
       }
     }
+  });
+
+  it('the incident message with the longest silence reason and 5,000 children, each with a 5,000-snapshot summary', () => {
+    const children = Array.from({ length: 5_000 }, (_, i) => ({ checkId: idN(i), severity: 'SEV1' as const, summary: SNAPSHOTS, at: T0 }));
+    const reason = '<&>'.repeat(MAX_SILENCE_REASON / 3) + 'xx';
+    expect(reason).toHaveLength(MAX_SILENCE_REASON);
+    for (const by of [USER, undefined]) {
+      const message = incidentMessage({
+        incident: incident(1, { id: INC, checkId: ID63, state: 'open', children }),
+        links: { failover: [], restore: [] },
+        silence: {
+          checkId: ID63,
+          since: T0,
+          until: T0 + MAX_SILENCE_MS,
+          reason,
+          source: by ? 'command' : 'maintenance',
+          ...(by ? { by } : {}),
+        },
+        pagingLine: `:warning: Paging failed: ${'r'.repeat(300)}… — retrying`,
+      });
+      ok(message);
+      const json = JSON.stringify(message);
+      expect(json).toContain(by ? `by <@${USER}>` : 'by a maintenance window');
+      expect(json).toMatch(/…and \d+ more/);
+    }
+    const event = {
+      type: 'child-failed',
+      incidentId: INC,
+      checkId: ID63,
+      at: T0,
+      severity: 'SEV1',
+      summary: SNAPSHOTS,
+      measurement: { kind: 'backup', ageSeconds: null },
+      child: { checkId: ID63, severity: 'SEV1', summary: SNAPSHOTS, at: T0 },
+    } as IncidentEvent;
+    ok({ text: timelineReply(event, incident(1, { id: INC, checkId: ID63 })) });
+    const silences = Array.from({ length: 5_000 }, (_, i) => ({
+      checkId: idN(i),
+      since: T0,
+      until: T0 + MAX_SILENCE_MS,
+      reason,
+      by: USER,
+      source: 'command' as const,
+    }));
+    const list = silencesList(silences, T0);
+    ok(list);
+    expect(JSON.stringify(list)).toMatch(/…and \d+ more/);
+    ok(silencesList([], T0));
+    ok({ text: reminderText(incident(1, { id: INC, checkId: ID63, summary: SNAPSHOTS }), T0 + 86_400_000) });
+    ok({ text: silenceEndedText(incident(1, { id: INC, checkId: ID63, summary: SNAPSHOTS }), T0 + 86_400_000) });
   });
 
   it('the incident message acknowledged and resolved in PagerDuty by a 5,000-character name', () => {

@@ -1,0 +1,178 @@
+import type { Redis } from 'ioredis';
+import { isInForce, type Silence } from '../../noise/silence.js';
+import {
+  silencedDetail,
+  UNSILENCED_DETAIL,
+  type MutedIncident,
+  type SilenceAuditEntry,
+  type SilenceStore,
+} from '../../noise/silence-store.js';
+import { StoreError } from '../../store/store-error.js';
+import { pairsToFields } from './decode-approval.js';
+import { noiseRedisKeys } from './keyspace.js';
+import { LuaScript } from './lua-script.js';
+
+/** The `kind` field of silence entries in the shared audit stream. */
+export const SILENCE_AUDIT_KIND = 'silence';
+
+/**
+ * KEYS: 1 silences hash, 2 audit stream. ARGV: 1 check id, 2 actor, 3 at, 4 detail.
+ * Removes the check's silence and appends the audit entry in one step; returns the removed JSON
+ * or false. XADD with an auto id in a script: see approval-scripts.ts (effects replication).
+ */
+const END_SILENCE = new LuaScript(
+  'end-silence',
+  `
+local stored = redis.call('HGET', KEYS[1], ARGV[1])
+if not stored then return false end
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('XADD', KEYS[2], '*', 'kind', 'silence', 'type', 'unsilenced', 'check', ARGV[1], 'actor', ARGV[2], 'at', ARGV[3], 'detail', ARGV[4])
+return stored
+`,
+);
+
+/** KEYS: 1 reminders. ARGV: 1 now, 2 limit. Pops the due entries: {id, score, id, score, ...}. */
+const CLAIM_DUE = new LuaScript(
+  'claim-due-reminders',
+  `
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
+for i = 1, #due, 2 do redis.call('ZREM', KEYS[1], due[i]) end
+return due
+`,
+);
+
+function decodeSilence(key: string, raw: string): Silence {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (err) {
+    throw new StoreError('LIFEBOAT_STORE_CORRUPT_VALUE', `stored silence at key "${key}" is not valid JSON`, { key, cause: err });
+  }
+  const v = value as Partial<Silence> | null;
+  if (
+    typeof v !== 'object' ||
+    v === null ||
+    typeof v.checkId !== 'string' ||
+    typeof v.until !== 'number' ||
+    typeof v.since !== 'number' ||
+    typeof v.reason !== 'string' ||
+    (v.source !== 'command' && v.source !== 'maintenance')
+  ) {
+    throw new StoreError('LIFEBOAT_STORE_CORRUPT_VALUE', `stored silence at key "${key}" does not have the expected shape`, { key });
+  }
+  return v as Silence;
+}
+
+/** Noise-control state in Redis, shared by every replica. */
+export class RedisSilenceStore implements SilenceStore {
+  private readonly keys;
+
+  constructor(
+    private readonly redis: Redis,
+    keyPrefix: string,
+  ) {
+    this.keys = noiseRedisKeys(keyPrefix);
+  }
+
+  async setSilence(silence: Silence): Promise<void> {
+    await this.redis
+      .multi()
+      .hset(this.keys.silences(), silence.checkId, JSON.stringify(silence))
+      .xadd(
+        this.keys.audit(),
+        '*',
+        'kind',
+        SILENCE_AUDIT_KIND,
+        'type',
+        'silenced',
+        'check',
+        silence.checkId,
+        'actor',
+        silence.by ?? '',
+        'at',
+        String(silence.since),
+        'detail',
+        silencedDetail(silence),
+      )
+      .exec();
+  }
+
+  async endSilence(checkId: string, actor: string, at: number): Promise<Silence | null> {
+    const removed = await END_SILENCE.run(this.redis, [this.keys.silences(), this.keys.audit()], [checkId, actor, at, UNSILENCED_DETAIL]);
+    return typeof removed === 'string' ? decodeSilence(`${this.keys.silences()}#${checkId}`, removed) : null;
+  }
+
+  async listSilences(): Promise<Silence[]> {
+    const all = await this.redis.hgetall(this.keys.silences());
+    return Object.entries(all).map(([checkId, raw]) => decodeSilence(`${this.keys.silences()}#${checkId}`, raw));
+  }
+
+  async pruneSilences(now: number): Promise<void> {
+    const ended = (await this.listSilences()).filter((s) => !isInForce(s, now) && s.until <= now);
+    // A silence set again meanwhile is not deleted: only the value read is removed (HDEL would race).
+    for (const silence of ended) {
+      await this.redis.eval(
+        "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0",
+        1,
+        this.keys.silences(),
+        silence.checkId,
+        JSON.stringify(silence),
+      );
+    }
+  }
+
+  async readSilenceAudit(limit: number): Promise<SilenceAuditEntry[]> {
+    const key = this.keys.audit();
+    const out: SilenceAuditEntry[] = [];
+    let start = '-';
+    // The stream holds approval entries too: page through it, keeping the silence ones.
+    while (out.length < limit) {
+      const entries = await this.redis.xrange(key, start, '+', 'COUNT', 500);
+      for (const [id, pairs] of entries) {
+        const fields = pairsToFields(pairs, `${key}#${id}`);
+        if (fields.kind !== SILENCE_AUDIT_KIND) continue;
+        out.push({
+          id,
+          type: fields.type === 'unsilenced' ? 'unsilenced' : 'silenced',
+          checkId: fields.check ?? '',
+          at: Number(fields.at),
+          actor: fields.actor ?? '',
+          detail: fields.detail ?? '',
+        });
+        if (out.length >= limit) break;
+      }
+      const last = entries[entries.length - 1];
+      if (entries.length < 500 || !last) break;
+      start = `(${last[0]}`;
+    }
+    return out;
+  }
+
+  async markMuted({ incidentId, checkId }: MutedIncident): Promise<void> {
+    await this.redis.hset(this.keys.muted(), incidentId, checkId);
+  }
+
+  async listMuted(): Promise<MutedIncident[]> {
+    const all = await this.redis.hgetall(this.keys.muted());
+    return Object.entries(all).map(([incidentId, checkId]) => ({ incidentId, checkId }));
+  }
+
+  async claimMuted(incidentId: string): Promise<boolean> {
+    return (await this.redis.hdel(this.keys.muted(), incidentId)) === 1;
+  }
+
+  async scheduleReminder(incidentId: string, dueAt: number): Promise<void> {
+    await this.redis.zadd(this.keys.reminders(), dueAt, incidentId);
+  }
+
+  async claimDueReminders(now: number, limit: number): Promise<Array<{ incidentId: string; dueAt: number }>> {
+    const reply = (await CLAIM_DUE.run(this.redis, [this.keys.reminders()], [now, limit])) as string[];
+    const out: Array<{ incidentId: string; dueAt: number }> = [];
+    for (let i = 0; i + 1 < reply.length; i += 2) out.push({ incidentId: reply[i] as string, dueAt: Number(reply[i + 1]) });
+    return out;
+  }
+
+  async cancelReminder(incidentId: string): Promise<void> {
+    await this.redis.zrem(this.keys.reminders(), incidentId);
+  }
+}

@@ -1,0 +1,38 @@
+import type { types } from '@slack/bolt';
+import { isInForce, type Silence } from '../../noise/silence.js';
+import { escapeMrkdwn } from '../slack-text.js';
+import { listSections, shortenVisibly } from './fit-list.js';
+import { actorMention } from './mentions.js';
+import { slackDate } from '../../core/format-time.js';
+
+/** Sections the list may fill before the rest are counted ("…and N more"). */
+const SILENCE_SECTIONS = 20;
+/** A reason is at most 500 characters (MAX_SILENCE_REASON); bounded here again by construction. */
+const REASON_CHARS = 500;
+
+function line(silence: Silence, now: number): string {
+  const check = `\`${escapeMrkdwn(silence.checkId)}\``;
+  const by = silence.by ? `by ${actorMention(silence.by)}` : 'maintenance window';
+  const when = isInForce(silence, now)
+    ? `until ${slackDate(silence.until)}`
+    : `from ${slackDate(silence.since)} until ${slackDate(silence.until)}`;
+  const icon = isInForce(silence, now) ? ':no_bell:' : ':calendar:';
+  return `${icon} ${check} ${when}, ${by}: ${shortenVisibly(escapeMrkdwn(silence.reason), REASON_CHARS)}`;
+}
+
+/** `/dr silences`: silences in force, then maintenance windows still to come, soonest end first. */
+export function silencesList(silences: readonly Silence[], now: number): { text: string; blocks: types.KnownBlock[] } {
+  const inForce = silences.filter((s) => isInForce(s, now));
+  const upcoming = silences.filter((s) => !isInForce(s, now) && s.until > now);
+  const ordered = [...inForce, ...upcoming];
+  const summary = `${inForce.length} in force, ${upcoming.length} to come`;
+  const empty = 'Nothing is silenced, and no maintenance window is to come.';
+  return {
+    text: ordered.length === 0 ? empty : `Silences: ${summary}`,
+    blocks: listSections(
+      `*Silences (${summary})*`,
+      ordered.map((s) => line(s, now)),
+      { maxSections: SILENCE_SECTIONS, empty },
+    ),
+  };
+}

@@ -1,0 +1,42 @@
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../observability/logger.js';
+import type { Silences } from '../noise/silences.js';
+import { silenceLine } from './blocks/incident-message.js';
+import { silencesList } from './blocks/silences-list.js';
+import type { BotMessage } from './bot-ports.js';
+import type { ParsedCommand } from './parse-command.js';
+import type { Requester } from './requester.js';
+import { escapeMrkdwn } from './slack-text.js';
+
+type SilenceCommand = Extract<ParsedCommand, { kind: 'silence' | 'silences' | 'unsilence' }>;
+
+/** `/dr silence`, `/dr silences` and `/dr unsilence` (SPEC §5, §9); permission was checked by the caller. */
+export async function silenceCommand(
+  command: SilenceCommand,
+  requester: Requester,
+  deps: { silences: Silences | undefined; clock: Clock; logger: Logger },
+): Promise<BotMessage> {
+  const { silences, clock, logger } = deps;
+  if (!silences) return { text: 'Silences are not available in this deployment.' };
+  switch (command.kind) {
+    case 'silences':
+      return silencesList(await silences.current(), clock.now());
+    case 'silence': {
+      const outcome = await silences.silence(command.checkId, command.durationMs, command.reason, requester.userId);
+      if (!outcome.ok) return { text: outcome.message };
+      logger.info(
+        { userId: requester.userId, checkId: command.checkId, until: outcome.silence.until },
+        `${command.checkId} silenced until ${new Date(outcome.silence.until).toISOString()} by ${requester.userId}`,
+      );
+      return { text: `\`${escapeMrkdwn(command.checkId)}\`: ${silenceLine(outcome.silence)}.` };
+    }
+    case 'unsilence': {
+      const outcome = await silences.unsilence(command.checkId, requester.userId);
+      if (!outcome.ok) return { text: outcome.message };
+      logger.info({ userId: requester.userId, checkId: command.checkId }, `${command.checkId} unsilenced by ${requester.userId}`);
+      return {
+        text: `\`${escapeMrkdwn(command.checkId)}\` is no longer silenced. An incident of it still open is announced and paged by policy within seconds.`,
+      };
+    }
+  }
+}

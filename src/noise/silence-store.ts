@@ -1,0 +1,59 @@
+import type { Silence } from './silence.js';
+
+/** An entry of the audit stream about a silence (kind `silence`, beside the approval entries). */
+export interface SilenceAuditEntry {
+  /** Position in the stream (a Redis Stream id, or the memory twin's counter). */
+  id: string;
+  type: 'silenced' | 'unsilenced';
+  checkId: string;
+  /** Epoch ms. */
+  at: number;
+  actor: string;
+  /** "until 2027-01-10T04:00:00Z: DB upgrade", or "ended early". */
+  detail: string;
+}
+
+/** An incident whose Slack post and page were held back by a silence, owed when it ends. */
+export interface MutedIncident {
+  incidentId: string;
+  checkId: string;
+}
+
+/**
+ * The store's noise-control state (SPEC §9), shared by replicas and kept across restarts: command
+ * silences (each set and early end audited in the same atomic step), incidents owed an
+ * announcement when their silence ends, and reminder due times. Claims are atomic, so with any
+ * number of replicas each announcement and each reminder is made once.
+ */
+export interface SilenceStore {
+  /** Sets the check's command silence, replacing one in force, and audits it. */
+  setSilence(silence: Silence): Promise<void>;
+  /** Ends the check's command silence early and audits it; null when there was none. */
+  endSilence(checkId: string, actor: string, at: number): Promise<Silence | null>;
+  /** Command silences (ended ones included until `pruneSilences`). */
+  listSilences(): Promise<Silence[]>;
+  /** Forgets command silences that ended before `now`. */
+  pruneSilences(now: number): Promise<void>;
+  /** Silence audit entries, oldest first, at most `limit`. */
+  readSilenceAudit(limit: number): Promise<SilenceAuditEntry[]>;
+
+  /** Notes that an incident's announcement was held back. */
+  markMuted(muted: MutedIncident): Promise<void>;
+  listMuted(): Promise<MutedIncident[]>;
+  /** Takes the owed announcement: true for exactly one caller. */
+  claimMuted(incidentId: string): Promise<boolean>;
+
+  /** Sets (or moves) the incident's next reminder. */
+  scheduleReminder(incidentId: string, dueAt: number): Promise<void>;
+  /** Takes up to `limit` reminders due at `now`, atomically: each is returned to one caller only. */
+  claimDueReminders(now: number, limit: number): Promise<Array<{ incidentId: string; dueAt: number }>>;
+  cancelReminder(incidentId: string): Promise<void>;
+}
+
+/** The audit detail of a silence. */
+export function silencedDetail(silence: Silence): string {
+  return `until ${new Date(silence.until).toISOString()}: ${silence.reason}`;
+}
+
+/** The audit detail of an early end. */
+export const UNSILENCED_DETAIL = 'ended early';
