@@ -1,5 +1,6 @@
 import type { DrParts } from './app-dr.js';
 import type { SlackParts } from './app-slack.js';
+import type { AuditRecorder } from './audit/audit-recorder.js';
 import type { Backend } from './backend/create-backend.js';
 import { incidentOutcomeNote } from './bot/approvals/incident-outcome-note.js';
 import { pagingAuthNotice, statusPageAuthNotice } from './bot/operator-notices.js';
@@ -25,6 +26,7 @@ export interface SubscribedParts {
   statusPage: StatusPageModule;
   dr: DrParts | null;
   slack: SlackParts | null;
+  audit: AuditRecorder;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface SubscribedParts {
  * listeners, called on stop before Slack's outbox makes its last pass.
  */
 export function subscribeParts(parts: SubscribedParts): () => void {
-  const { logger, metrics, backend, elector, monitor, readiness, engine, pager, statusPage, dr, slack } = parts;
+  const { logger, metrics, backend, elector, monitor, readiness, engine, pager, statusPage, dr, slack, audit } = parts;
 
   // A term as leader runs the monitor and the readiness loop; its lease fences every result of
   // the runs it starts, even ones that land after the term ended.
@@ -55,6 +57,8 @@ export function subscribeParts(parts: SubscribedParts): () => void {
   // Incident changes page by policy. Before Slack's notifier, so an incident's first message
   // already shows its page.
   engine.subscribe((change) => pager.onIncidentChange(change));
+  // Every transition is audited, with who made it (SPEC §11).
+  engine.subscribe(audit.onIncidentChange);
   // Bounded growth (config `retention`): a resolved incident is compacted and expires.
   const { retention } = backend;
   if (retention) engine.subscribe((change) => (change.event?.type === 'resolved' ? retention.onResolved(change.incident) : undefined));
@@ -67,6 +71,8 @@ export function subscribeParts(parts: SubscribedParts): () => void {
   const detach = [
     // Incidents are posted and kept current in Slack, with their paging state.
     engine.subscribe(bot.notifier.listener),
+    // A resolved incident's dedicated channel is archived later, its timeline posted there first.
+    engine.subscribe(slack.archiver.onIncidentChange),
     pager.subscribe((state) => bot.notifier.onPagingChange(state.incidentId)),
     // Approval requests' messages follow their state; runs report progress in their threads.
     dr.approvals.onChange(approvalUi.onApprovalChange),

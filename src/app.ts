@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildDr, type DrParts } from './app-dr.js';
 import { buildIncidentLinks, buildSlack, type SlackParts, type SlackSeams } from './app-slack.js';
 import { subscribeParts } from './app-subscriptions.js';
+import { AuditRecorder } from './audit/audit-recorder.js';
 import { AwsClients } from './aws/aws-clients.js';
 import { connectBackend, type Backend } from './backend/create-backend.js';
 import type { Sleeper } from './actions/wait-until.js';
@@ -25,6 +26,8 @@ import { ReadinessEvaluator } from './readiness/readiness-evaluator.js';
 import { ReadinessMonitor } from './readiness/readiness-monitor.js';
 import { READINESS_POLICY, readinessCheckId } from './readiness/readiness-result.js';
 import { buildServer } from './server/build-server.js';
+import { timelineRoutes } from './server/timeline-route.js';
+import { incidentTimelineMarkdown } from './audit/render-timeline.js';
 import { pagerDutyWebhookRoutes } from './paging/webhook/pagerduty-webhook.js';
 import { createStatusPage, type StatusPageModule } from './statuspage/create-status-page.js';
 import type { Store } from './store/store.js';
@@ -125,6 +128,8 @@ export function buildApp(deps: AppDeps): App {
     ...(deps.seams?.readinessPhase && { phase: deps.seams.readinessPhase }),
   });
 
+  // Every incident transition and page joins the audit log (approvals write theirs in the store).
+  const audit = new AuditRecorder(backend.auditLog, logger.child({ component: 'audit' }));
   const statusPage = createStatusPage({ config, logger, store: backend.statusPage, clock, incidents: store });
   const slackOn = Boolean(config.env.slackBotToken);
   // The PagerDuty alert links the incident's Slack message.
@@ -137,6 +142,7 @@ export function buildApp(deps: AppDeps): App {
     queue: backend.pagingQueue,
     clock,
     ...(links ? { slackLinkFor: (incidentId: string) => links.slackLinkFor(incidentId) } : {}),
+    onPageEvent: audit.onPage,
   });
 
   // Without Slack nobody can approve, so there are no DR actions at all.
@@ -155,7 +161,19 @@ export function buildApp(deps: AppDeps): App {
       })
     : null;
   const slack = dr
-    ? buildSlack({ config, logger, metrics, clock, backend, engine, pager, dr, readiness, ...(deps.seams ? { seams: deps.seams } : {}) })
+    ? buildSlack({
+        config,
+        logger,
+        metrics,
+        clock,
+        backend,
+        engine,
+        pager,
+        dr,
+        readiness,
+        audit,
+        ...(deps.seams ? { seams: deps.seams } : {}),
+      })
     : null;
 
   const server = buildServer({
@@ -185,7 +203,26 @@ export function buildApp(deps: AppDeps): App {
     );
   }
 
-  const detachSlack = subscribeParts({ logger, metrics, backend, elector, monitor, readiness, engine, pager, statusPage, dr, slack });
+  const apiToken = config.env.apiToken;
+  if (apiToken) {
+    const sources = { store, auditLog: backend.auditLog, approvals: backend.approvals };
+    void server.register(timelineRoutes({ token: apiToken, markdown: (id) => incidentTimelineMarkdown(id, sources, clock.now()), logger }));
+  }
+
+  const detachSlack = subscribeParts({
+    logger,
+    metrics,
+    backend,
+    elector,
+    monitor,
+    readiness,
+    engine,
+    pager,
+    statusPage,
+    dr,
+    slack,
+    audit,
+  });
   const demo = config.demo ? new DemoTarget({ ...config.demo, clock, logger: logger.child({ component: 'demo-target' }) }) : null;
 
   return {
@@ -209,6 +246,7 @@ export function buildApp(deps: AppDeps): App {
         await slack.bot.start();
         // Reports runs a dead process left behind, then sweeps expired requests.
         await slack.approvalUi.start();
+        slack.archiver.start(deps.seams?.archiveSweepIntervalMs);
       }
       elector.start();
       pager.start();

@@ -102,6 +102,7 @@ async function start(config: Config, path: string): Promise<number> {
         env.slackAppToken,
         env.pagerdutyRoutingKey,
         env.pagerdutyWebhookSecret,
+        env.apiToken,
         env.statuspageApiKey,
         env.redisUrl,
       ].filter((s): s is string => typeof s === 'string'),

@@ -3,14 +3,17 @@ export const SUBCOMMANDS = [
   'help',
   'status',
   'incidents',
+  'declare',
   'ack',
   'resolve',
   'page',
+  'timeline',
   'failover',
   'restore',
   'statuspage',
   'approvals',
   'readiness',
+  'audit',
 ] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
@@ -21,28 +24,34 @@ const ARGUMENTS: Record<Subcommand, string> = {
   help: '',
   status: '',
   incidents: '',
+  declare: ' <SEV1-4> <title>',
   ack: ' <incident>',
   resolve: ' <incident> [note]',
   page: ' <incident>',
+  timeline: ' <incident>',
   failover: ' <runbook> [--dry-run] [--allow-data-loss]',
   restore: ' <runbook> (--snapshot <id> | --time <ISO-8601> | --latest) [--dry-run]',
   statuspage: ' <incident> <investigating|identified|monitoring|resolved> <message>',
   approvals: '',
   readiness: '',
+  audit: ' [count]',
 };
 
 const DESCRIPTIONS: Record<Subcommand, string> = {
   help: 'this list',
   status: 'DR posture: checks, lag, newest backups, open incidents, pending approvals',
   incidents: 'open and recent incidents',
+  declare: 'open an incident by hand (posted, paged and timed like any other; resolved only by hand)',
   ack: 'acknowledge an incident',
   resolve: 'resolve an incident by hand, with an optional note',
   page: 'page on-call now',
+  timeline: "the incident's postmortem timeline as Markdown (uploaded to its thread when long)",
   failover: 'request a failover (two-person approval)',
   restore: 'request a restore (two-person approval)',
   statuspage: 'request a status page post (two-person approval)',
   approvals: 'pending requests',
   readiness: "every runbook's pre-flight, evaluated now, read-only: ready, or why not",
+  audit: 'the newest audit entries (20 unless a count up to 100 is given)',
 };
 
 /** `Usage: /dr ack <incident>` for one subcommand. */

@@ -8,6 +8,7 @@ import type { SlackPlatform } from './create-slack-platform.js';
 import { IncidentActionHandler } from './incident-action-handler.js';
 import type { IncidentMessageRefs } from './incident-message-refs.js';
 import { IncidentNotifier, type PagingStateLookup } from './incident-notifier.js';
+import { RecordCommands, type RecordCommandsDeps } from './record-commands.js';
 import { registerListeners } from './register-listeners.js';
 
 /** What the bot needs from the rest of Lifeboat. */
@@ -30,12 +31,16 @@ export interface SlackBotDeps {
   listApprovals: ListApprovals;
   /** `/dr readiness` (the readiness monitor). */
   evaluateReadiness: EvaluateReadiness;
+  /** `/dr declare`, `/dr timeline`, `/dr audit`: the engine, the audit log and the timeline's sources. */
+  record?: Pick<RecordCommandsDeps, 'engine' | 'auditLog' | 'timeline'>;
   clock: Clock;
 }
 
 /** The bot on its platform: `notifier.listener` is what the incident engine tells. */
 export interface SlackBot extends SlackPlatform {
   notifier: IncidentNotifier;
+  /** The record-keeping commands (timelines for the channel archiver); null when not wired. */
+  record: RecordCommands | null;
 }
 
 /**
@@ -47,6 +52,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   const logger = deps.logger.child({ component: 'slack' });
   const { boltApp, gateway, outbox, permissions } = platform;
 
+  const record = deps.record ? new RecordCommands({ ...deps.record, config, refs, gateway, clock, logger }) : null;
   const commands = new CommandHandler({
     config,
     store,
@@ -56,6 +62,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     submitAction: deps.submitAction,
     listApprovals: deps.listApprovals,
     evaluateReadiness: deps.evaluateReadiness,
+    ...(record ? { record } : {}),
     clock,
     logger,
   });
@@ -73,5 +80,5 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     loadIncident: (id: string) => store.getIncident(id),
     ...(deps.pagingState ? { pagingState: deps.pagingState } : {}),
   });
-  return { ...platform, notifier };
+  return { ...platform, notifier, record };
 }

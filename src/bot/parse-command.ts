@@ -11,6 +11,7 @@ import { normalizeCommandText, splitWords, takeWords, unquote } from './command-
 import { generalUsage, SUBCOMMANDS, usageLine, type Subcommand } from './command-usage.js';
 import { parseIncidentId } from './parse-incident-id.js';
 import { parseIsoTime } from './parse-iso-time.js';
+import { parseAudit, parseDeclare, parseTimeline, type RecordCommand } from './parse-record-commands.js';
 import { quoteInput, slackTextToPlain } from './slack-text.js';
 
 /** What the parser needs to know beyond the text: names to validate against, and now. */
@@ -33,7 +34,8 @@ export type ParsedCommand =
   | { kind: 'ack'; incidentId: string }
   | { kind: 'page'; incidentId: string }
   | { kind: 'resolve'; incidentId: string; note?: string }
-  | { kind: 'action'; request: ActionRequest };
+  | { kind: 'action'; request: ActionRequest }
+  | RecordCommand;
 
 export type ParseOutcome =
   | { ok: true; subcommand: Subcommand; command: ParsedCommand }
@@ -108,6 +110,12 @@ function parseSubcommand(subcommand: Subcommand, rest: string, context: ParseCon
       return parseRestore(rest, context);
     case 'statuspage':
       return parseStatusPage(rest, context);
+    case 'declare':
+      return parseDeclare(rest, context.command);
+    case 'timeline':
+      return parseTimeline(rest, context.command);
+    case 'audit':
+      return parseAudit(rest);
   }
 }
 

@@ -49,6 +49,11 @@ export const slackSchema = strictObject({
     .describe('Distinct approvers needed besides the requester (the two-person rule: at least 1)'),
   approvalTtl: duration.default(15 * 60_000).describe('A request expires this long after it was made'), // 15 minutes
   incidentChannels: severity.optional().describe('Open a dedicated Slack channel for incidents at or above this severity'),
+  // Incident message refs (which name the channel) are kept 30 days: archive well within that.
+  archiveChannelsAfter: duration
+    .refine((ms) => ms <= 7 * 86_400_000, { message: 'must be at most 7d (the channel is found through a record kept 30 days)' })
+    .default(24 * 3_600_000)
+    .describe("Archive an incident's dedicated channel this long after it resolved, posting its timeline there first (at most 7d)"), // 24 hours
 }).transform(
   (s): SlackConfig => ({
     ...(s.channel !== undefined && { channel: s.channel }),
@@ -58,6 +63,7 @@ export const slackSchema = strictObject({
     approvals: s.approvals,
     approvalTtlMs: s.approvalTtl,
     ...(s.incidentChannels !== undefined && { incidentChannels: s.incidentChannels }),
+    archiveChannelsAfterMs: s.archiveChannelsAfter,
   }),
 );
 

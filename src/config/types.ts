@@ -38,6 +38,8 @@ export interface SlackConfig {
   approvalTtlMs: number;
   /** Open a dedicated channel for incidents at or above this severity. */
   incidentChannels?: Severity;
+  /** A resolved incident's dedicated channel is archived this long after; the schema sets 24 h when unset. */
+  archiveChannelsAfterMs?: number;
 }
 
 export interface PagerDutyConfig {
@@ -215,6 +217,8 @@ export interface EnvConfig {
   pagerdutyRoutingKey?: string;
   /** Signs PagerDuty V3 webhooks; absent: POST /pagerduty/webhook is off. */
   pagerdutyWebhookSecret?: string;
+  /** LIFEBOAT_API_TOKEN: bearer token of GET /incidents/<id>/timeline.md; absent: the route is off. */
+  apiToken?: string;
   /** https, no trailing slash; `/v2/enqueue` is appended by the client. */
   pagerdutyEventsUrl: string;
   statuspageApiKey?: string;
