@@ -28,15 +28,14 @@ export class AuditRecorder {
   };
 
   /** Hand to the pager (CreatePagerDeps.onPageEvent). */
-  readonly onPage = (page: PageAuditEvent): void => {
-    void this.append({
+  readonly onPage = (page: PageAuditEvent): Promise<void> =>
+    this.append({
       type: page.kind === 'delivered' ? 'page-delivered' : 'page-escalated',
       incidentId: page.incidentId,
       at: page.at,
       ...(page.actor !== undefined && { actor: page.actor }),
       detail: page.reason,
     });
-  };
 
   /** Any other incident entry (a channel archived). */
   async append(entry: NewIncidentAuditEntry): Promise<void> {

@@ -16,9 +16,9 @@ export function renderTimelineMarkdown(timeline: IncidentTimeline, nowMs: number
   const { incident, entries } = timeline;
   const end = incident.resolvedAt;
   const lines = [
-    `# ${incident.id}: ${cell(incident.summary)} (${incident.peakSeverity} at worst)`,
+    `# ${incident.id}: ${incident.measurement.kind === 'declared' ? line(incident.measurement.title) : line(incident.checkId)} (${incident.peakSeverity} at worst)`,
     '',
-    `- Check: ${cell(incident.checkId)}`,
+    ...(incident.measurement.kind === 'declared' ? [] : [`- Measured last: ${line(incident.summary)}`]),
     `- Opened: ${utc(incident.openedAt)}`,
     end === undefined
       ? `- Still ${incident.state} (open for ${formatElapsed(nowMs - incident.openedAt)} when this was written)`
@@ -60,6 +60,11 @@ function formatSigned(ms: number): string {
 function actorName(actor: string): string {
   const name = pagerDutyActorName(actor);
   return name === null ? `@${actor}` : `${name} (PagerDuty)`;
+}
+
+/** Text on one line (a heading or list item). */
+function line(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ');
 }
 
 /** One table cell: a line, pipes escaped so they cannot end the cell. */
