@@ -30,8 +30,6 @@ export interface SlackParts {
 export type SlackSeams = Pick<SlackPlatformDeps, 'gateway' | 'sleep' | 'webApiNetworkRetries'> & {
   /** The approval sweep's cadence. */
   approvalSweepIntervalMs?: number;
-  /** The channel archive sweep's cadence. */
-  archiveSweepIntervalMs?: number;
 };
 
 export interface SlackDeps {

@@ -246,7 +246,7 @@ export function buildApp(deps: AppDeps): App {
         await slack.bot.start();
         // Reports runs a dead process left behind, then sweeps expired requests.
         await slack.approvalUi.start();
-        slack.archiver.start(deps.seams?.archiveSweepIntervalMs);
+        slack.archiver.start();
       }
       elector.start();
       pager.start();

@@ -1,53 +1,24 @@
 import { parse as parseQuery } from 'node:querystring';
 import nock from 'nock';
 import type { Redis } from 'ioredis';
-import { buildApp, type App } from '../../../src/app.js';
-import { silentLogger } from '../../../src/observability/logger.js';
-import { ManualClock } from '../../doubles/manual-clock.js';
-import { NO_PROBES } from '../../doubles/no-probes.js';
-import { TEST_PAGERDUTY_EVENTS_URL, TEST_ROUTING_KEY } from '../../doubles/pagerduty-events-nock.js';
-import { nockAuthTest, nockResponseUrl } from '../../doubles/slack-api-nock.js';
+import type { App } from '../../../src/app.js';
+import type { ManualClock } from '../../doubles/manual-clock.js';
+import { nockResponseUrl } from '../../doubles/slack-api-nock.js';
 import { signed, slashCommandBody } from '../../doubles/slack-requests.js';
-import { testBackend } from '../../doubles/test-backend.js';
-import { untilLeader } from '../../doubles/until-leader.js';
-import { botConfig } from '../bot/slack-bot-harness.js';
+import { startPagingApp } from '../paging-app-harness.js';
 
 /**
- * `buildApp` as `lifeboat start` wires it, with Slack and PagerDuty on, on a test Redis under
- * `keyPrefix`, a manual clock and no probes. The pager and the archive sweep do not run on their
- * own: tests drive them (`deliverPages`, `app.slack.archiver.runOnce()`).
+ * `buildApp` with Slack and PagerDuty on, on a test Redis under `keyPrefix` (startPagingApp): the
+ * pager does not deliver on its own (`deliverPages`), and the archive sweep is driven by the test
+ * (`app.slack.archiver.runOnce()`; its own timer, once a minute, never fires within a test).
  */
-export async function startRecordApp(
+export function startRecordApp(
   yaml: string,
   redis: Redis,
   keyPrefix: string,
   options: { env?: Record<string, string>; clock?: ManualClock } = {},
 ): Promise<{ app: App; clock: ManualClock }> {
-  const clock = options.clock ?? new ManualClock();
-  const config = botConfig(yaml, {
-    PAGERDUTY_ROUTING_KEY: TEST_ROUTING_KEY,
-    PAGERDUTY_EVENTS_URL: TEST_PAGERDUTY_EVENTS_URL,
-    ...options.env,
-  });
-  const app = buildApp({
-    config,
-    logger: silentLogger(),
-    clock,
-    backend: testBackend(redis, keyPrefix, clock),
-    probes: NO_PROBES,
-    // An archive sweep every hour of real time: never during a test.
-    seams: { sleep: async () => undefined, webApiNetworkRetries: 0, archiveSweepIntervalMs: 3_600_000 },
-  });
-  nockAuthTest();
-  try {
-    await app.start(0, '127.0.0.1');
-    await untilLeader(app);
-    await app.pager.stop();
-  } catch (err) {
-    await app.stop();
-    throw err;
-  }
-  return { app, clock };
+  return startPagingApp(yaml, options.env, { redis: { client: redis, keyPrefix }, ...(options.clock ? { clock: options.clock } : {}) });
 }
 
 let commandCounter = 0;
