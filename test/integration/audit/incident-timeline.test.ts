@@ -91,8 +91,44 @@ async function approvedFailover(backend: Backend, clock: ManualClock, incidentId
   return id;
 }
 
+/** A status-page post about the incident, approved and published. */
+async function statusPagePost(backend: Backend, clock: ManualClock, incidentId: string): Promise<string> {
+  const plan = aFailoverPlan({
+    id: `plan-statuspage-${incidentId}`,
+    request: { kind: 'statuspage', incidentId, status: 'investigating', message: 'Checkout is failing for some customers' },
+    title: `Status page: investigating for ${incidentId}`,
+    subject: incidentId,
+    calls: [],
+    resources: [`statuspage:${incidentId}`],
+    destructive: false,
+    warnings: [],
+  });
+  const created = await backend.approvals.create({
+    plan,
+    requester: 'U0AAA',
+    requiredApprovals: 1,
+    createdAt: clock.now(),
+    expiresAt: clock.now() + 60_000,
+  });
+  if (!created.ok) throw new Error('create refused');
+  const id = created.approval.id;
+  clock.advance(30_000);
+  await backend.approvals.approve(id, { approverId: 'U0BBB', at: clock.now(), runnerId: RUNNER, leaseExpiresAt: clock.now() + LEASE });
+  clock.advance(1_000);
+  await backend.approvals.startRun(id, { runnerId: RUNNER, at: clock.now(), leaseExpiresAt: clock.now() + LEASE });
+  clock.advance(1_000);
+  const finished = await backend.approvals.finishRun(id, {
+    runnerId: RUNNER,
+    at: clock.now(),
+    outcome: 'succeeded',
+    message: 'Published "investigating" to the status page',
+  });
+  expect(finished.ok).toBe(true);
+  return id;
+}
+
 describe('the postmortem timeline of an incident with an approved failover', () => {
-  it('lists detection, escalation, page, ack, every failover step and the recovery, with times and the time between each', async () => {
+  it('lists detection, escalation, page, ack, every failover step, the status-page post and the recovery, with times and the time between each', async () => {
     const { clock, backend, engine, recorder, sources } = setup();
     await engine.apply(fail('SEV3', 'api', clock.now()));
     clock.advance(60_000);
@@ -103,6 +139,8 @@ describe('the postmortem timeline of an incident with an approved failover', () 
     expect((await engine.acknowledge('INC-1', 'U0AAA')).ok).toBe(true);
     clock.advance(60_000);
     const failover = await approvedFailover(backend, clock, 'INC-1');
+    clock.advance(30_000);
+    const post = await statusPagePost(backend, clock, 'INC-1');
     // A request about nothing (or another incident) is not part of this incident's timeline.
     clock.advance(1_000);
     await backend.approvals.create({
@@ -118,14 +156,14 @@ describe('the postmortem timeline of an incident with an approved failover', () 
     const timeline = await loadIncidentTimeline('INC-1', sources);
     expect(timeline).not.toBeNull();
     const markdown = renderTimelineMarkdown(timeline as NonNullable<typeof timeline>, clock.now());
-    expect(failover).toBe('APR-1');
+    expect([failover, post]).toEqual(['APR-1', 'APR-2']);
     expect(markdown).toBe(
       [
         '# INC-1: api (SEV1 at worst)',
         '',
         '- Measured last: HTTP 200 in 5ms',
         '- Opened: 2026-11-21 12:00:00 UTC',
-        '- Resolved: 2026-11-21 12:07:02 UTC, after 7m 2s',
+        '- Resolved: 2026-11-21 12:08:04 UTC, after 8m 4s',
         '- Acknowledged: 2026-11-21 12:02:00 UTC by @U0AAA, 2m after it opened',
         '',
         '| Time (UTC) | Since opened | Since previous | What happened | Who | Detail |',
@@ -140,7 +178,11 @@ describe('the postmortem timeline of an incident with an approved failover', () 
         '| 2026-11-21 12:04:46 UTC | +4m 46s | +41s | APR-1 step promote done after 41s |  | Promote orders-replica to a standalone primary (available after 41 s) |',
         '| 2026-11-21 12:05:00 UTC | +5m | +14s | APR-1 step dns-upsert done after 14s |  | Point orders.db.example.com at orders-replica (INSYNC after 14 s) |',
         '| 2026-11-21 12:05:01 UTC | +5m 1s | +1s | APR-1 succeeded in 56s |  | Failover orders to us-west-2 succeeded in 56 s |',
-        '| 2026-11-21 12:07:02 UTC | +7m 2s | +2m 1s | Recovered (checks pass again) |  | HTTP 200 in 5ms |',
+        '| 2026-11-21 12:05:31 UTC | +5m 31s | +30s | Status page post proposed (APR-2) | @U0AAA | Status page: investigating for INC-1 |',
+        '| 2026-11-21 12:06:01 UTC | +6m 1s | +30s | APR-2 approved (1 of 1) | @U0BBB |  |',
+        '| 2026-11-21 12:06:02 UTC | +6m 2s | +1s | APR-2 run started |  |  |',
+        '| 2026-11-21 12:06:03 UTC | +6m 3s | +1s | APR-2 succeeded in 1s (published) |  | Published "investigating" to the status page |',
+        '| 2026-11-21 12:08:04 UTC | +8m 4s | +2m 1s | Recovered (checks pass again) |  | HTTP 200 in 5ms |',
         '',
       ].join('\n'),
     );
