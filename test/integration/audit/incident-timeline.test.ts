@@ -81,12 +81,12 @@ async function approvedFailover(backend: Backend, clock: ManualClock, incidentId
   };
   expect((await backend.approvals.stepDone(id, { ...run(), step: dns })).ok).toBe(true);
   clock.advance(1_000);
-  const finished = await backend.approvals.finishRun(id, {
-    runnerId: RUNNER,
-    at: clock.now(),
-    outcome: 'succeeded',
-    message: 'Failover orders to us-west-2 succeeded in 56 s',
-  });
+  return succeeded(backend, clock, id, 'Failover orders to us-west-2 succeeded in 56 s');
+}
+
+/** The runner's last word on a run: succeeded, with `message`, now. */
+async function succeeded(backend: Backend, clock: ManualClock, id: string, message: string): Promise<string> {
+  const finished = await backend.approvals.finishRun(id, { runnerId: RUNNER, at: clock.now(), outcome: 'succeeded', message });
   expect(finished.ok).toBe(true);
   return id;
 }
@@ -117,14 +117,7 @@ async function statusPagePost(backend: Backend, clock: ManualClock, incidentId: 
   clock.advance(1_000);
   await backend.approvals.startRun(id, { runnerId: RUNNER, at: clock.now(), leaseExpiresAt: clock.now() + LEASE });
   clock.advance(1_000);
-  const finished = await backend.approvals.finishRun(id, {
-    runnerId: RUNNER,
-    at: clock.now(),
-    outcome: 'succeeded',
-    message: 'Published "investigating" to the status page',
-  });
-  expect(finished.ok).toBe(true);
-  return id;
+  return succeeded(backend, clock, id, 'Published "investigating" to the status page');
 }
 
 describe('the postmortem timeline of an incident with an approved failover', () => {
