@@ -5,6 +5,7 @@ import { evaluateResult, type FlapPolicy, type IncidentDecision } from '../core/
 import { worstOf, type Severity } from '../core/severity.js';
 import { declaredCheckId, formatIncidentId, isOpen, type Incident, type IncidentEvent } from '../core/incident.js';
 import type { Logger } from '../observability/logger.js';
+import { StoreError } from '../store/store-error.js';
 import { UNFENCED, type CommitFence, type Lease, type Store } from '../store/store.js';
 
 /** What the engine tells its subscribers after a committed change. */
@@ -131,7 +132,9 @@ export class IncidentEngine {
     const event: IncidentEvent = { ...eventOf('opened', incident, at), actor: input.actor };
     // A fresh sequence number cannot be taken: a conflict here means someone edited the store.
     const outcome = await store.updateIncident({ incident, event, expectedRevision: 0 });
-    if (outcome !== 'committed') throw new Error(`${id} already exists in the store; the incident counter went back`);
+    if (outcome !== 'committed') {
+      throw new StoreError('LIFEBOAT_STORE_CORRUPT_VALUE', `${id} already exists in the store: the incident counter went back`);
+    }
     const change = { incident, event };
     this.logEvent(change);
     await this.notify(change);
