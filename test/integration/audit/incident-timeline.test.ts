@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isIncidentAuditEntry } from '../../../src/audit/audit-log.js';
 import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
 import { loadIncidentTimeline } from '../../../src/audit/incident-timeline.js';
 import { renderTimelineMarkdown } from '../../../src/audit/render-timeline.js';
@@ -145,6 +146,16 @@ describe('the postmortem timeline of an incident with an approved failover', () 
     });
     clock.advance(120_000);
     await engine.apply(pass('api', clock.now()));
+
+    // Every transition was audited once, with who made it (the monitor: nobody).
+    const audited = (await backend.auditLog.newest({ limit: 100 })).filter(isIncidentAuditEntry).reverse();
+    expect(audited.map((e) => [e.type, e.at - T0, e.actor ?? null, e.detail])).toEqual([
+      ['incident-opened', 0, null, 'SEV3 api: HTTP 503 (expected 200)'],
+      ['incident-escalated', 60_000, null, 'SEV3 → SEV1 api: HTTP 503 (expected 200)'],
+      ['page-delivered', 90_000, null, 'SEV1 is at or above pageAt (SEV2)'],
+      ['incident-acknowledged', 120_000, 'U0AAA', 'SEV1 api: HTTP 503 (expected 200)'],
+      ['incident-resolved', 484_000, null, 'SEV1 api: HTTP 200 in 5ms'],
+    ]);
 
     const timeline = await loadIncidentTimeline('INC-1', sources);
     expect(timeline).not.toBeNull();
