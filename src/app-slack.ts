@@ -118,6 +118,7 @@ export function buildSlack(deps: SlackDeps): SlackParts {
       config.env.apiToken,
       config.env.statuspageApiKey,
       config.env.redisUrl,
+      ...Object.values(config.env.hookTokens ?? {}),
     ],
     logger: logger.child({ component: 'slack' }),
   });

@@ -121,6 +121,7 @@ export function buildApp(deps: AppDeps): App {
       clock,
       metrics,
       logger: logger.child({ component: 'readiness' }),
+      ...(config.env.hookTokens && { hookTokens: config.env.hookTokens }),
     }),
     engine,
     config: config.readiness,
@@ -157,6 +158,7 @@ export function buildApp(deps: AppDeps): App {
         awsClients,
         statusPage: statusPage.statusPage,
         instanceId: holderId,
+        probes,
         ...(deps.seams?.runSleep ? { sleep: deps.seams.runSleep } : {}),
       })
     : null;

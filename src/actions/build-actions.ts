@@ -13,6 +13,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { ActionPlanner } from './action-planner.js';
 import { ActionRunner } from './action-runner.js';
 import { cutOverLagSource, storeLagSource } from './lag-source.js';
+import type { Probes } from '../monitor/probe-check.js';
 import { ReplicationLagProbe } from '../monitor/probes/replication-lag-probe.js';
 import { ProgressEvents } from './progress-reporter.js';
 import { recoverInterrupted } from './recover-interrupted.js';
@@ -39,6 +40,10 @@ export interface ActionsDeps {
   statusPage?: StatusPagePublisher;
   /** Test seam: how runs wait between polls. */
   sleep?: Sleeper;
+  /** The monitor's probes: a runbook's verify step runs its checks with them. */
+  probes: Probes;
+  /** The hooks' bearer tokens by variable (`EnvConfig.hookTokens`). */
+  hookTokens?: Readonly<Record<string, string>>;
 }
 
 /** The wired actions: plan requests, run approved plans, report runs a crash interrupted. */
@@ -59,7 +64,17 @@ export function buildActions(deps: ActionsDeps): Actions {
   const metrics = deps.metrics.actions;
   const logger = deps.logger.child({ component: 'actions' });
   const progress = new ProgressEvents(logger);
-  const planner = new ActionPlanner({ rds, route53, lag, clock: deps.clock, config: deps.config, incidents: deps.store });
+  const hookTokens = deps.hookTokens && { hookTokens: deps.hookTokens };
+  const planner = new ActionPlanner({
+    rds,
+    route53,
+    lag,
+    clock: deps.clock,
+    config: deps.config,
+    checks: deps.config.checks,
+    incidents: deps.store,
+    ...hookTokens,
+  });
   const runner = new ActionRunner({
     rds,
     route53,
@@ -75,8 +90,11 @@ export function buildActions(deps: ActionsDeps): Actions {
     reporter: progress,
     logger,
     metrics,
+    verify: { checks: deps.config.checks, probes: deps.probes },
+    incidents: deps.store,
     ...(deps.statusPage && { statusPage: deps.statusPage }),
     ...(deps.sleep && { sleep: deps.sleep }),
+    ...hookTokens,
   });
   return {
     planner,

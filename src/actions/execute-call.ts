@@ -1,14 +1,28 @@
 import type { AwsGatewayError } from '../aws/aws-gateway-error.js';
-import type { DbClusterView, DbInstanceView, GlobalClusterView, RdsGateway } from '../aws/rds-gateway.js';
+import type { DbInstanceView, GlobalClusterView, RdsGateway } from '../aws/rds-gateway.js';
 import type { Route53Gateway } from '../aws/route53-gateway.js';
 import type { Clock } from '../core/clock.js';
 import type { PlannedCall } from '../core/plan.js';
 import { ActionError, awsActionError } from './action-error.js';
-import { clusterIdFromArn, describeRecord } from './preflight-failover.js';
+import { clusterIdFromArn } from './preflight-failover.js';
+import { describeRecord } from '../core/dns-record.js';
 import type { StepDetail } from './run-outcome.js';
 import type { StatusPagePublisher } from './status-page-publisher.js';
+import { executeHook } from './execute-hook.js';
 import { sendMutation, type Effect } from './confirm-mutation.js';
-import { clusterCreatedEffect, instanceCreatedEffect, promotionEffect, recordChangeEffect, writerMoveEffect } from './mutation-effects.js';
+import {
+  clusterCreatedEffect,
+  clusterPromotionEffect,
+  clusterRetentionEffect,
+  clusterWriterEffect,
+  instanceCreatedEffect,
+  promotionEffect,
+  recordChangeEffect,
+  writerMoveEffect,
+} from './mutation-effects.js';
+import { clusterState, clusterWaitDone, clusterWaitWhat, TERMINAL } from './cluster-wait.js';
+import { batchToSend, recordsReplaced } from './dns-change-run.js';
+import { executeVerify, type VerifyEnv } from './execute-verify.js';
 import { waitUntil, type BackoffPolicy, type PollState, type Sleeper } from './wait-until.js';
 
 /** What executing one call needs; `results` holds the details of the steps done so far. */
@@ -16,12 +30,16 @@ export interface CallEnv {
   rds: RdsGateway;
   route53: Route53Gateway;
   statusPage?: StatusPagePublisher;
+  /** For verify steps: the configured checks and the probes that run them; absent, a verify step fails. */
+  verify?: Pick<VerifyEnv, 'checks' | 'probes'>;
   clock: Clock;
   sleep: Sleeper;
   backoff: BackoffPolicy;
   signal?: AbortSignal;
   results: ReadonlyMap<string, StepDetail>;
   onTransient?: (err: AwsGatewayError) => void;
+  /** The hooks' bearer tokens by variable; absent: no hook has one. */
+  hookTokens?: Readonly<Record<string, string>>;
 }
 
 /** A step's result: words for the thread, facts for the journal. */
@@ -37,6 +55,9 @@ type OperationKey<Call extends PlannedCall = PlannedCall> = Call extends Planned
 // polling steps, which the plan must give a `wait`.
 const IS_POLLING: Record<OperationKey, boolean> = {
   'rds:PromoteReadReplica': false,
+  'rds:PromoteReadReplicaDBCluster': false,
+  'rds:FailoverDBCluster': false,
+  'rds:ModifyDBCluster': false,
   'rds:SwitchoverGlobalCluster': false,
   'rds:FailoverGlobalCluster': false,
   'rds:RestoreDBInstanceFromDBSnapshot': false,
@@ -50,6 +71,8 @@ const IS_POLLING: Record<OperationKey, boolean> = {
   'route53:ChangeResourceRecordSets': false,
   'route53:GetChange': true,
   'statuspage:publish': false,
+  'lifeboat:Verify': true,
+  'http:Request': false,
 };
 
 /** Every (service, operation) the runner can execute: what the planners in this folder produce. */
@@ -59,21 +82,6 @@ export const KNOWN_OPERATIONS: ReadonlySet<string> = new Set(Object.keys(IS_POLL
 export const POLLING_OPERATIONS: ReadonlySet<string> = new Set(
   Object.entries(IS_POLLING).flatMap(([key, polling]) => (polling ? [key] : [])),
 );
-
-/**
- * Statuses an instance or cluster never leaves on its own (RDS "Viewing instance status" table):
- * waiting longer cannot help, so the wait fails at once.
- */
-const TERMINAL = new Set([
-  'failed',
-  'incompatible-restore',
-  'incompatible-parameters',
-  'incompatible-network',
-  'incompatible-option-group',
-  'inaccessible-encryption-credentials',
-  'storage-full',
-  'deleting',
-]);
 
 function regionOf(call: PlannedCall): string {
   if (!call.region) throw new ActionError('LIFEBOAT_PLAN_INVALID', `Step ${call.id} (${call.operation}) has no region.`);
@@ -89,12 +97,6 @@ function instanceState(db: DbInstanceView | null, id: string, until: string): Po
   const done = db.status === 'available' && (until !== 'promoted' || db.replicaSource === undefined);
   const observed = db.replicaSource ? `${db.status}, still replicating from ${db.replicaSource}` : db.status;
   return { done, observed };
-}
-
-function clusterState(c: DbClusterView | null, id: string): PollState {
-  if (!c) return { done: false, observed: 'not visible yet' };
-  if (TERMINAL.has(c.status)) return { done: false, failed: `${id} is ${c.status}`, observed: c.status };
-  return { done: c.status === 'available', observed: c.status };
 }
 
 function writerState(g: GlobalClusterView | null, global: string, targetArn: string): PollState {
@@ -155,6 +157,43 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
       if (sent.kind === 'confirmed') return confirmedResult(call.operation, sent, { status: null });
       return {
         message: `PromoteReadReplica accepted for ${id} (${sent.value?.status ?? 'status unknown'})`,
+        detail: { status: sent.value?.status ?? null },
+      };
+    }
+    case 'PromoteReadReplicaDBCluster': {
+      const region = regionOf(call);
+      const id = call.input.DBClusterIdentifier;
+      const sent = await mutate(
+        () => env.rds.promoteReadReplicaDbCluster(region, call.input),
+        () => clusterPromotionEffect(env.rds, region, id),
+      );
+      if (sent.kind === 'confirmed') return confirmedResult(call.operation, sent, { status: null });
+      return {
+        message: `PromoteReadReplicaDBCluster accepted for cluster ${id} (${sent.value?.status ?? 'status unknown'})`,
+        detail: { status: sent.value?.status ?? null },
+      };
+    }
+    case 'FailoverDBCluster': {
+      const region = regionOf(call);
+      const sent = await mutate(
+        () => env.rds.failoverDbCluster(region, call.input),
+        () => clusterWriterEffect(env.rds, region, call.input),
+      );
+      if (sent.kind === 'confirmed') return confirmedResult(call.operation, sent, { status: null });
+      return {
+        message: `FailoverDBCluster accepted for cluster ${call.input.DBClusterIdentifier} to ${call.input.TargetDBInstanceIdentifier} (${sent.value?.status ?? 'status unknown'})`,
+        detail: { status: sent.value?.status ?? null },
+      };
+    }
+    case 'ModifyDBCluster': {
+      const region = regionOf(call);
+      const sent = await mutate(
+        () => env.rds.modifyDbClusterRetention(region, call.input),
+        () => clusterRetentionEffect(env.rds, region, call.input),
+      );
+      if (sent.kind === 'confirmed') return confirmedResult(call.operation, sent, { status: null });
+      return {
+        message: `ModifyDBCluster accepted: cluster ${call.input.DBClusterIdentifier} keeps ${call.input.BackupRetentionPeriod} days of backups (${sent.value?.status ?? 'status unknown'})`,
         detail: { status: sent.value?.status ?? null },
       };
     }
@@ -234,13 +273,13 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
       const id = call.input.DBClusterIdentifier;
       const region = regionOf(call);
       const { value, elapsedMs } = await wait(
-        `cluster ${id} to be available`,
+        clusterWaitWhat(id, call.wait),
         () => env.rds.describeDbCluster(region, id),
-        (c) => clusterState(c, id),
+        (c) => clusterState(c, id, call.wait),
       );
       const endpoint = value?.endpoint;
       return {
-        message: `cluster ${id} is available${endpoint ? ` at ${endpoint}` : ''} (waited ${Math.round(elapsedMs / 1000)}s)`,
+        message: `${clusterWaitDone(id, call.wait)}${endpoint ? ` at ${endpoint}` : ''} (waited ${Math.round(elapsedMs / 1000)}s)`,
         detail: { status: 'available', ...(endpoint && { endpoint }) },
       };
     }
@@ -260,21 +299,25 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
       };
     }
     case 'ChangeResourceRecordSets': {
-      const input = call.input;
-      const set = input.ChangeBatch.Changes[0]?.ResourceRecordSet;
-      if (!set) throw new ActionError('LIFEBOAT_PLAN_INVALID', `Step ${call.id} has no record change.`);
-      // Captured right before the change, for failback: the record as it really was at cut-over.
-      const previous = (await env.route53.recordsNamed(input.HostedZoneId, set.Name)).find((r) => r.type === set.Type) ?? null;
-      const was = previous ? describeRecord(previous) : 'no record';
+      const input = batchToSend(call, env.results);
+      // Captured right before the change, for failback: the records as they really were at cut-over.
+      const previous = await recordsReplaced(env.route53, input);
       const sent = await mutate(
         () => env.route53.changeRecordSets(input),
         () => recordChangeEffect(env.route53, input),
       );
-      // Confirmed by reading the record back: the change id was lost with the answer.
+      // Confirmed by reading the records back: the change id was lost with the answer.
       if (sent.kind === 'confirmed') return confirmedResult(call.operation, sent, { changeId: null, status: CONFIRMED_BY_READ, previous });
       const change = sent.value;
+      const what = input.ChangeBatch.Changes.map((c, i) => {
+        const set = c.ResourceRecordSet;
+        const now = set.AliasTarget ? `alias to ${set.AliasTarget.DNSName}` : (set.ResourceRecords ?? []).map((r) => r.Value).join(', ');
+        const routing = set.Weight !== undefined ? ` weight ${set.Weight}` : set.Failover !== undefined ? ` ${set.Failover}` : '';
+        const was = previous[i] ? describeRecord(previous[i]) : 'no record';
+        return `${set.Name} ${set.Type}${set.SetIdentifier !== undefined ? ` ${set.SetIdentifier}` : ''} now${routing} ${now} (was ${was})`;
+      });
       return {
-        message: `${set.Name} ${set.Type} now ${(set.ResourceRecords ?? []).map((r) => r.Value).join(', ')} (was ${was}); change ${change.changeId} ${change.status}`,
+        message: `${what.join('; ')}; change ${change.changeId} ${change.status}`,
         detail: { changeId: change.changeId, status: change.status, previous },
       };
     }
@@ -319,6 +362,18 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
         detail: { ...(url && { url }) },
       };
     }
+    case 'Verify': {
+      if (!env.verify)
+        throw new ActionError('LIFEBOAT_PLAN_INVALID', `Step ${call.id} verifies recovery, but no probes are wired to run its checks.`);
+      return executeVerify(call, {
+        ...env.verify,
+        clock: env.clock,
+        sleep: env.sleep,
+        ...(env.signal && { signal: env.signal }),
+      });
+    }
+    case 'Request':
+      return executeHook(call, env);
     default:
       return call satisfies never;
   }

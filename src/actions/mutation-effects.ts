@@ -1,7 +1,17 @@
-import type { RdsGateway, SwitchoverGlobalClusterInput } from '../aws/rds-gateway.js';
-import type { ChangeRecordSetsInput, Route53Gateway } from '../aws/route53-gateway.js';
+import type {
+  FailoverDbClusterInput,
+  ModifyDbClusterRetentionInput,
+  RdsGateway,
+  SwitchoverGlobalClusterInput,
+} from '../aws/rds-gateway.js';
+import { normalizeDnsName, type ChangeRecordSetsInput, type RecordSetInput, type Route53Gateway } from '../aws/route53-gateway.js';
+import type { DnsRecordTarget } from '../core/plan.js';
+import { readsAsTarget } from './preflight-dns.js';
+import type { DnsRecord } from '../core/dns-record.js';
+import { addressedBy } from './dns-change-run.js';
 import type { Effect } from './confirm-mutation.js';
-import { clusterIdFromArn, describeRecord } from './preflight-failover.js';
+import { clusterIdFromArn } from './preflight-failover.js';
+import { describeRecord } from '../core/dns-record.js';
 
 /*
  * How each mutating call shows in AWS once accepted, read back when its answer was lost
@@ -48,18 +58,82 @@ export async function clusterCreatedEffect(rds: RdsGateway, region: string, id: 
   return c ? { took: true, observed: `cluster ${id} exists (${c.status})` } : { took: false, observed: `cluster ${id} does not exist` };
 }
 
-/** A record UPSERT: the record set now reads exactly as the change wrote it (type, TTL, values in any order). */
+/** What a change writes, in the terms pre-flight compares records in. */
+function targetOf(set: RecordSetInput): DnsRecordTarget {
+  const value = set.ResourceRecords?.[0]?.Value;
+  return {
+    ...(set.AliasTarget && {
+      alias: {
+        hostedZoneId: set.AliasTarget.HostedZoneId,
+        dnsName: set.AliasTarget.DNSName,
+        evaluateTargetHealth: set.AliasTarget.EvaluateTargetHealth,
+      },
+    }),
+    ...(value !== undefined && { value }),
+    ...(set.TTL !== undefined && { ttl: set.TTL }),
+    ...(set.Weight !== undefined && { weight: set.Weight }),
+    ...(set.Failover !== undefined && { failover: set.Failover }),
+  };
+}
+
+/**
+ * A record batch: every change's record set (name, type, SetIdentifier) now reads exactly as the
+ * change wrote it. Route 53 applies a batch all or none, so one record still as it was means none took.
+ */
 export async function recordChangeEffect(route53: Route53Gateway, input: ChangeRecordSetsInput): Promise<Effect> {
-  const set = input.ChangeBatch.Changes[0]?.ResourceRecordSet;
-  if (!set) return { took: false, observed: 'the change names no record' };
-  const name = set.Name.toLowerCase().endsWith('.') ? set.Name.toLowerCase() : `${set.Name.toLowerCase()}.`;
-  const current = (await route53.recordsNamed(input.HostedZoneId, set.Name)).find((r) => r.type === set.Type) ?? null;
-  if (!current) return { took: false, observed: `${name} has no ${set.Type} record` };
-  const wanted = (set.ResourceRecords ?? []).map((r) => r.Value).sort();
-  const took =
-    current.aliasTarget === undefined &&
-    current.ttl === set.TTL &&
-    current.values.length === wanted.length &&
-    [...current.values].sort().every((value, i) => value === wanted[i]);
-  return { took, observed: `${name} reads ${describeRecord(current)}` };
+  const changes = input.ChangeBatch.Changes;
+  if (changes.length === 0) return { took: false, observed: 'the change names no record' };
+  const byName = new Map<string, DnsRecord[]>();
+  const seen: string[] = [];
+  let took = true;
+  for (const { ResourceRecordSet: set } of changes) {
+    const name = normalizeDnsName(set.Name);
+    const records = byName.get(name) ?? (await route53.recordsNamed(input.HostedZoneId, set.Name));
+    byName.set(name, records);
+    const current = addressedBy(records, set);
+    const label = `${name}${set.SetIdentifier !== undefined ? ` (${set.SetIdentifier})` : ''}`;
+    if (!current) {
+      took = false;
+      seen.push(`${label} has no ${set.Type} record`);
+      continue;
+    }
+    took &&= readsAsTarget(current, targetOf(set));
+    seen.push(`${label} reads ${describeRecord(current)}`);
+  }
+  return { took, observed: seen.join('; ') };
+}
+
+/**
+ * PromoteReadReplicaDBCluster: pre-flight found the cluster an available replica just before; an
+ * accepted promotion changes its status at once (`promoting`), and it stops naming a
+ * ReplicationSourceIdentifier once promoted.
+ */
+export async function clusterPromotionEffect(rds: RdsGateway, region: string, id: string): Promise<Effect> {
+  const c = await rds.describeDbCluster(region, id);
+  if (!c) return { took: false, observed: `cluster ${id} is not found` };
+  if (c.replicationSource === undefined) return { took: true, observed: `cluster ${id} is ${c.status} and no longer a read replica` };
+  if (c.status !== 'available') return { took: true, observed: `cluster ${id} is ${c.status} (promotion under way)` };
+  return { took: false, observed: `cluster ${id} is still an available read replica of ${c.replicationSource}` };
+}
+
+/** FailoverDBCluster: the cluster is `failing-over`, or the target is already its writer. */
+export async function clusterWriterEffect(rds: RdsGateway, region: string, input: FailoverDbClusterInput): Promise<Effect> {
+  const id = input.DBClusterIdentifier;
+  const target = input.TargetDBInstanceIdentifier;
+  const c = await rds.describeDbCluster(region, id);
+  if (!c) return { took: false, observed: `cluster ${id} is not found` };
+  const writer = c.members?.find((m) => m.isWriter)?.instance;
+  if (writer?.toLowerCase() === target.toLowerCase()) return { took: true, observed: `${target} is the writer of cluster ${id}` };
+  if (c.status === 'failing-over') return { took: true, observed: `cluster ${id} is failing-over` };
+  return { took: false, observed: `cluster ${id} is ${c.status} and its writer is still ${writer ?? 'none'}` };
+}
+
+/** ModifyDBCluster of the backup retention: describing the cluster shows the new period. */
+export async function clusterRetentionEffect(rds: RdsGateway, region: string, input: ModifyDbClusterRetentionInput): Promise<Effect> {
+  const id = input.DBClusterIdentifier;
+  const c = await rds.describeDbCluster(region, id);
+  if (!c) return { took: false, observed: `cluster ${id} is not found` };
+  const kept =
+    c.backupRetention === undefined ? 'an unknown number of days' : `${c.backupRetention} day${c.backupRetention === 1 ? '' : 's'}`;
+  return { took: c.backupRetention === input.BackupRetentionPeriod, observed: `cluster ${id} keeps ${kept} of backups` };
 }

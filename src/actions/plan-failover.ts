@@ -1,12 +1,12 @@
-import { isIP } from 'node:net';
-import { bareZoneId, normalizeDnsName, type ChangeRecordSetsInput } from '../aws/route53-gateway.js';
 import type { FailoverRequest } from '../core/action-request.js';
 import type { FailoverRunbook } from '../config/types.js';
 import type { Plan, PlannedCall, PreflightCheck } from '../core/plan.js';
 import { ActionError } from './action-error.js';
-import { formatDurationHms } from '../core/format-time.js';
 import { evaluateAll } from './preflight.js';
-import { clusterIdFromArn, describeRecord } from './preflight-failover.js';
+import { dnsChecks, freezeDnsCheck, planDns } from './plan-dns.js';
+import { losesData, planPromote, promoteChecks, promoteResources, promoteStepId, promoteTitle } from './plan-promote.js';
+import { planVerify } from './plan-verify.js';
+import { planHooks } from './plan-hooks.js';
 import { DEFAULT_WAIT_TIMEOUTS, newPlanId, resourceKey, resultsOf, type PlanningContext, type WaitTimeouts } from './planning-context.js';
 
 /** Oldest lag measurement the guard trusts by default, ms (10 minutes). */
@@ -22,12 +22,10 @@ export interface FailoverPlanOptions {
 /** `arn:aws:rds:us-west-2:123456789012:cluster:orders-west` (any partition). */
 const CLUSTER_ARN = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):\d{12}:cluster:([a-z][a-z0-9-]*)$/i;
 
-type GlobalTarget = { globalCluster: string; targetCluster: string };
-
 /** Problems no live lookup can fix: the runbook must change. */
 function consistencyProblems(name: string, runbook: FailoverRunbook): string[] {
   const problems: string[] = [];
-  if ('globalCluster' in runbook.promote) {
+  if (runbook.promote && 'globalCluster' in runbook.promote) {
     const match = CLUSTER_ARN.exec(runbook.promote.targetCluster);
     if (!match) {
       problems.push(
@@ -37,24 +35,15 @@ function consistencyProblems(name: string, runbook: FailoverRunbook): string[] {
       problems.push(`promote.targetCluster is in ${match[1]} but the runbook's region is ${runbook.region}; they must match`);
     }
   }
-  const dns = runbook.dns;
-  if (dns) {
-    const value = dns.value.trim();
-    if (dns.type === 'A' && isIP(value) !== 4) problems.push(`dns.value ${JSON.stringify(dns.value)} is not an IPv4 address (type A)`);
-    if (dns.type === 'AAAA' && isIP(value) !== 6)
-      problems.push(`dns.value ${JSON.stringify(dns.value)} is not an IPv6 address (type AAAA)`);
-    if (dns.type === 'CNAME' && (isIP(value) !== 0 || /\s/.test(value)))
-      problems.push(`dns.value ${JSON.stringify(dns.value)} is not a host name (type CNAME)`);
-    if (dns.type === 'CNAME' && normalizeDnsName(value) === normalizeDnsName(dns.name))
-      problems.push('dns.value points the record at itself');
-  }
   return problems.map((p) => `runbook ${name}: ${p}`);
 }
 
 /**
- * Plans `/dr failover <runbook>`: RDS PromoteReadReplica, or Aurora SwitchoverGlobalCluster (or
- * FailoverGlobalCluster with AllowDataLoss only when the request says so), each followed by a wait;
- * then the DNS UPSERT and its wait until INSYNC. Pre-flight results carry live values. Throws
+ * Plans `/dr failover <runbook>`: the promotion (plan-promote.ts: RDS PromoteReadReplica or
+ * PromoteReadReplicaDBCluster, Aurora SwitchoverGlobalCluster (or FailoverGlobalCluster with
+ * AllowDataLoss only when the request says so) or FailoverDBCluster, each followed by a wait and,
+ * with backupRetention, the promoted cluster's retention), if the runbook has one; then the DNS
+ * change batch and its wait until INSYNC (plan-dns.ts). Pre-flight results carry live values. Throws
  * `ActionError` LIFEBOAT_RUNBOOK_INCONSISTENT when the runbook cannot be planned at all.
  */
 export async function planFailover(
@@ -74,14 +63,9 @@ export async function planFailover(
   }
   const timeouts = { ...DEFAULT_WAIT_TIMEOUTS, ...options.timeouts };
   const id = newPlanId(ctx);
-  const { region, promote } = runbook;
-  const global: GlobalTarget | null = 'globalCluster' in promote ? promote : null;
-  const dataLoss = global !== null && request.allowDataLoss;
-  const dns = runbook.dns && {
-    ...runbook.dns,
-    hostedZoneId: bareZoneId(runbook.dns.hostedZoneId),
-    name: normalizeDnsName(runbook.dns.name),
-  };
+  const dataLoss = losesData(runbook, request.allowDataLoss);
+  const promoteStep = promoteStepId(runbook.promote, dataLoss);
+  const dns = runbook.dns ?? [];
 
   const checks: PreflightCheck[] = [];
   if (runbook.guard) {
@@ -92,40 +76,16 @@ export async function planFailover(
       maxLagMs: runbook.guard.maxLagMs,
       maxAgeMs,
       overridden: request.allowDataLoss,
-      step: global ? (dataLoss ? 'failover' : 'switchover') : 'promote',
+      // Without promote the guard covers the whole plan: its first step is the cut-over.
+      ...(promoteStep && { step: promoteStep }),
     });
   }
-  if (global) {
-    checks.push({
-      kind: 'global-secondary',
-      region,
-      globalCluster: global.globalCluster,
-      targetClusterArn: global.targetCluster,
-      dataLoss,
-      step: dataLoss ? 'failover' : 'switchover',
-    });
-  } else if ('dbInstance' in promote) {
-    checks.push({ kind: 'read-replica', region, dbInstance: promote.dbInstance, step: 'promote' });
-  }
-  if (dns) {
-    checks.push({
-      kind: 'dns-record',
-      hostedZoneId: dns.hostedZoneId,
-      name: dns.name,
-      type: dns.type,
-      value: dns.value,
-      step: 'dns-upsert',
-    });
-  }
+  checks.push(...promoteChecks(runbook, dataLoss));
+  checks.push(...dnsChecks(dns));
 
   const outcomes = await evaluateAll(checks, ctx);
-  const dnsFacts = outcomes.find((o) => o.result.check?.kind === 'dns-record')?.facts;
-  // What DNS held at plan time is frozen into the check: the runner refuses if it changed since.
-  const preflight = resultsOf(outcomes, (check, o) =>
-    check.kind === 'dns-record' && 'record' in o.facts ? { ...check, expected: o.facts.record ?? null } : check,
-  );
+  const preflight = resultsOf(outcomes, freezeDnsCheck);
   const lagFacts = outcomes.find((o) => o.result.check?.kind === 'replica-lag');
-  const replaced = dnsFacts && 'record' in dnsFacts ? (dnsFacts.record ?? null) : undefined;
 
   const calls: PlannedCall[] = [];
   const resources = [resourceKey.runbook('failover', name)];
@@ -133,132 +93,44 @@ export async function planFailover(
   const lastLag = lagFacts?.facts.lag?.lagSeconds;
   const lagText = lastLag !== undefined && lastLag !== null ? `last measured lag ${lastLag}s` : 'replica lag unknown';
 
-  if (global) {
-    const target = clusterIdFromArn(global.targetCluster);
-    const input = { GlobalClusterIdentifier: global.globalCluster, TargetDbClusterIdentifier: global.targetCluster };
-    if (dataLoss) {
-      calls.push({
-        id: 'failover',
-        service: 'rds',
-        operation: 'FailoverGlobalCluster',
-        region,
-        input: { ...input, AllowDataLoss: true },
-        description: `Fail over ${global.globalCluster} to ${target} ALLOWING DATA LOSS (no wait for replication)`,
-        irreversible: true,
-      });
-      warnings.push(
-        `DATA LOSS ALLOWED: FailoverGlobalCluster with AllowDataLoss=true promotes ${target} without waiting for replication; writes not yet replicated to it are lost (${lagText}).`,
-      );
-    } else {
-      calls.push({
-        id: 'switchover',
-        service: 'rds',
-        operation: 'SwitchoverGlobalCluster',
-        region,
-        input,
-        description: `Switch over ${global.globalCluster} to ${target} (secondaries synchronise first: no data loss)`,
-      });
-      warnings.push(`The database is unavailable for a short time while ${target} and the current primary swap roles.`);
-    }
-    calls.push({
-      id: 'wait-writer',
-      service: 'rds',
-      operation: 'DescribeGlobalClusters',
-      region,
-      input: { GlobalClusterIdentifier: global.globalCluster },
-      description: `Wait until ${target} is the writer of ${global.globalCluster} (up to ${formatDurationHms(timeouts.globalClusterMs)})`,
-      wait: { until: 'writer', target: global.targetCluster, timeoutMs: timeouts.globalClusterMs },
-    });
-    resources.push(resourceKey.globalCluster(global.globalCluster), resourceKey.cluster(region, target));
-  } else if ('dbInstance' in promote) {
-    const db = promote.dbInstance;
-    calls.push(
-      {
-        id: 'promote',
-        service: 'rds',
-        operation: 'PromoteReadReplica',
-        region,
-        input: { DBInstanceIdentifier: db },
-        description: `Promote read replica ${db} to a standalone primary (irreversible)`,
-        irreversible: true,
-      },
-      {
-        id: 'wait-promoted',
-        service: 'rds',
-        operation: 'DescribeDBInstances',
-        region,
-        input: { DBInstanceIdentifier: db },
-        description: `Wait until ${db} is standalone and available (up to ${formatDurationHms(timeouts.promoteMs)})`,
-        wait: { until: 'promoted', timeoutMs: timeouts.promoteMs },
-      },
-    );
-    warnings.push(`Irreversible: promoting ${db} ends its replication for good; failing back needs a new read replica.`);
-    resources.push(resourceKey.instance(region, db));
-  }
+  const promotion = planPromote(runbook, dataLoss, timeouts, outcomes, lagText);
+  calls.push(...promotion.calls);
+  warnings.push(...promotion.warnings);
+  resources.push(...promoteResources(runbook.region, runbook.promote));
 
   const overridden = lagFacts?.facts.overridden;
-  if (!runbook.guard) warnings.push(`No lag guard on runbook ${name}: the data-loss window is not checked before cut-over.`);
+  // An in-region Aurora writer move has no replica lag to guard: an Aurora Replica "Connects to the
+  // same storage volume as the primary DB instance" (Aurora User Guide, DB clusters).
+  const inRegion = runbook.promote !== undefined && 'failoverCluster' in runbook.promote;
+  if (!runbook.guard && !inRegion) warnings.push(`No lag guard on runbook ${name}: the data-loss window is not checked before cut-over.`);
   else if (overridden)
     warnings.unshift(`Lag guard overridden by --allow-data-loss: ${overridden.failure}. Writes in that window may be lost.`);
 
-  if (dns) {
-    const change: ChangeRecordSetsInput = {
-      HostedZoneId: dns.hostedZoneId,
-      ChangeBatch: {
-        Comment: `Lifeboat failover ${name} (plan ${id})`,
-        Changes: [
-          {
-            Action: 'UPSERT',
-            ResourceRecordSet: { Name: dns.name, Type: dns.type, TTL: dns.ttl, ResourceRecords: [{ Value: dns.value }] },
-          },
-        ],
-      },
-    };
-    const was =
-      replaced === undefined ? 'the current record (could not be read)' : replaced ? describeRecord(replaced) : 'nothing (new record)';
-    calls.push(
-      {
-        id: 'dns-upsert',
-        service: 'route53',
-        operation: 'ChangeResourceRecordSets',
-        input: { ...change },
-        description: `Point ${dns.name} ${dns.type} at ${dns.value} (TTL ${dns.ttl}s), replacing ${was}`,
-        ...(replaced !== undefined && { replaces: replaced }),
-      },
-      {
-        id: 'dns-insync',
-        service: 'route53',
-        operation: 'GetChange',
-        input: {},
-        description: `Wait until the DNS change is INSYNC on every Route 53 server (up to ${formatDurationHms(timeouts.dnsMs)})`,
-        wait: { until: 'INSYNC', after: 'dns-upsert', timeoutMs: timeouts.dnsMs },
-      },
+  if (dns.length > 0) {
+    const part = planDns(
+      dns,
+      outcomes.filter((o) => o.result.check?.kind === 'dns-record'),
+      { comment: `Lifeboat failover ${name} (plan ${id})`, timeoutMs: timeouts.dnsMs },
     );
-    if (replaced?.ttl !== undefined) {
-      warnings.push(`Clients may keep resolving ${dns.name} to the old value for up to its TTL (${replaced.ttl}s) after the change.`);
-    }
-    resources.push(resourceKey.dnsRecord(dns.hostedZoneId, dns.name));
+    calls.push(...part.calls);
+    warnings.push(...part.warnings);
+    resources.push(...part.resources);
   }
+  await planHooks(runbook.hooks, ctx, { calls, preflight, warnings });
+  calls.push(...planVerify(runbook.verify, ctx));
 
   return {
     id,
     request,
-    title: failoverTitle(name, runbook, dataLoss),
+    title: promoteTitle(name, runbook, dataLoss),
     subject: name,
     calls,
     preflight,
     resources,
-    // Every kind moves production's writer (a switchover too, if without data loss): type to confirm.
+    // Every kind moves production's writer (a switchover too, if without data loss), and a DNS-only
+    // runbook moves production's traffic: type to confirm.
     destructive: true,
     warnings,
     createdAt: ctx.clock.now(),
   };
-}
-
-function failoverTitle(name: string, runbook: FailoverRunbook, dataLoss: boolean): string {
-  const { promote, region } = runbook;
-  if ('dbInstance' in promote) return `Failover ${name}: promote ${promote.dbInstance} (${region})`;
-  const target = clusterIdFromArn(promote.targetCluster);
-  if (dataLoss) return `Failover ${name}: fail over ${promote.globalCluster} to ${target} (${region}), ALLOWING DATA LOSS`;
-  return `Failover ${name}: switch over ${promote.globalCluster} to ${target} (${region})`;
 }

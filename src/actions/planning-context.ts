@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { CheckConfig } from '../config/types.js';
 import type { PreflightCheck, PreflightResult } from '../core/plan.js';
 import type { PreflightContext, PreflightOutcome } from './preflight-context.js';
 
@@ -6,6 +7,8 @@ import type { PreflightContext, PreflightOutcome } from './preflight-context.js'
 export interface PlanningContext extends PreflightContext {
   /** New plan ids; random UUIDs unless a test fixes them. */
   newId?: () => string;
+  /** The configured checks, for what a verify step's checks mean (plan-verify.ts). */
+  checks?: readonly CheckConfig[];
 }
 
 /** The plan id for a new plan. */
@@ -19,6 +22,10 @@ export interface WaitTimeouts {
   promoteMs: number;
   /** Global switchover/failover until the target is the writer (default 60 min). */
   globalClusterMs: number;
+  /** FailoverDBCluster until the target instance is the writer (default 15 min; Aurora fails over in about a minute). */
+  clusterFailoverMs: number;
+  /** ModifyDBCluster of a promoted cluster's backup retention until it reads back (default 15 min). */
+  retentionMs: number;
   /** Route 53 change until INSYNC (default 15 min; changes usually propagate within a minute). */
   dnsMs: number;
   /** Restored instance or cluster until available (default 6 h: large restores take hours). */
@@ -28,6 +35,8 @@ export interface WaitTimeouts {
 export const DEFAULT_WAIT_TIMEOUTS: WaitTimeouts = {
   promoteMs: 60 * 60_000, // 60 minutes
   globalClusterMs: 60 * 60_000, // 60 minutes
+  clusterFailoverMs: 15 * 60_000, // 15 minutes
+  retentionMs: 15 * 60_000, // 15 minutes
   dnsMs: 15 * 60_000, // 15 minutes
   restoreMs: 6 * 60 * 60_000, // 6 hours
 };
@@ -38,7 +47,9 @@ export const resourceKey = {
   instance: (region: string, id: string) => `rds:${region}:instance:${id.toLowerCase()}`,
   cluster: (region: string, id: string) => `rds:${region}:cluster:${id.toLowerCase()}`,
   globalCluster: (id: string) => `rds:global-cluster:${id.toLowerCase()}`,
-  dnsRecord: (hostedZoneId: string, normalizedName: string) => `route53:${hostedZoneId}:${normalizedName}`,
+  /** One lock per record: a routing-policy record is its name plus its SetIdentifier. */
+  dnsRecord: (hostedZoneId: string, normalizedName: string, setIdentifier?: string) =>
+    `route53:${hostedZoneId}:${normalizedName}${setIdentifier !== undefined ? `:${setIdentifier}` : ''}`,
   statusPageIncident: (incidentId: string) => `statuspage:incident:${incidentId}`,
 };
 

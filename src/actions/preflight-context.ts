@@ -11,6 +11,8 @@ export interface PreflightContext {
   route53: Route53Gateway;
   lag: LagSource;
   clock: Clock;
+  /** The hooks' bearer tokens by variable (`EnvConfig.hookTokens`); absent: no hook has one. */
+  hookTokens?: Readonly<Record<string, string>>;
 }
 
 /** Live values a check saw that the planner or runner uses beyond pass/fail. */
@@ -23,12 +25,16 @@ export interface PreflightFacts {
   record?: DnsRecord | null;
   /** snapshot: the snapshot, for its engine and version. */
   snapshot?: SnapshotView;
+  /** replica-cluster: the read replica cluster to promote, for its backup retention. */
+  promotedCluster?: DbClusterView;
   /** restore-window on a cluster: the source cluster, for its engine. */
   sourceCluster?: DbClusterView;
   /** restore-window on an instance: the source instance, for the settings a restore carries over. */
   sourceInstance?: DbInstanceView;
   /** restore-window on a deleted instance: the retained automated backup the restore reads. */
   retainedBackup?: RetainedBackupView;
+  /** hook-token: whether this replica will send the hook a bearer token. */
+  hookBearer?: boolean;
 }
 
 /** One evaluated check: its result for approvers and the facts behind it. */

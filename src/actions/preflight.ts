@@ -2,7 +2,10 @@ import { AwsGatewayError } from '../aws/aws-gateway-error.js';
 import type { PreflightCheck, PreflightResult } from '../core/plan.js';
 import { actionAdvice } from './action-error.js';
 import type { PreflightContext, PreflightOutcome } from './preflight-context.js';
-import { checkDnsRecord, checkGlobalSecondary, checkReadReplica, checkReplicaLag } from './preflight-failover.js';
+import { checkGlobalSecondary, checkReadReplica, checkReplicaLag } from './preflight-failover.js';
+import { checkDnsRecord } from './preflight-dns.js';
+import { checkClusterReader, checkReplicaCluster } from './preflight-promote.js';
+import { checkHookToken } from './preflight-hooks.js';
 import { checkIdentifierFree, checkRestoreWindow, checkSnapshot } from './preflight-restore.js';
 
 export type { PreflightContext, PreflightFacts, PreflightOutcome } from './preflight-context.js';
@@ -15,6 +18,10 @@ function dispatch(check: PreflightCheck, ctx: PreflightContext): Promise<Preflig
       return checkReadReplica(check, ctx);
     case 'global-secondary':
       return checkGlobalSecondary(check, ctx);
+    case 'replica-cluster':
+      return checkReplicaCluster(check, ctx);
+    case 'cluster-reader':
+      return checkClusterReader(check, ctx);
     case 'dns-record':
       return checkDnsRecord(check, ctx);
     case 'snapshot':
@@ -23,6 +30,8 @@ function dispatch(check: PreflightCheck, ctx: PreflightContext): Promise<Preflig
       return checkRestoreWindow(check, ctx);
     case 'identifier-free':
       return checkIdentifierFree(check, ctx);
+    case 'hook-token':
+      return Promise.resolve(checkHookToken(check, ctx));
   }
 }
 
@@ -30,10 +39,13 @@ const NAMES: Record<PreflightCheck['kind'], string> = {
   'replica-lag': 'replica lag',
   'read-replica': 'target state',
   'global-secondary': 'target state',
+  'replica-cluster': 'target state',
+  'cluster-reader': 'target state',
   'dns-record': 'DNS record',
   snapshot: 'snapshot',
   'restore-window': 'restore window',
   'identifier-free': 'new identifier',
+  'hook-token': 'hook token',
 };
 
 /** Evaluates one check against live state. Never throws: a failed lookup is a failed check that says why. */

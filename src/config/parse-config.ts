@@ -4,6 +4,7 @@ import type { ConfigResult } from './types.js';
 import { configErrorMap } from './config-error-map.js';
 import { formatIssue, type ConfigIssue, type ConfigPath } from './config-issue.js';
 import { configRules } from './config-rules.js';
+import { readHookTokens } from './hook-tokens.js';
 import { describeValue } from './describe-value.js';
 import { ENV_VARIABLES, cleanEnv, envSchema, type EnvVariable } from './env-schema.js';
 import { asRecord } from './raw-read.js';
@@ -23,8 +24,20 @@ function yamlErrorLine(error: YAMLError): string {
   return `config: YAML syntax error${at ? ` at line ${at.line}, column ${at.col}` : ''}: ${reason}`;
 }
 
+/**
+ * A union's failure, as the one form the value was written in: `dns` is a record or a list, and a
+ * list's problems are reported, not "expected a map". Other unions keep their one-line wording.
+ */
+function unionIssues(issue: z.core.$ZodIssue): Array<{ path: PropertyKey[]; message: string }> {
+  if (issue.code !== 'invalid_union' || !('errors' in issue)) return [issue];
+  const shaped = issue.errors.filter((branch) => !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0));
+  const [only] = shaped;
+  if (shaped.length !== 1 || !only) return [issue];
+  return only.flatMap((inner) => unionIssues({ ...inner, path: [...issue.path, ...inner.path] }));
+}
+
 function issuesOf(error: z.ZodError | undefined, prefix: ConfigPath = []): ConfigIssue[] {
-  return (error?.issues ?? []).map((issue) => ({ path: [...prefix, ...issue.path], message: issue.message }));
+  return (error?.issues ?? []).flatMap(unionIssues).map((issue) => ({ path: [...prefix, ...issue.path], message: issue.message }));
 }
 
 /** Problems in file order, then the environment's in the order of ENV_VARIABLES. */
@@ -68,8 +81,13 @@ export function parseConfig(yamlText: string, env: Record<string, string | undef
     return fail([...new Set(inReadingOrder(doc, issues).map(formatIssue))]);
   }
   const { env: envConfig, port } = parsedEnv.data;
+  const hookTokens = readHookTokens(parsedFile.data.runbooks, env);
   return {
     ok: true,
-    config: { ...parsedFile.data, server: { port: port ?? parsedFile.data.server.port }, env: envConfig },
+    config: {
+      ...parsedFile.data,
+      server: { port: port ?? parsedFile.data.server.port },
+      env: { ...envConfig, ...(Object.keys(hookTokens).length > 0 && { hookTokens }) },
+    },
   };
 }

@@ -156,16 +156,89 @@ export interface RunbooksConfig {
   restore: Record<string, RestoreRunbook>;
 }
 
-export type PromoteTarget = { dbInstance: string } | { globalCluster: string; targetCluster: string };
+/**
+ * What a failover promotes: an RDS read replica instance (PromoteReadReplica), a cross-region
+ * Aurora read replica cluster (PromoteReadReplicaDBCluster), an Aurora global database's
+ * secondary (SwitchoverGlobalCluster / FailoverGlobalCluster), or an in-region Aurora reader
+ * (FailoverDBCluster).
+ */
+export type PromoteTarget =
+  | { dbInstance: string }
+  | { dbCluster: string }
+  | { globalCluster: string; targetCluster: string }
+  | { failoverCluster: string; targetInstance: string };
 
 export type DnsRecordType = 'CNAME' | 'A' | 'AAAA';
 
+/** Where an alias record points (Route 53 AliasTarget): a load balancer, another record, ... */
+export interface DnsAlias {
+  hostedZoneId: string;
+  dnsName: string;
+  evaluateTargetHealth: boolean;
+}
+
+/**
+ * One record a `dns` step writes (SPEC §3). Plain records carry `value` and `ttl`; alias records
+ * `alias` (and no TTL: Route 53 takes an alias's TTL from its target). A routing-policy record is
+ * addressed by `setIdentifier` and carries `weight` or `failover`. On a restore runbook a plain
+ * CNAME may omit `value`: it then points at the restored database's endpoint.
+ */
+export interface DnsStep {
+  hostedZoneId: string;
+  name: string;
+  type: DnsRecordType;
+  value?: string;
+  /** Seconds; plain records only. */
+  ttl?: number;
+  alias?: DnsAlias;
+  setIdentifier?: string;
+  /** Weighted routing: 0..255. */
+  weight?: number;
+  /** Failover routing. */
+  failover?: 'PRIMARY' | 'SECONDARY';
+}
+
 export interface FailoverRunbook {
   region: string;
-  promote: PromoteTarget;
-  dns?: { hostedZoneId: string; name: string; type: DnsRecordType; value: string; ttl: number /* seconds */ };
+  /** Absent: the runbook moves DNS (and hooks) only. */
+  promote?: PromoteTarget;
+  /** Days of automated backups set on the promoted instance or cluster (1..35); not with failoverCluster. */
+  backupRetention?: number;
+  /** Applied in order, as one Route 53 change batch (all records in one hosted zone). */
+  dns?: DnsStep[];
   /** Refuse to fail over while the named replication-lag check reads above maxLagMs (RPO guard). */
   guard?: { lagCheck: string; maxLagMs: number };
+  /** Checks that must pass before the run counts as recovered (the last step). */
+  verify?: VerifyStep;
+  /** HTTP steps after promote and DNS, in order. */
+  hooks?: HookStep[];
+}
+
+/** A runbook's last step: every check in `checks` passes in one round within `withinMs`. */
+export interface VerifyStep {
+  /** Configured check ids (config-rules). */
+  checks: string[];
+  withinMs: number;
+}
+
+/** Any JSON value (a hook's body). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export type HookMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'GET';
+
+/** One HTTP step of a runbook (SPEC §3 `hooks:`); its bearer token is LIFEBOAT_HOOK_<NAME>_TOKEN. */
+export interface HookStep {
+  /** `[a-z0-9][a-z0-9_-]{0,62}`, unique within the runbook. */
+  name: string;
+  /** https, or http to a loopback host only. */
+  url: string;
+  method: HookMethod;
+  /** Sent as JSON; absent: no body. */
+  body?: JsonValue;
+  /** Statuses that count as done. */
+  expectStatus: number[];
+  /** Hard deadline for the whole exchange, ms. */
+  timeoutMs: number;
 }
 
 export interface RestoreRunbook {
@@ -180,6 +253,12 @@ export interface RestoreRunbook {
   serverless?: { min: number; max: number };
   /** Settings that replace the source's; every other one is carried over from the source. */
   overrides: RestoreOverrides;
+  /** Records pointed at the restored database (a CNAME without `value` gets its endpoint). */
+  dns?: DnsStep[];
+  /** Checks that must pass before the run counts as recovered (the last step). */
+  verify?: VerifyStep;
+  /** HTTP steps after the restore (and its DNS), in order. */
+  hooks?: HookStep[];
 }
 
 /** A restore runbook's replacements for the source's settings (SPEC §3 `restore:`). */
@@ -228,4 +307,9 @@ export interface EnvConfig {
   logLevel: LogLevel;
   /** LOG_FORMAT; absent: pretty when stdout is a terminal, JSON otherwise. */
   logFormat?: LogFormat;
+  /**
+   * The bearer tokens of the runbooks' hooks, by variable (LIFEBOAT_HOOK_<NAME>_TOKEN), trimmed;
+   * `''` when the variable is set but empty (a pre-flight failure), absent when it is not set.
+   */
+  hookTokens?: Record<string, string>;
 }

@@ -3,18 +3,23 @@ import type * as Rds from '../aws/rds-gateway.js';
 import type { ChangeRecordSetsInput } from '../aws/route53-gateway.js';
 import type { ActionRequest } from './action-request.js';
 import type { DnsRecord } from './dns-record.js';
+import type { HookMethod, JsonValue } from '../config/types.js';
 
 /**
  * A polling step: the runner repeats the call until the resource reaches `until` or `timeoutMs`
- * passes. `until` is one of: `available` (instance or cluster status), `promoted` (instance
- * available and no longer a replica), `writer` (`target` is the global cluster's writer and no
- * switchover/failover is in progress), `INSYNC` (Route 53 change propagated).
+ * passes. `until` is one of: `available` (instance or cluster status), `promoted` (instance or
+ * cluster available and no longer a replica), `writer` (`target` is the writer: of the global
+ * cluster, with no switchover/failover in progress; or of the DB cluster, which is available),
+ * `INSYNC` (Route 53 change propagated), `verified` (every check of a verify step passed in one
+ * round).
  */
 export interface PlannedWait {
-  until: 'available' | 'promoted' | 'writer' | 'INSYNC';
+  until: 'available' | 'promoted' | 'writer' | 'INSYNC' | 'verified';
   timeoutMs: number;
-  /** For `writer`: the ARN of the cluster that must become the writer. */
+  /** For `writer`: the ARN of the cluster (global database) or the id of the instance (DB cluster) that must become the writer. */
   target?: string;
+  /** For `available` on a cluster: BackupRetentionPeriod must also read this many days. */
+  backupRetention?: number;
   /** Id of the earlier call whose result this step polls (GetChange polls the change `dns-upsert` made). */
   after?: string;
 }
@@ -29,8 +34,16 @@ interface PlannedCallBase {
   irreversible?: boolean;
   /** Present on polling steps. */
   wait?: PlannedWait;
-  /** For a DNS change: the record it replaces as read at plan time; null when none exists yet. */
-  replaces?: DnsRecord | null;
+  /**
+   * For a DNS change: what each change of the batch replaces as read at plan time, aligned with
+   * `ChangeBatch.Changes` (null: no such record yet). A single record in plans made before lists.
+   */
+  replaces?: DnsRecord | null | Array<DnsRecord | null>;
+  /**
+   * For a DNS change on a restore: the id of the wait step whose `detail.endpoint` (host only) the
+   * runner writes into every plain change that has no ResourceRecords in the plan.
+   */
+  valueFrom?: string;
 }
 
 /**
@@ -56,10 +69,27 @@ export interface DescribeGlobalClustersInput {
   GlobalClusterIdentifier: string;
 }
 
+/** One check a verify step runs, with what passing means for it, in words approvers read. */
+export interface VerifyCheckInput {
+  check: string;
+  /** "GET https://api.example.com/health answers 200, body contains \"ok\"". */
+  passes: string;
+}
+
+/** Lifeboat's own verify step: run `checks` until all pass in one round, within `within`. */
+export interface VerifyInput {
+  checks: VerifyCheckInput[];
+  /** The step's time limit in words ("10m 0s"); the runner reads `wait.timeoutMs`. */
+  within: string;
+}
+
 /** GetChange polls the change an earlier step made (`wait.after`), so the plan holds no id for it. */
 export type GetChangeInput = Record<string, never>;
 
 export type PromoteReadReplicaCall = OperationCall<'rds', 'PromoteReadReplica', Rds.PromoteReadReplicaInput>;
+export type PromoteReadReplicaDbClusterCall = OperationCall<'rds', 'PromoteReadReplicaDBCluster', Rds.PromoteReadReplicaDbClusterInput>;
+export type FailoverDbClusterCall = OperationCall<'rds', 'FailoverDBCluster', Rds.FailoverDbClusterInput>;
+export type ModifyDbClusterCall = OperationCall<'rds', 'ModifyDBCluster', Rds.ModifyDbClusterRetentionInput>;
 export type SwitchoverGlobalClusterCall = OperationCall<'rds', 'SwitchoverGlobalCluster', Rds.SwitchoverGlobalClusterInput>;
 export type FailoverGlobalClusterCall = OperationCall<'rds', 'FailoverGlobalCluster', Rds.FailoverGlobalClusterInput>;
 export type RestoreDbInstanceFromSnapshotCall = OperationCall<
@@ -85,10 +115,33 @@ export type DescribeGlobalClustersCall = OperationCall<'rds', 'DescribeGlobalClu
 export type ChangeResourceRecordSetsCall = OperationCall<'route53', 'ChangeResourceRecordSets', ChangeRecordSetsInput>;
 export type GetChangeCall = OperationCall<'route53', 'GetChange', GetChangeInput>;
 export type StatusPagePublishCall = OperationCall<'statuspage', 'publish', StatusPagePublication>;
+export type VerifyCall = OperationCall<'lifeboat', 'Verify', VerifyInput>;
+
+/**
+ * A runbook hook's HTTP request, exactly as it will be sent (the body as JSON, Content-Type
+ * application/json), once: it is never resent. Holds the token's variable name, never its value.
+ */
+export interface HookRequestInput {
+  method: HookMethod;
+  url: string;
+  /** Absent: no body. */
+  body?: JsonValue;
+  /** Statuses that count as done; any other fails the step. */
+  expectStatus: number[];
+  /** Hard deadline for the whole exchange, ms. */
+  timeoutMs: number;
+  /** The variable whose value is sent as `Authorization: Bearer …`; null: no Authorization header. */
+  bearerTokenFrom: string | null;
+}
+
+export type HookRequestCall = OperationCall<'http', 'Request', HookRequestInput>;
 
 /** One call a plan will make, with its exact parameters, shown to approvers before it runs. */
 export type PlannedCall =
   | PromoteReadReplicaCall
+  | PromoteReadReplicaDbClusterCall
+  | FailoverDbClusterCall
+  | ModifyDbClusterCall
   | SwitchoverGlobalClusterCall
   | FailoverGlobalClusterCall
   | RestoreDbInstanceFromSnapshotCall
@@ -101,7 +154,9 @@ export type PlannedCall =
   | DescribeGlobalClustersCall
   | ChangeResourceRecordSetsCall
   | GetChangeCall
-  | StatusPagePublishCall;
+  | StatusPagePublishCall
+  | VerifyCall
+  | HookRequestCall;
 
 /**
  * What a pre-flight check verifies, as data, so the runner re-runs exactly the same checks just
@@ -120,20 +175,44 @@ type PreflightCheckKind =
   | { kind: 'replica-lag'; checkId: string; maxLagMs: number; maxAgeMs: number; overridden: boolean }
   /** An RDS read replica that can be promoted now. */
   | { kind: 'read-replica'; region: string; dbInstance: string }
+  /** An Aurora read replica cluster (it names a replication source) that can be promoted now. */
+  | { kind: 'replica-cluster'; region: string; dbCluster: string }
+  /** An available Aurora cluster whose `dbInstance` is an available reader that FailoverDBCluster can make the writer. */
+  | { kind: 'cluster-reader'; region: string; dbCluster: string; dbInstance: string }
   /**
    * An Aurora global database whose `targetClusterArn` is an available secondary. With `dataLoss`
    * (FailoverGlobalCluster) the global database itself may be degraded: the primary's region is
    * what is failing, so only the target is required to be available.
    */
   | { kind: 'global-secondary'; region: string; globalCluster: string; targetClusterArn: string; dataLoss: boolean }
-  /** The DNS record the UPSERT replaces; `expected` is what the plan saw (absent at plan time). */
-  | { kind: 'dns-record'; hostedZoneId: string; name: string; type: string; value: string; expected?: DnsRecord | null }
+  /**
+   * One record of a DNS step: what it replaces may be replaced (no alias/plain swap, same routing
+   * policy, no type clash); `expected` is what the plan saw (absent at plan time). `value` absent
+   * with `valueFrom`: the restored endpoint, known at run time.
+   */
+  | ({ kind: 'dns-record'; hostedZoneId: string; name: string; type: string; expected?: DnsRecord | null } & DnsRecordTarget)
   /** The snapshot to restore from exists and is available. */
   | { kind: 'snapshot'; region: string; snapshotId: string; cluster: boolean; source: string }
   /** `time` (ISO-8601) lies within the source's restorable window, or `latest`. */
   | { kind: 'restore-window'; region: string; source: string; cluster: boolean; time: string | 'latest' }
   /** No instance or cluster has the identifier the restore will create. */
-  | { kind: 'identifier-free'; region: string; identifier: string; cluster: boolean };
+  | { kind: 'identifier-free'; region: string; identifier: string; cluster: boolean }
+  /**
+   * A hook's token variable is not set but empty; `bearer` is what the plan promised (a token
+   * sent or not), so a replica whose environment differs refuses instead of calling otherwise.
+   */
+  | { kind: 'hook-token'; hook: string; variable: string; bearer?: boolean };
+
+/** What a `dns-record` check's record becomes: a value, an alias, or the endpoint of step `valueFrom`; with its routing policy. */
+export interface DnsRecordTarget {
+  value?: string;
+  ttl?: number;
+  alias?: { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean };
+  valueFrom?: string;
+  setIdentifier?: string;
+  weight?: number;
+  failover?: 'PRIMARY' | 'SECONDARY';
+}
 
 /** A pre-flight check with the live value it saw. */
 export interface PreflightResult {

@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { ActionRequest } from '../core/action-request.js';
 import type { CheckResult } from '../core/check-result.js';
 import { SEVERITIES, type Severity } from '../core/severity.js';
+import { PerCheckSeries } from './per-check-series.js';
 
 /** Outcome label values of lifeboat_pagerduty_events_total. */
 export type DeliveryOutcome = 'delivered' | 'retried' | 'dropped' | 'refused';
@@ -34,12 +35,37 @@ export class PagingMetrics {
   }
 }
 
+/** One finished run, as the action metrics see it. */
+export interface FinishedRun {
+  action: ActionRequest['kind'];
+  outcome: ActionOutcome;
+  /** The runbook's name; '' for status-page posts (their subject is an incident id: unbounded). */
+  runbook: string;
+  /** Start of execution to the end of the last step; null when unknown (interrupted by a crash). */
+  elapsedMs: number | null;
+  /** Set only on a succeeded run whose verify step passed. */
+  timeToRecoveryMs?: number;
+  /** Failover: replica lag at cut-over, seconds; null or absent when not measured. */
+  dataLossSeconds?: number | null;
+}
+
+/** The runbook label of a run: runbooks are config, so the label set stays bounded. */
+export function runbookLabel(action: ActionRequest['kind'], subject: string): string {
+  return action === 'statuspage' ? '' : subject;
+}
+
+// seconds: status-page posts take seconds, promotions minutes, large restores hours
+const ACTION_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600];
+
 /**
  * What DR actions record: `lifeboat_actions_total{action,outcome}` (owned by `Metrics`, which
- * zeroes its known label sets) and `lifeboat_action_duration_seconds{action,outcome}`.
+ * zeroes its known label sets), `lifeboat_action_duration_seconds{action,outcome,runbook}`,
+ * `lifeboat_recovery_seconds{action,runbook}` and `lifeboat_failover_data_loss_seconds{runbook}`.
  */
 export class ActionMetrics {
-  readonly duration: Histogram<'action' | 'outcome'>;
+  readonly duration: Histogram<'action' | 'outcome' | 'runbook'>;
+  readonly recovery: Histogram<'action' | 'runbook'>;
+  readonly dataLoss: Histogram<'runbook'>;
 
   constructor(
     registry: Registry,
@@ -47,18 +73,38 @@ export class ActionMetrics {
   ) {
     this.duration = new Histogram({
       name: 'lifeboat_action_duration_seconds',
-      help: 'How long an executed DR action took, start of execution to its last step (measured RTO for failover)',
-      labelNames: ['action', 'outcome'] as const,
-      // seconds: status-page posts take seconds, promotions minutes, large restores hours
-      buckets: [1, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600],
+      help: 'How long an executed DR action took, start of execution to its last step (execution time), by runbook',
+      labelNames: ['action', 'outcome', 'runbook'] as const,
+      buckets: ACTION_BUCKETS,
+      registers: [registry],
+    });
+    this.recovery = new Histogram({
+      name: 'lifeboat_recovery_seconds',
+      help: "Time to recovery of succeeded runs with a verify step: from the incident's opening (or the request) to the last verify check passing",
+      labelNames: ['action', 'runbook'] as const,
+      buckets: ACTION_BUCKETS,
+      registers: [registry],
+    });
+    this.dataLoss = new Histogram({
+      name: 'lifeboat_failover_data_loss_seconds',
+      help: 'Data-loss window of succeeded failovers: replica lag at cut-over, where measured',
+      labelNames: ['runbook'] as const,
+      // seconds: a healthy replica lags under a second; a guard usually allows minutes
+      buckets: [0, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600],
       registers: [registry],
     });
   }
 
-  /** Counts one finished run; its duration when known. */
-  record(action: ActionRequest['kind'], outcome: ActionOutcome, elapsedMs: number | null): void {
+  /** Counts one finished run; its duration when known; its time to recovery and data-loss window when measured. */
+  record(run: FinishedRun): void {
+    const { action, outcome, runbook } = run;
     this.actionsTotal.inc({ action, outcome });
-    if (elapsedMs !== null) this.duration.observe({ action, outcome }, elapsedMs / 1000);
+    if (run.elapsedMs !== null) this.duration.observe({ action, outcome, runbook }, run.elapsedMs / 1000);
+    if (outcome !== 'succeeded') return;
+    if (run.timeToRecoveryMs !== undefined) this.recovery.observe({ action, runbook }, run.timeToRecoveryMs / 1000);
+    if (action === 'failover' && run.dataLossSeconds !== undefined && run.dataLossSeconds !== null) {
+      this.dataLoss.observe({ runbook }, run.dataLossSeconds);
+    }
   }
 }
 
@@ -70,16 +116,9 @@ export class ActionMetrics {
 export class Metrics {
   readonly registry = new Registry();
 
-  readonly checkUp = new Gauge({
-    name: 'lifeboat_check_up',
-    help: 'Whether the check passed on its latest run (1) or failed (0)',
-    labelNames: ['check'] as const,
-    registers: [this.registry],
-  });
-
   // Per type, not per check: a per-check histogram is 15 series a check (13 buckets, sum, count),
   // 300,000 at 20,000 checks, which is what made /metrics 21 MiB and slowed the monitor while
-  // being scraped. A check's own latest duration is one gauge series.
+  // being scraped. A check's own latest duration is one gauge series (PerCheckSeries).
   readonly checkDuration = new Histogram({
     name: 'lifeboat_check_duration_seconds',
     help: 'How long check runs took, by check type',
@@ -88,31 +127,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly checkLastDuration = new Gauge({
-    name: 'lifeboat_check_last_duration_seconds',
-    help: "How long the check's latest run took",
-    labelNames: ['check'] as const,
-    registers: [this.registry],
-  });
-
+  // Per type: per check it was one or two more series a check, and lifeboat_check_up already
+  // says which checks fail.
   readonly checkRuns = new Counter({
     name: 'lifeboat_check_runs_total',
-    help: 'Check runs by outcome',
-    labelNames: ['check', 'outcome'] as const,
-    registers: [this.registry],
-  });
-
-  readonly replicationLag = new Gauge({
-    name: 'lifeboat_replication_lag_seconds',
-    help: 'Latest replication lag measured by the check',
-    labelNames: ['check'] as const,
-    registers: [this.registry],
-  });
-
-  readonly backupAge = new Gauge({
-    name: 'lifeboat_backup_age_seconds',
-    help: 'Age of the newest available snapshot seen by the check',
-    labelNames: ['check'] as const,
+    help: 'Check runs by check type and outcome (pass, fail)',
+    labelNames: ['type', 'outcome'] as const,
     registers: [this.registry],
   });
 
@@ -193,6 +213,7 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly perCheck = new PerCheckSeries();
   private outboxPendingSource: (() => Promise<number>) | null = null;
   private pagingMetrics: PagingMetrics | null = null;
   private actionMetrics: ActionMetrics | null = null;
@@ -206,7 +227,7 @@ export class Metrics {
     return this.pagingMetrics;
   }
 
-  /** lifeboat_actions_total and lifeboat_action_duration_seconds. */
+  /** lifeboat_actions_total, lifeboat_action_duration_seconds, lifeboat_recovery_seconds, lifeboat_failover_data_loss_seconds. */
   get actions(): ActionMetrics {
     this.actionMetrics ??= new ActionMetrics(this.registry, this.actionsTotal);
     return this.actionMetrics;
@@ -231,14 +252,15 @@ export class Metrics {
 
   /** Records what a check run measured. */
   recordResult(result: CheckResult): void {
-    const check = result.checkId;
-    this.checkUp.set({ check }, result.ok ? 1 : 0);
-    this.checkDuration.observe({ type: result.measurement.kind }, result.durationMs / 1000);
-    this.checkLastDuration.set({ check }, result.durationMs / 1000);
-    this.checkRuns.inc({ check, outcome: result.ok ? 'pass' : 'fail' });
-    const m = result.measurement;
-    if (m.kind === 'replication-lag' && m.lagSeconds !== null) this.replicationLag.set({ check }, m.lagSeconds);
-    if (m.kind === 'backup' && m.ageSeconds !== null) this.backupAge.set({ check }, m.ageSeconds);
+    const type = result.measurement.kind;
+    this.perCheck.record(result);
+    this.checkDuration.observe({ type }, result.durationMs / 1000);
+    this.checkRuns.inc({ type, outcome: result.ok ? 'pass' : 'fail' });
+  }
+
+  /** The whole scrape: prom-client's families, then the per-check gauges. */
+  async render(): Promise<string> {
+    return `${await this.registry.metrics()}${this.perCheck.render()}`;
   }
 
   /** Sets the open-incident gauge from the store's open incidents (every severity, zeros included). */

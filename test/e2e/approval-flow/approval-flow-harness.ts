@@ -15,7 +15,7 @@ import type { Config } from '../../../src/config/types.js';
 import type { ProbeOutcome } from '../../../src/core/check-result.js';
 import type { IncidentEngine } from '../../../src/incidents/incident-engine.js';
 import type { Probes } from '../../../src/monitor/build-jobs.js';
-import { silentLogger } from '../../../src/observability/logger.js';
+import { silentLogger, type Logger } from '../../../src/observability/logger.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { lag } from '../../doubles/results.js';
 import { ORDERS_FAILOVER, ORDERS_LAG_CHECK, ORDERS_RESTORE, yamlFlow } from '../../doubles/runbook-fixtures.js';
@@ -29,8 +29,15 @@ import { untilLeader } from '../../doubles/until-leader.js';
 
 export { FORM };
 
-/** Production-like: U0AAA operates, U0BBB and U0CCC approve, U0ZZZ is nobody; one failover runbook with DNS and a lag guard. */
-export function flowYaml(approvals = 1): string {
+/**
+ * Production-like: U0AAA operates, U0BBB and U0CCC approve, U0ZZZ is nobody; one failover runbook
+ * with DNS and a lag guard (or `failover` instead), plus the `failoverRunbooks` and `checks` a test adds.
+ */
+export function flowYaml(approvals = 1, extra: Pick<ApprovalFlowOptions, 'checks' | 'failover' | 'failoverRunbooks'> = {}): string {
+  const checks = (extra.checks ?? []).map((check) => `\n  - ${yamlFlow(check)}`).join('');
+  const more = Object.entries(extra.failoverRunbooks ?? {})
+    .map(([name, runbook]) => `\n    ${name}: ${yamlFlow(runbook)}`)
+    .join('');
   return `
 slack:
   channel: C0INCIDENTS
@@ -50,10 +57,10 @@ checks:
     failAfter: 1
     recoverAfter: 1
     component: api
-  - ${yamlFlow(ORDERS_LAG_CHECK)}
+  - ${yamlFlow(ORDERS_LAG_CHECK)}${checks}
 runbooks:
   failover:
-    orders: ${yamlFlow(ORDERS_FAILOVER)}
+    orders: ${yamlFlow(extra.failover ?? ORDERS_FAILOVER)}${more}
   restore:
     orders: ${yamlFlow(ORDERS_RESTORE)}
 `;
@@ -94,6 +101,18 @@ export interface ApprovalFlowOptions {
   approvals?: number;
   /** Wraps the approval store (e.g. to lose Redis replies). */
   wrapStore?: (store: ApprovalStore) => ApprovalStore;
+  /** More failover runbooks, by name, beside `orders`. */
+  failoverRunbooks?: Record<string, object>;
+  /** Checks added to the flow's config (as YAML objects). */
+  checks?: object[];
+  /** Replaces the `orders` failover runbook (e.g. to give it a verify step). */
+  failover?: object;
+  /** Probes for the monitor and verify steps, instead of steady healthy answers for every check. */
+  probes?: (clock: ManualClock) => Probes;
+  /** Extra environment variables (hook tokens). */
+  env?: Record<string, string>;
+  /** Where the service logs (default: nowhere). */
+  logger?: Logger;
 }
 
 /** The lag the monitor measures on orders-lag: 12 s, well inside the runbook's guard. */
@@ -108,7 +127,7 @@ export function steadyLagMetric(at: number): GetMetricDataCommandOutput {
 }
 
 /** Healthy answers for every check, so the monitor's readings are the guard's input. */
-function steadyProbes(clock: ManualClock): Probes {
+export function steadyProbes(clock: ManualClock): Probes {
   const outcome = (result: ProbeOutcome): ProbeOutcome => ({
     ok: result.ok,
     severity: result.severity,
@@ -157,7 +176,7 @@ export async function startApprovalFlow(options: ApprovalFlowOptions = {}): Prom
  */
 export async function startServiceFlow(options: ApprovalFlowOptions, clients: AwsClients): Promise<ServiceFlow> {
   const clock = new ManualClock();
-  const config = botConfig(flowYaml(options.approvals));
+  const config = botConfig(flowYaml(options.approvals, options), options.env);
   const redis = newRedisClient();
   const keyPrefix = randomKeyPrefix('approval-flow');
   const backend = testBackend(redis, keyPrefix, clock);
@@ -165,10 +184,10 @@ export async function startServiceFlow(options: ApprovalFlowOptions, clients: Aw
 
   const app = buildApp({
     config,
-    logger: silentLogger(),
+    logger: options.logger ?? silentLogger(),
     clock,
     backend,
-    probes: steadyProbes(clock),
+    probes: (options.probes ?? steadyProbes)(clock),
     awsClients: clients,
     holderId: `e2e-${randomUUID()}`,
     seams: {
