@@ -139,12 +139,14 @@ const retentionPeriod = duration.refine((ms) => ms >= DAY_MS, {
 
 /**
  * How long the record is kept. A resolved incident (its detail compacted at resolution) expires
- * `incidents` after it resolved; approval audit entries older than `audit` are trimmed. At least
+ * `incidents` after it resolved; audit log entries older than `audit` are trimmed. At least
  * a day: a shorter retention would delete what on-call is still reading.
  */
 export const retentionSchema = strictObject({
   incidents: retentionPeriod.default(400 * DAY_MS).describe('A resolved incident expires this long after it resolved (at least 1d)'), // 400 days
-  audit: retentionPeriod.default(400 * DAY_MS).describe('Approval audit entries older than this are trimmed (at least 1d)'), // 400 days
+  audit: retentionPeriod
+    .default(400 * DAY_MS)
+    .describe('Audit log entries (approvals, incident transitions, pages) older than this are trimmed (at least 1d)'), // 400 days
 }).transform((r): RetentionConfig => ({ incidentsMs: r.incidents, auditMs: r.audit }));
 
 export const demoSchema = strictObject({

@@ -84,7 +84,7 @@ export interface ReadinessConfig {
 export interface RetentionConfig {
   /** A resolved incident (and its events and paging record) expires this long after it resolved. */
   incidentsMs: number;
-  /** Approval audit entries older than this are trimmed. */
+  /** Audit log entries (approvals, incident transitions, pages) older than this are trimmed. */
   auditMs: number;
 }
 
