@@ -5,6 +5,9 @@ import { createSlackBot, type SlackBot } from './bot/create-slack-bot.js';
 import { createSlackPlatform, type SlackPlatformDeps } from './bot/create-slack-platform.js';
 import { IncidentLinks, WebApiPermalinks } from './bot/incident-links.js';
 import { OperatorNotices } from './bot/operator-notices.js';
+import { ChannelArchiver } from './bot/channel-archiver.js';
+import type { RecordCommands } from './bot/record-commands.js';
+import type { AuditRecorder } from './audit/audit-recorder.js';
 import type { Config } from './config/types.js';
 import type { Clock } from './core/clock.js';
 import type { IncidentEngine } from './incidents/incident-engine.js';
@@ -16,6 +19,8 @@ import type { Silences } from './noise/silences.js';
 
 export interface SlackParts {
   bot: SlackBot;
+  /** Archives resolved incidents' dedicated channels (subscribed to the engine by app-subscriptions). */
+  archiver: ChannelArchiver;
   approvalUi: ApprovalUi;
   /** One-time notices to operators (a refused PagerDuty or Statuspage key). */
   notices: OperatorNotices;
@@ -40,6 +45,7 @@ export interface SlackDeps {
   readiness: ReadinessMonitor;
   /** `/dr silence|silences|unsilence`, and the silence shown on incident messages. */
   silences: Silences;
+  audit: AuditRecorder;
   seams?: SlackSeams;
 }
 
@@ -85,7 +91,23 @@ export function buildSlack(deps: SlackDeps): SlackParts {
     listApprovals: approvalUi.listApprovals,
     evaluateReadiness: () => deps.readiness.evaluateNow(),
     silences: deps.silences,
+    record: {
+      engine: deps.engine,
+      auditLog: backend.auditLog,
+      timeline: { store: backend.store, auditLog: backend.auditLog, approvals: backend.approvals },
+    },
     clock,
+  });
+  const record = bot.record as RecordCommands; // wired just above
+  const archiver = new ChannelArchiver({
+    config,
+    schedule: backend.channelArchives,
+    refs: backend.incidentMessageRefs,
+    gateway: platform.gateway,
+    record,
+    audit: deps.audit,
+    clock,
+    logger: logger.child({ component: 'slack-archive' }),
   });
   const notices = new OperatorNotices({
     channel: config.slack.channel,
@@ -97,6 +119,7 @@ export function buildSlack(deps: SlackDeps): SlackParts {
       config.env.slackSigningSecret,
       config.env.slackAppToken,
       config.env.pagerdutyRoutingKey,
+      config.env.apiToken,
       config.env.statuspageApiKey,
       config.env.redisUrl,
       ...Object.values(config.env.hookTokens ?? {}),
@@ -106,9 +129,11 @@ export function buildSlack(deps: SlackDeps): SlackParts {
 
   return {
     bot,
+    archiver,
     approvalUi,
     notices,
     async stop() {
+      await archiver.stop();
       await approvalUi.stop();
       // Notices being decided are queued before the outbox makes its last delivery pass.
       await notices.settled(1_000);

@@ -1,5 +1,6 @@
 import type { DrParts } from './app-dr.js';
 import type { SlackParts } from './app-slack.js';
+import type { AuditRecorder } from './audit/audit-recorder.js';
 import type { Backend } from './backend/create-backend.js';
 import { incidentOutcomeNote } from './bot/approvals/incident-outcome-note.js';
 import { pagingAuthNotice, statusPageAuthNotice } from './bot/operator-notices.js';
@@ -27,6 +28,7 @@ export interface SubscribedParts {
   dr: DrParts | null;
   slack: SlackParts | null;
   noise: NoiseParts;
+  audit: AuditRecorder;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface SubscribedParts {
  * listeners, called on stop before Slack's outbox makes its last pass.
  */
 export function subscribeParts(parts: SubscribedParts): () => void {
-  const { logger, metrics, backend, elector, monitor, readiness, engine, pager, statusPage, dr, slack, noise } = parts;
+  const { logger, metrics, backend, elector, monitor, readiness, engine, pager, statusPage, dr, slack, noise, audit } = parts;
 
   // A term as leader runs the monitor and the readiness loop; its lease fences every result of
   // the runs it starts, even ones that land after the term ended.
@@ -65,6 +67,8 @@ export function subscribeParts(parts: SubscribedParts): () => void {
     (change) => pager.onIncidentChange(change),
     pager.holdEscalation ? (incidentId) => pager.holdEscalation?.(incidentId) ?? Promise.resolve() : undefined,
   );
+  // Every transition is audited, with who made it (SPEC §11), silenced or not.
+  engine.subscribe(audit.onIncidentChange);
   // Bounded growth (config `retention`): a resolved incident is compacted and expires.
   const { retention } = backend;
   if (retention) engine.subscribe((change) => (change.event?.type === 'resolved' ? retention.onResolved(change.incident) : undefined));
@@ -81,6 +85,8 @@ export function subscribeParts(parts: SubscribedParts): () => void {
       refresh: (incidentId) => bot.notifier.refresh(incidentId),
       note: (incidentId, text) => bot.notifier.noteOnIncident(incidentId, text),
     }),
+    // A resolved incident's dedicated channel is archived later, its timeline posted there first.
+    engine.subscribe(slack.archiver.onIncidentChange),
     pager.subscribe((state) => bot.notifier.onPagingChange(state.incidentId)),
     // Approval requests' messages follow their state; runs report progress in their threads.
     dr.approvals.onChange(approvalUi.onApprovalChange),

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildDr, type DrParts } from './app-dr.js';
 import { buildIncidentLinks, buildSlack, type SlackParts, type SlackSeams } from './app-slack.js';
 import { subscribeParts } from './app-subscriptions.js';
+import { AuditRecorder } from './audit/audit-recorder.js';
 import { AwsClients } from './aws/aws-clients.js';
 import { connectBackend, type Backend } from './backend/create-backend.js';
 import type { Sleeper } from './actions/wait-until.js';
@@ -26,6 +27,8 @@ import { ReadinessEvaluator } from './readiness/readiness-evaluator.js';
 import { ReadinessMonitor } from './readiness/readiness-monitor.js';
 import { READINESS_POLICY, readinessCheckId } from './readiness/readiness-result.js';
 import { buildServer } from './server/build-server.js';
+import { timelineRoutes } from './server/timeline-route.js';
+import { incidentTimelineMarkdown } from './audit/render-timeline.js';
 import { pagerDutyWebhookRoutes } from './paging/webhook/pagerduty-webhook.js';
 import { createStatusPage, type StatusPageModule } from './statuspage/create-status-page.js';
 import type { Store } from './store/store.js';
@@ -137,6 +140,8 @@ export function buildApp(deps: AppDeps): App {
     logger,
     ...(deps.seams?.noiseSweepIntervalMs !== undefined && { sweepIntervalMs: deps.seams.noiseSweepIntervalMs }),
   });
+  // Every incident transition and page joins the audit log (approvals write theirs in the store).
+  const audit = new AuditRecorder(backend.auditLog, logger.child({ component: 'audit' }));
   const statusPage = createStatusPage({ config, logger, store: backend.statusPage, clock, incidents: store });
   const slackOn = Boolean(config.env.slackBotToken);
   // The PagerDuty alert links the incident's Slack message.
@@ -149,6 +154,7 @@ export function buildApp(deps: AppDeps): App {
     queue: backend.pagingQueue,
     clock,
     ...(links ? { slackLinkFor: (incidentId: string) => links.slackLinkFor(incidentId) } : {}),
+    onPageEvent: audit.onPage,
   });
 
   // Without Slack nobody can approve, so there are no DR actions at all.
@@ -179,6 +185,7 @@ export function buildApp(deps: AppDeps): App {
         dr,
         readiness,
         silences: noise.silences,
+        audit,
         ...(deps.seams ? { seams: deps.seams } : {}),
       })
     : null;
@@ -210,6 +217,12 @@ export function buildApp(deps: AppDeps): App {
     );
   }
 
+  const apiToken = config.env.apiToken;
+  if (apiToken) {
+    const sources = { store, auditLog: backend.auditLog, approvals: backend.approvals };
+    void server.register(timelineRoutes({ token: apiToken, markdown: (id) => incidentTimelineMarkdown(id, sources, clock.now()), logger }));
+  }
+
   const detachSlack = subscribeParts({
     logger,
     metrics,
@@ -223,6 +236,7 @@ export function buildApp(deps: AppDeps): App {
     dr,
     slack,
     noise,
+    audit,
   });
   const demo = config.demo ? new DemoTarget({ ...config.demo, clock, logger: logger.child({ component: 'demo-target' }) }) : null;
 
@@ -248,6 +262,7 @@ export function buildApp(deps: AppDeps): App {
         await slack.bot.start();
         // Reports runs a dead process left behind, then sweeps expired requests.
         await slack.approvalUi.start();
+        slack.archiver.start();
       }
       elector.start();
       pager.start();

@@ -21,6 +21,7 @@ export async function startService(config: Config, path: string): Promise<number
         env.slackAppToken,
         env.pagerdutyRoutingKey,
         env.pagerdutyWebhookSecret,
+        env.apiToken,
         env.statuspageApiKey,
         env.redisUrl,
       ].filter((s): s is string => typeof s === 'string'),

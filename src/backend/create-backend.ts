@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ApprovalStore } from '../approvals/approval-store.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { ChannelArchiveSchedule } from '../bot/channel-archive-schedule.js';
 import type { ApprovalMessageRefs } from '../bot/approvals/approval-message-refs.js';
 import type { IncidentMessageRefs } from '../bot/incident-message-refs.js';
 import type { SlackOutbox } from '../bot/outbox/slack-outbox.js';
@@ -14,6 +16,8 @@ import type { StatusPageStore } from '../statuspage/statuspage-store.js';
 import type { Store } from '../store/store.js';
 import { MemoryApprovalMessageRefs } from './memory/memory-approval-message-refs.js';
 import { MemoryApprovalStore } from './memory/memory-approval-store.js';
+import { MemoryAuditLog } from './memory/memory-audit-log.js';
+import { MemoryChannelArchiveSchedule } from './memory/memory-channel-archive-schedule.js';
 import { MemoryIncidentMessageRefs } from './memory/memory-incident-message-refs.js';
 import { MemoryPagingQueue } from './memory/memory-paging-queue.js';
 import { MemorySeenDeliveries } from './memory/memory-seen-deliveries.js';
@@ -25,6 +29,8 @@ import { IncidentRetention } from './redis/incident-retention.js';
 import { DEFAULT_KEY_PREFIX } from './redis/keyspace.js';
 import { RedisApprovalMessageRefs } from './redis/redis-approval-message-refs.js';
 import { RedisApprovalStore } from './redis/redis-approval-store.js';
+import { RedisAuditLog } from './redis/redis-audit-log.js';
+import { RedisChannelArchiveSchedule } from './redis/redis-channel-archive-schedule.js';
 import { assertRedisUrl, createRedisClient, describeRedisUrl } from './redis/redis-connection.js';
 import { RedisIncidentMessageRefs } from './redis/redis-incident-message-refs.js';
 import { RedisPagingQueue } from './redis/redis-paging-queue.js';
@@ -74,6 +80,10 @@ export interface Backend {
   readonly slackOutbox: SlackOutbox;
   /** Silences, announcements they held back, and reminder due times (SPEC §9). */
   readonly silences: SilenceStore;
+  /** The whole audit log (approval and incident entries), on the approval store's record. */
+  readonly auditLog: AuditLog;
+  /** When resolved incidents' dedicated channels are due to be archived. */
+  readonly channelArchives: ChannelArchiveSchedule;
   readonly sharedClock: SharedClock;
   readonly retention: Retention | null;
   /** Stops the clock sync and closes the store (and the Redis client when the backend opened it). */
@@ -139,6 +149,8 @@ function redisBackend(redis: Redis, keyPrefix: string, options: BackendOptions):
     approvalMessageRefs: new RedisApprovalMessageRefs(redis, keyPrefix, logger.child({ component: 'slack-approvals' })),
     slackOutbox: new RedisSlackOutbox(redis, keyPrefix),
     silences: new RedisSilenceStore(redis, keyPrefix),
+    auditLog: new RedisAuditLog(redis, keyPrefix),
+    channelArchives: new RedisChannelArchiveSchedule(redis, keyPrefix),
     sharedClock: synced,
     retention,
     async close() {
@@ -150,17 +162,21 @@ function redisBackend(redis: Redis, keyPrefix: string, options: BackendOptions):
 
 function memoryBackend({ clock }: BackendOptions): Backend {
   const store = new MemoryStore({ clock });
+  const approvals = new MemoryApprovalStore();
+  const silences = new MemorySilenceStore();
   return {
     kind: 'memory',
     store,
-    approvals: new MemoryApprovalStore(),
+    approvals,
     pagingQueue: new MemoryPagingQueue(),
     statusPage: new MemoryStatusPageStore({ clock }),
     seenDeliveries: new MemorySeenDeliveries(clock),
     incidentMessageRefs: new MemoryIncidentMessageRefs(clock),
     approvalMessageRefs: new MemoryApprovalMessageRefs(clock),
     slackOutbox: new MemorySlackOutbox(),
-    silences: new MemorySilenceStore(),
+    silences,
+    auditLog: new MemoryAuditLog(approvals, silences),
+    channelArchives: new MemoryChannelArchiveSchedule(),
     // One process: its own clock is the only one.
     sharedClock: { now: () => clock.now(), start: async () => undefined, stop: () => undefined },
     retention: null,

@@ -24,6 +24,8 @@ import type {
 import { READ_ONLY_SUBCOMMANDS, usageLine, type Subcommand } from './command-usage.js';
 import { LastKnownPosture, type IncidentsSnapshot, type StatusSnapshot } from './last-known-posture.js';
 import type { ParsedCommand } from './parse-command.js';
+import type { RecordCommand } from './parse-record-commands.js';
+import type { RecordCommands } from './record-commands.js';
 import type { Permissions } from './permissions.js';
 import { actorOf, type Requester } from './requester.js';
 import { nothingRemembered, staleAnswer } from './stale-answer.js';
@@ -46,6 +48,8 @@ export interface CommandHandlerDeps {
   submitAction: SubmitAction;
   listApprovals: ListApprovals;
   evaluateReadiness: EvaluateReadiness;
+  /** `/dr declare`, `/dr timeline` and `/dr audit`; without it they answer that they are unavailable. */
+  record?: RecordCommands;
   clock: Clock;
   logger: Logger;
   /** Test seam: STORE_READ_DEADLINE_MS unless given. */
@@ -141,11 +145,34 @@ export class CommandHandler {
         await this.deps.submitAction(request, actorOf(requester), reply);
         return null;
       }
+      case 'declare':
+      case 'timeline':
+      case 'audit':
+        return this.record(command, requester);
+    }
+  }
+
+  private async record(command: RecordCommand, requester: Requester): Promise<BotMessage> {
+    const { record } = this.deps;
+    if (!record) return { text: `\`${this.deps.config.slack.command} ${command.kind}\` is not available in this deployment.` };
+    switch (command.kind) {
+      case 'declare':
+        return record.declare(command.severity, command.title, requester.userId);
+      case 'timeline': {
+        const answer = await record.timeline(command.incidentId);
+        return answer ?? { text: this.refusal('not-found', command.incidentId, 'timeline') };
+      }
+      case 'audit':
+        return record.audit(command.count);
     }
   }
 
   /** A refused ack/resolve/page; an incident id that does not exist was wrong input, so the usage line follows. */
-  private refusal(reason: IncidentTransitionRefusal, incidentId: string, subcommand: 'ack' | 'resolve' | 'page' | 'statuspage'): string {
+  private refusal(
+    reason: IncidentTransitionRefusal,
+    incidentId: string,
+    subcommand: 'ack' | 'resolve' | 'page' | 'statuspage' | 'timeline',
+  ): string {
     const text = transitionRefusal(reason, incidentId);
     return reason === 'not-found' ? `${text}\n${usageLine(this.deps.config.slack.command, subcommand)}` : text;
   }

@@ -3,9 +3,11 @@ export const SUBCOMMANDS = [
   'help',
   'status',
   'incidents',
+  'declare',
   'ack',
   'resolve',
   'page',
+  'timeline',
   'failover',
   'restore',
   'statuspage',
@@ -14,6 +16,7 @@ export const SUBCOMMANDS = [
   'silence',
   'silences',
   'unsilence',
+  'audit',
 ] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
@@ -24,9 +27,11 @@ const ARGUMENTS: Record<Subcommand, string> = {
   help: '',
   status: '',
   incidents: '',
+  declare: ' <SEV1-4> <title>',
   ack: ' <incident>',
   resolve: ' <incident> [note]',
   page: ' <incident>',
+  timeline: ' <incident>',
   failover: ' <runbook> [--dry-run] [--allow-data-loss]',
   restore: ' <runbook> (--snapshot <id> | --time <ISO-8601> | --latest) [--dry-run]',
   statuspage: ' <incident> <investigating|identified|monitoring|resolved> <message>',
@@ -35,15 +40,18 @@ const ARGUMENTS: Record<Subcommand, string> = {
   silence: ' <check> <duration> <reason>',
   silences: '',
   unsilence: ' <check>',
+  audit: ' [count]',
 };
 
 const DESCRIPTIONS: Record<Subcommand, string> = {
   help: 'this list',
   status: 'DR posture: checks, lag, newest backups, open incidents, pending approvals',
   incidents: 'open and recent incidents',
+  declare: 'open an incident by hand (posted, paged and timed like any other; resolved only by hand)',
   ack: 'acknowledge an incident',
   resolve: 'resolve an incident by hand, with an optional note',
   page: 'page on-call now',
+  timeline: "the incident's postmortem timeline as Markdown (uploaded to its thread when long)",
   failover: 'request a failover (two-person approval)',
   restore: 'request a restore (two-person approval)',
   statuspage: 'request a status page post (two-person approval)',
@@ -52,6 +60,7 @@ const DESCRIPTIONS: Record<Subcommand, string> = {
   silence: "mute a check's paging and new Slack posts for up to 7d (e.g. 2h), with the reason",
   silences: 'silences and maintenance windows in force or to come',
   unsilence: "end a check's silence now",
+  audit: 'the newest audit entries (20 unless a count up to 100 is given)',
 };
 
 /** `Usage: /dr ack <incident>` for one subcommand. */

@@ -10,6 +10,7 @@ import type { SlackPlatform } from './create-slack-platform.js';
 import { IncidentActionHandler } from './incident-action-handler.js';
 import type { IncidentMessageRefs } from './incident-message-refs.js';
 import { IncidentNotifier, type PagingStateLookup } from './incident-notifier.js';
+import { RecordCommands, type RecordCommandsDeps } from './record-commands.js';
 import { registerListeners } from './register-listeners.js';
 
 /** What the bot needs from the rest of Lifeboat. */
@@ -34,12 +35,16 @@ export interface SlackBotDeps {
   evaluateReadiness: EvaluateReadiness;
   /** `/dr silence|silences|unsilence`, and the silence shown on incident messages (SPEC §9). */
   silences?: Silences;
+  /** `/dr declare`, `/dr timeline`, `/dr audit`: the engine, the audit log and the timeline's sources. */
+  record?: Pick<RecordCommandsDeps, 'engine' | 'auditLog' | 'timeline'>;
   clock: Clock;
 }
 
 /** The bot on its platform: `notifier.listener` is what the incident engine tells. */
 export interface SlackBot extends SlackPlatform {
   notifier: IncidentNotifier;
+  /** The record-keeping commands (timelines for the channel archiver); null when not wired. */
+  record: RecordCommands | null;
 }
 
 /**
@@ -51,6 +56,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   const logger = deps.logger.child({ component: 'slack' });
   const { boltApp, gateway, outbox, permissions } = platform;
 
+  const record = deps.record ? new RecordCommands({ ...deps.record, config, refs, gateway, clock, logger }) : null;
   const commands = new CommandHandler({
     config,
     store,
@@ -61,6 +67,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     listApprovals: deps.listApprovals,
     evaluateReadiness: deps.evaluateReadiness,
     ...(deps.silences ? { silences: deps.silences } : {}),
+    ...(record ? { record } : {}),
     clock,
     logger,
   });
@@ -79,5 +86,5 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     ...(deps.pagingState ? { pagingState: deps.pagingState } : {}),
     ...(silences ? { silenceFor: (incident: Incident) => silences.inForceFor(incident.checkId) } : {}),
   });
-  return { ...platform, notifier };
+  return { ...platform, notifier, record };
 }

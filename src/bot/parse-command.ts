@@ -12,6 +12,7 @@ import { generalUsage, SUBCOMMANDS, usageLine, type Subcommand } from './command
 import { parseIncidentId } from './parse-incident-id.js';
 import { parseIsoTime } from './parse-iso-time.js';
 import { parseCheckArgument, parseSilence } from './parse-silence.js';
+import { parseAudit, parseDeclare, parseTimeline, type RecordCommand } from './parse-record-commands.js';
 import { quoteInput, slackTextToPlain } from './slack-text.js';
 
 /** What the parser needs to know beyond the text: names to validate against, and now. */
@@ -39,7 +40,8 @@ export type ParsedCommand =
   | { kind: 'silences' }
   | { kind: 'silence'; checkId: string; durationMs: number; reason: string }
   | { kind: 'unsilence'; checkId: string }
-  | { kind: 'action'; request: ActionRequest };
+  | { kind: 'action'; request: ActionRequest }
+  | RecordCommand;
 
 export type ParseOutcome =
   | { ok: true; subcommand: Subcommand; command: ParsedCommand }
@@ -119,6 +121,12 @@ function parseSubcommand(subcommand: Subcommand, rest: string, context: ParseCon
       return parseSilence(rest, context);
     case 'unsilence':
       return parseUnsilence(rest, context);
+    case 'declare':
+      return parseDeclare(rest, context.command);
+    case 'timeline':
+      return parseTimeline(rest, context.command);
+    case 'audit':
+      return parseAudit(rest);
   }
 }
 

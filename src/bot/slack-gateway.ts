@@ -104,4 +104,23 @@ export interface SlackGateway {
    * bot, not the app; interactions are accepted only with this app's `api_app_id`.
    */
   botInfo(botId: string): Promise<BotInfo>;
+  /**
+   * files.uploadV2 (scope files:write): files.getUploadURLExternal, the bytes to the URL it gives,
+   * then files.completeUploadExternal sharing the file in `channel` (in a thread with `threadTs`).
+   * Sent once: a failure whose outcome is unknown is ambiguous, as for chat.postMessage.
+   */
+  uploadFile?(args: UploadFileArgs): Promise<void>;
+  /** conversations.archive (scope channels:manage); `already_archived` fails like any Slack error. */
+  archiveChannel?(channel: string): Promise<void>;
+}
+
+/** A text file shared in a channel or thread. */
+export interface UploadFileArgs {
+  channel: string;
+  threadTs?: string;
+  filename: string;
+  title: string;
+  content: string;
+  /** The message the file is shared with. */
+  initialComment?: string;
 }

@@ -14,6 +14,7 @@ import type {
   PostMessageArgs,
   ResponseUrlMessage,
   SlackGateway,
+  UploadFileArgs,
 } from './slack-gateway.js';
 
 /** Times one call is sent again after a 429 whose pause it waited out, before giving up. */
@@ -232,6 +233,31 @@ export class WebClientSlackGateway implements SlackGateway {
     const result = await this.call('usergroups.users.list', { usergroup: usergroupId });
     const users = result.users;
     return Array.isArray(users) ? users.filter((u): u is string => typeof u === 'string') : [];
+  }
+
+  async uploadFile(args: UploadFileArgs): Promise<void> {
+    // files.uploadV2 is the client's helper over files.getUploadURLExternal, a POST of the bytes
+    // to the upload_url Slack answers, and files.completeUploadExternal (which shares the file):
+    // sent on the client without retries, as a share is a post.
+    const method = 'files.completeUploadExternal';
+    await this.pauses.waitTurn(method, this.maxRateLimitWaitMs);
+    try {
+      const file = {
+        filename: args.filename,
+        title: args.title,
+        content: args.content,
+        ...(args.initialComment ? { initial_comment: args.initialComment } : {}),
+      };
+      await this.onceClient.filesUploadV2(
+        args.threadTs ? { ...file, channel_id: args.channel, thread_ts: args.threadTs } : { ...file, channel_id: args.channel },
+      );
+    } catch (err) {
+      throw toSlackBotError('files.uploadV2', err, { nonIdempotent: true });
+    }
+  }
+
+  async archiveChannel(channel: string): Promise<void> {
+    await this.call('conversations.archive', { channel });
   }
 
   async openView(triggerId: string, view: types.ModalView): Promise<void> {

@@ -12,6 +12,7 @@ export const ENV_VARIABLES = [
   'PAGERDUTY_ROUTING_KEY',
   'PAGERDUTY_EVENTS_URL',
   'PAGERDUTY_WEBHOOK_SECRET',
+  'LIFEBOAT_API_TOKEN',
   'STATUSPAGE_API_KEY',
   'STATUSPAGE_API_URL',
   'REDIS_URL',
@@ -20,6 +21,9 @@ export const ENV_VARIABLES = [
   'LOG_FORMAT',
 ] as const;
 export type EnvVariable = (typeof ENV_VARIABLES)[number];
+
+/** Shortest LIFEBOAT_API_TOKEN accepted. */
+export const MIN_API_TOKEN_CHARS = 24;
 
 /** What the environment contributes to the config: `env`, and the port override. */
 export interface EnvSettings {
@@ -136,6 +140,11 @@ export const envSchema = z
     PAGERDUTY_ROUTING_KEY: z.string().optional(),
     PAGERDUTY_EVENTS_URL: pagerdutyEventsUrl.default('https://events.pagerduty.com'),
     PAGERDUTY_WEBHOOK_SECRET: z.string().optional(),
+    // A bearer token guessed by nobody: long enough to be a random secret, not a word.
+    LIFEBOAT_API_TOKEN: z
+      .string()
+      .min(MIN_API_TOKEN_CHARS, `must be at least ${MIN_API_TOKEN_CHARS} characters: a random secret, e.g. \`openssl rand -hex 32\``)
+      .optional(),
     STATUSPAGE_API_KEY: z.string().optional(),
     STATUSPAGE_API_URL: baseUrl(['https:', 'http:'], 'https://api.statuspage.io/v1', false).default('https://api.statuspage.io/v1'),
     REDIS_URL: redisUrl.optional(),
@@ -153,6 +162,7 @@ export const envSchema = z
         ...(e.PAGERDUTY_ROUTING_KEY !== undefined && { pagerdutyRoutingKey: e.PAGERDUTY_ROUTING_KEY }),
         pagerdutyEventsUrl: e.PAGERDUTY_EVENTS_URL,
         ...(e.PAGERDUTY_WEBHOOK_SECRET !== undefined && { pagerdutyWebhookSecret: e.PAGERDUTY_WEBHOOK_SECRET }),
+        ...(e.LIFEBOAT_API_TOKEN !== undefined && { apiToken: e.LIFEBOAT_API_TOKEN }),
         ...(e.STATUSPAGE_API_KEY !== undefined && { statuspageApiKey: e.STATUSPAGE_API_KEY }),
         statuspageApiUrl: e.STATUSPAGE_API_URL,
         ...(e.REDIS_URL !== undefined && { redisUrl: e.REDIS_URL }),

@@ -49,6 +49,11 @@ export const slackSchema = strictObject({
     .describe('Distinct approvers needed besides the requester (the two-person rule: at least 1)'),
   approvalTtl: duration.default(15 * 60_000).describe('A request expires this long after it was made'), // 15 minutes
   incidentChannels: severity.optional().describe('Open a dedicated Slack channel for incidents at or above this severity'),
+  // Incident message refs (which name the channel) are kept 30 days: archive well within that.
+  archiveChannelsAfter: duration
+    .refine((ms) => ms <= 7 * 86_400_000, { message: 'must be at most 7d (the channel is found through a record kept 30 days)' })
+    .default(24 * 3_600_000)
+    .describe("Archive an incident's dedicated channel this long after it resolved, posting its timeline there first (at most 7d)"), // 24 hours
 }).transform(
   (s): SlackConfig => ({
     ...(s.channel !== undefined && { channel: s.channel }),
@@ -58,6 +63,7 @@ export const slackSchema = strictObject({
     approvals: s.approvals,
     approvalTtlMs: s.approvalTtl,
     ...(s.incidentChannels !== undefined && { incidentChannels: s.incidentChannels }),
+    archiveChannelsAfterMs: s.archiveChannelsAfter,
   }),
 );
 
@@ -133,12 +139,14 @@ const retentionPeriod = duration.refine((ms) => ms >= DAY_MS, {
 
 /**
  * How long the record is kept. A resolved incident (its detail compacted at resolution) expires
- * `incidents` after it resolved; approval audit entries older than `audit` are trimmed. At least
+ * `incidents` after it resolved; audit log entries older than `audit` are trimmed. At least
  * a day: a shorter retention would delete what on-call is still reading.
  */
 export const retentionSchema = strictObject({
   incidents: retentionPeriod.default(400 * DAY_MS).describe('A resolved incident expires this long after it resolved (at least 1d)'), // 400 days
-  audit: retentionPeriod.default(400 * DAY_MS).describe('Approval audit entries older than this are trimmed (at least 1d)'), // 400 days
+  audit: retentionPeriod
+    .default(400 * DAY_MS)
+    .describe('Audit log entries (approvals, incident transitions, pages) older than this are trimmed (at least 1d)'), // 400 days
 }).transform((r): RetentionConfig => ({ incidentsMs: r.incidents, auditMs: r.audit }));
 
 export const demoSchema = strictObject({

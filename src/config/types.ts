@@ -49,6 +49,8 @@ export interface SlackConfig {
   approvalTtlMs: number;
   /** Open a dedicated channel for incidents at or above this severity. */
   incidentChannels?: Severity;
+  /** A resolved incident's dedicated channel is archived this long after; the schema sets 24 h when unset. */
+  archiveChannelsAfterMs?: number;
 }
 
 export interface PagerDutyConfig {
@@ -93,7 +95,7 @@ export interface ReadinessConfig {
 export interface RetentionConfig {
   /** A resolved incident (and its events and paging record) expires this long after it resolved. */
   incidentsMs: number;
-  /** Approval audit entries older than this are trimmed. */
+  /** Audit log entries (approvals, incident transitions, pages) older than this are trimmed. */
   auditMs: number;
 }
 
@@ -309,6 +311,8 @@ export interface EnvConfig {
   pagerdutyRoutingKey?: string;
   /** Signs PagerDuty V3 webhooks; absent: POST /pagerduty/webhook is off. */
   pagerdutyWebhookSecret?: string;
+  /** LIFEBOAT_API_TOKEN: bearer token of GET /incidents/<id>/timeline.md; absent: the route is off. */
+  apiToken?: string;
   /** https, no trailing slash; `/v2/enqueue` is appended by the client. */
   pagerdutyEventsUrl: string;
   statuspageApiKey?: string;

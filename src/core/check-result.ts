@@ -35,7 +35,9 @@ export type Measurement =
     }
   | { kind: 'demo'; note: string }
   /** A runbook's pre-flight, evaluated read-only (SPEC §10 Readiness); `failing` names the check that would refuse it. */
-  | { kind: 'readiness'; runbookKind: 'failover' | 'restore'; runbook: string; failing: string | null };
+  | { kind: 'readiness'; runbookKind: 'failover' | 'restore'; runbook: string; failing: string | null }
+  /** Nothing measured: a person declared the incident (`/dr declare`); `declaredBy` is their Slack user id. */
+  | { kind: 'declared'; title: string; declaredBy: string };
 
 /** One probe run's verdict, before any incident logic. */
 export interface ProbeOutcome {

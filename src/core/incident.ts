@@ -69,3 +69,26 @@ export function isOpen(incident: Incident): boolean {
 export function formatIncidentId(sequence: number): string {
   return `INC-${sequence}`;
 }
+
+/** Longest slug a declared incident's check id carries (`declared:db-writes-failing`). */
+const DECLARED_SLUG_CHARS = 40;
+
+/**
+ * The check id of a declared incident: `declared:` and a slug of its title. The colon keeps it
+ * apart from every configured check (check ids are lowercase letters, digits, - and _), so the
+ * monitor never finds it; the slug makes its channel name readable (`inc-7-declared-db-writes`).
+ */
+export function declaredCheckId(title: string): string {
+  const slug = title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, DECLARED_SLUG_CHARS)
+    .replace(/-+$/, '');
+  return `declared:${slug || 'incident'}`;
+}
+
+/** True for an incident a person declared (`/dr declare`) rather than one a check opened. */
+export function isDeclared(incident: Pick<Incident, 'measurement'>): boolean {
+  return incident.measurement.kind === 'declared';
+}

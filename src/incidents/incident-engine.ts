@@ -2,9 +2,10 @@ import type { CheckResult } from '../core/check-result.js';
 import { initialCheckState, type CheckState } from '../core/check-state.js';
 import type { Clock } from '../core/clock.js';
 import { evaluateResult, type FlapPolicy, type IncidentDecision } from '../core/evaluate-result.js';
-import { worstOf } from '../core/severity.js';
-import { formatIncidentId, isOpen, type Incident, type IncidentEvent } from '../core/incident.js';
+import { worstOf, type Severity } from '../core/severity.js';
+import { declaredCheckId, formatIncidentId, isOpen, type Incident, type IncidentEvent } from '../core/incident.js';
 import type { Logger } from '../observability/logger.js';
+import { StoreError } from '../store/store-error.js';
 import { UNFENCED, type CommitFence, type EvaluationCommit, type Lease, type Store } from '../store/store.js';
 import { joinChild } from './child-join.js';
 
@@ -107,6 +108,40 @@ export class IncidentEngine {
         return null;
       }
     }
+  }
+
+  /**
+   * Opens an incident a person declared (`/dr declare`): no check measured it, so no check state
+   * points at it and the monitor never escalates or resolves it; only a person resolves it. It
+   * is announced to the same listeners as any other (Slack, paging, audit). Any replica may
+   * declare: the write is the store's create-if-absent (expected revision 0), not fenced.
+   */
+  async declare(input: { severity: Severity; title: string; actor: string }): Promise<IncidentChange> {
+    const { store, clock } = this.options;
+    const id = formatIncidentId(await store.nextIncidentSequence());
+    const at = clock.now();
+    const incident: Incident = {
+      id,
+      checkId: declaredCheckId(input.title),
+      severity: input.severity,
+      peakSeverity: input.severity,
+      state: 'open',
+      revision: 1,
+      openedAt: at,
+      updatedAt: at,
+      summary: input.title,
+      measurement: { kind: 'declared', title: input.title, declaredBy: input.actor },
+    };
+    const event: IncidentEvent = { ...eventOf('opened', incident, at), actor: input.actor };
+    // A fresh sequence number cannot be taken: a conflict here means someone edited the store.
+    const outcome = await store.updateIncident({ incident, event, expectedRevision: 0 });
+    if (outcome !== 'committed') {
+      throw new StoreError('LIFEBOAT_STORE_CORRUPT_VALUE', `${id} already exists in the store: the incident counter went back`);
+    }
+    const change = { incident, event };
+    this.logEvent(change);
+    await this.notify(change);
+    return change;
   }
 
   /** Acknowledges an open incident on behalf of `actor` (a Slack user id). */

@@ -2,7 +2,7 @@ import type { Config } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { SlackLinkLookup } from './delivery-worker.js';
+import type { PageAuditEvent, SlackLinkLookup } from './delivery-worker.js';
 import { DisabledPager } from './disabled-pager.js';
 import { EventsApiClient, EVENTS_REQUEST_TIMEOUT_MS } from './events-api-client.js';
 import type { Pager } from './pager.js';
@@ -34,6 +34,8 @@ export interface CreatePagerDeps {
   retry?: RetryPolicy;
   /** One request's deadline; defaults to EVENTS_REQUEST_TIMEOUT_MS. */
   requestTimeoutMs?: number;
+  /** Told of every page delivered and escalation fired, once (the audit log). */
+  onPageEvent?: (page: PageAuditEvent) => void;
 }
 
 /**
@@ -72,6 +74,7 @@ export function createPager(deps: CreatePagerDeps): Pager {
       maxEventAgeMs: PAGING_MAX_EVENT_AGE_MS,
       batchLimit: PAGING_BATCH_LIMIT,
       ...(deps.slackLinkFor && { slackLinkFor: deps.slackLinkFor }),
+      ...(deps.onPageEvent && { onPageEvent: deps.onPageEvent }),
     },
   });
 }

@@ -32,6 +32,18 @@ export interface DeliveryWorkerOptions {
   onStateChange: (state: PagingState) => void;
   /** Called once, when PagerDuty first refuses the key or endpoint. */
   onRefused: (error: PagingError) => void;
+  /** Called once per page (a trigger PagerDuty accepted, an escalation timer fired), for the audit log. */
+  onPageEvent?: (page: PageAuditEvent) => void;
+}
+
+/** A page, as the audit log records it: each is reported by the one replica that completed it. */
+export interface PageAuditEvent {
+  kind: 'delivered' | 'escalation-fired';
+  incidentId: string;
+  at: number;
+  reason: string;
+  /** The person who pressed Page, when one did. */
+  actor?: string;
 }
 
 const DELIVERED_STATUS: Record<OutboxEvent['action'], PagingStatus> = {
@@ -63,6 +75,7 @@ export class DeliveryWorker {
     const promoted = await queue.promoteDueEscalations(clock.now(), batchLimit);
     for (const incidentId of promoted) {
       this.options.logger.info({ incidentId }, `${incidentId} not acknowledged in time: paging on-call`);
+      this.options.onPageEvent?.({ kind: 'escalation-fired', incidentId, at: clock.now(), reason: 'not acknowledged in time' });
       await this.emitState(incidentId);
     }
     let sent = 0;
@@ -109,7 +122,17 @@ export class DeliveryWorker {
       { incidentId: claim.incidentId, action: event.action, attempts: claim.attempts + 1 },
       `PagerDuty accepted the ${event.action} for ${claim.incidentId}`,
     );
-    if (await this.options.queue.complete(claim, state, now)) this.options.onStateChange(state);
+    if (!(await this.options.queue.complete(claim, state, now))) return;
+    this.options.onStateChange(state);
+    if (event.action === 'trigger') {
+      this.options.onPageEvent?.({
+        kind: 'delivered',
+        incidentId: claim.incidentId,
+        at: now,
+        reason: event.reason,
+        ...(event.actor !== undefined && { actor: event.actor }),
+      });
+    }
   }
 
   private async rejected(claim: OutboxClaim, result: Extract<SendResult, { kind: 'rejected' }>, body: EventsApiBody): Promise<void> {

@@ -37,18 +37,26 @@ export function codePointName(char: string): string {
  * MAX_PUBLISHED_TEXT_CHARS. `what` names the text in the sentence ("The message").
  */
 export function textToPublishProblem(text: string, what = 'The message', maxChars = MAX_PUBLISHED_TEXT_CHARS): string | null {
+  const hidden = hiddenCharacter(text);
+  if (hidden) {
+    return (
+      `${what} holds an invisible or formatting character, ${hidden.name}, at character ${hidden.position}; ` +
+      'approvers could not see it, so it cannot be published. Retype the text without it.'
+    );
+  }
+  const position = characterCount(text);
+  if (position > maxChars)
+    return `${what} is ${position} characters long; text to publish is limited to ${maxChars} characters so approvers can read it whole.`;
+  return null;
+}
+
+/** The first character of `text` nobody can see (see HIDDEN): its name and position (from 1), or null. */
+export function hiddenCharacter(text: string): { name: string; position: number } | null {
   let position = 0;
   for (const char of text) {
     position += 1;
-    if (HIDDEN.test(char)) {
-      return (
-        `${what} holds an invisible or formatting character, ${codePointName(char)}, at character ${position}; ` +
-        'approvers could not see it, so it cannot be published. Retype the text without it.'
-      );
-    }
+    if (HIDDEN.test(char)) return { name: codePointName(char), position };
   }
-  if (position > maxChars)
-    return `${what} is ${position} characters long; text to publish is limited to ${maxChars} characters so approvers can read it whole.`;
   return null;
 }
 

@@ -173,3 +173,33 @@ export function guardNetwork(): { unmatched: string[]; reset(): void } {
     },
   };
 }
+
+/** Where files.getUploadURLExternal sends the bytes in tests (Slack answers a files.slack.com URL). */
+export const TEST_UPLOAD_ORIGIN = 'https://files.slack.test';
+
+/**
+ * files.uploadV2 as the WebClient helper makes it: files.getUploadURLExternal (answering an
+ * upload_url and file id F1), the bytes POSTed to that URL (recorded in `uploaded`), then
+ * files.completeUploadExternal (recorded in `completed`: channel_id, thread_ts, files).
+ */
+export function nockFilesUpload(): { requested: SlackCall[]; uploaded: string[]; completed: SlackCall[] } {
+  const requested = intercept(
+    'files.getUploadURLExternal',
+    () => [200, { ok: true, upload_url: `${TEST_UPLOAD_ORIGIN}/upload/v1/F1`, file_id: 'F1' }],
+    1,
+  ).calls;
+  const uploaded: string[] = [];
+  nock(TEST_UPLOAD_ORIGIN)
+    .post('/upload/v1/F1')
+    .reply(200, (_uri, body) => {
+      uploaded.push(typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body));
+      return 'OK - 1234';
+    });
+  const completed = intercept('files.completeUploadExternal', () => [200, { ok: true, files: [{ id: 'F1', title: 'timeline' }] }], 1).calls;
+  return { requested, uploaded, completed };
+}
+
+/** conversations.archive. */
+export function nockConversationsArchive(times = 1): Recorded {
+  return intercept('conversations.archive', () => [200, { ok: true }], times);
+}

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { buildApp, type App } from '../../src/app.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import type { PagingStatus } from '../../src/paging/paging-state.js';
@@ -13,14 +14,19 @@ import { botConfig } from './bot/slack-bot-harness.js';
  * `buildApp` with Slack and PagerDuty on, a manual clock and no probes: the test applies check
  * results itself. Delivery to PagerDuty is stopped: it runs only inside `deliverPages`.
  */
-export async function startPagingApp(yaml: string, env: Record<string, string> = {}): Promise<{ app: App; clock: ManualClock }> {
-  const clock = new ManualClock();
+export async function startPagingApp(
+  yaml: string,
+  env: Record<string, string> = {},
+  options: { redis?: { client: Redis; keyPrefix: string }; clock?: ManualClock } = {},
+): Promise<{ app: App; clock: ManualClock }> {
+  const clock = options.clock ?? new ManualClock();
   const config = botConfig(yaml, { PAGERDUTY_ROUTING_KEY: TEST_ROUTING_KEY, PAGERDUTY_EVENTS_URL: TEST_PAGERDUTY_EVENTS_URL, ...env });
   const app = buildApp({
     config,
     logger: silentLogger(),
     clock,
-    backend: testBackend(null, 'unused:', clock),
+    // In memory unless a test Redis is given (a restart then finds what the first process stored).
+    backend: options.redis ? testBackend(options.redis.client, options.redis.keyPrefix, clock) : testBackend(null, 'unused:', clock),
     probes: NO_PROBES,
     seams: { sleep: async () => undefined, webApiNetworkRetries: 0 },
   });

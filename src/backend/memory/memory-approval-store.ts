@@ -28,6 +28,7 @@ import type {
 } from '../../approvals/approval-store.js';
 import { assertAuditQuery, assertBatchLimit, compareAuditIds, uniqueResources } from '../../approvals/approval-store-arguments.js';
 import { formatApprovalId, type Approval, type ApprovalState } from '../../approvals/approval.js';
+import type { AuditLogEntry, NewIncidentAuditEntry, NewestAuditQuery } from '../../audit/audit-log.js';
 
 /**
  * The approval store in process memory, for local mode and tests: the same rules as the Redis
@@ -46,6 +47,8 @@ export class MemoryApprovalStore implements ApprovalStore {
   /** Plan id -> id of the request made for it: create's idempotency key. */
   private readonly byPlan = new Map<string, string>();
   private readonly audit: ApprovalAuditEntry[] = [];
+  /** The whole audit log: the approval entries above and the incident entries (MemoryAuditLog), in order. */
+  private readonly log: AuditLogEntry[] = [];
   private sequence = 0;
   private auditSequence = 0;
   private closed = false;
@@ -318,6 +321,23 @@ export class MemoryApprovalStore implements ApprovalStore {
     if (actor) entry.actor = actor;
     if (detail) entry.detail = detail;
     this.audit.push(entry);
+    this.log.push(entry);
+  }
+
+  /** Appends an incident entry to the shared log (the memory twin of RedisAuditLog.append). */
+  appendIncidentEntry(input: NewIncidentAuditEntry): void {
+    this.assertOpen();
+    this.auditSequence += 1;
+    this.log.push({ ...input, id: `${this.auditSequence}-0` });
+  }
+
+  /** The log newest first, before `beforeId` (the memory twin of RedisAuditLog.newest). */
+  newestLogEntries(query: NewestAuditQuery): AuditLogEntry[] {
+    this.assertOpen();
+    assertAuditQuery({ limit: query.limit, ...(query.beforeId !== undefined && { sinceId: query.beforeId }) }, MAX_AUDIT_READ);
+    const { beforeId } = query;
+    const before = beforeId === undefined ? this.log : this.log.filter((e) => compareAuditIds(e.id, beforeId) < 0);
+    return copy(before.slice(-query.limit).reverse());
   }
 
   private assertOpen(): void {

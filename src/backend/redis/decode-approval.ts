@@ -145,6 +145,15 @@ function decodeRun(key: string, fields: Fields, int: (name: string) => number, o
   return run;
 }
 
+/**
+ * True when an XRANGE entry of the audit stream is an approval's (it names one): the stream also
+ * holds the incident entries of the audit log (audit-log.ts), which approval readers skip.
+ */
+export function isApprovalStreamEntry(key: string, entry: unknown): boolean {
+  if (!Array.isArray(entry) || typeof entry[0] !== 'string') throw corrupt(key, 'audit stream has a malformed entry');
+  return pairsToFields(entry[1], `${key}#${entry[0]}`).approval !== undefined;
+}
+
 /** Decodes one XRANGE entry ([id, [field, value, ...]]) of the audit stream. */
 export function decodeAuditEntry(key: string, entry: unknown): ApprovalAuditEntry {
   if (!Array.isArray(entry) || typeof entry[0] !== 'string') throw corrupt(key, 'audit stream has a malformed entry');

@@ -36,7 +36,7 @@ export interface RetentionSweep {
  */
 export class IncidentRetention {
   private readonly keys: RedisKeys;
-  /** Streams trimmed to `policy.auditMs`: the approval audit log. */
+  /** Streams trimmed to `policy.auditMs`: the audit log (approval and incident entries, audit-log.ts). */
   private readonly auditStreams: string[];
   /** Keys an incident owns beyond its record and events (its paging record), expired and dropped with it. */
   private readonly ownedKeys: (incidentId: string) => string[];

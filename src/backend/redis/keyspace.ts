@@ -175,6 +175,9 @@ export function pagingRedisKeys(prefix: string): PagingRedisKeys {
  *   {p}slack:outbox:paused        hash Web API method -> epoch ms before which it is not called
  *                                  (a 429's Retry-After, shared by every replica)
  *   {p}slack:outbox:once:{key}    entry id, PX = ONCE_KEY_TTL_MS; a run's outcome is enqueued once
+ *   {p}slack:channel-archives     sorted set of resolved incident ids whose dedicated channel is
+ *                                  still to be archived, score = epoch ms it is due (while claimed:
+ *                                  the claim's end); a member is removed once archived
  */
 /** Key builders for the bot's records. */
 export interface BotRedisKeys {
@@ -185,6 +188,7 @@ export interface BotRedisKeys {
   outboxReady(): string;
   outboxPaused(): string;
   outboxOnce(key: string): string;
+  channelArchives(): string;
 }
 
 /** Builds the bot's key names for one prefix. */
@@ -197,6 +201,7 @@ export function botRedisKeys(prefix: string): BotRedisKeys {
     outboxReady: () => `${prefix}slack:outbox:ready`,
     outboxPaused: () => `${prefix}slack:outbox:paused`,
     outboxOnce: (key) => `${prefix}slack:outbox:once:${key}`,
+    channelArchives: () => `${prefix}slack:channel-archives`,
   };
 }
 

@@ -34,7 +34,7 @@ import type {
 } from '../../approvals/approval-store.js';
 import { formatApprovalId, type Approval } from '../../approvals/approval.js';
 import { assertAuditQuery, assertBatchLimit, uniqueResources } from '../../approvals/approval-store-arguments.js';
-import { decodeApproval, decodeAuditEntry, encodeStep, pairsToFields } from './decode-approval.js';
+import { decodeApproval, decodeAuditEntry, encodeStep, isApprovalStreamEntry, pairsToFields } from './decode-approval.js';
 
 /** What a RedisApprovalStore is built from. */
 export interface RedisApprovalStoreOptions {
@@ -227,10 +227,19 @@ export class RedisApprovalStore implements ApprovalStore {
     assertAuditQuery(query, MAX_AUDIT_READ);
     const key = this.keys.audit();
     // "(" makes the start exclusive (XRANGE, Redis >= 6.2: "Added exclusive ranges").
-    const start = query.sinceId === undefined ? '-' : `(${query.sinceId}`;
-    const entries = await this.redis.xrange(key, start, '+', 'COUNT', query.limit);
-    // The stream is shared: entries of another kind (silences, `kind` field) are not approval entries.
-    return entries.filter(([, pairs]) => !isOtherKind(pairs)).map((entry) => decodeAuditEntry(key, entry));
+    let start = query.sinceId === undefined ? '-' : `(${query.sinceId}`;
+    const found: ApprovalAuditEntry[] = [];
+    // The stream holds incident entries too (audit-log.ts): skip them, and read on until `limit`
+    // approval entries are found or the stream ends, so paging with sinceId never stops early.
+    while (found.length < query.limit) {
+      const wanted = query.limit - found.length;
+      const entries = await this.redis.xrange(key, start, '+', 'COUNT', wanted);
+      for (const entry of entries) if (isApprovalStreamEntry(key, entry)) found.push(decodeAuditEntry(key, entry));
+      const last = entries.at(-1);
+      if (entries.length < wanted || !last) break;
+      start = `(${last[0]}`;
+    }
+    return found;
   }
 
   async close(): Promise<void> {
@@ -340,11 +349,4 @@ export class RedisApprovalStore implements ApprovalStore {
       `Redis script ${script.name} returned an unexpected reply: ${JSON.stringify(reply)?.slice(0, 200)}`,
     );
   }
-}
-
-/** True for an audit stream entry written by another part (it carries a `kind` other than approval). */
-function isOtherKind(pairs: unknown): boolean {
-  if (!Array.isArray(pairs)) return false;
-  for (let i = 0; i + 1 < pairs.length; i += 2) if (pairs[i] === 'kind') return pairs[i + 1] !== 'approval';
-  return false;
 }

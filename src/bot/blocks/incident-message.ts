@@ -99,7 +99,9 @@ function plainState(incident: Incident): string {
 
 function fields(input: IncidentMessageInput): types.MrkdwnElement[] {
   const { incident } = input;
-  const measured = '*Measured*\n';
+  // A declared incident measured nothing: its summary is the title a person gave, shown with who.
+  const { measurement } = incident;
+  const measured = measurement.kind === 'declared' ? `*Declared by* ${actorMention(measurement.declaredBy)}\n` : '*Measured*\n';
   const out: types.MrkdwnElement[] = [
     // A backup summary lists every failed snapshot: bounded, visibly, to Slack's 2,000 per field.
     { type: 'mrkdwn', text: `${measured}${shortenVisibly(escapeMrkdwn(incident.summary), MAX_SECTION_FIELD_TEXT - measured.length)}` },

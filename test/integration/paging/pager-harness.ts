@@ -85,6 +85,7 @@ export interface HarnessOptions {
   keyPrefix?: string;
   config?: Config;
   slackLinkFor?: CreatePagerDeps['slackLinkFor'];
+  onPageEvent?: CreatePagerDeps['onPageEvent'];
 }
 
 /**
@@ -113,6 +114,7 @@ export function pagerHarness(options: HarnessOptions = {}): PagerHarness {
     clock,
     random: () => 0.5,
     ...(options.slackLinkFor && { slackLinkFor: options.slackLinkFor }),
+    ...(options.onPageEvent && { onPageEvent: options.onPageEvent }),
   });
   engine.subscribe(pager.onIncidentChange);
   return { clock, config, store, engine, pager, metrics, logs };

@@ -18,6 +18,8 @@ const METHOD_SCOPES: Record<string, string | null> = {
   'chat.postEphemeral': 'chat:write',
   'conversations.create': 'channels:manage',
   'conversations.invite': 'channels:manage',
+  // a resolved incident's dedicated channel is archived (slack.archiveChannelsAfter)
+  'conversations.archive': 'channels:manage',
   // findPosted: a post whose answer was lost is looked for before posting again
   'conversations.history': 'channels:history',
   'conversations.replies': 'channels:history',
@@ -31,7 +33,15 @@ describe('deploy/slack-app-manifest.yaml', () => {
     const source = readFileSync(new URL('../../../src/bot/web-client-slack-gateway.ts', import.meta.url), 'utf8');
     const called = [...source.matchAll(/this\.call\(\s*'([a-z.A-Z]+)'/g)].map((m) => m[1] ?? '');
     expect(new Set(called)).toEqual(new Set(Object.keys(METHOD_SCOPES)));
-    const needed = new Set([...called.map((m) => METHOD_SCOPES[m]).filter((s): s is string => s !== null && s !== undefined), 'commands']);
+    // files.uploadV2 is the client's helper (files.getUploadURLExternal + files.completeUploadExternal,
+    // both "files:write" in Slack's method reference), called directly rather than through this.call.
+    const uploads = /\.filesUploadV2\(/.test(source) ? ['files:write'] : [];
+    const needed = new Set([
+      ...called.map((m) => METHOD_SCOPES[m]).filter((s): s is string => s !== null && s !== undefined),
+      'commands',
+      ...uploads,
+    ]);
+    expect(uploads).toEqual(['files:write']);
     expect(new Set(manifest.oauth_config.scopes.bot)).toEqual(needed);
     expect(manifest.oauth_config.scopes.bot).toHaveLength(needed.size);
     expect(manifest.oauth_config.scopes.user).toBeUndefined();

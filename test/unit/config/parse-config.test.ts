@@ -30,6 +30,7 @@ describe('parseConfig on valid configs', () => {
         approvers: ['U0BBB', 'U0CCC'],
         approvals: 1,
         approvalTtlMs: 900_000,
+        archiveChannelsAfterMs: 86_400_000,
         incidentChannels: 'SEV1',
       },
       pagerduty: { pageAt: 'SEV2', escalateUnackedAfterMs: 900_000 },
@@ -122,7 +123,7 @@ checks:
 `);
     expect(config).toStrictEqual({
       server: { port: 3000 },
-      slack: { command: '/dr', operators: [], approvers: [], approvals: 1, approvalTtlMs: 900_000 },
+      slack: { command: '/dr', operators: [], approvers: [], approvals: 1, approvalTtlMs: 900_000, archiveChannelsAfterMs: 86_400_000 },
       pagerduty: { pageAt: 'SEV2' },
       statuspage: { provider: 'builtin', components: {}, showMonitorIncidents: false },
       monitor: { concurrency: 64, leaseTtlMs: 15_000 },

@@ -52,6 +52,15 @@ describe('selectMonitorIncidents', () => {
     expect(shown.map((i) => i.id)).toEqual(['INC-9']);
   });
 
+  it('leaves declared incidents off the page: their title reaches the public only through an approved post', () => {
+    const measurement = { kind: 'declared' as const, title: 'Card processor returns errors', declaredBy: 'U0AAA' };
+    const declared = incident('INC-3', 'declared:card-processor-returns-errors', 'SEV1', NOW - 5 * MIN, { measurement });
+    const outage = incident('INC-9', 'api', 'SEV2', NOW - MIN);
+    expect(
+      selectMonitorIncidents({ open: [declared, outage], recent: [outage, declared], componentOf, now: NOW }).map((i) => i.id),
+    ).toEqual(['INC-9']);
+  });
+
   it('gives each incident its check, component, state, severities, impact, measured value and times', () => {
     const open = incident('INC-7', 'api', 'SEV2', NOW - 12 * MIN, { state: 'acknowledged', acknowledgedBy: 'U0AAA', peakSeverity: 'SEV1' });
     const done = resolved('INC-5', 'backups', NOW - 90 * MIN, NOW - 30 * MIN, { peakSeverity: 'SEV2' });

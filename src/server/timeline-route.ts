@@ -1,0 +1,47 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import { parseIncidentId } from '../bot/parse-incident-id.js';
+import type { Logger } from '../observability/logger.js';
+
+export interface TimelineRouteDeps {
+  /** LIFEBOAT_API_TOKEN. */
+  token: string;
+  /** The incident's timeline as Markdown; null when there is no such incident. */
+  markdown: (incidentId: string) => Promise<string | null>;
+  logger: Logger;
+}
+
+/**
+ * `GET /incidents/<id>/timeline.md` (SPEC §4, §11): the postmortem timeline for operators'
+ * tooling, behind `Authorization: Bearer <LIFEBOAT_API_TOKEN>`. Registered only when the token is
+ * set, so without it the route does not exist (404). A missing or wrong token gets 401 with
+ * `WWW-Authenticate: Bearer` (RFC 6750 §3) and reads nothing.
+ */
+export function timelineRoutes(deps: TimelineRouteDeps): FastifyPluginAsync {
+  const expected = digest(deps.token);
+  return async (app) => {
+    app.get<{ Params: { id: string } }>('/incidents/:id/timeline.md', async (request, reply) => {
+      const presented = bearerToken(request.headers.authorization);
+      // Digests have one length, so timingSafeEqual compares in constant time whatever was sent.
+      if (presented === null || !timingSafeEqual(digest(presented), expected)) {
+        deps.logger.warn({ ip: request.ip, route: 'timeline.md' }, 'refused a timeline request without the right bearer token');
+        return reply.code(401).header('www-authenticate', 'Bearer realm="lifeboat"').send({ error: 'a valid bearer token is required' });
+      }
+      const incidentId = parseIncidentId(request.params.id);
+      if (incidentId === null) return reply.code(404).send({ error: `"${request.params.id.slice(0, 40)}" is not an incident id (INC-42)` });
+      const markdown = await deps.markdown(incidentId);
+      if (markdown === null) return reply.code(404).send({ error: `there is no incident ${incidentId}` });
+      return reply.type('text/markdown; charset=utf-8').send(markdown);
+    });
+  };
+}
+
+/** The token of `Authorization: Bearer <token>` (scheme case-insensitive, RFC 6750 §2.1); null otherwise. */
+function bearerToken(header: string | undefined): string | null {
+  const match = /^Bearer +(\S+) *$/i.exec(header ?? '');
+  return match?.[1] ?? null;
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
