@@ -17,6 +17,7 @@ import { ReplicationLagProbe } from '../monitor/probes/replication-lag-probe.js'
 import { ProgressEvents } from './progress-reporter.js';
 import { recoverInterrupted } from './recover-interrupted.js';
 import type { RunJournal, RunJournalReader } from './run-journal.js';
+import type { RecordedRuns } from './recorded-run.js';
 import type { RunOutcome } from './run-outcome.js';
 import type { StatusPagePublisher } from './status-page-publisher.js';
 import type { Sleeper } from './wait-until.js';
@@ -39,6 +40,8 @@ export interface ActionsDeps {
   statusPage?: StatusPagePublisher;
   /** Test seam: how runs wait between polls. */
   sleep?: Sleeper;
+  /** Past runs (the approval engine), for `/dr resume` and `/dr revert-dns`. */
+  runs?: RecordedRuns;
 }
 
 /** The wired actions: plan requests, run approved plans, report runs a crash interrupted. */
@@ -59,7 +62,15 @@ export function buildActions(deps: ActionsDeps): Actions {
   const metrics = deps.metrics.actions;
   const logger = deps.logger.child({ component: 'actions' });
   const progress = new ProgressEvents(logger);
-  const planner = new ActionPlanner({ rds, route53, lag, clock: deps.clock, config: deps.config, incidents: deps.store });
+  const planner = new ActionPlanner({
+    rds,
+    route53,
+    lag,
+    clock: deps.clock,
+    config: deps.config,
+    incidents: deps.store,
+    ...(deps.runs && { runs: deps.runs }),
+  });
   const runner = new ActionRunner({
     rds,
     route53,

@@ -1,5 +1,6 @@
 import type { RdsGateway, SwitchoverGlobalClusterInput } from '../aws/rds-gateway.js';
 import type { ChangeRecordSetsInput, Route53Gateway } from '../aws/route53-gateway.js';
+import type { PlannedCall } from '../core/plan.js';
 import type { Effect } from './confirm-mutation.js';
 import { clusterIdFromArn, describeRecord } from './preflight-failover.js';
 
@@ -62,4 +63,40 @@ export async function recordChangeEffect(route53: Route53Gateway, input: ChangeR
     current.values.length === wanted.length &&
     [...current.values].sort().every((value, i) => value === wanted[i]);
   return { took, observed: `${name} reads ${describeRecord(current)}` };
+}
+
+/** What reading a call's effect back needs. */
+export interface EffectReaders {
+  rds: RdsGateway;
+  route53: Route53Gateway;
+}
+
+/**
+ * How to read back whether `call` took effect in AWS: the same look sendMutation takes after a
+ * lost answer (execute-call.ts), keyed by operation. Null for a call that cannot be read back:
+ * a wait (it only reads), a status-page post, and any kind of call added later without a look
+ * here; a resume plans those again and says they may already have run.
+ */
+export function effectOf(call: PlannedCall, readers: EffectReaders): (() => Promise<Effect>) | null {
+  if (call.wait !== undefined) return null;
+  if (call.operation === 'ChangeResourceRecordSets') return () => recordChangeEffect(readers.route53, call.input);
+  const region = call.region;
+  if (region === undefined) return null;
+  switch (call.operation) {
+    case 'PromoteReadReplica':
+      return () => promotionEffect(readers.rds, region, call.input.DBInstanceIdentifier);
+    case 'SwitchoverGlobalCluster':
+    case 'FailoverGlobalCluster':
+      return () => writerMoveEffect(readers.rds, region, call.input);
+    case 'RestoreDBInstanceToPointInTime':
+      return () => instanceCreatedEffect(readers.rds, region, call.input.TargetDBInstanceIdentifier);
+    case 'RestoreDBInstanceFromDBSnapshot':
+    case 'CreateDBInstance':
+      return () => instanceCreatedEffect(readers.rds, region, call.input.DBInstanceIdentifier);
+    case 'RestoreDBClusterFromSnapshot':
+    case 'RestoreDBClusterToPointInTime':
+      return () => clusterCreatedEffect(readers.rds, region, call.input.DBClusterIdentifier);
+    default:
+      return null;
+  }
 }

@@ -3,6 +3,7 @@ import type { PreflightCheck, PreflightResult } from '../core/plan.js';
 import { actionAdvice } from './action-error.js';
 import type { PreflightContext, PreflightOutcome } from './preflight-context.js';
 import { checkDnsRecord, checkGlobalSecondary, checkReadReplica, checkReplicaLag } from './preflight-failover.js';
+import { checkDnsAsWritten } from './preflight-revert-dns.js';
 import { checkIdentifierFree, checkRestoreWindow, checkSnapshot } from './preflight-restore.js';
 
 export type { PreflightContext, PreflightFacts, PreflightOutcome } from './preflight-context.js';
@@ -17,6 +18,8 @@ function dispatch(check: PreflightCheck, ctx: PreflightContext): Promise<Preflig
       return checkGlobalSecondary(check, ctx);
     case 'dns-record':
       return checkDnsRecord(check, ctx);
+    case 'dns-as-written':
+      return checkDnsAsWritten(check, ctx);
     case 'snapshot':
       return checkSnapshot(check, ctx);
     case 'restore-window':
@@ -31,6 +34,7 @@ const NAMES: Record<PreflightCheck['kind'], string> = {
   'read-replica': 'target state',
   'global-secondary': 'target state',
   'dns-record': 'DNS record',
+  'dns-as-written': 'DNS record',
   snapshot: 'snapshot',
   'restore-window': 'restore window',
   'identifier-free': 'new identifier',

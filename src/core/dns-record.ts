@@ -9,4 +9,8 @@ export interface DnsRecord {
   aliasTarget?: { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean };
   /** Set on weighted/latency/failover/... records, which Lifeboat does not replace. */
   setIdentifier?: string;
+  /** Weighted routing: the record's weight (0-255). */
+  weight?: number;
+  /** Failover routing: which of the pair this record is. */
+  failover?: 'PRIMARY' | 'SECONDARY';
 }
