@@ -79,9 +79,10 @@ export interface Route53Answers {
   records(): SimpleRecord[];
   /**
    * ChangeResourceRecordSets: the record it writes, then how to answer: `unavailable` is a 503,
-   * which "may or may not" have been applied, as a lost answer.
+   * which "may or may not" have been applied, as a lost answer; `denied` is a 403 AccessDenied
+   * (the role may not change the zone), which applied nothing.
    */
-  change(written: SimpleRecord): 'accept' | 'unavailable';
+  change(written: SimpleRecord): 'accept' | 'unavailable' | 'denied';
 }
 
 /** Route 53 (global): list, change and get-change; returns the change requests' bodies, in order. */
@@ -109,7 +110,15 @@ export function nockRoute53(answers: Route53Answers): string[] {
       changes.push(text);
       const field = (tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(text)?.[1] ?? '';
       const written = { name: field('Name'), type: field('Type'), ttl: Number(field('TTL')), value: field('Value') };
-      if (answers.change(written) === 'unavailable') {
+      const answer = answers.change(written);
+      if (answer === 'denied') {
+        return [
+          403,
+          `<?xml version="1.0"?><ErrorResponse xmlns="${ROUTE53_NS}"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: route53:ChangeResourceRecordSets</Message></Error><RequestId>req-2</RequestId></ErrorResponse>`,
+          { 'content-type': 'text/xml' },
+        ];
+      }
+      if (answer === 'unavailable') {
         return [
           503,
           `<?xml version="1.0"?><ErrorResponse xmlns="${ROUTE53_NS}"><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code><Message>Service unavailable</Message></Error><RequestId>req-1</RequestId></ErrorResponse>`,
