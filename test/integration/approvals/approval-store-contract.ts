@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApprovalStore } from '../../../src/approvals/approval-store.js';
 import { defineApprovalRunContract } from './approval-run-contract.js';
+import { defineLockTakeOverContract } from './lock-take-over-contract.js';
 import { input, LEASE, mustCreate, T0, TTL, vote, type ApprovalStoreUnderTest } from './contract-helpers.js';
 import { aFailoverPlan, aRestorePlan } from './fixtures.js';
 
@@ -194,4 +195,5 @@ export function defineApprovalStoreContract(label: string, create: () => Promise
   });
 
   defineApprovalRunContract(label, create);
+  defineLockTakeOverContract(label, create);
 }
