@@ -1,25 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ApprovalStore } from '../../../src/approvals/approval-store.js';
+import { describe, expect, it } from 'vitest';
 import { claimed, input, LEASE, mustCreate, T0, type ApprovalStoreUnderTest } from './contract-helpers.js';
 import { aFailoverPlan } from './fixtures.js';
 
-/** A resume or DNS revert taking over an interrupted run's locks in the step that creates it. */
-export function defineLockTakeOverContract(label: string, create: () => Promise<ApprovalStoreUnderTest>): void {
-  describe(`${label} approval store contract: lock take-over`, () => {
-    let sut: ApprovalStoreUnderTest;
-    let store: ApprovalStore;
-
-    beforeEach(async () => {
-      sut = await create();
-      store = sut.store;
-    });
-    afterEach(async () => {
-      await sut.cleanup();
-    });
-
+/**
+ * A resume or DNS revert taking over an interrupted run's locks in the step that creates it;
+ * defined inside the store contract's describe, on the store under test it sets up.
+ */
+export function defineLockTakeOverCases(current: () => ApprovalStoreUnderTest): void {
+  describe('lock take-over', () => {
     async function interruptedRun(): Promise<string> {
-      const run = await claimed(store, aFailoverPlan(), 'dead-replica');
-      await store.recoverInterruptedRuns(T0 + 1_000 + LEASE, 'recoverer', 100);
+      const run = await claimed(current().store, aFailoverPlan(), 'dead-replica');
+      await current().store.recoverInterruptedRuns(T0 + 1_000 + LEASE, 'recoverer', 100);
       return run.id;
     }
 
@@ -28,27 +19,29 @@ export function defineLockTakeOverContract(label: string, create: () => Promise<
       const at = T0 + 2 * LEASE;
       const resume = aFailoverPlan({ id: 'plan-resume' });
       // Another request, or one naming a different run, is still refused.
-      expect(await store.create(input(aFailoverPlan({ id: 'plan-other' }), { createdAt: at }))).toMatchObject({
+      expect(await current().store.create(input(aFailoverPlan({ id: 'plan-other' }), { createdAt: at }))).toMatchObject({
         ok: false,
         heldBy: original,
       });
-      expect(await store.create(input(aFailoverPlan({ id: 'plan-wrong' }), { createdAt: at, takesOver: 'APR-404' }))).toMatchObject({
+      expect(
+        await current().store.create(input(aFailoverPlan({ id: 'plan-wrong' }), { createdAt: at, takesOver: 'APR-404' })),
+      ).toMatchObject({
         ok: false,
         heldBy: original,
       });
 
-      const outcome = await sut.other.create(input(resume, { createdAt: at, requester: 'U-OPS', takesOver: original }));
+      const outcome = await current().other.create(input(resume, { createdAt: at, requester: 'U-OPS', takesOver: original }));
       if (!outcome.ok) throw new Error('the take-over was refused');
       expect(outcome.tookOver).toMatchObject({
         id: original,
         state: 'interrupted',
         locksReleased: { userId: 'U-OPS', at, handedTo: outcome.approval.id },
       });
-      expect(await store.get(original)).toEqual(outcome.tookOver);
-      expect(await store.lockHolder(resume.resources)).toEqual({ resource: resume.resources[0], heldBy: outcome.approval.id });
+      expect(await current().store.get(original)).toEqual(outcome.tookOver);
+      expect(await current().store.lockHolder(resume.resources)).toEqual({ resource: resume.resources[0], heldBy: outcome.approval.id });
       // Released means handed over: the original can no longer free the locks it gave away.
-      expect(await store.releaseLocks(original, { userId: 'U-B', at })).toMatchObject({ ok: false, reason: 'wrong-state' });
-      expect((await store.readAudit({ limit: 100 })).filter((e) => e.approvalId === original).at(-1)).toEqual({
+      expect(await current().store.releaseLocks(original, { userId: 'U-B', at })).toMatchObject({ ok: false, reason: 'wrong-state' });
+      expect((await current().store.readAudit({ limit: 100 })).filter((e) => e.approvalId === original).at(-1)).toEqual({
         id: expect.any(String),
         type: 'released',
         approvalId: original,
@@ -59,12 +52,12 @@ export function defineLockTakeOverContract(label: string, create: () => Promise<
     });
 
     it('takes nothing from a run that is not interrupted, or whose locks were released', async () => {
-      const pending = await mustCreate(store, input(aFailoverPlan()));
-      expect(await store.create(input(aFailoverPlan({ id: 'plan-resume' }), { takesOver: pending.id }))).toMatchObject({
+      const pending = await mustCreate(current().store, input(aFailoverPlan()));
+      expect(await current().store.create(input(aFailoverPlan({ id: 'plan-resume' }), { takesOver: pending.id }))).toMatchObject({
         ok: false,
         heldBy: pending.id,
       });
-      expect((await store.get(pending.id))?.locksReleased).toBeUndefined();
+      expect((await current().store.get(pending.id))?.locksReleased).toBeUndefined();
     });
   });
 }
