@@ -25,6 +25,7 @@ import { ReadinessEvaluator } from './readiness/readiness-evaluator.js';
 import { ReadinessMonitor } from './readiness/readiness-monitor.js';
 import { READINESS_POLICY, readinessCheckId } from './readiness/readiness-result.js';
 import { buildServer } from './server/build-server.js';
+import { pagerDutyWebhookRoutes } from './paging/webhook/pagerduty-webhook.js';
 import { createStatusPage, type StatusPageModule } from './statuspage/create-status-page.js';
 import type { Store } from './store/store.js';
 
@@ -171,6 +172,18 @@ export function buildApp(deps: AppDeps): App {
   if (statusPage.routes) void server.register(statusPage.routes);
   // Not wrapped in fastify-plugin: its raw-body parser must apply to /slack/events only.
   if (slack) void server.register(slack.bot.routes);
+  const webhookSecret = config.env.pagerdutyWebhookSecret;
+  if (webhookSecret) {
+    void server.register(
+      pagerDutyWebhookRoutes({
+        secret: webhookSecret,
+        ...(config.pagerduty.dedupPrefix !== undefined && { dedupPrefix: config.pagerduty.dedupPrefix }),
+        incidents: engine,
+        logger,
+        metrics: metrics.paging,
+      }),
+    );
+  }
 
   const detachSlack = subscribeParts({ logger, metrics, backend, elector, monitor, readiness, engine, pager, statusPage, dr, slack });
   const demo = config.demo ? new DemoTarget({ ...config.demo, clock, logger: logger.child({ component: 'demo-target' }) }) : null;

@@ -1,10 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { buildApp, type App } from './app.js';
 import { configJsonSchema } from './config/config-json-schema.js';
 import { loadConfig, resolveConfigPath } from './config/load-config.js';
-import type { Config } from './config/types.js';
-import { createLogger, redisUrlSecrets, type Logger } from './observability/logger.js';
 
 const USAGE = `usage: lifeboat <command> [--config FILE]
 
@@ -14,9 +11,6 @@ commands:
   schema         print the config file's JSON Schema (for editors: deploy/lifeboat.schema.json)
 
 The config file is --config FILE, else $LIFEBOAT_CONFIG, else ./lifeboat.yaml.`;
-
-/** SPEC: SIGTERM exits 0 within 10 s; leave headroom for the process to exit. */
-const SHUTDOWN_LIMIT_MS = 9_000;
 
 interface ParsedArgs {
   command: string | undefined;
@@ -84,93 +78,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     );
     return 0;
   }
-  return start(result.config, path);
-}
-
-async function start(config: Config, path: string): Promise<number> {
-  const env = config.env;
-  // People at a terminal get readable lines; pipes, files and log collectors get JSON.
-  const interactive = process.stdout.isTTY === true;
-  const logger = createLogger({
-    level: env.logLevel,
-    format: env.logFormat ?? (interactive ? 'pretty' : 'json'),
-    colorize: interactive,
-    secrets: [
-      ...[env.slackBotToken, env.slackSigningSecret, env.slackAppToken, env.pagerdutyRoutingKey, env.statuspageApiKey, env.redisUrl].filter(
-        (s): s is string => typeof s === 'string',
-      ),
-      ...redisUrlSecrets(env.redisUrl),
-    ],
-  });
-  describeMode(config, path, logger);
-
-  let app: App;
-  try {
-    app = buildApp({ config, logger });
-  } catch (err) {
-    logger.fatal({ err }, 'could not build the service');
-    return 1;
-  }
-  try {
-    await app.start(config.server.port);
-  } catch (err) {
-    logger.fatal(
-      { err, port: config.server.port },
-      `could not start: is port ${config.server.port} free? (set server.port or LIFEBOAT_PORT)`,
-    );
-    await app.stop().catch(() => undefined);
-    return 1;
-  }
-  const base = `http://localhost:${config.server.port}`;
-  const urls = [
-    ...(config.statuspage.provider === 'builtin' ? [`${base}/status`] : []),
-    `${base}/metrics`,
-    `${base}/readyz`,
-    `${base}/healthz`,
-  ];
-  logger.info({ urls }, `lifeboat is up: open ${urls.join(' ')}`);
-
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const shutdown = (signal: NodeJS.Signals) => {
-      if (stopping) return;
-      stopping = true;
-      logger.info({ signal }, 'shutting down: no new work, finishing what is in flight');
-      const limit = setTimeout(() => {
-        logger.warn({ limitMs: SHUTDOWN_LIMIT_MS }, 'shutdown limit reached; exiting with work unfinished');
-        resolve(0);
-      }, SHUTDOWN_LIMIT_MS);
-      limit.unref();
-      app.stop().then(
-        () => {
-          clearTimeout(limit);
-          logger.info('stopped');
-          resolve(0);
-        },
-        (err: unknown) => {
-          clearTimeout(limit);
-          logger.error({ err }, 'error while shutting down');
-          resolve(0);
-        },
-      );
-    };
-    process.once('SIGTERM', shutdown);
-    process.once('SIGINT', shutdown);
-  });
-}
-
-/** Says plainly what runs and what is off, so nobody mistakes local mode for production. */
-function describeMode(config: Config, path: string, logger: Logger): void {
-  const env = config.env;
-  const parts = {
-    config: path,
-    store: env.redisUrl ? 'redis' : 'memory (single replica, lost on restart)',
-    slack: env.slackBotToken ? (env.slackAppToken ? 'socket mode' : 'http') : 'off (no SLACK_BOT_TOKEN)',
-    pagerduty: env.pagerdutyRoutingKey ? 'on' : 'off (no PAGERDUTY_ROUTING_KEY)',
-    statuspage: config.statuspage.provider,
-  };
-  const local = !env.redisUrl && !env.slackBotToken && !env.pagerdutyRoutingKey;
-  logger.info(parts, local ? 'starting in LOCAL MODE: in-memory store, Slack and PagerDuty off' : 'starting');
+  // Loaded only to run: validating a file must not pay for importing the whole service.
+  const { startService } = await import('./cli-start.js');
+  return startService(result.config, path);
 }
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;

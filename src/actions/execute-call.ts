@@ -1,5 +1,5 @@
 import type { AwsGatewayError } from '../aws/aws-gateway-error.js';
-import type { DbClusterView, DbInstanceView, GlobalClusterView, RdsGateway } from '../aws/rds-gateway.js';
+import type { DbInstanceView, GlobalClusterView, RdsGateway } from '../aws/rds-gateway.js';
 import type { Route53Gateway } from '../aws/route53-gateway.js';
 import type { Clock } from '../core/clock.js';
 import type { PlannedCall } from '../core/plan.js';
@@ -8,7 +8,17 @@ import { clusterIdFromArn, describeRecord } from './preflight-failover.js';
 import type { StepDetail } from './run-outcome.js';
 import type { StatusPagePublisher } from './status-page-publisher.js';
 import { sendMutation, type Effect } from './confirm-mutation.js';
-import { clusterCreatedEffect, instanceCreatedEffect, promotionEffect, recordChangeEffect, writerMoveEffect } from './mutation-effects.js';
+import {
+  clusterCreatedEffect,
+  clusterPromotionEffect,
+  clusterRetentionEffect,
+  clusterWriterEffect,
+  instanceCreatedEffect,
+  promotionEffect,
+  recordChangeEffect,
+  writerMoveEffect,
+} from './mutation-effects.js';
+import { clusterState, clusterWaitDone, clusterWaitWhat, TERMINAL } from './cluster-wait.js';
 import { waitUntil, type BackoffPolicy, type PollState, type Sleeper } from './wait-until.js';
 
 /** What executing one call needs; `results` holds the details of the steps done so far. */
@@ -37,6 +47,9 @@ type OperationKey<Call extends PlannedCall = PlannedCall> = Call extends Planned
 // polling steps, which the plan must give a `wait`.
 const IS_POLLING: Record<OperationKey, boolean> = {
   'rds:PromoteReadReplica': false,
+  'rds:PromoteReadReplicaDBCluster': false,
+  'rds:FailoverDBCluster': false,
+  'rds:ModifyDBCluster': false,
   'rds:SwitchoverGlobalCluster': false,
   'rds:FailoverGlobalCluster': false,
   'rds:RestoreDBInstanceFromDBSnapshot': false,
@@ -60,21 +73,6 @@ export const POLLING_OPERATIONS: ReadonlySet<string> = new Set(
   Object.entries(IS_POLLING).flatMap(([key, polling]) => (polling ? [key] : [])),
 );
 
-/**
- * Statuses an instance or cluster never leaves on its own (RDS "Viewing instance status" table):
- * waiting longer cannot help, so the wait fails at once.
- */
-const TERMINAL = new Set([
-  'failed',
-  'incompatible-restore',
-  'incompatible-parameters',
-  'incompatible-network',
-  'incompatible-option-group',
-  'inaccessible-encryption-credentials',
-  'storage-full',
-  'deleting',
-]);
-
 function regionOf(call: PlannedCall): string {
   if (!call.region) throw new ActionError('LIFEBOAT_PLAN_INVALID', `Step ${call.id} (${call.operation}) has no region.`);
   return call.region;
@@ -89,12 +87,6 @@ function instanceState(db: DbInstanceView | null, id: string, until: string): Po
   const done = db.status === 'available' && (until !== 'promoted' || db.replicaSource === undefined);
   const observed = db.replicaSource ? `${db.status}, still replicating from ${db.replicaSource}` : db.status;
   return { done, observed };
-}
-
-function clusterState(c: DbClusterView | null, id: string): PollState {
-  if (!c) return { done: false, observed: 'not visible yet' };
-  if (TERMINAL.has(c.status)) return { done: false, failed: `${id} is ${c.status}`, observed: c.status };
-  return { done: c.status === 'available', observed: c.status };
 }
 
 function writerState(g: GlobalClusterView | null, global: string, targetArn: string): PollState {
@@ -155,6 +147,43 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
       if (sent.kind === 'confirmed') return confirmedResult(call.operation, sent, { status: null });
       return {
         message: `PromoteReadReplica accepted for ${id} (${sent.value?.status ?? 'status unknown'})`,
+        detail: { status: sent.value?.status ?? null },
+      };
+    }
+    case 'PromoteReadReplicaDBCluster': {
+      const region = regionOf(call);
+      const id = call.input.DBClusterIdentifier;
+      const sent = await mutate(
+        () => env.rds.promoteReadReplicaDbCluster(region, call.input),
+        () => clusterPromotionEffect(env.rds, region, id),
+      );
+      if (sent.kind === 'confirmed') return confirmedResult(call.operation, sent, { status: null });
+      return {
+        message: `PromoteReadReplicaDBCluster accepted for cluster ${id} (${sent.value?.status ?? 'status unknown'})`,
+        detail: { status: sent.value?.status ?? null },
+      };
+    }
+    case 'FailoverDBCluster': {
+      const region = regionOf(call);
+      const sent = await mutate(
+        () => env.rds.failoverDbCluster(region, call.input),
+        () => clusterWriterEffect(env.rds, region, call.input),
+      );
+      if (sent.kind === 'confirmed') return confirmedResult(call.operation, sent, { status: null });
+      return {
+        message: `FailoverDBCluster accepted for cluster ${call.input.DBClusterIdentifier} to ${call.input.TargetDBInstanceIdentifier} (${sent.value?.status ?? 'status unknown'})`,
+        detail: { status: sent.value?.status ?? null },
+      };
+    }
+    case 'ModifyDBCluster': {
+      const region = regionOf(call);
+      const sent = await mutate(
+        () => env.rds.modifyDbClusterRetention(region, call.input),
+        () => clusterRetentionEffect(env.rds, region, call.input),
+      );
+      if (sent.kind === 'confirmed') return confirmedResult(call.operation, sent, { status: null });
+      return {
+        message: `ModifyDBCluster accepted: cluster ${call.input.DBClusterIdentifier} keeps ${call.input.BackupRetentionPeriod} days of backups (${sent.value?.status ?? 'status unknown'})`,
         detail: { status: sent.value?.status ?? null },
       };
     }
@@ -234,13 +263,13 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
       const id = call.input.DBClusterIdentifier;
       const region = regionOf(call);
       const { value, elapsedMs } = await wait(
-        `cluster ${id} to be available`,
+        clusterWaitWhat(id, call.wait),
         () => env.rds.describeDbCluster(region, id),
-        (c) => clusterState(c, id),
+        (c) => clusterState(c, id, call.wait),
       );
       const endpoint = value?.endpoint;
       return {
-        message: `cluster ${id} is available${endpoint ? ` at ${endpoint}` : ''} (waited ${Math.round(elapsedMs / 1000)}s)`,
+        message: `${clusterWaitDone(id, call.wait)}${endpoint ? ` at ${endpoint}` : ''} (waited ${Math.round(elapsedMs / 1000)}s)`,
         detail: { status: 'available', ...(endpoint && { endpoint }) },
       };
     }

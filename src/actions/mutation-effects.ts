@@ -1,4 +1,9 @@
-import type { RdsGateway, SwitchoverGlobalClusterInput } from '../aws/rds-gateway.js';
+import type {
+  FailoverDbClusterInput,
+  ModifyDbClusterRetentionInput,
+  RdsGateway,
+  SwitchoverGlobalClusterInput,
+} from '../aws/rds-gateway.js';
 import type { ChangeRecordSetsInput, Route53Gateway } from '../aws/route53-gateway.js';
 import type { PlannedCall } from '../core/plan.js';
 import type { Effect } from './confirm-mutation.js';
@@ -65,6 +70,41 @@ export async function recordChangeEffect(route53: Route53Gateway, input: ChangeR
   return { took, observed: `${name} reads ${describeRecord(current)}` };
 }
 
+/**
+ * PromoteReadReplicaDBCluster: pre-flight found the cluster an available replica just before; an
+ * accepted promotion changes its status at once (`promoting`), and it stops naming a
+ * ReplicationSourceIdentifier once promoted.
+ */
+export async function clusterPromotionEffect(rds: RdsGateway, region: string, id: string): Promise<Effect> {
+  const c = await rds.describeDbCluster(region, id);
+  if (!c) return { took: false, observed: `cluster ${id} is not found` };
+  if (c.replicationSource === undefined) return { took: true, observed: `cluster ${id} is ${c.status} and no longer a read replica` };
+  if (c.status !== 'available') return { took: true, observed: `cluster ${id} is ${c.status} (promotion under way)` };
+  return { took: false, observed: `cluster ${id} is still an available read replica of ${c.replicationSource}` };
+}
+
+/** FailoverDBCluster: the cluster is `failing-over`, or the target is already its writer. */
+export async function clusterWriterEffect(rds: RdsGateway, region: string, input: FailoverDbClusterInput): Promise<Effect> {
+  const id = input.DBClusterIdentifier;
+  const target = input.TargetDBInstanceIdentifier;
+  const c = await rds.describeDbCluster(region, id);
+  if (!c) return { took: false, observed: `cluster ${id} is not found` };
+  const writer = c.members?.find((m) => m.isWriter)?.instance;
+  if (writer?.toLowerCase() === target.toLowerCase()) return { took: true, observed: `${target} is the writer of cluster ${id}` };
+  if (c.status === 'failing-over') return { took: true, observed: `cluster ${id} is failing-over` };
+  return { took: false, observed: `cluster ${id} is ${c.status} and its writer is still ${writer ?? 'none'}` };
+}
+
+/** ModifyDBCluster of the backup retention: describing the cluster shows the new period. */
+export async function clusterRetentionEffect(rds: RdsGateway, region: string, input: ModifyDbClusterRetentionInput): Promise<Effect> {
+  const id = input.DBClusterIdentifier;
+  const c = await rds.describeDbCluster(region, id);
+  if (!c) return { took: false, observed: `cluster ${id} is not found` };
+  const kept =
+    c.backupRetention === undefined ? 'an unknown number of days' : `${c.backupRetention} day${c.backupRetention === 1 ? '' : 's'}`;
+  return { took: c.backupRetention === input.BackupRetentionPeriod, observed: `cluster ${id} keeps ${kept} of backups` };
+}
+
 /** What reading a call's effect back needs. */
 export interface EffectReaders {
   rds: RdsGateway;
@@ -85,6 +125,12 @@ export function effectOf(call: PlannedCall, readers: EffectReaders): (() => Prom
   switch (call.operation) {
     case 'PromoteReadReplica':
       return () => promotionEffect(readers.rds, region, call.input.DBInstanceIdentifier);
+    case 'PromoteReadReplicaDBCluster':
+      return () => clusterPromotionEffect(readers.rds, region, call.input.DBClusterIdentifier);
+    case 'FailoverDBCluster':
+      return () => clusterWriterEffect(readers.rds, region, call.input);
+    case 'ModifyDBCluster':
+      return () => clusterRetentionEffect(readers.rds, region, call.input);
     case 'SwitchoverGlobalCluster':
     case 'FailoverGlobalCluster':
       return () => writerMoveEffect(readers.rds, region, call.input);

@@ -6,7 +6,8 @@ import type { Plan, PlannedCall, PreflightCheck } from '../core/plan.js';
 import { ActionError } from './action-error.js';
 import { formatDurationHms } from '../core/format-time.js';
 import { evaluateAll } from './preflight.js';
-import { clusterIdFromArn, describeRecord } from './preflight-failover.js';
+import { describeRecord } from './preflight-failover.js';
+import { losesData, planPromote, promoteChecks, promoteResources, promoteStepId, promoteTitle } from './plan-promote.js';
 import { DEFAULT_WAIT_TIMEOUTS, newPlanId, resourceKey, resultsOf, type PlanningContext, type WaitTimeouts } from './planning-context.js';
 
 /** Oldest lag measurement the guard trusts by default, ms (10 minutes). */
@@ -22,12 +23,10 @@ export interface FailoverPlanOptions {
 /** `arn:aws:rds:us-west-2:123456789012:cluster:orders-west` (any partition). */
 const CLUSTER_ARN = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):\d{12}:cluster:([a-z][a-z0-9-]*)$/i;
 
-type GlobalTarget = { globalCluster: string; targetCluster: string };
-
 /** Problems no live lookup can fix: the runbook must change. */
 function consistencyProblems(name: string, runbook: FailoverRunbook): string[] {
   const problems: string[] = [];
-  if ('globalCluster' in runbook.promote) {
+  if (runbook.promote && 'globalCluster' in runbook.promote) {
     const match = CLUSTER_ARN.exec(runbook.promote.targetCluster);
     if (!match) {
       problems.push(
@@ -52,9 +51,11 @@ function consistencyProblems(name: string, runbook: FailoverRunbook): string[] {
 }
 
 /**
- * Plans `/dr failover <runbook>`: RDS PromoteReadReplica, or Aurora SwitchoverGlobalCluster (or
- * FailoverGlobalCluster with AllowDataLoss only when the request says so), each followed by a wait;
- * then the DNS UPSERT and its wait until INSYNC. Pre-flight results carry live values. Throws
+ * Plans `/dr failover <runbook>`: the promotion (plan-promote.ts: RDS PromoteReadReplica or
+ * PromoteReadReplicaDBCluster, Aurora SwitchoverGlobalCluster (or FailoverGlobalCluster with
+ * AllowDataLoss only when the request says so) or FailoverDBCluster, each followed by a wait and,
+ * with backupRetention, the promoted cluster's retention), if the runbook has one; then the DNS
+ * UPSERT and its wait until INSYNC. Pre-flight results carry live values. Throws
  * `ActionError` LIFEBOAT_RUNBOOK_INCONSISTENT when the runbook cannot be planned at all.
  */
 export async function planFailover(
@@ -74,9 +75,8 @@ export async function planFailover(
   }
   const timeouts = { ...DEFAULT_WAIT_TIMEOUTS, ...options.timeouts };
   const id = newPlanId(ctx);
-  const { region, promote } = runbook;
-  const global: GlobalTarget | null = 'globalCluster' in promote ? promote : null;
-  const dataLoss = global !== null && request.allowDataLoss;
+  const dataLoss = losesData(runbook, request.allowDataLoss);
+  const promoteStep = promoteStepId(runbook.promote, dataLoss);
   const dns = runbook.dns && {
     ...runbook.dns,
     hostedZoneId: bareZoneId(runbook.dns.hostedZoneId),
@@ -92,21 +92,11 @@ export async function planFailover(
       maxLagMs: runbook.guard.maxLagMs,
       maxAgeMs,
       overridden: request.allowDataLoss,
-      step: global ? (dataLoss ? 'failover' : 'switchover') : 'promote',
+      // Without promote the guard covers the whole plan: its first step is the cut-over.
+      ...(promoteStep && { step: promoteStep }),
     });
   }
-  if (global) {
-    checks.push({
-      kind: 'global-secondary',
-      region,
-      globalCluster: global.globalCluster,
-      targetClusterArn: global.targetCluster,
-      dataLoss,
-      step: dataLoss ? 'failover' : 'switchover',
-    });
-  } else if ('dbInstance' in promote) {
-    checks.push({ kind: 'read-replica', region, dbInstance: promote.dbInstance, step: 'promote' });
-  }
+  checks.push(...promoteChecks(runbook, dataLoss));
   if (dns) {
     checks.push({
       kind: 'dns-record',
@@ -133,71 +123,16 @@ export async function planFailover(
   const lastLag = lagFacts?.facts.lag?.lagSeconds;
   const lagText = lastLag !== undefined && lastLag !== null ? `last measured lag ${lastLag}s` : 'replica lag unknown';
 
-  if (global) {
-    const target = clusterIdFromArn(global.targetCluster);
-    const input = { GlobalClusterIdentifier: global.globalCluster, TargetDbClusterIdentifier: global.targetCluster };
-    if (dataLoss) {
-      calls.push({
-        id: 'failover',
-        service: 'rds',
-        operation: 'FailoverGlobalCluster',
-        region,
-        input: { ...input, AllowDataLoss: true },
-        description: `Fail over ${global.globalCluster} to ${target} ALLOWING DATA LOSS (no wait for replication)`,
-        irreversible: true,
-      });
-      warnings.push(
-        `DATA LOSS ALLOWED: FailoverGlobalCluster with AllowDataLoss=true promotes ${target} without waiting for replication; writes not yet replicated to it are lost (${lagText}).`,
-      );
-    } else {
-      calls.push({
-        id: 'switchover',
-        service: 'rds',
-        operation: 'SwitchoverGlobalCluster',
-        region,
-        input,
-        description: `Switch over ${global.globalCluster} to ${target} (secondaries synchronise first: no data loss)`,
-      });
-      warnings.push(`The database is unavailable for a short time while ${target} and the current primary swap roles.`);
-    }
-    calls.push({
-      id: 'wait-writer',
-      service: 'rds',
-      operation: 'DescribeGlobalClusters',
-      region,
-      input: { GlobalClusterIdentifier: global.globalCluster },
-      description: `Wait until ${target} is the writer of ${global.globalCluster} (up to ${formatDurationHms(timeouts.globalClusterMs)})`,
-      wait: { until: 'writer', target: global.targetCluster, timeoutMs: timeouts.globalClusterMs },
-    });
-    resources.push(resourceKey.globalCluster(global.globalCluster), resourceKey.cluster(region, target));
-  } else if ('dbInstance' in promote) {
-    const db = promote.dbInstance;
-    calls.push(
-      {
-        id: 'promote',
-        service: 'rds',
-        operation: 'PromoteReadReplica',
-        region,
-        input: { DBInstanceIdentifier: db },
-        description: `Promote read replica ${db} to a standalone primary (irreversible)`,
-        irreversible: true,
-      },
-      {
-        id: 'wait-promoted',
-        service: 'rds',
-        operation: 'DescribeDBInstances',
-        region,
-        input: { DBInstanceIdentifier: db },
-        description: `Wait until ${db} is standalone and available (up to ${formatDurationHms(timeouts.promoteMs)})`,
-        wait: { until: 'promoted', timeoutMs: timeouts.promoteMs },
-      },
-    );
-    warnings.push(`Irreversible: promoting ${db} ends its replication for good; failing back needs a new read replica.`);
-    resources.push(resourceKey.instance(region, db));
-  }
+  const promotion = planPromote(runbook, dataLoss, timeouts, outcomes, lagText);
+  calls.push(...promotion.calls);
+  warnings.push(...promotion.warnings);
+  resources.push(...promoteResources(runbook.region, runbook.promote));
 
   const overridden = lagFacts?.facts.overridden;
-  if (!runbook.guard) warnings.push(`No lag guard on runbook ${name}: the data-loss window is not checked before cut-over.`);
+  // An in-region Aurora writer move has no replica lag to guard: an Aurora Replica "Connects to the
+  // same storage volume as the primary DB instance" (Aurora User Guide, DB clusters).
+  const inRegion = runbook.promote !== undefined && 'failoverCluster' in runbook.promote;
+  if (!runbook.guard && !inRegion) warnings.push(`No lag guard on runbook ${name}: the data-loss window is not checked before cut-over.`);
   else if (overridden)
     warnings.unshift(`Lag guard overridden by --allow-data-loss: ${overridden.failure}. Writes in that window may be lost.`);
 
@@ -243,22 +178,15 @@ export async function planFailover(
   return {
     id,
     request,
-    title: failoverTitle(name, runbook, dataLoss),
+    title: promoteTitle(name, runbook, dataLoss),
     subject: name,
     calls,
     preflight,
     resources,
-    // Every kind moves production's writer (a switchover too, if without data loss): type to confirm.
+    // Every kind moves production's writer (a switchover too, if without data loss), and a DNS-only
+    // runbook moves production's traffic: type to confirm.
     destructive: true,
     warnings,
     createdAt: ctx.clock.now(),
   };
-}
-
-function failoverTitle(name: string, runbook: FailoverRunbook, dataLoss: boolean): string {
-  const { promote, region } = runbook;
-  if ('dbInstance' in promote) return `Failover ${name}: promote ${promote.dbInstance} (${region})`;
-  const target = clusterIdFromArn(promote.targetCluster);
-  if (dataLoss) return `Failover ${name}: fail over ${promote.globalCluster} to ${target} (${region}), ALLOWING DATA LOSS`;
-  return `Failover ${name}: switch over ${promote.globalCluster} to ${target} (${region})`;
 }

@@ -19,6 +19,10 @@ export interface WaitTimeouts {
   promoteMs: number;
   /** Global switchover/failover until the target is the writer (default 60 min). */
   globalClusterMs: number;
+  /** FailoverDBCluster until the target instance is the writer (default 15 min; Aurora fails over in about a minute). */
+  clusterFailoverMs: number;
+  /** ModifyDBCluster of a promoted cluster's backup retention until it reads back (default 15 min). */
+  retentionMs: number;
   /** Route 53 change until INSYNC (default 15 min; changes usually propagate within a minute). */
   dnsMs: number;
   /** Restored instance or cluster until available (default 6 h: large restores take hours). */
@@ -28,6 +32,8 @@ export interface WaitTimeouts {
 export const DEFAULT_WAIT_TIMEOUTS: WaitTimeouts = {
   promoteMs: 60 * 60_000, // 60 minutes
   globalClusterMs: 60 * 60_000, // 60 minutes
+  clusterFailoverMs: 15 * 60_000, // 15 minutes
+  retentionMs: 15 * 60_000, // 15 minutes
   dnsMs: 15 * 60_000, // 15 minutes
   restoreMs: 6 * 60 * 60_000, // 6 hours
 };

@@ -23,6 +23,8 @@ export interface PreflightFacts {
   record?: DnsRecord | null;
   /** snapshot: the snapshot, for its engine and version. */
   snapshot?: SnapshotView;
+  /** replica-cluster: the read replica cluster to promote, for its backup retention. */
+  promotedCluster?: DbClusterView;
   /** restore-window on a cluster: the source cluster, for its engine. */
   sourceCluster?: DbClusterView;
   /** restore-window on an instance: the source instance, for the settings a restore carries over. */

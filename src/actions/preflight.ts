@@ -3,6 +3,7 @@ import type { PreflightCheck, PreflightResult } from '../core/plan.js';
 import { actionAdvice } from './action-error.js';
 import type { PreflightContext, PreflightOutcome } from './preflight-context.js';
 import { checkDnsRecord, checkGlobalSecondary, checkReadReplica, checkReplicaLag } from './preflight-failover.js';
+import { checkClusterReader, checkReplicaCluster } from './preflight-promote.js';
 import { checkDnsAsWritten } from './preflight-revert-dns.js';
 import { checkIdentifierFree, checkRestoreWindow, checkSnapshot } from './preflight-restore.js';
 
@@ -16,6 +17,10 @@ function dispatch(check: PreflightCheck, ctx: PreflightContext): Promise<Preflig
       return checkReadReplica(check, ctx);
     case 'global-secondary':
       return checkGlobalSecondary(check, ctx);
+    case 'replica-cluster':
+      return checkReplicaCluster(check, ctx);
+    case 'cluster-reader':
+      return checkClusterReader(check, ctx);
     case 'dns-record':
       return checkDnsRecord(check, ctx);
     case 'dns-as-written':
@@ -33,6 +38,8 @@ const NAMES: Record<PreflightCheck['kind'], string> = {
   'replica-lag': 'replica lag',
   'read-replica': 'target state',
   'global-secondary': 'target state',
+  'replica-cluster': 'target state',
+  'cluster-reader': 'target state',
   'dns-record': 'DNS record',
   'dns-as-written': 'DNS record',
   snapshot: 'snapshot',

@@ -2,7 +2,7 @@ import { bareZoneId, normalizeDnsName } from '../aws/route53-gateway.js';
 import type { Config } from '../config/types.js';
 import type { ActionRequest } from '../core/action-request.js';
 import { resourceKey } from './planning-context.js';
-import { clusterIdFromArn } from './preflight-failover.js';
+import { promoteResources } from './plan-promote.js';
 
 /**
  * The resources a request would lock, as far as the config tells without asking AWS: the runbook
@@ -19,14 +19,7 @@ export function requestResources(config: Pick<Config, 'runbooks'>, request: Acti
       if (!runbook) return [];
       const { region, promote, dns } = runbook;
       const resources = [resourceKey.runbook('failover', request.runbook)];
-      if ('globalCluster' in promote) {
-        resources.push(
-          resourceKey.globalCluster(promote.globalCluster),
-          resourceKey.cluster(region, clusterIdFromArn(promote.targetCluster)),
-        );
-      } else if ('dbInstance' in promote) {
-        resources.push(resourceKey.instance(region, promote.dbInstance));
-      }
+      resources.push(...promoteResources(region, promote));
       if (dns) resources.push(resourceKey.dnsRecord(bareZoneId(dns.hostedZoneId), normalizeDnsName(dns.name)));
       return resources;
     }

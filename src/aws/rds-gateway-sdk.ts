@@ -6,7 +6,10 @@ import {
   DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
   DescribeGlobalClustersCommand,
+  FailoverDBClusterCommand,
   FailoverGlobalClusterCommand,
+  ModifyDBClusterCommand,
+  PromoteReadReplicaDBClusterCommand,
   PromoteReadReplicaCommand,
   RestoreDBClusterFromSnapshotCommand,
   RestoreDBClusterToPointInTimeCommand,
@@ -27,8 +30,11 @@ import type {
   CreateDbInstanceInput,
   DbClusterView,
   DbInstanceView,
+  FailoverDbClusterInput,
   FailoverGlobalClusterInput,
   GlobalClusterView,
+  ModifyDbClusterRetentionInput,
+  PromoteReadReplicaDbClusterInput,
   PromoteReadReplicaInput,
   RdsGateway,
   RestoreDbClusterFromSnapshotInput,
@@ -66,6 +72,7 @@ export function instanceView(db: DBInstance | undefined): DbInstanceView | null 
     ...(db.ReadReplicaSourceDBInstanceIdentifier && { replicaSource: db.ReadReplicaSourceDBInstanceIdentifier }),
     ...(db.LatestRestorableTime && { latestRestorableTime: ms(db.LatestRestorableTime) }),
     ...(db.DBClusterIdentifier && { clusterId: db.DBClusterIdentifier }),
+    ...(db.BackupRetentionPeriod !== undefined && { backupRetention: db.BackupRetentionPeriod }),
     settings: instanceSettings(db),
   };
 }
@@ -82,6 +89,13 @@ export function clusterView(c: DBCluster | undefined): DbClusterView | null {
     ...(c.EarliestRestorableTime && { earliestRestorableTime: ms(c.EarliestRestorableTime) }),
     ...(c.LatestRestorableTime && { latestRestorableTime: ms(c.LatestRestorableTime) }),
     ...(c.GlobalClusterIdentifier && { globalClusterId: c.GlobalClusterIdentifier }),
+    ...(c.ReplicationSourceIdentifier && { replicationSource: c.ReplicationSourceIdentifier }),
+    ...(c.DBClusterMembers && {
+      members: c.DBClusterMembers.flatMap((m) =>
+        m.DBInstanceIdentifier ? [{ instance: m.DBInstanceIdentifier, isWriter: m.IsClusterWriter === true }] : [],
+      ),
+    }),
+    ...(c.BackupRetentionPeriod !== undefined && { backupRetention: c.BackupRetentionPeriod }),
     settings: clusterSettings(c),
   };
 }
@@ -224,6 +238,24 @@ export class SdkRdsGateway implements RdsGateway {
   promoteReadReplica(region: string, input: PromoteReadReplicaInput): Promise<DbInstanceView | null> {
     return gatewayCall('rds:PromoteReadReplica', region, async () =>
       instanceView((await rdsFor(this.clients, region, 'mutate').send(new PromoteReadReplicaCommand(input))).DBInstance),
+    );
+  }
+
+  promoteReadReplicaDbCluster(region: string, input: PromoteReadReplicaDbClusterInput): Promise<DbClusterView | null> {
+    return gatewayCall('rds:PromoteReadReplicaDBCluster', region, async () =>
+      clusterView((await rdsFor(this.clients, region, 'mutate').send(new PromoteReadReplicaDBClusterCommand(input))).DBCluster),
+    );
+  }
+
+  failoverDbCluster(region: string, input: FailoverDbClusterInput): Promise<DbClusterView | null> {
+    return gatewayCall('rds:FailoverDBCluster', region, async () =>
+      clusterView((await rdsFor(this.clients, region, 'mutate').send(new FailoverDBClusterCommand(input))).DBCluster),
+    );
+  }
+
+  modifyDbClusterRetention(region: string, input: ModifyDbClusterRetentionInput): Promise<DbClusterView | null> {
+    return gatewayCall('rds:ModifyDBCluster', region, async () =>
+      clusterView((await rdsFor(this.clients, region, 'mutate').send(new ModifyDBClusterCommand(input))).DBCluster),
     );
   }
 

@@ -20,6 +20,10 @@ export interface RdsGateway {
   describeRetainedBackups(region: string, dbInstance: string): Promise<RetainedBackupView[]>;
 
   promoteReadReplica(region: string, input: PromoteReadReplicaInput): Promise<DbInstanceView | null>;
+  promoteReadReplicaDbCluster(region: string, input: PromoteReadReplicaDbClusterInput): Promise<DbClusterView | null>;
+  failoverDbCluster(region: string, input: FailoverDbClusterInput): Promise<DbClusterView | null>;
+  /** ModifyDBCluster, for the backup retention of a promoted cluster only. */
+  modifyDbClusterRetention(region: string, input: ModifyDbClusterRetentionInput): Promise<DbClusterView | null>;
   switchoverGlobalCluster(region: string, input: SwitchoverGlobalClusterInput): Promise<GlobalClusterView | null>;
   failoverGlobalCluster(region: string, input: FailoverGlobalClusterInput): Promise<GlobalClusterView | null>;
   restoreDbInstanceFromSnapshot(region: string, input: RestoreDbInstanceFromSnapshotInput): Promise<DbInstanceView | null>;
@@ -44,6 +48,8 @@ export interface DbInstanceView {
   latestRestorableTime?: number;
   /** Set when the instance belongs to a cluster. */
   clusterId?: string;
+  /** BackupRetentionPeriod, days (0: automated backups off). */
+  backupRetention?: number;
   /** What a restore carries over from this instance. */
   settings?: DbSettingsView;
 }
@@ -60,6 +66,12 @@ export interface DbClusterView {
   earliestRestorableTime?: number;
   latestRestorableTime?: number;
   globalClusterId?: string;
+  /** ReplicationSourceIdentifier: set while the cluster is a (cross-region) read replica. */
+  replicationSource?: string;
+  /** DBClusterMembers: its instances, and which one is the writer (IsClusterWriter). */
+  members?: Array<{ instance: string; isWriter: boolean }>;
+  /** BackupRetentionPeriod, days. */
+  backupRetention?: number;
   /** What a restore carries over from this cluster. */
   settings?: DbSettingsView;
 }
@@ -137,6 +149,27 @@ export interface RestoreWindowView {
 
 export interface PromoteReadReplicaInput {
   DBInstanceIdentifier: string;
+  /** "Default: 1 ... Must be a value from 0 to 35": set here, the promoted instance never runs on 1 day. */
+  BackupRetentionPeriod?: number;
+}
+
+export interface PromoteReadReplicaDbClusterInput {
+  /** "Must match the identifier of an existing DB cluster read replica." */
+  DBClusterIdentifier: string;
+}
+
+export interface FailoverDbClusterInput {
+  DBClusterIdentifier: string;
+  /** "The name of the DB instance to promote to the primary DB instance": an Aurora Replica in the cluster. */
+  TargetDBInstanceIdentifier: string;
+}
+
+export interface ModifyDbClusterRetentionInput {
+  DBClusterIdentifier: string;
+  /** "Must be a value from 1 to 35." */
+  BackupRetentionPeriod: number;
+  /** Sent so the change is not left for the maintenance window, whatever RDS applies at once anyway. */
+  ApplyImmediately: true;
 }
 
 export interface SwitchoverGlobalClusterInput {

@@ -99,27 +99,60 @@ function statuspageRules(raw: Record<string, unknown>, env: CleanEnv): ConfigIss
   return issues;
 }
 
+/** The promote kinds: the fields each names, and what it is, for messages. */
+const PROMOTE_KINDS = [
+  { fields: ['dbInstance'], what: 'an RDS read replica' },
+  { fields: ['dbCluster'], what: 'a cross-region Aurora read replica cluster' },
+  { fields: ['globalCluster', 'targetCluster'], what: 'an Aurora global database' },
+  { fields: ['failoverCluster', 'targetInstance'], what: 'an in-region Aurora writer move' },
+] as const;
+
+const PROMOTE_CHOICES = PROMOTE_KINDS.map((k) => `${k.fields.join(' + ')} (${k.what})`).join(', ');
+
+/** Which AWS resource a failover promotes (one kind, whole), and whether the runbook does anything. */
+function promoteRules(at: string[], runbook: Record<string, unknown>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const promote = isGiven(runbook.promote) ? asRecord(runbook.promote) : undefined;
+  // The hooks helper's `hooks` list counts as something to do once it exists.
+  if (!isGiven(runbook.promote) && !isGiven(runbook.dns) && !isGiven(runbook.hooks)) {
+    issues.push({ path: at, message: `does nothing: give promote (${PROMOTE_CHOICES}) or dns, or both` });
+  }
+  if (!isGiven(runbook.promote) && isGiven(runbook.backupRetention)) {
+    issues.push({
+      path: [...at, 'backupRetention'],
+      message: 'needs promote: it is set on the promoted instance or cluster, and this runbook promotes nothing',
+    });
+  }
+  if (!promote) return issues; // absent, or not a map: its own field error says so
+  const given = PROMOTE_KINDS.filter((k) => k.fields.some((f) => isGiven(promote[f])));
+  if (given.length > 1) {
+    issues.push({
+      path: [...at, 'promote'],
+      message: `give one kind of promotion, not ${given.map((k) => k.fields.filter((f) => isGiven(promote[f])).join(' + ')).join(' and ')}`,
+    });
+  } else if (given.length === 0) {
+    issues.push({ path: [...at, 'promote'], message: `required: ${PROMOTE_CHOICES}` });
+  } else {
+    const [first, second] = given[0]?.fields ?? [];
+    if (first !== undefined && second !== undefined && isGiven(promote[first]) !== isGiven(promote[second])) {
+      const [missing, present] = isGiven(promote[first]) ? [second, first] : [first, second];
+      issues.push({ path: [...at, 'promote', missing], message: `required with ${present}` });
+    }
+  }
+  if (isGiven(runbook.backupRetention) && isGiven(promote.failoverCluster)) {
+    issues.push({
+      path: [...at, 'backupRetention'],
+      message:
+        'does not apply to failoverCluster: moving the writer inside one cluster keeps the cluster and its settings, backup retention included (remove backupRetention)',
+    });
+  }
+  return issues;
+}
+
 /** Which AWS resource a failover promotes, and the guard's lag check. */
 function failoverRules(name: string, runbook: Record<string, unknown>, checks: unknown[]): ConfigIssue[] {
   const at = ['runbooks', 'failover', name];
-  const issues: ConfigIssue[] = [];
-  const promote = asRecord(runbook.promote);
-  if (promote) {
-    const instance = isGiven(promote.dbInstance);
-    const globalCluster = isGiven(promote.globalCluster);
-    const targetCluster = isGiven(promote.targetCluster);
-    if (instance && (globalCluster || targetCluster)) {
-      issues.push({ path: [...at, 'promote'], message: 'give either dbInstance or globalCluster + targetCluster, not both' });
-    } else if (!instance && !globalCluster && !targetCluster) {
-      issues.push({
-        path: [...at, 'promote'],
-        message: 'required: dbInstance (an RDS read replica) or globalCluster + targetCluster (an Aurora global database)',
-      });
-    } else if (globalCluster !== targetCluster) {
-      const [missing, given] = globalCluster ? ['targetCluster', 'globalCluster'] : ['globalCluster', 'targetCluster'];
-      issues.push({ path: [...at, 'promote', missing], message: `required with ${given}` });
-    }
-  }
+  const issues: ConfigIssue[] = promoteRules(at, runbook);
   const lagCheck = asText(asRecord(runbook.guard)?.lagCheck);
   if (lagCheck !== undefined) {
     const records = checks.map(asRecord);

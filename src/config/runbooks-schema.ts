@@ -10,17 +10,30 @@ const runbookName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
     `${JSON.stringify(issue.input)} is not a valid runbook name (lowercase letters, digits, - and _, starting with a letter or digit)`,
 });
 
-/** `{ dbInstance }` or `{ globalCluster, targetCluster }`; which one is given is checked in config-rules. */
+/**
+ * `{ dbInstance }`, `{ dbCluster }`, `{ globalCluster, targetCluster }` or
+ * `{ failoverCluster, targetInstance }`; that exactly one is given is checked in config-rules.
+ */
 const promoteSchema = strictObject({
   dbInstance: text.optional(), // RDS PromoteReadReplica
+  dbCluster: text.optional(), // cross-region Aurora read replica cluster: PromoteReadReplicaDBCluster
   globalCluster: text.optional(), // Aurora global database: SwitchoverGlobalCluster
   targetCluster: text.optional(),
-}).transform(
-  (p): PromoteTarget =>
-    p.dbInstance !== undefined
-      ? { dbInstance: p.dbInstance }
-      : { globalCluster: p.globalCluster ?? '', targetCluster: p.targetCluster ?? '' },
-);
+  failoverCluster: text.optional(), // in-region Aurora writer move: FailoverDBCluster
+  targetInstance: text.optional(),
+}).transform((p): PromoteTarget => {
+  if (p.dbInstance !== undefined) return { dbInstance: p.dbInstance };
+  if (p.dbCluster !== undefined) return { dbCluster: p.dbCluster };
+  if (p.failoverCluster !== undefined) return { failoverCluster: p.failoverCluster, targetInstance: p.targetInstance ?? '' };
+  return { globalCluster: p.globalCluster ?? '', targetCluster: p.targetCluster ?? '' };
+});
+
+/**
+ * Days of automated backups. 1..35: ModifyDBCluster's BackupRetentionPeriod "Must be a value from
+ * 1 to 35" (ModifyDBInstance and PromoteReadReplica take 0 to 35; 0 turns backups off, which a
+ * new primary must not).
+ */
+const backupRetention = z.number().int().min(1).max(35);
 
 const dnsSchema = strictObject({
   hostedZoneId: text,
@@ -37,13 +50,15 @@ const guardSchema = strictObject({
 
 const failoverSchema = strictObject({
   region: awsRegion,
-  promote: promoteSchema,
+  promote: promoteSchema.optional(),
+  backupRetention: backupRetention.optional(),
   dns: dnsSchema.optional(),
   guard: guardSchema.optional(),
 }).transform(
   (f): FailoverRunbook => ({
     region: f.region,
-    promote: f.promote,
+    ...(f.promote !== undefined && { promote: f.promote }),
+    ...(f.backupRetention !== undefined && { backupRetention: f.backupRetention }),
     ...(f.dns !== undefined && { dns: f.dns }),
     ...(f.guard !== undefined && { guard: f.guard }),
   }),

@@ -61,13 +61,27 @@ export const slackSchema = strictObject({
   }),
 );
 
+/**
+ * A dedup_key may be 255 characters (Events API v2); incident ids are short, so 64 leaves room.
+ * Visible ASCII only: the key is matched back byte for byte when PagerDuty's webhooks name it.
+ */
+const dedupPrefix = z.string().regex(/^[\x21-\x7e]{1,64}$/, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a valid dedup prefix (1 to 64 visible ASCII characters, no spaces)`,
+});
+
 export const pagerdutySchema = strictObject({
   pageAt: severity.default('SEV2').describe('Page PagerDuty at once for incidents at or above this severity'),
   escalateUnackedAfter: duration.optional().describe('Page a lower-severity incident nobody acknowledged within this time'),
+  dedupPrefix: dedupPrefix
+    .optional()
+    .describe(
+      "Prefix of every PagerDuty dedup_key (e.g. 'prod-'), so deployments sharing an integration key never touch each other's alerts",
+    ),
 }).transform(
   (p): PagerDutyConfig => ({
     pageAt: p.pageAt,
     ...(p.escalateUnackedAfter !== undefined && { escalateUnackedAfterMs: p.escalateUnackedAfter }),
+    ...(p.dedupPrefix !== undefined && { dedupPrefix: p.dedupPrefix }),
   }),
 );
 

@@ -45,6 +45,8 @@ export interface PagerDutyConfig {
   pageAt: Severity;
   /** Page a lower-severity incident nobody acknowledged within this time. */
   escalateUnackedAfterMs?: number;
+  /** Prefixes every dedup_key, so deployments sharing an integration key never touch each other's alerts. */
+  dedupPrefix?: string;
 }
 
 export type StatusPageProvider = 'builtin' | 'atlassian';
@@ -152,13 +154,26 @@ export interface RunbooksConfig {
   restore: Record<string, RestoreRunbook>;
 }
 
-export type PromoteTarget = { dbInstance: string } | { globalCluster: string; targetCluster: string };
+/**
+ * What a failover promotes: an RDS read replica instance (PromoteReadReplica), a cross-region
+ * Aurora read replica cluster (PromoteReadReplicaDBCluster), an Aurora global database's
+ * secondary (SwitchoverGlobalCluster / FailoverGlobalCluster), or an in-region Aurora reader
+ * (FailoverDBCluster).
+ */
+export type PromoteTarget =
+  | { dbInstance: string }
+  | { dbCluster: string }
+  | { globalCluster: string; targetCluster: string }
+  | { failoverCluster: string; targetInstance: string };
 
 export type DnsRecordType = 'CNAME' | 'A' | 'AAAA';
 
 export interface FailoverRunbook {
   region: string;
-  promote: PromoteTarget;
+  /** Absent: the runbook moves DNS (and hooks) only. */
+  promote?: PromoteTarget;
+  /** Days of automated backups set on the promoted instance or cluster (1..35); not with failoverCluster. */
+  backupRetention?: number;
   dns?: { hostedZoneId: string; name: string; type: DnsRecordType; value: string; ttl: number /* seconds */ };
   /** Refuse to fail over while the named replication-lag check reads above maxLagMs (RPO guard). */
   guard?: { lagCheck: string; maxLagMs: number };
@@ -211,6 +226,8 @@ export interface EnvConfig {
   /** Always ends with `/`. */
   slackApiUrl: string;
   pagerdutyRoutingKey?: string;
+  /** Signs PagerDuty V3 webhooks; absent: POST /pagerduty/webhook is off. */
+  pagerdutyWebhookSecret?: string;
   /** https, no trailing slash; `/v2/enqueue` is appended by the client. */
   pagerdutyEventsUrl: string;
   statuspageApiKey?: string;

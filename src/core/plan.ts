@@ -6,15 +6,18 @@ import type { DnsRecord } from './dns-record.js';
 
 /**
  * A polling step: the runner repeats the call until the resource reaches `until` or `timeoutMs`
- * passes. `until` is one of: `available` (instance or cluster status), `promoted` (instance
- * available and no longer a replica), `writer` (`target` is the global cluster's writer and no
- * switchover/failover is in progress), `INSYNC` (Route 53 change propagated).
+ * passes. `until` is one of: `available` (instance or cluster status), `promoted` (instance or
+ * cluster available and no longer a replica), `writer` (`target` is the writer: of the global
+ * cluster, with no switchover/failover in progress; or of the DB cluster, which is available),
+ * `INSYNC` (Route 53 change propagated).
  */
 export interface PlannedWait {
   until: 'available' | 'promoted' | 'writer' | 'INSYNC';
   timeoutMs: number;
-  /** For `writer`: the ARN of the cluster that must become the writer. */
+  /** For `writer`: the ARN of the cluster (global database) or the id of the instance (DB cluster) that must become the writer. */
   target?: string;
+  /** For `available` on a cluster: BackupRetentionPeriod must also read this many days. */
+  backupRetention?: number;
   /** Id of the earlier call whose result this step polls (GetChange polls the change `dns-upsert` made). */
   after?: string;
 }
@@ -60,6 +63,9 @@ export interface DescribeGlobalClustersInput {
 export type GetChangeInput = Record<string, never>;
 
 export type PromoteReadReplicaCall = OperationCall<'rds', 'PromoteReadReplica', Rds.PromoteReadReplicaInput>;
+export type PromoteReadReplicaDbClusterCall = OperationCall<'rds', 'PromoteReadReplicaDBCluster', Rds.PromoteReadReplicaDbClusterInput>;
+export type FailoverDbClusterCall = OperationCall<'rds', 'FailoverDBCluster', Rds.FailoverDbClusterInput>;
+export type ModifyDbClusterCall = OperationCall<'rds', 'ModifyDBCluster', Rds.ModifyDbClusterRetentionInput>;
 export type SwitchoverGlobalClusterCall = OperationCall<'rds', 'SwitchoverGlobalCluster', Rds.SwitchoverGlobalClusterInput>;
 export type FailoverGlobalClusterCall = OperationCall<'rds', 'FailoverGlobalCluster', Rds.FailoverGlobalClusterInput>;
 export type RestoreDbInstanceFromSnapshotCall = OperationCall<
@@ -89,6 +95,9 @@ export type StatusPagePublishCall = OperationCall<'statuspage', 'publish', Statu
 /** One call a plan will make, with its exact parameters, shown to approvers before it runs. */
 export type PlannedCall =
   | PromoteReadReplicaCall
+  | PromoteReadReplicaDbClusterCall
+  | FailoverDbClusterCall
+  | ModifyDbClusterCall
   | SwitchoverGlobalClusterCall
   | FailoverGlobalClusterCall
   | RestoreDbInstanceFromSnapshotCall
@@ -120,6 +129,10 @@ type PreflightCheckKind =
   | { kind: 'replica-lag'; checkId: string; maxLagMs: number; maxAgeMs: number; overridden: boolean }
   /** An RDS read replica that can be promoted now. */
   | { kind: 'read-replica'; region: string; dbInstance: string }
+  /** An Aurora read replica cluster (it names a replication source) that can be promoted now. */
+  | { kind: 'replica-cluster'; region: string; dbCluster: string }
+  /** An available Aurora cluster whose `dbInstance` is an available reader that FailoverDBCluster can make the writer. */
+  | { kind: 'cluster-reader'; region: string; dbCluster: string; dbInstance: string }
   /**
    * An Aurora global database whose `targetClusterArn` is an available secondary. With `dataLoss`
    * (FailoverGlobalCluster) the global database itself may be degraded: the primary's region is

@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { ActionRequest } from '../core/action-request.js';
 import type { CheckResult } from '../core/check-result.js';
 import { SEVERITIES, type Severity } from '../core/severity.js';
+import { PerCheckSeries } from './per-check-series.js';
 
 /** Outcome label values of lifeboat_pagerduty_events_total. */
 export type DeliveryOutcome = 'delivered' | 'retried' | 'dropped' | 'refused';
@@ -10,11 +11,21 @@ export type DeliveryOutcome = 'delivered' | 'retried' | 'dropped' | 'refused';
 export type ActionOutcome = 'succeeded' | 'failed' | 'refused' | 'interrupted';
 const ACTION_OUTCOMES: readonly ActionOutcome[] = ['succeeded', 'failed', 'refused', 'interrupted'];
 
-/** What the pager counts: every Events API attempt. */
+/** Outcome label values of lifeboat_pagerduty_webhooks_total. */
+export type WebhookOutcome = 'applied' | 'ignored' | 'unauthorized' | 'malformed';
+
+/** What the pager counts: every Events API attempt, and every webhook PagerDuty sent back. */
 export class PagingMetrics {
   readonly events: Counter<'action' | 'outcome'>;
+  readonly webhooks: Counter<'outcome'>;
 
   constructor(registry: Registry) {
+    this.webhooks = new Counter({
+      name: 'lifeboat_pagerduty_webhooks_total',
+      help: 'PagerDuty V3 webhook deliveries by outcome (applied, ignored, unauthorized, malformed)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    });
     this.events = new Counter({
       name: 'lifeboat_pagerduty_events_total',
       help: 'PagerDuty Events API attempts by action (trigger, acknowledge, resolve) and outcome',
@@ -60,16 +71,9 @@ export class ActionMetrics {
 export class Metrics {
   readonly registry = new Registry();
 
-  readonly checkUp = new Gauge({
-    name: 'lifeboat_check_up',
-    help: 'Whether the check passed on its latest run (1) or failed (0)',
-    labelNames: ['check'] as const,
-    registers: [this.registry],
-  });
-
   // Per type, not per check: a per-check histogram is 15 series a check (13 buckets, sum, count),
   // 300,000 at 20,000 checks, which is what made /metrics 21 MiB and slowed the monitor while
-  // being scraped. A check's own latest duration is one gauge series.
+  // being scraped. A check's own latest duration is one gauge series (PerCheckSeries).
   readonly checkDuration = new Histogram({
     name: 'lifeboat_check_duration_seconds',
     help: 'How long check runs took, by check type',
@@ -78,31 +82,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly checkLastDuration = new Gauge({
-    name: 'lifeboat_check_last_duration_seconds',
-    help: "How long the check's latest run took",
-    labelNames: ['check'] as const,
-    registers: [this.registry],
-  });
-
+  // Per type: per check it was one or two more series a check, and lifeboat_check_up already
+  // says which checks fail.
   readonly checkRuns = new Counter({
     name: 'lifeboat_check_runs_total',
-    help: 'Check runs by outcome',
-    labelNames: ['check', 'outcome'] as const,
-    registers: [this.registry],
-  });
-
-  readonly replicationLag = new Gauge({
-    name: 'lifeboat_replication_lag_seconds',
-    help: 'Latest replication lag measured by the check',
-    labelNames: ['check'] as const,
-    registers: [this.registry],
-  });
-
-  readonly backupAge = new Gauge({
-    name: 'lifeboat_backup_age_seconds',
-    help: 'Age of the newest available snapshot seen by the check',
-    labelNames: ['check'] as const,
+    help: 'Check runs by check type and outcome (pass, fail)',
+    labelNames: ['type', 'outcome'] as const,
     registers: [this.registry],
   });
 
@@ -183,6 +168,7 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly perCheck = new PerCheckSeries();
   private outboxPendingSource: (() => Promise<number>) | null = null;
   private pagingMetrics: PagingMetrics | null = null;
   private actionMetrics: ActionMetrics | null = null;
@@ -221,14 +207,15 @@ export class Metrics {
 
   /** Records what a check run measured. */
   recordResult(result: CheckResult): void {
-    const check = result.checkId;
-    this.checkUp.set({ check }, result.ok ? 1 : 0);
-    this.checkDuration.observe({ type: result.measurement.kind }, result.durationMs / 1000);
-    this.checkLastDuration.set({ check }, result.durationMs / 1000);
-    this.checkRuns.inc({ check, outcome: result.ok ? 'pass' : 'fail' });
-    const m = result.measurement;
-    if (m.kind === 'replication-lag' && m.lagSeconds !== null) this.replicationLag.set({ check }, m.lagSeconds);
-    if (m.kind === 'backup' && m.ageSeconds !== null) this.backupAge.set({ check }, m.ageSeconds);
+    const type = result.measurement.kind;
+    this.perCheck.record(result);
+    this.checkDuration.observe({ type }, result.durationMs / 1000);
+    this.checkRuns.inc({ type, outcome: result.ok ? 'pass' : 'fail' });
+  }
+
+  /** The whole scrape: prom-client's families, then the per-check gauges. */
+  async render(): Promise<string> {
+    return `${await this.registry.metrics()}${this.perCheck.render()}`;
   }
 
   /** Sets the open-incident gauge from the store's open incidents (every severity, zeros included). */

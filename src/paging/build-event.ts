@@ -2,6 +2,7 @@ import type { CheckConfig } from '../config/types.js';
 import type { Measurement } from '../core/check-result.js';
 import type { Incident } from '../core/incident.js';
 import type { Severity } from '../core/severity.js';
+import { dedupKey } from './dedup-key.js';
 import { SUMMARY_MAX_CHARS, type EventSeverity, type EventsApiEvent } from './events-api-event.js';
 
 /** `client` on every trigger: PagerDuty shows it as the monitoring tool that sent the alert. */
@@ -62,15 +63,17 @@ export interface TriggerContext {
   pagedBy?: string;
   /** Added to the summary in brackets, e.g. "unacknowledged for 15m". */
   note?: string;
+  /** `pagerduty.dedupPrefix`. */
+  dedupPrefix?: string;
 }
 
-/** Builds a trigger for `incident`; dedup_key is the incident id, so later events find the same alert. */
+/** Builds a trigger for `incident`; dedup_key is the (prefixed) incident id, so later events find the same alert. */
 export function buildTrigger(incident: Incident, context: TriggerContext): EventsApiEvent {
-  const { check, reason, at, pagedBy, note } = context;
+  const { check, reason, at, pagedBy, note, dedupPrefix } = context;
   const summary = `${incident.severity} ${incident.id} ${incident.checkId}: ${incident.summary}${note ? ` (${note})` : ''}`;
   return {
     event_action: 'trigger',
-    dedup_key: incident.id,
+    dedup_key: dedupKey(incident.id, dedupPrefix),
     client: EVENT_CLIENT,
     payload: {
       summary: truncateSummary(summary),
@@ -100,9 +103,9 @@ function componentOf(incident: Incident, check: TriggerContext['check']): { comp
   return { component: incident.checkId, ...(check?.component !== undefined && { group: check.component }) };
 }
 
-/** An acknowledge or resolve for the alert keyed by the incident id. */
-export function buildFollowUp(action: 'acknowledge' | 'resolve', incidentId: string): EventsApiEvent {
-  return { event_action: action, dedup_key: incidentId };
+/** An acknowledge or resolve for the alert keyed by the (prefixed) incident id. */
+export function buildFollowUp(action: 'acknowledge' | 'resolve', incidentId: string, dedupPrefix?: string): EventsApiEvent {
+  return { event_action: action, dedup_key: dedupKey(incidentId, dedupPrefix) };
 }
 
 // A health URL may carry credentials or a token in its query; PagerDuty is a third party.

@@ -1,4 +1,5 @@
 import type { PagerDutyConfig } from '../config/types.js';
+import { pagerDutyActorName } from '../core/pagerduty-actor.js';
 import { isAtOrAbove } from '../core/severity.js';
 import type { IncidentChange } from '../incidents/incident-engine.js';
 
@@ -18,6 +19,9 @@ export type PagingDecision =
  */
 export function decidePaging(change: IncidentChange, policy: PagerDutyConfig): PagingDecision {
   const { incident, event } = change;
+  // Done in PagerDuty and reported by its webhook: PagerDuty already has it, and sending it back
+  // would only add a second entry to the alert's log.
+  if ((event?.type === 'acknowledged' || event?.type === 'resolved') && pagerDutyActorName(event.actor) !== null) return { kind: 'none' };
   if (event?.type === 'resolved' || incident.state === 'resolved') {
     const actor = event?.actor ?? incident.resolvedBy;
     return {

@@ -231,8 +231,9 @@ export class QueuedPager implements Pager {
             at,
             ...(pagedBy !== undefined && { pagedBy }),
             ...(note !== undefined && { note }),
+            ...(this.options.policy.dedupPrefix !== undefined && { dedupPrefix: this.options.policy.dedupPrefix }),
           })
-        : buildFollowUp(action, incident.id);
+        : buildFollowUp(action, incident.id, this.options.policy.dedupPrefix);
     return {
       id: randomUUID(),
       incidentId: incident.id,

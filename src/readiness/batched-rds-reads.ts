@@ -74,6 +74,9 @@ export class BatchedRdsReads implements RdsGateway {
   }
 
   promoteReadReplica = () => refuse('PromoteReadReplica');
+  promoteReadReplicaDbCluster = () => refuse('PromoteReadReplicaDBCluster');
+  failoverDbCluster = () => refuse('FailoverDBCluster');
+  modifyDbClusterRetention = () => refuse('ModifyDBCluster');
   switchoverGlobalCluster = () => refuse('SwitchoverGlobalCluster');
   failoverGlobalCluster = () => refuse('FailoverGlobalCluster');
   restoreDbInstanceFromSnapshot = () => refuse('RestoreDBInstanceFromDBSnapshot');

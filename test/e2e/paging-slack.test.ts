@@ -1,17 +1,12 @@
 import { parse as parseQuery } from 'node:querystring';
 import nock from 'nock';
 import { afterAll, afterEach, expect, it } from 'vitest';
-import { buildApp, type App } from '../../src/app.js';
-import { silentLogger } from '../../src/observability/logger.js';
-import { NO_PROBES } from '../doubles/no-probes.js';
-import type { PagingStatus } from '../../src/paging/paging-state.js';
-import { MANUAL_CLOCK_START, ManualClock } from '../doubles/manual-clock.js';
-import { ACCEPTED, nockEnqueue, TEST_PAGERDUTY_EVENTS_URL, TEST_ROUTING_KEY } from '../doubles/pagerduty-events-nock.js';
+import type { App } from '../../src/app.js';
+import { MANUAL_CLOCK_START, type ManualClock } from '../doubles/manual-clock.js';
+import { ACCEPTED, nockEnqueue, TEST_ROUTING_KEY } from '../doubles/pagerduty-events-nock.js';
+import { deliverPages, startPagingApp } from './paging-app-harness.js';
 import { fail } from '../doubles/results.js';
-import { guardNetwork, nockAuthTest, nockChatUpdate, nockPostMessage, type SlackCall } from '../doubles/slack-api-nock.js';
-import { testBackend } from '../doubles/test-backend.js';
-import { botConfig } from './bot/slack-bot-harness.js';
-import { untilLeader } from '../doubles/until-leader.js';
+import { guardNetwork, nockChatUpdate, nockPostMessage, type SlackCall } from '../doubles/slack-api-nock.js';
 
 /*
  * Incidents, PagerDuty and Slack as `lifeboat start` wires them (buildApp): the engine tells the
@@ -50,50 +45,14 @@ checks:
 `;
 
 async function startApp(): Promise<{ app: App; clock: ManualClock }> {
-  const clock = new ManualClock();
-  const config = botConfig(YAML, { PAGERDUTY_ROUTING_KEY: TEST_ROUTING_KEY, PAGERDUTY_EVENTS_URL: TEST_PAGERDUTY_EVENTS_URL });
-  const app = buildApp({
-    config,
-    logger: silentLogger(),
-    clock,
-    backend: testBackend(null, 'unused:', clock),
-    probes: NO_PROBES,
-    seams: { sleep: async () => undefined, webApiNetworkRetries: 0 },
-  });
-  running = app;
-  nockAuthTest();
-  await app.start(0, '127.0.0.1');
-  // Incidents are written under the monitor lease: wait until this replica holds it.
-  await untilLeader(app);
-  // The test decides when PagerDuty is called: deliveries run only inside deliverPages.
-  await app.pager.stop();
-  return { app, clock };
+  const started = await startPagingApp(YAML);
+  running = started.app;
+  return started;
 }
 
 function slackOf(app: App) {
   if (!app.slack) throw new Error('Slack is off');
   return app.slack;
-}
-
-/**
- * Lets the pager deliver what is queued until INC-1's paging reaches `status`, then stops it
- * again. Subscribed after the notifier, so the notifier has been told when this resolves.
- */
-async function deliverPages(app: App, status: PagingStatus): Promise<void> {
-  let reached = false;
-  const unsubscribe = app.pager.subscribe((state) => {
-    if (state.incidentId === 'INC-1' && state.status === status) reached = true;
-  });
-  app.pager.start();
-  try {
-    for (let tries = 0; !reached; tries++) {
-      if (tries > 250) throw new Error(`INC-1 never reached paging status ${status}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  } finally {
-    unsubscribe();
-    await app.pager.stop();
-  }
 }
 
 const T0 = MANUAL_CLOCK_START; // 2026-11-21 12:00:00 UTC

@@ -5,7 +5,7 @@ import type { LinkedRunbooks } from '../linked-runbooks.js';
 import { escapeMrkdwn } from '../slack-text.js';
 import { MAX_ACTIONS_ELEMENTS, MAX_BUTTON_TEXT, MAX_SECTION_FIELD_TEXT } from './block-kit-limits.js';
 import { shortenVisibly } from './fit-list.js';
-import { channelMention, severityEmoji, userMention } from './mentions.js';
+import { actorMention, byActor, channelMention, severityEmoji } from './mentions.js';
 import { slackDate } from '../../core/format-time.js';
 
 /** How much of the measured summary the headline repeats; the Measured field shows more. */
@@ -55,8 +55,8 @@ export function incidentMessage(input: IncidentMessageInput): { text: string; bl
 }
 
 function stateWords(incident: Incident): string {
-  if (incident.state === 'resolved') return incident.resolvedBy ? `*resolved* by ${userMention(incident.resolvedBy)}` : '*resolved*';
-  if (incident.state === 'acknowledged' && incident.acknowledgedBy) return `*acknowledged* by ${userMention(incident.acknowledgedBy)}`;
+  if (incident.state === 'resolved') return incident.resolvedBy ? `*resolved* ${byActor(incident.resolvedBy)}` : '*resolved*';
+  if (incident.state === 'acknowledged' && incident.acknowledgedBy) return `*acknowledged* ${byActor(incident.acknowledgedBy)}`;
   return '*open*';
 }
 
@@ -73,7 +73,7 @@ function fields(input: IncidentMessageInput): types.MrkdwnElement[] {
     { type: 'mrkdwn', text: `*Since*\n${slackDate(incident.openedAt)}` },
     {
       type: 'mrkdwn',
-      text: `*Acknowledged*\n${incident.acknowledgedBy ? `${userMention(incident.acknowledgedBy)} ${incident.acknowledgedAt ? slackDate(incident.acknowledgedAt) : ''}`.trim() : 'not yet'}`,
+      text: `*Acknowledged*\n${incident.acknowledgedBy ? `${actorMention(incident.acknowledgedBy)} ${incident.acknowledgedAt ? slackDate(incident.acknowledgedAt) : ''}`.trim() : 'not yet'}`,
     },
     { type: 'mrkdwn', text: `*Peak severity*\n${incident.peakSeverity}` },
   ];

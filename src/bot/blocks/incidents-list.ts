@@ -3,7 +3,7 @@ import type { Incident } from '../../core/incident.js';
 import { escapeMrkdwn } from '../slack-text.js';
 import { listSections, shortenVisibly } from './fit-list.js';
 import { formatAge, slackDate } from '../../core/format-time.js';
-import { severityEmoji, userMention } from './mentions.js';
+import { byActor, severityEmoji } from './mentions.js';
 
 /** Characters of an incident's summary a list line shows; the incident's own message has more. */
 export const LIST_SUMMARY_CHARS = 150;
@@ -15,7 +15,7 @@ export function incidentsList(open: Incident[], recentlyResolved: Incident[]): {
   const openLines = open.map(
     (i) =>
       `${severityEmoji(i.severity)} *${i.id}* ${i.severity} \`${escapeMrkdwn(i.checkId)}\` — ${shortenVisibly(escapeMrkdwn(i.summary), LIST_SUMMARY_CHARS)} · since ${slackDate(i.openedAt)}` +
-      (i.acknowledgedBy ? ` · acknowledged by ${userMention(i.acknowledgedBy)}` : ' · not acknowledged'),
+      (i.acknowledgedBy ? ` · acknowledged ${byActor(i.acknowledgedBy)}` : ' · not acknowledged'),
   );
   const resolvedLines = recentlyResolved.map(
     (i) =>

@@ -5,12 +5,12 @@ import { formatAge } from '../../core/format-time.js';
 
 /** A measured summary in a thread reply: enough to read, bounded visibly (a backup summary can list every failed snapshot). */
 const REPLY_SUMMARY_CHARS = 3000;
-import { userMention } from './mentions.js';
+import { byActor } from './mentions.js';
 
 /** The thread reply for one timeline event (mrkdwn text). */
 export function timelineReply(event: IncidentEvent, incident: Incident): string {
   const measured = shortenVisibly(escapeMrkdwn(event.summary), REPLY_SUMMARY_CHARS);
-  const by = event.actor ? ` by ${userMention(event.actor)}` : '';
+  const by = event.actor ? ` ${byActor(event.actor)}` : '';
   const note = event.note ? `\n> ${escapeMrkdwn(event.note).replace(/\n/g, '\n> ')}` : '';
   switch (event.type) {
     case 'opened':

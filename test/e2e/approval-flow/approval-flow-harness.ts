@@ -29,8 +29,14 @@ import { untilLeader } from '../../doubles/until-leader.js';
 
 export { FORM };
 
-/** Production-like: U0AAA operates, U0BBB and U0CCC approve, U0ZZZ is nobody; one failover runbook with DNS and a lag guard. */
-export function flowYaml(approvals = 1): string {
+/**
+ * Production-like: U0AAA operates, U0BBB and U0CCC approve, U0ZZZ is nobody; one failover runbook
+ * with DNS and a lag guard, plus `failover` runbooks a test adds by name.
+ */
+export function flowYaml(approvals = 1, failover: Record<string, object> = {}): string {
+  const more = Object.entries(failover)
+    .map(([name, runbook]) => `\n    ${name}: ${yamlFlow(runbook)}`)
+    .join('');
   return `
 slack:
   channel: C0INCIDENTS
@@ -53,7 +59,7 @@ checks:
   - ${yamlFlow(ORDERS_LAG_CHECK)}
 runbooks:
   failover:
-    orders: ${yamlFlow(ORDERS_FAILOVER)}
+    orders: ${yamlFlow(ORDERS_FAILOVER)}${more}
   restore:
     orders: ${yamlFlow(ORDERS_RESTORE)}
 `;
@@ -94,6 +100,8 @@ export interface ApprovalFlowOptions {
   approvals?: number;
   /** Wraps the approval store (e.g. to lose Redis replies). */
   wrapStore?: (store: ApprovalStore) => ApprovalStore;
+  /** More failover runbooks, by name, beside `orders`. */
+  failoverRunbooks?: Record<string, object>;
 }
 
 /** The lag the monitor measures on orders-lag: 12 s, well inside the runbook's guard. */
@@ -157,7 +165,7 @@ export async function startApprovalFlow(options: ApprovalFlowOptions = {}): Prom
  */
 export async function startServiceFlow(options: ApprovalFlowOptions, clients: AwsClients): Promise<ServiceFlow> {
   const clock = new ManualClock();
-  const config = botConfig(flowYaml(options.approvals));
+  const config = botConfig(flowYaml(options.approvals, options.failoverRunbooks));
   const redis = newRedisClient();
   const keyPrefix = randomKeyPrefix('approval-flow');
   const backend = testBackend(redis, keyPrefix, clock);

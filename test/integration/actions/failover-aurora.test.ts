@@ -3,6 +3,7 @@ import {
   DescribeDBClustersCommand,
   DescribeGlobalClustersCommand,
   FailoverGlobalClusterCommand,
+  ModifyDBClusterCommand,
   SwitchoverGlobalClusterCommand,
   type GlobalCluster,
 } from '@aws-sdk/client-rds';
@@ -146,5 +147,48 @@ describe('Aurora global database failover', () => {
     });
     expect(h.west.calls()).toHaveLength(0);
     expect(h.east.calls()).toHaveLength(0);
+  });
+});
+
+describe('backupRetention on an Aurora global database', () => {
+  it('sets the retention on the new primary cluster once it is the writer, then waits until it reads back', async () => {
+    h.west
+      .on(DescribeDBClustersCommand, { DBClusterIdentifier: 'orders-west' })
+      .resolvesOnce({ DBClusters: [dbCluster('orders-west', 'modifying', { BackupRetentionPeriod: 1 })] })
+      .resolves({ DBClusters: [dbCluster('orders-west', 'available', { BackupRetentionPeriod: 7 })] });
+    h.west
+      .on(DescribeGlobalClustersCommand)
+      .resolvesOnce({ GlobalClusters: [globalCluster(EAST_PRIMARY_ARN)] })
+      .resolvesOnce({ GlobalClusters: [globalCluster(EAST_PRIMARY_ARN)] })
+      .resolves({ GlobalClusters: [globalCluster(WEST_CLUSTER_ARN)] });
+    h.west.on(SwitchoverGlobalClusterCommand).resolves({ GlobalCluster: globalCluster(EAST_PRIMARY_ARN) });
+    h.west.on(ModifyDBClusterCommand).resolves({ DBCluster: dbCluster('orders-west', 'modifying') });
+
+    const plan = await h.planner.plan({ ...request, runbook: 'orders-global-kept' });
+
+    expect(plan.calls.map(({ id, operation, input }) => ({ id, operation, input }))).toEqual([
+      {
+        id: 'switchover',
+        operation: 'SwitchoverGlobalCluster',
+        input: { GlobalClusterIdentifier: 'orders-global', TargetDbClusterIdentifier: WEST_CLUSTER_ARN },
+      },
+      { id: 'wait-writer', operation: 'DescribeGlobalClusters', input: { GlobalClusterIdentifier: 'orders-global' } },
+      {
+        id: 'backup-retention',
+        operation: 'ModifyDBCluster',
+        input: { DBClusterIdentifier: 'orders-west', BackupRetentionPeriod: 7, ApplyImmediately: true },
+      },
+      { id: 'wait-retention', operation: 'DescribeDBClusters', input: { DBClusterIdentifier: 'orders-west' } },
+    ]);
+
+    const outcome = await h.runner.run('run-1', plan);
+
+    expect(outcome.status).toBe('succeeded');
+    expect(h.west.commandCalls(ModifyDBClusterCommand).map((c) => c.args[0].input)).toEqual([
+      { DBClusterIdentifier: 'orders-west', BackupRetentionPeriod: 7, ApplyImmediately: true },
+    ]);
+    expect(h.reporter.events.find((e) => e.type === 'step-done' && e.stepId === 'wait-retention')).toMatchObject({
+      message: expect.stringContaining('cluster orders-west is available with 7 days of backups'),
+    });
   });
 });

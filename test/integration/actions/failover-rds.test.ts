@@ -123,6 +123,8 @@ describe('RDS replica failover: plan', () => {
     });
     expect(plan.warnings).toEqual([
       'Irreversible: promoting orders-replica ends its replication for good; failing back needs a new read replica.',
+      // RDS's documented default for PromoteReadReplica's BackupRetentionPeriod ("Default: 1").
+      'No backupRetention on this runbook: PromoteReadReplica leaves orders-replica with its default of 1 day of automated backups.',
       'Clients may keep resolving orders.db.example.com. to the old value for up to its TTL (60s) after the change.',
     ]);
     expect(h.r53.commandCalls(ListResourceRecordSetsCommand).map((c) => c.args[0].input)).toEqual([

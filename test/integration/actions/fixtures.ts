@@ -46,6 +46,17 @@ runbooks:
     orders-wrong-region:
       region: us-west-2
       promote: { globalCluster: orders-global, targetCluster: "${EAST_CLUSTER_ARN}" }
+    orders-global-kept:
+      region: us-west-2
+      promote: { globalCluster: orders-global, targetCluster: "${WEST_CLUSTER_ARN}" }
+      backupRetention: 7
+    orders-west-cluster:
+      region: us-west-2
+      promote: { dbCluster: orders-west }
+    orders-writer:
+      region: us-west-2
+      promote: { failoverCluster: orders-aurora, targetInstance: orders-aurora-2 }
+      guard: { lagCheck: orders-lag, maxLag: 300s }
   restore:
     orders: ${yamlFlow(ORDERS_RESTORE)}
     orders-aurora:

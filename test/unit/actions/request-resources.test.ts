@@ -21,6 +21,16 @@ describe('requestResources', () => {
       ['runbook:failover:orders-global', 'rds:global-cluster:orders-global', 'rds:us-west-2:cluster:orders-west'],
     ],
     [
+      'a cross-region Aurora replica cluster promotion',
+      { kind: 'failover', runbook: 'orders-west-cluster', dryRun: false, allowDataLoss: false },
+      ['runbook:failover:orders-west-cluster', 'rds:us-west-2:cluster:orders-west'],
+    ],
+    [
+      'an in-region Aurora writer move',
+      { kind: 'failover', runbook: 'orders-writer', dryRun: false, allowDataLoss: false },
+      ['runbook:failover:orders-writer', 'rds:us-west-2:cluster:orders-aurora', 'rds:us-west-2:instance:orders-aurora-2'],
+    ],
+    [
       'a restore of an instance',
       { kind: 'restore', runbook: 'orders', dryRun: false, source: { type: 'latest' } },
       ['runbook:restore:orders', 'rds:us-east-1:instance:orders-db'],

@@ -308,14 +308,55 @@ const CASES: Case[] = [
   {
     rule: 'promote names one target',
     yaml: 'runbooks:\n  failover:\n    orders: { region: us-west-2, promote: { dbInstance: r, globalCluster: g, targetCluster: t } }',
-    lines: ['runbooks.failover.orders.promote: give either dbInstance or globalCluster + targetCluster, not both'],
+    lines: ['runbooks.failover.orders.promote: give one kind of promotion, not dbInstance and globalCluster + targetCluster'],
   },
   {
     rule: 'promote needs a target',
     yaml: 'runbooks:\n  failover:\n    orders: { region: us-west-2, promote: {} }',
     lines: [
-      'runbooks.failover.orders.promote: required: dbInstance (an RDS read replica) or globalCluster + targetCluster (an Aurora global database)',
+      'runbooks.failover.orders.promote: required: dbInstance (an RDS read replica), dbCluster (a cross-region Aurora read replica cluster), globalCluster + targetCluster (an Aurora global database), failoverCluster + targetInstance (an in-region Aurora writer move)',
     ],
+  },
+  {
+    rule: 'a writer move needs its target instance',
+    yaml: 'runbooks:\n  failover:\n    orders: { region: us-west-2, promote: { failoverCluster: c } }',
+    lines: ['runbooks.failover.orders.promote.targetInstance: required with failoverCluster'],
+  },
+  {
+    rule: 'promote names one cluster kind',
+    yaml: 'runbooks:\n  failover:\n    orders: { region: us-west-2, promote: { dbCluster: c, failoverCluster: c, targetInstance: i } }',
+    lines: ['runbooks.failover.orders.promote: give one kind of promotion, not dbCluster and failoverCluster + targetInstance'],
+  },
+  {
+    rule: 'a runbook with neither promote nor dns does nothing',
+    yaml: 'runbooks:\n  failover:\n    orders: { region: us-west-2 }',
+    lines: [
+      'runbooks.failover.orders: does nothing: give promote (dbInstance (an RDS read replica), dbCluster (a cross-region Aurora read replica cluster), globalCluster + targetCluster (an Aurora global database), failoverCluster + targetInstance (an in-region Aurora writer move)) or dns, or both',
+    ],
+  },
+  {
+    rule: 'backupRetention does not apply to a writer move',
+    yaml: 'runbooks:\n  failover:\n    orders: { region: us-west-2, promote: { failoverCluster: c, targetInstance: i }, backupRetention: 7 }',
+    lines: [
+      'runbooks.failover.orders.backupRetention: does not apply to failoverCluster: moving the writer inside one cluster keeps the cluster and its settings, backup retention included (remove backupRetention)',
+    ],
+  },
+  {
+    rule: 'backupRetention needs something promoted',
+    yaml: 'runbooks:\n  failover:\n    orders: { region: us-west-2, backupRetention: 7, dns: { hostedZoneId: Z1, name: a.example.com, type: CNAME, value: b.example.com } }',
+    lines: [
+      'runbooks.failover.orders.backupRetention: needs promote: it is set on the promoted instance or cluster, and this runbook promotes nothing',
+    ],
+  },
+  {
+    rule: 'backupRetention is 1 to 35 days',
+    yaml: 'runbooks:\n  failover:\n    orders: { region: us-west-2, promote: { dbInstance: r }, backupRetention: 36 }',
+    lines: ['runbooks.failover.orders.backupRetention: 36 is too big (maximum 35)'],
+  },
+  {
+    rule: 'backupRetention is whole days',
+    yaml: 'runbooks:\n  failover:\n    orders: { region: us-west-2, promote: { dbCluster: c }, backupRetention: 1.5 }',
+    lines: ['runbooks.failover.orders.backupRetention: 1.5 is not a whole number'],
   },
   {
     rule: 'a global cluster needs its target cluster',

@@ -183,6 +183,18 @@ checks:
     });
   });
 
+  it('reads pagerduty.dedupPrefix and refuses one with spaces or over 64 characters', () => {
+    expect(valid('pagerduty: { dedupPrefix: prod-eu- }\n').pagerduty).toEqual({ pageAt: 'SEV2', dedupPrefix: 'prod-eu-' });
+    for (const bad of ['"prod eu"', 'x'.repeat(65)]) {
+      expect(parseConfig(`pagerduty: { dedupPrefix: ${bad} }\n`, {})).toEqual({
+        ok: false,
+        errors: [
+          expect.stringMatching(/^pagerduty\.dedupPrefix: .*is not a valid dedup prefix \(1 to 64 visible ASCII characters, no spaces\)/),
+        ],
+      });
+    }
+  });
+
   it('defaults operators to the approvers', () => {
     expect(valid('slack: { approvers: [U0BBB, S0ONCALL] }').slack.operators).toStrictEqual(['U0BBB', 'S0ONCALL']);
   });

@@ -59,6 +59,9 @@ describe('decidePaging', () => {
       { kind: 'resolve', reason: 'resolved in Slack by U0BBB', actor: 'U0BBB' },
     ],
     ['resolved by the monitor', change('SEV3', 'resolved', 'resolved'), { kind: 'resolve', reason: 'the check recovered' }],
+    // PagerDuty's webhook reported it: PagerDuty already has it.
+    ['acknowledged in PagerDuty', change('SEV1', 'acknowledged', 'acknowledged', 'pagerduty:Jane Doe'), { kind: 'none' }],
+    ['resolved in PagerDuty', change('SEV1', 'resolved', 'resolved', 'pagerduty:automation'), { kind: 'none' }],
   ])('%s', (_name, input, expected) => {
     expect(decidePaging(input, policy)).toEqual(expected);
   });

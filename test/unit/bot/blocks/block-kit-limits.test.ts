@@ -324,6 +324,27 @@ describe('every builder, longest inputs, within Slack limits', () => {
     }
   });
 
+  it('the incident message acknowledged and resolved in PagerDuty by a 5,000-character name', () => {
+    const name = `<@U0AAA> ${'Ω'.repeat(5_000)}`;
+    for (const state of ['acknowledged', 'resolved'] as const) {
+      const message = incidentMessage({
+        incident: incident(1, {
+          id: INC,
+          checkId: ID63,
+          state,
+          acknowledgedBy: `pagerduty:${name}`,
+          resolvedBy: `pagerduty:${name}`,
+          resolvedAt: T0,
+        }),
+        links: { failover: [], restore: [] },
+      });
+      ok(message);
+      const json = JSON.stringify(message);
+      expect(json).toContain('in PagerDuty by &lt;@U0AAA&gt; ΩΩ');
+      expect(json).not.toContain('<@U0AAA>');
+    }
+  });
+
   it('/dr incidents with 61 open incidents shows whole entries and counts the rest exactly', () => {
     const open = Array.from({ length: 61 }, (_, i) => incident(i));
     const resolved = Array.from({ length: 30 }, (_, i) => incident(100 + i, { state: 'resolved', resolvedAt: T0 + 1 }));
