@@ -34,6 +34,20 @@ function previousList(value: unknown, count: number): Array<DnsRecord | null> | 
   return [value as DnsRecord | null];
 }
 
+/** Whether a DNS step the run left unsettled took effect; a failed read refuses the revert, saying why. */
+async function readBack(call: ChangeResourceRecordSetsCall, run: string, ctx: PlanningContext): Promise<{ took: boolean }> {
+  try {
+    return await recordChangeEffect(ctx.route53, call.input);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ActionError(
+      'LIFEBOAT_AWS_ERROR',
+      `Could not read back whether step ${call.id} of ${run} changed DNS (${reason}); nothing was planned. Try again in a minute.`,
+      reason,
+    );
+  }
+}
+
 /** The DNS changes the run made (done, or confirmed by reading the record back now), with what they replaced. */
 async function changesMade(original: Approval, ctx: PlanningContext): Promise<Reverted[]> {
   const record = runRecord(original);
@@ -45,7 +59,7 @@ async function changesMade(original: Approval, ctx: PlanningContext): Promise<Re
     if (mark) {
       // Runs recorded before step facts were kept: the outcome's record kept for failback, else what the plan saw.
       previous = mark.detail?.previous ?? original.run?.detail?.previousDnsRecord ?? call.replaces;
-    } else if (record.unsettled?.id === call.id && (await recordChangeEffect(ctx.route53, call.input)).took) {
+    } else if (record.unsettled?.id === call.id && (await readBack(call, original.id, ctx)).took) {
       // In flight when the run stopped, and DNS reads as it wrote: pre-flight had confirmed the plan's view just before.
       previous = call.replaces;
     } else continue;

@@ -162,6 +162,28 @@ describe('planRevertDns', () => {
     ]);
   });
 
+  it('reverts a DNS step left in flight when it reads back as written, from the record the plan saw', async () => {
+    const single: ChangeRecordSetsInput = { HostedZoneId: 'Z1', ChangeBatch: { Changes: [BATCH.ChangeBatch.Changes[1]!] } };
+    const before: DnsRecord = { name: 'db.example.com.', type: 'CNAME', ttl: 60, values: ['east.db'] };
+    const base = ranDns(single, undefined, 'interrupted');
+    const run: Approval = {
+      ...base,
+      plan: { ...base.plan, calls: base.plan.calls.map((c) => ({ ...c, replaces: before })) },
+      run: { ...base.run!, steps: [], currentStep: { stepId: 'dns-upsert', description: 'Point api west', at: MANUAL_CLOCK_START } },
+    };
+    const plan = await planRevertDns({ kind: 'revert-dns', approvalId: 'APR-3', dryRun: false }, run, ctx([AS_WRITTEN[1]!]));
+    expect(plan.calls[0]?.input).toMatchObject({
+      ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { ResourceRecords: [{ Value: 'east.db' }] } }] },
+    });
+
+    const unreadable = { ...ctx([]), route53: { ...route53([]), recordsNamed: async () => Promise.reject(new Error('socket hang up')) } };
+    await expect(planRevertDns({ kind: 'revert-dns', approvalId: 'APR-3', dryRun: false }, run, unreadable)).rejects.toMatchObject({
+      code: 'LIFEBOAT_AWS_ERROR',
+      message:
+        'Could not read back whether step dns-upsert of APR-3 changed DNS (socket hang up); nothing was planned. Try again in a minute.',
+    });
+  });
+
   it('refuses a DNS step that did not capture what it replaced', async () => {
     await expect(
       planRevertDns({ kind: 'revert-dns', approvalId: 'APR-3', dryRun: false }, ranDns(BATCH, [WEIGHTED_BEFORE]), ctx(AS_WRITTEN)),
