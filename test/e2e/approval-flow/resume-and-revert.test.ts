@@ -223,11 +223,17 @@ describe('/dr resume', () => {
     await flow.idle();
     expect(told()[before]).toContain('operator');
     expect(await flow.approvals.get('APR-2')).toBeNull();
+    // On any other message (a thread reply), the button does nothing.
+    const elsewhere = blockActionBody(APPROVAL_ACTION_IDS.resume, 'APR-1', { userId: 'U0AAA', messageTs: '1000.000002' });
+    expect((await flow.post(elsewhere)).statusCode).toBe(200);
+    await flow.idle();
+    expect(told()[before + 1]).toContain('not on a message Lifeboat posted');
+    expect(await flow.approvals.get('APR-2')).toBeNull();
 
     expect((await flow.post(body('U0AAA'))).statusCode).toBe(200);
     await flow.idle();
     expect((await flow.approvals.get('APR-2'))?.plan.resumes?.approvalId).toBe('APR-1');
-    expect(told()[before + 1]).toContain('APR-2');
+    expect(told()[before + 2]).toContain('APR-2');
   });
 });
 
