@@ -89,6 +89,22 @@ async function settle(call: PlannedCall, approval: Approval, ctx: PlanningContex
   }
 }
 
+/**
+ * A GetChange wait on a DNS change found done by reading the record back (its change id unknown)
+ * has nothing to follow: the runner would only say so. Not planned, so a run whose only steps
+ * left are such waits has nothing to resume.
+ */
+function unfollowableWait(call: PlannedCall, done: DoneStep[]): DoneStep | null {
+  if (call.operation !== 'GetChange' || call.wait?.after === undefined) return null;
+  const changed = done.find((d) => d.id === call.wait?.after)?.detail;
+  if (changed?.status !== CONFIRMED_BY_READ) return null;
+  return {
+    id: call.id,
+    description: call.description,
+    how: `not followed: ${call.wait.after} was confirmed by reading the record back, so there is no change id to wait on`,
+  };
+}
+
 /** A DNS change planned again replaces what DNS holds now, not what it held when the run was planned. */
 function refreezeDns(call: PlannedCall, now: DnsRecord | null | undefined): PlannedCall {
   if (call.operation !== 'ChangeResourceRecordSets' || now === undefined || call.replaces === undefined) return call;
@@ -116,6 +132,11 @@ export async function planResume(request: ResumeRequest, original: Approval, ctx
     const mark = record.done.get(call.id);
     if (mark) {
       alreadyDone.push(doneInRun(call, mark, original));
+      continue;
+    }
+    const unfollowable = unfollowableWait(call, alreadyDone);
+    if (unfollowable) {
+      alreadyDone.push(unfollowable);
       continue;
     }
     const verdict = await settle(call, original, ctx, record.unsettled?.id === call.id);

@@ -169,6 +169,13 @@ describe('/dr resume', () => {
     expect(audit.find((e) => e.approvalId === 'APR-2' && e.type === 'requested')?.detail).toBe(
       'Resume APR-1: Failover orders: promote orders-replica (us-west-2)',
     );
+
+    // Resuming APR-1 a second time finds its DNS step done in AWS (by APR-2): nothing is left.
+    const again = await ask('resume APR-1');
+    expect(again).toContain('Every step of APR-1 is done');
+    expect(again).toContain('dns-upsert: read back now: orders.db.example.com. reads CNAME');
+    expect(again).toContain('nothing to resume.');
+    expect(r53.changes).toHaveLength(2);
   });
 
   it('after an interruption while the promotion was accepted, reads it back, skips it and takes over the locks', async () => {
