@@ -118,6 +118,52 @@ describe('planResume', () => {
     });
   });
 
+  it('resumes a restore interrupted while waiting: the restore is not repeated and its identifier check is dropped', async () => {
+    const restore: PlannedCall = {
+      id: 'restore',
+      service: 'rds',
+      operation: 'RestoreDBInstanceToPointInTime',
+      region: 'us-east-1',
+      input: { SourceDBInstanceIdentifier: 'orders-db', TargetDBInstanceIdentifier: 'orders-db-restore-1', UseLatestRestorableTime: true },
+      description: 'Restore orders-db to its latest restorable time as orders-db-restore-1',
+    } as PlannedCall;
+    const wait: PlannedCall = {
+      id: 'wait-available',
+      service: 'rds',
+      operation: 'DescribeDBInstances',
+      region: 'us-east-1',
+      input: { DBInstanceIdentifier: 'orders-db-restore-1' },
+      description: 'Wait until orders-db-restore-1 is available',
+      wait: { until: 'available', timeoutMs: 6 * 3_600_000 },
+    };
+    const base = interrupted([restore, wait], 'wait-available', ['restore']);
+    const run: Approval = {
+      ...base,
+      plan: {
+        ...base.plan,
+        request: { kind: 'restore', runbook: 'orders', dryRun: false, source: { type: 'latest' } },
+        title: 'Restore orders from its latest restorable time',
+        preflight: [
+          {
+            name: 'new identifier',
+            ok: true,
+            observed: 'free',
+            requirement: 'free',
+            check: { kind: 'identifier-free', region: 'us-east-1', identifier: 'orders-db-restore-1', cluster: false, step: 'restore' },
+          },
+        ],
+      },
+    };
+    const plan = await planResume(request, run, ctx(null));
+    expect(plan.calls.map((c) => c.id)).toEqual(['wait-available']);
+    expect(plan.preflight).toEqual([]);
+    expect(plan.resumes).toEqual({ approvalId: 'APR-3', kind: 'restore' });
+    expect(plan.warnings).toContain('wait-available was under way in APR-3; the wait starts again.');
+    expect(plan.warnings).toContain(
+      'APR-3 still holds its locks; this request takes them over, so no other request can use its resources meanwhile.',
+    );
+  });
+
   it('says there is nothing to resume when the only step left took effect', async () => {
     const promoted = { id: 'orders-replica', status: 'available' } as DbInstanceView;
     await expect(planResume(request, interrupted([PROMOTE], 'promote'), ctx(promoted))).rejects.toMatchObject({
