@@ -7,6 +7,7 @@ import type { Config } from './config/types.js';
 import type { Clock } from './core/clock.js';
 import { ControlJournal } from './dr/control-journal.js';
 import { DrService } from './dr/dr-service.js';
+import type { Probes } from './monitor/probe-check.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import type { StatusPage } from './statuspage/status-page.js';
@@ -32,6 +33,8 @@ export interface DrDeps {
   instanceId: string;
   /** Test seam: how runs wait between polls (tests move a manual clock instead of sleeping). */
   sleep?: Sleeper;
+  /** The monitor's probes, which verify steps run too. */
+  probes: Probes;
 }
 
 /**
@@ -63,6 +66,7 @@ export function buildDr(deps: DrDeps): DrParts {
       const published = await deps.statusPage.publish(publication);
       return published.url ? { url: published.url } : {};
     },
+    probes: deps.probes,
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
   });
   const dr = new DrService({

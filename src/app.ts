@@ -151,6 +151,7 @@ export function buildApp(deps: AppDeps): App {
         awsClients,
         statusPage: statusPage.statusPage,
         instanceId: holderId,
+        probes,
         ...(deps.seams?.runSleep ? { sleep: deps.seams.runSleep } : {}),
       })
     : null;

@@ -44,6 +44,8 @@ export const ACTION_ERROR_CODES = [
   'LIFEBOAT_WAIT_TIMEOUT',
   /** A wait saw a state it can never leave (`failed`, `incompatible-restore`, ...). */
   'LIFEBOAT_WAIT_FAILED',
+  /** A verify step's checks did not all pass in one round within its `within`. */
+  'LIFEBOAT_VERIFY_FAILED',
   /** The run journal (store) could not record a step; nothing further is attempted. */
   'LIFEBOAT_JOURNAL_FAILED',
   'LIFEBOAT_STATUSPAGE_FAILED',

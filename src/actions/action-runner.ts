@@ -2,18 +2,19 @@ import type { RdsGateway } from '../aws/rds-gateway.js';
 import type { Route53Gateway } from '../aws/route53-gateway.js';
 import type { Clock } from '../core/clock.js';
 import { planKind, type Plan } from '../core/plan.js';
-import type { DnsRecord } from '../core/dns-record.js';
 import type { Logger } from '../observability/logger.js';
 import { ActionError, type ActionErrorCode } from './action-error.js';
-import type { ActionMetrics } from '../observability/metrics.js';
+import { runbookLabel, type ActionMetrics } from '../observability/metrics.js';
 import { executeCall, KNOWN_OPERATIONS, POLLING_OPERATIONS } from './execute-call.js';
+import type { VerifyEnv } from './execute-verify.js';
 import type { LagSource } from './lag-source.js';
 import { evaluateAll } from './preflight.js';
 import type { ProgressEvent, ProgressReporter } from './progress-reporter.js';
 import type { RunJournal } from './run-journal.js';
-import type { RunOutcome, RunStatus, StepDetail, StepRecord } from './run-outcome.js';
+import { previousRecords, type RunOutcome, type RunStatus, type StepDetail, type StepRecord } from './run-outcome.js';
 import { summarizeOutcome } from './summarize-outcome.js';
 import type { StatusPagePublisher } from './status-page-publisher.js';
+import { timeToRecovery, type IncidentReader } from './time-to-recovery.js';
 import { DEFAULT_BACKOFF, realSleep, type BackoffPolicy, type Sleeper } from './wait-until.js';
 
 /** Everything the runner touches, injected. */
@@ -30,6 +31,10 @@ export interface ActionRunnerDeps {
   sleep?: Sleeper;
   backoff?: BackoffPolicy;
   metrics?: ActionMetrics;
+  /** Verify steps: the configured checks and the monitor's probes; absent, a verify step fails. */
+  verify?: Pick<VerifyEnv, 'checks' | 'probes'>;
+  /** Where the time to recovery reads the opening of the incident a request came from. */
+  incidents?: IncidentReader;
 }
 
 /** Options for one run. */
@@ -151,7 +156,7 @@ export class ActionRunner {
       step.status = 'done';
       step.detail = detail;
       results.set(call.id, detail);
-      if (call.id === 'dns-upsert') extra.previousDnsRecord = (detail.previous as DnsRecord | null | undefined) ?? null;
+      if (call.operation === 'ChangeResourceRecordSets') extra.previousDnsRecords = previousRecords(detail.previous);
       // The first endpoint wins: a restored cluster's endpoint, not its writer instance's.
       if (typeof detail.endpoint === 'string' && extra.endpoint === undefined) extra.endpoint = detail.endpoint;
       if (typeof detail.url === 'string') extra.statusPageUrl = detail.url;
@@ -182,7 +187,8 @@ export class ActionRunner {
         log,
       );
     }
-    return this.finish(base, 'succeeded', extra);
+    // Only a run that succeeded has a time to recovery (and only with a verify step).
+    return this.finish(base, 'succeeded', { ...extra, ...(await timeToRecovery(plan, results, this.deps.incidents, log)) });
   }
 
   private async finish(
@@ -210,7 +216,14 @@ export class ActionRunner {
       // The run stays unfinished in the store; recovery will report it interrupted after a restart.
       base.log.error({ err, outcome }, 'journal refused the final outcome');
     }
-    this.deps.metrics?.record(outcome.action, status, outcome.elapsedMs);
+    this.deps.metrics?.record({
+      action: outcome.action,
+      outcome: status,
+      runbook: runbookLabel(outcome.action, outcome.subject),
+      elapsedMs: outcome.elapsedMs,
+      ...(outcome.timeToRecoveryMs !== undefined && { timeToRecoveryMs: outcome.timeToRecoveryMs }),
+      ...(outcome.dataLossWindowSeconds !== undefined && { dataLossSeconds: outcome.dataLossWindowSeconds }),
+    });
     base.log[status === 'succeeded' ? 'info' : 'warn']({ status, elapsedMs: outcome.elapsedMs }, outcome.summary);
     await this.report({ type: 'finished', runId: base.runId, planId: base.plan.id, outcome, message: outcome.summary }, base.log);
     return outcome;

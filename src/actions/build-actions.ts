@@ -13,6 +13,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { ActionPlanner } from './action-planner.js';
 import { ActionRunner } from './action-runner.js';
 import { cutOverLagSource, storeLagSource } from './lag-source.js';
+import type { Probes } from '../monitor/probe-check.js';
 import { ReplicationLagProbe } from '../monitor/probes/replication-lag-probe.js';
 import { ProgressEvents } from './progress-reporter.js';
 import { recoverInterrupted } from './recover-interrupted.js';
@@ -40,6 +41,8 @@ export interface ActionsDeps {
   statusPage?: StatusPagePublisher;
   /** Test seam: how runs wait between polls. */
   sleep?: Sleeper;
+  /** The monitor's probes: a runbook's verify step runs its checks with them. */
+  probes: Probes;
   /** Past runs (the approval engine), for `/dr resume` and `/dr revert-dns`. */
   runs?: RecordedRuns;
 }
@@ -68,6 +71,7 @@ export function buildActions(deps: ActionsDeps): Actions {
     lag,
     clock: deps.clock,
     config: deps.config,
+    checks: deps.config.checks,
     incidents: deps.store,
     ...(deps.runs && { runs: deps.runs }),
   });
@@ -86,6 +90,8 @@ export function buildActions(deps: ActionsDeps): Actions {
     reporter: progress,
     logger,
     metrics,
+    verify: { checks: deps.config.checks, probes: deps.probes },
+    incidents: deps.store,
     ...(deps.statusPage && { statusPage: deps.statusPage }),
     ...(deps.sleep && { sleep: deps.sleep }),
   });

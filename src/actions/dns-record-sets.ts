@@ -37,10 +37,12 @@ export function recordOfInput(set: RecordSetInput): DnsRecord {
 export function inputOfRecord(record: DnsRecord): RecordSetInput | null {
   const type = record.type as RecordSetInput['Type'];
   if (!RECORD_TYPES.has(type)) return null;
+  const failover: RecordSetInput['Failover'] =
+    record.failover === 'PRIMARY' || record.failover === 'SECONDARY' ? record.failover : undefined;
   const routing = {
     ...(record.setIdentifier !== undefined && { SetIdentifier: record.setIdentifier }),
     ...(record.weight !== undefined && { Weight: record.weight }),
-    ...(record.failover !== undefined && { Failover: record.failover }),
+    ...(failover !== undefined && { Failover: failover }),
   };
   if (record.aliasTarget) {
     const { hostedZoneId, dnsName, evaluateTargetHealth } = record.aliasTarget;

@@ -4,7 +4,8 @@ import type { Route53Gateway } from '../aws/route53-gateway.js';
 import type { Clock } from '../core/clock.js';
 import type { PlannedCall } from '../core/plan.js';
 import { ActionError, awsActionError } from './action-error.js';
-import { clusterIdFromArn, describeRecord } from './preflight-failover.js';
+import { clusterIdFromArn } from './preflight-failover.js';
+import { describeRecord } from '../core/dns-record.js';
 import type { StepDetail } from './run-outcome.js';
 import type { StatusPagePublisher } from './status-page-publisher.js';
 import { sendMutation, type Effect } from './confirm-mutation.js';
@@ -19,6 +20,8 @@ import {
   writerMoveEffect,
 } from './mutation-effects.js';
 import { clusterState, clusterWaitDone, clusterWaitWhat, TERMINAL } from './cluster-wait.js';
+import { batchToSend, recordsReplaced } from './dns-change-run.js';
+import { executeVerify, type VerifyEnv } from './execute-verify.js';
 import { waitUntil, type BackoffPolicy, type PollState, type Sleeper } from './wait-until.js';
 
 /** What executing one call needs; `results` holds the details of the steps done so far. */
@@ -26,6 +29,8 @@ export interface CallEnv {
   rds: RdsGateway;
   route53: Route53Gateway;
   statusPage?: StatusPagePublisher;
+  /** For verify steps: the configured checks and the probes that run them; absent, a verify step fails. */
+  verify?: Pick<VerifyEnv, 'checks' | 'probes'>;
   clock: Clock;
   sleep: Sleeper;
   backoff: BackoffPolicy;
@@ -63,6 +68,7 @@ const IS_POLLING: Record<OperationKey, boolean> = {
   'route53:ChangeResourceRecordSets': false,
   'route53:GetChange': true,
   'statuspage:publish': false,
+  'lifeboat:Verify': true,
 };
 
 /** Every (service, operation) the runner can execute: what the planners in this folder produce. */
@@ -289,21 +295,25 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
       };
     }
     case 'ChangeResourceRecordSets': {
-      const input = call.input;
-      const set = input.ChangeBatch.Changes[0]?.ResourceRecordSet;
-      if (!set) throw new ActionError('LIFEBOAT_PLAN_INVALID', `Step ${call.id} has no record change.`);
-      // Captured right before the change, for failback: the record as it really was at cut-over.
-      const previous = (await env.route53.recordsNamed(input.HostedZoneId, set.Name)).find((r) => r.type === set.Type) ?? null;
-      const was = previous ? describeRecord(previous) : 'no record';
+      const input = batchToSend(call, env.results);
+      // Captured right before the change, for failback: the records as they really were at cut-over.
+      const previous = await recordsReplaced(env.route53, input);
       const sent = await mutate(
         () => env.route53.changeRecordSets(input),
         () => recordChangeEffect(env.route53, input),
       );
-      // Confirmed by reading the record back: the change id was lost with the answer.
+      // Confirmed by reading the records back: the change id was lost with the answer.
       if (sent.kind === 'confirmed') return confirmedResult(call.operation, sent, { changeId: null, status: CONFIRMED_BY_READ, previous });
       const change = sent.value;
+      const what = input.ChangeBatch.Changes.map((c, i) => {
+        const set = c.ResourceRecordSet;
+        const now = set.AliasTarget ? `alias to ${set.AliasTarget.DNSName}` : (set.ResourceRecords ?? []).map((r) => r.Value).join(', ');
+        const routing = set.Weight !== undefined ? ` weight ${set.Weight}` : set.Failover !== undefined ? ` ${set.Failover}` : '';
+        const was = previous[i] ? describeRecord(previous[i]) : 'no record';
+        return `${set.Name} ${set.Type}${set.SetIdentifier !== undefined ? ` ${set.SetIdentifier}` : ''} now${routing} ${now} (was ${was})`;
+      });
       return {
-        message: `${set.Name} ${set.Type} now ${(set.ResourceRecords ?? []).map((r) => r.Value).join(', ')} (was ${was}); change ${change.changeId} ${change.status}`,
+        message: `${what.join('; ')}; change ${change.changeId} ${change.status}`,
         detail: { changeId: change.changeId, status: change.status, previous },
       };
     }
@@ -347,6 +357,16 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
         message: `Published "${publication.status}" for ${publication.incidentId}${url ? `: ${url}` : ''}`,
         detail: { ...(url && { url }) },
       };
+    }
+    case 'Verify': {
+      if (!env.verify)
+        throw new ActionError('LIFEBOAT_PLAN_INVALID', `Step ${call.id} verifies recovery, but no probes are wired to run its checks.`);
+      return executeVerify(call, {
+        ...env.verify,
+        clock: env.clock,
+        sleep: env.sleep,
+        ...(env.signal && { signal: env.signal }),
+      });
     }
     default:
       return call satisfies never;

@@ -4,10 +4,14 @@ import type {
   RdsGateway,
   SwitchoverGlobalClusterInput,
 } from '../aws/rds-gateway.js';
-import type { ChangeRecordSetsInput, Route53Gateway } from '../aws/route53-gateway.js';
-import type { PlannedCall } from '../core/plan.js';
+import { normalizeDnsName, type ChangeRecordSetsInput, type RecordSetInput, type Route53Gateway } from '../aws/route53-gateway.js';
+import type { DnsRecordTarget, PlannedCall } from '../core/plan.js';
+import { readsAsTarget } from './preflight-dns.js';
+import type { DnsRecord } from '../core/dns-record.js';
+import { addressedBy } from './dns-change-run.js';
 import type { Effect } from './confirm-mutation.js';
-import { clusterIdFromArn, describeRecord } from './preflight-failover.js';
+import { clusterIdFromArn } from './preflight-failover.js';
+import { describeRecord } from '../core/dns-record.js';
 
 /*
  * How each mutating call shows in AWS once accepted, read back when its answer was lost
@@ -54,20 +58,49 @@ export async function clusterCreatedEffect(rds: RdsGateway, region: string, id: 
   return c ? { took: true, observed: `cluster ${id} exists (${c.status})` } : { took: false, observed: `cluster ${id} does not exist` };
 }
 
-/** A record UPSERT: the record set now reads exactly as the change wrote it (type, TTL, values in any order). */
+/** What a change writes, in the terms pre-flight compares records in. */
+function targetOf(set: RecordSetInput): DnsRecordTarget {
+  const value = set.ResourceRecords?.[0]?.Value;
+  return {
+    ...(set.AliasTarget && {
+      alias: {
+        hostedZoneId: set.AliasTarget.HostedZoneId,
+        dnsName: set.AliasTarget.DNSName,
+        evaluateTargetHealth: set.AliasTarget.EvaluateTargetHealth,
+      },
+    }),
+    ...(value !== undefined && { value }),
+    ...(set.TTL !== undefined && { ttl: set.TTL }),
+    ...(set.Weight !== undefined && { weight: set.Weight }),
+    ...(set.Failover !== undefined && { failover: set.Failover }),
+  };
+}
+
+/**
+ * A record batch: every change's record set (name, type, SetIdentifier) now reads exactly as the
+ * change wrote it. Route 53 applies a batch all or none, so one record still as it was means none took.
+ */
 export async function recordChangeEffect(route53: Route53Gateway, input: ChangeRecordSetsInput): Promise<Effect> {
-  const set = input.ChangeBatch.Changes[0]?.ResourceRecordSet;
-  if (!set) return { took: false, observed: 'the change names no record' };
-  const name = set.Name.toLowerCase().endsWith('.') ? set.Name.toLowerCase() : `${set.Name.toLowerCase()}.`;
-  const current = (await route53.recordsNamed(input.HostedZoneId, set.Name)).find((r) => r.type === set.Type) ?? null;
-  if (!current) return { took: false, observed: `${name} has no ${set.Type} record` };
-  const wanted = (set.ResourceRecords ?? []).map((r) => r.Value).sort();
-  const took =
-    current.aliasTarget === undefined &&
-    current.ttl === set.TTL &&
-    current.values.length === wanted.length &&
-    [...current.values].sort().every((value, i) => value === wanted[i]);
-  return { took, observed: `${name} reads ${describeRecord(current)}` };
+  const changes = input.ChangeBatch.Changes;
+  if (changes.length === 0) return { took: false, observed: 'the change names no record' };
+  const byName = new Map<string, DnsRecord[]>();
+  const seen: string[] = [];
+  let took = true;
+  for (const { ResourceRecordSet: set } of changes) {
+    const name = normalizeDnsName(set.Name);
+    const records = byName.get(name) ?? (await route53.recordsNamed(input.HostedZoneId, set.Name));
+    byName.set(name, records);
+    const current = addressedBy(records, set);
+    const label = `${name}${set.SetIdentifier !== undefined ? ` (${set.SetIdentifier})` : ''}`;
+    if (!current) {
+      took = false;
+      seen.push(`${label} has no ${set.Type} record`);
+      continue;
+    }
+    took &&= readsAsTarget(current, targetOf(set));
+    seen.push(`${label} reads ${describeRecord(current)}`);
+  }
+  return { took, observed: seen.join('; ') };
 }
 
 /**

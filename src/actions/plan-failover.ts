@@ -1,13 +1,11 @@
-import { isIP } from 'node:net';
-import { bareZoneId, normalizeDnsName, type ChangeRecordSetsInput } from '../aws/route53-gateway.js';
 import type { FailoverRequest } from '../core/action-request.js';
 import type { FailoverRunbook } from '../config/types.js';
 import type { Plan, PlannedCall, PreflightCheck } from '../core/plan.js';
 import { ActionError } from './action-error.js';
-import { formatDurationHms } from '../core/format-time.js';
 import { evaluateAll } from './preflight.js';
-import { describeRecord } from './preflight-failover.js';
+import { dnsChecks, freezeDnsCheck, planDns } from './plan-dns.js';
 import { losesData, planPromote, promoteChecks, promoteResources, promoteStepId, promoteTitle } from './plan-promote.js';
+import { planVerify } from './plan-verify.js';
 import { DEFAULT_WAIT_TIMEOUTS, newPlanId, resourceKey, resultsOf, type PlanningContext, type WaitTimeouts } from './planning-context.js';
 
 /** Oldest lag measurement the guard trusts by default, ms (10 minutes). */
@@ -36,17 +34,6 @@ function consistencyProblems(name: string, runbook: FailoverRunbook): string[] {
       problems.push(`promote.targetCluster is in ${match[1]} but the runbook's region is ${runbook.region}; they must match`);
     }
   }
-  const dns = runbook.dns;
-  if (dns) {
-    const value = dns.value.trim();
-    if (dns.type === 'A' && isIP(value) !== 4) problems.push(`dns.value ${JSON.stringify(dns.value)} is not an IPv4 address (type A)`);
-    if (dns.type === 'AAAA' && isIP(value) !== 6)
-      problems.push(`dns.value ${JSON.stringify(dns.value)} is not an IPv6 address (type AAAA)`);
-    if (dns.type === 'CNAME' && (isIP(value) !== 0 || /\s/.test(value)))
-      problems.push(`dns.value ${JSON.stringify(dns.value)} is not a host name (type CNAME)`);
-    if (dns.type === 'CNAME' && normalizeDnsName(value) === normalizeDnsName(dns.name))
-      problems.push('dns.value points the record at itself');
-  }
   return problems.map((p) => `runbook ${name}: ${p}`);
 }
 
@@ -55,7 +42,7 @@ function consistencyProblems(name: string, runbook: FailoverRunbook): string[] {
  * PromoteReadReplicaDBCluster, Aurora SwitchoverGlobalCluster (or FailoverGlobalCluster with
  * AllowDataLoss only when the request says so) or FailoverDBCluster, each followed by a wait and,
  * with backupRetention, the promoted cluster's retention), if the runbook has one; then the DNS
- * UPSERT and its wait until INSYNC. Pre-flight results carry live values. Throws
+ * change batch and its wait until INSYNC (plan-dns.ts). Pre-flight results carry live values. Throws
  * `ActionError` LIFEBOAT_RUNBOOK_INCONSISTENT when the runbook cannot be planned at all.
  */
 export async function planFailover(
@@ -77,11 +64,7 @@ export async function planFailover(
   const id = newPlanId(ctx);
   const dataLoss = losesData(runbook, request.allowDataLoss);
   const promoteStep = promoteStepId(runbook.promote, dataLoss);
-  const dns = runbook.dns && {
-    ...runbook.dns,
-    hostedZoneId: bareZoneId(runbook.dns.hostedZoneId),
-    name: normalizeDnsName(runbook.dns.name),
-  };
+  const dns = runbook.dns ?? [];
 
   const checks: PreflightCheck[] = [];
   if (runbook.guard) {
@@ -97,25 +80,11 @@ export async function planFailover(
     });
   }
   checks.push(...promoteChecks(runbook, dataLoss));
-  if (dns) {
-    checks.push({
-      kind: 'dns-record',
-      hostedZoneId: dns.hostedZoneId,
-      name: dns.name,
-      type: dns.type,
-      value: dns.value,
-      step: 'dns-upsert',
-    });
-  }
+  checks.push(...dnsChecks(dns));
 
   const outcomes = await evaluateAll(checks, ctx);
-  const dnsFacts = outcomes.find((o) => o.result.check?.kind === 'dns-record')?.facts;
-  // What DNS held at plan time is frozen into the check: the runner refuses if it changed since.
-  const preflight = resultsOf(outcomes, (check, o) =>
-    check.kind === 'dns-record' && 'record' in o.facts ? { ...check, expected: o.facts.record ?? null } : check,
-  );
+  const preflight = resultsOf(outcomes, freezeDnsCheck);
   const lagFacts = outcomes.find((o) => o.result.check?.kind === 'replica-lag');
-  const replaced = dnsFacts && 'record' in dnsFacts ? (dnsFacts.record ?? null) : undefined;
 
   const calls: PlannedCall[] = [];
   const resources = [resourceKey.runbook('failover', name)];
@@ -136,44 +105,17 @@ export async function planFailover(
   else if (overridden)
     warnings.unshift(`Lag guard overridden by --allow-data-loss: ${overridden.failure}. Writes in that window may be lost.`);
 
-  if (dns) {
-    const change: ChangeRecordSetsInput = {
-      HostedZoneId: dns.hostedZoneId,
-      ChangeBatch: {
-        Comment: `Lifeboat failover ${name} (plan ${id})`,
-        Changes: [
-          {
-            Action: 'UPSERT',
-            ResourceRecordSet: { Name: dns.name, Type: dns.type, TTL: dns.ttl, ResourceRecords: [{ Value: dns.value }] },
-          },
-        ],
-      },
-    };
-    const was =
-      replaced === undefined ? 'the current record (could not be read)' : replaced ? describeRecord(replaced) : 'nothing (new record)';
-    calls.push(
-      {
-        id: 'dns-upsert',
-        service: 'route53',
-        operation: 'ChangeResourceRecordSets',
-        input: { ...change },
-        description: `Point ${dns.name} ${dns.type} at ${dns.value} (TTL ${dns.ttl}s), replacing ${was}`,
-        ...(replaced !== undefined && { replaces: replaced }),
-      },
-      {
-        id: 'dns-insync',
-        service: 'route53',
-        operation: 'GetChange',
-        input: {},
-        description: `Wait until the DNS change is INSYNC on every Route 53 server (up to ${formatDurationHms(timeouts.dnsMs)})`,
-        wait: { until: 'INSYNC', after: 'dns-upsert', timeoutMs: timeouts.dnsMs },
-      },
+  if (dns.length > 0) {
+    const part = planDns(
+      dns,
+      outcomes.filter((o) => o.result.check?.kind === 'dns-record'),
+      { comment: `Lifeboat failover ${name} (plan ${id})`, timeoutMs: timeouts.dnsMs },
     );
-    if (replaced?.ttl !== undefined) {
-      warnings.push(`Clients may keep resolving ${dns.name} to the old value for up to its TTL (${replaced.ttl}s) after the change.`);
-    }
-    resources.push(resourceKey.dnsRecord(dns.hostedZoneId, dns.name));
+    calls.push(...part.calls);
+    warnings.push(...part.warnings);
+    resources.push(...part.resources);
   }
+  calls.push(...planVerify(runbook.verify, ctx));
 
   return {
     id,

@@ -5,9 +5,11 @@ import type { Plan, PlannedCall, PreflightCheck } from '../core/plan.js';
 import { ActionError } from './action-error.js';
 import { formatDurationHms, formatUtcSecond } from '../core/format-time.js';
 import { evaluateAll } from './preflight.js';
+import { planVerify } from './plan-verify.js';
 import type { PreflightFacts } from './preflight-context.js';
 import { DEFAULT_WAIT_TIMEOUTS, newPlanId, resourceKey, resultsOf, type PlanningContext, type WaitTimeouts } from './planning-context.js';
 import { deriveRestoreIdentifier } from './restore-identifier.js';
+import { dnsChecks, freezeDnsCheck, planDns, type EndpointSource } from './plan-dns.js';
 import { clusterRestoreSettings, instanceRestoreSettings } from './restore-settings.js';
 import { resolveSettingsSource } from './restore-source.js';
 
@@ -88,6 +90,8 @@ function isAurora(engine: string | undefined): boolean {
  * RestoreDBClusterToPointInTime, `--latest` = UseLatestRestorableTime) into a new, derived
  * identifier, then waits until available. "This operation only restores the DB cluster, not the
  * DB instances" (RestoreDBClusterFromSnapshot), so an Aurora restore also creates its writer.
+ * With `dns`, the records follow in one batch (plan-dns.ts); a CNAME without a value gets the
+ * restored endpoint, filled in by the runner from the wait step.
  */
 export async function planRestore(
   request: RestoreRequest,
@@ -118,6 +122,10 @@ export async function planRestore(
   }
   checks.push({ kind: 'identifier-free', region, identifier: target, cluster, step: 'restore' });
   if (writer) checks.push({ kind: 'identifier-free', region, identifier: writer, cluster: false, step: 'create-writer' });
+  // A record without a value points at the restored database: its endpoint, once it is available.
+  const endpoint: EndpointSource = { step: cluster ? 'wait-cluster' : 'wait-restored', words: `the endpoint of ${target} once available` };
+  const dns = runbook.dns ?? [];
+  checks.push(...dnsChecks(dns, endpoint));
   const outcomes = await evaluateAll(checks, ctx);
   const facts: PreflightFacts = Object.assign({}, ...outcomes.map((o) => o.facts));
 
@@ -266,9 +274,22 @@ export async function planRestore(
     });
   }
 
-  warnings.push(
-    `The restore creates new ${cluster ? 'cluster' : 'instance'} ${target}; applications keep using ${source} until you point them at the new endpoint.`,
-  );
+  const resources: string[] = [];
+  if (dns.length > 0) {
+    const part = planDns(
+      dns,
+      outcomes.filter((o) => o.result.check?.kind === 'dns-record'),
+      { comment: `Lifeboat restore ${name} (plan ${id})`, timeoutMs: timeouts.dnsMs, endpoint },
+    );
+    calls.push(...part.calls);
+    warnings.push(...part.warnings);
+    resources.push(...part.resources);
+  } else {
+    warnings.push(
+      `The restore creates new ${cluster ? 'cluster' : 'instance'} ${target}; applications keep using ${source} until you point them at the new endpoint.`,
+    );
+  }
+  calls.push(...planVerify(runbook.verify, ctx));
   if (aurora && resolved.source.settings.multiAz) {
     warnings.push(
       `${source} has readers in other Availability Zones; the restore creates only the writer ${writer}: add readers for Multi-AZ.`,
@@ -281,12 +302,13 @@ export async function planRestore(
     title: `Restore ${name}: ${source} ${how} as ${target} (${region})`,
     subject: name,
     calls,
-    preflight: resultsOf(outcomes),
+    preflight: resultsOf(outcomes, freezeDnsCheck),
     resources: [
       resourceKey.runbook('restore', name),
       cluster ? resourceKey.cluster(region, source) : resourceKey.instance(region, source),
       cluster ? resourceKey.cluster(region, target) : resourceKey.instance(region, target),
       ...(aurora && writer ? [resourceKey.instance(region, writer)] : []),
+      ...resources,
     ],
     destructive: false,
     warnings,

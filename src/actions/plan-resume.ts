@@ -24,8 +24,9 @@ type StepVerdict = { plan: true; note?: string } | { plan: false; done: DoneStep
  */
 function fallbackDetail(call: PlannedCall, approval: Approval): StepDetail | undefined {
   if (call.operation !== 'ChangeResourceRecordSets') return undefined;
-  const recorded = approval.run?.detail?.previousDnsRecord as DnsRecord | null | undefined;
-  const previous = recorded !== undefined ? recorded : (call.replaces ?? null);
+  // The outcome's records kept for failback (a list; one record on runs recorded before lists), else what the plan saw.
+  const outcome = approval.run?.detail;
+  const previous = outcome?.previousDnsRecords ?? outcome?.previousDnsRecord ?? call.replaces ?? null;
   return { changeId: null, status: CONFIRMED_BY_READ, previous };
 }
 
@@ -107,7 +108,9 @@ function unfollowableWait(call: PlannedCall, done: DoneStep[]): DoneStep | null 
 
 /** A DNS change planned again replaces what DNS holds now, not what it held when the run was planned. */
 function refreezeDns(call: PlannedCall, now: DnsRecord | null | undefined): PlannedCall {
-  if (call.operation !== 'ChangeResourceRecordSets' || now === undefined || call.replaces === undefined) return call;
+  // A step of several records keeps its per-record view; its pre-flight checks are re-frozen one by one.
+  if (call.operation !== 'ChangeResourceRecordSets' || now === undefined || call.replaces === undefined || Array.isArray(call.replaces))
+    return call;
   const was = now ? describeRecord(now) : 'nothing (new record)';
   return { ...call, replaces: now, description: call.description.replace(/, replacing .*$/s, `, replacing ${was}`) };
 }

@@ -58,7 +58,8 @@ async function changesMade(original: Approval, ctx: PlanningContext): Promise<Re
     let previous: unknown;
     if (mark) {
       // Runs recorded before step facts were kept: the outcome's record kept for failback, else what the plan saw.
-      previous = mark.detail?.previous ?? original.run?.detail?.previousDnsRecord ?? call.replaces;
+      const outcome = original.run?.detail;
+      previous = mark.detail?.previous ?? outcome?.previousDnsRecords ?? outcome?.previousDnsRecord ?? call.replaces;
     } else if (record.unsettled?.id === call.id && (await readBack(call, original.id, ctx)).took) {
       // In flight when the run stopped, and DNS reads as it wrote: pre-flight had confirmed the plan's view just before.
       previous = call.replaces;

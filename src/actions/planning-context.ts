@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { CheckConfig } from '../config/types.js';
 import type { PreflightCheck, PreflightResult } from '../core/plan.js';
 import type { PreflightContext, PreflightOutcome } from './preflight-context.js';
 
@@ -6,6 +7,8 @@ import type { PreflightContext, PreflightOutcome } from './preflight-context.js'
 export interface PlanningContext extends PreflightContext {
   /** New plan ids; random UUIDs unless a test fixes them. */
   newId?: () => string;
+  /** The configured checks, for what a verify step's checks mean (plan-verify.ts). */
+  checks?: readonly CheckConfig[];
 }
 
 /** The plan id for a new plan. */
@@ -44,7 +47,9 @@ export const resourceKey = {
   instance: (region: string, id: string) => `rds:${region}:instance:${id.toLowerCase()}`,
   cluster: (region: string, id: string) => `rds:${region}:cluster:${id.toLowerCase()}`,
   globalCluster: (id: string) => `rds:global-cluster:${id.toLowerCase()}`,
-  dnsRecord: (hostedZoneId: string, normalizedName: string) => `route53:${hostedZoneId}:${normalizedName}`,
+  /** One lock per record: a routing-policy record is its name plus its SetIdentifier. */
+  dnsRecord: (hostedZoneId: string, normalizedName: string, setIdentifier?: string) =>
+    `route53:${hostedZoneId}:${normalizedName}${setIdentifier !== undefined ? `:${setIdentifier}` : ''}`,
   statusPageIncident: (incidentId: string) => `statuspage:incident:${incidentId}`,
 };
 

@@ -1,5 +1,4 @@
 import type { PreflightCheck } from '../core/plan.js';
-import type { DnsRecord } from '../core/dns-record.js';
 import { formatDurationHms } from '../core/format-time.js';
 import type { PreflightContext, PreflightOutcome } from './preflight-context.js';
 
@@ -80,58 +79,5 @@ export function clusterIdFromArn(arn: string): string {
   return arn.split(':cluster:')[1] ?? arn;
 }
 
-/** "CNAME orders-db.abc.us-east-1.rds.amazonaws.com (TTL 60s)", or the alias target. */
-export function describeRecord(record: DnsRecord): string {
-  if (record.aliasTarget) return `${record.type} alias to ${record.aliasTarget.dnsName}`;
-  return `${record.type} ${record.values.join(', ')}${record.ttl !== undefined ? ` (TTL ${record.ttl}s)` : ''}`;
-}
-
-/** Same record set for DNS purposes: type, TTL, values (any order), alias target, routing identifier. */
-function sameRecord(a: DnsRecord | null, b: DnsRecord | null): boolean {
-  if (a === null || b === null) return a === b;
-  const key = (r: DnsRecord) =>
-    JSON.stringify([
-      r.type,
-      r.ttl ?? null,
-      [...r.values].sort(),
-      r.aliasTarget ? [r.aliasTarget.dnsName.toLowerCase(), r.aliasTarget.hostedZoneId] : null,
-      r.setIdentifier ?? null,
-    ]);
-  return key(a) === key(b);
-}
-
-/** The record the UPSERT replaces: readable, simple (no routing policy), no conflicting type, unchanged since the plan. */
-export async function checkDnsRecord(check: Check<'dns-record'>, ctx: PreflightContext): Promise<PreflightOutcome> {
-  const base = {
-    name: 'DNS record',
-    requirement: `${check.name} has no routing policy or conflicting record, and is unchanged since the plan`,
-    check,
-  };
-  const fail = (observed: string, current: DnsRecord | null): PreflightOutcome => ({
-    result: { ...base, ok: false, observed, code: 'LIFEBOAT_DNS_CONFLICT' },
-    facts: { record: current },
-  });
-  const records = await ctx.route53.recordsNamed(check.hostedZoneId, check.name);
-  const same = records.filter((r) => r.type === check.type);
-  const current = same[0] ?? null;
-  const routed = same.find((r) => r.setIdentifier !== undefined);
-  if (routed)
-    return fail(
-      `${check.name} ${check.type} uses a routing policy (SetIdentifier ${routed.setIdentifier}); Lifeboat replaces simple records only`,
-      current,
-    );
-  // A CNAME cannot share its name with other records (RFC 1034 §3.6.2); Route 53 refuses the change.
-  const clash = records.find((r) => (check.type === 'CNAME' ? r.type !== 'CNAME' : r.type === 'CNAME'));
-  if (clash)
-    return fail(`${check.name} already has a record of type ${clash.type}, which a ${check.type} record cannot coexist with`, current);
-  const alreadyTarget = current !== null && current.values.length === 1 && current.values[0] === check.value;
-  if (check.expected !== undefined && !sameRecord(current, check.expected) && !alreadyTarget) {
-    const now = current ? describeRecord(current) : 'no record';
-    const then = check.expected ? describeRecord(check.expected) : 'no record';
-    return fail(`${check.name} changed since the plan: now ${now}, the plan replaced ${then}`, current);
-  }
-  const observed = current
-    ? `${check.name} is ${describeRecord(current)}; the UPSERT replaces it with ${check.value}`
-    : `no ${check.type} record at ${check.name}; the UPSERT creates it`;
-  return { result: { ...base, ok: true, observed }, facts: { record: current } };
-}
+/** Kept here too for the modules that import it from this file. */
+export { describeRecord } from '../core/dns-record.js';

@@ -1,10 +1,10 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
-import type { ActionMetrics } from '../observability/metrics.js';
+import { runbookLabel, type ActionMetrics } from '../observability/metrics.js';
 import { formatUtcSecond } from '../core/format-time.js';
 import type { ProgressReporter } from './progress-reporter.js';
 import type { JournalRun, RunJournal, RunJournalReader } from './run-journal.js';
-import type { RunOutcome, StepRecord } from './run-outcome.js';
+import { previousRecords, type RunOutcome, type StepRecord } from './run-outcome.js';
 import { summarizeOutcome } from './summarize-outcome.js';
 
 /** Dependencies of `recoverInterrupted`. */
@@ -35,7 +35,9 @@ export function interruptedOutcome(run: JournalRun, now: number): RunOutcome {
   const message = inFlight
     ? `Lifeboat stopped while step ${inFlight.id} (${call?.operation ?? 'unknown'}: ${inFlight.description}) was in flight${inFlight.startedAt !== undefined ? ` since ${formatUtcSecond(inFlight.startedAt)}` : ''}; that call may or may not have reached AWS.`
     : 'Lifeboat stopped before or between steps; no step was in flight.';
-  const previous = steps.find((s) => s.id === 'dns-upsert' && s.status === 'done')?.detail?.previous;
+  const dnsDone = steps.find(
+    (s) => s.status === 'done' && run.plan.calls.find((c) => c.id === s.id)?.operation === 'ChangeResourceRecordSets',
+  );
   const partial: Omit<RunOutcome, 'summary'> = {
     runId: run.runId,
     planId: run.plan.id,
@@ -46,7 +48,7 @@ export function interruptedOutcome(run: JournalRun, now: number): RunOutcome {
     finishedAt: now,
     elapsedMs: null,
     steps,
-    ...(previous !== undefined && { previousDnsRecord: previous as RunOutcome['previousDnsRecord'] }),
+    ...(dnsDone?.detail && 'previous' in dnsDone.detail && { previousDnsRecords: previousRecords(dnsDone.detail.previous) }),
     error: { ...(inFlight && { stepId: inFlight.id }), code: 'LIFEBOAT_RUN_INTERRUPTED', message },
   };
   return { ...partial, summary: summarizeOutcome(run.plan, partial) };
@@ -69,7 +71,12 @@ export async function recoverInterrupted(deps: RecoverDeps): Promise<RunOutcome[
       log.error({ err }, 'could not record the interrupted run; it will be reported again on the next start');
       continue;
     }
-    deps.metrics?.record(outcome.action, 'interrupted', null);
+    deps.metrics?.record({
+      action: outcome.action,
+      outcome: 'interrupted',
+      runbook: runbookLabel(outcome.action, outcome.subject),
+      elapsedMs: null,
+    });
     log.warn({ steps: outcome.steps.map((s) => `${s.id}:${s.status}`) }, outcome.summary);
     try {
       await deps.reporter.report({ type: 'finished', runId: run.runId, planId: run.plan.id, outcome, message: outcome.summary });

@@ -1,8 +1,13 @@
 import { bareZoneId, normalizeDnsName } from '../aws/route53-gateway.js';
-import type { Config } from '../config/types.js';
+import type { Config, DnsStep } from '../config/types.js';
 import type { ActionRequest } from '../core/action-request.js';
 import { resourceKey } from './planning-context.js';
 import { promoteResources } from './plan-promote.js';
+
+/** One lock per record a runbook's `dns` writes, keyed as the planners key them. */
+function dnsResources(dns: DnsStep[] | undefined): string[] {
+  return [...new Set((dns ?? []).map((s) => resourceKey.dnsRecord(bareZoneId(s.hostedZoneId), normalizeDnsName(s.name), s.setIdentifier)))];
+}
 
 /**
  * The resources a request would lock, as far as the config tells without asking AWS: the runbook
@@ -20,7 +25,7 @@ export function requestResources(config: Pick<Config, 'runbooks'>, request: Acti
       const { region, promote, dns } = runbook;
       const resources = [resourceKey.runbook('failover', request.runbook)];
       resources.push(...promoteResources(region, promote));
-      if (dns) resources.push(resourceKey.dnsRecord(bareZoneId(dns.hostedZoneId), normalizeDnsName(dns.name)));
+      resources.push(...dnsResources(dns));
       return resources;
     }
     case 'restore': {
@@ -29,6 +34,7 @@ export function requestResources(config: Pick<Config, 'runbooks'>, request: Acti
       const resources = [resourceKey.runbook('restore', request.runbook)];
       if (runbook.dbCluster !== undefined) resources.push(resourceKey.cluster(runbook.region, runbook.dbCluster));
       else if (runbook.dbInstance !== undefined) resources.push(resourceKey.instance(runbook.region, runbook.dbInstance));
+      resources.push(...dnsResources(runbook.dns));
       return resources;
     }
     case 'statuspage':

@@ -45,12 +45,34 @@ export interface RunOutcome {
    */
   dataLossMeasuredBy?: 'cloudwatch' | 'monitor';
   dataLossUnreadBecause?: string;
-  /** Failover with DNS: the record the UPSERT replaced, kept for failback (null: there was none). */
-  previousDnsRecord?: DnsRecord | null;
+  /**
+   * A run with DNS: what each change of the batch replaced, aligned with its `Changes` (null: there
+   * was none), kept for failback (`/dr revert-dns`).
+   */
+  previousDnsRecords?: Array<DnsRecord | null>;
   /** Restore: `host:port` of the new database. */
   endpoint?: string;
   statusPageUrl?: string;
+  /**
+   * A succeeded run whose verify step passed: when its last check passed (epoch ms), and the time
+   * to recovery from `recoveryFrom` to then. Never set on a run that did not succeed.
+   */
+  recoveredAt?: number;
+  timeToRecoveryMs?: number;
+  /** Where the time to recovery counts from: the incident's opening, or the request (the plan's creation). */
+  recoveryFrom?: { kind: 'incident'; incidentId: string; at: number } | { kind: 'request'; at: number };
+  /** The checks the verify step ran. */
+  verifiedBy?: string[];
   error?: { stepId?: string; code: string; message: string };
   /** One paragraph for Slack and the audit log. */
   summary: string;
+}
+
+/**
+ * A DNS step's `detail.previous` as a list aligned with its changes: runs recorded before lists
+ * kept one record (or null) there.
+ */
+export function previousRecords(previous: unknown): Array<DnsRecord | null> {
+  if (Array.isArray(previous)) return previous as Array<DnsRecord | null>;
+  return [(previous as DnsRecord | null | undefined) ?? null];
 }

@@ -1,6 +1,6 @@
 import { planKind, type Plan } from '../core/plan.js';
 import { formatDurationHms } from '../core/format-time.js';
-import { describeRecord } from './preflight-failover.js';
+import { describeRecord } from '../core/dns-record.js';
 import type { RunOutcome } from './run-outcome.js';
 
 const LABEL: Record<Plan['request']['kind'], string> = {
@@ -41,13 +41,20 @@ export function summarizeOutcome(plan: Plan, outcome: Omit<RunOutcome, 'summary'
     case 'succeeded': {
       const parts = [`${what} succeeded in ${took}${plan.request.kind === 'failover' ? ' (measured RTO)' : ''}.`];
       if (cutsOver(plan)) parts.push(dataLossWords(outcome));
-      const dns = plan.calls.find((c) => c.id === 'dns-upsert');
-      if (dns && outcome.previousDnsRecord !== undefined) {
-        const was = outcome.previousDnsRecord ? describeRecord(outcome.previousDnsRecord) : 'no record';
-        parts.push(`DNS updated; the previous value was ${was} (kept for failback).`);
+      const dns = plan.calls.find((c) => c.operation === 'ChangeResourceRecordSets');
+      const previous = outcome.previousDnsRecords;
+      if (dns?.operation === 'ChangeResourceRecordSets' && previous !== undefined) {
+        const was = (r: (typeof previous)[number]) => (r ? describeRecord(r) : 'no record');
+        const changes = dns.input.ChangeBatch.Changes;
+        parts.push(
+          previous.length === 1
+            ? `DNS updated; the previous value was ${was(previous[0] ?? null)} (kept for failback).`
+            : `DNS updated (${previous.length} records); previously ${previous.map((r, i) => `${changes[i]?.ResourceRecordSet.Name ?? `record ${i + 1}`} ${was(r)}`).join('; ')} (kept for failback).`,
+        );
       }
       if (outcome.endpoint) parts.push(`${failover ? 'New primary' : 'Endpoint'}: ${outcome.endpoint}.`);
       if (outcome.statusPageUrl) parts.push(`Published: ${outcome.statusPageUrl}.`);
+      if (plan.request.kind !== 'statuspage') parts.push(recoveryWords(outcome));
       return parts.join(' ');
     }
     case 'refused': {
@@ -75,4 +82,12 @@ function dataLossWords(outcome: Omit<RunOutcome, 'summary'>): string {
     return `Data-loss window: replica lag ${lag}s as the monitor last measured it (CloudWatch could not be read at cut-over${why}).`;
   }
   return `Data-loss window: replica lag ${lag}s at cut-over.`;
+}
+
+/** The time to recovery of a succeeded failover or restore, or that recovery was not verified. */
+function recoveryWords(outcome: Omit<RunOutcome, 'summary'>): string {
+  const from = outcome.recoveryFrom;
+  if (outcome.timeToRecoveryMs === undefined || !from) return 'Recovery not verified (the runbook has no verify step).';
+  const since = from.kind === 'incident' ? `incident ${from.incidentId} opened` : 'the request';
+  return `Recovered ${formatDurationHms(outcome.timeToRecoveryMs)} after ${since} (verified by ${(outcome.verifiedBy ?? []).join(', ')}).`;
 }

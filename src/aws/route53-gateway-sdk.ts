@@ -38,7 +38,7 @@ export function recordView(r: ResourceRecordSet): DnsRecord {
     }),
     ...(r.SetIdentifier && { setIdentifier: r.SetIdentifier }),
     ...(r.Weight !== undefined && { weight: r.Weight }),
-    ...((r.Failover === 'PRIMARY' || r.Failover === 'SECONDARY') && { failover: r.Failover }),
+    ...(r.Failover && { failover: r.Failover }),
   };
 }
 

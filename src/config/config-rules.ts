@@ -1,4 +1,5 @@
 import { checkRules, databaseRules } from './check-rules.js';
+import { closestMatch } from './closest-match.js';
 import type { ConfigIssue } from './config-issue.js';
 import type { EnvVariable } from './env-schema.js';
 import { DEFAULT_DEMO_PORT, DEFAULT_PORT } from './sections-schema.js';
@@ -171,16 +172,36 @@ function failoverRules(name: string, runbook: Record<string, unknown>, checks: u
   return issues;
 }
 
+/** A verify step may only name configured checks: an unknown id could never pass. */
+function verifyRules(runbook: Record<string, unknown>, at: Array<string | number>, checks: unknown[]): ConfigIssue[] {
+  const named = asArray(asRecord(runbook.verify)?.checks);
+  if (!named) return []; // absent or malformed: its own field error says so
+  const known = checks.map((c) => asText(asRecord(c)?.id)).filter((id): id is string => id !== undefined);
+  return named.flatMap((id, index) => {
+    const text = asText(id);
+    if (text === undefined || known.includes(text)) return [];
+    const guess = closestMatch(text, known);
+    const list = known.length > 0 ? `known checks: ${known.join(', ')}` : 'no checks are configured';
+    return [
+      {
+        path: [...at, 'verify', 'checks', index],
+        message: `"${text}" is not a check id${guess ? ` (did you mean "${guess}"?)` : ''}; ${list}`,
+      },
+    ];
+  });
+}
+
 function runbookRules(raw: Record<string, unknown>): ConfigIssue[] {
   const runbooks = section(raw.runbooks) ?? {};
   const checks = asArray(raw.checks) ?? [];
   const failover = Object.entries(asRecord(runbooks.failover) ?? {}).flatMap(([name, runbook]) => {
     const record = asRecord(runbook);
-    return record ? failoverRules(name, record, checks) : [];
+    return record ? [...failoverRules(name, record, checks), ...verifyRules(record, ['runbooks', 'failover', name], checks)] : [];
   });
   const restore = Object.entries(asRecord(runbooks.restore) ?? {}).flatMap(([name, runbook]) => {
     const record = asRecord(runbook);
-    return record ? databaseRules(record, ['runbooks', 'restore', name]) : [];
+    const at = ['runbooks', 'restore', name];
+    return record ? [...databaseRules(record, at), ...verifyRules(record, at, checks)] : [];
   });
   return [...failover, ...restore];
 }

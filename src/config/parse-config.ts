@@ -23,8 +23,20 @@ function yamlErrorLine(error: YAMLError): string {
   return `config: YAML syntax error${at ? ` at line ${at.line}, column ${at.col}` : ''}: ${reason}`;
 }
 
+/**
+ * A union's failure, as the one form the value was written in: `dns` is a record or a list, and a
+ * list's problems are reported, not "expected a map". Other unions keep their one-line wording.
+ */
+function unionIssues(issue: z.core.$ZodIssue): Array<{ path: PropertyKey[]; message: string }> {
+  if (issue.code !== 'invalid_union' || !('errors' in issue)) return [issue];
+  const shaped = issue.errors.filter((branch) => !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0));
+  const [only] = shaped;
+  if (shaped.length !== 1 || !only) return [issue];
+  return only.flatMap((inner) => unionIssues({ ...inner, path: [...issue.path, ...inner.path] }));
+}
+
 function issuesOf(error: z.ZodError | undefined, prefix: ConfigPath = []): ConfigIssue[] {
-  return (error?.issues ?? []).map((issue) => ({ path: [...prefix, ...issue.path], message: issue.message }));
+  return (error?.issues ?? []).flatMap(unionIssues).map((issue) => ({ path: [...prefix, ...issue.path], message: issue.message }));
 }
 
 /** Problems in file order, then the environment's in the order of ENV_VARIABLES. */

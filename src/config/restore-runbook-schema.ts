@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { RestoreOverrides, RestoreRunbook } from './types.js';
 import { awsRegion, text } from './field-schemas.js';
 import { strictObject } from './strict-object.js';
+import { dnsStepsSchema } from './dns-step-schema.js';
+import { verifyStepSchema } from './verify-step-schema.js';
 
 /** `db.serverless` is Aurora Serverless v2's class; its capacity comes from `serverless: { min, max }`. */
 export const SERVERLESS_CLASS = 'db.serverless';
@@ -70,6 +72,8 @@ export const restoreSchema = strictObject({
   subnetGroup: text.optional(),
   securityGroups: z.array(text).default([]),
   serverless: serverlessSchema.optional(),
+  dns: dnsStepsSchema(true).optional(),
+  verify: verifyStepSchema.optional(),
   ...overrideFields,
 })
   .superRefine((r, ctx) => {
@@ -82,7 +86,18 @@ export const restoreSchema = strictObject({
     }
   })
   .transform(
-    ({ region, dbInstance, dbCluster, instanceClass: cls, subnetGroup, securityGroups, serverless, ...overrides }): RestoreRunbook => ({
+    ({
+      region,
+      dbInstance,
+      dbCluster,
+      instanceClass: cls,
+      subnetGroup,
+      securityGroups,
+      serverless,
+      dns,
+      verify,
+      ...overrides
+    }): RestoreRunbook => ({
       region,
       ...(dbInstance !== undefined && { dbInstance }),
       ...(dbCluster !== undefined && { dbCluster }),
@@ -91,5 +106,7 @@ export const restoreSchema = strictObject({
       securityGroups,
       ...(serverless !== undefined && { serverless }),
       overrides: overridesOf(overrides),
+      ...(dns !== undefined && { dns }),
+      ...(verify !== undefined && { verify }),
     }),
   );

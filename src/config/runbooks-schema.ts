@@ -3,6 +3,8 @@ import type { FailoverRunbook, PromoteTarget, RunbooksConfig } from './types.js'
 import { restoreSchema } from './restore-runbook-schema.js';
 import { awsRegion, checkId, duration, text } from './field-schemas.js';
 import { strictObject } from './strict-object.js';
+import { dnsStepsSchema } from './dns-step-schema.js';
+import { verifyStepSchema } from './verify-step-schema.js';
 
 /** Runbook names are typed in Slack (`/dr failover orders`) and in confirmation modals. */
 const runbookName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
@@ -35,14 +37,6 @@ const promoteSchema = strictObject({
  */
 const backupRetention = z.number().int().min(1).max(35);
 
-const dnsSchema = strictObject({
-  hostedZoneId: text,
-  name: text,
-  type: z.enum(['CNAME', 'A', 'AAAA']),
-  value: text,
-  ttl: z.number().int().min(0).max(2_147_483_647).default(60), // seconds
-});
-
 const guardSchema = strictObject({
   lagCheck: checkId, // must name a replication-lag check (config-rules)
   maxLag: duration,
@@ -52,8 +46,9 @@ const failoverSchema = strictObject({
   region: awsRegion,
   promote: promoteSchema.optional(),
   backupRetention: backupRetention.optional(),
-  dns: dnsSchema.optional(),
+  dns: dnsStepsSchema(false).optional(),
   guard: guardSchema.optional(),
+  verify: verifyStepSchema.optional(),
 }).transform(
   (f): FailoverRunbook => ({
     region: f.region,
@@ -61,6 +56,7 @@ const failoverSchema = strictObject({
     ...(f.backupRetention !== undefined && { backupRetention: f.backupRetention }),
     ...(f.dns !== undefined && { dns: f.dns }),
     ...(f.guard !== undefined && { guard: f.guard }),
+    ...(f.verify !== undefined && { verify: f.verify }),
   }),
 );
 

@@ -168,15 +168,53 @@ export type PromoteTarget =
 
 export type DnsRecordType = 'CNAME' | 'A' | 'AAAA';
 
+/** Where an alias record points (Route 53 AliasTarget): a load balancer, another record, ... */
+export interface DnsAlias {
+  hostedZoneId: string;
+  dnsName: string;
+  evaluateTargetHealth: boolean;
+}
+
+/**
+ * One record a `dns` step writes (SPEC §3). Plain records carry `value` and `ttl`; alias records
+ * `alias` (and no TTL: Route 53 takes an alias's TTL from its target). A routing-policy record is
+ * addressed by `setIdentifier` and carries `weight` or `failover`. On a restore runbook a plain
+ * CNAME may omit `value`: it then points at the restored database's endpoint.
+ */
+export interface DnsStep {
+  hostedZoneId: string;
+  name: string;
+  type: DnsRecordType;
+  value?: string;
+  /** Seconds; plain records only. */
+  ttl?: number;
+  alias?: DnsAlias;
+  setIdentifier?: string;
+  /** Weighted routing: 0..255. */
+  weight?: number;
+  /** Failover routing. */
+  failover?: 'PRIMARY' | 'SECONDARY';
+}
+
 export interface FailoverRunbook {
   region: string;
   /** Absent: the runbook moves DNS (and hooks) only. */
   promote?: PromoteTarget;
   /** Days of automated backups set on the promoted instance or cluster (1..35); not with failoverCluster. */
   backupRetention?: number;
-  dns?: { hostedZoneId: string; name: string; type: DnsRecordType; value: string; ttl: number /* seconds */ };
+  /** Applied in order, as one Route 53 change batch (all records in one hosted zone). */
+  dns?: DnsStep[];
   /** Refuse to fail over while the named replication-lag check reads above maxLagMs (RPO guard). */
   guard?: { lagCheck: string; maxLagMs: number };
+  /** Checks that must pass before the run counts as recovered (the last step). */
+  verify?: VerifyStep;
+}
+
+/** A runbook's last step: every check in `checks` passes in one round within `withinMs`. */
+export interface VerifyStep {
+  /** Configured check ids (config-rules). */
+  checks: string[];
+  withinMs: number;
 }
 
 export interface RestoreRunbook {
@@ -191,6 +229,10 @@ export interface RestoreRunbook {
   serverless?: { min: number; max: number };
   /** Settings that replace the source's; every other one is carried over from the source. */
   overrides: RestoreOverrides;
+  /** Records pointed at the restored database (a CNAME without `value` gets its endpoint). */
+  dns?: DnsStep[];
+  /** Checks that must pass before the run counts as recovered (the last step). */
+  verify?: VerifyStep;
 }
 
 /** A restore runbook's replacements for the source's settings (SPEC §3 `restore:`). */

@@ -9,10 +9,11 @@ import type { DnsRecord } from './dns-record.js';
  * passes. `until` is one of: `available` (instance or cluster status), `promoted` (instance or
  * cluster available and no longer a replica), `writer` (`target` is the writer: of the global
  * cluster, with no switchover/failover in progress; or of the DB cluster, which is available),
- * `INSYNC` (Route 53 change propagated).
+ * `INSYNC` (Route 53 change propagated), `verified` (every check of a verify step passed in one
+ * round).
  */
 export interface PlannedWait {
-  until: 'available' | 'promoted' | 'writer' | 'INSYNC';
+  until: 'available' | 'promoted' | 'writer' | 'INSYNC' | 'verified';
   timeoutMs: number;
   /** For `writer`: the ARN of the cluster (global database) or the id of the instance (DB cluster) that must become the writer. */
   target?: string;
@@ -32,8 +33,16 @@ interface PlannedCallBase {
   irreversible?: boolean;
   /** Present on polling steps. */
   wait?: PlannedWait;
-  /** For a DNS change: the record it replaces as read at plan time; null when none exists yet. */
-  replaces?: DnsRecord | null;
+  /**
+   * For a DNS change: what each change of the batch replaces as read at plan time, aligned with
+   * `ChangeBatch.Changes` (null: no such record yet). A single record in plans made before lists.
+   */
+  replaces?: DnsRecord | null | Array<DnsRecord | null>;
+  /**
+   * For a DNS change on a restore: the id of the wait step whose `detail.endpoint` (host only) the
+   * runner writes into every plain change that has no ResourceRecords in the plan.
+   */
+  valueFrom?: string;
 }
 
 /**
@@ -57,6 +66,20 @@ export interface DescribeDbClustersInput {
 
 export interface DescribeGlobalClustersInput {
   GlobalClusterIdentifier: string;
+}
+
+/** One check a verify step runs, with what passing means for it, in words approvers read. */
+export interface VerifyCheckInput {
+  check: string;
+  /** "GET https://api.example.com/health answers 200, body contains \"ok\"". */
+  passes: string;
+}
+
+/** Lifeboat's own verify step: run `checks` until all pass in one round, within `within`. */
+export interface VerifyInput {
+  checks: VerifyCheckInput[];
+  /** The step's time limit in words ("10m 0s"); the runner reads `wait.timeoutMs`. */
+  within: string;
 }
 
 /** GetChange polls the change an earlier step made (`wait.after`), so the plan holds no id for it. */
@@ -91,6 +114,7 @@ export type DescribeGlobalClustersCall = OperationCall<'rds', 'DescribeGlobalClu
 export type ChangeResourceRecordSetsCall = OperationCall<'route53', 'ChangeResourceRecordSets', ChangeRecordSetsInput>;
 export type GetChangeCall = OperationCall<'route53', 'GetChange', GetChangeInput>;
 export type StatusPagePublishCall = OperationCall<'statuspage', 'publish', StatusPagePublication>;
+export type VerifyCall = OperationCall<'lifeboat', 'Verify', VerifyInput>;
 
 /** One call a plan will make, with its exact parameters, shown to approvers before it runs. */
 export type PlannedCall =
@@ -110,7 +134,8 @@ export type PlannedCall =
   | DescribeGlobalClustersCall
   | ChangeResourceRecordSetsCall
   | GetChangeCall
-  | StatusPagePublishCall;
+  | StatusPagePublishCall
+  | VerifyCall;
 
 /**
  * What a pre-flight check verifies, as data, so the runner re-runs exactly the same checks just
@@ -139,8 +164,12 @@ type PreflightCheckKind =
    * what is failing, so only the target is required to be available.
    */
   | { kind: 'global-secondary'; region: string; globalCluster: string; targetClusterArn: string; dataLoss: boolean }
-  /** The DNS record the UPSERT replaces; `expected` is what the plan saw (absent at plan time). */
-  | { kind: 'dns-record'; hostedZoneId: string; name: string; type: string; value: string; expected?: DnsRecord | null }
+  /**
+   * One record of a DNS step: what it replaces may be replaced (no alias/plain swap, same routing
+   * policy, no type clash); `expected` is what the plan saw (absent at plan time). `value` absent
+   * with `valueFrom`: the restored endpoint, known at run time.
+   */
+  | ({ kind: 'dns-record'; hostedZoneId: string; name: string; type: string; expected?: DnsRecord | null } & DnsRecordTarget)
   /**
    * A DNS revert: the record (`setIdentifier` picks one of a routing policy's records) still reads
    * exactly as run `run` wrote it; `written` null: that run deleted it, so it must still be absent.
@@ -160,6 +189,17 @@ type PreflightCheckKind =
   | { kind: 'restore-window'; region: string; source: string; cluster: boolean; time: string | 'latest' }
   /** No instance or cluster has the identifier the restore will create. */
   | { kind: 'identifier-free'; region: string; identifier: string; cluster: boolean };
+
+/** What a `dns-record` check's record becomes: a value, an alias, or the endpoint of step `valueFrom`; with its routing policy. */
+export interface DnsRecordTarget {
+  value?: string;
+  ttl?: number;
+  alias?: { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean };
+  valueFrom?: string;
+  setIdentifier?: string;
+  weight?: number;
+  failover?: 'PRIMARY' | 'SECONDARY';
+}
 
 /** A pre-flight check with the live value it saw. */
 export interface PreflightResult {

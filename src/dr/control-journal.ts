@@ -44,9 +44,15 @@ export class ControlJournal implements RunJournal, RunJournalReader {
       elapsedMs: outcome.elapsedMs,
       ...(outcome.dataLossWindowSeconds !== undefined && { dataLossWindowSeconds: outcome.dataLossWindowSeconds }),
       ...(outcome.dataLossMeasuredBy !== undefined && { dataLossMeasuredBy: outcome.dataLossMeasuredBy }),
-      ...(outcome.previousDnsRecord !== undefined && { previousDnsRecord: outcome.previousDnsRecord }),
+      ...(outcome.previousDnsRecords !== undefined && { previousDnsRecords: outcome.previousDnsRecords }),
       ...(outcome.endpoint !== undefined && { endpoint: outcome.endpoint }),
       ...(outcome.statusPageUrl !== undefined && { statusPageUrl: outcome.statusPageUrl }),
+      ...(outcome.timeToRecoveryMs !== undefined && {
+        timeToRecoveryMs: outcome.timeToRecoveryMs,
+        recoveredAt: outcome.recoveredAt,
+        recoveryFrom: outcome.recoveryFrom,
+        verifiedBy: outcome.verifiedBy,
+      }),
       ...(outcome.error !== undefined && { error: outcome.error }),
     };
     if (outcome.status === 'succeeded') await control.succeeded(outcome.summary, detail);

@@ -35,12 +35,37 @@ export class PagingMetrics {
   }
 }
 
+/** One finished run, as the action metrics see it. */
+export interface FinishedRun {
+  action: ActionRequest['kind'];
+  outcome: ActionOutcome;
+  /** The runbook's name; '' for status-page posts (their subject is an incident id: unbounded). */
+  runbook: string;
+  /** Start of execution to the end of the last step; null when unknown (interrupted by a crash). */
+  elapsedMs: number | null;
+  /** Set only on a succeeded run whose verify step passed. */
+  timeToRecoveryMs?: number;
+  /** Failover: replica lag at cut-over, seconds; null or absent when not measured. */
+  dataLossSeconds?: number | null;
+}
+
+/** The runbook label of a run: runbooks are config, so the label set stays bounded. */
+export function runbookLabel(action: ActionRequest['kind'], subject: string): string {
+  return action === 'statuspage' ? '' : subject;
+}
+
+// seconds: status-page posts take seconds, promotions minutes, large restores hours
+const ACTION_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600];
+
 /**
  * What DR actions record: `lifeboat_actions_total{action,outcome}` (owned by `Metrics`, which
- * zeroes its known label sets) and `lifeboat_action_duration_seconds{action,outcome}`.
+ * zeroes its known label sets), `lifeboat_action_duration_seconds{action,outcome,runbook}`,
+ * `lifeboat_recovery_seconds{action,runbook}` and `lifeboat_failover_data_loss_seconds{runbook}`.
  */
 export class ActionMetrics {
-  readonly duration: Histogram<'action' | 'outcome'>;
+  readonly duration: Histogram<'action' | 'outcome' | 'runbook'>;
+  readonly recovery: Histogram<'action' | 'runbook'>;
+  readonly dataLoss: Histogram<'runbook'>;
 
   constructor(
     registry: Registry,
@@ -48,18 +73,38 @@ export class ActionMetrics {
   ) {
     this.duration = new Histogram({
       name: 'lifeboat_action_duration_seconds',
-      help: 'How long an executed DR action took, start of execution to its last step (measured RTO for failover)',
-      labelNames: ['action', 'outcome'] as const,
-      // seconds: status-page posts take seconds, promotions minutes, large restores hours
-      buckets: [1, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600],
+      help: 'How long an executed DR action took, start of execution to its last step (execution time), by runbook',
+      labelNames: ['action', 'outcome', 'runbook'] as const,
+      buckets: ACTION_BUCKETS,
+      registers: [registry],
+    });
+    this.recovery = new Histogram({
+      name: 'lifeboat_recovery_seconds',
+      help: "Time to recovery of succeeded runs with a verify step: from the incident's opening (or the request) to the last verify check passing",
+      labelNames: ['action', 'runbook'] as const,
+      buckets: ACTION_BUCKETS,
+      registers: [registry],
+    });
+    this.dataLoss = new Histogram({
+      name: 'lifeboat_failover_data_loss_seconds',
+      help: 'Data-loss window of succeeded failovers: replica lag at cut-over, where measured',
+      labelNames: ['runbook'] as const,
+      // seconds: a healthy replica lags under a second; a guard usually allows minutes
+      buckets: [0, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600],
       registers: [registry],
     });
   }
 
-  /** Counts one finished run; its duration when known. */
-  record(action: ActionRequest['kind'], outcome: ActionOutcome, elapsedMs: number | null): void {
+  /** Counts one finished run; its duration when known; its time to recovery and data-loss window when measured. */
+  record(run: FinishedRun): void {
+    const { action, outcome, runbook } = run;
     this.actionsTotal.inc({ action, outcome });
-    if (elapsedMs !== null) this.duration.observe({ action, outcome }, elapsedMs / 1000);
+    if (run.elapsedMs !== null) this.duration.observe({ action, outcome, runbook }, run.elapsedMs / 1000);
+    if (outcome !== 'succeeded') return;
+    if (run.timeToRecoveryMs !== undefined) this.recovery.observe({ action, runbook }, run.timeToRecoveryMs / 1000);
+    if (action === 'failover' && run.dataLossSeconds !== undefined && run.dataLossSeconds !== null) {
+      this.dataLoss.observe({ runbook }, run.dataLossSeconds);
+    }
   }
 }
 
@@ -182,7 +227,7 @@ export class Metrics {
     return this.pagingMetrics;
   }
 
-  /** lifeboat_actions_total and lifeboat_action_duration_seconds. */
+  /** lifeboat_actions_total, lifeboat_action_duration_seconds, lifeboat_recovery_seconds, lifeboat_failover_data_loss_seconds. */
   get actions(): ActionMetrics {
     this.actionMetrics ??= new ActionMetrics(this.registry, this.actionsTotal);
     return this.actionMetrics;

@@ -85,10 +85,24 @@ export interface Route53Answers {
   change(written: SimpleRecord): 'accept' | 'unavailable' | 'denied';
 }
 
+/** A 200 answer from Route 53 (REST-XML). */
+function route53Xml(body: string) {
+  return [200, `<?xml version="1.0"?>${body}`, { 'content-type': 'text/xml' }] as const;
+}
+
+/** A 503 from Route 53: the change "may or may not" have been applied, as a lost answer. */
+const UNAVAILABLE = [
+  503,
+  `<?xml version="1.0"?><ErrorResponse xmlns="${ROUTE53_NS}"><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code><Message>Service unavailable</Message></Error><RequestId>req-1</RequestId></ErrorResponse>`,
+  { 'content-type': 'text/xml' },
+] as const;
+
+const CHANGE_ACCEPTED = `<ChangeResourceRecordSetsResponse xmlns="${ROUTE53_NS}"><ChangeInfo><Id>/change/C1</Id><Status>PENDING</Status><SubmittedAt>2026-11-21T12:00:00Z</SubmittedAt></ChangeInfo></ChangeResourceRecordSetsResponse>`;
+const CHANGE_INSYNC = `<GetChangeResponse xmlns="${ROUTE53_NS}"><ChangeInfo><Id>/change/C1</Id><Status>INSYNC</Status><SubmittedAt>2026-11-21T12:00:00Z</SubmittedAt></ChangeInfo></GetChangeResponse>`;
+
 /** Route 53 (global): list, change and get-change; returns the change requests' bodies, in order. */
 export function nockRoute53(answers: Route53Answers): string[] {
   const changes: string[] = [];
-  const xml = (body: string) => [200, `<?xml version="1.0"?>${body}`, { 'content-type': 'text/xml' }] as const;
   nock(ROUTE53_URL)
     .persist()
     .get(/\/2013-04-01\/hostedzone\/[^/]+\/rrset/)
@@ -100,7 +114,7 @@ export function nockRoute53(answers: Route53Answers): string[] {
             `<ResourceRecordSet><Name>${r.name}</Name><Type>${r.type}</Type><TTL>${r.ttl}</TTL><ResourceRecords><ResourceRecord><Value>${r.value}</Value></ResourceRecord></ResourceRecords></ResourceRecordSet>`,
         )
         .join('');
-      return xml(
+      return route53Xml(
         `<ListResourceRecordSetsResponse xmlns="${ROUTE53_NS}"><ResourceRecordSets>${sets}</ResourceRecordSets><IsTruncated>false</IsTruncated><MaxItems>300</MaxItems></ListResourceRecordSetsResponse>`,
       );
     })
@@ -119,22 +133,12 @@ export function nockRoute53(answers: Route53Answers): string[] {
         ];
       }
       if (answer === 'unavailable') {
-        return [
-          503,
-          `<?xml version="1.0"?><ErrorResponse xmlns="${ROUTE53_NS}"><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code><Message>Service unavailable</Message></Error><RequestId>req-1</RequestId></ErrorResponse>`,
-          { 'content-type': 'text/xml' },
-        ];
+        return UNAVAILABLE;
       }
-      return xml(
-        `<ChangeResourceRecordSetsResponse xmlns="${ROUTE53_NS}"><ChangeInfo><Id>/change/C1</Id><Status>PENDING</Status><SubmittedAt>2026-11-21T12:00:00Z</SubmittedAt></ChangeInfo></ChangeResourceRecordSetsResponse>`,
-      );
+      return route53Xml(CHANGE_ACCEPTED);
     })
     .get(/\/2013-04-01\/change\/C1/)
-    .reply(() =>
-      xml(
-        `<GetChangeResponse xmlns="${ROUTE53_NS}"><ChangeInfo><Id>/change/C1</Id><Status>INSYNC</Status><SubmittedAt>2026-11-21T12:00:00Z</SubmittedAt></ChangeInfo></GetChangeResponse>`,
-      ),
-    );
+    .reply(() => route53Xml(CHANGE_INSYNC));
   return changes;
 }
 
@@ -148,4 +152,135 @@ export function nockCloudWatchLag(region: string, lagSeconds: number, at: () => 
       () => ({ MetricDataResults: [{ Id: 'q0', Timestamps: [Math.floor(at() / 1000)], Values: [lagSeconds], StatusCode: 'Complete' }] }),
       { 'content-type': 'application/x-amz-json-1.0' },
     );
+}
+
+/** A record set in one Route 53 zone, any kind: plain (`ttl`, `values`) or `alias`, with its routing. */
+export interface ZoneRecord {
+  name: string;
+  type: string;
+  ttl?: number;
+  values?: string[];
+  alias?: { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean };
+  setIdentifier?: string;
+  weight?: number;
+  failover?: 'PRIMARY' | 'SECONDARY';
+}
+
+/** A record set as Route 53 writes it in ListResourceRecordSets (element order of its schema). */
+export function recordSetXml(r: ZoneRecord): string {
+  const tag = (name: string, value: string | number | undefined) => (value === undefined ? '' : `<${name}>${value}</${name}>`);
+  const alias = r.alias
+    ? `<AliasTarget>${tag('HostedZoneId', r.alias.hostedZoneId)}${tag('DNSName', r.alias.dnsName)}${tag('EvaluateTargetHealth', String(r.alias.evaluateTargetHealth))}</AliasTarget>`
+    : '';
+  const values = r.values
+    ? `<ResourceRecords>${r.values.map((v) => `<ResourceRecord><Value>${v}</Value></ResourceRecord>`).join('')}</ResourceRecords>`
+    : '';
+  return `<ResourceRecordSet>${tag('Name', r.name)}${tag('Type', r.type)}${tag('SetIdentifier', r.setIdentifier)}${tag('Weight', r.weight)}${tag('Failover', r.failover)}${tag('TTL', r.ttl)}${values}${alias}</ResourceRecordSet>`;
+}
+
+/** One change of a ChangeResourceRecordSets body, read back from the XML the SDK sent. */
+export interface SentChange {
+  action: string;
+  record: ZoneRecord;
+}
+
+/** The changes of a ChangeResourceRecordSets request body, in order. */
+export function parseChangeBatch(body: string): SentChange[] {
+  const field = (xml: string, tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1];
+  return [...body.matchAll(/<Change>([\s\S]*?)<\/Change>/g)].map(([, change = '']) => {
+    const aliasXml = /<AliasTarget>([\s\S]*?)<\/AliasTarget>/.exec(change)?.[1];
+    const plain = aliasXml === undefined ? change : change.replace(/<AliasTarget>[\s\S]*?<\/AliasTarget>/, '');
+    const values = [...plain.matchAll(/<Value>([^<]*)<\/Value>/g)].map((m) => m[1] ?? '');
+    const ttl = field(plain, 'TTL');
+    const weight = field(plain, 'Weight');
+    const failover = field(plain, 'Failover');
+    const setIdentifier = field(plain, 'SetIdentifier');
+    const record: ZoneRecord = {
+      name: field(plain, 'Name') ?? '',
+      type: field(plain, 'Type') ?? '',
+      ...(ttl !== undefined && { ttl: Number(ttl) }),
+      ...(values.length > 0 && { values }),
+      ...(aliasXml !== undefined && {
+        alias: {
+          hostedZoneId: field(aliasXml, 'HostedZoneId') ?? '',
+          dnsName: field(aliasXml, 'DNSName') ?? '',
+          evaluateTargetHealth: field(aliasXml, 'EvaluateTargetHealth') === 'true',
+        },
+      }),
+      ...(setIdentifier !== undefined && { setIdentifier }),
+      ...(weight !== undefined && { weight: Number(weight) }),
+      ...(failover !== undefined && { failover: failover as 'PRIMARY' | 'SECONDARY' }),
+    };
+    return { action: field(change, 'Action') ?? '', record };
+  });
+}
+
+/** A Route 53 zone as `nockRoute53Zone` keeps it. */
+export interface Route53Zone {
+  /** The record sets now. */
+  records: ZoneRecord[];
+  /** Every ChangeResourceRecordSets body, as sent. */
+  bodies: string[];
+  /** ListResourceRecordSets requests' StartRecordName ('' for a whole-zone listing), in order. */
+  listed: string[];
+}
+
+const withDot = (name: string) => (name.endsWith('.') ? name.toLowerCase() : `${name.toLowerCase()}.`);
+
+/**
+ * Route 53 (global) holding `initial` in one zone, statefully: ListResourceRecordSets from
+ * StartRecordName answers that name's record sets (a whole-zone listing, all of them);
+ * ChangeResourceRecordSets applies a batch's UPSERTs all at once, each replacing the record set
+ * with the same name, type and SetIdentifier; GetChange answers INSYNC. `answer` decides what the
+ * caller hears (`unavailable`: a 503 after the batch was applied, a lost answer).
+ */
+export function nockRoute53Zone(
+  initial: ZoneRecord[],
+  answer: (batch: SentChange[]) => 'accept' | 'unavailable' = () => 'accept',
+): Route53Zone {
+  const zone: Route53Zone = { records: [...initial], bodies: [], listed: [] };
+  nock(ROUTE53_URL)
+    .persist()
+    .get(/\/2013-04-01\/hostedzone\/[^/]+\/rrset/)
+    .reply((uri) => {
+      const start = new URL(uri, ROUTE53_URL).searchParams.get('name');
+      zone.listed.push(start ?? '');
+      const sets = zone.records.filter((r) => start === null || withDot(r.name) === withDot(start));
+      return route53Xml(
+        `<ListResourceRecordSetsResponse xmlns="${ROUTE53_NS}"><ResourceRecordSets>${sets.map(recordSetXml).join('')}</ResourceRecordSets><IsTruncated>false</IsTruncated><MaxItems>300</MaxItems></ListResourceRecordSetsResponse>`,
+      );
+    })
+    .post(/\/2013-04-01\/hostedzone\/[^/]+\/rrset\/?$/)
+    .reply((_uri, body) => {
+      const text = String(body);
+      zone.bodies.push(text);
+      const batch = parseChangeBatch(text);
+      const same = (a: ZoneRecord, b: ZoneRecord) =>
+        withDot(a.name) === withDot(b.name) && a.type === b.type && a.setIdentifier === b.setIdentifier;
+      for (const { record } of batch)
+        zone.records = [...zone.records.filter((r) => !same(r, record)), { ...record, name: withDot(record.name) }];
+      if (answer(batch) === 'unavailable') {
+        return UNAVAILABLE;
+      }
+      return route53Xml(CHANGE_ACCEPTED);
+    })
+    .get(/\/2013-04-01\/change\/C1/)
+    .reply(() => route53Xml(CHANGE_INSYNC));
+  return zone;
+}
+
+/**
+ * `id` in `region` as RDS describes it: an available read replica of `source` until a
+ * PromoteReadReplica arrives, then standalone and available at `endpoint`. Returns the actions received.
+ */
+export function nockReplicaPromotion(region: string, id: string, source: string, endpoint: string): string[] {
+  let promoted = false;
+  return nockRds(region, (action) => {
+    if (action === 'PromoteReadReplica') {
+      promoted = true;
+      return { result: { DBInstance: dbInstance({ id, status: 'modifying', replicaOf: source }) } };
+    }
+    const now = promoted ? dbInstance({ id, status: 'available', endpoint }) : dbInstance({ id, status: 'available', replicaOf: source });
+    return { result: describedInstances(now) };
+  });
 }

@@ -31,10 +31,11 @@ export { FORM };
 
 /**
  * Production-like: U0AAA operates, U0BBB and U0CCC approve, U0ZZZ is nobody; one failover runbook
- * with DNS and a lag guard, plus `failover` runbooks a test adds by name.
+ * with DNS and a lag guard (or `failover` instead), plus the `failoverRunbooks` and `checks` a test adds.
  */
-export function flowYaml(approvals = 1, failover: Record<string, object> = {}): string {
-  const more = Object.entries(failover)
+export function flowYaml(approvals = 1, extra: Pick<ApprovalFlowOptions, 'checks' | 'failover' | 'failoverRunbooks'> = {}): string {
+  const checks = (extra.checks ?? []).map((check) => `\n  - ${yamlFlow(check)}`).join('');
+  const more = Object.entries(extra.failoverRunbooks ?? {})
     .map(([name, runbook]) => `\n    ${name}: ${yamlFlow(runbook)}`)
     .join('');
   return `
@@ -56,10 +57,10 @@ checks:
     failAfter: 1
     recoverAfter: 1
     component: api
-  - ${yamlFlow(ORDERS_LAG_CHECK)}
+  - ${yamlFlow(ORDERS_LAG_CHECK)}${checks}
 runbooks:
   failover:
-    orders: ${yamlFlow(ORDERS_FAILOVER)}${more}
+    orders: ${yamlFlow(extra.failover ?? ORDERS_FAILOVER)}${more}
   restore:
     orders: ${yamlFlow(ORDERS_RESTORE)}
 `;
@@ -102,6 +103,12 @@ export interface ApprovalFlowOptions {
   wrapStore?: (store: ApprovalStore) => ApprovalStore;
   /** More failover runbooks, by name, beside `orders`. */
   failoverRunbooks?: Record<string, object>;
+  /** Checks added to the flow's config (as YAML objects). */
+  checks?: object[];
+  /** Replaces the `orders` failover runbook (e.g. to give it a verify step). */
+  failover?: object;
+  /** Probes for the monitor and verify steps, instead of steady healthy answers for every check. */
+  probes?: (clock: ManualClock) => Probes;
 }
 
 /** The lag the monitor measures on orders-lag: 12 s, well inside the runbook's guard. */
@@ -116,7 +123,7 @@ export function steadyLagMetric(at: number): GetMetricDataCommandOutput {
 }
 
 /** Healthy answers for every check, so the monitor's readings are the guard's input. */
-function steadyProbes(clock: ManualClock): Probes {
+export function steadyProbes(clock: ManualClock): Probes {
   const outcome = (result: ProbeOutcome): ProbeOutcome => ({
     ok: result.ok,
     severity: result.severity,
@@ -165,7 +172,7 @@ export async function startApprovalFlow(options: ApprovalFlowOptions = {}): Prom
  */
 export async function startServiceFlow(options: ApprovalFlowOptions, clients: AwsClients): Promise<ServiceFlow> {
   const clock = new ManualClock();
-  const config = botConfig(flowYaml(options.approvals, options.failoverRunbooks));
+  const config = botConfig(flowYaml(options.approvals, options));
   const redis = newRedisClient();
   const keyPrefix = randomKeyPrefix('approval-flow');
   const backend = testBackend(redis, keyPrefix, clock);
@@ -176,7 +183,7 @@ export async function startServiceFlow(options: ApprovalFlowOptions, clients: Aw
     logger: silentLogger(),
     clock,
     backend,
-    probes: steadyProbes(clock),
+    probes: (options.probes ?? steadyProbes)(clock),
     awsClients: clients,
     holderId: `e2e-${randomUUID()}`,
     seams: {

@@ -9,6 +9,7 @@ import { Metrics } from '../../../src/observability/metrics.js';
 import { MemoryStore } from '../../../src/backend/memory/memory-store.js';
 import { UNFENCED } from '../../../src/store/store.js';
 import { ManualClock, MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
+import { NO_PROBES } from '../../doubles/no-probes.js';
 import { lag } from '../../doubles/results.js';
 import { testClients } from '../aws/aws-fixtures.js';
 import { MemoryRunJournal, cname, dbInstance, testConfig } from './fixtures.js';
@@ -43,6 +44,7 @@ describe('buildActions', () => {
       logger: silentLogger(),
       metrics,
       journal: new MemoryRunJournal(),
+      probes: NO_PROBES,
     });
     const plan = await actions.planner.plan({ kind: 'failover', runbook: 'orders', dryRun: true, allowDataLoss: false });
 

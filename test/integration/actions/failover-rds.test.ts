@@ -80,7 +80,7 @@ describe('RDS replica failover: plan', () => {
           },
         },
         description: `Point orders.db.example.com. CNAME at ${NEW} (TTL 60s), replacing CNAME ${OLD} (TTL 60s)`,
-        replaces: previous,
+        replaces: [previous],
       },
       {
         id: 'dns-insync',
@@ -107,7 +107,7 @@ describe('RDS replica failover: plan', () => {
       {
         name: 'DNS record',
         ok: true,
-        observed: `orders.db.example.com. is CNAME ${OLD} (TTL 60s); the UPSERT replaces it with ${NEW}`,
+        observed: `orders.db.example.com. is CNAME ${OLD} (TTL 60s); the UPSERT replaces it with ${NEW} (TTL 60s)`,
         requirement: 'orders.db.example.com. has no routing policy or conflicting record, and is unchanged since the plan',
       },
     ]);
@@ -155,7 +155,8 @@ describe('RDS replica failover: plan', () => {
     expect(plan.preflight[2]).toMatchObject({
       ok: false,
       code: 'LIFEBOAT_DNS_CONFLICT',
-      observed: 'orders.db.example.com. CNAME uses a routing policy (SetIdentifier east); Lifeboat replaces simple records only',
+      observed:
+        "orders.db.example.com. CNAME uses a routing policy (SetIdentifier east); a simple record cannot replace a routing-policy set (give the runbook's record its setIdentifier and weight or failover)",
     });
   });
 
@@ -170,7 +171,7 @@ describe('RDS replica failover: plan', () => {
       code: 'LIFEBOAT_DNS_CONFLICT',
       observed: 'orders.db.example.com. already has a record of type A, which a CNAME record cannot coexist with',
     });
-    expect(plan.calls[2]?.replaces).toBeNull(); // no CNAME to replace
+    expect(plan.calls[2]?.replaces).toEqual([null]); // no CNAME to replace
   });
 });
 
@@ -199,10 +200,10 @@ describe('RDS replica failover: run', () => {
       status: 'succeeded',
       elapsedMs: 20_000,
       dataLossWindowSeconds: 12,
-      previousDnsRecord: { name: 'orders.db.example.com.', type: 'CNAME', ttl: 60, values: [OLD] },
+      previousDnsRecords: [{ name: 'orders.db.example.com.', type: 'CNAME', ttl: 60, values: [OLD] }],
     });
     expect(outcome.summary).toBe(
-      `Failover orders succeeded in 20s (measured RTO). Data-loss window: replica lag 12s at cut-over. DNS updated; the previous value was CNAME ${OLD} (TTL 60s) (kept for failback). New primary: ${NEW}:5432.`,
+      `Failover orders succeeded in 20s (measured RTO). Data-loss window: replica lag 12s at cut-over. DNS updated; the previous value was CNAME ${OLD} (TTL 60s) (kept for failback). New primary: ${NEW}:5432. Recovery not verified (the runbook has no verify step).`,
     );
     expect(h.west.commandCalls(PromoteReadReplicaCommand).map((c) => c.args[0].input)).toEqual([
       { DBInstanceIdentifier: 'orders-replica' },
@@ -240,7 +241,7 @@ describe('RDS replica failover: run', () => {
     expect(h.journal.runs.get('run-1')?.steps.find((s) => s.stepId === 'dns-upsert')?.detail).toEqual({
       changeId: 'C2682N5HXP0BZ4',
       status: 'PENDING',
-      previous: { name: 'orders.db.example.com.', type: 'CNAME', ttl: 60, values: [OLD] },
+      previous: [{ name: 'orders.db.example.com.', type: 'CNAME', ttl: 60, values: [OLD] }],
       message: `orders.db.example.com. CNAME now ${NEW} (was CNAME ${OLD} (TTL 60s)); change C2682N5HXP0BZ4 PENDING`,
     });
     expect(h.reporter.trace()).toEqual([
@@ -262,10 +263,17 @@ describe('RDS replica failover: run', () => {
     expect(duration?.values).toContainEqual(
       expect.objectContaining({
         metricName: 'lifeboat_action_duration_seconds_sum',
-        labels: { action: 'failover', outcome: 'succeeded' },
+        labels: { action: 'failover', outcome: 'succeeded', runbook: 'orders' },
         value: 20,
       }),
     );
+    const dataLoss = metrics.find((m) => m.name === 'lifeboat_failover_data_loss_seconds');
+    expect(dataLoss?.values).toContainEqual(
+      expect.objectContaining({ metricName: 'lifeboat_failover_data_loss_seconds_sum', labels: { runbook: 'orders' }, value: 12 }),
+    );
+    // No verify step: recovery was not verified, so there is no time to recovery to observe.
+    const recovery = metrics.find((m) => m.name === 'lifeboat_recovery_seconds');
+    expect(recovery?.values ?? []).toEqual([]);
   });
 
   it('runs the plan after a JSON round trip through the store, unchanged', async () => {

@@ -3,6 +3,7 @@ import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { SdkRdsGateway } from '../../../src/aws/rds-gateway-sdk.js';
 import { SdkRoute53Gateway } from '../../../src/aws/route53-gateway-sdk.js';
+import type { AwsClients } from '../../../src/aws/aws-clients.js';
 import { parseConfig } from '../../../src/config/parse-config.js';
 import type { Config } from '../../../src/config/types.js';
 import type { Incident } from '../../../src/core/incident.js';
@@ -240,4 +241,36 @@ export function cname(name: string, value: string, ttl = 60): ResourceRecordSet 
 /** Names of every command sent to `mock`, in order ("PromoteReadReplicaCommand", ...). */
 export function commandNames(mock: { calls(): Array<{ args: readonly unknown[] }> }): string[] {
   return mock.calls().map((call) => (call.args[0] as { constructor: { name: string } }).constructor.name);
+}
+
+/**
+ * A planner and runner over the real gateways on `clients` (with nock answering AWS at the HTTP
+ * layer, or stubs on the clients), planning from `yaml`: fresh per call, plan ids plan-1, plan-2, ...
+ */
+export function actionsOver(yaml: string, clients: AwsClients) {
+  const parsed = parseConfig(yaml, {});
+  if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+  const rds = new SdkRdsGateway(clients);
+  const route53 = new SdkRoute53Gateway((kind) => clients.route53(kind));
+  const clock = new ManualClock();
+  const lag = new FakeLagSource();
+  const journal = new MemoryRunJournal();
+  let nextId = 1;
+  const live = { rds, route53, lag, clock };
+  const planner = new ActionPlanner({
+    ...live,
+    newId: () => `plan-${nextId++}`,
+    config: parsed.config,
+    incidents: { getIncident: async () => null },
+  });
+  const runner = new ActionRunner({
+    ...live,
+    journal,
+    reporter: new RecordingReporter(),
+    logger: silentLogger(),
+    metrics: new Metrics().actions,
+    statusPage: async () => ({ url: 'https://status.example.com' }),
+    sleep: async (ms) => clock.advance(ms),
+  });
+  return { planner, runner, journal, config: parsed.config };
 }

@@ -70,7 +70,7 @@ describe('recoverInterrupted', () => {
     expect(total?.values).toContainEqual(expect.objectContaining({ labels: { action: 'failover', outcome: 'interrupted' }, value: 1 }));
   });
 
-  it('keeps the DNS record a finished DNS step replaced, for failback', async () => {
+  it('keeps the DNS record a finished DNS step replaced, for failback (a run recorded before lists kept one record)', async () => {
     const plan = await failoverPlan();
     h.journal.begin('run-8', plan);
     const previous = { name: 'orders.db.example.com.', type: 'CNAME', ttl: 60, values: [OLD] };
@@ -82,7 +82,7 @@ describe('recoverInterrupted', () => {
 
     const [outcome] = await recover();
 
-    expect(outcome).toMatchObject({ status: 'interrupted', previousDnsRecord: previous, error: { stepId: 'dns-insync' } });
+    expect(outcome).toMatchObject({ status: 'interrupted', previousDnsRecords: [previous], error: { stepId: 'dns-insync' } });
   });
 
   it('says nothing was in flight for a run that stopped before its first step', async () => {

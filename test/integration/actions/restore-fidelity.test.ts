@@ -1,16 +1,9 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ActionPlanner } from '../../../src/actions/action-planner.js';
-import { ActionRunner } from '../../../src/actions/action-runner.js';
-import { SdkRdsGateway } from '../../../src/aws/rds-gateway-sdk.js';
-import { SdkRoute53Gateway } from '../../../src/aws/route53-gateway-sdk.js';
-import { parseConfig } from '../../../src/config/parse-config.js';
-import { silentLogger } from '../../../src/observability/logger.js';
-import { Metrics } from '../../../src/observability/metrics.js';
-import { MANUAL_CLOCK_START, ManualClock } from '../../doubles/manual-clock.js';
+import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
 import { members, RdsNock } from '../../doubles/rds-nock.js';
 import { testClients } from '../aws/aws-fixtures.js';
-import { FakeLagSource, MemoryRunJournal, RecordingReporter } from './fixtures.js';
+import { actionsOver } from './fixtures.js';
 import { CLUSTER_TARGET, HOUR, TARGET, WRITER, restore } from './restore-fixtures.js';
 
 const KEY = 'arn:aws:kms:us-east-1:123456789012:key/1111aaaa-22bb-33cc-44dd-555555eeeeee';
@@ -41,36 +34,7 @@ runbooks:
 `;
 
 function build() {
-  const parsed = parseConfig(CONFIG, {});
-  if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-  const clients = testClients();
-  const rds = new SdkRdsGateway(clients);
-  const route53 = new SdkRoute53Gateway(() => clients.route53());
-  const clock = new ManualClock();
-  const lag = new FakeLagSource();
-  let nextId = 1;
-  const planner = new ActionPlanner({
-    rds,
-    route53,
-    lag,
-    clock,
-    newId: () => `plan-${nextId++}`,
-    config: parsed.config,
-    incidents: { getIncident: async () => null },
-  });
-  const runner = new ActionRunner({
-    rds,
-    route53,
-    lag,
-    clock,
-    journal: new MemoryRunJournal(),
-    reporter: new RecordingReporter(),
-    logger: silentLogger(),
-    metrics: new Metrics().actions,
-    statusPage: async () => ({ url: 'https://status.example.com' }),
-    sleep: async (ms) => clock.advance(ms),
-  });
-  return { planner, runner, east: new RdsNock('us-east-1') };
+  return { ...actionsOver(CONFIG, testClients()), east: new RdsNock('us-east-1') };
 }
 
 /** orders-db as DescribeDBInstances reports it, with every setting a restore carries over. */

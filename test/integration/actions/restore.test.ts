@@ -13,6 +13,8 @@ import {
   RestoreDBInstanceFromDBSnapshotCommand,
   RestoreDBInstanceToPointInTimeCommand,
 } from '@aws-sdk/client-rds';
+import { planRestore } from '../../../src/actions/plan-restore.js';
+import type { RestoreRunbook } from '../../../src/config/types.js';
 import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
 import { commandNames, dbCluster, dbInstance, harness } from './fixtures.js';
 import {
@@ -107,7 +109,9 @@ describe('restore from a snapshot', () => {
       },
     ]);
     expect(outcome).toMatchObject({ status: 'succeeded', elapsedMs: 15_000, endpoint: `${TARGET}.abc.us-east-1.rds.amazonaws.com:5432` });
-    expect(outcome.summary).toBe(`Restore orders succeeded in 15s. Endpoint: ${TARGET}.abc.us-east-1.rds.amazonaws.com:5432.`);
+    expect(outcome.summary).toBe(
+      `Restore orders succeeded in 15s. Endpoint: ${TARGET}.abc.us-east-1.rds.amazonaws.com:5432. Recovery not verified (the runbook has no verify step).`,
+    );
     expect(outcome.dataLossWindowSeconds).toBeUndefined();
   });
 
@@ -257,6 +261,21 @@ describe('point-in-time restore', () => {
       VpcSecurityGroupIds: ['sg-0abc'],
     });
     expect(plan.preflight[0]).toMatchObject({ ok: true, observed: 'latest restorable time 2026-11-21 11:55:00 UTC (5m ago)' });
+  });
+
+  it('ends with the runbook verify step, after the restored instance is available', async () => {
+    mockSourceInstanceWindow(h);
+    mockInstanceAbsent(h, TARGET);
+    const runbook = { ...(h.config.runbooks.restore.orders as RestoreRunbook), verify: { checks: ['api'], withinMs: 15 * 60_000 } };
+
+    const plan = await planRestore(restore({ type: 'latest' }), runbook, { ...h.live, checks: h.config.checks });
+
+    expect(plan.calls.map((c) => c.id)).toEqual(['restore', 'wait-restored', 'verify']);
+    expect(plan.calls.at(-1)).toMatchObject({
+      operation: 'Verify',
+      input: { checks: [{ check: 'api', passes: 'GET https://api.example.com/health answers 200, within 5s' }], within: '15m' },
+      wait: { until: 'verified', timeoutMs: 15 * 60_000 },
+    });
   });
 
   it('restores an Aurora cluster with --latest via RestoreDBClusterToPointInTime, then creates its writer', async () => {

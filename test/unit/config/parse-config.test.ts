@@ -85,13 +85,15 @@ describe('parseConfig on valid configs', () => {
           orders: {
             region: 'us-west-2',
             promote: { dbInstance: 'orders-replica' },
-            dns: {
-              hostedZoneId: 'Z123',
-              name: 'orders.db.example.com',
-              type: 'CNAME',
-              value: 'orders-replica.abc.us-west-2.rds.amazonaws.com',
-              ttl: 60,
-            },
+            dns: [
+              {
+                hostedZoneId: 'Z123',
+                name: 'orders.db.example.com',
+                type: 'CNAME',
+                value: 'orders-replica.abc.us-west-2.rds.amazonaws.com',
+                ttl: 60,
+              },
+            ],
             guard: { lagCheck: 'orders-lag', maxLagMs: 300_000 },
           },
         },

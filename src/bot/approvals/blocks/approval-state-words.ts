@@ -11,6 +11,9 @@ export interface RunFigures {
   dataLossWindowSeconds?: number | null;
   /** True when the lag is the monitor's last reading (CloudWatch gave no number at cut-over). */
   lagFromMonitor?: boolean;
+  /** Time to recovery, ms, and the incident it counts from (absent: from the request); only with a passed verify step. */
+  timeToRecoveryMs?: number;
+  recoveredSinceIncident?: string;
 }
 
 /** Reads elapsed time and data-loss window from a run's stored detail. */
@@ -23,6 +26,12 @@ export function runFigures(approval: Approval): RunFigures {
     figures.dataLossWindowSeconds = typeof lag === 'number' && Number.isFinite(lag) ? lag : null;
     if (detail.dataLossMeasuredBy === 'monitor') figures.lagFromMonitor = true;
   }
+  const ttr = detail.timeToRecoveryMs;
+  if (typeof ttr === 'number' && Number.isFinite(ttr)) {
+    figures.timeToRecoveryMs = ttr;
+    const from = detail.recoveryFrom as { kind?: unknown; incidentId?: unknown } | undefined;
+    if (from?.kind === 'incident' && typeof from.incidentId === 'string') figures.recoveredSinceIncident = from.incidentId;
+  }
   return figures;
 }
 
@@ -33,11 +42,15 @@ export function runFigures(approval: Approval): RunFigures {
  * (it may not have cut over).
  */
 export function figuresText(approval: Approval): string {
-  const { elapsedMs, dataLossWindowSeconds, lagFromMonitor } = runFigures(approval);
+  const { elapsedMs, dataLossWindowSeconds, lagFromMonitor, timeToRecoveryMs, recoveredSinceIncident } = runFigures(approval);
   const succeeded = approval.state === 'succeeded';
   if (!succeeded) return elapsedMs === null ? 'after an unknown time' : `after ${formatDurationHms(elapsedMs)}`;
   const rto = approval.plan.request.kind === 'statuspage' ? '' : ' (measured RTO)';
   const parts = [elapsedMs === null ? 'after an unknown time' : `in ${formatDurationHms(elapsedMs)}${rto}`];
+  if (timeToRecoveryMs !== undefined) {
+    const since = recoveredSinceIncident ? `incident ${literal(recoveredSinceIncident)} opened` : 'the request';
+    parts.push(`recovered ${formatDurationHms(timeToRecoveryMs)} after ${since}`);
+  }
   if (dataLossWindowSeconds !== undefined) {
     parts.push(
       dataLossWindowSeconds === null

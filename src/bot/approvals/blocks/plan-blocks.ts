@@ -1,4 +1,4 @@
-import { describeRecord } from '../../../actions/preflight-failover.js';
+import { describeRecord, type DnsRecord } from '../../../core/dns-record.js';
 import { formatDurationHms } from '../../../core/format-time.js';
 import type { Plan, PlannedCall, PreflightResult } from '../../../core/plan.js';
 import type { types } from '@slack/bolt';
@@ -30,6 +30,26 @@ export function literal(text: string): string {
   return escapeMrkdwn(text).replace(/```/g, '`\u200b`\u200b`');
 }
 
+const was = (record: DnsRecord | null) => (record ? literal(describeRecord(record)) : 'nothing (no record yet)');
+
+/** What a DNS change replaces: one line, or one per change of a batch, named as the change names it. */
+function replacesLines(call: PlannedCall): string[] {
+  const replaces = call.replaces;
+  if (replaces === undefined) return [];
+  if (!Array.isArray(replaces)) return [`Replaces: ${was(replaces)}`];
+  if (replaces.length === 1) return [`Replaces: ${was(replaces[0] ?? null)}`];
+  const changes = call.operation === 'ChangeResourceRecordSets' ? call.input.ChangeBatch.Changes : [];
+  return [
+    'Replaces:',
+    ...replaces.map((record, i) => {
+      const set = changes[i]?.ResourceRecordSet;
+      if (record) return `${i + 1}. ${literal(`${record.name} ${describeRecord(record)}`)}`;
+      const name = set ? `${set.Name} ${set.Type}${set.SetIdentifier !== undefined ? ` ${set.SetIdentifier}` : ''}` : `change ${i + 1}`;
+      return `${i + 1}. ${literal(name)}: nothing (no record yet)`;
+    }),
+  ];
+}
+
 /** One planned call: number, operation, where, flags, the description, what it replaces, its parameters (a code block). */
 export function callPieces(call: PlannedCall, index: number): MrkdwnPiece[] {
   const flags = [
@@ -38,8 +58,11 @@ export function callPieces(call: PlannedCall, index: number): MrkdwnPiece[] {
     ...(call.wait ? [`polls up to ${formatDurationHms(call.wait.timeoutMs)}`] : []),
   ];
   const lines = [`*${index + 1}. ${literal(call.operation)}* · ${flags.join(' · ')}`, literal(call.description)];
-  if (call.replaces !== undefined) {
-    lines.push(`Replaces: ${call.replaces ? literal(describeRecord(call.replaces)) : 'nothing (no record yet)'}`);
+  lines.push(...replacesLines(call));
+  if (call.valueFrom !== undefined) {
+    lines.push(
+      `Value: the endpoint step ${literal(call.valueFrom)} reports (host only), written into each record below that has no ResourceRecords`,
+    );
   }
   const pieces: MrkdwnPiece[] = [{ text: lines.join('\n') }];
   if (Object.keys(call.input).length > 0) pieces.push({ code: literal(JSON.stringify(call.input)) });

@@ -8,6 +8,24 @@ import { approvalOf, date, failoverPlan, statusPagePlan, T0 } from '../fixtures.
 const header = (a: Approval) => (approvalMessage(a).blocks[0] as { text: { text: string } }).text.text;
 const MIN = 60_000;
 
+/** A failover that succeeded four minutes after its approval, with this outcome paragraph and stored detail. */
+function succeededFailover(message: string, detail: Record<string, unknown>): Approval {
+  return approvalOf(failoverPlan(), {
+    state: 'succeeded',
+    approvals: [{ userId: 'U0BBB', at: T0 + MIN }],
+    run: {
+      runnerId: 'replica-a',
+      claimedAt: T0 + MIN,
+      leaseExpiresAt: T0 + 2 * MIN,
+      startedAt: T0 + MIN,
+      steps: [],
+      finishedAt: T0 + 5 * MIN,
+      message,
+      detail,
+    },
+  });
+}
+
 describe('approvalMessage', () => {
   it('renders a pending destructive request exactly: plan, requester, approvals, expiry, confirmation, Approve and Reject', () => {
     const approval = approvalOf(failoverPlan());
@@ -72,20 +90,10 @@ describe('approvalMessage', () => {
   });
 
   it('a succeeded failover shows the measured RTO, the data-loss window and the outcome paragraph', () => {
-    const approval = approvalOf(failoverPlan(), {
-      state: 'succeeded',
-      approvals: [{ userId: 'U0BBB', at: T0 + MIN }],
-      run: {
-        runnerId: 'replica-a',
-        claimedAt: T0 + MIN,
-        leaseExpiresAt: T0 + 2 * MIN,
-        startedAt: T0 + MIN,
-        steps: [],
-        finishedAt: T0 + 5 * MIN,
-        message: 'Failover orders succeeded in 4m 12s (measured RTO). Data-loss window: replica lag 12s at cut-over.',
-        detail: { status: 'succeeded', elapsedMs: 252_000, dataLossWindowSeconds: 12 },
-      },
-    });
+    const approval = succeededFailover(
+      'Failover orders succeeded in 4m 12s (measured RTO). Data-loss window: replica lag 12s at cut-over.',
+      { status: 'succeeded', elapsedMs: 252_000, dataLossWindowSeconds: 12 },
+    );
     const message = approvalMessage(approval);
     expect(message.blocks.slice(0, 2)).toEqual([
       {
@@ -106,6 +114,21 @@ describe('approvalMessage', () => {
       },
     ]);
     expect(message.blocks.some((b) => (b as { type: string }).type === 'actions')).toBe(false);
+  });
+
+  it('a verified failover shows its time to recovery next to the execution time, from the incident or the request', () => {
+    const verified = (recoveryFrom: Record<string, unknown>) =>
+      succeededFailover('Failover orders succeeded in 4m 12s (measured RTO).', {
+        status: 'succeeded',
+        elapsedMs: 252_000,
+        dataLossWindowSeconds: 12,
+        timeToRecoveryMs: 540_000,
+        recoveryFrom,
+      });
+    expect(header(verified({ kind: 'incident', incidentId: 'INC-3', at: T0 - 4 * MIN }))).toContain(
+      ':white_check_mark: *Succeeded* in 4m 12s (measured RTO) · recovered 9m after incident INC-3 opened · data-loss window: replica lag 12s at cut-over.',
+    );
+    expect(header(verified({ kind: 'request', at: T0 }))).toContain('· recovered 9m after the request ·');
   });
 
   const run = { runnerId: 'replica-a', claimedAt: T0, leaseExpiresAt: T0 + MIN, steps: [] };

@@ -1,0 +1,113 @@
+import type { BackupCheck, CheckConfig, HttpCheck } from '../config/types.js';
+import type { CheckResult, ProbeOutcome } from '../core/check-result.js';
+import type { Clock } from '../core/clock.js';
+import type { Severity } from '../core/severity.js';
+import type { BackupProbeSpec } from './probes/backup-probe.js';
+import type { HttpProbeSpec } from './probes/http-probe.js';
+import type { LagProbeSpec } from './probes/replication-lag-probe.js';
+import { lagProbeSpec } from './probes/replication-lag-evaluate.js';
+
+/** The probes the monitor runs; each never throws for a failed measurement. */
+export interface Probes {
+  http(spec: HttpProbeSpec, signal: AbortSignal): Promise<ProbeOutcome>;
+  lagBatch(specs: LagProbeSpec[], signal: AbortSignal): Promise<Map<string, ProbeOutcome>>;
+  backup(spec: BackupProbeSpec, signal: AbortSignal): Promise<ProbeOutcome>;
+}
+
+/** Backstop beyond a probe's own timeout: the probe should answer first. */
+export const BACKSTOP_MARGIN_MS = 1000;
+
+export function httpProbeSpec(check: HttpCheck): HttpProbeSpec {
+  return {
+    url: check.url,
+    method: check.method,
+    timeoutMs: check.timeoutMs,
+    expect: check.expect,
+    maxBodyBytes: check.maxBodyBytes,
+    severity: check.severity,
+  };
+}
+
+export function backupProbeSpec(check: BackupCheck): BackupProbeSpec {
+  return {
+    checkId: check.id,
+    region: check.region,
+    ...(check.dbInstance ? { dbInstance: check.dbInstance } : {}),
+    ...(check.dbCluster ? { dbCluster: check.dbCluster } : {}),
+    maxAgeMs: check.maxAgeMs,
+    ...(check.copyRegion ? { copyRegion: check.copyRegion } : {}),
+    severity: check.severity,
+  };
+}
+
+/**
+ * Runs one check once, as the monitor does: the same probe, the same failed result when the
+ * probe throws or `signal` aborts first (a timeout). Never rejects. A replication-lag check is a
+ * batch of one. Used by the monitor's HTTP and backup jobs and by a runbook's verify step.
+ */
+export async function probeCheck(check: CheckConfig, probes: Probes, clock: Clock, signal: AbortSignal): Promise<CheckResult> {
+  const startedAt = clock.now();
+  let outcome: ProbeOutcome;
+  if (check.type === 'http') {
+    const measurement = { kind: 'http', url: check.url } as const;
+    outcome =
+      (await untilAborted(probes.http(httpProbeSpec(check), signal), signal, (err) => crashed(check.severity, err, measurement))) ??
+      failure(check.severity, 'timeout', `timeout after ${check.timeoutMs}ms`, measurement);
+  } else if (check.type === 'backup') {
+    const measurement = { kind: 'backup', ageSeconds: null } as const;
+    outcome =
+      (await untilAborted(probes.backup(backupProbeSpec(check), signal), signal, (err) => crashed(check.severity, err, measurement))) ??
+      failure(check.severity, 'timeout', `no RDS answer within ${check.timeoutMs}ms`, measurement);
+  } else {
+    const outcomes = await untilAborted(probes.lagBatch([lagProbeSpec(check)], signal), signal, () => new Map<string, ProbeOutcome>());
+    outcome = outcomes?.get(check.id) ?? lagFailure(check, outcomes !== null, check.timeoutMs);
+  }
+  return stamp(check.id, outcome, startedAt, clock);
+}
+
+/** A lag check the CloudWatch batch gave no result for (`answered`), or that timed out. */
+export function lagFailure(check: Extract<CheckConfig, { type: 'replication-lag' }>, answered: boolean, timeoutMs: number): ProbeOutcome {
+  return failure(
+    check.severity,
+    answered ? 'error' : 'timeout',
+    answered ? 'no result for this check from the CloudWatch batch' : `no CloudWatch answer within ${timeoutMs}ms`,
+    { kind: 'replication-lag', lagSeconds: null, metric: check.metric },
+  );
+}
+
+/** A probe is not supposed to throw; if one does, the check still gets a failed result saying so. */
+function crashed(severity: Severity, err: unknown, measurement: ProbeOutcome['measurement']): ProbeOutcome {
+  const message = err instanceof Error ? err.message : String(err);
+  return failure(severity, 'error', `probe error: ${message}`, measurement);
+}
+
+export function stamp(checkId: string, outcome: ProbeOutcome, startedAt: number, clock: Clock): CheckResult {
+  return { ...outcome, checkId, startedAt, durationMs: Math.max(0, clock.now() - startedAt) };
+}
+
+function failure(severity: Severity, kind: 'timeout' | 'error', message: string, measurement: ProbeOutcome['measurement']): ProbeOutcome {
+  return { ok: false, severity, summary: message, measurement, error: { kind, message } };
+}
+
+/**
+ * Resolves with the probe's answer, or null once the run is aborted: a probe that ignores its
+ * abort signal must still yield a result, so the check is recorded as failed by timeout instead
+ * of silently not evaluated.
+ */
+export function untilAborted<T>(probe: Promise<T>, signal: AbortSignal, onError: (err: unknown) => T): Promise<T | null> {
+  if (signal.aborted) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const onAbort = () => resolve(null);
+    signal.addEventListener('abort', onAbort, { once: true });
+    probe.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(onError(err));
+      },
+    );
+  });
+}
