@@ -68,6 +68,7 @@ export function buildDr(deps: DrDeps): DrParts {
     },
     probes: deps.probes,
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    ...(deps.config.env.hookTokens && { hookTokens: deps.config.env.hookTokens }),
   });
   const dr = new DrService({
     planner: actions.planner,

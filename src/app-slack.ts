@@ -95,6 +95,7 @@ export function buildSlack(deps: SlackDeps): SlackParts {
       config.env.pagerdutyRoutingKey,
       config.env.statuspageApiKey,
       config.env.redisUrl,
+      ...Object.values(config.env.hookTokens ?? {}),
     ],
     logger: logger.child({ component: 'slack' }),
   });

@@ -118,6 +118,7 @@ export function buildApp(deps: AppDeps): App {
       clock,
       metrics,
       logger: logger.child({ component: 'readiness' }),
+      ...(config.env.hookTokens && { hookTokens: config.env.hookTokens }),
     }),
     engine,
     config: config.readiness,

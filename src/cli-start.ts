@@ -25,6 +25,7 @@ export async function startService(config: Config, path: string): Promise<number
         env.redisUrl,
       ].filter((s): s is string => typeof s === 'string'),
       ...redisUrlSecrets(env.redisUrl),
+      ...Object.values(env.hookTokens ?? {}),
     ],
   });
   describeMode(config, path, logger);

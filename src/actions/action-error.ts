@@ -49,6 +49,20 @@ export const ACTION_ERROR_CODES = [
   /** The run journal (store) could not record a step; nothing further is attempted. */
   'LIFEBOAT_JOURNAL_FAILED',
   'LIFEBOAT_STATUSPAGE_FAILED',
+  /**
+   * A hook's token variable is set but empty, or this replica would send (or not send) a bearer
+   * token other than the plan says: set LIFEBOAT_HOOK_<NAME>_TOKEN to the token, or unset it.
+   */
+  'LIFEBOAT_HOOK_TOKEN',
+  /** A hook answered a status its runbook does not expect; the message names it and the start of the body. */
+  'LIFEBOAT_HOOK_FAILED',
+  /** A hook's request failed before it was sent (refused, no such host, TLS): the hook did not act; fix, then resume. */
+  'LIFEBOAT_HOOK_NOT_DELIVERED',
+  /**
+   * A hook's request may have reached it but no answer came (deadline, connection reset): it may
+   * or may not have acted, and it was not sent again; check by hand before resuming.
+   */
+  'LIFEBOAT_HOOK_OUTCOME_UNKNOWN',
   /** The plan holds a call the runner does not know: it was not built by these planners. */
   'LIFEBOAT_PLAN_INVALID',
   /** Lifeboat stopped (shutdown) while the run was in flight. */

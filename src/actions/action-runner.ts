@@ -35,6 +35,8 @@ export interface ActionRunnerDeps {
   verify?: Pick<VerifyEnv, 'checks' | 'probes'>;
   /** Where the time to recovery reads the opening of the incident a request came from. */
   incidents?: IncidentReader;
+  /** The hooks' bearer tokens by variable (`EnvConfig.hookTokens`); never logged. */
+  hookTokens?: Readonly<Record<string, string>>;
 }
 
 /** Options for one run. */

@@ -43,6 +43,8 @@ export interface ActionsDeps {
   sleep?: Sleeper;
   /** The monitor's probes: a runbook's verify step runs its checks with them. */
   probes: Probes;
+  /** The hooks' bearer tokens by variable (`EnvConfig.hookTokens`). */
+  hookTokens?: Readonly<Record<string, string>>;
   /** Past runs (the approval engine), for `/dr resume` and `/dr revert-dns`. */
   runs?: RecordedRuns;
 }
@@ -65,6 +67,7 @@ export function buildActions(deps: ActionsDeps): Actions {
   const metrics = deps.metrics.actions;
   const logger = deps.logger.child({ component: 'actions' });
   const progress = new ProgressEvents(logger);
+  const hookTokens = deps.hookTokens && { hookTokens: deps.hookTokens };
   const planner = new ActionPlanner({
     rds,
     route53,
@@ -73,6 +76,7 @@ export function buildActions(deps: ActionsDeps): Actions {
     config: deps.config,
     checks: deps.config.checks,
     incidents: deps.store,
+    ...hookTokens,
     ...(deps.runs && { runs: deps.runs }),
   });
   const runner = new ActionRunner({
@@ -94,6 +98,7 @@ export function buildActions(deps: ActionsDeps): Actions {
     incidents: deps.store,
     ...(deps.statusPage && { statusPage: deps.statusPage }),
     ...(deps.sleep && { sleep: deps.sleep }),
+    ...hookTokens,
   });
   return {
     planner,

@@ -8,6 +8,7 @@ import { clusterIdFromArn } from './preflight-failover.js';
 import { describeRecord } from '../core/dns-record.js';
 import type { StepDetail } from './run-outcome.js';
 import type { StatusPagePublisher } from './status-page-publisher.js';
+import { executeHook } from './execute-hook.js';
 import { sendMutation, type Effect } from './confirm-mutation.js';
 import {
   clusterCreatedEffect,
@@ -37,6 +38,8 @@ export interface CallEnv {
   signal?: AbortSignal;
   results: ReadonlyMap<string, StepDetail>;
   onTransient?: (err: AwsGatewayError) => void;
+  /** The hooks' bearer tokens by variable; absent: no hook has one. */
+  hookTokens?: Readonly<Record<string, string>>;
 }
 
 /** A step's result: words for the thread, facts for the journal. */
@@ -69,6 +72,7 @@ const IS_POLLING: Record<OperationKey, boolean> = {
   'route53:GetChange': true,
   'statuspage:publish': false,
   'lifeboat:Verify': true,
+  'http:Request': false,
 };
 
 /** Every (service, operation) the runner can execute: what the planners in this folder produce. */
@@ -368,6 +372,8 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
         ...(env.signal && { signal: env.signal }),
       });
     }
+    case 'Request':
+      return executeHook(call, env);
     default:
       return call satisfies never;
   }

@@ -6,6 +6,7 @@ import { evaluateAll } from './preflight.js';
 import { dnsChecks, freezeDnsCheck, planDns } from './plan-dns.js';
 import { losesData, planPromote, promoteChecks, promoteResources, promoteStepId, promoteTitle } from './plan-promote.js';
 import { planVerify } from './plan-verify.js';
+import { planHooks } from './plan-hooks.js';
 import { DEFAULT_WAIT_TIMEOUTS, newPlanId, resourceKey, resultsOf, type PlanningContext, type WaitTimeouts } from './planning-context.js';
 
 /** Oldest lag measurement the guard trusts by default, ms (10 minutes). */
@@ -115,6 +116,7 @@ export async function planFailover(
     warnings.push(...part.warnings);
     resources.push(...part.resources);
   }
+  await planHooks(runbook.hooks, ctx, { calls, preflight, warnings });
   calls.push(...planVerify(runbook.verify, ctx));
 
   return {

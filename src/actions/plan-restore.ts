@@ -6,6 +6,7 @@ import { ActionError } from './action-error.js';
 import { formatDurationHms, formatUtcSecond } from '../core/format-time.js';
 import { evaluateAll } from './preflight.js';
 import { planVerify } from './plan-verify.js';
+import { planHooks } from './plan-hooks.js';
 import type { PreflightFacts } from './preflight-context.js';
 import { DEFAULT_WAIT_TIMEOUTS, newPlanId, resourceKey, resultsOf, type PlanningContext, type WaitTimeouts } from './planning-context.js';
 import { deriveRestoreIdentifier } from './restore-identifier.js';
@@ -289,12 +290,15 @@ export async function planRestore(
       `The restore creates new ${cluster ? 'cluster' : 'instance'} ${target}; applications keep using ${source} until you point them at the new endpoint.`,
     );
   }
-  calls.push(...planVerify(runbook.verify, ctx));
   if (aurora && resolved.source.settings.multiAz) {
     warnings.push(
       `${source} has readers in other Availability Zones; the restore creates only the writer ${writer}: add readers for Multi-AZ.`,
     );
   }
+
+  const preflight = resultsOf(outcomes, freezeDnsCheck);
+  await planHooks(runbook.hooks, ctx, { calls, preflight, warnings });
+  calls.push(...planVerify(runbook.verify, ctx));
 
   return {
     id,
@@ -302,7 +306,7 @@ export async function planRestore(
     title: `Restore ${name}: ${source} ${how} as ${target} (${region})`,
     subject: name,
     calls,
-    preflight: resultsOf(outcomes, freezeDnsCheck),
+    preflight,
     resources: [
       resourceKey.runbook('restore', name),
       cluster ? resourceKey.cluster(region, source) : resourceKey.instance(region, source),

@@ -11,6 +11,8 @@ export interface PreflightContext {
   route53: Route53Gateway;
   lag: LagSource;
   clock: Clock;
+  /** The hooks' bearer tokens by variable (`EnvConfig.hookTokens`); absent: no hook has one. */
+  hookTokens?: Readonly<Record<string, string>>;
 }
 
 /** Live values a check saw that the planner or runner uses beyond pass/fail. */
@@ -31,6 +33,8 @@ export interface PreflightFacts {
   sourceInstance?: DbInstanceView;
   /** restore-window on a deleted instance: the retained automated backup the restore reads. */
   retainedBackup?: RetainedBackupView;
+  /** hook-token: whether this replica will send the hook a bearer token. */
+  hookBearer?: boolean;
 }
 
 /** One evaluated check: its result for approvers and the facts behind it. */

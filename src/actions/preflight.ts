@@ -5,6 +5,7 @@ import type { PreflightContext, PreflightOutcome } from './preflight-context.js'
 import { checkGlobalSecondary, checkReadReplica, checkReplicaLag } from './preflight-failover.js';
 import { checkDnsRecord } from './preflight-dns.js';
 import { checkClusterReader, checkReplicaCluster } from './preflight-promote.js';
+import { checkHookToken } from './preflight-hooks.js';
 import { checkDnsAsWritten } from './preflight-revert-dns.js';
 import { checkIdentifierFree, checkRestoreWindow, checkSnapshot } from './preflight-restore.js';
 
@@ -32,6 +33,8 @@ function dispatch(check: PreflightCheck, ctx: PreflightContext): Promise<Preflig
       return checkRestoreWindow(check, ctx);
     case 'identifier-free':
       return checkIdentifierFree(check, ctx);
+    case 'hook-token':
+      return Promise.resolve(checkHookToken(check, ctx));
   }
 }
 
@@ -46,6 +49,7 @@ const NAMES: Record<PreflightCheck['kind'], string> = {
   snapshot: 'snapshot',
   'restore-window': 'restore window',
   'identifier-free': 'new identifier',
+  'hook-token': 'hook token',
 };
 
 /** Evaluates one check against live state. Never throws: a failed lookup is a failed check that says why. */

@@ -33,7 +33,7 @@ export function interruptedOutcome(run: JournalRun, now: number): RunOutcome {
   const inFlight = steps.find((s) => s.status === 'interrupted');
   const call = run.plan.calls.find((c) => c.id === inFlight?.id);
   const message = inFlight
-    ? `Lifeboat stopped while step ${inFlight.id} (${call?.operation ?? 'unknown'}: ${inFlight.description}) was in flight${inFlight.startedAt !== undefined ? ` since ${formatUtcSecond(inFlight.startedAt)}` : ''}; that call may or may not have reached AWS.`
+    ? `Lifeboat stopped while step ${inFlight.id} (${call?.operation ?? 'unknown'}: ${inFlight.description}) was in flight${inFlight.startedAt !== undefined ? ` since ${formatUtcSecond(inFlight.startedAt)}` : ''}; that call may or may not have reached ${call?.service === 'http' ? 'the hook (it was not sent again)' : 'AWS'}.`
     : 'Lifeboat stopped before or between steps; no step was in flight.';
   const dnsDone = steps.find(
     (s) => s.status === 'done' && run.plan.calls.find((c) => c.id === s.id)?.operation === 'ChangeResourceRecordSets',

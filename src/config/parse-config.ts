@@ -4,6 +4,7 @@ import type { ConfigResult } from './types.js';
 import { configErrorMap } from './config-error-map.js';
 import { formatIssue, type ConfigIssue, type ConfigPath } from './config-issue.js';
 import { configRules } from './config-rules.js';
+import { readHookTokens } from './hook-tokens.js';
 import { describeValue } from './describe-value.js';
 import { ENV_VARIABLES, cleanEnv, envSchema, type EnvVariable } from './env-schema.js';
 import { asRecord } from './raw-read.js';
@@ -80,8 +81,13 @@ export function parseConfig(yamlText: string, env: Record<string, string | undef
     return fail([...new Set(inReadingOrder(doc, issues).map(formatIssue))]);
   }
   const { env: envConfig, port } = parsedEnv.data;
+  const hookTokens = readHookTokens(parsedFile.data.runbooks, env);
   return {
     ok: true,
-    config: { ...parsedFile.data, server: { port: port ?? parsedFile.data.server.port }, env: envConfig },
+    config: {
+      ...parsedFile.data,
+      server: { port: port ?? parsedFile.data.server.port },
+      env: { ...envConfig, ...(Object.keys(hookTokens).length > 0 && { hookTokens }) },
+    },
   };
 }

@@ -4,6 +4,7 @@ import { awsRegion, text } from './field-schemas.js';
 import { strictObject } from './strict-object.js';
 import { dnsStepsSchema } from './dns-step-schema.js';
 import { verifyStepSchema } from './verify-step-schema.js';
+import { hooksSchema } from './hook-step-schema.js';
 
 /** `db.serverless` is Aurora Serverless v2's class; its capacity comes from `serverless: { min, max }`. */
 export const SERVERLESS_CLASS = 'db.serverless';
@@ -74,6 +75,7 @@ export const restoreSchema = strictObject({
   serverless: serverlessSchema.optional(),
   dns: dnsStepsSchema(true).optional(),
   verify: verifyStepSchema.optional(),
+  hooks: hooksSchema.optional(), // HTTP steps after the restore
   ...overrideFields,
 })
   .superRefine((r, ctx) => {
@@ -96,6 +98,7 @@ export const restoreSchema = strictObject({
       serverless,
       dns,
       verify,
+      hooks,
       ...overrides
     }): RestoreRunbook => ({
       region,
@@ -108,5 +111,6 @@ export const restoreSchema = strictObject({
       overrides: overridesOf(overrides),
       ...(dns !== undefined && { dns }),
       ...(verify !== undefined && { verify }),
+      ...(hooks !== undefined && hooks.length > 0 && { hooks }),
     }),
   );

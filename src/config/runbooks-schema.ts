@@ -5,6 +5,7 @@ import { awsRegion, checkId, duration, text } from './field-schemas.js';
 import { strictObject } from './strict-object.js';
 import { dnsStepsSchema } from './dns-step-schema.js';
 import { verifyStepSchema } from './verify-step-schema.js';
+import { hooksSchema } from './hook-step-schema.js';
 
 /** Runbook names are typed in Slack (`/dr failover orders`) and in confirmation modals. */
 const runbookName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
@@ -49,6 +50,7 @@ const failoverSchema = strictObject({
   dns: dnsStepsSchema(false).optional(),
   guard: guardSchema.optional(),
   verify: verifyStepSchema.optional(),
+  hooks: hooksSchema.optional(), // HTTP steps after promote and DNS
 }).transform(
   (f): FailoverRunbook => ({
     region: f.region,
@@ -57,6 +59,7 @@ const failoverSchema = strictObject({
     ...(f.dns !== undefined && { dns: f.dns }),
     ...(f.guard !== undefined && { guard: f.guard }),
     ...(f.verify !== undefined && { verify: f.verify }),
+    ...(f.hooks !== undefined && f.hooks.length > 0 && { hooks: f.hooks }),
   }),
 );
 

@@ -208,6 +208,8 @@ export interface FailoverRunbook {
   guard?: { lagCheck: string; maxLagMs: number };
   /** Checks that must pass before the run counts as recovered (the last step). */
   verify?: VerifyStep;
+  /** HTTP steps after promote and DNS, in order. */
+  hooks?: HookStep[];
 }
 
 /** A runbook's last step: every check in `checks` passes in one round within `withinMs`. */
@@ -215,6 +217,26 @@ export interface VerifyStep {
   /** Configured check ids (config-rules). */
   checks: string[];
   withinMs: number;
+}
+
+/** Any JSON value (a hook's body). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export type HookMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'GET';
+
+/** One HTTP step of a runbook (SPEC §3 `hooks:`); its bearer token is LIFEBOAT_HOOK_<NAME>_TOKEN. */
+export interface HookStep {
+  /** `[a-z0-9][a-z0-9_-]{0,62}`, unique within the runbook. */
+  name: string;
+  /** https, or http to a loopback host only. */
+  url: string;
+  method: HookMethod;
+  /** Sent as JSON; absent: no body. */
+  body?: JsonValue;
+  /** Statuses that count as done. */
+  expectStatus: number[];
+  /** Hard deadline for the whole exchange, ms. */
+  timeoutMs: number;
 }
 
 export interface RestoreRunbook {
@@ -233,6 +255,8 @@ export interface RestoreRunbook {
   dns?: DnsStep[];
   /** Checks that must pass before the run counts as recovered (the last step). */
   verify?: VerifyStep;
+  /** HTTP steps after the restore (and its DNS), in order. */
+  hooks?: HookStep[];
 }
 
 /** A restore runbook's replacements for the source's settings (SPEC §3 `restore:`). */
@@ -279,4 +303,9 @@ export interface EnvConfig {
   logLevel: LogLevel;
   /** LOG_FORMAT; absent: pretty when stdout is a terminal, JSON otherwise. */
   logFormat?: LogFormat;
+  /**
+   * The bearer tokens of the runbooks' hooks, by variable (LIFEBOAT_HOOK_<NAME>_TOKEN), trimmed;
+   * `''` when the variable is set but empty (a pre-flight failure), absent when it is not set.
+   */
+  hookTokens?: Record<string, string>;
 }

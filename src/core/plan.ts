@@ -3,6 +3,7 @@ import type * as Rds from '../aws/rds-gateway.js';
 import type { ChangeRecordSetsInput } from '../aws/route53-gateway.js';
 import type { ActionRequest } from './action-request.js';
 import type { DnsRecord } from './dns-record.js';
+import type { HookMethod, JsonValue } from '../config/types.js';
 
 /**
  * A polling step: the runner repeats the call until the resource reaches `until` or `timeoutMs`
@@ -116,6 +117,25 @@ export type GetChangeCall = OperationCall<'route53', 'GetChange', GetChangeInput
 export type StatusPagePublishCall = OperationCall<'statuspage', 'publish', StatusPagePublication>;
 export type VerifyCall = OperationCall<'lifeboat', 'Verify', VerifyInput>;
 
+/**
+ * A runbook hook's HTTP request, exactly as it will be sent (the body as JSON, Content-Type
+ * application/json), once: it is never resent. Holds the token's variable name, never its value.
+ */
+export interface HookRequestInput {
+  method: HookMethod;
+  url: string;
+  /** Absent: no body. */
+  body?: JsonValue;
+  /** Statuses that count as done; any other fails the step. */
+  expectStatus: number[];
+  /** Hard deadline for the whole exchange, ms. */
+  timeoutMs: number;
+  /** The variable whose value is sent as `Authorization: Bearer …`; null: no Authorization header. */
+  bearerTokenFrom: string | null;
+}
+
+export type HookRequestCall = OperationCall<'http', 'Request', HookRequestInput>;
+
 /** One call a plan will make, with its exact parameters, shown to approvers before it runs. */
 export type PlannedCall =
   | PromoteReadReplicaCall
@@ -135,7 +155,8 @@ export type PlannedCall =
   | ChangeResourceRecordSetsCall
   | GetChangeCall
   | StatusPagePublishCall
-  | VerifyCall;
+  | VerifyCall
+  | HookRequestCall;
 
 /**
  * What a pre-flight check verifies, as data, so the runner re-runs exactly the same checks just
@@ -188,7 +209,12 @@ type PreflightCheckKind =
   /** `time` (ISO-8601) lies within the source's restorable window, or `latest`. */
   | { kind: 'restore-window'; region: string; source: string; cluster: boolean; time: string | 'latest' }
   /** No instance or cluster has the identifier the restore will create. */
-  | { kind: 'identifier-free'; region: string; identifier: string; cluster: boolean };
+  | { kind: 'identifier-free'; region: string; identifier: string; cluster: boolean }
+  /**
+   * A hook's token variable is not set but empty; `bearer` is what the plan promised (a token
+   * sent or not), so a replica whose environment differs refuses instead of calling otherwise.
+   */
+  | { kind: 'hook-token'; hook: string; variable: string; bearer?: boolean };
 
 /** What a `dns-record` check's record becomes: a value, an alias, or the endpoint of step `valueFrom`; with its routing policy. */
 export interface DnsRecordTarget {

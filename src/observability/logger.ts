@@ -37,6 +37,10 @@ export const REDACTED_PATHS = [
   'env.pagerdutyRoutingKey',
   'env.statuspageApiKey',
   'env.redisUrl',
+  'env.hookTokens',
+  'hookTokens',
+  '*.hookTokens',
+  '*.env.hookTokens', // a whole config logged: config.env.hookTokens
   'routing_key',
   '*.routing_key',
 ];

@@ -21,6 +21,8 @@ export interface ReadinessEvaluatorDeps {
   clock: Clock;
   metrics: Pick<Metrics, 'runbookReady'>;
   logger: Logger;
+  /** The hooks' bearer tokens by variable: readiness reports a set-but-empty one, as a request would refuse it. */
+  hookTokens?: Readonly<Record<string, string>>;
 }
 
 /** One evaluation of every runbook: when it started, how long it took, each verdict in config order. */
@@ -59,6 +61,7 @@ export class ReadinessEvaluator {
       clock,
       config,
       incidents: store,
+      ...(this.deps.hookTokens && { hookTokens: this.deps.hookTokens }),
     });
     const runbooks = await Promise.all(
       this.runbooks().map(({ kind, runbook }) =>

@@ -68,6 +68,31 @@ describe('lifeboat CLI', () => {
     expect(lines[1]).toMatch(/^checks\[0\]\.every: .+$/);
   });
 
+  it('check-config names each wrong hook field of a runbook, and never the token put in the file', async () => {
+    const yaml = `runbooks:
+  failover:
+    orders:
+      region: us-west-2
+      promote: { dbInstance: orders-replica }
+      hooks:
+        - { name: scale, url: "http://ops.example.com/scale", method: GET, body: { replicas: 6 }, timeout: 20m }
+        - { name: flag, url: "https://ops.example.com/flag", token: "s3cret-in-the-file" }
+`;
+    const { code, stderr } = await lifeboat(['check-config', '--config', file('bad-hook.yaml', yaml)]).finished;
+    expect(code).toBe(1);
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(
+        /^runbooks\.failover\.orders\.hooks\[0\]\.url: "http:\/\/ops\.example\.com\/scale" is plain http to another host: use https/,
+      ),
+      'runbooks.failover.orders.hooks[0].body: a GET sends no body: remove body, or use POST, PUT, PATCH or DELETE',
+      'runbooks.failover.orders.hooks[0].timeout: must be between 1s and 15m (a hook that works longer should answer 202 at once)',
+      expect.stringMatching(
+        /^runbooks\.failover\.orders\.hooks\[1\]\.token: secrets belong in the environment, not in the config file: remove this and set LIFEBOAT_HOOK_<NAME>_TOKEN/,
+      ),
+    ]);
+    expect(stderr).not.toContain('s3cret-in-the-file');
+  });
+
   it('schema prints the config JSON Schema that deploy/lifeboat.schema.json holds', async () => {
     const { code, stdout } = await lifeboat(['schema']).finished;
     expect(code).toBe(0);

@@ -15,7 +15,7 @@ import type { Config } from '../../../src/config/types.js';
 import type { ProbeOutcome } from '../../../src/core/check-result.js';
 import type { IncidentEngine } from '../../../src/incidents/incident-engine.js';
 import type { Probes } from '../../../src/monitor/build-jobs.js';
-import { silentLogger } from '../../../src/observability/logger.js';
+import { silentLogger, type Logger } from '../../../src/observability/logger.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { lag } from '../../doubles/results.js';
 import { ORDERS_FAILOVER, ORDERS_LAG_CHECK, ORDERS_RESTORE, yamlFlow } from '../../doubles/runbook-fixtures.js';
@@ -109,6 +109,10 @@ export interface ApprovalFlowOptions {
   failover?: object;
   /** Probes for the monitor and verify steps, instead of steady healthy answers for every check. */
   probes?: (clock: ManualClock) => Probes;
+  /** Extra environment variables (hook tokens). */
+  env?: Record<string, string>;
+  /** Where the service logs (default: nowhere). */
+  logger?: Logger;
 }
 
 /** The lag the monitor measures on orders-lag: 12 s, well inside the runbook's guard. */
@@ -172,7 +176,7 @@ export async function startApprovalFlow(options: ApprovalFlowOptions = {}): Prom
  */
 export async function startServiceFlow(options: ApprovalFlowOptions, clients: AwsClients): Promise<ServiceFlow> {
   const clock = new ManualClock();
-  const config = botConfig(flowYaml(options.approvals, options));
+  const config = botConfig(flowYaml(options.approvals, options), options.env);
   const redis = newRedisClient();
   const keyPrefix = randomKeyPrefix('approval-flow');
   const backend = testBackend(redis, keyPrefix, clock);
@@ -180,7 +184,7 @@ export async function startServiceFlow(options: ApprovalFlowOptions, clients: Aw
 
   const app = buildApp({
     config,
-    logger: silentLogger(),
+    logger: options.logger ?? silentLogger(),
     clock,
     backend,
     probes: (options.probes ?? steadyProbes)(clock),

@@ -4,6 +4,7 @@ import {
   DescribeDBClustersCommand,
   DescribeDBInstanceAutomatedBackupsCommand,
   DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
 } from '@aws-sdk/client-rds';
 import type { RestoreRequest } from '../../../src/core/action-request.js';
 import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
@@ -70,4 +71,19 @@ export function mockSourcesLive(h: Harness) {
   h.east
     .on(DescribeDBClustersCommand, { DBClusterIdentifier: 'orders-east' })
     .resolves({ DBClusters: [dbCluster('orders-east', 'available')] });
+}
+
+/** orders-db's manual snapshot `pre-deploy`, available, taken three hours ago. */
+export function mockPreDeploySnapshot(h: Harness) {
+  h.east.on(DescribeDBSnapshotsCommand).resolves({
+    DBSnapshots: [
+      {
+        DBSnapshotIdentifier: 'pre-deploy',
+        DBInstanceIdentifier: 'orders-db',
+        Status: 'available',
+        Engine: 'postgres',
+        SnapshotCreateTime: new Date(MANUAL_CLOCK_START - 3 * HOUR),
+      },
+    ],
+  });
 }

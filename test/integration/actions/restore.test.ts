@@ -24,6 +24,7 @@ import {
   WRITER,
   mockClusterAbsent,
   mockInstanceAbsent,
+  mockPreDeploySnapshot,
   mockSourcesLive,
   mockSourceInstanceWindow,
   notFound,
@@ -37,17 +38,7 @@ beforeEach(() => h.reset());
 describe('restore from a snapshot', () => {
   it('restores an instance from a DB snapshot into a derived identifier, waits until available, and reports the endpoint', async () => {
     mockSourcesLive(h);
-    h.east.on(DescribeDBSnapshotsCommand).resolves({
-      DBSnapshots: [
-        {
-          DBSnapshotIdentifier: 'pre-deploy',
-          DBInstanceIdentifier: 'orders-db',
-          Status: 'available',
-          Engine: 'postgres',
-          SnapshotCreateTime: new Date(MANUAL_CLOCK_START - 3 * HOUR),
-        },
-      ],
-    });
+    mockPreDeploySnapshot(h);
     h.east
       .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: TARGET })
       .rejectsOnce(new DBInstanceNotFoundFault({ message: 'not found', ...notFound })) // plan: free

@@ -218,4 +218,29 @@ describe('readiness evaluation', () => {
     await expect(route53.changeRecordSets()).rejects.toThrow(/read-only: ChangeResourceRecordSets/);
     expect(aws.calls).toEqual([]);
   });
+
+  it('a hook whose token variable is set but empty makes its runbook not ready, as a request would be refused', async () => {
+    const hooked = { ...ORDERS_2, hooks: [{ name: 'scale-dr-api', url: 'https://ops.example.com/scale' }] };
+    const result = parseConfig(YAML.replace(`orders-2: ${yamlFlow(ORDERS_2)}`, `orders-2: ${yamlFlow(hooked)}`), {
+      LIFEBOAT_HOOK_SCALE_DR_API_TOKEN: ' ',
+    });
+    if (!result.ok) throw new Error(result.errors.join('\n'));
+    const hookTokens = result.config.env.hookTokens ?? {};
+    const store = testBackend(redis.redis, redis.prefix, clock).store;
+    const report = await new ReadinessEvaluator({
+      config: result.config,
+      clients,
+      store,
+      clock,
+      metrics,
+      logger: silentLogger(),
+      hookTokens,
+    }).evaluate();
+    expect(report.runbooks).toEqual([
+      { kind: 'failover', runbook: 'orders', status: 'ready' },
+      expect.objectContaining({ kind: 'failover', runbook: 'orders-2', status: 'not-ready', failing: 'hook token' }),
+      { kind: 'restore', runbook: 'orders', status: 'ready' },
+    ]);
+    expect(await gauge('failover', 'orders-2')).toBe(0);
+  });
 });
