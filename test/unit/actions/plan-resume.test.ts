@@ -93,6 +93,21 @@ describe('planResume', () => {
     expect(plan.preflight).toEqual([]);
   });
 
+  it('plans again an HTTP hook that was started and not confirmed, saying it may already have run; a hook not started is planned plainly', async () => {
+    const hook = (id: string): PlannedCall => ({
+      id,
+      service: 'http',
+      operation: 'Request',
+      input: { method: 'POST', url: `https://ops.example.com/${id}`, expectStatus: [200], timeoutMs: 10_000, bearerTokenFrom: null },
+      description: `Tell ops (${id})`,
+    });
+    const plan = await planResume(request, interrupted([PROMOTE, hook('pre-hook'), hook('post-hook')], 'pre-hook', ['promote']), ctx(null));
+    expect(plan.calls.map((c) => c.id)).toEqual(['pre-hook', 'post-hook']);
+    expect(plan.warnings.filter((w) => w.includes('MAY ALREADY HAVE RUN'))).toEqual([
+      'pre-hook (Request) was started in APR-3 and cannot be read back: it MAY ALREADY HAVE RUN, and is planned again.',
+    ]);
+  });
+
   it('refuses (a failed pre-flight) when the started call cannot be read back because AWS does not answer', async () => {
     const plan = await planResume(request, interrupted([PROMOTE], 'promote'), ctx(new Error('socket hang up')));
     expect(plan.calls.map((c) => c.id)).toEqual(['promote']);
