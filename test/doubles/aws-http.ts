@@ -284,3 +284,29 @@ export function nockReplicaPromotion(region: string, id: string, source: string,
     return { result: describedInstances(now) };
   });
 }
+
+/**
+ * RDS in us-west-2 as it behaves for a replica failover: `orders-replica` is an available read
+ * replica until a PromoteReadReplica reaches AWS, then standalone and available at `endpoint`.
+ * Returns how many promotions AWS received.
+ */
+export function nockPromotableReplica(endpoint: string): { promotions(): number } {
+  let promoted = false;
+  const actions = nockRds('us-west-2', (action) => {
+    if (action === 'PromoteReadReplica') {
+      promoted = true;
+      return { result: { DBInstance: dbInstance({ id: 'orders-replica', status: 'modifying', replicaOf: 'orders-db' }) } };
+    }
+    if (action === 'DescribeDBInstances') {
+      return {
+        result: describedInstances(
+          promoted
+            ? dbInstance({ id: 'orders-replica', status: 'available', endpoint })
+            : dbInstance({ id: 'orders-replica', status: 'available', replicaOf: 'orders-db' }),
+        ),
+      };
+    }
+    return { error: { status: 400, code: 'InvalidAction', message: `not expected here: ${action}` } };
+  });
+  return { promotions: () => actions.filter((a) => a === 'PromoteReadReplica').length };
+}

@@ -2,15 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApprovalStore } from '../../../src/approvals/approval-store.js';
 import type { ApprovalEngine } from '../../../src/approvals/approval-engine.js';
 import { APPROVAL_ACTION_IDS } from '../../../src/bot/approvals/approval-action-ids.js';
-import {
-  dbInstance,
-  describedInstances,
-  httpAwsClients,
-  nockCloudWatchLag,
-  nockRds,
-  nockRoute53,
-  type SimpleRecord,
-} from '../../doubles/aws-http.js';
+import { httpAwsClients, nockCloudWatchLag, nockPromotableReplica, nockRoute53, type SimpleRecord } from '../../doubles/aws-http.js';
 import { ORDERS_REPLICA_ENDPOINT } from '../../doubles/runbook-fixtures.js';
 import { nockChatUpdate, nockPostEphemeral, type Recorded } from '../../doubles/slack-api-nock.js';
 import { blockActionBody } from '../../doubles/slack-requests.js';
@@ -47,26 +39,9 @@ const flow = useApprovalFlow(() => {
   return startServiceFlow({ wrapStore: hookStepDone }, httpAwsClients());
 });
 
-/** RDS as it behaves: orders-replica is an available read replica until a promotion reaches AWS, then standalone. */
+/** RDS: orders-replica is an available read replica until promoted, then standalone. */
 function rdsReplica() {
-  let promoted = false;
-  const actions = nockRds('us-west-2', (action) => {
-    if (action === 'PromoteReadReplica') {
-      promoted = true;
-      return { result: { DBInstance: dbInstance({ id: 'orders-replica', status: 'modifying', replicaOf: 'orders-db' }) } };
-    }
-    if (action === 'DescribeDBInstances') {
-      return {
-        result: describedInstances(
-          promoted
-            ? dbInstance({ id: 'orders-replica', status: 'available', endpoint: ORDERS_REPLICA_ENDPOINT })
-            : dbInstance({ id: 'orders-replica', status: 'available', replicaOf: 'orders-db' }),
-        ),
-      };
-    }
-    return { error: { status: 400, code: 'InvalidAction', message: `not expected here: ${action}` } };
-  });
-  return { promotions: () => actions.filter((a) => a === 'PromoteReadReplica').length };
+  return nockPromotableReplica(ORDERS_REPLICA_ENDPOINT);
 }
 
 /** Route 53 holding the old primary; each change is answered by `answers` in turn (then accepted). */
