@@ -61,6 +61,7 @@ export function buildDr(deps: DrDeps): DrParts {
     logger: deps.logger,
     metrics: deps.metrics,
     journal,
+    runs: approvals,
     statusPage: async (publication) => {
       const published = await deps.statusPage.publish(publication);
       return published.url ? { url: published.url } : {};

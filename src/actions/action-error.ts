@@ -69,6 +69,12 @@ export const ACTION_ERROR_CODES = [
   'LIFEBOAT_RUN_ABORTED',
   /** Found after a restart: the process died mid-run; reported, never resumed. */
   'LIFEBOAT_RUN_INTERRUPTED',
+  /** `/dr resume` or `/dr revert-dns` names an approval request that does not exist. */
+  'LIFEBOAT_UNKNOWN_RUN',
+  /** The run to resume or revert is still pending or running, or never ran. */
+  'LIFEBOAT_RUN_NOT_ENDED',
+  /** Nothing is left to do: a succeeded run to resume, a run that changed no DNS to revert. */
+  'LIFEBOAT_NOTHING_TO_DO',
 ] as const;
 export type ActionErrorCode = (typeof ACTION_ERROR_CODES)[number];
 

@@ -1,4 +1,4 @@
-import type { ActionRequest } from '../core/action-request.js';
+import { isDryRun, type ActionRequest } from '../core/action-request.js';
 import { closestMatch } from '../config/closest-match.js';
 import type { Config } from '../config/types.js';
 import type { Incident } from '../core/incident.js';
@@ -7,7 +7,10 @@ import { ActionError } from './action-error.js';
 import { DEFAULT_LAG_MAX_AGE_MS, planFailover } from './plan-failover.js';
 import { planRestore } from './plan-restore.js';
 import { planStatusPageUpdate } from './plan-status-page-update.js';
+import { planResume } from './plan-resume.js';
+import { planRevertDns } from './plan-revert-dns.js';
 import type { PlanningContext, WaitTimeouts } from './planning-context.js';
+import { endedRun, type RecordedRuns } from './recorded-run.js';
 import { requestResources } from './request-resources.js';
 
 /** Lag readings older than this many check intervals are not trusted by the guard. */
@@ -18,6 +21,8 @@ export interface ActionPlannerDeps extends PlanningContext {
   config: Pick<Config, 'runbooks' | 'checks' | 'statuspage'>;
   incidents: { getIncident(id: string): Promise<Incident | null> };
   timeouts?: Partial<WaitTimeouts>;
+  /** Past runs, for `/dr resume` and `/dr revert-dns` (the approval engine). */
+  runs?: RecordedRuns;
 }
 
 function unknownRunbook(kind: 'failover' | 'restore', name: string, known: string[]): ActionError {
@@ -53,8 +58,7 @@ export class ActionPlanner {
 
   async plan(request: ActionRequest): Promise<Plan> {
     const plan = await this.build(request);
-    const dryRun = request.kind !== 'statuspage' && request.dryRun;
-    if (!dryRun && preflightFailures(plan).length > 0) {
+    if (!isDryRun(request) && preflightFailures(plan).length > 0) {
       const codes = [...new Set(preflightFailures(plan).map((f) => f.code ?? 'unknown'))].join(', ');
       throw new ActionError('LIFEBOAT_PREFLIGHT_FAILED', preflightRefusal(plan), `pre-flight failed (${codes}) for plan ${plan.id}`, plan);
     }
@@ -84,6 +88,12 @@ export class ActionPlanner {
           throw new ActionError('LIFEBOAT_UNKNOWN_INCIDENT', `There is no incident ${request.incidentId}; /dr incidents lists them.`);
         }
         return planStatusPageUpdate(request, incident, config, this.deps);
+      }
+      case 'resume':
+        return planResume(request, await endedRun(this.deps.runs, request.approvalId, 'resume'), this.deps);
+      case 'revert-dns': {
+        const original = await endedRun(this.deps.runs, request.approvalId, 'revert-dns');
+        return planRevertDns(request, original, this.deps, timeouts ? { timeouts } : {});
       }
     }
   }

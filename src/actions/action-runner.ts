@@ -1,7 +1,7 @@
 import type { RdsGateway } from '../aws/rds-gateway.js';
 import type { Route53Gateway } from '../aws/route53-gateway.js';
 import type { Clock } from '../core/clock.js';
-import type { Plan } from '../core/plan.js';
+import { planKind, type Plan } from '../core/plan.js';
 import type { Logger } from '../observability/logger.js';
 import { ActionError, type ActionErrorCode } from './action-error.js';
 import { runbookLabel, type ActionMetrics } from '../observability/metrics.js';
@@ -50,7 +50,9 @@ const STOPPED_WHY = 'this replica was stopping, or the run lease ran out while t
 
 /** Why a plan cannot be executed as data, before anything runs; null when it can. */
 function planProblem(plan: Plan): string | null {
-  const ids = new Set<string>();
+  // A resumed plan's steps may wait on a step done in the run it finishes (GetChange after a done change).
+  const done = new Set((plan.alreadyDone ?? []).map((d) => d.id));
+  const ids = new Set<string>(done);
   for (const call of plan.calls) {
     const key = `${call.service}:${call.operation}`;
     if (!KNOWN_OPERATIONS.has(key)) return `step ${call.id} asks for ${key}, which Lifeboat does not execute`;
@@ -59,7 +61,7 @@ function planProblem(plan: Plan): string | null {
     if (call.wait?.until === 'writer' && !call.wait.target) return `step ${call.id} waits for a writer without naming it`;
     if (call.wait?.after !== undefined && !ids.has(call.wait.after))
       return `step ${call.id} waits on ${call.wait.after}, which does not come before it`;
-    if (ids.has(call.id)) return `two steps are named ${call.id}`;
+    if (ids.has(call.id)) return done.has(call.id) ? `step ${call.id} is planned although already done` : `two steps are named ${call.id}`;
     ids.add(call.id);
   }
   return plan.calls.length === 0 ? 'the plan has no steps' : null;
@@ -94,13 +96,13 @@ export class ActionRunner {
     }
     const lag = outcomes.find((o) => o.result.check?.kind === 'replica-lag')?.facts.lag;
     const extra: Omit<Partial<RunOutcome>, 'error'> = { preflight };
-    if (plan.request.kind === 'failover') {
+    if (planKind(plan) === 'failover') {
       extra.dataLossWindowSeconds = lag?.lagSeconds ?? null;
       if (lag?.source) extra.dataLossMeasuredBy = lag.source;
       if (lag?.unreadBecause) extra.dataLossUnreadBecause = lag.unreadBecause;
     }
 
-    const results = new Map<string, StepDetail>();
+    const results = new Map<string, StepDetail>((plan.alreadyDone ?? []).flatMap((d) => (d.detail ? [[d.id, d.detail] as const] : [])));
     for (const [index, call] of plan.calls.entries()) {
       const step = steps[index] as StepRecord;
       // A wait only reads, and says itself what is still moving in AWS; any other call must not start.

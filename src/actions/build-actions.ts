@@ -18,6 +18,7 @@ import { ReplicationLagProbe } from '../monitor/probes/replication-lag-probe.js'
 import { ProgressEvents } from './progress-reporter.js';
 import { recoverInterrupted } from './recover-interrupted.js';
 import type { RunJournal, RunJournalReader } from './run-journal.js';
+import type { RecordedRuns } from './recorded-run.js';
 import type { RunOutcome } from './run-outcome.js';
 import type { StatusPagePublisher } from './status-page-publisher.js';
 import type { Sleeper } from './wait-until.js';
@@ -44,6 +45,8 @@ export interface ActionsDeps {
   probes: Probes;
   /** The hooks' bearer tokens by variable (`EnvConfig.hookTokens`). */
   hookTokens?: Readonly<Record<string, string>>;
+  /** Past runs (the approval engine), for `/dr resume` and `/dr revert-dns`. */
+  runs?: RecordedRuns;
 }
 
 /** The wired actions: plan requests, run approved plans, report runs a crash interrupted. */
@@ -74,6 +77,7 @@ export function buildActions(deps: ActionsDeps): Actions {
     checks: deps.config.checks,
     incidents: deps.store,
     ...hookTokens,
+    ...(deps.runs && { runs: deps.runs }),
   });
   const runner = new ActionRunner({
     rds,

@@ -108,7 +108,7 @@ function writerState(g: GlobalClusterView | null, global: string, targetArn: str
 }
 
 /** A DNS change's status when it was confirmed by reading the record back (its change id was lost). */
-const CONFIRMED_BY_READ = 'confirmed-by-read';
+export const CONFIRMED_BY_READ = 'confirmed-by-read';
 
 /** The step's result when AWS's answer was lost and describing the resource showed the call took effect. */
 function confirmedResult(operation: string, sent: { observed: string; lost: string }, detail: StepDetail): CallResult {

@@ -5,7 +5,7 @@ import type {
   SwitchoverGlobalClusterInput,
 } from '../aws/rds-gateway.js';
 import { normalizeDnsName, type ChangeRecordSetsInput, type RecordSetInput, type Route53Gateway } from '../aws/route53-gateway.js';
-import type { DnsRecordTarget } from '../core/plan.js';
+import type { DnsRecordTarget, PlannedCall } from '../core/plan.js';
 import { readsAsTarget } from './preflight-dns.js';
 import type { DnsRecord } from '../core/dns-record.js';
 import { addressedBy } from './dns-change-run.js';
@@ -136,4 +136,46 @@ export async function clusterRetentionEffect(rds: RdsGateway, region: string, in
   const kept =
     c.backupRetention === undefined ? 'an unknown number of days' : `${c.backupRetention} day${c.backupRetention === 1 ? '' : 's'}`;
   return { took: c.backupRetention === input.BackupRetentionPeriod, observed: `cluster ${id} keeps ${kept} of backups` };
+}
+
+/** What reading a call's effect back needs. */
+export interface EffectReaders {
+  rds: RdsGateway;
+  route53: Route53Gateway;
+}
+
+/**
+ * How to read back whether `call` took effect in AWS: the same look sendMutation takes after a
+ * lost answer (execute-call.ts), keyed by operation. Null for a call that cannot be read back:
+ * a wait (it only reads), a status-page post, and any kind of call added later without a look
+ * here; a resume plans those again and says they may already have run.
+ */
+export function effectOf(call: PlannedCall, readers: EffectReaders): (() => Promise<Effect>) | null {
+  if (call.wait !== undefined) return null;
+  if (call.operation === 'ChangeResourceRecordSets') return () => recordChangeEffect(readers.route53, call.input);
+  const region = call.region;
+  if (region === undefined) return null;
+  switch (call.operation) {
+    case 'PromoteReadReplica':
+      return () => promotionEffect(readers.rds, region, call.input.DBInstanceIdentifier);
+    case 'PromoteReadReplicaDBCluster':
+      return () => clusterPromotionEffect(readers.rds, region, call.input.DBClusterIdentifier);
+    case 'FailoverDBCluster':
+      return () => clusterWriterEffect(readers.rds, region, call.input);
+    case 'ModifyDBCluster':
+      return () => clusterRetentionEffect(readers.rds, region, call.input);
+    case 'SwitchoverGlobalCluster':
+    case 'FailoverGlobalCluster':
+      return () => writerMoveEffect(readers.rds, region, call.input);
+    case 'RestoreDBInstanceToPointInTime':
+      return () => instanceCreatedEffect(readers.rds, region, call.input.TargetDBInstanceIdentifier);
+    case 'RestoreDBInstanceFromDBSnapshot':
+    case 'CreateDBInstance':
+      return () => instanceCreatedEffect(readers.rds, region, call.input.DBInstanceIdentifier);
+    case 'RestoreDBClusterFromSnapshot':
+    case 'RestoreDBClusterToPointInTime':
+      return () => clusterCreatedEffect(readers.rds, region, call.input.DBClusterIdentifier);
+    default:
+      return null;
+  }
 }

@@ -6,6 +6,7 @@ import { checkGlobalSecondary, checkReadReplica, checkReplicaLag } from './prefl
 import { checkDnsRecord } from './preflight-dns.js';
 import { checkClusterReader, checkReplicaCluster } from './preflight-promote.js';
 import { checkHookToken } from './preflight-hooks.js';
+import { checkDnsAsWritten } from './preflight-revert-dns.js';
 import { checkIdentifierFree, checkRestoreWindow, checkSnapshot } from './preflight-restore.js';
 
 export type { PreflightContext, PreflightFacts, PreflightOutcome } from './preflight-context.js';
@@ -24,6 +25,8 @@ function dispatch(check: PreflightCheck, ctx: PreflightContext): Promise<Preflig
       return checkClusterReader(check, ctx);
     case 'dns-record':
       return checkDnsRecord(check, ctx);
+    case 'dns-as-written':
+      return checkDnsAsWritten(check, ctx);
     case 'snapshot':
       return checkSnapshot(check, ctx);
     case 'restore-window':
@@ -42,6 +45,7 @@ const NAMES: Record<PreflightCheck['kind'], string> = {
   'replica-cluster': 'target state',
   'cluster-reader': 'target state',
   'dns-record': 'DNS record',
+  'dns-as-written': 'DNS record',
   snapshot: 'snapshot',
   'restore-window': 'restore window',
   'identifier-free': 'new identifier',

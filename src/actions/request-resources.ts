@@ -39,5 +39,9 @@ export function requestResources(config: Pick<Config, 'runbooks'>, request: Acti
     }
     case 'statuspage':
       return [resourceKey.statusPageIncident(request.incidentId)];
+    case 'resume':
+    case 'revert-dns':
+      // The run's own resources, which it may still hold and hands over: the create checks the others.
+      return [];
   }
 }

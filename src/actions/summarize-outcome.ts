@@ -1,9 +1,31 @@
-import type { Plan } from '../core/plan.js';
+import { planKind, type Plan } from '../core/plan.js';
 import { formatDurationHms } from '../core/format-time.js';
 import { describeRecord } from '../core/dns-record.js';
 import type { RunOutcome } from './run-outcome.js';
 
-const LABEL: Record<Plan['request']['kind'], string> = { failover: 'Failover', restore: 'Restore', statuspage: 'Status-page update' };
+const LABEL: Record<Plan['request']['kind'], string> = {
+  failover: 'Failover',
+  restore: 'Restore',
+  statuspage: 'Status-page update',
+  resume: 'Resume',
+  'revert-dns': 'DNS revert',
+};
+
+/** "Failover orders", "Resume of APR-3 (failover orders)", "DNS revert of APR-3 (orders)". */
+function whatRan(plan: Plan): string {
+  if (plan.resumes) return `Resume of ${plan.resumes.approvalId} (${LABEL[plan.resumes.kind].toLowerCase()} ${plan.subject})`;
+  if (plan.reverts) return `DNS revert of ${plan.reverts.approvalId} (${plan.subject})`;
+  return `${LABEL[plan.request.kind]} ${plan.subject}`;
+}
+
+/**
+ * A failover, or a resume of one that cuts over in this run (its lag guard still planned): the
+ * run reports the data-loss window. A resume whose promotion was done before reported it then.
+ */
+function cutsOver(plan: Plan): boolean {
+  if (plan.request.kind === 'failover') return true;
+  return planKind(plan) === 'failover' && plan.preflight.some((p) => p.check?.kind === 'replica-lag');
+}
 
 function listSteps(outcome: Omit<RunOutcome, 'summary'>, status: 'done' | 'not-run'): string {
   const ids = outcome.steps.filter((s) => s.status === status).map((s) => s.id);
@@ -12,14 +34,13 @@ function listSteps(outcome: Omit<RunOutcome, 'summary'>, status: 'done' | 'not-r
 
 /** The one-paragraph account of a run for Slack and the audit log: what happened, how long, what is left. */
 export function summarizeOutcome(plan: Plan, outcome: Omit<RunOutcome, 'summary'>): string {
-  const what = `${LABEL[plan.request.kind]} ${plan.subject}`;
+  const what = whatRan(plan);
+  const failover = planKind(plan) === 'failover';
   const took = outcome.elapsedMs !== null ? formatDurationHms(outcome.elapsedMs) : 'an unknown time';
   switch (outcome.status) {
     case 'succeeded': {
       const parts = [`${what} succeeded in ${took}${plan.request.kind === 'failover' ? ' (measured RTO)' : ''}.`];
-      if (plan.request.kind === 'failover') {
-        parts.push(dataLossWords(outcome));
-      }
+      if (cutsOver(plan)) parts.push(dataLossWords(outcome));
       const dns = plan.calls.find((c) => c.operation === 'ChangeResourceRecordSets');
       const previous = outcome.previousDnsRecords;
       if (dns?.operation === 'ChangeResourceRecordSets' && previous !== undefined) {
@@ -31,7 +52,7 @@ export function summarizeOutcome(plan: Plan, outcome: Omit<RunOutcome, 'summary'
             : `DNS updated (${previous.length} records); previously ${previous.map((r, i) => `${changes[i]?.ResourceRecordSet.Name ?? `record ${i + 1}`} ${was(r)}`).join('; ')} (kept for failback).`,
         );
       }
-      if (outcome.endpoint) parts.push(`${plan.request.kind === 'failover' ? 'New primary' : 'Endpoint'}: ${outcome.endpoint}.`);
+      if (outcome.endpoint) parts.push(`${failover ? 'New primary' : 'Endpoint'}: ${outcome.endpoint}.`);
       if (outcome.statusPageUrl) parts.push(`Published: ${outcome.statusPageUrl}.`);
       if (plan.request.kind !== 'statuspage') parts.push(recoveryWords(outcome));
       return parts.join(' ');

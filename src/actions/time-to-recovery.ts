@@ -28,7 +28,7 @@ export async function timeToRecovery(
   if (!verify || typeof detail?.verifiedAt !== 'number') return {};
   const recoveredAt = detail.verifiedAt;
   const verifiedBy = verify.operation === 'Verify' ? verify.input.checks.map((c) => c.check) : [];
-  const incidentId = plan.request.kind === 'statuspage' ? undefined : plan.request.incidentId;
+  const incidentId = plan.request.kind === 'failover' || plan.request.kind === 'restore' ? plan.request.incidentId : undefined;
   let from: NonNullable<RunOutcome['recoveryFrom']> = { kind: 'request', at: plan.createdAt };
   if (incidentId !== undefined && incidents) {
     try {

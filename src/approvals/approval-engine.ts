@@ -116,6 +116,9 @@ export class ApprovalEngine {
     await this.recoverInterruptedRuns();
 
     const now = this.clock.now();
+    // A resume or DNS revert of an interrupted run takes over that run's locks in the same step
+    // that creates it: one run per resource throughout, and no Release locks click first.
+    const takesOver = plan.resumes?.approvalId ?? plan.reverts?.approvalId;
     let outcome: CreateOutcome;
     try {
       outcome = await this.store.create({
@@ -124,6 +127,7 @@ export class ApprovalEngine {
         requiredApprovals: this.policy.requiredApprovals,
         createdAt: now,
         expiresAt: expiryOf(now, this.policy.ttlMs),
+        ...(takesOver !== undefined && { takesOver }),
       });
     } catch (err) {
       // The store may have created it and lost only the reply: the caller looks it up by plan.
@@ -152,6 +156,7 @@ export class ApprovalEngine {
       if (outcome.approval.state !== 'pending') return refusal('not-pending', { approval: outcome.approval });
     }
     await this.changed(outcome.approval, 'requested', outcome.approval.createdAt, requester);
+    if (outcome.tookOver) await this.changed(outcome.tookOver, 'released', outcome.approval.createdAt, requester);
     await this.refreshPendingGauge();
     return { ok: true, approval: outcome.approval };
   }

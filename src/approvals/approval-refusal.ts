@@ -25,7 +25,7 @@ export interface ApprovalRefusal {
   resource?: string;
 }
 
-/** "failover", "restore", "status-page update": what the plan does, for sentences. */
+/** "failover", "restore", "status-page update", "resume", "DNS revert": what the plan does, for sentences. */
 export function actionNoun(plan: Pick<Plan, 'request'>): string {
   switch (plan.request.kind) {
     case 'failover':
@@ -34,6 +34,10 @@ export function actionNoun(plan: Pick<Plan, 'request'>): string {
       return 'restore';
     case 'statuspage':
       return 'status-page update';
+    case 'resume':
+      return 'resume';
+    case 'revert-dns':
+      return 'DNS revert';
   }
 }
 

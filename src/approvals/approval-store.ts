@@ -9,6 +9,11 @@ export interface NewApproval {
   requiredApprovals: number;
   createdAt: number;
   expiresAt: number;
+  /**
+   * The interrupted run whose locks this request takes over atomically (a resume or DNS revert of
+   * it): its locks count as free for this request, and it is marked released, handed to this one.
+   */
+  takesOver?: string;
 }
 
 export type CreateOutcome =
@@ -16,7 +21,8 @@ export type CreateOutcome =
    * `existing`: a request for this plan id already existed (a create re-sent after a lost reply,
    * or retried): that request is answered and nothing was written.
    */
-  | { ok: true; approval: Approval; existing: boolean }
+  /** `tookOver`: the interrupted run whose locks this request took (`takesOver`), now marked released. */
+  | { ok: true; approval: Approval; existing: boolean; tookOver?: Approval }
   /** One of the plan's resources is held by another pending request or active run. */
   | { ok: false; reason: 'resource-locked'; resource: string; heldBy: string };
 

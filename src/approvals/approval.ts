@@ -49,6 +49,11 @@ export interface RunStepMark {
   at: number;
   /** What the step saw, in words ("INSYNC after 41 s"); only on finished steps. */
   note?: string;
+  /**
+   * The facts a finished step left (change id, the DNS records it replaced as `previous`), JSON;
+   * what `/dr resume` and `/dr revert-dns` work from. Absent on runs recorded before it was kept.
+   */
+  detail?: Record<string, unknown>;
 }
 
 /** The execution of an approved request. */
@@ -92,8 +97,11 @@ export interface Approval {
   rejection?: { userId: string; at: number; reason?: string };
   expiredAt?: number;
   run?: ApprovalRun;
-  /** Interrupted runs only: who released the locks after checking AWS, and when (epoch ms). */
-  locksReleased?: { userId: string; at: number };
+  /**
+   * Interrupted runs only: who released the locks after checking AWS, and when (epoch ms);
+   * `handedTo`: they were not freed but taken over by that request (a resume or DNS revert).
+   */
+  locksReleased?: { userId: string; at: number; handedTo?: string };
 }
 
 /** Formats the store's approval counter as the id users type. */

@@ -15,6 +15,8 @@ export interface StepReport {
   description: string;
   /** What the step saw ("INSYNC after 41 s"); for stepDone. */
   note?: string;
+  /** The step's facts (JSON), kept with the step for resume and DNS revert; for stepDone. */
+  detail?: Record<string, unknown>;
 }
 
 /** First wait before a report is written again after the store failed; doubled up to the ceiling. */
@@ -106,6 +108,7 @@ export class StoreRunControl implements RunControl {
       description: step.description,
       at: this.deps.clock.now(),
       ...(step.note ? { note: step.note } : {}),
+      ...(step.detail ? { detail: step.detail } : {}),
     };
     return this.commit('step-done', (now) => this.deps.store.stepDone(this.approval.id, { ...this.runInput(now), step: mark }));
   }

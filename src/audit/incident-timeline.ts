@@ -44,7 +44,7 @@ export async function loadIncidentTimeline(incidentId: string, sources: Timeline
   if (!incident) return null;
   const [events, audit] = await Promise.all([sources.store.getIncidentEvents(incidentId), scanAudit(incident, sources.auditLog)]);
   const approvals = (await Promise.all(audit.approvalIds.map((id) => sources.approvals.get(id)))).filter(
-    (a): a is Approval => a !== null && a.plan.request.incidentId === incidentId,
+    (a): a is Approval => a !== null && 'incidentId' in a.plan.request && a.plan.request.incidentId === incidentId,
   );
   const entries = [...events.map(eventEntry), ...audit.incidentEntries.flatMap(auditEntry), ...approvals.flatMap(approvalEntries)].sort(
     (a, b) => a.at - b.at,

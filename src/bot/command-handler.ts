@@ -272,5 +272,9 @@ function describeRequest(request: ActionRequest): string {
       return `restore ${request.runbook}${request.dryRun ? ' (dry run)' : ''}`;
     case 'statuspage':
       return `status page update for ${request.incidentId} (${request.status})`;
+    case 'resume':
+      return `resume of ${request.approvalId}${request.dryRun ? ' (dry run)' : ''}`;
+    case 'revert-dns':
+      return `DNS revert of ${request.approvalId}${request.dryRun ? ' (dry run)' : ''}`;
   }
 }

@@ -7,6 +7,7 @@ import {
   type StatusPageState,
 } from '../core/action-request.js';
 import { closestMatch } from '../config/closest-match.js';
+import { isApprovalId } from './approvals/approval-action-ids.js';
 import { normalizeCommandText, splitWords, takeWords, unquote } from './command-text.js';
 import { generalUsage, SUBCOMMANDS, usageLine, type Subcommand } from './command-usage.js';
 import { parseIncidentId } from './parse-incident-id.js';
@@ -127,6 +128,9 @@ function parseSubcommand(subcommand: Subcommand, rest: string, context: ParseCon
       return parseTimeline(rest, context.command);
     case 'audit':
       return parseAudit(rest);
+    case 'resume':
+    case 'revert-dns':
+      return parseRunReference(rest, subcommand, context);
   }
 }
 
@@ -222,6 +226,22 @@ function parseOptions(text: string, valued: ReadonlySet<string>, known: readonly
     flags.set(name, value === undefined || value === '' ? null : value);
   }
   return { ok: true, options: { positional, flags } };
+}
+
+/**
+ * `/dr resume <APR-n> [--dry-run]` and `/dr revert-dns <APR-n> [--dry-run]`. Whether APR-n exists
+ * and ended in a way that leaves something to do is the planner's answer (it reads the store).
+ */
+function parseRunReference(text: string, subcommand: 'resume' | 'revert-dns', context: ParseContext): SubResult {
+  const parsed = parseOptions(text, new Set(), ['--dry-run'], subcommand);
+  if (!parsed.ok) return parsed;
+  const [word, ...extra] = parsed.options.positional;
+  if (word === undefined) return failure(`Which run? Give its approval id, e.g. \`${context.command} ${subcommand} APR-12\`.`);
+  if (extra.length > 0) return failure(`Unexpected ${quoteInput(extra.join(' '))}: ${subcommand} takes one approval id.`);
+  const approvalId = word.toUpperCase();
+  if (!isApprovalId(approvalId)) return failure(`${quoteInput(word)} is not an approval id; approval ids look like APR-12.`);
+  const request: ActionRequest = { kind: subcommand, approvalId, dryRun: parsed.options.flags.has('--dry-run') };
+  return { ok: true, command: { kind: 'action', request } };
 }
 
 type RunbookResult = { ok: true; runbook: string } | Failure;

@@ -1,5 +1,25 @@
 /** What an operator asked for, parsed and validated, before any plan exists. */
-export type ActionRequest = FailoverRequest | RestoreRequest | StatusPageRequest;
+export type ActionRequest = FailoverRequest | RestoreRequest | StatusPageRequest | ResumeRequest | RevertDnsRequest;
+
+/** `/dr resume <APR-n>` or the Resume button: the steps of a failed or interrupted run not yet done. */
+export interface ResumeRequest {
+  kind: 'resume';
+  /** The run to finish, `APR-<n>`. */
+  approvalId: string;
+  dryRun: boolean;
+}
+
+/** `/dr revert-dns <APR-n>`: put back the DNS records a run captured before changing them. */
+export interface RevertDnsRequest {
+  kind: 'revert-dns';
+  approvalId: string;
+  dryRun: boolean;
+}
+
+/** True when the request asked only to see the plan (`--dry-run`); status-page posts have no dry run. */
+export function isDryRun(request: ActionRequest): boolean {
+  return request.kind !== 'statuspage' && request.dryRun;
+}
 
 export interface FailoverRequest {
   kind: 'failover';

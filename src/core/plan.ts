@@ -191,6 +191,19 @@ type PreflightCheckKind =
    * with `valueFrom`: the restored endpoint, known at run time.
    */
   | ({ kind: 'dns-record'; hostedZoneId: string; name: string; type: string; expected?: DnsRecord | null } & DnsRecordTarget)
+  /**
+   * A DNS revert: the record (`setIdentifier` picks one of a routing policy's records) still reads
+   * exactly as run `run` wrote it; `written` null: that run deleted it, so it must still be absent.
+   */
+  | {
+      kind: 'dns-as-written';
+      hostedZoneId: string;
+      name: string;
+      type: string;
+      setIdentifier?: string;
+      written: DnsRecord | null;
+      run: string;
+    }
   /** The snapshot to restore from exists and is available. */
   | { kind: 'snapshot'; region: string; snapshotId: string; cluster: boolean; source: string }
   /** `time` (ISO-8601) lies within the source's restorable window, or `latest`. */
@@ -248,6 +261,30 @@ export interface Plan<Call extends PlannedCall = PlannedCall> {
   warnings: string[];
   /** Epoch ms. */
   createdAt: number;
+  /** A resume: the run it finishes (`APR-n`) and what kind of request that run was. */
+  resumes?: { approvalId: string; kind: ActionRequest['kind'] };
+  /** A DNS revert: the run whose DNS changes it puts back. */
+  reverts?: { approvalId: string };
+  /**
+   * Steps of the resumed plan that are not planned again: done in that run, or found done in AWS
+   * when the resume was planned. Their detail feeds later steps (GetChange polls a done change).
+   */
+  alreadyDone?: DoneStep[];
+}
+
+/** A step a resumed run does not repeat, and how that is known. */
+export interface DoneStep {
+  id: string;
+  description: string;
+  /** "done in APR-3", "read back now: orders-replica is modifying and no longer a read replica". */
+  how: string;
+  /** The step's recorded facts (change id, previous DNS records), when known. */
+  detail?: Record<string, unknown>;
+}
+
+/** The kind of run a plan amounts to: a resume is the kind of run it finishes. */
+export function planKind(plan: Pick<Plan, 'request' | 'resumes'>): ActionRequest['kind'] {
+  return plan.resumes?.kind ?? plan.request.kind;
 }
 
 /** The pre-flight checks that failed; empty when the plan may run. */

@@ -22,8 +22,15 @@ export class ControlJournal implements RunJournal, RunJournalReader {
 
   async stepDone(runId: string, stepId: string, detail: StepDetail): Promise<void> {
     const { control, plan } = this.run(runId);
-    const note = typeof detail.message === 'string' ? detail.message : undefined;
-    await control.stepDone({ stepId, description: describeStep(plan, stepId), ...(note ? { note } : {}) });
+    const { message, ...facts } = detail;
+    const note = typeof message === 'string' ? message : undefined;
+    await control.stepDone({
+      stepId,
+      description: describeStep(plan, stepId),
+      ...(note ? { note } : {}),
+      // The facts go with the step: a resume seeds later steps with them, a DNS revert reads `previous`.
+      ...(Object.keys(facts).length > 0 ? { detail: facts } : {}),
+    });
   }
 
   async finished(runId: string, outcome: RunOutcome): Promise<void> {

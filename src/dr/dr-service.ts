@@ -3,7 +3,7 @@ import type { ActionPlanner } from '../actions/action-planner.js';
 import type { ActionRunner } from '../actions/action-runner.js';
 import type { ApprovalEngine, ExecuteHandler } from '../approvals/approval-engine.js';
 import type { Approval } from '../approvals/approval.js';
-import type { ActionRequest, Actor } from '../core/action-request.js';
+import { isDryRun, type ActionRequest, type Actor } from '../core/action-request.js';
 import type { Plan } from '../core/plan.js';
 import type { Logger } from '../observability/logger.js';
 import type { ControlJournal } from './control-journal.js';
@@ -51,8 +51,7 @@ export class DrService {
 
   /** Plans `request`; a dry run stops there, anything else becomes a pending approval request. */
   async submit(request: ActionRequest, actor: Actor, options: SubmitOptions = {}): Promise<SubmitOutcome> {
-    const dryRun = request.kind !== 'statuspage' && request.dryRun;
-    if (!dryRun) {
+    if (!isDryRun(request)) {
       // Before planning: a run in the way (an interrupted one keeps its locks) often also fails
       // the pre-flight (its replica is already promoted); name that run, not the symptom.
       const blocked = await this.deps.approvals.blockingRequest(this.deps.planner.resourcesOf(request));
@@ -85,7 +84,7 @@ export class DrService {
       );
       return { kind: 'refused', message: refusal };
     }
-    if (request.kind !== 'statuspage' && request.dryRun) return { kind: 'dry-run', plan };
+    if (isDryRun(request)) return { kind: 'dry-run', plan };
 
     const requested = await this.deps.approvals.request(plan, actor.userId);
     if (!requested.ok) return { kind: 'refused', message: requested.message, plan };

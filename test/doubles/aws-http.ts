@@ -79,9 +79,10 @@ export interface Route53Answers {
   records(): SimpleRecord[];
   /**
    * ChangeResourceRecordSets: the record it writes, then how to answer: `unavailable` is a 503,
-   * which "may or may not" have been applied, as a lost answer.
+   * which "may or may not" have been applied, as a lost answer; `denied` is a 403 AccessDenied
+   * (the role may not change the zone), which applied nothing.
    */
-  change(written: SimpleRecord): 'accept' | 'unavailable';
+  change(written: SimpleRecord): 'accept' | 'unavailable' | 'denied';
 }
 
 /** A 200 answer from Route 53 (REST-XML). */
@@ -123,7 +124,15 @@ export function nockRoute53(answers: Route53Answers): string[] {
       changes.push(text);
       const field = (tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(text)?.[1] ?? '';
       const written = { name: field('Name'), type: field('Type'), ttl: Number(field('TTL')), value: field('Value') };
-      if (answers.change(written) === 'unavailable') {
+      const answer = answers.change(written);
+      if (answer === 'denied') {
+        return [
+          403,
+          `<?xml version="1.0"?><ErrorResponse xmlns="${ROUTE53_NS}"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: route53:ChangeResourceRecordSets</Message></Error><RequestId>req-2</RequestId></ErrorResponse>`,
+          { 'content-type': 'text/xml' },
+        ];
+      }
+      if (answer === 'unavailable') {
         return UNAVAILABLE;
       }
       return route53Xml(CHANGE_ACCEPTED);
@@ -274,4 +283,30 @@ export function nockReplicaPromotion(region: string, id: string, source: string,
     const now = promoted ? dbInstance({ id, status: 'available', endpoint }) : dbInstance({ id, status: 'available', replicaOf: source });
     return { result: describedInstances(now) };
   });
+}
+
+/**
+ * RDS in us-west-2 as it behaves for a replica failover: `orders-replica` is an available read
+ * replica until a PromoteReadReplica reaches AWS, then standalone and available at `endpoint`.
+ * Returns how many promotions AWS received.
+ */
+export function nockPromotableReplica(endpoint: string): { promotions(): number } {
+  let promoted = false;
+  const actions = nockRds('us-west-2', (action) => {
+    if (action === 'PromoteReadReplica') {
+      promoted = true;
+      return { result: { DBInstance: dbInstance({ id: 'orders-replica', status: 'modifying', replicaOf: 'orders-db' }) } };
+    }
+    if (action === 'DescribeDBInstances') {
+      return {
+        result: describedInstances(
+          promoted
+            ? dbInstance({ id: 'orders-replica', status: 'available', endpoint })
+            : dbInstance({ id: 'orders-replica', status: 'available', replicaOf: 'orders-db' }),
+        ),
+      };
+    }
+    return { error: { status: 400, code: 'InvalidAction', message: `not expected here: ${action}` } };
+  });
+  return { promotions: () => actions.filter((a) => a === 'PromoteReadReplica').length };
 }

@@ -62,9 +62,15 @@ export class MemoryApprovalStore implements ApprovalStore {
     const existing = this.byPlan.get(input.plan.id);
     const known = existing === undefined ? undefined : this.approvals.get(existing);
     if (known) return { ok: true, approval: copy(known), existing: true };
+    // As the Redis script: locks of the run being taken over count as free while it is interrupted and unreleased.
+    const original = input.takesOver === undefined ? undefined : this.approvals.get(input.takesOver);
+    const takeable = original !== undefined && original.state === 'interrupted' && original.locksReleased === undefined;
+    let took = false;
     for (const resource of resources) {
       const heldBy = this.locks.get(resource);
-      if (heldBy !== undefined) return { ok: false, reason: 'resource-locked', resource, heldBy };
+      if (heldBy === undefined) continue;
+      if (heldBy !== input.takesOver || !takeable) return { ok: false, reason: 'resource-locked', resource, heldBy };
+      took = true;
     }
     for (const resource of resources) this.locks.set(resource, id);
     const approval: Approval = {
@@ -81,6 +87,12 @@ export class MemoryApprovalStore implements ApprovalStore {
     this.approvals.set(id, approval);
     this.byPlan.set(input.plan.id, id);
     this.append('requested', id, input.requester, input.createdAt, input.plan.title);
+    if (took && original) {
+      original.locksReleased = { userId: input.requester, at: input.createdAt, handedTo: id };
+      original.updatedAt = input.createdAt;
+      this.append('released', original.id, input.requester, input.createdAt, `locks handed over to ${id}`);
+      return { ok: true, approval: copy(approval), existing: false, tookOver: copy(original) };
+    }
     return { ok: true, approval: copy(approval), existing: false };
   }
 

@@ -43,13 +43,18 @@ function script(name: string, body: string): LuaScript {
 }
 
 /**
- * KEYS: 1 request, 2 pending, 3 expiry, 4 audit, 5 by-plan index, 6.. one lock per resource.
+ * KEYS: 1 request, 2 pending, 3 expiry, 4 audit, 5 by-plan index, 6 the request whose locks this
+ * one may take over (KEYS[1] again when none), 7.. one lock per resource.
  * ARGV: 1 id, 2 createdAt, 3 expiresAt, 4 requester, 5 required, 6 plan JSON, 7 resources JSON,
- * 8 title, 9 plan id.
+ * 8 title, 9 plan id, 10 id of the request whose locks it takes over ('' = none).
  * Replies {'created', hash} | {'existing', id of the request already made for this plan}
  * | {'locked', resource index (0-based), holder id} | {'exists'}.
  * The plan id is the idempotency key: the same create sent twice (a reply lost, the command
  * re-sent on reconnect) answers the first request instead of making a second or failing.
+ * Take-over (a resume or DNS revert of an interrupted run): a lock held by ARGV[10] is taken
+ * only while that request is interrupted and not released, in this same step, so at no moment
+ * are its resources free for a third request, and the interrupted run is marked released
+ * (handed over, audited) so it can never free the new holder's locks.
  */
 export const CREATE_APPROVAL = script(
   'approval-create',
@@ -57,11 +62,17 @@ export const CREATE_APPROVAL = script(
 local existing = redis.call('HGET', KEYS[5], ARGV[9])
 if existing then return {'existing', existing} end
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end
-for i = 6, #KEYS do
+local took = false
+for i = 7, #KEYS do
   local holder = redis.call('GET', KEYS[i])
-  if holder then return {'locked', i - 6, holder} end
+  if holder then
+    if holder ~= ARGV[10] then return {'locked', i - 7, holder} end
+    local f = redis.call('HMGET', KEYS[6], 'state', 'locksReleasedBy')
+    if f[1] ~= 'interrupted' or f[2] then return {'locked', i - 7, holder} end
+    took = true
+  end
 end
-for i = 6, #KEYS do redis.call('SET', KEYS[i], ARGV[1]) end
+for i = 7, #KEYS do redis.call('SET', KEYS[i], ARGV[1]) end
 redis.call('HSET', KEYS[1], 'id', ARGV[1], 'plan', ARGV[6], 'resources', ARGV[7], 'requester', ARGV[4],
   'required', ARGV[5], 'state', 'pending', 'createdAt', ARGV[2], 'expiresAt', ARGV[3], 'updatedAt', ARGV[2],
   'approvalCount', '0')
@@ -69,6 +80,11 @@ redis.call('HSET', KEYS[5], ARGV[9], ARGV[1])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
 redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
 audit(KEYS[4], 'requested', ARGV[1], ARGV[4], ARGV[2], ARGV[8])
+if took then
+  redis.call('HSET', KEYS[6], 'locksReleasedBy', ARGV[4], 'locksReleasedAt', ARGV[2], 'updatedAt', ARGV[2],
+    'locksHandedTo', ARGV[1])
+  audit(KEYS[4], 'released', ARGV[10], ARGV[4], ARGV[2], 'locks handed over to ' .. ARGV[1])
+end
 return reply('created')
 `,
 );

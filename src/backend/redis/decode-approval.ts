@@ -63,7 +63,8 @@ function isStep(value: unknown): value is RunStepMark {
     typeof value.stepId === 'string' &&
     typeof value.description === 'string' &&
     typeof value.at === 'number' &&
-    (value.note === undefined || typeof value.note === 'string')
+    (value.note === undefined || typeof value.note === 'string') &&
+    (value.detail === undefined || isRecord(value.detail))
   );
 }
 
@@ -112,7 +113,13 @@ export function decodeApproval(key: string, fields: Fields): Approval {
   const expiredAt = optInt('expiredAt');
   if (expiredAt !== undefined) approval.expiredAt = expiredAt;
   if (fields.runnerId !== undefined) approval.run = decodeRun(key, fields, int, optInt);
-  if (fields.locksReleasedBy !== undefined) approval.locksReleased = { userId: fields.locksReleasedBy, at: int('locksReleasedAt') };
+  if (fields.locksReleasedBy !== undefined) {
+    approval.locksReleased = {
+      userId: fields.locksReleasedBy,
+      at: int('locksReleasedAt'),
+      ...(fields.locksHandedTo !== undefined && { handedTo: fields.locksHandedTo }),
+    };
+  }
   return approval;
 }
 

@@ -72,6 +72,7 @@ export class RedisApprovalStore implements ApprovalStore {
       this.keys.expiry(),
       this.keys.audit(),
       this.keys.byPlan(),
+      input.takesOver !== undefined ? this.keys.approval(input.takesOver) : this.keys.approval(id),
       ...resources.map((r) => this.keys.lock(r)),
     ];
     const args = [
@@ -84,10 +85,16 @@ export class RedisApprovalStore implements ApprovalStore {
       JSON.stringify(resources),
       input.plan.title,
       input.plan.id,
+      input.takesOver ?? '',
     ];
     const reply = await this.run(CREATE_APPROVAL, keys, args);
     const [status] = reply;
-    if (status === 'created') return { ok: true, approval: this.decodeReply(id, reply), existing: false };
+    if (status === 'created') {
+      const approval = this.decodeReply(id, reply);
+      const original = input.takesOver !== undefined ? await this.get(input.takesOver) : null;
+      const tookOver = original?.locksReleased?.handedTo === id ? original : undefined;
+      return { ok: true, approval, existing: false, ...(tookOver && { tookOver }) };
+    }
     if (status === 'existing' && typeof reply[1] === 'string') {
       const approval = await this.get(reply[1]);
       if (!approval) throw this.danglingPlanIndex(input.plan.id, reply[1]);

@@ -7,9 +7,11 @@ export const APPROVAL_ACTION_IDS = {
   reject: 'lifeboat.approval.reject',
   /** On an interrupted run's message: frees the locks it kept, after someone checked AWS. */
   release: 'lifeboat.approval.release',
+  /** On a failed or interrupted run's message: requests `/dr resume` of it (a new approval request). */
+  resume: 'lifeboat.approval.resume',
 } as const;
 
-/** Block id of the button row on the approval message: Approve / Reject, or Release locks. */
+/** Block id of the button row on the approval message: Approve / Reject, or Resume and Release locks. */
 export const APPROVAL_ACTIONS_BLOCK = 'lifeboat.approval.actions';
 
 /** callback_id of the type-to-confirm modal. */

@@ -10,7 +10,7 @@ import type { SlackOutboxService } from '../outbox/slack-outbox-service.js';
 import type { PostedMessage, SlackGateway } from '../slack-gateway.js';
 import type { ApprovalMessageRef, ApprovalMessageRefs } from './approval-message-refs.js';
 import { approvalMessage } from './blocks/approval-message.js';
-import { outcomeReply, progressReply, transitionReply } from './blocks/thread-replies.js';
+import { linkedRequestReply, outcomeReply, progressReply, transitionReply } from './blocks/thread-replies.js';
 
 /**
  * How long an update waits for the request's message to be recorded (the posting replica stores
@@ -58,8 +58,12 @@ export class ApprovalAnnouncer {
   /** Subscribe to `approvals.onChange`. Never throws, never waits on Slack. */
   readonly listener = (change: ApprovalChange): void => {
     const id = change.approval.id;
-    // The submitter posts the request itself, with the state it returned.
-    if (change.transition === 'requested') return;
+    // The submitter posts the request itself, with the state it returned; a resume or revert is noted on its original.
+    if (change.transition === 'requested') {
+      const linked = linkedRequestReply(change);
+      if (linked) this.enqueueReply(linked.originalId, linked.text, `approval-linked:${id}`);
+      return;
+    }
     this.options.outbox.enqueue({
       lane: lane(id),
       kind: APPROVAL_KINDS.message,

@@ -5,11 +5,13 @@ import { checkApprove, confirmationMatches } from '../../approvals/approval-rule
 import { approvalsMissing } from '../../approvals/approval.js';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../observability/logger.js';
-import type { Reply } from '../bot-ports.js';
+import type { Reply, SubmitAction } from '../bot-ports.js';
+import type { Permissions } from '../permissions.js';
+import { actorOf } from '../requester.js';
 import { isSameMessage, type ClickedMessage } from '../clicked-message.js';
 import type { Requester } from '../requester.js';
 import type { SlackGateway } from '../slack-gateway.js';
-import { internalFailure, notOurButton } from '../user-messages.js';
+import { internalFailure, notOurButton, permissionRefusal } from '../user-messages.js';
 import { isApprovalId } from './approval-action-ids.js';
 import type { ApprovalMessageRefs } from './approval-message-refs.js';
 import type { ApproverSync } from './approver-sync.js';
@@ -17,6 +19,10 @@ import { confirmModal, parseConfirmSubmission, type ConfirmMetadata } from './bl
 
 export interface ApprovalClickHandlerDeps {
   approvals: Pick<ApprovalEngine, 'get' | 'approve' | 'reject' | 'release'>;
+  /** Who may press Resume: operators, as for `/dr resume`. */
+  operators: Pick<Permissions, 'operatorVerdict'>;
+  /** Where Resume sends its request: the same flow as `/dr resume <APR-n>`. */
+  submit: SubmitAction;
   approvers: ApproverSync;
   /** Where each request's message was posted: its buttons are accepted only there. */
   refs: Pick<ApprovalMessageRefs, 'get'>;
@@ -102,6 +108,25 @@ export class ApprovalClickHandler {
       await reply({ text: releasedText(value, result) });
     } catch (err) {
       await reply({ text: internalFailure(this.deps.logger, err, `releasing the locks of ${value}`, { userId: requester.userId }) });
+    }
+  }
+
+  /**
+   * Resume on a failed or interrupted run's message: operators only, exactly `/dr resume <APR-n>`
+   * (planned afresh, answered to the clicker, posted as a new request with its own approval).
+   */
+  async resumeClicked(value: string, clicked: ClickedMessage | null, requester: Requester, reply: Reply): Promise<void> {
+    if (!isApprovalId(value)) return this.stale(requester, reply);
+    try {
+      if (!(await this.invited(value, clicked, requester, reply))) return;
+      const verdict = await this.deps.operators.operatorVerdict(requester.userId);
+      if (verdict !== 'permitted') {
+        this.deps.logger.info({ userId: requester.userId, approvalId: value, verdict }, 'refused a Resume click from a non-operator');
+        return await reply({ text: permissionRefusal(verdict, `resume ${value}`) });
+      }
+      await this.deps.submit({ kind: 'resume', approvalId: value, dryRun: false }, actorOf(requester), reply);
+    } catch (err) {
+      await reply({ text: internalFailure(this.deps.logger, err, `resuming ${value}`, { userId: requester.userId }) });
     }
   }
 

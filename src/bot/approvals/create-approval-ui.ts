@@ -71,9 +71,18 @@ export function createApprovalUi(deps: ApprovalUiDeps): ApprovalUi {
     logger,
   });
   const approvers = new ApproverSync({ approvers: config.slack.approvers, permissions, approvals });
-  const handler = new ApprovalClickHandler({ approvals, approvers, refs, gateway, clock, logger });
-  registerApprovalListeners({ app: boltApp, handler, gateway, logger });
   const submitter = new ActionSubmitter({ dr: deps.dr, approvals, announcer, clock, logger });
+  const handler = new ApprovalClickHandler({
+    approvals,
+    approvers,
+    operators: permissions,
+    submit: submitter.submit,
+    refs,
+    gateway,
+    clock,
+    logger,
+  });
+  registerApprovalListeners({ app: boltApp, handler, gateway, logger });
 
   return {
     onApprovalChange: announcer.listener,

@@ -9,7 +9,7 @@ import { escapeMrkdwn } from '../slack-text.js';
  */
 export function incidentOutcomeNote(approval: Approval): { incidentId: string; text: string } | null {
   const request = approval.plan.request;
-  const incidentId = request.incidentId;
+  const incidentId = 'incidentId' in request ? request.incidentId : undefined;
   if (!incidentId) return null;
   if (approval.state !== 'succeeded' && approval.state !== 'failed' && approval.state !== 'interrupted') return null;
   // Releasing an interrupted run's locks changes the request again: the incident heard of it already.

@@ -7,7 +7,7 @@ import { APPROVAL_ACTION_IDS, APPROVAL_CONFIRM_VIEW_ID } from './approval-action
 import type { ApprovalClickHandler } from './approval-click-handler.js';
 
 /**
- * Approve, Reject, Release locks and the confirm modal on the bot's Bolt app (same verified receiver, same
+ * Approve, Reject, Release locks, Resume and the confirm modal on the bot's Bolt app (same verified receiver, same
  * delivery de-duplication). Buttons ack first, then act; a repeated delivery stops at its ack.
  * The modal is acked with its field error when the name does not match, else closed, then acted on.
  */
@@ -33,6 +33,13 @@ export function registerApprovalListeners(deps: { app: App; handler: ApprovalCli
     const requester = clicker(body);
     if (!requester) return;
     await handler.releaseClicked(action.value ?? '', clickedMessage(body), requester, replyTo(requester, gateway, logger));
+  });
+
+  app.action<BlockAction<ButtonAction>>(APPROVAL_ACTION_IDS.resume, async ({ ack, body, action }) => {
+    await ack();
+    const requester = clicker(body);
+    if (!requester) return;
+    await handler.resumeClicked(action.value ?? '', clickedMessage(body), requester, replyTo(requester, gateway, logger));
   });
 
   app.view<ViewSubmitAction>(APPROVAL_CONFIRM_VIEW_ID, async ({ ack, body, view }) => {

@@ -7,7 +7,7 @@ export function helpMessage(command: string): { text: string } {
       `*Lifeboat* — disaster recovery from Slack. \`${command}\` commands:`,
       ...helpLines(command),
       'Anyone can run `help`, `status` and `incidents`; everything else needs a Lifeboat operator. ' +
-        '`failover`, `restore` and `statuspage` always need a second person to approve.',
+        '`failover`, `restore`, `resume`, `revert-dns` and `statuspage` always need a second person to approve.',
     ].join('\n'),
   };
 }

@@ -2,15 +2,7 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { blockKitViolations } from '../../../src/bot/blocks/block-kit-violations.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import {
-  dbInstance,
-  describedInstances,
-  httpAwsClients,
-  nockCloudWatchLag,
-  nockRds,
-  nockRoute53,
-  type SimpleRecord,
-} from '../../doubles/aws-http.js';
+import { httpAwsClients, nockCloudWatchLag, nockPromotableReplica, nockRoute53, type SimpleRecord } from '../../doubles/aws-http.js';
 import { ORDERS_FAILOVER, ORDERS_REPLICA_ENDPOINT } from '../../doubles/runbook-fixtures.js';
 import { nockChatUpdate, nockPostEphemeral, type Recorded } from '../../doubles/slack-api-nock.js';
 import { startServiceFlow } from './approval-flow-harness.js';
@@ -48,23 +40,7 @@ const flow = useApprovalFlow(() => {
 
 /** RDS: orders-replica is an available replica until promoted, then standalone and available. */
 function rdsPromotion(): void {
-  let promoted = false;
-  nockRds('us-west-2', (action) => {
-    if (action === 'PromoteReadReplica') {
-      promoted = true;
-      return { result: { DBInstance: dbInstance({ id: 'orders-replica', status: 'modifying', replicaOf: 'orders-db' }) } };
-    }
-    if (action === 'DescribeDBInstances') {
-      return {
-        result: describedInstances(
-          promoted
-            ? dbInstance({ id: 'orders-replica', status: 'available', endpoint: ORDERS_REPLICA_ENDPOINT })
-            : dbInstance({ id: 'orders-replica', status: 'available', replicaOf: 'orders-db' }),
-        ),
-      };
-    }
-    return { error: { status: 400, code: 'InvalidAction', message: `not expected here: ${action}` } };
-  });
+  nockPromotableReplica(ORDERS_REPLICA_ENDPOINT);
 }
 
 /** Route 53 holding the old primary until the change writes the new one. */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDurationHms } from '../../../src/core/format-time.js';
 import { ACTION_IDS } from '../../../src/bot/action-ids.js';
 import { createHttpProber, type HttpProber } from '../../../src/monitor/probes/http-probe.js';
-import { dbInstance, describedInstances, httpAwsClients, nockCloudWatchLag, nockRds, nockRoute53 } from '../../doubles/aws-http.js';
+import { httpAwsClients, nockCloudWatchLag, nockPromotableReplica, nockRoute53 } from '../../doubles/aws-http.js';
 import { fail } from '../../doubles/results.js';
 import { ORDERS_FAILOVER, ORDERS_REPLICA_ENDPOINT } from '../../doubles/runbook-fixtures.js';
 import { nockChatUpdate, nockPostEphemeral, nockPostMessage, type Recorded } from '../../doubles/slack-api-nock.js';
@@ -73,23 +73,7 @@ const flow = useApprovalFlow(() => {
 
 /** RDS and Route 53 for a healthy promotion: a replica until PromoteReadReplica, then standalone and available. */
 function healthyAws(): void {
-  let promoted = false;
-  nockRds('us-west-2', (action) => {
-    if (action === 'PromoteReadReplica') {
-      promoted = true;
-      return { result: { DBInstance: dbInstance({ id: 'orders-replica', status: 'modifying', replicaOf: 'orders-db' }) } };
-    }
-    if (action === 'DescribeDBInstances') {
-      return {
-        result: describedInstances(
-          promoted
-            ? dbInstance({ id: 'orders-replica', status: 'available', endpoint: ORDERS_REPLICA_ENDPOINT })
-            : dbInstance({ id: 'orders-replica', status: 'available', replicaOf: 'orders-db' }),
-        ),
-      };
-    }
-    return { error: { status: 400, code: 'InvalidAction', message: `not expected here: ${action}` } };
-  });
+  nockPromotableReplica(ORDERS_REPLICA_ENDPOINT);
   let record = { name: 'orders.db.example.com.', type: 'CNAME', ttl: 60, value: 'orders-db.abc.us-east-1.rds.amazonaws.com' };
   nockRoute53({
     records: () => [record],

@@ -80,7 +80,7 @@ describe('parseCommand: the /dr grammar', () => {
       restore: 'Usage: `/dr restore <runbook> (--snapshot <id> | --time <ISO-8601> | --latest) [--dry-run]`',
       statuspage: 'Usage: `/dr statuspage <incident> <investigating|identified|monitoring|resolved> <message>`',
       general:
-        'Usage: `/dr <help|status|incidents|declare|ack|resolve|page|timeline|failover|restore|statuspage|approvals|readiness|silence|silences|unsilence|audit> …` (`/dr help` explains each)',
+        'Usage: `/dr <help|status|incidents|declare|ack|resolve|page|timeline|failover|restore|resume|revert-dns|statuspage|approvals|readiness|silence|silences|unsilence|audit> …` (`/dr help` explains each)',
     };
     it.each([
       ['falover orders', 'Unknown command `falover`. Did you mean `/dr failover`?', usage.general],

@@ -42,7 +42,15 @@ export function releaseConfirm(approval: Pick<Approval, 'id'>): types.Confirmati
   };
 }
 
-/** The buttons the request's state allows: Approve / Reject while pending, Release locks on an interrupted run still holding them. */
+/** A run that ended with work left (failed, or interrupted) and is not a status-page post offers Resume. */
+function resumable(approval: Approval): boolean {
+  return (approval.state === 'failed' || approval.state === 'interrupted') && approval.plan.request.kind !== 'statuspage';
+}
+
+/**
+ * The buttons the request's state allows: Approve / Reject while pending; on a failed or
+ * interrupted run Resume, and Release locks while an interrupted run still holds them.
+ */
 function actions(approval: Approval): types.ActionsBlock | null {
   if (approval.state === 'pending') {
     return {
@@ -54,14 +62,12 @@ function actions(approval: Approval): types.ActionsBlock | null {
       ],
     };
   }
+  const elements: types.Button[] = [];
+  if (resumable(approval)) elements.push(button('Resume', APPROVAL_ACTION_IDS.resume, approval.id, 'primary'));
   if (approval.state === 'interrupted' && holdsLocks(approval)) {
-    return {
-      type: 'actions',
-      block_id: APPROVAL_ACTIONS_BLOCK,
-      elements: [button('Release locks', APPROVAL_ACTION_IDS.release, approval.id, 'danger', releaseConfirm(approval))],
-    };
+    elements.push(button('Release locks', APPROVAL_ACTION_IDS.release, approval.id, 'danger', releaseConfirm(approval)));
   }
-  return null;
+  return elements.length > 0 ? { type: 'actions', block_id: APPROVAL_ACTIONS_BLOCK, elements } : null;
 }
 
 function fields(approval: Approval): types.SectionBlock {

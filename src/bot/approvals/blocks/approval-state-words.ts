@@ -80,6 +80,8 @@ function approvers(approval: Approval): string {
 export function locksLine(approval: Pick<Approval, 'locksReleased'>): string {
   const released = approval.locksReleased;
   if (!released) return 'Its locks are held until someone checks the state in AWS and presses *Release locks*.';
+  if (released.handedTo)
+    return `Locks handed over to ${released.handedTo} (requested by ${userMention(released.userId)} ${slackDate(released.at)}), which finishes or reverts it.`;
   return `Locks released by ${userMention(released.userId)} ${slackDate(released.at)}; new requests can use its resources.`;
 }
 

@@ -69,6 +69,20 @@ export function callPieces(call: PlannedCall, index: number): MrkdwnPiece[] {
   return pieces;
 }
 
+/**
+ * What a resume or DNS revert acts on: the run it finishes, with every step of it that is not
+ * planned again and how that is known (done there, or read back now); or the run it reverts.
+ */
+export function linkText(plan: Plan): string | null {
+  if (plan.resumes) {
+    const done = plan.alreadyDone ?? [];
+    const lines = done.map((d) => `• ${literal(d.id)}: ${literal(d.description)} — ${literal(d.how)}`);
+    return `:repeat: *Resumes ${literal(plan.resumes.approvalId)}* · ${done.length === 0 ? 'no step of it is done: every step is planned' : 'not repeated:'}${lines.length > 0 ? `\n${lines.join('\n')}` : ''}`;
+  }
+  if (plan.reverts) return `:leftwards_arrow_with_hook: *Reverts the DNS changes of ${literal(plan.reverts.approvalId)}*`;
+  return null;
+}
+
 /** One pre-flight result with its live value and what it needs. */
 export function preflightLine(check: PreflightResult): string {
   return `${check.ok ? ':white_check_mark:' : ':x:'} *${literal(check.name)}*: ${literal(check.observed)} (needs ${literal(check.requirement)})`;
@@ -84,6 +98,8 @@ export function preflightLine(check: PreflightResult): string {
 export function planBlocks(plan: Plan): types.SectionBlock[] {
   const blocks: types.SectionBlock[] = [];
   if (allowsDataLoss(plan)) blocks.push(...sections(DATA_LOSS_BANNER));
+  const link = linkText(plan);
+  if (link) blocks.push(...sections(link));
   blocks.push(...sections(`*Plan* · ${plan.calls.length} step${plan.calls.length === 1 ? '' : 's'}, run in this order`));
   for (const [index, call] of plan.calls.entries()) blocks.push(...sections(callPieces(call, index)));
   if (plan.preflight.length > 0) blocks.push(...sections(`*Pre-flight* (live values)\n${plan.preflight.map(preflightLine).join('\n')}`));

@@ -43,6 +43,9 @@ export function transitionReply(change: ApprovalChange): string | null {
       );
     case 'released': {
       const by = approval.locksReleased?.userId ?? actor;
+      const to = approval.locksReleased?.handedTo;
+      if (to)
+        return `:arrow_right: Locks handed over to ${to}, requested by ${by ? userMention(by) : 'someone'}; nothing else can use its resources meanwhile.`;
       return `:unlock: Locks released by ${by ? userMention(by) : 'someone'}; new requests can use its resources. Nothing was run.`;
     }
     case 'requested':
@@ -67,6 +70,19 @@ export function outcomeReply(change: ApprovalChange): string | null {
   const emoji = FINISHED_EMOJI[change.transition];
   if (approval.run?.message) return `${emoji} ${shortenVisibly(literal(approval.run.message), REPLY_MESSAGE_CHARS)}`;
   return `${emoji} *${change.transition === 'succeeded' ? 'Succeeded' : 'Failed'}* ${figuresText(approval)}.`;
+}
+
+/**
+ * The line the original run's thread gets when a resume or DNS revert of it is requested, so
+ * the two link both ways (the new request's plan names the original). Null for other requests.
+ */
+export function linkedRequestReply(change: ApprovalChange): { originalId: string; text: string } | null {
+  if (change.transition !== 'requested') return null;
+  const { plan, id, requester } = change.approval;
+  const original = plan.resumes?.approvalId ?? plan.reverts?.approvalId;
+  if (!original) return null;
+  const what = plan.resumes ? 'Resumed as' : 'DNS revert requested as';
+  return { originalId: original, text: `:link: ${what} ${id} by ${userMention(requester)}; see that request for its plan and approval.` };
 }
 
 /** The thread reply for one progress report of the runner (mrkdwn). */

@@ -1,3 +1,4 @@
+import type { types } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { approvalMessage, releaseConfirm } from '../../../../../src/bot/approvals/blocks/approval-message.js';
 import { planBlocks } from '../../../../../src/bot/approvals/blocks/plan-blocks.js';
@@ -181,7 +182,7 @@ describe('approvalMessage', () => {
     expect(header(approvalOf(failoverPlan(), overrides))).toBe(`*APR-7* · Failover orders: promote orders-replica (us-west-2)\n${line}`);
   });
 
-  it('an interrupted run holding its locks offers Release locks, behind a confirm dialog, and nothing else', () => {
+  it('an interrupted run holding its locks offers Resume, and Release locks behind a confirm dialog', () => {
     const approval = approvalOf(failoverPlan(), { state: 'interrupted', approvals: [{ userId: 'U0BBB', at: T0 }], run });
     const message = approvalMessage(approval);
     expect(message.text).toBe('Approval request APR-7: Failover orders: promote orders-replica (us-west-2) (interrupted)');
@@ -190,6 +191,13 @@ describe('approvalMessage', () => {
         type: 'actions',
         block_id: 'lifeboat.approval.actions',
         elements: [
+          {
+            type: 'button',
+            text: { type: 'plain_text', text: 'Resume' },
+            action_id: 'lifeboat.approval.resume',
+            value: 'APR-7',
+            style: 'primary',
+          },
           {
             type: 'button',
             text: { type: 'plain_text', text: 'Release locks' },
@@ -212,9 +220,20 @@ describe('approvalMessage', () => {
         ],
       },
     ]);
-    // Once released, the button goes.
+    // Once released, Release locks goes; Resume stays: the run still has steps left.
     const released = approvalMessage({ ...approval, locksReleased: { userId: 'U0CCC', at: T0 + MIN } });
-    expect(released.blocks.some((b) => (b as { type: string }).type === 'actions')).toBe(false);
+    const buttons = released.blocks.flatMap((b) => ((b as { type: string }).type === 'actions' ? (b as types.ActionsBlock).elements : []));
+    expect(buttons.map((e) => (e as types.Button).action_id)).toEqual(['lifeboat.approval.resume']);
+  });
+
+  it('a failed failover offers Resume; a succeeded run and a failed status-page post offer nothing', () => {
+    const actionIds = (approval: Approval) =>
+      approvalMessage(approval).blocks.flatMap((b) =>
+        (b as { type: string }).type === 'actions' ? (b as types.ActionsBlock).elements.map((e) => (e as types.Button).action_id) : [],
+      );
+    expect(actionIds(approvalOf(failoverPlan(), { state: 'failed', run }))).toEqual(['lifeboat.approval.resume']);
+    expect(actionIds(approvalOf(failoverPlan(), { state: 'succeeded', run }))).toEqual([]);
+    expect(actionIds(approvalOf(statusPagePlan(), { state: 'failed', run }))).toEqual([]);
   });
 
   it("the confirm dialog stays within Slack's limits for the longest approval id", () => {
