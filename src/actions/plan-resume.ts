@@ -187,7 +187,14 @@ export async function planResume(request: ResumeRequest, original: Approval, ctx
         : []),
     ],
     createdAt: ctx.clock.now(),
-    resumes: { approvalId: id, kind: planKind(base) },
+    resumes: { approvalId: id, kind: planKind(base), origin: originOf(base) },
     alreadyDone,
   };
+}
+
+/** Where the chain of requests `base` belongs to began: a resume of a resume still counts from the first. */
+function originOf(base: Plan): { incidentId?: string; requestedAt: number } {
+  if (base.resumes?.origin) return base.resumes.origin;
+  const incidentId = base.request.kind === 'failover' || base.request.kind === 'restore' ? base.request.incidentId : undefined;
+  return { ...(incidentId !== undefined && { incidentId }), requestedAt: base.createdAt };
 }

@@ -28,8 +28,14 @@ export async function timeToRecovery(
   if (!verify || typeof detail?.verifiedAt !== 'number') return {};
   const recoveredAt = detail.verifiedAt;
   const verifiedBy = verify.operation === 'Verify' ? verify.input.checks.map((c) => c.check) : [];
-  const incidentId = plan.request.kind === 'failover' || plan.request.kind === 'restore' ? plan.request.incidentId : undefined;
-  let from: NonNullable<RunOutcome['recoveryFrom']> = { kind: 'request', at: plan.createdAt };
+  // A resume finishes a recovery that began with the first request of its chain.
+  const origin = plan.resumes?.origin;
+  const incidentId = origin
+    ? origin.incidentId
+    : plan.request.kind === 'failover' || plan.request.kind === 'restore'
+      ? plan.request.incidentId
+      : undefined;
+  let from: NonNullable<RunOutcome['recoveryFrom']> = { kind: 'request', at: origin?.requestedAt ?? plan.createdAt };
   if (incidentId !== undefined && incidents) {
     try {
       const incident = await incidents.getIncident(incidentId);

@@ -261,8 +261,12 @@ export interface Plan<Call extends PlannedCall = PlannedCall> {
   warnings: string[];
   /** Epoch ms. */
   createdAt: number;
-  /** A resume: the run it finishes (`APR-n`) and what kind of request that run was. */
-  resumes?: { approvalId: string; kind: ActionRequest['kind'] };
+  /**
+   * A resume: the run it finishes (`APR-n`), what kind of request that run was, and where the
+   * first request of the chain came from (its incident, when proposed from one, and when it was
+   * made): a resumed recovery is timed from there, not from the resume.
+   */
+  resumes?: { approvalId: string; kind: ActionRequest['kind']; origin?: { incidentId?: string; requestedAt: number } };
   /** A DNS revert: the run whose DNS changes it puts back. */
   reverts?: { approvalId: string };
   /**

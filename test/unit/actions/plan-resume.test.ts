@@ -172,7 +172,7 @@ describe('planResume', () => {
     const plan = await planResume(request, run, ctx(null));
     expect(plan.calls.map((c) => c.id)).toEqual(['wait-available']);
     expect(plan.preflight).toEqual([]);
-    expect(plan.resumes).toEqual({ approvalId: 'APR-3', kind: 'restore' });
+    expect(plan.resumes).toEqual({ approvalId: 'APR-3', kind: 'restore', origin: { requestedAt: T } });
     expect(plan.warnings).toContain('wait-available was under way in APR-3; the wait starts again.');
     expect(plan.warnings).toContain(
       'APR-3 still holds its locks; this request takes them over, so no other request can use its resources meanwhile.',
@@ -186,5 +186,20 @@ describe('planResume', () => {
       message:
         'Every step of APR-3 is done (promote: read back now: orders-replica is available and no longer a read replica; not repeated): nothing to resume.',
     });
+  });
+
+  it("carries the first request's origin down a chain of resumes, so recovery is timed from the incident's opening", async () => {
+    const first = interrupted([PROMOTE], 'promote');
+    const proposed: Approval = {
+      ...first,
+      plan: { ...first.plan, request: { ...request, kind: 'failover', runbook: 'orders', allowDataLoss: false, incidentId: 'INC-7' } },
+    };
+    const ready = { id: 'orders-replica', status: 'available', replicaSource: 'orders-db' } as DbInstanceView;
+    const resumed = await planResume(request, proposed, ctx(ready));
+    expect(resumed.resumes?.origin).toEqual({ incidentId: 'INC-7', requestedAt: T });
+    // The resume itself is interrupted in turn and resumed again: still the first request's origin.
+    const second: Approval = { ...first, id: 'APR-4', plan: { ...resumed, createdAt: T + 60_000 } };
+    const again = await planResume({ ...request, approvalId: 'APR-4' }, second, ctx(ready));
+    expect(again.resumes).toEqual({ approvalId: 'APR-4', kind: 'failover', origin: { incidentId: 'INC-7', requestedAt: T } });
   });
 });
