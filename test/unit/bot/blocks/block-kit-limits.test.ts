@@ -329,7 +329,7 @@ describe('every builder, longest inputs, within Slack limits', () => {
 
   it('the incident message with the longest silence reason and 5,000 children, each with a 5,000-snapshot summary', () => {
     const children = Array.from({ length: 5_000 }, (_, i) => ({ checkId: idN(i), severity: 'SEV1' as const, summary: SNAPSHOTS, at: T0 }));
-    const reason = '<&>'.repeat(MAX_SILENCE_REASON / 3) + 'xx';
+    const reason = `${'<&>'.repeat(MAX_SILENCE_REASON / 3)}xx`;
     expect(reason).toHaveLength(MAX_SILENCE_REASON);
     for (const by of [USER, undefined]) {
       const message = incidentMessage({
