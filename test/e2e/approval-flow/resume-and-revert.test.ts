@@ -119,7 +119,8 @@ describe('/dr resume', () => {
     expect(resume?.state).toBe('pending');
     expect(resume?.plan.title).toBe('Resume APR-1: Failover orders: promote orders-replica (us-west-2)');
     expect(resume?.plan.subject).toBe('orders');
-    expect(resume?.plan.resumes).toEqual({ approvalId: 'APR-1', kind: 'failover' });
+    // Asked by hand, not from an incident: a recovery it finishes is timed from APR-1's request.
+    expect(resume?.plan.resumes).toEqual({ approvalId: 'APR-1', kind: 'failover', origin: { requestedAt: failed?.plan.createdAt } });
     expect(resume?.plan.calls.map((c) => c.id)).toEqual(['dns-upsert', 'dns-insync']);
     expect(resume?.plan.alreadyDone?.map((d) => `${d.id}: ${d.how.slice(0, 13)}`)).toEqual([
       'promote: done in APR-1',
