@@ -15,7 +15,20 @@ import { serverCommandsProcessed, startCommandCount } from './lib/redis-command-
 import { freePort, get, ServiceFailure, spawnService, waitUntilLeading, writeServiceConfig } from './lib/service-process.mjs';
 import { mib, summarize } from './lib/stats.mjs';
 
-const FLAGS = ['n', 'duration', 'every', 'scrape', 'warmup', 'raw', 'concurrency', 'targets', 'target-delay', 'redis', 'start-timeout'];
+const FLAGS = [
+  'n',
+  'duration',
+  'every',
+  'scrape',
+  'warmup',
+  'raw',
+  'concurrency',
+  'targets',
+  'target-delay',
+  'redis',
+  'start-timeout',
+  'failing',
+];
 const FAMILIES = [
   'lifeboat_check_runs_total',
   'lifeboat_check_duration_seconds_count',
@@ -43,7 +56,11 @@ export async function main(argv) {
     targetDelayMs: parseDurationMs(flags['target-delay'] ?? '0ms'),
     redisUrl: flags.redis ?? 'redis://127.0.0.1:6379/9',
     startTimeoutMs: parseDurationMs(flags['start-timeout'] ?? '120s'),
+    // Percent of checks that fail every run (issue 15 item 2's "2 % failing checks"); default none.
+    failingPercent: Number(flags.failing ?? '0'),
   };
+  if (!(cfg.failingPercent >= 0 && cfg.failingPercent <= 100))
+    throw new Error(`--failing must be a percent from 0 to 100 (got ${flags.failing})`);
   // A check's timeout must be shorter than its cadence (config rule): 5 s, or half of `every`.
   cfg.timeoutMs = Math.min(5_000, Math.floor(everyMs / 2));
   if (cfg.timeoutMs < 1 || cfg.scrapeMs <= 0 || cfg.durationMs < cfg.scrapeMs) {
@@ -57,7 +74,7 @@ export async function main(argv) {
       .join(' ')}, node ${process.version}; ` +
       `checks every ${everyMs / 1000}s (timeout ${cfg.timeoutMs}ms), monitor.concurrency ${cfg.concurrency}; ` +
       `warm-up ${cfg.warmupMs / 1000}s, then ${cfg.durationMs / 1000}s measured with /metrics scraped every ${cfg.scrapeMs / 1000}s; ` +
-      `${cfg.targets} targets (+${cfg.targetDelayMs}ms) in a child process; Redis ${cfg.redisUrl}`,
+      `${cfg.targets} targets (+${cfg.targetDelayMs}ms) in a child process; ${cfg.failingPercent} % of checks failing; Redis ${cfg.redisUrl}`,
   );
 
   let db;
@@ -75,7 +92,14 @@ export async function main(argv) {
     for (const n of cfg.counts) {
       await db.empty();
       lastConfig?.remove();
-      lastConfig = writeServiceConfig({ n, ports, every: `${everyMs}ms`, timeout: `${cfg.timeoutMs}ms`, concurrency: cfg.concurrency });
+      lastConfig = writeServiceConfig({
+        n,
+        ports,
+        every: `${everyMs}ms`,
+        timeout: `${cfg.timeoutMs}ms`,
+        concurrency: cfg.concurrency,
+        failingPercent: cfg.failingPercent,
+      });
       const row = await runService({ ...cfg, n, configPath: lastConfig.path, db });
       row.raw = await rawClient({ configPath: lastConfig.path, mode: 'paced', rate: (n * 1000) / everyMs, durationMs: cfg.rawMs });
       rows.push(row);

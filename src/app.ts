@@ -284,6 +284,9 @@ export function buildApp(deps: AppDeps): App {
       detachSlack();
       // Stops the approval sweep too, and drains the Slack updates the hand-back queued.
       if (slack) await slack.stop();
+      // The passing results waiting in memory, written while the lease still holds: the successor
+      // then shows them (those of runs ending after this are refused once the lease is handed back).
+      await engine.flushQuietPasses();
       await elector.stop();
       await monitor.stop();
       await readiness.stop();

@@ -18,17 +18,23 @@ const STOP_LIMIT_MS = 12_000;
 /** The URL of check i: distinct per check, spread round-robin over the target ports. */
 export const checkUrl = (ports, i) => `http://127.0.0.1:${ports[i % ports.length]}/health/${i}`;
 
-/** A config of `n` HTTP checks `every` apart (YAML; every value is plain, so no quoting is needed). */
-export function serviceConfigYaml({ n, ports, every, timeout, concurrency }) {
+/**
+ * A config of `n` HTTP checks `every` apart (YAML; every value is plain, so no quoting is needed).
+ * `failingPercent` of them (spread evenly) expect HTTP 201 from targets that answer 200: they fail
+ * on every run, so each keeps an open incident, as a real fleet's few broken checks do.
+ */
+export function serviceConfigYaml({ n, ports, every, timeout, concurrency, failingPercent = 0 }) {
   const lines = ['monitor:', `  concurrency: ${concurrency}`, 'checks:'];
+  const failingEvery = failingPercent > 0 ? Math.round(100 / failingPercent) : 0;
   for (let i = 0; i < n; i++) {
+    const status = failingEvery > 0 && i % failingEvery === 0 ? 201 : 200;
     lines.push(
       `  - id: bench-${i}`,
       '    type: http',
       `    url: ${checkUrl(ports, i)}`,
       `    every: ${every}`,
       `    timeout: ${timeout}`,
-      `    expect: { status: [200], bodyContains: '"status":"ok"' }`,
+      `    expect: { status: [${status}], bodyContains: '"status":"ok"' }`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -8,6 +8,7 @@ import type { Logger } from '../observability/logger.js';
 import { StoreError } from '../store/store-error.js';
 import { UNFENCED, type CommitFence, type EvaluationCommit, type Lease, type Store } from '../store/store.js';
 import { joinChild } from './child-join.js';
+import { isQuiet, QuietPassBuffer } from './quiet-pass-buffer.js';
 
 /** What the engine tells its subscribers after a committed change. */
 export interface IncidentChange {
@@ -37,6 +38,8 @@ export interface IncidentEngineOptions {
   fencing: WriteFencing;
   /** Parent check ids per check (`dependsOn`, SPEC §9); a check absent here depends on nothing. */
   dependencies?: ReadonlyMap<string, readonly string[]>;
+  /** Longest a quiet pass waits in memory before its batch is written; default QUIET_PASS_FLUSH_MS. */
+  quietPassFlushMs?: number;
 }
 
 /**
@@ -58,12 +61,18 @@ type Withheld = { fence: CommitFence } | { dropped: string };
 export class IncidentEngine {
   private readonly listeners = new Set<IncidentListener>();
   private readonly stateCache = new Map<string, CheckState>();
+  private readonly quietPasses: QuietPassBuffer;
 
   constructor(private readonly options: IncidentEngineOptions) {
     const mode = (options.fencing as WriteFencing | undefined)?.mode;
     // JavaScript callers bypass the types: a missing choice must fail here, not write unfenced later.
     if (mode !== 'leader-lease' && mode !== 'unfenced')
       throw new TypeError(`IncidentEngine: fencing must be chosen ('leader-lease' or 'unfenced'), got ${String(mode)}`);
+    this.quietPasses = new QuietPassBuffer({
+      store: options.store,
+      logger: options.logger,
+      ...(options.quietPassFlushMs !== undefined ? { flushMs: options.quietPassFlushMs } : {}),
+    });
   }
 
   /** Subscribes to committed changes; returns the unsubscribe function. */
@@ -72,9 +81,19 @@ export class IncidentEngine {
     return () => this.listeners.delete(listener);
   }
 
-  /** Forgets cached check state, e.g. when leadership changes hands and another process wrote. */
+  /**
+   * Forgets cached check state, e.g. when leadership changes hands and another process wrote: a
+   * new term trusts only what it reads from the store. Passes still waiting from the last term are
+   * dropped too (their fence no longer holds; the store would refuse them).
+   */
   resetCache(): void {
     this.stateCache.clear();
+    this.quietPasses.clear();
+  }
+
+  /** Writes the quiet passes waiting in memory now (end of a term, shutdown); never throws. */
+  flushQuietPasses(): Promise<void> {
+    return this.quietPasses.flush();
   }
 
   /**
@@ -217,6 +236,13 @@ export class IncidentEngine {
       const parent = await this.openParentIncident(result.checkId);
       if (parent) return this.joinParent(parent, state, result, fence);
     }
+    if (isQuiet(previous, decision, state)) {
+      // Nothing incidents depend on changes: no fenced commit per run, only the latest result
+      // for /dr status, written with the next batch under this same fence.
+      this.stateCache.set(result.checkId, state);
+      this.quietPasses.add({ checkId: result.checkId, result, consecutiveSuccesses: state.consecutiveSuccesses }, fence);
+      return null;
+    }
     // The streak that joined a parent ended: a later failure is news again.
     if (decision.kind !== 'open' && state.consecutiveFailures === 0) delete state.joinedIncidentId;
     const change = await this.buildChange(decision, result, open);
@@ -298,7 +324,10 @@ export class IncidentEngine {
       this.options.logger.warn({ checkId }, 'monitor lease lost: result dropped, not written');
       return null;
     }
-    if (outcome === 'committed') this.stateCache.set(checkId, commit.checkState);
+    if (outcome === 'committed') {
+      this.stateCache.set(checkId, commit.checkState);
+      this.quietPasses.forget(checkId);
+    }
     return outcome;
   }
 

@@ -88,6 +88,9 @@ export class Monitor {
     if (!term) return;
     term.ended = true;
     await Promise.all([term.scheduler.stop(), term.results.close('monitoring stopped (no longer leader, or shutting down)')]);
+    // The term's last passing results: written while its lease still holds (a shutdown), refused
+    // by the store if it does not (a demotion), so a successor shows them or its own, never a mix.
+    await this.options.engine.flushQuietPasses();
     if (term.late > 0) {
       this.options.logger.info(
         { discarded: term.late, fencingToken: term.lease?.token },

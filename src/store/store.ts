@@ -1,3 +1,4 @@
+import type { CheckResult } from '../core/check-result.js';
 import type { CheckState } from '../core/check-state.js';
 import type { Incident, IncidentEvent } from '../core/incident.js';
 
@@ -33,6 +34,27 @@ export interface EvaluationCommit {
    * (a person acknowledging, another write) changed the incident in between.
    */
   expectedRevision?: number;
+}
+
+/**
+ * A pass on a check with no open incident, no joined parent incident and no failure streak: it
+ * changes nothing incidents depend on, only the latest result `/dr status` shows and the count of
+ * passes in a row. The leader keeps these in memory and records them in batches (quiet-passes.ts).
+ */
+export interface QuietPass {
+  checkId: string;
+  result: CheckResult;
+  consecutiveSuccesses: number;
+}
+
+/**
+ * A batch of quiet passes, refused as a whole ('fenced') unless `fence` is still held, exactly as
+ * an EvaluationCommit. Stored apart from the check state, so it can never overwrite what a fenced
+ * commit wrote: a reader takes a pass only when its result started after the state's last result.
+ */
+export interface QuietPassBatch {
+  fence: CommitFence;
+  passes: QuietPass[];
 }
 
 /** A change to an incident alone, made by a person (acknowledge, resolve) rather than the monitor. */
@@ -74,7 +96,10 @@ export interface Store {
   /** Allocates the next incident number (1, 2, ...), never reused. */
   nextIncidentSequence(): Promise<number>;
 
+  /** The check's state, with its latest quiet pass when that is newer than the committed state. */
   getCheckState(checkId: string): Promise<CheckState | null>;
+  /** Records quiet passes (see QuietPass) in one fenced write; never touches incidents. */
+  recordQuietPasses(batch: QuietPassBatch): Promise<'committed' | 'fenced'>;
   commitEvaluation(commit: EvaluationCommit): Promise<CommitOutcome>;
   /** Writes an incident and its event if the stored revision is still `expectedRevision`. */
   updateIncident(update: IncidentUpdate): Promise<'committed' | 'conflict'>;

@@ -1,6 +1,6 @@
 import type { CheckState } from '../../src/core/check-state.js';
 import type { Incident, IncidentEvent } from '../../src/core/incident.js';
-import type { CommitOutcome, EvaluationCommit, IncidentUpdate, Lease, LeaseAttempt, Store } from '../../src/store/store.js';
+import type { CommitOutcome, EvaluationCommit, IncidentUpdate, Lease, LeaseAttempt, QuietPassBatch, Store } from '../../src/store/store.js';
 
 /**
  * Wraps a real store; `partition()` makes every call hang (a stalled Redis or a cut network:
@@ -62,6 +62,9 @@ export class PartitionableStore implements Store {
   }
   getCheckState(checkId: string): Promise<CheckState | null> {
     return this.call(() => this.inner.getCheckState(checkId));
+  }
+  recordQuietPasses(batch: QuietPassBatch): Promise<'committed' | 'fenced'> {
+    return this.call(() => this.inner.recordQuietPasses(batch));
   }
   commitEvaluation(commit: EvaluationCommit): Promise<CommitOutcome> {
     return this.call(() => this.inner.commitEvaluation(commit));

@@ -161,7 +161,8 @@ runbooks:
     orders: ${yamlFlow(ORDERS_FAILOVER)}
 `);
       // The guard reads the lag the monitor stored, so wait until the first measurement is in.
-      await until(async () => Boolean((await app?.store.getCheckState('orders-lag'))?.lastResult), 5000);
+      // A passing reading is written with the leader's next batch, at most 5 s after its run.
+      await until(async () => Boolean((await app?.store.getCheckState('orders-lag'))?.lastResult), 10_000);
 
       const answer = nockResponseUrl('/commands/T1/1/plan');
       expect((await slash(url, 'failover orders --dry-run', 'U0AAA', '/commands/T1/1/plan')).status).toBe(200);

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
@@ -225,6 +227,45 @@ checks:
     const keys = await cleaner.keys(`${prefix}*`);
     if (keys.length > 0) await cleaner.del(...keys);
     await cleaner.quit();
+  });
+  it('a leader stopped on SIGTERM writes its passing results before handing the lease over; the other replica shows them', async () => {
+    const prefix = `test:replicas:${randomUUID()}:`;
+    const target = createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+    const { port } = target.address() as AddressInfo;
+    const cfg = config(`
+monitor: { leaseTtl: 1s }
+checks:
+  - { id: up, type: http, url: "http://127.0.0.1:${port}/health", every: 100ms, timeout: 80ms }
+`);
+    const replica = async (name: string) => {
+      const redis = new Redis(REDIS_URL);
+      redisClients.push(redis);
+      return startApp(cfg, { backend: testBackend(redis, prefix), holderId: name });
+    };
+    try {
+      const a = await replica('a');
+      await until(() => a.app.monitor.running, 3000);
+      const b = await replica('b');
+      // Well inside the 5 s between batches: nothing of these passes is in the store yet.
+      await new Promise((r) => setTimeout(r, 600));
+      expect(await b.app.store.getCheckState('up')).toBeNull();
+      const stoppedAt = Date.now();
+      await a.app.stop();
+      running.splice(running.indexOf(a.app), 1);
+      const seen = await b.app.store.getCheckState('up');
+      expect(seen).toMatchObject({ consecutiveFailures: 0, openIncidentId: null, lastResult: { ok: true } });
+      expect(seen!.consecutiveSuccesses).toBeGreaterThanOrEqual(3);
+      expect(stoppedAt - seen!.lastResult!.startedAt).toBeLessThan(500);
+      // The successor takes over and continues the count from what it read.
+      await until(() => b.app.monitor.running, 2500);
+    } finally {
+      await new Promise((resolve) => target.close(resolve));
+      const cleaner = new Redis(REDIS_URL);
+      const keys = await cleaner.keys(`${prefix}*`);
+      if (keys.length > 0) await cleaner.del(...keys);
+      await cleaner.quit();
+    }
   });
 });
 

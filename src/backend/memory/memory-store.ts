@@ -2,6 +2,7 @@ import type { CheckState } from '../../core/check-state.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import type { Incident, IncidentEvent } from '../../core/incident.js';
 import { assertLimit, assertTtlMs, commitIncidentId } from '../../store/store-arguments.js';
+import { withQuietPass } from '../../store/quiet-pass-merge.js';
 import { StoreError } from '../../store/store-error.js';
 import {
   UNFENCED,
@@ -10,6 +11,8 @@ import {
   type IncidentUpdate,
   type Lease,
   type LeaseAttempt,
+  type QuietPass,
+  type QuietPassBatch,
   type Store,
 } from '../../store/store.js';
 
@@ -37,6 +40,8 @@ export class MemoryStore implements Store {
   /** Last fencing token per lease name; survives release so tokens never go back. */
   private readonly leaseTokens = new Map<string, number>();
   private readonly checkStates = new Map<string, CheckState>();
+  /** Latest quiet pass per check, kept apart from the state as in Redis (see withQuietPass). */
+  private readonly quietPasses = new Map<string, QuietPass>();
   private readonly incidents = new Map<string, Incident>();
   private readonly events = new Map<string, IncidentEvent[]>();
   private incidentSequence = 0;
@@ -87,7 +92,13 @@ export class MemoryStore implements Store {
   }
 
   async getCheckState(checkId: string): Promise<CheckState | null> {
-    return copy(this.checkStates.get(checkId) ?? null);
+    return copy(withQuietPass(checkId, this.checkStates.get(checkId) ?? null, this.quietPasses.get(checkId) ?? null));
+  }
+
+  async recordQuietPasses(batch: QuietPassBatch): Promise<'committed' | 'fenced'> {
+    if (batch.fence !== UNFENCED && !(batch.fence && this.heldBy(batch.fence))) return 'fenced';
+    for (const pass of copy(batch.passes)) this.quietPasses.set(pass.checkId, pass);
+    return 'committed';
   }
 
   async commitEvaluation(commit: EvaluationCommit): Promise<CommitOutcome> {

@@ -2,6 +2,7 @@ import type { CheckState } from '../../core/check-state.js';
 import type { Incident, IncidentEvent } from '../../core/incident.js';
 import { isSeverity } from '../../core/severity.js';
 import { StoreError } from '../../store/store-error.js';
+import type { QuietPass } from '../../store/store.js';
 
 type Guard<T> = (value: unknown) => value is T;
 
@@ -95,5 +96,17 @@ export function isCheckState(value: unknown): value is CheckState {
     (value.openIncidentId === null || str(value.openIncidentId)) &&
     optional(str)(value.joinedIncidentId) &&
     (value.lastResult === null || (isRecord(value.lastResult) && str(value.lastResult.checkId)))
+  );
+}
+
+/** True when `value` has the shape of a QuietPass (its result must start at a known time: the merge compares it). */
+export function isQuietPass(value: unknown): value is QuietPass {
+  return (
+    isRecord(value) &&
+    str(value.checkId) &&
+    num(value.consecutiveSuccesses) &&
+    isRecord(value.result) &&
+    str(value.result.checkId) &&
+    num(value.result.startedAt)
   );
 }

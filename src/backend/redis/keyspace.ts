@@ -20,6 +20,8 @@ export const DEFAULT_KEY_PREFIX = 'lifeboat:';
  *   {p}lease-token:{name}       counter, INCR per acquisition (fencing token), no TTL
  *   {p}incident-seq             counter, INCR per incident number, no TTL
  *   {p}check:{checkId}          CheckState JSON
+ *   {p}check-passes             hash checkId -> QuietPass JSON: the leader's latest quiet pass per
+ *                               check, written in batches; read over the state (quiet-pass-merge.ts)
  *   {p}incident:{id}            Incident JSON
  *   {p}incident-events:{id}     list of IncidentEvent JSON, in order
  *   {p}incidents:open           sorted set of open incident ids, score = openedAt (epoch ms)
@@ -35,6 +37,7 @@ export interface RedisKeys {
   leaseToken(name: string): string;
   incidentSequence(): string;
   checkState(checkId: string): string;
+  quietPasses(): string;
   incident(id: string): string;
   incidentEvents(id: string): string;
   openIncidents(): string;
@@ -48,6 +51,7 @@ export function redisKeys(prefix: string): RedisKeys {
     leaseToken: (name) => `${prefix}lease-token:${name}`,
     incidentSequence: () => `${prefix}incident-seq`,
     checkState: (checkId) => `${prefix}check:${checkId}`,
+    quietPasses: () => `${prefix}check-passes`,
     incident: (id) => `${prefix}incident:${id}`,
     incidentEvents: (id) => `${prefix}incident-events:${id}`,
     openIncidents: () => `${prefix}incidents:open`,

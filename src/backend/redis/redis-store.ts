@@ -2,9 +2,10 @@ import type { Redis } from 'ioredis';
 import { maskSecrets } from '../../observability/logger.js';
 import type { CheckState } from '../../core/check-state.js';
 import type { Incident, IncidentEvent } from '../../core/incident.js';
-import { decodeStored, isCheckState, isIncident, isIncidentEvent } from './decode-stored.js';
+import { decodeStored, isCheckState, isIncident, isIncidentEvent, isQuietPass } from './decode-stored.js';
 import { redisKeys, type RedisKeys } from './keyspace.js';
-import { ACQUIRE_LEASE, COMMIT_EVALUATION, RELEASE_LEASE, RENEW_LEASE } from './store-scripts.js';
+import { ACQUIRE_LEASE, COMMIT_EVALUATION, QUIET_PASS_CHUNK, RECORD_QUIET_PASSES, RELEASE_LEASE, RENEW_LEASE } from './store-scripts.js';
+import { withQuietPass } from '../../store/quiet-pass-merge.js';
 import { assertLimit, assertTtlMs, commitIncidentId } from '../../store/store-arguments.js';
 import { StoreError } from '../../store/store-error.js';
 import {
@@ -14,6 +15,7 @@ import {
   type IncidentUpdate,
   type Lease,
   type LeaseAttempt,
+  type QuietPassBatch,
   type Store,
 } from '../../store/store.js';
 
@@ -105,8 +107,28 @@ export class RedisStore implements Store {
 
   async getCheckState(checkId: string): Promise<CheckState | null> {
     const key = this.keys.checkState(checkId);
-    const raw = await this.redis.get(key);
-    return raw === null ? null : decodeStored(key, raw, isCheckState, 'check state');
+    const passes = this.keys.quietPasses();
+    // One round trip for both; not atomic, which withQuietPass's rule does not need (see there).
+    const replies = await this.redis.pipeline().get(key).hget(passes, checkId).exec();
+    const [raw, rawPass] = (replies ?? []).map(([err, value]) => {
+      if (err) throw err;
+      return value as string | null;
+    });
+    const state = raw == null ? null : decodeStored(key, raw, isCheckState, 'check state');
+    const pass = rawPass == null ? null : decodeStored(`${passes}[${checkId}]`, rawPass, isQuietPass, 'quiet pass');
+    return withQuietPass(checkId, state, pass);
+  }
+
+  async recordQuietPasses(batch: QuietPassBatch): Promise<'committed' | 'fenced'> {
+    const fence = batch.fence === UNFENCED ? UNFENCED : batch.fence ? leaseValue(batch.fence) : '';
+    const keys = [this.keys.lease(batch.fence === UNFENCED ? '' : (batch.fence?.name ?? '')), this.keys.quietPasses()];
+    for (let start = 0; start < batch.passes.length; start += QUIET_PASS_CHUNK) {
+      const args = batch.passes.slice(start, start + QUIET_PASS_CHUNK).flatMap((pass) => [pass.checkId, JSON.stringify(pass)]);
+      const outcome = await RECORD_QUIET_PASSES.run(this.redis, keys, [fence, ...args]);
+      if (outcome === 'fenced') return 'fenced';
+      if (outcome !== 'committed') throw this.unexpectedReply(RECORD_QUIET_PASSES.name, outcome);
+    }
+    return 'committed';
   }
 
   async commitEvaluation(commit: EvaluationCommit): Promise<CommitOutcome> {

@@ -92,3 +92,27 @@ end
 return 'committed'
 `,
 );
+
+/**
+ * A batch of quiet passes (QuietPass, store.ts): the same fence check as COMMIT_EVALUATION, then
+ * one HSET of every pass, so a stale leader's batch lands nowhere. It writes only the passes
+ * hash, never a check state or an incident, so it cannot open, change or resolve anything.
+ *
+ * KEYS: 1 lease, 2 passes hash. ARGV: 1 expected lease value, or 'unfenced', then checkId, pass
+ * JSON pairs (the caller sends at most QUIET_PASS_CHUNK pairs: Lua's unpack has a stack limit).
+ */
+export const RECORD_QUIET_PASSES = new LuaScript(
+  'record-quiet-passes',
+  `
+if ARGV[1] ~= 'unfenced' and (ARGV[1] == '' or redis.call('GET', KEYS[1]) ~= ARGV[1]) then
+  return 'fenced'
+end
+if #ARGV > 1 then
+  redis.call('HSET', KEYS[2], unpack(ARGV, 2))
+end
+return 'committed'
+`,
+);
+
+/** Passes per RECORD_QUIET_PASSES call: 2 arguments each, well under Lua's unpack limit (~8,000). */
+export const QUIET_PASS_CHUNK = 1_000;

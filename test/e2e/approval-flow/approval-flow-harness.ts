@@ -209,6 +209,8 @@ export async function startServiceFlow(options: ApprovalFlowOptions, clients: Aw
   // random phase (up to a minute): record the reading it would make, once this replica leads.
   await untilLeader(app);
   await app.engine.apply(lag(STEADY_LAG_SECONDS, null, 'orders-lag', clock.now()));
+  // A pass is written with the leader's next batch (within 5 s); write it now, as that batch would.
+  await app.engine.flushQuietPasses();
 
   const { bot, approvalUi } = slack;
   const { approvals } = dr;

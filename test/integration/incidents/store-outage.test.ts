@@ -89,7 +89,11 @@ describe('check results during a store outage', () => {
     const lines: Array<{ msg: string }> = [];
     await startApp('6s', probe, lines); // the lease outlives the outage: the leader stays leader
     const store = app!.store;
-    await until(async () => (await store.getCheckState('api'))?.consecutiveSuccesses! >= 2, 5_000, 'healthy results written');
+    await until(
+      async () => (await store.getCheckState('api'))?.consecutiveSuccesses! >= 2,
+      10_000,
+      'healthy results written (quiet passes are written in batches, at most 5 s after the run)',
+    );
 
     await server.kill();
     probe.failing = true;
@@ -119,7 +123,11 @@ describe('check results during a store outage', () => {
     const lines: Array<{ msg: string }> = [];
     await startApp('1200ms', probe, lines); // self-demotion 1.08 s after the last renewal: inside the outage
     const store = app!.store;
-    await until(async () => (await store.getCheckState('api'))?.consecutiveSuccesses! >= 2, 5_000, 'healthy results written');
+    await until(
+      async () => (await store.getCheckState('api'))?.consecutiveSuccesses! >= 2,
+      10_000,
+      'healthy results written (quiet passes are written in batches, at most 5 s after the run)',
+    );
 
     await server.kill();
     probe.failing = true;

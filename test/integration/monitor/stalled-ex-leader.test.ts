@@ -157,7 +157,7 @@ checks:
     await until(
       async () =>
         (await store.getCheckState('api'))?.consecutiveSuccesses! >= 2 && (await store.getCheckState('db'))?.consecutiveSuccesses! >= 2,
-      5_000,
+      10_000, // passes are written in batches, at most 5 s after the run
       'healthy results from both checks',
     );
     probes.mode = 'failing';
