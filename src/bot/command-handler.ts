@@ -69,6 +69,12 @@ export interface DrillCommands {
   list(): Promise<DrillListing[]>;
 }
 
+/** `<#C0INCIDENTS>` for a channel id, `#name` for a name. */
+function channelMention(channel: string | undefined): string {
+  if (!channel) return 'the Lifeboat channel';
+  return /^[CG][A-Z0-9]+$/.test(channel) ? `<#${channel}>` : `#${channel.replace(/^#/, '')}`;
+}
+
 /** A read-only command's store reads failed or took too long: answer from memory. */
 class StoreUnreachable extends Error {
   override readonly name = 'StoreUnreachable';
@@ -174,7 +180,7 @@ export class CommandHandler {
     this.deps.logger.info({ userId: requester.userId, drill: command.drill, started }, 'drill requested');
     return {
       text: started.ok
-        ? `Drill ${command.drill} started as ${started.runId}: its progress and result are posted in the incident channel.`
+        ? `Drill ${command.drill} started as ${started.runId}: its progress and result are posted in ${channelMention(config.slack.channel)}.`
         : `Drill ${command.drill} was not started: ${started.reason}.`,
     };
   }
