@@ -12,6 +12,7 @@ import { silentLogger } from '../../../src/observability/logger.js';
 import { httpAwsClients } from '../../doubles/aws-http.js';
 import { MANUAL_CLOCK_START, ManualClock } from '../../doubles/manual-clock.js';
 import { nockRdsForDrills, type FakeInstance } from '../../doubles/rds-drill-fake.js';
+import { nockAuroraForDrills } from '../../doubles/aurora-drill-fake.js';
 import { FakeLagSource, MemoryRunJournal, RecordingReporter } from '../actions/fixtures.js';
 
 /*
@@ -203,5 +204,32 @@ describe('a restore drill', () => {
 
     expect(outcome.result).toBe('missed-rto');
     expect(outcome.reason).toMatch(/^restored in .*, over the rto of 1m$/);
+  });
+
+  it('drills an Aurora runbook: cluster plus writer, tagged; deletes the writer, waits until it is gone, then the cluster', async () => {
+    const clock = new ManualClock();
+    const cluster = 'orders-east-drill-20261121-120000';
+    const aurora = nockAuroraForDrills('orders-east', new Date(MANUAL_CLOCK_START - 60_000), { address: '127.0.0.1', port: tcpPort });
+    const runbook: RestoreRunbook = {
+      region: 'us-east-1',
+      dbCluster: 'orders-east',
+      instanceClass: 'db.r6g.large',
+      securityGroups: [],
+      overrides: {},
+    };
+
+    const outcome = await runDrill(
+      { ...deps(clock, []), cleanup: { pollMs: 1_000, writerGoneMs: 10_000 } },
+      { name: 'east', drill: DRILL, runbook, runId: 'DRL-6' },
+    );
+
+    expect(outcome).toMatchObject({ result: 'passed', target: cluster, endpoint: `127.0.0.1:${tcpPort}` });
+    expect(aurora.actions).toContain('CreateDBInstance');
+    expect(aurora.deleted).toEqual([`instance:${cluster}-w`, `cluster:${cluster}`]);
+    expect(outcome.cleanup.map((s) => `${s.kind}:${s.resource}:${s.result}`)).toEqual([
+      `instance:${cluster}-w:deleted`,
+      `cluster:${cluster}:deleted`,
+    ]);
+    expect(aurora.clusters.has('orders-east')).toBe(true);
   });
 });
