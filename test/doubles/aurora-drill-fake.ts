@@ -1,4 +1,5 @@
 import { nockRds, type RdsAnswer } from './aws-http.js';
+import { tagsOf } from './rds-drill-fake.js';
 import { members, type XmlValue } from './rds-nock.js';
 
 type Tags = Array<{ Key: string; Value: string }>;
@@ -24,14 +25,6 @@ export interface AuroraDrillFake {
   actions: string[];
   /** Deletes in the order AWS received them: `instance:<id>`, `cluster:<id>`. */
   deleted: string[];
-}
-
-function tagsOf(params: Record<string, string>): Tags {
-  const tags: Tags = [];
-  for (let n = 1; params[`Tags.Tag.${n}.Key`] !== undefined; n++) {
-    tags.push({ Key: params[`Tags.Tag.${n}.Key`] ?? '', Value: params[`Tags.Tag.${n}.Value`] ?? '' });
-  }
-  return tags;
 }
 
 function clusterXml(c: FakeCluster, endpoint: { address: string; port: number }, latest?: Date): XmlValue {

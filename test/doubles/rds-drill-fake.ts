@@ -32,7 +32,7 @@ export interface RdsDrillFake {
 }
 
 /** The `Tags.Tag.N.Key/Value` (Query protocol list) of a request, as tags. */
-function tagsOf(params: Record<string, string>): Array<{ Key: string; Value: string }> {
+export function tagsOf(params: Record<string, string>): Array<{ Key: string; Value: string }> {
   const tags: Array<{ Key: string; Value: string }> = [];
   for (let n = 1; params[`Tags.Tag.${n}.Key`] !== undefined; n++) {
     tags.push({ Key: params[`Tags.Tag.${n}.Key`] ?? '', Value: params[`Tags.Tag.${n}.Value`] ?? '' });

@@ -34,33 +34,21 @@ export class RedisAuditLog implements AuditLog {
 
   async append(entry: NewIncidentAuditEntry): Promise<void> {
     // Same field names as the approval scripts' entries, with `incident` instead of `approval`.
-    await this.redis.xadd(
-      this.key,
-      '*',
-      'type',
-      entry.type,
-      'incident',
-      entry.incidentId,
-      'actor',
-      entry.actor ?? '',
-      'at',
-      String(entry.at),
-      'detail',
-      entry.detail ?? '',
-    );
+    await this.add(entry, ['incident', entry.incidentId]);
   }
 
   async appendDrill(entry: NewDrillAuditEntry): Promise<void> {
     // `drillRun` instead of `approval` / `incident` tells the entry's kind when it is read back.
+    await this.add(entry, ['drillRun', entry.drillRunId, 'drill', entry.drill]);
+  }
+
+  private async add(entry: { type: string; actor?: string; at: number; detail?: string }, subject: string[]): Promise<void> {
     await this.redis.xadd(
       this.key,
       '*',
       'type',
       entry.type,
-      'drillRun',
-      entry.drillRunId,
-      'drill',
-      entry.drill,
+      ...subject,
       'actor',
       entry.actor ?? '',
       'at',

@@ -13,6 +13,7 @@ import { httpAwsClients } from '../../doubles/aws-http.js';
 import { MANUAL_CLOCK_START, ManualClock } from '../../doubles/manual-clock.js';
 import { nockRdsForDrills, type FakeInstance } from '../../doubles/rds-drill-fake.js';
 import { nockAuroraForDrills } from '../../doubles/aurora-drill-fake.js';
+import { ORDERS_RESTORE } from '../../doubles/runbook-fixtures.js';
 import { FakeLagSource, MemoryRunJournal, RecordingReporter } from '../actions/fixtures.js';
 
 /*
@@ -22,11 +23,7 @@ import { FakeLagSource, MemoryRunJournal, RecordingReporter } from '../actions/f
 
 const TARGET = 'orders-db-drill-20261121-120000';
 const RUNBOOK: RestoreRunbook = {
-  region: 'us-east-1',
-  dbInstance: 'orders-db',
-  instanceClass: 'db.r6g.large',
-  subnetGroup: 'prod-db',
-  securityGroups: ['sg-0abc'],
+  ...ORDERS_RESTORE,
   overrides: {},
   // A drill must never touch these: they point production at the copy.
   dns: [{ hostedZoneId: 'Z123', name: 'orders.db.example.com', type: 'CNAME', ttl: 60 }],
