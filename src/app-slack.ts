@@ -1,3 +1,5 @@
+import type { DrillCommands } from './bot/command-handler.js';
+import type { SlackGateway } from './bot/slack-gateway.js';
 import type { DrParts } from './app-dr.js';
 import type { Backend } from './backend/create-backend.js';
 import { createApprovalUi, type ApprovalUi } from './bot/approvals/create-approval-ui.js';
@@ -24,6 +26,8 @@ export interface SlackParts {
   approvalUi: ApprovalUi;
   /** One-time notices to operators (a refused PagerDuty or Statuspage key). */
   notices: OperatorNotices;
+  /** The Web API as the bot uses it (drill messages post through it). */
+  gateway: SlackGateway;
   stop(): Promise<void>;
 }
 
@@ -46,6 +50,8 @@ export interface SlackDeps {
   /** `/dr silence|silences|unsilence`, and the silence shown on incident messages. */
   silences: Silences;
   audit: AuditRecorder;
+  /** `/dr drill` and `/dr drills`; absent when no drills are configured. */
+  drills?: DrillCommands;
   seams?: SlackSeams;
 }
 
@@ -91,6 +97,7 @@ export function buildSlack(deps: SlackDeps): SlackParts {
     listApprovals: approvalUi.listApprovals,
     evaluateReadiness: () => deps.readiness.evaluateNow(),
     silences: deps.silences,
+    ...(deps.drills ? { drills: deps.drills } : {}),
     record: {
       engine: deps.engine,
       auditLog: backend.auditLog,
@@ -132,6 +139,7 @@ export function buildSlack(deps: SlackDeps): SlackParts {
     archiver,
     approvalUi,
     notices,
+    gateway: platform.gateway,
     async stop() {
       await archiver.stop();
       await approvalUi.stop();

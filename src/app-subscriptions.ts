@@ -1,3 +1,4 @@
+import type { DrillParts } from './drills/build-drills.js';
 import type { DrParts } from './app-dr.js';
 import type { SlackParts } from './app-slack.js';
 import type { AuditRecorder } from './audit/audit-recorder.js';
@@ -29,6 +30,8 @@ export interface SubscribedParts {
   slack: SlackParts | null;
   noise: NoiseParts;
   audit: AuditRecorder;
+  /** Restore drills; their schedule runs on the leader. */
+  drills?: DrillParts | null;
 }
 
 /**
@@ -47,6 +50,7 @@ export function subscribeParts(parts: SubscribedParts): () => void {
       engine.resetCache();
       monitor.start(lease);
       readiness.start(lease);
+      parts.drills?.scheduler.start();
       // Ended silences and due reminders are noticed by the leader's timer, not by the next check run.
       noise.sweeper.start();
     },
@@ -55,6 +59,7 @@ export function subscribeParts(parts: SubscribedParts): () => void {
       // stop() ends the term before its first await: from here no result of ours is written.
       monitor.stop().catch((err: unknown) => logger.error({ err }, 'monitor did not stop cleanly after demotion'));
       readiness.stop().catch((err: unknown) => logger.error({ err }, 'readiness loop did not stop cleanly after demotion'));
+      parts.drills?.scheduler.stop();
       noise.sweeper.stop().catch((err: unknown) => logger.error({ err }, 'noise sweep did not stop cleanly after demotion'));
     },
   });

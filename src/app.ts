@@ -1,3 +1,4 @@
+import { buildDrills, type DrillParts } from './drills/build-drills.js';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -66,6 +67,8 @@ export interface App {
   readonly dr: DrParts | null;
   /** Silences, maintenance windows and reminders (SPEC §9). */
   readonly noise: NoiseParts;
+  /** Restore drills (SPEC §10); null when none are configured. */
+  readonly drills: DrillParts | null;
   /** Listens on `port` (0 for any); returns the base URL. */
   start(port: number, host?: string): Promise<string>;
   stop(): Promise<void>;
@@ -157,6 +160,16 @@ export function buildApp(deps: AppDeps): App {
     onPageEvent: audit.onPage,
   });
 
+  // Scheduled drills need no Slack (the config is their approval); `/dr drill` does.
+  const drills = buildDrills({
+    config,
+    backend,
+    awsClients,
+    metrics,
+    clock: backend.sharedClock,
+    logger,
+    ...(deps.seams?.runSleep ? { sleep: deps.seams.runSleep } : {}),
+  });
   // Without Slack nobody can approve, so there are no DR actions at all.
   const dr = slackOn
     ? buildDr({
@@ -186,9 +199,11 @@ export function buildApp(deps: AppDeps): App {
         readiness,
         silences: noise.silences,
         audit,
+        ...(drills ? { drills: drills.service } : {}),
         ...(deps.seams ? { seams: deps.seams } : {}),
       })
     : null;
+  if (slack && drills) drills.service.attachSlack(slack.gateway);
 
   const server = buildServer({
     logger,
@@ -237,6 +252,7 @@ export function buildApp(deps: AppDeps): App {
     slack,
     noise,
     audit,
+    drills,
   });
   const demo = config.demo ? new DemoTarget({ ...config.demo, clock, logger: logger.child({ component: 'demo-target' }) }) : null;
 
@@ -253,6 +269,7 @@ export function buildApp(deps: AppDeps): App {
     slack,
     dr,
     noise,
+    drills,
     async start(port, host = '0.0.0.0') {
       if (demo) await demo.start();
       const address = await server.listen({ port, host });
@@ -290,6 +307,9 @@ export function buildApp(deps: AppDeps): App {
       await elector.stop();
       await monitor.stop();
       await readiness.stop();
+      drills?.scheduler.stop();
+      // Cuts keepFor and restore waits short: each drill deletes what it created, then ends.
+      await settleWithin(drills?.service.stop() ?? Promise.resolve(), RUNS_SETTLE_MS);
       await noise.sweeper.stop();
       await pager.stop();
       await backend.retention?.stop();

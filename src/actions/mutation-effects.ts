@@ -52,6 +52,24 @@ export async function instanceCreatedEffect(rds: RdsGateway, region: string, id:
   return db ? { took: true, observed: `${id} exists (${db.status})` } : { took: false, observed: `${id} does not exist` };
 }
 
+/**
+ * DeleteDBInstance / DeleteDBCluster of a drill's resource: accepted, it reads `deleting` (or is
+ * already gone). Anything else means the delete did not take.
+ */
+export async function instanceDeletedEffect(rds: RdsGateway, region: string, id: string): Promise<Effect> {
+  const db = await rds.describeDbInstance(region, id);
+  if (!db) return { took: true, observed: `${id} is gone` };
+  return db.status === 'deleting' ? { took: true, observed: `${id} is deleting` } : { took: false, observed: `${id} is ${db.status}` };
+}
+
+export async function clusterDeletedEffect(rds: RdsGateway, region: string, id: string): Promise<Effect> {
+  const c = await rds.describeDbCluster(region, id);
+  if (!c) return { took: true, observed: `cluster ${id} is gone` };
+  return c.status === 'deleting'
+    ? { took: true, observed: `cluster ${id} is deleting` }
+    : { took: false, observed: `cluster ${id} is ${c.status}` };
+}
+
 /** A cluster restore: the new cluster exists under the identifier the plan chose. */
 export async function clusterCreatedEffect(rds: RdsGateway, region: string, id: string): Promise<Effect> {
   const c = await rds.describeDbCluster(region, id);

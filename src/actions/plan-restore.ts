@@ -17,6 +17,23 @@ import { resolveSettingsSource } from './restore-source.js';
 /** Tuning for `planRestore`. */
 export interface RestorePlanOptions {
   timeouts?: Partial<WaitTimeouts>;
+  /**
+   * A restore drill (SPEC §10): the restore part only (never the runbook's dns, hooks or verify: a
+   * drill must not touch production names or systems), into `<source>-drill-<stamp>`, tagged
+   * `lifeboat:drill=<runId>` (the tag its cleanup reads back before every delete), without
+   * deletion protection (the drill deletes what it made).
+   */
+  drill?: { runId: string };
+}
+
+/** The tag on everything a drill creates; its value is the drill run's id. */
+export const DRILL_TAG = 'lifeboat:drill';
+
+/** The settings' tags with the drill's tag added (replacing a carried-over one of that key). */
+function withDrillTag<T extends { Tags?: Rds.RdsTag[]; DeletionProtection?: boolean }>(input: T, runId: string | undefined): T {
+  if (runId === undefined) return input;
+  const tags = (input.Tags ?? []).filter((t) => t.Key !== DRILL_TAG);
+  return { ...input, Tags: [...tags, { Key: DRILL_TAG, Value: runId }], DeletionProtection: false };
 }
 
 /**
@@ -112,8 +129,10 @@ export async function planRestore(
   const { region } = runbook;
   const id = newPlanId(ctx);
   const now = ctx.clock.now();
-  const target = deriveRestoreIdentifier(source, now);
-  const writer = cluster ? deriveRestoreIdentifier(source, now, 'w') : undefined;
+  const drillRun = options.drill?.runId;
+  const word = drillRun === undefined ? 'restore' : 'drill';
+  const target = deriveRestoreIdentifier(source, now, undefined, word);
+  const writer = cluster ? deriveRestoreIdentifier(source, now, 'w', word) : undefined;
 
   const checks: PreflightCheck[] = [];
   if (from.type === 'snapshot') {
@@ -125,7 +144,7 @@ export async function planRestore(
   if (writer) checks.push({ kind: 'identifier-free', region, identifier: writer, cluster: false, step: 'create-writer' });
   // A record without a value points at the restored database: its endpoint, once it is available.
   const endpoint: EndpointSource = { step: cluster ? 'wait-cluster' : 'wait-restored', words: `the endpoint of ${target} once available` };
-  const dns = runbook.dns ?? [];
+  const dns = drillRun === undefined ? (runbook.dns ?? []) : [];
   checks.push(...dnsChecks(dns, endpoint));
   const outcomes = await evaluateAll(checks, ctx);
   const facts: PreflightFacts = Object.assign({}, ...outcomes.map((o) => o.facts));
@@ -137,7 +156,9 @@ export async function planRestore(
   const warnings: string[] = [...resolved.warnings];
   const keptKey = from.type === 'snapshot' ? facts.snapshot?.kmsKeyId : resolved.source.settings.kmsKeyId;
   const instanceSettings = instanceRestoreSettings(runbook, resolved.source, keptKey);
+  instanceSettings.input = withDrillTag(instanceSettings.input, drillRun);
   const clusterSettings = clusterRestoreSettings(runbook, resolved.source);
+  clusterSettings.input = withDrillTag(clusterSettings.input, drillRun);
   const carried = (cluster ? clusterSettings : instanceSettings).summary;
   // Approvers read every value in the input; the description names where each came from.
   const carrying = carried ? `; ${carried}` : '';
@@ -285,7 +306,7 @@ export async function planRestore(
     calls.push(...part.calls);
     warnings.push(...part.warnings);
     resources.push(...part.resources);
-  } else {
+  } else if (drillRun === undefined) {
     warnings.push(
       `The restore creates new ${cluster ? 'cluster' : 'instance'} ${target}; applications keep using ${source} until you point them at the new endpoint.`,
     );
@@ -297,13 +318,15 @@ export async function planRestore(
   }
 
   const preflight = resultsOf(outcomes, freezeDnsCheck);
-  await planHooks(runbook.hooks, ctx, { calls, preflight, warnings });
-  calls.push(...planVerify(runbook.verify, ctx));
+  if (drillRun === undefined) {
+    await planHooks(runbook.hooks, ctx, { calls, preflight, warnings });
+    calls.push(...planVerify(runbook.verify, ctx));
+  }
 
   return {
     id,
     request,
-    title: `Restore ${name}: ${source} ${how} as ${target} (${region})`,
+    title: `${drillRun === undefined ? 'Restore' : 'Drill: restore'} ${name}: ${source} ${how} as ${target} (${region})`,
     subject: name,
     calls,
     preflight,

@@ -32,10 +32,11 @@ function clean(base: string): string {
 /**
  * The identifier for what a restore creates: `<source>-restore-<yyyymmdd>-<hhmmss>[-<suffix>]`,
  * the source shortened as needed so the whole stays within 63 characters and valid.
- * `suffix` names a second resource of the same restore (`w` for a cluster's writer instance).
+ * `suffix` names a second resource of the same restore (`w` for a cluster's writer instance);
+ * `word` is `drill` for a restore drill's temporary resources (SPEC §10: `<source>-drill-<stamp>`).
  */
-export function deriveRestoreIdentifier(source: string, atEpochMs: number, suffix?: string): string {
-  const tail = `-restore-${stamp(atEpochMs)}${suffix ? `-${clean(suffix)}` : ''}`;
+export function deriveRestoreIdentifier(source: string, atEpochMs: number, suffix?: string, word = 'restore'): string {
+  const tail = `-${word}-${stamp(atEpochMs)}${suffix ? `-${clean(suffix)}` : ''}`;
   const room = RDS_IDENTIFIER_MAX_LENGTH - tail.length;
   const base = clean(source).slice(0, room).replace(/-+$/, '');
   return `${base}${tail}`;

@@ -47,11 +47,31 @@ export interface IncidentAuditEntry {
   detail?: string;
 }
 
+/** A restore drill (SPEC §10, §11): started (by whom, or the schedule) and how it ended. */
+export type DrillAuditType = 'drill-started' | 'drill-finished';
+
+export interface DrillAuditEntry {
+  id: string;
+  type: DrillAuditType;
+  /** The drill run, `DRL-<n>`. */
+  drillRunId: string;
+  /** The drill's name in the config. */
+  drill: string;
+  /** Epoch ms. */
+  at: number;
+  /** Slack user id; absent when the schedule started it. */
+  actor?: string;
+  detail?: string;
+}
+
+export type NewDrillAuditEntry = Omit<DrillAuditEntry, 'id'>;
+
 /**
  * Any entry of the log: approval entries carry `approvalId`, incident entries `incidentId`,
- * silence entries (written by the silence store with the silence itself) `checkId`.
+ * silence entries (written by the silence store with the silence itself) `checkId`, drill
+ * entries `drillRunId`.
  */
-export type AuditLogEntry = ApprovalAuditEntry | IncidentAuditEntry | SilenceAuditEntry;
+export type AuditLogEntry = ApprovalAuditEntry | IncidentAuditEntry | SilenceAuditEntry | DrillAuditEntry;
 
 export type NewIncidentAuditEntry = Omit<IncidentAuditEntry, 'id'>;
 
@@ -68,6 +88,7 @@ export interface NewestAuditQuery {
  */
 export interface AuditLog {
   append(entry: NewIncidentAuditEntry): Promise<void>;
+  appendDrill(entry: NewDrillAuditEntry): Promise<void>;
   newest(query: NewestAuditQuery): Promise<AuditLogEntry[]>;
 }
 
@@ -77,4 +98,8 @@ export function isIncidentAuditEntry(entry: AuditLogEntry): entry is IncidentAud
 
 export function isSilenceAuditEntry(entry: AuditLogEntry): entry is SilenceAuditEntry {
   return 'checkId' in entry && !('incidentId' in entry) && !('approvalId' in entry);
+}
+
+export function isDrillAuditEntry(entry: AuditLogEntry): entry is DrillAuditEntry {
+  return 'drillRunId' in entry;
 }

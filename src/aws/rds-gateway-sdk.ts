@@ -1,5 +1,7 @@
 import {
   CreateDBInstanceCommand,
+  DeleteDBClusterCommand,
+  DeleteDBInstanceCommand,
   DescribeDBClusterSnapshotsCommand,
   DescribeDBClustersCommand,
   DescribeDBInstanceAutomatedBackupsCommand,
@@ -28,6 +30,8 @@ import { gatewayCall, gatewayLookup } from './aws-gateway-error.js';
 import { backupSettings, clusterSettings, instanceSettings } from './rds-settings-view.js';
 import type {
   CreateDbInstanceInput,
+  DeleteDbClusterInput,
+  DeleteDbInstanceInput,
   DbClusterView,
   DbInstanceView,
   FailoverDbClusterInput,
@@ -302,6 +306,18 @@ export class SdkRdsGateway implements RdsGateway {
   createDbInstance(region: string, input: CreateDbInstanceInput): Promise<DbInstanceView | null> {
     return gatewayCall('rds:CreateDBInstance', region, async () =>
       instanceView((await rdsFor(this.clients, region, 'mutate').send(new CreateDBInstanceCommand(input))).DBInstance),
+    );
+  }
+
+  deleteDbInstance(region: string, input: DeleteDbInstanceInput): Promise<DbInstanceView | null> {
+    return gatewayCall('rds:DeleteDBInstance', region, async () =>
+      instanceView((await rdsFor(this.clients, region, 'mutate').send(new DeleteDBInstanceCommand(input))).DBInstance),
+    );
+  }
+
+  deleteDbCluster(region: string, input: DeleteDbClusterInput): Promise<DbClusterView | null> {
+    return gatewayCall('rds:DeleteDBCluster', region, async () =>
+      clusterView((await rdsFor(this.clients, region, 'mutate').send(new DeleteDBClusterCommand(input))).DBCluster),
     );
   }
 }

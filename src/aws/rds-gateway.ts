@@ -31,6 +31,9 @@ export interface RdsGateway {
   restoreDbClusterFromSnapshot(region: string, input: RestoreDbClusterFromSnapshotInput): Promise<DbClusterView | null>;
   restoreDbClusterToPointInTime(region: string, input: RestoreDbClusterToPointInTimeInput): Promise<DbClusterView | null>;
   createDbInstance(region: string, input: CreateDbInstanceInput): Promise<DbInstanceView | null>;
+  /** Restore drills only, on resources read back as carrying the drill's tag (src/drills). */
+  deleteDbInstance(region: string, input: DeleteDbInstanceInput): Promise<DbInstanceView | null>;
+  deleteDbCluster(region: string, input: DeleteDbClusterInput): Promise<DbClusterView | null>;
 }
 
 /** What the actions need from a DBInstance. Times are epoch ms. */
@@ -266,4 +269,20 @@ export interface CreateDbInstanceInput {
   /** The cluster's tags and copy-tags setting, so the writer is tagged like the restored cluster. */
   Tags?: RdsTag[];
   CopyTagsToSnapshot?: boolean;
+}
+
+/**
+ * A drill's temporary instance: "If you enable this parameter, RDS doesn't create a DB snapshot"
+ * (SkipFinalSnapshot); its automated backups go with it ("When you delete a DB instance, all
+ * automated backups for that instance are deleted", DeleteDBInstance).
+ */
+export interface DeleteDbInstanceInput {
+  DBInstanceIdentifier: string;
+  SkipFinalSnapshot: true;
+}
+
+/** A drill's temporary cluster, once its writer is gone; no final cluster snapshot. */
+export interface DeleteDbClusterInput {
+  DBClusterIdentifier: string;
+  SkipFinalSnapshot: true;
 }

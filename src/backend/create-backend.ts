@@ -1,3 +1,6 @@
+import type { DrillStore } from '../drills/drill-store.js';
+import { MemoryDrillStore } from './memory/memory-drill-store.js';
+import { RedisDrillStore } from './redis/redis-drill-store.js';
 import type { Redis } from 'ioredis';
 import type { ApprovalStore } from '../approvals/approval-store.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -82,6 +85,8 @@ export interface Backend {
   readonly silences: SilenceStore;
   /** The whole audit log (approval and incident entries), on the approval store's record. */
   readonly auditLog: AuditLog;
+  /** Restore drills: claims on their resources, their history and their runs' journal. */
+  readonly drills: DrillStore;
   /** When resolved incidents' dedicated channels are due to be archived. */
   readonly channelArchives: ChannelArchiveSchedule;
   readonly sharedClock: SharedClock;
@@ -131,6 +136,7 @@ function redisBackend(redis: Redis, keyPrefix: string, options: BackendOptions):
   const { clock, logger } = options;
   const store = new RedisStore({ redis, keyPrefix, ownsClient: options.ownsClient ?? false });
   const synced = new RedisSyncedClock(redis, clock, logger.child({ component: 'clock' }));
+  const approvals = new RedisApprovalStore({ redis, keyPrefix });
   const retention = new IncidentRetention({
     redis,
     keyPrefix,
@@ -141,7 +147,7 @@ function redisBackend(redis: Redis, keyPrefix: string, options: BackendOptions):
   return {
     kind: 'redis',
     store,
-    approvals: new RedisApprovalStore({ redis, keyPrefix }),
+    approvals,
     pagingQueue: new RedisPagingQueue(redis, keyPrefix),
     statusPage: new RedisStatusPageStore(redis, keyPrefix),
     seenDeliveries: new RedisSeenDeliveries(redis, keyPrefix),
@@ -150,6 +156,7 @@ function redisBackend(redis: Redis, keyPrefix: string, options: BackendOptions):
     slackOutbox: new RedisSlackOutbox(redis, keyPrefix),
     silences: new RedisSilenceStore(redis, keyPrefix),
     auditLog: new RedisAuditLog(redis, keyPrefix),
+    drills: new RedisDrillStore(redis, keyPrefix),
     channelArchives: new RedisChannelArchiveSchedule(redis, keyPrefix),
     sharedClock: synced,
     retention,
@@ -176,6 +183,7 @@ function memoryBackend({ clock }: BackendOptions): Backend {
     slackOutbox: new MemorySlackOutbox(),
     silences,
     auditLog: new MemoryAuditLog(approvals, silences),
+    drills: new MemoryDrillStore(approvals, clock),
     channelArchives: new MemoryChannelArchiveSchedule(),
     // One process: its own clock is the only one.
     sharedClock: { now: () => clock.now(), start: async () => undefined, stop: () => undefined },

@@ -10,6 +10,8 @@ import { silenceCommand } from './silence-commands.js';
 import { helpMessage } from './blocks/help-message.js';
 import { incidentsList } from './blocks/incidents-list.js';
 import { readinessList } from './blocks/readiness-list.js';
+import { drillsList } from './blocks/drills-list.js';
+import type { DrillListing } from '../drills/drill-service.js';
 import { statusReport, type CheckPosture } from './blocks/status-report.js';
 import type {
   BotMessage,
@@ -24,6 +26,7 @@ import type {
 import { READ_ONLY_SUBCOMMANDS, usageLine, type Subcommand } from './command-usage.js';
 import { LastKnownPosture, type IncidentsSnapshot, type StatusSnapshot } from './last-known-posture.js';
 import type { ParsedCommand } from './parse-command.js';
+import type { DrillCommand } from './parse-drill-command.js';
 import type { RecordCommand } from './parse-record-commands.js';
 import type { RecordCommands } from './record-commands.js';
 import type { Permissions } from './permissions.js';
@@ -56,6 +59,20 @@ export interface CommandHandlerDeps {
   storeReadDeadlineMs?: number;
   /** `/dr silence|silences|unsilence` (SPEC §9); absent: those commands say so. */
   silences?: Silences;
+  /** `/dr drill` and `/dr drills` (SPEC §10); absent: those commands say so. */
+  drills?: DrillCommands;
+}
+
+/** Restore drills as the commands see them (DrillService). */
+export interface DrillCommands {
+  start(name: string, actor?: string): Promise<{ ok: true; runId: string } | { ok: false; reason: string }>;
+  list(): Promise<DrillListing[]>;
+}
+
+/** `<#C0INCIDENTS>` for a channel id, `#name` for a name. */
+function channelMention(channel: string | undefined): string {
+  if (!channel) return 'the Lifeboat channel';
+  return /^[CG][A-Z0-9]+$/.test(channel) ? `<#${channel}>` : `#${channel.replace(/^#/, '')}`;
 }
 
 /** A read-only command's store reads failed or took too long: answer from memory. */
@@ -149,7 +166,23 @@ export class CommandHandler {
       case 'timeline':
       case 'audit':
         return this.record(command, requester);
+      case 'drill':
+      case 'drills':
+        return this.drill(command, requester);
     }
+  }
+
+  private async drill(command: DrillCommand, requester: Requester): Promise<BotMessage> {
+    const { drills, config } = this.deps;
+    if (!drills) return { text: `\`${config.slack.command} ${command.kind}\` is not available in this deployment.` };
+    if (command.kind === 'drills') return drillsList(await drills.list());
+    const started = await drills.start(command.drill, requester.userId);
+    this.deps.logger.info({ userId: requester.userId, drill: command.drill, started }, 'drill requested');
+    return {
+      text: started.ok
+        ? `Drill ${command.drill} started as ${started.runId}: its progress and result are posted in ${channelMention(config.slack.channel)}.`
+        : `Drill ${command.drill} was not started: ${started.reason}.`,
+    };
   }
 
   private async record(command: RecordCommand, requester: Requester): Promise<BotMessage> {

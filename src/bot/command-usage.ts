@@ -15,6 +15,8 @@ export const SUBCOMMANDS = [
   'statuspage',
   'approvals',
   'readiness',
+  'drill',
+  'drills',
   'silence',
   'silences',
   'unsilence',
@@ -23,7 +25,7 @@ export const SUBCOMMANDS = [
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 /** Subcommands anyone in the workspace may run; everything else needs `slack.operators`. */
-export const READ_ONLY_SUBCOMMANDS: ReadonlySet<Subcommand> = new Set(['help', 'status', 'incidents', 'readiness', 'silences']);
+export const READ_ONLY_SUBCOMMANDS: ReadonlySet<Subcommand> = new Set(['help', 'status', 'incidents', 'readiness', 'drills', 'silences']);
 
 const ARGUMENTS: Record<Subcommand, string> = {
   help: '',
@@ -41,6 +43,8 @@ const ARGUMENTS: Record<Subcommand, string> = {
   statuspage: ' <incident> <investigating|identified|monitoring|resolved> <message>',
   approvals: '',
   readiness: '',
+  drill: ' <drill>',
+  drills: '',
   silence: ' <check> <duration> <reason>',
   silences: '',
   unsilence: ' <check>',
@@ -63,6 +67,8 @@ const DESCRIPTIONS: Record<Subcommand, string> = {
   statuspage: 'request a status page post (two-person approval)',
   approvals: 'pending requests',
   readiness: "every runbook's pre-flight, evaluated now, read-only: ready, or why not",
+  drill: 'run a restore drill now: restore into a temporary tagged copy, check it, delete it',
+  drills: 'restore drills, their schedules and last results',
   silence: "mute a check's paging and new Slack posts for up to 7d (e.g. 2h), with the reason",
   silences: 'silences and maintenance windows in force or to come',
   unsilence: "end a check's silence now",

@@ -1,3 +1,4 @@
+import type { DrillCommands } from './command-handler.js';
 import type { Config } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { Incident } from '../core/incident.js';
@@ -35,6 +36,8 @@ export interface SlackBotDeps {
   evaluateReadiness: EvaluateReadiness;
   /** `/dr silence|silences|unsilence`, and the silence shown on incident messages (SPEC §9). */
   silences?: Silences;
+  /** `/dr drill` and `/dr drills` (SPEC §10). */
+  drills?: DrillCommands;
   /** `/dr declare`, `/dr timeline`, `/dr audit`: the engine, the audit log and the timeline's sources. */
   record?: Pick<RecordCommandsDeps, 'engine' | 'auditLog' | 'timeline'>;
   clock: Clock;
@@ -67,6 +70,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     listApprovals: deps.listApprovals,
     evaluateReadiness: deps.evaluateReadiness,
     ...(deps.silences ? { silences: deps.silences } : {}),
+    ...(deps.drills ? { drills: deps.drills } : {}),
     ...(record ? { record } : {}),
     clock,
     logger,

@@ -13,6 +13,7 @@ import { generalUsage, SUBCOMMANDS, usageLine, type Subcommand } from './command
 import { parseIncidentId } from './parse-incident-id.js';
 import { parseIsoTime } from './parse-iso-time.js';
 import { parseCheckArgument, parseSilence } from './parse-silence.js';
+import { parseDrill, type DrillCommand } from './parse-drill-command.js';
 import { parseAudit, parseDeclare, parseTimeline, type RecordCommand } from './parse-record-commands.js';
 import { quoteInput, slackTextToPlain } from './slack-text.js';
 
@@ -26,6 +27,8 @@ export interface ParseContext {
   nowMs: number;
   /** Configured check ids, for `silence` and `unsilence`. */
   checkIds?: readonly string[];
+  /** Configured drill names, for `drill`. */
+  drills?: readonly string[];
 }
 
 /** A command that parsed and validated. Actions carry the typed request for the approval layer. */
@@ -42,6 +45,7 @@ export type ParsedCommand =
   | { kind: 'silence'; checkId: string; durationMs: number; reason: string }
   | { kind: 'unsilence'; checkId: string }
   | { kind: 'action'; request: ActionRequest }
+  | DrillCommand
   | RecordCommand;
 
 export type ParseOutcome =
@@ -102,6 +106,7 @@ function parseSubcommand(subcommand: Subcommand, rest: string, context: ParseCon
     case 'approvals':
     case 'readiness':
     case 'silences':
+    case 'drills':
       if (rest.length > 0) return failure(`\`${context.command} ${subcommand}\` takes no arguments; remove ${quoteInput(rest)}.`);
       return { ok: true, command: { kind: subcommand } };
     case 'ack':
@@ -128,6 +133,8 @@ function parseSubcommand(subcommand: Subcommand, rest: string, context: ParseCon
       return parseTimeline(rest, context.command);
     case 'audit':
       return parseAudit(rest);
+    case 'drill':
+      return parseDrill(rest, context.command, context.drills ?? []);
     case 'resume':
     case 'revert-dns':
       return parseRunReference(rest, subcommand, context);

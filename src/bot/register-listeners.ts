@@ -16,7 +16,7 @@ import { permissionRefusal } from './user-messages.js';
 
 export interface ListenerDeps {
   app: App;
-  config: Pick<Config, 'slack' | 'runbooks' | 'checks'>;
+  config: Pick<Config, 'slack' | 'runbooks' | 'checks' | 'drills'>;
   commands: CommandHandler;
   actions: IncidentActionHandler;
   permissions: Permissions;
@@ -39,6 +39,7 @@ export function registerListeners(deps: ListenerDeps): void {
     restoreRunbooks: Object.keys(config.runbooks.restore),
     nowMs: clock.now(),
     checkIds: config.checks.map((c) => c.id),
+    drills: Object.keys(config.drills ?? {}),
   });
 
   /**

@@ -2,6 +2,7 @@ import { checkRules, databaseRules } from './check-rules.js';
 import { closestMatch } from './closest-match.js';
 import type { ConfigIssue } from './config-issue.js';
 import type { EnvVariable } from './env-schema.js';
+import { drillRules } from './drill-rules.js';
 import { noiseRules } from './noise-rules.js';
 import { DEFAULT_DEMO_PORT, DEFAULT_PORT } from './sections-schema.js';
 import { asArray, asInteger, asRecord, asText, isGiven } from './raw-read.js';
@@ -231,6 +232,7 @@ export function configRules(raw: Record<string, unknown>, env: CleanEnv): Config
     ...statuspageRules(raw, env),
     ...checkRules(raw.checks),
     ...runbookRules(raw),
+    ...drillRules(raw),
     ...demoRules(raw, env),
     ...noiseRules(raw),
   ];

@@ -8,7 +8,7 @@ import { verifyStepSchema } from './verify-step-schema.js';
 import { hooksSchema } from './hook-step-schema.js';
 
 /** Runbook names are typed in Slack (`/dr failover orders`) and in confirmation modals. */
-const runbookName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
+export const runbookName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
   error: (issue) =>
     `${JSON.stringify(issue.input)} is not a valid runbook name (lowercase letters, digits, - and _, starting with a letter or digit)`,
 });

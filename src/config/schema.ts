@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Config } from './types.js';
 import { checkSchema } from './checks-schema.js';
+import { drillsSchema } from './drills-schema.js';
 import { maintenanceSchema } from './maintenance-schema.js';
 import { runbooksSchema } from './runbooks-schema.js';
 import {
@@ -40,6 +41,9 @@ export const configFileSchema = strictObject({
     .preprocess((value) => value ?? [], z.array(checkSchema))
     .describe('What the monitor probes: http, replication-lag and backup checks'),
   runbooks: section(runbooksSchema).describe('Failover and restore runbooks, run only through two-person approval'),
+  drills: z
+    .preprocess((value) => value ?? {}, drillsSchema)
+    .describe("Restore drills: restore a runbook's latest restorable time into a temporary tagged instance, check it, delete it"),
   maintenance: maintenanceSchema.describe('Maintenance windows: their checks page nobody and post nothing new in Slack meanwhile'),
 }).transform(
   (c): Omit<Config, 'env'> => ({
@@ -53,6 +57,7 @@ export const configFileSchema = strictObject({
     ...(c.demo !== undefined && { demo: c.demo }),
     checks: c.checks,
     runbooks: c.runbooks,
+    ...(Object.keys(c.drills).length > 0 && { drills: c.drills }),
     ...(c.maintenance.length > 0 && { maintenance: c.maintenance }),
   }),
 );

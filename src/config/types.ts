@@ -13,6 +13,8 @@ export interface Config {
   demo?: DemoConfig;
   checks: CheckConfig[];
   runbooks: RunbooksConfig;
+  /** Restore drills (SPEC §10) by name; absent when none are configured. */
+  drills?: Record<string, DrillConfig>;
   /** Maintenance windows (SPEC §9): the checks are silenced from start to end; absent when none. */
   maintenance?: MaintenanceWindow[];
   env: EnvConfig;
@@ -90,6 +92,23 @@ export interface MonitorConfig {
 export interface ReadinessConfig {
   everyMs: number;
   severity: Severity;
+}
+
+/**
+ * A restore drill (SPEC §10): restore `restore`'s latest restorable time into a temporary,
+ * tagged instance, check it, measure it, delete it. Only the restore part of the runbook is used.
+ */
+export interface DrillConfig {
+  /** A restore runbook's name. */
+  restore: string;
+  /** node-cron expression; absent: on demand only (`/dr drill <name>`). */
+  schedule?: string;
+  /** POSTed {endpoint, port, engine, drill, runId} once the endpoint accepts TCP; 2xx means valid. */
+  validate?: { webhook: { url: string; timeoutMs: number } };
+  /** How long the temporary resources are kept after validation before they are deleted. */
+  keepForMs: number;
+  /** Target for the measured restore time (start to available). */
+  rtoMs?: number;
 }
 
 export interface RetentionConfig {

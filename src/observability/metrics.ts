@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { ActionRequest } from '../core/action-request.js';
 import type { CheckResult } from '../core/check-result.js';
 import { SEVERITIES, type Severity } from '../core/severity.js';
+import { DrillMetrics } from './drill-metrics.js';
 import { PerCheckSeries } from './per-check-series.js';
 
 /** Outcome label values of lifeboat_pagerduty_events_total. */
@@ -217,6 +218,7 @@ export class Metrics {
   private outboxPendingSource: (() => Promise<number>) | null = null;
   private pagingMetrics: PagingMetrics | null = null;
   private actionMetrics: ActionMetrics | null = null;
+  private drillMetrics: DrillMetrics | null = null;
 
   // The paging and action families are registered on first use, so /metrics of a process without
   // PagerDuty (or without actions) does not list families it can never fill.
@@ -231,6 +233,12 @@ export class Metrics {
   get actions(): ActionMetrics {
     this.actionMetrics ??= new ActionMetrics(this.registry, this.actionsTotal);
     return this.actionMetrics;
+  }
+
+  /** lifeboat_drill_runs_total, lifeboat_drill_duration_seconds, lifeboat_drill_last_success_timestamp_seconds. */
+  get drills(): DrillMetrics {
+    this.drillMetrics ??= new DrillMetrics(this.registry);
+    return this.drillMetrics;
   }
 
   /** Where lifeboat_slack_outbox_pending is read from at scrape time (the outbox in the store). */

@@ -84,6 +84,8 @@ export class BatchedRdsReads implements RdsGateway {
   restoreDbClusterFromSnapshot = () => refuse('RestoreDBClusterFromSnapshot');
   restoreDbClusterToPointInTime = () => refuse('RestoreDBClusterToPointInTime');
   createDbInstance = () => refuse('CreateDBInstance');
+  deleteDbInstance = () => refuse('DeleteDBInstance');
+  deleteDbCluster = () => refuse('DeleteDBCluster');
 
   private once<T>(key: string, read: () => Promise<T>): Promise<T> {
     const known = this.memo.get(key) as Promise<T> | undefined;

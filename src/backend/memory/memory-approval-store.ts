@@ -28,7 +28,7 @@ import type {
 } from '../../approvals/approval-store.js';
 import { assertAuditQuery, assertBatchLimit, compareAuditIds, uniqueResources } from '../../approvals/approval-store-arguments.js';
 import { formatApprovalId, type Approval, type ApprovalState } from '../../approvals/approval.js';
-import type { AuditLogEntry, NewIncidentAuditEntry, NewestAuditQuery } from '../../audit/audit-log.js';
+import type { AuditLogEntry, NewDrillAuditEntry, NewIncidentAuditEntry, NewestAuditQuery } from '../../audit/audit-log.js';
 
 /**
  * The approval store in process memory, for local mode and tests: the same rules as the Redis
@@ -337,7 +337,7 @@ export class MemoryApprovalStore implements ApprovalStore {
   }
 
   /** Appends an incident entry to the shared log (the memory twin of RedisAuditLog.append). */
-  appendIncidentEntry(input: NewIncidentAuditEntry): void {
+  appendIncidentEntry(input: NewIncidentAuditEntry | NewDrillAuditEntry): void {
     this.assertOpen();
     this.auditSequence += 1;
     this.log.push({ ...input, id: `${this.auditSequence}-0` });

@@ -1,4 +1,4 @@
-import type { AuditLog, AuditLogEntry, NewIncidentAuditEntry, NewestAuditQuery } from '../../audit/audit-log.js';
+import type { AuditLog, AuditLogEntry, NewDrillAuditEntry, NewIncidentAuditEntry, NewestAuditQuery } from '../../audit/audit-log.js';
 import type { MemoryApprovalStore } from './memory-approval-store.js';
 import type { MemorySilenceStore } from './memory-silence-store.js';
 
@@ -14,6 +14,10 @@ export class MemoryAuditLog implements AuditLog {
   ) {}
 
   async append(entry: NewIncidentAuditEntry): Promise<void> {
+    this.approvals.appendIncidentEntry(entry);
+  }
+
+  async appendDrill(entry: NewDrillAuditEntry): Promise<void> {
     this.approvals.appendIncidentEntry(entry);
   }
 

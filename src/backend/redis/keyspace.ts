@@ -281,3 +281,33 @@ export function noiseRedisKeys(prefix: string): NoiseRedisKeys {
     audit: () => approvalKeys(prefix).audit(),
   };
 }
+
+// ── restore drills ────────────────────────────────────────────────────────────────────────────
+
+/*
+ *   {p}drill-seq                 counter, INCR per drill run (DRL-<n>), no TTL
+ *   {p}drill-lock:{resource}     string: the drill run holding the resource (its source, its
+ *                                runbook), PX = the drill's lease; a claim also reads the approval
+ *                                locks ({p}approval-lock:{resource}) in the same script, so a drill
+ *                                never starts while a request or run holds what it restores
+ *   {p}drill-history:{drill}     list of DrillOutcome JSON, newest first, trimmed to the newest 20
+ *   {p}drill-run:{runId}         hash: step:{id} -> JSON {done, detail}, outcome -> RunOutcome JSON
+ *                                (the drill runner's journal), expires 30 days after the run
+ */
+export interface DrillRedisKeys {
+  sequence(): string;
+  lock(resource: string): string;
+  approvalLock(resource: string): string;
+  history(drill: string): string;
+  run(runId: string): string;
+}
+
+export function drillRedisKeys(prefix: string): DrillRedisKeys {
+  return {
+    sequence: () => `${prefix}drill-seq`,
+    lock: (resource) => `${prefix}drill-lock:${resource}`,
+    approvalLock: (resource) => approvalKeys(prefix).lock(resource),
+    history: (drill) => `${prefix}drill-history:${drill}`,
+    run: (runId) => `${prefix}drill-run:${runId}`,
+  };
+}

@@ -6,7 +6,9 @@ import {
   type AuditLog,
   type AuditLogEntry,
   type IncidentAuditEntry,
+  type DrillAuditEntry,
   type IncidentAuditType,
+  type NewDrillAuditEntry,
   type NewIncidentAuditEntry,
   type NewestAuditQuery,
 } from '../../audit/audit-log.js';
@@ -32,13 +34,21 @@ export class RedisAuditLog implements AuditLog {
 
   async append(entry: NewIncidentAuditEntry): Promise<void> {
     // Same field names as the approval scripts' entries, with `incident` instead of `approval`.
+    await this.add(entry, ['incident', entry.incidentId]);
+  }
+
+  async appendDrill(entry: NewDrillAuditEntry): Promise<void> {
+    // `drillRun` instead of `approval` / `incident` tells the entry's kind when it is read back.
+    await this.add(entry, ['drillRun', entry.drillRunId, 'drill', entry.drill]);
+  }
+
+  private async add(entry: { type: string; actor?: string; at: number; detail?: string }, subject: string[]): Promise<void> {
     await this.redis.xadd(
       this.key,
       '*',
       'type',
       entry.type,
-      'incident',
-      entry.incidentId,
+      ...subject,
       'actor',
       entry.actor ?? '',
       'at',
@@ -75,6 +85,7 @@ function decodeLogEntry(key: string, entry: [string, string[]]): AuditLogEntry |
   const fields = pairsToFields(pairs, `${key}#${id}`);
   if (fields.approval !== undefined) return decodeAuditEntry(key, entry);
   if (fields.kind === SILENCE_AUDIT_KIND) return decodeSilenceEntry(id, fields);
+  if (fields.drillRun !== undefined) return decodeDrillEntry(id, fields);
   const type = fields.type as IncidentAuditType;
   const at = Number(fields.at);
   if (!INCIDENT_AUDIT_TYPES.includes(type) || fields.incident === undefined || !Number.isSafeInteger(at)) return null;
@@ -90,4 +101,15 @@ function decodeSilenceEntry(id: string, fields: Record<string, string>): Silence
   const type = fields.type;
   if ((type !== 'silenced' && type !== 'unsilenced') || fields.check === undefined || !Number.isSafeInteger(at)) return null;
   return { id, type, checkId: fields.check, at, actor: fields.actor ?? '', detail: fields.detail ?? '' };
+}
+
+/** A drill started or finished. */
+function decodeDrillEntry(id: string, fields: Record<string, string>): DrillAuditEntry | null {
+  const at = Number(fields.at);
+  const type = fields.type;
+  if ((type !== 'drill-started' && type !== 'drill-finished') || fields.drillRun === undefined || !Number.isSafeInteger(at)) return null;
+  const decoded: DrillAuditEntry = { id, type, drillRunId: fields.drillRun, drill: fields.drill ?? '', at };
+  if (fields.actor) decoded.actor = fields.actor;
+  if (fields.detail) decoded.detail = fields.detail;
+  return decoded;
 }

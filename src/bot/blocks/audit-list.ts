@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { isIncidentAuditEntry, isSilenceAuditEntry, type AuditLogEntry } from '../../audit/audit-log.js';
+import { isDrillAuditEntry, isIncidentAuditEntry, isSilenceAuditEntry, type AuditLogEntry } from '../../audit/audit-log.js';
 import { escapeMrkdwn } from '../slack-text.js';
 import { listSections, shortenVisibly } from './fit-list.js';
 import { actorMention } from './mentions.js';
@@ -11,7 +11,13 @@ const DETAIL_CHARS = 300; // characters
 
 function line(entry: AuditLogEntry): string {
   const at = new Date(entry.at).toISOString().replace('T', ' ').slice(0, 19);
-  const subject = isIncidentAuditEntry(entry) ? entry.incidentId : isSilenceAuditEntry(entry) ? entry.checkId : entry.approvalId;
+  const subject = isIncidentAuditEntry(entry)
+    ? entry.incidentId
+    : isSilenceAuditEntry(entry)
+      ? entry.checkId
+      : isDrillAuditEntry(entry)
+        ? `${entry.drillRunId} (${entry.drill})`
+        : entry.approvalId;
   const by = entry.actor ? ` by ${actorMention(entry.actor)}` : '';
   const detail = entry.detail ? ` — ${shortenVisibly(escapeMrkdwn(entry.detail), DETAIL_CHARS)}` : '';
   return `\`${at}\` *${escapeMrkdwn(entry.type)}* ${escapeMrkdwn(subject)}${by}${detail}`;

@@ -33,11 +33,16 @@ export { FORM };
  * Production-like: U0AAA operates, U0BBB and U0CCC approve, U0ZZZ is nobody; one failover runbook
  * with DNS and a lag guard (or `failover` instead), plus the `failoverRunbooks` and `checks` a test adds.
  */
-export function flowYaml(approvals = 1, extra: Pick<ApprovalFlowOptions, 'checks' | 'failover' | 'failoverRunbooks'> = {}): string {
+export function flowYaml(
+  approvals = 1,
+  extra: Pick<ApprovalFlowOptions, 'checks' | 'failover' | 'failoverRunbooks' | 'drills'> = {},
+): string {
   const checks = (extra.checks ?? []).map((check) => `\n  - ${yamlFlow(check)}`).join('');
   const more = Object.entries(extra.failoverRunbooks ?? {})
     .map(([name, runbook]) => `\n    ${name}: ${yamlFlow(runbook)}`)
     .join('');
+  const drillEntries = Object.entries(extra.drills ?? {}).map(([name, drill]) => `\n  ${name}: ${yamlFlow(drill)}`);
+  const drills = drillEntries.length > 0 ? `drills:${drillEntries.join('')}\n` : '';
   return `
 slack:
   channel: C0INCIDENTS
@@ -63,7 +68,7 @@ runbooks:
     orders: ${yamlFlow(extra.failover ?? ORDERS_FAILOVER)}${more}
   restore:
     orders: ${yamlFlow(ORDERS_RESTORE)}
-`;
+${drills}`;
 }
 
 /**
@@ -109,6 +114,8 @@ export interface ApprovalFlowOptions {
   failover?: object;
   /** Probes for the monitor and verify steps, instead of steady healthy answers for every check. */
   probes?: (clock: ManualClock) => Probes;
+  /** Restore drills, by name (YAML objects). */
+  drills?: Record<string, object>;
   /** Extra environment variables (hook tokens). */
   env?: Record<string, string>;
   /** Where the service logs (default: nowhere). */

@@ -214,7 +214,7 @@ describe('/dr malformed input: the ack itself carries the error and the usage li
   it.each([
     [
       'frobnicate',
-      'Unknown command `frobnicate`.\nUsage: `/dr <help|status|incidents|declare|ack|resolve|page|timeline|failover|restore|resume|revert-dns|statuspage|approvals|readiness|silence|silences|unsilence|audit> …` (`/dr help` explains each)',
+      'Unknown command `frobnicate`.\nUsage: `/dr <help|status|incidents|declare|ack|resolve|page|timeline|failover|restore|resume|revert-dns|statuspage|approvals|readiness|drill|drills|silence|silences|unsilence|audit> …` (`/dr help` explains each)',
     ],
     ['ack', 'Which incident? Give its id, e.g. `/dr ack INC-42`.\nUsage: `/dr ack <incident>`'],
     [

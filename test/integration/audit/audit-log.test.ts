@@ -56,12 +56,42 @@ for (const [kind, create] of Object.entries(BACKENDS)) {
       expect(newest[1]).toMatchObject({ at: T0 + 1, detail: expect.stringContaining('DB upgrade') });
     });
 
+    it('keeps drill runs (started by whom, how they ended) beside the others, and out of approval readers', async () => {
+      const backend = create();
+      await backend.auditLog.appendDrill({
+        type: 'drill-started',
+        drillRunId: 'DRL-1',
+        drill: 'orders-restore',
+        at: T0,
+        actor: 'U0AAA',
+        detail: 'restore orders',
+      });
+      await backend.auditLog.append({ type: 'incident-opened', incidentId: 'INC-1', at: T0 + 1 });
+      await backend.auditLog.appendDrill({
+        type: 'drill-finished',
+        drillRunId: 'DRL-1',
+        drill: 'orders-restore',
+        at: T0 + 2,
+        detail: 'passed',
+      });
+      const newest = await backend.auditLog.newest({ limit: 10 });
+      expect(newest.map(({ id: _id, ...e }) => e)).toEqual([
+        { type: 'drill-finished', drillRunId: 'DRL-1', drill: 'orders-restore', at: T0 + 2, detail: 'passed' },
+        { type: 'incident-opened', incidentId: 'INC-1', at: T0 + 1 },
+        { type: 'drill-started', drillRunId: 'DRL-1', drill: 'orders-restore', at: T0, actor: 'U0AAA', detail: 'restore orders' },
+      ]);
+      expect(await backend.approvals.readAudit({ limit: 100 })).toEqual([]);
+    });
+
     it('reads newest first across approval and incident entries, page by page', async () => {
       const backend = create();
       await interleaved(backend.auditLog, backend.approvals);
       const newest = await backend.auditLog.newest({ limit: 4 });
       expect(
-        newest.map((e) => `${e.type}:${'incidentId' in e ? e.incidentId : 'approvalId' in e ? e.approvalId : e.checkId}:${e.actor ?? ''}`),
+        newest.map(
+          (e) =>
+            `${e.type}:${'incidentId' in e ? e.incidentId : 'approvalId' in e ? e.approvalId : 'checkId' in e ? e.checkId : ''}:${e.actor ?? ''}`,
+        ),
       ).toEqual(['incident-resolved:INC-1:U0BBB', 'requested:APR-2:U0BBB', 'incident-acknowledged:INC-1:U0AAA', 'page-delivered:INC-1:']);
       expect(newest[3]).toMatchObject({ at: T0 + 2, detail: 'SEV1 is at or above pageAt (SEV2)' });
       const older = await backend.auditLog.newest({ limit: 4, beforeId: newest[3]?.id as string });

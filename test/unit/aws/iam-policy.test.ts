@@ -89,6 +89,14 @@ describe('deploy/iam-policy.json', () => {
     expect(grant?.Condition?.Bool?.['kms:GrantIsForAWSResource']).toBe('true');
   });
 
+  it("allows deletes only on resources carrying a drill's tag", () => {
+    const deletes = statements().filter((s) => s.Action.some((a) => /^rds:Delete/.test(a)));
+    expect(deletes.flatMap((s) => s.Action).sort()).toEqual(['rds:DeleteDBCluster', 'rds:DeleteDBInstance']);
+    for (const statement of deletes) {
+      expect(statement.Condition, statement.Sid).toEqual({ Null: { 'aws:ResourceTag/lifeboat:drill': 'false' } });
+    }
+  });
+
   it('grants no wildcard actions', () => {
     expect(actionsGranted().filter((a) => a.includes('*'))).toEqual([]);
   });

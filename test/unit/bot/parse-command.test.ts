@@ -80,7 +80,7 @@ describe('parseCommand: the /dr grammar', () => {
       restore: 'Usage: `/dr restore <runbook> (--snapshot <id> | --time <ISO-8601> | --latest) [--dry-run]`',
       statuspage: 'Usage: `/dr statuspage <incident> <investigating|identified|monitoring|resolved> <message>`',
       general:
-        'Usage: `/dr <help|status|incidents|declare|ack|resolve|page|timeline|failover|restore|resume|revert-dns|statuspage|approvals|readiness|silence|silences|unsilence|audit> …` (`/dr help` explains each)',
+        'Usage: `/dr <help|status|incidents|declare|ack|resolve|page|timeline|failover|restore|resume|revert-dns|statuspage|approvals|readiness|drill|drills|silence|silences|unsilence|audit> …` (`/dr help` explains each)',
     };
     it.each([
       ['falover orders', 'Unknown command `falover`. Did you mean `/dr failover`?', usage.general],
@@ -235,5 +235,35 @@ describe('parseCommand: the /dr grammar', () => {
     }
     // The generator is mostly garbage; most texts must be refused, not silently accepted.
     expect(errors).toBeGreaterThan(9_000);
+  });
+});
+
+describe('parseCommand: /dr drill and /dr drills', () => {
+  const context = { command: '/dr', failoverRunbooks: [], restoreRunbooks: ['orders'], nowMs: 0, drills: ['orders-restore'] };
+
+  it('reads a configured drill name, and drills without arguments', () => {
+    expect(parseCommand('drill orders-restore', context)).toEqual({
+      ok: true,
+      subcommand: 'drill',
+      command: { kind: 'drill', drill: 'orders-restore' },
+    });
+    expect(parseCommand('drills', context)).toEqual({ ok: true, subcommand: 'drills', command: { kind: 'drills' } });
+  });
+
+  it('names what is wrong: no name, an unknown one (with a suggestion), extra words', () => {
+    expect(parseCommand('drill', context)).toMatchObject({
+      ok: false,
+      error: 'Name the drill to run (drills: orders-restore).',
+      usage: 'Usage: `/dr drill <drill>`',
+    });
+    expect(parseCommand('drill orders-restor', context)).toMatchObject({
+      ok: false,
+      error: 'There is no drill `orders-restor` (did you mean `orders-restore`?); drills: orders-restore.',
+    });
+    expect(parseCommand('drill orders-restore now', context)).toMatchObject({
+      ok: false,
+      error: '`/dr drill` takes one drill name; remove `now`.',
+    });
+    expect(parseCommand('drills all', context)).toMatchObject({ ok: false, subcommand: 'drills' });
   });
 });

@@ -1,0 +1,50 @@
+import { storeLagSource } from '../actions/lag-source.js';
+import type { Sleeper } from '../actions/wait-until.js';
+import type { AwsClients } from '../aws/aws-clients.js';
+import { SdkRdsGateway } from '../aws/rds-gateway-sdk.js';
+import { SdkRoute53Gateway } from '../aws/route53-gateway-sdk.js';
+import type { Backend } from '../backend/create-backend.js';
+import type { Config } from '../config/types.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { DrillScheduler } from './drill-scheduler.js';
+import { DrillService } from './drill-service.js';
+
+export interface DrillParts {
+  service: DrillService;
+  /** Started on the leader (app-subscriptions.ts). */
+  scheduler: DrillScheduler;
+}
+
+export interface DrillDeps {
+  config: Config;
+  backend: Backend;
+  awsClients: AwsClients;
+  metrics: Metrics;
+  clock: Clock;
+  logger: Logger;
+  /** Test seam: how drills wait (restore polls, keepFor, cleanup). */
+  sleep?: Sleeper;
+}
+
+/** The drill service over the real SDK gateways, and its schedule; null when no drills are configured. */
+export function buildDrills(deps: DrillDeps): DrillParts | null {
+  const drills = deps.config.drills;
+  if (!drills || Object.keys(drills).length === 0) return null;
+  const logger = deps.logger.child({ component: 'drills' });
+  const service = new DrillService({
+    config: deps.config,
+    store: deps.backend.drills,
+    audit: deps.backend.auditLog,
+    metrics: deps.metrics.drills,
+    rds: new SdkRdsGateway(deps.awsClients),
+    route53: new SdkRoute53Gateway((kind) => deps.awsClients.route53(kind)),
+    lag: storeLagSource(deps.backend.store),
+    clock: deps.clock,
+    logger,
+    ...(deps.sleep && { sleep: deps.sleep }),
+  });
+  const schedules = Object.entries(drills).flatMap(([name, d]) => (d.schedule !== undefined ? [{ name, schedule: d.schedule }] : []));
+  return { service, scheduler: new DrillScheduler(service, schedules, logger) };
+}
