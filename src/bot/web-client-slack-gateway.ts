@@ -4,6 +4,7 @@ import type { Logger } from '../observability/logger.js';
 import { rateLimited, SlackBotError, toSlackBotError } from './bot-errors.js';
 import { boltLogger } from './bolt-logger.js';
 import { MethodPauses } from './method-pauses.js';
+import { postToResponseUrl } from './response-url-post.js';
 import { boundText, refusedBlocks } from './plain-text-fallback.js';
 import { isRecord, recordOf } from './untyped-fields.js';
 import type {
@@ -270,7 +271,7 @@ export class WebClientSlackGateway implements SlackGateway {
 
   async respond(responseUrl: string, message: ResponseUrlMessage): Promise<void> {
     await this.withPlainTextFallback('response_url', message, async (text, blocks) => {
-      await this.postToResponseUrl(
+      await postToResponseUrl(
         responseUrl,
         JSON.stringify({
           text,
@@ -278,36 +279,13 @@ export class WebClientSlackGateway implements SlackGateway {
           response_type: message.responseType ?? 'ephemeral',
           ...(message.replaceOriginal !== undefined ? { replace_original: message.replaceOriginal } : {}),
         }),
+        {
+          timeoutMs: this.timeoutMs,
+          maxRateLimitRetries: MAX_RATE_LIMIT_RETRIES,
+          waitRetryAfter: (header) => this.waitRetryAfter('response_url', header),
+        },
       );
     });
-  }
-
-  private async postToResponseUrl(responseUrl: string, body: string): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      let response: Response;
-      try {
-        response = await fetch(responseUrl, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body,
-          signal: AbortSignal.timeout(this.timeoutMs),
-        });
-      } catch (err) {
-        throw responseUrlError(`could not reach the response_url: ${err instanceof Error ? err.message : String(err)}`, true, err);
-      }
-      const text = await response.text().catch(() => '');
-      if (response.status === 429 && attempt < MAX_RATE_LIMIT_RETRIES) {
-        await this.waitRetryAfter('response_url', response.headers.get('retry-after'));
-        continue;
-      }
-      if (response.ok) return;
-      // Slack answers an expired or over-used response_url with 404 and a short reason, and a
-      // refused message with 400 and the error name (invalid_blocks…) as the body.
-      const reason = text.trim().slice(0, 100);
-      const error = responseUrlError(`response_url answered HTTP ${response.status} ${reason}`, response.status >= 500, undefined);
-      if (response.status === 400 && /^[a-z_]+$/.test(reason)) error.details.slackError = reason;
-      throw error;
-    }
   }
 
   /**
@@ -395,17 +373,4 @@ export class WebClientSlackGateway implements SlackGateway {
 function stringField(result: Record<string, unknown>, key: string): string | undefined {
   const value = result[key];
   return typeof value === 'string' ? value : undefined;
-}
-
-function responseUrlError(message: string, retryable: boolean, cause: unknown): SlackBotError {
-  return new SlackBotError(
-    'LIFEBOAT_SLACK_RESPONSE_URL',
-    message,
-    {
-      method: 'response_url',
-      retryable,
-      hint: 'a response_url works 5 times within 30 minutes of the command; later answers need chat.postEphemeral',
-    },
-    cause === undefined ? {} : { cause },
-  );
 }

@@ -1,21 +1,17 @@
 import type { CheckResult } from '../core/check-result.js';
 import { initialCheckState, type CheckState } from '../core/check-state.js';
 import type { Clock } from '../core/clock.js';
-import { evaluateResult, type FlapPolicy, type IncidentDecision } from '../core/evaluate-result.js';
-import { worstOf, type Severity } from '../core/severity.js';
+import { evaluateResult, type FlapPolicy } from '../core/evaluate-result.js';
+import type { Severity } from '../core/severity.js';
 import { declaredCheckId, formatIncidentId, isOpen, type Incident, type IncidentEvent } from '../core/incident.js';
 import type { Logger } from '../observability/logger.js';
 import { StoreError } from '../store/store-error.js';
 import { UNFENCED, type CommitFence, type EvaluationCommit, type Lease, type Store } from '../store/store.js';
 import { joinChild } from './child-join.js';
-import { isQuiet, QuietPassBuffer } from './quiet-pass-buffer.js';
+import { changeFor, eventOf, type IncidentChange } from './incident-change.js';
 
-/** What the engine tells its subscribers after a committed change. */
-export interface IncidentChange {
-  incident: Incident;
-  /** A timeline transition (opened, escalated, ...); absent when only the measured value moved. */
-  event?: IncidentEvent;
-}
+export { eventOf, type IncidentChange } from './incident-change.js';
+import { isQuiet, QuietPassBuffer } from './quiet-pass-buffer.js';
 
 /** The answer to a person's acknowledge or resolve. */
 export type HumanActionOutcome =
@@ -245,7 +241,9 @@ export class IncidentEngine {
     }
     // The streak that joined a parent ended: a later failure is news again.
     if (decision.kind !== 'open' && state.consecutiveFailures === 0) delete state.joinedIncidentId;
-    const change = await this.buildChange(decision, result, open);
+    const change = await changeFor(decision, result, open, this.options.clock.now(), async () =>
+      formatIncidentId(await this.options.store.nextIncidentSequence()),
+    );
     if (change) state.openIncidentId = isOpen(change.incident) ? change.incident.id : null;
 
     const outcome = await this.commit({
@@ -337,67 +335,6 @@ export class IncidentEngine {
     return (await this.options.store.getCheckState(checkId)) ?? initialCheckState(checkId);
   }
 
-  private async buildChange(decision: IncidentDecision, result: CheckResult, open: Incident | null): Promise<IncidentChange | null> {
-    const at = this.options.clock.now();
-    switch (decision.kind) {
-      case 'none':
-        return null;
-      case 'open': {
-        const id = formatIncidentId(await this.options.store.nextIncidentSequence());
-        const incident: Incident = {
-          id,
-          checkId: result.checkId,
-          severity: decision.severity,
-          peakSeverity: decision.severity,
-          state: 'open',
-          revision: 1,
-          openedAt: at,
-          updatedAt: at,
-          summary: result.summary,
-          measurement: result.measurement,
-        };
-        return { incident, event: eventOf('opened', incident, at) };
-      }
-      case 'escalate':
-      case 'deescalate': {
-        const current = open as Incident;
-        const incident: Incident = {
-          ...current,
-          severity: decision.severity,
-          peakSeverity: worstOf(current.peakSeverity, decision.severity),
-          revision: current.revision + 1,
-          updatedAt: at,
-          summary: result.summary,
-          measurement: result.measurement,
-        };
-        const type = decision.kind === 'escalate' ? 'escalated' : 'deescalated';
-        return { incident, event: { ...eventOf(type, incident, at), previousSeverity: current.severity } };
-      }
-      case 'update': {
-        const current = open as Incident;
-        // A pass while still open (not enough passes to resolve) keeps the failing value on show.
-        if (result.ok) return null;
-        if (current.summary === result.summary) return null;
-        return {
-          incident: { ...current, revision: current.revision + 1, updatedAt: at, summary: result.summary, measurement: result.measurement },
-        };
-      }
-      case 'resolve': {
-        const current = open as Incident;
-        const incident: Incident = {
-          ...current,
-          state: 'resolved',
-          revision: current.revision + 1,
-          resolvedAt: at,
-          updatedAt: at,
-          summary: result.summary,
-          measurement: result.measurement,
-        };
-        return { incident, event: eventOf('resolved', incident, at) };
-      }
-    }
-  }
-
   private logEvent({ incident, event }: IncidentChange): void {
     if (!event) return;
     this.options.logger.info(
@@ -427,17 +364,4 @@ export class IncidentEngine {
 
 function refusal(reason: Extract<HumanActionOutcome, { ok: false }>['reason'], message: string): HumanActionOutcome {
   return { ok: false, reason, message };
-}
-
-/** A timeline event of `incident` as it stands (the noise gate builds its announcement's with it too). */
-export function eventOf(type: IncidentEvent['type'], incident: Incident, at: number): IncidentEvent {
-  return {
-    type,
-    incidentId: incident.id,
-    checkId: incident.checkId,
-    at,
-    severity: incident.severity,
-    summary: incident.summary,
-    measurement: incident.measurement,
-  };
 }
