@@ -1,12 +1,13 @@
 import nock from 'nock';
-import { afterAll, afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { useGuardedApp } from '../doubles/guarded-app.js';
 import type { App } from '../../src/app.js';
 import { signPagerDutyWebhook } from '../../src/paging/webhook/verify-pagerduty-signature.js';
 import type { ManualClock } from '../doubles/manual-clock.js';
 import { ACCEPTED, nockEnqueue } from '../doubles/pagerduty-events-nock.js';
 import { deliverPages, startPagingApp } from './paging-app-harness.js';
 import { fail } from '../doubles/results.js';
-import { guardNetwork, nockChatUpdate, nockPostMessage } from '../doubles/slack-api-nock.js';
+import { nockChatUpdate, nockPostMessage } from '../doubles/slack-api-nock.js';
 
 /*
  * Two-way PagerDuty through `buildApp`: webhooks signed as PagerDuty signs them, sent as
@@ -16,18 +17,7 @@ import { guardNetwork, nockChatUpdate, nockPostMessage } from '../doubles/slack-
 const SECRET = 'whsec-current-0123456789abcdef';
 const ROTATED_OUT = 'whsec-previous-0123456789abcdef';
 
-const network = guardNetwork();
-let running: App | null = null;
-afterEach(async () => {
-  await running?.stop();
-  running = null;
-  expect(network.unmatched).toEqual([]);
-  expect(nock.pendingMocks()).toEqual([]);
-  network.reset();
-});
-afterAll(() => {
-  nock.enableNetConnect();
-});
+const guarded = useGuardedApp();
 
 const yaml = (pagerduty: string) => `
 slack:
@@ -48,7 +38,7 @@ checks:
 
 async function startApp(pagerduty = ''): Promise<{ app: App; clock: ManualClock }> {
   const started = await startPagingApp(yaml(pagerduty), { PAGERDUTY_WEBHOOK_SECRET: SECRET });
-  running = started.app;
+  guarded.track(started.app);
   return started;
 }
 

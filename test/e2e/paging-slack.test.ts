@@ -1,30 +1,20 @@
 import { parse as parseQuery } from 'node:querystring';
 import nock from 'nock';
-import { afterAll, afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { useGuardedApp } from '../doubles/guarded-app.js';
 import type { App } from '../../src/app.js';
 import { MANUAL_CLOCK_START, type ManualClock } from '../doubles/manual-clock.js';
 import { ACCEPTED, nockEnqueue, TEST_ROUTING_KEY } from '../doubles/pagerduty-events-nock.js';
 import { deliverPages, startPagingApp } from './paging-app-harness.js';
 import { fail } from '../doubles/results.js';
-import { guardNetwork, nockChatUpdate, nockPostMessage, type SlackCall } from '../doubles/slack-api-nock.js';
+import { nockChatUpdate, nockPostMessage, type SlackCall } from '../doubles/slack-api-nock.js';
 
 /*
  * Incidents, PagerDuty and Slack as `lifeboat start` wires them (buildApp): the engine tells the
  * pager and the notifier, the pager tells the notifier, and the page links the Slack message.
  */
 
-const network = guardNetwork();
-let running: App | null = null;
-afterEach(async () => {
-  await running?.stop();
-  running = null;
-  expect(network.unmatched).toEqual([]);
-  expect(nock.pendingMocks()).toEqual([]);
-  network.reset();
-});
-afterAll(() => {
-  nock.enableNetConnect();
-});
+const guarded = useGuardedApp();
 
 /** One check, scheduled once a year: the test decides every result (the monitor never runs it). */
 const YAML = `
@@ -46,7 +36,7 @@ checks:
 
 async function startApp(): Promise<{ app: App; clock: ManualClock }> {
   const started = await startPagingApp(YAML);
-  running = started.app;
+  guarded.track(started.app);
   return started;
 }
 

@@ -1,5 +1,5 @@
-import nock from 'nock';
-import { afterAll, afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { useGuardedApp } from '../../doubles/guarded-app.js';
 import { buildApp, type App } from '../../../src/app.js';
 import { NO_PROBES } from '../../doubles/no-probes.js';
 import { silentLogger } from '../../../src/observability/logger.js';
@@ -7,7 +7,7 @@ import { FakeAwsHttp } from '../../doubles/aws-http-nock.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { useRedisPrefix } from '../../doubles/redis-prefix.js';
 import { ORDERS_FAILOVER_UNGUARDED, ORDERS_RESTORE, yamlFlow } from '../../doubles/runbook-fixtures.js';
-import { guardNetwork, nockAuthTest, nockChatUpdate, nockPostMessage, nockResponseUrl } from '../../doubles/slack-api-nock.js';
+import { nockAuthTest, nockChatUpdate, nockPostMessage, nockResponseUrl } from '../../doubles/slack-api-nock.js';
 import { signed, slashCommandBody } from '../../doubles/slack-requests.js';
 import { testBackend } from '../../doubles/test-backend.js';
 import { testClients } from '../../integration/aws/aws-fixtures.js';
@@ -19,18 +19,8 @@ import { botConfig } from '../bot/slack-bot-harness.js';
  * (read-only, anyone may run it) evaluates now, a throttled AWS is reported and judged nothing,
  * and the incident resolves when the runbook is ready again.
  */
-const network = guardNetwork();
+const guarded = useGuardedApp({ allowUnusedAnswers: true });
 const redis = useRedisPrefix('readiness-e2e', { perTest: true });
-let running: App | null = null;
-afterEach(async () => {
-  await running?.stop();
-  running = null;
-  expect(network.unmatched).toEqual([]);
-  network.reset();
-});
-afterAll(() => {
-  nock.enableNetConnect();
-});
 
 const YAML = `
 slack:
@@ -102,7 +92,7 @@ it('a DNS record retyped by hand opens a readiness incident on the leader; throt
     // The term's first cycle at once, so the scheduled path runs within the test.
     seams: { sleep: async () => undefined, webApiNetworkRetries: 0, readinessPhase: () => 0 },
   });
-  running = app;
+  guarded.track(app);
   await app.start(0, '127.0.0.1');
 
   // The scheduled cycle: failover orders would be refused, so an incident opens at readiness.severity.

@@ -1,11 +1,11 @@
 import nock from 'nock';
-import { afterAll, afterEach, expect, it } from 'vitest';
-import type { App } from '../../../src/app.js';
+import { expect, it } from 'vitest';
+import { useGuardedApp } from '../../doubles/guarded-app.js';
 import { isIncidentAuditEntry } from '../../../src/audit/audit-log.js';
 import { ACCEPTED, nockEnqueue } from '../../doubles/pagerduty-events-nock.js';
 import { useRedisPrefix } from '../../doubles/redis-prefix.js';
 import { pass } from '../../doubles/results.js';
-import { guardNetwork, nockChatUpdate, nockPostMessage } from '../../doubles/slack-api-nock.js';
+import { nockChatUpdate, nockPostMessage } from '../../doubles/slack-api-nock.js';
 import { deliverPages } from '../paging-app-harness.js';
 import { blocksText, command, commandAck, nockGetPermalink, startRecordApp } from './record-app-harness.js';
 
@@ -14,19 +14,8 @@ import { blocksText, command, commandAck, nockGetPermalink, startRecordApp } fro
  * policy, audited with who declared it, never resolved by the monitor, and resolved by hand.
  */
 
-const network = guardNetwork();
+const guarded = useGuardedApp();
 const redisPrefix = useRedisPrefix('record-declare', { perTest: true });
-let running: App | null = null;
-afterEach(async () => {
-  await running?.stop();
-  running = null;
-  expect(network.unmatched).toEqual([]);
-  expect(nock.pendingMocks()).toEqual([]);
-  network.reset();
-});
-afterAll(() => {
-  nock.enableNetConnect();
-});
 
 const YAML = `
 slack:
@@ -48,7 +37,7 @@ checks:
 
 async function start() {
   const started = await startRecordApp(YAML, redisPrefix.redis, redisPrefix.prefix);
-  running = started.app;
+  guarded.track(started.app);
   return started;
 }
 

@@ -1,6 +1,7 @@
 import { initialCheckState, type CheckState } from '../../../src/core/check-state.js';
 import type { Incident, IncidentEvent } from '../../../src/core/incident.js';
 import { fail } from '../../doubles/results.js';
+import { eventOf } from '../../../src/incidents/incident-change.js';
 
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
 
@@ -22,17 +23,9 @@ export function anIncident(id: string, minutesAfter = 0, overrides: Partial<Inci
   };
 }
 
-/** The event matching an incident's current state. */
+/** The event matching an incident's current state, as the engine builds it. */
 export function anEvent(incident: Incident, type: IncidentEvent['type'], at = incident.updatedAt): IncidentEvent {
-  return {
-    type,
-    incidentId: incident.id,
-    checkId: incident.checkId,
-    at,
-    severity: incident.severity,
-    summary: incident.summary,
-    measurement: incident.measurement,
-  };
+  return eventOf(type, incident, at);
 }
 
 /** Check state with a failure streak (nested last result included) pointing at `openIncidentId`. */
