@@ -260,7 +260,12 @@ checks:
       // The successor takes over and continues the count from what it read.
       await until(() => b.app.monitor.running, 2500);
     } finally {
-      await new Promise((resolve) => target.close(resolve));
+      // Replica b still probes the target over keep-alive: close its connections too, or close()
+      // waits for a connection that never goes idle.
+      await new Promise((resolve) => {
+        target.close(resolve);
+        target.closeAllConnections();
+      });
       const cleaner = new Redis(REDIS_URL);
       const keys = await cleaner.keys(`${prefix}*`);
       if (keys.length > 0) await cleaner.del(...keys);
