@@ -108,8 +108,12 @@ it('a DNS record retyped by hand opens a readiness incident on the leader; throt
   });
   // The restore runbook is ready: its check state is written (a pass: with the leader's next
   // batch, within 5 s; written now as that batch would), no incident.
-  await app.engine.flushQuietPasses();
-  expect((await app.store.getCheckState('readiness:restore:orders'))?.lastResult?.ok).toBe(true);
+  // The two runbooks are evaluated concurrently, so the restore verdict may land after the
+  // failover incident opened: wait for it rather than read once.
+  await until(async () => {
+    await app.engine.flushQuietPasses();
+    return (await app.store.getCheckState('readiness:restore:orders'))?.lastResult?.ok === true;
+  }, 'the restore runbook judged ready');
   await until(() => posted.calls.length === 1, 'the incident posted to Slack');
   expect(posted.calls[0]?.body).toMatchObject({ channel: 'C0INCIDENTS', text: expect.stringContaining('readiness:failover:orders') });
   expect(aws.calls.every((c) => c.action.startsWith('Describe') || c.action === 'ListResourceRecordSets')).toBe(true);
