@@ -281,6 +281,8 @@ export function buildApp(deps: AppDeps): App {
         await slack.approvalUi.start();
         slack.archiver.start();
       }
+      // Not awaited: a slow store must not hold the server's start; the gauge follows when it answers.
+      if (drills) void drills.primeMetrics();
       elector.start();
       pager.start();
       backend.retention?.start();

@@ -8,6 +8,7 @@ import type { Config } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { primeDrillMetrics } from './drill-metrics-prime.js';
 import { DrillScheduler } from './drill-scheduler.js';
 import { DrillService } from './drill-service.js';
 
@@ -15,6 +16,8 @@ export interface DrillParts {
   service: DrillService;
   /** Started on the leader (app-subscriptions.ts). */
   scheduler: DrillScheduler;
+  /** Sets the last-success gauge from the stored history (at start; never throws). */
+  primeMetrics(): Promise<void>;
 }
 
 export interface DrillDeps {
@@ -46,5 +49,10 @@ export function buildDrills(deps: DrillDeps): DrillParts | null {
     ...(deps.sleep && { sleep: deps.sleep }),
   });
   const schedules = Object.entries(drills).flatMap(([name, d]) => (d.schedule !== undefined ? [{ name, schedule: d.schedule }] : []));
-  return { service, scheduler: new DrillScheduler(service, schedules, logger) };
+  deps.metrics.drills.scheduled(schedules.map((s) => s.name));
+  return {
+    service,
+    scheduler: new DrillScheduler(service, schedules, logger),
+    primeMetrics: () => primeDrillMetrics({ store: deps.backend.drills, metrics: deps.metrics.drills, logger }, Object.keys(drills)),
+  };
 }

@@ -8,12 +8,15 @@ const DRILL_BUCKETS = [60, 300, 600, 900, 1800, 2700, 3600, 5400, 7200, 14400, 2
  * SPEC §10's drill metrics: `lifeboat_drill_runs_total{drill,outcome}` (outcome: passed,
  * missed-rto, invalid, failed), `lifeboat_drill_duration_seconds{drill}` (the measured restore
  * time, start to available, of every drill whose restore completed) and
- * `lifeboat_drill_last_success_timestamp_seconds{drill}` (the last `passed` drill's end).
+ * `lifeboat_drill_last_success_timestamp_seconds{drill}` (the last `passed` drill's end, read
+ * back from the store when a process starts), and `lifeboat_drill_scheduled{drill}`.
  */
 export class DrillMetrics {
   readonly runs: Counter<'drill' | 'outcome'>;
   readonly duration: Histogram<'drill'>;
   readonly lastSuccess: Gauge<'drill'>;
+  readonly scheduledDrills: Gauge<'drill'>;
+  private readonly lastSuccessSeconds = new Map<string, number>();
 
   constructor(registry: Registry) {
     this.runs = new Counter({
@@ -35,6 +38,17 @@ export class DrillMetrics {
       labelNames: ['drill'] as const,
       registers: [registry],
     });
+    this.scheduledDrills = new Gauge({
+      name: 'lifeboat_drill_scheduled',
+      help: 'Drills that run on a schedule (1), by drill: the overdue alerts look only at these',
+      labelNames: ['drill'] as const,
+      registers: [registry],
+    });
+  }
+
+  /** Marks drills with a `schedule`: an on-demand drill is never "overdue". */
+  scheduled(drills: readonly string[]): void {
+    for (const drill of drills) this.scheduledDrills.set({ drill }, 1);
   }
 
   /** Zeroes the configured drills' series, so a fresh process shows them (and rate() works). */
@@ -42,9 +56,20 @@ export class DrillMetrics {
     for (const drill of drills) for (const outcome of DRILL_OUTCOMES) this.runs.inc({ drill, outcome }, 0);
   }
 
+  /** A pass read from the store at start: never moves the gauge back past one this process saw. */
+  primeLastSuccess(drill: string, finishedAt: number): void {
+    this.setLastSuccess(drill, Math.floor(finishedAt / 1000));
+  }
+
   record(outcome: DrillOutcome): void {
     this.runs.inc({ drill: outcome.drill, outcome: outcome.result });
     if (outcome.restoreMs !== undefined) this.duration.observe({ drill: outcome.drill }, outcome.restoreMs / 1000);
-    if (outcome.result === 'passed') this.lastSuccess.set({ drill: outcome.drill }, Math.floor(outcome.finishedAt / 1000));
+    if (outcome.result === 'passed') this.setLastSuccess(outcome.drill, Math.floor(outcome.finishedAt / 1000));
+  }
+
+  private setLastSuccess(drill: string, seconds: number): void {
+    if ((this.lastSuccessSeconds.get(drill) ?? 0) >= seconds) return;
+    this.lastSuccessSeconds.set(drill, seconds);
+    this.lastSuccess.set({ drill }, seconds);
   }
 }

@@ -5,6 +5,7 @@ import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { buildApp, type App } from '../../../src/app.js';
 import { parseConfig } from '../../../src/config/parse-config.js';
 import { silentLogger } from '../../../src/observability/logger.js';
+import { ORDERS_RESTORE, yamlFlow } from '../../doubles/runbook-fixtures.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 
@@ -130,8 +131,14 @@ describe('alerting rules and the Grafana dashboard', () => {
   let app: App;
   let exported: Set<string>;
   beforeAll(async () => {
-    // Slack, approvals and PagerDuty wired, so every metric family the service can export is there.
-    const result = parseConfig('slack: { channel: C0INCIDENTS, operators: [U0AAA], approvers: [U0BBB] }\nchecks: []\n', {
+    // Slack, approvals, PagerDuty and a scheduled drill wired, so every metric family the service can export is there.
+    const yaml = [
+      'slack: { channel: C0INCIDENTS, operators: [U0AAA], approvers: [U0BBB] }',
+      'checks: []',
+      `runbooks: { restore: { orders: ${yamlFlow(ORDERS_RESTORE)} } }`,
+      'drills: { weekly: { restore: orders, schedule: "0 3 * * 1" } }',
+    ].join('\n');
+    const result = parseConfig(yaml, {
       SLACK_BOT_TOKEN: 'xoxb-1-2',
       SLACK_SIGNING_SECRET: 'secret',
       PAGERDUTY_ROUTING_KEY: 'R0UTINGKEY',
@@ -154,6 +161,14 @@ describe('alerting rules and the Grafana dashboard', () => {
   it('the rules use only metrics the service exports', () => {
     const used = metricsIn(readFileSync(`${ROOT}deploy/prometheus-rules.yaml`, 'utf8'));
     expect(used.size).toBeGreaterThan(5);
+    // The DR signals users run Lifeboat for, drills included (issue 14).
+    for (const signal of [
+      'lifeboat_runbook_ready',
+      'lifeboat_drill_runs_total',
+      'lifeboat_drill_last_success_timestamp_seconds',
+      'lifeboat_drill_scheduled',
+    ])
+      expect(used).toContain(signal);
     expect([...used].filter((name) => !exported.has(name))).toEqual([]);
   });
 
@@ -174,6 +189,9 @@ describe('alerting rules and the Grafana dashboard', () => {
       'lifeboat_slack_ack_seconds_bucket',
       'lifeboat_pagerduty_events_total',
       'lifeboat_scheduling_lag_seconds_bucket',
+      'lifeboat_drill_runs_total',
+      'lifeboat_drill_last_success_timestamp_seconds',
+      'lifeboat_drill_duration_seconds_sum',
     ]) {
       expect(used).toContain(signal);
     }
