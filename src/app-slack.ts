@@ -130,6 +130,7 @@ export function buildSlack(deps: SlackDeps): SlackParts {
       config.env.statuspageApiKey,
       config.env.redisUrl,
       ...Object.values(config.env.hookTokens ?? {}),
+      ...Object.values(config.env.drillTokens ?? {}),
     ],
     logger: logger.child({ component: 'slack' }),
   });

@@ -27,6 +27,7 @@ export async function startService(config: Config, path: string): Promise<number
       ].filter((s): s is string => typeof s === 'string'),
       ...redisUrlSecrets(env.redisUrl),
       ...Object.values(env.hookTokens ?? {}),
+      ...Object.values(env.drillTokens ?? {}),
     ],
   });
   describeMode(config, path, logger);

@@ -5,6 +5,7 @@ import { configErrorMap } from './config-error-map.js';
 import { formatIssue, type ConfigIssue, type ConfigPath } from './config-issue.js';
 import { configRules } from './config-rules.js';
 import { readHookTokens } from './hook-tokens.js';
+import { readDrillTokens } from './drill-tokens.js';
 import { describeValue } from './describe-value.js';
 import { ENV_VARIABLES, cleanEnv, envSchema, type EnvVariable } from './env-schema.js';
 import { asRecord } from './raw-read.js';
@@ -82,12 +83,17 @@ export function parseConfig(yamlText: string, env: Record<string, string | undef
   }
   const { env: envConfig, port } = parsedEnv.data;
   const hookTokens = readHookTokens(parsedFile.data.runbooks, env);
+  const drillTokens = readDrillTokens(parsedFile.data.drills, env);
   return {
     ok: true,
     config: {
       ...parsedFile.data,
       server: { port: port ?? parsedFile.data.server.port },
-      env: { ...envConfig, ...(Object.keys(hookTokens).length > 0 && { hookTokens }) },
+      env: {
+        ...envConfig,
+        ...(Object.keys(hookTokens).length > 0 && { hookTokens }),
+        ...(Object.keys(drillTokens).length > 0 && { drillTokens }),
+      },
     },
   };
 }

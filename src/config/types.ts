@@ -346,4 +346,6 @@ export interface EnvConfig {
    * `''` when the variable is set but empty (a pre-flight failure), absent when it is not set.
    */
   hookTokens?: Record<string, string>;
+  /** The drills' validation-webhook bearer tokens, by variable (LIFEBOAT_DRILL_<NAME>_TOKEN), read as `hookTokens`. */
+  drillTokens?: Record<string, string>;
 }

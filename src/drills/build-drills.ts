@@ -47,6 +47,7 @@ export function buildDrills(deps: DrillDeps): DrillParts | null {
     clock: deps.clock,
     logger,
     ...(deps.sleep && { sleep: deps.sleep }),
+    ...(deps.config.env.drillTokens && { webhookTokens: deps.config.env.drillTokens }),
   });
   const schedules = Object.entries(drills).flatMap(([name, d]) => (d.schedule !== undefined ? [{ name, schedule: d.schedule }] : []));
   deps.metrics.drills.scheduled(schedules.map((s) => s.name));

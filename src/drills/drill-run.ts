@@ -5,6 +5,7 @@ import { planRestore } from '../actions/plan-restore.js';
 import type { PlanningContext, WaitTimeouts } from '../actions/planning-context.js';
 import type { Sleeper } from '../actions/wait-until.js';
 import type { DrillConfig, RestoreRunbook } from '../config/types.js';
+import { drillTokenVariable } from '../config/drill-tokens.js';
 import { formatDurationHms } from '../core/format-time.js';
 import { preflightFailures, type Plan } from '../core/plan.js';
 import type { Logger } from '../observability/logger.js';
@@ -36,6 +37,8 @@ export interface DrillRunRequest {
   runbook: RestoreRunbook;
   runId: string;
   signal?: AbortSignal;
+  /** LIFEBOAT_DRILL_<NAME>_TOKEN: `''` when set but empty (refused before anything is created). */
+  webhookToken?: string;
 }
 
 const TCP_TIMEOUT_MS = 10_000; // 10 seconds
@@ -87,6 +90,11 @@ export async function runDrill(deps: DrillRunDeps, request: DrillRunRequest): Pr
     startedAt,
     ...(drill.rtoMs !== undefined && { rtoMs: drill.rtoMs }),
   };
+
+  if (drill.validate?.webhook && request.webhookToken === '') {
+    const reason = `${drillTokenVariable(name)} is set but empty (a secret that did not mount?): the validation webhook would be called without its token`;
+    return finish(base, clock.now(), 'failed', { reason, cleanup: [] });
+  }
 
   let plan: Plan;
   try {
@@ -148,13 +156,12 @@ async function check(deps: DrillRunDeps, request: DrillRunRequest, found: Partia
   if (webhook) {
     const target = splitEndpoint(endpoint);
     const db = found.target ? await describeEngine(deps, request.runbook, found.target) : undefined;
-    const validation = await callValidationWebhook(webhook.url, webhook.timeoutMs, {
-      endpoint: target?.host ?? endpoint,
-      port: target?.port ?? 0,
-      engine: db ?? 'unknown',
-      drill: request.name,
-      runId: request.runId,
-    });
+    const validation = await callValidationWebhook(
+      webhook.url,
+      webhook.timeoutMs,
+      { endpoint: target?.host ?? endpoint, port: target?.port ?? 0, engine: db ?? 'unknown', drill: request.name, runId: request.runId },
+      request.webhookToken,
+    );
     if (!validation.valid) {
       found.reason = validation.reason;
       return 'invalid';

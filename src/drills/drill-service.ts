@@ -7,6 +7,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { RdsGateway } from '../aws/rds-gateway.js';
 import type { Route53Gateway } from '../aws/route53-gateway.js';
 import type { SlackGateway } from '../bot/slack-gateway.js';
+import { drillTokenVariable } from '../config/drill-tokens.js';
 import type { Config } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
@@ -32,6 +33,8 @@ export interface DrillServiceDeps {
   timeouts?: Partial<WaitTimeouts>;
   tcpTimeoutMs?: number;
   cleanup?: DrillRunDeps['cleanup'];
+  /** The validation webhooks' bearer tokens by variable (EnvConfig.drillTokens). */
+  webhookTokens?: Readonly<Record<string, string>>;
 }
 
 export type DrillSlack = Pick<SlackGateway, 'postMessage' | 'updateMessage'>;
@@ -133,7 +136,7 @@ export class DrillService {
           ...(this.deps.tcpTimeoutMs !== undefined && { tcpTimeoutMs: this.deps.tcpTimeoutMs }),
           ...(this.deps.cleanup && { cleanup: this.deps.cleanup }),
         },
-        { name, drill, runbook, runId, signal: abort.signal },
+        { name, drill, runbook, runId, signal: abort.signal, ...this.webhookToken(name) },
       );
       this.deps.metrics.record(outcome);
       await this.deps.store.record(outcome);
@@ -157,6 +160,11 @@ export class DrillService {
       });
     this.running.set(runId, { promise, abort });
     return { ok: true, runId };
+  }
+
+  private webhookToken(name: string): { webhookToken?: string } {
+    const token = this.deps.webhookTokens?.[drillTokenVariable(name)];
+    return token !== undefined ? { webhookToken: token } : {};
   }
 
   /** Every configured drill with its newest outcome. */

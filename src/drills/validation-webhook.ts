@@ -16,13 +16,15 @@ const SHOWN_BODY_CHARS = 200;
  * POSTs the restored database's coordinates as JSON to the drill's webhook, once: it may run
  * queries against the copy, and a second call would be a second validation, not a retry. 2xx
  * means valid; any other status, a timeout or a connection error means not valid, with the reason.
+ * With `token` (LIFEBOAT_DRILL_<NAME>_TOKEN) it is sent as a bearer token, so the webhook can
+ * refuse callers other than Lifeboat (it connects to whatever endpoint it is told).
  */
-export async function callValidationWebhook(url: string, timeoutMs: number, body: ValidationRequest): Promise<Validation> {
+export async function callValidationWebhook(url: string, timeoutMs: number, body: ValidationRequest, token?: string): Promise<Validation> {
   let response: Response;
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });

@@ -41,6 +41,10 @@ export const REDACTED_PATHS = [
   'hookTokens',
   '*.hookTokens',
   '*.env.hookTokens', // a whole config logged: config.env.hookTokens
+  'env.drillTokens',
+  'drillTokens',
+  '*.drillTokens',
+  '*.env.drillTokens',
   'routing_key',
   '*.routing_key',
 ];

@@ -36,6 +36,7 @@ let webhook: HttpServer;
 let webhookUrl: string;
 let webhookAnswer: number;
 let webhookBodies: unknown[];
+let webhookAuth: Array<string | undefined>;
 
 function source(): FakeInstance {
   return {
@@ -84,7 +85,9 @@ beforeEach(async () => {
   tcpPort = (tcp.address() as AddressInfo).port;
   webhookAnswer = 200;
   webhookBodies = [];
+  webhookAuth = [];
   webhook = createHttpServer((req, res) => {
+    webhookAuth.push(req.headers.authorization);
     let body = '';
     req.on('data', (chunk) => {
       body += String(chunk);
@@ -173,6 +176,40 @@ describe('a restore drill', () => {
     expect(outcome.reason).toBe('the validation webhook answered 422: row count 0 in orders');
     expect(webhookBodies).toHaveLength(1); // never retried
     expect(rds.deleted).toEqual([TARGET]);
+  });
+
+  it('sends LIFEBOAT_DRILL_<NAME>_TOKEN to the webhook as a bearer token, and none when it is not set', async () => {
+    const drill: DrillConfig = { ...DRILL, validate: { webhook: { url: webhookUrl, timeoutMs: 5_000 } } };
+    nockRdsForDrills(source(), { endpoint: { address: '127.0.0.1', port: tcpPort } });
+    const request = { name: 'orders-restore', drill, runbook: RUNBOOK, runId: 'DRL-6' };
+    expect((await runDrill(deps(new ManualClock(), []), { ...request, webhookToken: 'drill-s3cret' })).result).toBe('passed');
+    nock.cleanAll();
+    nockRdsForDrills(source(), { endpoint: { address: '127.0.0.1', port: tcpPort } });
+    expect((await runDrill(deps(new ManualClock(), []), { ...request, runId: 'DRL-7' })).result).toBe('passed');
+
+    expect(webhookAuth).toEqual(['Bearer drill-s3cret', undefined]);
+  });
+
+  it('refuses to start, creating nothing, when the token variable is set but empty', async () => {
+    const drill: DrillConfig = { ...DRILL, validate: { webhook: { url: webhookUrl, timeoutMs: 5_000 } } };
+    const rds = nockRdsForDrills(source(), { endpoint: { address: '127.0.0.1', port: tcpPort } });
+
+    const outcome = await runDrill(deps(new ManualClock(), []), {
+      name: 'orders-restore',
+      drill,
+      runbook: RUNBOOK,
+      runId: 'DRL-8',
+      webhookToken: '',
+    });
+
+    expect(outcome).toMatchObject({
+      result: 'failed',
+      reason:
+        'LIFEBOAT_DRILL_ORDERS_RESTORE_TOKEN is set but empty (a secret that did not mount?): the validation webhook would be called without its token',
+      cleanup: [],
+    });
+    expect(rds.sent).toEqual([]);
+    expect(webhookBodies).toEqual([]);
   });
 
   it('reports an endpoint that refuses TCP as invalid', async () => {

@@ -38,3 +38,22 @@ describe('hook tokens in logs', () => {
     expect(output()).not.toContain(TOKEN);
   });
 });
+
+describe('drill webhook tokens in logs', () => {
+  it('a logged config shows no drill token: env.drillTokens is a redacted path', () => {
+    const result = parseConfig(
+      [
+        'runbooks: { restore: { orders: { region: us-east-1, dbInstance: orders-db, instanceClass: db.r6g.large } } }',
+        'drills: { orders-restore: { restore: orders, validate: { webhook: { url: "https://ops.example.com/validate" } } } }',
+      ].join('\n'),
+      { LIFEBOAT_DRILL_ORDERS_RESTORE_TOKEN: ` ${TOKEN}\n` },
+    );
+    if (!result.ok) throw new Error(result.errors.join('\n'));
+    expect(result.config.env.drillTokens).toEqual({ LIFEBOAT_DRILL_ORDERS_RESTORE_TOKEN: TOKEN });
+    const { logger, output } = capture();
+    logger.info({ config: result.config }, 'config');
+    logger.info({ env: result.config.env }, 'env');
+    expect(output()).not.toContain(TOKEN);
+    expect(output()).toContain('[Redacted]');
+  });
+});
