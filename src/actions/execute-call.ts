@@ -16,6 +16,7 @@ import {
   clusterRetentionEffect,
   clusterWriterEffect,
   instanceCreatedEffect,
+  instanceFailoverEffect,
   promotionEffect,
   recordChangeEffect,
   writerMoveEffect,
@@ -57,6 +58,7 @@ const IS_POLLING: Record<OperationKey, boolean> = {
   'rds:PromoteReadReplica': false,
   'rds:PromoteReadReplicaDBCluster': false,
   'rds:FailoverDBCluster': false,
+  'rds:RebootDBInstance': false,
   'rds:ModifyDBCluster': false,
   'rds:SwitchoverGlobalCluster': false,
   'rds:FailoverGlobalCluster': false,
@@ -88,7 +90,8 @@ function regionOf(call: PlannedCall): string {
   return call.region;
 }
 
-function instanceState(db: DbInstanceView | null, id: string, until: string): PollState {
+function instanceState(db: DbInstanceView | null, id: string, until: string, fromZone?: string): PollState {
+  if (until === 'failed-over') return failedOverState(db, id, fromZone);
   if (!db)
     return until === 'promoted'
       ? { done: false, failed: `${id} no longer exists`, observed: 'not found' }
@@ -97,6 +100,15 @@ function instanceState(db: DbInstanceView | null, id: string, until: string): Po
   const done = db.status === 'available' && (until !== 'promoted' || db.replicaSource === undefined);
   const observed = db.replicaSource ? `${db.status}, still replicating from ${db.replicaSource}` : db.status;
   return { done, observed };
+}
+
+/** A Multi-AZ failover: done once the instance is available with its primary out of `fromZone`. */
+function failedOverState(db: DbInstanceView | null, id: string, fromZone: string | undefined): PollState {
+  if (!db) return { done: false, failed: `${id} no longer exists`, observed: 'not found' };
+  if (TERMINAL.has(db.status)) return { done: false, failed: `${id} is ${db.status}`, observed: db.status };
+  const zone = db.availabilityZone ?? 'zone not reported';
+  const moved = fromZone !== undefined && db.availabilityZone !== undefined && db.availabilityZone !== fromZone;
+  return { done: db.status === 'available' && moved, observed: `${db.status}, primary in ${zone}` };
 }
 
 function writerState(g: GlobalClusterView | null, global: string, targetArn: string): PollState {
@@ -185,6 +197,19 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
         detail: { status: sent.value?.status ?? null },
       };
     }
+    case 'RebootDBInstance': {
+      const region = regionOf(call);
+      const id = call.input.DBInstanceIdentifier;
+      const sent = await mutate(
+        () => env.rds.rebootDbInstance(region, call.input),
+        () => instanceFailoverEffect(env.rds, region, id, call.fromZone),
+      );
+      if (sent.kind === 'confirmed') return confirmedResult(call.operation, sent, { status: null });
+      return {
+        message: `RebootDBInstance with ForceFailover accepted for ${id} (${sent.value?.status ?? 'status unknown'})`,
+        detail: { status: sent.value?.status ?? null },
+      };
+    }
     case 'ModifyDBCluster': {
       const region = regionOf(call);
       const sent = await mutate(
@@ -256,17 +281,24 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
     case 'DescribeDBInstances': {
       const id = call.input.DBInstanceIdentifier;
       const until = call.wait?.until ?? 'available';
-      const what = until === 'promoted' ? `${id} to be standalone and available` : `${id} to be available`;
+      const fromZone = call.fromZone;
+      const what =
+        until === 'promoted'
+          ? `${id} to be standalone and available`
+          : until === 'failed-over'
+            ? `${id} to be available with its primary out of ${fromZone ?? 'its zone'}`
+            : `${id} to be available`;
       const region = regionOf(call);
       const { value, elapsedMs } = await wait(
         what,
         () => env.rds.describeDbInstance(region, id),
-        (db) => instanceState(db, id, until),
+        (db) => instanceState(db, id, until, fromZone),
       );
       const endpoint = value?.endpoint;
+      const zone = until === 'failed-over' && value?.availabilityZone ? `, primary now in ${value.availabilityZone}` : '';
       return {
-        message: `${id} is available${endpoint ? ` at ${endpoint}` : ''} (waited ${Math.round(elapsedMs / 1000)}s)`,
-        detail: { status: 'available', ...(endpoint && { endpoint }) },
+        message: `${id} is available${endpoint ? ` at ${endpoint}` : ''}${zone} (waited ${Math.round(elapsedMs / 1000)}s)`,
+        detail: { status: 'available', ...(endpoint && { endpoint }), ...(zone && { zone: value?.availabilityZone }) },
       };
     }
     case 'DescribeDBClusters': {

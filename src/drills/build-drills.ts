@@ -45,6 +45,9 @@ export function buildDrills(deps: DrillDeps): DrillParts | null {
     logger,
     ...(deps.sleep && { sleep: deps.sleep }),
   });
-  const schedules = Object.entries(drills).flatMap(([name, d]) => (d.schedule !== undefined ? [{ name, schedule: d.schedule }] : []));
+  // A Multi-AZ failover drill has no schedule: it only runs through two-person approval.
+  const schedules = Object.entries(drills).flatMap(([name, d]) =>
+    'restore' in d && d.schedule !== undefined ? [{ name, schedule: d.schedule }] : [],
+  );
   return { service, scheduler: new DrillScheduler(service, schedules, logger) };
 }
