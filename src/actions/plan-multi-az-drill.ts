@@ -34,7 +34,8 @@ export async function planMultiAzDrill(
   const timeouts = { ...DEFAULT_WAIT_TIMEOUTS, ...options.timeouts };
   const part = 'dbInstance' in drill.multiAzFailover ? await instancePart(drill, ctx, timeouts) : await clusterPart(drill, ctx, timeouts);
   const verify = planVerify(drill.verify, ctx);
-  const rto = drill.rtoMs !== undefined ? ` Measured from the failover call to recovered, against rto ${formatDurationHms(drill.rtoMs)}.` : '';
+  const rto =
+    drill.rtoMs !== undefined ? ` Measured from the failover call to recovered, against rto ${formatDurationHms(drill.rtoMs)}.` : '';
   return {
     id: newPlanId(ctx),
     request,
@@ -64,7 +65,13 @@ async function instancePart(drill: MultiAzDrillConfig, ctx: PlanningContext, tim
   const seen = await evaluatePreflight({ kind: 'multi-az-instance', region, dbInstance: id, step: MULTI_AZ_FAILOVER_STEP }, ctx);
   const zones = seen.facts.zones;
   // Frozen with the zone seen now: pre-flight just before the run refuses if it failed over since.
-  const check = { kind: 'multi-az-instance' as const, region, dbInstance: id, step: MULTI_AZ_FAILOVER_STEP, ...(zones && { zone: zones.primary }) };
+  const check = {
+    kind: 'multi-az-instance' as const,
+    region,
+    dbInstance: id,
+    step: MULTI_AZ_FAILOVER_STEP,
+    ...(zones && { zone: zones.primary }),
+  };
   const from = zones ? ` from ${zones.primary} to its standby in ${zones.standby}` : ' to its standby';
   return {
     title: `fail over ${id}${from}`,
@@ -165,10 +172,12 @@ async function pickReader(
     .filter((m) => !m.isWriter)
     .map((m) => m.instance)
     .sort();
-  if (readers.length === 0) return refuse(`cluster ${cluster} has no reader (members: ${(c.members ?? []).map((m) => m.instance).join(', ') || 'none'})`);
+  if (readers.length === 0)
+    return refuse(`cluster ${cluster} has no reader (members: ${(c.members ?? []).map((m) => m.instance).join(', ') || 'none'})`);
   states.sort((a, b) => a.id.localeCompare(b.id));
   const available = states.find((s) => s.db?.status === 'available');
-  if (!available) return refuse(`cluster ${cluster} has no available reader (${states.map((s) => `${s.id} ${s.db?.status ?? 'not found'}`).join(', ')})`);
+  if (!available)
+    return refuse(`cluster ${cluster} has no available reader (${states.map((s) => `${s.id} ${s.db?.status ?? 'not found'}`).join(', ')})`);
   return { target: available.id };
 }
 

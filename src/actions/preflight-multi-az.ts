@@ -22,16 +22,16 @@ export async function checkMultiAzInstance(check: Check, ctx: PreflightContext):
   if (db.clusterId !== undefined)
     return fail(`${check.dbInstance} is an instance of Aurora cluster ${db.clusterId}: drill it with multiAzFailover: { dbCluster }`);
   if (db.settings?.multiAz !== true)
-    return fail(
-      `${check.dbInstance} is Single-AZ: a reboot with failover would only reboot it, with downtime and no standby taking over`,
-    );
+    return fail(`${check.dbInstance} is Single-AZ: a reboot with failover would only reboot it, with downtime and no standby taking over`);
   if (db.status !== 'available') return fail(`${check.dbInstance} is ${db.status}`);
   const primary = db.availabilityZone;
   const standby = db.secondaryAvailabilityZone;
   if (primary === undefined || standby === undefined)
     return fail(`RDS does not report ${check.dbInstance}'s primary and standby zones, so a failover could not be told from a reboot`);
   if (check.zone !== undefined && primary !== check.zone)
-    return fail(`${check.dbInstance}'s primary is now in ${primary}, not ${check.zone} as planned (it failed over since): request the drill again`);
+    return fail(
+      `${check.dbInstance}'s primary is now in ${primary}, not ${check.zone} as planned (it failed over since): request the drill again`,
+    );
   return {
     result: { ...base, ok: true, observed: `${check.dbInstance} is available, Multi-AZ: primary in ${primary}, standby in ${standby}` },
     facts: { zones: { primary, standby } },

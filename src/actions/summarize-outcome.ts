@@ -91,7 +91,9 @@ function dataLossWords(outcome: Omit<RunOutcome, 'summary'>): string {
 function drillWords(outcome: Omit<RunOutcome, 'summary'>): string {
   const ms = failoverTimeMs(outcome.steps);
   if (ms === undefined) return 'Failover time not measured.';
-  const verified = outcome.verifiedBy?.length ? `, verified by ${outcome.verifiedBy.join(', ')}` : ' (no verify checks: measured to available)';
+  const verified = outcome.verifiedBy?.length
+    ? `, verified by ${outcome.verifiedBy.join(', ')}`
+    : ' (no verify checks: measured to available)';
   return `Failed over and recovered ${formatDurationHms(ms)} after the failover call${verified}.`;
 }
 

@@ -56,10 +56,11 @@ const multiAzFailoverSchema = strictObject({
       });
     }
   })
-  .transform((m): MultiAzFailoverTarget =>
-    m.dbInstance !== undefined
-      ? { dbInstance: m.dbInstance }
-      : { dbCluster: m.dbCluster ?? '', ...(m.targetInstance !== undefined && { targetInstance: m.targetInstance }) },
+  .transform(
+    (m): MultiAzFailoverTarget =>
+      m.dbInstance !== undefined
+        ? { dbInstance: m.dbInstance }
+        : { dbCluster: m.dbCluster ?? '', ...(m.targetInstance !== undefined && { targetInstance: m.targetInstance }) },
   );
 
 // Fields of one kind of drill only, with why they do not apply to the other.

@@ -106,7 +106,10 @@ export class DrillService {
   async start(name: string, actor?: string): Promise<DrillStart> {
     const configured = Object.hasOwn(this.deps.config.drills ?? {}, name) ? this.deps.config.drills?.[name] : undefined;
     if (configured && 'multiAzFailover' in configured)
-      return { ok: false, reason: `${name} is a Multi-AZ failover drill: it runs only as a two-person approved request (/dr drill ${name})` };
+      return {
+        ok: false,
+        reason: `${name} is a Multi-AZ failover drill: it runs only as a two-person approved request (/dr drill ${name})`,
+      };
     const drill = configured;
     const runbook =
       drill && Object.hasOwn(this.deps.config.runbooks.restore, drill.restore)

@@ -70,7 +70,10 @@ export class MultiAzDrillRecord {
       at: outcome.finishedAt,
       detail: outcome.summary,
     });
-    this.deps.logger.info({ drill: found.name, approvalId: approval.id, result: outcome.result, failoverMs: outcome.failoverMs }, outcome.summary);
+    this.deps.logger.info(
+      { drill: found.name, approvalId: approval.id, result: outcome.result, failoverMs: outcome.failoverMs },
+      outcome.summary,
+    );
     return outcome;
   }
 }
@@ -90,7 +93,10 @@ export function drillOutcome(name: string, drill: MultiAzDrillConfig, runId: str
     result = 'passed';
   }
   const source = sourceOf(drill);
-  const measured = failoverMs !== undefined ? ` Failed over and recovered in ${formatDurationHms(failoverMs)}${drill.rtoMs !== undefined ? ` (rto ${formatDurationHms(drill.rtoMs)})` : ''}.` : '';
+  const measured =
+    failoverMs !== undefined
+      ? ` Failed over and recovered in ${formatDurationHms(failoverMs)}${drill.rtoMs !== undefined ? ` (rto ${formatDurationHms(drill.rtoMs)})` : ''}.`
+      : '';
   const why = reason !== undefined && result !== 'missed-rto' ? ` ${reason}` : '';
   return {
     drill: name,

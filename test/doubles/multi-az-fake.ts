@@ -59,7 +59,9 @@ export function nockMultiAzInstance(options: MultiAzInstanceOptions): MultiAzIns
   if (options.firstAnswerTimesOut) {
     // Registered before the persistent scope below, so it takes the first reboot only.
     nock(`https://rds.${region}.amazonaws.com`)
-      .post('/', (body: unknown) => String(typeof body === 'string' ? body : new URLSearchParams(body as Record<string, string>)).includes('Action=RebootDBInstance'))
+      .post('/', (body: unknown) =>
+        String(typeof body === 'string' ? body : new URLSearchParams(body as Record<string, string>)).includes('Action=RebootDBInstance'),
+      )
       .delay(3_000)
       .reply((_uri, body) => {
         reboot(Object.fromEntries(new URLSearchParams(String(body))));
@@ -126,7 +128,12 @@ export function nockAuroraFailover(options: { cluster: string; instances: string
     if (action === 'DescribeDBInstances') {
       const id = params.DBInstanceIdentifier ?? '';
       if (!options.instances.includes(id)) return missing('DBInstanceNotFound', id);
-      const instance = { DBInstanceIdentifier: id, DBInstanceStatus: 'available', Engine: 'aurora-postgresql', DBClusterIdentifier: options.cluster };
+      const instance = {
+        DBInstanceIdentifier: id,
+        DBInstanceStatus: 'available',
+        Engine: 'aurora-postgresql',
+        DBClusterIdentifier: options.cluster,
+      };
       return { result: { DBInstances: members('DBInstance', [instance]) } };
     }
     return { error: { status: 400, code: 'InvalidAction', message: `not expected here: ${action}` } };

@@ -103,7 +103,9 @@ describe('a Multi-AZ failover drill through two-person approval', () => {
 
     const ephemeral = nockPostEphemeral();
     await click(flow, APPROVAL_ACTION_IDS.approve, 'APR-1', 'U0AAA');
-    expect(ephemeral.calls.map((c) => c.body.text)).toEqual(['You requested this Multi-AZ failover drill, so someone else must approve it.']);
+    expect(ephemeral.calls.map((c) => c.body.text)).toEqual([
+      'You requested this Multi-AZ failover drill, so someone else must approve it.',
+    ]);
 
     const wrong = await flow.post(confirmBody('APR-1', 'orders-db'));
     expect(wrong.json()).toEqual({
@@ -118,7 +120,9 @@ describe('a Multi-AZ failover drill through two-person approval', () => {
 
     const done = await flow.approvals.get('APR-1');
     expect(done?.state).toBe('succeeded');
-    expect(rds.reboots).toEqual([{ Action: 'RebootDBInstance', Version: '2014-10-31', DBInstanceIdentifier: 'orders-db', ForceFailover: 'true' }]);
+    expect(rds.reboots).toEqual([
+      { Action: 'RebootDBInstance', Version: '2014-10-31', DBInstanceIdentifier: 'orders-db', ForceFailover: 'true' },
+    ]);
     expect(rds.primaryZone()).toBe('us-east-1b');
     // Pre-flight (plan), pre-flight (run), the reboot, then the wait through `rebooting`.
     expect(rds.actions.slice(rds.actions.indexOf('RebootDBInstance'))).toEqual([
@@ -129,7 +133,9 @@ describe('a Multi-AZ failover drill through two-person approval', () => {
     ]);
     expect(verifyProbes).toBe(2);
     const thread = threadTexts(posts);
-    expect(thread).toContainEqual(expect.stringContaining('orders-db is available at orders-db.abc.us-east-1.rds.amazonaws.com:5432, primary now in us-east-1b'));
+    expect(thread).toContainEqual(
+      expect.stringContaining('orders-db is available at orders-db.abc.us-east-1.rds.amazonaws.com:5432, primary now in us-east-1b'),
+    );
     expect(thread.at(-1)).toMatch(
       /^:white_check_mark: Multi-AZ failover drill orders-multi-az succeeded in \d+s\. Endpoint: orders-db\.abc\.us-east-1\.rds\.amazonaws\.com:5432\. Failed over and recovered \d+s after the failover call, verified by orders-api\.$/,
     );
@@ -173,7 +179,9 @@ describe('a Multi-AZ failover drill through two-person approval', () => {
     expect(rds.reboots).toHaveLength(1);
     expect((await flow.approvals.get('APR-1'))?.state).toBe('succeeded');
     expect(threadTexts(posts)).toContainEqual(
-      expect.stringMatching(/RebootDBInstance: AWS's answer was lost \(TimeoutError.*reading back, orders-db is rebooting \(failover under way\): it took effect, and it was not sent again/),
+      expect.stringMatching(
+        /RebootDBInstance: AWS's answer was lost \(TimeoutError.*reading back, orders-db is rebooting \(failover under way\): it took effect, and it was not sent again/,
+      ),
     );
     expect((await flow.app.backend.drills.history('orders-multi-az', 1))[0]?.result).toBe('passed');
   }, 15_000);
@@ -212,7 +220,12 @@ describe('a Multi-AZ failover drill through two-person approval', () => {
 
     expect((await flow.approvals.get('APR-1'))?.state).toBe('succeeded');
     expect(aurora.failovers).toEqual([
-      { Action: 'FailoverDBCluster', Version: '2014-10-31', DBClusterIdentifier: 'orders-aurora', TargetDBInstanceIdentifier: 'orders-aurora-2' },
+      {
+        Action: 'FailoverDBCluster',
+        Version: '2014-10-31',
+        DBClusterIdentifier: 'orders-aurora',
+        TargetDBInstanceIdentifier: 'orders-aurora-2',
+      },
     ]);
     expect(aurora.writer()).toBe('orders-aurora-2');
     expect(threadTexts(posts)).toContainEqual(expect.stringContaining('orders-aurora-2 is the writer of cluster orders-aurora, available'));
