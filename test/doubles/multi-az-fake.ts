@@ -16,6 +16,8 @@ export interface MultiAzInstanceFake {
   actions: string[];
   /** The form fields of every RebootDBInstance AWS received. */
   reboots: Array<Record<string, string>>;
+  /** RebootDBInstance requests AWS received but did not act on (answered 503). */
+  unapplied: Array<Record<string, string>>;
   /** The primary's zone now. */
   primaryZone(): string;
 }
@@ -29,6 +31,8 @@ export interface MultiAzInstanceOptions {
   rebootingFor?: number;
   /** The first RebootDBInstance is applied, but its answer comes after the SDK's request timeout (3 s). */
   firstAnswerTimesOut?: boolean;
+  /** The first RebootDBInstance is answered 503 and not applied: AWS did not act on it. */
+  firstAnswerUnavailable?: boolean;
 }
 
 /**
@@ -42,6 +46,8 @@ export function nockMultiAzInstance(options: MultiAzInstanceOptions): MultiAzIns
   let zones: [string, string] = ['us-east-1a', 'us-east-1b'];
   let rebootingLeft = 0;
   const reboots: Array<Record<string, string>> = [];
+  const unapplied: Array<Record<string, string>> = [];
+  let turnedDown = false;
   const instanceXml = (): XmlValue => ({
     DBInstanceIdentifier: options.id,
     DBInstanceStatus: rebootingLeft > 0 ? 'rebooting' : 'available',
@@ -70,6 +76,11 @@ export function nockMultiAzInstance(options: MultiAzInstanceOptions): MultiAzIns
   }
   const actions = nockRds(region, (action, params) => {
     if (action === 'RebootDBInstance') {
+      if (options.firstAnswerUnavailable && reboots.length === 0 && !turnedDown) {
+        turnedDown = true;
+        unapplied.push(params);
+        return { error: { status: 503, code: 'ServiceUnavailable', message: 'Service unavailable' } };
+      }
       reboot(params);
       return { result: { DBInstance: instanceXml() } };
     }
@@ -81,7 +92,7 @@ export function nockMultiAzInstance(options: MultiAzInstanceOptions): MultiAzIns
     }
     return { error: { status: 400, code: 'InvalidAction', message: `not expected here: ${action}` } };
   });
-  return { actions, reboots, primaryZone: () => zones[0] };
+  return { actions, reboots, unapplied, primaryZone: () => zones[0] };
 }
 
 /** What the Aurora fake holds and was asked. */

@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { APPROVAL_ACTION_IDS } from '../../../src/bot/approvals/approval-action-ids.js';
+import { approvalMessage } from '../../../src/bot/approvals/blocks/approval-message.js';
 import type { ProbeOutcome } from '../../../src/core/check-result.js';
 import { httpAwsClients } from '../../doubles/aws-http.js';
 import { nockAuroraFailover, nockMultiAzInstance } from '../../doubles/multi-az-fake.js';
@@ -186,6 +187,31 @@ describe('a Multi-AZ failover drill through two-person approval', () => {
     expect((await flow.app.backend.drills.history('orders-multi-az', 1))[0]?.result).toBe('passed');
   }, 15_000);
 
+  it('a reboot AWS did not act on (503, still available in its zone) is not resent: the drill fails, recorded and counted, with no Resume', async () => {
+    const rds = nockMultiAzInstance({ id: 'orders-db', firstAnswerUnavailable: true });
+    const { posts } = await requestDrill('orders-multi-az');
+    await approve('orders-multi-az');
+
+    expect(rds.unapplied).toHaveLength(1);
+    expect(rds.reboots).toEqual([]);
+    expect(rds.primaryZone()).toBe('us-east-1a');
+    const failed = await flow.approvals.get('APR-1');
+    expect(failed?.state).toBe('failed');
+    expect(threadTexts(posts)).toContainEqual(
+      expect.stringContaining('orders-db is still available with its primary in us-east-1a: it shows no effect. It was not sent again'),
+    );
+    const [outcome] = await flow.app.backend.drills.history('orders-multi-az', 1);
+    expect(outcome).toMatchObject({ result: 'failed', runId: 'APR-1', reason: expect.stringContaining('It was not sent again') });
+    expect(outcome?.failoverMs).toBeUndefined();
+    const metrics = await scrape();
+    expect(metrics).toContain('lifeboat_drill_runs_total{drill="orders-multi-az",outcome="failed"} 1');
+    expect(metrics).not.toContain('lifeboat_drill_duration_seconds_count{drill="orders-multi-az"}');
+    if (!failed) throw new Error('APR-1 is gone');
+    expect(JSON.stringify(approvalMessage(failed))).not.toContain(APPROVAL_ACTION_IDS.resume);
+    const resume = JSON.stringify(await slash(flow, 'resume APR-1'));
+    expect(resume).toContain('APR-1 is a Multi-AZ failover drill, which changes no DNS and is measured whole, so it is not resumed');
+  });
+
   it('refuses a Single-AZ instance at pre-flight: no request, no reboot', async () => {
     const rds = nockMultiAzInstance({ id: 'orders-db', multiAz: false });
     const { posts, replies } = await requestDrill('orders-multi-az');
@@ -232,5 +258,14 @@ describe('a Multi-AZ failover drill through two-person approval', () => {
     const [outcome] = await flow.app.backend.drills.history('aurora-multi-az', 1);
     expect(outcome).toMatchObject({ result: 'passed', source: 'orders-aurora', runId: 'APR-1' });
     expect(await scrape()).toContain('lifeboat_drill_runs_total{drill="aurora-multi-az",outcome="passed"} 1');
+  });
+
+  it('refuses an Aurora cluster with no reader to fail over to, at pre-flight', async () => {
+    const aurora = nockAuroraFailover({ cluster: 'orders-aurora', instances: ['orders-aurora-1'] });
+    const { posts, replies } = await requestDrill('aurora-multi-az');
+    expect(JSON.stringify(replies)).toContain('cluster orders-aurora has no reader (members: orders-aurora-1)');
+    expect(posts.calls).toEqual([]);
+    expect(aurora.failovers).toEqual([]);
+    expect(await flow.approvals.listPending()).toEqual([]);
   });
 });
