@@ -1,5 +1,5 @@
 import type { AwsGatewayError } from '../aws/aws-gateway-error.js';
-import type { DbInstanceView, GlobalClusterView, RdsGateway } from '../aws/rds-gateway.js';
+import type { GlobalClusterView, RdsGateway } from '../aws/rds-gateway.js';
 import type { Route53Gateway } from '../aws/route53-gateway.js';
 import type { Clock } from '../core/clock.js';
 import type { PlannedCall } from '../core/plan.js';
@@ -21,7 +21,8 @@ import {
   recordChangeEffect,
   writerMoveEffect,
 } from './mutation-effects.js';
-import { clusterState, clusterWaitDone, clusterWaitWhat, TERMINAL } from './cluster-wait.js';
+import { clusterState, clusterWaitDone, clusterWaitWhat } from './cluster-wait.js';
+import { instanceState } from './instance-wait.js';
 import { batchToSend, recordsReplaced } from './dns-change-run.js';
 import { executeVerify, type VerifyEnv } from './execute-verify.js';
 import { waitUntil, type BackoffPolicy, type PollState, type Sleeper } from './wait-until.js';
@@ -88,27 +89,6 @@ export const POLLING_OPERATIONS: ReadonlySet<string> = new Set(
 function regionOf(call: PlannedCall): string {
   if (!call.region) throw new ActionError('LIFEBOAT_PLAN_INVALID', `Step ${call.id} (${call.operation}) has no region.`);
   return call.region;
-}
-
-function instanceState(db: DbInstanceView | null, id: string, until: string, fromZone?: string): PollState {
-  if (until === 'failed-over') return failedOverState(db, id, fromZone);
-  if (!db)
-    return until === 'promoted'
-      ? { done: false, failed: `${id} no longer exists`, observed: 'not found' }
-      : { done: false, observed: 'not visible yet' };
-  if (TERMINAL.has(db.status)) return { done: false, failed: `${id} is ${db.status}`, observed: db.status };
-  const done = db.status === 'available' && (until !== 'promoted' || db.replicaSource === undefined);
-  const observed = db.replicaSource ? `${db.status}, still replicating from ${db.replicaSource}` : db.status;
-  return { done, observed };
-}
-
-/** A Multi-AZ failover: done once the instance is available with its primary out of `fromZone`. */
-function failedOverState(db: DbInstanceView | null, id: string, fromZone: string | undefined): PollState {
-  if (!db) return { done: false, failed: `${id} no longer exists`, observed: 'not found' };
-  if (TERMINAL.has(db.status)) return { done: false, failed: `${id} is ${db.status}`, observed: db.status };
-  const zone = db.availabilityZone ?? 'zone not reported';
-  const moved = fromZone !== undefined && db.availabilityZone !== undefined && db.availabilityZone !== fromZone;
-  return { done: db.status === 'available' && moved, observed: `${db.status}, primary in ${zone}` };
 }
 
 function writerState(g: GlobalClusterView | null, global: string, targetArn: string): PollState {
