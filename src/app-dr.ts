@@ -6,7 +6,7 @@ import type { AwsClients } from './aws/aws-clients.js';
 import type { Config } from './config/types.js';
 import type { Clock } from './core/clock.js';
 import { ControlJournal } from './dr/control-journal.js';
-import { DrService } from './dr/dr-service.js';
+import { DrService, type DrServiceDeps } from './dr/dr-service.js';
 import type { Probes } from './monitor/probe-check.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
@@ -35,6 +35,8 @@ export interface DrDeps {
   sleep?: Sleeper;
   /** The monitor's probes, which verify steps run too. */
   probes: Probes;
+  /** Records Multi-AZ failover drill runs as drills; absent when no drills are configured. */
+  drills?: DrServiceDeps['drills'];
 }
 
 /**
@@ -76,6 +78,7 @@ export function buildDr(deps: DrDeps): DrParts {
     approvals,
     journal,
     logger: deps.logger.child({ component: 'dr' }),
+    ...(deps.drills && { drills: deps.drills }),
   });
   return { dr, approvals, actions };
 }

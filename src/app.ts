@@ -1,4 +1,5 @@
 import { buildDrills, type DrillParts } from './drills/build-drills.js';
+import { MultiAzDrillRecord } from './drills/multi-az-drill-record.js';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -183,6 +184,16 @@ export function buildApp(deps: AppDeps): App {
         statusPage: statusPage.statusPage,
         instanceId: holderId,
         probes,
+        ...(drills && {
+          drills: new MultiAzDrillRecord({
+            config,
+            store: backend.drills,
+            audit: backend.auditLog,
+            metrics: metrics.drills,
+            clock: backend.sharedClock,
+            logger: logger.child({ component: 'drills' }),
+          }),
+        }),
         ...(deps.seams?.runSleep ? { sleep: deps.seams.runSleep } : {}),
       })
     : null;

@@ -9,6 +9,7 @@ import { planRestore } from './plan-restore.js';
 import { planStatusPageUpdate } from './plan-status-page-update.js';
 import { planResume } from './plan-resume.js';
 import { planRevertDns } from './plan-revert-dns.js';
+import { planMultiAzDrill } from './plan-multi-az-drill.js';
 import type { PlanningContext, WaitTimeouts } from './planning-context.js';
 import { endedRun, type RecordedRuns } from './recorded-run.js';
 import { requestResources } from './request-resources.js';
@@ -18,11 +19,21 @@ const LAG_MAX_AGE_INTERVALS = 3;
 
 /** Dependencies of the planner: live state, the config's runbooks, and incidents for status-page posts. */
 export interface ActionPlannerDeps extends PlanningContext {
-  config: Pick<Config, 'runbooks' | 'checks' | 'statuspage'>;
+  config: Pick<Config, 'runbooks' | 'checks' | 'statuspage' | 'drills'>;
   incidents: { getIncident(id: string): Promise<Incident | null> };
   timeouts?: Partial<WaitTimeouts>;
   /** Past runs, for `/dr resume` and `/dr revert-dns` (the approval engine). */
   runs?: RecordedRuns;
+}
+
+function unknownDrill(name: string, drills: Config['drills']): ActionError {
+  const known = Object.entries(drills ?? {}).flatMap(([n, d]) => ('multiAzFailover' in d ? [n] : []));
+  const guess = closestMatch(name, known);
+  const list = known.length > 0 ? `Multi-AZ failover drills: ${known.join(', ')}` : 'no Multi-AZ failover drills are configured';
+  return new ActionError(
+    'LIFEBOAT_UNKNOWN_RUNBOOK',
+    `There is no Multi-AZ failover drill named "${name}"${guess ? ` (did you mean "${guess}"?)` : ''}; ${list}.`,
+  );
 }
 
 function unknownRunbook(kind: 'failover' | 'restore', name: string, known: string[]): ActionError {
@@ -94,6 +105,11 @@ export class ActionPlanner {
       case 'revert-dns': {
         const original = await endedRun(this.deps.runs, request.approvalId, 'revert-dns');
         return planRevertDns(request, original, this.deps, timeouts ? { timeouts } : {});
+      }
+      case 'drill': {
+        const drill = Object.hasOwn(config.drills ?? {}, request.drill) ? config.drills?.[request.drill] : undefined;
+        if (!drill || !('multiAzFailover' in drill)) throw unknownDrill(request.drill, config.drills);
+        return planMultiAzDrill(request, drill, this.deps, timeouts ? { timeouts } : {});
       }
     }
   }

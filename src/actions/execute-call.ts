@@ -1,5 +1,5 @@
 import type { AwsGatewayError } from '../aws/aws-gateway-error.js';
-import type { DbInstanceView, GlobalClusterView, RdsGateway } from '../aws/rds-gateway.js';
+import type { GlobalClusterView, RdsGateway } from '../aws/rds-gateway.js';
 import type { Route53Gateway } from '../aws/route53-gateway.js';
 import type { Clock } from '../core/clock.js';
 import type { PlannedCall } from '../core/plan.js';
@@ -16,11 +16,13 @@ import {
   clusterRetentionEffect,
   clusterWriterEffect,
   instanceCreatedEffect,
+  instanceFailoverEffect,
   promotionEffect,
   recordChangeEffect,
   writerMoveEffect,
 } from './mutation-effects.js';
-import { clusterState, clusterWaitDone, clusterWaitWhat, TERMINAL } from './cluster-wait.js';
+import { clusterState, clusterWaitDone, clusterWaitWhat } from './cluster-wait.js';
+import { instanceState } from './instance-wait.js';
 import { batchToSend, recordsReplaced } from './dns-change-run.js';
 import { executeVerify, type VerifyEnv } from './execute-verify.js';
 import { waitUntil, type BackoffPolicy, type PollState, type Sleeper } from './wait-until.js';
@@ -57,6 +59,7 @@ const IS_POLLING: Record<OperationKey, boolean> = {
   'rds:PromoteReadReplica': false,
   'rds:PromoteReadReplicaDBCluster': false,
   'rds:FailoverDBCluster': false,
+  'rds:RebootDBInstance': false,
   'rds:ModifyDBCluster': false,
   'rds:SwitchoverGlobalCluster': false,
   'rds:FailoverGlobalCluster': false,
@@ -86,17 +89,6 @@ export const POLLING_OPERATIONS: ReadonlySet<string> = new Set(
 function regionOf(call: PlannedCall): string {
   if (!call.region) throw new ActionError('LIFEBOAT_PLAN_INVALID', `Step ${call.id} (${call.operation}) has no region.`);
   return call.region;
-}
-
-function instanceState(db: DbInstanceView | null, id: string, until: string): PollState {
-  if (!db)
-    return until === 'promoted'
-      ? { done: false, failed: `${id} no longer exists`, observed: 'not found' }
-      : { done: false, observed: 'not visible yet' };
-  if (TERMINAL.has(db.status)) return { done: false, failed: `${id} is ${db.status}`, observed: db.status };
-  const done = db.status === 'available' && (until !== 'promoted' || db.replicaSource === undefined);
-  const observed = db.replicaSource ? `${db.status}, still replicating from ${db.replicaSource}` : db.status;
-  return { done, observed };
 }
 
 function writerState(g: GlobalClusterView | null, global: string, targetArn: string): PollState {
@@ -185,6 +177,19 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
         detail: { status: sent.value?.status ?? null },
       };
     }
+    case 'RebootDBInstance': {
+      const region = regionOf(call);
+      const id = call.input.DBInstanceIdentifier;
+      const sent = await mutate(
+        () => env.rds.rebootDbInstance(region, call.input),
+        () => instanceFailoverEffect(env.rds, region, id, call.fromZone),
+      );
+      if (sent.kind === 'confirmed') return confirmedResult(call.operation, sent, { status: null });
+      return {
+        message: `RebootDBInstance with ForceFailover accepted for ${id} (${sent.value?.status ?? 'status unknown'})`,
+        detail: { status: sent.value?.status ?? null },
+      };
+    }
     case 'ModifyDBCluster': {
       const region = regionOf(call);
       const sent = await mutate(
@@ -256,17 +261,24 @@ async function dispatch(call: PlannedCall, env: CallEnv): Promise<CallResult> {
     case 'DescribeDBInstances': {
       const id = call.input.DBInstanceIdentifier;
       const until = call.wait?.until ?? 'available';
-      const what = until === 'promoted' ? `${id} to be standalone and available` : `${id} to be available`;
+      const fromZone = call.fromZone;
+      const what =
+        until === 'promoted'
+          ? `${id} to be standalone and available`
+          : until === 'failed-over'
+            ? `${id} to be available with its primary out of ${fromZone ?? 'its zone'}`
+            : `${id} to be available`;
       const region = regionOf(call);
       const { value, elapsedMs } = await wait(
         what,
         () => env.rds.describeDbInstance(region, id),
-        (db) => instanceState(db, id, until),
+        (db) => instanceState(db, id, until, fromZone),
       );
       const endpoint = value?.endpoint;
+      const zone = until === 'failed-over' && value?.availabilityZone ? `, primary now in ${value.availabilityZone}` : '';
       return {
-        message: `${id} is available${endpoint ? ` at ${endpoint}` : ''} (waited ${Math.round(elapsedMs / 1000)}s)`,
-        detail: { status: 'available', ...(endpoint && { endpoint }) },
+        message: `${id} is available${endpoint ? ` at ${endpoint}` : ''}${zone} (waited ${Math.round(elapsedMs / 1000)}s)`,
+        detail: { status: 'available', ...(endpoint && { endpoint }), ...(zone && { zone: value?.availabilityZone }) },
       };
     }
     case 'DescribeDBClusters': {

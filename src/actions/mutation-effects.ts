@@ -197,3 +197,17 @@ export function effectOf(call: PlannedCall, readers: EffectReaders): (() => Prom
       return null;
   }
 }
+
+/**
+ * RebootDBInstance with ForceFailover: pre-flight found the instance `available` with its primary
+ * in `fromZone` just before; an accepted reboot turns it `rebooting` at once, and the failover
+ * leaves the primary in the other zone.
+ */
+export async function instanceFailoverEffect(rds: RdsGateway, region: string, id: string, fromZone: string | undefined): Promise<Effect> {
+  const db = await rds.describeDbInstance(region, id);
+  if (!db) return { took: false, observed: `${id} is not found` };
+  if (db.status !== 'available') return { took: true, observed: `${id} is ${db.status} (failover under way)` };
+  if (fromZone !== undefined && db.availabilityZone !== undefined && db.availabilityZone !== fromZone)
+    return { took: true, observed: `${id} is available with its primary now in ${db.availabilityZone} (failed over from ${fromZone})` };
+  return { took: false, observed: `${id} is still available with its primary in ${db.availabilityZone ?? 'an unreported zone'}` };
+}

@@ -30,6 +30,8 @@ export interface WaitTimeouts {
   dnsMs: number;
   /** Restored instance or cluster until available (default 6 h: large restores take hours). */
   restoreMs: number;
+  /** RebootDBInstance with ForceFailover until the instance is available in its other zone (default 30 min; RDS says 60-120 s). */
+  multiAzFailoverMs: number;
 }
 
 export const DEFAULT_WAIT_TIMEOUTS: WaitTimeouts = {
@@ -39,11 +41,13 @@ export const DEFAULT_WAIT_TIMEOUTS: WaitTimeouts = {
   retentionMs: 15 * 60_000, // 15 minutes
   dnsMs: 15 * 60_000, // 15 minutes
   restoreMs: 6 * 60 * 60_000, // 6 hours
+  multiAzFailoverMs: 30 * 60_000, // 30 minutes
 };
 
 /** Resource keys for the one-run-per-resource lock; stable strings any planner derives the same way. */
 export const resourceKey = {
   runbook: (kind: 'failover' | 'restore', name: string) => `runbook:${kind}:${name}`,
+  drill: (name: string) => `drill:${name}`,
   instance: (region: string, id: string) => `rds:${region}:instance:${id.toLowerCase()}`,
   cluster: (region: string, id: string) => `rds:${region}:cluster:${id.toLowerCase()}`,
   globalCluster: (id: string) => `rds:global-cluster:${id.toLowerCase()}`,

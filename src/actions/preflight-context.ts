@@ -33,6 +33,8 @@ export interface PreflightFacts {
   sourceInstance?: DbInstanceView;
   /** restore-window on a deleted instance: the retained automated backup the restore reads. */
   retainedBackup?: RetainedBackupView;
+  /** multi-az-instance: where the primary and its standby run now. */
+  zones?: { primary: string; standby: string };
   /** hook-token: whether this replica will send the hook a bearer token. */
   hookBearer?: boolean;
 }

@@ -6,6 +6,7 @@ import { checkGlobalSecondary, checkReadReplica, checkReplicaLag } from './prefl
 import { checkDnsRecord } from './preflight-dns.js';
 import { checkClusterReader, checkReplicaCluster } from './preflight-promote.js';
 import { checkHookToken } from './preflight-hooks.js';
+import { checkMultiAzInstance } from './preflight-multi-az.js';
 import { checkDnsAsWritten } from './preflight-revert-dns.js';
 import { checkIdentifierFree, checkRestoreWindow, checkSnapshot } from './preflight-restore.js';
 
@@ -23,6 +24,8 @@ function dispatch(check: PreflightCheck, ctx: PreflightContext): Promise<Preflig
       return checkReplicaCluster(check, ctx);
     case 'cluster-reader':
       return checkClusterReader(check, ctx);
+    case 'multi-az-instance':
+      return checkMultiAzInstance(check, ctx);
     case 'dns-record':
       return checkDnsRecord(check, ctx);
     case 'dns-as-written':
@@ -44,6 +47,7 @@ const NAMES: Record<PreflightCheck['kind'], string> = {
   'global-secondary': 'target state',
   'replica-cluster': 'target state',
   'cluster-reader': 'target state',
+  'multi-az-instance': 'target state',
   'dns-record': 'DNS record',
   'dns-as-written': 'DNS record',
   snapshot: 'snapshot',

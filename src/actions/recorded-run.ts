@@ -53,5 +53,11 @@ export async function endedRun(runs: RecordedRuns | undefined, id: string, comma
       `${id} is a status-page post, not a DR run; post again with \`/dr statuspage\` instead of ${command === 'resume' ? 'resuming' : 'reverting'} it.`,
     );
   }
+  if (approval.plan.request.kind === 'drill') {
+    throw new ActionError(
+      'LIFEBOAT_BAD_REQUEST',
+      `${id} is a Multi-AZ failover drill, which changes no DNS and is measured whole, so it is not ${command === 'resume' ? 'resumed' : 'reverted'}: once the database is available, run \`/dr drill ${approval.plan.request.drill}\` again.`,
+    );
+  }
   return approval;
 }

@@ -3,6 +3,7 @@ import type { Config, DnsStep } from '../config/types.js';
 import type { ActionRequest } from '../core/action-request.js';
 import { resourceKey } from './planning-context.js';
 import { promoteResources } from './plan-promote.js';
+import { multiAzDrillResources } from './plan-multi-az-drill.js';
 
 /** One lock per record a runbook's `dns` writes, keyed as the planners key them. */
 function dnsResources(dns: DnsStep[] | undefined): string[] {
@@ -17,7 +18,7 @@ function dnsResources(dns: DnsStep[] | undefined): string[] {
  * caused by that run (a replica it already promoted is no longer a replica). Empty for an
  * unknown runbook: planning then says what is wrong.
  */
-export function requestResources(config: Pick<Config, 'runbooks'>, request: ActionRequest): string[] {
+export function requestResources(config: Pick<Config, 'runbooks' | 'drills'>, request: ActionRequest): string[] {
   switch (request.kind) {
     case 'failover': {
       const runbook = Object.hasOwn(config.runbooks.failover, request.runbook) ? config.runbooks.failover[request.runbook] : undefined;
@@ -39,6 +40,10 @@ export function requestResources(config: Pick<Config, 'runbooks'>, request: Acti
     }
     case 'statuspage':
       return [resourceKey.statusPageIncident(request.incidentId)];
+    case 'drill': {
+      const drill = Object.hasOwn(config.drills ?? {}, request.drill) ? config.drills?.[request.drill] : undefined;
+      return drill && 'multiAzFailover' in drill ? multiAzDrillResources(request.drill, drill) : [];
+    }
     case 'resume':
     case 'revert-dns':
       // The run's own resources, which it may still hold and hands over: the create checks the others.

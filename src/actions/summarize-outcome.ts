@@ -2,6 +2,7 @@ import { planKind, type Plan } from '../core/plan.js';
 import { formatDurationHms } from '../core/format-time.js';
 import { describeRecord } from '../core/dns-record.js';
 import type { RunOutcome } from './run-outcome.js';
+import { failoverTimeMs } from './plan-multi-az-drill.js';
 
 const LABEL: Record<Plan['request']['kind'], string> = {
   failover: 'Failover',
@@ -9,6 +10,7 @@ const LABEL: Record<Plan['request']['kind'], string> = {
   statuspage: 'Status-page update',
   resume: 'Resume',
   'revert-dns': 'DNS revert',
+  drill: 'Multi-AZ failover drill',
 };
 
 /** "Failover orders", "Resume of APR-3 (failover orders)", "DNS revert of APR-3 (orders)". */
@@ -54,7 +56,8 @@ export function summarizeOutcome(plan: Plan, outcome: Omit<RunOutcome, 'summary'
       }
       if (outcome.endpoint) parts.push(`${failover ? 'New primary' : 'Endpoint'}: ${outcome.endpoint}.`);
       if (outcome.statusPageUrl) parts.push(`Published: ${outcome.statusPageUrl}.`);
-      if (plan.request.kind !== 'statuspage') parts.push(recoveryWords(outcome));
+      if (plan.request.kind === 'drill') parts.push(drillWords(outcome));
+      else if (plan.request.kind !== 'statuspage') parts.push(recoveryWords(outcome));
       return parts.join(' ');
     }
     case 'refused': {
@@ -82,6 +85,16 @@ function dataLossWords(outcome: Omit<RunOutcome, 'summary'>): string {
     return `Data-loss window: replica lag ${lag}s as the monitor last measured it (CloudWatch could not be read at cut-over${why}).`;
   }
   return `Data-loss window: replica lag ${lag}s at cut-over.`;
+}
+
+/** A Multi-AZ drill's measured time, from the failover call (not the request: approval takes its own time). */
+function drillWords(outcome: Omit<RunOutcome, 'summary'>): string {
+  const ms = failoverTimeMs(outcome.steps);
+  if (ms === undefined) return 'Failover time not measured.';
+  const verified = outcome.verifiedBy?.length
+    ? `, verified by ${outcome.verifiedBy.join(', ')}`
+    : ' (no verify checks: measured to available)';
+  return `Failed over and recovered ${formatDurationHms(ms)} after the failover call${verified}.`;
 }
 
 /** The time to recovery of a succeeded failover or restore, or that recovery was not verified. */

@@ -38,6 +38,8 @@ export function actionNoun(plan: Pick<Plan, 'request'>): string {
       return 'resume';
     case 'revert-dns':
       return 'DNS revert';
+    case 'drill':
+      return 'Multi-AZ failover drill';
   }
 }
 

@@ -13,6 +13,7 @@ import {
   ModifyDBClusterCommand,
   PromoteReadReplicaDBClusterCommand,
   PromoteReadReplicaCommand,
+  RebootDBInstanceCommand,
   RestoreDBClusterFromSnapshotCommand,
   RestoreDBClusterToPointInTimeCommand,
   RestoreDBInstanceFromDBSnapshotCommand,
@@ -39,6 +40,7 @@ import type {
   GlobalClusterView,
   ModifyDbClusterRetentionInput,
   PromoteReadReplicaDbClusterInput,
+  RebootDbInstanceFailoverInput,
   PromoteReadReplicaInput,
   RdsGateway,
   RestoreDbClusterFromSnapshotInput,
@@ -77,6 +79,8 @@ export function instanceView(db: DBInstance | undefined): DbInstanceView | null 
     ...(db.LatestRestorableTime && { latestRestorableTime: ms(db.LatestRestorableTime) }),
     ...(db.DBClusterIdentifier && { clusterId: db.DBClusterIdentifier }),
     ...(db.BackupRetentionPeriod !== undefined && { backupRetention: db.BackupRetentionPeriod }),
+    ...(db.AvailabilityZone && { availabilityZone: db.AvailabilityZone }),
+    ...(db.SecondaryAvailabilityZone && { secondaryAvailabilityZone: db.SecondaryAvailabilityZone }),
     settings: instanceSettings(db),
   };
 }
@@ -254,6 +258,12 @@ export class SdkRdsGateway implements RdsGateway {
   failoverDbCluster(region: string, input: FailoverDbClusterInput): Promise<DbClusterView | null> {
     return gatewayCall('rds:FailoverDBCluster', region, async () =>
       clusterView((await rdsFor(this.clients, region, 'mutate').send(new FailoverDBClusterCommand(input))).DBCluster),
+    );
+  }
+
+  rebootDbInstance(region: string, input: RebootDbInstanceFailoverInput): Promise<DbInstanceView | null> {
+    return gatewayCall('rds:RebootDBInstance', region, async () =>
+      instanceView((await rdsFor(this.clients, region, 'mutate').send(new RebootDBInstanceCommand(input))).DBInstance),
     );
   }
 

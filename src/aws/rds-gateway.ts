@@ -22,6 +22,8 @@ export interface RdsGateway {
   promoteReadReplica(region: string, input: PromoteReadReplicaInput): Promise<DbInstanceView | null>;
   promoteReadReplicaDbCluster(region: string, input: PromoteReadReplicaDbClusterInput): Promise<DbClusterView | null>;
   failoverDbCluster(region: string, input: FailoverDbClusterInput): Promise<DbClusterView | null>;
+  /** RebootDBInstance with ForceFailover: a Multi-AZ drill only. */
+  rebootDbInstance(region: string, input: RebootDbInstanceFailoverInput): Promise<DbInstanceView | null>;
   /** ModifyDBCluster, for the backup retention of a promoted cluster only. */
   modifyDbClusterRetention(region: string, input: ModifyDbClusterRetentionInput): Promise<DbClusterView | null>;
   switchoverGlobalCluster(region: string, input: SwitchoverGlobalClusterInput): Promise<GlobalClusterView | null>;
@@ -53,6 +55,10 @@ export interface DbInstanceView {
   clusterId?: string;
   /** BackupRetentionPeriod, days (0: automated backups off). */
   backupRetention?: number;
+  /** AvailabilityZone: where the primary runs. */
+  availabilityZone?: string;
+  /** SecondaryAvailabilityZone: where a Multi-AZ instance's standby runs. */
+  secondaryAvailabilityZone?: string;
   /** What a restore carries over from this instance. */
   settings?: DbSettingsView;
 }
@@ -165,6 +171,15 @@ export interface FailoverDbClusterInput {
   DBClusterIdentifier: string;
   /** "The name of the DB instance to promote to the primary DB instance": an Aurora Replica in the cluster. */
   TargetDBInstanceIdentifier: string;
+}
+
+/**
+ * RebootDBInstance of a Multi-AZ instance with "ForceFailover: Specifies whether the reboot is
+ * conducted through a Multi-AZ failover" set: the standby becomes the primary.
+ */
+export interface RebootDbInstanceFailoverInput {
+  DBInstanceIdentifier: string;
+  ForceFailover: true;
 }
 
 export interface ModifyDbClusterRetentionInput {

@@ -1,5 +1,5 @@
 import type { Config } from '../config/types.js';
-import type { ActionRequest } from '../core/action-request.js';
+import type { ActionRequest, DrillRequest } from '../core/action-request.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import { StoreError } from '../store/store-error.js';
@@ -63,8 +63,10 @@ export interface CommandHandlerDeps {
   drills?: DrillCommands;
 }
 
-/** Restore drills as the commands see them (DrillService). */
+/** Drills as the commands see them (DrillService). */
 export interface DrillCommands {
+  /** A Multi-AZ failover drill's approval request; null for a restore drill, which `start` runs. */
+  approvalRequest(name: string, dryRun: boolean): DrillRequest | null;
   start(name: string, actor?: string): Promise<{ ok: true; runId: string } | { ok: false; reason: string }>;
   list(): Promise<DrillListing[]>;
 }
@@ -168,14 +170,23 @@ export class CommandHandler {
         return this.record(command, requester);
       case 'drill':
       case 'drills':
-        return this.drill(command, requester);
+        return this.drill(command, requester, reply);
     }
   }
 
-  private async drill(command: DrillCommand, requester: Requester): Promise<BotMessage> {
+  private async drill(command: DrillCommand, requester: Requester, reply: Reply): Promise<BotMessage | null> {
     const { drills, config } = this.deps;
     if (!drills) return { text: `\`${config.slack.command} ${command.kind}\` is not available in this deployment.` };
     if (command.kind === 'drills') return drillsList(await drills.list());
+    // Disruptive: a Multi-AZ failover drill goes through two-person approval like a failover.
+    const request = drills.approvalRequest(command.drill, command.dryRun === true);
+    if (request) {
+      this.deps.logger.info({ userId: requester.userId, request: describeRequest(request) }, 'handing a request to the approval layer');
+      await this.deps.submitAction(request, actorOf(requester), reply);
+      return null;
+    }
+    if (command.dryRun)
+      return { text: `Drill ${command.drill} is a restore drill: it has no dry run (it changes nothing but its own temporary copy).` };
     const started = await drills.start(command.drill, requester.userId);
     this.deps.logger.info({ userId: requester.userId, drill: command.drill, started }, 'drill requested');
     return {
@@ -309,5 +320,7 @@ function describeRequest(request: ActionRequest): string {
       return `resume of ${request.approvalId}${request.dryRun ? ' (dry run)' : ''}`;
     case 'revert-dns':
       return `DNS revert of ${request.approvalId}${request.dryRun ? ' (dry run)' : ''}`;
+    case 'drill':
+      return `Multi-AZ failover drill ${request.drill}${request.dryRun ? ' (dry run)' : ''}`;
   }
 }

@@ -208,6 +208,15 @@ function runbookRules(raw: Record<string, unknown>): ConfigIssue[] {
   return [...failover, ...restore];
 }
 
+/** A Multi-AZ failover drill's verify names configured checks, as a runbook's does. */
+function drillVerifyRules(raw: Record<string, unknown>): ConfigIssue[] {
+  const checks = asArray(raw.checks) ?? [];
+  return Object.entries(asRecord(raw.drills) ?? {}).flatMap(([name, drill]) => {
+    const record = asRecord(drill);
+    return record ? verifyRules(record, ['drills', name], checks) : [];
+  });
+}
+
 /** The demo target and the HTTP server cannot share a port. */
 function demoRules(raw: Record<string, unknown>, env: CleanEnv): ConfigIssue[] {
   const demo = raw.demo === null ? {} : asRecord(raw.demo);
@@ -233,6 +242,7 @@ export function configRules(raw: Record<string, unknown>, env: CleanEnv): Config
     ...checkRules(raw.checks),
     ...runbookRules(raw),
     ...drillRules(raw),
+    ...drillVerifyRules(raw),
     ...demoRules(raw, env),
     ...noiseRules(raw),
   ];

@@ -12,12 +12,13 @@ export function drillTokenVariable(drill: string): string {
  * webhook is called without an Authorization header).
  */
 export function readDrillTokens(
-  drills: Record<string, Pick<DrillConfig, 'validate'>> | undefined,
+  drills: Record<string, DrillConfig> | undefined,
   env: Record<string, string | undefined>,
 ): Record<string, string> {
   const tokens: Record<string, string> = {};
   for (const [name, drill] of Object.entries(drills ?? {})) {
-    if (!drill.validate) continue;
+    // Only a restore drill calls a validation webhook.
+    if (!('validate' in drill) || !drill.validate) continue;
     const variable = drillTokenVariable(name);
     const value = env[variable];
     if (value !== undefined) tokens[variable] = value.trim();

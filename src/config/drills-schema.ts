@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { DrillConfig } from './types.js';
-import { cronExpression, duration, httpUrl } from './field-schemas.js';
+import type { DrillConfig, MultiAzFailoverTarget } from './types.js';
+import { awsRegion, cronExpression, duration, httpUrl, text } from './field-schemas.js';
+import { verifyStepSchema } from './verify-step-schema.js';
 import { runbookName } from './runbooks-schema.js';
 import { strictObject } from './strict-object.js';
 import { describeValue } from './describe-value.js';
@@ -32,35 +33,107 @@ const keepFor = z
   })
   .refine((ms) => ms <= 86_400_000, { message: 'must be at most 24h' });
 
+/**
+ * `{ dbInstance }` (RDS Multi-AZ instance: RebootDBInstance with ForceFailover) or
+ * `{ dbCluster, targetInstance? }` (Aurora: FailoverDBCluster).
+ */
+const multiAzFailoverSchema = strictObject({
+  dbInstance: text.optional(),
+  dbCluster: text.optional(),
+  targetInstance: text.optional(),
+})
+  .superRefine((m, ctx) => {
+    if ((m.dbInstance === undefined) === (m.dbCluster === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give exactly one of dbInstance (an RDS Multi-AZ instance) or dbCluster (an Aurora cluster)',
+      });
+    } else if (m.targetInstance !== undefined && m.dbCluster === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targetInstance'],
+        message: 'only an Aurora drill (dbCluster) has a target instance; an RDS Multi-AZ instance fails over to its standby',
+      });
+    }
+  })
+  .transform(
+    (m): MultiAzFailoverTarget =>
+      m.dbInstance !== undefined
+        ? { dbInstance: m.dbInstance }
+        : { dbCluster: m.dbCluster ?? '', ...(m.targetInstance !== undefined && { targetInstance: m.targetInstance }) },
+  );
+
+// Fields of one kind of drill only, with why they do not apply to the other.
+const RESTORE_ONLY = ['validate', 'keepFor'] as const;
+const MULTI_AZ_ONLY = ['region', 'verify'] as const;
+
 export const drillSchema = strictObject({
   restore: runbookName.optional(), // names a restore runbook (drill-rules)
-  // SPEC §10's disruptive Multi-AZ drill: accepted here so its refusal can say why (below).
-  multiAzFailover: z.unknown().optional(),
+  multiAzFailover: multiAzFailoverSchema.optional(),
   schedule: cronExpression.optional(),
   validate: validateSchema.optional(),
-  keepFor: keepFor.default(0),
+  keepFor: keepFor.optional(),
+  region: awsRegion.optional(),
+  verify: verifyStepSchema.optional(),
   rto: duration.optional(),
 })
   .superRefine((d, ctx) => {
     if (d.multiAzFailover !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['multiAzFailover'],
-        message: 'Multi-AZ failover drills are not supported yet: only restore drills (restore: <restore runbook>) run in this version',
-      });
-    } else if (d.restore === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['restore'], message: 'required: the restore runbook to drill (runbooks.restore.<name>)' });
+      if (d.restore !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['restore'],
+          message: 'a drill is either a restore drill (restore) or a Multi-AZ failover drill (multiAzFailover), not both',
+        });
+      // Disruptive: each run is a real failover of a production database, so a person asks for it
+      // and a second one approves it with typed confirmation (SPEC §10); a timetable cannot.
+      if (d.schedule !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['schedule'],
+          message:
+            'a Multi-AZ failover drill is disruptive (writes stop while the database fails over), so it only runs on demand (/dr drill) with two-person approval and typed confirmation: remove schedule',
+        });
+      if (d.region === undefined) ctx.addIssue({ code: 'custom', path: ['region'], message: 'required: the AWS region of the database' });
+      for (const field of RESTORE_ONLY)
+        if (d[field] !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: `only restore drills have ${field}; a Multi-AZ failover drill checks recovery with verify: { checks: [...], within }`,
+          });
+    } else {
+      if (d.restore === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['restore'],
+          message: 'required: the restore runbook to drill (runbooks.restore.<name>), or multiAzFailover: { dbInstance | dbCluster }',
+        });
+      for (const field of MULTI_AZ_ONLY)
+        if (d[field] !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: `only Multi-AZ failover drills have ${field}; a restore drill takes both from its runbook and checks the restored database with validate`,
+          });
     }
   })
-  .transform(
-    (d): DrillConfig => ({
+  .transform((d): DrillConfig => {
+    if (d.multiAzFailover !== undefined)
+      return {
+        multiAzFailover: d.multiAzFailover,
+        region: d.region ?? '',
+        ...(d.verify !== undefined && { verify: d.verify }),
+        ...(d.rto !== undefined && { rtoMs: d.rto }),
+      };
+    return {
       restore: d.restore ?? '',
       ...(d.schedule !== undefined && { schedule: d.schedule }),
       ...(d.validate !== undefined && { validate: { webhook: { url: d.validate.webhook.url, timeoutMs: d.validate.webhook.timeout } } }),
-      keepForMs: d.keepFor,
+      keepForMs: d.keepFor ?? 0,
       ...(d.rto !== undefined && { rtoMs: d.rto }),
-    }),
-  );
+    };
+  });
 
 /** Drill names are typed in Slack (`/dr drill orders-restore`): the same rule as runbook names. */
 export const drillsSchema = z.record(runbookName, drillSchema);

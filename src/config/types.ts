@@ -94,11 +94,14 @@ export interface ReadinessConfig {
   severity: Severity;
 }
 
+/** A drill (SPEC §10): a restore drill, or a Multi-AZ failover drill (`'multiAzFailover' in drill`). */
+export type DrillConfig = RestoreDrillConfig | MultiAzDrillConfig;
+
 /**
  * A restore drill (SPEC §10): restore `restore`'s latest restorable time into a temporary,
  * tagged instance, check it, measure it, delete it. Only the restore part of the runbook is used.
  */
-export interface DrillConfig {
+export interface RestoreDrillConfig {
   /** A restore runbook's name. */
   restore: string;
   /** node-cron expression; absent: on demand only (`/dr drill <name>`). */
@@ -108,6 +111,26 @@ export interface DrillConfig {
   /** How long the temporary resources are kept after validation before they are deleted. */
   keepForMs: number;
   /** Target for the measured restore time (start to available). */
+  rtoMs?: number;
+}
+
+/**
+ * What a Multi-AZ failover drill fails over: an RDS Multi-AZ instance (RebootDBInstance with
+ * ForceFailover) or an Aurora cluster (FailoverDBCluster to `targetInstance`, or to a reader the
+ * plan picks and shows).
+ */
+export type MultiAzFailoverTarget = { dbInstance: string } | { dbCluster: string; targetInstance?: string };
+
+/**
+ * A Multi-AZ failover drill (SPEC §10): disruptive, so it never runs on a schedule; `/dr drill`
+ * makes a two-person approval request with typed confirmation, like a failover.
+ */
+export interface MultiAzDrillConfig {
+  multiAzFailover: MultiAzFailoverTarget;
+  region: string;
+  /** Checks that must all pass after the failover, within `withinMs`. */
+  verify?: VerifyStep;
+  /** Target for the measured failover time (the call to recovered). */
   rtoMs?: number;
 }
 

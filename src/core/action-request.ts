@@ -1,5 +1,13 @@
 /** What an operator asked for, parsed and validated, before any plan exists. */
-export type ActionRequest = FailoverRequest | RestoreRequest | StatusPageRequest | ResumeRequest | RevertDnsRequest;
+export type ActionRequest = FailoverRequest | RestoreRequest | StatusPageRequest | ResumeRequest | RevertDnsRequest | DrillRequest;
+
+/** `/dr drill <name>` of a Multi-AZ failover drill: disruptive, so it is two-person approved like a failover. */
+export interface DrillRequest {
+  kind: 'drill';
+  /** The drill's name in `drills:`. */
+  drill: string;
+  dryRun: boolean;
+}
 
 /** `/dr resume <APR-n>` or the Resume button: the steps of a failed or interrupted run not yet done. */
 export interface ResumeRequest {

@@ -11,10 +11,11 @@ import type { HookMethod, JsonValue } from '../config/types.js';
  * cluster available and no longer a replica), `writer` (`target` is the writer: of the global
  * cluster, with no switchover/failover in progress; or of the DB cluster, which is available),
  * `INSYNC` (Route 53 change propagated), `verified` (every check of a verify step passed in one
- * round).
+ * round), `failed-over` (a Multi-AZ instance is available with its primary out of `fromZone`,
+ * the call's).
  */
 export interface PlannedWait {
-  until: 'available' | 'promoted' | 'writer' | 'INSYNC' | 'verified';
+  until: 'available' | 'promoted' | 'writer' | 'INSYNC' | 'verified' | 'failed-over';
   timeoutMs: number;
   /** For `writer`: the ARN of the cluster (global database) or the id of the instance (DB cluster) that must become the writer. */
   target?: string;
@@ -44,6 +45,12 @@ interface PlannedCallBase {
    * runner writes into every plain change that has no ResourceRecords in the plan.
    */
   valueFrom?: string;
+  /**
+   * A Multi-AZ instance failover (RebootDBInstance with ForceFailover, and its wait): the
+   * Availability Zone of the primary when planned, checked again at pre-flight. The failover has
+   * happened once the primary is in another zone.
+   */
+  fromZone?: string;
 }
 
 /**
@@ -89,6 +96,7 @@ export type GetChangeInput = Record<string, never>;
 export type PromoteReadReplicaCall = OperationCall<'rds', 'PromoteReadReplica', Rds.PromoteReadReplicaInput>;
 export type PromoteReadReplicaDbClusterCall = OperationCall<'rds', 'PromoteReadReplicaDBCluster', Rds.PromoteReadReplicaDbClusterInput>;
 export type FailoverDbClusterCall = OperationCall<'rds', 'FailoverDBCluster', Rds.FailoverDbClusterInput>;
+export type RebootDbInstanceCall = OperationCall<'rds', 'RebootDBInstance', Rds.RebootDbInstanceFailoverInput>;
 export type ModifyDbClusterCall = OperationCall<'rds', 'ModifyDBCluster', Rds.ModifyDbClusterRetentionInput>;
 export type SwitchoverGlobalClusterCall = OperationCall<'rds', 'SwitchoverGlobalCluster', Rds.SwitchoverGlobalClusterInput>;
 export type FailoverGlobalClusterCall = OperationCall<'rds', 'FailoverGlobalCluster', Rds.FailoverGlobalClusterInput>;
@@ -141,6 +149,7 @@ export type PlannedCall =
   | PromoteReadReplicaCall
   | PromoteReadReplicaDbClusterCall
   | FailoverDbClusterCall
+  | RebootDbInstanceCall
   | ModifyDbClusterCall
   | SwitchoverGlobalClusterCall
   | FailoverGlobalClusterCall
@@ -177,6 +186,11 @@ type PreflightCheckKind =
   | { kind: 'read-replica'; region: string; dbInstance: string }
   /** An Aurora read replica cluster (it names a replication source) that can be promoted now. */
   | { kind: 'replica-cluster'; region: string; dbCluster: string }
+  /**
+   * An available RDS Multi-AZ instance (not an Aurora member) with a standby to fail over to;
+   * `zone`: where its primary was when planned (absent while planning reads it).
+   */
+  | { kind: 'multi-az-instance'; region: string; dbInstance: string; zone?: string }
   /** An available Aurora cluster whose `dbInstance` is an available reader that FailoverDBCluster can make the writer. */
   | { kind: 'cluster-reader'; region: string; dbCluster: string; dbInstance: string }
   /**

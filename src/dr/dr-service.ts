@@ -7,6 +7,7 @@ import { isDryRun, type ActionRequest, type Actor } from '../core/action-request
 import type { Plan } from '../core/plan.js';
 import type { Logger } from '../observability/logger.js';
 import type { ControlJournal } from './control-journal.js';
+import type { MultiAzDrillRecord } from '../drills/multi-az-drill-record.js';
 
 /** What became of a submitted request. */
 export type SubmitOutcome =
@@ -30,6 +31,8 @@ export interface DrServiceDeps {
   approvals: ApprovalEngine;
   journal: ControlJournal;
   logger: Logger;
+  /** Records Multi-AZ failover drill runs as drills too (history, metrics, audit); absent without drills. */
+  drills?: Pick<MultiAzDrillRecord, 'started' | 'finished'>;
 }
 
 /**
@@ -46,8 +49,20 @@ export class DrService {
   readonly execute: ExecuteHandler = async (approval, control) => {
     this.deps.journal.attach(approval.id, control);
     await control.started();
-    await this.deps.runner.run(approval.id, approval.plan, { signal: control.signal });
+    const drills = approval.plan.request.kind === 'drill' ? this.deps.drills : undefined;
+    if (drills) await this.recordDrill(approval, 'drill-started', () => drills.started(approval));
+    const outcome = await this.deps.runner.run(approval.id, approval.plan, { signal: control.signal });
+    if (drills) await this.recordDrill(approval, 'drill-finished', () => drills.finished(approval, outcome));
   };
+
+  /** A drill's bookkeeping failing (the store, say) never fails the run: the run's own record stands. */
+  private async recordDrill(approval: Approval, what: string, record: () => Promise<unknown>): Promise<void> {
+    try {
+      await record();
+    } catch (err) {
+      this.deps.logger.error({ err, approvalId: approval.id }, `could not record ${what} of a Multi-AZ failover drill`);
+    }
+  }
 
   /** Plans `request`; a dry run stops there, anything else becomes a pending approval request. */
   async submit(request: ActionRequest, actor: Actor, options: SubmitOptions = {}): Promise<SubmitOutcome> {

@@ -49,7 +49,10 @@ export function buildDrills(deps: DrillDeps): DrillParts | null {
     ...(deps.sleep && { sleep: deps.sleep }),
     ...(deps.config.env.drillTokens && { webhookTokens: deps.config.env.drillTokens }),
   });
-  const schedules = Object.entries(drills).flatMap(([name, d]) => (d.schedule !== undefined ? [{ name, schedule: d.schedule }] : []));
+  // A Multi-AZ failover drill has no schedule: it only runs through two-person approval.
+  const schedules = Object.entries(drills).flatMap(([name, d]) =>
+    'restore' in d && d.schedule !== undefined ? [{ name, schedule: d.schedule }] : [],
+  );
   deps.metrics.drills.scheduled(schedules.map((s) => s.name));
   return {
     service,

@@ -4,7 +4,8 @@ import type { CleanupStep } from './drill-cleanup.js';
  * How a drill ended, the `outcome` label of lifeboat_drill_runs_total: `passed` (restored,
  * reachable, valid, within rto), `missed-rto` (all of that, but slower than rto), `invalid` (the
  * endpoint refused TCP or the webhook said not valid), `failed` (the restore itself did not
- * complete, or could not start).
+ * complete, or could not start). A Multi-AZ failover drill is `passed`, `missed-rto` or `failed`
+ * (not executed, the call refused, no recovery, or the verify checks not passing in time).
  */
 export const DRILL_OUTCOMES = ['passed', 'missed-rto', 'invalid', 'failed'] as const;
 export type DrillResult = (typeof DRILL_OUTCOMES)[number];
@@ -12,8 +13,12 @@ export type DrillResult = (typeof DRILL_OUTCOMES)[number];
 /** Everything recorded about one drill run. Times are epoch ms. */
 export interface DrillOutcome {
   drill: string;
+  /** `DRL-<n>`; a Multi-AZ failover drill: the approval request it ran as, `APR-<n>`. */
   runId: string;
+  /** The restore runbook; '' for a Multi-AZ failover drill (`kind`). */
   runbook: string;
+  /** Absent: a restore drill. */
+  kind?: 'multi-az-failover';
   region: string;
   source: string;
   /** The temporary instance or cluster. */
@@ -23,6 +28,8 @@ export interface DrillOutcome {
   finishedAt: number;
   /** Start to available; absent when the restore did not complete. */
   restoreMs?: number;
+  /** Multi-AZ drill: the failover call to recovered (available, verify checks passing); absent when it did not recover. */
+  failoverMs?: number;
   rtoMs?: number;
   endpoint?: string;
   /** Why it did not pass, in words. */

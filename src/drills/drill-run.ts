@@ -4,7 +4,7 @@ import type { ActionRunner } from '../actions/action-runner.js';
 import { planRestore } from '../actions/plan-restore.js';
 import type { PlanningContext, WaitTimeouts } from '../actions/planning-context.js';
 import type { Sleeper } from '../actions/wait-until.js';
-import type { DrillConfig, RestoreRunbook } from '../config/types.js';
+import type { RestoreDrillConfig, RestoreRunbook } from '../config/types.js';
 import { drillTokenVariable } from '../config/drill-tokens.js';
 import { formatDurationHms } from '../core/format-time.js';
 import { preflightFailures, type Plan } from '../core/plan.js';
@@ -33,7 +33,7 @@ export interface DrillRunDeps {
 
 export interface DrillRunRequest {
   name: string;
-  drill: DrillConfig;
+  drill: RestoreDrillConfig;
   runbook: RestoreRunbook;
   runId: string;
   signal?: AbortSignal;

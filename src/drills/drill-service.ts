@@ -8,7 +8,8 @@ import type { RdsGateway } from '../aws/rds-gateway.js';
 import type { Route53Gateway } from '../aws/route53-gateway.js';
 import type { SlackGateway } from '../bot/slack-gateway.js';
 import { drillTokenVariable } from '../config/drill-tokens.js';
-import type { Config } from '../config/types.js';
+import type { Config, MultiAzDrillConfig } from '../config/types.js';
+import type { DrillRequest } from '../core/action-request.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { DrillMetrics } from '../observability/drill-metrics.js';
@@ -44,7 +45,10 @@ export type DrillStart = { ok: true; runId: string } | { ok: false; reason: stri
 /** One drill as `/dr drills` lists it. */
 export interface DrillListing {
   name: string;
+  /** The restore runbook; '' for a Multi-AZ failover drill. */
   runbook: string;
+  /** A Multi-AZ failover drill: what it fails over ("orders-db (us-east-1)"). */
+  multiAzFailover?: string;
   schedule?: string;
   rtoMs?: number;
   last?: DrillOutcome;
@@ -92,9 +96,24 @@ export class DrillService {
     return Object.keys(this.deps.config.drills ?? {});
   }
 
+  /**
+   * The approval request `/dr drill <name>` makes for a Multi-AZ failover drill, which is
+   * disruptive and never runs on one person's word; null for a restore drill (see start).
+   */
+  approvalRequest(name: string, dryRun = false): DrillRequest | null {
+    const drill = Object.hasOwn(this.deps.config.drills ?? {}, name) ? this.deps.config.drills?.[name] : undefined;
+    return drill && 'multiAzFailover' in drill ? { kind: 'drill', drill: name, dryRun } : null;
+  }
+
   /** Claims the drill's resources and runs it in the background; refuses with the reason in words. */
   async start(name: string, actor?: string): Promise<DrillStart> {
-    const drill = Object.hasOwn(this.deps.config.drills ?? {}, name) ? this.deps.config.drills?.[name] : undefined;
+    const configured = Object.hasOwn(this.deps.config.drills ?? {}, name) ? this.deps.config.drills?.[name] : undefined;
+    if (configured && 'multiAzFailover' in configured)
+      return {
+        ok: false,
+        reason: `${name} is a Multi-AZ failover drill: it runs only as a two-person approved request (/dr drill ${name})`,
+      };
+    const drill = configured;
     const runbook =
       drill && Object.hasOwn(this.deps.config.runbooks.restore, drill.restore)
         ? this.deps.config.runbooks.restore[drill.restore]
@@ -172,6 +191,7 @@ export class DrillService {
     return Promise.all(
       Object.entries(this.deps.config.drills ?? {}).map(async ([name, drill]) => {
         const [last] = await this.deps.store.history(name, 1);
+        if ('multiAzFailover' in drill) return multiAzListing(name, drill, last);
         return {
           name,
           runbook: drill.restore,
@@ -231,4 +251,17 @@ export class DrillService {
     }
     await this.reply(outcome.runId, outcome.summary);
   }
+}
+
+/** A Multi-AZ failover drill's line in `/dr drills`: what it fails over, on demand only. */
+function multiAzListing(name: string, drill: MultiAzDrillConfig, last: DrillOutcome | undefined): DrillListing {
+  const m = drill.multiAzFailover;
+  const what = 'dbInstance' in m ? m.dbInstance : `cluster ${m.dbCluster}${m.targetInstance ? ` to ${m.targetInstance}` : ''}`;
+  return {
+    name,
+    runbook: '',
+    multiAzFailover: `${what} (${drill.region})`,
+    ...(drill.rtoMs !== undefined && { rtoMs: drill.rtoMs }),
+    ...(last !== undefined && { last }),
+  };
 }

@@ -1,13 +1,13 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { DRILL_OUTCOMES, type DrillOutcome } from '../drills/drill-outcome.js';
 
-// Restores take minutes to hours (the restore wait allows 6 h).
-const DRILL_BUCKETS = [60, 300, 600, 900, 1800, 2700, 3600, 5400, 7200, 14400, 21600];
+// Restores take minutes to hours (the restore wait allows 6 h); Multi-AZ failovers one to two minutes.
+const DRILL_BUCKETS = [30, 60, 120, 300, 600, 900, 1800, 2700, 3600, 5400, 7200, 14400, 21600];
 
 /**
  * SPEC §10's drill metrics: `lifeboat_drill_runs_total{drill,outcome}` (outcome: passed,
- * missed-rto, invalid, failed), `lifeboat_drill_duration_seconds{drill}` (the measured restore
- * time, start to available, of every drill whose restore completed) and
+ * missed-rto, invalid, failed), `lifeboat_drill_duration_seconds{drill}` (a restore drill's measured restore time,
+ * start to available, when the restore completed; a Multi-AZ drill's failover call to recovered),
  * `lifeboat_drill_last_success_timestamp_seconds{drill}` (the last `passed` drill's end, read
  * back from the store when a process starts), and `lifeboat_drill_scheduled{drill}`.
  */
@@ -21,20 +21,20 @@ export class DrillMetrics {
   constructor(registry: Registry) {
     this.runs = new Counter({
       name: 'lifeboat_drill_runs_total',
-      help: 'Restore drills by drill and outcome (passed, missed-rto, invalid, failed)',
+      help: 'Drills by drill and outcome (passed, missed-rto, invalid, failed)',
       labelNames: ['drill', 'outcome'] as const,
       registers: [registry],
     });
     this.duration = new Histogram({
       name: 'lifeboat_drill_duration_seconds',
-      help: "A restore drill's measured restore time, start to available, by drill",
+      help: "A drill's measured time, by drill: a restore drill's start to available, a Multi-AZ drill's failover call to recovered",
       labelNames: ['drill'] as const,
       buckets: DRILL_BUCKETS,
       registers: [registry],
     });
     this.lastSuccess = new Gauge({
       name: 'lifeboat_drill_last_success_timestamp_seconds',
-      help: 'When the last passed restore drill ended (Unix seconds), by drill',
+      help: 'When the last passed drill ended (Unix seconds), by drill',
       labelNames: ['drill'] as const,
       registers: [registry],
     });
@@ -63,7 +63,8 @@ export class DrillMetrics {
 
   record(outcome: DrillOutcome): void {
     this.runs.inc({ drill: outcome.drill, outcome: outcome.result });
-    if (outcome.restoreMs !== undefined) this.duration.observe({ drill: outcome.drill }, outcome.restoreMs / 1000);
+    const measuredMs = outcome.restoreMs ?? outcome.failoverMs;
+    if (measuredMs !== undefined) this.duration.observe({ drill: outcome.drill }, measuredMs / 1000);
     if (outcome.result === 'passed') this.setLastSuccess(outcome.drill, Math.floor(outcome.finishedAt / 1000));
   }
 

@@ -76,6 +76,7 @@ export class BatchedRdsReads implements RdsGateway {
   promoteReadReplica = () => refuse('PromoteReadReplica');
   promoteReadReplicaDbCluster = () => refuse('PromoteReadReplicaDBCluster');
   failoverDbCluster = () => refuse('FailoverDBCluster');
+  rebootDbInstance = () => refuse('RebootDBInstance');
   modifyDbClusterRetention = () => refuse('ModifyDBCluster');
   switchoverGlobalCluster = () => refuse('SwitchoverGlobalCluster');
   failoverGlobalCluster = () => refuse('FailoverGlobalCluster');

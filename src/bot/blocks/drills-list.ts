@@ -10,6 +10,7 @@ const DRILL_SECTIONS = 40;
 const RESULT_CHARS = 400; // characters
 
 function line(d: DrillListing): string {
+  if (d.multiAzFailover !== undefined) return multiAzLine(d, d.multiAzFailover);
   const schedule = d.schedule ? `schedule \`${d.schedule}\`` : 'on demand only';
   const rto = d.rtoMs !== undefined ? `, rto ${formatDurationHms(d.rtoMs)}` : '';
   const last = d.last
@@ -20,11 +21,22 @@ function line(d: DrillListing): string {
   return `*${escapeMrkdwn(d.name)}* (restore ${escapeMrkdwn(d.runbook)}): ${schedule}${rto}; ${last}`;
 }
 
+/** A Multi-AZ failover drill: what it fails over, how it runs, its last outcome with the measured failover time. */
+function multiAzLine(d: DrillListing, what: string): string {
+  const rto = d.rtoMs !== undefined ? `, rto ${formatDurationHms(d.rtoMs)}` : '';
+  const last = d.last
+    ? `last: *${d.last.result}* ${d.last.runId} at ${formatUtcSecond(d.last.finishedAt)}${
+        d.last.failoverMs !== undefined ? `, failed over and recovered in ${formatDurationHms(d.last.failoverMs)}` : ''
+      }${d.last.reason ? ` — ${shortenVisibly(escapeMrkdwn(d.last.reason), RESULT_CHARS)}` : ''}`
+    : 'never run';
+  return `*${escapeMrkdwn(d.name)}* (Multi-AZ failover of ${escapeMrkdwn(shortenVisibly(what, RESULT_CHARS))}): on demand, two-person approved${rto}; ${last}`;
+}
+
 /** `/dr drills`: every configured drill, its schedule and its last result, within Block Kit's limits. */
 export function drillsList(drills: readonly DrillListing[]): { text: string; blocks: types.KnownBlock[] } {
   const empty = 'No drills are configured (`drills:` in the config).';
   return {
-    text: drills.length === 0 ? empty : `${drills.length} restore drill${drills.length === 1 ? '' : 's'}`,
-    blocks: listSections('*Restore drills*', drills.map(line), { maxSections: DRILL_SECTIONS, empty }),
+    text: drills.length === 0 ? empty : `${drills.length} drill${drills.length === 1 ? '' : 's'}`,
+    blocks: listSections('*Drills*', drills.map(line), { maxSections: DRILL_SECTIONS, empty }),
   };
 }

@@ -97,6 +97,13 @@ describe('deploy/iam-policy.json', () => {
     }
   });
 
+  it('grants RebootDBInstance (Multi-AZ failover drills) in its own statement, beside FailoverDBCluster for Aurora drills', () => {
+    const reboot = statements().filter((s) => s.Action.includes('rds:RebootDBInstance'));
+    expect(reboot.map((s) => [s.Sid, s.Action])).toEqual([['MultiAzFailoverDrill', ['rds:RebootDBInstance']]]);
+    expect(actionsGranted()).toContain('rds:FailoverDBCluster');
+    expect(actionsCalledBySource()).toContain('rds:RebootDBInstance');
+  });
+
   it('grants no wildcard actions', () => {
     expect(actionsGranted().filter((a) => a.includes('*'))).toEqual([]);
   });

@@ -254,7 +254,7 @@ describe('parseCommand: /dr drill and /dr drills', () => {
     expect(parseCommand('drill', context)).toMatchObject({
       ok: false,
       error: 'Name the drill to run (drills: orders-restore).',
-      usage: 'Usage: `/dr drill <drill>`',
+      usage: 'Usage: `/dr drill <drill> [--dry-run]`',
     });
     expect(parseCommand('drill orders-restor', context)).toMatchObject({
       ok: false,
@@ -262,7 +262,12 @@ describe('parseCommand: /dr drill and /dr drills', () => {
     });
     expect(parseCommand('drill orders-restore now', context)).toMatchObject({
       ok: false,
-      error: '`/dr drill` takes one drill name; remove `now`.',
+      error: '`/dr drill` takes one drill name (and --dry-run); remove `now`.',
+    });
+    expect(parseCommand('drill orders-restore --dry-run', context)).toEqual({
+      ok: true,
+      subcommand: 'drill',
+      command: { kind: 'drill', drill: 'orders-restore', dryRun: true },
     });
     expect(parseCommand('drills all', context)).toMatchObject({ ok: false, subcommand: 'drills' });
   });

@@ -67,7 +67,7 @@ describe('drills config', () => {
       expect.arrayContaining([
         expect.stringMatching(/^drills\.a\.schedule: "every monday" is not a cron expression/),
         expect.stringMatching(/^drills\["Bad Name"\]: "Bad Name" is not a valid runbook name/),
-        'drills.c.restore: required: the restore runbook to drill (runbooks.restore.<name>)',
+        'drills.c.restore: required: the restore runbook to drill (runbooks.restore.<name>), or multiAzFailover: { dbInstance | dbCluster }',
         expect.stringMatching(/^drills\.d\.validate\.webhook\.url: "ftp:\/\/x" is not an http\(s\) URL/),
         'drills.e.keepFor: must be at most 24h',
         'drills.f.keepFor: 5 is not a duration (use 0s, 15m, 2h)',
@@ -76,9 +76,75 @@ describe('drills config', () => {
     expect(errors).toHaveLength(6);
   });
 
-  it('refuses a multiAzFailover drill as not supported yet', () => {
-    expect(errorsOf(`${RUNBOOKS}drills:\n  az: { multiAzFailover: { dbInstance: orders-db } }\n`)).toEqual([
-      'drills.az.multiAzFailover: Multi-AZ failover drills are not supported yet: only restore drills (restore: <restore runbook>) run in this version',
+  it('reads Multi-AZ failover drills: an RDS instance with verify and rto, an Aurora cluster with and without a target', () => {
+    const result = parseConfig(
+      `${RUNBOOKS}checks:
+  - { id: api, type: http, url: https://api.example.com/health, every: 30s, severity: SEV2 }
+drills:
+  orders-multi-az:
+    multiAzFailover: { dbInstance: orders-db }
+    region: us-east-1
+    verify: { checks: [api], within: 5m }
+    rto: 3m
+  aurora-a: { multiAzFailover: { dbCluster: orders-aurora, targetInstance: orders-aurora-2 }, region: us-west-2 }
+  aurora-b: { multiAzFailover: { dbCluster: orders-aurora }, region: us-west-2 }
+`,
+      {},
+    );
+    if (!result.ok) throw new Error(result.errors.join('\n'));
+    expect(result.config.drills).toEqual({
+      'orders-multi-az': {
+        multiAzFailover: { dbInstance: 'orders-db' },
+        region: 'us-east-1',
+        verify: { checks: ['api'], withinMs: 300_000 },
+        rtoMs: 180_000,
+      },
+      'aurora-a': { multiAzFailover: { dbCluster: 'orders-aurora', targetInstance: 'orders-aurora-2' }, region: 'us-west-2' },
+      'aurora-b': { multiAzFailover: { dbCluster: 'orders-aurora' }, region: 'us-west-2' },
+    });
+  });
+
+  it('refuses a scheduled Multi-AZ drill (disruptive: on demand with two-person approval only), naming the path', () => {
+    expect(
+      errorsOf(`${RUNBOOKS}drills:\n  az: { multiAzFailover: { dbInstance: orders-db }, region: us-east-1, schedule: "0 3 * * 1" }\n`),
+    ).toEqual([
+      'drills.az.schedule: a Multi-AZ failover drill is disruptive (writes stop while the database fails over), so it only runs on demand (/dr drill) with two-person approval and typed confirmation: remove schedule',
     ]);
+  });
+
+  it('names every other Multi-AZ mistake by its path', () => {
+    const errors = errorsOf(
+      `${RUNBOOKS}checks:
+  - { id: api, type: http, url: https://api.example.com/health, every: 30s, severity: SEV2 }
+drills:
+  a: { multiAzFailover: { dbInstance: orders-db } }
+  b: { multiAzFailover: { dbInstance: orders-db, dbCluster: orders-aurora }, region: us-east-1 }
+  c: { multiAzFailover: {}, region: us-east-1 }
+  d: { multiAzFailover: { dbInstance: orders-db, targetInstance: x }, region: us-east-1 }
+  e: { multiAzFailover: { dbInstance: orders-db }, region: us-east-1, restore: orders }
+  f: { multiAzFailover: { dbInstance: orders-db }, region: us-east-1, keepFor: 0s, validate: { webhook: { url: https://x.example.com } } }
+  g: { multiAzFailover: { dbInstance: orders-db }, region: us-east-1, verify: { checks: [apii] } }
+  h: { multiAzFailover: { dbInstance: orders-db }, region: mars }
+  i: { restore: orders, region: us-east-1, verify: { checks: [api] } }
+  j: { multiAzFailover: { dbInstance: orders-db, standby: yes }, region: us-east-1 }
+`,
+    );
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        'drills.a.region: required: the AWS region of the database',
+        'drills.b.multiAzFailover: give exactly one of dbInstance (an RDS Multi-AZ instance) or dbCluster (an Aurora cluster)',
+        'drills.c.multiAzFailover: give exactly one of dbInstance (an RDS Multi-AZ instance) or dbCluster (an Aurora cluster)',
+        'drills.d.multiAzFailover.targetInstance: only an Aurora drill (dbCluster) has a target instance; an RDS Multi-AZ instance fails over to its standby',
+        'drills.e.restore: a drill is either a restore drill (restore) or a Multi-AZ failover drill (multiAzFailover), not both',
+        'drills.f.validate: only restore drills have validate; a Multi-AZ failover drill checks recovery with verify: { checks: [...], within }',
+        'drills.f.keepFor: only restore drills have keepFor; a Multi-AZ failover drill checks recovery with verify: { checks: [...], within }',
+        'drills.g.verify.checks[0]: "apii" is not a check id (did you mean "api"?); known checks: api',
+        expect.stringMatching(/^drills\.h\.region: /),
+        'drills.i.region: only Multi-AZ failover drills have region; a restore drill takes both from its runbook and checks the restored database with validate',
+        'drills.i.verify: only Multi-AZ failover drills have verify; a restore drill takes both from its runbook and checks the restored database with validate',
+        expect.stringMatching(/^drills\.j\.multiAzFailover.*standby/),
+      ]),
+    );
+    expect(errors).toHaveLength(12);
   });
 });

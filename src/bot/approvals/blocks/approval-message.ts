@@ -42,9 +42,13 @@ export function releaseConfirm(approval: Pick<Approval, 'id'>): types.Confirmati
   };
 }
 
-/** A run that ended with work left (failed, or interrupted) and is not a status-page post offers Resume. */
+/**
+ * A run that ended with work left (failed, or interrupted) offers Resume, unless it is a
+ * status-page post or a drill (measured whole: it is requested again, see endedRun).
+ */
 function resumable(approval: Approval): boolean {
-  return (approval.state === 'failed' || approval.state === 'interrupted') && approval.plan.request.kind !== 'statuspage';
+  const { kind } = approval.plan.request;
+  return (approval.state === 'failed' || approval.state === 'interrupted') && kind !== 'statuspage' && kind !== 'drill';
 }
 
 /**
