@@ -1,4 +1,5 @@
 import { buildDrills, type DrillParts } from './drills/build-drills.js';
+import { drillCheckId } from './drills/drill-result.js';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -106,6 +107,8 @@ export function buildApp(deps: AppDeps): App {
       ...config.checks.map((c) => [c.id, { failAfter: c.failAfter, recoverAfter: c.recoverAfter }] as const),
       ...Object.keys(config.runbooks.failover).map((name) => [readinessCheckId('failover', name), READINESS_POLICY] as const),
       ...Object.keys(config.runbooks.restore).map((name) => [readinessCheckId('restore', name), READINESS_POLICY] as const),
+      // A drill's outcome is a readiness verdict too: one decides, days apart.
+      ...Object.keys(config.drills ?? {}).map((name) => [drillCheckId(name), READINESS_POLICY] as const),
     ]),
     fencing: { mode: 'leader-lease', currentLease: () => elector.currentLease() },
     dependencies: new Map(config.checks.flatMap((c) => (c.dependsOn ? [[c.id, c.dependsOn] as const] : []))),
@@ -168,6 +171,7 @@ export function buildApp(deps: AppDeps): App {
     metrics,
     clock: backend.sharedClock,
     logger,
+    engine,
     ...(deps.seams?.runSleep ? { sleep: deps.seams.runSleep } : {}),
   });
   // Without Slack nobody can approve, so there are no DR actions at all.
@@ -203,7 +207,7 @@ export function buildApp(deps: AppDeps): App {
         ...(deps.seams ? { seams: deps.seams } : {}),
       })
     : null;
-  if (slack && drills) drills.service.attachSlack(slack.gateway);
+  if (slack && drills) drills.service.attachSlack(slack.outbox);
 
   const server = buildServer({
     logger,
@@ -308,6 +312,7 @@ export function buildApp(deps: AppDeps): App {
       await monitor.stop();
       await readiness.stop();
       drills?.scheduler.stop();
+      await drills?.incidents.stop();
       // Cuts keepFor and restore waits short: each drill deletes what it created, then ends.
       await settleWithin(drills?.service.stop() ?? Promise.resolve(), RUNS_SETTLE_MS);
       await noise.sweeper.stop();

@@ -6,8 +6,10 @@ import { SdkRoute53Gateway } from '../aws/route53-gateway-sdk.js';
 import type { Backend } from '../backend/create-backend.js';
 import type { Config } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
+import type { IncidentEngine } from '../incidents/incident-engine.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { DrillIncidents } from './drill-incidents.js';
 import { DrillScheduler } from './drill-scheduler.js';
 import { DrillService } from './drill-service.js';
 
@@ -15,6 +17,8 @@ export interface DrillParts {
   service: DrillService;
   /** Started on the leader (app-subscriptions.ts). */
   scheduler: DrillScheduler;
+  /** Outcomes to incidents (`drill:<name>`), on the leader (app-subscriptions.ts). */
+  incidents: DrillIncidents;
 }
 
 export interface DrillDeps {
@@ -24,6 +28,8 @@ export interface DrillDeps {
   metrics: Metrics;
   clock: Clock;
   logger: Logger;
+  /** Where a drill that does not pass opens its incident (the monitor's engine, under the leader's lease). */
+  engine: Pick<IncidentEngine, 'apply'>;
   /** Test seam: how drills wait (restore polls, keepFor, cleanup). */
   sleep?: Sleeper;
 }
@@ -43,8 +49,17 @@ export function buildDrills(deps: DrillDeps): DrillParts | null {
     lag: storeLagSource(deps.backend.store),
     clock: deps.clock,
     logger,
+    messageRefs: deps.backend.drillMessageRefs,
     ...(deps.sleep && { sleep: deps.sleep }),
   });
+  const incidents = new DrillIncidents({
+    names: Object.keys(drills),
+    drills: deps.backend.drills,
+    store: deps.backend.store,
+    engine: deps.engine,
+    severity: deps.config.readiness.severity,
+    logger,
+  });
   const schedules = Object.entries(drills).flatMap(([name, d]) => (d.schedule !== undefined ? [{ name, schedule: d.schedule }] : []));
-  return { service, scheduler: new DrillScheduler(service, schedules, logger) };
+  return { service, scheduler: new DrillScheduler(service, schedules, logger), incidents };
 }
