@@ -91,7 +91,12 @@ describe('an incident for a drill that does not pass', () => {
     expect(incident?.summary).toMatch(/^drill orders-restore invalid \(DRL-1\): .*422.*row count 0 in orders/);
     // Posted in slack.channel like any incident, beside the drill's own message (updated with its outcome).
     await flow.idle();
-    expect(fake.messagesIn('C0INCIDENTS').filter((m) => m.threadTs === undefined).map((m) => m.text)).toEqual([
+    expect(
+      fake
+        .messagesIn('C0INCIDENTS')
+        .filter((m) => m.threadTs === undefined)
+        .map((m) => m.text),
+    ).toEqual([
       expect.stringMatching(/^Drill orders-restore restored but did not validate\./),
       `SEV2 ${incident?.id} drill:orders-restore: ${incident?.summary} (open)`,
     ]);
@@ -102,6 +107,8 @@ describe('an incident for a drill that does not pass', () => {
     expect(await drillIncidents((found) => found.length === 0)).toEqual([]);
     const resolved = await flow.app.store.getIncident(incident?.id ?? '');
     expect(resolved?.state).toBe('resolved');
-    expect(await flow.app.drills?.service.list()).toEqual([expect.objectContaining({ last: expect.objectContaining({ runId: 'DRL-2', result: 'passed' }) })]);
+    expect(await flow.app.drills?.service.list()).toEqual([
+      expect.objectContaining({ last: expect.objectContaining({ runId: 'DRL-2', result: 'passed' }) }),
+    ]);
   });
 });
