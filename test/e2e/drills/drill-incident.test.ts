@@ -111,4 +111,27 @@ describe('an incident for a drill that does not pass', () => {
       expect.objectContaining({ last: expect.objectContaining({ runId: 'DRL-2', result: 'passed' }) }),
     ]);
   });
+
+  it('is silenced like any check: /dr silence drill:<name> keeps a failing drill from posting or paging its incident', async () => {
+    nockRdsForDrills(
+      { id: 'orders-db', status: 'available', engine: 'postgres', tags: [], latestRestorableTime: new Date(MANUAL_CLOCK_START - 60_000) },
+      { endpoint: { address: '127.0.0.1', port: (tcp.address() as AddressInfo).port }, creatingFor: 2 },
+    );
+    const answer = await slash(flow, 'silence drill:orders-restore 1d rehearsing the restore webhook');
+    expect(JSON.stringify(answer)).toMatch(/drill:orders-restore/);
+    expect((await flow.app.noise.silences.current()).map((s) => s.checkId)).toEqual(['drill:orders-restore']);
+    webhookAnswers.push(422);
+
+    await drill();
+    const [incident] = await drillIncidents((found) => found.length > 0);
+    expect(incident).toMatchObject({ checkId: 'drill:orders-restore', severity: 'SEV2' });
+    await flow.idle();
+    // Only the drill's own message: the incident is kept, not announced.
+    expect(
+      fake
+        .messagesIn('C0INCIDENTS')
+        .filter((m) => m.threadTs === undefined)
+        .map((m) => m.text),
+    ).toEqual([expect.stringMatching(/^Drill orders-restore restored but did not validate\./)]);
+  });
 });
