@@ -302,6 +302,11 @@ export function buildApp(deps: AppDeps): App {
         await settleWithin(dr.approvals.handBackRuns(), RUNS_SETTLE_MS);
         await settleWithin(dr.approvals.whenIdle(), RUNS_SETTLE_MS);
       }
+      drills?.scheduler.stop();
+      await drills?.incidents.stop();
+      // Cuts keepFor and restore waits short: each drill deletes what it created, then ends; before
+      // the outbox's last pass, so its outcome reaches Slack now rather than from the next process.
+      await settleWithin(drills?.service.stop() ?? Promise.resolve(), RUNS_SETTLE_MS);
       detachSlack();
       // Stops the approval sweep too, and drains the Slack updates the hand-back queued.
       if (slack) await slack.stop();
@@ -311,10 +316,6 @@ export function buildApp(deps: AppDeps): App {
       await elector.stop();
       await monitor.stop();
       await readiness.stop();
-      drills?.scheduler.stop();
-      await drills?.incidents.stop();
-      // Cuts keepFor and restore waits short: each drill deletes what it created, then ends.
-      await settleWithin(drills?.service.stop() ?? Promise.resolve(), RUNS_SETTLE_MS);
       await noise.sweeper.stop();
       await pager.stop();
       await backend.retention?.stop();
