@@ -3,7 +3,7 @@ import type { OutboxDelivery } from '../bot/outbox/outbox-delivery.js';
 import { dataString, MalformedEntry, type OutboxData } from '../bot/outbox/outbox-entry.js';
 import type { SlackOutboxService } from '../bot/outbox/slack-outbox-service.js';
 import type { Logger } from '../observability/logger.js';
-import type { DrillMessageRefs } from './drill-message-refs.js';
+import type { DrillMessageRef, DrillMessageRefs } from './drill-message-refs.js';
 import { drillFinishedMessage, drillProgressMessage, drillStartedMessage } from './drill-messages.js';
 import { DRILL_OUTCOMES, type DrillOutcome } from './drill-outcome.js';
 
@@ -105,7 +105,7 @@ export class DrillPosts {
   }
 
   /** The run's message; null when it was never posted (Slack refused it), so the rest of its lane has nowhere to go. */
-  private async ref(runId: string, delivery: OutboxDelivery) {
+  private async ref(runId: string, delivery: OutboxDelivery): Promise<DrillMessageRef | null> {
     const ref = await this.options.refs.get(runId);
     // Behind the message in the same lane: no ref means the message itself was dropped.
     if (!ref)
