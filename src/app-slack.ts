@@ -1,5 +1,6 @@
 import type { DrillCommands } from './bot/command-handler.js';
 import type { SlackGateway } from './bot/slack-gateway.js';
+import type { SlackOutboxService } from './bot/outbox/slack-outbox-service.js';
 import type { DrParts } from './app-dr.js';
 import type { Backend } from './backend/create-backend.js';
 import { createApprovalUi, type ApprovalUi } from './bot/approvals/create-approval-ui.js';
@@ -26,8 +27,10 @@ export interface SlackParts {
   approvalUi: ApprovalUi;
   /** One-time notices to operators (a refused PagerDuty or Statuspage key). */
   notices: OperatorNotices;
-  /** The Web API as the bot uses it (drill messages post through it). */
+  /** The Web API as the bot uses it. */
   gateway: SlackGateway;
+  /** Slack posts kept in the store until delivered (drill runs post through it). */
+  outbox: SlackOutboxService;
   stop(): Promise<void>;
 }
 
@@ -141,6 +144,7 @@ export function buildSlack(deps: SlackDeps): SlackParts {
     approvalUi,
     notices,
     gateway: platform.gateway,
+    outbox: platform.outbox,
     async stop() {
       await archiver.stop();
       await approvalUi.stop();

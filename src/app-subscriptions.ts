@@ -51,6 +51,7 @@ export function subscribeParts(parts: SubscribedParts): () => void {
       monitor.start(lease);
       readiness.start(lease);
       parts.drills?.scheduler.start();
+      parts.drills?.incidents.start(lease);
       // Ended silences and due reminders are noticed by the leader's timer, not by the next check run.
       noise.sweeper.start();
     },
@@ -60,6 +61,7 @@ export function subscribeParts(parts: SubscribedParts): () => void {
       monitor.stop().catch((err: unknown) => logger.error({ err }, 'monitor did not stop cleanly after demotion'));
       readiness.stop().catch((err: unknown) => logger.error({ err }, 'readiness loop did not stop cleanly after demotion'));
       parts.drills?.scheduler.stop();
+      parts.drills?.incidents.stop().catch((err: unknown) => logger.error({ err }, 'drill incidents did not stop cleanly after demotion'));
       noise.sweeper.stop().catch((err: unknown) => logger.error({ err }, 'noise sweep did not stop cleanly after demotion'));
     },
   });
@@ -77,6 +79,10 @@ export function subscribeParts(parts: SubscribedParts): () => void {
   // Bounded growth (config `retention`): a resolved incident is compacted and expires.
   const { retention } = backend;
   if (retention) engine.subscribe((change) => (change.event?.type === 'resolved' ? retention.onResolved(change.incident) : undefined));
+
+  // A drill's outcome opens or resolves its incident at once when it ran on the leader (the
+  // leader's poll applies the others'), through the same gate as every incident.
+  parts.drills?.service.onFinished(() => void parts.drills?.incidents.nudge());
 
   // An approved request runs on the replica that claimed it.
   if (dr) dr.approvals.onExecute(dr.dr.execute);

@@ -1,5 +1,6 @@
 import { buildDrills, type DrillParts } from './drills/build-drills.js';
 import { MultiAzDrillRecord } from './drills/multi-az-drill-record.js';
+import { drillCheckId } from './drills/drill-result.js';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -107,6 +108,8 @@ export function buildApp(deps: AppDeps): App {
       ...config.checks.map((c) => [c.id, { failAfter: c.failAfter, recoverAfter: c.recoverAfter }] as const),
       ...Object.keys(config.runbooks.failover).map((name) => [readinessCheckId('failover', name), READINESS_POLICY] as const),
       ...Object.keys(config.runbooks.restore).map((name) => [readinessCheckId('restore', name), READINESS_POLICY] as const),
+      // A drill's outcome is a readiness verdict too: one decides, days apart.
+      ...Object.keys(config.drills ?? {}).map((name) => [drillCheckId(name), READINESS_POLICY] as const),
     ]),
     fencing: { mode: 'leader-lease', currentLease: () => elector.currentLease() },
     dependencies: new Map(config.checks.flatMap((c) => (c.dependsOn ? [[c.id, c.dependsOn] as const] : []))),
@@ -169,6 +172,7 @@ export function buildApp(deps: AppDeps): App {
     metrics,
     clock: backend.sharedClock,
     logger,
+    engine,
     ...(deps.seams?.runSleep ? { sleep: deps.seams.runSleep } : {}),
   });
   // Without Slack nobody can approve, so there are no DR actions at all.
@@ -214,7 +218,7 @@ export function buildApp(deps: AppDeps): App {
         ...(deps.seams ? { seams: deps.seams } : {}),
       })
     : null;
-  if (slack && drills) drills.service.attachSlack(slack.gateway);
+  if (slack && drills) drills.service.attachSlack(slack.outbox);
 
   const server = buildServer({
     logger,
@@ -311,6 +315,11 @@ export function buildApp(deps: AppDeps): App {
         await settleWithin(dr.approvals.handBackRuns(), RUNS_SETTLE_MS);
         await settleWithin(dr.approvals.whenIdle(), RUNS_SETTLE_MS);
       }
+      drills?.scheduler.stop();
+      await drills?.incidents.stop();
+      // Cuts keepFor and restore waits short: each drill deletes what it created, then ends; before
+      // the outbox's last pass, so its outcome reaches Slack now rather than from the next process.
+      await settleWithin(drills?.service.stop() ?? Promise.resolve(), RUNS_SETTLE_MS);
       detachSlack();
       // Stops the approval sweep too, and drains the Slack updates the hand-back queued.
       if (slack) await slack.stop();
@@ -320,9 +329,6 @@ export function buildApp(deps: AppDeps): App {
       await elector.stop();
       await monitor.stop();
       await readiness.stop();
-      drills?.scheduler.stop();
-      // Cuts keepFor and restore waits short: each drill deletes what it created, then ends.
-      await settleWithin(drills?.service.stop() ?? Promise.resolve(), RUNS_SETTLE_MS);
       await noise.sweeper.stop();
       await pager.stop();
       await backend.retention?.stop();

@@ -7,6 +7,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { ChannelArchiveSchedule } from '../bot/channel-archive-schedule.js';
 import type { ApprovalMessageRefs } from '../bot/approvals/approval-message-refs.js';
 import type { IncidentMessageRefs } from '../bot/incident-message-refs.js';
+import type { DrillMessageRefs } from '../drills/drill-message-refs.js';
 import type { SlackOutbox } from '../bot/outbox/slack-outbox.js';
 import type { SeenDeliveries } from '../bot/seen-deliveries.js';
 import type { RetentionConfig } from '../config/types.js';
@@ -21,6 +22,7 @@ import { MemoryApprovalMessageRefs } from './memory/memory-approval-message-refs
 import { MemoryApprovalStore } from './memory/memory-approval-store.js';
 import { MemoryAuditLog } from './memory/memory-audit-log.js';
 import { MemoryChannelArchiveSchedule } from './memory/memory-channel-archive-schedule.js';
+import { MemoryDrillMessageRefs } from './memory/memory-drill-message-refs.js';
 import { MemoryIncidentMessageRefs } from './memory/memory-incident-message-refs.js';
 import { MemoryPagingQueue } from './memory/memory-paging-queue.js';
 import { MemorySeenDeliveries } from './memory/memory-seen-deliveries.js';
@@ -35,6 +37,7 @@ import { RedisApprovalStore } from './redis/redis-approval-store.js';
 import { RedisAuditLog } from './redis/redis-audit-log.js';
 import { RedisChannelArchiveSchedule } from './redis/redis-channel-archive-schedule.js';
 import { assertRedisUrl, createRedisClient, describeRedisUrl } from './redis/redis-connection.js';
+import { RedisDrillMessageRefs } from './redis/redis-drill-message-refs.js';
 import { RedisIncidentMessageRefs } from './redis/redis-incident-message-refs.js';
 import { RedisPagingQueue } from './redis/redis-paging-queue.js';
 import { RedisSeenDeliveries } from './redis/redis-seen-deliveries.js';
@@ -79,6 +82,8 @@ export interface Backend {
   readonly incidentMessageRefs: IncidentMessageRefs;
   /** Where each approval request's Slack message lives. */
   readonly approvalMessageRefs: ApprovalMessageRefs;
+  /** Where each drill run's Slack message lives (its thread and final update). */
+  readonly drillMessageRefs: DrillMessageRefs;
   /** Slack posts and updates waiting to be delivered. */
   readonly slackOutbox: SlackOutbox;
   /** Silences, announcements they held back, and reminder due times (SPEC §9). */
@@ -153,6 +158,7 @@ function redisBackend(redis: Redis, keyPrefix: string, options: BackendOptions):
     seenDeliveries: new RedisSeenDeliveries(redis, keyPrefix),
     incidentMessageRefs: new RedisIncidentMessageRefs(redis, keyPrefix, logger.child({ component: 'slack' })),
     approvalMessageRefs: new RedisApprovalMessageRefs(redis, keyPrefix, logger.child({ component: 'slack-approvals' })),
+    drillMessageRefs: new RedisDrillMessageRefs(redis, keyPrefix, logger.child({ component: 'drills' })),
     slackOutbox: new RedisSlackOutbox(redis, keyPrefix),
     silences: new RedisSilenceStore(redis, keyPrefix),
     auditLog: new RedisAuditLog(redis, keyPrefix),
@@ -180,6 +186,7 @@ function memoryBackend({ clock }: BackendOptions): Backend {
     seenDeliveries: new MemorySeenDeliveries(clock),
     incidentMessageRefs: new MemoryIncidentMessageRefs(clock),
     approvalMessageRefs: new MemoryApprovalMessageRefs(clock),
+    drillMessageRefs: new MemoryDrillMessageRefs(clock),
     slackOutbox: new MemorySlackOutbox(),
     silences,
     auditLog: new MemoryAuditLog(approvals, silences),

@@ -13,6 +13,7 @@ import { PRE_ACK_PERMISSION_TIMEOUT_MS, type Permissions } from './permissions.j
 import { clicker, replyTo, type Requester } from './requester.js';
 import type { SlackGateway } from './slack-gateway.js';
 import { permissionRefusal } from './user-messages.js';
+import { silenceableCheckIds } from '../noise/silenceable-checks.js';
 
 export interface ListenerDeps {
   app: App;
@@ -38,7 +39,7 @@ export function registerListeners(deps: ListenerDeps): void {
     failoverRunbooks: Object.keys(config.runbooks.failover),
     restoreRunbooks: Object.keys(config.runbooks.restore),
     nowMs: clock.now(),
-    checkIds: config.checks.map((c) => c.id),
+    checkIds: silenceableCheckIds(config),
     drills: Object.keys(config.drills ?? {}),
   });
 

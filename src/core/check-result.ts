@@ -36,6 +36,8 @@ export type Measurement =
   | { kind: 'demo'; note: string }
   /** A runbook's pre-flight, evaluated read-only (SPEC §10 Readiness); `failing` names the check that would refuse it. */
   | { kind: 'readiness'; runbookKind: 'failover' | 'restore'; runbook: string; failing: string | null }
+  /** A restore drill's outcome (SPEC §10): `result` is its outcome label, `runId` the run that measured it. */
+  | { kind: 'drill'; drill: string; runId: string; result: 'passed' | 'missed-rto' | 'invalid' | 'failed' }
   /** Nothing measured: a person declared the incident (`/dr declare`); `declaredBy` is their Slack user id. */
   | { kind: 'declared'; title: string; declaredBy: string };
 

@@ -6,9 +6,11 @@ import { SdkRoute53Gateway } from '../aws/route53-gateway-sdk.js';
 import type { Backend } from '../backend/create-backend.js';
 import type { Config } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
+import type { IncidentEngine } from '../incidents/incident-engine.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { primeDrillMetrics } from './drill-metrics-prime.js';
+import { DrillIncidents } from './drill-incidents.js';
 import { DrillScheduler } from './drill-scheduler.js';
 import { DrillService } from './drill-service.js';
 
@@ -18,6 +20,8 @@ export interface DrillParts {
   scheduler: DrillScheduler;
   /** Sets the last-success gauge from the stored history (at start; never throws). */
   primeMetrics(): Promise<void>;
+  /** Outcomes to incidents (`drill:<name>`), on the leader (app-subscriptions.ts). */
+  incidents: DrillIncidents;
 }
 
 export interface DrillDeps {
@@ -27,6 +31,8 @@ export interface DrillDeps {
   metrics: Metrics;
   clock: Clock;
   logger: Logger;
+  /** Where a drill that does not pass opens its incident (the monitor's engine, under the leader's lease). */
+  engine: Pick<IncidentEngine, 'apply'>;
   /** Test seam: how drills wait (restore polls, keepFor, cleanup). */
   sleep?: Sleeper;
 }
@@ -46,8 +52,17 @@ export function buildDrills(deps: DrillDeps): DrillParts | null {
     lag: storeLagSource(deps.backend.store),
     clock: deps.clock,
     logger,
+    messageRefs: deps.backend.drillMessageRefs,
     ...(deps.sleep && { sleep: deps.sleep }),
     ...(deps.config.env.drillTokens && { webhookTokens: deps.config.env.drillTokens }),
+  });
+  const incidents = new DrillIncidents({
+    names: Object.keys(drills),
+    drills: deps.backend.drills,
+    store: deps.backend.store,
+    engine: deps.engine,
+    severity: deps.config.readiness.severity,
+    logger,
   });
   // A Multi-AZ failover drill has no schedule: it only runs through two-person approval.
   const schedules = Object.entries(drills).flatMap(([name, d]) =>
@@ -57,6 +72,7 @@ export function buildDrills(deps: DrillDeps): DrillParts | null {
   return {
     service,
     scheduler: new DrillScheduler(service, schedules, logger),
+    incidents,
     primeMetrics: () => primeDrillMetrics({ store: deps.backend.drills, metrics: deps.metrics.drills, logger }, Object.keys(drills)),
   };
 }

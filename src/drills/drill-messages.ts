@@ -24,7 +24,8 @@ export interface DrillMessage {
 export function drillStartedMessage(input: { drill: string; runId: string; runbook: string; actor?: string }): DrillMessage {
   const by = input.actor ? `started by <@${input.actor}>` : 'started by its schedule';
   const text = `:hourglass_flowing_sand: Drill ${input.drill} (${input.runId}) is running: restore runbook ${input.runbook}, ${by}. Progress in the thread.`;
-  return { text: shortenVisibly(text, FALLBACK_CHARS), blocks: [section(escapeMrkdwnExceptMention(text))] };
+  const escaped = escapeMrkdwnExceptMention(text);
+  return { text: shortenVisibly(escaped, FALLBACK_CHARS), blocks: [section(escaped)] };
 }
 
 /** The same message once the drill ended: the outcome, the measured time against rto, what was left behind. */
@@ -35,12 +36,14 @@ export function drillFinishedMessage(outcome: DrillOutcome): DrillMessage {
       : 'not restored';
   const head = `${ICON[outcome.result]} *Drill ${escapeMrkdwn(outcome.drill)}* (${outcome.runId}) *${outcome.result}*: ${measured}.`;
   const body = escapeMrkdwn(outcome.summary);
-  return { text: shortenVisibly(outcome.summary, FALLBACK_CHARS), blocks: [section(head), section(body)] };
+  // The fallback text is a notification too: a webhook answer quoting <!channel> must stay text there.
+  return { text: shortenVisibly(body, FALLBACK_CHARS), blocks: [section(head), section(body)] };
 }
 
 /** A thread entry: one step's progress. */
 export function drillProgressMessage(text: string): DrillMessage {
-  return { text: shortenVisibly(text, FALLBACK_CHARS), blocks: [section(escapeMrkdwn(text))] };
+  const escaped = escapeMrkdwn(text);
+  return { text: shortenVisibly(escaped, FALLBACK_CHARS), blocks: [section(escaped)] };
 }
 
 // The user mention must stay a mention; everything else is plain text.

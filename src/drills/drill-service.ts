@@ -6,15 +6,16 @@ import { realSleep, type Sleeper } from '../actions/wait-until.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { RdsGateway } from '../aws/rds-gateway.js';
 import type { Route53Gateway } from '../aws/route53-gateway.js';
-import type { SlackGateway } from '../bot/slack-gateway.js';
+import type { SlackOutboxService } from '../bot/outbox/slack-outbox-service.js';
 import { drillTokenVariable } from '../config/drill-tokens.js';
 import type { Config, MultiAzDrillConfig } from '../config/types.js';
 import type { DrillRequest } from '../core/action-request.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { DrillMetrics } from '../observability/drill-metrics.js';
-import { drillFinishedMessage, drillProgressMessage, drillStartedMessage, type DrillMessage } from './drill-messages.js';
+import type { DrillMessageRefs } from './drill-message-refs.js';
 import type { DrillOutcome } from './drill-outcome.js';
+import { DrillPosts } from './drill-posts.js';
 import { runDrill, type DrillRunDeps } from './drill-run.js';
 import type { DrillStore } from './drill-store.js';
 
@@ -28,8 +29,8 @@ export interface DrillServiceDeps {
   lag: LagSource;
   clock: Clock;
   logger: Logger;
-  /** Posts the drill's message and thread in `slack.channel`; absent without Slack (see attachSlack). */
-  slack?: DrillSlack;
+  /** Where each run's Slack message is, for its thread and final update (any replica delivers them). */
+  messageRefs: DrillMessageRefs;
   sleep?: Sleeper;
   timeouts?: Partial<WaitTimeouts>;
   tcpTimeoutMs?: number;
@@ -38,7 +39,8 @@ export interface DrillServiceDeps {
   webhookTokens?: Readonly<Record<string, string>>;
 }
 
-export type DrillSlack = Pick<SlackGateway, 'postMessage' | 'updateMessage'>;
+/** Told of every outcome once it is recorded (the drill incidents' applier). */
+export type DrillFinishedListener = (outcome: DrillOutcome) => void;
 
 export type DrillStart = { ok: true; runId: string } | { ok: false; reason: string };
 
@@ -65,13 +67,13 @@ const CLAIM_MARGIN_MS = 60 * 60_000; // 1 hour
  */
 export class DrillService {
   private readonly running = new Map<string, { promise: Promise<void>; abort: AbortController }>();
-  private readonly threads = new Map<string, { channel: string; ts: string }>();
+  private readonly finishedListeners = new Set<DrillFinishedListener>();
   private readonly runner: ActionRunner;
   private readonly sleep: Sleeper;
-  private slack: DrillSlack | undefined;
+  /** The run's posts through the Slack outbox; absent without Slack (see attachSlack). */
+  private posts: DrillPosts | undefined;
 
   constructor(private readonly deps: DrillServiceDeps) {
-    this.slack = deps.slack;
     this.sleep = deps.sleep ?? realSleep;
     // Its own runner: drill runs are journaled with the drills, and their steps told in the drill's thread.
     this.runner = new ActionRunner({
@@ -87,9 +89,23 @@ export class DrillService {
     deps.metrics.known(Object.keys(deps.config.drills ?? {}));
   }
 
-  /** Slack is built after the drills (its commands start them): it is attached once it exists. */
-  attachSlack(slack: DrillSlack): void {
-    this.slack = slack;
+  /**
+   * Slack is built after the drills (its commands start them): it is attached once it exists,
+   * before the outbox starts delivering (its handlers are registered here).
+   */
+  attachSlack(outbox: Pick<SlackOutboxService, 'enqueue' | 'register' | 'gateway'>): void {
+    this.posts = new DrillPosts({
+      channel: this.deps.config.slack.channel,
+      outbox,
+      refs: this.deps.messageRefs,
+      logger: this.deps.logger,
+    });
+  }
+
+  /** Subscribes to recorded outcomes; returns the unsubscribe function. */
+  onFinished(listener: DrillFinishedListener): () => void {
+    this.finishedListeners.add(listener);
+    return () => this.finishedListeners.delete(listener);
   }
 
   names(): string[] {
@@ -143,14 +159,14 @@ export class DrillService {
         ...(actor !== undefined && { actor }),
         detail: `restore runbook ${drill.restore} (${source}, ${runbook.region})`,
       });
-      await this.post(runId, drillStartedMessage({ drill: name, runId, runbook: drill.restore, ...(actor !== undefined && { actor }) }));
+      this.posts?.started({ drill: name, runId, runbook: drill.restore, ...(actor !== undefined && { actor }) });
       const outcome = await runDrill(
         {
           planning: { rds: this.deps.rds, route53: this.deps.route53, lag: this.deps.lag, clock: this.deps.clock },
           runner: this.runner,
           sleep: this.sleep,
           logger: this.deps.logger,
-          progress: (id, text) => this.reply(id, text),
+          progress: async (id, text) => this.posts?.progress(id, text),
           ...(this.deps.timeouts && { timeouts: this.deps.timeouts }),
           ...(this.deps.tcpTimeoutMs !== undefined && { tcpTimeoutMs: this.deps.tcpTimeoutMs }),
           ...(this.deps.cleanup && { cleanup: this.deps.cleanup }),
@@ -166,7 +182,8 @@ export class DrillService {
         at: outcome.finishedAt,
         detail: outcome.summary,
       });
-      await this.finished(outcome);
+      this.posts?.finished(outcome);
+      for (const listener of this.finishedListeners) listener(outcome);
       log.info({ result: outcome.result, restoreMs: outcome.restoreMs }, outcome.summary);
     })()
       .catch((err: unknown) => log.error({ err }, 'drill bookkeeping failed'))
@@ -175,7 +192,6 @@ export class DrillService {
           .release(runId, resources)
           .catch((err: unknown) => log.error({ err }, 'drill claim could not be released; it lapses'));
         this.running.delete(runId);
-        this.threads.delete(runId);
       });
     this.running.set(runId, { promise, abort });
     return { ok: true, runId };
@@ -215,41 +231,7 @@ export class DrillService {
   }
 
   private async stepReport(event: ProgressEvent): Promise<void> {
-    if (event.type === 'step-done' || event.type === 'step-failed') await this.reply(event.runId, event.message);
-  }
-
-  private async post(runId: string, message: DrillMessage): Promise<void> {
-    const channel = this.deps.config.slack.channel;
-    if (!this.slack || !channel) return;
-    try {
-      const posted = await this.slack.postMessage({ channel, text: message.text, blocks: message.blocks });
-      this.threads.set(runId, { channel: posted.channel, ts: posted.ts });
-    } catch (err) {
-      this.deps.logger.warn({ err, runId }, 'the drill message could not be posted in Slack');
-    }
-  }
-
-  private async reply(runId: string, text: string): Promise<void> {
-    const thread = this.threads.get(runId);
-    if (!this.slack || !thread) return;
-    const message = drillProgressMessage(text);
-    try {
-      await this.slack.postMessage({ channel: thread.channel, threadTs: thread.ts, text: message.text, blocks: message.blocks });
-    } catch (err) {
-      this.deps.logger.warn({ err, runId }, 'drill progress could not be posted in Slack');
-    }
-  }
-
-  private async finished(outcome: DrillOutcome): Promise<void> {
-    const thread = this.threads.get(outcome.runId);
-    if (!this.slack || !thread) return;
-    const message = drillFinishedMessage(outcome);
-    try {
-      await this.slack.updateMessage({ channel: thread.channel, ts: thread.ts, text: message.text, blocks: message.blocks });
-    } catch (err) {
-      this.deps.logger.warn({ err, runId: outcome.runId }, 'the drill message could not be updated in Slack');
-    }
-    await this.reply(outcome.runId, outcome.summary);
+    if (event.type === 'step-done' || event.type === 'step-failed') this.posts?.progress(event.runId, event.message);
   }
 }
 

@@ -4,6 +4,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import { NoiseGate } from './noise-gate.js';
 import { NoiseSweeper } from './noise-sweeper.js';
+import { silenceableCheckIds } from './silenceable-checks.js';
 import { Silences } from './silences.js';
 
 /** How often the leader looks for ended silences and due reminders when not told otherwise. */
@@ -29,7 +30,7 @@ export function createNoise(deps: {
   const silences = new Silences({
     store: backend.silences,
     clock,
-    checkIds: config.checks.map((c) => c.id),
+    checkIds: silenceableCheckIds(config),
     maintenance: config.maintenance ?? [],
   });
   const gate = new NoiseGate({ silences, store: backend.silences, clock, logger, remindEveryMs, incidents: backend.store });

@@ -100,6 +100,7 @@ export function buildTrigger(incident: Incident, context: TriggerContext): Event
 function componentOf(incident: Incident, check: TriggerContext['check']): { component: string; group?: string } {
   const m = incident.measurement;
   if (m.kind === 'readiness') return { component: `${m.runbookKind} runbook ${m.runbook}`, group: 'DR readiness' };
+  if (m.kind === 'drill') return { component: `drill ${m.drill}`, group: 'DR readiness' };
   return { component: incident.checkId, ...(check?.component !== undefined && { group: check.component }) };
 }
 

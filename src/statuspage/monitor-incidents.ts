@@ -62,12 +62,14 @@ export interface MonitorIncidentsInput {
 const iso = (epochMs: number): string => new Date(epochMs).toISOString();
 
 /**
- * A readiness incident says a runbook would be refused, not that customers are affected; a
- * declared one carries a title an operator typed, which reaches the public page only through an
- * approved `/dr statuspage` post (the two-person rule). Both stay off the page.
+ * A readiness or drill incident says a runbook would be refused or a backup did not restore, not
+ * that customers are affected; a declared one carries a title an operator typed, which reaches the
+ * public page only through an approved `/dr statuspage` post (the two-person rule). All stay off
+ * the page.
  */
 function internalOnly(incident: Incident): boolean {
-  return incident.measurement.kind === 'readiness' || incident.measurement.kind === 'declared';
+  const { kind } = incident.measurement;
+  return kind === 'readiness' || kind === 'drill' || kind === 'declared';
 }
 
 /**

@@ -40,7 +40,7 @@ export interface FakeEphemeral {
 export interface FakeRequest {
   method: string;
   body: Record<string, unknown>;
-  /** What the fake answered (HTTP status). */
+  /** What the fake answered (HTTP status; 0 when the connection dropped). */
   status: number;
 }
 
@@ -75,7 +75,8 @@ type Mode =
   | { kind: 'rateLimited'; retryAfterSeconds: number }
   | { kind: 'slow'; ms: number }
   | { kind: 'refuse'; error: string; withBlocksOnly: boolean; extra: Record<string, unknown> }
-  | { kind: 'down' };
+  | { kind: 'down' }
+  | { kind: 'dropped'; carriedOut: boolean };
 
 interface Rule {
   mode: Mode;
@@ -110,9 +111,13 @@ export class SlackFake {
       .post((path) => path.startsWith(base) && served.has(path.slice(base.length)))
       // Persisted and possibly never called: not a pending mock for nock.pendingMocks().
       .optionally();
-    this.interceptor.reply(async (uri, body) => {
+    // The callback form: a dropped connection is an error on the request, not an HTTP answer.
+    this.interceptor.reply((uri, body, callback) => {
       const method = new URL(uri, origin).pathname.slice(base.length);
-      return this.answer(method, decodeForm(body));
+      this.answer(method, decodeForm(body)).then(
+        (answer) => callback(null, answer),
+        (err: Error) => callback(err, [0, '']),
+      );
     });
   }
 
@@ -145,6 +150,14 @@ export class SlackFake {
   /** HTTP 503, as when Slack (or a proxy before it) is down; nothing is carried out. */
   down(scope: FakeModeScope = {}): this {
     return this.set({ kind: 'down' }, scope);
+  }
+
+  /**
+   * The connection drops before an answer (ECONNRESET): with `carriedOut`, after Slack carried the
+   * call out (the message exists, and the caller cannot tell), otherwise before it reached Slack.
+   */
+  dropConnection(scope: FakeModeScope & { carriedOut?: boolean } = {}): this {
+    return this.set({ kind: 'dropped', carriedOut: scope.carriedOut ?? false }, scope);
   }
 
   /** How many requests for `method` reached the fake (every mode counts). */
@@ -193,6 +206,11 @@ export class SlackFake {
     if (mode.kind === 'rateLimited')
       return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(mode.retryAfterSeconds) });
     if (mode.kind === 'down') return reply(503, 'upstream connect error or disconnect/reset before headers');
+    if (mode.kind === 'dropped') {
+      if (mode.carriedOut) this.carryOut(method, body);
+      this.requests.push({ method, body, status: 0 });
+      throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    }
     if (mode.kind === 'refuse') {
       const detail = BLOCK_ERRORS.has(mode.error)
         ? { response_metadata: { messages: [`[ERROR] must be less than 76 characters [json-pointer:/blocks/0/elements/0/text/text]`] } }

@@ -166,6 +166,8 @@ export function pagingRedisKeys(prefix: string): PagingRedisKeys {
  *   {p}slack:delivery:{key}       "1", PX = DELIVERY_TTL_MS; a Slack delivery already taken in
  *   {p}slack:incident-msg:{id}    IncidentMessageRef JSON, PX = MESSAGE_REF_TTL_MS; where an
  *                                  incident's message lives (channel, ts, incident channel)
+ *   {p}slack:drill-msg:{runId}    DrillMessageRef JSON, PX = DRILL_MESSAGE_REF_TTL_MS; where a drill
+ *                                  run's message lives (redis-drill-message-refs.ts)
  *   {p}slack:outbox:lane:{lane}   hash, one per outbox lane (PX = LANE_TTL_MS, refreshed on enqueue):
  *                                   e:{id}      OutboxEntry JSON of a waiting entry
  *                                   co:{key}    id of the unclaimed entry later ones coalesce into

@@ -35,7 +35,7 @@ export { FORM };
  */
 export function flowYaml(
   approvals = 1,
-  extra: Pick<ApprovalFlowOptions, 'checks' | 'failover' | 'failoverRunbooks' | 'drills'> = {},
+  extra: Pick<ApprovalFlowOptions, 'checks' | 'failover' | 'failoverRunbooks' | 'drills' | 'readiness'> = {},
 ): string {
   const checks = (extra.checks ?? []).map((check) => `\n  - ${yamlFlow(check)}`).join('');
   const more = Object.entries(extra.failoverRunbooks ?? {})
@@ -43,6 +43,7 @@ export function flowYaml(
     .join('');
   const drillEntries = Object.entries(extra.drills ?? {}).map(([name, drill]) => `\n  ${name}: ${yamlFlow(drill)}`);
   const drills = drillEntries.length > 0 ? `drills:${drillEntries.join('')}\n` : '';
+  const readiness = extra.readiness ? `readiness: ${yamlFlow(extra.readiness)}\n` : '';
   return `
 slack:
   channel: C0INCIDENTS
@@ -68,7 +69,7 @@ runbooks:
     orders: ${yamlFlow(extra.failover ?? ORDERS_FAILOVER)}${more}
   restore:
     orders: ${yamlFlow(ORDERS_RESTORE)}
-${drills}`;
+${drills}${readiness}`;
 }
 
 /**
@@ -114,6 +115,8 @@ export interface ApprovalFlowOptions {
   failover?: object;
   /** Probes for the monitor and verify steps, instead of steady healthy answers for every check. */
   probes?: (clock: ManualClock) => Probes;
+  /** The `readiness` section (a YAML object), e.g. its severity. */
+  readiness?: object;
   /** Restore drills, by name (YAML objects). */
   drills?: Record<string, object>;
   /** Extra environment variables (hook tokens). */

@@ -55,6 +55,8 @@ describe('/dr drill through buildApp', () => {
     ]);
     expect(replies[0]).not.toMatchObject({ response_type: 'in_channel' });
     await flow.app.drills?.service.settled();
+    // Its posts go through the Slack outbox: delivered in order by the worker.
+    await flow.idle();
 
     expect(rds.deleted).toEqual([TARGET]);
     const [first, ...thread] = posts.calls.map((c) => c.body);

@@ -142,6 +142,22 @@ describe('buildTrigger', () => {
     });
   });
 
+  it('a drill incident names its drill as the component, grouped under DR readiness', () => {
+    const incident = anIncident({
+      checkId: 'drill:orders-restore',
+      severity: 'SEV3',
+      summary: 'drill orders-restore invalid (DRL-7): the validation webhook answered 422',
+      measurement: { kind: 'drill', drill: 'orders-restore', runId: 'DRL-7', result: 'invalid' },
+    });
+    const event = buildTrigger(incident, { check: undefined, reason: 'SEV3 is at or above pageAt (SEV3)', at: T0 });
+    expect('payload' in event && event.payload).toMatchObject({
+      source: 'lifeboat:drill:orders-restore',
+      component: 'drill orders-restore',
+      group: 'DR readiness',
+      class: 'drill',
+    });
+  });
+
   it('names who paged by hand and adds the note to the summary', () => {
     const event = buildTrigger(anIncident({ severity: 'SEV4', measurement: { kind: 'demo', note: 'x' } }), {
       check: undefined,

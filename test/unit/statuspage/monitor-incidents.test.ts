@@ -52,6 +52,15 @@ describe('selectMonitorIncidents', () => {
     expect(shown.map((i) => i.id)).toEqual(['INC-9']);
   });
 
+  it('leaves drill incidents off the page: a backup that did not restore in a drill is not an outage', () => {
+    const measurement = { kind: 'drill' as const, drill: 'orders-restore', runId: 'DRL-7', result: 'invalid' as const };
+    const drill = incident('INC-4', 'drill:orders-restore', 'SEV3', NOW - 5 * MIN, { measurement });
+    const outage = incident('INC-9', 'api', 'SEV2', NOW - MIN);
+    expect(selectMonitorIncidents({ open: [drill, outage], recent: [outage, drill], componentOf, now: NOW }).map((i) => i.id)).toEqual([
+      'INC-9',
+    ]);
+  });
+
   it('leaves declared incidents off the page: their title reaches the public only through an approved post', () => {
     const measurement = { kind: 'declared' as const, title: 'Card processor returns errors', declaredBy: 'U0AAA' };
     const declared = incident('INC-3', 'declared:card-processor-returns-errors', 'SEV1', NOW - 5 * MIN, { measurement });
