@@ -40,6 +40,11 @@ export class PostureSchedule {
     this.task = cron.schedule(this.deps.schedule, (context) => void this.fire(context.date), { timezone: 'UTC', name: 'posture-report' });
   }
 
+  /** True while this replica's cron runs (it is the monitor leader). */
+  get running(): boolean {
+    return this.task !== null;
+  }
+
   stop(): void {
     void this.task?.stop();
     this.task = null;

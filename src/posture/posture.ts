@@ -164,7 +164,7 @@ function assessFailover(name: string, rb: FailoverRunbook, input: PostureInput, 
   const known = lags.filter((l): l is { id: string; lag: number } => typeof l.lag === 'number');
   const worst = known.sort((a, b) => b.lag - a.lag)[0];
   const currentRpo: RunbookPosture['currentRpo'] = worst
-    ? { ms: worst.lag * 1000, from: `replica lag (${worst.id})` }
+    ? { ms: worst.lag * 1000, from: `replica lag, check ${worst.id}` }
     : { ms: null, why: lagChecks.length === 0 ? 'no replication-lag check watches its target' : 'no lag measured yet' };
   return assessRunbook('failover', name, rb.objectives, currentRpo, input);
 }

@@ -73,23 +73,24 @@ export function databaseLine(d: DatabasePosture): string {
   for (const b of d.backups) parts.push(backupPart(b));
   for (const l of d.lag) {
     const value = l.lagSeconds === undefined ? 'not measured yet' : l.lagSeconds === null ? 'no data' : `${l.lagSeconds}s`;
-    parts.push(`replica lag ${value} (${name(l.checkId)})`);
+    parts.push(`replica lag ${value} (check ${name(l.checkId)})`);
   }
   return `${icon} ${lead}${name(db.id)} ${db.kind} ${escapeMrkdwn(db.region)} · ${parts.join(' · ')}`;
 }
 
 function backupPart(b: DatabasePosture['backups'][number]): string {
   const m = b.measurement;
-  if (!m) return `newest snapshot: not checked yet (${name(b.checkId)})`;
+  const check = `(check ${name(b.checkId)})`;
+  if (!m) return `newest snapshot not checked yet ${check}`;
   const snapshot =
     m.ageSeconds === null
       ? 'no completed snapshot'
-      : `newest snapshot ${formatAgeDecimal(m.ageSeconds * 1000)} old${m.newestSnapshotId ? ` (${name(m.newestSnapshotId)})` : ''}`;
+      : `newest snapshot${m.newestSnapshotId ? ` ${name(m.newestSnapshotId)}` : ''} ${formatAgeDecimal(m.ageSeconds * 1000)} old`;
   const copy =
     m.copyRegion === undefined
       ? ''
       : `, copy in ${escapeMrkdwn(m.copyRegion)}: ${typeof m.copyAgeSeconds === 'number' ? `${formatAgeDecimal(m.copyAgeSeconds * 1000)} old` : 'none'}`;
-  return `${snapshot}${copy} (${name(b.checkId)})`;
+  return `${snapshot}${copy} ${check}`;
 }
 
 /** `:x: *misses RTO* — *failover orders* · ready · RTO 15m: …` */
