@@ -114,7 +114,7 @@ export function assessPosture(input: PostureInput): Posture {
   return {
     nowMs,
     databases: attentionFirst(databases),
-    runbooks: attentionFirst(runbooks),
+    runbooks: missesFirst(runbooks),
     drills: drills && [...drills.filter((d) => d.attention), ...drills.filter((d) => !d.attention)],
     unavailable,
     awsAgeMs: aws.oldestAgeMs,
@@ -123,6 +123,12 @@ export function assessPosture(input: PostureInput): Posture {
 
 function attentionFirst<T extends { attention: string[] }>(items: T[]): T[] {
   return [...items.filter((i) => i.attention.length > 0), ...items.filter((i) => i.attention.length === 0)];
+}
+
+/** Runbooks missing an objective, then those needing attention otherwise (not ready, a failed drill), then the rest; config order within each. */
+function missesFirst(runbooks: RunbookPosture[]): RunbookPosture[] {
+  const misses = (r: RunbookPosture) => r.rto?.missed === true || r.rpo?.missed === true;
+  return [...runbooks.filter(misses), ...attentionFirst(runbooks.filter((r) => !misses(r)))];
 }
 
 function assessDatabase(db: NamedDatabase, input: PostureInput): DatabasePosture {
