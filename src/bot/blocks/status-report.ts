@@ -34,7 +34,7 @@ const INCIDENT_SECTIONS = 2;
 /** Characters of a check's or incident's summary a line shows. */
 const LINE_SUMMARY_CHARS = 150;
 
-/** The DR posture: per check state, last value, last run; lag and newest backups; incidents; approvals. */
+/** The DR posture: databases, runbooks and drills (SPEC §10); per check state, last value, last run; lag and newest backups; incidents; approvals. */
 export function statusReport(input: StatusReportInput): { text: string; blocks: types.KnownBlock[] } {
   const { checks, openIncidents, approvals, nowMs } = input;
   const failing = checks.filter((c) => c.state?.lastResult && !c.state.lastResult.ok);
