@@ -20,9 +20,9 @@ import { botConfig } from '../bot/slack-bot-harness.js';
 const guarded = useGuardedApp({ allowUnusedAnswers: true });
 const redis = useRedisPrefix('posture-schedule-e2e', { perTest: true });
 
-const YAML = `
+const yaml = (schedule: string) => `
 slack: { channel: C0INCIDENTS, command: /dr, operators: [U0AAA], approvers: [U0BBB] }
-posture: { schedule: "0 9 * * 1" }
+posture: { schedule: "${schedule}" }
 runbooks:
   restore:
     orders: ${yamlFlow({ ...ORDERS_RESTORE, objectives: { rpo: '5m' } })}
@@ -36,9 +36,9 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
   }
 }
 
-async function replica(clock: ManualClock, holderId: string): Promise<App> {
+async function replica(clock: ManualClock, holderId: string, schedule = '0 9 * * 1'): Promise<App> {
   const app = buildApp({
-    config: botConfig(YAML),
+    config: botConfig(yaml(schedule)),
     logger: silentLogger(),
     clock,
     backend: testBackend(redis.newConnection(), redis.prefix, clock),
@@ -94,4 +94,19 @@ it('runs on the leader only, and a tick fired on two replicas posts the posture 
   } finally {
     await b.stop();
   }
+});
+
+it("the leader's own cron ticks post the report to slack.channel", async () => {
+  const clock = new ManualClock();
+  const aws = new FakeAwsHttp();
+  aws.instance('us-east-1', 'orders-db', { status: 'available', latestRestorableTime: clock.now() - 60_000, multiAz: true });
+  aws.install();
+  nockAuthTest(5);
+  const posted = nockPostMessage(10);
+  const app = guarded.track(await replica(clock, 'replica-a', '* * * * * *')); // every second
+  await until(() => posted.calls.length >= 2, 'two ticks posted', 8_000);
+  app.slack?.postureSchedule?.stop();
+  const texts = posted.calls.map((c) => String(c.body.text));
+  expect(texts.every((t) => t.startsWith('DR posture: '))).toBe(true);
+  expect(posted.calls.every((c) => c.body.channel === 'C0INCIDENTS')).toBe(true);
 });
