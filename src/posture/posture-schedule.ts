@@ -80,7 +80,9 @@ export class PostureSchedule {
       throw new MalformedEntry('posture report entry has blocks that are not JSON');
     }
     if (!Array.isArray(blocks)) throw new MalformedEntry('posture report entry has blocks that are not a list');
-    await delivery.post('', { channel, text: dataString(delivery.entry, 'text'), blocks: blocks as types.KnownBlock[] });
+    const text = dataString(delivery.entry, 'text');
+    // A report without blocks (the store was unreachable and nothing was remembered) goes as text alone.
+    await delivery.post('', { channel, text, ...(blocks.length > 0 && { blocks: blocks as types.KnownBlock[] }) });
     this.deps.logger.info({ channel, tick: delivery.entry.data.tick }, 'DR posture report posted');
   }
 }
