@@ -19,6 +19,8 @@ import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Pager } from './paging/pager.js';
 import type { Silences } from './noise/silences.js';
+import type { PostureService } from './posture/posture-service.js';
+import { PostureSchedule } from './posture/posture-schedule.js';
 
 export interface SlackParts {
   bot: SlackBot;
@@ -31,6 +33,8 @@ export interface SlackParts {
   gateway: SlackGateway;
   /** Slack posts kept in the store until delivered (drill runs post through it). */
   outbox: SlackOutboxService;
+  /** `posture.schedule`: started on the monitor leader (app-subscriptions.ts); null when not configured. */
+  postureSchedule: PostureSchedule | null;
   stop(): Promise<void>;
 }
 
@@ -55,6 +59,8 @@ export interface SlackDeps {
   audit: AuditRecorder;
   /** `/dr drill` and `/dr drills`; absent when no drills are configured. */
   drills?: DrillCommands;
+  /** The DR posture `/dr status` shows and `posture.schedule` posts. */
+  posture?: PostureService;
   seams?: SlackSeams;
 }
 
@@ -101,6 +107,7 @@ export function buildSlack(deps: SlackDeps): SlackParts {
     evaluateReadiness: () => deps.readiness.evaluateNow(),
     silences: deps.silences,
     ...(deps.drills ? { drills: deps.drills } : {}),
+    ...(deps.posture ? { posture: deps.posture } : {}),
     record: {
       engine: deps.engine,
       auditLog: backend.auditLog,
@@ -138,6 +145,18 @@ export function buildSlack(deps: SlackDeps): SlackParts {
     logger: logger.child({ component: 'slack' }),
   });
 
+  const channel = config.slack.channel;
+  const postureSchedule =
+    config.posture && channel
+      ? new PostureSchedule({
+          schedule: config.posture.schedule,
+          channel,
+          compose: () => bot.statusAnswer(),
+          outbox: platform.outbox,
+          logger: logger.child({ component: 'posture' }),
+        })
+      : null;
+
   return {
     bot,
     archiver,
@@ -145,7 +164,9 @@ export function buildSlack(deps: SlackDeps): SlackParts {
     notices,
     gateway: platform.gateway,
     outbox: platform.outbox,
+    postureSchedule,
     async stop() {
+      postureSchedule?.stop();
       await archiver.stop();
       await approvalUi.stop();
       // Notices being decided are queued before the outbox makes its last delivery pass.

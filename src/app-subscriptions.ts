@@ -52,6 +52,7 @@ export function subscribeParts(parts: SubscribedParts): () => void {
       readiness.start(lease);
       parts.drills?.scheduler.start();
       parts.drills?.incidents.start(lease);
+      parts.slack?.postureSchedule?.start();
       // Ended silences and due reminders are noticed by the leader's timer, not by the next check run.
       noise.sweeper.start();
     },
@@ -62,6 +63,7 @@ export function subscribeParts(parts: SubscribedParts): () => void {
       readiness.stop().catch((err: unknown) => logger.error({ err }, 'readiness loop did not stop cleanly after demotion'));
       parts.drills?.scheduler.stop();
       parts.drills?.incidents.stop().catch((err: unknown) => logger.error({ err }, 'drill incidents did not stop cleanly after demotion'));
+      parts.slack?.postureSchedule?.stop();
       noise.sweeper.stop().catch((err: unknown) => logger.error({ err }, 'noise sweep did not stop cleanly after demotion'));
     },
   });

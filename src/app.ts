@@ -30,6 +30,8 @@ import { ReadinessEvaluator } from './readiness/readiness-evaluator.js';
 import { ReadinessMonitor } from './readiness/readiness-monitor.js';
 import { READINESS_POLICY, readinessCheckId } from './readiness/readiness-result.js';
 import { buildServer } from './server/build-server.js';
+import { PostureReader } from './posture/posture-reader.js';
+import { PostureService } from './posture/posture-service.js';
 import { timelineRoutes } from './server/timeline-route.js';
 import { incidentTimelineMarkdown } from './audit/render-timeline.js';
 import { pagerDutyWebhookRoutes } from './paging/webhook/pagerduty-webhook.js';
@@ -175,6 +177,16 @@ export function buildApp(deps: AppDeps): App {
     engine,
     ...(deps.seams?.runSleep ? { sleep: deps.seams.runSleep } : {}),
   });
+  // The DR posture (SPEC §10): AWS facts cached briefly, the leader's stored verdicts, drills and runs.
+  const posture = new PostureService({
+    config,
+    reader: new PostureReader({ clients: awsClients, clock, logger: logger.child({ component: 'posture' }) }),
+    store,
+    ...(drills ? { drills: drills.service } : {}),
+    runs: { auditLog: backend.auditLog, approvals: backend.approvals },
+    clock,
+    logger: logger.child({ component: 'posture' }),
+  });
   // Without Slack nobody can approve, so there are no DR actions at all.
   const dr = slackOn
     ? buildDr({
@@ -215,6 +227,7 @@ export function buildApp(deps: AppDeps): App {
         silences: noise.silences,
         audit,
         ...(drills ? { drills: drills.service } : {}),
+        posture,
         ...(deps.seams ? { seams: deps.seams } : {}),
       })
     : null;

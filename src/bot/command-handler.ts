@@ -12,6 +12,7 @@ import { incidentsList } from './blocks/incidents-list.js';
 import { readinessList } from './blocks/readiness-list.js';
 import { drillsList } from './blocks/drills-list.js';
 import type { DrillListing } from '../drills/drill-service.js';
+import type { Posture } from '../posture/posture.js';
 import { statusReport, type CheckPosture } from './blocks/status-report.js';
 import type {
   BotMessage,
@@ -61,6 +62,8 @@ export interface CommandHandlerDeps {
   silences?: Silences;
   /** `/dr drill` and `/dr drills` (SPEC §10); absent: those commands say so. */
   drills?: DrillCommands;
+  /** The DR posture `/dr status` shows (SPEC §10): databases, runbooks against objectives, drills; never throws. */
+  posture?: { assess(): Promise<Posture> };
 }
 
 /** Drills as the commands see them (DrillService). */
@@ -132,7 +135,7 @@ export class CommandHandler {
       case 'help':
         return helpMessage(this.deps.config.slack.command);
       case 'status':
-        return this.status();
+        return this.statusAnswer();
       case 'incidents':
         return this.incidents();
       case 'approvals':
@@ -221,8 +224,16 @@ export class CommandHandler {
     return reason === 'not-found' ? `${text}\n${usageLine(this.deps.config.slack.command, subcommand)}` : text;
   }
 
-  private async status(): Promise<BotMessage> {
+  /**
+   * `/dr status`, and what the posture schedule posts: the store's reads and the DR posture (AWS
+   * cached, every part bounded) at once, so the answer never waits for the slower one twice.
+   */
+  async statusAnswer(): Promise<BotMessage> {
     const { store, config, clock, logger } = this.deps;
+    const posture = this.deps.posture?.assess().catch((err: unknown) => {
+      logger.error({ err }, '/dr status could not assess the DR posture; shown without it');
+      return null;
+    });
     let snapshot: StatusSnapshot;
     try {
       const [checks, openIncidents] = await this.storeRead(
@@ -240,6 +251,7 @@ export class CommandHandler {
       if (!remembered) return { text: nothingRemembered(`${config.slack.command} status`) };
       return staleAnswer(statusReport({ ...remembered.data, nowMs: clock.now() }), clock.now() - remembered.readAtMs);
     }
+    snapshot.posture = (await posture) ?? null;
     try {
       snapshot.approvals = await this.deps.listApprovals();
     } catch (err) {

@@ -53,7 +53,7 @@ const ARGUMENTS: Record<Subcommand, string> = {
 
 const DESCRIPTIONS: Record<Subcommand, string> = {
   help: 'this list',
-  status: 'DR posture: checks, lag, newest backups, open incidents, pending approvals',
+  status: 'DR posture: databases, runbooks against their objectives, drills, checks, lag, backups, incidents, approvals',
   incidents: 'open and recent incidents',
   declare: 'open an incident by hand (posted, paged and timed like any other; resolved only by hand)',
   ack: 'acknowledge an incident',

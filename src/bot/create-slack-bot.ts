@@ -5,7 +5,8 @@ import type { Incident } from '../core/incident.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from '../store/store.js';
 import type { Silences } from '../noise/silences.js';
-import type { EvaluateReadiness, IncidentCommands, ListApprovals, PageOnCall, SubmitAction } from './bot-ports.js';
+import type { Posture } from '../posture/posture.js';
+import type { BotMessage, EvaluateReadiness, IncidentCommands, ListApprovals, PageOnCall, SubmitAction } from './bot-ports.js';
 import { CommandHandler } from './command-handler.js';
 import type { SlackPlatform } from './create-slack-platform.js';
 import { IncidentActionHandler } from './incident-action-handler.js';
@@ -38,6 +39,8 @@ export interface SlackBotDeps {
   silences?: Silences;
   /** `/dr drill` and `/dr drills` (SPEC §10). */
   drills?: DrillCommands;
+  /** The DR posture `/dr status` shows (SPEC §10). */
+  posture?: { assess(): Promise<Posture> };
   /** `/dr declare`, `/dr timeline`, `/dr audit`: the engine, the audit log and the timeline's sources. */
   record?: Pick<RecordCommandsDeps, 'engine' | 'auditLog' | 'timeline'>;
   clock: Clock;
@@ -48,6 +51,8 @@ export interface SlackBot extends SlackPlatform {
   notifier: IncidentNotifier;
   /** The record-keeping commands (timelines for the channel archiver); null when not wired. */
   record: RecordCommands | null;
+  /** What `/dr status` answers now (the posture schedule posts it). */
+  statusAnswer(): Promise<BotMessage>;
 }
 
 /**
@@ -71,6 +76,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     evaluateReadiness: deps.evaluateReadiness,
     ...(deps.silences ? { silences: deps.silences } : {}),
     ...(deps.drills ? { drills: deps.drills } : {}),
+    ...(deps.posture ? { posture: deps.posture } : {}),
     ...(record ? { record } : {}),
     clock,
     logger,
@@ -90,5 +96,5 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     ...(deps.pagingState ? { pagingState: deps.pagingState } : {}),
     ...(silences ? { silenceFor: (incident: Incident) => silences.inForceFor(incident.checkId) } : {}),
   });
-  return { ...platform, notifier, record };
+  return { ...platform, notifier, record, statusAnswer: () => commands.statusAnswer() };
 }

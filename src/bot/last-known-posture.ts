@@ -1,12 +1,15 @@
 import type { Incident } from '../core/incident.js';
 import type { CheckPosture } from './blocks/status-report.js';
 import type { ApprovalSummary } from './bot-ports.js';
+import type { Posture } from '../posture/posture.js';
 
 /** What `/dr status` read from the store. */
 export interface StatusSnapshot {
   checks: CheckPosture[];
   openIncidents: Incident[];
   approvals: ApprovalSummary[] | null;
+  /** The DR posture as assessed with it; absent where not wired. */
+  posture?: Posture | null;
 }
 
 /** What `/dr incidents` read from the store. */

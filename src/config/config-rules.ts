@@ -66,6 +66,18 @@ function slackRules(slack: Record<string, unknown> | undefined, env: CleanEnv): 
   return issues;
 }
 
+/** A scheduled posture report is a Slack post: without the bot it would silently never be seen. */
+function postureRules(raw: Record<string, unknown>, env: CleanEnv): ConfigIssue[] {
+  const posture = isGiven(raw.posture) ? asRecord(raw.posture) : undefined;
+  if (!posture || !isGiven(posture.schedule) || env.SLACK_BOT_TOKEN) return [];
+  return [
+    {
+      path: ['posture', 'schedule'],
+      message: 'needs Slack to post the report: set SLACK_BOT_TOKEN (and slack.channel), or remove posture.schedule',
+    },
+  ];
+}
+
 /**
  * Atlassian needs its page id and key; checks may only speak for components the page has; and
  * unreviewed monitor incidents never go to Statuspage (SPEC §8: public posts only when approved).
@@ -245,5 +257,6 @@ export function configRules(raw: Record<string, unknown>, env: CleanEnv): Config
     ...drillVerifyRules(raw),
     ...demoRules(raw, env),
     ...noiseRules(raw),
+    ...postureRules(raw, env),
   ];
 }

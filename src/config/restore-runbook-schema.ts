@@ -5,6 +5,7 @@ import { strictObject } from './strict-object.js';
 import { dnsStepsSchema } from './dns-step-schema.js';
 import { verifyStepSchema } from './verify-step-schema.js';
 import { hooksSchema } from './hook-step-schema.js';
+import { objectivesSchema } from './objectives-schema.js';
 
 /** `db.serverless` is Aurora Serverless v2's class; its capacity comes from `serverless: { min, max }`. */
 export const SERVERLESS_CLASS = 'db.serverless';
@@ -76,6 +77,7 @@ export const restoreSchema = strictObject({
   dns: dnsStepsSchema(true).optional(),
   verify: verifyStepSchema.optional(),
   hooks: hooksSchema.optional(), // HTTP steps after the restore
+  objectives: objectivesSchema.optional(), // SPEC §10: reported against, never enforced
   ...overrideFields,
 })
   .superRefine((r, ctx) => {
@@ -99,6 +101,7 @@ export const restoreSchema = strictObject({
       dns,
       verify,
       hooks,
+      objectives,
       ...overrides
     }): RestoreRunbook => ({
       region,
@@ -112,5 +115,6 @@ export const restoreSchema = strictObject({
       ...(dns !== undefined && { dns }),
       ...(verify !== undefined && { verify }),
       ...(hooks !== undefined && hooks.length > 0 && { hooks }),
+      ...(objectives !== undefined && { objectives }),
     }),
   );

@@ -6,6 +6,7 @@ import { strictObject } from './strict-object.js';
 import { dnsStepsSchema } from './dns-step-schema.js';
 import { verifyStepSchema } from './verify-step-schema.js';
 import { hooksSchema } from './hook-step-schema.js';
+import { objectivesSchema } from './objectives-schema.js';
 
 /** Runbook names are typed in Slack (`/dr failover orders`) and in confirmation modals. */
 export const runbookName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
@@ -51,6 +52,7 @@ const failoverSchema = strictObject({
   guard: guardSchema.optional(),
   verify: verifyStepSchema.optional(),
   hooks: hooksSchema.optional(), // HTTP steps after promote and DNS
+  objectives: objectivesSchema.optional(), // SPEC §10: reported against, never enforced
 }).transform(
   (f): FailoverRunbook => ({
     region: f.region,
@@ -60,6 +62,7 @@ const failoverSchema = strictObject({
     ...(f.guard !== undefined && { guard: f.guard }),
     ...(f.verify !== undefined && { verify: f.verify }),
     ...(f.hooks !== undefined && f.hooks.length > 0 && { hooks: f.hooks }),
+    ...(f.objectives !== undefined && { objectives: f.objectives }),
   }),
 );
 

@@ -3,6 +3,7 @@ import type { Config } from './types.js';
 import { checkSchema } from './checks-schema.js';
 import { drillsSchema } from './drills-schema.js';
 import { maintenanceSchema } from './maintenance-schema.js';
+import { postureSchema } from './objectives-schema.js';
 import { runbooksSchema } from './runbooks-schema.js';
 import {
   demoSchema,
@@ -45,6 +46,7 @@ export const configFileSchema = strictObject({
     .preprocess((value) => value ?? {}, drillsSchema)
     .describe("Restore drills: restore a runbook's latest restorable time into a temporary tagged instance, check it, delete it"),
   maintenance: maintenanceSchema.describe('Maintenance windows: their checks page nobody and post nothing new in Slack meanwhile'),
+  posture: postureSchema.optional().describe('Post the DR posture report (what /dr status shows) to slack.channel on a schedule'),
 }).transform(
   (c): Omit<Config, 'env'> => ({
     server: c.server,
@@ -59,6 +61,7 @@ export const configFileSchema = strictObject({
     runbooks: c.runbooks,
     ...(Object.keys(c.drills).length > 0 && { drills: c.drills }),
     ...(c.maintenance.length > 0 && { maintenance: c.maintenance }),
+    ...(c.posture !== undefined && { posture: c.posture }),
   }),
 );
 

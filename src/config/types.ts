@@ -17,7 +17,22 @@ export interface Config {
   drills?: Record<string, DrillConfig>;
   /** Maintenance windows (SPEC §9): the checks are silenced from start to end; absent when none. */
   maintenance?: MaintenanceWindow[];
+  /** The DR posture report's schedule (SPEC §10); absent: only `/dr status` shows it. */
+  posture?: PostureConfig;
   env: EnvConfig;
+}
+
+export interface PostureConfig {
+  /** node-cron expression (UTC): the leader posts the posture report to `slack.channel`. */
+  schedule: string;
+}
+
+/** A runbook's recovery targets (SPEC §3 `objectives`), reported against in the DR posture. */
+export interface RecoveryObjectives {
+  /** Longest acceptable time to recovery, ms: a drill's or run's measured time is judged against it. */
+  rtoMs?: number;
+  /** Most data that may be lost, ms: the current RPO (now minus the latest restorable time, or the lag) is judged against it. */
+  rpoMs?: number;
 }
 
 export interface MaintenanceWindow {
@@ -269,6 +284,8 @@ export interface FailoverRunbook {
   verify?: VerifyStep;
   /** HTTP steps after promote and DNS, in order. */
   hooks?: HookStep[];
+  /** Recovery targets the DR posture judges this runbook against. */
+  objectives?: RecoveryObjectives;
 }
 
 /** A runbook's last step: every check in `checks` passes in one round within `withinMs`. */
@@ -316,6 +333,8 @@ export interface RestoreRunbook {
   verify?: VerifyStep;
   /** HTTP steps after the restore (and its DNS), in order. */
   hooks?: HookStep[];
+  /** Recovery targets the DR posture judges this runbook against. */
+  objectives?: RecoveryObjectives;
 }
 
 /** A restore runbook's replacements for the source's settings (SPEC §3 `restore:`). */

@@ -139,7 +139,7 @@ export class BatchedRdsReads implements RdsGateway {
 }
 
 /** Every item a filtered describe answers for `ids`, 100 identifiers per request, following `Marker`. */
-async function describeAll<T>(
+export async function describeAll<T>(
   ids: string[],
   page: (values: string[], marker: string | undefined) => Promise<{ items: T[]; marker: string | undefined }>,
 ): Promise<T[]> {

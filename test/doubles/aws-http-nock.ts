@@ -12,6 +12,22 @@ export interface FakeInstance {
   /** Set while the instance is a read replica. */
   replicaSource?: string;
   latestRestorableTime?: number;
+  /** The DR posture's facts (SPEC §10); left out of the answer when absent, as RDS may. */
+  multiAz?: boolean;
+  backupRetention?: number;
+  encrypted?: boolean;
+  deletionProtection?: boolean;
+}
+
+/** A cluster's restorable window (epoch ms) and the posture facts. */
+export interface FakeCluster {
+  status: string;
+  earliest?: number;
+  latest?: number;
+  multiAz?: boolean;
+  backupRetention?: number;
+  encrypted?: boolean;
+  deletionProtection?: boolean;
 }
 
 export interface FakeRecord {
@@ -31,6 +47,16 @@ export interface AwsCall {
 const RDS_NS = 'http://rds.amazonaws.com/doc/2014-10-31/';
 const R53_NS = 'https://route53.amazonaws.com/doc/2013-04-01/';
 
+/** The DR posture's fields, as DescribeDBInstances and DescribeDBClusters name them. */
+function postureXml(db: { multiAz?: boolean; backupRetention?: number; encrypted?: boolean; deletionProtection?: boolean }): string {
+  return (
+    (db.multiAz !== undefined ? `<MultiAZ>${db.multiAz}</MultiAZ>` : '') +
+    (db.backupRetention !== undefined ? `<BackupRetentionPeriod>${db.backupRetention}</BackupRetentionPeriod>` : '') +
+    (db.encrypted !== undefined ? `<StorageEncrypted>${db.encrypted}</StorageEncrypted>` : '') +
+    (db.deletionProtection !== undefined ? `<DeletionProtection>${db.deletionProtection}</DeletionProtection>` : '')
+  );
+}
+
 const xml = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -39,13 +65,15 @@ export class FakeAwsHttp {
   /** region -> instance id -> instance. */
   readonly instances = new Map<string, Map<string, FakeInstance>>();
   /** region -> cluster id -> cluster (its restorable window, epoch ms). */
-  readonly clusters = new Map<string, Map<string, { status: string; earliest?: number; latest?: number }>>();
+  readonly clusters = new Map<string, Map<string, FakeCluster>>();
   /** region -> instance id -> automated backup restore window (epoch ms). */
   readonly backups = new Map<string, Map<string, { earliest: number; latest: number }>>();
   /** hosted zone id -> record sets. */
   readonly zones = new Map<string, FakeRecord[]>();
   /** action -> the AWS error it answers with (`Throttling` 400, `AccessDenied` 403). */
   readonly failures = new Map<string, { code: string; status: number }>();
+  /** action -> ms RDS takes to answer it (a slow AWS). */
+  readonly delays = new Map<string, number>();
 
   instance(region: string, id: string, instance: FakeInstance): void {
     const inRegion = this.instances.get(region) ?? new Map<string, FakeInstance>();
@@ -53,8 +81,8 @@ export class FakeAwsHttp {
     this.instances.set(region, inRegion);
   }
 
-  cluster(region: string, id: string, cluster: { status: string; earliest?: number; latest?: number }): void {
-    const inRegion = this.clusters.get(region) ?? new Map<string, { status: string; earliest?: number; latest?: number }>();
+  cluster(region: string, id: string, cluster: FakeCluster): void {
+    const inRegion = this.clusters.get(region) ?? new Map<string, FakeCluster>();
     inRegion.set(id, cluster);
     this.clusters.set(region, inRegion);
   }
@@ -75,13 +103,17 @@ export class FakeAwsHttp {
   /** Intercepts RDS (any region) and Route 53 until nock.cleanAll(). */
   install(): void {
     const rds = (region: string, params: Record<string, string>) => this.rds(region, params);
+    const delayOf = (params: Record<string, string>) => this.delays.get(params.Action ?? '') ?? 0;
     nock(/^https:\/\/rds\.[a-z0-9-]+\.amazonaws\.com/)
       .persist()
       .post('/')
-      .reply(function reply(_uri, body) {
+      .reply(function reply(_uri, body, callback) {
         const region = /rds\.([a-z0-9-]+)\.amazonaws/.exec(this.req.headers.host ?? '')?.[1] ?? 'unknown';
         const params = parseQuery(String(body)) as Record<string, string>;
-        return rds(region, params);
+        const answer = rds(region, params);
+        const delay = delayOf(params);
+        if (delay > 0) setTimeout(() => callback(null, answer), delay);
+        else callback(null, answer);
       });
     nock('https://route53.amazonaws.com')
       .persist()
@@ -132,6 +164,7 @@ export class FakeAwsHttp {
               ? `<ReadReplicaSourceDBInstanceIdentifier>${xml(db.replicaSource)}</ReadReplicaSourceDBInstanceIdentifier>`
               : '') +
             (db.latestRestorableTime !== undefined ? `<LatestRestorableTime>${iso(db.latestRestorableTime)}</LatestRestorableTime>` : '') +
+            postureXml(db) +
             '</DBInstance>',
         );
         return answer(`<DBInstances>${items.join('')}</DBInstances>`);
@@ -145,6 +178,7 @@ export class FakeAwsHttp {
               `<DBClusterArn>arn:aws:rds:${region}:123456789012:cluster:${xml(id)}</DBClusterArn>` +
               (c.earliest !== undefined ? `<EarliestRestorableTime>${iso(c.earliest)}</EarliestRestorableTime>` : '') +
               (c.latest !== undefined ? `<LatestRestorableTime>${iso(c.latest)}</LatestRestorableTime>` : '') +
+              postureXml(c) +
               '</DBCluster>',
           ];
         });

@@ -7,6 +7,8 @@ import { formatAge } from '../../core/format-time.js';
 import { listSections, shortenVisibly } from './fit-list.js';
 import { severityEmoji } from './mentions.js';
 import { mrkdwnSection } from './mrkdwn-sections.js';
+import type { Posture } from '../../posture/posture.js';
+import { postureHeadline, postureSections } from './posture-report.js';
 
 /** One configured check and what the store knows about it. */
 export interface CheckPosture {
@@ -21,6 +23,8 @@ export interface StatusReportInput {
   openIncidents: Incident[];
   /** Null when the approval layer could not be asked. */
   approvals: ApprovalSummary[] | null;
+  /** Databases, runbooks against their objectives, drills (SPEC §10); absent where not wired. */
+  posture?: Posture | null;
   nowMs: number;
 }
 
@@ -30,7 +34,7 @@ const INCIDENT_SECTIONS = 2;
 /** Characters of a check's or incident's summary a line shows. */
 const LINE_SUMMARY_CHARS = 150;
 
-/** The DR posture: per check state, last value, last run; lag and newest backups; incidents; approvals. */
+/** The DR posture: databases, runbooks and drills (SPEC §10); per check state, last value, last run; lag and newest backups; incidents; approvals. */
 export function statusReport(input: StatusReportInput): { text: string; blocks: types.KnownBlock[] } {
   const { checks, openIncidents, approvals, nowMs } = input;
   const failing = checks.filter((c) => c.state?.lastResult && !c.state.lastResult.ok);
@@ -38,7 +42,9 @@ export function statusReport(input: StatusReportInput): { text: string; blocks: 
     openIncidents.length === 0 && failing.length === 0
       ? `:white_check_mark: All ${checks.length} checks passing, no open incidents.`
       : `:warning: ${failing.length} of ${checks.length} checks failing, ${openIncidents.length} open incident${openIncidents.length === 1 ? '' : 's'}.`;
-  const blocks: types.KnownBlock[] = [mrkdwnSection(`*DR posture*\n${headline}`)];
+  const posture = input.posture ? postureHeadline(input.posture) : null;
+  const blocks: types.KnownBlock[] = [mrkdwnSection(`*DR posture*\n${headline}${posture ? `\n:x: ${posture}.` : ''}`)];
+  if (input.posture) blocks.push(...postureSections(input.posture));
 
   // Failing first, so they are never the ones counted away.
   const ordered = [...failing, ...checks.filter((c) => !failing.includes(c))];
@@ -71,7 +77,7 @@ export function statusReport(input: StatusReportInput): { text: string; blocks: 
     blocks.push(...listSections('*Pending approvals*', pending, { maxSections: 1 }));
   }
 
-  return { text: `DR posture: ${headline.replace(/^:[a-z_]+: /, '')}`, blocks };
+  return { text: `DR posture: ${headline.replace(/^:[a-z_]+: /, '')}${posture ? ` ${posture}.` : ''}`, blocks };
 }
 
 function checkLine(check: CheckPosture, nowMs: number): string {

@@ -1,0 +1,75 @@
+import type { Config } from '../config/types.js';
+import type { CheckState } from '../core/check-state.js';
+import type { Clock } from '../core/clock.js';
+import type { DrillListing } from '../drills/drill-service.js';
+import type { Logger } from '../observability/logger.js';
+import { lastMeasuredRuns, type MeasuredRun, type RunSources } from './last-runs.js';
+import { assessPosture, postureCheckIds, type Posture } from './posture.js';
+import { namedDatabases } from './posture-databases.js';
+import type { PostureReader } from './posture-reader.js';
+
+/** Longest the posture waits for the store (check states, drills, runs) before showing those parts as unavailable. */
+export const POSTURE_STORE_DEADLINE_MS = 2_000; // 2 seconds
+
+export interface PostureServiceDeps {
+  config: Pick<Config, 'checks' | 'runbooks' | 'drills'>;
+  reader: Pick<PostureReader, 'read'>;
+  store: { getCheckState(checkId: string): Promise<CheckState | null> };
+  /** The drills' newest outcomes (DrillService.list); absent when none are configured. */
+  drills?: { list(): Promise<DrillListing[]> };
+  /** Past runs (the audit log and approval store); absent: runs are not shown. */
+  runs?: RunSources;
+  clock: Clock;
+  logger: Logger;
+  storeDeadlineMs?: number;
+}
+
+/**
+ * The DR posture (SPEC §10) as `/dr status` and the scheduled post show it: AWS read through the
+ * cached PostureReader, the stored check states (backups, lag, the leader's last readiness verdicts:
+ * never a fresh pre-flight), the drills' history and the newest runs, all at once and each bounded,
+ * so one slow part is shown as unavailable instead of holding the answer. Never throws.
+ */
+export class PostureService {
+  constructor(private readonly deps: PostureServiceDeps) {}
+
+  async assess(): Promise<Posture> {
+    const { config, reader, store, clock } = this.deps;
+    const unavailable: string[] = [];
+    const ids = postureCheckIds(config);
+    const [aws, states, drills, runs] = await Promise.all([
+      reader.read(namedDatabases(config)),
+      this.bounded('check states (backups, lag, readiness)', unavailable, async () => {
+        const read = await Promise.all(ids.map(async (id) => [id, await store.getCheckState(id)] as const));
+        return new Map<string, CheckState | null>(read);
+      }),
+      this.deps.drills
+        ? this.bounded('drill history', unavailable, () => (this.deps.drills as { list(): Promise<DrillListing[]> }).list())
+        : [],
+      this.deps.runs
+        ? this.bounded('past runs', unavailable, () => lastMeasuredRuns(this.deps.runs as RunSources))
+        : new Map<string, MeasuredRun>(),
+    ]);
+    return assessPosture({ config, aws, states: states ?? new Map(), drills, runs, unavailable, nowMs: clock.now() });
+  }
+
+  /** `read`'s answer, or null (named in `unavailable`) when it failed or took longer than the deadline. */
+  private async bounded<T>(part: string, unavailable: string[], read: () => Promise<T>): Promise<T | null> {
+    const deadlineMs = this.deps.storeDeadlineMs ?? POSTURE_STORE_DEADLINE_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), deadlineMs);
+    });
+    try {
+      const answer = await Promise.race([read(), late]);
+      if (answer !== 'late') return answer;
+      unavailable.push(`${part}: the store did not answer within ${deadlineMs / 1000}s`);
+    } catch (err) {
+      this.deps.logger.warn({ err, part }, 'the DR posture could not read part of its data; shown as unavailable');
+      unavailable.push(`${part}: could not be read`);
+    } finally {
+      clearTimeout(timer);
+    }
+    return null;
+  }
+}

@@ -1,0 +1,262 @@
+import { expect, it } from 'vitest';
+import { buildApp, type App } from '../../../src/app.js';
+import type { CheckResult } from '../../../src/core/check-result.js';
+import type { DrillOutcome } from '../../../src/drills/drill-outcome.js';
+import { silentLogger } from '../../../src/observability/logger.js';
+import { FakeAwsHttp } from '../../doubles/aws-http-nock.js';
+import { useGuardedApp } from '../../doubles/guarded-app.js';
+import { ManualClock } from '../../doubles/manual-clock.js';
+import { NO_PROBES } from '../../doubles/no-probes.js';
+import { useRedisPrefix } from '../../doubles/redis-prefix.js';
+import { ORDERS_FAILOVER_UNGUARDED, ORDERS_RESTORE, yamlFlow } from '../../doubles/runbook-fixtures.js';
+import { nockAuthTest, nockResponseUrl } from '../../doubles/slack-api-nock.js';
+import { signed, slashCommandBody } from '../../doubles/slack-requests.js';
+import { testBackend } from '../../doubles/test-backend.js';
+import { testClients } from '../../integration/aws/aws-fixtures.js';
+import { botConfig } from '../bot/slack-bot-harness.js';
+
+/*
+ * `/dr status` shows the DR posture (SPEC §10) as `lifeboat start` wires it: buildApp on the test
+ * Redis, AWS answered at the HTTP layer, the command signed as Slack signs it. Readiness is what
+ * the leader stored, never a fresh pre-flight; AWS is read in one filtered describe per region and
+ * API, cached; a throttled or slow AWS is answered with what is known, within Slack's 3 s.
+ */
+const guarded = useGuardedApp({ allowUnusedAnswers: true });
+const redis = useRedisPrefix('posture-e2e', { perTest: true });
+
+const NEVER = 'schedule: "0 0 1 1 *"'; // the monitor never runs these checks in a test: results are applied by hand
+const YAML = `
+slack: { channel: C0INCIDENTS, command: /dr, operators: [U0AAA], approvers: [U0BBB] }
+readiness: { every: 30m, severity: SEV2 }
+checks:
+  - { id: orders-lag, type: replication-lag, region: us-west-2, metric: ReplicaLag, dimensions: { DBInstanceIdentifier: orders-replica }, ${NEVER}, thresholds: { SEV3: 600s } }
+  - { id: orders-backups, type: backup, region: us-east-1, dbInstance: orders-db, maxAge: 26h, copyRegion: us-west-2, ${NEVER}, severity: SEV2 }
+  - { id: legacy-backups, type: backup, region: us-east-1, dbInstance: legacy-db, maxAge: 26h, ${NEVER}, severity: SEV3 }
+runbooks:
+  failover:
+    orders: ${yamlFlow({ ...ORDERS_FAILOVER_UNGUARDED, objectives: { rto: '15m', rpo: '5m' } })}
+  restore:
+    orders: ${yamlFlow({ ...ORDERS_RESTORE, objectives: { rto: '30m', rpo: '5m' } })}
+drills:
+  orders-restore: { restore: orders, rto: 20m }
+`;
+
+const MINUTE = 60_000;
+
+async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs}ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function fakeAws(clock: ManualClock): FakeAwsHttp {
+  const aws = new FakeAwsHttp();
+  const well = { multiAz: true, backupRetention: 7, encrypted: true, deletionProtection: true };
+  aws.instance('us-east-1', 'orders-db', { status: 'available', latestRestorableTime: clock.now() - 2 * MINUTE, ...well });
+  aws.backup('us-east-1', 'orders-db', { earliest: clock.now() - 7 * 86_400_000, latest: clock.now() - 2 * MINUTE });
+  // The issue's database: unencrypted, single-AZ, 1-day retention, no deletion protection.
+  aws.instance('us-east-1', 'legacy-db', {
+    status: 'available',
+    latestRestorableTime: clock.now() - 6 * MINUTE,
+    multiAz: false,
+    backupRetention: 1,
+    encrypted: false,
+    deletionProtection: false,
+  });
+  aws.backup('us-east-1', 'legacy-db', { earliest: clock.now() - 86_400_000, latest: clock.now() - 6 * MINUTE });
+  aws.instance('us-west-2', 'orders-replica', { status: 'available', replicaSource: 'orders-db', ...well, backupRetention: 0 });
+  aws.record('Z123', { name: 'orders.db.example.com.', type: 'CNAME', ttl: 60, values: ['orders-db.abc.us-east-1.rds.amazonaws.com'] });
+  return aws;
+}
+
+async function startApp(clock: ManualClock): Promise<App> {
+  nockAuthTest(5);
+  const app = buildApp({
+    config: botConfig(YAML),
+    logger: silentLogger(),
+    clock,
+    backend: testBackend(redis.redis, redis.prefix, clock),
+    probes: NO_PROBES,
+    awsClients: testClients(),
+    seams: { sleep: async () => undefined, webApiNetworkRetries: 0 },
+  });
+  guarded.track(app);
+  await app.start(0, '127.0.0.1');
+  return app;
+}
+
+function backupResult(checkId: string, at: number, ageHours: number, copyAgeHours?: number): CheckResult {
+  return {
+    checkId,
+    startedAt: at,
+    durationMs: 30,
+    ok: true,
+    severity: null,
+    summary: `newest snapshot ${ageHours}h old`,
+    measurement: {
+      kind: 'backup',
+      ageSeconds: ageHours * 3600,
+      newestSnapshotId: `rds:${checkId}-0200`,
+      ...(copyAgeHours !== undefined && { copyRegion: 'us-west-2', copyAgeSeconds: copyAgeHours * 3600 }),
+    },
+  };
+}
+
+function lagResult(lagSeconds: number, at: number): CheckResult {
+  return {
+    checkId: 'orders-lag',
+    startedAt: at,
+    durationMs: 40,
+    ok: true,
+    severity: null,
+    summary: `lag ${lagSeconds}s`,
+    measurement: { kind: 'replication-lag', lagSeconds, metric: 'ReplicaLag' },
+  };
+}
+
+function drillOutcome(at: number): DrillOutcome {
+  return {
+    drill: 'orders-restore',
+    runId: 'DRL-1',
+    runbook: 'orders',
+    region: 'us-east-1',
+    source: 'orders-db',
+    result: 'missed-rto',
+    startedAt: at - 25 * MINUTE,
+    finishedAt: at,
+    restoreMs: 25 * MINUTE,
+    rtoMs: 20 * MINUTE,
+    reason: 'restored in 25m, slower than rto 20m',
+    cleanup: [],
+    summary: 'orders-restore missed its rto',
+  };
+}
+
+/** The leader's readiness verdicts, stored the way its cycle stores them; then the results the monitor would have written. */
+async function seed(app: App, aws: FakeAwsHttp, clock: ManualClock): Promise<void> {
+  await until(async () => {
+    await app.readiness.evaluateNow();
+    await app.engine.flushQuietPasses();
+    return (await app.store.getCheckState('readiness:restore:orders'))?.lastResult?.ok === true;
+  }, 'the leader stored its readiness verdicts');
+  await app.engine.apply(backupResult('orders-backups', clock.now(), 3, 5));
+  await app.engine.apply(backupResult('legacy-backups', clock.now(), 20));
+  await app.engine.apply(lagResult(420, clock.now()));
+  await app.engine.flushQuietPasses();
+  await app.backend.drills.record(drillOutcome(clock.now() - 60 * MINUTE));
+  aws.calls.length = 0;
+}
+
+let commands = 0;
+type Answer = { text: string; blocks: Array<{ text?: { text: string } }> };
+
+async function status(app: App, clock: ManualClock, userId = 'U0ZZZ'): Promise<{ answer: Answer; ms: number }> {
+  commands += 1;
+  const path = `/commands/T1/${commands}/status`;
+  const reply = nockResponseUrl(path);
+  const request = signed(slashCommandBody('status', { userId, responsePath: path }), 'application/x-www-form-urlencoded', clock.now());
+  const began = Date.now();
+  const response = await app.server.inject({ method: 'POST', url: '/slack/events', headers: request.headers, payload: request.body });
+  expect(response.statusCode).toBe(200);
+  await until(() => reply.bodies.length === 1, '/dr status answered');
+  return { answer: reply.bodies[0] as Answer, ms: Date.now() - began };
+}
+
+const section = (answer: Answer, title: string) => answer.blocks.map((b) => b.text?.text ?? '').find((t) => t.startsWith(title)) ?? '';
+const lines = (answer: Answer, title: string) => section(answer, title).split('\n').slice(1);
+
+it('shows each database and runbook against its objectives, misses first, from the stored verdicts; a second look within a minute costs AWS nothing', async () => {
+  const clock = new ManualClock();
+  const aws = fakeAws(clock);
+  aws.install();
+  const app = await startApp(clock);
+  await seed(app, aws, clock);
+
+  const { answer } = await status(app, clock); // a non-operator: status is read-only
+  expect(answer.text).toBe(
+    'DR posture: All 3 checks passing, no open incidents. 1 runbook misses an objective or is not ready, 1 database needs attention.',
+  );
+  expect(lines(answer, '*Databases*')).toEqual([
+    ':warning: *single-AZ, not encrypted at rest, no deletion protection, backups kept only 1 day* — `legacy-db` instance us-east-1 · Multi-AZ: no · backup retention: 1 day · encrypted at rest: no · deletion protection: no · latest restorable 6m ago (the RPO if lost now) · newest snapshot `rds:legacy-backups-0200` 20h old (check `legacy-backups`)',
+    ':white_check_mark: `orders-replica` instance us-west-2 · Multi-AZ: yes · backup retention: 0 days · encrypted at rest: yes · deletion protection: yes · replica of `orders-db` · replica lag 420s (check `orders-lag`)',
+    ':white_check_mark: `orders-db` instance us-east-1 · Multi-AZ: yes · backup retention: 7 days · encrypted at rest: yes · deletion protection: yes · latest restorable 2m ago (the RPO if lost now) · newest snapshot `rds:orders-backups-0200` 3h old, copy in us-west-2: 5h old (check `orders-backups`)',
+  ]);
+  const runbooks = lines(answer, '*Runbooks*');
+  // The failover misses its RPO (420 s of lag against 5m): listed first, and says so first.
+  expect(runbooks[0]).toBe(
+    ':x: *misses RPO* — *failover orders* · ready (evaluated 0s ago) · RTO 15m: not measured yet (no drill or run) · RPO 5m: 7m now (replica lag, check orders-lag) — *missed*',
+  );
+  expect(runbooks[1]).toBe(
+    ':white_check_mark: *restore orders* · ready (evaluated 0s ago) · RTO 30m: last drill DRL-1 restored in 25m — met · RPO 5m: 2m now (latest restorable time) — met',
+  );
+  expect(lines(answer, '*Drills*')).toEqual([
+    ':x: *missed-rto* — *orders-restore* (restore orders): DRL-1 restored in 25m, RTO 20m — *missed*: restored in 25m, slower than rto 20m',
+  ]);
+  // One filtered describe per region and API; no cluster describe (none configured), no Route 53:
+  // readiness was not evaluated again.
+  expect(aws.actions().sort()).toEqual([
+    'rds:us-east-1:DescribeDBInstanceAutomatedBackups',
+    'rds:us-east-1:DescribeDBInstances',
+    'rds:us-west-2:DescribeDBInstanceAutomatedBackups',
+    'rds:us-west-2:DescribeDBInstances',
+  ]);
+  expect(aws.calls.find((c) => c.region === 'us-east-1' && c.action === 'DescribeDBInstances')?.params).toMatchObject({
+    'Filters.Filter.1.Name': 'db-instance-id',
+    'Filters.Filter.1.Values.Value.1': 'legacy-db',
+    'Filters.Filter.1.Values.Value.2': 'orders-db',
+  });
+
+  // Within the cache's minute: the same answer, and AWS is not asked again.
+  aws.calls.length = 0;
+  clock.advance(59_000);
+  const again = await status(app, clock);
+  expect(aws.calls).toEqual([]);
+  expect(lines(again.answer, '*Databases*')[0]).toContain('`legacy-db` instance us-east-1');
+  expect(section(again.answer, '*Not current right now*')).toBe('*Not current right now*\n:hourglass: AWS facts as read 59s ago');
+
+  // Past it, AWS is read again.
+  clock.advance(2_000);
+  await status(app, clock);
+  expect(aws.calls).toHaveLength(4);
+});
+
+it('a throttled and a slow AWS: answered within 3 s with what is known, naming what is unavailable; the last answer is shown with its age', async () => {
+  const clock = new ManualClock();
+  const aws = fakeAws(clock);
+  aws.install();
+  const app = await startApp(clock);
+  await seed(app, aws, clock);
+  aws.failures.set('DescribeDBInstances', { code: 'Throttling', status: 400 });
+  aws.delays.set('DescribeDBInstanceAutomatedBackups', 4_000);
+
+  const { answer, ms } = await status(app, clock);
+  expect(ms).toBeLessThan(3_000);
+  expect(section(answer, '*Not current right now*').split('\n').slice(1).sort()).toEqual([
+    ':grey_question: rds:DescribeDBInstanceAutomatedBackups in us-east-1: AWS did not answer within 2s',
+    ':grey_question: rds:DescribeDBInstanceAutomatedBackups in us-west-2: AWS did not answer within 2s',
+    ':grey_question: rds:DescribeDBInstances in us-east-1: throttled by AWS (Throttling)',
+    ':grey_question: rds:DescribeDBInstances in us-west-2: throttled by AWS (Throttling)',
+  ]);
+  const databases = lines(answer, '*Databases*');
+  // What the checks stored is still shown; what AWS would have said is named as unavailable.
+  expect(databases).toContain(
+    ':grey_question: `orders-db` instance us-east-1 · AWS facts unavailable (rds:DescribeDBInstances in us-east-1: throttled by AWS (Throttling)) · newest snapshot `rds:orders-backups-0200` 3h old, copy in us-west-2: 5h old (check `orders-backups`)',
+  );
+  const restore = lines(answer, '*Runbooks*').find((l) => l.includes('*restore orders*'));
+  expect(restore).toContain('RPO 5m: unknown (AWS did not answer)');
+  expect(restore).toContain('ready (evaluated');
+
+  // AWS answers again: read fresh. Then it throttles past the cache's minute: the last answer, with its age.
+  aws.failures.clear();
+  aws.delays.clear();
+  await status(app, clock);
+  clock.advance(2 * MINUTE);
+  aws.failures.set('DescribeDBInstances', { code: 'Throttling', status: 400 });
+  const stale = await status(app, clock);
+  expect(section(stale.answer, '*Not current right now*')).toContain(':hourglass: AWS facts as read 2m ago');
+  expect(lines(stale.answer, '*Databases*')[0]).toContain(
+    '*single-AZ, not encrypted at rest, no deletion protection, backups kept only 1 day* — `legacy-db`',
+  );
+});
