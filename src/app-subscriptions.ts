@@ -51,6 +51,8 @@ export function subscribeParts(parts: SubscribedParts): () => void {
       monitor.start(lease);
       readiness.start(lease);
       parts.drills?.scheduler.start();
+      // Drills whose process died are cleaned up by the leader: now, then every minute.
+      parts.drills?.recovery.start();
       // Ended silences and due reminders are noticed by the leader's timer, not by the next check run.
       noise.sweeper.start();
     },
@@ -60,6 +62,7 @@ export function subscribeParts(parts: SubscribedParts): () => void {
       monitor.stop().catch((err: unknown) => logger.error({ err }, 'monitor did not stop cleanly after demotion'));
       readiness.stop().catch((err: unknown) => logger.error({ err }, 'readiness loop did not stop cleanly after demotion'));
       parts.drills?.scheduler.stop();
+      parts.drills?.recovery.stop().catch((err: unknown) => logger.error({ err }, 'drill recovery did not stop cleanly after demotion'));
       noise.sweeper.stop().catch((err: unknown) => logger.error({ err }, 'noise sweep did not stop cleanly after demotion'));
     },
   });

@@ -1,4 +1,4 @@
-import { buildDrills, type DrillParts } from './drills/build-drills.js';
+import { buildDrills, type DrillDeps, type DrillParts } from './drills/build-drills.js';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -47,7 +47,13 @@ export interface AppDeps {
   /** Unique per process; distinguishes lease holders. */
   holderId?: string;
   /** Test seams: Slack's (see SlackSeams) and how DR runs wait between polls. */
-  seams?: SlackSeams & { runSleep?: Sleeper; readinessPhase?: () => number; noiseSweepIntervalMs?: number };
+  seams?: SlackSeams & {
+    runSleep?: Sleeper;
+    readinessPhase?: () => number;
+    noiseSweepIntervalMs?: number;
+    /** Drill liveness and the leader's recovery sweep (drill-recovery.ts), shortened. */
+    drillRecovery?: DrillDeps['recovery'];
+  };
 }
 
 /** The wired service. `start` listens and begins leader election; `stop` drains and closes. */
@@ -168,7 +174,9 @@ export function buildApp(deps: AppDeps): App {
     metrics,
     clock: backend.sharedClock,
     logger,
+    owner: holderId,
     ...(deps.seams?.runSleep ? { sleep: deps.seams.runSleep } : {}),
+    ...(deps.seams?.drillRecovery ? { recovery: deps.seams.drillRecovery } : {}),
   });
   // Without Slack nobody can approve, so there are no DR actions at all.
   const dr = slackOn
@@ -182,6 +190,7 @@ export function buildApp(deps: AppDeps): App {
         awsClients,
         statusPage: statusPage.statusPage,
         instanceId: holderId,
+        drillRuns: backend.drills,
         probes,
         ...(deps.seams?.runSleep ? { sleep: deps.seams.runSleep } : {}),
       })
@@ -308,6 +317,8 @@ export function buildApp(deps: AppDeps): App {
       await monitor.stop();
       await readiness.stop();
       drills?.scheduler.stop();
+      // A recovery mid-cleanup keeps its lease: if cut off here, the next leader retries it after.
+      await settleWithin(drills?.recovery.stop() ?? Promise.resolve(), RUNS_SETTLE_MS);
       // Cuts keepFor and restore waits short: each drill deletes what it created, then ends.
       await settleWithin(drills?.service.stop() ?? Promise.resolve(), RUNS_SETTLE_MS);
       await noise.sweeper.stop();

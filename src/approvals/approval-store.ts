@@ -147,7 +147,10 @@ export interface ApprovalStore {
    * a lapsed lease; audited `interrupted` with where it stopped and `reason`.
    */
   handBackRun(id: string, input: HandBackInput): Promise<TransitionOutcome>;
-  /** The first of `resources` (in order) some request holds, read without changing anything; null when none is held. */
+  /**
+   * The first of `resources` (in order) some request holds, or else some drill run (`heldBy` a
+   * `DRL-` id), read without changing anything; null when none is held.
+   */
   lockHolder(resources: readonly string[]): Promise<LockHolder | null>;
   /**
    * Frees the locks an interrupted run kept, once: 'wrong-state' unless the request is

@@ -1,5 +1,5 @@
 import { storeLagSource } from '../actions/lag-source.js';
-import type { Sleeper } from '../actions/wait-until.js';
+import { realSleep, type Sleeper } from '../actions/wait-until.js';
 import type { AwsClients } from '../aws/aws-clients.js';
 import { SdkRdsGateway } from '../aws/rds-gateway-sdk.js';
 import { SdkRoute53Gateway } from '../aws/route53-gateway-sdk.js';
@@ -8,13 +8,16 @@ import type { Config } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { DrillRecovery } from './drill-recovery.js';
 import { DrillScheduler } from './drill-scheduler.js';
-import { DrillService } from './drill-service.js';
+import { DrillService, type DrillLiveness } from './drill-service.js';
 
 export interface DrillParts {
   service: DrillService;
   /** Started on the leader (app-subscriptions.ts). */
   scheduler: DrillScheduler;
+  /** Cleans up after drills whose process died; runs on the leader (app-subscriptions.ts). */
+  recovery: DrillRecovery;
 }
 
 export interface DrillDeps {
@@ -24,8 +27,12 @@ export interface DrillDeps {
   metrics: Metrics;
   clock: Clock;
   logger: Logger;
+  /** This replica (the leader election's holder id): who recovers a dead drill. */
+  owner: string;
   /** Test seam: how drills wait (restore polls, keepFor, cleanup). */
   sleep?: Sleeper;
+  /** Test seam: liveness lease and renewal, and the leader's recovery sweep interval. */
+  recovery?: { liveness?: DrillLiveness; sweepMs?: number };
 }
 
 /** The drill service over the real SDK gateways, and its schedule; null when no drills are configured. */
@@ -33,18 +40,31 @@ export function buildDrills(deps: DrillDeps): DrillParts | null {
   const drills = deps.config.drills;
   if (!drills || Object.keys(drills).length === 0) return null;
   const logger = deps.logger.child({ component: 'drills' });
+  const rds = new SdkRdsGateway(deps.awsClients);
   const service = new DrillService({
     config: deps.config,
     store: deps.backend.drills,
     audit: deps.backend.auditLog,
     metrics: deps.metrics.drills,
-    rds: new SdkRdsGateway(deps.awsClients),
+    rds,
     route53: new SdkRoute53Gateway((kind) => deps.awsClients.route53(kind)),
     lag: storeLagSource(deps.backend.store),
     clock: deps.clock,
     logger,
     ...(deps.sleep && { sleep: deps.sleep }),
+    ...(deps.recovery?.liveness && { liveness: deps.recovery.liveness }),
+  });
+  const recovery = new DrillRecovery({
+    config: deps.config,
+    store: deps.backend.drills,
+    rds,
+    clock: deps.clock,
+    sleep: deps.sleep ?? realSleep,
+    logger: logger.child({ component: 'drill-recovery' }),
+    owner: deps.owner,
+    report: (outcome) => service.report(outcome),
+    ...(deps.recovery?.sweepMs !== undefined && { everyMs: deps.recovery.sweepMs }),
   });
   const schedules = Object.entries(drills).flatMap(([name, d]) => (d.schedule !== undefined ? [{ name, schedule: d.schedule }] : []));
-  return { service, scheduler: new DrillScheduler(service, schedules, logger) };
+  return { service, scheduler: new DrillScheduler(service, schedules, logger), recovery };
 }

@@ -14,7 +14,7 @@ import type { DrillMetrics } from '../observability/drill-metrics.js';
 import { drillFinishedMessage, drillProgressMessage, drillStartedMessage, type DrillMessage } from './drill-messages.js';
 import type { DrillOutcome } from './drill-outcome.js';
 import { runDrill, type DrillRunDeps } from './drill-run.js';
-import type { DrillStore } from './drill-store.js';
+import { isDrillRunId, type DrillStore } from './drill-store.js';
 
 export interface DrillServiceDeps {
   config: Pick<Config, 'drills' | 'runbooks' | 'slack'>;
@@ -32,7 +32,17 @@ export interface DrillServiceDeps {
   timeouts?: Partial<WaitTimeouts>;
   tcpTimeoutMs?: number;
   cleanup?: DrillRunDeps['cleanup'];
+  /** A run's liveness: renewed every `everyMs`, lapsing `leaseMs` after its process died (drill-recovery.ts). */
+  liveness?: DrillLiveness;
 }
+
+export interface DrillLiveness {
+  leaseMs: number;
+  everyMs: number;
+}
+
+// Three renewals per lease: one lost to a slow Redis answer does not make a live drill look dead.
+export const DEFAULT_LIVENESS: DrillLiveness = { leaseMs: 60_000, everyMs: 20_000 };
 
 export type DrillSlack = Pick<SlackGateway, 'postMessage' | 'updateMessage'>;
 
@@ -104,14 +114,22 @@ export class DrillService {
       runbook.dbCluster !== undefined ? resourceKey.cluster(runbook.region, source) : resourceKey.instance(runbook.region, source),
     ];
     const restoreMs = this.deps.timeouts?.restoreMs ?? DEFAULT_WAIT_TIMEOUTS.restoreMs;
-    const claim = await this.deps.store.claim({ resources, leaseMs: restoreMs + drill.keepForMs + CLAIM_MARGIN_MS });
+    const liveness = this.deps.liveness ?? DEFAULT_LIVENESS;
+    const claim = await this.deps.store.claim({
+      drill: name,
+      resources,
+      leaseMs: restoreMs + drill.keepForMs + CLAIM_MARGIN_MS,
+      livenessMs: liveness.leaseMs,
+      startedAt: this.deps.clock.now(),
+    });
     if (!claim.ok) {
-      const holder = claim.heldBy.startsWith('DRL-') ? `drill run ${claim.heldBy}` : `request ${claim.heldBy}`;
+      const holder = isDrillRunId(claim.heldBy) ? `drill run ${claim.heldBy}` : `request ${claim.heldBy}`;
       return { ok: false, reason: `${claim.resource} is held by ${holder}; a drill never overlaps a request, run or another drill on it` };
     }
     const { runId } = claim;
     const log = this.deps.logger.child({ drill: name, runId });
     const abort = new AbortController();
+    const heartbeat = this.keepAlive(runId, liveness, abort, log);
     const promise = (async () => {
       await this.deps.audit.appendDrill({
         type: 'drill-started',
@@ -132,23 +150,17 @@ export class DrillService {
           ...(this.deps.timeouts && { timeouts: this.deps.timeouts }),
           ...(this.deps.tcpTimeoutMs !== undefined && { tcpTimeoutMs: this.deps.tcpTimeoutMs }),
           ...(this.deps.cleanup && { cleanup: this.deps.cleanup }),
+          planned: (id, created) => this.deps.store.planned(id, created),
         },
         { name, drill, runbook, runId, signal: abort.signal },
       );
-      this.deps.metrics.record(outcome);
-      await this.deps.store.record(outcome);
-      await this.deps.audit.appendDrill({
-        type: 'drill-finished',
-        drillRunId: runId,
-        drill: name,
-        at: outcome.finishedAt,
-        detail: outcome.summary,
-      });
-      await this.finished(outcome);
-      log.info({ result: outcome.result, restoreMs: outcome.restoreMs }, outcome.summary);
+      clearInterval(heartbeat);
+      if (await this.report(outcome)) log.info({ result: outcome.result, restoreMs: outcome.restoreMs }, outcome.summary);
+      else log.warn({ result: outcome.result }, 'the drill was taken over by the leader as interrupted; its own outcome is not recorded');
     })()
       .catch((err: unknown) => log.error({ err }, 'drill bookkeeping failed'))
       .finally(async () => {
+        clearInterval(heartbeat);
         await this.deps.store
           .release(runId, resources)
           .catch((err: unknown) => log.error({ err }, 'drill claim could not be released; it lapses'));
@@ -157,6 +169,25 @@ export class DrillService {
       });
     this.running.set(runId, { promise, abort });
     return { ok: true, runId };
+  }
+
+  /**
+   * Ends a run: records its outcome (once: false when it already ended, or when the leader took it
+   * over and this is not the leader's `interrupted` outcome), then counts, audits and reports it.
+   * The drill's own end and the leader's recovery of a dead drill (drill-recovery.ts) both end here.
+   */
+  async report(outcome: DrillOutcome): Promise<boolean> {
+    if (!(await this.deps.store.record(outcome))) return false;
+    this.deps.metrics.record(outcome);
+    await this.deps.audit.appendDrill({
+      type: 'drill-finished',
+      drillRunId: outcome.runId,
+      drill: outcome.drill,
+      at: outcome.finishedAt,
+      detail: outcome.summary,
+    });
+    await this.finished(outcome);
+    return true;
   }
 
   /** Every configured drill with its newest outcome. */
@@ -184,6 +215,27 @@ export class DrillService {
   async stop(): Promise<void> {
     for (const run of this.running.values()) run.abort.abort();
     await this.settled();
+  }
+
+  /**
+   * Renews the run's liveness while it runs. A renewal refused means the leader took the run over
+   * (this process looked dead: paused longer than the lease): the drill stops and leaves the
+   * cleanup and the report to the leader. A failed renewal (Redis) is retried at the next beat.
+   */
+  private keepAlive(runId: string, liveness: DrillLiveness, abort: AbortController, log: Logger): NodeJS.Timeout {
+    const timer = setInterval(() => {
+      this.deps.store.heartbeat(runId, liveness.leaseMs).then(
+        (kept) => {
+          if (kept || abort.signal.aborted) return;
+          log.warn('the drill was taken over by the leader as interrupted; stopping it here');
+          clearInterval(timer);
+          abort.abort();
+        },
+        (err: unknown) => log.warn({ err }, "the drill's liveness could not be renewed; retrying"),
+      );
+    }, liveness.everyMs);
+    timer.unref();
+    return timer;
   }
 
   private async stepReport(event: ProgressEvent): Promise<void> {
@@ -214,8 +266,18 @@ export class DrillService {
 
   private async finished(outcome: DrillOutcome): Promise<void> {
     const thread = this.threads.get(outcome.runId);
-    if (!this.slack || !thread) return;
     const message = drillFinishedMessage(outcome);
+    const channel = this.deps.config.slack.channel;
+    if (this.slack && !thread && channel) {
+      // A run recovered by this replica: its message and thread were the dead process's.
+      try {
+        await this.slack.postMessage({ channel, text: message.text, blocks: message.blocks });
+      } catch (err) {
+        this.deps.logger.warn({ err, runId: outcome.runId }, 'the drill outcome could not be posted in Slack');
+      }
+      return;
+    }
+    if (!this.slack || !thread) return;
     try {
       await this.slack.updateMessage({ channel: thread.channel, ts: thread.ts, text: message.text, blocks: message.blocks });
     } catch (err) {

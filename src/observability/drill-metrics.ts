@@ -6,7 +6,7 @@ const DRILL_BUCKETS = [60, 300, 600, 900, 1800, 2700, 3600, 5400, 7200, 14400, 2
 
 /**
  * SPEC §10's drill metrics: `lifeboat_drill_runs_total{drill,outcome}` (outcome: passed,
- * missed-rto, invalid, failed), `lifeboat_drill_duration_seconds{drill}` (the measured restore
+ * missed-rto, invalid, failed, interrupted), `lifeboat_drill_duration_seconds{drill}` (the measured restore
  * time, start to available, of every drill whose restore completed) and
  * `lifeboat_drill_last_success_timestamp_seconds{drill}` (the last `passed` drill's end).
  */
@@ -18,7 +18,7 @@ export class DrillMetrics {
   constructor(registry: Registry) {
     this.runs = new Counter({
       name: 'lifeboat_drill_runs_total',
-      help: 'Restore drills by drill and outcome (passed, missed-rto, invalid, failed)',
+      help: 'Restore drills by drill and outcome (passed, missed-rto, invalid, failed, interrupted)',
       labelNames: ['drill', 'outcome'] as const,
       registers: [registry],
     });
