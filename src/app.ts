@@ -321,6 +321,8 @@ export function buildApp(deps: AppDeps): App {
       await settleWithin(drills?.recovery.stop() ?? Promise.resolve(), RUNS_SETTLE_MS);
       // Cuts keepFor and restore waits short: each drill deletes what it created, then ends.
       await settleWithin(drills?.service.stop() ?? Promise.resolve(), RUNS_SETTLE_MS);
+      // A drill still going is left to the next leader, which deletes its copy by its tag.
+      drills?.service.abandon();
       await noise.sweeper.stop();
       await pager.stop();
       await backend.retention?.stop();

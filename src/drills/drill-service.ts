@@ -67,7 +67,7 @@ const CLAIM_MARGIN_MS = 60 * 60_000; // 1 hour
  * its message and thread in `slack.channel`, and ends recorded (history), audited and counted.
  */
 export class DrillService {
-  private readonly running = new Map<string, { promise: Promise<void>; abort: AbortController }>();
+  private readonly running = new Map<string, { promise: Promise<void>; abort: AbortController; heartbeat: NodeJS.Timeout }>();
   private readonly threads = new Map<string, { channel: string; ts: string }>();
   private readonly runner: ActionRunner;
   private readonly sleep: Sleeper;
@@ -167,7 +167,7 @@ export class DrillService {
         this.running.delete(runId);
         this.threads.delete(runId);
       });
-    this.running.set(runId, { promise, abort });
+    this.running.set(runId, { promise, abort, heartbeat });
     return { ok: true, runId };
   }
 
@@ -236,6 +236,15 @@ export class DrillService {
     }, liveness.everyMs);
     timer.unref();
     return timer;
+  }
+
+  /**
+   * Stops renewing the liveness of drills that did not end within the shutdown budget: this
+   * process is exiting without their cleanup, so the leader recovers them (drill-recovery.ts)
+   * a liveness lease later instead of believing them alive until the process is gone.
+   */
+  abandon(): void {
+    for (const run of this.running.values()) clearInterval(run.heartbeat);
   }
 
   private async stepReport(event: ProgressEvent): Promise<void> {
