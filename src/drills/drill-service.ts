@@ -150,7 +150,12 @@ export class DrillService {
           ...(this.deps.timeouts && { timeouts: this.deps.timeouts }),
           ...(this.deps.tcpTimeoutMs !== undefined && { tcpTimeoutMs: this.deps.tcpTimeoutMs }),
           ...(this.deps.cleanup && { cleanup: this.deps.cleanup }),
-          planned: (id, created) => this.deps.store.planned(id, created),
+          planned: async (id, created) => {
+            await this.deps.store.planned(id, created);
+            // Last look before the restore is sent: a drill paused past its lease and taken over
+            // by the leader must not create a copy the leader has already cleaned up after.
+            if (!(await this.deps.store.heartbeat(id, liveness.leaseMs))) throw new Error('the leader took this drill over as interrupted');
+          },
         },
         { name, drill, runbook, runId, signal: abort.signal },
       );

@@ -92,7 +92,7 @@ function service(
   backend: Backend,
   clock: ManualClock,
   metrics: Metrics,
-  over: { store?: DrillStore; sleep?: Sleeper; config?: typeof CONFIG } = {},
+  over: { store?: DrillStore; sleep?: Sleeper; config?: typeof CONFIG; liveness?: typeof LIVENESS } = {},
 ): DrillService {
   const clients = httpAwsClients();
   return new DrillService({
@@ -107,7 +107,7 @@ function service(
     logger: silentLogger(),
     sleep: over.sleep ?? (async (ms) => clock.advance(ms)),
     tcpTimeoutMs: 2_000,
-    liveness: LIVENESS,
+    liveness: over.liveness ?? LIVENESS,
   });
 }
 
@@ -293,5 +293,43 @@ describe('a drill whose process died', () => {
     await keeping.settled();
     expect((await backend.drills.history('orders-restore', 5)).map((o) => o.result)).toEqual(['passed']);
     expect(rds.deleted).toEqual([TARGET]);
+  });
+
+  it("a drill paused past its lease and taken over sends no restore when it wakes: the leader's outcome stands", async () => {
+    const clock = new ManualClock();
+    const backend = testBackend(redisPrefix.redis, redisPrefix.prefix, clock);
+    const rds = source({ creatingFor: 0 });
+    let wake: () => void = () => undefined;
+    const woken = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    let paused = false;
+    // The process stalls right after planning (a long GC pause, a frozen VM): no renewals, nothing sent.
+    const stalling = new Proxy(backend.drills, {
+      get(target, property) {
+        const value: unknown = Reflect.get(target, property);
+        if (typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          if (property === 'planned') paused = true;
+          if (paused) await woken;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    // No renewal in this test's time: only the last look before the restore can notice the take-over.
+    const drill = service(backend, clock, new Metrics(), { store: stalling, liveness: { leaseMs: LIVENESS.leaseMs, everyMs: 60_000 } });
+    expect((await drill.start('orders-restore')).ok).toBe(true);
+    await until(() => paused, 'the drill to plan');
+    await lapse();
+
+    const [outcome] = await recovery(backend, clock, 'replica-b', service(backend, clock, new Metrics())).sweep();
+    expect(outcome).toMatchObject({ runId: 'DRL-1', result: 'interrupted', cleanup: [] });
+    expect(outcome?.summary).toContain('stopped before it created anything');
+
+    paused = false;
+    wake();
+    await drill.settled();
+    expect(rds.actions).not.toContain('RestoreDBInstanceToPointInTime');
+    expect((await backend.drills.history('orders-restore', 5)).map((o) => `${o.runId}:${o.result}`)).toEqual(['DRL-1:interrupted']);
   });
 });
