@@ -1,3 +1,4 @@
+import type { DrillStore } from './drills/drill-store.js';
 import { buildActions, type Actions } from './actions/build-actions.js';
 import { ApprovalEngine } from './approvals/approval-engine.js';
 import { approvalPolicyFromConfig } from './approvals/approval-rules.js';
@@ -31,6 +32,8 @@ export interface DrDeps {
   awsClients: AwsClients;
   statusPage: StatusPage;
   instanceId: string;
+  /** Drill runs, so a request refused by a drill's claim names the drill. */
+  drillRuns?: Pick<DrillStore, 'run'>;
   /** Test seam: how runs wait between polls (tests move a manual clock instead of sleeping). */
   sleep?: Sleeper;
   /** The monitor's probes, which verify steps run too. */
@@ -53,6 +56,7 @@ export function buildDr(deps: DrDeps): DrParts {
     policy: approvalPolicyFromConfig(deps.config.slack),
     instanceId: deps.instanceId,
     metrics: deps.metrics,
+    ...(deps.drillRuns && { drillRuns: deps.drillRuns }),
   });
   const journal = new ControlJournal();
   const actions = buildActions({

@@ -53,6 +53,8 @@ export function subscribeParts(parts: SubscribedParts): () => void {
       parts.drills?.scheduler.start();
       parts.drills?.incidents.start(lease);
       parts.slack?.postureSchedule?.start();
+      // Drills whose process died are cleaned up by the leader: now, then every minute.
+      parts.drills?.recovery.start();
       // Ended silences and due reminders are noticed by the leader's timer, not by the next check run.
       noise.sweeper.start();
     },
@@ -64,6 +66,7 @@ export function subscribeParts(parts: SubscribedParts): () => void {
       parts.drills?.scheduler.stop();
       parts.drills?.incidents.stop().catch((err: unknown) => logger.error({ err }, 'drill incidents did not stop cleanly after demotion'));
       parts.slack?.postureSchedule?.stop();
+      parts.drills?.recovery.stop().catch((err: unknown) => logger.error({ err }, 'drill recovery did not stop cleanly after demotion'));
       noise.sweeper.stop().catch((err: unknown) => logger.error({ err }, 'noise sweep did not stop cleanly after demotion'));
     },
   });

@@ -1,4 +1,4 @@
-import { buildDrills, type DrillParts } from './drills/build-drills.js';
+import { buildDrills, type DrillDeps, type DrillParts } from './drills/build-drills.js';
 import { MultiAzDrillRecord } from './drills/multi-az-drill-record.js';
 import { drillCheckId } from './drills/drill-result.js';
 import os from 'node:os';
@@ -51,7 +51,13 @@ export interface AppDeps {
   /** Unique per process; distinguishes lease holders. */
   holderId?: string;
   /** Test seams: Slack's (see SlackSeams) and how DR runs wait between polls. */
-  seams?: SlackSeams & { runSleep?: Sleeper; readinessPhase?: () => number; noiseSweepIntervalMs?: number };
+  seams?: SlackSeams & {
+    runSleep?: Sleeper;
+    readinessPhase?: () => number;
+    noiseSweepIntervalMs?: number;
+    /** Drill liveness and the leader's recovery sweep (drill-recovery.ts), shortened. */
+    drillRecovery?: DrillDeps['recovery'];
+  };
 }
 
 /** The wired service. `start` listens and begins leader election; `stop` drains and closes. */
@@ -175,7 +181,9 @@ export function buildApp(deps: AppDeps): App {
     clock: backend.sharedClock,
     logger,
     engine,
+    owner: holderId,
     ...(deps.seams?.runSleep ? { sleep: deps.seams.runSleep } : {}),
+    ...(deps.seams?.drillRecovery ? { recovery: deps.seams.drillRecovery } : {}),
   });
   // The DR posture (SPEC §10): AWS facts cached briefly, the leader's stored verdicts, drills and runs.
   const posture = new PostureService({
@@ -199,6 +207,7 @@ export function buildApp(deps: AppDeps): App {
         awsClients,
         statusPage: statusPage.statusPage,
         instanceId: holderId,
+        drillRuns: backend.drills,
         probes,
         ...(drills && {
           drills: new MultiAzDrillRecord({
@@ -330,9 +339,13 @@ export function buildApp(deps: AppDeps): App {
       }
       drills?.scheduler.stop();
       await drills?.incidents.stop();
+      // A recovery mid-cleanup keeps its lease: if cut off here, the next leader retries it after.
+      await settleWithin(drills?.recovery.stop() ?? Promise.resolve(), RUNS_SETTLE_MS);
       // Cuts keepFor and restore waits short: each drill deletes what it created, then ends; before
       // the outbox's last pass, so its outcome reaches Slack now rather than from the next process.
       await settleWithin(drills?.service.stop() ?? Promise.resolve(), RUNS_SETTLE_MS);
+      // A drill still going is left to the next leader, which deletes its copy by its tag.
+      drills?.service.abandon();
       detachSlack();
       // Stops the approval sweep too, and drains the Slack updates the hand-back queued.
       if (slack) await slack.stop();

@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js';
+import { isDrillRunId, type DrillStore } from '../drills/drill-store.js';
 import type { Plan } from '../core/plan.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -48,6 +49,8 @@ export interface ApprovalEngineOptions {
   instanceId: string;
   metrics?: Metrics;
   runLeaseMs?: number;
+  /** Names the drill in a refusal when a drill run (`DRL-` id) holds a resource (drill-store.ts). */
+  drillRuns?: Pick<DrillStore, 'run'>;
 }
 
 /**
@@ -138,6 +141,7 @@ export class ApprovalEngine {
       );
     }
     if (!outcome.ok) {
+      if (isDrillRunId(outcome.heldBy)) return this.heldByDrill(outcome.resource, outcome.heldBy, plan);
       const blocking = await this.store.get(outcome.heldBy);
       if (!blocking) {
         this.logger.error(
@@ -310,8 +314,22 @@ export class ApprovalEngine {
   async blockingRequest(resources: readonly string[]): Promise<ApprovalRefusal | null> {
     const held = await this.store.lockHolder(resources);
     if (!held) return null;
+    if (isDrillRunId(held.heldBy)) return this.heldByDrill(held.resource, held.heldBy);
     const blocking = await this.store.get(held.heldBy);
     return refusal('resource-locked', { resource: held.resource, ...(blocking ? { blocking } : {}) });
+  }
+
+  /** A drill run holds `resource`: the refusal names it and its drill (when its record is still there). */
+  private async heldByDrill(resource: string, runId: string, plan?: Plan): Promise<ApprovalRefusal> {
+    const run = await this.options.drillRuns?.run(runId).catch((err: unknown) => {
+      this.logger.warn({ err, runId }, 'the drill run holding a resource could not be read; refusing without its name');
+      return null;
+    });
+    return refusal('resource-locked', {
+      resource,
+      drill: { runId, ...(run ? { name: run.drill } : {}) },
+      ...(plan ? { plan } : {}),
+    });
   }
 
   private lostApprovalDeps(): LostApprovalDeps {

@@ -23,6 +23,14 @@ export interface ApprovalRefusal {
   blocking?: Approval;
   /** The locked resource, for `resource-locked`. */
   resource?: string;
+  /** The drill run holding `resource`, for `resource-locked` (instead of `blocking`). */
+  drill?: BlockingDrill;
+}
+
+/** A restore drill run holding a resource; `name` is the drill's, when its record could be read. */
+export interface BlockingDrill {
+  runId: string;
+  name?: string;
 }
 
 /** "failover", "restore", "status-page update", "resume", "DNS revert": what the plan does, for sentences. */
@@ -87,7 +95,11 @@ function notInterruptedMessage(noun: string, state: ApprovalState): string {
 }
 
 /** The lock refusal: what holds the resource, and what the requester can do about it. */
-function lockedMessage(blocking: Approval | undefined, resource = 'the same resources'): string {
+function lockedMessage(blocking: Approval | undefined, resource = 'the same resources', drill?: BlockingDrill): string {
+  if (drill) {
+    const which = `drill run ${drill.runId}${drill.name !== undefined ? ` (drill ${drill.name})` : ''}`;
+    return `${resource} is held by ${which}, which is restoring a temporary copy of it; try again when it ends.`;
+  }
   if (!blocking) return `Another request already uses ${resource}; wait for it to finish first.`;
   const which = `${blocking.id} (${blocking.plan.title})`;
   if (blocking.state === 'interrupted') {
@@ -102,7 +114,7 @@ function lockedMessage(blocking: Approval | undefined, resource = 'the same reso
 /** Builds the refusal for a reason, with its plain message. */
 export function refusal(
   reason: RefusalReason,
-  context: { approval?: Approval; plan?: Plan; id?: string; blocking?: Approval; resource?: string },
+  context: { approval?: Approval; plan?: Plan; id?: string; blocking?: Approval; resource?: string; drill?: BlockingDrill },
 ): ApprovalRefusal {
   const plan = context.approval?.plan ?? context.plan;
   const noun = plan ? actionNoun(plan) : 'request';
@@ -110,13 +122,14 @@ export function refusal(
   if (context.approval) result.approval = context.approval;
   if (context.blocking) result.blocking = context.blocking;
   if (context.resource !== undefined) result.resource = context.resource;
+  if (context.drill) result.drill = context.drill;
   return result;
 }
 
 function refusalMessage(
   reason: RefusalReason,
   noun: string,
-  context: { approval?: Approval; plan?: Plan; id?: string; blocking?: Approval; resource?: string },
+  context: { approval?: Approval; plan?: Plan; id?: string; blocking?: Approval; resource?: string; drill?: BlockingDrill },
 ): string {
   const { approval, blocking } = context;
   const plan = approval?.plan ?? context.plan;
@@ -144,7 +157,7 @@ function refusalMessage(
     case 'confirmation-mismatch':
       return `The confirmation did not match: type ${plan?.subject ?? 'the runbook name'} exactly to approve this ${noun}.`;
     case 'resource-locked':
-      return lockedMessage(blocking, context.resource);
+      return lockedMessage(blocking, context.resource, context.drill);
     case 'not-allowed-to-release':
       return `You are not allowed to release the locks of this ${noun}; ask an approver.`;
     case 'not-interrupted':

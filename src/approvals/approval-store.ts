@@ -23,7 +23,7 @@ export type CreateOutcome =
    */
   /** `tookOver`: the interrupted run whose locks this request took (`takesOver`), now marked released. */
   | { ok: true; approval: Approval; existing: boolean; tookOver?: Approval }
-  /** One of the plan's resources is held by another pending request or active run. */
+  /** One of the plan's resources is held by another pending request or active run, or by a drill run (`DRL-`). */
   | { ok: false; reason: 'resource-locked'; resource: string; heldBy: string };
 
 /** One approve click. `leaseExpiresAt` is the run lease granted if this approval completes the request. */
@@ -104,7 +104,8 @@ export interface ApprovalStore {
   readonly kind: 'redis' | 'memory';
 
   /**
-   * Creates a pending request and locks `plan.resources`, or names the request holding one of them.
+   * Creates a pending request and locks `plan.resources`, or names the request, or the drill run
+   * (a `DRL-` id: drill runs' claims are read in the same atomic step), holding one of them.
    * Idempotent per `plan.id`: a plan becomes at most one request, so a create whose reply was lost
    * can be sent again (by the client or the caller) and answers the request the first one made.
    */
@@ -147,7 +148,10 @@ export interface ApprovalStore {
    * a lapsed lease; audited `interrupted` with where it stopped and `reason`.
    */
   handBackRun(id: string, input: HandBackInput): Promise<TransitionOutcome>;
-  /** The first of `resources` (in order) some request holds, read without changing anything; null when none is held. */
+  /**
+   * The first of `resources` (in order) some request holds, or else some drill run (`heldBy` a
+   * `DRL-` id), read without changing anything; null when none is held.
+   */
   lockHolder(resources: readonly string[]): Promise<LockHolder | null>;
   /**
    * Frees the locks an interrupted run kept, once: 'wrong-state' unless the request is

@@ -1,4 +1,5 @@
 import type { DrillStore } from '../drills/drill-store.js';
+import { MemoryDrillLocks } from './memory/memory-drill-locks.js';
 import { MemoryDrillStore } from './memory/memory-drill-store.js';
 import { RedisDrillStore } from './redis/redis-drill-store.js';
 import type { Redis } from 'ioredis';
@@ -175,7 +176,9 @@ function redisBackend(redis: Redis, keyPrefix: string, options: BackendOptions):
 
 function memoryBackend({ clock }: BackendOptions): Backend {
   const store = new MemoryStore({ clock });
-  const approvals = new MemoryApprovalStore();
+  // Shared: a request's create reads the drills' locks, a drill's claim the requests'.
+  const drillLocks = new MemoryDrillLocks(clock);
+  const approvals = new MemoryApprovalStore(drillLocks);
   const silences = new MemorySilenceStore();
   return {
     kind: 'memory',
@@ -190,7 +193,7 @@ function memoryBackend({ clock }: BackendOptions): Backend {
     slackOutbox: new MemorySlackOutbox(),
     silences,
     auditLog: new MemoryAuditLog(approvals, silences),
-    drills: new MemoryDrillStore(approvals, clock),
+    drills: new MemoryDrillStore(approvals, clock, drillLocks),
     channelArchives: new MemoryChannelArchiveSchedule(),
     // One process: its own clock is the only one.
     sharedClock: { now: () => clock.now(), start: async () => undefined, stop: () => undefined },

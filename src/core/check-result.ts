@@ -1,3 +1,4 @@
+import type { DrillResult } from '../drills/drill-outcome.js';
 import type { Severity } from './severity.js';
 
 /**
@@ -37,7 +38,7 @@ export type Measurement =
   /** A runbook's pre-flight, evaluated read-only (SPEC §10 Readiness); `failing` names the check that would refuse it. */
   | { kind: 'readiness'; runbookKind: 'failover' | 'restore'; runbook: string; failing: string | null }
   /** A restore drill's outcome (SPEC §10): `result` is its outcome label, `runId` the run that measured it. */
-  | { kind: 'drill'; drill: string; runId: string; result: 'passed' | 'missed-rto' | 'invalid' | 'failed' }
+  | { kind: 'drill'; drill: string; runId: string; result: DrillResult }
   /** Nothing measured: a person declared the incident (`/dr declare`); `declaredBy` is their Slack user id. */
   | { kind: 'declared'; title: string; declaredBy: string };
 

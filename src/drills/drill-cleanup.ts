@@ -12,6 +12,9 @@ export interface DrillResources {
   cluster?: string;
 }
 
+/** What a drill's plan creates, known before the restore call is sent: the resources, and the copy's name. */
+export type DrillCreated = DrillResources & { target: string };
+
 /** One resource's cleanup: deleted (or deleting), never created, or refused because it was not provably the drill's. */
 export interface CleanupStep {
   resource: string;

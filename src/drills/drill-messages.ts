@@ -9,7 +9,13 @@ export const SECTION_CHARS = 3_000;
 /** Message `text` (the notification fallback): Slack truncates past 40,000; nobody reads past this. */
 const FALLBACK_CHARS = 3_000;
 
-const ICON: Record<DrillResult, string> = { passed: ':white_check_mark:', 'missed-rto': ':warning:', invalid: ':x:', failed: ':x:' };
+const ICON: Record<DrillResult, string> = {
+  passed: ':white_check_mark:',
+  'missed-rto': ':warning:',
+  invalid: ':x:',
+  failed: ':x:',
+  interrupted: ':boom:',
+};
 
 function section(text: string): types.SectionBlock {
   return { type: 'section', text: { type: 'mrkdwn', text: shortenVisibly(text, SECTION_CHARS) } };

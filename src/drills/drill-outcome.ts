@@ -4,10 +4,11 @@ import type { CleanupStep } from './drill-cleanup.js';
  * How a drill ended, the `outcome` label of lifeboat_drill_runs_total: `passed` (restored,
  * reachable, valid, within rto), `missed-rto` (all of that, but slower than rto), `invalid` (the
  * endpoint refused TCP or the webhook said not valid), `failed` (the restore itself did not
- * complete, or could not start). A Multi-AZ failover drill is `passed`, `missed-rto` or `failed`
+ * complete, or could not start), `interrupted` (the process running it died; the leader cleaned up
+ * after it, drill-recovery.ts). A Multi-AZ failover drill is `passed`, `missed-rto` or `failed`
  * (not executed, the call refused, no recovery, or the verify checks not passing in time).
  */
-export const DRILL_OUTCOMES = ['passed', 'missed-rto', 'invalid', 'failed'] as const;
+export const DRILL_OUTCOMES = ['passed', 'missed-rto', 'invalid', 'failed', 'interrupted'] as const;
 export type DrillResult = (typeof DRILL_OUTCOMES)[number];
 
 /** Everything recorded about one drill run. Times are epoch ms. */

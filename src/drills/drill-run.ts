@@ -9,7 +9,7 @@ import { drillTokenVariable } from '../config/drill-tokens.js';
 import { formatDurationHms } from '../core/format-time.js';
 import { preflightFailures, type Plan } from '../core/plan.js';
 import type { Logger } from '../observability/logger.js';
-import { deleteDrillResources, type DrillResources } from './drill-cleanup.js';
+import { deleteDrillResources, type DrillCreated } from './drill-cleanup.js';
 import { leftBehind, type DrillOutcome, type DrillResult } from './drill-outcome.js';
 import { probeTcp, splitEndpoint } from './endpoint-probe.js';
 import { callValidationWebhook } from './validation-webhook.js';
@@ -29,6 +29,11 @@ export interface DrillRunDeps {
   cleanup?: { pollMs?: number; writerGoneMs?: number };
   /** Told as the drill goes (its Slack thread). Never stops the drill when it fails. */
   progress?: (runId: string, text: string) => Promise<void>;
+  /**
+   * Keeps what the drill will create, before the restore call is sent: a crash after it leaves a
+   * record the next leader cleans up by (drill-recovery.ts). A failure stops the drill there.
+   */
+  planned?: (runId: string, created: DrillCreated) => Promise<void>;
 }
 
 export interface DrillRunRequest {
@@ -44,7 +49,7 @@ export interface DrillRunRequest {
 const TCP_TIMEOUT_MS = 10_000; // 10 seconds
 
 /** What the plan creates: the restore's target, and an Aurora restore's writer. */
-function createdBy(plan: Plan): DrillResources & { target: string } {
+function createdBy(plan: Plan): DrillCreated {
   const input = (id: string): Record<string, unknown> => ({ ...plan.calls.find((c) => c.id === id)?.input });
   const restore = input('restore');
   const region = plan.calls[0]?.region ?? '';
@@ -114,6 +119,14 @@ export async function runDrill(deps: DrillRunDeps, request: DrillRunRequest): Pr
     return finish(base, clock.now(), 'failed', { reason: preflightRefusal(plan), cleanup: [] });
   }
   const created = createdBy(plan);
+  try {
+    await deps.planned?.(runId, created);
+  } catch (err) {
+    return finish(base, clock.now(), 'failed', {
+      reason: `the drill's record could not be kept, so nothing was created: ${failureOf(err)}`,
+      cleanup: [],
+    });
+  }
   await tell(`Restoring ${source} at its latest restorable time into ${created.target} (${runbook.region}).`);
   const run = await deps.runner.run(runId, plan, request.signal ? { signal: request.signal } : {});
   const found: Partial<DrillOutcome> = { target: created.target };
@@ -192,9 +205,11 @@ const RESULT_WORDS: Record<DrillResult, string> = {
   'missed-rto': 'missed its rto',
   invalid: 'restored but did not validate',
   failed: 'failed',
+  interrupted: 'was interrupted',
 };
 
-function finish(
+/** The outcome with its one-paragraph summary (also for a drill the leader recovered). */
+export function finish(
   base: Omit<DrillOutcome, 'result' | 'finishedAt' | 'cleanup' | 'summary'>,
   finishedAt: number,
   result: DrillResult,

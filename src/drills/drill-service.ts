@@ -17,7 +17,7 @@ import type { DrillMessageRefs } from './drill-message-refs.js';
 import type { DrillOutcome } from './drill-outcome.js';
 import { DrillPosts } from './drill-posts.js';
 import { runDrill, type DrillRunDeps } from './drill-run.js';
-import type { DrillStore } from './drill-store.js';
+import { isDrillRunId, type DrillStore } from './drill-store.js';
 
 export interface DrillServiceDeps {
   config: Pick<Config, 'drills' | 'runbooks' | 'slack'>;
@@ -37,10 +37,20 @@ export interface DrillServiceDeps {
   cleanup?: DrillRunDeps['cleanup'];
   /** The validation webhooks' bearer tokens by variable (EnvConfig.drillTokens). */
   webhookTokens?: Readonly<Record<string, string>>;
+  /** A run's liveness: renewed every `everyMs`, lapsing `leaseMs` after its process died (drill-recovery.ts). */
+  liveness?: DrillLiveness;
 }
 
 /** Told of every outcome once it is recorded (the drill incidents' applier). */
 export type DrillFinishedListener = (outcome: DrillOutcome) => void;
+
+export interface DrillLiveness {
+  leaseMs: number;
+  everyMs: number;
+}
+
+// Three renewals per lease: one lost to a slow Redis answer does not make a live drill look dead.
+export const DEFAULT_LIVENESS: DrillLiveness = { leaseMs: 60_000, everyMs: 20_000 };
 
 export type DrillStart = { ok: true; runId: string } | { ok: false; reason: string };
 
@@ -66,7 +76,7 @@ const CLAIM_MARGIN_MS = 60 * 60_000; // 1 hour
  * its message and thread in `slack.channel`, and ends recorded (history), audited and counted.
  */
 export class DrillService {
-  private readonly running = new Map<string, { promise: Promise<void>; abort: AbortController }>();
+  private readonly running = new Map<string, { promise: Promise<void>; abort: AbortController; heartbeat: NodeJS.Timeout }>();
   private readonly finishedListeners = new Set<DrillFinishedListener>();
   private readonly runner: ActionRunner;
   private readonly sleep: Sleeper;
@@ -142,14 +152,22 @@ export class DrillService {
       runbook.dbCluster !== undefined ? resourceKey.cluster(runbook.region, source) : resourceKey.instance(runbook.region, source),
     ];
     const restoreMs = this.deps.timeouts?.restoreMs ?? DEFAULT_WAIT_TIMEOUTS.restoreMs;
-    const claim = await this.deps.store.claim({ resources, leaseMs: restoreMs + drill.keepForMs + CLAIM_MARGIN_MS });
+    const liveness = this.deps.liveness ?? DEFAULT_LIVENESS;
+    const claim = await this.deps.store.claim({
+      drill: name,
+      resources,
+      leaseMs: restoreMs + drill.keepForMs + CLAIM_MARGIN_MS,
+      livenessMs: liveness.leaseMs,
+      startedAt: this.deps.clock.now(),
+    });
     if (!claim.ok) {
-      const holder = claim.heldBy.startsWith('DRL-') ? `drill run ${claim.heldBy}` : `request ${claim.heldBy}`;
+      const holder = isDrillRunId(claim.heldBy) ? `drill run ${claim.heldBy}` : `request ${claim.heldBy}`;
       return { ok: false, reason: `${claim.resource} is held by ${holder}; a drill never overlaps a request, run or another drill on it` };
     }
     const { runId } = claim;
     const log = this.deps.logger.child({ drill: name, runId });
     const abort = new AbortController();
+    const heartbeat = this.keepAlive(runId, liveness, abort, log);
     const promise = (async () => {
       await this.deps.audit.appendDrill({
         type: 'drill-started',
@@ -170,36 +188,55 @@ export class DrillService {
           ...(this.deps.timeouts && { timeouts: this.deps.timeouts }),
           ...(this.deps.tcpTimeoutMs !== undefined && { tcpTimeoutMs: this.deps.tcpTimeoutMs }),
           ...(this.deps.cleanup && { cleanup: this.deps.cleanup }),
+          planned: async (id, created) => {
+            await this.deps.store.planned(id, created);
+            // Last look before the restore is sent: a drill paused past its lease and taken over
+            // by the leader must not create a copy the leader has already cleaned up after.
+            if (!(await this.deps.store.heartbeat(id, liveness.leaseMs))) throw new Error('the leader took this drill over as interrupted');
+          },
         },
         { name, drill, runbook, runId, signal: abort.signal, ...this.webhookToken(name) },
       );
-      this.deps.metrics.record(outcome);
-      await this.deps.store.record(outcome);
-      await this.deps.audit.appendDrill({
-        type: 'drill-finished',
-        drillRunId: runId,
-        drill: name,
-        at: outcome.finishedAt,
-        detail: outcome.summary,
-      });
-      this.posts?.finished(outcome);
-      for (const listener of this.finishedListeners) listener(outcome);
-      log.info({ result: outcome.result, restoreMs: outcome.restoreMs }, outcome.summary);
+      clearInterval(heartbeat);
+      if (await this.report(outcome)) log.info({ result: outcome.result, restoreMs: outcome.restoreMs }, outcome.summary);
+      else log.warn({ result: outcome.result }, 'the drill was taken over by the leader as interrupted; its own outcome is not recorded');
     })()
       .catch((err: unknown) => log.error({ err }, 'drill bookkeeping failed'))
       .finally(async () => {
+        clearInterval(heartbeat);
         await this.deps.store
           .release(runId, resources)
           .catch((err: unknown) => log.error({ err }, 'drill claim could not be released; it lapses'));
         this.running.delete(runId);
       });
-    this.running.set(runId, { promise, abort });
+    this.running.set(runId, { promise, abort, heartbeat });
     return { ok: true, runId };
   }
 
   private webhookToken(name: string): { webhookToken?: string } {
     const token = this.deps.webhookTokens?.[drillTokenVariable(name)];
     return token !== undefined ? { webhookToken: token } : {};
+  }
+
+  /**
+   * Ends a run: records its outcome (once: false when it already ended, or when the leader took it
+   * over and this is not the leader's `interrupted` outcome), then counts, audits and reports it.
+   * The drill's own end and the leader's recovery of a dead drill (drill-recovery.ts) both end here;
+   * a recovered run's outcome updates the dead process's message, whose ref is in the store.
+   */
+  async report(outcome: DrillOutcome): Promise<boolean> {
+    if (!(await this.deps.store.record(outcome))) return false;
+    this.deps.metrics.record(outcome);
+    await this.deps.audit.appendDrill({
+      type: 'drill-finished',
+      drillRunId: outcome.runId,
+      drill: outcome.drill,
+      at: outcome.finishedAt,
+      detail: outcome.summary,
+    });
+    this.posts?.finished(outcome);
+    for (const listener of this.finishedListeners) listener(outcome);
+    return true;
   }
 
   /** Every configured drill with its newest outcome. */
@@ -228,6 +265,36 @@ export class DrillService {
   async stop(): Promise<void> {
     for (const run of this.running.values()) run.abort.abort();
     await this.settled();
+  }
+
+  /**
+   * Renews the run's liveness while it runs. A renewal refused means the leader took the run over
+   * (this process looked dead: paused longer than the lease): the drill stops and leaves the
+   * cleanup and the report to the leader. A failed renewal (Redis) is retried at the next beat.
+   */
+  private keepAlive(runId: string, liveness: DrillLiveness, abort: AbortController, log: Logger): NodeJS.Timeout {
+    const timer = setInterval(() => {
+      this.deps.store.heartbeat(runId, liveness.leaseMs).then(
+        (kept) => {
+          if (kept || abort.signal.aborted) return;
+          log.warn('the drill was taken over by the leader as interrupted; stopping it here');
+          clearInterval(timer);
+          abort.abort();
+        },
+        (err: unknown) => log.warn({ err }, "the drill's liveness could not be renewed; retrying"),
+      );
+    }, liveness.everyMs);
+    timer.unref();
+    return timer;
+  }
+
+  /**
+   * Stops renewing the liveness of drills that did not end within the shutdown budget: this
+   * process is exiting without their cleanup, so the leader recovers them (drill-recovery.ts)
+   * a liveness lease later instead of believing them alive until the process is gone.
+   */
+  abandon(): void {
+    for (const run of this.running.values()) clearInterval(run.heartbeat);
   }
 
   private async stepReport(event: ProgressEvent): Promise<void> {

@@ -6,10 +6,11 @@ const DRILL_BUCKETS = [30, 60, 120, 300, 600, 900, 1800, 2700, 3600, 5400, 7200,
 
 /**
  * SPEC §10's drill metrics: `lifeboat_drill_runs_total{drill,outcome}` (outcome: passed,
- * missed-rto, invalid, failed), `lifeboat_drill_duration_seconds{drill}` (a restore drill's measured restore time,
- * start to available, when the restore completed; a Multi-AZ drill's failover call to recovered),
- * `lifeboat_drill_last_success_timestamp_seconds{drill}` (the last `passed` drill's end, read
- * back from the store when a process starts), and `lifeboat_drill_scheduled{drill}`.
+ * missed-rto, invalid, failed, interrupted), `lifeboat_drill_duration_seconds{drill}` (a restore
+ * drill's measured restore time, start to available, when the restore completed; a Multi-AZ
+ * drill's failover call to recovered), `lifeboat_drill_last_success_timestamp_seconds{drill}` (the
+ * last `passed` drill's end, read back from the store when a process starts), and
+ * `lifeboat_drill_scheduled{drill}`.
  */
 export class DrillMetrics {
   readonly runs: Counter<'drill' | 'outcome'>;
@@ -21,7 +22,7 @@ export class DrillMetrics {
   constructor(registry: Registry) {
     this.runs = new Counter({
       name: 'lifeboat_drill_runs_total',
-      help: 'Drills by drill and outcome (passed, missed-rto, invalid, failed)',
+      help: 'Drills by drill and outcome (passed, missed-rto, invalid, failed, interrupted)',
       labelNames: ['drill', 'outcome'] as const,
       registers: [registry],
     });

@@ -28,6 +28,7 @@ import type {
 } from '../../approvals/approval-store.js';
 import { assertAuditQuery, assertBatchLimit, compareAuditIds, uniqueResources } from '../../approvals/approval-store-arguments.js';
 import { formatApprovalId, type Approval, type ApprovalState } from '../../approvals/approval.js';
+import type { MemoryDrillLocks } from './memory-drill-locks.js';
 import type { AuditLogEntry, NewDrillAuditEntry, NewIncidentAuditEntry, NewestAuditQuery } from '../../audit/audit-log.js';
 
 /**
@@ -53,6 +54,9 @@ export class MemoryApprovalStore implements ApprovalStore {
   private auditSequence = 0;
   private closed = false;
 
+  /** `drillLocks`: the drill runs' locks (memory-drill-locks.ts), read by create and lockHolder. */
+  constructor(private readonly drillLocks?: Pick<MemoryDrillLocks, 'holder'>) {}
+
   async create(input: NewApproval): Promise<CreateOutcome> {
     this.assertOpen();
     const resources = uniqueResources(input.plan.resources);
@@ -65,6 +69,9 @@ export class MemoryApprovalStore implements ApprovalStore {
     // As the Redis script: locks of the run being taken over count as free while it is interrupted and unreleased.
     const original = input.takesOver === undefined ? undefined : this.approvals.get(input.takesOver);
     const takeable = original !== undefined && original.state === 'interrupted' && original.locksReleased === undefined;
+    // A drill run's claim refuses the request as the Redis script does; nothing takes a drill's locks over.
+    const drill = this.drillLocks?.holder(resources);
+    if (drill) return { ok: false, reason: 'resource-locked', resource: drill.resource, heldBy: drill.heldBy };
     let took = false;
     for (const resource of resources) {
       const heldBy = this.locks.get(resource);
@@ -274,7 +281,7 @@ export class MemoryApprovalStore implements ApprovalStore {
       const heldBy = this.locks.get(resource);
       if (heldBy !== undefined) return { resource, heldBy };
     }
-    return null;
+    return this.drillLocks?.holder(uniqueResources(resources)) ?? null;
   }
 
   async releaseLocks(id: string, input: ReleaseInput): Promise<TransitionOutcome> {

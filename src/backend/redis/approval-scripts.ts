@@ -44,9 +44,10 @@ function script(name: string, body: string): LuaScript {
 
 /**
  * KEYS: 1 request, 2 pending, 3 expiry, 4 audit, 5 by-plan index, 6 the request whose locks this
- * one may take over (KEYS[1] again when none), 7.. one lock per resource.
+ * one may take over (KEYS[1] again when none), 7.. one lock per resource, then the n drill locks
+ * of the same resources (a drill run holding one refuses the request: its holder is a DRL- id).
  * ARGV: 1 id, 2 createdAt, 3 expiresAt, 4 requester, 5 required, 6 plan JSON, 7 resources JSON,
- * 8 title, 9 plan id, 10 id of the request whose locks it takes over ('' = none).
+ * 8 title, 9 plan id, 10 id of the request whose locks it takes over ('' = none), 11 n.
  * Replies {'created', hash} | {'existing', id of the request already made for this plan}
  * | {'locked', resource index (0-based), holder id} | {'exists'}.
  * The plan id is the idempotency key: the same create sent twice (a reply lost, the command
@@ -62,8 +63,13 @@ export const CREATE_APPROVAL = script(
 local existing = redis.call('HGET', KEYS[5], ARGV[9])
 if existing then return {'existing', existing} end
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end
+local n = tonumber(ARGV[11])
+for i = 1, n do
+  local drill = redis.call('GET', KEYS[6 + n + i])
+  if drill then return {'locked', i - 1, drill} end
+end
 local took = false
-for i = 7, #KEYS do
+for i = 7, 6 + n do
   local holder = redis.call('GET', KEYS[i])
   if holder then
     if holder ~= ARGV[10] then return {'locked', i - 7, holder} end
@@ -72,7 +78,7 @@ for i = 7, #KEYS do
     took = true
   end
 end
-for i = 7, #KEYS do redis.call('SET', KEYS[i], ARGV[1]) end
+for i = 7, 6 + n do redis.call('SET', KEYS[i], ARGV[1]) end
 redis.call('HSET', KEYS[1], 'id', ARGV[1], 'plan', ARGV[6], 'resources', ARGV[7], 'requester', ARGV[4],
   'required', ARGV[5], 'state', 'pending', 'createdAt', ARGV[2], 'expiresAt', ARGV[3], 'updatedAt', ARGV[2],
   'approvalCount', '0')

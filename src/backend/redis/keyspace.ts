@@ -97,6 +97,8 @@ export interface ApprovalKeys {
   active(): string;
   byPlan(): string;
   lock(resource: string): string;
+  /** A drill run's lock on the resource (see "restore drills"): a request's create reads it. */
+  drillLock(resource: string): string;
   audit(): string;
 }
 
@@ -110,6 +112,7 @@ export function approvalKeys(prefix: string): ApprovalKeys {
     active: () => `${prefix}approvals:active`,
     byPlan: () => `${prefix}approvals:by-plan`,
     lock: (resource) => `${prefix}approval-lock:${resource}`,
+    drillLock: (resource) => `${prefix}drill-lock:${resource}`,
     audit: () => `${prefix}approvals:audit`,
   };
 }
@@ -291,10 +294,18 @@ export function noiseRedisKeys(prefix: string): NoiseRedisKeys {
  *   {p}drill-lock:{resource}     string: the drill run holding the resource (its source, its
  *                                runbook), PX = the drill's lease; a claim also reads the approval
  *                                locks ({p}approval-lock:{resource}) in the same script, so a drill
- *                                never starts while a request or run holds what it restores
+ *                                never starts while a request or run holds what it restores; a
+ *                                request's create reads these in turn (approval-create script)
  *   {p}drill-history:{drill}     list of DrillOutcome JSON, newest first, trimmed to the newest 20
- *   {p}drill-run:{runId}         hash: step:{id} -> JSON {done, detail}, outcome -> RunOutcome JSON
- *                                (the drill runner's journal), expires 30 days after the run
+ *   {p}drill-run:{runId}         hash: drill, resources (JSON), startedAt, state (running |
+ *                                recovering | finished), created (JSON: what the run will create,
+ *                                kept before its restore call is sent); step:{id} -> JSON {done,
+ *                                detail}, outcome -> RunOutcome JSON (the drill runner's journal);
+ *                                expires 30 days after the run
+ *   {p}drill-alive:{runId}       string: the run's liveness, PX = a short lease its process renews;
+ *                                lapsed without an outcome means the process died
+ *   {p}drill-recovery:{runId}    string: the replica cleaning up after a dead run, PX = its lease
+ *   {p}drill-active              set of run ids not yet ended (what a leader's sweep looks at)
  */
 export interface DrillRedisKeys {
   sequence(): string;
@@ -302,14 +313,20 @@ export interface DrillRedisKeys {
   approvalLock(resource: string): string;
   history(drill: string): string;
   run(runId: string): string;
+  alive(runId: string): string;
+  recovery(runId: string): string;
+  active(): string;
 }
 
 export function drillRedisKeys(prefix: string): DrillRedisKeys {
   return {
     sequence: () => `${prefix}drill-seq`,
-    lock: (resource) => `${prefix}drill-lock:${resource}`,
+    lock: (resource) => approvalKeys(prefix).drillLock(resource),
     approvalLock: (resource) => approvalKeys(prefix).lock(resource),
     history: (drill) => `${prefix}drill-history:${drill}`,
     run: (runId) => `${prefix}drill-run:${runId}`,
+    alive: (runId) => `${prefix}drill-alive:${runId}`,
+    recovery: (runId) => `${prefix}drill-recovery:${runId}`,
+    active: () => `${prefix}drill-active`,
   };
 }

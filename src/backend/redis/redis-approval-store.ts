@@ -74,6 +74,7 @@ export class RedisApprovalStore implements ApprovalStore {
       this.keys.byPlan(),
       input.takesOver !== undefined ? this.keys.approval(input.takesOver) : this.keys.approval(id),
       ...resources.map((r) => this.keys.lock(r)),
+      ...resources.map((r) => this.keys.drillLock(r)),
     ];
     const args = [
       id,
@@ -86,6 +87,7 @@ export class RedisApprovalStore implements ApprovalStore {
       input.plan.title,
       input.plan.id,
       input.takesOver ?? '',
+      resources.length,
     ];
     const reply = await this.run(CREATE_APPROVAL, keys, args);
     const [status] = reply;
@@ -219,9 +221,10 @@ export class RedisApprovalStore implements ApprovalStore {
   async lockHolder(resources: readonly string[]): Promise<LockHolder | null> {
     const unique = uniqueResources([...resources]);
     if (unique.length === 0) return null;
-    const holders = await this.redis.mget(...unique.map((r) => this.keys.lock(r)));
+    // A request's lock is named before a drill's, as the memory store does.
+    const holders = await this.redis.mget(...unique.map((r) => this.keys.lock(r)), ...unique.map((r) => this.keys.drillLock(r)));
     const index = holders.findIndex((holder) => holder !== null);
-    return index < 0 ? null : { resource: unique[index] ?? '', heldBy: holders[index] ?? '' };
+    return index < 0 ? null : { resource: unique[index % unique.length] ?? '', heldBy: holders[index] ?? '' };
   }
 
   async releaseLocks(id: string, input: ReleaseInput): Promise<TransitionOutcome> {

@@ -1,39 +1,11 @@
 import type { Redis } from 'ioredis';
 import type { RunJournal } from '../../actions/run-journal.js';
 import type { RunOutcome, StepDetail } from '../../actions/run-outcome.js';
+import type { DrillCreated } from '../../drills/drill-cleanup.js';
 import type { DrillOutcome } from '../../drills/drill-outcome.js';
-import { DRILL_HISTORY, type DrillClaim, type DrillStore } from '../../drills/drill-store.js';
+import { DRILL_HISTORY, type DrillClaim, type DrillClaimInput, type DrillRunRecord, type DrillStore } from '../../drills/drill-store.js';
+import { DRILL_CLAIM, DRILL_HAND_BACK, DRILL_HEARTBEAT, DRILL_RECORD, DRILL_RELEASE, DRILL_TAKE_OVER } from './drill-scripts.js';
 import { drillRedisKeys, type DrillRedisKeys } from './keyspace.js';
-import { LuaScript } from './lua-script.js';
-
-/**
- * KEYS: 1 sequence, then n approval locks, then the n drill locks of the same resources.
- * ARGV: 1 lease ms. Returns {'ok', runId} | {'locked', resource index (0-based), holder}.
- */
-const CLAIM = new LuaScript(
-  'drill-claim',
-  `
-local n = (#KEYS - 1) / 2
-for i = 1, n do
-  local holder = redis.call('GET', KEYS[1 + i]) or redis.call('GET', KEYS[1 + n + i])
-  if holder then return {'locked', i - 1, holder} end
-end
-local id = 'DRL-' .. redis.call('INCR', KEYS[1])
-for i = 1, n do redis.call('SET', KEYS[1 + n + i], id, 'PX', ARGV[1]) end
-return {'ok', id}
-`,
-);
-
-/** KEYS: the drill locks. ARGV: 1 run id. Deletes only the locks the run still holds. */
-const RELEASE = new LuaScript(
-  'drill-release',
-  `
-for i = 1, #KEYS do
-  if redis.call('GET', KEYS[i]) == ARGV[1] then redis.call('DEL', KEYS[i]) end
-end
-return 1
-`,
-);
 
 const RUN_RECORD_TTL_S = 30 * 86_400; // 30 days
 
@@ -73,37 +45,113 @@ export class RedisDrillStore implements DrillStore {
     this.journal = new RedisDrillJournal(redis, this.keys);
   }
 
-  async claim(input: { resources: readonly string[]; leaseMs: number }): Promise<DrillClaim> {
+  async claim(input: DrillClaimInput): Promise<DrillClaim> {
     const resources = [...new Set(input.resources)];
-    const keys = [this.keys.sequence(), ...resources.map((r) => this.keys.approvalLock(r)), ...resources.map((r) => this.keys.lock(r))];
-    const [status, first, holder] = (await CLAIM.run(this.redis, keys, [Math.max(1, Math.round(input.leaseMs))])) as [
-      string,
-      string | number,
-      string?,
+    const keys = [
+      this.keys.sequence(),
+      this.keys.active(),
+      ...resources.map((r) => this.keys.approvalLock(r)),
+      ...resources.map((r) => this.keys.lock(r)),
     ];
+    const args = [
+      Math.max(1, Math.round(input.leaseMs)),
+      Math.max(1, Math.round(input.livenessMs)),
+      input.drill,
+      JSON.stringify(resources),
+      input.startedAt,
+      RUN_RECORD_TTL_S,
+      this.keys.run(''),
+      this.keys.alive(''),
+    ];
+    const [status, first, holder] = (await DRILL_CLAIM.run(this.redis, keys, args)) as [string, string | number, string?];
     if (status === 'ok') return { ok: true, runId: String(first) };
     return { ok: false, resource: resources[Number(first)] ?? '', heldBy: holder ?? '' };
   }
 
   async release(runId: string, resources: readonly string[]): Promise<void> {
-    await RELEASE.run(
+    await DRILL_RELEASE.run(
       this.redis,
       [...new Set(resources)].map((r) => this.keys.lock(r)),
       [runId],
     );
   }
 
-  async record(outcome: DrillOutcome): Promise<void> {
-    const key = this.keys.history(outcome.drill);
-    await this.redis
-      .multi()
-      .lpush(key, JSON.stringify(outcome))
-      .ltrim(key, 0, DRILL_HISTORY - 1)
-      .exec();
+  async heartbeat(runId: string, livenessMs: number): Promise<boolean> {
+    const kept = await DRILL_HEARTBEAT.run(
+      this.redis,
+      [this.keys.run(runId), this.keys.alive(runId)],
+      [runId, Math.max(1, Math.round(livenessMs))],
+    );
+    return kept === 1;
+  }
+
+  async planned(runId: string, created: DrillCreated): Promise<void> {
+    await this.redis.hset(this.keys.run(runId), 'created', JSON.stringify(created));
+  }
+
+  async run(runId: string): Promise<DrillRunRecord | null> {
+    const [state, drill, resources, startedAt, created] = await this.redis.hmget(
+      this.keys.run(runId),
+      'state',
+      'drill',
+      'resources',
+      'startedAt',
+      'created',
+    );
+    if (!state || state === 'finished' || !drill) return null;
+    return record(runId, drill, resources ?? null, startedAt ?? null, created ?? null);
+  }
+
+  async lapsed(): Promise<string[]> {
+    const ids = await this.redis.smembers(this.keys.active());
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.exists(this.keys.alive(id), this.keys.recovery(id));
+    const live = (await pipeline.exec()) ?? [];
+    return ids.filter((_, i) => live[i]?.[1] === 0).sort(byRunNumber);
+  }
+
+  async takeOver(runId: string, owner: string, leaseMs: number): Promise<DrillRunRecord | null> {
+    const reply = (await DRILL_TAKE_OVER.run(
+      this.redis,
+      [this.keys.run(runId), this.keys.alive(runId), this.keys.recovery(runId), this.keys.active()],
+      [runId, owner, Math.max(1, Math.round(leaseMs))],
+    )) as string[];
+    if (reply[0] !== 'taken') return null;
+    return record(runId, reply[1] ?? '', reply[2] ?? null, reply[3] ?? null, reply[4] || null);
+  }
+
+  async handBack(runId: string, owner: string): Promise<void> {
+    await DRILL_HAND_BACK.run(this.redis, [this.keys.recovery(runId)], [owner]);
+  }
+
+  async record(outcome: DrillOutcome): Promise<boolean> {
+    const { runId } = outcome;
+    const kept = await DRILL_RECORD.run(
+      this.redis,
+      [this.keys.run(runId), this.keys.history(outcome.drill), this.keys.alive(runId), this.keys.recovery(runId), this.keys.active()],
+      [runId, JSON.stringify(outcome), outcome.result === 'interrupted' ? 'interrupted' : '', DRILL_HISTORY],
+    );
+    return kept === 1;
   }
 
   async history(drill: string, limit: number): Promise<DrillOutcome[]> {
     const items = await this.redis.lrange(this.keys.history(drill), 0, Math.max(0, Math.min(limit, DRILL_HISTORY) - 1));
     return items.map((item) => JSON.parse(item) as DrillOutcome);
   }
+}
+
+function record(runId: string, drill: string, resources: string | null, startedAt: string | null, created: string | null): DrillRunRecord {
+  return {
+    runId,
+    drill,
+    resources: resources ? (JSON.parse(resources) as string[]) : [],
+    startedAt: Number(startedAt ?? 0),
+    ...(created ? { created: JSON.parse(created) as DrillCreated } : {}),
+  };
+}
+
+/** Oldest run first: DRL-9 before DRL-10. */
+function byRunNumber(a: string, b: string): number {
+  return Number(a.slice(4)) - Number(b.slice(4));
 }

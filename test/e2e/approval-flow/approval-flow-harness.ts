@@ -6,12 +6,14 @@ import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Redis } from 'ioredis';
 import { buildApp, type App } from '../../../src/app.js';
+import type { Sleeper } from '../../../src/actions/wait-until.js';
 import type { AwsClients } from '../../../src/aws/aws-clients.js';
 import type { ApprovalEngine } from '../../../src/approvals/approval-engine.js';
 import type { ApprovalStore } from '../../../src/approvals/approval-store.js';
 import type { ApprovalUi } from '../../../src/bot/approvals/create-approval-ui.js';
 import type { SlackBot } from '../../../src/bot/create-slack-bot.js';
 import type { Config } from '../../../src/config/types.js';
+import type { DrillDeps } from '../../../src/drills/build-drills.js';
 import type { ProbeOutcome } from '../../../src/core/check-result.js';
 import type { IncidentEngine } from '../../../src/incidents/incident-engine.js';
 import type { Probes } from '../../../src/monitor/build-jobs.js';
@@ -123,6 +125,12 @@ export interface ApprovalFlowOptions {
   env?: Record<string, string>;
   /** Where the service logs (default: nowhere). */
   logger?: Logger;
+  /** How runs and drills wait (default: they move the clock instead of sleeping). */
+  runSleep?: (clock: ManualClock) => Sleeper;
+  /** Drill liveness and the leader's recovery sweep, shortened. */
+  drillRecovery?: DrillDeps['recovery'];
+  /** A second replica of a running flow: its Redis prefix and clock; it does not wait to lead. */
+  replicaOf?: Pick<ServiceFlow, 'keyPrefix' | 'clock'>;
 }
 
 /** The lag the monitor measures on orders-lag: 12 s, well inside the runbook's guard. */
@@ -185,10 +193,10 @@ export async function startApprovalFlow(options: ApprovalFlowOptions = {}): Prom
  * retries on reads, none on mutating calls), a test answers AWS at the HTTP layer (nock).
  */
 export async function startServiceFlow(options: ApprovalFlowOptions, clients: AwsClients): Promise<ServiceFlow> {
-  const clock = new ManualClock();
+  const clock = options.replicaOf?.clock ?? new ManualClock();
   const config = botConfig(flowYaml(options.approvals, options), options.env);
   const redis = newRedisClient();
-  const keyPrefix = randomKeyPrefix('approval-flow');
+  const keyPrefix = options.replicaOf?.keyPrefix ?? randomKeyPrefix('approval-flow');
   const backend = testBackend(redis, keyPrefix, clock);
   if (options.wrapStore) Object.assign(backend, { approvals: options.wrapStore(backend.approvals) });
 
@@ -205,9 +213,12 @@ export async function startServiceFlow(options: ApprovalFlowOptions, clients: Aw
       webApiNetworkRetries: 0,
       approvalSweepIntervalMs: 20,
       // Waits move the clock instead of sleeping.
-      runSleep: async (ms) => {
-        clock.advance(ms);
-      },
+      runSleep:
+        options.runSleep?.(clock) ??
+        (async (ms) => {
+          clock.advance(ms);
+        }),
+      ...(options.drillRecovery && { drillRecovery: options.drillRecovery }),
     },
   });
   const { slack, dr } = app;
@@ -215,6 +226,7 @@ export async function startServiceFlow(options: ApprovalFlowOptions, clients: Aw
   // Learns the installed workspace and app, as at boot: payloads are refused until then.
   nockAuthTest();
   await app.start(0, '127.0.0.1');
+  if (options.replicaOf) return serviceFlowOf(app, { clock, config, redis, keyPrefix, ownsKeys: false });
   // The lag guard reads the monitor's latest measurement. The monitor's first run comes at a
   // random phase (up to a minute): record the reading it would make, once this replica leads.
   await untilLeader(app);
@@ -222,6 +234,16 @@ export async function startServiceFlow(options: ApprovalFlowOptions, clients: Aw
   // A pass is written with the leader's next batch (within 5 s); write it now, as that batch would.
   await app.engine.flushQuietPasses();
 
+  return serviceFlowOf(app, { clock, config, redis, keyPrefix, ownsKeys: true });
+}
+
+function serviceFlowOf(
+  app: App,
+  parts: { clock: ManualClock; config: Config; redis: Redis; keyPrefix: string; ownsKeys: boolean },
+): ServiceFlow {
+  const { clock, config, redis, keyPrefix } = parts;
+  const { slack, dr } = app;
+  if (!slack || !dr) throw new Error('Slack is off in the approval flow config');
   const { bot, approvalUi } = slack;
   const { approvals } = dr;
   return {
@@ -254,7 +276,7 @@ export async function startServiceFlow(options: ApprovalFlowOptions, clients: Aw
     },
     async close() {
       await app.stop();
-      await deleteKeys(redis, keyPrefix);
+      if (parts.ownsKeys) await deleteKeys(redis, keyPrefix);
       await redis.quit();
     },
   };

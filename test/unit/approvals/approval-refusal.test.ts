@@ -19,6 +19,18 @@ function anApproval(overrides: Partial<Approval> = {}): Approval {
 }
 
 describe('refusal messages', () => {
+  it('name the drill run holding a resource, with its drill when known, never as a request', () => {
+    const named = refusal('resource-locked', { resource: 'runbook:restore:orders', drill: { runId: 'DRL-4', name: 'orders-restore' } });
+    expect(named).toMatchObject({ reason: 'resource-locked', resource: 'runbook:restore:orders', drill: { runId: 'DRL-4' } });
+    expect(named.blocking).toBeUndefined();
+    expect(named.message).toBe(
+      'runbook:restore:orders is held by drill run DRL-4 (drill orders-restore), which is restoring a temporary copy of it; try again when it ends.',
+    );
+    expect(refusal('resource-locked', { resource: 'rds:us-east-1:instance:orders-db', drill: { runId: 'DRL-5' } }).message).toBe(
+      'rds:us-east-1:instance:orders-db is held by drill run DRL-5, which is restoring a temporary copy of it; try again when it ends.',
+    );
+  });
+
   it('name the action the plan performs', () => {
     expect(actionNoun(aFailoverPlan())).toBe('failover');
     expect(actionNoun(aRestorePlan())).toBe('restore');
