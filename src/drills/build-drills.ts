@@ -14,6 +14,7 @@ import { DrillIncidents } from './drill-incidents.js';
 import { DrillRecovery } from './drill-recovery.js';
 import { DrillScheduler } from './drill-scheduler.js';
 import { DrillService, type DrillLiveness } from './drill-service.js';
+import { NextScheduledRun } from './next-scheduled-run.js';
 
 export interface DrillParts {
   service: DrillService;
@@ -50,6 +51,10 @@ export function buildDrills(deps: DrillDeps): DrillParts | null {
   if (!drills || Object.keys(drills).length === 0) return null;
   const logger = deps.logger.child({ component: 'drills' });
   const rds = new SdkRdsGateway(deps.awsClients);
+  // A Multi-AZ failover drill has no schedule: it only runs through two-person approval.
+  const schedules = Object.entries(drills).flatMap(([name, d]) =>
+    'restore' in d && d.schedule !== undefined ? [{ name, schedule: d.schedule }] : [],
+  );
   const service = new DrillService({
     config: deps.config,
     store: deps.backend.drills,
@@ -64,6 +69,7 @@ export function buildDrills(deps: DrillDeps): DrillParts | null {
     ...(deps.sleep && { sleep: deps.sleep }),
     ...(deps.config.env.drillTokens && { webhookTokens: deps.config.env.drillTokens }),
     ...(deps.recovery?.liveness && { liveness: deps.recovery.liveness }),
+    nextRuns: new NextScheduledRun(schedules),
   });
   const recovery = new DrillRecovery({
     config: deps.config,
@@ -84,10 +90,6 @@ export function buildDrills(deps: DrillDeps): DrillParts | null {
     severity: deps.config.readiness.severity,
     logger,
   });
-  // A Multi-AZ failover drill has no schedule: it only runs through two-person approval.
-  const schedules = Object.entries(drills).flatMap(([name, d]) =>
-    'restore' in d && d.schedule !== undefined ? [{ name, schedule: d.schedule }] : [],
-  );
   deps.metrics.drills.scheduled(schedules.map((s) => s.name));
   return {
     service,

@@ -16,6 +16,7 @@ import type { DrillMetrics } from '../observability/drill-metrics.js';
 import type { DrillMessageRefs } from './drill-message-refs.js';
 import type { DrillOutcome } from './drill-outcome.js';
 import { DrillPosts } from './drill-posts.js';
+import type { NextScheduledRun } from './next-scheduled-run.js';
 import { runDrill, type DrillRunDeps } from './drill-run.js';
 import { isDrillRunId, type DrillStore } from './drill-store.js';
 
@@ -37,6 +38,8 @@ export interface DrillServiceDeps {
   cleanup?: DrillRunDeps['cleanup'];
   /** The validation webhooks' bearer tokens by variable (EnvConfig.drillTokens). */
   webhookTokens?: Readonly<Record<string, string>>;
+  /** When scheduled drills fire next, for the listing. */
+  nextRuns?: Pick<NextScheduledRun, 'of'>;
   /** A run's liveness: renewed every `everyMs`, lapsing `leaseMs` after its process died (drill-recovery.ts). */
   liveness?: DrillLiveness;
 }
@@ -62,6 +65,8 @@ export interface DrillListing {
   /** A Multi-AZ failover drill: what it fails over ("orders-db (us-east-1)"). */
   multiAzFailover?: string;
   schedule?: string;
+  /** Epoch ms of the schedule's next tick (node-cron's reading). */
+  nextRunAt?: number;
   rtoMs?: number;
   last?: DrillOutcome;
 }
@@ -249,11 +254,17 @@ export class DrillService {
           name,
           runbook: drill.restore,
           ...(drill.schedule !== undefined && { schedule: drill.schedule }),
+          ...this.nextRun(name),
           ...(drill.rtoMs !== undefined && { rtoMs: drill.rtoMs }),
           ...(last !== undefined && { last }),
         };
       }),
     );
+  }
+
+  private nextRun(name: string): { nextRunAt?: number } {
+    const at = this.deps.nextRuns?.of(name);
+    return at !== undefined ? { nextRunAt: at } : {};
   }
 
   /** Resolves when every drill started so far has ended (tests, shutdown). */

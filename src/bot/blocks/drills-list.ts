@@ -11,7 +11,8 @@ const RESULT_CHARS = 400; // characters
 
 function line(d: DrillListing): string {
   if (d.multiAzFailover !== undefined) return multiAzLine(d, d.multiAzFailover);
-  const schedule = d.schedule ? `schedule \`${d.schedule}\`` : 'on demand only';
+  const next = d.nextRunAt !== undefined ? ` (next ${formatUtcSecond(d.nextRunAt)})` : '';
+  const schedule = d.schedule ? `schedule \`${d.schedule}\`${next}` : 'on demand only';
   const rto = d.rtoMs !== undefined ? `, rto ${formatDurationHms(d.rtoMs)}` : '';
   const last = d.last
     ? `last: *${d.last.result}* ${d.last.runId} at ${formatUtcSecond(d.last.finishedAt)}${

@@ -6,6 +6,7 @@ import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
 import { nockRdsForDrills } from '../../doubles/rds-drill-fake.js';
 import { nockChatUpdate, nockPostMessage } from '../../doubles/slack-api-nock.js';
 import { startServiceFlow, type ServiceFlow } from '../approval-flow/approval-flow-harness.js';
+import { slash } from '../approval-flow/flow-requests.js';
 
 /*
  * A scheduled drill as `lifeboat start` runs it: node-cron fires on the monitor leader (every
@@ -56,4 +57,8 @@ it('the leader starts a scheduled drill by cron, unattended, and it ends with it
   expect(outcome).toMatchObject({ result: 'passed', target: 'orders-db-drill-20261121-120000' });
   expect(rds.deleted).toContain('orders-db-drill-20261121-120000');
   expect(rds.sent.filter((s) => s.action.startsWith('Delete')).every((s) => s.params.DBInstanceIdentifier !== 'orders-db')).toBe(true);
+  // /dr drills (any replica) says when the schedule fires next.
+  expect(JSON.stringify(await slash(flow, 'drills', 'U0ZZZ'))).toMatch(
+    /schedule `\* \* \* \* \* \*` \(next \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)/,
+  );
 });
