@@ -51,9 +51,13 @@ const BAD = `checks:
 
 describe('lifeboat CLI', () => {
   it('check-config exits 0 on the examples', async () => {
-    // production.yaml posts to Atlassian Statuspage, whose key must come from the environment.
-    for (const example of ['examples/lifeboat.yaml', 'examples/production.yaml']) {
-      const { code, stdout } = await lifeboat(['check-config', '--config', example], { STATUSPAGE_API_KEY: 'sp-test-key' }).finished;
+    // production.yaml posts to Atlassian Statuspage and the posture report to Slack: their keys come from the environment.
+    const production = { STATUSPAGE_API_KEY: 'sp-test-key', SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_SIGNING_SECRET: 'secret' };
+    for (const [example, env] of [
+      ['examples/lifeboat.yaml', {}],
+      ['examples/production.yaml', production],
+    ] as const) {
+      const { code, stdout } = await lifeboat(['check-config', '--config', example], env).finished;
       expect(code, stdout).toBe(0);
       expect(stdout).toContain('valid');
     }
