@@ -69,6 +69,40 @@ describe('probeCheck for an HTTP check', () => {
   });
 });
 
+describe('probeCheck when the run signal is the deadline (monitor HTTP runs)', () => {
+  it('asks the prober to use the signal as its deadline, and keeps the timeout it reports', async () => {
+    const calls: unknown[] = [];
+    const timedOut: ProbeOutcome = {
+      ok: false,
+      severity: 'SEV2',
+      summary: 'timeout after 5s',
+      measurement: { kind: 'http', url: check.url },
+      error: { kind: 'timeout', message: 'no response headers within 5000ms' },
+    };
+    // A prober that answers its abort a moment later, as undici does.
+    const probes: Probes = {
+      ...NO_PROBES,
+      http: (_spec, signal, options) => {
+        calls.push(options);
+        return new Promise((resolve) => signal.addEventListener('abort', () => setTimeout(() => resolve(timedOut), 20)));
+      },
+    };
+    const controller = new AbortController();
+    const running = probeCheck(check, probes, new ManualClock(), controller.signal, true);
+    controller.abort(new DOMException('deadline of 5000ms passed', 'TimeoutError'));
+    expect(await running).toMatchObject({ summary: 'timeout after 5s', error: { message: 'no response headers within 5000ms' } });
+    expect(calls).toEqual([{ signalCarriesDeadline: true }]);
+  });
+
+  it('still records a timeout when the probe ignores the abort, after a short grace', async () => {
+    const probes: Probes = { ...NO_PROBES, http: () => new Promise<ProbeOutcome>(() => {}) };
+    const controller = new AbortController();
+    const running = probeCheck(check, probes, new ManualClock(), controller.signal, true);
+    controller.abort(new DOMException('deadline of 5000ms passed', 'TimeoutError'));
+    expect(await running).toMatchObject({ ok: false, summary: 'timeout after 5000ms', error: { kind: 'timeout' } });
+  });
+});
+
 describe('stamp', () => {
   it('makes the result from the outcome, with the run time, and no error key on a pass', () => {
     const clock = new ManualClock();
