@@ -28,6 +28,7 @@ const FLAGS = [
   'redis',
   'start-timeout',
   'failing',
+  'node-options',
 ];
 const FAMILIES = [
   'lifeboat_check_runs_total',
@@ -58,6 +59,8 @@ export async function main(argv) {
     startTimeoutMs: parseDurationMs(flags['start-timeout'] ?? '120s'),
     // Percent of checks that fail every run (issue 15 item 2's "2 % failing checks"); default none.
     failingPercent: Number(flags.failing ?? '0'),
+    // NODE_OPTIONS for the service, e.g. the heap cap deploy/k8s/base sets; none by default.
+    nodeOptions: flags['node-options'] ?? '',
   };
   if (!(cfg.failingPercent >= 0 && cfg.failingPercent <= 100))
     throw new Error(`--failing must be a percent from 0 to 100 (got ${flags.failing})`);
@@ -74,7 +77,7 @@ export async function main(argv) {
       .join(' ')}, node ${process.version}; ` +
       `checks every ${everyMs / 1000}s (timeout ${cfg.timeoutMs}ms), monitor.concurrency ${cfg.concurrency}; ` +
       `warm-up ${cfg.warmupMs / 1000}s, then ${cfg.durationMs / 1000}s measured with /metrics scraped every ${cfg.scrapeMs / 1000}s; ` +
-      `${cfg.targets} targets (+${cfg.targetDelayMs}ms) in a child process; ${cfg.failingPercent} % of checks failing; Redis ${cfg.redisUrl}`,
+      `${cfg.targets} targets (+${cfg.targetDelayMs}ms) in a child process; ${cfg.failingPercent} % of checks failing; Redis ${cfg.redisUrl}; NODE_OPTIONS ${cfg.nodeOptions || '(none)'}`,
   );
 
   let db;
@@ -127,7 +130,13 @@ export async function main(argv) {
 
 /** One N: start the service, wait until it leads, warm up, measure a window, stop it. */
 async function runService(cfg) {
-  const service = spawnService({ configPath: cfg.configPath, port: await freePort(), redisUrl: cfg.redisUrl, logLevel: 'warn' });
+  const service = spawnService({
+    configPath: cfg.configPath,
+    port: await freePort(),
+    redisUrl: cfg.redisUrl,
+    logLevel: 'warn',
+    nodeOptions: cfg.nodeOptions,
+  });
   const fail = (message) => Object.assign(new ServiceFailure(`${cfg.n} checks: ${message}`), { log: service.log });
   try {
     const startedAt = performance.now();

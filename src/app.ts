@@ -390,7 +390,7 @@ function realProbes(clock: Clock, clients: AwsClients, closers: Array<() => Prom
   const lag = new ReplicationLagProbe({ clients, clock });
   const backup = new BackupProbe({ clients, clock });
   return {
-    http: (spec, signal) => http.probe(spec, signal),
+    http: (spec, signal, options) => http.probe(spec, signal, options),
     lagBatch: (specs, signal) => lag.probeBatch(specs, signal),
     backup: (spec, signal) => backup.probe(spec, signal),
   };

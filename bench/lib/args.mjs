@@ -6,7 +6,10 @@ export function parseFlags(argv, known) {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}"`);
-    const [key, inline] = arg.slice(2).split('=', 2);
+    // Split at the first '=' only: a value may hold one itself (--node-options=--max-old-space-size=256).
+    const eq = arg.indexOf('=');
+    const key = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+    const inline = eq < 0 ? undefined : arg.slice(eq + 1);
     if (!known.includes(key)) throw new Error(`unknown flag --${key} (known: ${known.map((k) => `--${k}`).join(' ')})`);
     flags[key] = inline ?? argv[++i];
     if (flags[key] === undefined) throw new Error(`--${key} needs a value`);

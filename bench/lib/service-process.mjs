@@ -62,11 +62,13 @@ export class ServiceFailure extends Error {}
 
 /**
  * Spawns `node dist/cli.js start --config <path>` with only the environment it needs (no Slack,
- * PagerDuty or AWS variables leak in from the bench's), JSON logs at `logLevel`.
+ * PagerDuty or AWS variables leak in from the bench's), JSON logs at `logLevel`, and `nodeOptions` as
+ * NODE_OPTIONS when given (what a deployment sets, such as deploy/k8s/base's heap cap).
  */
-export function spawnService({ configPath, port, redisUrl, logLevel }) {
+export function spawnService({ configPath, port, redisUrl, logLevel, nodeOptions = '' }) {
   const child = spawn(process.execPath, [CLI, 'start', '--config', configPath], {
     env: {
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       REDIS_URL: redisUrl,

@@ -225,7 +225,8 @@ export class IncidentEngine {
     let open = previous.openIncidentId ? await store.getIncident(previous.openIncidentId) : null;
     if (open && !isOpen(open)) open = null; // resolved by a person since; the next failure starts a new one
 
-    const base = open ? previous : { ...previous, openIncidentId: null };
+    // Copied only when the stored state still names an incident that is gone: not on every pass.
+    const base = open || previous.openIncidentId === null ? previous : { ...previous, openIncidentId: null };
     const { state, decision } = evaluateResult(base, result, policy, open?.severity ?? null);
     if (decision.kind === 'open') {
       // One outage, one page: while a parent's incident is open the failure joins it instead.

@@ -36,17 +36,25 @@ function cadence(check: CheckConfig): Pick<ScheduledJob, 'everyMs' | 'cron'> {
   return check.schedule ? { cron: check.schedule } : { everyMs: check.everyMs ?? 60_000 };
 }
 
-/** An HTTP or backup check: one probe per run (probe-check.ts, shared with verify steps). */
+/**
+ * An HTTP or backup check: one probe per run (probe-check.ts, shared with verify steps). An HTTP
+ * run's signal aborts at the check's timeout, so the prober uses it as its deadline instead of
+ * making a second abort signal every run.
+ */
 function singleJob(check: HttpCheck | BackupCheck, probes: Probes, sink: ResultSink, clock: Clock): ScheduledJob {
   const deadlineMs = check.timeoutMs + BACKSTOP_MARGIN_MS;
-  return {
+  const signalIsDeadline = check.type === 'http';
+  const job: ScheduledJob = {
     id: `${check.type}:${check.id}`,
-    ...cadence(check),
     timeoutMs: deadlineMs,
     run: async (signal) => {
-      await sink(await probeCheck(check, probes, clock, signal), deadlineMs);
+      await sink(await probeCheck(check, probes, clock, signal, signalIsDeadline), deadlineMs);
     },
   };
+  if (signalIsDeadline) job.abortAfterMs = check.timeoutMs;
+  if (check.schedule) job.cron = check.schedule;
+  else job.everyMs = check.everyMs ?? 60_000;
+  return job;
 }
 
 function lagJob(group: ReplicationLagCheck[], probes: Probes, sink: ResultSink, clock: Clock): ScheduledJob {

@@ -3,21 +3,53 @@ import type { CheckResult, ProbeOutcome } from '../core/check-result.js';
 import type { Clock } from '../core/clock.js';
 import type { Severity } from '../core/severity.js';
 import type { BackupProbeSpec } from './probes/backup-probe.js';
-import type { HttpProbeSpec } from './probes/http-probe.js';
+import type { HttpProbeSpec, ProbeCallOptions } from './probes/http-probe.js';
 import type { LagProbeSpec } from './probes/replication-lag-probe.js';
 import { lagProbeSpec } from './probes/replication-lag-evaluate.js';
 
 /** The probes the monitor runs; each never throws for a failed measurement. */
 export interface Probes {
-  http(spec: HttpProbeSpec, signal: AbortSignal): Promise<ProbeOutcome>;
+  http(spec: HttpProbeSpec, signal: AbortSignal, options?: ProbeCallOptions): Promise<ProbeOutcome>;
   lagBatch(specs: LagProbeSpec[], signal: AbortSignal): Promise<Map<string, ProbeOutcome>>;
   backup(spec: BackupProbeSpec, signal: AbortSignal): Promise<ProbeOutcome>;
 }
 
 /** Backstop beyond a probe's own timeout: the probe should answer first. */
 export const BACKSTOP_MARGIN_MS = 1000;
+/**
+ * When the run's signal is the probe's own deadline, how long the probe may take to report that
+ * timeout itself (with what it had received) before the run records a bare timeout: well inside
+ * the scheduler's backstop, which frees the slot BACKSTOP_MARGIN_MS after the deadline.
+ */
+const DEADLINE_REPORT_GRACE_MS = BACKSTOP_MARGIN_MS / 2;
 
+// Checks are immutable config objects that live as long as the process: build each one's spec
+// once. The HTTP prober caches its parsed URL and headers per spec object, so a fresh spec per
+// run would also parse the URL again on every run.
+const httpSpecs = new WeakMap<HttpCheck, HttpProbeSpec>();
+const backupSpecs = new WeakMap<BackupCheck, BackupProbeSpec>();
+
+/** The probe spec of a check, the same object on every call for the same check. */
 export function httpProbeSpec(check: HttpCheck): HttpProbeSpec {
+  let spec = httpSpecs.get(check);
+  if (spec === undefined) {
+    spec = buildHttpProbeSpec(check);
+    httpSpecs.set(check, spec);
+  }
+  return spec;
+}
+
+/** The probe spec of a backup check, the same object on every call for the same check. */
+export function backupProbeSpec(check: BackupCheck): BackupProbeSpec {
+  let spec = backupSpecs.get(check);
+  if (spec === undefined) {
+    spec = buildBackupProbeSpec(check);
+    backupSpecs.set(check, spec);
+  }
+  return spec;
+}
+
+function buildHttpProbeSpec(check: HttpCheck): HttpProbeSpec {
   return {
     url: check.url,
     method: check.method,
@@ -28,7 +60,7 @@ export function httpProbeSpec(check: HttpCheck): HttpProbeSpec {
   };
 }
 
-export function backupProbeSpec(check: BackupCheck): BackupProbeSpec {
+function buildBackupProbeSpec(check: BackupCheck): BackupProbeSpec {
   return {
     checkId: check.id,
     region: check.region,
@@ -45,14 +77,28 @@ export function backupProbeSpec(check: BackupCheck): BackupProbeSpec {
  * probe throws or `signal` aborts first (a timeout). Never rejects. A replication-lag check is a
  * batch of one. Used by the monitor's HTTP and backup jobs and by a runbook's verify step.
  */
-export async function probeCheck(check: CheckConfig, probes: Probes, clock: Clock, signal: AbortSignal): Promise<CheckResult> {
+export async function probeCheck(
+  check: CheckConfig,
+  probes: Probes,
+  clock: Clock,
+  signal: AbortSignal,
+  /** `signal` aborts (TimeoutError) at the check's timeout: the scheduler's ScheduledJob.abortAfterMs. */
+  signalIsDeadline = false,
+): Promise<CheckResult> {
   const startedAt = clock.now();
   let outcome: ProbeOutcome;
   if (check.type === 'http') {
-    const measurement = { kind: 'http', url: check.url } as const;
+    const probe = signalIsDeadline
+      ? probes.http(httpProbeSpec(check), signal, { signalCarriesDeadline: true })
+      : probes.http(httpProbeSpec(check), signal);
+    // The failure measurement is built only on those paths: most runs pass.
     outcome =
-      (await untilAborted(probes.http(httpProbeSpec(check), signal), signal, (err) => crashed(check.severity, err, measurement))) ??
-      failure(check.severity, 'timeout', `timeout after ${check.timeoutMs}ms`, measurement);
+      (await untilAborted(
+        probe,
+        signal,
+        (err) => crashed(check.severity, err, { kind: 'http', url: check.url }),
+        signalIsDeadline ? DEADLINE_REPORT_GRACE_MS : 0,
+      )) ?? failure(check.severity, 'timeout', `timeout after ${check.timeoutMs}ms`, { kind: 'http', url: check.url });
   } else if (check.type === 'backup') {
     const measurement = { kind: 'backup', ageSeconds: null } as const;
     outcome =
@@ -81,8 +127,13 @@ function crashed(severity: Severity, err: unknown, measurement: ProbeOutcome['me
   return failure(severity, 'error', `probe error: ${message}`, measurement);
 }
 
+/** The outcome as a check's result. Runs on every check run: the fields are copied by name, no spread. */
 export function stamp(checkId: string, outcome: ProbeOutcome, startedAt: number, clock: Clock): CheckResult {
-  return { ...outcome, checkId, startedAt, durationMs: Math.max(0, clock.now() - startedAt) };
+  const durationMs = Math.max(0, clock.now() - startedAt);
+  const { ok, severity, summary, measurement, error } = outcome;
+  return error === undefined
+    ? { ok, severity, summary, measurement, checkId, startedAt, durationMs }
+    : { ok, severity, summary, measurement, error, checkId, startedAt, durationMs };
 }
 
 function failure(severity: Severity, kind: 'timeout' | 'error', message: string, measurement: ProbeOutcome['measurement']): ProbeOutcome {
@@ -90,14 +141,15 @@ function failure(severity: Severity, kind: 'timeout' | 'error', message: string,
 }
 
 /**
- * Resolves with the probe's answer, or null once the run is aborted: a probe that ignores its
- * abort signal must still yield a result, so the check is recorded as failed by timeout instead
- * of silently not evaluated.
+ * Resolves with the probe's answer, or null once the run is aborted (after `graceMs`, when the
+ * probe is expected to report the abort itself): a probe that ignores its abort signal must still
+ * yield a result, so the check is recorded as failed by timeout instead of silently not evaluated.
  */
-export function untilAborted<T>(probe: Promise<T>, signal: AbortSignal, onError: (err: unknown) => T): Promise<T | null> {
-  if (signal.aborted) return Promise.resolve(null);
+export function untilAborted<T>(probe: Promise<T>, signal: AbortSignal, onError: (err: unknown) => T, graceMs = 0): Promise<T | null> {
+  if (signal.aborted && graceMs === 0) return Promise.resolve(null);
   return new Promise((resolve) => {
-    const onAbort = () => resolve(null);
+    const onAbort = graceMs === 0 ? () => resolve(null) : () => void setTimeout(() => resolve(null), graceMs);
+    if (signal.aborted) onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     probe.then(
       (value) => {

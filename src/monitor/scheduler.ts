@@ -11,6 +11,12 @@ export interface ScheduledJob {
   cron?: string;
   /** Per-run deadline, ms: the signal aborts then and the run's concurrency slot is freed. */
   timeoutMs: number;
+  /**
+   * The run's own deadline, ms, below `timeoutMs`: the signal aborts then (a `TimeoutError`), so
+   * the job needs no abort signal of its own; the slot is held until `timeoutMs` only if the run
+   * still has not settled (a job that ignores its signal).
+   */
+  abortAfterMs?: number;
   run(signal: AbortSignal): Promise<void>;
 }
 
@@ -105,6 +111,11 @@ export class Scheduler {
     }
     if (job.cron !== undefined && !isValidCron(job.cron)) throw new Error(`job ${job.id}: invalid cron "${job.cron}"`);
     if (!inTimerRange(job.timeoutMs)) throw new RangeError(`job ${job.id}: timeoutMs must be in (0, ${MAX_TIMER_MS}]`);
+    if (job.abortAfterMs !== undefined && !(inTimerRange(job.abortAfterMs) && job.abortAfterMs < job.timeoutMs)) {
+      throw new RangeError(
+        `job ${job.id}: abortAfterMs must be in (0, timeoutMs), got ${job.abortAfterMs} with timeoutMs ${job.timeoutMs}`,
+      );
+    }
     const state: JobState = {
       job,
       nextDueAt: 0,
@@ -227,12 +238,22 @@ export class Scheduler {
       this.safely(() => this.options.onRunComplete?.(info));
       this.pump();
     };
-    const deadline = setTimeout(() => {
+    const backstop = (): void => {
       state.hung = true;
       controller.abort(new DOMException(`job ${job.id} exceeded ${job.timeoutMs}ms`, 'TimeoutError'));
       this.logger.warn({ jobId: job.id, timeoutMs: job.timeoutMs }, `job ${job.id} timed out after ${job.timeoutMs}ms; slot freed`);
       report('timeout');
-    }, job.timeoutMs);
+    };
+    // One timer a run: at the job's own deadline when it has one (then the backstop is armed for
+    // the rest of timeoutMs, only if the run has not settled), else at timeoutMs.
+    const { abortAfterMs } = job;
+    let deadline =
+      abortAfterMs === undefined
+        ? setTimeout(backstop, job.timeoutMs)
+        : setTimeout(() => {
+            controller.abort(new DOMException(`deadline of ${abortAfterMs}ms passed`, 'TimeoutError'));
+            if (!reportedOnce) deadline = setTimeout(backstop, job.timeoutMs - abortAfterMs);
+          }, abortAfterMs);
 
     let result: Promise<void>;
     try {

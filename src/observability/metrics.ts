@@ -5,6 +5,13 @@ import { SEVERITIES, type Severity } from '../core/severity.js';
 import { DrillMetrics } from './drill-metrics.js';
 import { PerCheckSeries } from './per-check-series.js';
 
+/** The per-type series a check run records into (see Metrics.recordResult). */
+interface RunChildren {
+  duration: { observe(value: number): void };
+  pass: { inc(): void };
+  fail: { inc(): void };
+}
+
 /** Outcome label values of lifeboat_pagerduty_events_total. */
 export type DeliveryOutcome = 'delivered' | 'retried' | 'dropped' | 'refused';
 
@@ -215,6 +222,7 @@ export class Metrics {
   });
 
   private readonly perCheck = new PerCheckSeries();
+  private readonly runChildrenByType = new Map<string, RunChildren>();
   private outboxPendingSource: (() => Promise<number>) | null = null;
   private pagingMetrics: PagingMetrics | null = null;
   private actionMetrics: ActionMetrics | null = null;
@@ -260,10 +268,25 @@ export class Metrics {
 
   /** Records what a check run measured. */
   recordResult(result: CheckResult): void {
-    const type = result.measurement.kind;
     this.perCheck.record(result);
-    this.checkDuration.observe({ type }, result.durationMs / 1000);
-    this.checkRuns.inc({ type, outcome: result.ok ? 'pass' : 'fail' });
+    const children = this.runChildren(result.measurement.kind);
+    children.duration.observe(result.durationMs / 1000);
+    (result.ok ? children.pass : children.fail).inc();
+  }
+
+  // Every run records into the same few label sets (one per check type): prom-client would hash
+  // the label object on each call, so each type's children are looked up once and kept.
+  private runChildren(type: string): RunChildren {
+    let children = this.runChildrenByType.get(type);
+    if (children === undefined) {
+      children = {
+        duration: this.checkDuration.labels({ type }),
+        pass: this.checkRuns.labels({ type, outcome: 'pass' }),
+        fail: this.checkRuns.labels({ type, outcome: 'fail' }),
+      };
+      this.runChildrenByType.set(type, children);
+    }
+    return children;
   }
 
   /** The whole scrape: prom-client's families, then the per-check gauges. */

@@ -32,10 +32,20 @@ export interface HttpProberOptions {
   userAgent?: string;
 }
 
+/** How a caller's signal relates to the spec's deadline. */
+export interface ProbeCallOptions {
+  /**
+   * The caller's signal aborts with a `TimeoutError` when `spec.timeoutMs` has passed (the
+   * scheduler's per-run deadline, see ScheduledJob.abortAfterMs): the prober then arms no timer
+   * and makes no abort signal of its own, and reports that abort as the probe's timeout.
+   */
+  signalCarriesDeadline?: boolean;
+}
+
 /** Runs HTTP probes over one shared connection pool. */
 export interface HttpProber {
   /** Never rejects: every failure is an outcome with `ok: false` and a distinct `error.kind`. */
-  probe(spec: HttpProbeSpec, signal?: AbortSignal): Promise<ProbeOutcome>;
+  probe(spec: HttpProbeSpec, signal?: AbortSignal, options?: ProbeCallOptions): Promise<ProbeOutcome>;
   /** Closes the owned pool once in-flight requests end; safe to call twice. */
   close(): Promise<void>;
 }
@@ -50,9 +60,36 @@ interface PreparedSpec {
   needle: Buffer | undefined;
 }
 
+/** How a probe learns that its time is up or that it was cancelled. */
+interface ProbeDeadline {
+  readonly signal: AbortSignal;
+  readonly timedOut: boolean;
+  readonly cancelled: boolean;
+  clear(): void;
+}
+
+/**
+ * The caller's signal is the deadline (ProbeCallOptions.signalCarriesDeadline): one abort signal
+ * per run, the caller's. A `TimeoutError` abort is the deadline; any other abort a cancellation.
+ */
+class CallerDeadline implements ProbeDeadline {
+  constructor(readonly signal: AbortSignal) {}
+
+  get timedOut(): boolean {
+    return this.signal.aborted && isTimeoutReason(this.signal.reason);
+  }
+
+  get cancelled(): boolean {
+    return this.signal.aborted && !isTimeoutReason(this.signal.reason);
+  }
+
+  clear(): void {}
+}
+
 /** Aborts at the deadline or when the caller's signal aborts, and remembers which came first. */
-class Deadline {
+class Deadline implements ProbeDeadline {
   readonly controller = new AbortController();
+  readonly signal = this.controller.signal;
   timedOut = false;
   cancelled = false;
   private readonly timer: NodeJS.Timeout;
@@ -110,7 +147,7 @@ export function createHttpProber(options: HttpProberOptions = {}): HttpProber {
     return entry;
   };
 
-  const probe = async (spec: HttpProbeSpec, signal?: AbortSignal): Promise<ProbeOutcome> => {
+  const probe = async (spec: HttpProbeSpec, signal?: AbortSignal, options?: ProbeCallOptions): Promise<ProbeOutcome> => {
     const startedAt = performance.now();
     let prepared: PreparedSpec;
     try {
@@ -124,18 +161,19 @@ export function createHttpProber(options: HttpProberOptions = {}): HttpProber {
       failure(spec, display, status, kind, scrub(summary, secrets), scrub(message, secrets));
     if (signal?.aborted) return fail(cancelKind(signal), 'probe cancelled', 'cancelled before it started');
 
-    const deadline = new Deadline(spec.timeoutMs, signal);
+    const deadline: ProbeDeadline =
+      signal !== undefined && options?.signalCarriesDeadline === true ? new CallerDeadline(signal) : new Deadline(spec.timeoutMs, signal);
     let status: number | undefined;
     try {
       const response = await request(target, {
         dispatcher,
         method: spec.method,
         headers: prepared.headers,
-        signal: deadline.controller.signal,
+        signal: deadline.signal,
       });
       status = response.statusCode;
       if (!spec.expect.status.includes(status)) {
-        await response.body.dump({ limit: DISCARD_LIMIT_BYTES, signal: deadline.controller.signal }).catch(() => {});
+        await response.body.dump({ limit: DISCARD_LIMIT_BYTES, signal: deadline.signal }).catch(() => {});
         const expected = spec.expect.status.join(', ');
         return fail('unexpected-status', `HTTP ${status} (expected ${expected})`, `status ${status} not in [${expected}]`, status);
       }
@@ -184,8 +222,11 @@ export function createHttpProber(options: HttpProberOptions = {}): HttpProber {
 
 /** A caller's timeout (the scheduler's per-run deadline) is still a timeout; anything else is not. */
 function cancelKind(signal: AbortSignal): ProbeErrorKind {
-  const reason: unknown = signal.reason;
-  return reason instanceof Error && reason.name === 'TimeoutError' ? 'timeout' : 'error';
+  return isTimeoutReason(signal.reason) ? 'timeout' : 'error';
+}
+
+function isTimeoutReason(reason: unknown): boolean {
+  return reason instanceof Error && reason.name === 'TimeoutError';
 }
 
 function quoteNeedle(needle: string): string {

@@ -136,6 +136,63 @@ describe('Scheduler: concurrency and overlap', () => {
   });
 });
 
+describe('Scheduler: a job with its own deadline (abortAfterMs)', () => {
+  it('aborts the run signal at abortAfterMs with a TimeoutError; a run that then settles is an ordinary run', async () => {
+    const { scheduler, runs, logger } = makeScheduler();
+    let seen: AbortSignal | undefined;
+    scheduler.add(
+      job('probe', (signal) => ((seen = signal), work(60_000, signal).catch(() => {})), {
+        everyMs: 10_000,
+        abortAfterMs: 500,
+        timeoutMs: 1_500,
+      }),
+    );
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(499);
+    expect(seen?.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(seen?.aborted).toBe(true);
+    expect((seen?.reason as Error).name).toBe('TimeoutError');
+    expect((seen?.reason as Error).message).toBe('deadline of 500ms passed');
+    expect(runs.map((r) => [r.jobId, r.outcome, r.finishedAt - T0])).toEqual([['probe', 'ok', 500]]);
+    // The run settled: no backstop fires later, nothing is logged as hung.
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(runs).toHaveLength(1);
+    expect(logger.warn).not.toHaveBeenCalled();
+    await scheduler.stop();
+  });
+
+  it('still frees the slot at timeoutMs when the run ignores the abort', async () => {
+    const { scheduler, runs, skipped, logger } = makeScheduler({ concurrency: 1 });
+    scheduler.add(job('stuck', () => new Promise(() => {}), { everyMs: 10_000, abortAfterMs: 500, timeoutMs: 1_500 }));
+    scheduler.add(job('healthy', () => work(10), { everyMs: 10_000 }));
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(1_499);
+    expect(runs).toEqual([]);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(runs.map((r) => [r.jobId, r.outcome, r.finishedAt - T0])).toEqual([
+      ['stuck', 'timeout', 1500],
+      ['healthy', 'ok', 1510],
+    ]);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.objectContaining({ jobId: 'stuck' }),
+      expect.stringContaining('timed out after 1500ms'),
+    );
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(skipped).toEqual(['stuck']);
+    await scheduler.stop();
+  });
+
+  it('refuses an abortAfterMs that is not below timeoutMs', () => {
+    const { scheduler } = makeScheduler();
+    const run = async () => {};
+    expect(() => scheduler.add(job('a', run, { abortAfterMs: 5_000, timeoutMs: 5_000 }))).toThrow(
+      /abortAfterMs must be in \(0, timeoutMs\)/,
+    );
+    expect(() => scheduler.add(job('b', run, { abortAfterMs: 0 }))).toThrow(/abortAfterMs/);
+  });
+});
+
 describe('Scheduler: failures and stop', () => {
   it('logs a throwing job and keeps its schedule', async () => {
     const { scheduler, runs, logger } = makeScheduler();

@@ -34,6 +34,10 @@ describe('the per-check series in a scrape', () => {
     expect(text).toContain('# TYPE lifeboat_check_up gauge\n');
     expect(text).toContain('lifeboat_check_runs_total{type="http",outcome="fail"} 1');
     expect(text).toContain('lifeboat_check_runs_total{type="http",outcome="pass"} 1');
+    expect(text).toContain('lifeboat_check_runs_total{type="replication-lag",outcome="pass"} 1');
+    expect(text).toContain('lifeboat_check_runs_total{type="replication-lag",outcome="fail"} 1');
+    expect(text).toContain('lifeboat_check_duration_seconds_count{type="http"} 2');
+    expect(text).toContain('lifeboat_check_duration_seconds_sum{type="backup"} 0.3');
     // Every family is named once: Prometheus refuses a scrape that repeats one.
     const typeLines = text.split('\n').filter((l) => l.startsWith('# TYPE '));
     expect(new Set(typeLines).size).toBe(typeLines.length);

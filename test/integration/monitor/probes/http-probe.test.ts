@@ -294,6 +294,34 @@ describe('HTTP probe against real local servers', () => {
     expect(aborted).toMatchObject({ ok: false, summary: 'probe cancelled', error: { kind: 'error' } });
   });
 
+  it('with signalCarriesDeadline, takes the caller timeout as its own deadline: the same timeout outcome, phase included', async () => {
+    prober = createHttpProber();
+    const deadline = (ms: number) => {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new DOMException(`deadline of ${ms}ms passed`, 'TimeoutError')), ms);
+      return controller.signal;
+    };
+    // spec.timeoutMs is far away: only the caller's signal can end these probes.
+    const headers = await prober.probe(spec('/hang', { timeoutMs: 300 }), deadline(300), { signalCarriesDeadline: true });
+    expect(headers).toMatchObject({
+      ok: false,
+      summary: 'timeout after 300ms',
+      error: { kind: 'timeout', message: 'no response headers within 300ms' },
+    });
+    const body = await prober.probe(spec('/hang-body', { timeoutMs: 300, expect: { status: [200] } }), deadline(300), {
+      signalCarriesDeadline: true,
+    });
+    expect(body).toMatchObject({ ok: false, measurement: { status: 200 }, summary: 'timeout after 300ms', error: { kind: 'timeout' } });
+    expect(body.error?.message).toBe('HTTP 200 but body not complete within 300ms');
+    // Any other abort is a cancellation, as without the option.
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const cancelled = await prober.probe(spec('/hang', { timeoutMs: 300 }), controller.signal, { signalCarriesDeadline: true });
+    expect(cancelled).toMatchObject({ ok: false, summary: 'probe cancelled', error: { kind: 'error' } });
+    // And the probe still passes when the target answers in time.
+    expect(await prober.probe(spec('/ok'), deadline(5_000), { signalCarriesDeadline: true })).toMatchObject({ ok: true });
+  });
+
   it('never throws, even for an invalid URL', async () => {
     prober = createHttpProber();
     const outcome = await prober.probe(spec('http://user:pw@[not-a-host/'));
