@@ -45,8 +45,15 @@ export interface IncidentEngineOptions {
  */
 export type WriteFencing = { mode: 'leader-lease'; currentLease: () => Lease | null } | { mode: 'unfenced' };
 
-/** The fence a result is committed with, or why it is dropped before reaching the store. */
-type Withheld = { fence: CommitFence } | { dropped: string };
+/**
+ * The fence a result is committed with, or why it is dropped before reaching the store. The fence
+ * itself, not wrapped: this is asked on every run.
+ */
+type Withheld = CommitFence | { dropped: string };
+
+function isDropped(fence: Withheld): fence is { dropped: string } {
+  return typeof fence === 'object' && 'dropped' in fence;
+}
 
 /**
  * Applies check results to incidents in the store: one open incident per check, escalated or
@@ -101,14 +108,14 @@ export class IncidentEngine {
   async apply(result: CheckResult, term?: Lease): Promise<IncidentChange | null> {
     for (let attempt = 1; ; attempt += 1) {
       const fence = this.fenceFor(term);
-      if ('dropped' in fence) {
+      if (isDropped(fence)) {
         this.stateCache.delete(result.checkId);
         this.options.logger.warn({ checkId: result.checkId, reason: fence.dropped }, `result dropped, not written: ${fence.dropped}`);
         return null;
       }
       let outcome: Awaited<ReturnType<IncidentEngine['tryApply']>>;
       try {
-        outcome = await this.tryApply(result, fence.fence);
+        outcome = await this.tryApply(result, fence);
       } catch (err) {
         // The commit may have landed before the error (a reply lost in an outage): the next try
         // must start from what the store holds, or it could open the same incident twice.
@@ -204,13 +211,13 @@ export class IncidentEngine {
 
   private fenceFor(term: Lease | undefined): Withheld {
     const { fencing } = this.options;
-    if (fencing.mode === 'unfenced') return { fence: UNFENCED };
+    if (fencing.mode === 'unfenced') return UNFENCED;
     const current = fencing.currentLease();
     if (!current) return { dropped: 'this process does not hold the monitor lease' };
     if (term && (term.token !== current.token || term.holder !== current.holder || term.name !== current.name)) {
       return { dropped: `the run started in an earlier leader term (token ${term.token}, now ${current.token})` };
     }
-    return { fence: term ?? current };
+    return term ?? current;
   }
 
   private async tryApply(result: CheckResult, fence: CommitFence): Promise<IncidentChange | null | 'conflict'> {
@@ -221,7 +228,8 @@ export class IncidentEngine {
       return null;
     }
 
-    const previous = await this.loadState(result.checkId);
+    // The cache answers almost every run: no call through an async function for it.
+    const previous = this.stateCache.get(result.checkId) ?? (await this.loadState(result.checkId));
     let open = previous.openIncidentId ? await store.getIncident(previous.openIncidentId) : null;
     if (open && !isOpen(open)) open = null; // resolved by a person since; the next failure starts a new one
 
