@@ -18,6 +18,9 @@ export type HumanActionOutcome =
   | { ok: true; change: IncidentChange }
   | { ok: false; reason: 'not-found' | 'already-resolved' | 'already-acknowledged' | 'conflict'; message: string };
 
+/** What apply answers for a quiet pass: one settled promise shared by every such run. */
+const NOTHING_CHANGED: Promise<null> = Promise.resolve(null);
+
 /** A write raced with another one this many times in a row: give up and say so. */
 const MAX_CONFLICT_RETRIES = 3;
 
@@ -64,6 +67,8 @@ function isDropped(fence: Withheld): fence is { dropped: string } {
 export class IncidentEngine {
   private readonly listeners = new Set<IncidentListener>();
   private readonly stateCache = new Map<string, CheckState>();
+  /** Cached states only applyQuiet writes to, in place (see there). */
+  private readonly ownedStates = new WeakSet<CheckState>();
   private readonly quietPasses: QuietPassBuffer;
 
   constructor(private readonly options: IncidentEngineOptions) {
@@ -105,7 +110,42 @@ export class IncidentEngine {
    * fencing, a result from an earlier term (or from when this process held no lease) is dropped,
    * and the commit is fenced with that term's lease, so it lands only while that very term holds.
    */
-  async apply(result: CheckResult, term?: Lease): Promise<IncidentChange | null> {
+  apply(result: CheckResult, term?: Lease): Promise<IncidentChange | null> {
+    return this.applyQuiet(result, term) ? NOTHING_CHANGED : this.applyWithStore(result, term);
+  }
+
+  /**
+   * The path of nearly every run, synchronous: a pass on a check whose cached state has no
+   * incident and no failure streak. Buffers the quiet pass and returns true; false leaves the
+   * result to applyWithStore (anything else, including a dropped fence or an unknown check).
+   */
+  private applyQuiet(result: CheckResult, term: Lease | undefined): boolean {
+    if (!(result.ok || result.severity === null)) return false;
+    const previous = this.stateCache.get(result.checkId);
+    if (previous === undefined || previous.openIncidentId !== null) return false;
+    if (previous.joinedIncidentId !== undefined || previous.consecutiveFailures !== 0) return false;
+    if (!this.options.policies.has(result.checkId)) return false;
+    const fence = this.fenceFor(term);
+    if (isDropped(fence)) return false;
+    // What evaluateResult answers for a pass with no incident open (decision 'none'), written into
+    // a state object this engine owns instead of a new one per run: each run's state lived until
+    // the next run, long enough to be promoted, so every run left old-generation garbage behind.
+    // A committed state is copied once first: the store, or a caller, may still hold that object.
+    let state = previous;
+    if (!this.ownedStates.has(state)) {
+      state = { ...previous };
+      this.ownedStates.add(state);
+      this.stateCache.set(result.checkId, state);
+    }
+    state.consecutiveSuccesses += 1;
+    state.lastResult = result;
+    state.consecutiveMilder = 0;
+    state.milderStreakWorst = null;
+    this.quietPasses.addState(state, fence);
+    return true;
+  }
+
+  private async applyWithStore(result: CheckResult, term: Lease | undefined): Promise<IncidentChange | null> {
     for (let attempt = 1; ; attempt += 1) {
       const fence = this.fenceFor(term);
       if (isDropped(fence)) {
@@ -245,7 +285,7 @@ export class IncidentEngine {
       // Nothing incidents depend on changes: no fenced commit per run, only the latest result
       // for /dr status, written with the next batch under this same fence.
       this.stateCache.set(result.checkId, state);
-      this.quietPasses.add({ checkId: result.checkId, result, consecutiveSuccesses: state.consecutiveSuccesses }, fence);
+      this.quietPasses.addState(state, fence);
       return null;
     }
     // The streak that joined a parent ended: a later failure is news again.

@@ -284,6 +284,11 @@ export class Scheduler {
       return;
     }
     state.busy = true;
+    // A free slot and nobody waiting (the usual case): start now, with no queue entry to allocate.
+    if (this.queue.size === 0 && this.active < this.concurrency) {
+      this.startRun(state, dueAt);
+      return;
+    }
     this.queue.push({ state, dueAt });
     this.pump();
   }
