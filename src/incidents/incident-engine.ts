@@ -6,8 +6,11 @@ import type { Severity } from '../core/severity.js';
 import { declaredCheckId, formatIncidentId, isOpen, type Incident, type IncidentEvent } from '../core/incident.js';
 import type { Logger } from '../observability/logger.js';
 import { StoreError } from '../store/store-error.js';
-import { UNFENCED, type CommitFence, type EvaluationCommit, type Lease, type Store } from '../store/store.js';
+import type { CommitFence, EvaluationCommit, Lease, Store } from '../store/store.js';
 import { joinChild } from './child-join.js';
+import { fenceFor, isDropped, type WriteFencing } from './write-fence.js';
+
+export type { WriteFencing } from './write-fence.js';
 import { changeFor, eventOf, type IncidentChange } from './incident-change.js';
 
 export { eventOf, type IncidentChange } from './incident-change.js';
@@ -39,23 +42,6 @@ export interface IncidentEngineOptions {
   dependencies?: ReadonlyMap<string, readonly string[]>;
   /** Longest a quiet pass waits in memory before its batch is written; default QUIET_PASS_FLUSH_MS. */
   quietPassFlushMs?: number;
-}
-
-/**
- * 'leader-lease': every write carries the monitor lease and the store refuses it, atomically, once
- * that lease is no longer held; no lease means no write. 'unfenced': one process and no leader
- * election (tests, tools), said explicitly so a missing lease can never be mistaken for it.
- */
-export type WriteFencing = { mode: 'leader-lease'; currentLease: () => Lease | null } | { mode: 'unfenced' };
-
-/**
- * The fence a result is committed with, or why it is dropped before reaching the store. The fence
- * itself, not wrapped: this is asked on every run.
- */
-type Withheld = CommitFence | { dropped: string };
-
-function isDropped(fence: Withheld): fence is { dropped: string } {
-  return typeof fence === 'object' && 'dropped' in fence;
 }
 
 /**
@@ -125,7 +111,7 @@ export class IncidentEngine {
     if (previous === undefined || previous.openIncidentId !== null) return false;
     if (previous.joinedIncidentId !== undefined || previous.consecutiveFailures !== 0) return false;
     if (!this.options.policies.has(result.checkId)) return false;
-    const fence = this.fenceFor(term);
+    const fence = fenceFor(this.options.fencing, term);
     if (isDropped(fence)) return false;
     // What evaluateResult answers for a pass with no incident open (decision 'none'), written into
     // a state object this engine owns instead of a new one per run: each run's state lived until
@@ -147,7 +133,7 @@ export class IncidentEngine {
 
   private async applyWithStore(result: CheckResult, term: Lease | undefined): Promise<IncidentChange | null> {
     for (let attempt = 1; ; attempt += 1) {
-      const fence = this.fenceFor(term);
+      const fence = fenceFor(this.options.fencing, term);
       if (isDropped(fence)) {
         this.stateCache.delete(result.checkId);
         this.options.logger.warn({ checkId: result.checkId, reason: fence.dropped }, `result dropped, not written: ${fence.dropped}`);
@@ -247,17 +233,6 @@ export class IncidentEngine {
       }
     }
     return refusal('conflict', `${incidentId} kept changing while we tried to update it; please try again.`);
-  }
-
-  private fenceFor(term: Lease | undefined): Withheld {
-    const { fencing } = this.options;
-    if (fencing.mode === 'unfenced') return UNFENCED;
-    const current = fencing.currentLease();
-    if (!current) return { dropped: 'this process does not hold the monitor lease' };
-    if (term && (term.token !== current.token || term.holder !== current.holder || term.name !== current.name)) {
-      return { dropped: `the run started in an earlier leader term (token ${term.token}, now ${current.token})` };
-    }
-    return term ?? current;
   }
 
   private async tryApply(result: CheckResult, fence: CommitFence): Promise<IncidentChange | null | 'conflict'> {
