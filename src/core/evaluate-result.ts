@@ -17,6 +17,9 @@ export type IncidentDecision =
   | { kind: 'update' }
   | { kind: 'resolve' };
 
+/** The decision of nearly every run, one shared object (read-only). */
+const NO_DECISION: IncidentDecision = Object.freeze({ kind: 'none' });
+
 export interface Evaluation {
   state: CheckState;
   decision: IncidentDecision;
@@ -47,7 +50,7 @@ export function evaluateResult(previous: CheckState, result: CheckResult, policy
     if (!passed && state.consecutiveFailures >= policy.failAfter) {
       return { state, decision: { kind: 'open', severity: result.severity as Severity } };
     }
-    return { state, decision: { kind: 'none' } };
+    return { state, decision: NO_DECISION };
   }
 
   if (passed && state.consecutiveSuccesses >= policy.recoverAfter) {

@@ -6,8 +6,11 @@ import type { Severity } from '../core/severity.js';
 import { declaredCheckId, formatIncidentId, isOpen, type Incident, type IncidentEvent } from '../core/incident.js';
 import type { Logger } from '../observability/logger.js';
 import { StoreError } from '../store/store-error.js';
-import { UNFENCED, type CommitFence, type EvaluationCommit, type Lease, type Store } from '../store/store.js';
+import type { CommitFence, EvaluationCommit, Lease, Store } from '../store/store.js';
 import { joinChild } from './child-join.js';
+import { fenceFor, isDropped, type WriteFencing } from './write-fence.js';
+
+export type { WriteFencing } from './write-fence.js';
 import { changeFor, eventOf, type IncidentChange } from './incident-change.js';
 
 export { eventOf, type IncidentChange } from './incident-change.js';
@@ -17,6 +20,9 @@ import { isQuiet, QuietPassBuffer } from './quiet-pass-buffer.js';
 export type HumanActionOutcome =
   | { ok: true; change: IncidentChange }
   | { ok: false; reason: 'not-found' | 'already-resolved' | 'already-acknowledged' | 'conflict'; message: string };
+
+/** What apply answers for a quiet pass: one settled promise shared by every such run. */
+const NOTHING_CHANGED: Promise<null> = Promise.resolve(null);
 
 /** A write raced with another one this many times in a row: give up and say so. */
 const MAX_CONFLICT_RETRIES = 3;
@@ -39,16 +45,6 @@ export interface IncidentEngineOptions {
 }
 
 /**
- * 'leader-lease': every write carries the monitor lease and the store refuses it, atomically, once
- * that lease is no longer held; no lease means no write. 'unfenced': one process and no leader
- * election (tests, tools), said explicitly so a missing lease can never be mistaken for it.
- */
-export type WriteFencing = { mode: 'leader-lease'; currentLease: () => Lease | null } | { mode: 'unfenced' };
-
-/** The fence a result is committed with, or why it is dropped before reaching the store. */
-type Withheld = { fence: CommitFence } | { dropped: string };
-
-/**
  * Applies check results to incidents in the store: one open incident per check, escalated or
  * resolved in place, every change committed atomically and then announced to listeners.
  * Only the monitor leader calls `apply`, and the scheduler never runs one check twice at once,
@@ -57,6 +53,8 @@ type Withheld = { fence: CommitFence } | { dropped: string };
 export class IncidentEngine {
   private readonly listeners = new Set<IncidentListener>();
   private readonly stateCache = new Map<string, CheckState>();
+  /** Cached states only applyQuiet writes to, in place (see there). */
+  private readonly ownedStates = new WeakSet<CheckState>();
   private readonly quietPasses: QuietPassBuffer;
 
   constructor(private readonly options: IncidentEngineOptions) {
@@ -98,17 +96,52 @@ export class IncidentEngine {
    * fencing, a result from an earlier term (or from when this process held no lease) is dropped,
    * and the commit is fenced with that term's lease, so it lands only while that very term holds.
    */
-  async apply(result: CheckResult, term?: Lease): Promise<IncidentChange | null> {
+  apply(result: CheckResult, term?: Lease): Promise<IncidentChange | null> {
+    return this.applyQuiet(result, term) ? NOTHING_CHANGED : this.applyWithStore(result, term);
+  }
+
+  /**
+   * The path of nearly every run, synchronous: a pass on a check whose cached state has no
+   * incident and no failure streak. Buffers the quiet pass and returns true; false leaves the
+   * result to applyWithStore (anything else, including a dropped fence or an unknown check).
+   */
+  private applyQuiet(result: CheckResult, term: Lease | undefined): boolean {
+    if (!(result.ok || result.severity === null)) return false;
+    const previous = this.stateCache.get(result.checkId);
+    if (previous === undefined || previous.openIncidentId !== null) return false;
+    if (previous.joinedIncidentId !== undefined || previous.consecutiveFailures !== 0) return false;
+    if (!this.options.policies.has(result.checkId)) return false;
+    const fence = fenceFor(this.options.fencing, term);
+    if (isDropped(fence)) return false;
+    // What evaluateResult answers for a pass with no incident open (decision 'none'), written into
+    // a state object this engine owns instead of a new one per run: each run's state lived until
+    // the next run, long enough to be promoted, so every run left old-generation garbage behind.
+    // A committed state is copied once first: the store, or a caller, may still hold that object.
+    let state = previous;
+    if (!this.ownedStates.has(state)) {
+      state = { ...previous };
+      this.ownedStates.add(state);
+      this.stateCache.set(result.checkId, state);
+    }
+    state.consecutiveSuccesses += 1;
+    state.lastResult = result;
+    state.consecutiveMilder = 0;
+    state.milderStreakWorst = null;
+    this.quietPasses.addState(state, fence);
+    return true;
+  }
+
+  private async applyWithStore(result: CheckResult, term: Lease | undefined): Promise<IncidentChange | null> {
     for (let attempt = 1; ; attempt += 1) {
-      const fence = this.fenceFor(term);
-      if ('dropped' in fence) {
+      const fence = fenceFor(this.options.fencing, term);
+      if (isDropped(fence)) {
         this.stateCache.delete(result.checkId);
         this.options.logger.warn({ checkId: result.checkId, reason: fence.dropped }, `result dropped, not written: ${fence.dropped}`);
         return null;
       }
       let outcome: Awaited<ReturnType<IncidentEngine['tryApply']>>;
       try {
-        outcome = await this.tryApply(result, fence.fence);
+        outcome = await this.tryApply(result, fence);
       } catch (err) {
         // The commit may have landed before the error (a reply lost in an outage): the next try
         // must start from what the store holds, or it could open the same incident twice.
@@ -202,17 +235,6 @@ export class IncidentEngine {
     return refusal('conflict', `${incidentId} kept changing while we tried to update it; please try again.`);
   }
 
-  private fenceFor(term: Lease | undefined): Withheld {
-    const { fencing } = this.options;
-    if (fencing.mode === 'unfenced') return { fence: UNFENCED };
-    const current = fencing.currentLease();
-    if (!current) return { dropped: 'this process does not hold the monitor lease' };
-    if (term && (term.token !== current.token || term.holder !== current.holder || term.name !== current.name)) {
-      return { dropped: `the run started in an earlier leader term (token ${term.token}, now ${current.token})` };
-    }
-    return { fence: term ?? current };
-  }
-
   private async tryApply(result: CheckResult, fence: CommitFence): Promise<IncidentChange | null | 'conflict'> {
     const { store, logger } = this.options;
     const policy = this.options.policies.get(result.checkId);
@@ -221,7 +243,8 @@ export class IncidentEngine {
       return null;
     }
 
-    const previous = await this.loadState(result.checkId);
+    // The cache answers almost every run: no call through an async function for it.
+    const previous = this.stateCache.get(result.checkId) ?? (await this.loadState(result.checkId));
     let open = previous.openIncidentId ? await store.getIncident(previous.openIncidentId) : null;
     if (open && !isOpen(open)) open = null; // resolved by a person since; the next failure starts a new one
 
@@ -237,7 +260,7 @@ export class IncidentEngine {
       // Nothing incidents depend on changes: no fenced commit per run, only the latest result
       // for /dr status, written with the next batch under this same fence.
       this.stateCache.set(result.checkId, state);
-      this.quietPasses.add({ checkId: result.checkId, result, consecutiveSuccesses: state.consecutiveSuccesses }, fence);
+      this.quietPasses.addState(state, fence);
       return null;
     }
     // The streak that joined a parent ended: a later failure is news again.

@@ -1,3 +1,4 @@
+import type { CheckResult } from '../core/check-result.js';
 import type { CheckState } from '../core/check-state.js';
 import type { IncidentDecision } from '../core/evaluate-result.js';
 import type { Logger } from '../observability/logger.js';
@@ -5,6 +6,13 @@ import { UNFENCED, type CommitFence, type QuietPass, type Store } from '../store
 
 /** How long a quiet pass may wait in memory before it is written: the most `/dr status` lags behind. */
 export const QUIET_PASS_FLUSH_MS = 5_000; // 5 seconds
+
+/**
+ * Where a waiting pass is read from when its batch is written: the check's state after the pass
+ * (the engine's cached state, which later quiet passes of the check update in place). The pass is
+ * taken from it at flush time, so a run allocates no pass of its own.
+ */
+export type QuietPassSource = Pick<CheckState, 'checkId' | 'consecutiveSuccesses' | 'lastResult'>;
 
 export interface QuietPassBufferOptions {
   store: Pick<Store, 'recordQuietPasses'>;
@@ -36,7 +44,7 @@ export function isQuiet(previous: CheckState, decision: IncidentDecision, state:
  * ones would be overwritten anyway. Passes of one term are never written with another's fence.
  */
 export class QuietPassBuffer {
-  private readonly pending = new Map<string, QuietPass>();
+  private readonly pending = new Map<string, QuietPassSource>();
   private fence: CommitFence | null = null;
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
@@ -52,6 +60,12 @@ export class QuietPassBuffer {
   }
 
   add(pass: QuietPass, fence: CommitFence): void {
+    this.addState({ checkId: pass.checkId, lastResult: pass.result, consecutiveSuccesses: pass.consecutiveSuccesses }, fence);
+  }
+
+  /** Keeps the check's state as its waiting pass, read when the batch is written (see QuietPassSource). */
+  addState(pass: QuietPassSource, fence: CommitFence): void {
+    if (pass.lastResult === null) return; // a state with no result is no pass
     if (this.fence !== null && !sameFence(this.fence, fence)) this.pending.clear();
     this.fence = fence;
     this.pending.set(pass.checkId, pass);
@@ -78,7 +92,11 @@ export class QuietPassBuffer {
     if (this.pending.size === 0 || fence === null) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const passes = [...this.pending.values()];
+    // Snapshots: the sources may change under a write that spans several chunks.
+    const passes: QuietPass[] = [];
+    for (const source of this.pending.values()) {
+      passes.push({ checkId: source.checkId, result: source.lastResult as CheckResult, consecutiveSuccesses: source.consecutiveSuccesses });
+    }
     this.pending.clear();
     this.flushing = this.write(fence, passes).finally(() => {
       this.flushing = null;
@@ -96,7 +114,12 @@ export class QuietPassBuffer {
       // The write may or may not have landed; it only ever sets latest results, so sending it
       // again is harmless. Keep each pass unless a newer one (or a commit) took its place.
       for (const pass of passes) {
-        if (!this.pending.has(pass.checkId) && this.fence !== null && sameFence(this.fence, fence)) this.pending.set(pass.checkId, pass);
+        if (!this.pending.has(pass.checkId) && this.fence !== null && sameFence(this.fence, fence))
+          this.pending.set(pass.checkId, {
+            checkId: pass.checkId,
+            lastResult: pass.result,
+            consecutiveSuccesses: pass.consecutiveSuccesses,
+          });
       }
       logger.warn({ err, passes: passes.length }, 'latest passing results not written; retrying with the next batch');
       if (this.pending.size > 0) this.arm();

@@ -10,9 +10,10 @@ export type { Probes } from './probe-check.js';
 
 /**
  * Where a run's results go. `deadlineMs` is the run's scheduler deadline, so the sink can tell a
- * result measured across a stall (see stalled-run.ts) from an ordinary timeout.
+ * result measured across a stall (see stalled-run.ts) from an ordinary timeout. Synchronous: it
+ * only queues the result (the result queue applies it), so a run awaits no promise of its own.
  */
-export type ResultSink = (result: CheckResult, deadlineMs: number) => Promise<void>;
+export type ResultSink = (result: CheckResult, deadlineMs: number) => void;
 
 /**
  * Turns configured checks into scheduled jobs. Lag checks sharing a region and cadence become
@@ -48,7 +49,7 @@ function singleJob(check: HttpCheck | BackupCheck, probes: Probes, sink: ResultS
     id: `${check.type}:${check.id}`,
     timeoutMs: deadlineMs,
     run: async (signal) => {
-      await sink(await probeCheck(check, probes, clock, signal, signalIsDeadline), deadlineMs);
+      sink(await probeCheck(check, probes, clock, signal, signalIsDeadline), deadlineMs);
     },
   };
   if (signalIsDeadline) job.abortAfterMs = check.timeoutMs;
@@ -68,12 +69,10 @@ function lagJob(group: ReplicationLagCheck[], probes: Probes, sink: ResultSink, 
     run: async (signal) => {
       const startedAt = clock.now();
       const outcomes = await untilAborted(probes.lagBatch(specs, signal), signal, () => new Map<string, ProbeOutcome>());
-      await Promise.all(
-        group.map((check) => {
-          const outcome = outcomes?.get(check.id) ?? lagFailure(check, outcomes !== null, timeoutMs);
-          return sink(stamp(check.id, outcome, startedAt, clock), timeoutMs + BACKSTOP_MARGIN_MS);
-        }),
-      );
+      for (const check of group) {
+        const outcome = outcomes?.get(check.id) ?? lagFailure(check, outcomes !== null, timeoutMs);
+        sink(stamp(check.id, outcome, startedAt, clock), timeoutMs + BACKSTOP_MARGIN_MS);
+      }
     },
   };
 }

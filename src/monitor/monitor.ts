@@ -70,8 +70,7 @@ export class Monitor {
       ...(this.options.maxHeldPerCheck !== undefined ? { maxHeldPerCheck: this.options.maxHeldPerCheck } : {}),
     });
     const term: Term = { lease, scheduler, results, ended: false, late: 0 };
-    for (const job of buildJobs(checks, probes, async (result, deadlineMs) => this.record(term, result, deadlineMs), clock))
-      scheduler.add(job);
+    for (const job of buildJobs(checks, probes, (result, deadlineMs) => this.record(term, result, deadlineMs), clock)) scheduler.add(job);
     scheduler.start();
     this.term = term;
     logger.info({ checks: checks.length, fencingToken: lease?.token }, `monitor started: ${checks.length} checks`);
@@ -114,7 +113,8 @@ export class Monitor {
       return;
     }
     metrics.recordResult(result);
-    logger.debug({ checkId: result.checkId, ok: result.ok, summary: result.summary }, 'check result');
+    // Every run passes here: build the log record only when it will be written.
+    if (logger.isLevelEnabled('debug')) logger.debug({ checkId: result.checkId, ok: result.ok, summary: result.summary }, 'check result');
     term.results.push(result, term.lease);
   }
 }

@@ -22,6 +22,9 @@ export const BACKSTOP_MARGIN_MS = 1000;
  * the scheduler's backstop, which frees the slot BACKSTOP_MARGIN_MS after the deadline.
  */
 const DEADLINE_REPORT_GRACE_MS = BACKSTOP_MARGIN_MS / 2;
+/** The options of every scheduled HTTP run: one object, not one a run. */
+const SIGNAL_IS_DEADLINE: ProbeCallOptions = Object.freeze({ signalCarriesDeadline: true });
+const ONCE = Object.freeze({ once: true });
 
 // Checks are immutable config objects that live as long as the process: build each one's spec
 // once. The HTTP prober caches its parsed URL and headers per spec object, so a fresh spec per
@@ -89,7 +92,7 @@ export async function probeCheck(
   let outcome: ProbeOutcome;
   if (check.type === 'http') {
     const probe = signalIsDeadline
-      ? probes.http(httpProbeSpec(check), signal, { signalCarriesDeadline: true })
+      ? probes.http(httpProbeSpec(check), signal, SIGNAL_IS_DEADLINE)
       : probes.http(httpProbeSpec(check), signal);
     // The failure measurement is built only on those paths: most runs pass.
     outcome =
@@ -150,7 +153,7 @@ export function untilAborted<T>(probe: Promise<T>, signal: AbortSignal, onError:
   return new Promise((resolve) => {
     const onAbort = graceMs === 0 ? () => resolve(null) : () => void setTimeout(() => resolve(null), graceMs);
     if (signal.aborted) onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal.addEventListener('abort', onAbort, ONCE);
     probe.then(
       (value) => {
         signal.removeEventListener('abort', onAbort);

@@ -22,6 +22,8 @@ interface CheckQueue<T> {
   items: Held<T>[];
   /** The head is being applied: it must not be dropped from under the call. */
   applying: boolean;
+  /** The applying loop while it runs: what close() waits for. */
+  draining: Promise<void> | null;
   /** Oldest results dropped for room since the store last answered. */
   dropped: number;
 }
@@ -42,8 +44,9 @@ export interface ResultQueueOptions<T> {
  * the store answers. Dropping a failure silently would lose the incident it belongs to.
  */
 export class ResultQueue<T> {
+  // One queue per check for the life of the process (a check's results arrive every few
+  // seconds): kept when empty, so a run allocates no queue, no array and no set entry.
   private readonly queues = new Map<string, CheckQueue<T>>();
-  private readonly draining = new Set<Promise<void>>();
   private readonly maxHeld: number;
   private storeBack: Promise<boolean> | null = null;
   private wakeUp: (() => void) | null = null;
@@ -67,7 +70,7 @@ export class ResultQueue<T> {
     if (this.closed) return;
     let queue = this.queues.get(result.checkId);
     if (!queue) {
-      queue = { items: [], applying: false, dropped: 0 };
+      queue = { items: [], applying: false, draining: null, dropped: 0 };
       this.queues.set(result.checkId, queue);
     }
     if (queue.items.length >= this.maxHeld) {
@@ -96,51 +99,53 @@ export class ResultQueue<T> {
     for (const queue of this.queues.values()) queue.items.splice(queue.applying ? 1 : 0);
     if (discarded > 0) this.options.logger.warn({ discarded, reason }, `${discarded} held check results discarded, not written: ${reason}`);
     this.wakeUp?.();
-    await Promise.all([...this.draining]);
+    const draining: Promise<void>[] = [];
+    for (const queue of this.queues.values()) if (queue.draining) draining.push(queue.draining);
+    await Promise.all(draining);
   }
 
   private drain(checkId: string, queue: CheckQueue<T>): void {
     queue.applying = true;
-    const done = this.applyAll(checkId, queue).finally(() => {
-      queue.applying = false;
-      this.draining.delete(done);
-      if (queue.items.length === 0 && this.queues.get(checkId) === queue) this.queues.delete(checkId);
-    });
-    this.draining.add(done);
+    queue.draining = this.applyAll(checkId, queue);
   }
 
   private async applyAll(checkId: string, queue: CheckQueue<T>): Promise<void> {
-    let tries = 0;
-    while (!this.closed && queue.items.length > 0) {
-      const head = queue.items[0] as Held<T>;
-      try {
-        await this.options.apply(head.result, head.context);
-        tries = 0;
-      } catch (err) {
-        tries += 1;
-        if (tries === 1) {
+    try {
+      let tries = 0;
+      while (!this.closed && queue.items.length > 0) {
+        const head = queue.items[0] as Held<T>;
+        try {
+          await this.options.apply(head.result, head.context);
+          tries = 0;
+        } catch (err) {
+          tries += 1;
+          if (tries === 1) {
+            this.options.logger.error(
+              { err, checkId, held: queue.items.length },
+              `could not apply a result of ${checkId} (is the store reachable?); holding it and later ones, in order, until the store answers`,
+            );
+          }
+          const answered = await this.waitForStore();
+          if (this.closed) return;
+          if (!(answered && tries >= MAX_TRIES_WHILE_STORE_ANSWERS)) continue;
           this.options.logger.error(
-            { err, checkId, held: queue.items.length },
-            `could not apply a result of ${checkId} (is the store reachable?); holding it and later ones, in order, until the store answers`,
+            { err, checkId, tries },
+            `a result of ${checkId} was refused ${tries} times while the store answers; dropped`,
           );
+          tries = 0;
         }
-        const answered = await this.waitForStore();
-        if (this.closed) return;
-        if (!(answered && tries >= MAX_TRIES_WHILE_STORE_ANSWERS)) continue;
-        this.options.logger.error(
-          { err, checkId, tries },
-          `a result of ${checkId} was refused ${tries} times while the store answers; dropped`,
-        );
-        tries = 0;
+        queue.items.shift();
+        if (queue.dropped > 0 && queue.items.length === 0) {
+          this.options.logger.warn(
+            { checkId, dropped: queue.dropped },
+            `${checkId}: ${queue.dropped} oldest results were dropped while the store was unreachable`,
+          );
+          queue.dropped = 0;
+        }
       }
-      queue.items.shift();
-      if (queue.dropped > 0 && queue.items.length === 0) {
-        this.options.logger.warn(
-          { checkId, dropped: queue.dropped },
-          `${checkId}: ${queue.dropped} oldest results were dropped while the store was unreachable`,
-        );
-        queue.dropped = 0;
-      }
+    } finally {
+      queue.applying = false;
+      queue.draining = null;
     }
   }
 

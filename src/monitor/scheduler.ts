@@ -70,10 +70,89 @@ interface DueRun {
   dueAt: number;
 }
 
-interface InFlight {
-  controller: AbortController;
+/**
+ * One run, from its start until it is reported. Runs are the hot path (thousands a second): this
+ * one object with prototype methods replaces the closures, the promise and the record a run used
+ * to allocate, and the promise stop() awaits is made only for the runs in flight when it is called.
+ */
+class InFlight {
+  readonly controller = new AbortController();
+  private reportedOnce = false;
+  private deadline: NodeJS.Timeout | undefined;
+  private whenReported: Promise<void> | undefined;
+  private markReported: (() => void) | undefined;
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    readonly state: JobState,
+    readonly dueAt: number,
+    readonly startedAt: number,
+  ) {}
+
   /** Resolves when the run is reported, by settling or by its deadline: what stop() awaits. */
-  reported: Promise<void>;
+  get reported(): Promise<void> {
+    if (this.reportedOnce) return Promise.resolve();
+    this.whenReported ??= new Promise<void>((resolve) => (this.markReported = resolve));
+    return this.whenReported;
+  }
+
+  begin(): void {
+    const { job } = this.state;
+    // One timer a run: at the job's own deadline when it has one (then the backstop is armed for
+    // the rest of timeoutMs, only if the run has not settled), else at timeoutMs.
+    this.deadline =
+      job.abortAfterMs === undefined ? setTimeout(backstop, job.timeoutMs, this) : setTimeout(ownDeadline, job.abortAfterMs, this);
+    void this.watch(job);
+  }
+
+  // An async method, not then() with two callbacks: awaiting allocates no closure. The job runs
+  // synchronously up to its first await, as it did when called directly.
+  private async watch(job: ScheduledJob): Promise<void> {
+    try {
+      await job.run(this.controller.signal);
+    } catch (err) {
+      this.onSettled(err, true);
+      return;
+    }
+    this.onSettled(undefined, false);
+  }
+
+  onOwnDeadline(): void {
+    const { job } = this.state;
+    this.controller.abort(new DOMException(`deadline of ${job.abortAfterMs}ms passed`, 'TimeoutError'));
+    if (!this.reportedOnce) this.deadline = setTimeout(backstop, job.timeoutMs - (job.abortAfterMs as number), this);
+  }
+
+  onBackstop(): void {
+    const { job } = this.state;
+    this.state.hung = true;
+    this.controller.abort(new DOMException(`job ${job.id} exceeded ${job.timeoutMs}ms`, 'TimeoutError'));
+    this.scheduler.logHung(job);
+    this.report('timeout');
+  }
+
+  onSettled(err: unknown, rejected: boolean): void {
+    this.state.busy = false;
+    this.state.hung = false;
+    if (rejected && !this.reportedOnce && !this.controller.signal.aborted) this.scheduler.logRunFailure(this.state.job.id, err);
+    this.report(rejected ? 'error' : 'ok');
+  }
+
+  private report(outcome: RunOutcome): void {
+    if (this.reportedOnce) return;
+    this.reportedOnce = true;
+    clearTimeout(this.deadline);
+    this.markReported?.();
+    this.scheduler.finish(this, outcome);
+  }
+}
+
+// Module-level, the run passed as the timer's argument: arming a timer allocates no closure.
+function ownDeadline(run: InFlight): void {
+  run.onOwnDeadline();
+}
+function backstop(run: InFlight): void {
+  run.onBackstop();
 }
 
 /**
@@ -205,6 +284,11 @@ export class Scheduler {
       return;
     }
     state.busy = true;
+    // A free slot and nobody waiting (the usual case): start now, with no queue entry to allocate.
+    if (this.queue.size === 0 && this.active < this.concurrency) {
+      this.startRun(state, dueAt);
+      return;
+    }
     this.queue.push({ state, dueAt });
     this.pump();
   }
@@ -218,64 +302,36 @@ export class Scheduler {
   }
 
   private startRun(state: JobState, dueAt: number): void {
-    const { job } = state;
-    const controller = new AbortController();
-    const startedAt = this.now();
-    let reportedOnce = false;
-    let markReported!: () => void;
-    const run: InFlight = { controller, reported: new Promise<void>((resolve) => (markReported = resolve)) };
+    const run = new InFlight(this, state, dueAt, this.now());
     this.active++;
     this.inFlight.add(run);
+    run.begin();
+  }
 
-    const report = (outcome: RunOutcome): void => {
-      if (reportedOnce) return;
-      reportedOnce = true;
-      clearTimeout(deadline);
-      this.active--;
-      this.inFlight.delete(run);
-      markReported();
-      const info: RunInfo = { jobId: job.id, dueAt, startedAt, finishedAt: this.now(), outcome };
-      this.safely(() => this.options.onRunComplete?.(info));
-      this.pump();
-    };
-    const backstop = (): void => {
-      state.hung = true;
-      controller.abort(new DOMException(`job ${job.id} exceeded ${job.timeoutMs}ms`, 'TimeoutError'));
-      this.logger.warn({ jobId: job.id, timeoutMs: job.timeoutMs }, `job ${job.id} timed out after ${job.timeoutMs}ms; slot freed`);
-      report('timeout');
-    };
-    // One timer a run: at the job's own deadline when it has one (then the backstop is armed for
-    // the rest of timeoutMs, only if the run has not settled), else at timeoutMs.
-    const { abortAfterMs } = job;
-    let deadline =
-      abortAfterMs === undefined
-        ? setTimeout(backstop, job.timeoutMs)
-        : setTimeout(() => {
-            controller.abort(new DOMException(`deadline of ${abortAfterMs}ms passed`, 'TimeoutError'));
-            if (!reportedOnce) deadline = setTimeout(backstop, job.timeoutMs - abortAfterMs);
-          }, abortAfterMs);
-
-    let result: Promise<void>;
-    try {
-      result = Promise.resolve(job.run(controller.signal));
-    } catch (err) {
-      result = Promise.reject(err);
+  /** A run ended (settled, or passed its deadline): frees its slot, reports it once, starts the next. */
+  finish(run: InFlight, outcome: RunOutcome): void {
+    this.active--;
+    this.inFlight.delete(run);
+    const hook = this.options.onRunComplete;
+    if (hook !== undefined) {
+      const info: RunInfo = { jobId: run.state.job.id, dueAt: run.dueAt, startedAt: run.startedAt, finishedAt: this.now(), outcome };
+      try {
+        hook(info);
+      } catch (err) {
+        this.logger.error({ err }, 'scheduler hook threw');
+      }
     }
-    result.then(
-      () => {
-        state.busy = false;
-        state.hung = false;
-        report('ok');
-      },
-      (err: unknown) => {
-        state.busy = false;
-        state.hung = false;
-        if (!reportedOnce && !controller.signal.aborted) {
-          this.logger.error({ err, jobId: job.id }, `job ${job.id} failed; it keeps its schedule`);
-        }
-        report('error');
-      },
-    );
+    this.pump();
+  }
+
+  /** A run's promise rejected before its deadline: the job's own failure, logged once. */
+  logRunFailure(jobId: string, err: unknown): void {
+    this.logger.error({ err, jobId }, `job ${jobId} failed; it keeps its schedule`);
+  }
+
+  /** A run outlived timeoutMs: its slot is freed now, the job is marked hung until it settles. */
+  logHung(job: ScheduledJob): void {
+    this.logger.warn({ jobId: job.id, timeoutMs: job.timeoutMs }, `job ${job.id} timed out after ${job.timeoutMs}ms; slot freed`);
   }
 
   /** A throwing hook must not break the scheduler's bookkeeping. */

@@ -15,6 +15,7 @@ import {
   type IncidentUpdate,
   type Lease,
   type LeaseAttempt,
+  type QuietPass,
   type QuietPassBatch,
   type Store,
 } from '../../store/store.js';
@@ -123,8 +124,14 @@ export class RedisStore implements Store {
     const fence = batch.fence === UNFENCED ? UNFENCED : batch.fence ? leaseValue(batch.fence) : '';
     const keys = [this.keys.lease(batch.fence === UNFENCED ? '' : (batch.fence?.name ?? '')), this.keys.quietPasses()];
     for (let start = 0; start < batch.passes.length; start += QUIET_PASS_CHUNK) {
-      const args = batch.passes.slice(start, start + QUIET_PASS_CHUNK).flatMap((pass) => [pass.checkId, JSON.stringify(pass)]);
-      const outcome = await RECORD_QUIET_PASSES.run(this.redis, keys, [fence, ...args]);
+      // Built in place: no slice, and no two-element array per pass (20,000 a batch at scale).
+      const args: string[] = [fence];
+      const end = Math.min(start + QUIET_PASS_CHUNK, batch.passes.length);
+      for (let i = start; i < end; i += 1) {
+        const pass = batch.passes[i] as QuietPass;
+        args.push(pass.checkId, JSON.stringify(pass));
+      }
+      const outcome = await RECORD_QUIET_PASSES.run(this.redis, keys, args);
       if (outcome === 'fenced') return 'fenced';
       if (outcome !== 'committed') throw this.unexpectedReply(RECORD_QUIET_PASSES.name, outcome);
     }
