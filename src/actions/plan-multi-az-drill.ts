@@ -4,6 +4,7 @@ import { formatDurationHms } from '../core/format-time.js';
 import type { Plan, PlannedCall, PreflightResult } from '../core/plan.js';
 import type { StepRecord } from './run-outcome.js';
 import { evaluatePreflight } from './preflight.js';
+import { writerMoveCalls } from './plan-promote.js';
 import { planVerify } from './plan-verify.js';
 import { DEFAULT_WAIT_TIMEOUTS, newPlanId, resourceKey, type PlanningContext, type WaitTimeouts } from './planning-context.js';
 
@@ -117,25 +118,7 @@ async function clusterPart(drill: MultiAzDrillConfig, ctx: PlanningContext, time
     title: `fail over cluster ${cluster} to ${target}`,
     target,
     preflight: [seen.result],
-    calls: [
-      {
-        id: MULTI_AZ_FAILOVER_STEP,
-        service: 'rds',
-        operation: 'FailoverDBCluster',
-        region,
-        input: { DBClusterIdentifier: cluster, TargetDBInstanceIdentifier: target },
-        description: `Fail over cluster ${cluster}: make its reader ${target} the writer`,
-      },
-      {
-        id: 'wait-writer',
-        service: 'rds',
-        operation: 'DescribeDBClusters',
-        region,
-        input: { DBClusterIdentifier: cluster },
-        description: `Wait until ${target} is the writer of cluster ${cluster} and the cluster is available (up to ${formatDurationHms(timeouts.clusterFailoverMs)})`,
-        wait: { until: 'writer', target, timeoutMs: timeouts.clusterFailoverMs },
-      },
-    ],
+    calls: writerMoveCalls({ cluster, target, region, timeouts, stepId: MULTI_AZ_FAILOVER_STEP }),
     warning: `This is a real failover of cluster ${cluster}: writes stop for a short time while ${target} becomes the writer; connections to the old writer's instance endpoint must reconnect.`,
   };
 }

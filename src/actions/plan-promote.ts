@@ -199,28 +199,43 @@ function replicaClusterPart(
   };
 }
 
+/**
+ * FailoverDBCluster to `target`, then a wait until it is the writer: a failover runbook's in-region
+ * writer move and an Aurora Multi-AZ drill send exactly this, under their own step id.
+ */
+export function writerMoveCalls(input: {
+  cluster: string;
+  target: string;
+  region: string;
+  timeouts: WaitTimeouts;
+  stepId: string;
+}): PlannedCall[] {
+  const { cluster, target, region, timeouts } = input;
+  return [
+    {
+      id: input.stepId,
+      service: 'rds',
+      operation: 'FailoverDBCluster',
+      region,
+      input: { DBClusterIdentifier: cluster, TargetDBInstanceIdentifier: target },
+      description: `Fail over cluster ${cluster}: make its reader ${target} the writer`,
+    },
+    {
+      id: 'wait-writer',
+      service: 'rds',
+      operation: 'DescribeDBClusters',
+      region,
+      input: { DBClusterIdentifier: cluster },
+      description: `Wait until ${target} is the writer of cluster ${cluster} and the cluster is available (up to ${formatDurationHms(timeouts.clusterFailoverMs)})`,
+      wait: { until: 'writer', target, timeoutMs: timeouts.clusterFailoverMs },
+    },
+  ];
+}
+
 function writerMovePart(promote: { failoverCluster: string; targetInstance: string }, region: string, timeouts: WaitTimeouts): PromotePart {
   const { failoverCluster: cluster, targetInstance: target } = promote;
   return {
-    calls: [
-      {
-        id: 'failover-cluster',
-        service: 'rds',
-        operation: 'FailoverDBCluster',
-        region,
-        input: { DBClusterIdentifier: cluster, TargetDBInstanceIdentifier: target },
-        description: `Fail over cluster ${cluster}: make its reader ${target} the writer`,
-      },
-      {
-        id: 'wait-writer',
-        service: 'rds',
-        operation: 'DescribeDBClusters',
-        region,
-        input: { DBClusterIdentifier: cluster },
-        description: `Wait until ${target} is the writer of cluster ${cluster} and the cluster is available (up to ${formatDurationHms(timeouts.clusterFailoverMs)})`,
-        wait: { until: 'writer', target, timeoutMs: timeouts.clusterFailoverMs },
-      },
-    ],
+    calls: writerMoveCalls({ cluster, target, region, timeouts, stepId: 'failover-cluster' }),
     // FailoverDBCluster: "make sure to clean up and re-establish any existing connections that use those endpoint addresses".
     warnings: [
       `Writes to cluster ${cluster} stop for a short time while ${target} becomes the writer; connections to the old writer's instance endpoint must reconnect.`,
