@@ -11,6 +11,7 @@ import { deleteKeys } from '../../doubles/test-redis.js';
 import { untilLeader } from '../../doubles/until-leader.js';
 import { startServiceFlow } from '../approval-flow/approval-flow-harness.js';
 import { slash } from '../approval-flow/flow-requests.js';
+import { until } from '../../doubles/until.js';
 
 /*
  * Through the wiring users run (buildApp, real Redis, RDS at the HTTP layer, signed slash
@@ -45,14 +46,6 @@ function ordersDb(creatingFor: number): RdsDrillFake {
   );
 }
 
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('restore requests while a drill runs', () => {
   it('/dr restore orders is refused naming the drill run while the drill holds the runbook, and accepted after it ended', async () => {
     let keeping = false;
@@ -80,7 +73,7 @@ describe('restore requests while a drill runs', () => {
     nockChatUpdate(5);
 
     expect(JSON.stringify(await slash(flow, 'drill orders-restore'))).toContain('started as DRL-1');
-    await until(() => keeping, 'the drill to keep its copy');
+    await until(() => keeping, 'the drill to keep its copy', 10_000);
 
     const refused = await slash(flow, 'restore orders --latest');
     expect(JSON.stringify(refused)).toContain(
@@ -146,7 +139,7 @@ describe('a drill whose replica died', () => {
     const updates = nockChatUpdate(5);
 
     expect(JSON.stringify(await slash(a, 'drill orders-restore'))).toContain('started as DRL-1');
-    await until(() => rds.instances.has(TARGET), 'the restore to be sent');
+    await until(() => rds.instances.has(TARGET), 'the restore to be sent', 10_000);
     // A loses AWS mid-restore and exits: its drill can neither clean up nor record anything, and
     // its liveness stops once the shutdown budget is spent; its leader lease is released.
     aws.die();
@@ -154,7 +147,7 @@ describe('a drill whose replica died', () => {
     aStopped = true;
 
     await untilLeader(b.app, 10_000);
-    await until(async () => (await b.app.backend.drills.history('orders-restore', 1)).length > 0, 'the recovery to record it');
+    await until(async () => (await b.app.backend.drills.history('orders-restore', 1)).length > 0, 'the recovery to record it', 10_000);
 
     // Deleted once, by the leader: had A cleaned up itself, its own outcome would be recorded instead.
     expect(rds.deleted).toEqual([TARGET]);
@@ -168,13 +161,17 @@ describe('a drill whose replica died', () => {
     ]);
     const metrics = (await b.server.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toContain('lifeboat_drill_runs_total{drill="orders-restore",outcome="interrupted"} 1');
-    await until(() => posts.calls.some((c) => String(c.body.text).startsWith('Drill orders-restore was interrupted')), 'the report');
+    await until(
+      () => posts.calls.some((c) => String(c.body.text).startsWith('Drill orders-restore was interrupted')),
+      'the report',
+      10_000,
+    );
     const report = posts.calls.find((c) => String(c.body.text).startsWith('Drill orders-restore was interrupted'))?.body;
     // In the thread of the message A posted (its ref is in Redis), and that message updated with it.
     const started = posts.calls.find((c) => String(c.body.text).includes('Drill orders-restore (DRL-1) is running'));
     expect(started?.body.thread_ts).toBeUndefined();
     expect(report).toMatchObject({ channel: 'C0INCIDENTS', thread_ts: '1000.000001' });
-    await until(() => updates.calls.length > 0, 'the message updated');
+    await until(() => updates.calls.length > 0, 'the message updated', 10_000);
     expect(updates.calls.map((c) => c.body)).toEqual([
       expect.objectContaining({ ts: '1000.000001', text: expect.stringMatching(/^Drill orders-restore was interrupted/) }),
     ]);

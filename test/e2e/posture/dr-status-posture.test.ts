@@ -14,6 +14,7 @@ import { signed, slashCommandBody } from '../../doubles/slack-requests.js';
 import { testBackend } from '../../doubles/test-backend.js';
 import { testClients } from '../../integration/aws/aws-fixtures.js';
 import { botConfig } from '../bot/slack-bot-harness.js';
+import { until } from '../../doubles/until.js';
 
 /*
  * `/dr status` shows the DR posture (SPEC §10) as `lifeboat start` wires it: buildApp on the test
@@ -42,14 +43,6 @@ drills:
 `;
 
 const MINUTE = 60_000;
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs}ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 function fakeAws(clock: ManualClock): FakeAwsHttp {
   const aws = new FakeAwsHttp();

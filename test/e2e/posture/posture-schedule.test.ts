@@ -11,6 +11,7 @@ import { nockAuthTest, nockPostMessage } from '../../doubles/slack-api-nock.js';
 import { testBackend } from '../../doubles/test-backend.js';
 import { testClients } from '../../integration/aws/aws-fixtures.js';
 import { botConfig } from '../bot/slack-bot-harness.js';
+import { until } from '../../doubles/until.js';
 
 /*
  * `posture.schedule` with two replicas on one Redis (buildApp, Slack and AWS at the HTTP layer):
@@ -27,14 +28,6 @@ runbooks:
   restore:
     orders: ${yamlFlow({ ...ORDERS_RESTORE, objectives: { rpo: '5m' } })}
 `;
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs}ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 async function replica(clock: ManualClock, holderId: string, schedule = '0 9 * * 1'): Promise<App> {
   const app = buildApp({

@@ -12,6 +12,7 @@ import { signed, slashCommandBody } from '../../doubles/slack-requests.js';
 import { testBackend } from '../../doubles/test-backend.js';
 import { testClients } from '../../integration/aws/aws-fixtures.js';
 import { botConfig } from '../bot/slack-bot-harness.js';
+import { until } from '../../doubles/until.js';
 
 /*
  * Readiness as `lifeboat start` wires it (buildApp, real Redis, AWS at the HTTP layer): the
@@ -35,14 +36,6 @@ runbooks:
   restore:
     orders: ${yamlFlow(ORDERS_RESTORE)}
 `;
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs}ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 function healthyAws(clock: ManualClock): FakeAwsHttp {
   const aws = new FakeAwsHttp();
