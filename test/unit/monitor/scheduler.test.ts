@@ -37,6 +37,19 @@ describe('Scheduler: cadence', () => {
     await scheduler.stop();
   });
 
+  it('serves every cadence job from one timer, not one armed timer per job', async () => {
+    const { scheduler, runs } = makeScheduler({ concurrency: 100, random: seededRandom(11) });
+    for (let i = 0; i < 500; i++) scheduler.add(job(`check-${i}`, async () => {}, { everyMs: 5_000 }));
+    scheduler.start();
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(10_000);
+    // Between runs, only the next slot's timer is armed; each job still ran on its own slots.
+    expect(vi.getTimerCount()).toBe(1);
+    expect(runs).toHaveLength(1_000);
+    await scheduler.stop();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('keeps a fixed cadence from its phase: slow runs do not shift later slots', async () => {
     const { scheduler, runs } = makeScheduler({ random: () => 0.25 });
     scheduler.add(job('api', (signal) => work(300, signal)));
