@@ -46,7 +46,7 @@ interface Statement {
   Sid: string;
   Effect: string;
   Action: string[];
-  Condition?: Record<string, Record<string, string>>;
+  Condition?: Record<string, Record<string, string | string[]>>;
 }
 
 function statements(): Statement[] {
@@ -102,6 +102,25 @@ describe('deploy/iam-policy.json', () => {
     expect(reboot.map((s) => [s.Sid, s.Action])).toEqual([['MultiAzFailoverDrill', ['rds:RebootDBInstance']]]);
     expect(actionsGranted()).toContain('rds:FailoverDBCluster');
     expect(actionsCalledBySource()).toContain('rds:RebootDBInstance');
+  });
+
+  it('allows exactly the Route 53 change actions the code can build: a batch with any other is refused whole', () => {
+    // The type every ChangeBatch entry is built as bounds what can be sent; each literal built must be in it.
+    const gateway = readFileSync(join(ROOT, 'src/aws/route53-gateway.ts'), 'utf8');
+    const union = /interface RecordChange \{\s*Action: ([^;]+);/.exec(gateway)?.[1];
+    expect(union, 'RecordChange.Action in src/aws/route53-gateway.ts').toBeDefined();
+    const typed = [...(union ?? '').matchAll(/'(\w+)'/g)].map((m) => m[1]).sort();
+    // `Action: 'DELETE',` or `Action: 'UPSERT' }` in an object, not a type's `'UPSERT' | ...`.
+    const built = new Set([...sourceText().matchAll(/\bAction: '(\w+)'(?!\s*\|)/g)].map((m) => m[1]));
+    expect([...built].sort(), 'change actions built in src/ and typed in RecordChange').toEqual(typed);
+
+    const dns = statements().filter((s) => s.Action.includes('route53:ChangeResourceRecordSets'));
+    expect(dns.map((s) => s.Sid)).toEqual(['RunbookDnsUpsertAndRevertDelete']);
+    const condition = dns[0]?.Condition;
+    // ForAllValues: every action in the batch must be listed, so one unlisted action is AccessDenied for all.
+    expect(Object.keys(condition ?? {})).toEqual(['ForAllValues:StringEquals']);
+    const allowed = condition?.['ForAllValues:StringEquals']?.['route53:ChangeResourceRecordSetsActions'];
+    expect([...(allowed ?? [])].sort(), 'route53:ChangeResourceRecordSetsActions in deploy/iam-policy.json').toEqual(typed);
   });
 
   it('grants no wildcard actions', () => {
