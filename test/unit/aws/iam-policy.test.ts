@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { iamPolicyStatements } from '../../doubles/iam-policy.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const PREFIX: Record<string, string> = {
@@ -42,16 +43,7 @@ const IMPLIED: Record<string, { sentBy: RegExp; why: string }> = {
   'kms:DescribeKey': { sentBy: /new RestoreDB\w+Command\(/, why: 'restores of KMS-encrypted databases' },
 };
 
-interface Statement {
-  Sid: string;
-  Effect: string;
-  Action: string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
-
-function statements(): Statement[] {
-  return (JSON.parse(readFileSync(join(ROOT, 'deploy/iam-policy.json'), 'utf8')) as { Statement: Statement[] }).Statement;
-}
+const statements = iamPolicyStatements;
 
 function actionsGranted(): string[] {
   return statements()
