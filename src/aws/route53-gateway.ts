@@ -22,9 +22,11 @@ export interface ChangeRecordSetsInput {
 /**
  * One change of a batch. Route 53 applies a batch atomically ("either all of the changes are
  * applied or none", ChangeResourceRecordSets). DELETE must name the record exactly as it is.
+ * No CREATE: deploy/iam-policy.json allows exactly these actions (route53:ChangeResourceRecordSetsActions)
+ * and test/unit/aws/iam-policy.test.ts keeps the two equal, since AWS refuses a whole batch over one.
  */
 export interface RecordChange {
-  Action: 'UPSERT' | 'DELETE' | 'CREATE';
+  Action: 'UPSERT' | 'DELETE';
   ResourceRecordSet: RecordSetInput;
 }
 

@@ -1,6 +1,7 @@
 import { parse as parseQuery } from 'node:querystring';
 import nock from 'nock';
 import { AwsClients } from '../../src/aws/aws-clients.js';
+import { route53ChangeActionsAllowed } from './iam-policy.js';
 import { members, rdsErrorXml, rdsResponseXml, type XmlValue } from './rds-nock.js';
 
 /*
@@ -97,6 +98,18 @@ const UNAVAILABLE = [
   { 'content-type': 'text/xml' },
 ] as const;
 
+const ACCESS_DENIED = [
+  403,
+  `<?xml version="1.0"?><ErrorResponse xmlns="${ROUTE53_NS}"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: route53:ChangeResourceRecordSets</Message></Error><RequestId>req-2</RequestId></ErrorResponse>`,
+  { 'content-type': 'text/xml' },
+] as const;
+
+const INVALID_CHANGE_BATCH = [
+  400,
+  `<?xml version="1.0"?><InvalidChangeBatch xmlns="${ROUTE53_NS}"><Messages><Message>Tried to delete resource record set but it was not found</Message></Messages><RequestId>req-3</RequestId></InvalidChangeBatch>`,
+  { 'content-type': 'text/xml' },
+] as const;
+
 const CHANGE_ACCEPTED = `<ChangeResourceRecordSetsResponse xmlns="${ROUTE53_NS}"><ChangeInfo><Id>/change/C1</Id><Status>PENDING</Status><SubmittedAt>2026-11-21T12:00:00Z</SubmittedAt></ChangeInfo></ChangeResourceRecordSetsResponse>`;
 const CHANGE_INSYNC = `<GetChangeResponse xmlns="${ROUTE53_NS}"><ChangeInfo><Id>/change/C1</Id><Status>INSYNC</Status><SubmittedAt>2026-11-21T12:00:00Z</SubmittedAt></ChangeInfo></GetChangeResponse>`;
 
@@ -125,13 +138,7 @@ export function nockRoute53(answers: Route53Answers): string[] {
       const field = (tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(text)?.[1] ?? '';
       const written = { name: field('Name'), type: field('Type'), ttl: Number(field('TTL')), value: field('Value') };
       const answer = answers.change(written);
-      if (answer === 'denied') {
-        return [
-          403,
-          `<?xml version="1.0"?><ErrorResponse xmlns="${ROUTE53_NS}"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: route53:ChangeResourceRecordSets</Message></Error><RequestId>req-2</RequestId></ErrorResponse>`,
-          { 'content-type': 'text/xml' },
-        ];
-      }
+      if (answer === 'denied') return ACCESS_DENIED;
       if (answer === 'unavailable') {
         return UNAVAILABLE;
       }
@@ -230,9 +237,11 @@ const withDot = (name: string) => (name.endsWith('.') ? name.toLowerCase() : `${
 /**
  * Route 53 (global) holding `initial` in one zone, statefully: ListResourceRecordSets from
  * StartRecordName answers that name's record sets (a whole-zone listing, all of them);
- * ChangeResourceRecordSets applies a batch's UPSERTs all at once, each replacing the record set
- * with the same name, type and SetIdentifier; GetChange answers INSYNC. `answer` decides what the
- * caller hears (`unavailable`: a 503 after the batch was applied, a lost answer).
+ * ChangeResourceRecordSets applies a batch all at once, each UPSERT replacing the record set
+ * with the same name, type and SetIdentifier, each DELETE removing it (it must exist); GetChange
+ * answers INSYNC. A batch holding an action deploy/iam-policy.json does not allow is refused
+ * whole with AccessDenied, as AWS refuses Lifeboat's role. `answer` decides what the caller hears
+ * (`unavailable`: a 503 after the batch was applied, a lost answer).
  */
 export function nockRoute53Zone(
   initial: ZoneRecord[],
@@ -255,10 +264,17 @@ export function nockRoute53Zone(
       const text = String(body);
       zone.bodies.push(text);
       const batch = parseChangeBatch(text);
+      const allowed = route53ChangeActionsAllowed();
+      if (allowed !== 'any' && batch.some(({ action }) => !allowed.includes(action))) return ACCESS_DENIED;
       const same = (a: ZoneRecord, b: ZoneRecord) =>
         withDot(a.name) === withDot(b.name) && a.type === b.type && a.setIdentifier === b.setIdentifier;
-      for (const { record } of batch)
-        zone.records = [...zone.records.filter((r) => !same(r, record)), { ...record, name: withDot(record.name) }];
+      if (batch.some(({ action, record }) => action === 'DELETE' && !zone.records.some((r) => same(r, record)))) {
+        return INVALID_CHANGE_BATCH;
+      }
+      for (const { action, record } of batch) {
+        const others = zone.records.filter((r) => !same(r, record));
+        zone.records = action === 'DELETE' ? others : [...others, { ...record, name: withDot(record.name) }];
+      }
       if (answer(batch) === 'unavailable') {
         return UNAVAILABLE;
       }

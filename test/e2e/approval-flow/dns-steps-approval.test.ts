@@ -103,4 +103,32 @@ describe('DNS steps, end to end', () => {
     const sent = parseChangeBatch(zone.bodies[0] ?? '');
     expect(sent.map((c) => [c.record.name, c.record.weight, c.record.ttl])).toEqual(TEN.map((r) => [`${r.name}.`, 100, undefined]));
   });
+
+  it('revert-dns of a record the failover created deletes it, and the deployed IAM policy lets that batch through', async () => {
+    replicaPromotes();
+    // Nothing at www.example.com before the failover: its DNS step creates the record.
+    const zone = nockRoute53Zone([]);
+    nockPostMessage(30);
+    nockPostEphemeral(10);
+    nockChatUpdate(80);
+    expect(JSON.stringify(await slash(flow, 'failover www'))).toContain('APR-1');
+    expect((await flow.post(confirmBody('APR-1', 'www'))).statusCode).toBe(200);
+    await flow.idle();
+    expect((await flow.approvals.get('APR-1'))?.state).toBe('succeeded');
+    expect(zone.records).toEqual([{ name: 'www.example.com.', type: 'A', ttl: 60, values: ['192.0.2.10'] }]);
+
+    expect(JSON.stringify(await slash(flow, 'revert-dns APR-1'))).toContain('APR-2');
+    expect((await flow.approvals.get('APR-2'))?.plan.calls[0]?.description).toContain(
+      'delete www.example.com. A (it did not exist before)',
+    );
+    expect((await flow.post(confirmBody('APR-2', 'www', 'U0CCC'))).statusCode).toBe(200);
+    await flow.idle();
+
+    // The zone double refuses, as AWS does, a batch holding an action deploy/iam-policy.json does not allow.
+    expect((await flow.approvals.get('APR-2'))?.state).toBe('succeeded');
+    expect(parseChangeBatch(zone.bodies[1] ?? '').map((c) => [c.action, c.record.name, c.record.values])).toEqual([
+      ['DELETE', 'www.example.com.', ['192.0.2.10']],
+    ]);
+    expect(zone.records).toEqual([]);
+  });
 });

@@ -221,7 +221,7 @@ describe('/dr resume', () => {
 });
 
 describe('/dr revert-dns', () => {
-  it('puts back the record the failover replaced, in one Route 53 batch, after a second approval', async () => {
+  it('puts back the record the failover replaced, in one Route 53 batch, after a second approval, audited with who asked and approved', async () => {
     rdsReplica();
     const r53 = route53();
     await failOver();
@@ -245,6 +245,30 @@ describe('/dr revert-dns', () => {
     );
     expect(batch).toContain('<Comment>Lifeboat revert-dns APR-1 (orders)</Comment>');
     expect(r53.dns.record.value).toBe(OLD_PRIMARY);
+
+    // Audited as every request is: who asked, who approved, each step the runner executed, the outcome.
+    const audit = (await flow.approvals.readAudit({ limit: 200 })).filter((e) => e.approvalId === 'APR-2');
+    const runner = audit.find((e) => e.type === 'started')?.actor;
+    expect(runner).toMatch(/^e2e-/);
+    const starts = (text: string) => expect.stringMatching(new RegExp(`^${text.replace(/[.()]/g, '\\$&')}`));
+    expect(audit.map((e) => [e.type, e.actor, e.detail])).toEqual([
+      ['requested', 'U0AAA', 'Revert DNS of APR-1: orders.db.example.com.'],
+      ['approved', 'U0CCC', '1 of 1'],
+      ['started', runner, undefined],
+      ['step-started', runner, starts('dns-revert: Put back what APR-1 replaced: orders.db.example.com. back to CNAME')],
+      ['step-done', runner, starts('dns-revert: Put back what APR-1 replaced: orders.db.example.com. back to CNAME')],
+      ['step-started', runner, starts('dns-revert-insync: Wait until the DNS change is INSYNC')],
+      ['step-done', runner, starts('dns-revert-insync: Wait until the DNS change is INSYNC')],
+      ['succeeded', runner, starts('DNS revert of APR-1 (orders) succeeded in 0s.')],
+    ]);
+    expect(audit.find((e) => e.type === 'step-done' && e.detail?.startsWith('dns-revert:'))?.detail).toContain(
+      `orders.db.example.com. CNAME now ${OLD_PRIMARY} (was CNAME ${ORDERS_REPLICA_ENDPOINT} (TTL 60s))`,
+    );
+    // `/dr audit`, as an operator reads it.
+    const shown = await ask('audit 8');
+    expect(shown).toContain(`*succeeded* APR-2 by ${runner} — DNS revert of APR-1 (orders) succeeded`);
+    expect(shown).toContain('*approved* APR-2 by <@U0CCC> — 1 of 1');
+    expect(shown).toContain('*requested* APR-2 by <@U0AAA> — Revert DNS of APR-1: orders.db.example.com.');
   });
 
   it('is refused when the record changed since the run, naming what it reads now', async () => {

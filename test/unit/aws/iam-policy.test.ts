@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { iamPolicyStatements } from '../../doubles/iam-policy.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const PREFIX: Record<string, string> = {
@@ -42,16 +43,7 @@ const IMPLIED: Record<string, { sentBy: RegExp; why: string }> = {
   'kms:DescribeKey': { sentBy: /new RestoreDB\w+Command\(/, why: 'restores of KMS-encrypted databases' },
 };
 
-interface Statement {
-  Sid: string;
-  Effect: string;
-  Action: string[];
-  Condition?: Record<string, Record<string, string>>;
-}
-
-function statements(): Statement[] {
-  return (JSON.parse(readFileSync(join(ROOT, 'deploy/iam-policy.json'), 'utf8')) as { Statement: Statement[] }).Statement;
-}
+const statements = iamPolicyStatements;
 
 function actionsGranted(): string[] {
   return statements()
@@ -102,6 +94,25 @@ describe('deploy/iam-policy.json', () => {
     expect(reboot.map((s) => [s.Sid, s.Action])).toEqual([['MultiAzFailoverDrill', ['rds:RebootDBInstance']]]);
     expect(actionsGranted()).toContain('rds:FailoverDBCluster');
     expect(actionsCalledBySource()).toContain('rds:RebootDBInstance');
+  });
+
+  it('allows exactly the Route 53 change actions the code can build: a batch with any other is refused whole', () => {
+    // The type every ChangeBatch entry is built as bounds what can be sent; each literal built must be in it.
+    const gateway = readFileSync(join(ROOT, 'src/aws/route53-gateway.ts'), 'utf8');
+    const union = /interface RecordChange \{\s*Action: ([^;]+);/.exec(gateway)?.[1];
+    expect(union, 'RecordChange.Action in src/aws/route53-gateway.ts').toBeDefined();
+    const typed = [...(union ?? '').matchAll(/'(\w+)'/g)].map((m) => m[1]).sort();
+    // `Action: 'DELETE',` or `Action: 'UPSERT' }` in an object, not a type's `'UPSERT' | ...`.
+    const built = new Set([...sourceText().matchAll(/\bAction: '(\w+)'(?!\s*\|)/g)].map((m) => m[1]));
+    expect([...built].sort(), 'change actions built in src/ and typed in RecordChange').toEqual(typed);
+
+    const dns = statements().filter((s) => s.Action.includes('route53:ChangeResourceRecordSets'));
+    expect(dns.map((s) => s.Sid)).toEqual(['RunbookDnsUpsertAndRevertDelete']);
+    const condition = dns[0]?.Condition;
+    // ForAllValues: every action in the batch must be listed, so one unlisted action is AccessDenied for all.
+    expect(Object.keys(condition ?? {})).toEqual(['ForAllValues:StringEquals']);
+    const allowed = condition?.['ForAllValues:StringEquals']?.['route53:ChangeResourceRecordSetsActions'];
+    expect([...(allowed ?? [])].sort(), 'route53:ChangeResourceRecordSetsActions in deploy/iam-policy.json').toEqual(typed);
   });
 
   it('grants no wildcard actions', () => {
