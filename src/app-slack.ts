@@ -111,7 +111,7 @@ export function buildSlack(deps: SlackDeps): SlackParts {
     record: {
       engine: deps.engine,
       auditLog: backend.auditLog,
-      timeline: { store: backend.store, auditLog: backend.auditLog, approvals: backend.approvals },
+      timeline: { store: backend.store, auditLog: backend.auditLog, approvals: backend.approvals, compactions: backend.retention },
     },
     clock,
   });

@@ -271,7 +271,7 @@ export function buildApp(deps: AppDeps): App {
 
   const apiToken = config.env.apiToken;
   if (apiToken) {
-    const sources = { store, auditLog: backend.auditLog, approvals: backend.approvals };
+    const sources = { store, auditLog: backend.auditLog, approvals: backend.approvals, compactions: backend.retention };
     void server.register(timelineRoutes({ token: apiToken, markdown: (id) => incidentTimelineMarkdown(id, sources, clock.now()), logger }));
   }
 

@@ -67,9 +67,18 @@ function incidentAuditType(event: IncidentEvent, declared: boolean): IncidentAud
   }
 }
 
-/** "SEV1 api: HTTP 503", "SEV3 → SEV1 api: HTTP 503", with a person's note after it. */
-function incidentDetail(event: IncidentEvent): string {
-  const severity = event.previousSeverity ? `${event.previousSeverity} → ${event.severity}` : event.severity;
+/**
+ * "SEV1 api: HTTP 503", "SEV3 → SEV1 api: HTTP 503", with a person's note after it; a child that
+ * joined names itself and its own measurement: "SEV3 orders-api (depends on api): HTTP 502".
+ * The timeline matches audit entries to the events they twin by this text (compacted-events.ts).
+ */
+export function incidentDetail(event: IncidentEvent): string {
   const note = event.note ? ` (${event.note})` : '';
+  if (event.type === 'child-failed' && event.child) {
+    // Stored events are only shallowly checked: one written without a severity still renders.
+    const { checkId, severity, summary } = event.child as { checkId: string; severity?: string; summary: string };
+    return `${severity ? `${severity} ` : ''}${checkId} (depends on ${event.checkId}): ${summary}${note}`;
+  }
+  const severity = event.previousSeverity ? `${event.previousSeverity} → ${event.severity}` : event.severity;
   return `${severity} ${event.checkId}: ${event.summary}${note}`;
 }

@@ -3,6 +3,7 @@ import type { Approval } from '../approvals/approval.js';
 import type { Incident, IncidentEvent } from '../core/incident.js';
 import type { Store } from '../store/store.js';
 import { isIncidentAuditEntry, type AuditLog, type IncidentAuditEntry } from './audit-log.js';
+import { restoreCompacted, type CompactionRecords, type RestoredEvents } from './compacted-events.js';
 
 /** Audit entries read per page while looking back for an incident's pages and actions. */
 const AUDIT_PAGE = 500;
@@ -25,12 +26,16 @@ export interface IncidentTimeline {
   entries: TimelineEntry[];
   /** True when the audit log was not searched back to the incident's start (MAX_AUDIT_SCANNED). */
   auditCut: boolean;
+  /** Present when retention compacted the incident's events: what was filled from the audit log, what is gone. */
+  compacted?: Omit<RestoredEvents, 'entries'>;
 }
 
 export interface TimelineSources {
   store: Pick<Store, 'getIncident' | 'getIncidentEvents'>;
   auditLog: AuditLog;
   approvals: Pick<ApprovalStore, 'get'>;
+  /** Retention's records of compacted events (Redis); absent or null: nothing is ever compacted. */
+  compactions?: CompactionRecords | null;
 }
 
 /**
@@ -42,14 +47,27 @@ export interface TimelineSources {
 export async function loadIncidentTimeline(incidentId: string, sources: TimelineSources): Promise<IncidentTimeline | null> {
   const incident = await sources.store.getIncident(incidentId);
   if (!incident) return null;
-  const [events, audit] = await Promise.all([sources.store.getIncidentEvents(incidentId), scanAudit(incident, sources.auditLog)]);
+  const [events, audit, compaction] = await Promise.all([
+    sources.store.getIncidentEvents(incidentId),
+    scanAudit(incident, sources.auditLog),
+    sources.compactions?.compactedEvents(incidentId) ?? null,
+  ]);
   const approvals = (await Promise.all(audit.approvalIds.map((id) => sources.approvals.get(id)))).filter(
     (a): a is Approval => a !== null && 'incidentId' in a.plan.request && a.plan.request.incidentId === incidentId,
   );
-  const entries = [...events.map(eventEntry), ...audit.incidentEntries.flatMap(auditEntry), ...approvals.flatMap(approvalEntries)].sort(
-    (a, b) => a.at - b.at,
-  );
-  return { incident, entries, auditCut: audit.cut };
+  const restored = compaction ? restoreCompacted(compaction, events, audit.incidentEntries) : null;
+  const entries = [
+    ...events.map(eventEntry),
+    ...(restored?.entries ?? []),
+    ...audit.incidentEntries.flatMap(auditEntry),
+    ...approvals.flatMap(approvalEntries),
+  ].sort((a, b) => a.at - b.at);
+  return {
+    incident,
+    entries,
+    auditCut: audit.cut,
+    ...(restored && { compacted: { missing: restored.missing, compaction: restored.compaction } }),
+  };
 }
 
 interface AuditFindings {
@@ -105,6 +123,12 @@ function eventEntry(event: IncidentEvent): TimelineEntry {
       return event.actor
         ? { at: event.at, what: 'Resolved by hand', ...(event.note ? { detail: event.note } : {}), ...actor }
         : { at: event.at, what: 'Recovered (checks pass again)', detail: `${event.summary}${note}` };
+    case 'child-failed': {
+      const child = event.child as { checkId: string; severity?: string; summary: string } | undefined;
+      if (!child) return { at: event.at, what: `A dependent check failed and joined ${event.checkId}'s incident`, detail: event.summary };
+      const at = child.severity ? ` at ${child.severity}` : '';
+      return { at: event.at, what: `Dependent check ${child.checkId} failing${at}, joined this incident`, detail: child.summary };
+    }
     default:
       return { at: event.at, what: `${type} (${event.checkId})`, detail: `${event.summary}${note}`, ...actor };
   }
@@ -121,7 +145,7 @@ function auditEntry(entry: IncidentAuditEntry): TimelineEntry[] {
     case 'channel-archived':
       return [{ at: entry.at, what: 'Incident channel archived', ...detail }];
     default:
-      // The incident's own transitions are its events above; their audit twins would repeat them.
+      // The incident's own transitions are its events above (or restored from here when compacted).
       return [];
   }
 }

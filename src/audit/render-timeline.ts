@@ -42,6 +42,15 @@ export function renderTimelineMarkdown(timeline: IncidentTimeline, nowMs: number
     );
     previous = entry.at;
   }
+  const missing = timeline.compacted?.missing ?? 0;
+  if (timeline.compacted && missing > 0) {
+    const { fromAt, toAt } = timeline.compacted.compaction;
+    lines.push(
+      '',
+      `_${missing} ${missing === 1 ? 'event' : 'events'} compacted when the incident resolved, between ${utc(fromAt)} and ${utc(toAt)}, ` +
+        'are no longer in the audit log (trimmed by `retention.audit`, or older than the entries searched): the table is incomplete there._',
+    );
+  }
   if (timeline.auditCut) lines.push('', '_The audit log was searched back only partly: pages and actions older than that are not listed._');
   return `${lines.join('\n')}\n`;
 }

@@ -31,6 +31,7 @@ import { MemorySilenceStore } from './memory/memory-silence-store.js';
 import { MemorySlackOutbox } from './memory/memory-slack-outbox.js';
 import { MemoryStatusPageStore } from './memory/memory-statuspage-store.js';
 import { MemoryStore } from './memory/memory-store.js';
+import type { CompactionRecords } from '../audit/compacted-events.js';
 import { IncidentRetention } from './redis/incident-retention.js';
 import { DEFAULT_KEY_PREFIX } from './redis/keyspace.js';
 import { RedisApprovalMessageRefs } from './redis/redis-approval-message-refs.js';
@@ -56,7 +57,7 @@ export interface SharedClock extends Clock {
 }
 
 /** Bounded growth of what the backend keeps (config `retention`); nothing to do in memory. */
-export interface Retention {
+export interface Retention extends CompactionRecords {
   /** Call on an incident's `resolved` event: compacts it and sets when it expires. */
   onResolved(incident: Incident): Promise<void>;
   start(): void;

@@ -149,6 +149,22 @@ export function nockRoute53(answers: Route53Answers): string[] {
   return changes;
 }
 
+/**
+ * The orders failover's DNS and cut-over, healthy: Route 53 holds orders.db.example.com as a CNAME
+ * to the old primary and takes any change; CloudWatch in us-west-2 reads 12 s of replica lag at `at()`.
+ */
+export function nockOrdersDnsAndLag(at: () => number): void {
+  let record = { name: 'orders.db.example.com.', type: 'CNAME', ttl: 60, value: 'orders-db.abc.us-east-1.rds.amazonaws.com' };
+  nockRoute53({
+    records: () => [record],
+    change: (written) => {
+      record = written;
+      return 'accept';
+    },
+  });
+  nockCloudWatchLag('us-west-2', 12, at);
+}
+
 /** CloudWatch in `region` (AWS JSON 1.0): every GetMetricData answers `lagSeconds`, measured at `at()`. */
 export function nockCloudWatchLag(region: string, lagSeconds: number, at: () => number): void {
   nock(`https://monitoring.${region}.amazonaws.com`)

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { RetentionConfig } from '../../config/types.js';
 import type { Clock } from '../../core/clock.js';
 import type { Incident } from '../../core/incident.js';
+import type { EventCompaction } from '../../audit/compacted-events.js';
 import type { Logger } from '../../observability/logger.js';
 import { approvalKeys, pagingRedisKeys, redisKeys, type RedisKeys } from './keyspace.js';
 import { COMPACT_RESOLVED, DROP_EXPIRED } from './retention-scripts.js';
@@ -64,6 +65,14 @@ export class IncidentRetention {
     }
   }
 
+  /** What compaction took out of a resolved incident's events; null when it took nothing. */
+  async compactedEvents(incidentId: string): Promise<EventCompaction | null> {
+    const record = await this.options.redis.hgetall(this.keys.incidentCompaction(incidentId));
+    const [dropped, fromAt, toAt] = [record.dropped, record.from, record.to].map(Number);
+    if (!dropped || fromAt === undefined || toAt === undefined || !Number.isFinite(fromAt) || !Number.isFinite(toAt)) return null;
+    return { dropped, fromAt, toAt };
+  }
+
   /** Drops what is past retention at `now`; see the class comment. */
   async sweep(now = this.options.clock.now()): Promise<RetentionSweep> {
     const { redis, policy } = this.options;
@@ -115,6 +124,7 @@ export class IncidentRetention {
   }
 
   private incidentKeys(id: string): string[] {
-    return [this.keys.incident(id), this.keys.incidentEvents(id), ...this.ownedKeys(id)];
+    // The order COMPACT_RESOLVED and DROP_EXPIRED read them in.
+    return [this.keys.incident(id), this.keys.incidentEvents(id), this.keys.incidentCompaction(id), ...this.ownedKeys(id)];
   }
 }

@@ -24,6 +24,9 @@ export const DEFAULT_KEY_PREFIX = 'lifeboat:';
  *                               check, written in batches; read over the state (quiet-pass-merge.ts)
  *   {p}incident:{id}            Incident JSON
  *   {p}incident-events:{id}     list of IncidentEvent JSON, in order
+ *   {p}incident-compacted:{id}  hash dropped, from, to (epoch ms): the events compaction took out
+ *                               of a resolved incident's list, so its timeline can find them in
+ *                               the audit log or say they are gone; expires with the incident
  *   {p}incidents:open           sorted set of open incident ids, score = openedAt (epoch ms)
  *   {p}incidents:recent         sorted set of all incident ids, score = openedAt (epoch ms)
  *
@@ -40,6 +43,7 @@ export interface RedisKeys {
   quietPasses(): string;
   incident(id: string): string;
   incidentEvents(id: string): string;
+  incidentCompaction(id: string): string;
   openIncidents(): string;
   recentIncidents(): string;
 }
@@ -54,6 +58,7 @@ export function redisKeys(prefix: string): RedisKeys {
     quietPasses: () => `${prefix}check-passes`,
     incident: (id) => `${prefix}incident:${id}`,
     incidentEvents: (id) => `${prefix}incident-events:${id}`,
+    incidentCompaction: (id) => `${prefix}incident-compacted:${id}`,
     openIncidents: () => `${prefix}incidents:open`,
     recentIncidents: () => `${prefix}incidents:recent`,
   };

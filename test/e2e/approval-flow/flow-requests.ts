@@ -2,9 +2,11 @@ import { DescribeDBInstancesCommand, PromoteReadReplicaCommand } from '@aws-sdk/
 import { ChangeResourceRecordSetsCommand, GetChangeCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import nock from 'nock';
 import { expect } from 'vitest';
+import { ACTION_IDS } from '../../../src/bot/action-ids.js';
 import { APPROVAL_CONFIRM_VIEW_ID } from '../../../src/bot/approvals/approval-action-ids.js';
+import { fail } from '../../doubles/results.js';
 import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
-import { nockPostMessage, nockResponseUrl, type Recorded } from '../../doubles/slack-api-nock.js';
+import { nockPostEphemeral, nockPostMessage, nockResponseUrl, type Recorded } from '../../doubles/slack-api-nock.js';
 import { blockActionBody, slashCommandBody, viewSubmissionBody } from '../../doubles/slack-requests.js';
 import { cname, dbInstance } from '../../integration/actions/fixtures.js';
 import { ORDERS_REPLICA_ENDPOINT } from '../../doubles/runbook-fixtures.js';
@@ -59,6 +61,33 @@ export async function requestFailover(flow: ServiceFlow, extra = ''): Promise<{ 
   const replies = await slash(flow, `failover orders${extra}`);
   expect(posts.calls[0]?.body).toMatchObject({ channel: 'C0INCIDENTS' });
   return { posts, replies };
+}
+
+/**
+ * `checkId` fails at SEV2 and opens INC-1, whose message offers the orders failover (the check is
+ * linked to it); four minutes later U0AAA clicks Propose failover there. Returns when the incident
+ * opened, the recorder of chat.postMessage (the request, then its thread) and what U0AAA was told.
+ */
+export async function proposeFailoverFromIncident(
+  flow: ServiceFlow,
+  checkId: string,
+): Promise<{ openedAt: number; posts: Recorded; told: Recorded }> {
+  const incidentPost = nockPostMessage(1, 'C0INCIDENTS', 1001);
+  const openedAt = flow.clock.now();
+  await flow.engine.apply(fail('SEV2', checkId, openedAt));
+  await flow.idle();
+  expect(JSON.stringify(incidentPost.calls[0]?.body)).toContain(`${ACTION_IDS.proposeFailover}:orders`);
+  flow.clock.advance(4 * 60_000);
+  const posts = nockPostMessage(30);
+  const told = nockPostEphemeral(2);
+  const click = blockActionBody(`${ACTION_IDS.proposeFailover}:orders`, JSON.stringify({ incidentId: 'INC-1', runbook: 'orders' }), {
+    userId: 'U0AAA',
+    messageTs: '1001.000001',
+  });
+  expect((await flow.post(click)).statusCode).toBe(200);
+  await flow.idle();
+  expect(posts.calls[0]?.body).toMatchObject({ channel: 'C0INCIDENTS' });
+  return { openedAt, posts, told };
 }
 
 /** Clicks Approve or Reject on the approval message as `userId`. */

@@ -2,15 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDurationHms } from '../../../src/core/format-time.js';
-import { ACTION_IDS } from '../../../src/bot/action-ids.js';
 import { createHttpProber, type HttpProber } from '../../../src/monitor/probes/http-probe.js';
-import { httpAwsClients, nockCloudWatchLag, nockPromotableReplica, nockRoute53 } from '../../doubles/aws-http.js';
-import { fail } from '../../doubles/results.js';
+import { httpAwsClients, nockOrdersDnsAndLag, nockPromotableReplica } from '../../doubles/aws-http.js';
 import { ORDERS_FAILOVER, ORDERS_REPLICA_ENDPOINT } from '../../doubles/runbook-fixtures.js';
-import { nockChatUpdate, nockPostEphemeral, nockPostMessage, type Recorded } from '../../doubles/slack-api-nock.js';
-import { blockActionBody } from '../../doubles/slack-requests.js';
+import { nockChatUpdate, nockPostEphemeral, type Recorded } from '../../doubles/slack-api-nock.js';
 import { startServiceFlow, steadyProbes } from './approval-flow-harness.js';
-import { confirmBody, requestFailover, threadTexts } from './flow-requests.js';
+import { confirmBody, proposeFailoverFromIncident, requestFailover, threadTexts } from './flow-requests.js';
 import { useApprovalFlow } from './use-approval-flow.js';
 
 /*
@@ -74,15 +71,7 @@ const flow = useApprovalFlow(() => {
 /** RDS and Route 53 for a healthy promotion: a replica until PromoteReadReplica, then standalone and available. */
 function healthyAws(): void {
   nockPromotableReplica(ORDERS_REPLICA_ENDPOINT);
-  let record = { name: 'orders.db.example.com.', type: 'CNAME', ttl: 60, value: 'orders-db.abc.us-east-1.rds.amazonaws.com' };
-  nockRoute53({
-    records: () => [record],
-    change: (written) => {
-      record = written;
-      return 'accept';
-    },
-  });
-  nockCloudWatchLag('us-west-2', 12, () => flow.clock.now());
+  nockOrdersDnsAndLag(() => flow.clock.now());
 }
 
 /** Approves APR-1 (typing the runbook's name) and waits for the run to end; returns the thread. */
@@ -137,23 +126,8 @@ describe('a failover with a verify step', () => {
   it('counts recovery from the opening of the incident the failover was proposed from', async () => {
     healthyAws();
     answer = () => ({ status: 200, body: 'ok' });
-    // orders-api fails: its incident offers the failover its recovery is verified by.
-    const incidentPost = nockPostMessage(1, 'C0INCIDENTS', 1001);
-    const openedAt = flow.clock.now();
-    await flow.engine.apply(fail('SEV2', 'orders-api', openedAt));
-    await flow.idle();
-    expect(JSON.stringify(incidentPost.calls[0]?.body)).toContain(`${ACTION_IDS.proposeFailover}:orders`);
-    // On-call takes four minutes to decide.
-    flow.clock.advance(4 * 60_000);
-    const posts = nockPostMessage(30);
-    const told = nockPostEphemeral(2);
-    const click = blockActionBody(`${ACTION_IDS.proposeFailover}:orders`, JSON.stringify({ incidentId: 'INC-1', runbook: 'orders' }), {
-      userId: 'U0AAA',
-      messageTs: '1001.000001',
-    });
-    expect((await flow.post(click)).statusCode).toBe(200);
-    await flow.idle();
-    expect(posts.calls[0]?.body).toMatchObject({ channel: 'C0INCIDENTS' });
+    // orders-api fails: its incident offers the failover its recovery is verified by; on-call takes four minutes to decide.
+    const { openedAt, posts, told } = await proposeFailoverFromIncident(flow, 'orders-api');
     expect(told.calls[0]?.body.text).toMatch(/^Approval requested: \*APR-1\* Failover orders/);
 
     const thread = await approveAndRun(posts);

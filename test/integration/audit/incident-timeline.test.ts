@@ -23,20 +23,54 @@ const T0 = MANUAL_CLOCK_START; // 2026-11-21 12:00:00 UTC
 const RUNNER = 'replica-a';
 const LEASE = 60_000;
 
+/** Checks that depend on `api` (SPEC §9 `dependsOn`): their failures join api's incident. */
+const CHILDREN = Array.from({ length: 45 }, (_, i) => `svc-${String(i + 1).padStart(2, '0')}`);
+
 function setup() {
   const clock = new ManualClock();
   const backend = testBackend(redisPrefix.redis, redisPrefix.prefix, clock);
+  const retention = backend.retention;
+  if (!retention) throw new Error('the Redis backend has a retention');
   const engine = new IncidentEngine({
     store: backend.store,
     clock,
     logger: silentLogger(),
-    policies: new Map([['api', { failAfter: 1, recoverAfter: 1 }]]),
+    policies: new Map(['api', 'orders-api', ...CHILDREN].map((id) => [id, { failAfter: 1, recoverAfter: 1 }])),
+    dependencies: new Map(['orders-api', ...CHILDREN].map((id) => [id, ['api']])),
     fencing: { mode: 'unfenced' },
   });
   const recorder = new AuditRecorder(backend.auditLog, silentLogger());
   engine.subscribe(recorder.onIncidentChange);
-  const sources = { store: backend.store, auditLog: backend.auditLog, approvals: backend.approvals };
+  // As app-subscriptions.ts wires it: compaction on the resolved event.
+  engine.subscribe((change) => (change.event?.type === 'resolved' ? retention.onResolved(change.incident) : undefined));
+  const sources = { store: backend.store, auditLog: backend.auditLog, approvals: backend.approvals, compactions: retention };
   return { clock, backend, engine, recorder, sources };
+}
+
+async function markdownOf(sources: ReturnType<typeof setup>['sources'], id: string, now: number): Promise<string> {
+  const timeline = await loadIncidentTimeline(id, sources);
+  if (!timeline) throw new Error(`no timeline for ${id}`);
+  return renderTimelineMarkdown(timeline, now);
+}
+
+/** The table's rows: what happened and its detail, in order. */
+function rows(markdown: string): string[] {
+  return markdown
+    .split('\n')
+    .filter((l) => /^\| 20/.test(l))
+    .map((l) => l.split(' | ').slice(3).join(' | '));
+}
+
+/** api fails at SEV2, then every child in `children` fails at SEV3 (one second apart), then api recovers. */
+async function parentWithChildren(engine: IncidentEngine, clock: ManualClock, children: string[]): Promise<void> {
+  await engine.apply(fail('SEV2', 'api', clock.now()));
+  for (const [i, child] of children.entries()) {
+    clock.advance(1_000);
+    const joined = await engine.apply(fail('SEV3', child, clock.now(), 500 + (i % 5)));
+    expect(joined?.event?.type).toBe('child-failed');
+  }
+  clock.advance(60_000);
+  await engine.apply(pass('api', clock.now()));
 }
 
 /** Runs an approved failover through the approval store as the runner does, the clock moving between steps. */
@@ -218,6 +252,60 @@ describe('the postmortem timeline of an incident with an approved failover', () 
     expect(markdown).toContain('# INC-1: Checkout | payments failing (SEV2 at worst)');
     expect(markdown).toContain('| 2026-11-21 12:00:30 UTC | +30s | +30s | child-joined (orders-api) |  | HTTP 502 |');
     expect(markdown).toContain('| Resolved by hand | Jane Doe (PagerDuty) | card processor back |');
+  });
+
+  it('names the child that joined the parent, with its severity and measurement, in the timeline and the audit log', async () => {
+    const { clock, backend, engine, sources } = setup();
+    await engine.apply(fail('SEV2', 'api', clock.now()));
+    clock.advance(20_000);
+    await engine.apply(fail('SEV3', 'orders-api', clock.now(), 502));
+
+    const audited = (await backend.auditLog.newest({ limit: 10 })).filter(isIncidentAuditEntry);
+    expect(audited.map((e) => [e.type, e.incidentId, e.detail])).toEqual([
+      ['incident-child-failed', 'INC-1', 'SEV3 orders-api (depends on api): HTTP 502 (expected 200)'],
+      ['incident-opened', 'INC-1', 'SEV2 api: HTTP 503 (expected 200)'],
+    ]);
+    const markdown = await markdownOf(sources, 'INC-1', clock.now());
+    expect(markdown).toContain(
+      '| 2026-11-21 12:00:20 UTC | +20s | +20s | Dependent check orders-api failing at SEV3, joined this incident |  | HTTP 502 (expected 200) |',
+    );
+    expect(markdown).not.toContain('child-failed');
+  });
+
+  it("keeps every step of a parent's timeline when retention compacts its 47 events at resolution, from the audit log", async () => {
+    const { clock, backend, engine, sources } = setup();
+    await parentWithChildren(engine, clock, CHILDREN);
+
+    // Compaction did drop events from the store (the first and last 20 stay) ...
+    const events = await backend.store.getIncidentEvents('INC-1');
+    expect(events).toHaveLength(40);
+    // ... and the timeline still lists the opening, all 45 children in order and the recovery.
+    const markdown = await markdownOf(sources, 'INC-1', clock.now());
+    const table = rows(markdown);
+    expect(table).toHaveLength(47);
+    expect(table[0]).toBe('Detected at SEV2 on api |  | HTTP 503 (expected 200) |');
+    expect(table.at(-1)).toBe('Recovered (checks pass again) |  | HTTP 200 in 5ms |');
+    const children = table.slice(1, -1);
+    expect(children.map((row) => /svc-\d\d/.exec(row)?.[0])).toEqual(CHILDREN);
+    // The 7 dropped ones (children 20 to 26) come from their audit entries, which name them too.
+    expect(children[19]).toBe('Dependent check failing, joined this incident |  | SEV3 svc-20 (depends on api): HTTP 504 (expected 200) |');
+    expect(children[18]).toBe('Dependent check svc-19 failing at SEV3, joined this incident |  | HTTP 503 (expected 200) |');
+    expect(markdown).not.toContain('compacted');
+  });
+
+  it('says how many compacted events are gone once the audit log no longer holds them', async () => {
+    const { clock, backend, engine, sources } = setup();
+    await parentWithChildren(engine, clock, CHILDREN.slice(0, 43));
+    // retention.audit shorter than retention.incidents: the audit entries went before the incident.
+    await redisPrefix.redis.xtrim(`${redisPrefix.prefix}approvals:audit`, 'MINID', Date.now() + 1_000);
+
+    const markdown = await markdownOf(sources, 'INC-1', clock.now());
+    expect(rows(markdown)).toHaveLength(40);
+    expect(await backend.store.getIncidentEvents('INC-1')).toHaveLength(40);
+    expect(markdown).toContain(
+      '_5 events compacted when the incident resolved, between 2026-11-21 12:00:20 UTC and 2026-11-21 12:00:24 UTC, ' +
+        'are no longer in the audit log (trimmed by `retention.audit`, or older than the entries searched): the table is incomplete there._',
+    );
   });
 
   it('is null for an incident that does not exist', async () => {

@@ -61,8 +61,13 @@ describe('incident retention (Redis)', () => {
     expect(events[0]?.type).toBe('opened');
     expect(events.at(-1)?.type).toBe('resolved');
     expect(events.map((e) => e.at)).toEqual([...events.map((e) => e.at)].sort((a, b) => a - b));
+    // What was dropped is on record for the timeline: 102 events (opening, 100 flaps, resolution) less 40 kept.
+    const T0 = events[0]?.at ?? 0;
+    expect(await retention.compactedEvents(id)).toEqual({ dropped: 62, fromAt: T0 + 20_000, toAt: T0 + 81_000 });
+    expect(await retention.compactedEvents('INC-404')).toBeNull();
     const resolvedAt = (await store.getIncident(id))?.resolvedAt ?? 0;
-    for (const key of [`${db.prefix}incident:${id}`, `${db.prefix}incident-events:${id}`, `${db.prefix}paging:incident:${id}`]) {
+    const keys = ['incident', 'incident-events', 'incident-compacted', 'paging:incident'].map((kind) => `${db.prefix}${kind}:${id}`);
+    for (const key of keys) {
       // PEXPIRETIME (Redis >= 7) would be exact; PTTL is measured against Redis's own clock.
       const ttl = await db.redis.pttl(key);
       expect(ttl).toBeGreaterThan(resolvedAt + 400 * DAY - Date.now() - 60_000);
