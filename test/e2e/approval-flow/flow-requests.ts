@@ -4,7 +4,7 @@ import nock from 'nock';
 import { expect } from 'vitest';
 import { APPROVAL_CONFIRM_VIEW_ID } from '../../../src/bot/approvals/approval-action-ids.js';
 import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
-import { nockPostMessage, nockResponseUrl, type Recorded } from '../../doubles/slack-api-nock.js';
+import { nockChatUpdate, nockPostEphemeral, nockPostMessage, nockResponseUrl, type Recorded } from '../../doubles/slack-api-nock.js';
 import { blockActionBody, slashCommandBody, viewSubmissionBody } from '../../doubles/slack-requests.js';
 import { cname, dbInstance } from '../../integration/actions/fixtures.js';
 import { ORDERS_REPLICA_ENDPOINT } from '../../doubles/runbook-fixtures.js';
@@ -59,6 +59,21 @@ export async function requestFailover(flow: ServiceFlow, extra = ''): Promise<{ 
   const replies = await slash(flow, `failover orders${extra}`);
   expect(posts.calls[0]?.body).toMatchObject({ channel: 'C0INCIDENTS' });
   return { posts, replies };
+}
+
+/**
+ * Requests `/dr failover <runbook>` as U0AAA, confirms it as U0BBB typing the runbook's name, and
+ * lets it run; returns the approval message (as JSON) and the texts of its thread.
+ */
+export async function approveAndRunFailover(flow: ServiceFlow, runbook: string): Promise<{ plan: string; thread: string[] }> {
+  const posts = nockPostMessage(30);
+  await slash(flow, `failover ${runbook}`);
+  const plan = JSON.stringify(posts.calls[0]?.body ?? {});
+  nockPostEphemeral(5);
+  nockChatUpdate(40);
+  expect((await flow.post(confirmBody('APR-1', runbook))).statusCode).toBe(200);
+  await flow.idle();
+  return { plan, thread: threadTexts(posts) };
 }
 
 /** Clicks Approve or Reject on the approval message as `userId`. */
