@@ -62,12 +62,12 @@ export async function requestFailover(flow: ServiceFlow, extra = ''): Promise<{ 
 }
 
 /**
- * Requests `/dr failover <runbook>` as U0AAA, confirms it as U0BBB typing the runbook's name, and
- * lets it run; returns the approval message (as JSON) and the texts of its thread.
+ * Requests `/dr failover <runbook><flags>` as U0AAA, confirms it as U0BBB typing the runbook's
+ * name, and lets it run; returns the approval message (as JSON) and the texts of its thread.
  */
-export async function approveAndRunFailover(flow: ServiceFlow, runbook: string): Promise<{ plan: string; thread: string[] }> {
+export async function approveAndRunFailover(flow: ServiceFlow, runbook: string, flags = ''): Promise<{ plan: string; thread: string[] }> {
   const posts = nockPostMessage(30);
-  await slash(flow, `failover ${runbook}`);
+  await slash(flow, `failover ${runbook}${flags}`);
   const plan = JSON.stringify(posts.calls[0]?.body ?? {});
   nockPostEphemeral(5);
   nockChatUpdate(40);
