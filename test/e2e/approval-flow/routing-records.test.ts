@@ -87,11 +87,31 @@ describe('weighted alias records flipped for a regional failover', () => {
   });
 });
 
+/** Route 53 health checks: a failover record answers only while its health check passes. */
+const EAST_CHECK = '11111111-2222-3333-4444-555555555555';
+const WEST_CHECK = '66666666-7777-8888-9999-000000000000';
+
 describe('failover-routing records swapped for a regional failover', () => {
-  it('sends one batch of two UPSERTs with each SetIdentifier, its new Failover role, value and TTL', async () => {
+  it('sends one batch of two UPSERTs with each SetIdentifier, its new Failover role, value and TTL, keeping its health check', async () => {
     const zone = nockRoute53Zone([
-      { name: 'db.example.com.', type: 'CNAME', ttl: 60, values: [EAST_DB], setIdentifier: 'east', failover: 'PRIMARY' },
-      { name: 'db.example.com.', type: 'CNAME', ttl: 60, values: [WEST_DB], setIdentifier: 'west', failover: 'SECONDARY' },
+      {
+        name: 'db.example.com.',
+        type: 'CNAME',
+        ttl: 60,
+        values: [EAST_DB],
+        setIdentifier: 'east',
+        failover: 'PRIMARY',
+        healthCheckId: EAST_CHECK,
+      },
+      {
+        name: 'db.example.com.',
+        type: 'CNAME',
+        ttl: 60,
+        values: [WEST_DB],
+        setIdentifier: 'west',
+        failover: 'SECONDARY',
+        healthCheckId: WEST_CHECK,
+      },
     ]);
 
     const { plan } = await approveAndRun('db-failover');
@@ -101,13 +121,14 @@ describe('failover-routing records swapped for a regional failover', () => {
     expect(zone.bodies).toHaveLength(1);
     expect(element(zone.bodies[0] ?? '', 'Changes')).toBe(
       '<Changes>' +
-        `<Change><Action>UPSERT</Action><ResourceRecordSet><Name>db.example.com.</Name><Type>CNAME</Type><SetIdentifier>west</SetIdentifier><Failover>PRIMARY</Failover><TTL>60</TTL><ResourceRecords><ResourceRecord><Value>${WEST_DB}</Value></ResourceRecord></ResourceRecords></ResourceRecordSet></Change>` +
-        `<Change><Action>UPSERT</Action><ResourceRecordSet><Name>db.example.com.</Name><Type>CNAME</Type><SetIdentifier>east</SetIdentifier><Failover>SECONDARY</Failover><TTL>60</TTL><ResourceRecords><ResourceRecord><Value>${EAST_DB}</Value></ResourceRecord></ResourceRecords></ResourceRecordSet></Change>` +
+        `<Change><Action>UPSERT</Action><ResourceRecordSet><Name>db.example.com.</Name><Type>CNAME</Type><SetIdentifier>west</SetIdentifier><Failover>PRIMARY</Failover><TTL>60</TTL><ResourceRecords><ResourceRecord><Value>${WEST_DB}</Value></ResourceRecord></ResourceRecords><HealthCheckId>${WEST_CHECK}</HealthCheckId></ResourceRecordSet></Change>` +
+        `<Change><Action>UPSERT</Action><ResourceRecordSet><Name>db.example.com.</Name><Type>CNAME</Type><SetIdentifier>east</SetIdentifier><Failover>SECONDARY</Failover><TTL>60</TTL><ResourceRecords><ResourceRecord><Value>${EAST_DB}</Value></ResourceRecord></ResourceRecords><HealthCheckId>${EAST_CHECK}</HealthCheckId></ResourceRecordSet></Change>` +
         '</Changes>',
     );
-    expect(zone.records.map((r) => [r.setIdentifier, r.failover, r.values])).toEqual([
-      ['west', 'PRIMARY', [WEST_DB]],
-      ['east', 'SECONDARY', [EAST_DB]],
+    // An UPSERT replaces the whole record set: one without HealthCheckId would leave the record unchecked.
+    expect(zone.records.map((r) => [r.setIdentifier, r.failover, r.values, r.healthCheckId])).toEqual([
+      ['west', 'PRIMARY', [WEST_DB], WEST_CHECK],
+      ['east', 'SECONDARY', [EAST_DB], EAST_CHECK],
     ]);
   });
 
