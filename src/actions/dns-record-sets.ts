@@ -25,13 +25,14 @@ export function recordOfInput(set: RecordSetInput): DnsRecord {
     ...(set.SetIdentifier !== undefined && { setIdentifier: set.SetIdentifier }),
     ...(set.Weight !== undefined && { weight: set.Weight }),
     ...(set.Failover !== undefined && { failover: set.Failover }),
+    ...(set.HealthCheckId !== undefined && { healthCheckId: set.HealthCheckId }),
   };
 }
 
 /**
  * The change input that writes `record` back exactly: an alias record carries AliasTarget and no
  * TTL or values ("If you're creating an alias resource record set, omit TTL", ResourceRecordSet);
- * a routing-policy record keeps its SetIdentifier and Weight / Failover. Null for a type Lifeboat
+ * a routing-policy record keeps its SetIdentifier, Weight / Failover and health check. Null for a type Lifeboat
  * does not write (the caller says so).
  */
 export function inputOfRecord(record: DnsRecord): RecordSetInput | null {
@@ -43,6 +44,7 @@ export function inputOfRecord(record: DnsRecord): RecordSetInput | null {
     ...(record.setIdentifier !== undefined && { SetIdentifier: record.setIdentifier }),
     ...(record.weight !== undefined && { Weight: record.weight }),
     ...(failover !== undefined && { Failover: failover }),
+    ...(record.healthCheckId !== undefined && { HealthCheckId: record.healthCheckId }),
   };
   if (record.aliasTarget) {
     const { hostedZoneId, dnsName, evaluateTargetHealth } = record.aliasTarget;
@@ -67,7 +69,7 @@ function aliasName(name: string): string {
   return normalizeDnsName(name);
 }
 
-/** Same record set: type, TTL, values (any order), alias target, routing identifier and policy. */
+/** Same record set: type, TTL, values (any order), alias target, routing identifier and policy, health check. */
 export function sameRecordSet(a: DnsRecord | null, b: DnsRecord | null): boolean {
   if (a === null || b === null) return a === b;
   const key = (r: DnsRecord) =>
@@ -79,6 +81,7 @@ export function sameRecordSet(a: DnsRecord | null, b: DnsRecord | null): boolean
       r.setIdentifier ?? null,
       r.weight ?? null,
       r.failover ?? null,
+      r.healthCheckId ?? null,
     ]);
   return key(a) === key(b);
 }

@@ -46,8 +46,13 @@ export function freezeDnsCheck(check: PreflightCheck, outcome: PreflightOutcome)
   return check.kind === 'dns-record' && 'record' in outcome.facts ? { ...check, expected: outcome.facts.record ?? null } : check;
 }
 
-/** The change that writes one record: Weight/Failover with SetIdentifier; AliasTarget and no TTL for an alias. */
-function recordChange(s: DnsStep): RecordChange {
+/**
+ * The change that writes one record: Weight/Failover with SetIdentifier; AliasTarget and no TTL
+ * for an alias. The UPSERT replaces the whole record set, so the health check of the record it
+ * replaces (`current`) is written again: left out, the record would answer whether or not its
+ * target is healthy, and failover routing would stop failing over.
+ */
+function recordChange(s: DnsStep, current: DnsRecord | null | undefined): RecordChange {
   const body = s.alias
     ? {
         AliasTarget: {
@@ -66,6 +71,7 @@ function recordChange(s: DnsStep): RecordChange {
       ...(s.weight !== undefined && { Weight: s.weight }),
       ...(s.failover !== undefined && { Failover: s.failover }),
       ...body,
+      ...(current?.healthCheckId !== undefined && { HealthCheckId: current.healthCheckId }),
     },
   };
 }
@@ -114,7 +120,7 @@ export function planDns(
       id: DNS_CHANGE_STEP,
       service: 'route53',
       operation: 'ChangeResourceRecordSets',
-      input: { HostedZoneId: zone, ChangeBatch: { Comment: options.comment, Changes: records.map(recordChange) } },
+      input: { HostedZoneId: zone, ChangeBatch: { Comment: options.comment, Changes: records.map((s, i) => recordChange(s, seen[i])) } },
       description,
       ...(replaces && { replaces }),
       ...(fills && options.endpoint && { valueFrom: options.endpoint.step }),

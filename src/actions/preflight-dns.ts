@@ -36,7 +36,7 @@ export function describeTarget(target: DnsRecordTarget & { type: string }, endpo
   return `${policy}${value}${target.ttl !== undefined ? ` (TTL ${target.ttl}s)` : ''}`;
 }
 
-/** Same record set for DNS purposes: type, TTL, values (any order), alias target, routing identifier and policy. */
+/** Same record set for DNS purposes: type, TTL, values (any order), alias target, routing identifier and policy, health check. */
 function sameRecord(a: DnsRecord | null, b: DnsRecord | null): boolean {
   if (a === null || b === null) return a === b;
   return recordKey(a) === recordKey(b);
@@ -51,6 +51,7 @@ function recordKey(r: DnsRecord): string {
     r.setIdentifier ?? null,
     r.weight ?? null,
     r.failover ?? null,
+    r.healthCheckId ?? null,
   ]);
 }
 

@@ -39,6 +39,7 @@ export function recordView(r: ResourceRecordSet): DnsRecord {
     ...(r.SetIdentifier && { setIdentifier: r.SetIdentifier }),
     ...(r.Weight !== undefined && { weight: r.Weight }),
     ...(r.Failover && { failover: r.Failover }),
+    ...(r.HealthCheckId && { healthCheckId: r.HealthCheckId }),
   };
 }
 

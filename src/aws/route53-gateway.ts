@@ -33,7 +33,8 @@ export interface RecordChange {
 /**
  * A record set as the change writes it. Plain records carry TTL and ResourceRecords; alias
  * records carry AliasTarget and neither of those. Routing-policy records are addressed by
- * SetIdentifier and carry their policy (Weight, Failover).
+ * SetIdentifier and carry their policy (Weight, Failover) and any HealthCheckId: an UPSERT
+ * replaces the whole record set, so a health check left out is removed.
  */
 export interface RecordSetInput {
   Name: string;
@@ -44,6 +45,7 @@ export interface RecordSetInput {
   SetIdentifier?: string;
   Weight?: number;
   Failover?: 'PRIMARY' | 'SECONDARY';
+  HealthCheckId?: string;
 }
 
 /** A submitted change: the bare id (no `/change/` prefix) and `PENDING` or `INSYNC`. */

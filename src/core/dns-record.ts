@@ -13,6 +13,8 @@ export interface DnsRecord {
   weight?: number;
   /** Failover routing: PRIMARY or SECONDARY. */
   failover?: string;
+  /** The Route 53 health check whose status decides whether this record answers (routing-policy records). */
+  healthCheckId?: string;
 }
 
 /** `weighted primary: weight 100, ` / `failover dr: PRIMARY, `, or nothing for a simple record. */

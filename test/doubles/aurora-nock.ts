@@ -6,7 +6,8 @@ import { members, type XmlValue } from './rds-nock.js';
  * SDK's serialisation and parsing run for real): DescribeDBClusters / DescribeDBInstances read the
  * state, PromoteReadReplicaDBCluster, FailoverDBCluster and ModifyDBCluster change it. An accepted
  * change shows an in-between status (`promoting`, `failing-over`, `modifying`) on the next
- * describe, then its end state.
+ * describe, then its end state. SwitchoverGlobalCluster and FailoverGlobalCluster move a global
+ * database's writer the same way.
  */
 
 export interface FakeCluster {
@@ -35,7 +36,7 @@ export interface FakeGlobal {
 
 export interface AuroraFakeOptions {
   clusters: Record<string, FakeCluster>;
-  /** Global database id -> members; SwitchoverGlobalCluster moves the writer. */
+  /** Global database id -> members; SwitchoverGlobalCluster or FailoverGlobalCluster moves the writer. */
   globals?: Record<string, FakeGlobal>;
   /** Instance id -> DBInstanceStatus. */
   instances?: Record<string, string>;
@@ -171,7 +172,9 @@ export function nockAurora(region: string, options: AuroraFakeOptions) {
         }
         return { result: { GlobalClusters: members('GlobalClusterMember', [globalXml(id, g, moving)]) } };
       }
-      case 'SwitchoverGlobalCluster': {
+      // A failover (AllowDataLoss) moves the writer as a switchover does, without waiting for replication.
+      case 'SwitchoverGlobalCluster':
+      case 'FailoverGlobalCluster': {
         const id = params.GlobalClusterIdentifier ?? '';
         const g = globals.get(id);
         if (!g) return { error: { status: 404, code: 'GlobalClusterNotFoundFault', message: `GlobalCluster ${id} not found.` } };

@@ -187,6 +187,7 @@ export interface ZoneRecord {
   setIdentifier?: string;
   weight?: number;
   failover?: 'PRIMARY' | 'SECONDARY';
+  healthCheckId?: string;
 }
 
 /** A record set as Route 53 writes it in ListResourceRecordSets (element order of its schema). */
@@ -198,7 +199,7 @@ export function recordSetXml(r: ZoneRecord): string {
   const values = r.values
     ? `<ResourceRecords>${r.values.map((v) => `<ResourceRecord><Value>${v}</Value></ResourceRecord>`).join('')}</ResourceRecords>`
     : '';
-  return `<ResourceRecordSet>${tag('Name', r.name)}${tag('Type', r.type)}${tag('SetIdentifier', r.setIdentifier)}${tag('Weight', r.weight)}${tag('Failover', r.failover)}${tag('TTL', r.ttl)}${values}${alias}</ResourceRecordSet>`;
+  return `<ResourceRecordSet>${tag('Name', r.name)}${tag('Type', r.type)}${tag('SetIdentifier', r.setIdentifier)}${tag('Weight', r.weight)}${tag('Failover', r.failover)}${tag('TTL', r.ttl)}${values}${alias}${tag('HealthCheckId', r.healthCheckId)}</ResourceRecordSet>`;
 }
 
 /** One change of a ChangeResourceRecordSets body, read back from the XML the SDK sent. */
@@ -218,6 +219,7 @@ export function parseChangeBatch(body: string): SentChange[] {
     const weight = field(plain, 'Weight');
     const failover = field(plain, 'Failover');
     const setIdentifier = field(plain, 'SetIdentifier');
+    const healthCheckId = field(plain, 'HealthCheckId');
     const record: ZoneRecord = {
       name: field(plain, 'Name') ?? '',
       type: field(plain, 'Type') ?? '',
@@ -233,6 +235,7 @@ export function parseChangeBatch(body: string): SentChange[] {
       ...(setIdentifier !== undefined && { setIdentifier }),
       ...(weight !== undefined && { weight: Number(weight) }),
       ...(failover !== undefined && { failover: failover as 'PRIMARY' | 'SECONDARY' }),
+      ...(healthCheckId !== undefined && { healthCheckId }),
     };
     return { action: field(change, 'Action') ?? '', record };
   });

@@ -6,7 +6,7 @@ import { ACTION_IDS } from '../../../src/bot/action-ids.js';
 import { APPROVAL_CONFIRM_VIEW_ID } from '../../../src/bot/approvals/approval-action-ids.js';
 import { fail } from '../../doubles/results.js';
 import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
-import { nockPostEphemeral, nockPostMessage, nockResponseUrl, type Recorded } from '../../doubles/slack-api-nock.js';
+import { nockChatUpdate, nockPostEphemeral, nockPostMessage, nockResponseUrl, type Recorded } from '../../doubles/slack-api-nock.js';
 import { blockActionBody, slashCommandBody, viewSubmissionBody } from '../../doubles/slack-requests.js';
 import { cname, dbInstance } from '../../integration/actions/fixtures.js';
 import { ORDERS_REPLICA_ENDPOINT } from '../../doubles/runbook-fixtures.js';
@@ -88,6 +88,21 @@ export async function proposeFailoverFromIncident(
   await flow.idle();
   expect(posts.calls[0]?.body).toMatchObject({ channel: 'C0INCIDENTS' });
   return { openedAt, posts, told };
+}
+
+/**
+ * Requests `/dr failover <runbook><flags>` as U0AAA, confirms it as U0BBB typing the runbook's
+ * name, and lets it run; returns the approval message (as JSON) and the texts of its thread.
+ */
+export async function approveAndRunFailover(flow: ServiceFlow, runbook: string, flags = ''): Promise<{ plan: string; thread: string[] }> {
+  const posts = nockPostMessage(30);
+  await slash(flow, `failover ${runbook}${flags}`);
+  const plan = JSON.stringify(posts.calls[0]?.body ?? {});
+  nockPostEphemeral(5);
+  nockChatUpdate(40);
+  expect((await flow.post(confirmBody('APR-1', runbook))).statusCode).toBe(200);
+  await flow.idle();
+  return { plan, thread: threadTexts(posts) };
 }
 
 /** Clicks Approve or Reject on the approval message as `userId`. */

@@ -1,3 +1,5 @@
+import { parse as parseQuery } from 'node:querystring';
+import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import {
   dbInstance,
@@ -9,6 +11,7 @@ import {
   type RdsAnswer,
   type SimpleRecord,
 } from '../../doubles/aws-http.js';
+import { rdsErrorXml, rdsResponseXml } from '../../doubles/rds-nock.js';
 import { ORDERS_REPLICA_ENDPOINT } from '../../doubles/runbook-fixtures.js';
 import { nockChatUpdate, nockPostEphemeral } from '../../doubles/slack-api-nock.js';
 import { startServiceFlow } from './approval-flow-harness.js';
@@ -27,20 +30,47 @@ const OLD_PRIMARY = 'orders-db.abc.us-east-1.rds.amazonaws.com';
 const SERVICE_UNAVAILABLE: RdsAnswer = { error: { status: 503, code: 'ServiceUnavailable', message: 'Service unavailable' } };
 
 /**
+ * Longer than the SDK client's request timeout in `httpAwsClients()` (requestTimeout 2 s, with
+ * throwOnRequestTimeout; production's is 30 s): an answer this late is never heard.
+ */
+const PAST_REQUEST_TIMEOUT_MS = 3_000;
+
+/**
  * RDS as it behaves: `orders-replica` is an available replica until a PromoteReadReplica reaches
  * AWS (`accepted` decides whether AWS acted on it, and `answer` what the caller hears back); from
- * then on it reads `modifying` once, then standalone and available.
+ * then on it reads `modifying` once, then standalone and available. With `firstAnswerDelayMs`, the
+ * first PromoteReadReplica's answer is held that long on the wire (nock `.delay()`).
  */
-function rdsPromotion(options: { accepted: (send: number) => boolean; answer: (send: number) => RdsAnswer }) {
+function rdsPromotion(options: { accepted: (send: number) => boolean; answer: (send: number) => RdsAnswer; firstAnswerDelayMs?: number }) {
   let sends = 0;
   let promoted = false;
   let describesSincePromotion = 0;
+  const promote = (): RdsAnswer => {
+    sends += 1;
+    if (options.accepted(sends)) promoted = true;
+    return options.answer(sends);
+  };
+  if (options.firstAnswerDelayMs !== undefined) {
+    // Registered before nockRds's catch-all, so the first PromoteReadReplica meets it and only that one.
+    // The status line goes out at once and the body is held: nock 14 holds a delayed head before the
+    // mock socket connects, which the SDK reports as its connectionTimeout (a request that never
+    // left), not the requestTimeout of a request AWS received and answered too late.
+    nock('https://rds.us-west-2.amazonaws.com')
+      .post(
+        '/',
+        (body: unknown) =>
+          (typeof body === 'string' ? parseQuery(body) : (body as Record<string, unknown>)).Action === 'PromoteReadReplica',
+      )
+      .delay({ head: 0, body: options.firstAnswerDelayMs })
+      .reply(() => {
+        const answer = promote();
+        return 'error' in answer
+          ? [answer.error.status, rdsErrorXml(answer.error.code, answer.error.message), { 'content-type': 'text/xml' }]
+          : [200, rdsResponseXml('PromoteReadReplica', answer.result), { 'content-type': 'text/xml' }];
+      });
+  }
   const actions = nockRds('us-west-2', (action) => {
-    if (action === 'PromoteReadReplica') {
-      sends += 1;
-      if (options.accepted(sends)) promoted = true;
-      return options.answer(sends);
-    }
+    if (action === 'PromoteReadReplica') return promote();
     if (action === 'DescribeDBInstances') {
       if (!promoted)
         return { result: describedInstances(dbInstance({ id: 'orders-replica', status: 'available', replicaOf: 'orders-db' })) };
@@ -54,7 +84,8 @@ function rdsPromotion(options: { accepted: (send: number) => boolean; answer: (s
     return { error: { status: 400, code: 'InvalidAction', message: `not expected here: ${action}` } };
   });
   return {
-    promotions: () => actions.filter((a) => a === 'PromoteReadReplica').length,
+    /** PromoteReadReplica requests that reached AWS, however they were answered. */
+    promotions: () => sends,
     /** The RDS actions from the first PromoteReadReplica on. */
     fromFirstPromotion: () => actions.slice(actions.indexOf('PromoteReadReplica')),
   };
@@ -85,8 +116,21 @@ async function approveAndRun(): Promise<string[]> {
 }
 
 describe('a mutating AWS call whose answer is lost', () => {
-  it('a promotion AWS accepted but never answered (503) is found by reading back, not sent again, and the run goes on', async () => {
-    const rds = rdsPromotion({ accepted: () => true, answer: () => SERVICE_UNAVAILABLE });
+  const promoting = dbInstance({ id: 'orders-replica', status: 'modifying', replicaOf: 'orders-db' });
+  it.each([
+    { how: 'answered with a 503', answer: SERVICE_UNAVAILABLE, lost: 'ServiceUnavailable: Service unavailable (HTTP 503)' },
+    {
+      how: 'answered after the client timed out',
+      answer: { result: { DBInstance: promoting } },
+      firstAnswerDelayMs: PAST_REQUEST_TIMEOUT_MS,
+      lost: 'TimeoutError: @smithy/node-http-handler - [ERROR] a request has exceeded the configured 2000 ms requestTimeout.',
+    },
+  ])('a promotion AWS accepted but $how is found by reading back, not sent again, and the run goes on', async (lostAnswer) => {
+    const rds = rdsPromotion({
+      accepted: () => true,
+      answer: () => lostAnswer.answer,
+      ...(lostAnswer.firstAnswerDelayMs !== undefined && { firstAnswerDelayMs: lostAnswer.firstAnswerDelayMs }),
+    });
     const dns = route53();
 
     const thread = await approveAndRun();
@@ -96,7 +140,7 @@ describe('a mutating AWS call whose answer is lost', () => {
     expect(dns.changes).toHaveLength(1);
     expect(thread).toContainEqual(
       expect.stringContaining(
-        "PromoteReadReplica: AWS's answer was lost (ServiceUnavailable: Service unavailable (HTTP 503)); reading back, orders-replica is modifying (promotion under way): it took effect, and it was not sent again",
+        `PromoteReadReplica: AWS's answer was lost (${lostAnswer.lost}); reading back, orders-replica is modifying (promotion under way): it took effect, and it was not sent again`,
       ),
     );
   });

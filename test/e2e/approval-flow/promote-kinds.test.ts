@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { dbInstance, describedInstances, httpAwsClients, nockRds, nockRoute53, type SimpleRecord } from '../../doubles/aws-http.js';
 import { nockAurora, type FakeCluster, type MutationReply } from '../../doubles/aurora-nock.js';
 import { ORDERS_REPLICA_ENDPOINT } from '../../doubles/runbook-fixtures.js';
-import { nockChatUpdate, nockPostEphemeral, nockPostMessage } from '../../doubles/slack-api-nock.js';
+import { nockPostMessage } from '../../doubles/slack-api-nock.js';
 import { startServiceFlow } from './approval-flow-harness.js';
-import { confirmBody, slash, threadTexts } from './flow-requests.js';
+import { approveAndRunFailover, slash } from './flow-requests.js';
 import { useApprovalFlow } from './use-approval-flow.js';
 
 /*
@@ -70,17 +70,7 @@ function westReplica(): FakeCluster {
   };
 }
 
-/** Requests `/dr failover <runbook>`, confirms it as U0BBB typing its name, runs it; returns the plan message and the thread. */
-async function approveAndRun(runbook: string): Promise<{ plan: string; thread: string[] }> {
-  const posts = nockPostMessage(30);
-  await slash(flow, `failover ${runbook}`);
-  const plan = JSON.stringify(posts.calls[0]?.body ?? {});
-  nockPostEphemeral(5);
-  nockChatUpdate(40);
-  expect((await flow.post(confirmBody('APR-1', runbook))).statusCode).toBe(200);
-  await flow.idle();
-  return { plan, thread: threadTexts(posts) };
-}
+const approveAndRun = (runbook: string) => approveAndRunFailover(flow, runbook);
 
 describe('promote: { dbCluster } (a cross-region Aurora read replica cluster)', () => {
   it('promotes the cluster, waits until it no longer replicates, sets its backup retention, then moves DNS', async () => {

@@ -2,11 +2,12 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MANUAL_CLOCK_START } from '../../doubles/manual-clock.js';
 import { members, RdsNock } from '../../doubles/rds-nock.js';
+import { ORDERS_DB, ORDERS_DB_CARRIED_FIELDS, ORDERS_DB_KMS_KEY } from '../../doubles/restore-source-fixtures.js';
 import { testClients } from '../aws/aws-fixtures.js';
 import { actionsOver } from './fixtures.js';
 import { CLUSTER_TARGET, HOUR, TARGET, WRITER, restore } from './restore-fixtures.js';
 
-const KEY = 'arn:aws:kms:us-east-1:123456789012:key/1111aaaa-22bb-33cc-44dd-555555eeeeee';
+const KEY = ORDERS_DB_KMS_KEY;
 /** The snapshot's own key: an instance restored from it is encrypted with this one, not the source's. */
 const SNAPSHOT_KEY = 'arn:aws:kms:us-east-1:123456789012:key/7777cccc-22bb-33cc-44dd-555555eeeeee';
 const CLUSTER_KEY = 'arn:aws:kms:us-east-1:123456789012:key/9999ffff-88ee-77dd-66cc-555555bbbbbb';
@@ -36,31 +37,6 @@ runbooks:
 function build() {
   return { ...actionsOver(CONFIG, testClients()), east: new RdsNock('us-east-1') };
 }
-
-/** orders-db as DescribeDBInstances reports it, with every setting a restore carries over. */
-const ORDERS_DB = {
-  DBInstanceIdentifier: 'orders-db',
-  DBInstanceStatus: 'available',
-  Engine: 'postgres',
-  EngineVersion: '16.4',
-  LatestRestorableTime: new Date(MANUAL_CLOCK_START - 5 * 60_000),
-  MultiAZ: true,
-  DeletionProtection: true,
-  StorageEncrypted: true,
-  KmsKeyId: KEY,
-  DBParameterGroups: members('DBParameterGroup', [{ DBParameterGroupName: 'orders-pg16', ParameterApplyStatus: 'in-sync' }]),
-  OptionGroupMemberships: members('OptionGroupMembership', [{ OptionGroupName: 'orders-og', Status: 'in-sync' }]),
-  StorageType: 'gp3',
-  Iops: 12000,
-  StorageThroughput: 500,
-  TagList: members('Tag', [
-    { Key: 'team', Value: 'orders' },
-    { Key: 'cost-center', Value: 'cc-42' },
-    { Key: 'aws:cloudformation:stack-name', Value: 'orders' },
-  ]),
-  CopyTagsToSnapshot: true,
-  IAMDatabaseAuthenticationEnabled: true,
-};
 
 const absent = (id: string) => ['DBInstanceNotFound', `DBInstance ${id} not found.`] as const;
 
@@ -159,19 +135,7 @@ describe('a restore carries the source settings over', () => {
         DBInstanceClass: 'db.r6g.large',
         DBSubnetGroupName: 'prod-db',
         'VpcSecurityGroupIds.VpcSecurityGroupId.1': 'sg-0abc',
-        MultiAZ: 'true',
-        DeletionProtection: 'true',
-        DBParameterGroupName: 'orders-pg16',
-        OptionGroupName: 'orders-og',
-        StorageType: 'gp3',
-        Iops: '12000',
-        StorageThroughput: '500',
-        CopyTagsToSnapshot: 'true',
-        EnableIAMDatabaseAuthentication: 'true',
-        'Tags.Tag.1.Key': 'team',
-        'Tags.Tag.1.Value': 'orders',
-        'Tags.Tag.2.Key': 'cost-center',
-        'Tags.Tag.2.Value': 'cc-42',
+        ...ORDERS_DB_CARRIED_FIELDS,
       },
     ]);
   });

@@ -15,6 +15,7 @@ const WEIGHTED_BEFORE: DnsRecord = {
   aliasTarget: { hostedZoneId: 'Z2ALB', dnsName: 'east-alb.example.com.', evaluateTargetHealth: true },
   setIdentifier: 'east',
   weight: 100,
+  healthCheckId: '11111111-2222-3333-4444-555555555555',
 };
 
 /** Route 53 holding `records` (by name); reads only. */
@@ -85,6 +86,7 @@ const BATCH: ChangeRecordSetsInput = {
           AliasTarget: { HostedZoneId: 'Z2ALB', DNSName: 'west-alb.example.com.', EvaluateTargetHealth: true },
           SetIdentifier: 'east',
           Weight: 0,
+          HealthCheckId: '11111111-2222-3333-4444-555555555555',
         },
       },
       { Action: 'UPSERT', ResourceRecordSet: { Name: 'db.example.com.', Type: 'CNAME', TTL: 30, ResourceRecords: [{ Value: 'west.db' }] } },
@@ -97,7 +99,7 @@ const AS_WRITTEN: DnsRecord[] = [
 ];
 
 describe('planRevertDns', () => {
-  it('puts back a routing alias record (SetIdentifier, Weight, no TTL) and deletes a record that did not exist, in one batch', async () => {
+  it('puts back a routing alias record (SetIdentifier, Weight, its health check, no TTL) and deletes a record that did not exist, in one batch', async () => {
     const plan = await planRevertDns(
       { kind: 'revert-dns', approvalId: 'APR-3', dryRun: false },
       ranDns(BATCH, [WEIGHTED_BEFORE, null]),
@@ -116,6 +118,7 @@ describe('planRevertDns', () => {
               AliasTarget: { HostedZoneId: 'Z2ALB', DNSName: 'east-alb.example.com.', EvaluateTargetHealth: true },
               SetIdentifier: 'east',
               Weight: 100,
+              HealthCheckId: '11111111-2222-3333-4444-555555555555',
             },
           },
           {
