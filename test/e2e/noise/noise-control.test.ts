@@ -166,6 +166,56 @@ describe('silences and maintenance', () => {
     expect(topLevel(slack.posts)).toHaveLength(1);
   });
 
+  it('a maintenance window is audited once when it opens and once when it closes, by the config, across a leader change', async () => {
+    const clock = new ManualClock();
+    const yaml = `${HEAD}checks:\n  - { id: api, ${HTTP} }\nmaintenance:\n  - { checks: [api], start: "${new Date(T0 + 5 * MINUTE).toISOString()}", end: "${new Date(T0 + 10 * MINUTE).toISOString()}", reason: "DB upgrade" }\n`;
+    const auditOf = async () =>
+      (await new RedisSilenceStore(bed.redis, bed.prefix).readSilenceAudit(10)).map((e) => [e.type, e.checkId, e.actor, e.at, e.detail]);
+    const opened = ['silenced', 'api', 'config:maintenance', T0 + 5 * MINUTE, 'until 2026-11-21T12:10:00.000Z: DB upgrade'];
+    const first = await start(yaml, clock);
+    await settle();
+    expect(await auditOf()).toEqual([]); // not open yet
+
+    clock.set(T0 + 5 * MINUTE);
+    await until(async () => (await auditOf()).length === 1, 5_000, 'the opening audited');
+    expect(await auditOf()).toEqual([opened]);
+
+    // A new leader looks at every window in force again: the opening is not audited twice.
+    running.splice(0);
+    await first.app.stop();
+    const second = await start(yaml, clock);
+    await settle();
+    expect(await auditOf()).toEqual([opened]);
+
+    clock.set(T0 + 10 * MINUTE);
+    await until(async () => (await auditOf()).length === 2, 5_000, 'the closing audited');
+    await settle();
+    expect(await auditOf()).toEqual([opened, ['unsilenced', 'api', 'config:maintenance', T0 + 10 * MINUTE, 'maintenance window ended']]);
+    const audit = await slash(second, clock, 'audit', 'U0AAA');
+    expect(audit).toContain('*unsilenced* api by config:maintenance — maintenance window ended');
+    expect(audit).toContain('*silenced* api by config:maintenance — until 2026-11-21T12:10:00.000Z: DB upgrade');
+  });
+
+  it('a maintenance window taken out of the config while in force is audited as closed when the new config runs', async () => {
+    const clock = new ManualClock();
+    const checks = `checks:\n  - { id: api, ${HTTP} }\n`;
+    const window = `maintenance:\n  - { checks: [api], start: "${new Date(T0 - MINUTE).toISOString()}", end: "${new Date(T0 + 60 * MINUTE).toISOString()}", reason: "DB upgrade" }\n`;
+    const auditOf = async () =>
+      (await new RedisSilenceStore(bed.redis, bed.prefix).readSilenceAudit(10)).map((e) => `${e.type} ${e.actor} ${e.at} ${e.detail}`);
+    const first = await start(`${HEAD}${checks}${window}`, clock);
+    await until(async () => (await auditOf()).length === 1, 5_000, 'the opening audited');
+
+    running.splice(0);
+    await first.app.stop();
+    clock.advance(5 * MINUTE);
+    await start(`${HEAD}${checks}`, clock);
+    await until(async () => (await auditOf()).length === 2, 5_000, 'the closing audited');
+    expect(await auditOf()).toEqual([
+      `silenced config:maintenance ${T0 - MINUTE} until 2026-11-21T13:00:00.000Z: DB upgrade`,
+      `unsilenced config:maintenance ${T0 + 5 * MINUTE} maintenance window removed from the config`,
+    ]);
+  });
+
   it('a /dr silence survives a restart, shows on the message, ends on time, and is audited beside the approval entries', async () => {
     const clock = new ManualClock();
     const yaml = `${HEAD}checks:\n  - { id: api, ${HTTP} }\n`;
