@@ -278,6 +278,37 @@ describe('silences and maintenance', () => {
     await second.app.slack?.bot.idle();
   });
 
+  it('a silenced incident that resolves is resolved in the store and on metrics, posts nothing and is owed nothing when the silence ends', async () => {
+    const clock = new ManualClock();
+    const slack = recordSlack();
+    const noise = await start(`${HEAD}checks:\n  - { id: api, ${HTTP} }\n`, clock);
+    const { app } = noise;
+    const openGauge = async () =>
+      /lifeboat_incidents_open\{severity="SEV2"\} 1/.test((await app.server.inject({ method: 'GET', url: '/metrics' })).body);
+    await slash(noise, clock, 'silence api 30m deploy', 'U0AAA');
+    await app.engine.apply(fail('SEV2', 'api', clock.now()));
+    expect(await openGauge()).toBe(true);
+    expect(await new RedisSilenceStore(bed.redis, bed.prefix).listMuted()).toEqual([{ incidentId: 'INC-1', checkId: 'api' }]);
+
+    clock.advance(5 * MINUTE);
+    await app.engine.apply(pass('api', clock.now()));
+    const incident = await app.store.getIncident('INC-1');
+    expect(incident?.state).toBe('resolved');
+    expect(incident?.resolvedAt).toBe(T0 + 5 * MINUTE);
+    expect(await openGauge()).toBe(false);
+    expect(await new RedisSilenceStore(bed.redis, bed.prefix).listMuted()).toEqual([]);
+
+    // The silence ends: nothing is announced or paged for an incident that is over.
+    clock.set(T0 + 30 * MINUTE);
+    await settle();
+    await app.slack?.bot.idle();
+    expect(slack.posts).toEqual([]);
+    expect(slack.updates).toEqual([]);
+    expect(await app.pager.pagingState('INC-1')).toBeNull();
+    expect(await app.backend.pagingQueue.pendingEvents()).toBe(0);
+    await app.pager.runOnce(); // nothing owed: an attempt to page would be an unmatched request
+  });
+
   it('an escalation timer armed before a silence does not page during it, and is armed again by policy when it ends', async () => {
     const clock = new ManualClock();
     const slack = recordSlack();
