@@ -21,7 +21,8 @@ export interface MutedIncident {
 
 /**
  * The store's noise-control state (SPEC §9), shared by replicas and kept across restarts: command
- * silences (each set and early end audited in the same atomic step), incidents owed an
+ * silences (each set and early end audited in the same atomic step), the maintenance windows
+ * whose opening is audited (so each opening and closing is audited once), incidents owed an
  * announcement when their silence ends, and reminder due times. Claims are atomic, so with any
  * number of replicas each announcement and each reminder is made once.
  */
