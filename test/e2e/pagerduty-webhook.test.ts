@@ -226,8 +226,8 @@ it('an event for a well-formed key of an incident that does not exist is answere
   expect(await app.backend.pagingQueue.pendingEvents()).toBe(0);
   const ignored = logs.filter((l) => l.component === 'pagerduty-webhook' && l.incidentId === 'INC-999');
   expect(ignored).toHaveLength(1);
-  expect(ignored[0]).toMatchObject({ eventType: 'incident.acknowledged', incidentKey: 'INC-999' });
-  expect(ignored[0]?.msg).toMatch(/^PagerDuty incident\.acknowledged for INC-999 changed nothing: /);
+  expect(ignored[0]).toMatchObject({ eventType: 'incident.acknowledged', incidentKey: 'INC-999', reason: 'not-found' });
+  expect(ignored[0]?.msg).toBe('PagerDuty incident.acknowledged for INC-999 ignored: There is no incident INC-999.');
   const metrics = await app.metrics.registry.getSingleMetricAsString('lifeboat_pagerduty_webhooks_total');
   expect(metrics).toContain('lifeboat_pagerduty_webhooks_total{outcome="ignored"} 1');
   expect(metrics).not.toContain('outcome="applied"');
