@@ -4,7 +4,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Store } from '../store/store.js';
 import type { NoiseGate } from './noise-gate.js';
 import { reminderText, silenceEndedText } from './reminder-text.js';
-import type { SilenceStore } from './silence-store.js';
+import { WINDOW_ENDED_DETAIL, WINDOW_REMOVED_DETAIL, type SilenceStore } from './silence-store.js';
 import type { Silences } from './silences.js';
 
 /** Reminders claimed per store call. */
@@ -23,10 +23,11 @@ export interface NoiseSweeperOptions {
 }
 
 /**
- * The leader's timer for what falls due with nobody acting (SPEC §9): incidents whose silence
- * ended while they stayed open are announced and paged, and reminders are posted. Every item is
- * claimed atomically in the store before it is acted on, so a replica that still thinks it leads
- * cannot announce it a second time.
+ * The leader's timer for what falls due with nobody acting (SPEC §9): maintenance windows that
+ * open and close are audited (SPEC §11), incidents whose silence ended while they stayed open are
+ * announced and paged, and reminders are posted. Every item is claimed atomically in the store
+ * before it is acted on, so a replica that still thinks it leads, or the next leader, cannot
+ * audit or announce it a second time.
  */
 export class NoiseSweeper {
   private timer: NodeJS.Timeout | null = null;
@@ -76,6 +77,7 @@ export class NoiseSweeper {
   private async sweepOnce(): Promise<void> {
     try {
       await this.markOpenedWindows();
+      await this.auditClosedWindows();
       await this.announceEnded();
       await this.remindDue();
       await this.options.store.pruneSilences(this.options.clock.now());
@@ -85,14 +87,42 @@ export class NoiseSweeper {
   }
 
   /**
-   * A maintenance window that opened: its checks' open incidents show it and are owed the
-   * announcement at its end, as with a command silence. A new term looks at every window in force
-   * (marking twice is harmless).
+   * A maintenance window that opened: audited once (at its start, by the config), and its checks'
+   * open incidents show it and are owed the announcement at its end, as with a command silence. A
+   * new term looks at every window in force: marking twice is harmless, and the store audits each
+   * opening once. A window that opens and ends while no replica leads is not audited.
    */
   private async markOpenedWindows(): Promise<void> {
-    const now = this.options.clock.now();
-    for (const silence of this.options.silences.windowsOpened(this.windowsCheckedAt, now)) await this.options.gate.silenced(silence);
+    const { clock, silences, store, gate, logger } = this.options;
+    const now = clock.now();
+    for (const window of silences.windowsOpened(this.windowsCheckedAt, now)) {
+      if (await store.auditWindowOpened(window)) {
+        logger.info(
+          { checkId: window.checkId, until: window.until },
+          `maintenance window on ${window.checkId} opened, until ${new Date(window.until).toISOString()}: ${window.reason}`,
+        );
+      }
+      await gate.silenced(window);
+    }
     this.windowsCheckedAt = now;
+  }
+
+  /**
+   * An audited window that ended (audited at its end) or that the config no longer has (audited
+   * now: the new config ended it). Read from the store, so a window removed from the config while
+   * a former leader had it open is closed too.
+   */
+  private async auditClosedWindows(): Promise<void> {
+    const { clock, silences, store, logger } = this.options;
+    const now = clock.now();
+    for (const window of await store.listOpenWindows()) {
+      const ended = window.until <= now;
+      if (!ended && silences.hasWindow(window)) continue;
+      const detail = ended ? WINDOW_ENDED_DETAIL : WINDOW_REMOVED_DETAIL;
+      if (await store.auditWindowClosed(window, ended ? window.until : now, detail)) {
+        logger.info({ checkId: window.checkId }, `${detail} on ${window.checkId}`);
+      }
+    }
   }
 
   /** Muted incidents whose check is no longer silenced: announced once, if still open. */

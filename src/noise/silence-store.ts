@@ -9,7 +9,7 @@ export interface SilenceAuditEntry {
   /** Epoch ms. */
   at: number;
   actor: string;
-  /** "until 2027-01-10T04:00:00Z: DB upgrade", or "ended early". */
+  /** "until 2027-01-10T04:00:00Z: DB upgrade", "ended early", "maintenance window ended". */
   detail: string;
 }
 
@@ -21,7 +21,8 @@ export interface MutedIncident {
 
 /**
  * The store's noise-control state (SPEC §9), shared by replicas and kept across restarts: command
- * silences (each set and early end audited in the same atomic step), incidents owed an
+ * silences (each set and early end audited in the same atomic step), the maintenance windows
+ * whose opening is audited (so each opening and closing is audited once), incidents owed an
  * announcement when their silence ends, and reminder due times. Claims are atomic, so with any
  * number of replicas each announcement and each reminder is made once.
  */
@@ -36,6 +37,16 @@ export interface SilenceStore {
   pruneSilences(now: number): Promise<void>;
   /** Silence audit entries, oldest first, at most `limit`. */
   readSilenceAudit(limit: number): Promise<SilenceAuditEntry[]>;
+
+  /**
+   * Audits that a maintenance window (one check's share of it) opened, unless its opening is
+   * already audited and its closing not yet: true for exactly one caller, whichever replica leads.
+   */
+  auditWindowOpened(window: Silence): Promise<boolean>;
+  /** Windows whose opening is audited and whose closing is not yet. */
+  listOpenWindows(): Promise<Silence[]>;
+  /** Audits that an open window closed, at `at`, saying why: true for exactly one caller. */
+  auditWindowClosed(window: Silence, at: number, detail: string): Promise<boolean>;
 
   /** Notes that an incident's announcement was held back. */
   markMuted(muted: MutedIncident): Promise<void>;
@@ -57,3 +68,17 @@ export function silencedDetail(silence: Silence): string {
 
 /** The audit detail of an early end. */
 export const UNSILENCED_DETAIL = 'ended early';
+
+/** The actor of a maintenance window's audit entries: the config opened and closed it, nobody in Slack. */
+export const MAINTENANCE_ACTOR = 'config:maintenance';
+
+/** The audit detail of a window that reached its end. */
+export const WINDOW_ENDED_DETAIL = 'maintenance window ended';
+
+/** The audit detail of a window that the config no longer has while it was in force. */
+export const WINDOW_REMOVED_DETAIL = 'maintenance window removed from the config';
+
+/** One window's identity for a check: a changed start or end is another window (the reason is not part of it). */
+export function windowField(window: Pick<Silence, 'checkId' | 'since' | 'until'>): string {
+  return JSON.stringify([window.checkId, window.since, window.until]);
+}

@@ -86,6 +86,14 @@ export class Silences {
       .flatMap((w) => w.checks.filter((checkId) => this.checkIds.has(checkId)).map((checkId) => windowSilence(w, checkId)));
   }
 
+  /** True while the config still has `window` (same check, start and end) for a configured check. */
+  hasWindow(window: Pick<Silence, 'checkId' | 'since' | 'until'>): boolean {
+    return (
+      this.checkIds.has(window.checkId) &&
+      this.options.maintenance.some((w) => w.start === window.since && w.end === window.until && w.checks.includes(window.checkId))
+    );
+  }
+
   private async all(): Promise<Silence[]> {
     const stored = await this.options.store.listSilences();
     return [

@@ -1,16 +1,19 @@
+import { createHmac } from 'node:crypto';
 import nock from 'nock';
 import { expect, it } from 'vitest';
 import { useGuardedApp } from '../doubles/guarded-app.js';
 import type { App } from '../../src/app.js';
-import { signPagerDutyWebhook } from '../../src/paging/webhook/verify-pagerduty-signature.js';
+import { createLogger } from '../../src/observability/logger.js';
 import type { ManualClock } from '../doubles/manual-clock.js';
 import { ACCEPTED, nockEnqueue } from '../doubles/pagerduty-events-nock.js';
+import { useRedisPrefix } from '../doubles/redis-prefix.js';
+import { until } from '../doubles/until.js';
 import { deliverPages, startPagingApp } from './paging-app-harness.js';
 import { fail } from '../doubles/results.js';
 import { nockChatUpdate, nockPostMessage } from '../doubles/slack-api-nock.js';
 
 /*
- * Two-way PagerDuty through `buildApp`: webhooks signed as PagerDuty signs them, sent as
+ * Two-way PagerDuty through `buildApp` on the test Redis: webhooks signed as PagerDuty signs them, sent as
  * requests through the server's routing (fastify inject); Slack and the Events API answered at the network layer.
  */
 
@@ -18,6 +21,18 @@ const SECRET = 'whsec-current-0123456789abcdef';
 const ROTATED_OUT = 'whsec-previous-0123456789abcdef';
 
 const guarded = useGuardedApp();
+const bed = useRedisPrefix('pagerduty-webhook', { perTest: true });
+
+/**
+ * The `X-PagerDuty-Signature` value PagerDuty sends, computed here rather than with the code under
+ * test. PagerDuty's "Verifying Signatures" (developer docs, webhooks): "The current signature
+ * version is `v1` and is computed as an HMAC of the payload body using a SHA-256 hash function.
+ * This is performed for each signing secret and the results are concatenated using comma
+ * separation", e.g. `v1=f03de6…8073,v1=130dca…dd8b`, the digest in Base16 (hex).
+ */
+function pagerDutySignature(secrets: string[], rawBody: string): string {
+  return secrets.map((secret) => `v1=${createHmac('sha256', secret).update(rawBody, 'utf8').digest('hex')}`).join(',');
+}
 
 const yaml = (pagerduty: string) => `
 slack:
@@ -36,10 +51,22 @@ checks:
     recoverAfter: 1
 `;
 
-async function startApp(pagerduty = ''): Promise<{ app: App; clock: ManualClock }> {
-  const started = await startPagingApp(yaml(pagerduty), { PAGERDUTY_WEBHOOK_SECRET: SECRET });
+interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+async function startApp(pagerduty = ''): Promise<{ app: App; clock: ManualClock; logs: LogLine[] }> {
+  const logs: LogLine[] = [];
+  const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(JSON.parse(line)) } });
+  const started = await startPagingApp(
+    yaml(pagerduty),
+    { PAGERDUTY_WEBHOOK_SECRET: SECRET },
+    { redis: { client: bed.redis, keyPrefix: bed.prefix }, logger },
+  );
   guarded.track(started.app);
-  return started;
+  return { ...started, logs };
 }
 
 /** A V3 webhook body as PagerDuty documents it ("Webhook Payload"), for one incident event. */
@@ -74,6 +101,25 @@ async function post(app: App, body: string, signature: string | undefined): Prom
   return { status: response.statusCode, json: response.json() };
 }
 
+/** The audit log as `/dr audit` reads it, oldest first: "type subject actor". */
+async function auditLines(app: App): Promise<string[]> {
+  const entries = await app.backend.auditLog.newest({ limit: 100 });
+  return entries.reverse().map((e) => `${e.type} ${'incidentId' in e ? e.incidentId : ''} ${e.actor ?? '-'}`);
+}
+
+/** Waits for `last` to be audited, and checks it follows only INC-1's opening and its page. */
+async function expectAuditedAfterPage(app: App, last: string): Promise<void> {
+  await until(async () => (await auditLines(app)).includes(last), `"${last}" audited`);
+  expect(await auditLines(app)).toEqual(['incident-opened INC-1 -', 'page-delivered INC-1 -', last]);
+}
+
+/** Lets the pager run against the Events API with no answer set up: any request it made would be unmatched. */
+async function pagerRunsIdle(app: App): Promise<void> {
+  app.pager.start();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  await app.pager.stop();
+}
+
 /** Opens INC-1 and lets PagerDuty accept its trigger; answers the trigger's dedup_key. */
 async function openAndPage(app: App, clock: ManualClock): Promise<string> {
   const bot = app.slack?.bot;
@@ -102,7 +148,7 @@ it('an acknowledgement made in PagerDuty shows in Slack and is not sent back to 
   const thread = nockPostMessage();
   const body = webhookBody('incident.acknowledged', key);
   // Two signatures during a secret rotation: one of them matching is enough.
-  const answer = await post(app, body, signPagerDutyWebhook([ROTATED_OUT, SECRET], body));
+  const answer = await post(app, body, pagerDutySignature([ROTATED_OUT, SECRET], body));
   expect(answer).toEqual({ status: 200, json: { ok: true, applied: true } });
   await app.slack?.bot.idle();
 
@@ -112,35 +158,107 @@ it('an acknowledgement made in PagerDuty shows in Slack and is not sent back to 
   expect(updated.calls.map((c) => c.body.text)).toEqual(['SEV2 INC-1 api: HTTP 503 (expected 200) (acknowledged)']);
   expect(JSON.stringify(updated.calls[0]?.body.blocks)).toContain('*acknowledged* in PagerDuty by Jane Doe');
 
+  // The audit entry names who acknowledged it in PagerDuty, not a Slack user.
+  await expectAuditedAfterPage(app, 'incident-acknowledged INC-1 pagerduty:Jane Doe');
+
   // Nothing is queued for PagerDuty: an acknowledge would be an unmatched request here.
-  app.pager.start();
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  await app.pager.stop();
+  expect(await app.backend.pagingQueue.pendingEvents()).toBe(0);
+  await pagerRunsIdle(app);
   const metrics = await app.metrics.registry.getSingleMetricAsString('lifeboat_pagerduty_webhooks_total');
   expect(metrics).toContain('lifeboat_pagerduty_webhooks_total{outcome="applied"} 1');
 
   // PagerDuty reporting our own state back (or a retried delivery) changes nothing.
-  const again = await post(app, body, signPagerDutyWebhook([SECRET], body));
+  const again = await post(app, body, pagerDutySignature([SECRET], body));
   expect(again).toEqual({ status: 200, json: { ok: true, applied: false } });
 });
 
-it('a forged or unsigned webhook is refused with 401 and changes nothing', async () => {
+it('a forged or unsigned webhook is refused with 401 and changes nothing; several signatures with one right one are accepted', async () => {
   const { app, clock } = await startApp();
   await openAndPage(app, clock);
   const body = webhookBody('incident.resolved', 'INC-1');
+  await until(async () => (await auditLines(app)).length === 2, 'the open and the page audited');
+  const auditBefore = await auditLines(app);
+  const revisionBefore = (await app.store.getIncident('INC-1'))?.revision;
 
-  expect(await post(app, body, signPagerDutyWebhook(['not-the-secret-at-all'], body))).toEqual({
+  expect(await post(app, body, pagerDutySignature(['not-the-secret-at-all'], body))).toEqual({
     status: 401,
     json: { error: 'invalid_signature' },
   });
   expect(await post(app, body, undefined)).toEqual({ status: 401, json: { error: 'invalid_signature' } });
   // Signed for another body: the signature covers the raw bytes exactly.
   const other = webhookBody('incident.resolved', 'INC-1', 'Mallory');
-  expect((await post(app, body, signPagerDutyWebhook([SECRET], other))).status).toBe(401);
+  expect((await post(app, body, pagerDutySignature([SECRET], other))).status).toBe(401);
 
-  expect((await app.store.getIncident('INC-1'))?.state).toBe('open');
+  // Every listed signature wrong, however many: still refused.
+  expect((await post(app, body, pagerDutySignature([ROTATED_OUT, 'not-the-secret-at-all'], body))).status).toBe(401);
+
+  const stored = await app.store.getIncident('INC-1');
+  expect(stored?.state).toBe('open');
+  expect(stored?.revision).toBe(revisionBefore);
+  expect(await auditLines(app)).toEqual(auditBefore);
+  expect(await app.backend.pagingQueue.pendingEvents()).toBe(0);
   const metrics = await app.metrics.registry.getSingleMetricAsString('lifeboat_pagerduty_webhooks_total');
-  expect(metrics).toContain('lifeboat_pagerduty_webhooks_total{outcome="unauthorized"} 3');
+  expect(metrics).toContain('lifeboat_pagerduty_webhooks_total{outcome="unauthorized"} 4');
+
+  // The same body with the right signature last of three (PagerDuty lists one per secret) acts.
+  clock.advance(60_000);
+  nockChatUpdate();
+  nockPostMessage();
+  const rotating = `${pagerDutySignature(['not-the-secret-at-all', ROTATED_OUT], body)},${pagerDutySignature([SECRET], body)}`;
+  expect(await post(app, body, rotating)).toEqual({ status: 200, json: { ok: true, applied: true } });
+  await app.slack?.bot.idle();
+  expect((await app.store.getIncident('INC-1'))?.state).toBe('resolved');
+});
+
+it('an event for a well-formed key of an incident that does not exist is answered 200, changes nothing and is logged as ignored', async () => {
+  const { app, clock, logs } = await startApp();
+  await openAndPage(app, clock);
+  await until(async () => (await auditLines(app)).length === 2, 'the open and the page audited');
+  const auditBefore = await auditLines(app);
+  const revisionBefore = (await app.store.getIncident('INC-1'))?.revision;
+
+  const body = webhookBody('incident.acknowledged', 'INC-999');
+  expect(await post(app, body, pagerDutySignature([SECRET], body))).toEqual({ status: 200, json: { ok: true, applied: false } });
+
+  expect(await app.store.getIncident('INC-999')).toBeNull();
+  expect((await app.store.getIncident('INC-1'))?.revision).toBe(revisionBefore);
+  expect(await auditLines(app)).toEqual(auditBefore);
+  expect(await app.backend.pagingQueue.pendingEvents()).toBe(0);
+  const ignored = logs.filter((l) => l.component === 'pagerduty-webhook' && l.incidentId === 'INC-999');
+  expect(ignored).toHaveLength(1);
+  expect(ignored[0]).toMatchObject({ eventType: 'incident.acknowledged', incidentKey: 'INC-999', reason: 'not-found' });
+  expect(ignored[0]?.msg).toBe('PagerDuty incident.acknowledged for INC-999 ignored: There is no incident INC-999.');
+  const metrics = await app.metrics.registry.getSingleMetricAsString('lifeboat_pagerduty_webhooks_total');
+  expect(metrics).toContain('lifeboat_pagerduty_webhooks_total{outcome="ignored"} 1');
+  expect(metrics).not.toContain('outcome="applied"');
+});
+
+it('a resolve made in PagerDuty resolves the incident, is audited with its PagerDuty actor and is not sent back to PagerDuty', async () => {
+  const { app, clock } = await startApp();
+  await openAndPage(app, clock);
+  // As a scrape reads it: the gauge is collected from the store at scrape time.
+  const openGauge = async () =>
+    /lifeboat_incidents_open\{severity="SEV2"\} 1/.test((await app.server.inject({ method: 'GET', url: '/metrics' })).body);
+  expect(await openGauge()).toBe(true);
+
+  clock.advance(120_000);
+  nockChatUpdate();
+  const thread = nockPostMessage();
+  const body = webhookBody('incident.resolved', 'INC-1');
+  expect(await post(app, body, pagerDutySignature([SECRET], body))).toEqual({ status: 200, json: { ok: true, applied: true } });
+  await app.slack?.bot.idle();
+
+  const incident = await app.store.getIncident('INC-1');
+  expect(incident?.state).toBe('resolved');
+  expect(incident?.resolvedBy).toBe('pagerduty:Jane Doe');
+  expect(await openGauge()).toBe(false);
+  expect(thread.calls.map((c) => c.body.text)).toEqual([':white_check_mark: Resolved in PagerDuty by Jane Doe after 2m']);
+  await expectAuditedAfterPage(app, 'incident-resolved INC-1 pagerduty:Jane Doe');
+
+  // PagerDuty has it resolved already: no resolve is queued, and paging still shows the trigger it accepted.
+  expect(await app.backend.pagingQueue.pendingEvents()).toBe(0);
+  expect((await app.pager.pagingState('INC-1'))?.status).toBe('triggered');
+  await pagerRunsIdle(app);
 });
 
 it('with a dedup prefix, pages carry it and only keys with it act; other events are ignored', async () => {
@@ -149,18 +267,18 @@ it('with a dedup prefix, pages carry it and only keys with it act; other events 
   expect(key).toBe('prod-INC-1');
 
   const foreign = webhookBody('incident.resolved', 'INC-1');
-  expect(await post(app, foreign, signPagerDutyWebhook([SECRET], foreign))).toEqual({ status: 200, json: { ok: true, applied: false } });
+  expect(await post(app, foreign, pagerDutySignature([SECRET], foreign))).toEqual({ status: 200, json: { ok: true, applied: false } });
   const other = webhookBody('incident.priority_updated', 'prod-INC-1');
-  expect(await post(app, other, signPagerDutyWebhook([SECRET], other))).toEqual({ status: 200, json: { ok: true, applied: false } });
+  expect(await post(app, other, pagerDutySignature([SECRET], other))).toEqual({ status: 200, json: { ok: true, applied: false } });
   const garbage = 'not json';
-  expect((await post(app, garbage, signPagerDutyWebhook([SECRET], garbage))).status).toBe(400);
+  expect((await post(app, garbage, pagerDutySignature([SECRET], garbage))).status).toBe(400);
   expect((await app.store.getIncident('INC-1'))?.state).toBe('open');
 
   clock.advance(60_000);
   nockChatUpdate();
   const thread = nockPostMessage();
   const ours = webhookBody('incident.resolved', 'prod-INC-1', null);
-  expect(await post(app, ours, signPagerDutyWebhook([SECRET], ours))).toEqual({ status: 200, json: { ok: true, applied: true } });
+  expect(await post(app, ours, pagerDutySignature([SECRET], ours))).toEqual({ status: 200, json: { ok: true, applied: true } });
   await app.slack?.bot.idle();
   const incident = await app.store.getIncident('INC-1');
   expect(incident?.state).toBe('resolved');

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { buildApp, type App } from '../../src/app.js';
-import { silentLogger } from '../../src/observability/logger.js';
+import { silentLogger, type Logger } from '../../src/observability/logger.js';
 import type { PagingStatus } from '../../src/paging/paging-state.js';
 import { ManualClock } from '../doubles/manual-clock.js';
 import { NO_PROBES } from '../doubles/no-probes.js';
@@ -17,13 +17,13 @@ import { botConfig } from './bot/slack-bot-harness.js';
 export async function startPagingApp(
   yaml: string,
   env: Record<string, string> = {},
-  options: { redis?: { client: Redis; keyPrefix: string }; clock?: ManualClock } = {},
+  options: { redis?: { client: Redis; keyPrefix: string }; clock?: ManualClock; logger?: Logger } = {},
 ): Promise<{ app: App; clock: ManualClock }> {
   const clock = options.clock ?? new ManualClock();
   const config = botConfig(yaml, { PAGERDUTY_ROUTING_KEY: TEST_ROUTING_KEY, PAGERDUTY_EVENTS_URL: TEST_PAGERDUTY_EVENTS_URL, ...env });
   const app = buildApp({
     config,
-    logger: silentLogger(),
+    logger: options.logger ?? silentLogger(),
     clock,
     // In memory unless a test Redis is given (a restart then finds what the first process stored).
     backend: options.redis ? testBackend(options.redis.client, options.redis.keyPrefix, clock) : testBackend(null, 'unused:', clock),

@@ -1,7 +1,9 @@
 import type { Silence } from '../../noise/silence.js';
 import {
+  MAINTENANCE_ACTOR,
   silencedDetail,
   UNSILENCED_DETAIL,
+  windowField,
   type MutedIncident,
   type SilenceAuditEntry,
   type SilenceStore,
@@ -13,6 +15,7 @@ export class MemorySilenceStore implements SilenceStore {
   private readonly audit: SilenceAuditEntry[] = [];
   private readonly muted = new Map<string, string>();
   private readonly reminders = new Map<string, number>();
+  private readonly openWindows = new Map<string, Silence>();
   private sequence = 0;
 
   async setSilence(silence: Silence): Promise<void> {
@@ -38,6 +41,24 @@ export class MemorySilenceStore implements SilenceStore {
 
   async readSilenceAudit(limit: number): Promise<SilenceAuditEntry[]> {
     return this.audit.slice(0, limit).map((e) => ({ ...e }));
+  }
+
+  async auditWindowOpened(window: Silence): Promise<boolean> {
+    const field = windowField(window);
+    if (this.openWindows.has(field)) return false;
+    this.openWindows.set(field, { ...window });
+    this.append('silenced', window.checkId, MAINTENANCE_ACTOR, window.since, silencedDetail(window));
+    return true;
+  }
+
+  async listOpenWindows(): Promise<Silence[]> {
+    return [...this.openWindows.values()].map((w) => ({ ...w }));
+  }
+
+  async auditWindowClosed(window: Silence, at: number, detail: string): Promise<boolean> {
+    if (!this.openWindows.delete(windowField(window))) return false;
+    this.append('unsilenced', window.checkId, MAINTENANCE_ACTOR, at, detail);
+    return true;
   }
 
   async markMuted({ incidentId, checkId }: MutedIncident): Promise<void> {

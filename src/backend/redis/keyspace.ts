@@ -267,12 +267,17 @@ export function statusPageRedisKeys(prefix: string): StatusPageRedisKeys {
  *   {p}noise:muted             hash: incident id -> check id, incidents whose Slack post and page a
  *                              silence held back; HDEL is the claim of the owed announcement
  *   {p}noise:reminders         sorted set of incident ids, score = next reminder due (epoch ms)
+ *   {p}noise:windows           hash: [check, start, end] JSON -> window Silence JSON, maintenance
+ *                              windows whose opening is audited and whose closing is not yet;
+ *                              HSETNX with the `silenced` entry, HDEL with the `unsilenced` one,
+ *                              each in one script, so each is audited once whichever replica leads
  *   {p}approvals:audit         the audit stream (approvals section above): silences append
  *                              entries with `kind silence` (type silenced|unsilenced, check,
  *                              actor, at, detail); approval readers skip entries of other kinds
  *
  * Nothing carries a TTL: an ended silence is pruned by the leader's sweep, a muted entry and a
- * reminder are removed when claimed or when their incident is found resolved.
+ * reminder are removed when claimed or when their incident is found resolved, a window entry when
+ * its closing is audited.
  */
 
 /** Key builders for one prefix. */
@@ -280,6 +285,7 @@ export interface NoiseRedisKeys {
   silences(): string;
   muted(): string;
   reminders(): string;
+  windows(): string;
   audit(): string;
 }
 
@@ -288,6 +294,7 @@ export function noiseRedisKeys(prefix: string): NoiseRedisKeys {
     silences: () => `${prefix}noise:silences`,
     muted: () => `${prefix}noise:muted`,
     reminders: () => `${prefix}noise:reminders`,
+    windows: () => `${prefix}noise:windows`,
     audit: () => approvalKeys(prefix).audit(),
   };
 }

@@ -1,8 +1,10 @@
 import type { Redis } from 'ioredis';
 import { isInForce, type Silence } from '../../noise/silence.js';
 import {
+  MAINTENANCE_ACTOR,
   silencedDetail,
   UNSILENCED_DETAIL,
+  windowField,
   type MutedIncident,
   type SilenceAuditEntry,
   type SilenceStore,
@@ -28,6 +30,33 @@ if not stored then return false end
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('XADD', KEYS[2], '*', 'kind', 'silence', 'type', 'unsilenced', 'check', ARGV[1], 'actor', ARGV[2], 'at', ARGV[3], 'detail', ARGV[4])
 return stored
+`,
+);
+
+/**
+ * KEYS: 1 open windows hash, 2 audit stream. ARGV: 1 window field, 2 window JSON, 3 check id,
+ * 4 actor, 5 at, 6 detail. Notes the window open and appends its `silenced` entry in one step,
+ * only if it was not noted already (a new leader looks at every window in force); returns 1 or 0.
+ */
+const OPEN_WINDOW = new LuaScript(
+  'audit-window-opened',
+  `
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('XADD', KEYS[2], '*', 'kind', 'silence', 'type', 'silenced', 'check', ARGV[3], 'actor', ARGV[4], 'at', ARGV[5], 'detail', ARGV[6])
+return 1
+`,
+);
+
+/**
+ * KEYS: 1 open windows hash, 2 audit stream. ARGV: 1 window field, 2 check id, 3 actor, 4 at,
+ * 5 detail. Forgets the open window and appends its `unsilenced` entry in one step, once; 1 or 0.
+ */
+const CLOSE_WINDOW = new LuaScript(
+  'audit-window-closed',
+  `
+if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('XADD', KEYS[2], '*', 'kind', 'silence', 'type', 'unsilenced', 'check', ARGV[2], 'actor', ARGV[3], 'at', ARGV[4], 'detail', ARGV[5])
+return 1
 `,
 );
 
@@ -146,6 +175,29 @@ export class RedisSilenceStore implements SilenceStore {
       start = `(${last[0]}`;
     }
     return out;
+  }
+
+  async auditWindowOpened(window: Silence): Promise<boolean> {
+    const opened = await OPEN_WINDOW.run(
+      this.redis,
+      [this.keys.windows(), this.keys.audit()],
+      [windowField(window), JSON.stringify(window), window.checkId, MAINTENANCE_ACTOR, window.since, silencedDetail(window)],
+    );
+    return opened === 1;
+  }
+
+  async listOpenWindows(): Promise<Silence[]> {
+    const all = await this.redis.hgetall(this.keys.windows());
+    return Object.entries(all).map(([field, raw]) => decodeSilence(`${this.keys.windows()}#${field}`, raw));
+  }
+
+  async auditWindowClosed(window: Silence, at: number, detail: string): Promise<boolean> {
+    const closed = await CLOSE_WINDOW.run(
+      this.redis,
+      [this.keys.windows(), this.keys.audit()],
+      [windowField(window), window.checkId, MAINTENANCE_ACTOR, at, detail],
+    );
+    return closed === 1;
   }
 
   async markMuted({ incidentId, checkId }: MutedIncident): Promise<void> {

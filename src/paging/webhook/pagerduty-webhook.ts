@@ -104,7 +104,7 @@ export function pagerDutyWebhookRoutes(options: PagerDutyWebhookOptions): Fastif
     if (!outcome.ok) {
       // Already so (often our own acknowledge or resolve coming back), or unknown here: nothing to do.
       count('ignored');
-      log.info({ incidentId, reason: outcome.reason }, `PagerDuty ${event.type} for ${incidentId} changed nothing: ${outcome.message}`);
+      log.info({ incidentId, reason: outcome.reason }, `PagerDuty ${event.type} for ${incidentId} ignored: ${outcome.message}`);
       return reply.code(200).send({ ok: true, applied: false });
     }
     count('applied');

@@ -21,8 +21,3 @@ export function verifyPagerDutySignature(secret: string, header: string | undefi
   }
   return matched;
 }
-
-/** Signs a body as PagerDuty does, one `v1=` entry per secret (for tests). */
-export function signPagerDutyWebhook(secrets: string[], rawBody: string | Buffer): string {
-  return secrets.map((secret) => `v1=${createHmac('sha256', secret).update(rawBody).digest('hex')}`).join(',');
-}

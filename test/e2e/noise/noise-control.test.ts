@@ -166,6 +166,56 @@ describe('silences and maintenance', () => {
     expect(topLevel(slack.posts)).toHaveLength(1);
   });
 
+  it('a maintenance window is audited once when it opens and once when it closes, by the config, across a leader change', async () => {
+    const clock = new ManualClock();
+    const yaml = `${HEAD}checks:\n  - { id: api, ${HTTP} }\nmaintenance:\n  - { checks: [api], start: "${new Date(T0 + 5 * MINUTE).toISOString()}", end: "${new Date(T0 + 10 * MINUTE).toISOString()}", reason: "DB upgrade" }\n`;
+    const auditOf = async () =>
+      (await new RedisSilenceStore(bed.redis, bed.prefix).readSilenceAudit(10)).map((e) => [e.type, e.checkId, e.actor, e.at, e.detail]);
+    const opened = ['silenced', 'api', 'config:maintenance', T0 + 5 * MINUTE, 'until 2026-11-21T12:10:00.000Z: DB upgrade'];
+    const first = await start(yaml, clock);
+    await settle();
+    expect(await auditOf()).toEqual([]); // not open yet
+
+    clock.set(T0 + 5 * MINUTE);
+    await until(async () => (await auditOf()).length === 1, 5_000, 'the opening audited');
+    expect(await auditOf()).toEqual([opened]);
+
+    // A new leader looks at every window in force again: the opening is not audited twice.
+    running.splice(0);
+    await first.app.stop();
+    const second = await start(yaml, clock);
+    await settle();
+    expect(await auditOf()).toEqual([opened]);
+
+    clock.set(T0 + 10 * MINUTE);
+    await until(async () => (await auditOf()).length === 2, 5_000, 'the closing audited');
+    await settle();
+    expect(await auditOf()).toEqual([opened, ['unsilenced', 'api', 'config:maintenance', T0 + 10 * MINUTE, 'maintenance window ended']]);
+    const audit = await slash(second, clock, 'audit', 'U0AAA');
+    expect(audit).toContain('*unsilenced* api by config:maintenance — maintenance window ended');
+    expect(audit).toContain('*silenced* api by config:maintenance — until 2026-11-21T12:10:00.000Z: DB upgrade');
+  });
+
+  it('a maintenance window taken out of the config while in force is audited as closed when the new config runs', async () => {
+    const clock = new ManualClock();
+    const checks = `checks:\n  - { id: api, ${HTTP} }\n`;
+    const window = `maintenance:\n  - { checks: [api], start: "${new Date(T0 - MINUTE).toISOString()}", end: "${new Date(T0 + 60 * MINUTE).toISOString()}", reason: "DB upgrade" }\n`;
+    const auditOf = async () =>
+      (await new RedisSilenceStore(bed.redis, bed.prefix).readSilenceAudit(10)).map((e) => `${e.type} ${e.actor} ${e.at} ${e.detail}`);
+    const first = await start(`${HEAD}${checks}${window}`, clock);
+    await until(async () => (await auditOf()).length === 1, 5_000, 'the opening audited');
+
+    running.splice(0);
+    await first.app.stop();
+    clock.advance(5 * MINUTE);
+    await start(`${HEAD}${checks}`, clock);
+    await until(async () => (await auditOf()).length === 2, 5_000, 'the closing audited');
+    expect(await auditOf()).toEqual([
+      `silenced config:maintenance ${T0 - MINUTE} until 2026-11-21T13:00:00.000Z: DB upgrade`,
+      `unsilenced config:maintenance ${T0 + 5 * MINUTE} maintenance window removed from the config`,
+    ]);
+  });
+
   it('a /dr silence survives a restart, shows on the message, ends on time, and is audited beside the approval entries', async () => {
     const clock = new ManualClock();
     const yaml = `${HEAD}checks:\n  - { id: api, ${HTTP} }\n`;
@@ -226,6 +276,37 @@ describe('silences and maintenance', () => {
     // The approval readers of the shared stream are not broken by the silence entries.
     expect(await new RedisApprovalStore({ redis: bed.redis, keyPrefix: bed.prefix }).readAudit({ limit: 10 })).toEqual([]);
     await second.app.slack?.bot.idle();
+  });
+
+  it('a silenced incident that resolves is resolved in the store and on metrics, posts nothing and is owed nothing when the silence ends', async () => {
+    const clock = new ManualClock();
+    const slack = recordSlack();
+    const noise = await start(`${HEAD}checks:\n  - { id: api, ${HTTP} }\n`, clock);
+    const { app } = noise;
+    const openGauge = async () =>
+      /lifeboat_incidents_open\{severity="SEV2"\} 1/.test((await app.server.inject({ method: 'GET', url: '/metrics' })).body);
+    await slash(noise, clock, 'silence api 30m deploy', 'U0AAA');
+    await app.engine.apply(fail('SEV2', 'api', clock.now()));
+    expect(await openGauge()).toBe(true);
+    expect(await new RedisSilenceStore(bed.redis, bed.prefix).listMuted()).toEqual([{ incidentId: 'INC-1', checkId: 'api' }]);
+
+    clock.advance(5 * MINUTE);
+    await app.engine.apply(pass('api', clock.now()));
+    const incident = await app.store.getIncident('INC-1');
+    expect(incident?.state).toBe('resolved');
+    expect(incident?.resolvedAt).toBe(T0 + 5 * MINUTE);
+    expect(await openGauge()).toBe(false);
+    expect(await new RedisSilenceStore(bed.redis, bed.prefix).listMuted()).toEqual([]);
+
+    // The silence ends: nothing is announced or paged for an incident that is over.
+    clock.set(T0 + 30 * MINUTE);
+    await settle();
+    await app.slack?.bot.idle();
+    expect(slack.posts).toEqual([]);
+    expect(slack.updates).toEqual([]);
+    expect(await app.pager.pagingState('INC-1')).toBeNull();
+    expect(await app.backend.pagingQueue.pendingEvents()).toBe(0);
+    await app.pager.runOnce(); // nothing owed: an attempt to page would be an unmatched request
   });
 
   it('an escalation timer armed before a silence does not page during it, and is armed again by policy when it ends', async () => {

@@ -55,6 +55,25 @@ describe.each(backends)('silence store: %s', (_name, make) => {
     await b.cancelReminder('INC-2');
     expect(await a.claimDueReminders(T0 + 3 * HOUR, 10)).toEqual([]);
   });
+
+  it('audits a maintenance window opening and closing once each, whichever replica sees them', async () => {
+    const { a, b } = make();
+    const window = { checkId: 'api', since: T0, until: T0 + HOUR, reason: 'DB upgrade', source: 'maintenance' as const };
+    const opened = await Promise.all([a.auditWindowOpened(window), b.auditWindowOpened(window), a.auditWindowOpened(window)]);
+    expect(opened.filter(Boolean)).toHaveLength(1);
+    // Another window of the check (a new start or end) is another window.
+    expect(await b.auditWindowOpened({ ...window, until: T0 + 2 * HOUR })).toBe(true);
+    expect((await a.listOpenWindows()).map((w) => w.until).sort()).toEqual([T0 + HOUR, T0 + 2 * HOUR]);
+
+    const closed = await Promise.all([a.auditWindowClosed(window, T0 + HOUR, 'ended'), b.auditWindowClosed(window, T0 + HOUR, 'ended')]);
+    expect(closed.filter(Boolean)).toHaveLength(1);
+    expect(await b.listOpenWindows()).toEqual([{ ...window, until: T0 + 2 * HOUR }]);
+    expect((await a.readSilenceAudit(10)).map((e) => [e.type, e.checkId, e.actor, e.at, e.detail])).toEqual([
+      ['silenced', 'api', 'config:maintenance', T0, 'until 2026-11-21T13:00:00.000Z: DB upgrade'],
+      ['silenced', 'api', 'config:maintenance', T0, 'until 2026-11-21T14:00:00.000Z: DB upgrade'],
+      ['unsilenced', 'api', 'config:maintenance', T0 + HOUR, 'ended'],
+    ]);
+  });
 });
 
 describe('Silences', () => {

@@ -68,4 +68,22 @@ describe('/dr audit: the list', () => {
   it('says when the log is empty', () => {
     expect(auditList([]).text).toBe('The audit log is empty.');
   });
+
+  it('fits Block Kit with maintenance-window entries at the longest reason the config allows, naming the config as actor', () => {
+    const reason = `<b>${'r'.repeat(497)}`; // maintenance[].reason: at most 500 characters
+    const entries: AuditLogEntry[] = Array.from({ length: 100 }, (_, n) => ({
+      id: `${n}-0`,
+      type: n % 2 === 0 ? 'silenced' : 'unsilenced',
+      checkId: `check-${n}`,
+      at: 0,
+      actor: 'config:maintenance',
+      detail: n % 2 === 0 ? `until 2027-01-10T04:00:00.000Z: ${reason}` : 'maintenance window removed from the config',
+    }));
+    const message = auditList(entries);
+    expect(blockKitViolations(message)).toEqual([]);
+    const text = JSON.stringify(message.blocks);
+    expect(text).toContain('*silenced* check-0 by config:maintenance — until 2027-01-10T04:00:00.000Z: &lt;b&gt;r');
+    expect(text).toContain('*unsilenced* check-1 by config:maintenance — maintenance window removed from the config');
+    expect(text).not.toContain('<b>');
+  });
 });
