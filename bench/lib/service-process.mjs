@@ -61,12 +61,12 @@ export async function freePort() {
 export class ServiceFailure extends Error {}
 
 /**
- * Spawns `node dist/cli.js start --config <path>` with only the environment it needs (no Slack,
+ * Spawns `node dist/cli.js start --config <path>` (or another build's `cli`) with only the environment it needs (no Slack,
  * PagerDuty or AWS variables leak in from the bench's), JSON logs at `logLevel`, and `nodeOptions` as
  * NODE_OPTIONS when given (what a deployment sets, such as deploy/k8s/base's heap cap).
  */
-export function spawnService({ configPath, port, redisUrl, logLevel, nodeOptions = '' }) {
-  const child = spawn(process.execPath, [CLI, 'start', '--config', configPath], {
+export function spawnService({ configPath, port, redisUrl, logLevel, nodeOptions = '', cli = CLI }) {
+  const child = spawn(process.execPath, [cli, 'start', '--config', configPath], {
     env: {
       ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
       PATH: process.env.PATH,

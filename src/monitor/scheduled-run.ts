@@ -26,6 +26,8 @@ export interface RunHost {
   takeController(): AbortController;
   giveBackController(controller: AbortController): void;
   finish(run: InFlight, outcome: RunOutcome): void;
+  armDeadline(run: InFlight, afterMs: number): void;
+  clearDeadline(run: InFlight): void;
   logRunFailure(jobId: string, err: unknown): void;
   logHung(job: ScheduledJob): void;
 }
@@ -34,8 +36,9 @@ export interface JobState {
   readonly job: ScheduledJob;
   /** Next slot on the job's fixed grid (everyMs jobs). */
   nextDueAt: number;
-  /** Monotonic time its slot fires at: the scheduler's one timer serves the earliest. */
+  /** Monotonic time its slot fires at, and its place among the slots: see TimerQueue. */
   fireAt: number;
+  fireIndex: number;
   cronTask: ScheduledTask | undefined;
   /** Queued or running, until the run's promise settles, even past its deadline. */
   busy: boolean;
@@ -50,8 +53,12 @@ export interface JobState {
  */
 export class InFlight {
   readonly controller: AbortController;
+  /** When its deadline fires and its place among the deadlines: see TimerQueue. */
+  fireAt = 0;
+  fireIndex = -1;
+  /** Which deadline is armed: the job's own (abortAfterMs), then the backstop (timeoutMs). */
+  private pastOwnDeadline = false;
   private reportedOnce = false;
-  private deadline: NodeJS.Timeout | undefined;
   private whenReported: Promise<void> | undefined;
   private markReported: (() => void) | undefined;
 
@@ -73,10 +80,10 @@ export class InFlight {
 
   begin(): void {
     const { job } = this.state;
-    // One timer a run: at the job's own deadline when it has one (then the backstop is armed for
-    // the rest of timeoutMs, only if the run has not settled), else at timeoutMs.
-    this.deadline =
-      job.abortAfterMs === undefined ? setTimeout(backstop, job.timeoutMs, this) : setTimeout(ownDeadline, job.abortAfterMs, this);
+    // One deadline a run: the job's own when it has one (then the backstop is armed for the rest
+    // of timeoutMs, only if the run has not settled), else the backstop at timeoutMs.
+    this.pastOwnDeadline = job.abortAfterMs === undefined;
+    this.scheduler.armDeadline(this, job.abortAfterMs ?? job.timeoutMs);
     void this.watch(job);
   }
 
@@ -92,13 +99,20 @@ export class InFlight {
     this.onSettled(undefined, false);
   }
 
-  onOwnDeadline(): void {
-    const { job } = this.state;
-    this.controller.abort(new DOMException(`deadline of ${job.abortAfterMs}ms passed`, 'TimeoutError'));
-    if (!this.reportedOnce) this.deadline = setTimeout(backstop, job.timeoutMs - (job.abortAfterMs as number), this);
+  /** Its armed deadline passed (it is never called for a reported run: reporting clears it). */
+  onDeadline(): void {
+    if (this.pastOwnDeadline) this.onBackstop();
+    else this.onOwnDeadline();
   }
 
-  onBackstop(): void {
+  private onOwnDeadline(): void {
+    const { job } = this.state;
+    this.pastOwnDeadline = true;
+    this.controller.abort(new DOMException(`deadline of ${job.abortAfterMs}ms passed`, 'TimeoutError'));
+    if (!this.reportedOnce) this.scheduler.armDeadline(this, job.timeoutMs - (job.abortAfterMs as number));
+  }
+
+  private onBackstop(): void {
     const { job } = this.state;
     this.state.hung = true;
     this.controller.abort(new DOMException(`job ${job.id} exceeded ${job.timeoutMs}ms`, 'TimeoutError'));
@@ -118,16 +132,8 @@ export class InFlight {
   private report(outcome: RunOutcome): void {
     if (this.reportedOnce) return;
     this.reportedOnce = true;
-    clearTimeout(this.deadline);
+    this.scheduler.clearDeadline(this);
     this.markReported?.();
     this.scheduler.finish(this, outcome);
   }
-}
-
-// Module-level, the run passed as the timer's argument: arming a timer allocates no closure.
-function ownDeadline(run: InFlight): void {
-  run.onOwnDeadline();
-}
-function backstop(run: InFlight): void {
-  run.onBackstop();
 }

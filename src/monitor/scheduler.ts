@@ -1,9 +1,9 @@
 import { getEventListeners } from 'node:events';
 import { createTask, validate as isValidCron, type Logger as CronLogger } from 'node-cron';
 import type { Logger } from '../observability/logger.js';
-import { FireOrder } from './fire-order.js';
 import { InFlight, type JobState, type RunHost, type RunOutcome, type ScheduledJob } from './scheduled-run.js';
 import { FifoQueue } from './scheduler-queue.js';
+import { TimerQueue } from './timer-queue.js';
 
 export type { RunOutcome, ScheduledJob } from './scheduled-run.js';
 
@@ -33,9 +33,6 @@ export interface SchedulerOptions {
 
 // setTimeout fires at once (1 ms) for longer delays: about 24.8 days.
 const MAX_TIMER_MS = 2 ** 31 - 1;
-// A Node timer counts whole ms on the loop's cached clock, so it can fire a fraction of a ms
-// before the monotonic time it was armed for: slots that close count as fired.
-const FIRE_SLACK_MS = 1;
 
 function inTimerRange(ms: number | undefined): boolean {
   return ms !== undefined && Number.isFinite(ms) && ms > 0 && ms <= MAX_TIMER_MS;
@@ -54,10 +51,9 @@ export class Scheduler implements RunHost {
   private readonly jobs = new Map<string, JobState>();
   private readonly queue = new FifoQueue<DueRun>();
   private readonly spareControllers: AbortController[] = [];
-  private readonly fireOrder = new FireOrder<JobState>();
-  private fireTimer: NodeJS.Timeout | undefined;
-  private fireTimerAt = Number.POSITIVE_INFINITY;
-  private firing = false;
+  /** Every cadence job's next slot, and every run's deadline: one Node timer each. */
+  private readonly slots: TimerQueue<JobState>;
+  private readonly deadlines: TimerQueue<InFlight>;
   private readonly inFlight = new Set<InFlight>();
   private readonly concurrency: number;
   private readonly logger: Logger;
@@ -76,6 +72,8 @@ export class Scheduler implements RunHost {
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
     this.monotonicNow = options.monotonicNow ?? (() => performance.now());
+    this.slots = new TimerQueue<JobState>(this.monotonicNow, (state) => this.onTimer(state));
+    this.deadlines = new TimerQueue<InFlight>(this.monotonicNow, (run) => run.onDeadline());
   }
 
   /** Registers a job; it starts with `start()`, or at once when already started. */
@@ -97,6 +95,7 @@ export class Scheduler implements RunHost {
       job,
       nextDueAt: 0,
       fireAt: 0,
+      fireIndex: -1,
       cronTask: undefined,
       busy: false,
       hung: false,
@@ -117,10 +116,7 @@ export class Scheduler implements RunHost {
     if (!this.running) return;
     this.running = false;
     const destroying: Promise<void>[] = [];
-    clearTimeout(this.fireTimer);
-    this.fireTimer = undefined;
-    this.fireTimerAt = Number.POSITIVE_INFINITY;
-    this.fireOrder.clear();
+    this.slots.clear();
     for (const state of this.jobs.values()) {
       if (state.cronTask) destroying.push(Promise.resolve(state.cronTask.destroy()));
       state.cronTask = undefined;
@@ -129,6 +125,8 @@ export class Scheduler implements RunHost {
     const inFlight = [...this.inFlight];
     for (const run of inFlight) run.controller.abort(new DOMException('scheduler stopping', 'AbortError'));
     await Promise.all([...destroying, ...inFlight.map((run) => run.reported)]);
+    // Every run is reported, so no deadline is armed; the timer may still be (removal leaves it).
+    this.deadlines.clear();
   }
 
   private arm(state: JobState): void {
@@ -151,38 +149,20 @@ export class Scheduler implements RunHost {
   }
 
   private setTimer(state: JobState): void {
-    state.fireAt = this.monotonicNow() + Math.max(0, state.nextDueAt - this.now());
-    this.fireOrder.push(state);
-    if (!this.firing && state.fireAt < this.fireTimerAt) this.armFireTimer(state.fireAt);
+    this.slots.add(state, state.nextDueAt - this.now());
   }
 
-  private armFireTimer(at: number): void {
-    clearTimeout(this.fireTimer);
-    this.fireTimerAt = at;
-    // Whole ms: Node keeps one timer list per distinct delay.
-    this.fireTimer = setTimeout(this.onFireTimer, Math.max(0, Math.ceil(at - this.monotonicNow())));
+  /** A run's deadline (or the backstop after it) in `afterMs`; see InFlight.onDeadline. */
+  armDeadline(run: InFlight, afterMs: number): void {
+    this.deadlines.add(run, afterMs);
   }
 
-  /** Fires every slot that is due, each re-queued for its next one, then arms for the earliest. */
-  private readonly onFireTimer = (): void => {
-    this.fireTimer = undefined;
-    this.fireTimerAt = Number.POSITIVE_INFINITY;
-    if (!this.running) return;
-    this.firing = true;
-    try {
-      const until = this.monotonicNow() + FIRE_SLACK_MS;
-      for (let next = this.fireOrder.peek(); next !== undefined && next.fireAt <= until; next = this.fireOrder.peek()) {
-        this.fireOrder.pop();
-        this.onTimer(next);
-      }
-    } finally {
-      this.firing = false;
-    }
-    const earliest = this.fireOrder.peek();
-    if (this.running && earliest !== undefined) this.armFireTimer(earliest.fireAt);
-  };
+  clearDeadline(run: InFlight): void {
+    this.deadlines.remove(run);
+  }
 
   private onTimer(state: JobState): void {
+    if (!this.running) return;
     const every = state.job.everyMs as number;
     const now = this.now();
     // The wall clock stepped back (NTP): re-anchor the grid here, or the job would wait out the step.
