@@ -57,7 +57,8 @@ export function summarizeOutcome(plan: Plan, outcome: Omit<RunOutcome, 'summary'
       if (outcome.endpoint) parts.push(`${failover ? 'New primary' : 'Endpoint'}: ${outcome.endpoint}.`);
       if (outcome.statusPageUrl) parts.push(`Published: ${outcome.statusPageUrl}.`);
       if (plan.request.kind === 'drill') parts.push(drillWords(outcome));
-      else if (plan.request.kind !== 'statuspage') parts.push(recoveryWords(outcome));
+      // A status-page post and a DNS revert recover nothing: no recovery time to claim or deny.
+      else if (plan.request.kind !== 'statuspage' && plan.request.kind !== 'revert-dns') parts.push(recoveryWords(outcome));
       return parts.join(' ');
     }
     case 'refused': {

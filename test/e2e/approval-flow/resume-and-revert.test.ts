@@ -261,6 +261,8 @@ describe('/dr revert-dns', () => {
       ['step-done', runner, starts('dns-revert-insync: Wait until the DNS change is INSYNC')],
       ['succeeded', runner, starts('DNS revert of APR-1 (orders) succeeded in 0s.')],
     ]);
+    // A revert puts records back; it recovers nothing, so its outcome neither claims nor denies a recovery time.
+    expect(audit.find((e) => e.type === 'succeeded')?.detail).not.toMatch(/recover/i);
     expect(audit.find((e) => e.type === 'step-done' && e.detail?.startsWith('dns-revert:'))?.detail).toContain(
       `orders.db.example.com. CNAME now ${OLD_PRIMARY} (was CNAME ${ORDERS_REPLICA_ENDPOINT} (TTL 60s))`,
     );
