@@ -1,6 +1,7 @@
 import { bareZoneId, normalizeDnsName } from '../aws/route53-gateway.js';
 import { describeRecord, type DnsRecord } from '../core/dns-record.js';
 import type { DnsRecordTarget, PreflightCheck } from '../core/plan.js';
+import { sameRecordSet } from './dns-record-sets.js';
 import type { PreflightContext, PreflightOutcome } from './preflight-context.js';
 
 type DnsCheck = Extract<PreflightCheck, { kind: 'dns-record' }>;
@@ -34,25 +35,6 @@ export function describeTarget(target: DnsRecordTarget & { type: string }, endpo
     return `${policy}alias to ${target.alias.dnsName}${target.alias.evaluateTargetHealth ? ' (evaluates target health)' : ''}`;
   const value = target.value ?? endpoint;
   return `${policy}${value}${target.ttl !== undefined ? ` (TTL ${target.ttl}s)` : ''}`;
-}
-
-/** Same record set for DNS purposes: type, TTL, values (any order), alias target, routing identifier and policy, health check. */
-function sameRecord(a: DnsRecord | null, b: DnsRecord | null): boolean {
-  if (a === null || b === null) return a === b;
-  return recordKey(a) === recordKey(b);
-}
-
-function recordKey(r: DnsRecord): string {
-  return JSON.stringify([
-    r.type,
-    r.ttl ?? null,
-    [...r.values].sort(),
-    r.aliasTarget ? [normalizeDnsName(r.aliasTarget.dnsName), r.aliasTarget.hostedZoneId, r.aliasTarget.evaluateTargetHealth] : null,
-    r.setIdentifier ?? null,
-    r.weight ?? null,
-    r.failover ?? null,
-    r.healthCheckId ?? null,
-  ]);
 }
 
 /**
@@ -126,7 +108,7 @@ export async function checkDnsRecord(check: DnsCheck, ctx: PreflightContext): Pr
   });
   const refused = conflict(check, records, current);
   if (refused) return fail(refused);
-  if (check.expected !== undefined && !sameRecord(current, check.expected) && !readsAsTarget(current, check)) {
+  if (check.expected !== undefined && !sameRecordSet(current, check.expected) && !readsAsTarget(current, check)) {
     const now = current ? describeRecord(current) : 'no record';
     const then = check.expected ? describeRecord(check.expected) : 'no record';
     return fail(`${check.name} changed since the plan: now ${now}, the plan replaced ${then}`);

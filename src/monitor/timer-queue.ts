@@ -64,8 +64,9 @@ export class TimerQueue<T extends Timed> {
       }
     } finally {
       this.firing = false;
+      // Armed again even if onDue threw: one failing entry must not stop every later one.
+      const earliest = this.order.peek();
+      if (earliest !== undefined) this.arm(earliest.fireAt);
     }
-    const earliest = this.order.peek();
-    if (earliest !== undefined) this.arm(earliest.fireAt);
   };
 }
