@@ -10,6 +10,9 @@ import { blockKitViolations } from '../../../../../src/bot/blocks/block-kit-viol
 import { CONTINUED_LABEL, mrkdwnSectionTexts } from '../../../../../src/bot/blocks/mrkdwn-sections.js';
 import type { Incident } from '../../../../../src/core/incident.js';
 import type { Plan } from '../../../../../src/core/plan.js';
+import { planDns } from '../../../../../src/actions/plan-dns.js';
+import type { DnsStep } from '../../../../../src/config/types.js';
+import type { PreflightOutcome } from '../../../../../src/actions/preflight-context.js';
 import { ManualClock } from '../../../../doubles/manual-clock.js';
 import { approvalOf, failoverPlan, T0 } from '../fixtures.js';
 import { storedCall } from '../../../../doubles/stored-call.js';
@@ -23,6 +26,9 @@ function sectionTexts(surface: { blocks?: unknown[] }): string[] {
 }
 
 /** The contents of every code fence, joined: what a reader of all the chunks reads. */
+/** Its index, from the name (`aaa…-7.example.com.`). */
+const i = (s: DnsStep): number => Number(/-(\d+)\.example\.com\.$/.exec(s.name)?.[1]);
+
 function codeRead(texts: string[]): string {
   return texts.flatMap((t) => [...t.matchAll(/```([\s\S]*?)```/g)].map((m) => m[1])).join('');
 }
@@ -86,6 +92,43 @@ describe('a plan is shown whole, never cut', () => {
     expect(texts.join('')).toContain(`Replaces: A ${values.join(', ')} (TTL 60s)`);
     expect(blockKitViolations(confirmModal(approvalOf(plan)))).toEqual([]);
     expect(planDisplayRefusal(plan)).toBeNull();
+  });
+
+  it('100 health-checked weighted alias records with 90-character names fit one approval message, every change shown', () => {
+    // Route 53's most changes a batch, each with the health check the UPSERT keeps: what README's
+    // DNS steps section promises fits (longer names are refused at request time, never cut).
+    const steps: DnsStep[] = Array.from({ length: 100 }, (_, i) => ({
+      hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      name: `${'a'.repeat(70)}-${i}.example.com.`,
+      type: 'A',
+      setIdentifier: `${'s'.repeat(36)}${i}`,
+      weight: i % 2 === 0 ? 100 : 0,
+      alias: { dnsName: `${'b'.repeat(50)}-${i}.us-east-1.elb.amazonaws.com.`, hostedZoneId: 'Z35SXDOTRQ7X7K', evaluateTargetHealth: true },
+    }));
+    const outcomes = steps.map(
+      (s): PreflightOutcome => ({
+        result: { name: `dns ${s.name}`, ok: true, observed: 'readable', requirement: 'readable' },
+        facts: {
+          record: {
+            name: s.name,
+            type: 'A',
+            values: [],
+            setIdentifier: s.setIdentifier,
+            weight: 100 - (s.weight ?? 0),
+            aliasTarget: { ...(s.alias as NonNullable<DnsStep['alias']>) },
+            healthCheckId: `0c8a2d6e-1234-4567-89ab-${String(i(s)).padStart(12, '0')}`,
+          },
+        },
+      }),
+    );
+    const part = planDns(steps, outcomes, { comment: 'Lifeboat failover APR-1 (orders)', timeoutMs: 15 * 60_000 });
+    const plan = failoverPlan();
+    plan.calls = [plan.calls[0]!, ...part.calls];
+    expect(planDisplayRefusal(plan)).toBeNull();
+    const shown = approvalMessage(approvalOf(plan));
+    expect(blockKitViolations(shown)).toEqual([]);
+    expect(codeRead(sectionTexts(shown))).toContain(JSON.stringify(part.calls[0]!.input));
+    expect(JSON.stringify(part.calls[0]!.input).match(/HealthCheckId/g)).toHaveLength(100);
   });
 
   it('a plan that cannot fit one message is refused, naming the plan and its size', () => {
