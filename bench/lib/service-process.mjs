@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli.js');
 /** SPEC: SIGTERM exits 0 within 10 s; a little more before the bench calls it hung. */
@@ -110,16 +111,23 @@ export function spawnService({ configPath, port, redisUrl, logLevel, nodeOptions
   };
 }
 
-/** GET http://127.0.0.1:<port><path>: { status, body, bytes, ms } (ms: request sent to body read). */
-export function get(port, path, timeoutMs = 30_000) {
+/**
+ * GET http://127.0.0.1:<port><path>: { status, body, bytes, wireBytes, ms } (ms: request sent to
+ * body read). With `gzip`, asks for it as Prometheus does (Accept-Encoding: gzip) and inflates the
+ * body after `ms` is taken: Prometheus's scrape duration ends when the body is in, too.
+ */
+export function get(port, path, timeoutMs = 30_000, { gzip = false } = {}) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const req = request({ host: '127.0.0.1', port, path, agent: false, timeout: timeoutMs }, (res) => {
+    const headers = gzip ? { 'accept-encoding': 'gzip' } : {};
+    const req = request({ host: '127.0.0.1', port, path, headers, agent: false, timeout: timeoutMs }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        resolve({ status: res.statusCode, body: body.toString('utf8'), bytes: body.length, ms: performance.now() - started });
+        const ms = performance.now() - started;
+        const wire = Buffer.concat(chunks);
+        const body = res.headers['content-encoding'] === 'gzip' ? gunzipSync(wire) : wire;
+        resolve({ status: res.statusCode, body: body.toString('utf8'), bytes: body.length, wireBytes: wire.length, ms });
       });
       res.on('error', reject);
     });

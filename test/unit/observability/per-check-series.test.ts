@@ -48,4 +48,36 @@ describe('the per-check series in a scrape', () => {
     metrics.recordResult(run('a"b\\c\nd', true, 1, http));
     expect(await metrics.render()).toContain('lifeboat_check_up{check="a\\"b\\\\c\\nd"} 1\n');
   });
+
+  it('shows each family as it is at the scrape, however few of its values changed since the last', async () => {
+    const metrics = new Metrics();
+    const series = async () =>
+      (await metrics.render())
+        .split('\n')
+        .filter((l) => /^lifeboat_(check_up|check_last_duration_seconds|replication_lag_seconds)\{/.test(l));
+    metrics.recordResult(run('api', true, 1, http));
+    metrics.recordResult(run('lag', true, 10, { kind: 'replication-lag', lagSeconds: 3, metric: 'ReplicaLag' }));
+    expect(await series()).toEqual([
+      'lifeboat_check_up{check="api"} 1',
+      'lifeboat_check_up{check="lag"} 1',
+      'lifeboat_check_last_duration_seconds{check="api"} 0.001',
+      'lifeboat_check_last_duration_seconds{check="lag"} 0.01',
+      'lifeboat_replication_lag_seconds{check="lag"} 3',
+    ]);
+    // Families kept from the previous scrape must still follow every change made since it.
+    metrics.recordResult(run('api', false, 2000, { ...http, status: 503 }));
+    metrics.recordResult(run('lag', true, 11, { kind: 'replication-lag', lagSeconds: 4.5, metric: 'ReplicaLag' }));
+    metrics.recordResult(run('new', true, 5, http));
+    expect(await series()).toEqual([
+      'lifeboat_check_up{check="api"} 0',
+      'lifeboat_check_up{check="lag"} 1',
+      'lifeboat_check_up{check="new"} 1',
+      'lifeboat_check_last_duration_seconds{check="api"} 2',
+      'lifeboat_check_last_duration_seconds{check="lag"} 0.011',
+      'lifeboat_check_last_duration_seconds{check="new"} 0.005',
+      'lifeboat_replication_lag_seconds{check="lag"} 4.5',
+    ]);
+    metrics.recordResult(run('api', true, 3, http));
+    expect((await series())[0]).toBe('lifeboat_check_up{check="api"} 1');
+  });
 });
