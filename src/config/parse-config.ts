@@ -1,4 +1,5 @@
 import { parseDocument, type Document, type YAMLError } from 'yaml';
+import { detachStrings } from './detach-strings.js';
 import type { z } from 'zod';
 import type { ConfigResult } from './types.js';
 import { configErrorMap } from './config-error-map.js';
@@ -62,7 +63,7 @@ export function parseConfig(yamlText: string, env: Record<string, string | undef
 
   let raw: unknown;
   try {
-    raw = doc.toJS({ maxAliasCount: 100 });
+    raw = detachStrings(doc.toJS({ maxAliasCount: 100 }));
   } catch (error) {
     return fail([`config: YAML error: ${(error as Error).message}`]); // unresolved alias, alias bomb
   }

@@ -5,6 +5,7 @@ import type { LagProbeSpec } from './probes/replication-lag-probe.js';
 import { lagProbeSpec } from './probes/replication-lag-evaluate.js';
 import { BACKSTOP_MARGIN_MS, lagFailure, probeCheck, stamp, untilAborted, type Probes } from './probe-check.js';
 import type { ScheduledJob } from './scheduler.js';
+import { flatConcat } from '../core/flat-string.js';
 
 export type { Probes } from './probe-check.js';
 
@@ -23,7 +24,7 @@ export function buildJobs(checks: CheckConfig[], probes: Probes, sink: ResultSin
   const jobs: ScheduledJob[] = [];
   const lagGroups = new Map<string, ReplicationLagCheck[]>();
   for (const check of checks) {
-    if (check.type === 'http' || check.type === 'backup') jobs.push(singleJob(check, probes, sink, clock));
+    if (check.type === 'http' || check.type === 'backup') jobs.push(new SingleCheckJob(check, probes, sink, clock));
     else {
       const key = `${check.region}|${check.everyMs ?? check.schedule}`;
       lagGroups.set(key, [...(lagGroups.get(key) ?? []), check]);
@@ -40,22 +41,34 @@ function cadence(check: CheckConfig): Pick<ScheduledJob, 'everyMs' | 'cron'> {
 /**
  * An HTTP or backup check: one probe per run (probe-check.ts, shared with verify steps). An HTTP
  * run's signal aborts at the check's timeout, so the prober uses it as its deadline instead of
- * making a second abort signal every run.
+ * making a second abort signal every run. A class rather than an object with a `run` closure:
+ * at 20,000 checks the closures and their contexts were 40,000 more objects to mark.
  */
-function singleJob(check: HttpCheck | BackupCheck, probes: Probes, sink: ResultSink, clock: Clock): ScheduledJob {
-  const deadlineMs = check.timeoutMs + BACKSTOP_MARGIN_MS;
-  const signalIsDeadline = check.type === 'http';
-  const job: ScheduledJob = {
-    id: `${check.type}:${check.id}`,
-    timeoutMs: deadlineMs,
-    run: async (signal) => {
-      sink(await probeCheck(check, probes, clock, signal, signalIsDeadline), deadlineMs);
-    },
-  };
-  if (signalIsDeadline) job.abortAfterMs = check.timeoutMs;
-  if (check.schedule) job.cron = check.schedule;
-  else job.everyMs = check.everyMs ?? 60_000;
-  return job;
+class SingleCheckJob implements ScheduledJob {
+  readonly id: string;
+  readonly timeoutMs: number;
+  readonly everyMs?: number;
+  readonly cron?: string;
+  readonly abortAfterMs?: number;
+  private readonly signalIsDeadline: boolean;
+
+  constructor(
+    private readonly check: HttpCheck | BackupCheck,
+    private readonly probes: Probes,
+    private readonly sink: ResultSink,
+    private readonly clock: Clock,
+  ) {
+    this.id = flatConcat(check.type, ':', check.id);
+    this.timeoutMs = check.timeoutMs + BACKSTOP_MARGIN_MS;
+    this.signalIsDeadline = check.type === 'http';
+    if (this.signalIsDeadline) this.abortAfterMs = check.timeoutMs;
+    if (check.schedule) this.cron = check.schedule;
+    else this.everyMs = check.everyMs ?? 60_000;
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    this.sink(await probeCheck(this.check, this.probes, this.clock, signal, this.signalIsDeadline), this.timeoutMs);
+  }
 }
 
 function lagJob(group: ReplicationLagCheck[], probes: Probes, sink: ResultSink, clock: Clock): ScheduledJob {

@@ -1,4 +1,4 @@
-import type { BackupCheck, CheckConfig, HttpCheck } from '../config/types.js';
+import type { BackupCheck, CheckConfig } from '../config/types.js';
 import type { CheckResult, ProbeOutcome } from '../core/check-result.js';
 import type { Clock } from '../core/clock.js';
 import type { Severity } from '../core/severity.js';
@@ -26,21 +26,10 @@ const DEADLINE_REPORT_GRACE_MS = BACKSTOP_MARGIN_MS / 2;
 const SIGNAL_IS_DEADLINE: ProbeCallOptions = Object.freeze({ signalCarriesDeadline: true });
 const ONCE = Object.freeze({ once: true });
 
-// Checks are immutable config objects that live as long as the process: build each one's spec
-// once. The HTTP prober caches its parsed URL and headers per spec object, so a fresh spec per
-// run would also parse the URL again on every run.
-const httpSpecs = new WeakMap<HttpCheck, HttpProbeSpec>();
+// Checks are immutable config objects that live as long as the process. An HTTP check is its own
+// probe spec (HttpCheck has every field of HttpProbeSpec), so the prober's per-spec cache of
+// parsed URL and headers is keyed by the check itself; a backup check's spec is built once.
 const backupSpecs = new WeakMap<BackupCheck, BackupProbeSpec>();
-
-/** The probe spec of a check, the same object on every call for the same check. */
-export function httpProbeSpec(check: HttpCheck): HttpProbeSpec {
-  let spec = httpSpecs.get(check);
-  if (spec === undefined) {
-    spec = buildHttpProbeSpec(check);
-    httpSpecs.set(check, spec);
-  }
-  return spec;
-}
 
 /** The probe spec of a backup check, the same object on every call for the same check. */
 export function backupProbeSpec(check: BackupCheck): BackupProbeSpec {
@@ -50,17 +39,6 @@ export function backupProbeSpec(check: BackupCheck): BackupProbeSpec {
     backupSpecs.set(check, spec);
   }
   return spec;
-}
-
-function buildHttpProbeSpec(check: HttpCheck): HttpProbeSpec {
-  return {
-    url: check.url,
-    method: check.method,
-    timeoutMs: check.timeoutMs,
-    expect: check.expect,
-    maxBodyBytes: check.maxBodyBytes,
-    severity: check.severity,
-  };
 }
 
 function buildBackupProbeSpec(check: BackupCheck): BackupProbeSpec {
@@ -91,9 +69,7 @@ export async function probeCheck(
   const startedAt = clock.now();
   let outcome: ProbeOutcome;
   if (check.type === 'http') {
-    const probe = signalIsDeadline
-      ? probes.http(httpProbeSpec(check), signal, SIGNAL_IS_DEADLINE)
-      : probes.http(httpProbeSpec(check), signal);
+    const probe = signalIsDeadline ? probes.http(check, signal, SIGNAL_IS_DEADLINE) : probes.http(check, signal);
     // The failure measurement is built only on those paths: most runs pass.
     outcome =
       (await untilAborted(

@@ -1,10 +1,12 @@
 import type { CheckResult } from '../core/check-result.js';
+import { flatConcat } from '../core/flat-string.js';
 
 /** One check's latest values; `labels` is its `{check="…"}` written once, escaped. */
 interface CheckSeries {
   labels: string;
   up: number;
-  lastDurationSeconds: number;
+  /** In ms as measured (whole ms from the clock): a small integer V8 stores inline, not boxed. */
+  lastDurationMs: number;
   lagSeconds?: number;
   backupAgeSeconds?: number;
 }
@@ -22,7 +24,7 @@ const FAMILIES: readonly Family[] = [
   {
     name: 'lifeboat_check_last_duration_seconds',
     help: "How long the check's latest run took",
-    value: (s) => formatValue(s.lastDurationSeconds),
+    value: (s) => formatValue(s.lastDurationMs / 1000),
   },
   {
     name: 'lifeboat_replication_lag_seconds',
@@ -58,7 +60,7 @@ export class PerCheckSeries {
     let series = this.byCheck.get(result.checkId);
     if (!series) {
       // `up: -1` so the first run changes it, which is what puts a new check into the kept text.
-      series = { labels: `{check="${escapeLabelValue(result.checkId)}"}`, up: -1, lastDurationSeconds: 0 };
+      series = { labels: flatConcat('{check="', escapeLabelValue(result.checkId), '"}'), up: -1, lastDurationMs: 0 };
       this.byCheck.set(result.checkId, series);
     }
     const up = result.ok ? 1 : 0;
@@ -66,7 +68,7 @@ export class PerCheckSeries {
       series.up = up;
       this.familyText[UP] = null;
     }
-    series.lastDurationSeconds = result.durationMs / 1000;
+    series.lastDurationMs = result.durationMs;
     this.familyText[LAST_DURATION] = null;
     const m = result.measurement;
     if (m.kind === 'replication-lag' && m.lagSeconds !== null && m.lagSeconds !== series.lagSeconds) {

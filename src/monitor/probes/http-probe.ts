@@ -1,5 +1,5 @@
-import { Agent, request, type Dispatcher } from 'undici';
-import type { ProbeErrorKind, ProbeOutcome } from '../../core/check-result.js';
+import { Agent, type Dispatcher } from 'undici';
+import type { Measurement, ProbeErrorKind, ProbeOutcome } from '../../core/check-result.js';
 import type { Severity } from '../../core/severity.js';
 import { scanBody } from './http-body.js';
 import { classifyError, formatBytes, formatMs } from './http-errors.js';
@@ -54,11 +54,18 @@ export interface HttpProber {
 const DISCARD_LIMIT_BYTES = 64 * 1024;
 const NO_NEEDLE = Buffer.alloc(0);
 
+/** What a spec needs on every run, worked out on its first. */
 interface PreparedSpec {
   url: PreparedUrl;
-  headers: Record<string, string>;
+  /** Shared by every spec without credentials: undici only reads it. */
+  headers: Readonly<Record<string, string>>;
+  /** Shared by every spec looking for the same text. */
   needle: Buffer | undefined;
+  /** The measurement of the latest pass, reused while the status stays the same (most runs). */
+  passMeasurement: HttpMeasurement | undefined;
 }
+
+type HttpMeasurement = Extract<Measurement, { kind: 'http' }>;
 
 /** How a probe learns that its time is up or that it was cancelled. */
 interface ProbeDeadline {
@@ -132,16 +139,29 @@ export function createHttpProber(options: HttpProberOptions = {}): HttpProber {
   const userAgent = options.userAgent ?? 'lifeboat-monitor';
   // Specs are long-lived, immutable config objects: parse each URL once, not on every probe.
   const cache = new WeakMap<HttpProbeSpec, PreparedSpec>();
+  const plainHeaders = Object.freeze({ 'user-agent': userAgent, accept: '*/*' });
+  const needles = new Map<string, Buffer>();
+  const origins = new Map<string, string>();
 
   const prepare = (spec: HttpProbeSpec): PreparedSpec => {
     let entry = cache.get(spec);
     if (entry === undefined) {
       const url = prepareUrl(spec.url);
-      const headers: Record<string, string> = { 'user-agent': userAgent, accept: '*/*' };
-      if (url.authorization) headers.authorization = url.authorization;
+      // Thousands of checks usually share a handful of origins: keep one string of each.
+      const origin = origins.get(url.origin);
+      if (origin === undefined) origins.set(url.origin, url.origin);
+      else url.origin = origin;
+      const headers = url.authorization ? { ...plainHeaders, authorization: url.authorization } : plainHeaders;
       const contains = spec.expect.bodyContains;
-      const needle = contains === undefined || spec.method === 'HEAD' ? undefined : Buffer.from(contains);
-      entry = { url, headers, needle };
+      let needle: Buffer | undefined;
+      if (contains !== undefined && spec.method !== 'HEAD') {
+        needle = needles.get(contains);
+        if (needle === undefined) {
+          needle = Buffer.from(contains);
+          needles.set(contains, needle);
+        }
+      }
+      entry = { url, headers, needle, passMeasurement: undefined };
       cache.set(spec, entry);
     }
     return entry;
@@ -156,7 +176,7 @@ export function createHttpProber(options: HttpProberOptions = {}): HttpProber {
       const shown = displayUnparsedUrl(spec.url);
       return failure(spec, shown, undefined, 'error', 'invalid URL', `invalid URL: ${shown}`);
     }
-    const { display, target, secrets } = prepared.url;
+    const { display, origin, path, secrets } = prepared.url;
     const fail = (kind: ProbeErrorKind, summary: string, message: string, status?: number): ProbeOutcome =>
       failure(spec, display, status, kind, scrub(summary, secrets), scrub(message, secrets));
     if (signal?.aborted) return fail(cancelKind(signal), 'probe cancelled', 'cancelled before it started');
@@ -165,12 +185,8 @@ export function createHttpProber(options: HttpProberOptions = {}): HttpProber {
       signal !== undefined && options?.signalCarriesDeadline === true ? new CallerDeadline(signal) : new Deadline(spec.timeoutMs, signal);
     let status: number | undefined;
     try {
-      const response = await request(target, {
-        dispatcher,
-        method: spec.method,
-        headers: prepared.headers,
-        signal: deadline.signal,
-      });
+      // The dispatcher's own request(): undici's top-level one builds a URL object every call.
+      const response = await dispatcher.request({ origin, path, method: spec.method, headers: prepared.headers, signal: deadline.signal });
       status = response.statusCode;
       if (!spec.expect.status.includes(status)) {
         await response.body.dump({ limit: DISCARD_LIMIT_BYTES, signal: deadline.signal }).catch(() => {});
@@ -189,13 +205,12 @@ export function createHttpProber(options: HttpProberOptions = {}): HttpProber {
           return fail('body-mismatch', `body does not contain ${shown}`, `HTTP ${status} body lacks ${shown}`, status);
         }
       }
-      const elapsedMs = Math.round(performance.now() - startedAt);
-      return {
-        ok: true,
-        severity: null,
-        summary: `HTTP ${status} in ${elapsedMs}ms`,
-        measurement: { kind: 'http', status, url: display },
-      };
+      let measurement = prepared.passMeasurement;
+      if (measurement?.status !== status) {
+        measurement = Object.freeze({ kind: 'http', status, url: display });
+        prepared.passMeasurement = measurement;
+      }
+      return { ok: true, severity: null, summary: passSummary(status, Math.round(performance.now() - startedAt)), measurement };
     } catch (err) {
       if (deadline.timedOut) {
         const phase = status === undefined ? 'no response headers' : `HTTP ${status} but body not complete`;
@@ -205,7 +220,7 @@ export function createHttpProber(options: HttpProberOptions = {}): HttpProber {
         const elapsed = formatMs(performance.now() - startedAt);
         return fail(cancelKind(signal), 'probe cancelled', `cancelled by the caller after ${elapsed}`, status);
       }
-      const failed = classifyError(err, target.hostname);
+      const failed = classifyError(err, new URL(origin).hostname);
       return fail(failed.kind, failed.summary, failed.message, status);
     } finally {
       deadline.clear();
@@ -218,6 +233,25 @@ export function createHttpProber(options: HttpProberOptions = {}): HttpProber {
     // Idempotent: app shutdown paths may close twice, and undici rejects a second close.
     close: () => (closing ??= owned ? dispatcher.close() : Promise.resolve()),
   };
+}
+
+// `HTTP 200 in 3ms` for nearly every run: the few distinct ones are kept (a bounded set: statuses
+// times whole milliseconds), so a passing run makes no string, and the string every check's
+// latest result holds is one shared flat string instead of a rope of its own.
+const passSummaries = new Map<number, string>();
+const MAX_PASS_SUMMARIES = 4096;
+const CACHED_MS_LIMIT = 1 << 16;
+
+function passSummary(status: number, elapsedMs: number): string {
+  if (elapsedMs >= CACHED_MS_LIMIT) return `HTTP ${status} in ${elapsedMs}ms`;
+  const key = status * CACHED_MS_LIMIT + elapsedMs;
+  let summary = passSummaries.get(key);
+  if (summary === undefined) {
+    if (passSummaries.size >= MAX_PASS_SUMMARIES) passSummaries.clear();
+    summary = ['HTTP ', status, ' in ', elapsedMs, 'ms'].join('');
+    passSummaries.set(key, summary);
+  }
+  return summary;
 }
 
 /** A caller's timeout (the scheduler's per-run deadline) is still a timeout; anything else is not. */

@@ -12,6 +12,7 @@ import { createHttpProber, type HttpProber, type HttpProbeSpec } from '../../../
 
 const TEN_MB = 10 * 1024 * 1024;
 const bigBody = { written: 0, finished: false, closed: Promise.resolve() };
+let flips = 0;
 
 function route(req: IncomingMessage, res: ServerResponse): void {
   switch (req.url) {
@@ -40,6 +41,14 @@ function route(req: IncomingMessage, res: ServerResponse): void {
       return;
     case '/big':
       streamBig(res);
+      return;
+    case '/echo?region=eu&v=2':
+      // Only the exact path and query (no fragment) gets the 200.
+      res.end('echo');
+      return;
+    case '/flip':
+      flips += 1;
+      res.writeHead(flips % 2 === 1 ? 200 : 204).end();
       return;
     case '/auth':
       res.writeHead(req.headers.authorization === `Basic ${btoa('ops:s3cr%t')}` ? 200 : 401).end('ok');
@@ -159,6 +168,25 @@ describe('HTTP probe against real local servers', () => {
     expect(outcome).toMatchObject({ ok: true, severity: null, measurement: { kind: 'http', status: 200, url: `${base}/ok` } });
     expect(outcome.summary).toMatch(/^HTTP 200 in \d+ms$/);
     expect(outcome.error).toBeUndefined();
+  });
+
+  it('sends the path with its query, never the fragment', async () => {
+    prober = createHttpProber();
+    const outcome = await prober.probe(spec('/echo?region=eu&v=2#section'));
+    expect(outcome).toMatchObject({ ok: true, measurement: { status: 200, url: `${base}/echo?region=eu&v=2#section` } });
+  });
+
+  it('measures each run of the same spec afresh: a changed status shows on the next run', async () => {
+    prober = createHttpProber();
+    flips = 0;
+    const flip = spec('/flip', { expect: { status: [200, 204] } });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) {
+      const outcome = await prober.probe(flip);
+      expect(outcome.summary).toMatch(new RegExp(`^HTTP ${outcome.measurement.kind === 'http' && outcome.measurement.status} in \\d+ms$`));
+      statuses.push(outcome.measurement.kind === 'http' ? outcome.measurement.status : null);
+    }
+    expect(statuses).toEqual([200, 204, 200, 204]);
   });
 
   it('sends HEAD without reading a body', async () => {
