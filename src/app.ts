@@ -26,6 +26,7 @@ import type { Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { createPager } from './paging/create-pager.js';
 import type { Pager } from './paging/pager.js';
+import { planDisplayRefusal } from './bot/approvals/blocks/plan-display-refusal.js';
 import { ReadinessEvaluator } from './readiness/readiness-evaluator.js';
 import { ReadinessMonitor } from './readiness/readiness-monitor.js';
 import { READINESS_POLICY, readinessCheckId } from './readiness/readiness-result.js';
@@ -141,6 +142,7 @@ export function buildApp(deps: AppDeps): App {
       metrics,
       logger: logger.child({ component: 'readiness' }),
       ...(config.env.hookTokens && { hookTokens: config.env.hookTokens }),
+      displayRefusal: planDisplayRefusal,
     }),
     engine,
     config: config.readiness,

@@ -6,6 +6,7 @@ import type { Config } from '../config/types.js';
 import type { CheckState } from '../core/check-state.js';
 import type { Clock } from '../core/clock.js';
 import type { Incident } from '../core/incident.js';
+import type { Plan } from '../core/plan.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { BatchedRdsReads } from './batched-rds-reads.js';
@@ -23,6 +24,11 @@ export interface ReadinessEvaluatorDeps {
   logger: Logger;
   /** The hooks' bearer tokens by variable: readiness reports a set-but-empty one, as a request would refuse it. */
   hookTokens?: Readonly<Record<string, string>>;
+  /**
+   * Why a plan cannot be shown whole in Slack, or null (the bot's `planDisplayRefusal`, passed in
+   * by the app): a plan approvers could not read is refused at request time, so readiness finds it first.
+   */
+  displayRefusal?: (plan: Plan) => string | null;
 }
 
 /** One evaluation of every runbook: when it started, how long it took, each verdict in config order. */
@@ -65,9 +71,10 @@ export class ReadinessEvaluator {
     });
     const runbooks = await Promise.all(
       this.runbooks().map(({ kind, runbook }) =>
-        evaluateRunbook(planner, kind, runbook, (err) =>
-          logger.error({ err, kind, runbook }, `readiness of ${kind} ${runbook} could not be evaluated`),
-        ),
+        evaluateRunbook(planner, kind, runbook, {
+          onUnexpected: (err) => logger.error({ err, kind, runbook }, `readiness of ${kind} ${runbook} could not be evaluated`),
+          ...(this.deps.displayRefusal && { displayRefusal: this.deps.displayRefusal }),
+        }),
       ),
     );
     for (const r of runbooks) {

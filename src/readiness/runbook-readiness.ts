@@ -1,7 +1,7 @@
 import { ActionError } from '../actions/action-error.js';
 import type { ActionPlanner } from '../actions/action-planner.js';
 import type { ActionRequest } from '../core/action-request.js';
-import { preflightFailures, type PreflightResult } from '../core/plan.js';
+import { preflightFailures, type Plan, type PreflightResult } from '../core/plan.js';
 
 export type RunbookKind = 'failover' | 'restore';
 
@@ -18,6 +18,19 @@ export type RunbookReadiness = { kind: RunbookKind; runbook: string } & (
 
 /** The code pre-flight gives a check that could not read live state (preflight.ts evaluatePreflight). */
 const COULD_NOT_CHECK = 'LIFEBOAT_AWS_ERROR';
+
+/** What a not-ready verdict names as failing when the plan passed pre-flight but cannot be shown whole. */
+export const PLAN_DISPLAY = 'plan display';
+
+export interface EvaluateRunbookOptions {
+  /** Told of an error that is not the planner's refusal; the verdict is then unknown. */
+  onUnexpected?: (err: unknown) => void;
+  /**
+   * Why a plan cannot be shown whole where approvers read it, or null: the check a request runs
+   * after planning (the bot's `planDisplayRefusal`), injected so readiness stays free of Slack code.
+   */
+  displayRefusal?: (plan: Plan) => string | null;
+}
 
 /**
  * The request readiness plans: what an operator would type with no options (`/dr failover
@@ -36,17 +49,21 @@ function line(f: PreflightResult): string {
 /**
  * Plans the runbook's default request through the same planner and pre-flight a real request
  * goes through; a LIFEBOAT_PREFLIGHT_FAILED refusal names its failing checks. A check that could
- * not read live state makes the verdict unknown, unless another check fails outright.
+ * not read live state makes the verdict unknown, unless another check fails outright. A plan that
+ * passed is then held to the display check, in the order a request meets them, so the reason is
+ * the refusal the requester would read.
  */
 export async function evaluateRunbook(
   planner: Pick<ActionPlanner, 'plan'>,
   kind: RunbookKind,
   runbook: string,
-  onUnexpected?: (err: unknown) => void,
+  options: EvaluateRunbookOptions = {},
 ): Promise<RunbookReadiness> {
   const base = { kind, runbook };
   try {
-    await planner.plan(readinessRequest(kind, runbook));
+    const plan = await planner.plan(readinessRequest(kind, runbook));
+    const refusal = options.displayRefusal?.(plan) ?? null;
+    if (refusal !== null) return { ...base, status: 'not-ready', failing: PLAN_DISPLAY, reason: refusal };
     return { ...base, status: 'ready' };
   } catch (err) {
     if (err instanceof ActionError && err.code === 'LIFEBOAT_PREFLIGHT_FAILED' && err.plan) {
@@ -61,7 +78,7 @@ export async function evaluateRunbook(
     }
     if (err instanceof ActionError) return { ...base, status: 'unknown', reason: err.message };
     // Not shown as is: an unexpected error's message may carry internals (ARNs, stack context).
-    onUnexpected?.(err);
+    options.onUnexpected?.(err);
     return { ...base, status: 'unknown', reason: 'could not evaluate; see the Lifeboat log' };
   }
 }

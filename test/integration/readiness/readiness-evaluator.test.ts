@@ -8,9 +8,11 @@ import { Metrics } from '../../../src/observability/metrics.js';
 import { BatchedRdsReads } from '../../../src/readiness/batched-rds-reads.js';
 import { BatchedRoute53Reads } from '../../../src/readiness/batched-route53-reads.js';
 import { ReadinessEvaluator } from '../../../src/readiness/readiness-evaluator.js';
+import { planDisplayRefusal } from '../../../src/bot/approvals/blocks/plan-display-refusal.js';
 import { FakeAwsHttp } from '../../doubles/aws-http-nock.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { useRedisPrefix } from '../../doubles/redis-prefix.js';
+import { OVERSIZED_FAILOVER, OVERSIZED_REPLICA } from '../../doubles/oversized-runbook.js';
 import { lag } from '../../doubles/results.js';
 import { ORDERS_FAILOVER, ORDERS_LAG_CHECK, ORDERS_RESTORE, yamlFlow } from '../../doubles/runbook-fixtures.js';
 import { guardNetwork } from '../../doubles/slack-api-nock.js';
@@ -243,5 +245,38 @@ describe('readiness evaluation', () => {
       { kind: 'restore', runbook: 'orders', status: 'ready' },
     ]);
     expect(await gauge('failover', 'orders-2')).toBe(0);
+  });
+
+  it('a runbook whose plan cannot be shown whole in Slack is not ready with the refusal a request gets; the others stay ready', async () => {
+    const result = parseConfig(YAML.replace(`    orders-2: ${yamlFlow(ORDERS_2)}`, `$&\n    big: ${yamlFlow(OVERSIZED_FAILOVER)}`), {});
+    if (!result.ok) throw new Error(result.errors.join('\n'));
+    aws.instance('us-west-2', OVERSIZED_REPLICA, { status: 'available', replicaSource: 'big-db' });
+    const store = testBackend(redis.redis, redis.prefix, clock).store;
+    const evaluator = new ReadinessEvaluator({
+      config: result.config,
+      clients,
+      store,
+      clock,
+      metrics,
+      logger: silentLogger(),
+      displayRefusal: planDisplayRefusal,
+    });
+    const report = await evaluator.evaluate();
+    expect(report.runbooks.map((r) => [r.runbook, r.status])).toEqual([
+      ['orders', 'ready'],
+      ['orders-2', 'ready'],
+      ['big', 'not-ready'],
+      ['orders', 'ready'],
+    ]);
+    const big = report.runbooks[2];
+    expect(big).toMatchObject({ kind: 'failover', runbook: 'big', failing: 'plan display' });
+    const reason = big?.status === 'not-ready' ? big.reason : '';
+    // The words planDisplayRefusal gives a requester of `/dr failover big`, whole.
+    expect(reason).toMatch(
+      /^Failover big: promote big-replica \(us-west-2\) refused: the plan \(\d+ steps, \d+ characters in \d+ sections\) cannot be shown whole in Slack: its approval message needs \d+ blocks and Slack allows 50 in one message/,
+    );
+    expect(reason).toMatch(/nothing was requested and nothing changed\. Shorten the text to publish, or split the change\.$/);
+    expect(await gauge('failover', 'big')).toBe(0);
+    expect(await gauge('failover', 'orders')).toBe(1);
   });
 });
