@@ -1,6 +1,7 @@
 import type { Plan } from '../core/plan.js';
 import type { ApprovalAuditEntry, AuditQuery } from './approval-audit.js';
 import type { Approval, RunStepMark } from './approval.js';
+import type { LastRun } from './last-run.js';
 
 /** A new request, as the engine builds it. Times are epoch ms from the engine's clock. */
 export interface NewApproval {
@@ -134,7 +135,11 @@ export interface ApprovalStore {
   stepDone(id: string, input: StepInput): Promise<TransitionOutcome>;
   /** Extends the run lease; false when the run is no longer this runner's active run. */
   renewRun(id: string, input: RunInput): Promise<boolean>;
-  /** approved | running -> succeeded | failed; releases the locks. */
+  /**
+   * approved | running -> succeeded | failed; releases the locks. A succeeded failover or restore
+   * run (lastRunSubject) becomes its runbook's last run in the same step, unless the one recorded
+   * finished later.
+   */
   finishRun(id: string, input: FinishInput): Promise<TransitionOutcome>;
   /**
    * Marks up to `limit` runs whose lease lapsed by `now` as interrupted; they keep their locks
@@ -158,6 +163,9 @@ export interface ApprovalStore {
    * interrupted and not yet released. Audited as `released`; the state stays `interrupted`.
    */
   releaseLocks(id: string, input: ReleaseInput): Promise<TransitionOutcome>;
+
+  /** Each runbook's newest succeeded run, as finishRun recorded it (none before a run ever succeeded). */
+  lastRuns(): Promise<LastRun[]>;
 
   /** The audit log in order, across restarts. */
   readAudit(query: AuditQuery): Promise<ApprovalAuditEntry[]>;

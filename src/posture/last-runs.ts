@@ -1,9 +1,13 @@
 import type { Approval } from '../approvals/approval.js';
+import type { ApprovalStore } from '../approvals/approval-store.js';
 import type { AuditLog } from '../audit/audit-log.js';
 
-/** How far back the audit log is read for runs (newest first): one read, a few hundred entries. */
+/**
+ * How far back the audit log is read for runs that have no last-run pointer (newest first): one
+ * read, a few hundred entries. Only runs that succeeded before the pointers existed need it.
+ */
 export const RUN_AUDIT_WINDOW = 500;
-/** Most run records fetched per report: the newest runs of a handful of runbooks are near the top. */
+/** Most run records the audit fallback fetches per report: the newest runs of a handful of runbooks are near the top. */
 const MAX_RUNS_READ = 25;
 
 /** A failover or restore run that succeeded, and the time it measured. */
@@ -20,25 +24,32 @@ export interface MeasuredRun {
 
 export interface RunSources {
   auditLog: Pick<AuditLog, 'newest'>;
-  approvals: { get(id: string): Promise<Approval | null> };
+  approvals: Pick<ApprovalStore, 'get' | 'lastRuns'>;
 }
 
 /**
- * The newest succeeded run per runbook (`failover:orders`), found from the audit log's
- * `succeeded` entries within its newest RUN_AUDIT_WINDOW entries; older runs are not looked for
- * (a runbook drilled since shows its drill instead).
+ * The newest succeeded run per runbook (`failover:orders`): the run the approval store points to
+ * as the runbook's last (written when the run succeeded, so found however old it is), else one
+ * found from the `succeeded` entries within the audit log's newest RUN_AUDIT_WINDOW entries. That
+ * fallback is only for runs that succeeded before the pointers existed; of the two, the later
+ * finish wins. A pointer whose run record is gone counts as no run.
  */
 export async function lastMeasuredRuns(sources: RunSources): Promise<Map<string, MeasuredRun>> {
-  const entries = await sources.auditLog.newest({ limit: RUN_AUDIT_WINDOW });
-  const ids: string[] = [];
+  const [pointers, entries] = await Promise.all([sources.approvals.lastRuns(), sources.auditLog.newest({ limit: RUN_AUDIT_WINDOW })]);
+  const pointed = new Set(pointers.map((p) => p.approvalId));
+  const found = new Set<string>();
   for (const entry of entries) {
-    if ('approvalId' in entry && entry.type === 'succeeded' && !ids.includes(entry.approvalId)) ids.push(entry.approvalId);
+    if ('approvalId' in entry && entry.type === 'succeeded' && !pointed.has(entry.approvalId)) found.add(entry.approvalId);
   }
-  const approvals = await Promise.all(ids.slice(0, MAX_RUNS_READ).map((id) => sources.approvals.get(id)));
+  const ids = [...pointed, ...[...found].slice(0, MAX_RUNS_READ)];
+  const approvals = await Promise.all(ids.map((id) => sources.approvals.get(id)));
   const runs = new Map<string, MeasuredRun>();
   for (const approval of approvals) {
     const run = approval && measuredRun(approval);
-    if (run && !runs.has(runKey(run.kind, run.runbook))) runs.set(runKey(run.kind, run.runbook), run);
+    if (!run) continue;
+    const key = runKey(run.kind, run.runbook);
+    const known = runs.get(key);
+    if (!known || run.finishedAt > known.finishedAt) runs.set(key, run);
   }
   return runs;
 }

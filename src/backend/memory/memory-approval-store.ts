@@ -28,6 +28,7 @@ import type {
 } from '../../approvals/approval-store.js';
 import { assertAuditQuery, assertBatchLimit, compareAuditIds, uniqueResources } from '../../approvals/approval-store-arguments.js';
 import { formatApprovalId, type Approval, type ApprovalState } from '../../approvals/approval.js';
+import { lastRunField, lastRunSubject, replacesLastRun, type LastRun } from '../../approvals/last-run.js';
 import type { MemoryDrillLocks } from './memory-drill-locks.js';
 import type { AuditLogEntry, NewDrillAuditEntry, NewIncidentAuditEntry, NewestAuditQuery } from '../../audit/audit-log.js';
 
@@ -47,6 +48,8 @@ export class MemoryApprovalStore implements ApprovalStore {
   private readonly locks = new Map<string, string>();
   /** Plan id -> id of the request made for it: create's idempotency key. */
   private readonly byPlan = new Map<string, string>();
+  /** `failover:orders` -> that runbook's newest succeeded run (the twin of Redis's {p}runs:last). */
+  private readonly last = new Map<string, LastRun>();
   private readonly audit: ApprovalAuditEntry[] = [];
   /** The whole audit log: the approval entries above and the incident entries (MemoryAuditLog), in order. */
   private readonly log: AuditLogEntry[] = [];
@@ -239,7 +242,16 @@ export class MemoryApprovalStore implements ApprovalStore {
       if (input.detail !== undefined) run.detail = structuredClone(input.detail);
       this.release(approval);
       this.append(input.outcome, id, input.runnerId, input.at, input.message);
+      const subject = input.outcome === 'succeeded' ? lastRunSubject(approval.plan) : null;
+      const candidate = subject && { ...subject, approvalId: id, finishedAt: input.at };
+      if (candidate && replacesLastRun(this.last.get(lastRunField(candidate)), candidate))
+        this.last.set(lastRunField(candidate), candidate);
     });
+  }
+
+  async lastRuns(): Promise<LastRun[]> {
+    this.assertOpen();
+    return copy([...this.last.values()]);
   }
 
   async recoverInterruptedRuns(now: number, recovererId: string, limit: number): Promise<Approval[]> {

@@ -248,8 +248,10 @@ return 1
 );
 
 /**
- * KEYS: 1 request, 2 active, 3 audit, 4.. locks. ARGV: 1 runner, 2 at, 3 'succeeded'|'failed',
- * 4 message, 5 detail JSON ('' = none). Ends the run and releases the locks.
+ * KEYS: 1 request, 2 active, 3 audit, 4 last runs, 5.. locks. ARGV: 1 runner, 2 at,
+ * 3 'succeeded'|'failed', 4 message, 5 detail JSON ('' = none), 6 last-run field ('' = this run is
+ * no runbook's last run), 7 last-run JSON. Ends the run and releases the locks; a succeeded run
+ * becomes its runbook's last run unless the one recorded finished later (another replica's run).
  */
 export const FINISH_RUN = script(
   'approval-finish-run',
@@ -260,8 +262,15 @@ local id = redis.call('HGET', KEYS[1], 'id')
 redis.call('HSET', KEYS[1], 'state', ARGV[3], 'finishedAt', ARGV[2], 'updatedAt', ARGV[2], 'message', ARGV[4])
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'detail', ARGV[5]) end
 redis.call('ZREM', KEYS[2], id)
-release(4, id)
+release(5, id)
 audit(KEYS[3], ARGV[3], id, ARGV[1], ARGV[2], ARGV[4])
+if ARGV[3] == 'succeeded' and ARGV[6] ~= '' then
+  local was = redis.call('HGET', KEYS[4], ARGV[6])
+  -- pcall: an unreadable pointer is replaced, never allowed to fail the finish written above.
+  local ok, last = pcall(cjson.decode, was or '')
+  local at = ok and type(last) == 'table' and tonumber(last.finishedAt)
+  if not was or not at or tonumber(ARGV[2]) > at then redis.call('HSET', KEYS[4], ARGV[6], ARGV[7]) end
+end
 return reply('ok')
 `,
 );

@@ -2,6 +2,7 @@ import type { Plan } from '../../core/plan.js';
 import { StoreError } from '../../store/store-error.js';
 import { AUDIT_TYPES, type ApprovalAuditEntry, type AuditType } from '../../approvals/approval-audit.js';
 import { APPROVAL_STATES, type Approval, type ApprovalRun, type ApprovalState, type RunStepMark } from '../../approvals/approval.js';
+import type { LastRun } from '../../approvals/last-run.js';
 
 // Turns the Redis representation (hash fields, stream entries) back into typed values, checking
 // the shape on the way: a hand-edited or foreign value becomes a StoreError naming the key.
@@ -150,6 +151,33 @@ function decodeRun(key: string, fields: Fields, int: (name: string) => number, o
   }
   if (fields.interruptedBy !== undefined) run.interruptedBy = fields.interruptedBy;
   return run;
+}
+
+/** A request's plan field alone (HGET), checked as decodeApproval checks it. */
+export function decodePlan(key: string, raw: string): Plan {
+  const plan = parseJson(key, 'plan', raw);
+  if (!isPlan(plan)) throw corrupt(key, 'has a plan of the wrong shape');
+  return plan;
+}
+
+/** One field of the last-runs hash: `<kind>:<runbook>` -> `{"approvalId","finishedAt"}`. */
+export function decodeLastRun(key: string, field: string, raw: string): LastRun {
+  const colon = field.indexOf(':');
+  const kind = field.slice(0, colon);
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    value = null;
+  }
+  if ((kind !== 'failover' && kind !== 'restore') || !isRecord(value) || typeof value.approvalId !== 'string') {
+    throw new StoreError('LIFEBOAT_STORE_CORRUPT_VALUE', `"${field}" at key "${key}" is not a last run`, { key });
+  }
+  const finishedAt = value.finishedAt;
+  if (typeof finishedAt !== 'number' || !Number.isSafeInteger(finishedAt)) {
+    throw new StoreError('LIFEBOAT_STORE_CORRUPT_VALUE', `"${field}" at key "${key}" has no finish time`, { key });
+  }
+  return { kind, runbook: field.slice(colon + 1), approvalId: value.approvalId, finishedAt };
 }
 
 /**

@@ -80,6 +80,9 @@ export function redisKeys(prefix: string): RedisKeys {
  *                                 running, or interrupted until released)
  *   {p}approvals:audit            stream: the append-only audit log (XADD; entries older than
  *                                 `retention.audit` trimmed by IncidentRetention, XTRIM MINID)
+ *   {p}runs:last                  hash: "<kind>:<runbook>" (failover:orders) -> {"approvalId","finishedAt"}
+ *                                 JSON, each runbook's newest succeeded run (not dry runs); written by
+ *                                 FINISH_RUN in the run's own step, only over an older finish
  *
  * Hash fields of {p}approval:{id}:
  *   id plan(JSON) resources(JSON) requester required state createdAt expiresAt updatedAt
@@ -105,6 +108,7 @@ export interface ApprovalKeys {
   /** A drill run's lock on the resource (see "restore drills"): a request's create reads it. */
   drillLock(resource: string): string;
   audit(): string;
+  lastRuns(): string;
 }
 
 /** Builds the key names for one prefix. */
@@ -119,6 +123,7 @@ export function approvalKeys(prefix: string): ApprovalKeys {
     lock: (resource) => `${prefix}approval-lock:${resource}`,
     drillLock: (resource) => `${prefix}drill-lock:${resource}`,
     audit: () => `${prefix}approvals:audit`,
+    lastRuns: () => `${prefix}runs:last`,
   };
 }
 

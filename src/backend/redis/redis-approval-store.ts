@@ -33,8 +33,17 @@ import type {
   VoteInput,
 } from '../../approvals/approval-store.js';
 import { formatApprovalId, type Approval } from '../../approvals/approval.js';
+import { lastRunField, lastRunSubject, type LastRun } from '../../approvals/last-run.js';
 import { assertAuditQuery, assertBatchLimit, uniqueResources } from '../../approvals/approval-store-arguments.js';
-import { decodeApproval, decodeAuditEntry, encodeStep, isApprovalStreamEntry, pairsToFields } from './decode-approval.js';
+import {
+  decodeApproval,
+  decodeAuditEntry,
+  decodeLastRun,
+  decodePlan,
+  encodeStep,
+  isApprovalStreamEntry,
+  pairsToFields,
+} from './decode-approval.js';
 
 /** What a RedisApprovalStore is built from. */
 export interface RedisApprovalStoreOptions {
@@ -195,9 +204,18 @@ export class RedisApprovalStore implements ApprovalStore {
   }
 
   async finishRun(id: string, input: FinishInput): Promise<TransitionOutcome> {
-    const keys = [this.keys.approval(id), this.keys.active(), this.keys.audit(), ...(await this.lockKeys(id))];
+    const keys = [this.keys.approval(id), this.keys.active(), this.keys.audit(), this.keys.lastRuns(), ...(await this.lockKeys(id))];
     const detail = input.detail === undefined ? '' : JSON.stringify(input.detail);
-    return this.transition(FINISH_RUN, id, keys, [input.runnerId, input.at, input.outcome, input.message, detail], 'ok');
+    const subject = input.outcome === 'succeeded' ? await this.lastRunOf(id) : null;
+    const field = subject ? lastRunField(subject) : '';
+    const last = subject ? JSON.stringify({ approvalId: id, finishedAt: input.at }) : '';
+    return this.transition(FINISH_RUN, id, keys, [input.runnerId, input.at, input.outcome, input.message, detail, field, last], 'ok');
+  }
+
+  async lastRuns(): Promise<LastRun[]> {
+    const key = this.keys.lastRuns();
+    const fields = await this.redis.hgetall(key);
+    return Object.entries(fields).map(([field, raw]) => decodeLastRun(key, field, raw));
   }
 
   async recoverInterruptedRuns(now: number, recovererId: string, limit: number): Promise<Approval[]> {
@@ -291,6 +309,14 @@ export class RedisApprovalStore implements ApprovalStore {
       return { ok: false, reason, approval: reply.length > 1 ? this.decodeReply(id, reply) : null };
     }
     throw this.unexpected(script, reply);
+  }
+
+  /** The runbook a succeeded run of this request is the last run of (its plan is immutable, so reading it first is safe). */
+  private async lastRunOf(id: string): Promise<ReturnType<typeof lastRunSubject>> {
+    const key = this.keys.approval(id);
+    const raw = await this.redis.hget(key, 'plan');
+    // Gone: the script answers not-found.
+    return raw === null ? null : lastRunSubject(decodePlan(key, raw));
   }
 
   /** The lock keys of a request's resources (immutable once created, so reading them first is safe). */

@@ -12,6 +12,7 @@ import { ORDERS_FAILOVER_UNGUARDED, ORDERS_RESTORE, yamlFlow } from '../../doubl
 import { nockAuthTest, nockResponseUrl } from '../../doubles/slack-api-nock.js';
 import { signed, slashCommandBody } from '../../doubles/slack-requests.js';
 import { testBackend } from '../../doubles/test-backend.js';
+import { aFailoverPlan } from '../../integration/approvals/fixtures.js';
 import { testClients } from '../../integration/aws/aws-fixtures.js';
 import { botConfig } from '../bot/slack-bot-harness.js';
 import { until } from '../../doubles/until.js';
@@ -142,6 +143,28 @@ async function seed(app: App, aws: FakeAwsHttp, clock: ManualClock): Promise<voi
   aws.calls.length = 0;
 }
 
+/** A failover of `orders` approved, run and succeeded, recorded in the store as the runner records it. */
+async function succeededFailover(app: App, clock: ManualClock, detail: Record<string, unknown>): Promise<string> {
+  const approvals = app.backend.approvals;
+  const at = clock.now();
+  const created = await approvals.create({
+    plan: aFailoverPlan(),
+    requester: 'U0AAA',
+    requiredApprovals: 1,
+    createdAt: at,
+    expiresAt: at + 15 * MINUTE,
+  });
+  if (!created.ok) throw new Error('create refused');
+  const id = created.approval.id;
+  const lease = { runnerId: 'replica-x', at, leaseExpiresAt: at + MINUTE };
+  await approvals.approve(id, { approverId: 'U0BBB', ...lease });
+  await approvals.startRun(id, lease);
+  expect(await approvals.finishRun(id, { runnerId: 'replica-x', at, outcome: 'succeeded', message: 'Failed over', detail })).toMatchObject({
+    ok: true,
+  });
+  return id;
+}
+
 let commands = 0;
 type Answer = { text: string; blocks: Array<{ text?: { text: string } }> };
 
@@ -252,4 +275,29 @@ it('a throttled and a slow AWS: answered within 3 s with what is known, naming w
   expect(lines(stale.answer, '*Databases*')[0]).toContain(
     '*single-AZ, not encrypted at rest, no deletion protection, backups kept only 1 day* — `legacy-db`',
   );
+});
+
+it("shows a runbook's last run however many audit entries came after it (a busy month of incidents and pages)", async () => {
+  const clock = new ManualClock();
+  const aws = fakeAws(clock);
+  aws.install();
+  const app = await startApp(clock);
+  await seed(app, aws, clock);
+  const run = await succeededFailover(app, clock, { elapsedMs: 6 * MINUTE, timeToRecoveryMs: 11 * MINUTE });
+  for (let i = 0; i < 700; i += 100) {
+    await Promise.all(
+      Array.from({ length: 100 }, (_, j) =>
+        app.backend.auditLog.append({
+          type: 'page-delivered',
+          incidentId: `INC-${i + j + 1}`,
+          at: clock.now(),
+          detail: 'PagerDuty accepted the trigger',
+        }),
+      ),
+    );
+  }
+
+  const { answer } = await status(app, clock);
+  const failover = lines(answer, '*Runbooks*').find((l) => l.includes('*failover orders*'));
+  expect(failover).toContain(`RTO 15m: last run ${run} time to recovery 11m — met`);
 });

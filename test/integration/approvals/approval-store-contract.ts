@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApprovalStore } from '../../../src/approvals/approval-store.js';
 import { defineApprovalRunContract } from './approval-run-contract.js';
+import { defineLastRunCases } from './last-run-contract.js';
 import { defineLockTakeOverCases } from './lock-take-over-contract.js';
 import { input, LEASE, mustCreate, T0, TTL, vote, type ApprovalStoreUnderTest } from './contract-helpers.js';
 import { aFailoverPlan, aRestorePlan } from './fixtures.js';
@@ -22,6 +23,7 @@ export function defineApprovalStoreContract(label: string, create: () => Promise
     });
 
     defineLockTakeOverCases(() => sut);
+    defineLastRunCases(() => sut);
 
     describe('requests', () => {
       it('a new request is pending, holds the plan unchanged and is listed until it is decided', async () => {

@@ -15,6 +15,7 @@ import type {
   VoteInput,
 } from '../../../src/approvals/approval-store.js';
 import type { Approval } from '../../../src/approvals/approval.js';
+import type { LastRun } from '../../../src/approvals/last-run.js';
 import { StoreError } from '../../../src/store/store-error.js';
 
 /**
@@ -115,6 +116,9 @@ export class LostReplyStore implements ApprovalStore {
 
   releaseLocks(id: string, input: ReleaseInput): Promise<TransitionOutcome> {
     return this.inner.releaseLocks(id, input);
+  }
+  lastRuns(): Promise<LastRun[]> {
+    return this.inner.lastRuns();
   }
   readAudit(query: AuditQuery): Promise<ApprovalAuditEntry[]> {
     return this.inner.readAudit(query);

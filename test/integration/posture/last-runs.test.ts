@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../../../src/backend/create-backend.js';
 import type { Plan } from '../../../src/core/plan.js';
-import { lastMeasuredRuns } from '../../../src/posture/last-runs.js';
+import { approvalKeys } from '../../../src/backend/redis/keyspace.js';
+import { lastMeasuredRuns, RUN_AUDIT_WINDOW } from '../../../src/posture/last-runs.js';
 import { assessPosture } from '../../../src/posture/posture.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { useRedisPrefix } from '../../doubles/redis-prefix.js';
@@ -90,4 +91,53 @@ describe('the last measured run per runbook', () => {
       ['restore', [], { objectiveMs: 15 * MINUTE, measuredMs: 12 * MINUTE, missed: false }],
     ]);
   });
+
+  it('is found however many audit entries came after it (each runbook points to its last run); a run record gone is no run', async () => {
+    const clock = new ManualClock();
+    const backend = testBackend(redis.redis, redis.prefix, clock);
+    const sources = { auditLog: backend.auditLog, approvals: backend.approvals };
+    const failover = await run(backend, clock, aFailoverPlan({ id: 'p1' }), 'succeeded', { elapsedMs: 9 * MINUTE });
+    const restore = await run(backend, clock, aRestorePlan({ id: 'p2' }), 'succeeded', { elapsedMs: 12 * MINUTE });
+    await busyMonth(backend, clock, RUN_AUDIT_WINDOW + 100);
+
+    const runs = await lastMeasuredRuns(sources);
+    expect(runs.get('failover:orders')).toMatchObject({ approvalId: failover, measuredMs: 9 * MINUTE, measure: 'run time' });
+    expect(runs.get('restore:orders')).toMatchObject({ approvalId: restore, measuredMs: 12 * MINUTE });
+
+    // The restore's record deleted (by hand: retention never deletes requests): reported as no run, not an error.
+    await redis.redis.del(approvalKeys(redis.prefix).approval(restore));
+    expect([...(await lastMeasuredRuns(sources)).keys()]).toEqual(['failover:orders']);
+  });
+
+  it('a run that succeeded before runs were pointed to is still found within the newest audit entries; the later finish wins', async () => {
+    const clock = new ManualClock();
+    const backend = testBackend(redis.redis, redis.prefix, clock);
+    const sources = { auditLog: backend.auditLog, approvals: backend.approvals };
+    const pointed = await run(backend, clock, aFailoverPlan({ id: 'p1' }), 'succeeded', { elapsedMs: 9 * MINUTE });
+    const earlier = await run(backend, clock, aRestorePlan({ id: 'p2' }), 'succeeded', { elapsedMs: 12 * MINUTE });
+    const later = await run(backend, clock, aFailoverPlan({ id: 'p3' }), 'succeeded', { elapsedMs: 7 * MINUTE });
+    // As a version without pointers left them: p2 and p3 recorded only in the audit log and their records.
+    await redis.redis.hset(
+      approvalKeys(redis.prefix).lastRuns(),
+      'failover:orders',
+      JSON.stringify({ approvalId: pointed, finishedAt: clock.now() - 20 * MINUTE }),
+    );
+    await redis.redis.hdel(approvalKeys(redis.prefix).lastRuns(), 'restore:orders');
+
+    const runs = await lastMeasuredRuns(sources);
+    expect(runs.get('failover:orders')).toMatchObject({ approvalId: later, measuredMs: 7 * MINUTE });
+    expect(runs.get('restore:orders')).toMatchObject({ approvalId: earlier, measuredMs: 12 * MINUTE });
+  });
 });
+
+/** `count` incident entries in the real audit log, as a busy month of incidents and pages writes them. */
+async function busyMonth(backend: Backend, clock: ManualClock, count: number): Promise<void> {
+  for (let i = 0; i < count; i += 100) {
+    await Promise.all(
+      Array.from({ length: Math.min(100, count - i) }, (_, j) =>
+        backend.auditLog.append({ type: 'incident-opened', incidentId: `INC-${i + j + 1}`, at: clock.now(), detail: 'api-health failing' }),
+      ),
+    );
+    clock.advance(MINUTE);
+  }
+}

@@ -5,6 +5,7 @@ import { StoreError } from '../../../../src/store/store-error.js';
 import { MANUAL_CLOCK_START } from '../../../doubles/manual-clock.js';
 import { deleteKeys, newRedisClient } from '../../../doubles/test-redis.js';
 import { defineApprovalStoreContract } from '../../approvals/approval-store-contract.js';
+import { claimed } from '../../approvals/contract-helpers.js';
 import { aFailoverPlan } from '../../approvals/fixtures.js';
 import { useRedisPrefix } from '../../../doubles/redis-prefix.js';
 
@@ -82,5 +83,21 @@ describe('redis approval store', () => {
     expect(missing).toBeInstanceOf(StoreError);
     expect((missing as Error).message).toContain(keys.approval('APR-3'));
     await expect(store.findByPlan('plan-gone')).rejects.toMatchObject({ code: 'LIFEBOAT_STORE_CORRUPT_VALUE', key: keys.byPlan() });
+  });
+
+  it('an unreadable last-run pointer never fails the finish of a run: the run replaces it (reading it alone is an error naming the key)', async () => {
+    const keyPrefix = db.named('corrupt-last-run');
+    const keys = approvalKeys(keyPrefix);
+    const store = new RedisApprovalStore({ redis: db.redis, keyPrefix });
+    await db.redis.hset(keys.lastRuns(), 'failover:orders', '{nope');
+    await expect(store.lastRuns()).rejects.toMatchObject({ code: 'LIFEBOAT_STORE_CORRUPT_VALUE', key: keys.lastRuns() });
+
+    const run = await claimed(store, aFailoverPlan());
+    const finished = await store.finishRun(run.id, { runnerId: 'replica-a', at: T0 + 9_000, outcome: 'succeeded', message: 'done' });
+    expect(finished).toMatchObject({ ok: true, approval: { state: 'succeeded' } });
+    expect(await store.lastRuns()).toEqual([{ kind: 'failover', runbook: 'orders', approvalId: run.id, finishedAt: T0 + 9_000 }]);
+    expect(await db.redis.hgetall(keys.lastRuns())).toEqual({
+      'failover:orders': JSON.stringify({ approvalId: run.id, finishedAt: T0 + 9_000 }),
+    });
   });
 });
