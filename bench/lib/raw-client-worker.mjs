@@ -10,20 +10,11 @@ const cfg = JSON.parse(process.argv[2]);
 /** Unmeasured run of the same mode before the measured one. */
 const WARMUP_MS = 3_000;
 
-/** The probe specs the monitor builds from the same config (src/monitor/build-jobs.ts, httpJob). */
+/** The probe specs the monitor uses for the same config: each HTTP check is its own (src/monitor/probe-check.ts). */
 async function specsFromConfig(path) {
   const loaded = await loadConfig({ path, env: {} });
   if (!loaded.ok) throw new Error(`bench config invalid: ${loaded.errors.join('; ')}`);
-  return loaded.config.checks
-    .filter((c) => c.type === 'http')
-    .map((c) => ({
-      url: c.url,
-      method: c.method,
-      timeoutMs: c.timeoutMs,
-      expect: c.expect,
-      maxBodyBytes: c.maxBodyBytes,
-      severity: c.severity,
-    }));
+  return loaded.config.checks.filter((c) => c.type === 'http');
 }
 
 const specs = await specsFromConfig(cfg.configPath);
