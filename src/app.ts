@@ -191,7 +191,6 @@ export function buildApp(deps: AppDeps): App {
   const posture = new PostureService({
     config,
     reader: new PostureReader({ clients: awsClients, clock, logger: logger.child({ component: 'posture' }) }),
-    store,
     ...(drills ? { drills: drills.service } : {}),
     runs: { auditLog: backend.auditLog, approvals: backend.approvals },
     clock,

@@ -4,6 +4,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import { StoreError } from '../store/store-error.js';
 import type { Store } from '../store/store.js';
+import { readCheckStates, type CheckStates } from '../store/read-check-states.js';
 import type { Silences } from '../noise/silences.js';
 import { approvalsList } from './blocks/approvals-list.js';
 import { silenceCommand } from './silence-commands.js';
@@ -62,8 +63,11 @@ export interface CommandHandlerDeps {
   silences?: Silences;
   /** `/dr drill` and `/dr drills` (SPEC §10); absent: those commands say so. */
   drills?: DrillCommands;
-  /** The DR posture `/dr status` shows (SPEC §10): databases, runbooks against objectives, drills; never throws. */
-  posture?: { assess(): Promise<Posture> };
+  /**
+   * The DR posture `/dr status` shows (SPEC §10): databases, runbooks against objectives, drills;
+   * never throws. It is given the check states `/dr status` read (its `checkIds()` among them).
+   */
+  posture?: { checkIds(): string[]; assess(states: Promise<CheckStates>): Promise<Posture> };
 }
 
 /** Drills as the commands see them (DrillService). */
@@ -226,24 +230,21 @@ export class CommandHandler {
 
   /**
    * `/dr status`, and what the posture schedule posts: the store's reads and the DR posture (AWS
-   * cached, every part bounded) at once, so the answer never waits for the slower one twice.
+   * cached, every part bounded) at once, so the answer never waits for the slower one twice. The
+   * check lines and the posture share one read of the check states (backups and lag are in both),
+   * so each state is read once per answer, as of the request.
    */
   async statusAnswer(): Promise<BotMessage> {
     const { store, config, clock, logger } = this.deps;
-    const posture = this.deps.posture?.assess().catch((err: unknown) => {
+    const states = readCheckStates(store, [...config.checks.map((c) => c.id), ...(this.deps.posture?.checkIds() ?? [])]);
+    const posture = this.deps.posture?.assess(states).catch((err: unknown) => {
       logger.error({ err }, '/dr status could not assess the DR posture; shown without it');
       return null;
     });
     let snapshot: StatusSnapshot;
     try {
-      const [checks, openIncidents] = await this.storeRead(
-        Promise.all([
-          Promise.all(
-            config.checks.map(async (c): Promise<CheckPosture> => ({ id: c.id, type: c.type, state: await store.getCheckState(c.id) })),
-          ),
-          store.listOpenIncidents(),
-        ]),
-      );
+      const [read, openIncidents] = await this.storeRead(Promise.all([states, store.listOpenIncidents()]));
+      const checks = config.checks.map((c): CheckPosture => ({ id: c.id, type: c.type, state: read.get(c.id) ?? null }));
       snapshot = { checks, openIncidents, approvals: null };
     } catch (err) {
       const remembered = this.lastKnown.status;

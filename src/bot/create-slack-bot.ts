@@ -1,11 +1,10 @@
-import type { DrillCommands } from './command-handler.js';
+import type { CommandHandlerDeps, DrillCommands } from './command-handler.js';
 import type { Config } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { Incident } from '../core/incident.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from '../store/store.js';
 import type { Silences } from '../noise/silences.js';
-import type { Posture } from '../posture/posture.js';
 import type { BotMessage, EvaluateReadiness, IncidentCommands, ListApprovals, PageOnCall, SubmitAction } from './bot-ports.js';
 import { CommandHandler } from './command-handler.js';
 import type { SlackPlatform } from './create-slack-platform.js';
@@ -40,7 +39,7 @@ export interface SlackBotDeps {
   /** `/dr drill` and `/dr drills` (SPEC §10). */
   drills?: DrillCommands;
   /** The DR posture `/dr status` shows (SPEC §10). */
-  posture?: { assess(): Promise<Posture> };
+  posture?: CommandHandlerDeps['posture'];
   /** `/dr declare`, `/dr timeline`, `/dr audit`: the engine, the audit log and the timeline's sources. */
   record?: Pick<RecordCommandsDeps, 'engine' | 'auditLog' | 'timeline'>;
   clock: Clock;

@@ -1,8 +1,8 @@
 import type { Config } from '../config/types.js';
-import type { CheckState } from '../core/check-state.js';
 import type { Clock } from '../core/clock.js';
 import type { DrillListing } from '../drills/drill-service.js';
 import type { Logger } from '../observability/logger.js';
+import type { CheckStates } from '../store/read-check-states.js';
 import { lastMeasuredRuns, type MeasuredRun, type RunSources } from './last-runs.js';
 import { assessPosture, postureCheckIds, type Posture } from './posture.js';
 import { namedDatabases } from './posture-databases.js';
@@ -14,7 +14,6 @@ export const POSTURE_STORE_DEADLINE_MS = 2_000; // 2 seconds
 export interface PostureServiceDeps {
   config: Pick<Config, 'checks' | 'runbooks' | 'drills'>;
   reader: Pick<PostureReader, 'read'>;
-  store: { getCheckState(checkId: string): Promise<CheckState | null> };
   /** The drills' newest outcomes (DrillService.list); absent when none are configured. */
   drills?: { list(): Promise<DrillListing[]> };
   /** Past runs (the audit log and approval store); absent: runs are not shown. */
@@ -33,16 +32,21 @@ export interface PostureServiceDeps {
 export class PostureService {
   constructor(private readonly deps: PostureServiceDeps) {}
 
-  async assess(): Promise<Posture> {
-    const { config, reader, store, clock } = this.deps;
+  /** The checks whose stored states the posture needs: backup and lag checks, the readiness verdicts. */
+  checkIds(): string[] {
+    return postureCheckIds(this.deps.config);
+  }
+
+  /**
+   * `states`: the caller's read of (at least) `checkIds()`. `/dr status` reads most of them for its
+   * own check lines too, so it reads them once and hands the same read to both.
+   */
+  async assess(states: Promise<CheckStates>): Promise<Posture> {
+    const { config, reader, clock } = this.deps;
     const unavailable: string[] = [];
-    const ids = postureCheckIds(config);
-    const [aws, states, drills, runs] = await Promise.all([
+    const [aws, checkStates, drills, runs] = await Promise.all([
       reader.read(namedDatabases(config)),
-      this.bounded('check states (backups, lag, readiness)', unavailable, async () => {
-        const read = await Promise.all(ids.map(async (id) => [id, await store.getCheckState(id)] as const));
-        return new Map<string, CheckState | null>(read);
-      }),
+      this.bounded('check states (backups, lag, readiness)', unavailable, () => states),
       this.deps.drills
         ? this.bounded('drill history', unavailable, () => (this.deps.drills as { list(): Promise<DrillListing[]> }).list())
         : [],
@@ -50,7 +54,7 @@ export class PostureService {
         ? this.bounded('past runs', unavailable, () => lastMeasuredRuns(this.deps.runs as RunSources))
         : new Map<string, MeasuredRun>(),
     ]);
-    return assessPosture({ config, aws, states: states ?? new Map(), drills, runs, unavailable, nowMs: clock.now() });
+    return assessPosture({ config, aws, states: checkStates ?? new Map(), drills, runs, unavailable, nowMs: clock.now() });
   }
 
   /** `read`'s answer, or null (named in `unavailable`) when it failed or took longer than the deadline. */

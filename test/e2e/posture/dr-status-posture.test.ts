@@ -16,6 +16,7 @@ import { aFailoverPlan } from '../../integration/approvals/fixtures.js';
 import { testClients } from '../../integration/aws/aws-fixtures.js';
 import { botConfig } from '../bot/slack-bot-harness.js';
 import { until } from '../../doubles/until.js';
+import { RedisMonitor } from '../../doubles/redis-monitor.js';
 
 /*
  * `/dr status` shows the DR posture (SPEC §10) as `lifeboat start` wires it: buildApp on the test
@@ -300,4 +301,51 @@ it("shows a runbook's last run however many audit entries came after it (a busy 
   const { answer } = await status(app, clock);
   const failover = lines(answer, '*Runbooks*').find((l) => l.includes('*failover orders*'));
   expect(failover).toContain(`RTO 15m: last run ${run} time to recovery 11m — met`);
+});
+
+/** Redis commands that read state; the rest of what a request does (its delivery mark) is a write. */
+const READS = new Set(['get', 'hget', 'hgetall', 'mget', 'hmget', 'lrange', 'zrange', 'zrangebyscore', 'xrevrange', 'xrange', 'smembers']);
+
+it('reads each piece of state once per /dr status: the check lines and the posture share one read of the check states', async () => {
+  const clock = new ManualClock();
+  const aws = fakeAws(clock);
+  aws.install();
+  const app = await startApp(clock);
+  await seed(app, aws, clock);
+  const run = await succeededFailover(app, clock, { elapsedMs: 6 * MINUTE, timeToRecoveryMs: 11 * MINUTE });
+  const monitor = await RedisMonitor.start(redis.prefix);
+  try {
+    await monitor.caughtUp(redis.redis);
+    monitor.clear();
+    const { answer } = await status(app, clock);
+    await monitor.caughtUp(redis.redis);
+    // Both parts got the one read: the check lines and the posture's databases.
+    expect(answer.text).toMatch(/^DR posture: All 3 checks passing/);
+    expect(lines(answer, '*Databases*')).toContainEqual(expect.stringContaining('replica lag 420s (check `orders-lag`)'));
+
+    const reads = monitor.commands
+      .filter((c) => READS.has(c.name))
+      // The Slack outbox polls its ready set on a timer of its own, not for the request.
+      .filter((c) => c.args[0] !== 'slack:outbox:ready')
+      .map((c) => `${c.name} ${c.args.join(' ')}`);
+    const times = new Map<string, number>();
+    for (const read of reads) times.set(read, (times.get(read) ?? 0) + 1);
+    expect([...times].filter(([, n]) => n > 1)).toEqual([]);
+    // Every part was read (once, as above): each check's state and quiet pass, the incidents, the
+    // drills, the runs and the pending approvals.
+    const checkIds = ['orders-lag', 'orders-backups', 'legacy-backups', 'readiness:failover:orders', 'readiness:restore:orders'];
+    expect(reads.sort()).toEqual(
+      [
+        ...checkIds.flatMap((id) => [`get check:${id}`, `hget check-passes ${id}`]),
+        'zrange incidents:open 0 -1',
+        'lrange drill-history:orders-restore 0 0',
+        'hgetall runs:last',
+        'xrevrange approvals:audit + - COUNT 500',
+        `hgetall approval:${run}`,
+        'zrange approvals:pending 0 -1',
+      ].sort(),
+    );
+  } finally {
+    await monitor.stop();
+  }
 });
