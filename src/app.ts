@@ -252,7 +252,7 @@ export function buildApp(deps: AppDeps): App {
       ...(pager.readiness ? [pager.readiness] : []),
       ...(slack ? [slack.bot.readiness] : []),
     ],
-    beforeScrape: async () => metrics.setOpenIncidents((await store.listOpenIncidents()).map((i) => i.severity)),
+    beforeScrape: async () => metrics.setOpenIncidents(await store.openIncidentSeverities()),
   });
   if (statusPage.routes) void server.register(statusPage.routes);
   // Not wrapped in fastify-plugin: its raw-body parser must apply to /slack/events only.

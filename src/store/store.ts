@@ -1,6 +1,7 @@
 import type { CheckResult } from '../core/check-result.js';
 import type { CheckState } from '../core/check-state.js';
 import type { Incident, IncidentEvent } from '../core/incident.js';
+import type { Severity } from '../core/severity.js';
 
 /** A held lease; `token` increases on every acquisition (fencing token). */
 export interface Lease {
@@ -107,6 +108,12 @@ export interface Store {
   getIncident(id: string): Promise<Incident | null>;
   /** Open (including acknowledged) incidents, oldest first. */
   listOpenIncidents(): Promise<Incident[]>;
+  /**
+   * The severity of each open incident, in no particular order: what the open-incident gauge
+   * needs, read without loading the incidents. A list rather than counts because the gauge
+   * already counts a list, and Redis hands the list back as is (one HVALS).
+   */
+  openIncidentSeverities(): Promise<Severity[]>;
   /** Most recent incidents (open and resolved), newest first. */
   listRecentIncidents(limit: number): Promise<Incident[]>;
   /** An incident's events in the order they happened. */

@@ -1,5 +1,6 @@
 import type { CheckState } from '../../src/core/check-state.js';
 import type { Incident, IncidentEvent } from '../../src/core/incident.js';
+import type { Severity } from '../../src/core/severity.js';
 import type { CommitOutcome, EvaluationCommit, IncidentUpdate, Lease, LeaseAttempt, QuietPassBatch, Store } from '../../src/store/store.js';
 
 /**
@@ -77,6 +78,9 @@ export class PartitionableStore implements Store {
   }
   listOpenIncidents(): Promise<Incident[]> {
     return this.call(() => this.inner.listOpenIncidents());
+  }
+  openIncidentSeverities(): Promise<Severity[]> {
+    return this.call(() => this.inner.openIncidentSeverities());
   }
   listRecentIncidents(limit: number): Promise<Incident[]> {
     return this.call(() => this.inner.listRecentIncidents(limit));

@@ -1,6 +1,7 @@
 import type { CheckState } from '../../core/check-state.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import type { Incident, IncidentEvent } from '../../core/incident.js';
+import type { Severity } from '../../core/severity.js';
 import { assertLimit, assertTtlMs, commitIncidentId } from '../../store/store-arguments.js';
 import { withQuietPass } from '../../store/quiet-pass-merge.js';
 import { StoreError } from '../../store/store-error.js';
@@ -137,6 +138,10 @@ export class MemoryStore implements Store {
   async listOpenIncidents(): Promise<Incident[]> {
     const open = [...this.incidents.values()].filter((incident) => incident.state !== 'resolved');
     return copy(open.sort(byOpenedAt));
+  }
+
+  async openIncidentSeverities(): Promise<Severity[]> {
+    return [...this.incidents.values()].filter((incident) => incident.state !== 'resolved').map((incident) => incident.severity);
   }
 
   async listRecentIncidents(limit: number): Promise<Incident[]> {

@@ -28,6 +28,9 @@ export const DEFAULT_KEY_PREFIX = 'lifeboat:';
  *                               of a resolved incident's list, so its timeline can find them in
  *                               the audit log or say they are gone; expires with the incident
  *   {p}incidents:open           sorted set of open incident ids, score = openedAt (epoch ms)
+ *   {p}incidents:open-severity  hash open incident id -> its current severity, written only beside
+ *                               the open set (COMMIT_EVALUATION), so /metrics counts by severity
+ *                               without loading every open incident
  *   {p}incidents:recent         sorted set of all incident ids, score = openedAt (epoch ms)
  *
  * Only the lease and resolved incidents carry a TTL: a resolved incident, its events (compacted)
@@ -45,6 +48,7 @@ export interface RedisKeys {
   incidentEvents(id: string): string;
   incidentCompaction(id: string): string;
   openIncidents(): string;
+  openIncidentSeverities(): string;
   recentIncidents(): string;
 }
 
@@ -60,6 +64,7 @@ export function redisKeys(prefix: string): RedisKeys {
     incidentEvents: (id) => `${prefix}incident-events:${id}`,
     incidentCompaction: (id) => `${prefix}incident-compacted:${id}`,
     openIncidents: () => `${prefix}incidents:open`,
+    openIncidentSeverities: () => `${prefix}incidents:open-severity`,
     recentIncidents: () => `${prefix}incidents:recent`,
   };
 }

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { maskSecrets } from '../../observability/logger.js';
 import type { CheckState } from '../../core/check-state.js';
 import type { Incident, IncidentEvent } from '../../core/incident.js';
+import { isSeverity, type Severity } from '../../core/severity.js';
 import { decodeStored, isCheckState, isIncident, isIncidentEvent, isQuietPass } from './decode-stored.js';
 import { redisKeys, type RedisKeys } from './keyspace.js';
 import { ACQUIRE_LEASE, COMMIT_EVALUATION, QUIET_PASS_CHUNK, RECORD_QUIET_PASSES, RELEASE_LEASE, RENEW_LEASE } from './store-scripts.js';
@@ -165,6 +166,7 @@ export class RedisStore implements Store {
       this.keys.incident(incidentId),
       this.keys.incidentEvents(incidentId),
       this.keys.lease(lease?.name ?? ''),
+      this.keys.openIncidentSeverities(),
     ];
     const args = [
       fenceArg,
@@ -175,6 +177,7 @@ export class RedisStore implements Store {
       incident && incident.state !== 'resolved' ? '1' : '0',
       event ? JSON.stringify(event) : '',
       expectedRevision ?? '',
+      incident?.severity ?? '',
     ];
     const outcome = await COMMIT_EVALUATION.run(this.redis, keys, args);
     if (outcome !== 'committed' && outcome !== 'fenced' && outcome !== 'conflict')
@@ -192,6 +195,28 @@ export class RedisStore implements Store {
     const ids = await this.redis.zrange(this.keys.openIncidents(), 0, -1);
     // The index and the incidents are read in two steps; one resolved in between is dropped here.
     return (await this.loadIncidents(ids)).filter((incident) => incident.state !== 'resolved');
+  }
+
+  async openIncidentSeverities(): Promise<Severity[]> {
+    const hash = this.keys.openIncidentSeverities();
+    // One MULTI, so the count and the values are read at the same point between two commits.
+    const replies = await this.redis.multi().zcard(this.keys.openIncidents()).hvals(hash).exec();
+    const [count, values] = (replies ?? []).map(([err, value]) => {
+      if (err) throw err;
+      return value;
+    });
+    if (typeof count !== 'number' || !Array.isArray(values)) throw this.unexpectedReply('MULTI ZCARD HVALS', replies);
+    // The hash is written only beside the open set, so it can only lack ids: those of incidents
+    // opened before it existed and not changed since. Counting from it then would under-count,
+    // so that scrape pays for the full read instead. Nothing is filled in here: a write outside
+    // the commit script could race a commit and leave a resolved incident counted.
+    if (values.length !== count) return (await this.listOpenIncidents()).map((incident) => incident.severity);
+    return values.map((value: unknown) => {
+      if (!isSeverity(value)) {
+        throw new StoreError('LIFEBOAT_STORE_CORRUPT_VALUE', `"${hash}" holds "${value}", which is not a severity`, { key: hash });
+      }
+      return value;
+    });
   }
 
   async listRecentIncidents(limit: number): Promise<Incident[]> {

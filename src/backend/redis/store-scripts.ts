@@ -55,12 +55,15 @@ return 0
  * optional: ARGV[1] is either the lease value or the literal 'unfenced' (which no lease value can
  * equal: those are "holder:digits"); anything else, an empty string included, is refused.
  *
- * KEYS: 1 check state, 2 open set, 3 recent set, 4 incident, 5 incident events, 6 lease.
+ * KEYS: 1 check state, 2 open set, 3 recent set, 4 incident, 5 incident events, 6 lease,
+ *       7 open-severity hash.
  * ARGV: 1 expected lease value, or 'unfenced', 2 check state JSON ('' = leave as is),
  *       3 incident JSON ('' = none), 4 incident id, 5 openedAt score, 6 '1' when the incident is
  *       open, 7 event JSON ('' = none), 8 expected stored incident revision ('' = no check,
- *       0 = must not exist).
- * Keys 4-6 are named even when unused so every key the script may touch is declared.
+ *       0 = must not exist), 9 the incident's severity.
+ * Keys 4-6 are named even when unused so every key the script may touch is declared. The
+ * open-severity hash is written exactly where the open set is, so it holds the open set's ids
+ * (or fewer, for incidents opened before it existed) with each one's latest severity.
  */
 export const COMMIT_EVALUATION = new LuaScript(
   'commit-evaluation',
@@ -82,8 +85,10 @@ if ARGV[3] ~= '' then
   redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
   if ARGV[6] == '1' then
     redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
+    redis.call('HSET', KEYS[7], ARGV[4], ARGV[9])
   else
     redis.call('ZREM', KEYS[2], ARGV[4])
+    redis.call('HDEL', KEYS[7], ARGV[4])
   end
 end
 if ARGV[7] ~= '' then

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Severity } from '../../../src/core/severity.js';
 import { UNFENCED, type Lease, type Store } from '../../../src/store/store.js';
 import { aCheckState, anEvent, anIncident } from './fixtures.js';
 
@@ -159,6 +160,38 @@ export function defineStoreContract(label: string, create: () => Promise<StoreUn
         expect((await store.listRecentIncidents(10)).map((i) => i.id)).toEqual(['INC-3', 'INC-2', 'INC-1']);
         expect((await store.listRecentIncidents(2)).map((i) => i.id)).toEqual(['INC-3', 'INC-2']);
         expect(await store.listRecentIncidents(0)).toEqual([]);
+      });
+
+      it('open incidents by severity match the listed ones through opening, escalating, acknowledging and resolving', async () => {
+        const expectOpen = async (expected: Severity[]) => {
+          const sorted = [...expected].sort();
+          expect((await store.listOpenIncidents()).map((i) => i.severity).sort()).toEqual(sorted);
+          expect([...(await store.openIncidentSeverities())].sort()).toEqual(sorted);
+        };
+        await expectOpen([]);
+        const api = anIncident('INC-1', 0);
+        const db = anIncident('INC-2', 1, { checkId: 'db', severity: 'SEV3', peakSeverity: 'SEV3' });
+        const dns = anIncident('INC-3', 2, { checkId: 'dns', severity: 'SEV1', peakSeverity: 'SEV1' });
+        for (const incident of [api, db, dns]) await commit(store, incident, 'opened');
+        await expectOpen(['SEV2', 'SEV3', 'SEV1']);
+
+        await commit(store, { ...api, revision: 2, severity: 'SEV1', peakSeverity: 'SEV1' }, 'escalated');
+        await expectOpen(['SEV1', 'SEV3', 'SEV1']);
+
+        const acked = { ...db, revision: 2, state: 'acknowledged' as const, acknowledgedBy: 'U0BBB' };
+        expect(await store.updateIncident({ incident: acked, event: anEvent(acked, 'acknowledged'), expectedRevision: 1 })).toBe(
+          'committed',
+        );
+        await expectOpen(['SEV1', 'SEV3', 'SEV1']);
+
+        await commit(store, { ...dns, revision: 2, state: 'resolved', resolvedAt: dns.openedAt + 1 }, 'resolved');
+        await expectOpen(['SEV1', 'SEV3']);
+
+        const resolved = { ...acked, revision: 3, state: 'resolved' as const, resolvedAt: db.openedAt + 2, resolvedBy: 'U0BBB' };
+        expect(await store.updateIncident({ incident: resolved, event: anEvent(resolved, 'resolved'), expectedRevision: 2 })).toBe(
+          'committed',
+        );
+        await expectOpen(['SEV1']);
       });
 
       it('unknown incidents read as null and no events', async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Incident, IncidentEvent } from '../../../../src/core/incident.js';
 import { silentLogger } from '../../../../src/observability/logger.js';
+import { IncidentRetention } from '../../../../src/backend/redis/incident-retention.js';
 import { redisKeys } from '../../../../src/backend/redis/keyspace.js';
 import { createRedisClient } from '../../../../src/backend/redis/redis-connection.js';
 import { RedisStore } from '../../../../src/backend/redis/redis-store.js';
@@ -64,6 +66,72 @@ describe('redis store', () => {
     await expect(store.getIncidentEvents('INC-1')).rejects.toThrow(`${keys.incidentEvents('INC-1')}[1]`);
   });
 
+  it("keeps each open incident's severity beside the open index and counts from it alone, retention sweeps included", async () => {
+    const keyPrefix = db.named('severities');
+    const keys = redisKeys(keyPrefix);
+    const store = new RedisStore({ redis: db.redis, keyPrefix });
+    const retention = new IncidentRetention({
+      redis: db.redis,
+      keyPrefix,
+      policy: { incidentsMs: 1, auditMs: 1 },
+      clock: { now: () => Date.now() },
+      logger: silentLogger(),
+    });
+    // The hash must name exactly the listed incidents: with a stray or missing id the read
+    // would still be right, by falling back to the full read, but no cheaper than before.
+    const expectHashMatchesList = async () => {
+      const listed = Object.fromEntries((await store.listOpenIncidents()).map((i) => [i.id, i.severity]));
+      expect(await db.redis.hgetall(keys.openIncidentSeverities())).toEqual(listed);
+      expect([...(await store.openIncidentSeverities())].sort()).toEqual(Object.values(listed).sort());
+    };
+    const api = anIncident('INC-1', 0);
+    const dbInc = anIncident('INC-2', 1, { checkId: 'db', severity: 'SEV3', peakSeverity: 'SEV3' });
+    const dns = anIncident('INC-3', 2, { checkId: 'dns', severity: 'SEV1', peakSeverity: 'SEV1' });
+    for (const incident of [api, dbInc, dns]) await commitIncident(store, incident, 'opened');
+    await expectHashMatchesList();
+    await commitIncident(store, { ...api, revision: 2, severity: 'SEV1', peakSeverity: 'SEV1' }, 'escalated');
+    await expectHashMatchesList();
+    const resolved = { ...dns, revision: 2, state: 'resolved' as const, resolvedAt: dns.openedAt + 1, resolvedBy: 'U0CCC' };
+    expect(await store.updateIncident({ incident: resolved, event: anEvent(resolved, 'resolved'), expectedRevision: 1 })).toBe('committed');
+    await expectHashMatchesList();
+    await retention.onResolved(resolved);
+    expect((await retention.sweep(Date.now())).incidentsDropped).toBe(1);
+    await expectHashMatchesList();
+    expect(await db.redis.hgetall(keys.openIncidentSeverities())).toEqual({ 'INC-1': 'SEV1', 'INC-2': 'SEV3' });
+
+    // Counting decodes no incident: one gone corrupt fails the listing, not the count.
+    await db.redis.set(keys.incident('INC-1'), '{not json');
+    expect([...(await store.openIncidentSeverities())].sort()).toEqual(['SEV1', 'SEV3']);
+    await expect(store.listOpenIncidents()).rejects.toThrow(keys.incident('INC-1'));
+  });
+
+  it('open incidents stored before the severity hash existed are counted by the full read, and join the hash at their next change', async () => {
+    const keyPrefix = db.named('severities-before');
+    const keys = redisKeys(keyPrefix);
+    const store = new RedisStore({ redis: db.redis, keyPrefix });
+    const old = anIncident('INC-1', 0, { severity: 'SEV1', peakSeverity: 'SEV1' });
+    await commitIncident(store, old, 'opened');
+    await commitIncident(store, anIncident('INC-2', 1, { checkId: 'db' }), 'opened');
+    // As an older release left it: in the open index, not in the hash.
+    await db.redis.hdel(keys.openIncidentSeverities(), 'INC-1');
+
+    expect([...(await store.openIncidentSeverities())].sort()).toEqual(['SEV1', 'SEV2']);
+    expect(await db.redis.hgetall(keys.openIncidentSeverities())).toEqual({ 'INC-2': 'SEV2' });
+
+    await commitIncident(store, { ...old, revision: 2, severity: 'SEV2', summary: 'HTTP 500' }, 'deescalated');
+    expect(await db.redis.hgetall(keys.openIncidentSeverities())).toEqual({ 'INC-1': 'SEV2', 'INC-2': 'SEV2' });
+    expect(await store.openIncidentSeverities()).toEqual(['SEV2', 'SEV2']);
+  });
+
+  it('a value in the severity hash that is no severity is an error naming the key', async () => {
+    const keyPrefix = db.named('severities-corrupt');
+    const keys = redisKeys(keyPrefix);
+    const store = new RedisStore({ redis: db.redis, keyPrefix });
+    await commitIncident(store, anIncident('INC-1'), 'opened');
+    await db.redis.hset(keys.openIncidentSeverities(), 'INC-1', 'SEV9');
+    await expect(store.openIncidentSeverities()).rejects.toThrow(keys.openIncidentSeverities());
+  });
+
   it('ping rejects promptly with a reason when Redis is unreachable', async () => {
     const store = new RedisStore({
       redis: createRedisClient('redis://127.0.0.1:1', silentLogger()),
@@ -92,3 +160,8 @@ describe('redis store', () => {
     }
   });
 });
+
+async function commitIncident(store: RedisStore, incident: Incident, type: IncidentEvent['type']): Promise<void> {
+  const checkState = aCheckState(incident.checkId, incident.state === 'resolved' ? null : incident.id);
+  expect(await store.commitEvaluation({ fence: UNFENCED, checkState, incident, event: anEvent(incident, type) })).toBe('committed');
+}
