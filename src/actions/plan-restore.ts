@@ -73,16 +73,31 @@ function instanceSource(
   return facts.retainedBackup ? { SourceDbiResourceId: facts.retainedBackup.dbiResourceId } : { SourceDBInstanceIdentifier: source };
 }
 
+/**
+ * Likewise for a cluster: "SourceDbClusterResourceId: The resource ID of the source DB cluster
+ * from which to restore", where SourceDBClusterIdentifier "Must match the identifier of an
+ * existing DBCluster".
+ */
+function clusterSource(
+  source: string,
+  facts: PreflightFacts,
+): Pick<Rds.RestoreDbClusterToPointInTimeInput, 'SourceDBClusterIdentifier' | 'SourceDbClusterResourceId'> {
+  return facts.retainedClusterBackup
+    ? { SourceDbClusterResourceId: facts.retainedClusterBackup.dbClusterResourceId }
+    : { SourceDBClusterIdentifier: source };
+}
+
 function describeSource(source: string, facts: PreflightFacts): string {
-  return facts.retainedBackup ? `the retained automated backup of deleted ${source} (${facts.retainedBackup.dbiResourceId})` : source;
+  const resourceId = facts.retainedBackup?.dbiResourceId ?? facts.retainedClusterBackup?.dbClusterResourceId;
+  return resourceId ? `the retained automated backup of deleted ${source} (${resourceId})` : source;
 }
 
 /**
- * `--latest` on a deleted instance restores to its retained backup's latest time, named
- * explicitly: that time no longer moves, and approvers then see exactly which moment returns.
+ * `--latest` on a deleted instance or cluster restores to its retained backup's latest time,
+ * named explicitly: that time no longer moves, and approvers then see exactly which moment returns.
  */
 function retainedLatest(facts: PreflightFacts): string | undefined {
-  const latest = facts.retainedBackup?.latest;
+  const latest = facts.retainedBackup?.latest ?? facts.retainedClusterBackup?.latest;
   return latest === undefined ? undefined : new Date(latest).toISOString();
 }
 
@@ -107,7 +122,9 @@ function isAurora(engine: string | undefined): boolean {
  * RestoreDBClusterFromSnapshot) or to a point in time (RestoreDBInstanceToPointInTime /
  * RestoreDBClusterToPointInTime, `--latest` = UseLatestRestorableTime) into a new, derived
  * identifier, then waits until available. "This operation only restores the DB cluster, not the
- * DB instances" (RestoreDBClusterFromSnapshot), so an Aurora restore also creates its writer.
+ * DB instances" (RestoreDBClusterFromSnapshot; RestoreDBClusterToPointInTime likewise: "You must
+ * invoke the CreateDBInstance operation"), so an Aurora restore, a deleted cluster's included,
+ * also creates its writer.
  * With `dns`, the records follow in one batch (plan-dns.ts); a CNAME without a value gets the
  * restored endpoint, filled in by the runner from the wait step.
  */
@@ -149,7 +166,7 @@ export async function planRestore(
   const outcomes = await evaluateAll(checks, ctx);
   const facts: PreflightFacts = Object.assign({}, ...outcomes.map((o) => o.facts));
 
-  const engine = facts.snapshot?.engine ?? facts.sourceCluster?.engine;
+  const engine = facts.snapshot?.engine ?? facts.sourceCluster?.engine ?? facts.retainedClusterBackup?.engine;
   const aurora = cluster && isAurora(engine);
   const calls: PlannedCall[] = [];
   const resolved = await resolveSettingsSource(runbook, facts, ctx);
@@ -205,7 +222,7 @@ export async function planRestore(
     );
   } else {
     const at = from.type === 'time' ? from.time : undefined;
-    const pinned = at ?? (cluster ? undefined : retainedLatest(facts));
+    const pinned = at ?? retainedLatest(facts);
     how =
       at === undefined
         ? `to the latest restorable time${pinned ? ` (${formatUtcSecond(Date.parse(pinned))})` : ''}`
@@ -219,13 +236,13 @@ export async function planRestore(
             region,
             input: {
               DBClusterIdentifier: target,
-              SourceDBClusterIdentifier: source,
-              ...clusterRestorePoint(at),
+              ...clusterSource(source, facts),
+              ...clusterRestorePoint(pinned),
               ...(!aurora && { DBClusterInstanceClass: runbook.instanceClass }),
               ...placement(runbook),
               ...clusterSettings.input,
             },
-            description: `Restore cluster ${target} from ${source} ${how}${carrying}`,
+            description: `Restore cluster ${target} from ${describeSource(source, facts)} ${how}${carrying}`,
           }
         : {
             id: 'restore',

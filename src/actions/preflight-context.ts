@@ -1,4 +1,11 @@
-import type { RdsGateway, DbClusterView, DbInstanceView, RetainedBackupView, SnapshotView } from '../aws/rds-gateway.js';
+import type {
+  RdsGateway,
+  DbClusterView,
+  DbInstanceView,
+  RetainedBackupView,
+  RetainedClusterBackupView,
+  SnapshotView,
+} from '../aws/rds-gateway.js';
 import type { Route53Gateway } from '../aws/route53-gateway.js';
 import type { Clock } from '../core/clock.js';
 import type { PreflightResult } from '../core/plan.js';
@@ -33,6 +40,8 @@ export interface PreflightFacts {
   sourceInstance?: DbInstanceView;
   /** restore-window on a deleted instance: the retained automated backup the restore reads. */
   retainedBackup?: RetainedBackupView;
+  /** restore-window on a deleted cluster: the retained automated backup the restore reads. */
+  retainedClusterBackup?: RetainedClusterBackupView;
   /** multi-az-instance: where the primary and its standby run now. */
   zones?: { primary: string; standby: string };
   /** hook-token: whether this replica will send the hook a bearer token. */

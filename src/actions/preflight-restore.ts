@@ -1,4 +1,3 @@
-import type { RetainedBackupView } from '../aws/rds-gateway.js';
 import type { PreflightCheck } from '../core/plan.js';
 import { formatDurationHms, formatUtcSecond } from '../core/format-time.js';
 import type { PreflightContext, PreflightOutcome } from './preflight-context.js';
@@ -37,7 +36,8 @@ export async function checkSnapshot(check: Check<'snapshot'>, ctx: PreflightCont
 /**
  * The requested time lies between the earliest and latest restorable times (cluster:
  * DescribeDBClusters EarliestRestorableTime/LatestRestorableTime; instance: LatestRestorableTime
- * from DescribeDBInstances and the earliest from the active automated backup's RestoreWindow).
+ * from DescribeDBInstances and the earliest from the active automated backup's RestoreWindow; a
+ * deleted source: its retained automated backup's RestoreWindow EarliestTime/LatestTime).
  */
 export async function checkRestoreWindow(check: Check<'restore-window'>, ctx: PreflightContext): Promise<PreflightOutcome> {
   const latestOnly = check.time === 'latest';
@@ -54,10 +54,23 @@ export async function checkRestoreWindow(check: Check<'restore-window'>, ctx: Pr
   let deleted = '';
   if (check.cluster) {
     const cluster = await ctx.rds.describeDbCluster(check.region, check.source);
-    if (!cluster) return fail('LIFEBOAT_SOURCE_NOT_FOUND', `cluster ${check.source} not found in ${check.region}`);
-    earliest = cluster.earliestRestorableTime;
-    latest = cluster.latestRestorableTime;
-    facts = { sourceCluster: cluster };
+    if (cluster) {
+      earliest = cluster.earliestRestorableTime;
+      latest = cluster.latestRestorableTime;
+      facts = { sourceCluster: cluster };
+    } else {
+      const backup = pickRetained(await ctx.rds.describeRetainedClusterBackups(check.region, check.source), check.time);
+      if (!backup) {
+        return fail(
+          'LIFEBOAT_SOURCE_NOT_FOUND',
+          `cluster ${check.source} not found in ${check.region}, and no retained automated backup of it`,
+        );
+      }
+      earliest = backup.earliest;
+      latest = backup.latest;
+      facts = { retainedClusterBackup: backup };
+      deleted = `${check.source} is deleted (retained automated backup ${backup.dbClusterResourceId}); `;
+    }
   } else {
     const [instance, window] = await Promise.all([
       ctx.rds.describeDbInstance(check.region, check.source),
@@ -109,11 +122,11 @@ export async function checkRestoreWindow(check: Check<'restore-window'>, ctx: Pr
 }
 
 /**
- * The retained backup a restore of a deleted instance reads: the one whose window holds `time`,
- * else (and for `latest`) the newest. Several exist when an instance of that name was deleted more
- * than once.
+ * The retained backup a restore of a deleted instance or cluster reads: the one whose window holds
+ * `time`, else (and for `latest`) the newest. Several exist when a source of that name was deleted
+ * more than once.
  */
-function pickRetained(backups: RetainedBackupView[], time: string): RetainedBackupView | undefined {
+function pickRetained<B extends { earliest?: number; latest?: number }>(backups: B[], time: string): B | undefined {
   const newest = [...backups].sort((a, b) => (b.latest ?? 0) - (a.latest ?? 0));
   if (time === 'latest') return newest[0];
   const at = Date.parse(time);

@@ -11,7 +11,7 @@ export interface ResolvedSource {
 /**
  * The settings a restore carries over: from the live source (already read by the restore-window
  * check for a point-in-time restore, read here for a snapshot restore), else from the retained
- * automated backup of a deleted instance, else none, with a warning saying so.
+ * automated backup of a deleted instance or cluster, else none, with a warning saying so.
  */
 export async function resolveSettingsSource(
   runbook: RestoreRunbook,
@@ -20,12 +20,22 @@ export async function resolveSettingsSource(
 ): Promise<ResolvedSource> {
   const { region } = runbook;
   if (runbook.dbCluster !== undefined) {
-    const cluster = facts.sourceCluster ?? (await ctx.rds.describeDbCluster(region, runbook.dbCluster));
+    const clusterId = runbook.dbCluster;
+    const cluster = facts.sourceCluster ?? (facts.retainedClusterBackup ? null : await ctx.rds.describeDbCluster(region, clusterId));
     if (cluster) return { source: { name: cluster.id, settings: cluster.settings ?? {} }, warnings: [] };
+    const backup = facts.retainedClusterBackup ?? newest(await ctx.rds.describeRetainedClusterBackups(region, clusterId));
+    if (backup) {
+      return {
+        source: { name: `the retained automated backup of ${clusterId}`, settings: backup.settings },
+        warnings: [
+          `${clusterId} is deleted: its retained automated backup records no deletion protection, DB cluster parameter group, copy-tags or Serverless v2 capacity setting, so those are RDS defaults unless the runbook sets them.`,
+        ],
+      };
+    }
     return {
-      source: { name: runbook.dbCluster, settings: {} },
+      source: { name: clusterId, settings: {} },
       warnings: [
-        `Cluster ${runbook.dbCluster} no longer exists: none of its settings are carried over; RDS defaults apply where the runbook sets none.`,
+        `Cluster ${clusterId} no longer exists: none of its settings are carried over; RDS defaults apply where the runbook sets none.`,
       ],
     };
   }

@@ -2,6 +2,7 @@ import {
   CreateDBInstanceCommand,
   DeleteDBClusterCommand,
   DeleteDBInstanceCommand,
+  DescribeDBClusterAutomatedBackupsCommand,
   DescribeDBClusterSnapshotsCommand,
   DescribeDBClustersCommand,
   DescribeDBInstanceAutomatedBackupsCommand,
@@ -28,7 +29,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { rdsFor, type RdsSource } from './aws-clients.js';
 import { gatewayCall, gatewayLookup } from './aws-gateway-error.js';
-import { backupSettings, clusterSettings, instanceSettings } from './rds-settings-view.js';
+import { backupSettings, clusterBackupSettings, clusterSettings, instanceSettings } from './rds-settings-view.js';
 import type {
   CreateDbInstanceInput,
   DeleteDbClusterInput,
@@ -49,6 +50,7 @@ import type {
   RestoreDbInstanceToPointInTimeInput,
   RestoreWindowView,
   RetainedBackupView,
+  RetainedClusterBackupView,
   SnapshotView,
   SwitchoverGlobalClusterInput,
 } from './rds-gateway.js';
@@ -235,6 +237,37 @@ export class SdkRdsGateway implements RdsGateway {
                 ...(b.RestoreWindow?.EarliestTime && { earliest: ms(b.RestoreWindow.EarliestTime) }),
                 ...(b.RestoreWindow?.LatestTime && { latest: ms(b.RestoreWindow.LatestTime) }),
                 settings: backupSettings(b),
+              },
+            ]
+          : [],
+      );
+    });
+    return found ?? [];
+  }
+
+  async describeRetainedClusterBackups(region: string, dbCluster: string): Promise<RetainedClusterBackupView[]> {
+    const found = await gatewayLookup('rds:DescribeDBClusterAutomatedBackups', region, async () => {
+      // As for instances, DBClusterIdentifier "must match the identifier of an existing DB
+      // cluster"; a deleted one is found by the filters: `db-cluster-id` ("Accepts DB cluster
+      // identifiers and Amazon Resource Names"), and `status` `retained` ("Automated backups for
+      // deleted clusters and after backup replication is stopped").
+      const out = await rdsFor(this.clients, region).send(
+        new DescribeDBClusterAutomatedBackupsCommand({
+          Filters: [
+            { Name: 'db-cluster-id', Values: [dbCluster] },
+            { Name: 'status', Values: ['retained'] },
+          ],
+        }),
+      );
+      return (out.DBClusterAutomatedBackups ?? []).flatMap((b) =>
+        b.DbClusterResourceId && b.Status === 'retained'
+          ? [
+              {
+                dbClusterResourceId: b.DbClusterResourceId,
+                ...(b.Engine && { engine: b.Engine }),
+                ...(b.RestoreWindow?.EarliestTime && { earliest: ms(b.RestoreWindow.EarliestTime) }),
+                ...(b.RestoreWindow?.LatestTime && { latest: ms(b.RestoreWindow.LatestTime) }),
+                settings: clusterBackupSettings(b),
               },
             ]
           : [],

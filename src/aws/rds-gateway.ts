@@ -18,6 +18,8 @@ export interface RdsGateway {
   describeRestoreWindow(region: string, dbInstance: string): Promise<RestoreWindowView | null>;
   /** DescribeDBInstanceAutomatedBackups, `retained` only: what is left of a deleted instance with this name. */
   describeRetainedBackups(region: string, dbInstance: string): Promise<RetainedBackupView[]>;
+  /** DescribeDBClusterAutomatedBackups, `retained` only: what is left of a deleted cluster with this name. */
+  describeRetainedClusterBackups(region: string, dbCluster: string): Promise<RetainedClusterBackupView[]>;
 
   promoteReadReplica(region: string, input: PromoteReadReplicaInput): Promise<DbInstanceView | null>;
   promoteReadReplicaDbCluster(region: string, input: PromoteReadReplicaDbClusterInput): Promise<DbClusterView | null>;
@@ -117,6 +119,22 @@ export interface RdsTag {
 export interface RetainedBackupView {
   /** DbiResourceId of the deleted instance: RestoreDBInstanceToPointInTime's SourceDbiResourceId. */
   dbiResourceId: string;
+  engine?: string;
+  /** Epoch ms. */
+  earliest?: number;
+  latest?: number;
+  settings: DbSettingsView;
+}
+
+/**
+ * A deleted cluster's retained automated backup ("system backups, transaction logs, and the
+ * database cluster properties that existed at the time you deleted the source cluster",
+ * DBClusterAutomatedBackup): restorable by its resource id within its window.
+ */
+export interface RetainedClusterBackupView {
+  /** DbClusterResourceId of the deleted cluster: RestoreDBClusterToPointInTime's SourceDbClusterResourceId. */
+  dbClusterResourceId: string;
+  /** The Aurora writer is created with it (CreateDBInstance's Engine); it also tells Aurora from Multi-AZ DB clusters. */
   engine?: string;
   /** Epoch ms. */
   earliest?: number;
@@ -267,7 +285,10 @@ export interface RestoreDbClusterFromSnapshotInput extends Placement, ClusterRes
 
 export interface RestoreDbClusterToPointInTimeInput extends Placement, ClusterRestoreSettings {
   DBClusterIdentifier: string;
-  SourceDBClusterIdentifier: string;
+  /** Exactly one of SourceDBClusterIdentifier ("Must match the identifier of an existing DBCluster") and SourceDbClusterResourceId. */
+  SourceDBClusterIdentifier?: string;
+  /** "The resource ID of the source DB cluster from which to restore": a deleted cluster's retained backup. */
+  SourceDbClusterResourceId?: string;
   /** ISO-8601 UTC; exclusive with UseLatestRestorableTime. */
   RestoreToTime?: string;
   UseLatestRestorableTime?: true;

@@ -1,4 +1,4 @@
-import type { DBCluster, DBInstance, DBInstanceAutomatedBackup, Tag } from '@aws-sdk/client-rds';
+import type { DBCluster, DBClusterAutomatedBackup, DBInstance, DBInstanceAutomatedBackup, Tag } from '@aws-sdk/client-rds';
 import type { DbSettingsView, RdsTag } from './rds-gateway.js';
 
 function tagsOf(list: Tag[] | undefined): RdsTag[] | undefined {
@@ -60,6 +60,23 @@ export function backupSettings(b: DBInstanceAutomatedBackup): DbSettingsView {
     storageType: b.StorageType,
     iops: b.Iops,
     storageThroughput: b.StorageThroughput,
+    tags: tagsOf(b.TagList),
+    iamDatabaseAuthentication: b.IAMDatabaseAuthenticationEnabled,
+  });
+}
+
+/**
+ * What a retained automated backup still knows of its deleted cluster. DBClusterAutomatedBackup
+ * has no deletion protection, DB cluster parameter group, copy-tags or Serverless v2 capacity
+ * field (nor Multi-AZ, which a cluster restore does not take): the runbook sets those, or RDS
+ * defaults apply.
+ */
+export function clusterBackupSettings(b: DBClusterAutomatedBackup): DbSettingsView {
+  return defined({
+    // "Indicates whether the source DB cluster is encrypted"; KmsKeyId: "The Amazon Web Services KMS key ID for an automated backup".
+    kmsKeyId: b.StorageEncrypted ? b.KmsKeyId : undefined,
+    storageType: b.StorageType,
+    iops: b.Iops,
     tags: tagsOf(b.TagList),
     iamDatabaseAuthentication: b.IAMDatabaseAuthenticationEnabled,
   });

@@ -14,6 +14,7 @@ import type {
   RdsGateway,
   RestoreWindowView,
   RetainedBackupView,
+  RetainedClusterBackupView,
   SnapshotView,
 } from '../aws/rds-gateway.js';
 import { KeyedBatch, chunks } from './keyed-batch.js';
@@ -71,6 +72,11 @@ export class BatchedRdsReads implements RdsGateway {
   /** Only asked for a deleted source instance (rare): memoised per cycle, not batched. */
   describeRetainedBackups(region: string, dbInstance: string): Promise<RetainedBackupView[]> {
     return this.once(`retained:${region}:${dbInstance}`, () => this.single.describeRetainedBackups(region, dbInstance));
+  }
+
+  /** Only asked for a deleted source cluster (rare): memoised per cycle, not batched. */
+  describeRetainedClusterBackups(region: string, dbCluster: string): Promise<RetainedClusterBackupView[]> {
+    return this.once(`retained-cluster:${region}:${dbCluster}`, () => this.single.describeRetainedClusterBackups(region, dbCluster));
   }
 
   promoteReadReplica = () => refuse('PromoteReadReplica');

@@ -33,14 +33,17 @@ export { FORM };
 
 /**
  * Production-like: U0AAA operates, U0BBB and U0CCC approve, U0ZZZ is nobody; one failover runbook
- * with DNS and a lag guard (or `failover` instead), plus the `failoverRunbooks` and `checks` a test adds.
+ * with DNS and a lag guard (or `failover` instead), plus the `failoverRunbooks`, `restoreRunbooks` and `checks` a test adds.
  */
 export function flowYaml(
   approvals = 1,
-  extra: Pick<ApprovalFlowOptions, 'checks' | 'failover' | 'failoverRunbooks' | 'drills' | 'readiness'> = {},
+  extra: Pick<ApprovalFlowOptions, 'checks' | 'failover' | 'failoverRunbooks' | 'restoreRunbooks' | 'drills' | 'readiness'> = {},
 ): string {
   const checks = (extra.checks ?? []).map((check) => `\n  - ${yamlFlow(check)}`).join('');
   const more = Object.entries(extra.failoverRunbooks ?? {})
+    .map(([name, runbook]) => `\n    ${name}: ${yamlFlow(runbook)}`)
+    .join('');
+  const moreRestores = Object.entries(extra.restoreRunbooks ?? {})
     .map(([name, runbook]) => `\n    ${name}: ${yamlFlow(runbook)}`)
     .join('');
   const drillEntries = Object.entries(extra.drills ?? {}).map(([name, drill]) => `\n  ${name}: ${yamlFlow(drill)}`);
@@ -70,7 +73,7 @@ runbooks:
   failover:
     orders: ${yamlFlow(extra.failover ?? ORDERS_FAILOVER)}${more}
   restore:
-    orders: ${yamlFlow(ORDERS_RESTORE)}
+    orders: ${yamlFlow(ORDERS_RESTORE)}${moreRestores}
 ${drills}${readiness}`;
 }
 
@@ -111,6 +114,8 @@ export interface ApprovalFlowOptions {
   wrapStore?: (store: ApprovalStore) => ApprovalStore;
   /** More failover runbooks, by name, beside `orders`. */
   failoverRunbooks?: Record<string, object>;
+  /** More restore runbooks, by name, beside `orders`. */
+  restoreRunbooks?: Record<string, object>;
   /** Checks added to the flow's config (as YAML objects). */
   checks?: object[];
   /** Replaces the `orders` failover runbook (e.g. to give it a verify step). */

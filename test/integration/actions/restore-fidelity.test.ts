@@ -396,4 +396,61 @@ describe('a restore of a deleted source', () => {
     expect(plan.preflight[0]).toMatchObject({ name: 'restore window', ok: false, code: 'LIFEBOAT_TIME_AFTER_LATEST' });
     expect(plan.preflight[0]?.observed).toContain(`orders-db is deleted (retained automated backup ${RESOURCE_ID})`);
   });
+
+  it('restores a deleted cluster from a snapshot with what its retained automated backup kept, and says what it did not', async () => {
+    const clusterFilter = {
+      'Filters.Filter.1.Name': 'db-cluster-id',
+      'Filters.Filter.1.Values.Value.1': 'orders-east',
+      'Filters.Filter.2.Name': 'status',
+      'Filters.Filter.2.Values.Value.1': 'retained',
+    };
+    const backup = {
+      DBClusterIdentifier: 'orders-east',
+      DbClusterResourceId: 'cluster-ORDERSEASTDELETED0123456',
+      Status: 'retained',
+      Engine: 'aurora-postgresql',
+      RestoreWindow: { EarliestTime: new Date(MANUAL_CLOCK_START - 8 * 24 * HOUR), LatestTime: new Date(MANUAL_CLOCK_START - 2 * HOUR) },
+      StorageEncrypted: true,
+      KmsKeyId: CLUSTER_KEY,
+      StorageType: 'aurora-iopt1',
+      TagList: members('Tag', [{ Key: 'team', Value: 'orders' }]),
+    };
+    h.east.answer(
+      'DescribeDBClusterSnapshots',
+      { DBClusterSnapshotIdentifier: 'east-pre-deploy' },
+      {
+        DBClusterSnapshots: members('DBClusterSnapshot', [
+          {
+            DBClusterSnapshotIdentifier: 'east-pre-deploy',
+            DBClusterIdentifier: 'orders-east',
+            Status: 'available',
+            Engine: 'aurora-postgresql',
+          },
+        ]),
+      },
+    );
+    h.east.fail('DescribeDBClusters', { DBClusterIdentifier: CLUSTER_TARGET }, 404, 'DBClusterNotFoundFault', 'not found');
+    h.east.fail('DescribeDBInstances', { DBInstanceIdentifier: WRITER }, 404, ...absent(WRITER));
+    h.east.fail('DescribeDBClusters', { DBClusterIdentifier: 'orders-east' }, 404, 'DBClusterNotFoundFault', 'not found');
+    h.east.answer('DescribeDBClusterAutomatedBackups', clusterFilter, {
+      DBClusterAutomatedBackups: members('DBClusterAutomatedBackup', [backup]),
+    });
+
+    const plan = await h.planner.plan(restore({ type: 'snapshot', snapshotId: 'east-pre-deploy' }, 'orders-serverless'));
+
+    expect(plan.calls[0]).toMatchObject({ operation: 'RestoreDBClusterFromSnapshot' });
+    expect(plan.calls[0]?.input).toEqual({
+      DBClusterIdentifier: CLUSTER_TARGET,
+      SnapshotIdentifier: 'east-pre-deploy',
+      Engine: 'aurora-postgresql',
+      DBSubnetGroupName: 'prod-db',
+      KmsKeyId: CLUSTER_KEY,
+      StorageType: 'aurora-iopt1',
+      Tags: [{ Key: 'team', Value: 'orders' }],
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 16 },
+    });
+    expect(plan.warnings).toContain(
+      'orders-east is deleted: its retained automated backup records no deletion protection, DB cluster parameter group, copy-tags or Serverless v2 capacity setting, so those are RDS defaults unless the runbook sets them.',
+    );
+  });
 });
