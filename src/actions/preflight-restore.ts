@@ -101,14 +101,17 @@ export async function checkRestoreWindow(check: Check<'restore-window'>, ctx: Pr
     );
   }
   const now = ctx.clock.now();
-  const latestText = `${deleted}latest restorable time ${formatUtcSecond(latest)} (${formatDurationHms(now - latest)} ago)`;
-  if (latestOnly) return { result: { ...base, ok: true, observed: latestText }, facts };
+  const latestTime = `latest restorable time ${formatUtcSecond(latest)} (${formatDurationHms(now - latest)} ago)`;
+  if (latestOnly) return { result: { ...base, ok: true, observed: `${deleted}${latestTime}` }, facts };
 
   const at = Date.parse(check.time);
   const window = `${earliest !== undefined ? formatUtcSecond(earliest) : 'unknown'} to ${formatUtcSecond(latest)}`;
   if (at > now) return fail('LIFEBOAT_TIME_IN_FUTURE', `${formatUtcSecond(at)} is in the future (now ${formatUtcSecond(now)})`);
   if (at > latest) {
-    return fail('LIFEBOAT_TIME_AFTER_LATEST', `${formatUtcSecond(at)} is after the ${latestText}; use --latest or an earlier time`);
+    return fail(
+      'LIFEBOAT_TIME_AFTER_LATEST',
+      `${deleted}${formatUtcSecond(at)} is after the ${latestTime}; use --latest or an earlier time`,
+    );
   }
   if (earliest === undefined)
     return fail('LIFEBOAT_NO_RESTORE_WINDOW', `the earliest restorable time of ${check.source} is unknown (no active automated backup)`);

@@ -251,7 +251,7 @@ describe('/dr restore of a deleted Aurora cluster, executed, from its retained a
     const text = await refused(`--time ${at.toISOString()}`);
 
     expect(text).toContain(
-      `refused: restore window: 2026-11-21 11:00:00 UTC is after the orders-aurora is deleted (retained automated backup ${NEWEST_ID}); latest restorable time 2026-11-21 10:00:00 UTC`,
+      `refused: restore window: orders-aurora is deleted (retained automated backup ${NEWEST_ID}); 2026-11-21 11:00:00 UTC is after the latest restorable time 2026-11-21 10:00:00 UTC`,
     );
     expect(rds.actions.filter((a) => !a.startsWith('Describe'))).toEqual([]);
   });
