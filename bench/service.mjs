@@ -205,6 +205,7 @@ async function measureWindow(service, cfg, fail) {
     heapTotal: sum(last, 'nodejs_heap_size_total_bytes'),
     redis,
     scrapeMs: summarize(scrapes.map((s) => s.ms)),
+    scrapeEach: scrapes.map((s) => s.ms),
     scrapeBytes: Math.max(...scrapes.map((s) => s.bytes)),
     scrapeWireBytes: Math.max(...scrapes.map((s) => s.wireBytes)),
     scrapes: scrapes.length,
@@ -275,6 +276,7 @@ function printDetails(r) {
       `  Redis server-wide, per run (INFO total_commands_processed, every client of this server): ${perRun(r.redis.server)}\n` +
       `  raw client at the due rate (${fmt(r.dueRate, 0)} req/s for ${fmt(raw.wallMs / 1000, 1)} s): ${raw.completed} requests, ` +
       `CPU ${fmt((raw.cpuMs / raw.wallMs) * 100, 1)}%, ${fmt((raw.cpuMs * 1000) / raw.completed, 1)} µs/request, errors ${errorText(raw.errors)}\n` +
+      `  each scrape, in order (ms): ${r.scrapeEach.map((ms) => fmt(ms, 0)).join(', ')}\n` +
       `  service log at warn and above: ${r.log.count} lines${r.log.count ? `; first:\n    ${r.log.head.map((l) => l.slice(0, 300)).join('\n    ')}` : ''}`,
   );
 }
