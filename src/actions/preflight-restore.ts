@@ -52,6 +52,7 @@ export async function checkRestoreWindow(check: Check<'restore-window'>, ctx: Pr
   let earliest: number | undefined;
   let latest: number | undefined;
   let deleted = '';
+  let sourceGone = false;
   if (check.cluster) {
     const cluster = await ctx.rds.describeDbCluster(check.region, check.source);
     if (cluster) {
@@ -59,17 +60,7 @@ export async function checkRestoreWindow(check: Check<'restore-window'>, ctx: Pr
       latest = cluster.latestRestorableTime;
       facts = { sourceCluster: cluster };
     } else {
-      const backup = pickRetained(await ctx.rds.describeRetainedClusterBackups(check.region, check.source), check.time);
-      if (!backup) {
-        return fail(
-          'LIFEBOAT_SOURCE_NOT_FOUND',
-          `cluster ${check.source} not found in ${check.region}, and no retained automated backup of it`,
-        );
-      }
-      earliest = backup.earliest;
-      latest = backup.latest;
-      facts = { retainedClusterBackup: backup };
-      deleted = `${check.source} is deleted (retained automated backup ${backup.dbClusterResourceId}); `;
+      sourceGone = true;
     }
   } else {
     const [instance, window] = await Promise.all([
@@ -81,18 +72,21 @@ export async function checkRestoreWindow(check: Check<'restore-window'>, ctx: Pr
       latest = instance.latestRestorableTime ?? window?.latest;
       facts = { sourceInstance: instance };
     } else {
-      const backup = pickRetained(await ctx.rds.describeRetainedBackups(check.region, check.source), check.time);
-      if (!backup) {
-        return fail(
-          'LIFEBOAT_SOURCE_NOT_FOUND',
-          `instance ${check.source} not found in ${check.region}, and no retained automated backup of it`,
-        );
-      }
-      earliest = backup.earliest;
-      latest = backup.latest;
-      facts = { retainedBackup: backup };
-      deleted = `${check.source} is deleted (retained automated backup ${backup.dbiResourceId}); `;
+      sourceGone = true;
     }
+  }
+  if (sourceGone) {
+    const retained = await retainedBackup(check, ctx);
+    if (!retained) {
+      const noun = check.cluster ? 'cluster' : 'instance';
+      return fail(
+        'LIFEBOAT_SOURCE_NOT_FOUND',
+        `${noun} ${check.source} not found in ${check.region}, and no retained automated backup of it`,
+      );
+    }
+    ({ earliest, latest } = retained);
+    facts = retained.facts;
+    deleted = `${check.source} is deleted (retained automated backup ${retained.resourceId}); `;
   }
   if (latest === undefined) {
     return fail(
@@ -122,6 +116,28 @@ export async function checkRestoreWindow(check: Check<'restore-window'>, ctx: Pr
     );
   }
   return { result: { ...base, ok: true, observed: `${deleted}${formatUtcSecond(at)} is within the restorable window ${window}` }, facts };
+}
+
+/** A deleted source's retained automated backup (see pickRetained), as the window check reads it. */
+async function retainedBackup(
+  check: Check<'restore-window'>,
+  ctx: PreflightContext,
+): Promise<{ earliest?: number; latest?: number; resourceId: string; facts: PreflightOutcome['facts'] } | undefined> {
+  if (check.cluster) {
+    const backup = pickRetained(await ctx.rds.describeRetainedClusterBackups(check.region, check.source), check.time);
+    return (
+      backup && {
+        earliest: backup.earliest,
+        latest: backup.latest,
+        resourceId: backup.dbClusterResourceId,
+        facts: { retainedClusterBackup: backup },
+      }
+    );
+  }
+  const backup = pickRetained(await ctx.rds.describeRetainedBackups(check.region, check.source), check.time);
+  return (
+    backup && { earliest: backup.earliest, latest: backup.latest, resourceId: backup.dbiResourceId, facts: { retainedBackup: backup } }
+  );
 }
 
 /**
