@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { buildApp, type App } from '../../../src/app.js';
+import { buildApp } from '../../../src/app.js';
 import { literal } from '../../../src/bot/approvals/blocks/plan-blocks.js';
 import { blockKitViolations } from '../../../src/bot/blocks/block-kit-violations.js';
 import { silentLogger } from '../../../src/observability/logger.js';
@@ -10,8 +10,8 @@ import { NO_PROBES } from '../../doubles/no-probes.js';
 import { OVERSIZED_FAILOVER, OVERSIZED_REPLICA } from '../../doubles/oversized-runbook.js';
 import { useRedisPrefix } from '../../doubles/redis-prefix.js';
 import { ORDERS_FAILOVER_UNGUARDED, yamlFlow } from '../../doubles/runbook-fixtures.js';
-import { nockAuthTest, nockPostMessage, nockResponseUrl } from '../../doubles/slack-api-nock.js';
-import { signed, slashCommandBody } from '../../doubles/slack-requests.js';
+import { nockAuthTest, nockPostMessage } from '../../doubles/slack-api-nock.js';
+import { slashCommand } from '../../doubles/slash-command.js';
 import { testBackend } from '../../doubles/test-backend.js';
 import { until } from '../../doubles/until.js';
 import { untilLeader } from '../../doubles/until-leader.js';
@@ -38,21 +38,6 @@ runbooks:
     big: ${yamlFlow(OVERSIZED_FAILOVER)}
 `;
 
-type Reply = { text: string; blocks?: Array<{ text?: { text: string } }> };
-
-let commands = 0;
-/** `/dr <text>` from `userId`, signed at the app's clock; resolves with the answer posted to its response_url. */
-async function command(app: App, clock: ManualClock, text: string, userId: string): Promise<Reply> {
-  commands += 1;
-  const path = `/commands/T1/${commands}/display`;
-  const answer = nockResponseUrl(path);
-  const request = signed(slashCommandBody(text, { userId, responsePath: path }), 'application/x-www-form-urlencoded', clock.now());
-  const response = await app.server.inject({ method: 'POST', url: '/slack/events', headers: request.headers, payload: request.body });
-  expect(response.statusCode).toBe(200);
-  await until(() => answer.bodies.length === 1, `/dr ${text} answered`);
-  return answer.bodies[0] as Reply;
-}
-
 it('/dr readiness shows a runbook whose plan cannot be shown whole as not ready, with the refusal a request gets, and opens its incident', async () => {
   const clock = new ManualClock();
   const aws = new FakeAwsHttp();
@@ -75,7 +60,7 @@ it('/dr readiness shows a runbook whose plan cannot be shown whole as not ready,
   await app.start(0, '127.0.0.1');
   await untilLeader(app);
 
-  const reply = await command(app, clock, 'readiness', 'U0ZZZ'); // not an operator: readiness only reads
+  const reply = await slashCommand(app, clock, 'readiness', 'U0ZZZ'); // not an operator: readiness only reads
   expect(blockKitViolations(reply)).toEqual([]);
   expect(reply.text).toBe('Readiness of 2 runbooks: 1 ready, 1 not ready, 0 unknown');
   const shown = (reply.blocks ?? []).map((b) => b.text?.text ?? '').join('\n');
@@ -98,7 +83,7 @@ it('/dr readiness shows a runbook whose plan cannot be shown whole as not ready,
   expect(blockKitViolations(posted.calls[0]?.body)).toEqual([]);
 
   // The same words an operator asking for the failover reads, and nothing was requested.
-  const requested = await command(app, clock, 'failover big --dry-run', 'U0AAA');
+  const requested = await slashCommand(app, clock, 'failover big --dry-run', 'U0AAA');
   expect(requested.text).toMatch(/cannot be shown whole in Slack/);
   expect(opened?.summary).toBe(`failover runbook big would be refused now: ${requested.text}`);
   expect(shown).toContain(`:red_circle: *failover big* — not ready: ${requested.text}`);

@@ -7,8 +7,8 @@ import { FakeAwsHttp } from '../../doubles/aws-http-nock.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { useRedisPrefix } from '../../doubles/redis-prefix.js';
 import { ORDERS_FAILOVER_UNGUARDED, ORDERS_RESTORE, yamlFlow } from '../../doubles/runbook-fixtures.js';
-import { nockAuthTest, nockChatUpdate, nockPostMessage, nockResponseUrl } from '../../doubles/slack-api-nock.js';
-import { signed, slashCommandBody } from '../../doubles/slack-requests.js';
+import { nockAuthTest, nockChatUpdate, nockPostMessage } from '../../doubles/slack-api-nock.js';
+import { slashCommand, type SlashAnswer } from '../../doubles/slash-command.js';
 import { testBackend } from '../../doubles/test-backend.js';
 import { testClients } from '../../integration/aws/aws-fixtures.js';
 import { botConfig } from '../bot/slack-bot-harness.js';
@@ -46,25 +46,10 @@ function healthyAws(clock: ManualClock): FakeAwsHttp {
   return aws;
 }
 
-let commands = 0;
-/** `/dr readiness` from `userId`, signed; resolves with the answer posted to its response_url. */
-async function readiness(
-  app: App,
-  clock: ManualClock,
-  userId: string,
-): Promise<{ text: string; blocks: Array<{ text?: { text: string } }> }> {
-  commands += 1;
-  const path = `/commands/T1/${commands}/readiness`;
-  const answer = nockResponseUrl(path);
-  // Signed at the app's clock: the signature check refuses timestamps five minutes off it.
-  const request = signed(slashCommandBody('readiness', { userId, responsePath: path }), 'application/x-www-form-urlencoded', clock.now());
-  const response = await app.server.inject({ method: 'POST', url: '/slack/events', headers: request.headers, payload: request.body });
-  expect(response.statusCode).toBe(200);
-  await until(() => answer.bodies.length === 1, '/dr readiness answered');
-  return answer.bodies[0] as { text: string; blocks: Array<{ text?: { text: string } }> };
-}
+/** `/dr readiness` from `userId` (anyone may run it: it only reads). */
+const readiness = (app: App, clock: ManualClock, userId: string) => slashCommand(app, clock, 'readiness', userId);
 
-const shown = (reply: { blocks: Array<{ text?: { text: string } }> }) => reply.blocks.map((b) => b.text?.text ?? '').join('\n');
+const shown = (reply: SlashAnswer) => (reply.blocks ?? []).map((b) => b.text?.text ?? '').join('\n');
 
 it('a DNS record retyped by hand opens a readiness incident on the leader; throttling judges nothing; fixed, it resolves; a promoted replica opens another', async () => {
   const clock = new ManualClock();
