@@ -3,13 +3,15 @@
 // restorable time), spread over two regions and two hosted zones, against a loopback AWS that
 // answers after --latency. Prints evaluation time (p50/max over --cycles) and AWS calls per cycle
 // by action, batched (what Lifeboat does) and, for comparison, through the request path's own
-// per-resource gateways (one describe per check).
+// per-resource gateways (one describe per check). Each plan that passes is held to the display
+// check, as in the product (its Slack messages are drawn).
 // `npm run bench -- readiness [--runbooks 50] [--cycles 10] [--latency 20ms]`
 import { performance } from 'node:perf_hooks';
 import { ActionPlanner } from '../dist/actions/action-planner.js';
 import { storeLagSource } from '../dist/actions/lag-source.js';
 import { AwsClients } from '../dist/aws/aws-clients.js';
 import { SdkRdsGateway } from '../dist/aws/rds-gateway-sdk.js';
+import { planDisplayRefusal } from '../dist/bot/approvals/blocks/plan-display-refusal.js';
 import { SdkRoute53Gateway } from '../dist/aws/route53-gateway-sdk.js';
 import { MemoryStore } from '../dist/backend/memory/memory-store.js';
 import { parseConfig } from '../dist/config/parse-config.js';
@@ -73,6 +75,8 @@ export async function main(argv) {
       clock: systemClock,
       metrics: new Metrics(),
       logger: silentLogger(),
+      // As buildApp wires it: each plan that passes pre-flight is also drawn as its Slack messages.
+      displayRefusal: planDisplayRefusal,
     });
 
     console.log(
@@ -92,7 +96,7 @@ export async function main(argv) {
       config,
       incidents: store,
     });
-    const perRunbook = () => Promise.all(evaluator.runbooks().map(({ kind, runbook }) => evaluateRunbook(planner, kind, runbook)));
+    const perRunbook = () => Promise.all(evaluator.runbooks().map(({ kind, runbook }) => evaluateRunbook(planner, kind, runbook, { displayRefusal: planDisplayRefusal })));
     const unbatched = await measure(cycles, async () => ({ runbooks: await perRunbook() }), aws);
     report('unbatched (request gateways)', unbatched, n);
     return 0;
