@@ -5,12 +5,11 @@ import type { Store } from './store.js';
 export type CheckStates = ReadonlyMap<string, CheckState | null>;
 
 /**
- * Each distinct id's stored state, read once and all at once. A request whose parts need
- * overlapping checks (`/dr status`: its check lines and the DR posture) reads them here once and
- * hands the same map to each part, so a slow store is waited for once.
+ * Each distinct id's stored state, read once and all at once: one getCheckStates call, which the
+ * Redis store answers in one round trip per CHECK_STATE_READ_CHUNK ids (not one per check). A
+ * request whose parts need overlapping checks (`/dr status`: its check lines and the DR posture)
+ * reads them here once and hands the same map to each part, so a slow store is waited for once.
  */
-export async function readCheckStates(store: Pick<Store, 'getCheckState'>, ids: Iterable<string>): Promise<CheckStates> {
-  const unique = [...new Set(ids)];
-  const read = await Promise.all(unique.map(async (id) => [id, await store.getCheckState(id)] as const));
-  return new Map(read);
+export async function readCheckStates(store: Pick<Store, 'getCheckStates'>, ids: Iterable<string>): Promise<CheckStates> {
+  return store.getCheckStates([...new Set(ids)]);
 }

@@ -99,6 +99,12 @@ export interface Store {
 
   /** The check's state, with its latest quiet pass when that is newer than the committed state. */
   getCheckState(checkId: string): Promise<CheckState | null>;
+  /**
+   * Many checks' states at once: for each distinct id, exactly what getCheckState answers (null
+   * for a check with none, the same quiet-pass merge, the same error for a corrupt value), read
+   * in a bounded number of round trips rather than one per check (`/dr status` at 20,000 checks).
+   */
+  getCheckStates(checkIds: readonly string[]): Promise<Map<string, CheckState | null>>;
   /** Records quiet passes (see QuietPass) in one fenced write; never touches incidents. */
   recordQuietPasses(batch: QuietPassBatch): Promise<'committed' | 'fenced'>;
   commitEvaluation(commit: EvaluationCommit): Promise<CommitOutcome>;

@@ -64,6 +64,9 @@ export class PartitionableStore implements Store {
   getCheckState(checkId: string): Promise<CheckState | null> {
     return this.call(() => this.inner.getCheckState(checkId));
   }
+  getCheckStates(checkIds: readonly string[]): Promise<Map<string, CheckState | null>> {
+    return this.call(() => this.inner.getCheckStates(checkIds));
+  }
   recordQuietPasses(batch: QuietPassBatch): Promise<'committed' | 'fenced'> {
     return this.call(() => this.inner.recordQuietPasses(batch));
   }

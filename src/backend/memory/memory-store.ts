@@ -96,6 +96,12 @@ export class MemoryStore implements Store {
     return copy(withQuietPass(checkId, this.checkStates.get(checkId) ?? null, this.quietPasses.get(checkId) ?? null));
   }
 
+  async getCheckStates(checkIds: readonly string[]): Promise<Map<string, CheckState | null>> {
+    const states = new Map<string, CheckState | null>();
+    for (const checkId of checkIds) if (!states.has(checkId)) states.set(checkId, await this.getCheckState(checkId));
+    return states;
+  }
+
   async recordQuietPasses(batch: QuietPassBatch): Promise<'committed' | 'fenced'> {
     if (batch.fence !== UNFENCED && !(batch.fence && this.heldBy(batch.fence))) return 'fenced';
     for (const pass of copy(batch.passes)) this.quietPasses.set(pass.checkId, pass);

@@ -24,6 +24,12 @@ import {
 /** /readyz must answer promptly: a PING slower than this counts as down. */
 export const REDIS_PING_TIMEOUT_MS = 1_000; // 1 second
 
+/**
+ * Check ids per MGET + HMGET in getCheckStates: bounds one reply (a check's state and quiet pass
+ * are ~650 bytes of JSON, so ~650 KB a chunk) whatever the check count, at one round trip a chunk.
+ */
+export const CHECK_STATE_READ_CHUNK = 1_000;
+
 /** What a RedisStore is built from. */
 export interface RedisStoreOptions {
   redis: Redis;
@@ -108,16 +114,45 @@ export class RedisStore implements Store {
   }
 
   async getCheckState(checkId: string): Promise<CheckState | null> {
-    const key = this.keys.checkState(checkId);
-    const passes = this.keys.quietPasses();
     // One round trip for both; not atomic, which withQuietPass's rule does not need (see there).
-    const replies = await this.redis.pipeline().get(key).hget(passes, checkId).exec();
+    const replies = await this.redis.pipeline().get(this.keys.checkState(checkId)).hget(this.keys.quietPasses(), checkId).exec();
     const [raw, rawPass] = (replies ?? []).map(([err, value]) => {
       if (err) throw err;
       return value as string | null;
     });
-    const state = raw == null ? null : decodeStored(key, raw, isCheckState, 'check state');
-    const pass = rawPass == null ? null : decodeStored(`${passes}[${checkId}]`, rawPass, isQuietPass, 'quiet pass');
+    return this.decodeCheckState(checkId, raw ?? null, rawPass ?? null);
+  }
+
+  async getCheckStates(checkIds: readonly string[]): Promise<Map<string, CheckState | null>> {
+    const ids = [...new Set(checkIds)];
+    const states = new Map<string, CheckState | null>();
+    for (let start = 0; start < ids.length; start += CHECK_STATE_READ_CHUNK) {
+      const chunk = ids.slice(start, start + CHECK_STATE_READ_CHUNK);
+      // MGET + HMGET in one round trip per chunk, as getCheckState's GET + HGET for one check.
+      // Chunks go one after another, not all at once: one chunk's reply is held at a time and
+      // other commands on the connection get in between (no slower; bench/README.md dr-status).
+      // Keys of many slots in one MGET, as loadIncidents: the store is one Redis, not a Cluster.
+      const replies = await this.redis
+        .pipeline()
+        .mget(chunk.map((id) => this.keys.checkState(id)))
+        .hmget(this.keys.quietPasses(), ...chunk)
+        .exec();
+      const [raws, rawPasses] = (replies ?? []).map(([err, value]) => {
+        if (err) throw err;
+        return value;
+      });
+      if (!isReplyOf(raws, chunk.length) || !isReplyOf(rawPasses, chunk.length)) throw this.unexpectedReply('MGET HMGET', replies);
+      for (const [i, id] of chunk.entries()) states.set(id, this.decodeCheckState(id, raws[i] ?? null, rawPasses[i] ?? null));
+    }
+    return states;
+  }
+
+  /** A check's stored state and quiet pass as getCheckState(s) answer them; a corrupt one names its key. */
+  private decodeCheckState(checkId: string, raw: string | null, rawPass: string | null): CheckState | null {
+    const key = this.keys.checkState(checkId);
+    const passes = this.keys.quietPasses();
+    const state = raw === null ? null : decodeStored(key, raw, isCheckState, 'check state');
+    const pass = rawPass === null ? null : decodeStored(`${passes}[${checkId}]`, rawPass, isQuietPass, 'quiet pass');
     return withQuietPass(checkId, state, pass);
   }
 
@@ -253,4 +288,9 @@ export class RedisStore implements Store {
 
 function leaseValue(lease: Lease): string {
   return `${lease.holder}:${lease.token}`;
+}
+
+/** An MGET or HMGET reply of `length` values, each a string or null. */
+function isReplyOf(reply: unknown, length: number): reply is Array<string | null> {
+  return Array.isArray(reply) && reply.length === length && reply.every((v) => v === null || typeof v === 'string');
 }

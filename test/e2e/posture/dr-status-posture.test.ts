@@ -16,7 +16,7 @@ import { aFailoverPlan } from '../../integration/approvals/fixtures.js';
 import { testClients } from '../../integration/aws/aws-fixtures.js';
 import { botConfig } from '../bot/slack-bot-harness.js';
 import { until } from '../../doubles/until.js';
-import { RedisMonitor } from '../../doubles/redis-monitor.js';
+import { RedisMonitor, type MonitoredCommand } from '../../doubles/redis-monitor.js';
 
 /*
  * `/dr status` shows the DR posture (SPEC §10) as `lifeboat start` wires it: buildApp on the test
@@ -66,10 +66,10 @@ function fakeAws(clock: ManualClock): FakeAwsHttp {
   return aws;
 }
 
-async function startApp(clock: ManualClock): Promise<App> {
+async function startApp(clock: ManualClock, yaml = YAML): Promise<App> {
   nockAuthTest(5);
   const app = buildApp({
-    config: botConfig(YAML),
+    config: botConfig(yaml),
     logger: silentLogger(),
     clock,
     backend: testBackend(redis.redis, redis.prefix, clock),
@@ -306,46 +306,86 @@ it("shows a runbook's last run however many audit entries came after it (a busy 
 /** Redis commands that read state; the rest of what a request does (its delivery mark) is a write. */
 const READS = new Set(['get', 'hget', 'hgetall', 'mget', 'hmget', 'lrange', 'zrange', 'zrangebyscore', 'xrevrange', 'xrange', 'smembers']);
 
-it('reads each piece of state once per /dr status: the check lines and the posture share one read of the check states', async () => {
-  const clock = new ManualClock();
-  const aws = fakeAws(clock);
-  aws.install();
-  const app = await startApp(clock);
-  await seed(app, aws, clock);
-  const run = await succeededFailover(app, clock, { elapsedMs: 6 * MINUTE, timeToRecoveryMs: 11 * MINUTE });
+/** The Redis reads one `/dr status` makes, each as "name args", and its answer. */
+async function statusReads(app: App, clock: ManualClock): Promise<{ answer: Answer; reads: MonitoredCommand[] }> {
   const monitor = await RedisMonitor.start(redis.prefix);
   try {
     await monitor.caughtUp(redis.redis);
     monitor.clear();
     const { answer } = await status(app, clock);
     await monitor.caughtUp(redis.redis);
-    // Both parts got the one read: the check lines and the posture's databases.
-    expect(answer.text).toMatch(/^DR posture: All 3 checks passing/);
-    expect(lines(answer, '*Databases*')).toContainEqual(expect.stringContaining('replica lag 420s (check `orders-lag`)'));
-
     const reads = monitor.commands
       .filter((c) => READS.has(c.name))
       // The Slack outbox polls its ready set on a timer of its own, not for the request.
-      .filter((c) => c.args[0] !== 'slack:outbox:ready')
-      .map((c) => `${c.name} ${c.args.join(' ')}`);
-    const times = new Map<string, number>();
-    for (const read of reads) times.set(read, (times.get(read) ?? 0) + 1);
-    expect([...times].filter(([, n]) => n > 1)).toEqual([]);
-    // Every part was read (once, as above): each check's state and quiet pass, the incidents, the
-    // drills, the runs and the pending approvals.
-    const checkIds = ['orders-lag', 'orders-backups', 'legacy-backups', 'readiness:failover:orders', 'readiness:restore:orders'];
-    expect(reads.sort()).toEqual(
-      [
-        ...checkIds.flatMap((id) => [`get check:${id}`, `hget check-passes ${id}`]),
-        'zrange incidents:open 0 -1',
-        'lrange drill-history:orders-restore 0 0',
-        'hgetall runs:last',
-        'xrevrange approvals:audit + - COUNT 500',
-        `hgetall approval:${run}`,
-        'zrange approvals:pending 0 -1',
-      ].sort(),
-    );
+      .filter((c) => c.args[0] !== 'slack:outbox:ready');
+    return { answer, reads };
   } finally {
     await monitor.stop();
   }
+}
+
+/** A read as text; the ids of a batched check-state read in sorted order, as the order is not the point. */
+function readText(c: MonitoredCommand): string {
+  if (c.name === 'mget') return `mget ${[...c.args].sort().join(' ')}`;
+  if (c.name === 'hmget') return `hmget ${c.args[0]} ${c.args.slice(1).sort().join(' ')}`;
+  return `${c.name} ${c.args.join(' ')}`;
+}
+
+it('reads each piece of state once per /dr status: the check lines and the posture share one batched read of the check states', async () => {
+  const clock = new ManualClock();
+  const aws = fakeAws(clock);
+  aws.install();
+  const app = await startApp(clock);
+  await seed(app, aws, clock);
+  const run = await succeededFailover(app, clock, { elapsedMs: 6 * MINUTE, timeToRecoveryMs: 11 * MINUTE });
+
+  const { answer, reads: commands } = await statusReads(app, clock);
+  // Both parts got the one read: the check lines and the posture's databases.
+  expect(answer.text).toMatch(/^DR posture: All 3 checks passing/);
+  expect(lines(answer, '*Databases*')).toContainEqual(expect.stringContaining('replica lag 420s (check `orders-lag`)'));
+
+  const reads = commands.map(readText);
+  const times = new Map<string, number>();
+  for (const read of reads) times.set(read, (times.get(read) ?? 0) + 1);
+  expect([...times].filter(([, n]) => n > 1)).toEqual([]);
+  // Every part was read (once, as above): every check's state and quiet pass in one MGET and one
+  // HMGET (not a GET and an HGET per check), the incidents, the drills, the runs and the pending approvals.
+  const checkIds = ['orders-lag', 'orders-backups', 'legacy-backups', 'readiness:failover:orders', 'readiness:restore:orders'].sort();
+  expect(reads.sort()).toEqual(
+    [
+      `mget ${checkIds.map((id) => `check:${id}`).join(' ')}`,
+      `hmget check-passes ${checkIds.join(' ')}`,
+      'zrange incidents:open 0 -1',
+      'lrange drill-history:orders-restore 0 0',
+      'hgetall runs:last',
+      'xrevrange approvals:audit + - COUNT 500',
+      `hgetall approval:${run}`,
+      'zrange approvals:pending 0 -1',
+    ].sort(),
+  );
+});
+
+it('reads the check states of 2,500 checks in one MGET and one HMGET per 1,000 checks', async () => {
+  const clock = new ManualClock();
+  const aws = fakeAws(clock);
+  aws.install();
+  const extra = Array.from(
+    { length: 2_495 },
+    (_, i) => `  - { id: web-${i}, type: http, url: "https://web-${i}.example.com/health", ${NEVER} }`,
+  );
+  const app = await startApp(clock, YAML.replace('runbooks:', `${extra.join('\n')}\nrunbooks:`));
+  await seed(app, aws, clock);
+
+  const { answer, reads } = await statusReads(app, clock);
+  expect(answer.text).toMatch(/^DR posture: /);
+  const stateReads = reads.filter((c) => c.name === 'mget' || c.name === 'hmget');
+  expect(stateReads.map((c) => `${c.name} ${c.args.length}`)).toEqual([
+    'mget 1000',
+    'hmget 1001',
+    'mget 1000',
+    'hmget 1001',
+    'mget 500',
+    'hmget 501',
+  ]);
+  expect(reads.filter((c) => c.name === 'get' || c.name === 'hget')).toEqual([]);
 });

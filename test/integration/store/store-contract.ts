@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Severity } from '../../../src/core/severity.js';
 import { UNFENCED, type Lease, type Store } from '../../../src/store/store.js';
+import { defineCheckStatesContract } from './check-states-contract.js';
 import { aCheckState, anEvent, anIncident } from './fixtures.js';
 
 /** One store instance under test, with a way to let lease time pass and to clean up after. */
@@ -271,6 +272,8 @@ export function defineStoreContract(label: string, create: () => Promise<StoreUn
         expect(numbers).toEqual([1, 2, 3, 4, 5]);
       });
     });
+
+    defineCheckStatesContract(() => store);
 
     it('values are copied: mutating what was passed in or read out does not change the store', async () => {
       const incident = anIncident('INC-1');

@@ -11,6 +11,8 @@ import { defineStoreContract } from '../../store/store-contract.js';
 import { aCheckState, anEvent, anIncident } from '../../store/fixtures.js';
 import { deleteKeys, newRedisClient, randomKeyPrefix, sleep } from '../../../doubles/test-redis.js';
 import { useRedisPrefix } from '../../../doubles/redis-prefix.js';
+import { RedisMonitor } from '../../../doubles/redis-monitor.js';
+import { pass } from '../../../doubles/results.js';
 
 const db = useRedisPrefix('redis-store');
 
@@ -51,6 +53,60 @@ describe('redis store', () => {
     expect(notJson).toMatchObject({ code: 'LIFEBOAT_STORE_CORRUPT_VALUE', key: keys.incident('INC-7') });
     expect((notJson as Error).message).toContain(keys.incident('INC-7'));
     await expect(store.getCheckState('api')).rejects.toThrow(keys.checkState('api'));
+  });
+
+  it('a corrupt check state or quiet pass fails getCheckStates with the error getCheckState gives for it', async () => {
+    const keyPrefix = db.named('corrupt-states');
+    const keys = redisKeys(keyPrefix);
+    const store = new RedisStore({ redis: db.redis, keyPrefix });
+    await store.commitEvaluation({ fence: UNFENCED, checkState: aCheckState('fine') });
+    await db.redis.set(keys.checkState('api'), JSON.stringify({ checkId: 'api', consecutiveFailures: 'two' }));
+    await db.redis.hset(keys.quietPasses(), 'web', '{not json');
+    const failure = (read: Promise<unknown>) =>
+      read.then(
+        () => new Error('expected a rejection'),
+        (err: unknown) => err,
+      );
+
+    for (const [id, key] of [
+      ['api', keys.checkState('api')],
+      ['web', `${keys.quietPasses()}[web]`],
+    ] as const) {
+      const single = await failure(store.getCheckState(id));
+      const batch = await failure(store.getCheckStates(['fine', id, 'absent']));
+      expect(single).toBeInstanceOf(StoreError);
+      expect(batch).toBeInstanceOf(StoreError);
+      expect(batch).toMatchObject({ code: 'LIFEBOAT_STORE_CORRUPT_VALUE', key, message: (single as Error).message });
+      expect((batch as Error).message).toContain(key);
+    }
+  });
+
+  it('reads 2,500 check states in one MGET and one HMGET per 1,000 ids, in as many round trips', async () => {
+    const keyPrefix = db.named('chunks');
+    const store = new RedisStore({ redis: db.redis, keyPrefix });
+    const ids = Array.from({ length: 2_500 }, (_, i) => `c${i}`);
+    await store.recordQuietPasses({
+      fence: UNFENCED,
+      passes: ids.map((id) => ({ checkId: id, result: pass(id, 1), consecutiveSuccesses: 1 })),
+    });
+    const monitor = await RedisMonitor.start(keyPrefix);
+    try {
+      await monitor.caughtUp(db.redis);
+      monitor.clear();
+      const read = await store.getCheckStates([...ids, ...ids.slice(0, 10)]);
+      await monitor.caughtUp(db.redis);
+      expect(read.size).toBe(2_500);
+      expect(monitor.commands.map((c) => `${c.name} ${c.args.length}`)).toEqual([
+        'mget 1000',
+        'hmget 1001',
+        'mget 1000',
+        'hmget 1001',
+        'mget 500',
+        'hmget 501',
+      ]);
+    } finally {
+      await monitor.stop();
+    }
   });
 
   it('a corrupt incident fails the listing that includes it, naming the key', async () => {
