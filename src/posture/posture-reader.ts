@@ -12,16 +12,25 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../observability/logger.js';
 import { describeAll } from '../readiness/batched-rds-reads.js';
 import type { DatabaseFacts, DatabaseRef } from './posture-databases.js';
+import { newestSnapshots, type NewestSnapshot } from './posture-snapshots.js';
 
 /** How long an AWS answer is reused: `/dr status` twice in a minute costs AWS one set of describes. */
 export const POSTURE_CACHE_TTL_MS = 60_000; // 1 minute
 /** Longest the report waits for AWS before answering with what is known (Slack wants an answer within 3 s). */
 export const POSTURE_AWS_DEADLINE_MS = 2_000; // 2 seconds
 
-type Api = 'DescribeDBInstances' | 'DescribeDBClusters' | 'DescribeDBInstanceAutomatedBackups';
+type Api =
+  | 'DescribeDBInstances'
+  | 'DescribeDBClusters'
+  | 'DescribeDBInstanceAutomatedBackups'
+  | 'DescribeDBSnapshots'
+  | 'DescribeDBClusterSnapshots';
+
+/** What one describe says about one database: its facts, or (the snapshot describes) its newest snapshot. */
+type Said = Partial<DatabaseFacts> & { newestSnapshot?: NewestSnapshot };
 
 /** One describe's answer for one region, lower-cased id -> what it says. */
-type Answer = Map<string, Partial<DatabaseFacts>>;
+type Answer = Map<string, Said>;
 
 interface Group {
   api: Api;
@@ -46,6 +55,13 @@ export interface PostureAwsRead {
   problems: string[];
   /** The oldest answer used, as an age in ms (0 when every answer is fresh). */
   oldestAgeMs: number;
+  /**
+   * By `databaseKey`, for the databases whose snapshots were asked for: the newest available
+   * snapshot, or null when AWS lists none. Absent when not asked for or when the describe did not answer.
+   */
+  snapshots?: Map<string, NewestSnapshot | null>;
+  /** Databases whose snapshot describe did not answer, by `databaseKey`, with the reason in words. */
+  snapshotsUnavailable?: Map<string, string>;
 }
 
 export function databaseKey(ref: DatabaseRef): string {
@@ -55,6 +71,7 @@ export function databaseKey(ref: DatabaseRef): string {
 /**
  * The AWS half of the DR posture: per region one filtered DescribeDBInstances,
  * DescribeDBClusters and DescribeDBInstanceAutomatedBackups (100 identifiers a request, paged),
+ * and DescribeDBSnapshots / DescribeDBClusterSnapshots for the databases no backup check watches,
  * each answer reused for POSTURE_CACHE_TTL_MS. A read never waits past its deadline: a describe
  * still running, throttled or refused is reported as such (its last answer, if any, is shown with
  * its age), and one that finishes late still fills the cache for the next reader.
@@ -72,8 +89,9 @@ export class PostureReader {
     },
   ) {}
 
-  async read(databases: readonly DatabaseRef[]): Promise<PostureAwsRead> {
-    const groups = groupsOf(databases);
+  /** `snapshotsOf`: the databases whose newest snapshot to read too (those no backup check measures). */
+  async read(databases: readonly DatabaseRef[], snapshotsOf: readonly DatabaseRef[] = []): Promise<PostureAwsRead> {
+    const groups = groupsOf(databases, snapshotsOf);
     const deadlineMs = this.deps.deadlineMs ?? POSTURE_AWS_DEADLINE_MS;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'late'>((resolve) => {
@@ -97,7 +115,7 @@ export class PostureReader {
       }),
     );
     clearTimeout(timer);
-    return merge(databases, settled);
+    return merge(databases, snapshotsOf, settled);
   }
 
   private fallback(group: Group, slot: CacheSlot, problem: string): { group: Group; problem: string; answer?: Answer; ageMs: number } {
@@ -148,6 +166,9 @@ export class PostureReader {
         return { items: out.DBClusters ?? [], marker: out.Marker };
       });
       for (const c of clusters) if (c.DBClusterIdentifier) answer.set(c.DBClusterIdentifier.toLowerCase(), clusterFacts(c));
+    } else if (api === 'DescribeDBSnapshots' || api === 'DescribeDBClusterSnapshots') {
+      const newest = await newestSnapshots(rds, api === 'DescribeDBSnapshots' ? 'instance' : 'cluster', ids);
+      for (const [id, snapshot] of newest) answer.set(id, { newestSnapshot: snapshot });
     } else {
       const backups = await describeAll(ids, async (Values, Marker) => {
         const out = await rds.send(
@@ -165,8 +186,8 @@ export class PostureReader {
   }
 }
 
-/** Per region: the instances' two describes and the clusters' one, each only when something needs it. */
-function groupsOf(databases: readonly DatabaseRef[]): Group[] {
+/** Per region: the instances' two describes and the clusters' one, and the snapshot describes, each only when something needs it. */
+function groupsOf(databases: readonly DatabaseRef[], snapshotsOf: readonly DatabaseRef[]): Group[] {
   const byKey = new Map<string, Group>();
   const add = (api: Api, region: string, id: string) => {
     const key = `${api}:${region}`;
@@ -182,12 +203,18 @@ function groupsOf(databases: readonly DatabaseRef[]): Group[] {
       add('DescribeDBInstanceAutomatedBackups', db.region, id);
     }
   }
+  for (const db of snapshotsOf) add(snapshotApi(db), db.region, db.id.toLowerCase());
   for (const group of byKey.values()) group.ids.sort();
   return [...byKey.values()];
 }
 
+function snapshotApi(db: DatabaseRef): Api {
+  return db.kind === 'cluster' ? 'DescribeDBClusterSnapshots' : 'DescribeDBSnapshots';
+}
+
 function merge(
   databases: readonly DatabaseRef[],
+  snapshotsOf: readonly DatabaseRef[],
   settled: Array<{ group: Group; answer?: Answer; ageMs: number; problem?: string }>,
 ): PostureAwsRead {
   const facts = new Map<string, DatabaseFacts | null>();
@@ -210,8 +237,15 @@ function merge(
     const window = db.kind === 'instance' ? answerOf('DescribeDBInstanceAutomatedBackups', db.region)?.answer?.get(id) : undefined;
     facts.set(key, { ...db, status: 'unknown', ...described, ...window });
   }
+  const snapshots = new Map<string, NewestSnapshot | null>();
+  const snapshotsUnavailable = new Map<string, string>();
+  for (const db of snapshotsOf) {
+    const read = answerOf(snapshotApi(db), db.region);
+    if (read?.answer) snapshots.set(databaseKey(db), read.answer.get(db.id.toLowerCase())?.newestSnapshot ?? null);
+    else snapshotsUnavailable.set(databaseKey(db), read?.problem ?? 'not read');
+  }
   const ages = settled.filter((s) => s.answer).map((s) => s.ageMs);
-  return { facts, unavailable, problems, oldestAgeMs: ages.length > 0 ? Math.max(...ages) : 0 };
+  return { facts, unavailable, problems, oldestAgeMs: ages.length > 0 ? Math.max(...ages) : 0, snapshots, snapshotsUnavailable };
 }
 
 function instanceFacts(db: DBInstance): Partial<DatabaseFacts> {

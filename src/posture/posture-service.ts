@@ -44,8 +44,11 @@ export class PostureService {
   async assess(states: Promise<CheckStates>): Promise<Posture> {
     const { config, reader, clock } = this.deps;
     const unavailable: string[] = [];
+    const databases = namedDatabases(config);
+    // A backup check's last result already says the newest snapshot; AWS is asked only for the others.
+    const unwatched = databases.filter((db) => db.backupChecks.length === 0);
     const [aws, checkStates, drills, runs] = await Promise.all([
-      reader.read(namedDatabases(config)),
+      reader.read(databases, unwatched),
       this.bounded('check states (backups, lag, readiness)', unavailable, () => states),
       this.deps.drills
         ? this.bounded('drill history', unavailable, () => (this.deps.drills as { list(): Promise<DrillListing[]> }).list())

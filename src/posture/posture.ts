@@ -25,6 +25,11 @@ export interface DatabasePosture {
   /** Now minus the latest restorable time: what a restore would lose if the database were lost now. */
   rpoMs?: number;
   backups: Array<{ checkId: string; measurement: BackupMeasurement | null; ok: boolean | null }>;
+  /**
+   * For a database no backup check watches: its newest available snapshot as AWS lists it now
+   * (null: none), or why it could not be read. No copy region is configured for it, so no copy is looked for.
+   */
+  snapshot?: { newest: { id: string; ageMs: number } | null } | { unavailable: string };
   lag: Array<{ checkId: string; lagSeconds: number | null | undefined }>;
 }
 
@@ -152,6 +157,7 @@ function assessDatabase(db: NamedDatabase, input: PostureInput): DatabasePosture
   }
   for (const b of backups) if (b.ok === false) attention.push(`backup check ${b.checkId} failing`);
   const restorable = facts ? (facts.restorableWindowEnd ?? facts.latestRestorableTime) : undefined;
+  const snapshot = db.backupChecks.length === 0 ? snapshotOf(key, input) : undefined;
   return {
     db,
     facts,
@@ -159,8 +165,19 @@ function assessDatabase(db: NamedDatabase, input: PostureInput): DatabasePosture
     attention,
     ...(restorable !== undefined && { rpoMs: Math.max(0, input.nowMs - restorable) }),
     backups,
+    ...(snapshot && { snapshot }),
     lag,
   };
+}
+
+function snapshotOf(key: string, input: PostureInput): DatabasePosture['snapshot'] {
+  const { snapshots, snapshotsUnavailable } = input.aws;
+  if (snapshots?.has(key)) {
+    const newest = snapshots.get(key);
+    return { newest: newest ? { id: newest.id, ageMs: Math.max(0, input.nowMs - newest.at) } : null };
+  }
+  const why = snapshotsUnavailable?.get(key);
+  return why === undefined ? undefined : { unavailable: why };
 }
 
 function assessFailover(name: string, rb: FailoverRunbook, input: PostureInput, dbs: Map<string, DatabasePosture>): RunbookPosture {

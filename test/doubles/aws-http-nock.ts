@@ -30,6 +30,17 @@ export interface FakeCluster {
   deletionProtection?: boolean;
 }
 
+/** A DB or cluster snapshot, as DescribeDBSnapshots / DescribeDBClusterSnapshots list it. */
+export interface FakeSnapshot {
+  kind: 'instance' | 'cluster';
+  /** The database it is of. */
+  db: string;
+  id: string;
+  status: string;
+  /** SnapshotCreateTime, epoch ms. */
+  created: number;
+}
+
 export interface FakeRecord {
   name: string;
   type: string;
@@ -68,6 +79,8 @@ export class FakeAwsHttp {
   readonly clusters = new Map<string, Map<string, FakeCluster>>();
   /** region -> instance id -> automated backup restore window (epoch ms). */
   readonly backups = new Map<string, Map<string, { earliest: number; latest: number }>>();
+  /** region -> snapshots there. */
+  readonly snapshots = new Map<string, FakeSnapshot[]>();
   /** hosted zone id -> record sets. */
   readonly zones = new Map<string, FakeRecord[]>();
   /** action -> the AWS error it answers with (`Throttling` 400, `AccessDenied` 403). */
@@ -91,6 +104,10 @@ export class FakeAwsHttp {
     const inRegion = this.backups.get(region) ?? new Map<string, { earliest: number; latest: number }>();
     inRegion.set(id, window);
     this.backups.set(region, inRegion);
+  }
+
+  snapshot(region: string, snapshot: FakeSnapshot): void {
+    this.snapshots.set(region, [...(this.snapshots.get(region) ?? []), snapshot]);
   }
 
   record(zone: string, record: FakeRecord): void {
@@ -195,6 +212,21 @@ export class FakeAwsHttp {
             : [];
         });
         return answer(`<DBInstanceAutomatedBackups>${items.join('')}</DBInstanceAutomatedBackups>`);
+      }
+      case 'DescribeDBSnapshots':
+      case 'DescribeDBClusterSnapshots': {
+        const kind = action === 'DescribeDBSnapshots' ? 'instance' : 'cluster';
+        const tag = kind === 'instance' ? 'DBSnapshot' : 'DBClusterSnapshot';
+        const dbTag = kind === 'instance' ? 'DBInstanceIdentifier' : 'DBClusterIdentifier';
+        const items = (this.snapshots.get(region) ?? [])
+          .filter((snap) => snap.kind === kind && wanted.includes(snap.db))
+          .map(
+            (snap) =>
+              `<${tag}><${tag}Identifier>${xml(snap.id)}</${tag}Identifier><${dbTag}>${xml(snap.db)}</${dbTag}>` +
+              `<SnapshotCreateTime>${iso(snap.created)}</SnapshotCreateTime><Status>${snap.status}</Status>` +
+              `<SnapshotType>${snap.id.startsWith('rds:') ? 'automated' : 'manual'}</SnapshotType></${tag}>`,
+          );
+        return answer(`<${tag}s>${items.join('')}</${tag}s>`);
       }
       default:
         return [

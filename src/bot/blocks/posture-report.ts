@@ -71,6 +71,7 @@ export function databaseLine(d: DatabasePosture): string {
     else parts.push('no latest restorable time');
   }
   for (const b of d.backups) parts.push(backupPart(b));
+  if (d.snapshot) parts.push(unwatchedSnapshotPart(d.snapshot));
   for (const l of d.lag) {
     const value = l.lagSeconds === undefined ? 'not measured yet' : l.lagSeconds === null ? 'no data' : `${l.lagSeconds}s`;
     parts.push(`replica lag ${value} (check ${name(l.checkId)})`);
@@ -91,6 +92,14 @@ function backupPart(b: DatabasePosture['backups'][number]): string {
       ? ''
       : `, copy in ${escapeMrkdwn(m.copyRegion)}: ${typeof m.copyAgeSeconds === 'number' ? `${formatAgeDecimal(m.copyAgeSeconds * 1000)} old` : 'none'}`;
   return `${snapshot}${copy} ${check}`;
+}
+
+/** A database no backup check watches: what AWS lists now, and that no copy region is configured for it. */
+function unwatchedSnapshotPart(s: NonNullable<DatabasePosture['snapshot']>): string {
+  if ('unavailable' in s) return `newest snapshot unavailable (${shortenVisibly(escapeMrkdwn(s.unavailable), REASON_CHARS)})`;
+  const why = '(no backup check; cross-region copy not configured)';
+  if (!s.newest) return `no available snapshot ${why}`;
+  return `newest snapshot ${name(s.newest.id)} ${formatAgeDecimal(s.newest.ageMs)} old ${why}`;
 }
 
 /** `:x: *misses RTO* — *failover orders* · ready · RTO 15m: …` */

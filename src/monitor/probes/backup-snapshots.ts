@@ -51,7 +51,8 @@ async function collectPages<T>(
   return all;
 }
 
-function fromDbSnapshot(s: DBSnapshot): SnapshotInfo | undefined {
+/** A DB snapshot as the backup check and the DR posture read it: the age of its data, not of the copy. */
+export function fromDbSnapshot(s: DBSnapshot): SnapshotInfo | undefined {
   // SnapshotCreateTime "changes for the copy when the snapshot is copied";
   // OriginalSnapshotCreateTime "doesn't change when the snapshot is copied" (DBSnapshot docs).
   // The age of the data is what matters for RPO, so prefer the original time.
@@ -64,7 +65,8 @@ function fromDbSnapshot(s: DBSnapshot): SnapshotInfo | undefined {
   return { id: s.DBSnapshotIdentifier, status: s.Status ?? 'unknown', at, ...(sourceRegion ? { sourceRegion } : {}) };
 }
 
-function fromClusterSnapshot(s: DBClusterSnapshot): SnapshotInfo | undefined {
+/** A cluster snapshot as the backup check and the DR posture read it. */
+export function fromClusterSnapshot(s: DBClusterSnapshot): SnapshotInfo | undefined {
   // DBClusterSnapshot has no OriginalSnapshotCreateTime; SnapshotCreateTime is all there is.
   const at = s.SnapshotCreateTime?.getTime();
   if (!s.DBClusterSnapshotIdentifier || at === undefined) return undefined;

@@ -197,7 +197,7 @@ it('shows each database and runbook against its objectives, misses first, from t
   );
   expect(lines(answer, '*Databases*')).toEqual([
     ':warning: *single-AZ, not encrypted at rest, no deletion protection, backups kept only 1 day* — `legacy-db` instance us-east-1 · Multi-AZ: no · backup retention: 1 day · encrypted at rest: no · deletion protection: no · latest restorable 6m ago (the RPO if lost now) · newest snapshot `rds:legacy-backups-0200` 20h old (check `legacy-backups`)',
-    ':white_check_mark: `orders-replica` instance us-west-2 · Multi-AZ: yes · backup retention: 0 days · encrypted at rest: yes · deletion protection: yes · replica of `orders-db` · replica lag 420s (check `orders-lag`)',
+    ':white_check_mark: `orders-replica` instance us-west-2 · Multi-AZ: yes · backup retention: 0 days · encrypted at rest: yes · deletion protection: yes · replica of `orders-db` · no available snapshot (no backup check; cross-region copy not configured) · replica lag 420s (check `orders-lag`)',
     ':white_check_mark: `orders-db` instance us-east-1 · Multi-AZ: yes · backup retention: 7 days · encrypted at rest: yes · deletion protection: yes · latest restorable 2m ago (the RPO if lost now) · newest snapshot `rds:orders-backups-0200` 3h old, copy in us-west-2: 5h old (check `orders-backups`)',
   ]);
   const runbooks = lines(answer, '*Runbooks*');
@@ -212,12 +212,13 @@ it('shows each database and runbook against its objectives, misses first, from t
     ':x: *missed-rto* — *orders-restore* (restore orders): DRL-1 restored in 25m, RTO 20m — *missed*: restored in 25m, slower than rto 20m',
   ]);
   // One filtered describe per region and API; no cluster describe (none configured), no Route 53:
-  // readiness was not evaluated again.
+  // readiness was not evaluated again. Snapshots only where no backup check measures them (orders-replica).
   expect(aws.actions().sort()).toEqual([
     'rds:us-east-1:DescribeDBInstanceAutomatedBackups',
     'rds:us-east-1:DescribeDBInstances',
     'rds:us-west-2:DescribeDBInstanceAutomatedBackups',
     'rds:us-west-2:DescribeDBInstances',
+    'rds:us-west-2:DescribeDBSnapshots',
   ]);
   expect(aws.calls.find((c) => c.region === 'us-east-1' && c.action === 'DescribeDBInstances')?.params).toMatchObject({
     'Filters.Filter.1.Name': 'db-instance-id',
@@ -236,7 +237,7 @@ it('shows each database and runbook against its objectives, misses first, from t
   // Past it, AWS is read again.
   clock.advance(2_000);
   await status(app, clock);
-  expect(aws.calls).toHaveLength(4);
+  expect(aws.calls).toHaveLength(5);
 });
 
 it('a throttled and a slow AWS: answered within 3 s with what is known, naming what is unavailable; the last answer is shown with its age', async () => {

@@ -55,6 +55,14 @@ it('runs on the leader only, and a tick fired on two replicas posts the posture 
     encrypted: false,
     deletionProtection: false,
   });
+  // Named only by the restore runbook: its newest snapshot is read from AWS, no backup check says it.
+  aws.snapshot('us-east-1', {
+    kind: 'instance',
+    db: 'orders-db',
+    id: 'rds:orders-db-2026-12-07-03-00',
+    status: 'available',
+    created: clock.now() - 6 * 3_600_000,
+  });
   aws.install();
   nockAuthTest(10);
   const posted = nockPostMessage(3);
@@ -76,7 +84,7 @@ it('runs on the leader only, and a tick fired on two replicas posts the posture 
     expect(body.channel).toBe('C0INCIDENTS');
     expect(body.text).toBe('DR posture: All 0 checks passing, no open incidents. 1 database needs attention.');
     expect(body.blocks.map((block) => block.text?.text ?? '')).toContain(
-      '*Databases*\n:warning: *single-AZ, not encrypted at rest, no deletion protection, backups kept only 1 day* — `orders-db` instance us-east-1 · Multi-AZ: no · backup retention: 1 day · encrypted at rest: no · deletion protection: no · latest restorable 1m ago (the RPO if lost now)',
+      '*Databases*\n:warning: *single-AZ, not encrypted at rest, no deletion protection, backups kept only 1 day* — `orders-db` instance us-east-1 · Multi-AZ: no · backup retention: 1 day · encrypted at rest: no · deletion protection: no · latest restorable 1m ago (the RPO if lost now) · newest snapshot `rds:orders-db-2026-12-07-03-00` 6h old (no backup check; cross-region copy not configured)',
     );
     expect(await a.slack?.bot.outbox.pending()).toBe(0);
 

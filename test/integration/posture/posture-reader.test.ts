@@ -15,6 +15,7 @@ import { testClients } from '../aws/aws-fixtures.js';
  * config names (clusters, global targets by ARN), what DescribeDBClusters says about them, a
  * database AWS does not know, and a describe that answers after the deadline filling the cache.
  */
+const HOUR = 3_600_000;
 const network = guardNetwork();
 afterEach(() => {
   nock.cleanAll();
@@ -110,5 +111,46 @@ describe('the DR posture reader', () => {
     expect(aws.calls.length).toBe(calls);
     expect(second.problems).toEqual([]);
     expect(second.facts.get('cluster:eu-west-1:aurora-main')).toMatchObject({ multiAz: true, status: 'available' });
+  });
+
+  it('reads the newest available snapshot of 150 databases no backup check watches in two filtered DescribeDBSnapshots', async () => {
+    const clock = new ManualClock();
+    const aws = new FakeAwsHttp();
+    const ids = Array.from({ length: 150 }, (_, i) => `db-${String(i).padStart(3, '0')}`);
+    aws.snapshot('eu-west-1', {
+      kind: 'instance',
+      db: 'db-000',
+      id: 'rds:db-000-old',
+      status: 'available',
+      created: clock.now() - 30 * HOUR,
+    });
+    aws.snapshot('eu-west-1', {
+      kind: 'instance',
+      db: 'db-000',
+      id: 'rds:db-000-new',
+      status: 'available',
+      created: clock.now() - 6 * HOUR,
+    });
+    aws.snapshot('eu-west-1', { kind: 'instance', db: 'db-000', id: 'rds:db-000-failed', status: 'failed', created: clock.now() - HOUR });
+    aws.snapshot('eu-west-1', {
+      kind: 'instance',
+      db: 'db-149',
+      id: 'db-149-manual',
+      status: 'available',
+      created: clock.now() - 2 * HOUR,
+    });
+    aws.install();
+    const refs = ids.map((id) => ({ kind: 'instance' as const, region: 'eu-west-1', id: id === 'db-149' ? 'DB-149' : id }));
+    const reader = new PostureReader({ clients: testClients(), clock, logger: silentLogger() });
+    const read = await reader.read(refs, refs);
+    const describes = aws.calls.filter((c) => c.action === 'DescribeDBSnapshots');
+    // 100 identifiers a request, as the other describes: 150 databases, two requests, not 150.
+    expect(describes.map((c) => Object.keys(c.params).filter((k) => k.includes('Values.Value')).length)).toEqual([100, 50]);
+    expect(describes.every((c) => c.params['Filters.Filter.1.Name'] === 'db-instance-id' && c.params.MaxRecords === '100')).toBe(true);
+    expect(read.snapshots?.get('instance:eu-west-1:db-000')).toEqual({ id: 'rds:db-000-new', at: clock.now() - 6 * HOUR });
+    expect(read.snapshots?.get('instance:eu-west-1:db-149')).toEqual({ id: 'db-149-manual', at: clock.now() - 2 * HOUR });
+    expect(read.snapshots?.get('instance:eu-west-1:db-001')).toBeNull();
+    expect(read.snapshots?.size).toBe(150);
+    expect(read.snapshotsUnavailable?.size).toBe(0);
   });
 });

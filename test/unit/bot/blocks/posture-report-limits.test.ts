@@ -8,11 +8,12 @@ import { readinessCheckId } from '../../../../src/readiness/readiness-result.js'
 import { assessPosture } from '../../../../src/posture/posture.js';
 import { namedDatabases, type DatabaseFacts } from '../../../../src/posture/posture-databases.js';
 import { databaseKey } from '../../../../src/posture/posture-reader.js';
+import type { NewestSnapshot } from '../../../../src/posture/posture-snapshots.js';
 
 /*
  * The DR posture in `/dr status` with the longest config the schema allows: hundreds of
  * databases, runbooks and drills with 63-character names, 5,000-character refusals and drill
- * failures, every line needing attention. The real builders' output stays within Slack's Block
+ * failures, 255-character snapshot ids, every line needing attention. The real builders' output stays within Slack's Block
  * Kit limits, and each list counts exactly what it cannot show ("…and N more").
  */
 const T0 = Date.UTC(2026, 11, 7, 9);
@@ -141,6 +142,17 @@ describe('the DR posture in /dr status, at its longest', () => {
         latestRestorableTime: T0 - 86_400_000,
       });
     }
+    // The replicas no backup check watches: half with a 255-character snapshot id (RDS' longest),
+    // half whose snapshot describe failed with a 5,000-character reason.
+    const snapshots = new Map<string, NewestSnapshot | null>();
+    const snapshotsUnavailable = new Map<string, string>();
+    databases
+      .filter((db) => db.backupChecks.length === 0)
+      .forEach((db, i) => {
+        if (i % 2 === 0) snapshots.set(databaseKey(db), { id: `${db.id}-${'s'.repeat(255 - db.id.length - 1)}`, at: T0 - 86_400_000 });
+        else snapshotsUnavailable.set(databaseKey(db), `rds:DescribeDBSnapshots in ${REGION}: ${LONG}`);
+      });
+    expect(snapshots.size + snapshotsUnavailable.size).toBe(DBS);
     const posture = assessPosture({
       config: cfg,
       aws: {
@@ -148,6 +160,8 @@ describe('the DR posture in /dr status, at its longest', () => {
         unavailable: new Map(),
         problems: Array.from({ length: 40 }, (_, i) => `rds:DescribeDBClusters in region-${i}: ${LONG}`),
         oldestAgeMs: 59_000,
+        snapshots,
+        snapshotsUnavailable,
       },
       states,
       drills: Object.entries(cfg.drills ?? {}).map(([name, d]) => drill(name, 'restore' in d ? d.restore : '')),
@@ -172,6 +186,11 @@ describe('the DR posture in /dr status, at its longest', () => {
     };
     expect(databases).toHaveLength(2 * DBS);
     expect(counted('*Databases*', /^:warning:/)).toBe(2 * DBS);
+    // The shown databases without a backup check carry their snapshot line, whole or visibly shortened.
+    const shownReplicas = (lists.get('*Databases*') ?? '').split('\n').filter((l) => / `r\d{4}-/.test(l));
+    expect(shownReplicas.length).toBeGreaterThan(0);
+    for (const line of shownReplicas)
+      expect(line).toMatch(/newest snapshot (`r\d{4}-c+-s+` 24h old|unavailable \(rds:DescribeDBSnapshots)/);
     expect(counted('*Runbooks*', /^:x:/)).toBe(2 * RUNBOOKS);
     expect(counted('*Drills*', /^:x:/)).toBe(DRILLS);
     expect(counted('*Not current right now*', /^:(grey_question|hourglass):/)).toBe(42);
