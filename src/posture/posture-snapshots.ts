@@ -25,7 +25,10 @@ export async function newestSnapshots(rds: RDSClient, kind: DatabaseKind, ids: s
   const found = new Map<string, SnapshotInfo[]>();
   const add = (dbId: string | undefined, info: SnapshotInfo | undefined) => {
     const id = dbId?.toLowerCase();
-    if (id && info) found.set(id, [...(found.get(id) ?? []), info]);
+    if (!id || !info) return;
+    const list = found.get(id);
+    if (list) list.push(info);
+    else found.set(id, [info]);
   };
   if (kind === 'instance') {
     const snapshots = await describeAll(ids, async (Values, Marker) => {
