@@ -114,19 +114,23 @@ describe('reminders', () => {
     expect(reminders(slack.posts)).toEqual([]);
     clock.set(T0 + 90 * MINUTE);
     await until(() => reminders(slack.posts).length === 1, 5_000, 'the reminder after the silence');
+    clock.set(T0 + 120 * MINUTE);
+    await until(() => reminders(slack.posts).length === 2, 5_000, 'the next reminder');
+    const acked = `acknowledged ${SINCE} by <@U0AAA>`;
     expect(reminders(slack.posts)).toEqual([
-      `:alarm_clock: still failing since ${SINCE}, 1 h 30 min; *SEV2*; acknowledged ${SINCE} by <@U0AAA>; HTTP 503 (expected 200)`,
+      `:alarm_clock: still failing since ${SINCE}, 1 h 30 min; *SEV2*; ${acked}; HTTP 503 (expected 200)`,
+      `:alarm_clock: still failing since ${SINCE}, 2 h; *SEV2*; ${acked}; HTTP 503 (expected 200)`,
     ]);
 
-    clock.set(T0 + 100 * MINUTE);
+    clock.set(T0 + 130 * MINUTE);
     await app.engine.apply(pass('api', clock.now()));
     expect((await app.store.getIncident('INC-1'))?.state).toBe('resolved');
-    for (const at of [120, 150, 180]) {
+    for (const at of [150, 180, 210]) {
       clock.set(T0 + at * MINUTE);
       await settle();
     }
     await app.slack?.bot.idle();
-    expect(reminders(slack.posts)).toHaveLength(1);
+    expect(reminders(slack.posts)).toHaveLength(2);
     expect(await new RedisSilenceStore(bed.redis, bed.prefix).claimDueReminders(T0 + 1_000 * MINUTE, 10)).toEqual([]);
   });
 });
