@@ -54,7 +54,7 @@ export function formatAgeDecimal(ms: number): string {
   return `${Number((hours / 24).toFixed(1))}d`;
 }
 
-/** A rough length of time in words (`45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`): how long something lasted. */
+/** A rough length of time in words (`45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`): how long something lasted, and SPEC §9's "still failing since …, 2 h". */
 export function formatDurationWords(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
   if (seconds < 60) return `${seconds} s`;

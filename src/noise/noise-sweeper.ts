@@ -141,7 +141,7 @@ export class NoiseSweeper {
     }
   }
 
-  /** Reminders due: posted in the thread, and the next one set (not after an acknowledgement). */
+  /** Reminders due: posted in the thread, and the next one set, until the incident resolves. */
   private async remindDue(): Promise<void> {
     const { store, clock } = this.options;
     for (;;) {
@@ -164,9 +164,9 @@ export class NoiseSweeper {
       await store.scheduleReminder(incidentId, next); // silenced: nothing new in Slack, keep the rhythm
       return;
     }
+    // Acknowledged is still open (SPEC §9): reminded every interval too, the line naming who has it.
     gate.remind(incidentId, reminderText(incident, now));
     logger.info({ incidentId, checkId: incident.checkId, state: incident.state }, `${incidentId}: reminded, still ${incident.state}`);
-    // Acknowledged: somebody has it; this was its one reminder.
-    if (incident.state === 'open') await store.scheduleReminder(incidentId, next);
+    await store.scheduleReminder(incidentId, next);
   }
 }

@@ -374,6 +374,13 @@ describe('every builder, longest inputs, within Slack limits', () => {
     expect(JSON.stringify(list)).toMatch(/…and \d+ more/);
     ok(silencesList([], T0));
     ok({ text: reminderText(incident(1, { id: INC, checkId: ID63, summary: SNAPSHOTS }), T0 + 86_400_000) });
+    const byPagerDuty = reminderText(
+      incident(1, { id: INC, checkId: ID63, summary: SNAPSHOTS, acknowledgedBy: `pagerduty:<@U0AAA> ${'Ω'.repeat(5_000)}` }),
+      T0 + 86_400_000,
+    );
+    ok({ text: byPagerDuty });
+    expect(byPagerDuty).toContain('in PagerDuty by &lt;@U0AAA&gt; ΩΩ');
+    expect(byPagerDuty).not.toContain('<@U0AAA>');
     ok({ text: silenceEndedText(incident(1, { id: INC, checkId: ID63, summary: SNAPSHOTS }), T0 + 86_400_000) });
   });
 
