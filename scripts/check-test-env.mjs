@@ -1,5 +1,5 @@
 // Prepares what the test suite's real integrations need, or stops with the exact fix:
-// a Redis server (store, approvals, queues) and Debian's chromium (status page in a real browser).
+// a Redis server (store, approvals, queues), Debian's chromium (status page in a real browser) and kubectl (Kubernetes kit).
 // Where this machine can provide them (a local Redis URL and redis-server installed; root with apt
 // for chromium, as on CI), it does so and says what it did; elsewhere it prints the command to run.
 import { spawnSync } from 'node:child_process';
@@ -17,10 +17,11 @@ const port = Number(url.port || 6379);
 const isLocal = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host);
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
-function reachable() {
+/** Whether a TCP connection to Redis opens within `timeoutMs`. */
+function reachable(timeoutMs) {
   return new Promise((resolve) => {
     const socket = net.connect({ host: host.replace(/^\[|\]$/g, ''), port });
-    socket.setTimeout(2000);
+    socket.setTimeout(timeoutMs);
     socket.once('connect', () => {
       socket.end();
       resolve(true);
@@ -50,16 +51,40 @@ function aptInstall(pkg) {
   return aptUpdated && run('apt-get', ['install', '-y', '-qq', pkg]);
 }
 
-async function waitForRedis() {
-  for (let i = 0; i < 50; i++) {
-    if (await reachable()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return false;
+// How long Redis gets to answer, all tries together: an unroutable REDIS_URL hangs each
+// connection attempt, so the bound is on the total, not on the number of tries.
+const REDIS_WAIT_MS = 10_000; // 10 seconds
+/** One connection attempt's longest wait. */
+const REDIS_TRY_MS = 2_000; // 2 seconds
+
+let announced = false;
+function announceWait() {
+  if (announced) return;
+  announced = true;
+  say(
+    `waiting up to ${REDIS_WAIT_MS / 1000} s for Redis at ${host}:${port} (${process.env.REDIS_URL ? 'REDIS_URL' : 'the default; set REDIS_URL to use another'})`,
+  );
 }
 
-if (!(await reachable())) {
+/** Tries Redis until it answers or `deadline` (ms since the epoch) passes. */
+async function waitForRedis(deadline) {
+  for (;;) {
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    if (await reachable(Math.min(REDIS_TRY_MS, left))) return true;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(100, Math.max(0, deadline - Date.now()))));
+  }
+}
+
+let deadline = Date.now() + REDIS_WAIT_MS;
+// Said at once unless Redis answers at once, so a slow or unroutable REDIS_URL is never a silent pause.
+const quietUntilSlow = setTimeout(announceWait, 250);
+const redisUp = await reachable(REDIS_TRY_MS);
+clearTimeout(quietUntilSlow);
+if (!redisUp) {
+  announceWait();
   const startCommand = `redis-server --daemonize yes --bind 127.0.0.1 -::1 --port ${port} --save "" --appendonly no`;
+  const settingUpSince = Date.now();
   if (isLocal && !onPath('redis-server')) {
     say("Redis is not installed; installing Debian's redis-server");
     aptInstall('redis-server');
@@ -84,8 +109,10 @@ if (!(await reachable())) {
       dir,
     ]);
   }
-  if (!(await waitForRedis())) {
-    problems.push(`Redis at ${host}:${port} (set REDIS_URL to use another) cannot be reached. Start one, for example:
+  // Installing and starting are not waiting for Redis: they do not use up its time.
+  deadline += Date.now() - settingUpSince;
+  if (!(await waitForRedis(deadline))) {
+    problems.push(`Redis at ${host}:${port} (set REDIS_URL to use another) did not answer within ${REDIS_WAIT_MS / 1000} s. Start one, for example:
   ${startCommand}
 or with Docker:
   docker run -d -p ${port}:6379 redis:7`);

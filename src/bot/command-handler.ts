@@ -34,7 +34,7 @@ import type { RecordCommands } from './record-commands.js';
 import type { Permissions } from './permissions.js';
 import { actorOf, type Requester } from './requester.js';
 import { nothingRemembered, staleAnswer } from './stale-answer.js';
-import { internalFailure, permissionRefusal, transitionRefusal } from './user-messages.js';
+import { internalFailure, NO_DRILLS_CONFIGURED, permissionRefusal, transitionRefusal } from './user-messages.js';
 
 /** Recently resolved incidents `/dr incidents` lists under the open ones. */
 export const RECENT_RESOLVED_LIMIT = 5;
@@ -183,7 +183,8 @@ export class CommandHandler {
 
   private async drill(command: DrillCommand, requester: Requester, reply: Reply): Promise<BotMessage | null> {
     const { drills, config } = this.deps;
-    if (!drills) return { text: `\`${config.slack.command} ${command.kind}\` is not available in this deployment.` };
+    // No `drills:` section builds no drill service: the listing is empty, not unavailable.
+    if (!drills) return command.kind === 'drills' ? drillsList([]) : { text: NO_DRILLS_CONFIGURED };
     if (command.kind === 'drills') return drillsList(await drills.list());
     // Disruptive: a Multi-AZ failover drill goes through two-person approval like a failover.
     const request = drills.approvalRequest(command.drill, command.dryRun === true);

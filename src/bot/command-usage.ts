@@ -27,6 +27,15 @@ export type Subcommand = (typeof SUBCOMMANDS)[number];
 /** Subcommands anyone in the workspace may run; everything else needs `slack.operators`. */
 export const READ_ONLY_SUBCOMMANDS: ReadonlySet<Subcommand> = new Set(['help', 'status', 'incidents', 'readiness', 'drills', 'silences']);
 
+/**
+ * "`help`, `status`, … and `silences`": READ_ONLY_SUBCOMMANDS in help order, for the sentences
+ * that tell people what they may run, so those sentences cannot drift from the permission check.
+ */
+export const READ_ONLY_SUBCOMMAND_LIST: string = (() => {
+  const names = SUBCOMMANDS.filter((s) => READ_ONLY_SUBCOMMANDS.has(s)).map((s) => `\`${s}\``);
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('');
+})();
+
 const ARGUMENTS: Record<Subcommand, string> = {
   help: '',
   status: '',

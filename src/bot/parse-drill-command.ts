@@ -11,7 +11,7 @@ type Parsed = { ok: true; command: DrillCommand } | { ok: false; error: string }
 export function parseDrill(text: string, command: string, drills: readonly string[]): Parsed {
   const { words, rest } = takeWords(text, 1);
   const name = words[0];
-  const known = drills.length > 0 ? `drills: ${drills.join(', ')}` : 'no drills are configured (drills: in the config)';
+  const known = drills.length > 0 ? `drills: ${drills.join(', ')}` : 'no drills are configured (add one under `drills:` in the config)';
   if (name === undefined) return { ok: false, error: `Name the drill to run (${known}).` };
   const dryRun = rest === '--dry-run';
   if (rest.length > 0 && !dryRun)

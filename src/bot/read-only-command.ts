@@ -3,7 +3,7 @@ import { READ_ONLY_SUBCOMMANDS } from './command-usage.js';
 import { resolveSubcommand } from './parse-command.js';
 
 /**
- * True for a slash command payload whose subcommand only reads (`help`, `status`, `incidents`, `readiness`;
+ * True for a slash command payload whose subcommand only reads (READ_ONLY_SUBCOMMANDS;
  * empty text is help). Such a delivery may be answered even when the store cannot record it:
  * a retried read answered twice is harmless, and operators must not be blind while Redis is down.
  */

@@ -2,11 +2,30 @@ import { randomBytes } from 'node:crypto';
 import { LifeboatError } from '../core/lifeboat-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { IncidentTransitionRefusal } from './bot-ports.js';
+import { READ_ONLY_SUBCOMMAND_LIST } from './command-usage.js';
 
 /** Plain, safe sentences for Slack users. Internal detail goes to the log, never to Slack. */
 export function refusedNotOperator(what: string): string {
-  return `Only Lifeboat operators can ${what}. Anyone can use \`help\`, \`status\` and \`incidents\`; ask an operator (slack.operators) to do this.`;
+  return `Only Lifeboat operators can ${what}. Anyone can use ${READ_ONLY_SUBCOMMAND_LIST}; ask an operator (slack.operators) to do this.`;
 }
+
+/**
+ * A read-only listing with nothing configured to list: says so, and where in the config one is
+ * added (the config is read at start, so it takes a restart).
+ */
+export function nothingConfigured(what: string, where: string, readmeSection: string): string {
+  return `No ${what} are configured. Add one under ${where} in the config (README, "${readmeSection}"), then restart Lifeboat.`;
+}
+
+/** `/dr drills` and `/dr drill` with no `drills:` section. */
+export const NO_DRILLS_CONFIGURED = nothingConfigured('drills', '`drills:`', 'Restore drills');
+
+/** `/dr readiness` with no runbooks. */
+export const NO_RUNBOOKS_CONFIGURED = nothingConfigured(
+  'failover or restore runbooks',
+  '`runbooks.failover` or `runbooks.restore`',
+  'Configuration',
+);
 
 /** A permission check Slack could not answer (usergroup unreadable or too slow): refused, fail closed. */
 export function permissionUnconfirmed(what: string): string {

@@ -141,6 +141,45 @@ checks:
     expect(stdout).toContain('"msg":"stopped"');
   });
 
+  it('start with no Slack, PagerDuty or Redis says it is in LOCAL MODE, warns that REDIS_URL is unset, and prints URLs that answer', async () => {
+    // The quick-start config itself, on free ports (its demo target's 3099 may be taken here).
+    const [port, demoPort] = [await freePort(), await freePort()];
+    const example = readFileSync(join(ROOT, 'examples/lifeboat.yaml'), 'utf8');
+    const config = file('local.yaml', example.replace('port: 3000', `port: ${port}`).replaceAll('3099', String(demoPort)));
+    const run = lifeboat(['start', '--config', config]);
+    await waitFor(async () => run.output().includes('lifeboat is up'), 15_000);
+    const base = `http://localhost:${port}`;
+    const urls = [`${base}/status`, `${base}/metrics`, `${base}/readyz`, `${base}/healthz`];
+    for (const url of urls) expect((await fetch(url.replace('localhost', '127.0.0.1'))).status, url).toBe(200);
+    run.child.kill('SIGTERM');
+    const { code, stdout } = await run.finished;
+    expect(code).toBe(0);
+
+    // One JSON object per line (stdout is not a terminal): the fields are asserted, not the layout.
+    const lines = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { level: number; msg: string; [field: string]: unknown });
+    const at = (msg: string | RegExp) => lines.findIndex((l) => (typeof msg === 'string' ? l.msg === msg : msg.test(l.msg)));
+    const starting = at('starting in LOCAL MODE: in-memory store, Slack and PagerDuty off');
+    expect(lines[starting]).toMatchObject({
+      level: 30,
+      config,
+      store: 'memory (single replica, lost on restart)',
+      slack: 'off (no SLACK_BOT_TOKEN)',
+      pagerduty: 'off (no PAGERDUTY_ROUTING_KEY)',
+      statuspage: 'builtin',
+    });
+    const warned = at(/^REDIS_URL is not set: using the in-memory store\. It is for a single replica only/);
+    expect(lines[warned]).toMatchObject({ level: 40, store: 'memory' });
+    expect(lines[warned]?.msg).toContain('Set REDIS_URL (e.g. redis://127.0.0.1:6379)');
+    const up = at(`lifeboat is up: open ${urls.join(' ')}`);
+    expect(lines[up]).toMatchObject({ level: 30, urls });
+    expect([starting, warned, up].every((i) => i >= 0)).toBe(true);
+    expect(starting).toBeLessThan(warned);
+    expect(warned).toBeLessThan(up);
+  });
+
   it('start writes readable lines with LOG_FORMAT=pretty and refuses an unknown LOG_FORMAT', async () => {
     const port = await freePort();
     const config = file('pretty.yaml', `server: { port: ${port} }\n`);

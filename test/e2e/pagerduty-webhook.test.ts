@@ -57,14 +57,13 @@ interface LogLine {
   [field: string]: unknown;
 }
 
-async function startApp(pagerduty = ''): Promise<{ app: App; clock: ManualClock; logs: LogLine[] }> {
+async function startApp(
+  pagerduty = '',
+  env: Record<string, string> = { PAGERDUTY_WEBHOOK_SECRET: SECRET },
+): Promise<{ app: App; clock: ManualClock; logs: LogLine[] }> {
   const logs: LogLine[] = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(JSON.parse(line)) } });
-  const started = await startPagingApp(
-    yaml(pagerduty),
-    { PAGERDUTY_WEBHOOK_SECRET: SECRET },
-    { redis: { client: bed.redis, keyPrefix: bed.prefix }, logger },
-  );
+  const started = await startPagingApp(yaml(pagerduty), env, { redis: { client: bed.redis, keyPrefix: bed.prefix }, logger });
   guarded.track(started.app);
   return { ...started, logs };
 }
@@ -208,6 +207,27 @@ it('a forged or unsigned webhook is refused with 401 and changes nothing; severa
   expect(await post(app, body, rotating)).toEqual({ status: 200, json: { ok: true, applied: true } });
   await app.slack?.bot.idle();
   expect((await app.store.getIncident('INC-1'))?.state).toBe('resolved');
+});
+
+it('without PAGERDUTY_WEBHOOK_SECRET the route is off: a correctly signed resolve gets 404 and changes nothing', async () => {
+  const { app, clock } = await startApp('', {});
+  await openAndPage(app, clock);
+  await until(async () => (await auditLines(app)).length === 2, 'the open and the page audited');
+  const auditBefore = await auditLines(app);
+  const revisionBefore = (await app.store.getIncident('INC-1'))?.revision;
+
+  const body = webhookBody('incident.resolved', 'INC-1');
+  const answer = await post(app, body, pagerDutySignature([SECRET], body));
+  expect(answer.status).toBe(404);
+  expect(answer.json).toMatchObject({ statusCode: 404, error: 'Not Found' });
+
+  const stored = await app.store.getIncident('INC-1');
+  expect(stored?.state).toBe('open');
+  expect(stored?.revision).toBe(revisionBefore);
+  expect(await auditLines(app)).toEqual(auditBefore);
+  // Not refused by a webhook handler either (that would be a 401, counted): the route is not there.
+  const metrics = await app.metrics.registry.getSingleMetricAsString('lifeboat_pagerduty_webhooks_total');
+  expect(metrics).not.toMatch(/lifeboat_pagerduty_webhooks_total\{outcome="[a-z]+"\} [1-9]/);
 });
 
 it('an event for a well-formed key of an incident that does not exist is answered 200, changes nothing and is logged as ignored', async () => {

@@ -2,6 +2,7 @@ import type { types } from '@slack/bolt';
 import { formatDurationHms, formatUtcSecond } from '../../core/format-time.js';
 import type { DrillListing } from '../../drills/drill-service.js';
 import { escapeMrkdwn } from '../slack-text.js';
+import { NO_DRILLS_CONFIGURED } from '../user-messages.js';
 import { listSections, shortenVisibly } from './fit-list.js';
 
 /** Sections the list may fill (of Slack's 50 blocks a message); "…and N more" past them. */
@@ -35,9 +36,8 @@ function multiAzLine(d: DrillListing, what: string): string {
 
 /** `/dr drills`: every configured drill, its schedule and its last result, within Block Kit's limits. */
 export function drillsList(drills: readonly DrillListing[]): { text: string; blocks: types.KnownBlock[] } {
-  const empty = 'No drills are configured (`drills:` in the config).';
   return {
-    text: drills.length === 0 ? empty : `${drills.length} drill${drills.length === 1 ? '' : 's'}`,
-    blocks: listSections('*Drills*', drills.map(line), { maxSections: DRILL_SECTIONS, empty }),
+    text: drills.length === 0 ? NO_DRILLS_CONFIGURED : `${drills.length} drill${drills.length === 1 ? '' : 's'}`,
+    blocks: listSections('*Drills*', drills.map(line), { maxSections: DRILL_SECTIONS, empty: NO_DRILLS_CONFIGURED }),
   };
 }

@@ -1,4 +1,4 @@
-import { helpLines } from '../command-usage.js';
+import { helpLines, READ_ONLY_SUBCOMMAND_LIST } from '../command-usage.js';
 
 /** `/dr help`: every subcommand with what it does, and who may do what. */
 export function helpMessage(command: string): { text: string } {
@@ -6,7 +6,7 @@ export function helpMessage(command: string): { text: string } {
     text: [
       `*Lifeboat* — disaster recovery from Slack. \`${command}\` commands:`,
       ...helpLines(command),
-      'Anyone can run `help`, `status` and `incidents`; everything else needs a Lifeboat operator. ' +
+      `Anyone can run ${READ_ONLY_SUBCOMMAND_LIST}; everything else needs a Lifeboat operator. ` +
         '`failover`, `restore`, `resume`, `revert-dns` and `statuspage` always need a second person to approve.',
     ].join('\n'),
   };

@@ -2,6 +2,7 @@ import type { types } from '@slack/bolt';
 import type { ReadinessReport } from '../../readiness/readiness-evaluator.js';
 import type { RunbookReadiness } from '../../readiness/runbook-readiness.js';
 import { escapeMrkdwn } from '../slack-text.js';
+import { NO_RUNBOOKS_CONFIGURED } from '../user-messages.js';
 import { listSections, shortenVisibly } from './fit-list.js';
 
 /** Sections the list may fill before the rest are counted ("…and N more"). */
@@ -29,14 +30,13 @@ export function readinessList(report: ReadinessReport): { text: string; blocks: 
   const runbooks = [...report.runbooks].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
   const count = (status: RunbookReadiness['status']) => runbooks.filter((r) => r.status === status).length;
   const summary = `${count('ready')} ready, ${count('not-ready')} not ready, ${count('unknown')} unknown`;
-  const text =
-    runbooks.length === 0 ? 'No failover or restore runbooks are configured.' : `Readiness of ${runbooks.length} runbooks: ${summary}`;
+  const text = runbooks.length === 0 ? NO_RUNBOOKS_CONFIGURED : `Readiness of ${runbooks.length} runbooks: ${summary}`;
   const title = `*Readiness (${runbooks.length} runbook${runbooks.length === 1 ? '' : 's'}: ${summary})* · evaluated now, read-only, in ${(report.durationMs / 1000).toFixed(1)}s`;
   return {
     text,
     blocks: listSections(title, runbooks.map(line), {
       maxSections: READINESS_SECTIONS,
-      empty: 'No failover or restore runbooks are configured.',
+      empty: NO_RUNBOOKS_CONFIGURED,
     }),
   };
 }

@@ -210,7 +210,7 @@ describe('Update status page', () => {
       response_action: 'errors',
       errors: {
         'message:identified':
-          'Only Lifeboat operators can update the status page. Anyone can use `help`, `status` and `incidents`; ask an operator (slack.operators) to do this.',
+          'Only Lifeboat operators can update the status page. Anyone can use `help`, `status`, `incidents`, `readiness`, `drills` and `silences`; ask an operator (slack.operators) to do this.',
       },
     });
     expect(h.ports.untouched).toBe(true);

@@ -260,7 +260,7 @@ describe('/dr permissions', () => {
     const { replies } = await command('ack INC-1', 'U0ZZZ');
     expect(replies).toEqual([
       ephemeral(
-        'Only Lifeboat operators can run `/dr ack`. Anyone can use `help`, `status` and `incidents`; ask an operator (slack.operators) to do this.\nUsage: `/dr ack <incident>`',
+        'Only Lifeboat operators can run `/dr ack`. Anyone can use `help`, `status`, `incidents`, `readiness`, `drills` and `silences`; ask an operator (slack.operators) to do this.\nUsage: `/dr ack <incident>`',
       ),
     ]);
     expect(group.calls[0]?.body).toEqual({ usergroup: 'S0OPS' });
@@ -290,7 +290,7 @@ describe('/dr permissions', () => {
 
 describe('/dr parse errors do not reveal runbooks to non-operators', () => {
   const refusal = (subcommand: string, usage: string) =>
-    `Only Lifeboat operators can run \`/dr ${subcommand}\`. Anyone can use \`help\`, \`status\` and \`incidents\`; ask an operator (slack.operators) to do this.\nUsage: \`${usage}\``;
+    `Only Lifeboat operators can run \`/dr ${subcommand}\`. Anyone can use \`help\`, \`status\`, \`incidents\`, \`readiness\`, \`drills\` and \`silences\`; ask an operator (slack.operators) to do this.\nUsage: \`${usage}\``;
   const FAILOVER_USAGE = '/dr failover <runbook> [--dry-run] [--allow-data-loss]';
   const RESTORE_USAGE = '/dr restore <runbook> (--snapshot <id> | --time <ISO-8601> | --latest) [--dry-run]';
 
