@@ -166,7 +166,7 @@ function inferredRegion(target: MultiAzFailoverTarget, config: { checks: unknown
 }
 
 /** The database a Multi-AZ drill fails over. */
-export function multiAzDatabase(target: MultiAzFailoverTarget): DatabaseName {
+function multiAzDatabase(target: MultiAzFailoverTarget): DatabaseName {
   return 'dbInstance' in target ? { kind: 'instance', id: target.dbInstance } : { kind: 'cluster', id: target.dbCluster };
 }
 
