@@ -33,6 +33,7 @@ import { READINESS_POLICY, readinessCheckId } from './readiness/readiness-result
 import { buildServer } from './server/build-server.js';
 import { PostureReader } from './posture/posture-reader.js';
 import { PostureService } from './posture/posture-service.js';
+import { warnPostureScheduleOff } from './posture/posture-schedule.js';
 import { timelineRoutes } from './server/timeline-route.js';
 import { incidentTimelineMarkdown } from './audit/render-timeline.js';
 import { pagerDutyWebhookRoutes } from './paging/webhook/pagerduty-webhook.js';
@@ -161,6 +162,7 @@ export function buildApp(deps: AppDeps): App {
   const audit = new AuditRecorder(backend.auditLog, logger.child({ component: 'audit' }));
   const statusPage = createStatusPage({ config, logger, store: backend.statusPage, clock, incidents: store });
   const slackOn = Boolean(config.env.slackBotToken);
+  if (config.posture && !slackOn) warnPostureScheduleOff(config.posture.schedule, logger.child({ component: 'posture' }));
   // The PagerDuty alert links the incident's Slack message.
   const links = slackOn ? buildIncidentLinks(config, backend, clock, logger) : null;
   // Any replica may deliver pages: every claim on the queue is atomic in the store.

@@ -1,6 +1,6 @@
 import { SEVERITIES } from '../core/severity.js';
 import type { CheckType } from './types.js';
-import { DEFAULT_EVERY_MS, DEFAULT_TIMEOUT_MS } from './checks-schema.js';
+import { DEFAULT_EVERY_MS, DEFAULT_TIMEOUT_MS, defaultTimeoutMs } from './checks-schema.js';
 import type { ConfigIssue } from './config-issue.js';
 import { formatConfigDuration } from '../core/format-time.js';
 import { asArray, asDurationMs, asRecord, asText, isGiven } from './raw-read.js';
@@ -15,21 +15,23 @@ function scheduleRules(check: Record<string, unknown>, at: number, type: CheckTy
     return [{ path: ['checks', at, 'schedule'], message: 'set either every or schedule, not both' }];
   }
   const everyGiven = isGiven(check.every);
-  const timeoutGiven = isGiven(check.timeout);
   const everyMs = everyGiven ? asDurationMs(check.every) : isGiven(check.schedule) ? undefined : DEFAULT_EVERY_MS;
-  const timeoutMs = timeoutGiven ? asDurationMs(check.timeout) : type && DEFAULT_TIMEOUT_MS[type];
-  if (everyMs === undefined || timeoutMs === undefined || timeoutMs < everyMs) return [];
-  if (timeoutGiven) {
-    const every = `${formatConfigDuration(everyMs)}${everyGiven ? '' : ', the default'}`;
-    return [{ path: ['checks', at, 'timeout'], message: `${formatConfigDuration(timeoutMs)} must be shorter than every (${every})` }];
+  if (everyMs === undefined) return [];
+  if (!isGiven(check.timeout)) {
+    // The default timeout is at most 80 % of every: only `every: 1ms` leaves no whole millisecond.
+    return type && defaultTimeoutMs(type, everyMs) === 0
+      ? [
+          {
+            path: ['checks', at, 'every'],
+            message: `${formatConfigDuration(everyMs)} is too short to leave a timeout (80 % of every); use at least 2ms`,
+          },
+        ]
+      : [];
   }
-  // only `every` was given (default timeouts are all shorter than the default interval)
-  return [
-    {
-      path: ['checks', at, 'every'],
-      message: `${formatConfigDuration(everyMs)} must be longer than the timeout (${formatConfigDuration(timeoutMs)}, the ${String(type)} default); set a shorter timeout`,
-    },
-  ];
+  const timeoutMs = asDurationMs(check.timeout);
+  if (timeoutMs === undefined || timeoutMs < everyMs) return [];
+  const every = `${formatConfigDuration(everyMs)}${everyGiven ? '' : ', the default'}`;
+  return [{ path: ['checks', at, 'timeout'], message: `${formatConfigDuration(timeoutMs)} must be shorter than every (${every})` }];
 }
 
 /** A more severe level must not trip at a lower lag than a less severe one. */

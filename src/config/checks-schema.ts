@@ -15,6 +15,18 @@ export const DEFAULT_TIMEOUT_MS: Record<CheckType, number> = {
   backup: 30_000, // 30 seconds
 };
 
+/**
+ * The timeout of a check that gives none (SPEC §3): its type's default, or 80 % of `every` when
+ * that is shorter, so a short `every` alone is a valid check (`every: 500ms` -> 400ms). A cron
+ * `schedule` keeps the type default: its gaps vary (`0 9 * * 1-5`), a 5-field cron's shortest is a
+ * minute (above every default), and a run still in flight at the next tick skips that tick.
+ * Rounded down to whole ms; 0 only for `every: 1ms`, which check-rules refuses.
+ */
+export function defaultTimeoutMs(type: CheckType, everyMs: number | undefined): number {
+  const typeDefault = DEFAULT_TIMEOUT_MS[type];
+  return everyMs === undefined ? typeDefault : Math.min(typeDefault, Math.floor((everyMs * 4) / 5));
+}
+
 /** Severity of http and backup checks that give none; lag checks default to their worst threshold. */
 const DEFAULT_SEVERITY: Severity = 'SEV2';
 
@@ -28,7 +40,7 @@ const baseShape = {
   timeout: duration
     .optional()
     .describe(
-      "Deadline of one run; must be shorter than every. Default: the type's default (http 5s, replication-lag 10s, backup 30s), at most 80% of every",
+      "Deadline of one run; must be shorter than every. Default: the smaller of the type's default (http 5s, replication-lag 10s, backup 30s) and 80% of every (every: 2s -> 1600ms); with a schedule, the type's default",
     ),
   severity: severity.optional().describe('Severity of the incident a failure opens'),
   failAfter: count.default(1).describe('Consecutive failures before an incident opens'),
@@ -54,7 +66,7 @@ function toBase(c: BaseInput, type: CheckType, severityDefault: Severity): Check
     id: c.id,
     ...(everyMs !== undefined && { everyMs }),
     ...(c.schedule !== undefined && { schedule: c.schedule }),
-    timeoutMs: c.timeout ?? DEFAULT_TIMEOUT_MS[type],
+    timeoutMs: c.timeout ?? defaultTimeoutMs(type, everyMs),
     severity: c.severity ?? severityDefault,
     failAfter: c.failAfter,
     recoverAfter: c.recoverAfter,

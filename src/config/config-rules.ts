@@ -2,7 +2,7 @@ import { checkRules, databaseRules } from './check-rules.js';
 import { closestMatch } from './closest-match.js';
 import type { ConfigIssue } from './config-issue.js';
 import type { EnvVariable } from './env-schema.js';
-import { drillRules } from './drill-rules.js';
+import { drillRegionRules, drillRules } from './drill-rules.js';
 import { noiseRules } from './noise-rules.js';
 import { DEFAULT_DEMO_PORT, DEFAULT_PORT } from './sections-schema.js';
 import { asArray, asInteger, asRecord, asText, isGiven } from './raw-read.js';
@@ -64,18 +64,6 @@ function slackRules(slack: Record<string, unknown> | undefined, env: CleanEnv): 
     }
   }
   return issues;
-}
-
-/** A scheduled posture report is a Slack post: without the bot it would silently never be seen. */
-function postureRules(raw: Record<string, unknown>, env: CleanEnv): ConfigIssue[] {
-  const posture = isGiven(raw.posture) ? asRecord(raw.posture) : undefined;
-  if (!posture || !isGiven(posture.schedule) || env.SLACK_BOT_TOKEN) return [];
-  return [
-    {
-      path: ['posture', 'schedule'],
-      message: 'needs Slack to post the report: set SLACK_BOT_TOKEN (and slack.channel), or remove posture.schedule',
-    },
-  ];
 }
 
 /**
@@ -254,9 +242,9 @@ export function configRules(raw: Record<string, unknown>, env: CleanEnv): Config
     ...checkRules(raw.checks),
     ...runbookRules(raw),
     ...drillRules(raw),
+    ...drillRegionRules(raw),
     ...drillVerifyRules(raw),
     ...demoRules(raw, env),
     ...noiseRules(raw),
-    ...postureRules(raw, env),
   ];
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { DrillConfig, MultiAzFailoverTarget } from './types.js';
+import type { DrillConfig, MultiAzDrillConfig, MultiAzFailoverTarget, RestoreDrillConfig } from './types.js';
+import { inferRegion, regionSources, type DatabaseName } from './database-regions.js';
 import { awsRegion, cronExpression, duration, httpUrl, text } from './field-schemas.js';
 import { verifyStepSchema } from './verify-step-schema.js';
 import { runbookName } from './runbooks-schema.js';
@@ -73,7 +74,11 @@ export const drillSchema = strictObject({
   schedule: cronExpression.optional(),
   validate: validateSchema.optional(),
   keepFor: keepFor.optional(),
-  region: awsRegion.optional(),
+  region: awsRegion
+    .optional()
+    .describe(
+      'Multi-AZ failover drills: the AWS region of the database; default: the region of the backup check, replication-lag check or runbook naming it',
+    ),
   verify: verifyStepSchema.optional(),
   rto: duration.optional(),
 })
@@ -94,7 +99,6 @@ export const drillSchema = strictObject({
           message:
             'a Multi-AZ failover drill is disruptive (writes stop while the database fails over), so it only runs on demand (/dr drill) with two-person approval and typed confirmation: remove schedule',
         });
-      if (d.region === undefined) ctx.addIssue({ code: 'custom', path: ['region'], message: 'required: the AWS region of the database' });
       for (const field of RESTORE_ONLY)
         if (d[field] !== undefined)
           ctx.addIssue({
@@ -118,11 +122,11 @@ export const drillSchema = strictObject({
           });
     }
   })
-  .transform((d): DrillConfig => {
+  .transform((d): ParsedDrill => {
     if (d.multiAzFailover !== undefined)
       return {
         multiAzFailover: d.multiAzFailover,
-        region: d.region ?? '',
+        ...(d.region !== undefined && { region: d.region }),
         ...(d.verify !== undefined && { verify: d.verify }),
         ...(d.rto !== undefined && { rtoMs: d.rto }),
       };
@@ -134,6 +138,37 @@ export const drillSchema = strictObject({
       ...(d.rto !== undefined && { rtoMs: d.rto }),
     };
   });
+
+/** A drill as its own entry says it: a Multi-AZ drill may leave its region to the entries naming its database. */
+export type ParsedDrill = RestoreDrillConfig | (Omit<MultiAzDrillConfig, 'region'> & { region?: string });
+
+/**
+ * Gives each Multi-AZ drill without `region` the region of the checks and runbooks naming its
+ * database (SPEC §3's `orders-multi-az` gives none). When they name none or disagree, drill-rules
+ * has refused the config already; '' only keeps the type whole.
+ */
+export function withDrillRegions(
+  drills: Record<string, ParsedDrill>,
+  config: { checks: unknown; runbooks: unknown },
+): Record<string, DrillConfig> {
+  return Object.fromEntries(
+    Object.entries(drills).map(([name, drill]): [string, DrillConfig] => {
+      if (!('multiAzFailover' in drill)) return [name, drill];
+      return [name, { ...drill, region: drill.region ?? inferredRegion(drill.multiAzFailover, config) }];
+    }),
+  );
+}
+
+function inferredRegion(target: MultiAzFailoverTarget, config: { checks: unknown; runbooks: unknown }): string {
+  const db = multiAzDatabase(target);
+  const inferred = inferRegion(regionSources(config, db), db);
+  return 'region' in inferred ? inferred.region : '';
+}
+
+/** The database a Multi-AZ drill fails over. */
+function multiAzDatabase(target: MultiAzFailoverTarget): DatabaseName {
+  return 'dbInstance' in target ? { kind: 'instance', id: target.dbInstance } : { kind: 'cluster', id: target.dbCluster };
+}
 
 /** Drill names are typed in Slack (`/dr drill orders-restore`): the same rule as runbook names. */
 export const drillsSchema = z.record(runbookName, drillSchema);

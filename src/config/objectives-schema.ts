@@ -20,5 +20,7 @@ export const objectivesSchema = strictObject({
 
 /** Top-level `posture:` (SPEC §3): when the leader posts the DR posture report to `slack.channel`. */
 export const postureSchema = strictObject({
-  schedule: cronExpression.describe('Post the DR posture report to slack.channel on this cron (node-cron, UTC)'),
+  schedule: cronExpression.describe(
+    'Post the DR posture report to slack.channel on this cron (node-cron, UTC); with Slack off, not posted (a warning at start)',
+  ),
 }).transform((p): PostureConfig => ({ schedule: p.schedule }));

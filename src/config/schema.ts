@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Config } from './types.js';
 import { checkSchema } from './checks-schema.js';
-import { drillsSchema } from './drills-schema.js';
+import { drillsSchema, withDrillRegions } from './drills-schema.js';
 import { maintenanceSchema } from './maintenance-schema.js';
 import { postureSchema } from './objectives-schema.js';
 import { runbooksSchema } from './runbooks-schema.js';
@@ -59,7 +59,7 @@ export const configFileSchema = strictObject({
     ...(c.demo !== undefined && { demo: c.demo }),
     checks: c.checks,
     runbooks: c.runbooks,
-    ...(Object.keys(c.drills).length > 0 && { drills: c.drills }),
+    ...(Object.keys(c.drills).length > 0 && { drills: withDrillRegions(c.drills, c) }),
     ...(c.maintenance.length > 0 && { maintenance: c.maintenance }),
     ...(c.posture !== undefined && { posture: c.posture }),
   }),

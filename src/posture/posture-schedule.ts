@@ -86,3 +86,16 @@ export class PostureSchedule {
     this.deps.logger.info({ channel, tick: delivery.entry.data.tick }, 'DR posture report posted');
   }
 }
+
+/**
+ * `posture.schedule` with Slack off (local mode, SPEC §3 lets it be set): nothing is scheduled, since
+ * the report is a Slack post and composing it reads AWS for every database only to drop it (an
+ * error a tick without AWS credentials). Said once at start, so nobody waits for a post.
+ */
+export function warnPostureScheduleOff(schedule: string, logger: Logger): void {
+  logger.warn(
+    { schedule, slack: 'off' },
+    'posture.schedule is set but Slack is off (no SLACK_BOT_TOKEN): the scheduled DR posture report will not be posted, ' +
+      'and is not scheduled. Set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and slack.channel to post it',
+  );
+}

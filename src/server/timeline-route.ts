@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { parseIncidentId } from '../bot/parse-incident-id.js';
 import type { Logger } from '../observability/logger.js';
+import { MIN_API_TOKEN_CHARS } from '../config/env-schema.js';
 
 export interface TimelineRouteDeps {
   /** LIFEBOAT_API_TOKEN. */
@@ -15,9 +16,17 @@ export interface TimelineRouteDeps {
  * `GET /incidents/<id>/timeline.md` (SPEC §4, §11): the postmortem timeline for operators'
  * tooling, behind `Authorization: Bearer <LIFEBOAT_API_TOKEN>`. Registered only when the token is
  * set, so without it the route does not exist (404). A missing or wrong token gets 401 with
- * `WWW-Authenticate: Bearer` (RFC 6750 §3) and reads nothing.
+ * `WWW-Authenticate: Bearer` (RFC 6750 §3) and reads nothing. A short token works, with a warning.
  */
 export function timelineRoutes(deps: TimelineRouteDeps): FastifyPluginAsync {
+  if (deps.token.length < MIN_API_TOKEN_CHARS) {
+    // The length only, never the token: the log must not help anyone guess it.
+    deps.logger.warn(
+      { tokenChars: deps.token.length, minChars: MIN_API_TOKEN_CHARS },
+      `LIFEBOAT_API_TOKEN is shorter than ${MIN_API_TOKEN_CHARS} characters: a short token can be guessed, and it opens every incident's timeline. ` +
+        'Use a random secret, e.g. `openssl rand -hex 32`',
+    );
+  }
   const expected = digest(deps.token);
   return async (app) => {
     app.get<{ Params: { id: string } }>('/incidents/:id/timeline.md', async (request, reply) => {

@@ -63,6 +63,15 @@ describe('lifeboat CLI', () => {
     }
   });
 
+  it('check-config exits 0 on the SPEC §3 example with no credentials at all, and on a check with a short every alone', async () => {
+    // The Multi-AZ drill without region, posture.schedule without Slack: valid as the SPEC shows them.
+    const spec = await lifeboat(['check-config', '--config', 'test/unit/config/fixtures/spec-example.yaml']).finished;
+    expect(spec.code, spec.stderr).toBe(0);
+    const short = file('short-every.yaml', 'checks:\n  - { id: api, type: http, url: "https://api.example.com/health", every: 2s }\n');
+    const quick = await lifeboat(['check-config', '--config', short]).finished;
+    expect(quick.code, quick.stderr).toBe(0);
+  });
+
   it('check-config exits 1 with one path: message line per problem', async () => {
     const { code, stderr } = await lifeboat(['check-config', '--config', file('bad.yaml', BAD)]).finished;
     expect(code).toBe(1);

@@ -162,9 +162,14 @@ const CASES: Case[] = [
     lines: ['checks[0].timeout: 2m must be shorter than every (1m, the default)'],
   },
   {
-    rule: 'every must be longer than the default timeout',
-    yaml: `checks:\n  - { id: api, ${HTTP}, every: 2s }`,
-    lines: ['checks[0].every: 2s must be longer than the timeout (5s, the http default); set a shorter timeout'],
+    rule: 'an every with no whole millisecond for its default timeout is refused',
+    yaml: `checks:\n  - { id: api, ${HTTP}, every: 1ms }`,
+    lines: ['checks[0].every: 1ms is too short to leave a timeout (80 % of every); use at least 2ms'],
+  },
+  {
+    rule: 'an explicit timeout still must be shorter than a short every',
+    yaml: `checks:\n  - { id: api, ${HTTP}, every: 2s, timeout: 5s }`,
+    lines: ['checks[0].timeout: 5s must be shorter than every (2s)'],
   },
   {
     rule: 'HEAD cannot check a body',

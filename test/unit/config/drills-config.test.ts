@@ -117,7 +117,7 @@ drills:
       `${RUNBOOKS}checks:
   - { id: api, type: http, url: https://api.example.com/health, every: 30s, severity: SEV2 }
 drills:
-  a: { multiAzFailover: { dbInstance: orders-db } }
+  a: { multiAzFailover: { dbInstance: billing-db } }
   b: { multiAzFailover: { dbInstance: orders-db, dbCluster: orders-aurora }, region: us-east-1 }
   c: { multiAzFailover: {}, region: us-east-1 }
   d: { multiAzFailover: { dbInstance: orders-db, targetInstance: x }, region: us-east-1 }
@@ -131,7 +131,7 @@ drills:
     );
     expect(errors).toEqual(
       expect.arrayContaining([
-        'drills.a.region: required: the AWS region of the database',
+        'drills.a.region: required: no backup check, replication-lag check, restore or failover runbook names billing-db, so its region cannot be inferred; give region',
         'drills.b.multiAzFailover: give exactly one of dbInstance (an RDS Multi-AZ instance) or dbCluster (an Aurora cluster)',
         'drills.c.multiAzFailover: give exactly one of dbInstance (an RDS Multi-AZ instance) or dbCluster (an Aurora cluster)',
         'drills.d.multiAzFailover.targetInstance: only an Aurora drill (dbCluster) has a target instance; an RDS Multi-AZ instance fails over to its standby',
@@ -146,5 +146,56 @@ drills:
       ]),
     );
     expect(errors).toHaveLength(12);
+  });
+
+  describe('a Multi-AZ drill without region takes the region of the entries naming its database', () => {
+    const drillOf = (yaml: string, target: string) => {
+      const result = parseConfig(`${yaml}drills:\n  az: { multiAzFailover: ${target} }\n`, {});
+      if (!result.ok) throw new Error(result.errors.join('\n'));
+      return result.config.drills?.az;
+    };
+    it.each([
+      ['a restore runbook (SPEC §3)', RUNBOOKS, '{ dbInstance: orders-db }', 'us-east-1'],
+      [
+        'a backup check, ids compared as RDS does (case-insensitively)',
+        'checks:\n  - { id: b, type: backup, region: eu-west-1, dbCluster: Orders-Aurora, maxAge: 26h }\n',
+        '{ dbCluster: orders-aurora }',
+        'eu-west-1',
+      ],
+      [
+        'a replication-lag check dimension',
+        'checks:\n  - { id: l, type: replication-lag, region: us-west-2, metric: ReplicaLag, dimensions: { DBInstanceIdentifier: orders-replica }, thresholds: { SEV2: 60s } }\n',
+        '{ dbInstance: orders-replica }',
+        'us-west-2',
+      ],
+      [
+        'a failover runbook promoting it',
+        'runbooks:\n  failover:\n    orders: { region: us-west-2, promote: { dbInstance: orders-replica } }\n',
+        '{ dbInstance: orders-replica }',
+        'us-west-2',
+      ],
+      [
+        'a failover runbook moving the writer in it',
+        'runbooks:\n  failover:\n    aurora: { region: eu-central-1, promote: { failoverCluster: orders-aurora, targetInstance: orders-aurora-2 } }\n',
+        '{ dbCluster: orders-aurora }',
+        'eu-central-1',
+      ],
+    ])('from %s', (_name, yaml, target, region) => {
+      expect(drillOf(yaml, target)).toEqual({ multiAzFailover: expect.any(Object), region });
+    });
+
+    const DISAGREE = `${RUNBOOKS}checks:\n  - { id: b, type: backup, region: us-west-2, dbInstance: orders-db, maxAge: 26h }\n`;
+    it('refuses when the entries naming it disagree, naming them; an explicit region settles it', () => {
+      expect(errorsOf(`${DISAGREE}drills:\n  az: { multiAzFailover: { dbInstance: orders-db } }\n`)).toEqual([
+        'drills.az.region: required: the entries naming orders-db disagree on its region (us-west-2 in checks[0], us-east-1 in runbooks.restore.orders), so it cannot be inferred; give region',
+      ]);
+      expect(drillOf(DISAGREE, '{ dbInstance: orders-db }, region: us-west-2')).toMatchObject({ region: 'us-west-2' });
+    });
+
+    it('does not look at an instance for a cluster drill, or the other way round', () => {
+      expect(errorsOf(`${RUNBOOKS}drills:\n  az: { multiAzFailover: { dbCluster: orders-db } }\n`)).toEqual([
+        expect.stringMatching(/^drills\.az\.region: required: no backup check, .* names orders-db, so its region cannot be inferred/),
+      ]);
+    });
   });
 });

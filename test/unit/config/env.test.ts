@@ -25,6 +25,11 @@ describe('environment: values', () => {
     });
   });
 
+  it('accepts any non-empty LIFEBOAT_API_TOKEN, a short one included (SPEC §2 sets no length; start-up warns)', () => {
+    expect(envOf({ LIFEBOAT_API_TOKEN: 'x' }).apiToken).toBe('x');
+    expect(envOf({ LIFEBOAT_API_TOKEN: '  ' }).apiToken).toBeUndefined(); // blank reads as unset: the route stays off
+  });
+
   it('reads secrets and endpoints, normalising trailing slashes and the log level case', () => {
     expect(
       envOf({

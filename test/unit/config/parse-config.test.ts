@@ -109,8 +109,24 @@ describe('parseConfig on valid configs', () => {
           },
         },
       },
+      drills: {
+        'orders-restore': {
+          restore: 'orders',
+          schedule: '0 3 * * 1',
+          validate: { webhook: { url: 'https://ops.example.com/validate-restore', timeoutMs: 300_000 } },
+          keepForMs: 0,
+          rtoMs: 1_800_000,
+        },
+        // no region in the SPEC: the restore runbook and the backup check naming orders-db say us-east-1
+        'orders-multi-az': { multiAzFailover: { dbInstance: 'orders-db' }, region: 'us-east-1' },
+      },
+      posture: { schedule: '0 9 * * 1' },
+      maintenance: [
+        { checks: ['api'], start: Date.parse('2027-01-10T02:00:00Z'), end: Date.parse('2027-01-10T04:00:00Z'), reason: 'DB upgrade' },
+      ],
       env: DEFAULT_ENV,
     };
+    // No credentials at all: the SPEC example is valid as local mode would read it.
     expect(valid(SPEC_EXAMPLE)).toStrictEqual(expected);
   });
 
@@ -252,6 +268,30 @@ checks:
       [1_800_000, undefined],
       [undefined, '*/30 * * * * *'],
     ]);
+  });
+
+  it.each([
+    ['a short every alone: four fifths of it', 'type: http, url: "https://example.com", every: 2s', 1_600],
+    ['a sub-second every', 'type: http, url: "https://example.com", every: 500ms', 400],
+    ['an every whose four fifths are above the http default', 'type: http, url: "https://example.com", every: 10s', 5_000],
+    [
+      'no every: four fifths of the 60s default are above every type default',
+      'type: backup, region: us-east-1, dbInstance: d, maxAge: 1d',
+      30_000,
+    ],
+    [
+      'a lag check with a short every',
+      'type: replication-lag, region: us-west-2, metric: ReplicaLag, dimensions: { DBInstanceIdentifier: r }, thresholds: { SEV2: 60s }, every: 5s',
+      4_000,
+    ],
+    [
+      'a cron schedule keeps the type default',
+      'type: backup, region: us-east-1, dbInstance: d, maxAge: 1d, schedule: "*/2 * * * * *"',
+      30_000,
+    ],
+    ['an explicit timeout wins', 'type: http, url: "https://example.com", every: 2s, timeout: 1s', 1_000],
+  ])('defaults the timeout to the smaller of the type default and four fifths of every: %s', (_name, fields, timeoutMs) => {
+    expect(valid(`checks:\n  - { id: c, ${fields} }\n`).checks[0]?.timeoutMs).toBe(timeoutMs);
   });
 
   it('turns on the demo target with its defaults for a bare `demo:`, and reads its durations', () => {
