@@ -96,7 +96,10 @@ export async function main(argv) {
       config,
       incidents: store,
     });
-    const perRunbook = () => Promise.all(evaluator.runbooks().map(({ kind, runbook }) => evaluateRunbook(planner, kind, runbook, { displayRefusal: planDisplayRefusal })));
+    const perRunbook = () =>
+      Promise.all(
+        evaluator.runbooks().map(({ kind, runbook }) => evaluateRunbook(planner, kind, runbook, { displayRefusal: planDisplayRefusal })),
+      );
     const unbatched = await measure(cycles, async () => ({ runbooks: await perRunbook() }), aws);
     report('unbatched (request gateways)', unbatched, n);
     return 0;

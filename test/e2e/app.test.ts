@@ -129,7 +129,7 @@ checks:
         dedup_key: open?.id,
         payload: { severity: 'critical', summary: expect.stringContaining('payments') },
       });
-      await until(async () => (await app.pager.pagingState(open?.id ?? ''))?.status === 'triggered', 3000);
+      await until(async () => (await app.pager.pagingState(open?.id ?? ''))?.status === 'triggered', 10_000);
       scope.done();
     } finally {
       nock.cleanAll();
@@ -198,8 +198,10 @@ checks:
 describe('two replicas on one Redis', () => {
   it('exactly one runs the checks, and the other takes over when it stops', async () => {
     const prefix = `test:replicas:${randomUUID()}:`;
+    // A 3 s lease: a loop stalled for a second on a busy machine must not hand it over mid-test
+    // (a stopping leader releases it, so the takeover does not wait for it).
     const cfg = config(`
-monitor: { leaseTtl: 1s }
+monitor: { leaseTtl: 3s }
 checks:
   - id: self
     type: http
@@ -214,14 +216,14 @@ checks:
     };
     const a = await replica('a');
     const b = await replica('b');
-    await until(() => a.app.monitor.running || b.app.monitor.running, 3000);
+    await until(() => a.app.monitor.running || b.app.monitor.running, 10_000);
     await new Promise((r) => setTimeout(r, 1500));
     expect([a.app.monitor.running, b.app.monitor.running].filter(Boolean)).toHaveLength(1);
 
     const [leader, follower] = a.app.monitor.running ? [a, b] : [b, a];
     await leader.app.stop();
     running.splice(running.indexOf(leader.app), 1);
-    await until(() => follower.app.monitor.running, 2500);
+    await until(() => follower.app.monitor.running, 10_000);
 
     const cleaner = new Redis(REDIS_URL);
     const keys = await cleaner.keys(`${prefix}*`);
@@ -245,7 +247,7 @@ checks:
     };
     try {
       const a = await replica('a');
-      await until(() => a.app.monitor.running, 3000);
+      await until(() => a.app.monitor.running, 10_000);
       const b = await replica('b');
       // Well inside the 5 s between batches: nothing of these passes is in the store yet.
       await new Promise((r) => setTimeout(r, 600));
@@ -258,7 +260,7 @@ checks:
       expect(seen!.consecutiveSuccesses).toBeGreaterThanOrEqual(3);
       expect(stoppedAt - seen!.lastResult!.startedAt).toBeLessThan(500);
       // The successor takes over and continues the count from what it read.
-      await until(() => b.app.monitor.running, 2500);
+      await until(() => b.app.monitor.running, 10_000);
     } finally {
       // Replica b still probes the target over keep-alive: close its connections too, or close()
       // waits for a connection that never goes idle.

@@ -98,7 +98,8 @@ describe('check results during a store outage', () => {
     await server.kill();
     probe.failing = true;
     const failingFrom = probe.probed;
-    await sleep(2_500); // ~12 runs, far more than failAfter (3), all while nothing can be written
+    // Twice failAfter (3) runs, all while nothing can be written: counted, not timed (a busy machine runs fewer a second).
+    await until(() => probe.probed - failingFrom >= 3 + 3, 10_000, 'failing runs during the outage');
     probe.failing = false; // from here on the target is healthy: only the outage's results can open it
     const failedDuringOutage = probe.probed - failingFrom;
     expect(failedDuringOutage).toBeGreaterThanOrEqual(3 + 3);

@@ -162,12 +162,12 @@ checks:
     );
     probes.mode = 'failing';
     // Both probes must be in flight when the process freezes, as the stalled ones were.
-    await until(() => probes.inFlight.size === 2, 2_000, 'both failing probes in flight');
+    await until(() => probes.inFlight.size === 2, 10_000, 'both failing probes in flight');
 
     const standbyToken = freezeWhileStandbyTakesOver(freezeMs, TTL_MS + 300);
 
     // Thawed: every overdue timer fires now (probe timeouts, deadlines, demotion, renewals).
-    await until(() => !started.monitor.running, 2_000, 'the ex-leader to stop monitoring');
+    await until(() => !started.monitor.running, 10_000, 'the ex-leader to stop monitoring');
     await new Promise((resolve) => setTimeout(resolve, 1_000)); // late results, new runs, retries
 
     expect(lines.some((l) => l.msg === 'no longer leader')).toBe(true);
