@@ -45,18 +45,20 @@ checks:
     type: http
     component: demo-api
     url: http://127.0.0.1:9/health
-    every: 200ms
-    timeout: 150ms
+    every: 400ms
+    timeout: 300ms
     expect: { status: [200], bodyContains: ok }
     severity: SEV2
     failAfter: 2
     recoverAfter: 2
 `);
-    // The demo target's port is only known once it listens: point the check at it then.
+    // The demo target's port is only known once it listens: point the check at it then. Its phases
+    // and the probe timeout leave room for a busy machine: a probe that times out would open the
+    // incident with another summary, and the incident must stay open while it is read below.
     const demo = new DemoTarget({
       port: 0,
-      healthyForMs: 1000,
-      failingForMs: 2000,
+      healthyForMs: 1500,
+      failingForMs: 3000,
       clock: { now: () => Date.now() },
       logger: silentLogger(),
     });
@@ -71,7 +73,7 @@ checks:
         changes.push(c);
       });
 
-      await until(() => changes.some((c) => c.event?.type === 'opened'), 8000);
+      await until(() => changes.some((c) => c.event?.type === 'opened'), 15_000);
       const opened = changes.find((c) => c.event?.type === 'opened');
       expect(opened?.incident).toMatchObject({ checkId: 'demo-api', severity: 'SEV2', summary: expect.stringContaining('HTTP 503') });
       const metrics = await (await fetch(`${url}/metrics`)).text();
@@ -89,7 +91,7 @@ checks:
       expect(status.monitorIncidents).toEqual([expect.objectContaining({ id: opened?.incident.id, state: 'open' })]);
       expect(status.components).toEqual([expect.objectContaining({ name: 'demo-api', status: 'partial_outage' })]);
 
-      await until(() => changes.some((c) => c.event?.type === 'resolved'), 8000);
+      await until(() => changes.some((c) => c.event?.type === 'resolved'), 15_000);
       expect(changes.filter((c) => c.event).map((c) => c.event?.type)).toEqual(['opened', 'resolved']);
       const after = (await (await fetch(`${url}/status.json`)).json()) as {
         monitorIncidents: Array<{ state: string }>;

@@ -117,7 +117,7 @@ describe('check results during a store outage', () => {
     expect((await store.getIncidentEvents(incident!.id)).map((e) => e.type)).toEqual(['opened', 'resolved']);
     expect(app!.monitor.running).toBe(true);
     expect(lines.some((l) => /holding it and later ones, in order/.test(l.msg))).toBe(true);
-  });
+  }, 60_000); // up to three 10 s waits: a busy machine can need far more than the 20 s default
 
   it('a replica that lost the lease during the outage flushes nothing it held', async () => {
     const probe = { failing: false, probed: 0 };
@@ -142,5 +142,5 @@ describe('check results during a store outage', () => {
     expect(await store.listRecentIncidents(10)).toEqual([]);
     expect(await store.getCheckState('api')).toMatchObject({ consecutiveFailures: 0 });
     expect(lines.some((l) => /held check results discarded, not written/.test(l.msg))).toBe(true);
-  });
+  }, 60_000);
 });
