@@ -214,6 +214,12 @@ describe('leader election over Redis', () => {
     expect(last.waitMs).toBeLessThanOrEqual(last.lapsesInMs + LAPSE_SLACK_MS);
     // Less only by the reply's round-trip, which a stalled loop lengthens.
     expect(last.waitMs).toBeGreaterThanOrEqual(last.lapsesInMs - 250 - STALL_MS);
-    for (const earlier of refused.slice(0, -1)) expect(earlier.waitMs).toBe(interval);
+    // A lease a tick or more from lapsing means a whole tick. One nearer can be seen before the
+    // last refusal too, when a busy machine held back a's renewal: then it is timed from the PTTL.
+    for (const earlier of refused.slice(0, -1)) {
+      if (earlier.lapsesInMs >= interval + 250 + STALL_MS) expect(earlier.waitMs).toBe(interval);
+      else expect(earlier.waitMs).toBeLessThanOrEqual(Math.min(interval, earlier.lapsesInMs + LAPSE_SLACK_MS));
+    }
+    expect(refused.slice(0, -1).some((w) => w.waitMs === interval)).toBe(true);
   });
 });
