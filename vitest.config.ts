@@ -7,5 +7,8 @@ export default defineConfig({
     // Integration files share one Redis; each uses its own key prefix, so files may run in parallel.
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    // expect.poll waits for something that must happen; its 1 s default is what a busy 2-core CI
+    // machine can take. A poll returns as soon as it holds, so a long deadline costs nothing.
+    expect: { poll: { timeout: 10_000 } },
   },
 });

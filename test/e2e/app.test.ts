@@ -45,18 +45,20 @@ checks:
     type: http
     component: demo-api
     url: http://127.0.0.1:9/health
-    every: 200ms
-    timeout: 150ms
+    every: 400ms
+    timeout: 300ms
     expect: { status: [200], bodyContains: ok }
     severity: SEV2
     failAfter: 2
     recoverAfter: 2
 `);
-    // The demo target's port is only known once it listens: point the check at it then.
+    // The demo target's port is only known once it listens: point the check at it then. Its phases
+    // and the probe timeout leave room for a busy machine: a probe that times out would open the
+    // incident with another summary, and the incident must stay open while it is read below.
     const demo = new DemoTarget({
       port: 0,
-      healthyForMs: 1000,
-      failingForMs: 2000,
+      healthyForMs: 1500,
+      failingForMs: 3000,
       clock: { now: () => Date.now() },
       logger: silentLogger(),
     });
@@ -71,7 +73,7 @@ checks:
         changes.push(c);
       });
 
-      await until(() => changes.some((c) => c.event?.type === 'opened'), 8000);
+      await until(() => changes.some((c) => c.event?.type === 'opened'), 15_000);
       const opened = changes.find((c) => c.event?.type === 'opened');
       expect(opened?.incident).toMatchObject({ checkId: 'demo-api', severity: 'SEV2', summary: expect.stringContaining('HTTP 503') });
       const metrics = await (await fetch(`${url}/metrics`)).text();
@@ -89,7 +91,7 @@ checks:
       expect(status.monitorIncidents).toEqual([expect.objectContaining({ id: opened?.incident.id, state: 'open' })]);
       expect(status.components).toEqual([expect.objectContaining({ name: 'demo-api', status: 'partial_outage' })]);
 
-      await until(() => changes.some((c) => c.event?.type === 'resolved'), 8000);
+      await until(() => changes.some((c) => c.event?.type === 'resolved'), 15_000);
       expect(changes.filter((c) => c.event).map((c) => c.event?.type)).toEqual(['opened', 'resolved']);
       const after = (await (await fetch(`${url}/status.json`)).json()) as {
         monitorIncidents: Array<{ state: string }>;
@@ -129,7 +131,7 @@ checks:
         dedup_key: open?.id,
         payload: { severity: 'critical', summary: expect.stringContaining('payments') },
       });
-      await until(async () => (await app.pager.pagingState(open?.id ?? ''))?.status === 'triggered', 3000);
+      await until(async () => (await app.pager.pagingState(open?.id ?? ''))?.status === 'triggered', 10_000);
       scope.done();
     } finally {
       nock.cleanAll();
@@ -198,8 +200,10 @@ checks:
 describe('two replicas on one Redis', () => {
   it('exactly one runs the checks, and the other takes over when it stops', async () => {
     const prefix = `test:replicas:${randomUUID()}:`;
+    // A 3 s lease: a loop stalled for a second on a busy machine must not hand it over mid-test
+    // (a stopping leader releases it, so the takeover does not wait for it).
     const cfg = config(`
-monitor: { leaseTtl: 1s }
+monitor: { leaseTtl: 3s }
 checks:
   - id: self
     type: http
@@ -214,14 +218,14 @@ checks:
     };
     const a = await replica('a');
     const b = await replica('b');
-    await until(() => a.app.monitor.running || b.app.monitor.running, 3000);
+    await until(() => a.app.monitor.running || b.app.monitor.running, 10_000);
     await new Promise((r) => setTimeout(r, 1500));
     expect([a.app.monitor.running, b.app.monitor.running].filter(Boolean)).toHaveLength(1);
 
     const [leader, follower] = a.app.monitor.running ? [a, b] : [b, a];
     await leader.app.stop();
     running.splice(running.indexOf(leader.app), 1);
-    await until(() => follower.app.monitor.running, 2500);
+    await until(() => follower.app.monitor.running, 10_000);
 
     const cleaner = new Redis(REDIS_URL);
     const keys = await cleaner.keys(`${prefix}*`);
@@ -245,7 +249,7 @@ checks:
     };
     try {
       const a = await replica('a');
-      await until(() => a.app.monitor.running, 3000);
+      await until(() => a.app.monitor.running, 10_000);
       const b = await replica('b');
       // Well inside the 5 s between batches: nothing of these passes is in the store yet.
       await new Promise((r) => setTimeout(r, 600));
@@ -258,7 +262,7 @@ checks:
       expect(seen!.consecutiveSuccesses).toBeGreaterThanOrEqual(3);
       expect(stoppedAt - seen!.lastResult!.startedAt).toBeLessThan(500);
       // The successor takes over and continues the count from what it read.
-      await until(() => b.app.monitor.running, 2500);
+      await until(() => b.app.monitor.running, 10_000);
     } finally {
       // Replica b still probes the target over keep-alive: close its connections too, or close()
       // waits for a connection that never goes idle.

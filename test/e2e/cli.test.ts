@@ -148,7 +148,7 @@ checks:
     expect(code).toBe(0);
     expect(Date.now() - stoppedAt).toBeLessThan(10_000);
     expect(stdout).toContain('"msg":"stopped"');
-  });
+  }, 60_000); // a 15 s start-up wait and a 10 s stop budget: more than the 20 s default
 
   it('start with no Slack, PagerDuty or Redis says it is in LOCAL MODE, warns that REDIS_URL is unset, and prints URLs that answer', async () => {
     // The quick-start config itself, on free ports (its demo target's 3099 may be taken here).
@@ -203,7 +203,7 @@ checks:
     const refused = await lifeboat(['check-config', '--config', config], { LOG_FORMAT: 'fancy' }).finished;
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^env.LOG_FORMAT: "fancy" is not one of json, pretty$/m);
-  });
+  }, 60_000);
 });
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {

@@ -1,5 +1,5 @@
 import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ApprovalEngine } from '../../../src/approvals/approval-engine.js';
 import { RedisApprovalStore } from '../../../src/backend/redis/redis-approval-store.js';
 import { silentLogger } from '../../../src/observability/logger.js';
@@ -47,9 +47,10 @@ describe('the run in the way', () => {
     });
     try {
       expect(await dead.approve('APR-1', 'U0BBB', 'orders')).toMatchObject({ ok: true, executing: true });
-      for (let i = 0; i < 100 && (await flow.approvals.get('APR-1'))?.run?.currentStep?.stepId !== 'wait-promoted'; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      // The dead runner must be mid-step before its lease lapses: waited for, not assumed after 2 s.
+      await vi.waitFor(async () => expect((await flow.approvals.get('APR-1'))?.run?.currentStep?.stepId).toBe('wait-promoted'), {
+        timeout: 10_000,
+      });
       flow.clock.advance(31_000); // past the dead runner's lease
       await flow.ui.start();
       await flow.idle();

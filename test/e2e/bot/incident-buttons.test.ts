@@ -227,7 +227,9 @@ describe('Update status page', () => {
     const response = await h.post(viewSubmissionBody(VIEW_IDS.statusPage, values('hi'), metadata, 'U0ZZZ'), FORM);
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(1_400);
-    expect(elapsed).toBeLessThan(1_900);
+    // Before the ack deadline, with room for a stalled loop; that it did not wait for Slack's answer
+    // (at 2 s) shows in the answer below, which would otherwise name the user as no operator.
+    expect(elapsed).toBeLessThan(2_500);
     expect(response.json()).toEqual({
       response_action: 'errors',
       errors: {
@@ -237,7 +239,7 @@ describe('Update status page', () => {
     });
     expect(h.ports.untouched).toBe(true);
     // The lookup finishes in the background and fills the cache: the next submission is answered at once.
-    await vi.waitFor(() => expect(slow.isDone()).toBe(true), { timeout: 2_000 });
+    await vi.waitFor(() => expect(slow.isDone()).toBe(true), { timeout: 10_000 });
     await new Promise((resolve) => setTimeout(resolve, 50));
     const again = await h.post(viewSubmissionBody(VIEW_IDS.statusPage, values('hi'), metadata, 'U0ZZZ'), FORM);
     expect(again.json()).toMatchObject({ errors: { 'message:identified': expect.stringMatching(/^Only Lifeboat operators/) } });

@@ -85,8 +85,8 @@ describe('payloads from another workspace or app: no side effect, no answer', ()
     const refused = await h.post(slashCommandBody('ack INC-1'), FORM);
     expect(refused.body).toBe('');
     await expectNothingChanged();
-    await vi.waitFor(() => expect(identity.calls).toHaveLength(1));
-    await vi.waitFor(() => expect(nock.pendingMocks()).toEqual([]));
+    await vi.waitFor(() => expect(identity.calls).toHaveLength(1), { timeout: 10_000 });
+    await vi.waitFor(() => expect(nock.pendingMocks()).toEqual([]), { timeout: 10_000 });
 
     const hook = nockResponseUrl();
     nockPostMessage(); // the thread entry "Acknowledged by"

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { SlackBotError } from '../../../src/bot/bot-errors.js';
 import { SLACK_NETWORK_RETRIES, WebClientSlackGateway } from '../../../src/bot/web-client-slack-gateway.js';
 import { silentLogger } from '../../../src/observability/logger.js';
@@ -51,7 +51,9 @@ describe('non-idempotent Slack calls are never retried blindly', () => {
     );
     expect(error.details).toMatchObject({ method: 'chat.postMessage', retryable: true, ambiguous: true });
     expect(error.details.hint).toMatch(/findPosted/);
-    await settle(450);
+    await settle(450); // room for a retry to show, had there been one
+    // The fake counts a slow request once it answers: polled, as that answer can be late on a busy machine.
+    await vi.waitFor(() => expect(fake.count('chat.postMessage')).toBeGreaterThanOrEqual(1), { timeout: 10_000 });
     expect(fake.count('chat.postMessage')).toBe(1);
     // It was posted: the caller must look for it instead of posting again.
     expect(fake.messages).toHaveLength(1);

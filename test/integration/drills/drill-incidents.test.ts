@@ -81,7 +81,7 @@ async function openDrillIncidents(): Promise<Incident[]> {
 
 /** Waits (real time, polls every 20 ms) until `done` holds for the drill's open incidents. */
 async function until(done: (open: Incident[]) => boolean): Promise<Incident[]> {
-  const deadline = Date.now() + 3_000;
+  const deadline = Date.now() + 10_000; // generous: the leader's poll runs late on a busy machine
   for (;;) {
     const open = await openDrillIncidents();
     if (done(open) || Date.now() > deadline) return open;

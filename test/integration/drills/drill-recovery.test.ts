@@ -1,6 +1,6 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Sleeper } from '../../../src/actions/wait-until.js';
 import { SdkRdsGateway } from '../../../src/aws/rds-gateway-sdk.js';
 import { SdkRoute53Gateway } from '../../../src/aws/route53-gateway-sdk.js';
@@ -127,11 +127,7 @@ function recovery(backend: Backend, clock: ManualClock, owner: string, report: D
 }
 
 async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  await vi.waitFor(async () => expect(await condition(), `timed out waiting for ${what}`).toBe(true), { timeout: 10_000, interval: 10 });
 }
 
 /** Past the dead run's liveness lease (Redis's own expiry, real time). */

@@ -98,7 +98,8 @@ describe('check results during a store outage', () => {
     await server.kill();
     probe.failing = true;
     const failingFrom = probe.probed;
-    await sleep(2_500); // ~12 runs, far more than failAfter (3), all while nothing can be written
+    // Twice failAfter (3) runs, all while nothing can be written: counted, not timed (a busy machine runs fewer a second).
+    await until(() => probe.probed - failingFrom >= 3 + 3, 10_000, 'failing runs during the outage');
     probe.failing = false; // from here on the target is healthy: only the outage's results can open it
     const failedDuringOutage = probe.probed - failingFrom;
     expect(failedDuringOutage).toBeGreaterThanOrEqual(3 + 3);
@@ -116,7 +117,7 @@ describe('check results during a store outage', () => {
     expect((await store.getIncidentEvents(incident!.id)).map((e) => e.type)).toEqual(['opened', 'resolved']);
     expect(app!.monitor.running).toBe(true);
     expect(lines.some((l) => /holding it and later ones, in order/.test(l.msg))).toBe(true);
-  });
+  }, 60_000); // up to three 10 s waits: a busy machine can need far more than the 20 s default
 
   it('a replica that lost the lease during the outage flushes nothing it held', async () => {
     const probe = { failing: false, probed: 0 };
@@ -141,5 +142,5 @@ describe('check results during a store outage', () => {
     expect(await store.listRecentIncidents(10)).toEqual([]);
     expect(await store.getCheckState('api')).toMatchObject({ consecutiveFailures: 0 });
     expect(lines.some((l) => /held check results discarded, not written/.test(l.msg))).toBe(true);
-  });
+  }, 60_000);
 });

@@ -124,7 +124,8 @@ describe('a leader frozen past its lease (SIGSTOP, then SIGCONT)', () => {
   // result due before the freeze is a real one, measured while leader, and would rightly count).
   // 1.3 s: the runs' results look ordinary (under twice their deadline); only the lease stops them.
   // 3 s: the results are also measured across the stall, as in the reported incident (25 s).
-  it.each([1_300, 3_000])('writes, opens and pages nothing after a %i ms stall', async (freezeMs) => {
+  // A freeze, a child process and 10 s waits: more than the 20 s default on a busy machine.
+  it.each([1_300, 3_000])('writes, opens and pages nothing after a %i ms stall', { timeout: 60_000 }, async (freezeMs) => {
     const pages: unknown[] = [];
     nockEnqueue(pages, ACCEPTED, ACCEPTED, ACCEPTED);
     const parsed = parseConfig(
@@ -162,12 +163,12 @@ checks:
     );
     probes.mode = 'failing';
     // Both probes must be in flight when the process freezes, as the stalled ones were.
-    await until(() => probes.inFlight.size === 2, 2_000, 'both failing probes in flight');
+    await until(() => probes.inFlight.size === 2, 10_000, 'both failing probes in flight');
 
     const standbyToken = freezeWhileStandbyTakesOver(freezeMs, TTL_MS + 300);
 
     // Thawed: every overdue timer fires now (probe timeouts, deadlines, demotion, renewals).
-    await until(() => !started.monitor.running, 2_000, 'the ex-leader to stop monitoring');
+    await until(() => !started.monitor.running, 10_000, 'the ex-leader to stop monitoring');
     await new Promise((resolve) => setTimeout(resolve, 1_000)); // late results, new runs, retries
 
     expect(lines.some((l) => l.msg === 'no longer leader')).toBe(true);

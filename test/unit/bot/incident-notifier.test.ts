@@ -58,9 +58,10 @@ describe('IncidentNotifier', () => {
       },
     });
     expect(result).toBeUndefined();
-    expect(performance.now() - started).toBeLessThan(20);
+    // Slack hangs until released: any bound shows the listener does not wait for it; this one allows a stalled loop.
+    expect(performance.now() - started).toBeLessThan(1_000);
     // The worker delivers it in the background.
-    await vi.waitFor(() => expect(gateway.methods()).toEqual(['chat.postMessage']));
+    await vi.waitFor(() => expect(gateway.methods()).toEqual(['chat.postMessage']), { timeout: 10_000 });
     gateway.release();
     await outbox.stop(1_000);
     await outbox.idle(1_000);
@@ -74,10 +75,10 @@ describe('IncidentNotifier', () => {
     gateway.hold();
     notifier.listener({ incident: incident({ summary: 'HTTP 500' }) });
     const delivering = outbox.idle(); // renders HTTP 500, then waits on Slack
-    await vi.waitFor(() => expect(gateway.methods().at(-1)).toBe('chat.update'));
+    await vi.waitFor(() => expect(gateway.methods().at(-1)).toBe('chat.update'), { timeout: 10_000 });
     for (const status of [502, 503, 504]) notifier.listener({ incident: incident({ summary: `HTTP ${status}` }) });
     // The update in flight, and one waiting for all three.
-    await vi.waitFor(async () => expect(await outbox.pending()).toBe(2));
+    await vi.waitFor(async () => expect(await outbox.pending()).toBe(2), { timeout: 10_000 });
     gateway.release();
     await delivering;
     await outbox.idle();

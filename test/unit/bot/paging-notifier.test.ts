@@ -112,7 +112,7 @@ describe('IncidentNotifier with paging', () => {
     states.set('INC-1', queued);
     notifier.onPagingChange('INC-1');
     const delivering = outbox.idle(); // renders, then waits on Slack
-    await vi.waitFor(() => expect(gateway.methods().at(-1)).toBe('chat.update'));
+    await vi.waitFor(() => expect(gateway.methods().at(-1)).toBe('chat.update'), { timeout: 10_000 });
     notifier.onPagingChange('INC-1');
     states.set('INC-1', { ...triggered, retrying: undefined });
     notifier.onPagingChange('INC-1');

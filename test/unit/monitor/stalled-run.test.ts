@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../../src/config/parse-config.js';
 import type { ProbeOutcome } from '../../../src/core/check-result.js';
 import { IncidentEngine } from '../../../src/incidents/incident-engine.js';
@@ -68,7 +68,7 @@ describe('Monitor and a run that overran its timeout far', () => {
     monitor.start();
 
     const nextProbe = async () => {
-      for (let i = 0; i < 400 && pending.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      await vi.waitFor(() => expect(pending.length, 'the check was probed').toBeGreaterThan(0), { timeout: 10_000, interval: 5 });
       const resolve = pending.shift();
       if (!resolve) throw new Error('the check was never probed');
       return resolve;
@@ -79,20 +79,26 @@ describe('Monitor and a run that overran its timeout far', () => {
     const stalled = await nextProbe();
     clock.advance(25_000);
     stalled(failing);
+    // The discard is awaited (not a fixed wait) before checking nothing was written, so those checks
+    // cannot pass merely because the result had not been handled yet.
+    await vi.waitFor(
+      () =>
+        expect(lines.find((l) => l.msg.startsWith('result of api discarded'))).toMatchObject({
+          checkId: 'api',
+          durationMs: 25_000,
+          deadlineMs: 1_500,
+        }),
+      { timeout: 10_000 },
+    );
     await settle();
     expect(await store.getCheckState('api')).toBeNull();
     expect(await store.listRecentIncidents(10)).toEqual([]);
-    expect(lines.find((l) => l.msg.startsWith('result of api discarded'))).toMatchObject({
-      checkId: 'api',
-      durationMs: 25_000,
-      deadlineMs: 1_500,
-    });
 
     // The next run measures the same failure honestly (no stall): it counts, and opens the incident.
     const honest = await nextProbe();
     clock.advance(500);
     honest(failing);
-    for (let i = 0; i < 100 && (await store.listOpenIncidents()).length === 0; i++) await settle();
+    await vi.waitFor(async () => expect(await store.listOpenIncidents()).toHaveLength(1), { timeout: 10_000 });
     expect(await store.listOpenIncidents()).toMatchObject([{ checkId: 'api', severity: 'SEV1', summary: 'timeout after 500ms' }]);
     expect(await store.getCheckState('api')).toMatchObject({ consecutiveFailures: 1 });
   });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CheckResult } from '../../../src/core/check-result.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import type { ReadinessReport } from '../../../src/readiness/readiness-evaluator.js';
@@ -103,10 +103,7 @@ describe('ReadinessMonitor', () => {
   it('a term with phase 0 evaluates at once, then waits a whole interval', async () => {
     const m = monitor(() => 0);
     m.readiness.start(LEASE);
-    for (let tries = 0; m.applied.length < 2; tries++) {
-      if (tries > 100) throw new Error('the first cycle never ran');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await vi.waitFor(() => expect(m.applied.length, 'the first cycle ran').toBeGreaterThanOrEqual(2), { timeout: 10_000 });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(m.evaluations()).toBe(1);
     await m.readiness.stop();
