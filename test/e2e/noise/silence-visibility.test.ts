@@ -141,6 +141,8 @@ describe('/dr unsilence on a maintenance window', () => {
     expect(topLevel(slack.posts)).toHaveLength(1);
     expect(String(slack.updates.at(-1)?.body.text)).toContain('SEV1 INC-1 api');
     expect(JSON.stringify(slack.updates.at(-1)?.body.blocks)).not.toContain(':no_bell:');
+    // Not muted again by the new leader, so not announced a second time.
+    expect(threadTexts(slack.posts).filter((t) => t.startsWith(':loud_sound:'))).toHaveLength(1);
     expect(await second.app.noise.silences.inForceFor('db')).toMatchObject({ source: 'maintenance' });
 
     // Past the configured end, nothing more is audited for the window ended early.
