@@ -25,7 +25,14 @@ const incident = (id: string, checkId: string): Incident =>
     measurement: { kind: 'http', url: 'x' },
   }) as Incident;
 
-const command: Silence = { checkId: 'api', since: NOW, until: NOW + HOUR, by: 'U0AAA', reason: 'rebuild <replica> & co', source: 'command' };
+const command: Silence = {
+  checkId: 'api',
+  since: NOW,
+  until: NOW + HOUR,
+  by: 'U0AAA',
+  reason: 'rebuild <replica> & co',
+  source: 'command',
+};
 const window: Silence = { checkId: 'db', since: NOW - HOUR, until: NOW + HOUR, reason: 'DB upgrade', source: 'maintenance' };
 const endedEarly: Silence = { ...window, checkId: 'web', endedAt: NOW - 60_000, endedBy: 'U0BBB' };
 const silenced = inForceByCheck([command, window, endedEarly], NOW);
@@ -47,9 +54,7 @@ describe('the silence marker', () => {
 
   it('is on the /dr status incident and check lines of a muted check', () => {
     const checks = ['api', 'web'].map((id) => ({ id, type: 'http', state: initialCheckState(id) }));
-    const report = texts(
-      statusReport({ checks, openIncidents: [incident('INC-1', 'api')], approvals: [], silenced, nowMs: NOW }).blocks,
-    );
+    const report = texts(statusReport({ checks, openIncidents: [incident('INC-1', 'api')], approvals: [], silenced, nowMs: NOW }).blocks);
     expect(report).toContain(`:large_orange_circle: *INC-1* SEV2 \`api\` — HTTP 503 · open 1m · ${COMMAND_MARKER}`);
     expect(report).toContain(`:grey_question: \`api\` http — no result yet · ${COMMAND_MARKER}`);
     expect(report).toContain(':grey_question: `web` http — no result yet\n');
