@@ -76,9 +76,12 @@ export class Silences {
     if (!this.checkIds.has(checkId)) return { ok: false, message: `\`${checkId}\` is not a check id.` };
     const now = this.options.clock.now();
     const ended: Silence[] = [];
-    const command = await this.options.store.endSilence(checkId, actor, now);
-    if (command && isInForce(command, now)) ended.push(command);
-    const ends = await this.options.store.listWindowEnds();
+    const [stored, ends] = await Promise.all([this.options.store.listSilences(), this.options.store.listWindowEnds()]);
+    // One that already ran out (not pruned yet) is not ended again: the audit would say "ended early".
+    if (stored.some((s) => s.checkId === checkId && isInForce(s, now))) {
+      const command = await this.options.store.endSilence(checkId, actor, now);
+      if (command && isInForce(command, now)) ended.push(command);
+    }
     for (const window of this.windowsFor(checkId, ends)) {
       // Only a window in force is ended: one to come is left to the config, never opened or moved.
       if (isInForce(window, now) && (await this.options.store.endWindow(window, actor, now))) ended.push(window);

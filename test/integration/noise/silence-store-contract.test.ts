@@ -122,6 +122,16 @@ describe('Silences', () => {
     expect((await silences.silence('api', 7 * 24 * HOUR, 'long one', 'U0AAA')).ok).toBe(true);
   });
 
+  it('does not end (nor audit ending) a command silence that already ran out', async () => {
+    const clock = new ManualClock();
+    const store = new MemorySilenceStore();
+    const silences = new Silences({ store, clock, checkIds: ['api'], maintenance: [] });
+    await silences.silence('api', HOUR, 'deploy', 'U0AAA');
+    clock.advance(HOUR);
+    expect(await silences.unsilence('api', 'U0BBB')).toEqual({ ok: false, message: '`api` is not silenced.' });
+    expect((await store.readSilenceAudit(10)).map((e) => e.type)).toEqual(['silenced']);
+  });
+
   it('reads maintenance windows as silences from start to end', async () => {
     const clock = new ManualClock();
     const silences = new Silences({ store: new MemorySilenceStore(), clock, checkIds: ['api', 'db'], maintenance: [window] });
