@@ -2,7 +2,8 @@ import type { ApprovalStore } from '../approvals/approval-store.js';
 import type { Approval } from '../approvals/approval.js';
 import type { Incident, IncidentEvent } from '../core/incident.js';
 import type { Store } from '../store/store.js';
-import { isIncidentAuditEntry, type AuditLog, type IncidentAuditEntry } from './audit-log.js';
+import { isIncidentAuditEntry, isSilenceAuditEntry, type AuditLog, type IncidentAuditEntry } from './audit-log.js';
+import { MAINTENANCE_ACTOR, type SilenceAuditEntry } from '../noise/silence-store.js';
 import { restoreCompacted, type CompactionRecords, type RestoredEvents } from './compacted-events.js';
 
 /** Audit entries read per page while looking back for an incident's pages and actions. */
@@ -60,6 +61,7 @@ export async function loadIncidentTimeline(incidentId: string, sources: Timeline
     ...events.map(eventEntry),
     ...(restored?.entries ?? []),
     ...audit.incidentEntries.flatMap(auditEntry),
+    ...audit.silenceEntries.map(silenceEntry),
     ...approvals.flatMap(approvalEntries),
   ].sort((a, b) => a.at - b.at);
   return {
@@ -72,6 +74,8 @@ export async function loadIncidentTimeline(incidentId: string, sources: Timeline
 
 interface AuditFindings {
   incidentEntries: IncidentAuditEntry[];
+  /** Its check silenced or unsilenced while it was open (SPEC §9); one set before it opened is older than the scan. */
+  silenceEntries: SilenceAuditEntry[];
   /** Requests made since the incident opened: the ones about it are kept after reading them. */
   approvalIds: string[];
   cut: boolean;
@@ -79,7 +83,8 @@ interface AuditFindings {
 
 /** Reads the audit log from the newest entry back to the incident's opening. */
 async function scanAudit(incident: Incident, log: AuditLog): Promise<AuditFindings> {
-  const findings: AuditFindings = { incidentEntries: [], approvalIds: [], cut: false };
+  const findings: AuditFindings = { incidentEntries: [], silenceEntries: [], approvalIds: [], cut: false };
+  const closedAt = incident.resolvedAt ?? Number.POSITIVE_INFINITY;
   let beforeId: string | undefined;
   for (let scanned = 0; ; ) {
     if (scanned >= MAX_AUDIT_SCANNED) {
@@ -92,6 +97,8 @@ async function scanAudit(incident: Incident, log: AuditLog): Promise<AuditFindin
       if (entry.at < incident.openedAt) return findings;
       if (isIncidentAuditEntry(entry)) {
         if (entry.incidentId === incident.id) findings.incidentEntries.push(entry);
+      } else if (isSilenceAuditEntry(entry)) {
+        if (entry.checkId === incident.checkId && entry.at <= closedAt) findings.silenceEntries.push(entry);
       } else if (entry.type === 'requested') {
         findings.approvalIds.push(entry.approvalId);
       }
@@ -148,6 +155,17 @@ function auditEntry(entry: IncidentAuditEntry): TimelineEntry[] {
       // The incident's own transitions are its events above (or restored from here when compacted).
       return [];
   }
+}
+
+/** A silence set or ended on the incident's check while it was open: who (a window: the config) and until when. */
+function silenceEntry(entry: SilenceAuditEntry): TimelineEntry {
+  const window = entry.actor === MAINTENANCE_ACTOR;
+  const actor = !window && entry.actor ? { actor: entry.actor } : {};
+  const what =
+    entry.type === 'silenced'
+      ? `${window ? 'Maintenance window opened' : 'Silenced'} on ${entry.checkId}: nobody paged, nothing new posted`
+      : `${entry.checkId} no longer silenced`;
+  return { at: entry.at, what, detail: entry.detail, ...actor };
 }
 
 /** A request's life: asked, each approval, rejection or expiry, the run and each step with its measured time. */

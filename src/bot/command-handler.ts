@@ -6,6 +6,7 @@ import { StoreError } from '../store/store-error.js';
 import type { Store } from '../store/store.js';
 import { readCheckStates, type CheckStates } from '../store/read-check-states.js';
 import type { Silences } from '../noise/silences.js';
+import { inForceByCheck, type Silence } from '../noise/silence.js';
 import { approvalsList } from './blocks/approvals-list.js';
 import { silenceCommand } from './silence-commands.js';
 import { helpMessage } from './blocks/help-message.js';
@@ -244,14 +245,18 @@ export class CommandHandler {
     });
     let snapshot: StatusSnapshot;
     try {
-      const [read, openIncidents] = await this.storeRead(Promise.all([states, store.listOpenIncidents()]));
+      const [read, openIncidents, silences] = await this.storeRead(Promise.all([states, store.listOpenIncidents(), this.readSilences()]));
       const checks = config.checks.map((c): CheckPosture => ({ id: c.id, type: c.type, state: read.get(c.id) ?? null }));
-      snapshot = { checks, openIncidents, approvals: null };
+      snapshot = { checks, openIncidents, approvals: null, silences };
     } catch (err) {
       const remembered = this.lastKnown.status;
       this.logStale('status', err, remembered?.readAtMs);
       if (!remembered) return { text: nothingRemembered(`${config.slack.command} status`) };
-      return staleAnswer(statusReport({ ...remembered.data, nowMs: clock.now() }), clock.now() - remembered.readAtMs);
+      const now = clock.now();
+      return staleAnswer(
+        statusReport({ ...remembered.data, silenced: inForceByCheck(remembered.data.silences, now), nowMs: now }),
+        now - remembered.readAtMs,
+      );
     }
     snapshot.posture = (await posture) ?? null;
     try {
@@ -260,25 +265,32 @@ export class CommandHandler {
       logger.error({ err }, '/dr status could not list pending approvals; shown as unavailable');
     }
     this.lastKnown.rememberStatus(snapshot, clock.now());
-    return statusReport({ ...snapshot, nowMs: clock.now() });
+    const now = clock.now();
+    return statusReport({ ...snapshot, silenced: inForceByCheck(snapshot.silences, now), nowMs: now });
+  }
+
+  /** Silences and windows in force or to come, read once for a whole answer (not per incident). */
+  private async readSilences(): Promise<Silence[]> {
+    return this.deps.silences ? this.deps.silences.current() : [];
   }
 
   private async incidents(): Promise<BotMessage> {
     const { store, config, clock } = this.deps;
     let snapshot: IncidentsSnapshot;
     try {
-      const [open, recent] = await this.storeRead(
-        Promise.all([store.listOpenIncidents(), store.listRecentIncidents(RECENT_RESOLVED_LIMIT * 4)]),
+      const [open, recent, silences] = await this.storeRead(
+        Promise.all([store.listOpenIncidents(), store.listRecentIncidents(RECENT_RESOLVED_LIMIT * 4), this.readSilences()]),
       );
-      snapshot = { open, resolved: recent.filter((i) => i.state === 'resolved').slice(0, RECENT_RESOLVED_LIMIT) };
+      snapshot = { open, resolved: recent.filter((i) => i.state === 'resolved').slice(0, RECENT_RESOLVED_LIMIT), silences };
     } catch (err) {
       const remembered = this.lastKnown.incidents;
       this.logStale('incidents', err, remembered?.readAtMs);
       if (!remembered) return { text: nothingRemembered(`${config.slack.command} incidents`) };
-      return staleAnswer(incidentsList(remembered.data.open, remembered.data.resolved), clock.now() - remembered.readAtMs);
+      const { open, resolved, silences } = remembered.data;
+      return staleAnswer(incidentsList(open, resolved, inForceByCheck(silences, clock.now())), clock.now() - remembered.readAtMs);
     }
     this.lastKnown.rememberIncidents(snapshot, clock.now());
-    return incidentsList(snapshot.open, snapshot.resolved);
+    return incidentsList(snapshot.open, snapshot.resolved, inForceByCheck(snapshot.silences, clock.now()));
   }
 
   /**

@@ -80,7 +80,7 @@ const DESCRIPTIONS: Record<Subcommand, string> = {
   drills: 'drills, their schedules and last results',
   silence: "mute a check's paging and new Slack posts for up to 7d (e.g. 2h), with the reason",
   silences: 'silences and maintenance windows in force or to come',
-  unsilence: "end a check's silence now",
+  unsilence: "end a check's silence or maintenance window now",
   audit: 'the newest audit entries (20 unless a count up to 100 is given)',
 };
 

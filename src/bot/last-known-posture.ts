@@ -2,6 +2,7 @@ import type { Incident } from '../core/incident.js';
 import type { CheckPosture } from './blocks/status-report.js';
 import type { ApprovalSummary } from './bot-ports.js';
 import type { Posture } from '../posture/posture.js';
+import type { Silence } from '../noise/silence.js';
 
 /** What `/dr status` read from the store. */
 export interface StatusSnapshot {
@@ -10,12 +11,16 @@ export interface StatusSnapshot {
   approvals: ApprovalSummary[] | null;
   /** The DR posture as assessed with it; absent where not wired. */
   posture?: Posture | null;
+  /** Silences in force or to come when read: a stale answer still marks what is muted, never past its end. */
+  silences: Silence[];
 }
 
 /** What `/dr incidents` read from the store. */
 export interface IncidentsSnapshot {
   open: Incident[];
   resolved: Incident[];
+  /** As in StatusSnapshot. */
+  silences: Silence[];
 }
 
 /** A snapshot and when this replica read it (epoch ms). */

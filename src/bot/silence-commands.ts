@@ -7,6 +7,9 @@ import type { BotMessage } from './bot-ports.js';
 import type { ParsedCommand } from './parse-command.js';
 import type { Requester } from './requester.js';
 import { escapeMrkdwn } from './slack-text.js';
+import { slackDate } from '../core/format-time.js';
+import { shortenVisibly } from './blocks/fit-list.js';
+import { SILENCE_REASON_CHARS } from './blocks/silence-marker.js';
 
 type SilenceCommand = Extract<ParsedCommand, { kind: 'silence' | 'silences' | 'unsilence' }>;
 
@@ -33,9 +36,17 @@ export async function silenceCommand(
     case 'unsilence': {
       const outcome = await silences.unsilence(command.checkId, requester.userId);
       if (!outcome.ok) return { text: outcome.message };
-      logger.info({ userId: requester.userId, checkId: command.checkId }, `${command.checkId} unsilenced by ${requester.userId}`);
+      const windows = outcome.ended.filter((s) => s.source === 'maintenance');
+      logger.info(
+        { userId: requester.userId, checkId: command.checkId, windowsEnded: windows.map((w) => ({ since: w.since, until: w.until })) },
+        `${command.checkId} unsilenced by ${requester.userId}${windows.length > 0 ? `, ending ${windows.length} maintenance window(s) early for it` : ''}`,
+      );
+      const windowWords = windows.map(
+        (w) =>
+          ` Its maintenance window until ${slackDate(w.until)} (${shortenVisibly(escapeMrkdwn(w.reason), SILENCE_REASON_CHARS)}) is ended early, for this check only.`,
+      );
       return {
-        text: `\`${escapeMrkdwn(command.checkId)}\` is no longer silenced. An incident of it still open is announced and paged by policy within seconds.`,
+        text: `\`${escapeMrkdwn(command.checkId)}\` is no longer silenced.${windowWords.join('')} An incident of it still open is announced and paged by policy within seconds.`,
       };
     }
   }

@@ -95,7 +95,7 @@ export class NoiseSweeper {
   private async markOpenedWindows(): Promise<void> {
     const { clock, silences, store, gate, logger } = this.options;
     const now = clock.now();
-    for (const window of silences.windowsOpened(this.windowsCheckedAt, now)) {
+    for (const window of await silences.windowsOpened(this.windowsCheckedAt, now)) {
       if (await store.auditWindowOpened(window)) {
         logger.info(
           { checkId: window.checkId, until: window.until },

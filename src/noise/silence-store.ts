@@ -13,6 +13,18 @@ export interface SilenceAuditEntry {
   detail: string;
 }
 
+/** A maintenance window (one check's share of it) that `/dr unsilence` ended early. */
+export interface WindowEnd {
+  checkId: string;
+  /** The window's configured start and end (epoch ms): with the check, its identity. */
+  since: number;
+  until: number;
+  /** Epoch ms it was ended. */
+  endedAt: number;
+  /** Who ended it (a Slack user id). */
+  endedBy: string;
+}
+
 /** An incident whose Slack post and page were held back by a silence, owed when it ends. */
 export interface MutedIncident {
   incidentId: string;
@@ -33,7 +45,7 @@ export interface SilenceStore {
   endSilence(checkId: string, actor: string, at: number): Promise<Silence | null>;
   /** Command silences (ended ones included until `pruneSilences`). */
   listSilences(): Promise<Silence[]>;
-  /** Forgets command silences that ended before `now`. */
+  /** Forgets command silences that ended before `now`, and early ends of windows past their end. */
   pruneSilences(now: number): Promise<void>;
   /** Silence audit entries, oldest first, at most `limit`. */
   readSilenceAudit(limit: number): Promise<SilenceAuditEntry[]>;
@@ -47,6 +59,15 @@ export interface SilenceStore {
   listOpenWindows(): Promise<Silence[]>;
   /** Audits that an open window closed, at `at`, saying why: true for exactly one caller. */
   auditWindowClosed(window: Silence, at: number, detail: string): Promise<boolean>;
+  /**
+   * `/dr unsilence` on a window in force: records that this window (one check's share of it, keyed
+   * by check, start and end) ended early at `at`, forgets it as open and audits the early end with
+   * the actor, in one step. True for exactly one caller; false when it was already ended early, so
+   * an end is never moved (a window can only be shortened, never extended or reopened).
+   */
+  endWindow(window: Silence, actor: string, at: number): Promise<boolean>;
+  /** Windows ended early, until `pruneSilences` passes their configured end. */
+  listWindowEnds(): Promise<WindowEnd[]>;
 
   /** Notes that an incident's announcement was held back. */
   markMuted(muted: MutedIncident): Promise<void>;
@@ -74,6 +95,11 @@ export const MAINTENANCE_ACTOR = 'config:maintenance';
 
 /** The audit detail of a window that reached its end. */
 export const WINDOW_ENDED_DETAIL = 'maintenance window ended';
+
+/** The audit detail of a window ended early by `/dr unsilence`: which window, as the config has it. */
+export function windowEndedEarlyDetail(window: Pick<Silence, 'until' | 'reason'>): string {
+  return `maintenance window ended early (configured until ${new Date(window.until).toISOString()}: ${window.reason})`;
+}
 
 /** The audit detail of a window that the config no longer has while it was in force. */
 export const WINDOW_REMOVED_DETAIL = 'maintenance window removed from the config';

@@ -13,6 +13,10 @@ export interface Silence {
   by?: string;
   reason: string;
   source: 'command' | 'maintenance';
+  /** A maintenance window that `/dr unsilence` ended early: epoch ms it ended (before `until`). */
+  endedAt?: number;
+  /** Who ended it early (a Slack user id). */
+  endedBy?: string;
 }
 
 /** The longest silence a command may set (SPEC §5: max 7 days). */
@@ -21,9 +25,14 @@ export const MAX_SILENCE_MS = 7 * 86_400_000; // 7 days
 /** The longest reason kept: it is shown on every incident message of the check. */
 export const MAX_SILENCE_REASON = 500;
 
-/** True while `silence` is in force at `now`. */
+/** True while `silence` is in force at `now`: an early end only ever shortens it. */
 export function isInForce(silence: Silence, now: number): boolean {
-  return silence.since <= now && now < silence.until;
+  return silence.since <= now && now < silence.until && (silence.endedAt === undefined || now < silence.endedAt);
+}
+
+/** True once a window was ended early by command (it keeps its place in `/dr silences` until its end). */
+export function isEndedEarly(silence: Silence, now: number): boolean {
+  return silence.endedAt !== undefined && silence.endedAt <= now && now < silence.until;
 }
 
 /**
@@ -36,4 +45,17 @@ export function longestInForce(silences: readonly Silence[], now: number): Silen
     if (isInForce(silence, now) && (!best || silence.until > best.until)) best = silence;
   }
   return best;
+}
+
+/**
+ * Per check, the silence in force at `now` among `silences` read once for a whole answer (a list
+ * of incidents asks per line, and must not read the store per line).
+ */
+export function inForceByCheck(silences: readonly Silence[], now: number): ReadonlyMap<string, Silence> {
+  const byCheck = new Map<string, Silence>();
+  for (const silence of silences) {
+    const best = byCheck.get(silence.checkId);
+    if (isInForce(silence, now) && (!best || silence.until > best.until)) byCheck.set(silence.checkId, silence);
+  }
+  return byCheck;
 }

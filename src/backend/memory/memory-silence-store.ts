@@ -3,7 +3,9 @@ import {
   MAINTENANCE_ACTOR,
   silencedDetail,
   UNSILENCED_DETAIL,
+  windowEndedEarlyDetail,
   windowField,
+  type WindowEnd,
   type MutedIncident,
   type SilenceAuditEntry,
   type SilenceStore,
@@ -16,6 +18,7 @@ export class MemorySilenceStore implements SilenceStore {
   private readonly muted = new Map<string, string>();
   private readonly reminders = new Map<string, number>();
   private readonly openWindows = new Map<string, Silence>();
+  private readonly windowEnds = new Map<string, WindowEnd>();
   private sequence = 0;
 
   async setSilence(silence: Silence): Promise<void> {
@@ -37,6 +40,7 @@ export class MemorySilenceStore implements SilenceStore {
 
   async pruneSilences(now: number): Promise<void> {
     for (const [checkId, silence] of this.silences) if (silence.until <= now) this.silences.delete(checkId);
+    for (const [field, end] of this.windowEnds) if (end.until <= now) this.windowEnds.delete(field);
   }
 
   async readSilenceAudit(limit: number): Promise<SilenceAuditEntry[]> {
@@ -45,7 +49,7 @@ export class MemorySilenceStore implements SilenceStore {
 
   async auditWindowOpened(window: Silence): Promise<boolean> {
     const field = windowField(window);
-    if (this.openWindows.has(field)) return false;
+    if (this.openWindows.has(field) || this.windowEnds.has(field)) return false;
     this.openWindows.set(field, { ...window });
     this.append('silenced', window.checkId, MAINTENANCE_ACTOR, window.since, silencedDetail(window));
     return true;
@@ -59,6 +63,19 @@ export class MemorySilenceStore implements SilenceStore {
     if (!this.openWindows.delete(windowField(window))) return false;
     this.append('unsilenced', window.checkId, MAINTENANCE_ACTOR, at, detail);
     return true;
+  }
+
+  async endWindow(window: Silence, actor: string, at: number): Promise<boolean> {
+    const field = windowField(window);
+    if (this.windowEnds.has(field)) return false;
+    this.windowEnds.set(field, { checkId: window.checkId, since: window.since, until: window.until, endedAt: at, endedBy: actor });
+    this.openWindows.delete(field);
+    this.append('unsilenced', window.checkId, actor, at, windowEndedEarlyDetail(window));
+    return true;
+  }
+
+  async listWindowEnds(): Promise<WindowEnd[]> {
+    return [...this.windowEnds.values()].map((e) => ({ ...e }));
   }
 
   async markMuted({ incidentId, checkId }: MutedIncident): Promise<void> {

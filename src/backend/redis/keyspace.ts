@@ -281,6 +281,10 @@ export function statusPageRedisKeys(prefix: string): StatusPageRedisKeys {
  *                              windows whose opening is audited and whose closing is not yet;
  *                              HSETNX with the `silenced` entry, HDEL with the `unsilenced` one,
  *                              each in one script, so each is audited once whichever replica leads
+ *   {p}noise:window-ends       hash: [check, start, end] JSON -> {checkId, since, until, endedAt,
+ *                              endedBy}, windows `/dr unsilence` ended early; HSETNX (an end is
+ *                              never moved) with the `unsilenced` entry and the HDEL of its
+ *                              noise:windows field, in one script; pruned past the window's end
  *   {p}approvals:audit         the audit stream (approvals section above): silences append
  *                              entries with `kind silence` (type silenced|unsilenced, check,
  *                              actor, at, detail); approval readers skip entries of other kinds
@@ -296,6 +300,7 @@ export interface NoiseRedisKeys {
   muted(): string;
   reminders(): string;
   windows(): string;
+  windowEnds(): string;
   audit(): string;
 }
 
@@ -305,6 +310,7 @@ export function noiseRedisKeys(prefix: string): NoiseRedisKeys {
     muted: () => `${prefix}noise:muted`,
     reminders: () => `${prefix}noise:reminders`,
     windows: () => `${prefix}noise:windows`,
+    windowEnds: () => `${prefix}noise:window-ends`,
     audit: () => approvalKeys(prefix).audit(),
   };
 }

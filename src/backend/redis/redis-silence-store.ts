@@ -4,7 +4,9 @@ import {
   MAINTENANCE_ACTOR,
   silencedDetail,
   UNSILENCED_DETAIL,
+  windowEndedEarlyDetail,
   windowField,
+  type WindowEnd,
   type MutedIncident,
   type SilenceAuditEntry,
   type SilenceStore,
@@ -34,13 +36,15 @@ return stored
 );
 
 /**
- * KEYS: 1 open windows hash, 2 audit stream. ARGV: 1 window field, 2 window JSON, 3 check id,
- * 4 actor, 5 at, 6 detail. Notes the window open and appends its `silenced` entry in one step,
- * only if it was not noted already (a new leader looks at every window in force); returns 1 or 0.
+ * KEYS: 1 open windows hash, 2 audit stream, 3 window ends hash. ARGV: 1 window field, 2 window
+ * JSON, 3 check id, 4 actor, 5 at, 6 detail. Notes the window open and appends its `silenced` entry
+ * in one step, only if it was not noted already (a new leader looks at every window in force) and
+ * was not ended early (a sweep that read the config before the end must not reopen it); 1 or 0.
  */
 const OPEN_WINDOW = new LuaScript(
   'audit-window-opened',
   `
+if redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1 then return 0 end
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 redis.call('XADD', KEYS[2], '*', 'kind', 'silence', 'type', 'silenced', 'check', ARGV[3], 'actor', ARGV[4], 'at', ARGV[5], 'detail', ARGV[6])
 return 1
@@ -56,6 +60,22 @@ const CLOSE_WINDOW = new LuaScript(
   `
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('XADD', KEYS[2], '*', 'kind', 'silence', 'type', 'unsilenced', 'check', ARGV[2], 'actor', ARGV[3], 'at', ARGV[4], 'detail', ARGV[5])
+return 1
+`,
+);
+
+/**
+ * KEYS: 1 window ends hash, 2 open windows hash, 3 audit stream. ARGV: 1 window field, 2 end
+ * JSON, 3 check id, 4 actor, 5 at, 6 detail. Records the early end unless one is recorded (an end
+ * is never moved), forgets the window as open (its closing is this entry, not the sweep's) and
+ * appends the `unsilenced` entry, in one step; 1 or 0.
+ */
+const END_WINDOW = new LuaScript(
+  'end-window',
+  `
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('XADD', KEYS[3], '*', 'kind', 'silence', 'type', 'unsilenced', 'check', ARGV[3], 'actor', ARGV[4], 'at', ARGV[5], 'detail', ARGV[6])
 return 1
 `,
 );
@@ -90,6 +110,28 @@ function decodeSilence(key: string, raw: string): Silence {
     throw new StoreError('LIFEBOAT_STORE_CORRUPT_VALUE', `stored silence at key "${key}" does not have the expected shape`, { key });
   }
   return v as Silence;
+}
+
+function decodeWindowEnd(key: string, raw: string): WindowEnd {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (err) {
+    throw new StoreError('LIFEBOAT_STORE_CORRUPT_VALUE', `stored window end at key "${key}" is not valid JSON`, { key, cause: err });
+  }
+  const v = value as Partial<WindowEnd> | null;
+  if (
+    typeof v !== 'object' ||
+    v === null ||
+    typeof v.checkId !== 'string' ||
+    typeof v.since !== 'number' ||
+    typeof v.until !== 'number' ||
+    typeof v.endedAt !== 'number' ||
+    typeof v.endedBy !== 'string'
+  ) {
+    throw new StoreError('LIFEBOAT_STORE_CORRUPT_VALUE', `stored window end at key "${key}" does not have the expected shape`, { key });
+  }
+  return { checkId: v.checkId, since: v.since, until: v.until, endedAt: v.endedAt, endedBy: v.endedBy };
 }
 
 /** Noise-control state in Redis, shared by every replica. */
@@ -148,6 +190,12 @@ export class RedisSilenceStore implements SilenceStore {
         JSON.stringify(silence),
       );
     }
+    // Past its configured end a window is over whatever was recorded: its early end can go.
+    const ends = await this.redis.hgetall(this.keys.windowEnds());
+    const over = Object.entries(ends)
+      .filter(([field, raw]) => decodeWindowEnd(`${this.keys.windowEnds()}#${field}`, raw).until <= now)
+      .map(([field]) => field);
+    if (over.length > 0) await this.redis.hdel(this.keys.windowEnds(), ...over);
   }
 
   async readSilenceAudit(limit: number): Promise<SilenceAuditEntry[]> {
@@ -180,10 +228,25 @@ export class RedisSilenceStore implements SilenceStore {
   async auditWindowOpened(window: Silence): Promise<boolean> {
     const opened = await OPEN_WINDOW.run(
       this.redis,
-      [this.keys.windows(), this.keys.audit()],
+      [this.keys.windows(), this.keys.audit(), this.keys.windowEnds()],
       [windowField(window), JSON.stringify(window), window.checkId, MAINTENANCE_ACTOR, window.since, silencedDetail(window)],
     );
     return opened === 1;
+  }
+
+  async endWindow(window: Silence, actor: string, at: number): Promise<boolean> {
+    const end: WindowEnd = { checkId: window.checkId, since: window.since, until: window.until, endedAt: at, endedBy: actor };
+    const ended = await END_WINDOW.run(
+      this.redis,
+      [this.keys.windowEnds(), this.keys.windows(), this.keys.audit()],
+      [windowField(window), JSON.stringify(end), window.checkId, actor, at, windowEndedEarlyDetail(window)],
+    );
+    return ended === 1;
+  }
+
+  async listWindowEnds(): Promise<WindowEnd[]> {
+    const all = await this.redis.hgetall(this.keys.windowEnds());
+    return Object.entries(all).map(([field, raw]) => decodeWindowEnd(`${this.keys.windowEnds()}#${field}`, raw));
   }
 
   async listOpenWindows(): Promise<Silence[]> {

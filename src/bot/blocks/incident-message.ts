@@ -9,6 +9,7 @@ import { actorMention, byActor, channelMention, severityEmoji } from './mentions
 import { slackDate } from '../../core/format-time.js';
 import type { Silence } from '../../noise/silence.js';
 import { fitList } from './fit-list.js';
+import { silenceMarker } from './silence-marker.js';
 
 /** How much of the measured summary the headline repeats; the Measured field shows more. */
 const HEADLINE_SUMMARY_CHARS = 1000;
@@ -38,8 +39,6 @@ export const INCIDENT_CHILDREN_BLOCK = 'lifeboat.incident.children';
 
 /** A child's measurement in the list: the list as a whole is bounded by its section. */
 const CHILD_SUMMARY_CHARS = 200;
-/** A silence reason is at most 500 characters (MAX_SILENCE_REASON); bounded here again by construction. */
-const SILENCE_REASON_CHARS = 500;
 
 /** The incident's one message: pure, so its exact output is tested. */
 export function incidentMessage(input: IncidentMessageInput): { text: string; blocks: types.KnownBlock[] } {
@@ -82,9 +81,7 @@ export function incidentMessage(input: IncidentMessageInput): { text: string; bl
 
 /** ":no_bell: Silenced until … by @U (reason)": who and why, and when it ends (never longer than asked). */
 export function silenceLine(silence: Silence): string {
-  const by = silence.by ? `by ${actorMention(silence.by)}` : 'by a maintenance window';
-  const reason = shortenVisibly(escapeMrkdwn(silence.reason), SILENCE_REASON_CHARS);
-  return `:no_bell: Silenced until ${slackDate(silence.until)} ${by} (${reason}): nobody is paged and nothing new is posted until then`;
+  return `${silenceMarker(silence)}: nobody is paged and nothing new is posted until then`;
 }
 
 function stateWords(incident: Incident): string {

@@ -9,6 +9,8 @@ import { severityEmoji } from './mentions.js';
 import { mrkdwnSection } from './mrkdwn-sections.js';
 import type { Posture } from '../../posture/posture.js';
 import { postureHeadline, postureSections } from './posture-report.js';
+import type { Silence } from '../../noise/silence.js';
+import { silencedSuffix } from './silence-marker.js';
 
 /** One configured check and what the store knows about it. */
 export interface CheckPosture {
@@ -25,6 +27,8 @@ export interface StatusReportInput {
   approvals: ApprovalSummary[] | null;
   /** Databases, runbooks against their objectives, drills (SPEC §10); absent where not wired. */
   posture?: Posture | null;
+  /** Check id -> the silence in force on it (SPEC §9), marked on its check and incident lines. */
+  silenced?: ReadonlyMap<string, Silence>;
   nowMs: number;
 }
 
@@ -37,6 +41,7 @@ const LINE_SUMMARY_CHARS = 150;
 /** The DR posture: databases, runbooks and drills (SPEC §10); per check state, last value, last run; lag and newest backups; incidents; approvals. */
 export function statusReport(input: StatusReportInput): { text: string; blocks: types.KnownBlock[] } {
   const { checks, openIncidents, approvals, nowMs } = input;
+  const silenced = input.silenced ?? new Map<string, Silence>();
   const failing = checks.filter((c) => c.state?.lastResult && !c.state.lastResult.ok);
   const headline =
     openIncidents.length === 0 && failing.length === 0
@@ -52,7 +57,7 @@ export function statusReport(input: StatusReportInput): { text: string; blocks: 
     blocks.push(
       ...listSections(
         '*Checks*',
-        ordered.map((c) => checkLine(c, nowMs)),
+        ordered.map((c) => checkLine(c, nowMs) + silencedSuffix(c.id, silenced)),
         { maxSections: CHECK_SECTIONS },
       ),
     );
@@ -64,7 +69,7 @@ export function statusReport(input: StatusReportInput): { text: string; blocks: 
 
   const incidents = openIncidents.map(
     (i) =>
-      `${severityEmoji(i.severity)} *${i.id}* ${i.severity} \`${escapeMrkdwn(i.checkId)}\` — ${shortenVisibly(escapeMrkdwn(i.summary), LINE_SUMMARY_CHARS)} · open ${formatAge(nowMs - i.openedAt)}${i.state === 'acknowledged' ? ' · acknowledged' : ''}`,
+      `${severityEmoji(i.severity)} *${i.id}* ${i.severity} \`${escapeMrkdwn(i.checkId)}\` — ${shortenVisibly(escapeMrkdwn(i.summary), LINE_SUMMARY_CHARS)} · open ${formatAge(nowMs - i.openedAt)}${i.state === 'acknowledged' ? ' · acknowledged' : ''}${silencedSuffix(i.checkId, silenced)}`,
   );
   blocks.push(...listSections('*Open incidents*', incidents, { maxSections: INCIDENT_SECTIONS }));
 

@@ -350,13 +350,15 @@ it('reads each piece of state once per /dr status: the check lines and the postu
   for (const read of reads) times.set(read, (times.get(read) ?? 0) + 1);
   expect([...times].filter(([, n]) => n > 1)).toEqual([]);
   // Every part was read (once, as above): every check's state and quiet pass in one MGET and one
-  // HMGET (not a GET and an HGET per check), the incidents, the drills, the runs and the pending approvals.
+  // HMGET (not a GET and an HGET per check), the incidents, the silences (once, not per incident;
+  // no window ends without maintenance windows), the drills, the runs and the pending approvals.
   const checkIds = ['orders-lag', 'orders-backups', 'legacy-backups', 'readiness:failover:orders', 'readiness:restore:orders'].sort();
   expect(reads.sort()).toEqual(
     [
       `mget ${checkIds.map((id) => `check:${id}`).join(' ')}`,
       `hmget check-passes ${checkIds.join(' ')}`,
       'zrange incidents:open 0 -1',
+      'hgetall noise:silences',
       'lrange drill-history:orders-restore 0 0',
       'hgetall runs:last',
       'xrevrange approvals:audit + - COUNT 500',

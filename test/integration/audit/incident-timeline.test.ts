@@ -272,6 +272,47 @@ describe('the postmortem timeline of an incident with an approved failover', () 
     expect(markdown).not.toContain('child-failed');
   });
 
+  it('shows its check silenced and unsilenced while it was open, by whom and until when, and nothing of other checks or after it resolved', async () => {
+    const { clock, backend, engine, sources } = setup();
+    await engine.apply(fail('SEV2', 'api', clock.now()));
+    clock.advance(60_000);
+    const silence = {
+      checkId: 'api',
+      since: clock.now(),
+      until: clock.now() + 3_600_000,
+      reason: 'replica rebuild',
+      source: 'command' as const,
+    };
+    await backend.silences.setSilence({ ...silence, by: 'U0AAA' });
+    await backend.silences.setSilence({ ...silence, checkId: 'orders-api', by: 'U0AAA' });
+    clock.advance(60_000);
+    await backend.silences.endSilence('api', 'U0BBB', clock.now());
+    clock.advance(60_000);
+    const window = {
+      checkId: 'api',
+      since: clock.now(),
+      until: clock.now() + 600_000,
+      reason: 'DB upgrade',
+      source: 'maintenance' as const,
+    };
+    await backend.silences.auditWindowOpened(window);
+    clock.advance(60_000);
+    await backend.silences.endWindow(window, 'U0BBB', clock.now());
+    clock.advance(60_000);
+    await engine.apply(pass('api', clock.now()));
+    clock.advance(60_000);
+    await backend.silences.setSilence({ ...silence, since: clock.now(), by: 'U0AAA', reason: 'after the fact' });
+
+    expect(rows(await markdownOf(sources, 'INC-1', clock.now()))).toEqual([
+      'Detected at SEV2 on api |  | HTTP 503 (expected 200) |',
+      'Silenced on api: nobody paged, nothing new posted | @U0AAA | until 2026-11-21T13:01:00.000Z: replica rebuild |',
+      'api no longer silenced | @U0BBB | ended early |',
+      'Maintenance window opened on api: nobody paged, nothing new posted |  | until 2026-11-21T12:13:00.000Z: DB upgrade |',
+      'api no longer silenced | @U0BBB | maintenance window ended early (configured until 2026-11-21T12:13:00.000Z: DB upgrade) |',
+      'Recovered (checks pass again) |  | HTTP 200 in 5ms |',
+    ]);
+  });
+
   it("keeps every step of a parent's timeline when retention compacts its 47 events at resolution, from the audit log", async () => {
     const { clock, backend, engine, sources } = setup();
     await parentWithChildren(engine, clock, CHILDREN);

@@ -74,6 +74,37 @@ describe.each(backends)('silence store: %s', (_name, make) => {
       ['unsilenced', 'api', 'config:maintenance', T0 + HOUR, 'ended'],
     ]);
   });
+
+  it('ends a maintenance window early once, with the actor, keyed by check, start and end, and never opens it again', async () => {
+    const { a, b } = make();
+    const window = { checkId: 'api', since: T0, until: T0 + HOUR, reason: 'DB upgrade', source: 'maintenance' as const };
+    expect(await a.auditWindowOpened(window)).toBe(true);
+    const ended = await Promise.all([a.endWindow(window, 'U0AAA', T0 + 60_000), b.endWindow(window, 'U0BBB', T0 + 120_000)]);
+    expect(ended.filter(Boolean)).toHaveLength(1);
+    const endedBy = ended[0] ? 'U0AAA' : 'U0BBB';
+    const endedAt = ended[0] ? T0 + 60_000 : T0 + 120_000;
+    // An end is never moved, later or earlier.
+    expect(await a.endWindow(window, 'U0CCC', T0 + 30_000)).toBe(false);
+    expect(await b.listWindowEnds()).toEqual([{ checkId: 'api', since: T0, until: T0 + HOUR, endedAt, endedBy }]);
+    // Its closing is the early end: the sweep finds nothing open to close, and a sweep that read
+    // the config before the end cannot open it again.
+    expect(await b.listOpenWindows()).toEqual([]);
+    expect(await b.auditWindowOpened(window)).toBe(false);
+    expect(await a.auditWindowClosed(window, T0 + HOUR, 'maintenance window ended')).toBe(false);
+    // The config changed the window's end: another window, not ended.
+    expect(await b.auditWindowOpened({ ...window, until: T0 + 2 * HOUR })).toBe(true);
+    expect((await a.listWindowEnds()).map((e) => e.until)).toEqual([T0 + HOUR]);
+
+    await a.pruneSilences(T0 + HOUR - 1);
+    expect(await b.listWindowEnds()).toHaveLength(1);
+    await a.pruneSilences(T0 + HOUR);
+    expect(await b.listWindowEnds()).toEqual([]);
+    expect((await a.readSilenceAudit(10)).map((e) => [e.type, e.checkId, e.actor, e.at, e.detail])).toEqual([
+      ['silenced', 'api', 'config:maintenance', T0, 'until 2026-11-21T13:00:00.000Z: DB upgrade'],
+      ['unsilenced', 'api', endedBy, endedAt, 'maintenance window ended early (configured until 2026-11-21T13:00:00.000Z: DB upgrade)'],
+      ['silenced', 'api', 'config:maintenance', T0, 'until 2026-11-21T14:00:00.000Z: DB upgrade'],
+    ]);
+  });
 });
 
 describe('Silences', () => {
@@ -91,7 +122,17 @@ describe('Silences', () => {
     expect((await silences.silence('api', 7 * 24 * HOUR, 'long one', 'U0AAA')).ok).toBe(true);
   });
 
-  it('reads maintenance windows as silences from start to end, and never ends one by command', async () => {
+  it('does not end (nor audit ending) a command silence that already ran out', async () => {
+    const clock = new ManualClock();
+    const store = new MemorySilenceStore();
+    const silences = new Silences({ store, clock, checkIds: ['api'], maintenance: [] });
+    await silences.silence('api', HOUR, 'deploy', 'U0AAA');
+    clock.advance(HOUR);
+    expect(await silences.unsilence('api', 'U0BBB')).toEqual({ ok: false, message: '`api` is not silenced.' });
+    expect((await store.readSilenceAudit(10)).map((e) => e.type)).toEqual(['silenced']);
+  });
+
+  it('reads maintenance windows as silences from start to end', async () => {
     const clock = new ManualClock();
     const silences = new Silences({ store: new MemorySilenceStore(), clock, checkIds: ['api', 'db'], maintenance: [window] });
     expect(await silences.inForceFor('api')).toBeNull();
@@ -99,12 +140,46 @@ describe('Silences', () => {
     clock.set(T0 + HOUR);
     expect(await silences.inForceFor('api')).toMatchObject({ source: 'maintenance', until: T0 + 2 * HOUR, reason: 'DB upgrade' });
     expect(await silences.inForceFor('db')).toBeNull();
-    expect(await silences.unsilence('api', 'U0AAA')).toEqual({
-      ok: false,
-      message: '`api` is in a maintenance window until 2026-11-21T14:00:00.000Z (DB upgrade); windows are ended by changing the config.',
-    });
     clock.set(T0 + 2 * HOUR);
     expect(await silences.inForceFor('api')).toBeNull();
     expect(await silences.current()).toEqual([]);
   });
+
+  it.each(backends)(
+    '/dr unsilence ends a window in force early for that check only, on every replica (%s), and only shortens it',
+    async (_name, make) => {
+      const { a, b } = make();
+      const clock = new ManualClock();
+      const shared = { checks: ['api', 'db'], start: T0 + HOUR, end: T0 + 3 * HOUR, reason: 'DB upgrade' };
+      const replica = (store: SilenceStore, maintenance = [shared]) => new Silences({ store, clock, checkIds: ['api', 'db'], maintenance });
+      const one = replica(a);
+      const two = replica(b);
+      // A window still to come is left to the config: nothing to end, and it still opens.
+      expect(await one.unsilence('api', 'U0AAA')).toEqual({ ok: false, message: '`api` is not silenced.' });
+
+      clock.set(T0 + HOUR);
+      expect(await one.windowsOpened(null, clock.now())).toHaveLength(2);
+      await one.silence('api', 30 * 60_000, 'deploy', 'U0BBB');
+      clock.advance(60_000);
+      const outcome = await one.unsilence('api', 'U0AAA');
+      // Both what mutes `api` end: the command silence and its share of the window.
+      expect(outcome.ok && outcome.ended.map((s) => `${s.source} ${s.until}`)).toEqual([
+        `command ${T0 + HOUR + 30 * 60_000}`,
+        `maintenance ${T0 + 3 * HOUR}`,
+      ]);
+      expect(await two.inForceFor('api')).toBeNull();
+      expect(await two.inForceFor('db')).toMatchObject({ source: 'maintenance', until: T0 + 3 * HOUR });
+      expect(await two.unsilence('api', 'U0AAA')).toEqual({ ok: false, message: '`api` is not silenced.' });
+      // Listed as ended early until its configured end; a new term's sweep does not open it again.
+      expect((await two.current()).find((s) => s.checkId === 'api')).toMatchObject({ endedAt: T0 + HOUR + 60_000, endedBy: 'U0AAA' });
+      expect((await two.windowsOpened(null, clock.now())).map((s) => s.checkId)).toEqual(['db']);
+      clock.set(T0 + 3 * HOUR - 1);
+      expect(await one.inForceFor('api')).toBeNull();
+
+      // The window changed in the config (a new end) is a new window: in force again.
+      const changed = replica(b, [{ ...shared, end: T0 + 4 * HOUR }]);
+      expect(await changed.inForceFor('api')).toMatchObject({ source: 'maintenance', until: T0 + 4 * HOUR });
+      expect((await changed.inForceFor('api'))?.endedAt).toBeUndefined();
+    },
+  );
 });

@@ -373,6 +373,12 @@ describe('every builder, longest inputs, within Slack limits', () => {
     ok(list);
     expect(JSON.stringify(list)).toMatch(/…and \d+ more/);
     ok(silencesList([], T0));
+    // Windows `/dr unsilence` ended early, each with the longest reason, check id and user id.
+    const endedEarly = silences.map((s) => ({ ...s, source: 'maintenance' as const, by: undefined, endedAt: T0, endedBy: USER }));
+    const endedList = silencesList(endedEarly, T0 + 1);
+    ok(endedList);
+    expect(JSON.stringify(endedList)).toContain(`maintenance window ended early`);
+    expect(JSON.stringify(endedList)).toMatch(/…and \d+ more/);
     ok({ text: reminderText(incident(1, { id: INC, checkId: ID63, summary: SNAPSHOTS }), T0 + 86_400_000) });
     const byPagerDuty = reminderText(
       incident(1, { id: INC, checkId: ID63, summary: SNAPSHOTS, acknowledgedBy: `pagerduty:<@U0AAA> ${'Ω'.repeat(5_000)}` }),
@@ -416,6 +422,41 @@ describe('every builder, longest inputs, within Slack limits', () => {
     const more = Number(/…and (\d+) more$/.exec(openText)?.[1]);
     expect(shown).toBeGreaterThan(16);
     expect(shown + more).toBe(61);
+  });
+
+  it('/dr incidents and /dr status with every check silenced by the longest reason stay within limits and count the rest', () => {
+    const reason = `${'<&>'.repeat(MAX_SILENCE_REASON / 3)}xx`;
+    const open = Array.from({ length: 61 }, (_, i) => incident(i));
+    for (const by of [USER, undefined]) {
+      const silenced = new Map(
+        open.map((i) => [
+          i.checkId,
+          {
+            checkId: i.checkId,
+            since: T0,
+            until: T0 + MAX_SILENCE_MS,
+            reason,
+            source: by ? ('command' as const) : ('maintenance' as const),
+            ...(by ? { by } : {}),
+          },
+        ]),
+      );
+      const list = incidentsList(open, [], silenced);
+      ok(list);
+      const text = list.blocks.map((b) => (b as { text: { text: string } }).text.text).join('\n');
+      const shown = text.split('\n').filter((l) => l.startsWith(':red_circle:'));
+      expect(shown.every((l) => l.includes(':no_bell: Silenced until'))).toBe(true);
+      expect(shown.length + Number(/…and (\d+) more$/.exec(text)?.[1])).toBe(61);
+      const report = statusReport({
+        checks: open.map((_, n) => failingCheck(n)),
+        openIncidents: open,
+        approvals: [],
+        silenced,
+        nowMs: T0,
+      });
+      ok(report);
+      expect(JSON.stringify(report)).toContain(by ? `by <@${USER}> (` : 'by a maintenance window (');
+    }
   });
 
   it.each([40, 500])('/dr status with %d failing checks, 61 incidents and 100 approvals counts what it cannot show', (count) => {
