@@ -115,7 +115,7 @@ describe('/dr unsilence on a maintenance window', () => {
       '`api` is no longer silenced. Its maintenance window until <!date^1795266000^{date_short_pretty} {time}|2026-11-21 13:00 UTC> (DB upgrade) is ended early, for this check only. An incident of it still open is announced and paged by policy within seconds.',
     );
     await until(() => threadTexts(slack.posts).length === 1, 5_000, 'the announcement');
-    expect(threadTexts(slack.posts)[0]).toMatch(/^:loud_sound: No longer silenced and still failing since .*, 5m; \*SEV2\*; HTTP 503/);
+    expect(threadTexts(slack.posts)[0]).toMatch(/^:loud_sound: No longer silenced and still failing since .*, 5 min; \*SEV2\*; HTTP 503/);
     const events: Array<{ event_action: string; dedup_key: string }> = [];
     nockEnqueue(events, ACCEPTED);
     await deliverPages(first.app, 'triggered', 'INC-1');
