@@ -1,49 +1,22 @@
-import nock from 'nock';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RedisApprovalStore } from '../../../src/backend/redis/redis-approval-store.js';
 import { RedisSilenceStore } from '../../../src/backend/redis/redis-silence-store.js';
 import { MANUAL_CLOCK_START, ManualClock } from '../../doubles/manual-clock.js';
 import { ACCEPTED, nockEnqueue } from '../../doubles/pagerduty-events-nock.js';
-import { useRedisPrefix } from '../../doubles/redis-prefix.js';
 import { fail, pass } from '../../doubles/results.js';
-import { guardNetwork, type SlackCall } from '../../doubles/slack-api-nock.js';
+import type { SlackCall } from '../../doubles/slack-api-nock.js';
 import { deliverPages } from '../paging-app-harness.js';
-import { recordSlack, settle, slash, startNoiseApp, until, type NoiseApp } from './noise-app-harness.js';
+import { recordSlack, settle, slash, until } from './noise-app-harness.js';
+import { HEAD, HTTP, MINUTE, threadTexts, topLevel, useNoiseApps } from './noise-e2e-setup.js';
 
 /*
  * Noise control (SPEC §9) as `lifeboat start` wires it: buildApp on the test Redis, Slack and
  * PagerDuty answered at the HTTP layer, the leader's noise sweep on its own timer.
  */
 
-const network = guardNetwork();
-const bed = useRedisPrefix('noise-e2e', { perTest: true });
-const running: NoiseApp[] = [];
-afterEach(async () => {
-  for (const noise of running.splice(0)) await noise.app.stop();
-  nock.cleanAll();
-  expect(network.unmatched).toEqual([]);
-  network.reset();
-});
-afterAll(() => {
-  nock.enableNetConnect();
-});
+const { bed, running, start } = useNoiseApps('noise-e2e');
 
 const T0 = MANUAL_CLOCK_START;
-const MINUTE = 60_000;
-const HTTP = 'type: http, url: "https://api.example.com/health", schedule: "0 0 1 1 *", severity: SEV2';
-const HEAD = `
-slack: { channel: C0INCIDENTS, command: /dr, operators: [U0AAA], approvers: [U0BBB] }
-pagerduty: { pageAt: SEV2 }
-`;
-
-async function start(yaml: string, clock: ManualClock): Promise<NoiseApp> {
-  const noise = await startNoiseApp(yaml, bed.newConnection(), bed.prefix, clock);
-  running.push(noise);
-  return noise;
-}
-
-const threadTexts = (calls: SlackCall[]) => calls.filter((c) => c.body.thread_ts !== undefined).map((c) => String(c.body.text));
-const topLevel = (calls: SlackCall[]) => calls.filter((c) => c.body.thread_ts === undefined);
 
 function blockText(call: SlackCall | undefined, blockId: string): string | undefined {
   const blocks = call?.body.blocks as Array<{ block_id?: string; text?: { text: string }; elements?: Array<{ text: string }> }> | undefined;

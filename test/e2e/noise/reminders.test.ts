@@ -1,11 +1,10 @@
-import nock from 'nock';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RedisSilenceStore } from '../../../src/backend/redis/redis-silence-store.js';
 import { MANUAL_CLOCK_START, ManualClock } from '../../doubles/manual-clock.js';
-import { useRedisPrefix } from '../../doubles/redis-prefix.js';
 import { fail, pass } from '../../doubles/results.js';
-import { guardNetwork, type SlackCall } from '../../doubles/slack-api-nock.js';
-import { recordSlack, settle, slash, startNoiseApp, until, type NoiseApp } from './noise-app-harness.js';
+import type { SlackCall } from '../../doubles/slack-api-nock.js';
+import { recordSlack, settle, slash, until } from './noise-app-harness.js';
+import { HEAD, HTTP, MINUTE, threadTexts, topLevel, useNoiseApps } from './noise-e2e-setup.js';
 
 /*
  * Reminders (SPEC §9: "An incident still open after `remindEvery` is re-announced in its thread
@@ -13,35 +12,9 @@ import { recordSlack, settle, slash, startNoiseApp, until, type NoiseApp } from 
  * buildApp on the test Redis, Slack answered at the HTTP layer, the leader's sweep on its own timer.
  */
 
-const network = guardNetwork();
-const bed = useRedisPrefix('reminders-e2e', { perTest: true });
-const running: NoiseApp[] = [];
-afterEach(async () => {
-  for (const noise of running.splice(0)) await noise.app.stop();
-  nock.cleanAll();
-  expect(network.unmatched).toEqual([]);
-  network.reset();
-});
-afterAll(() => {
-  nock.enableNetConnect();
-});
+const { bed, start } = useNoiseApps('reminders-e2e');
 
 const T0 = MANUAL_CLOCK_START;
-const MINUTE = 60_000;
-const HTTP = 'type: http, url: "https://api.example.com/health", schedule: "0 0 1 1 *", severity: SEV2';
-const HEAD = `
-slack: { channel: C0INCIDENTS, command: /dr, operators: [U0AAA], approvers: [U0BBB] }
-pagerduty: { pageAt: SEV2 }
-`;
-
-async function start(yaml: string, clock: ManualClock): Promise<NoiseApp> {
-  const noise = await startNoiseApp(yaml, bed.newConnection(), bed.prefix, clock);
-  running.push(noise);
-  return noise;
-}
-
-const threadTexts = (calls: SlackCall[]) => calls.filter((c) => c.body.thread_ts !== undefined).map((c) => String(c.body.text));
-const topLevel = (calls: SlackCall[]) => calls.filter((c) => c.body.thread_ts === undefined);
 
 describe('reminders', () => {
   const SINCE = '<!date^1795262400^{date_short_pretty} {time}|2026-11-21 12:00 UTC>';

@@ -1,53 +1,26 @@
-import nock from 'nock';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RedisSilenceStore } from '../../../src/backend/redis/redis-silence-store.js';
 import { MANUAL_CLOCK_START, ManualClock } from '../../doubles/manual-clock.js';
 import { ACCEPTED, nockEnqueue } from '../../doubles/pagerduty-events-nock.js';
-import { useRedisPrefix } from '../../doubles/redis-prefix.js';
 import { fail } from '../../doubles/results.js';
-import { guardNetwork, type SlackCall } from '../../doubles/slack-api-nock.js';
 import { deliverPages } from '../paging-app-harness.js';
-import { recordSlack, settle, slash, startNoiseApp, until, type NoiseApp } from './noise-app-harness.js';
+import { recordSlack, settle, slash, until } from './noise-app-harness.js';
+import { HEAD, HTTP, MINUTE, threadTexts, topLevel, useNoiseApps } from './noise-e2e-setup.js';
 
 /*
  * A muted incident is visibly muted wherever it is listed, and `/dr unsilence` ends a maintenance
  * window early (SPEC §9), through buildApp with signed slash commands, on the test Redis.
  */
 
-const network = guardNetwork();
-const bed = useRedisPrefix('silence-visibility-e2e', { perTest: true });
-const running: NoiseApp[] = [];
-afterEach(async () => {
-  for (const noise of running.splice(0)) await noise.app.stop();
-  nock.cleanAll();
-  expect(network.unmatched).toEqual([]);
-  network.reset();
-});
-afterAll(() => {
-  nock.enableNetConnect();
-});
+const { bed, running, start } = useNoiseApps('silence-visibility-e2e');
 
 const T0 = MANUAL_CLOCK_START;
-const MINUTE = 60_000;
-const HTTP = 'type: http, url: "https://api.example.com/health", schedule: "0 0 1 1 *", severity: SEV2';
-const HEAD = `
-slack: { channel: C0INCIDENTS, command: /dr, operators: [U0AAA], approvers: [U0BBB] }
-pagerduty: { pageAt: SEV2 }
-`;
 const CHECKS = `checks:\n  - { id: api, ${HTTP} }\n  - { id: db, ${HTTP} }\n`;
 /** 2026-11-21 11:59 to 13:00 UTC, on both checks. */
 const WINDOW = `maintenance:\n  - { checks: [api, db], start: "${new Date(T0 - MINUTE).toISOString()}", end: "${new Date(T0 + 60 * MINUTE).toISOString()}", reason: "DB upgrade" }\n`;
 const WINDOW_MARKER =
   ':no_bell: Silenced until <!date^1795266000^{date_short_pretty} {time}|2026-11-21 13:00 UTC> by a maintenance window (DB upgrade)';
 
-async function start(yaml: string, clock: ManualClock): Promise<NoiseApp> {
-  const noise = await startNoiseApp(yaml, bed.newConnection(), bed.prefix, clock);
-  running.push(noise);
-  return noise;
-}
-
-const threadTexts = (calls: SlackCall[]) => calls.filter((c) => c.body.thread_ts !== undefined).map((c) => String(c.body.text));
-const topLevel = (calls: SlackCall[]) => calls.filter((c) => c.body.thread_ts === undefined);
 const auditOf = async () =>
   (await new RedisSilenceStore(bed.redis, bed.prefix).readSilenceAudit(10)).map(
     (e) => `${e.type} ${e.checkId} ${e.actor} ${e.at} ${e.detail}`,
