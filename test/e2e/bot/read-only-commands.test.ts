@@ -1,15 +1,10 @@
 import { expect, it } from 'vitest';
-import { buildApp, type App } from '../../../src/app.js';
-import { silentLogger } from '../../../src/observability/logger.js';
+import type { App } from '../../../src/app.js';
 import { useGuardedApp } from '../../doubles/guarded-app.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
-import { NO_PROBES } from '../../doubles/no-probes.js';
 import { useRedisPrefix } from '../../doubles/redis-prefix.js';
-import { nockAuthTest } from '../../doubles/slack-api-nock.js';
 import { slashCommand, slashCommandAck } from '../../doubles/slash-command.js';
-import { testBackend } from '../../doubles/test-backend.js';
-import { testClients } from '../../integration/aws/aws-fixtures.js';
-import { botConfig } from './slack-bot-harness.js';
+import { startSlackApp } from '../../doubles/slack-app.js';
 
 /*
  * What a non-operator may run, through the wiring users run (buildApp, signed slash commands): the
@@ -34,18 +29,7 @@ checks:
 
 async function start(): Promise<{ app: App; clock: ManualClock }> {
   const clock = new ManualClock();
-  nockAuthTest();
-  const app = buildApp({
-    config: botConfig(YAML),
-    logger: silentLogger(),
-    clock,
-    backend: testBackend(redis.redis, redis.prefix, clock),
-    probes: NO_PROBES,
-    awsClients: testClients(),
-    seams: { sleep: async () => undefined, webApiNetworkRetries: 0 },
-  });
-  guarded.track(app);
-  await app.start(0, '127.0.0.1');
+  const app = await startSlackApp({ yaml: YAML, redis, clock, guarded });
   return { app, clock };
 }
 

@@ -1,22 +1,18 @@
 import { expect, it } from 'vitest';
-import { buildApp, type App } from '../../../src/app.js';
+import type { App } from '../../../src/app.js';
 import type { CheckResult } from '../../../src/core/check-result.js';
 import type { DrillOutcome } from '../../../src/drills/drill-outcome.js';
-import { silentLogger } from '../../../src/observability/logger.js';
 import { FakeAwsHttp } from '../../doubles/aws-http-nock.js';
 import { useGuardedApp } from '../../doubles/guarded-app.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
-import { NO_PROBES } from '../../doubles/no-probes.js';
 import { useRedisPrefix } from '../../doubles/redis-prefix.js';
 import { ORDERS_FAILOVER_UNGUARDED, ORDERS_RESTORE, yamlFlow } from '../../doubles/runbook-fixtures.js';
-import { nockAuthTest, nockResponseUrl } from '../../doubles/slack-api-nock.js';
+import { nockResponseUrl } from '../../doubles/slack-api-nock.js';
 import { signed, slashCommandBody } from '../../doubles/slack-requests.js';
-import { testBackend } from '../../doubles/test-backend.js';
 import { aFailoverPlan } from '../../integration/approvals/fixtures.js';
-import { testClients } from '../../integration/aws/aws-fixtures.js';
-import { botConfig } from '../bot/slack-bot-harness.js';
 import { until } from '../../doubles/until.js';
 import { RedisMonitor, type MonitoredCommand } from '../../doubles/redis-monitor.js';
+import { startSlackApp } from '../../doubles/slack-app.js';
 
 /*
  * `/dr status` shows the DR posture (SPEC §10) as `lifeboat start` wires it: buildApp on the test
@@ -67,18 +63,7 @@ function fakeAws(clock: ManualClock): FakeAwsHttp {
 }
 
 async function startApp(clock: ManualClock, yaml = YAML): Promise<App> {
-  nockAuthTest(5);
-  const app = buildApp({
-    config: botConfig(yaml),
-    logger: silentLogger(),
-    clock,
-    backend: testBackend(redis.redis, redis.prefix, clock),
-    probes: NO_PROBES,
-    awsClients: testClients(),
-    seams: { sleep: async () => undefined, webApiNetworkRetries: 0 },
-  });
-  guarded.track(app);
-  await app.start(0, '127.0.0.1');
+  const app = await startSlackApp({ yaml, redis, clock, guarded, authTests: 5 });
   return app;
 }
 

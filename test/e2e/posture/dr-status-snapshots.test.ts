@@ -1,19 +1,15 @@
 import { expect, it } from 'vitest';
-import { buildApp, type App } from '../../../src/app.js';
+import type { App } from '../../../src/app.js';
 import type { CheckResult } from '../../../src/core/check-result.js';
-import { silentLogger } from '../../../src/observability/logger.js';
 import { FakeAwsHttp } from '../../doubles/aws-http-nock.js';
 import { useGuardedApp } from '../../doubles/guarded-app.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
-import { NO_PROBES } from '../../doubles/no-probes.js';
 import { useRedisPrefix } from '../../doubles/redis-prefix.js';
 import { ORDERS_FAILOVER_UNGUARDED, yamlFlow } from '../../doubles/runbook-fixtures.js';
-import { nockAuthTest, nockResponseUrl } from '../../doubles/slack-api-nock.js';
+import { nockResponseUrl } from '../../doubles/slack-api-nock.js';
 import { signed, slashCommandBody } from '../../doubles/slack-requests.js';
-import { testBackend } from '../../doubles/test-backend.js';
 import { until } from '../../doubles/until.js';
-import { testClients } from '../../integration/aws/aws-fixtures.js';
-import { botConfig } from '../bot/slack-bot-harness.js';
+import { startSlackApp } from '../../doubles/slack-app.js';
 
 /*
  * SPEC §10: the newest snapshot of every database a check or runbook names, not only of those a
@@ -62,18 +58,7 @@ function fakeAws(clock: ManualClock): FakeAwsHttp {
 }
 
 async function startApp(clock: ManualClock): Promise<App> {
-  nockAuthTest(5);
-  const app = buildApp({
-    config: botConfig(YAML),
-    logger: silentLogger(),
-    clock,
-    backend: testBackend(redis.redis, redis.prefix, clock),
-    probes: NO_PROBES,
-    awsClients: testClients(),
-    seams: { sleep: async () => undefined, webApiNetworkRetries: 0 },
-  });
-  guarded.track(app);
-  await app.start(0, '127.0.0.1');
+  const app = await startSlackApp({ yaml: YAML, redis, clock, guarded, authTests: 5 });
   return app;
 }
 

@@ -1,22 +1,17 @@
 import { expect, it } from 'vitest';
-import { buildApp } from '../../../src/app.js';
 import { literal } from '../../../src/bot/approvals/blocks/plan-blocks.js';
 import { blockKitViolations } from '../../../src/bot/blocks/block-kit-violations.js';
-import { silentLogger } from '../../../src/observability/logger.js';
 import { FakeAwsHttp } from '../../doubles/aws-http-nock.js';
 import { useGuardedApp } from '../../doubles/guarded-app.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
-import { NO_PROBES } from '../../doubles/no-probes.js';
 import { OVERSIZED_FAILOVER, OVERSIZED_REPLICA } from '../../doubles/oversized-runbook.js';
 import { useRedisPrefix } from '../../doubles/redis-prefix.js';
 import { ORDERS_FAILOVER_UNGUARDED, yamlFlow } from '../../doubles/runbook-fixtures.js';
-import { nockAuthTest, nockPostMessage } from '../../doubles/slack-api-nock.js';
+import { nockPostMessage } from '../../doubles/slack-api-nock.js';
 import { slashCommand } from '../../doubles/slash-command.js';
-import { testBackend } from '../../doubles/test-backend.js';
 import { until } from '../../doubles/until.js';
 import { untilLeader } from '../../doubles/until-leader.js';
-import { testClients } from '../../integration/aws/aws-fixtures.js';
-import { botConfig } from '../bot/slack-bot-harness.js';
+import { startSlackApp } from '../../doubles/slack-app.js';
 
 /*
  * A runbook whose plan passes every pre-flight check but is too large to show whole in Slack is
@@ -45,19 +40,8 @@ it('/dr readiness shows a runbook whose plan cannot be shown whole as not ready,
   aws.instance('us-west-2', OVERSIZED_REPLICA, { status: 'available', replicaSource: 'big-db' });
   aws.record('Z123', { name: 'orders.db.example.com.', type: 'CNAME', ttl: 60, values: ['orders-db.abc.us-east-1.rds.amazonaws.com'] });
   aws.install();
-  nockAuthTest(5);
   const posted = nockPostMessage(4);
-  const app = buildApp({
-    config: botConfig(YAML),
-    logger: silentLogger(),
-    clock,
-    backend: testBackend(redis.redis, redis.prefix, clock),
-    probes: NO_PROBES,
-    awsClients: testClients(),
-    seams: { sleep: async () => undefined, webApiNetworkRetries: 0 },
-  });
-  guarded.track(app);
-  await app.start(0, '127.0.0.1');
+  const app = await startSlackApp({ yaml: YAML, redis, clock, guarded, authTests: 5 });
   await untilLeader(app);
 
   const reply = await slashCommand(app, clock, 'readiness', 'U0ZZZ'); // not an operator: readiness only reads
