@@ -5,28 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { Metrics } from '../dist/observability/metrics.js';
 import { METRICS_GZIP_OPTIONS } from '../dist/server/metrics-compression.js';
 import { parseFlags } from './lib/args.mjs';
-
-/** One run's result for check i: 90 % http, 5 % replication lag, 5 % backup; 2 % failing. */
-function result(i, run) {
-  const checkId = `check-${i}`;
-  const ok = i % 50 !== 0;
-  const kind = i % 20 === 0 ? 'replication-lag' : i % 20 === 1 ? 'backup' : 'http';
-  const measurement =
-    kind === 'http'
-      ? { kind, status: ok ? 200 : 503, url: `http://svc-${i}.internal/health` }
-      : kind === 'backup'
-        ? { kind, ageSeconds: 3600, snapshotId: `rds:db-${i}` }
-        : { kind, lagSeconds: 4, metric: 'ReplicaLag' };
-  return {
-    checkId,
-    startedAt: Date.now(),
-    durationMs: 5 + ((i + run) % 40),
-    ok,
-    severity: ok ? null : 'SEV2',
-    summary: ok ? 'ok' : 'HTTP 503',
-    measurement,
-  };
-}
+import { fleetResult } from './lib/fleet.mjs';
 
 export async function main(argv) {
   const flags = parseFlags(argv, ['checks', 'scrapes']);
@@ -37,12 +16,12 @@ export async function main(argv) {
   console.log(`metrics bench: node ${process.version}; ${scrapes} scrapes per size, after every check reported 3 runs`);
   for (const n of sizes) {
     const metrics = new Metrics();
-    for (let run = 0; run < 3; run++) for (let i = 0; i < n; i++) metrics.recordResult(result(i, run));
+    for (let run = 0; run < 3; run++) for (let i = 0; i < n; i++) metrics.recordResult(fleetResult(i, run));
     const times = [];
     let text = '';
     for (let s = 0; s < scrapes; s++) {
       // Every check runs between two scrapes (10 s checks, 15 s scrapes), with a new duration.
-      for (let i = 0; i < n; i++) metrics.recordResult(result(i, 3 + s));
+      for (let i = 0; i < n; i++) metrics.recordResult(fleetResult(i, 3 + s));
       const started = process.hrtime.bigint();
       text = await metrics.render();
       times.push(Number(process.hrtime.bigint() - started) / 1e6);

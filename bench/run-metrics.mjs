@@ -9,6 +9,7 @@ import { BoundCounter } from '../dist/observability/bound-counter.js';
 import { BoundHistogram } from '../dist/observability/bound-histogram.js';
 import { Metrics } from '../dist/observability/metrics.js';
 import { parseFlags } from './lib/args.mjs';
+import { fleetResult } from './lib/fleet.mjs';
 
 const CHECKS = 20_000;
 const TYPES = ['http', 'replication-lag', 'backup'];
@@ -23,19 +24,9 @@ const LAG = {
   buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
 };
 
-/** The bench's fleet, as bench/metrics.mjs builds it: 90 % HTTP, 5 % lag, 5 % backup; 2 % failing. */
+/** The bench's fleet (bench/lib/fleet.mjs, as the metrics bench records it), one run of each check. */
 function results() {
-  return Array.from({ length: CHECKS }, (_, i) => {
-    const ok = i % 50 !== 0;
-    const kind = i % 20 === 0 ? 'replication-lag' : i % 20 === 1 ? 'backup' : 'http';
-    const measurement =
-      kind === 'http'
-        ? { kind, status: ok ? 200 : 503, url: `http://svc-${i}.internal/health` }
-        : kind === 'backup'
-          ? { kind, ageSeconds: 3600, snapshotId: `rds:db-${i}` }
-          : { kind, lagSeconds: 4, metric: 'ReplicaLag' };
-    return { checkId: `check-${i}`, startedAt: 0, durationMs: 5 + (i % 40), ok, severity: ok ? null : 'SEV2', summary: 'ok', measurement };
-  });
+  return Array.from({ length: CHECKS }, (_, i) => fleetResult(i, 0));
 }
 
 // Scheduling lag in seconds: mostly under a millisecond, a tail up to 50 ms, as the service bench sees it.
