@@ -6,6 +6,19 @@ export interface DatabaseName {
   id: string;
 }
 
+/**
+ * The database a `multiAzFailover` target names, raw or parsed: an instance or a cluster, when it
+ * names exactly one (neither or both is the target's own field error).
+ */
+export function multiAzDatabase(target: unknown): DatabaseName | undefined {
+  const fields = asRecord(target);
+  const instance = asText(fields?.dbInstance);
+  const cluster = asText(fields?.dbCluster);
+  if (instance !== undefined && cluster === undefined) return { kind: 'instance', id: instance };
+  if (cluster !== undefined && instance === undefined) return { kind: 'cluster', id: cluster };
+  return undefined;
+}
+
 /** A config entry that places the database in a region: `runbooks.restore.orders` says us-east-1. */
 export interface RegionSource {
   region: string;

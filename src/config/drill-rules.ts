@@ -1,6 +1,6 @@
 import { closestMatch } from './closest-match.js';
 import type { ConfigIssue } from './config-issue.js';
-import { inferRegion, regionSources, type DatabaseName } from './database-regions.js';
+import { inferRegion, multiAzDatabase, regionSources } from './database-regions.js';
 import { asRecord, asText, isGiven } from './raw-read.js';
 
 /** A drill restores a configured restore runbook: an unknown name could never run. */
@@ -24,22 +24,12 @@ export function drillRules(raw: Record<string, unknown>): ConfigIssue[] {
   });
 }
 
-/** The database a Multi-AZ drill's raw `multiAzFailover` names, when it names exactly one. */
-function multiAzDatabase(drill: Record<string, unknown>): DatabaseName | undefined {
-  const target = asRecord(drill.multiAzFailover);
-  const instance = asText(target?.dbInstance);
-  const cluster = asText(target?.dbCluster);
-  if (instance !== undefined && cluster === undefined) return { kind: 'instance', id: instance };
-  if (cluster !== undefined && instance === undefined) return { kind: 'cluster', id: cluster };
-  return undefined; // neither or both: its own field error says so
-}
-
 /** A Multi-AZ drill without `region` needs the entries naming its database to agree on one. */
 export function drillRegionRules(raw: Record<string, unknown>): ConfigIssue[] {
   const drills = isGiven(raw.drills) ? asRecord(raw.drills) : {};
   return Object.entries(drills ?? {}).flatMap(([name, value]) => {
     const drill = asRecord(value);
-    const db = drill && !isGiven(drill.region) ? multiAzDatabase(drill) : undefined;
+    const db = drill && !isGiven(drill.region) ? multiAzDatabase(drill.multiAzFailover) : undefined;
     if (!db) return [];
     const inferred = inferRegion(regionSources(raw, db), db);
     return 'problem' in inferred ? [{ path: ['drills', name, 'region'], message: `${inferred.problem}; give region` }] : [];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DrillConfig, MultiAzDrillConfig, MultiAzFailoverTarget, RestoreDrillConfig } from './types.js';
-import { inferRegion, regionSources, type DatabaseName } from './database-regions.js';
+import { inferRegion, multiAzDatabase, regionSources } from './database-regions.js';
 import { awsRegion, cronExpression, duration, httpUrl, text } from './field-schemas.js';
 import { verifyStepSchema } from './verify-step-schema.js';
 import { runbookName } from './runbooks-schema.js';
@@ -161,13 +161,9 @@ export function withDrillRegions(
 
 function inferredRegion(target: MultiAzFailoverTarget, config: { checks: unknown; runbooks: unknown }): string {
   const db = multiAzDatabase(target);
+  if (!db) return '';
   const inferred = inferRegion(regionSources(config, db), db);
   return 'region' in inferred ? inferred.region : '';
-}
-
-/** The database a Multi-AZ drill fails over. */
-function multiAzDatabase(target: MultiAzFailoverTarget): DatabaseName {
-  return 'dbInstance' in target ? { kind: 'instance', id: target.dbInstance } : { kind: 'cluster', id: target.dbCluster };
 }
 
 /** Drill names are typed in Slack (`/dr drill orders-restore`): the same rule as runbook names. */
