@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { newRedisClient } from './test-redis.js';
+import { openMonitorFeed } from './monitor-feed.js';
 
 /** One command as Redis ran it: the name in lower case and its arguments, the prefix taken off. */
 export interface MonitoredCommand {
@@ -8,30 +8,27 @@ export interface MonitoredCommand {
 }
 
 /**
- * Records the commands Redis runs on keys under `prefix` (MONITOR on its own connection, so the
+ * Records the commands Redis runs on keys under `prefix` (MONITOR on a socket of its own, so the
  * count is what Redis actually did, pipelines and scripts included). Other tests share the Redis,
  * so a command counts only when one of its arguments starts with the prefix.
  */
 export class RedisMonitor {
   readonly commands: MonitoredCommand[] = [];
 
-  private constructor(
-    private readonly monitor: Redis,
-    private readonly prefix: string,
-  ) {
-    monitor.on('monitor', (_time: string, args: string[]) => {
-      if (!args.slice(1).some((a) => a.startsWith(prefix))) return;
-      const [name = '', ...rest] = args;
-      this.commands.push({ name: name.toLowerCase(), args: rest.map((a) => (a.startsWith(prefix) ? a.slice(prefix.length) : a)) });
-    });
-  }
+  private feed: { close(): void } | null = null;
+
+  private constructor(private readonly prefix: string) {}
 
   static async start(prefix: string): Promise<RedisMonitor> {
-    const client = newRedisClient();
-    // ioredis runs MONITOR on a connection of its own; the client that opened it is not needed.
-    const monitor = await client.monitor();
-    await client.quit();
-    return new RedisMonitor(monitor, prefix);
+    const monitor = new RedisMonitor(prefix);
+    monitor.feed = await openMonitorFeed(({ args }) => monitor.record(args));
+    return monitor;
+  }
+
+  private record(args: string[]): void {
+    if (!args.slice(1).some((a) => a.startsWith(this.prefix))) return;
+    const [name = '', ...rest] = args;
+    this.commands.push({ name: name.toLowerCase(), args: rest.map((a) => (a.startsWith(this.prefix) ? a.slice(this.prefix.length) : a)) });
   }
 
   /** Waits until Redis has streamed everything run so far (a marker command on another connection). */
@@ -39,9 +36,10 @@ export class RedisMonitor {
     const key = `${this.prefix}monitor-marker`;
     const isMarker = (c: MonitoredCommand) => c.name === 'exists' && c.args[0] === 'monitor-marker';
     await marker.exists(key);
-    const deadline = Date.now() + 2_000;
+    // Generous: a busy CI machine with the suite's files in parallel can hold the feed back.
+    const deadline = Date.now() + 10_000;
     while (!this.commands.some(isMarker)) {
-      if (Date.now() > deadline) throw new Error('MONITOR did not stream the marker within 2 s');
+      if (Date.now() > deadline) throw new Error('MONITOR did not stream the marker within 10 s');
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     this.commands.splice(this.commands.findIndex(isMarker), 1);
@@ -52,6 +50,6 @@ export class RedisMonitor {
   }
 
   async stop(): Promise<void> {
-    this.monitor.disconnect();
+    this.feed?.close();
   }
 }

@@ -8,15 +8,14 @@ import type { Lease } from '../../../src/store/store.js';
 import { ManualClock } from '../../doubles/manual-clock.js';
 import { useRedisPrefix } from '../../doubles/redis-prefix.js';
 import { fail, pass } from '../../doubles/results.js';
-import { newRedisClient } from '../../doubles/test-redis.js';
+import { openMonitorFeed } from '../../doubles/monitor-feed.js';
 
 /* Passes that change nothing are not committed one by one (issue 15): counted on Redis itself. */
 
 const bed = useRedisPrefix('quiet-engine', { perTest: true });
-const monitors: Redis[] = [];
-afterAll(async () => {
-  // A connection in monitoring mode takes no QUIT.
-  for (const m of monitors) m.disconnect();
+const monitors: Array<{ close(): void }> = [];
+afterAll(() => {
+  for (const m of monitors) m.close();
 });
 
 const policy: FlapPolicy = { failAfter: 3, recoverAfter: 2 };
@@ -31,18 +30,14 @@ const policies = new Map([
  * sends a marker and waits until MONITOR has shown it, so everything before it was counted.
  */
 async function watchCommands(prefix: string): Promise<{ sent: string[][]; settle(): Promise<void> }> {
-  // ioredis opens MONITOR on a connection of its own, a copy of the client's.
-  const client = newRedisClient();
-  const monitor = await client.monitor();
-  client.disconnect();
-  monitors.push(monitor);
   const sent: string[][] = [];
   let marker: (() => void) | null = null;
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+  const monitor = await openMonitorFeed(({ args, source }) => {
     if (source === 'lua' || !args.some((a) => a.startsWith(prefix))) return;
     if (args[1] === `${prefix}marker`) marker?.();
     else sent.push(args);
   });
+  monitors.push(monitor);
   return {
     sent,
     settle: () =>
